@@ -1,0 +1,38 @@
+package io.haprobe.config;
+
+/**
+ * The settings of the {@code global} section that change how checks run.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>option</th><th>default</th><th>HAProxy keyword</th><th>meaning</th></tr>
+ *   <tr><td>{@code spreadChecks}</td><td>0</td><td>{@code spread-checks} (CFG §3.2)</td>
+ *       <td>percent 0..50 of random jitter added to each interval after the first check (spec §2.2)</td></tr>
+ *   <tr><td>{@code maxSpreadChecksNanos}</td><td>0 (no cap)</td><td>{@code max-spread-checks}</td>
+ *       <td>cap on the window over which first checks are spread at boot (spec §2.3)</td></tr>
+ * </table>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param spreadChecks         jitter percent, 0 to 50; 0 disables the jitter
+ * @param maxSpreadChecksNanos the boot spreading cap in nanoseconds (whole milliseconds); 0 means no cap
+ */
+public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
+
+    /** The settings of an empty or missing {@code global} section. */
+    public static final GlobalSettings DEFAULT = new GlobalSettings(0, 0);
+
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if {@code spreadChecks} is outside 0..50 or the cap is negative
+     */
+    public GlobalSettings {
+        if (spreadChecks < 0 || spreadChecks > 50) {
+            throw new IllegalArgumentException("spreadChecks: " + spreadChecks + " (expected: 0..50)");
+        }
+        if (maxSpreadChecksNanos < 0) {
+            throw new IllegalArgumentException("maxSpreadChecksNanos: " + maxSpreadChecksNanos + " (expected: >= 0)");
+        }
+    }
+}

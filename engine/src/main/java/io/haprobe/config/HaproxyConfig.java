@@ -1,0 +1,78 @@
+package io.haprobe.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A parsed haproxy.cfg: the global settings and, in declaration order, every {@code backend} and
+ * {@code listen} section with its servers and checks. {@code frontend} sections and unknown sections are
+ * skipped; keywords haprobe does not act on are kept as {@link #warnings()}.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * HaproxyConfig cfg = HaproxyConfig.parse(Path.of("haproxy.cfg"));
+ * ServerConfig web01 = cfg.proxy("app_backend").orElseThrow().server("web01").orElseThrow();
+ * }</pre>
+ *
+ * @param file     the file name as given to the parser; never null
+ * @param global   the {@code global} settings; never null
+ * @param proxies  the backend and listen sections in declaration order; never null
+ * @param warnings what was accepted but not acted on, in file order; never null
+ */
+public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig> proxies,
+                            List<ConfigWarning> warnings) {
+
+    /**
+     * Validates the components and copies the lists.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public HaproxyConfig {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(global, "global");
+        proxies = List.copyOf(proxies);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * Reads and parses a configuration file (UTF-8).
+     *
+     * @param file the haproxy.cfg path; never null
+     * @return the configuration
+     * @throws ConfigException if the file cannot be read or is malformed; its message names the file, line
+     *                         and column. Nothing else is thrown, whatever the input.
+     */
+    public static HaproxyConfig parse(Path file) {
+        return HaproxyConfigParser.parse(file);
+    }
+
+    /**
+     * Parses configuration text.
+     *
+     * @param file the name to use in messages, e.g. {@code haproxy.cfg}; never null
+     * @param text the configuration text; never null
+     * @return the configuration
+     * @throws ConfigException if the text is malformed. Nothing else is thrown, whatever the input.
+     */
+    public static HaproxyConfig parse(String file, String text) {
+        return HaproxyConfigParser.parse(file, text);
+    }
+
+    /**
+     * Returns the backend or listen section called {@code name}.
+     *
+     * @param name a section name; never null
+     * @return the section, or empty if there is none of that name
+     */
+    public Optional<ProxyConfig> proxy(String name) {
+        for (ProxyConfig proxy : proxies) {
+            if (proxy.name().equals(name)) {
+                return Optional.of(proxy);
+            }
+        }
+        return Optional.empty();
+    }
+}

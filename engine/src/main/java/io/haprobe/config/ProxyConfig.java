@@ -1,0 +1,92 @@
+package io.haprobe.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@code backend} or {@code listen} section, after its {@code defaults} section was applied.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>option</th><th>default</th><th>HAProxy keyword</th><th>meaning</th></tr>
+ *   <tr><td>{@code httpCheckRules}</td><td>empty</td><td>{@code option httpchk}, {@code http-check send},
+ *       {@code http-check expect}</td><td>empty: the plain TCP connect check; else the send rule first, then
+ *       the expect rules in order</td></tr>
+ *   <tr><td>{@code timeoutCheckNanos}</td><td>0 (unset)</td><td>{@code timeout check}</td>
+ *       <td>bound of the check once connected (spec §2.4)</td></tr>
+ *   <tr><td>{@code timeoutConnectNanos}</td><td>0 (unset)</td><td>{@code timeout connect}</td>
+ *       <td>bounds the check's connect, only when {@code timeout check} is set too</td></tr>
+ *   <tr><td>{@code logHealthChecks}</td><td>false</td><td>{@code option log-health-checks}</td>
+ *       <td>log each check whose status or health changed (spec §8.2)</td></tr>
+ * </table>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param name                the section name; never null
+ * @param listen              true for a {@code listen} section (its "no server available" line says
+ *                            {@code proxy}), false for a {@code backend}
+ * @param location            the place of the section keyword; never null
+ * @param servers             the servers in declaration order; never null
+ * @param httpCheckRules      the HTTP check rules, empty for a plain connect check; never null
+ * @param timeoutCheckNanos   {@code timeout check} in nanoseconds (whole ms), 0 when unset
+ * @param timeoutConnectNanos {@code timeout connect} in nanoseconds (whole ms), 0 when unset
+ * @param logHealthChecks     {@code option log-health-checks}
+ */
+public record ProxyConfig(String name, boolean listen, SourceLocation location, List<ServerConfig> servers,
+                          List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
+                          boolean logHealthChecks) {
+
+    /**
+     * Validates the components and copies the lists.
+     *
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if a timeout is negative, or the rules do not start with a send
+     */
+    public ProxyConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(location, "location");
+        servers = List.copyOf(servers);
+        httpCheckRules = List.copyOf(httpCheckRules);
+        if (timeoutCheckNanos < 0 || timeoutConnectNanos < 0) {
+            throw new IllegalArgumentException("timeoutCheckNanos, timeoutConnectNanos: " + timeoutCheckNanos
+                    + ", " + timeoutConnectNanos + " (expected: >= 0)");
+        }
+        if (!httpCheckRules.isEmpty() && !(httpCheckRules.get(0) instanceof HttpSend)) {
+            throw new IllegalArgumentException("httpCheckRules: " + httpCheckRules + " (expected: a send rule first)");
+        }
+    }
+
+    /**
+     * Tells whether the checks of this section are HTTP checks ({@code option httpchk}).
+     *
+     * @return true if {@link #httpCheckRules()} is not empty
+     */
+    public boolean httpCheck() {
+        return !httpCheckRules.isEmpty();
+    }
+
+    /**
+     * Returns the server called {@code name}.
+     *
+     * @param name a server name; never null
+     * @return the server, or empty if there is none of that name
+     */
+    public Optional<ServerConfig> server(String name) {
+        for (ServerConfig server : servers) {
+            if (server.name().equals(name)) {
+                return Optional.of(server);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Returns the word HAProxy uses for this section in "no server available" alerts.
+     *
+     * @return {@code proxy} for a listen section, {@code backend} otherwise
+     */
+    public String kindWord() {
+        return listen ? "proxy" : "backend";
+    }
+}

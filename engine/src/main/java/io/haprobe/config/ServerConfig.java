@@ -1,0 +1,129 @@
+package io.haprobe.config;
+
+import java.util.Objects;
+
+/**
+ * One {@code server} line of a backend or listen section, after {@code default-server} settings were
+ * applied.
+ *
+ * <table>
+ *   <caption>Settings (CFG §5.2 "Server and default-server options")</caption>
+ *   <tr><th>option</th><th>default</th><th>HAProxy keyword</th><th>meaning</th></tr>
+ *   <tr><td>{@code check}</td><td>false</td><td>{@code check} / {@code no-check}</td><td>health checks are configured</td></tr>
+ *   <tr><td>{@code interNanos}</td><td>2000 ms</td><td>{@code inter}</td><td>interval at full health; also the check's time bound</td></tr>
+ *   <tr><td>{@code fastInterNanos}</td><td>0 (use inter)</td><td>{@code fastinter}</td><td>interval while going up or down</td></tr>
+ *   <tr><td>{@code downInterNanos}</td><td>0 (use inter)</td><td>{@code downinter}</td><td>interval while fully down</td></tr>
+ *   <tr><td>{@code rise}</td><td>2</td><td>{@code rise}</td><td>consecutive successes to go UP</td></tr>
+ *   <tr><td>{@code fall}</td><td>3</td><td>{@code fall}</td><td>consecutive failures to go DOWN</td></tr>
+ *   <tr><td>{@code checkPort}</td><td>0 (server port)</td><td>{@code port}</td><td>port the checks connect to</td></tr>
+ *   <tr><td>{@code checkAddress}</td><td>null (server address)</td><td>{@code addr}</td><td>address the checks connect to</td></tr>
+ *   <tr><td>{@code backup}</td><td>false</td><td>{@code backup} / {@code no-backup}</td><td>backup server</td></tr>
+ *   <tr><td>{@code disabled}</td><td>false</td><td>{@code disabled} / {@code enabled}</td><td>starts in maintenance</td></tr>
+ *   <tr><td>{@code weight}</td><td>1</td><td>{@code weight}</td><td>0..256; 0 makes the server unusable</td></tr>
+ *   <tr><td>{@code maxConn}</td><td>0 (no limit)</td><td>{@code maxconn}</td><td>kept for the traffic model</td></tr>
+ *   <tr><td>{@code slowStartNanos}</td><td>0 (off)</td><td>{@code slowstart}</td><td>kept for the traffic model</td></tr>
+ * </table>
+ *
+ * <p>Immutable and thread-safe. Durations are whole milliseconds stored as nanoseconds.
+ *
+ * @param name           the server name; never null
+ * @param address        the address as written (an IPv4 or IPv6 literal, or a host name), without the port; never null
+ * @param port           the service port 1..65535, or 0 when the line gives none
+ * @param location       the place of the {@code server} keyword; never null
+ * @param check          whether {@code check} is set
+ * @param interNanos     {@code inter}, {@code > 0}
+ * @param fastInterNanos {@code fastinter}, 0 meaning "use inter"
+ * @param downInterNanos {@code downinter}, 0 meaning "use inter"
+ * @param rise           {@code rise}, {@code >= 1}
+ * @param fall           {@code fall}, {@code >= 1}
+ * @param checkPort      {@code port}, 0 meaning the service port
+ * @param checkAddress   {@code addr}, null meaning the server address
+ * @param backup         {@code backup}
+ * @param disabled       {@code disabled} (and no later {@code enabled})
+ * @param weight         {@code weight}, 0..256
+ * @param maxConn        {@code maxconn}, 0 meaning no limit
+ * @param slowStartNanos {@code slowstart}, 0 meaning off
+ */
+public record ServerConfig(
+        String name,
+        String address,
+        int port,
+        SourceLocation location,
+        boolean check,
+        long interNanos,
+        long fastInterNanos,
+        long downInterNanos,
+        int rise,
+        int fall,
+        int checkPort,
+        String checkAddress,
+        boolean backup,
+        boolean disabled,
+        int weight,
+        int maxConn,
+        long slowStartNanos) {
+
+    /** HAProxy's default {@code inter}: 2000 ms ({@code DEF_CHKINTR}). */
+    public static final long DEFAULT_INTER_NANOS = 2_000_000_000L;
+    /** HAProxy's default {@code rise}: 2 ({@code DEF_RISETIME}). */
+    public static final int DEFAULT_RISE = 2;
+    /** HAProxy's default {@code fall}: 3 ({@code DEF_FALLTIME}). */
+    public static final int DEFAULT_FALL = 3;
+    /** HAProxy's default {@code weight}: 1. */
+    public static final int DEFAULT_WEIGHT = 1;
+
+    /**
+     * Validates the components.
+     *
+     * @throws NullPointerException     if {@code name}, {@code address} or {@code location} is null
+     * @throws IllegalArgumentException if a number is out of its range
+     */
+    public ServerConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(location, "location");
+        checkRange("port", port, 0, 65535);
+        checkRange("checkPort", checkPort, 0, 65535);
+        checkRange("weight", weight, 0, 256);
+        if (interNanos <= 0) {
+            throw new IllegalArgumentException("interNanos: " + interNanos + " (expected: > 0)");
+        }
+        if (fastInterNanos < 0 || downInterNanos < 0 || slowStartNanos < 0) {
+            throw new IllegalArgumentException("fastInterNanos, downInterNanos, slowStartNanos: "
+                    + fastInterNanos + ", " + downInterNanos + ", " + slowStartNanos + " (expected: >= 0)");
+        }
+        if (rise < 1) {
+            throw new IllegalArgumentException("rise: " + rise + " (expected: >= 1)");
+        }
+        if (fall < 1) {
+            throw new IllegalArgumentException("fall: " + fall + " (expected: >= 1)");
+        }
+        if (maxConn < 0) {
+            throw new IllegalArgumentException("maxConn: " + maxConn + " (expected: >= 0)");
+        }
+    }
+
+    /**
+     * Returns the port the health check connects to: {@code port} if set, else the service port.
+     *
+     * @return 1..65535, or 0 when neither is set (then the parser refuses {@code check})
+     */
+    public int effectiveCheckPort() {
+        return checkPort != 0 ? checkPort : port;
+    }
+
+    /**
+     * Returns the address the health check connects to: {@code addr} if set, else the server address.
+     *
+     * @return the address as written; never null
+     */
+    public String effectiveCheckAddress() {
+        return checkAddress != null ? checkAddress : address;
+    }
+
+    private static void checkRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
+        }
+    }
+}
