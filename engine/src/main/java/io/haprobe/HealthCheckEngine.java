@@ -1,0 +1,443 @@
+package io.haprobe;
+
+import io.haprobe.check.CheckProgram;
+import io.haprobe.config.ConfigException;
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.ProxyConfig;
+import io.haprobe.config.ServerConfig;
+import io.haprobe.health.BootSpread;
+import io.haprobe.health.HealthStep;
+import io.haprobe.health.IntervalPolicy;
+import io.haprobe.health.ServerHealth;
+import io.haprobe.internal.CheckRun;
+import io.haprobe.report.HaproxyLogFormat;
+import io.haprobe.time.Cancellable;
+import io.haprobe.time.Scheduler;
+import io.haprobe.transport.NettyProbeTransport;
+import io.haprobe.transport.ProbeTransport;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs the health checks of a parsed haproxy.cfg as HAProxy 2.6 would: the boot state and spreading of
+ * the first checks, one check per server at a time over the {@link ProbeTransport}, the health counter and
+ * transitions, the intervals counted from the end of each check, and HAProxy's log lines as
+ * {@link HealthEvent}s.
+ *
+ * <table>
+ *   <caption>Builder settings</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@link Builder#backends(Collection)}</td><td>all</td><td>the backend/listen sections to check;
+ *       the boot spreading still counts every configured check, as HAProxy does</td></tr>
+ *   <tr><td>{@link Builder#listener(HealthListener)}</td><td>none</td><td>receives every event</td></tr>
+ *   <tr><td>{@link Builder#transport(ProbeTransport)}</td><td>a live {@link NettyProbeTransport} the engine
+ *       owns and closes</td><td>how check connections are opened, and the scheduler that times them</td></tr>
+ *   <tr><td>{@link Builder#random(RandomGenerator)}</td><td>an unseeded {@link SplittableRandom}</td>
+ *       <td>the one source of randomness ({@code spread-checks} jitter)</td></tr>
+ * </table>
+ *
+ * <p>Threading: every server's check state lives on the transport's scheduler thread; listeners are
+ * called there. {@link #servers()} and {@link #server(String, String)} may be called from any thread and
+ * return immutable snapshots. {@link #close()} must not be called from a listener.
+ *
+ * <pre>{@code
+ * HaproxyConfig config = HaproxyConfig.parse(Path.of("haproxy.cfg"));
+ * try (HealthCheckEngine engine = HealthCheckEngine.builder(config)
+ *         .listener(event -> { if (event.logMessage() != null) System.out.println(event.logMessage()); })
+ *         .build()) {
+ *     engine.start();
+ *     Thread.sleep(30_000);
+ *     engine.servers().forEach(s -> System.out.println(s.id() + " " + s.statusText()));
+ * }
+ * }</pre>
+ */
+public final class HealthCheckEngine implements AutoCloseable {
+
+    private static final System.Logger LOGGER = System.getLogger(HealthCheckEngine.class.getName());
+
+    private final HaproxyConfig config;
+    private final ProbeTransport transport;
+    private final boolean ownsTransport;
+    private final Scheduler scheduler;
+    private final List<HealthListener> listeners;
+    private final RandomGenerator random;
+    private final List<BackendRun> backends;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private HealthCheckEngine(Builder builder, List<BackendRun> backends, ProbeTransport transport, boolean owns) {
+        this.config = builder.config;
+        this.listeners = List.copyOf(builder.listeners);
+        this.random = builder.random != null ? builder.random : new SplittableRandom();
+        this.backends = backends;
+        this.transport = transport;
+        this.ownsTransport = owns;
+        this.scheduler = transport.scheduler();
+    }
+
+    /**
+     * Starts a builder for the checks of {@code config}.
+     *
+     * @param config the parsed configuration; never null
+     * @return a new builder
+     * @throws NullPointerException if {@code config} is null
+     */
+    public static Builder builder(HaproxyConfig config) {
+        return new Builder(Objects.requireNonNull(config, "config"));
+    }
+
+    /**
+     * Returns the configuration the engine runs.
+     *
+     * @return the configuration, never null
+     */
+    public HaproxyConfig config() {
+        return config;
+    }
+
+    /**
+     * Boots the servers and schedules their first checks (spec §1.3, §2.3). Servers with {@code check} start
+     * UP with {@code health = rise}; {@code disabled} ones start in maintenance and are not checked.
+     *
+     * @throws IllegalStateException if the engine was already started or is closed
+     */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("engine is closed");
+        }
+        if (started) {
+            throw new IllegalStateException("engine is already started");
+        }
+        started = true;
+        scheduler.execute(() -> {
+            for (BackendRun backend : backends) {
+                for (ServerRun server : backend.servers) {
+                    if (server.checked && !server.health.maintenance()) {
+                        server.next = scheduler.schedule(() -> runCheck(server), server.firstCheckNanos);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Returns a snapshot of every server of the checked sections, in declaration order.
+     *
+     * @return the snapshots, never null
+     */
+    public List<ServerSnapshot> servers() {
+        List<ServerSnapshot> snapshots = new ArrayList<>();
+        for (BackendRun backend : backends) {
+            for (ServerRun server : backend.servers) {
+                snapshots.add(server.snapshot());
+            }
+        }
+        return snapshots;
+    }
+
+    /**
+     * Returns a snapshot of one server.
+     *
+     * @param backend the backend or listen name; never null
+     * @param server  the server name; never null
+     * @return the snapshot, or empty if that server is not checked by this engine
+     */
+    public Optional<ServerSnapshot> server(String backend, String server) {
+        for (BackendRun run : backends) {
+            if (run.proxy.name().equals(backend)) {
+                for (ServerRun candidate : run.servers) {
+                    if (candidate.config.name().equals(server)) {
+                        return Optional.of(candidate.snapshot());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Stops the checks: no new check starts and no more events are delivered; the transport is closed if
+     * the engine created it. Calling it again does nothing.
+     *
+     * @throws IllegalStateException if called from the scheduler thread (e.g. from a listener)
+     */
+    @Override
+    public void close() {
+        if (scheduler.inSchedulerThread()) {
+            throw new IllegalStateException("close() must not be called from the engine's event loop");
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            scheduler.execute(() -> backends.forEach(b -> b.servers.forEach(s -> s.next.cancel())));
+        } catch (RuntimeException alreadyStopped) {
+            LOGGER.log(System.Logger.Level.DEBUG, "scheduler already stopped", alreadyStopped);
+        }
+        if (ownsTransport) {
+            transport.close();
+        }
+    }
+
+    private void runCheck(ServerRun server) {
+        if (closed) {
+            return;
+        }
+        ProxyConfig proxy = server.backend.proxy;
+        CheckRun run = new CheckRun(server.backend.program, scheduler, server.config.interNanos(),
+                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), outcome -> onOutcome(server, outcome));
+        run.start(transport, server.target);
+    }
+
+    private void onOutcome(ServerRun server, CheckOutcome outcome) {
+        if (closed) {
+            return;
+        }
+        BackendRun backend = server.backend;
+        boolean logChecks = backend.proxy.logHealthChecks();
+        boolean hadUsable = backend.usable(false) + backend.usable(true) > 0;
+        HealthStep step = server.health.apply(outcome);
+        server.health = step.after();
+        long now = scheduler.nanoTime();
+        String checkLine = logChecks && step.reported()
+                ? HaproxyLogFormat.healthCheck(server.name, outcome, step.after().counter(), server.config.weight())
+                : null;
+        emit(new HealthEvent.CheckCompleted(now, backend.proxy.name(), server.config.name(), outcome,
+                step.before().counter(), step.after().counter(), checkLine));
+        if (step.stateChanged()) {
+            ServerState from = step.before().state();
+            ServerState to = step.after().state();
+            int active = backend.usable(false);
+            int backup = backend.usable(true);
+            String line = HaproxyLogFormat.transition(server.name, to, logChecks ? null : outcome,
+                    HaproxyLogFormat.Counts.of(active, backup));
+            LogLevel level = to == ServerState.STOPPED && from != ServerState.STOPPING ? LogLevel.ALERT : LogLevel.NOTICE;
+            emit(new HealthEvent.StateChanged(now, backend.proxy.name(), server.config.name(), server.config.backup(),
+                    from, to, outcome, active, backup, level, line));
+            if (hadUsable && active + backup == 0) {
+                emit(new HealthEvent.NoServerAvailable(now, backend.proxy.name(),
+                        HaproxyLogFormat.noServerAvailable(backend.proxy.kindWord(), backend.proxy.name())));
+            }
+        }
+        long interval = server.policy.intervalNanos(server.health.counter(), server.health.state());
+        long delay = IntervalPolicy.withSpread(interval, config.global().spreadChecks(), random.nextDouble());
+        server.next = scheduler.schedule(() -> runCheck(server), delay);
+    }
+
+    private void emit(HealthEvent event) {
+        for (HealthListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (Throwable t) {
+                LOGGER.log(System.Logger.Level.WARNING, "health listener " + listener + " failed on " + event, t);
+            }
+        }
+    }
+
+    /**
+     * Builds a {@link HealthCheckEngine}. Not thread-safe; {@link #build()} may be called again and gives
+     * an independent engine.
+     */
+    public static final class Builder {
+
+        private final HaproxyConfig config;
+        private final Set<String> backends = new LinkedHashSet<>();
+        private final List<HealthListener> listeners = new ArrayList<>();
+        private ProbeTransport transport;
+        private RandomGenerator random;
+
+        private Builder(HaproxyConfig config) {
+            this.config = config;
+        }
+
+        /**
+         * Restricts the checks to these backend or listen sections; by default all are checked. Calls add up.
+         *
+         * @param names section names; never null
+         * @return this builder
+         * @throws NullPointerException if {@code names} or a name is null
+         */
+        public Builder backends(Collection<String> names) {
+            for (String name : names) {
+                backends.add(Objects.requireNonNull(name, "name"));
+            }
+            return this;
+        }
+
+        /**
+         * Adds a listener; listeners are called in the order they were added.
+         *
+         * @param listener the listener; never null
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is null
+         */
+        public Builder listener(HealthListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Sets the transport that opens check connections and whose scheduler times the checks. The caller
+         * keeps ownership: {@link HealthCheckEngine#close()} does not close it. By default the engine creates
+         * a live {@link NettyProbeTransport} and closes it.
+         *
+         * @param transport the transport; never null
+         * @return this builder
+         * @throws NullPointerException if {@code transport} is null
+         */
+        public Builder transport(ProbeTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Sets the source of randomness ({@code spread-checks} jitter); pass a seeded generator for repeatable
+         * runs. Used on the scheduler thread only.
+         *
+         * @param random the generator; never null
+         * @return this builder
+         * @throws NullPointerException if {@code random} is null
+         */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Builds the engine: compiles each section's check and resolves each server's check address.
+         *
+         * @return the engine, not started yet
+         * @throws IllegalArgumentException if a backend name given to {@link #backends} is not in the config
+         * @throws ConfigException          if a checked server's address cannot be resolved (its message names
+         *                                  the file, line and column of the server)
+         */
+        public HealthCheckEngine build() {
+            for (String name : backends) {
+                if (config.proxy(name).isEmpty()) {
+                    List<String> known = config.proxies().stream().map(ProxyConfig::name).toList();
+                    throw new IllegalArgumentException("backend: '" + name + "' (expected: one of " + known + ")");
+                }
+            }
+            List<ServerConfig> allChecks = new ArrayList<>();
+            for (ProxyConfig proxy : config.proxies()) {
+                proxy.servers().stream().filter(ServerConfig::check).forEach(allChecks::add);
+            }
+            long[] bootIntervals = new long[allChecks.size()];
+            for (int i = 0; i < bootIntervals.length; i++) {
+                ServerConfig server = allChecks.get(i);
+                ServerHealth boot = ServerHealth.boot(server.rise(), server.fall(), server.disabled());
+                bootIntervals[i] = policyOf(server).intervalNanos(boot.counter(), boot.state());
+            }
+            long[] offsets = BootSpread.offsetsNanos(bootIntervals, config.global().maxSpreadChecksNanos());
+
+            List<BackendRun> runs = new ArrayList<>();
+            for (ProxyConfig proxy : config.proxies()) {
+                if (!backends.isEmpty() && !backends.contains(proxy.name())) {
+                    continue;
+                }
+                BackendRun run = new BackendRun(proxy, CheckProgram.compile(proxy));
+                for (ServerConfig server : proxy.servers()) {
+                    int position = indexOf(allChecks, server);
+                    run.servers.add(new ServerRun(run, server, position < 0 ? 0 : offsets[position]));
+                }
+                runs.add(run);
+            }
+            boolean owns = transport == null;
+            ProbeTransport chosen = owns ? NettyProbeTransport.create() : transport;
+            return new HealthCheckEngine(this, List.copyOf(runs), chosen, owns);
+        }
+
+        private static int indexOf(List<ServerConfig> servers, ServerConfig server) {
+            for (int i = 0; i < servers.size(); i++) {
+                if (servers.get(i) == server) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private static IntervalPolicy policyOf(ServerConfig server) {
+        return new IntervalPolicy(server.interNanos(), server.fastInterNanos(), server.downInterNanos());
+    }
+
+    /** A checked section: its compiled program and its servers. Confined to the scheduler thread. */
+    private static final class BackendRun {
+
+        final ProxyConfig proxy;
+        final CheckProgram program;
+        final List<ServerRun> servers = new ArrayList<>();
+
+        BackendRun(ProxyConfig proxy, CheckProgram program) {
+            this.proxy = proxy;
+            this.program = program;
+        }
+
+        /** Counts the servers usable for traffic (spec §1.5): UP, not in maintenance, weight above 0. */
+        int usable(boolean backup) {
+            int count = 0;
+            for (ServerRun server : servers) {
+                ServerHealth health = server.health;
+                if (server.config.backup() == backup && !health.maintenance() && server.config.weight() > 0
+                        && (health.state() == ServerState.RUNNING || health.state() == ServerState.STARTING)) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    /** One server's check state. Written on the scheduler thread; {@code health} is read from any thread. */
+    private static final class ServerRun {
+
+        final BackendRun backend;
+        final ServerConfig config;
+        final HaproxyLogFormat.ServerName name;
+        final IntervalPolicy policy;
+        final InetSocketAddress target;
+        final long firstCheckNanos;
+        final boolean checked;
+        volatile ServerHealth health;
+        Cancellable next = Cancellable.NONE;
+
+        ServerRun(BackendRun backend, ServerConfig config, long firstCheckNanos) {
+            this.backend = backend;
+            this.config = config;
+            this.name = new HaproxyLogFormat.ServerName(backend.proxy.name(), config.name(), config.backup());
+            this.policy = policyOf(config);
+            this.firstCheckNanos = firstCheckNanos;
+            this.checked = config.check();
+            this.health = ServerHealth.boot(config.rise(), config.fall(), config.disabled());
+            this.target = checked ? resolve(config) : InetSocketAddress.createUnresolved(config.address(),
+                    config.port());
+        }
+
+        ServerSnapshot snapshot() {
+            return new ServerSnapshot(backend.proxy.name(), config.name(),
+                    config.effectiveCheckAddress() + ':' + config.effectiveCheckPort(), config.backup(), checked,
+                    config.weight(), health);
+        }
+
+        private static InetSocketAddress resolve(ServerConfig config) {
+            InetSocketAddress address = new InetSocketAddress(config.effectiveCheckAddress(),
+                    config.effectiveCheckPort());
+            if (address.isUnresolved()) {
+                throw new ConfigException(config.location(), "could not resolve address '"
+                        + config.effectiveCheckAddress() + "' of server '" + config.name() + "'");
+            }
+            return address;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.haprobe;
+
+import io.haprobe.health.HealthCounter;
+
+import java.util.Objects;
+
+/**
+ * Something the health checks did, in the order it happened: a check completed, a server changed state,
+ * a backend lost its last usable server. Each event carries the exact message HAProxy 2.6 logs for it, or
+ * null when HAProxy logs nothing (a check while {@code option log-health-checks} is off, or whose status
+ * and health did not change).
+ *
+ * <p>Implementations are immutable and thread-safe.
+ */
+public sealed interface HealthEvent
+        permits HealthEvent.CheckCompleted, HealthEvent.StateChanged, HealthEvent.NoServerAvailable {
+
+    /**
+     * Returns when the event happened, in nanoseconds of the engine's {@link io.haprobe.time.Scheduler}
+     * (elapsed time, not wall time).
+     *
+     * @return the scheduler time in nanoseconds
+     */
+    long timeNanos();
+
+    /**
+     * Returns the backend or listen section the event belongs to.
+     *
+     * @return the section name, never null
+     */
+    String backend();
+
+    /**
+     * Returns the message HAProxy logs for this event, as {@code log ... format raw} prints it.
+     *
+     * @return the message without a line terminator, or null when HAProxy logs nothing for it
+     */
+    String logMessage();
+
+    /**
+     * Returns the syslog level HAProxy logs the message at.
+     *
+     * @return the level, never null
+     */
+    LogLevel level();
+
+    /**
+     * A server's health check completed. Logged only with {@code option log-health-checks}, and only when
+     * the status or the health changed (spec §8.2).
+     *
+     * @param timeNanos  when the check ended, scheduler nanoseconds
+     * @param backend    the backend; never null
+     * @param server     the server; never null
+     * @param outcome    the outcome; never null
+     * @param before     the health counter before; never null
+     * @param after      the health counter after; never null
+     * @param logMessage the per-check line, or null when not logged
+     */
+    record CheckCompleted(long timeNanos, String backend, String server, CheckOutcome outcome, HealthCounter before,
+                          HealthCounter after, String logMessage) implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component other than {@code logMessage} is null
+         */
+        public CheckCompleted {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(outcome, "outcome");
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(after, "after");
+        }
+
+        /** Returns {@link LogLevel#NOTICE}, the level of per-check lines. */
+        @Override
+        public LogLevel level() {
+            return LogLevel.NOTICE;
+        }
+    }
+
+    /**
+     * A server changed operational state: went DOWN, UP, or NOLB (spec §8.1). Always logged.
+     *
+     * @param timeNanos     when, scheduler nanoseconds
+     * @param backend       the backend; never null
+     * @param server        the server; never null
+     * @param backup        whether it is a {@code backup} server
+     * @param from          the state before; never null
+     * @param to            the state after; never null
+     * @param cause         the check outcome that caused it; never null
+     * @param activeServers usable active servers of the backend after the change
+     * @param backupServers usable backup servers of the backend after the change
+     * @param level         ALERT for DOWN from UP, NOTICE otherwise; never null
+     * @param logMessage    the transition line; never null
+     */
+    record StateChanged(long timeNanos, String backend, String server, boolean backup, ServerState from,
+                        ServerState to, CheckOutcome cause, int activeServers, int backupServers, LogLevel level,
+                        String logMessage) implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public StateChanged {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(level, "level");
+            Objects.requireNonNull(logMessage, "logMessage");
+        }
+    }
+
+    /**
+     * A backend that had at least one usable server has none left (spec §8.1). Logged at EMERG.
+     *
+     * @param timeNanos  when, scheduler nanoseconds
+     * @param backend    the backend; never null
+     * @param logMessage {@code backend <name> has no server available!}; never null
+     */
+    record NoServerAvailable(long timeNanos, String backend, String logMessage) implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public NoServerAvailable {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(logMessage, "logMessage");
+        }
+
+        /** Returns {@link LogLevel#EMERG}. */
+        @Override
+        public LogLevel level() {
+            return LogLevel.EMERG;
+        }
+    }
+}

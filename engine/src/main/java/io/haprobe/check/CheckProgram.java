@@ -1,0 +1,94 @@
+package io.haprobe.check;
+
+import io.haprobe.config.HttpCheckRule;
+import io.haprobe.config.HttpExpect;
+import io.haprobe.config.HttpSend;
+import io.haprobe.config.ProxyConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A compiled check: the list of {@link CheckRule}s one interpreter ({@link CheckSession}) runs over a check
+ * connection, whatever the check kind. Built once per backend and shared by its servers.
+ *
+ * <table>
+ *   <caption>What each configuration compiles to</caption>
+ *   <tr><th>configuration</th><th>rules</th><th>success</th></tr>
+ *   <tr><td>{@code check} alone</td><td>connect</td><td>{@code L4OK}, no info</td></tr>
+ *   <tr><td>{@code option httpchk ...} + {@code http-check send/expect}</td>
+ *       <td>connect, send request bytes (spec §4.3), expect HTTP (spec §4.5; {@code status 200-399} when no
+ *       expect is configured)</td><td>{@code L7OK}, code = HTTP status</td></tr>
+ * </table>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param rules the rules, a {@link CheckRule.Connect} first; never null
+ */
+public record CheckProgram(List<CheckRule> rules) {
+
+    private static final CheckProgram CONNECT_ONLY = new CheckProgram(List.of(new CheckRule.Connect()));
+
+    /**
+     * Validates the components and copies the list.
+     *
+     * @throws NullPointerException     if {@code rules} is null
+     * @throws IllegalArgumentException if the first rule is not a connect, or a later one is
+     */
+    public CheckProgram {
+        rules = List.copyOf(rules);
+        if (rules.isEmpty() || !(rules.get(0) instanceof CheckRule.Connect)) {
+            throw new IllegalArgumentException("rules: " + rules + " (expected: a connect rule first)");
+        }
+        for (int i = 1; i < rules.size(); i++) {
+            if (rules.get(i) instanceof CheckRule.Connect) {
+                throw new IllegalArgumentException("rules: " + rules + " (expected: a single connect rule)");
+            }
+        }
+    }
+
+    /**
+     * Returns the plain TCP connect check of a server with {@code check} and no check option.
+     *
+     * @return the connect-only program
+     */
+    public static CheckProgram connectOnly() {
+        return CONNECT_ONLY;
+    }
+
+    /**
+     * Compiles the check of a backend or listen section.
+     *
+     * @param proxy the section; never null
+     * @return its check program
+     * @throws NullPointerException if {@code proxy} is null
+     */
+    public static CheckProgram compile(ProxyConfig proxy) {
+        Objects.requireNonNull(proxy, "proxy");
+        if (!proxy.httpCheck()) {
+            return CONNECT_ONLY;
+        }
+        List<CheckRule> rules = new ArrayList<>();
+        rules.add(new CheckRule.Connect());
+        List<HttpExpect> expects = new ArrayList<>();
+        for (HttpCheckRule rule : proxy.httpCheckRules()) {
+            if (rule instanceof HttpSend send) {
+                rules.add(new CheckRule.Send(HttpRequestEncoder.encode(send)));
+            } else if (rule instanceof HttpExpect expect) {
+                expects.add(expect);
+            }
+        }
+        rules.add(new CheckRule.ExpectHttp(HttpResponseJudge.of(expects)));
+        return new CheckProgram(rules);
+    }
+
+    /**
+     * Tells whether the program only connects (its check passes with {@code L4OK} once connected).
+     *
+     * @return true for a connect-only program
+     */
+    public boolean isConnectOnly() {
+        return rules.size() == 1;
+    }
+}

@@ -1,0 +1,66 @@
+package io.haprobe.internal;
+
+import java.util.List;
+
+/**
+ * Turns a Java or Netty I/O exception into the {@code strerror} text HAProxy prints as a check's info, e.g.
+ * {@code Connection refused}. Netty's native transport reports {@code connect(..) failed: Connection
+ * refused}, NIO {@code Connection refused: /127.0.0.1:8080}; both give {@code Connection refused}.
+ *
+ * <p>Stateless and thread-safe. Not API.
+ */
+public final class ErrnoText {
+
+    /** glibc's texts for the errors a check connection can meet, longest first where one contains another. */
+    private static final List<String> KNOWN = List.of(
+            "Connection refused",
+            "Connection reset by peer",
+            "Connection timed out",
+            "Network is unreachable",
+            "No route to host",
+            "Host is down",
+            "Broken pipe",
+            "Cannot assign requested address",
+            "Address already in use",
+            "Address family not supported by protocol",
+            "Permission denied",
+            "Operation not permitted",
+            "Too many open files",
+            "Resource temporarily unavailable",
+            "Software caused connection abort",
+            "Protocol not available");
+
+    private ErrnoText() {
+    }
+
+    /**
+     * Returns the {@code strerror} text for {@code cause}.
+     *
+     * @param cause the exception from a connect, read or write; may be null
+     * @return the text, e.g. {@code Connection refused}; the exception's own message, cut of Netty's call
+     *         prefix and address suffix, when no known text is in it; empty for null
+     */
+    public static String of(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message == null) {
+                continue;
+            }
+            for (String text : KNOWN) {
+                if (message.contains(text)) {
+                    return text;
+                }
+            }
+        }
+        if (cause == null || cause.getMessage() == null) {
+            return cause == null ? "" : cause.getClass().getSimpleName();
+        }
+        String message = cause.getMessage();
+        int call = message.indexOf(" failed: ");
+        if (call >= 0) {
+            message = message.substring(call + " failed: ".length());
+        }
+        int address = message.indexOf(": /");
+        return address >= 0 ? message.substring(0, address) : message;
+    }
+}

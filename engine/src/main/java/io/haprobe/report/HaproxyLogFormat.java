@@ -1,0 +1,207 @@
+package io.haprobe.report;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.CheckResult;
+import io.haprobe.ServerState;
+import io.haprobe.health.HealthCounter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Builds HAProxy 2.6's health log messages byte for byte (spec §8; {@code server.c srv_update_status},
+ * {@code srv_append_status}, {@code check.c set_server_check_status}), without the syslog header: what
+ * {@code log stdout format raw} prints.
+ *
+ * <pre>{@code
+ * Server app_backend/web01 is DOWN, reason: Layer7 wrong status, code: 204, info: "No Content", check duration: 0ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.
+ * Health check for server be/s1 failed, reason: Layer7 wrong status, code: 503, info: "Reason503", check duration: 0ms, status: 2/3 UP.
+ * backend app_backend has no server available!
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class HaproxyLogFormat {
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private HaproxyLogFormat() {
+    }
+
+    /**
+     * Builds the line logged when a server changes operational state (spec §8.1).
+     *
+     * @param server        who changed; never null
+     * @param to            the new state: {@link ServerState#STOPPED} (is DOWN), {@link ServerState#STOPPING}
+     *                      (is stopping) or {@link ServerState#RUNNING}/{@link ServerState#STARTING} (is UP);
+     *                      never null
+     * @param cause         the check that caused it, printed as {@code , reason: ...}; null when HAProxy prints
+     *                      no reason ({@code option log-health-checks} is on)
+     * @param counts        the backend's usable servers after the change, and the server's sessions and
+     *                      queue; never null
+     * @return the message, without a line terminator
+     * @throws NullPointerException if {@code server}, {@code to} or {@code counts} is null
+     */
+    public static String transition(ServerName server, ServerState to, CheckOutcome cause, Counts counts) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(counts, "counts");
+        StringBuilder line = new StringBuilder(192);
+        appendServer(line, server);
+        line.append(" is ").append(switch (to) {
+            case STOPPED -> "DOWN";
+            case STOPPING -> "stopping";
+            case STARTING, RUNNING -> "UP";
+        });
+        if (cause != null) {
+            appendReason(line, cause);
+        }
+        line.append(". ").append(counts.active()).append(" active and ").append(counts.backup())
+                .append(" backup servers ").append(to == ServerState.STOPPED ? "left." : "online.");
+        if (counts.runningOnBackup()) {
+            line.append(" Running on backup.");
+        }
+        if (to == ServerState.STOPPED) {
+            line.append(' ').append(counts.sessions()).append(" sessions active, ").append(counts.requeued())
+                    .append(" requeued, ").append(counts.queued()).append(" remaining in queue.");
+        } else {
+            line.append(' ').append(counts.requeued()).append(" sessions requeued, ").append(counts.queued())
+                    .append(" total in queue.");
+        }
+        return line.toString();
+    }
+
+    /**
+     * Builds the per-check line of {@code option log-health-checks} (spec §8.2), logged when the status or
+     * the health changed.
+     *
+     * @param server  who was checked; never null
+     * @param outcome the check's outcome; never null
+     * @param after   the health counter after the check; never null
+     * @param weight  the server's current user weight; 0 prints {@code DRAIN} on the UP side
+     * @return the message, without a line terminator
+     * @throws NullPointerException if an argument is null
+     */
+    public static String healthCheck(ServerName server, CheckOutcome outcome, HealthCounter after, int weight) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(after, "after");
+        StringBuilder line = new StringBuilder(192);
+        line.append("Health check for ").append(server.backup() ? "backup server " : "server ")
+                .append(server.proxy()).append('/').append(server.server()).append(' ');
+        CheckResult result = outcome.result();
+        line.append(result == CheckResult.CONDPASS ? "conditionally succeeded"
+                : result == CheckResult.PASSED ? "succeeded" : "failed");
+        appendReason(line, outcome);
+        line.append(", status: ").append(after.fractionNumerator()).append('/').append(after.fractionDenominator())
+                .append(' ').append(!after.isGood() ? "DOWN" : weight == 0 ? "DRAIN" : "UP").append('.');
+        return line.toString();
+    }
+
+    /**
+     * Builds the alert logged when a backend loses its last usable server (spec §8.1).
+     *
+     * @param kindWord {@code backend}, or {@code proxy} for a listen section; never null
+     * @param proxy    the section name; never null
+     * @return {@code backend <name> has no server available!}
+     */
+    public static String noServerAvailable(String kindWord, String proxy) {
+        return Objects.requireNonNull(kindWord, "kindWord") + ' ' + Objects.requireNonNull(proxy, "proxy")
+                + " has no server available!";
+    }
+
+    /**
+     * Appends HAProxy's reason block: {@code , reason: <desc>[, code: N][, info: "<info>"][, check duration:
+     * Nms]}. The code appears only for statuses that carry one, the info only when not empty, with
+     * non-printable, non-ASCII, {@code <}, {@code >} and {@code "} written as {@code <XX>}.
+     *
+     * @param line    where to append; never null
+     * @param outcome the outcome; never null
+     * @return {@code line}
+     */
+    public static StringBuilder appendReason(StringBuilder line, CheckOutcome outcome) {
+        line.append(", reason: ").append(outcome.status().description());
+        if (outcome.status().hasCode()) {
+            line.append(", code: ").append(outcome.code());
+        }
+        if (!outcome.info().isEmpty()) {
+            line.append(", info: \"");
+            appendEscaped(line, outcome.info());
+            line.append('"');
+        }
+        line.append(", check duration: ").append(outcome.durationMillis()).append("ms");
+        return line;
+    }
+
+    private static void appendServer(StringBuilder line, ServerName server) {
+        Objects.requireNonNull(server, "server");
+        if (server.backup()) {
+            line.append("Backup ");
+        }
+        line.append("Server ").append(server.proxy()).append('/').append(server.server());
+    }
+
+    private static void appendEscaped(StringBuilder line, String info) {
+        for (int i = 0; i < info.length(); i++) {
+            char c = info.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '<' && c != '>' && c != '"') {
+                line.append(c);
+            } else if (c < 0x80) {
+                appendHex(line, c);
+            } else {
+                int end = Character.isHighSurrogate(c) && i + 1 < info.length() ? i + 2 : i + 1;
+                for (byte b : info.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+                    appendHex(line, b & 0xff);
+                }
+                i = end - 1;
+            }
+        }
+    }
+
+    private static void appendHex(StringBuilder line, int b) {
+        line.append('<').append(HEX[b >> 4]).append(HEX[b & 0xf]).append('>');
+    }
+
+    /**
+     * Names a server the way log lines do.
+     *
+     * @param proxy  the backend or listen name; never null
+     * @param server the server name; never null
+     * @param backup true for a {@code backup} server: lines start with {@code Backup }
+     */
+    public record ServerName(String proxy, String server, boolean backup) {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a name is null
+         */
+        public ServerName {
+            Objects.requireNonNull(proxy, "proxy");
+            Objects.requireNonNull(server, "server");
+        }
+    }
+
+    /**
+     * The counts a transition line prints.
+     *
+     * @param active          usable active servers of the backend after the change
+     * @param backup          usable backup servers of the backend after the change
+     * @param runningOnBackup true when a backup is usable and no active server is: prints
+     *                        {@code  Running on backup.}
+     * @param sessions        the server's current sessions (DOWN lines)
+     * @param requeued        sessions moved out of (DOWN) or into (UP) the server's queue
+     * @param queued          the server's queue length
+     */
+    public record Counts(int active, int backup, boolean runningOnBackup, int sessions, int requeued, int queued) {
+
+        /**
+         * Returns the counts of a backend without traffic: the usable servers, and zero sessions and queues.
+         *
+         * @param active usable active servers
+         * @param backup usable backup servers
+         * @return the counts, with {@code runningOnBackup} derived
+         */
+        public static Counts of(int active, int backup) {
+            return new Counts(active, backup, active == 0 && backup > 0, 0, 0, 0);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.haprobe.time;
+
+/**
+ * The one seam for time: answers "now" and runs "later". Nothing else in haprobe reads a clock or arms a
+ * timer. The live implementation is {@link EventLoopScheduler}, on a Netty event loop; a virtual
+ * implementation jumps from event to event for simulations.
+ *
+ * <p>Threading: every method may be called from the scheduler's own thread; {@link #nanoTime()},
+ * {@link #execute(Runnable)} and {@link #schedule(Runnable, long)} may also be called from any other
+ * thread. Tasks always run on the scheduler's thread, one at a time, so state touched only by tasks of
+ * one scheduler needs no locking.
+ *
+ * <pre>{@code
+ * Scheduler scheduler = EventLoopScheduler.of(eventLoop);
+ * Cancellable t = scheduler.schedule(() -> System.out.println("2 s later"), TimeUnit.SECONDS.toNanos(2));
+ * }</pre>
+ */
+public interface Scheduler {
+
+    /**
+     * Returns the current time of this scheduler in nanoseconds. Elapsed time, not wall time: only the
+     * difference between two readings means something. Never decreases.
+     *
+     * @return the current time in nanoseconds since an arbitrary origin
+     */
+    long nanoTime();
+
+    /**
+     * Runs {@code task} on the scheduler's thread after {@code delayNanos}.
+     *
+     * @param task       what to run; never null. An exception it throws is logged by the implementation and
+     *                   does not stop the scheduler
+     * @param delayNanos the delay in nanoseconds; 0 or negative runs the task as soon as possible, after the
+     *                   tasks already due
+     * @return a handle that cancels the task if it has not run yet
+     * @throws NullPointerException       if {@code task} is null
+     * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+     */
+    Cancellable schedule(Runnable task, long delayNanos);
+
+    /**
+     * Runs {@code task} on the scheduler's thread as soon as possible.
+     *
+     * @param task what to run; never null
+     * @throws NullPointerException       if {@code task} is null
+     * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+     */
+    void execute(Runnable task);
+
+    /**
+     * Tells whether the calling thread is the scheduler's thread.
+     *
+     * @return true when called from a task of this scheduler
+     */
+    boolean inSchedulerThread();
+}

@@ -1,0 +1,111 @@
+package io.haprobe.transport;
+
+import io.haprobe.time.EventLoopScheduler;
+import io.haprobe.time.Scheduler;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.SocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live {@link ProbeTransport}: real TCP connections through a Netty {@link Bootstrap} on one event
+ * loop, with the native epoll transport when it is available and NIO otherwise.
+ *
+ * <pre>{@code
+ * try (NettyProbeTransport transport = NettyProbeTransport.create()) {
+ *     HealthCheckEngine engine = HealthCheckEngine.builder(config).transport(transport).build();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class NettyProbeTransport implements ProbeTransport {
+
+    private final EventLoopGroup ownedGroup;
+    private final EventLoopScheduler scheduler;
+    private final Bootstrap bootstrap;
+
+    private NettyProbeTransport(EventLoopGroup ownedGroup, EventLoop eventLoop, Class<? extends SocketChannel> type) {
+        this.ownedGroup = ownedGroup;
+        this.scheduler = EventLoopScheduler.of(eventLoop);
+        this.bootstrap = new Bootstrap()
+                .group(eventLoop)
+                .channel(type)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_CLOSE, false);
+    }
+
+    /**
+     * Creates a transport with its own single event loop thread (named {@code haprobe-check}), epoll when
+     * available; {@link #close()} shuts it down.
+     *
+     * @return the transport
+     */
+    public static NettyProbeTransport create() {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("haprobe-check", true),
+                factory);
+        return new NettyProbeTransport(group, group.next(), epoll ? EpollSocketChannel.class : NioSocketChannel.class);
+    }
+
+    /**
+     * Creates a transport on an event loop the caller owns and shuts down; {@link #close()} leaves it running.
+     *
+     * @param eventLoop   the event loop; never null
+     * @param channelType the socket channel class matching the loop's I/O handler, e.g.
+     *                    {@code NioSocketChannel.class}; never null
+     * @return the transport
+     * @throws NullPointerException if an argument is null
+     */
+    public static NettyProbeTransport on(EventLoop eventLoop, Class<? extends SocketChannel> channelType) {
+        return new NettyProbeTransport(null, Objects.requireNonNull(eventLoop, "eventLoop"),
+                Objects.requireNonNull(channelType, "channelType"));
+    }
+
+    /**
+     * Tells which socket implementation this transport uses.
+     *
+     * @return {@code epoll} or {@code nio}
+     */
+    public String socketType() {
+        return bootstrap.config().channelFactory().toString().contains("Epoll") ? "epoll" : "nio";
+    }
+
+    @Override
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public ChannelFuture connect(SocketAddress remote, ChannelHandler handler) {
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(handler, "handler");
+        return bootstrap.clone().handler(handler).connect(remote);
+    }
+
+    @Override
+    public void close() {
+        if (ownedGroup != null) {
+            ownedGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}
