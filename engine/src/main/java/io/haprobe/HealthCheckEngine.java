@@ -73,6 +73,7 @@ public final class HealthCheckEngine implements AutoCloseable {
     private final List<BackendRun> backends;
     private volatile boolean started;
     private volatile boolean closed;
+    private volatile long startNanos;
 
     private HealthCheckEngine(Builder builder, List<BackendRun> backends, ProbeTransport transport, boolean owns) {
         this.config = builder.config;
@@ -118,6 +119,7 @@ public final class HealthCheckEngine implements AutoCloseable {
             throw new IllegalStateException("engine is already started");
         }
         started = true;
+        startNanos = scheduler.nanoTime();
         scheduler.execute(() -> {
             for (BackendRun backend : backends) {
                 for (ServerRun server : backend.servers) {
@@ -127,6 +129,16 @@ public final class HealthCheckEngine implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * Returns the scheduler time at which {@link #start()} booted the servers: the origin of the first-check
+     * offsets and of timelines ({@code t=<ms>} is {@code (event.timeNanos() - startNanos()) / 1e6}).
+     *
+     * @return scheduler nanoseconds, 0 before {@link #start()}
+     */
+    public long startNanos() {
+        return startNanos;
     }
 
     /**

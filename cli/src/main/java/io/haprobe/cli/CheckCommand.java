@@ -1,0 +1,62 @@
+package io.haprobe.cli;
+
+import io.haprobe.config.ConfigWarning;
+import io.haprobe.config.HaproxyConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]}: runs the
+ * config's health checks against the real servers it names, prints HAProxy's log lines as they happen and
+ * a per-server summary.
+ */
+@Command(name = "check",
+        description = {"Runs the health checks of a haproxy.cfg against its real servers, printing the lines",
+                "HAProxy 2.6 logs, then a per-server summary.",
+                "Exit status: 0 all checked servers UP, 2 some DOWN, 1 usage or config error."},
+        mixinStandardHelpOptions = true)
+final class CheckCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "the haproxy.cfg to load")
+    private Path file;
+
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "30s",
+            converter = HaproxyTimeConverter.class,
+            description = "how long to run the checks, in HAProxy time units (us, ms, s, m, h, d; bare = ms); "
+                    + "default: ${DEFAULT-VALUE}")
+    private long durationMillis;
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "check only this backend or listen section (repeatable); default: all")
+    private List<String> backends = new ArrayList<>();
+
+    @Option(names = "--timestamps", description = "prefix each line with t=<ms since start>ms")
+    private boolean timestamps;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        HaproxyConfig config = HaproxyConfig.parse(file);
+        for (ConfigWarning warning : config.warnings()) {
+            err.println("[WARNING] " + warning);
+        }
+        err.flush();
+        try (LiveSession session = new LiveSession(config, backends, timestamps, out)) {
+            session.start();
+            session.awaitMillisSinceStart(durationMillis);
+            return session.finish();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.haprobe.cli;
+
+import io.haprobe.CheckStatus;
+import io.haprobe.ServerSnapshot;
+import io.haprobe.ServerState;
+import io.haprobe.cli.demo.LoopbackBackend;
+import io.haprobe.cli.demo.LoopbackBackend.Answer;
+import io.haprobe.config.HaproxyConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code haprobe demo}: starts embedded loopback backends that reproduce the runbooks' first root causes,
+ * checks them exactly as {@code haprobe check} would with short intervals, and verifies that each ended as
+ * HAProxy 2.6 would have it. Finishes in about 16 seconds.
+ */
+@Command(name = "demo",
+        description = {"Runs live checks against embedded loopback backends that reproduce common root causes",
+                "of DOWN servers (wrong status, the rstatus fix, port mismatch, a slow backend, a crash and",
+                "recovery). Needs no setup. Exit status: 0 when every server ended as HAProxy would have it."},
+        mixinStandardHelpOptions = true)
+final class DemoCommand implements Callable<Integer> {
+
+    private static final long CRASH_AT_MILLIS = 5_000;
+    private static final long RESTART_AT_MILLIS = 11_000;
+    private static final long END_AT_MILLIS = 16_000;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        try (LoopbackBackend noContent = LoopbackBackend.start(Answer.of(204, "No Content"));
+             LoopbackBackend slow = LoopbackBackend.start(Answer.of(200, "OK").delayed(1_500));
+             LoopbackBackend crashing = LoopbackBackend.start(Answer.of(200, "OK"))) {
+            String text = config(noContent.port(), freePort(), slow.port(), crashing.port());
+            out.println("# haprobe demo: embedded backends on 127.0.0.1, checked with this haproxy.cfg");
+            text.lines().forEach(line -> out.println("#   " + line));
+            out.println("# the crash_recover backend crashes at t=" + CRASH_AT_MILLIS + "ms and restarts at t="
+                    + RESTART_AT_MILLIS + "ms");
+            out.println();
+            out.flush();
+            HaproxyConfig config = HaproxyConfig.parse("demo.cfg", text);
+            try (LiveSession session = new LiveSession(config, List.of(), true, out)) {
+                session.start();
+                session.awaitMillisSinceStart(CRASH_AT_MILLIS);
+                crashing.crash();
+                session.awaitMillisSinceStart(RESTART_AT_MILLIS);
+                crashing.restart();
+                session.awaitMillisSinceStart(END_AT_MILLIS);
+                session.finish();
+                return verify(session.servers(), out);
+            }
+        }
+    }
+
+    static String config(int noContentPort, int closedPort, int slowPort, int crashingPort) {
+        return """
+                global
+                    spread-checks 0
+
+                defaults
+                    timeout connect 1s
+                    default-server inter 1s fastinter 500ms downinter 1s rise 2 fall 3
+
+                # root cause 1: the health endpoint answers 204 while the config insists on 200
+                backend wrong_status
+                    option httpchk GET /status
+                    http-check expect status 200
+                    server web01 127.0.0.1:%d check
+
+                # the runbook's fix: accept any 2xx or 3xx
+                backend rstatus_fix
+                    option httpchk GET /status
+                    http-check expect rstatus (2|3)[0-9][0-9]
+                    server web01 127.0.0.1:%d check
+
+                # root cause 2: the check goes to a port where nothing listens
+                backend port_mismatch
+                    server api01 127.0.0.1:%d check
+
+                # root cause 3: the backend answers after 1500ms, later than timeout check
+                backend slow_backend
+                    option httpchk GET /health
+                    timeout check 500ms
+                    server slow01 127.0.0.1:%d check
+
+                # root cause 4: the backend crashes, then comes back
+                backend crash_recover
+                    option httpchk GET /health
+                    server app01 127.0.0.1:%d check
+                """.formatted(noContentPort, noContentPort, closedPort, slowPort, crashingPort);
+    }
+
+    private static int verify(List<ServerSnapshot> servers, PrintWriter out) {
+        List<Expectation> expectations = List.of(
+                new Expectation("wrong_status/web01", ServerState.STOPPED, CheckStatus.L7STS),
+                new Expectation("rstatus_fix/web01", ServerState.RUNNING, CheckStatus.L7OKD),
+                new Expectation("port_mismatch/api01", ServerState.STOPPED, CheckStatus.L4CON),
+                new Expectation("slow_backend/slow01", ServerState.STOPPED, CheckStatus.L7TOUT),
+                new Expectation("crash_recover/app01", ServerState.RUNNING, CheckStatus.L7OKD));
+        out.println();
+        boolean allMet = true;
+        for (Expectation expected : expectations) {
+            ServerSnapshot actual = servers.stream().filter(s -> s.id().equals(expected.server())).findFirst()
+                    .orElseThrow();
+            CheckStatus status = actual.lastOutcome().map(o -> o.status()).orElse(CheckStatus.INI);
+            boolean met = actual.state() == expected.state() && status == expected.status();
+            allMet &= met;
+            out.println((met ? "as expected: " : "UNEXPECTED:  ") + expected.server() + " is "
+                    + actual.state().word() + " with " + status.tag()
+                    + (met ? "" : " (expected " + expected.state().word() + " with " + expected.status().tag() + ")"));
+        }
+        out.flush();
+        return allMet ? LiveSession.EXIT_ALL_UP : LiveSession.EXIT_USAGE;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private record Expectation(String server, ServerState state, CheckStatus status) {
+    }
+}

@@ -1,0 +1,123 @@
+package io.haprobe.cli;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.HealthCheckEngine;
+import io.haprobe.ServerSnapshot;
+import io.haprobe.ServerState;
+import io.haprobe.config.HaproxyConfig;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One live run of the checks for the CLI: prints every HAProxy log line as it happens, then the per-server
+ * summary, and tells the exit code. Shared by {@code haprobe check} and {@code haprobe demo}.
+ *
+ * <p>Not thread-safe: driven by the command's thread; the engine's listener only writes lines, under the
+ * output's lock.
+ */
+final class LiveSession implements AutoCloseable {
+
+    /** Exit code when every checked server ended UP (or NOLB). */
+    static final int EXIT_ALL_UP = 0;
+    /** Exit code for usage and configuration errors. */
+    static final int EXIT_USAGE = 1;
+    /** Exit code when at least one checked server ended DOWN. */
+    static final int EXIT_SOME_DOWN = 2;
+
+    private final HealthCheckEngine engine;
+    private final PrintWriter out;
+    private final boolean timestamps;
+
+    LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out) {
+        this.out = out;
+        this.timestamps = timestamps;
+        this.engine = HealthCheckEngine.builder(config)
+                .backends(backends)
+                .listener(event -> {
+                    if (event.logMessage() != null) {
+                        printLine(event.timeNanos(), event.logMessage());
+                    }
+                })
+                .build();
+    }
+
+    void start() {
+        engine.start();
+    }
+
+    /**
+     * Waits until {@code millis} after the start, in real time (the CLI's own wait, not the engine's clock).
+     */
+    void awaitMillisSinceStart(long millis) throws InterruptedException {
+        long deadline = engine.startNanos() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long remaining = deadline - System.nanoTime();
+        if (remaining > 0) {
+            TimeUnit.NANOSECONDS.sleep(remaining);
+        }
+    }
+
+    /** Stops the checks, prints the summary and returns the exit code. */
+    int finish() {
+        engine.close();
+        List<ServerSnapshot> servers = engine.servers();
+        printSummary(servers);
+        boolean anyDown = servers.stream()
+                .anyMatch(s -> s.checked() && !s.health().maintenance() && s.state() == ServerState.STOPPED);
+        return anyDown ? EXIT_SOME_DOWN : EXIT_ALL_UP;
+    }
+
+    List<ServerSnapshot> servers() {
+        return engine.servers();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    private void printLine(long timeNanos, String message) {
+        synchronized (out) {
+            if (timestamps) {
+                out.print("t=" + TimeUnit.NANOSECONDS.toMillis(timeNanos - engine.startNanos()) + "ms ");
+            }
+            out.println(message);
+            out.flush();
+        }
+    }
+
+    private void printSummary(List<ServerSnapshot> servers) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"backend/server", "status", "check_status", "code", "info", "duration"});
+        for (ServerSnapshot server : servers) {
+            CheckOutcome last = server.lastOutcome().orElse(null);
+            String status = !server.checked() ? "-" : last == null ? "INI" : last.status().tag();
+            String code = last != null && last.status().hasCode() ? Integer.toString(last.code()) : "-";
+            String info = last == null || last.info().isEmpty() ? "-" : '"' + last.info() + '"';
+            String duration = last == null ? "-" : last.durationMillis() + "ms";
+            rows.add(new String[] {server.id(), server.statusText(), status, code, info, duration});
+        }
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        synchronized (out) {
+            out.println();
+            for (String[] row : rows) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < row.length; i++) {
+                    line.append(row[i]);
+                    if (i < row.length - 1) {
+                        line.append(" ".repeat(widths[i] - row[i].length() + 2));
+                    }
+                }
+                out.println(line.toString().stripTrailing());
+            }
+            out.flush();
+        }
+    }
+}
