@@ -79,12 +79,19 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         }
         deadline = scheduler.schedule(this::onDeadline, connectBound);
         ChannelFuture connect = transport.connect(target, this);
-        channel = connect.channel();
+        if (channel == null) {
+            channel = connect.channel();
+        }
         connect.addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
                 conclude(session.failed(ErrnoText.of(future.cause())));
             }
         });
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
     }
 
     @Override
