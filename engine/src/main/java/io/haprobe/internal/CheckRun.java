@@ -160,7 +160,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     }
 
     private void closeLikeHaproxy() {
-        if (channel == null) {
+        if (channel == null || !channel.isRegistered()) {
             return;
         }
         if (channel.isActive() && !session.isPeerClosed()) {

@@ -1,0 +1,166 @@
+package io.haprobe;
+
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.ServerConfig;
+import io.haprobe.testing.ManualScheduler;
+import io.haprobe.testing.ScriptedTransport;
+import io.haprobe.testing.ScriptedTransport.Behaviour;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.haprobe.testing.Configs.MS;
+import static io.haprobe.testing.Configs.backend;
+import static io.haprobe.testing.Configs.config;
+import static io.haprobe.testing.Configs.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The engine on virtual time: boot state, spreading, intervals counted from the end of each check, log lines. */
+class EngineTimelineTest {
+
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final ScriptedTransport transport = new ScriptedTransport(scheduler);
+    private final List<String> timeline = new ArrayList<>();
+    private final List<HealthEvent> events = new ArrayList<>();
+    private HealthCheckEngine engine;
+
+    @AfterEach
+    void closeEngine() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @Test
+    void refusedPortGoesDownOnTheFirstCheckAtBoot() {
+        start(config(backend("be", List.of(server("s1", 9001, 2000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
+        scheduler.advanceTo(5000 * MS);
+        assertThat(timeline).containsExactly(
+                "t=0ms Server be/s1 is DOWN, reason: Layer4 connection problem, info: \"Connection refused\", "
+                        + "check duration: 0ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, "
+                        + "0 remaining in queue.",
+                "t=0ms backend be has no server available!");
+        assertThat(engine.server("be", "s1").orElseThrow().statusText()).isEqualTo("DOWN");
+    }
+
+    @Test
+    void followsInterFastinterDowninterFromTheEndOfEachCheck() {
+        // up until 10 s, refused until 20 s, up again: inter 1s, fastinter 300ms, downinter 2s, rise 2, fall 3
+        transport.port(9001, t -> t < 10_000 * MS || t >= 20_000 * MS ? Behaviour.hang() : Behaviour.refuse());
+        start(config(backend("be", List.of(server("s1", 9001, 1000, 300, 2000, 2, 3)), List.of(), 0, 0, true)));
+        scheduler.advanceTo(25_000 * MS);
+        assertThat(timeline).containsExactly(
+                "t=0ms Health check for server be/s1 succeeded, reason: Layer4 check passed, check duration: 0ms, "
+                        + "status: 3/3 UP.",
+                "t=10000ms Health check for server be/s1 failed, reason: Layer4 connection problem, "
+                        + "info: \"Connection refused\", check duration: 0ms, status: 2/3 UP.",
+                "t=10300ms Health check for server be/s1 failed, reason: Layer4 connection problem, "
+                        + "info: \"Connection refused\", check duration: 0ms, status: 1/3 UP.",
+                "t=10600ms Health check for server be/s1 failed, reason: Layer4 connection problem, "
+                        + "info: \"Connection refused\", check duration: 0ms, status: 0/2 DOWN.",
+                "t=10600ms Server be/s1 is DOWN. 0 active and 0 backup servers left. 0 sessions active, "
+                        + "0 requeued, 0 remaining in queue.",
+                "t=10600ms backend be has no server available!",
+                "t=20600ms Health check for server be/s1 succeeded, reason: Layer4 check passed, "
+                        + "check duration: 0ms, status: 1/2 DOWN.",
+                "t=20900ms Health check for server be/s1 succeeded, reason: Layer4 check passed, "
+                        + "check duration: 0ms, status: 3/3 UP.",
+                "t=20900ms Server be/s1 is UP. 1 active and 0 backup servers online. 0 sessions requeued, "
+                        + "0 total in queue.");
+        assertThat(checkTimes()).startsWith(0L, 1000L, 2000L).contains(10_000L, 10_300L, 10_600L, 12_600L,
+                14_600L, 16_600L, 18_600L, 20_600L, 20_900L, 21_900L);
+    }
+
+    @Test
+    void aCheckThatTimesOutIsBoundedByInterAndTheNextStartsAfterItsEnd() {
+        transport.port(9001, t -> Behaviour.blackhole());
+        start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
+        scheduler.advanceTo(6000 * MS);
+        assertThat(timeline.get(0)).isEqualTo("t=1000ms Server be/s1 is DOWN, reason: Layer4 timeout, "
+                + "check duration: 1000ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, "
+                + "0 remaining in queue.");
+        assertThat(checkTimes()).containsExactly(0L, 2000L, 4000L);
+    }
+
+    @Test
+    void timeoutConnectBoundsTheConnectOnlyWhenTimeoutCheckIsSet() {
+        transport.port(9001, t -> Behaviour.blackhole());
+        start(config(backend("be", List.of(server("s1", 9001, 2000, 0, 0, 2, 3)), List.of(), 500, 300, false)));
+        scheduler.advanceTo(1000 * MS);
+        assertThat(timeline.get(0)).contains("reason: Layer4 timeout, check duration: 300ms.");
+    }
+
+    @Test
+    void spreadsTheFirstChecksOverTheServersAtBoot() {
+        transport.port(9001, t -> Behaviour.hang()).port(9002, t -> Behaviour.hang());
+        start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3),
+                server("s2", 9002, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
+        scheduler.advanceTo(1200 * MS);
+        assertThat(events).filteredOn(e -> e instanceof HealthEvent.CheckCompleted)
+                .extracting(e -> ((HealthEvent.CheckCompleted) e).server() + "@" + e.timeNanos() / MS)
+                .containsExactly("s1@0", "s2@500", "s1@1000");
+    }
+
+    @Test
+    void serversStartUpWithInitStatusUntilTheirFirstCheck() {
+        transport.port(9001, t -> Behaviour.hang()).port(9002, t -> Behaviour.hang());
+        start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3),
+                server("s2", 9002, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
+        scheduler.advanceTo(100 * MS);
+        ServerSnapshot s2 = engine.server("be", "s2").orElseThrow();
+        assertThat(s2.statusText()).isEqualTo("UP 1/3");
+        assertThat(s2.lastOutcome()).isEmpty();
+        assertThat(engine.server("be", "s1").orElseThrow().statusText()).isEqualTo("UP");
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotStopTheChecks() {
+        transport.port(9001, t -> Behaviour.hang());
+        HaproxyConfig cfg = config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3)), List.of(), 0, 0,
+                false));
+        engine = HealthCheckEngine.builder(cfg).transport(transport)
+                .listener(event -> {
+                    throw new IllegalStateException("listener bug");
+                })
+                .listener(events::add)
+                .build();
+        engine.start();
+        scheduler.advanceTo(3000 * MS);
+        assertThat(events).hasSize(4);
+    }
+
+    @Test
+    void disabledServersAreNotCheckedButCountInTheSpreading() {
+        transport.port(9001, t -> Behaviour.hang()).port(9003, t -> Behaviour.hang());
+        ServerConfig disabled = new ServerConfig("s2", "127.0.0.1", 9002, new io.haprobe.config.SourceLocation(
+                "test.cfg", 2, 1), true, 1000 * MS, 0, 0, 2, 3, 0, null, false, true, 1, 0, 0);
+        start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3), disabled,
+                server("s3", 9003, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
+        scheduler.advanceTo(900 * MS);
+        assertThat(events).extracting(e -> ((HealthEvent.CheckCompleted) e).server() + "@" + e.timeNanos() / MS)
+                .containsExactly("s1@0", "s3@666");
+        assertThat(engine.server("be", "s2").orElseThrow().statusText()).isEqualTo("MAINT");
+    }
+
+    private void start(HaproxyConfig cfg) {
+        engine = HealthCheckEngine.builder(cfg).transport(transport).listener(event -> {
+            events.add(event);
+            if (event.logMessage() != null) {
+                timeline.add("t=" + event.timeNanos() / MS + "ms " + event.logMessage());
+            }
+        }).build();
+        engine.start();
+    }
+
+    private List<Long> checkTimes() {
+        List<Long> times = new ArrayList<>();
+        for (HealthEvent event : events) {
+            if (event instanceof HealthEvent.CheckCompleted completed) {
+                times.add((completed.timeNanos() - completed.outcome().durationNanos()) / MS);
+            }
+        }
+        return times;
+    }
+}

@@ -1,0 +1,36 @@
+package io.haprobe.testing;
+
+import io.haprobe.config.GlobalSettings;
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.HttpCheckRule;
+import io.haprobe.config.ProxyConfig;
+import io.haprobe.config.ServerConfig;
+import io.haprobe.config.SourceLocation;
+
+import java.util.List;
+
+/** Builds configuration records directly, without the parser, for engine tests. */
+public final class Configs {
+
+    public static final long MS = 1_000_000L;
+    private static final SourceLocation HERE = new SourceLocation("test.cfg", 1, 1);
+
+    private Configs() {
+    }
+
+    public static ServerConfig server(String name, int port, long interMs, long fastInterMs, long downInterMs,
+                                      int rise, int fall) {
+        return new ServerConfig(name, "127.0.0.1", port, HERE, true, interMs * MS, fastInterMs * MS,
+                downInterMs * MS, rise, fall, 0, null, false, false, 1, 0, 0);
+    }
+
+    public static ProxyConfig backend(String name, List<ServerConfig> servers, List<HttpCheckRule> http,
+                                      long timeoutCheckMs, long timeoutConnectMs, boolean logHealthChecks) {
+        return new ProxyConfig(name, false, HERE, servers, http, timeoutCheckMs * MS, timeoutConnectMs * MS,
+                logHealthChecks);
+    }
+
+    public static HaproxyConfig config(ProxyConfig... proxies) {
+        return new HaproxyConfig("test.cfg", GlobalSettings.DEFAULT, List.of(proxies), List.of());
+    }
+}
