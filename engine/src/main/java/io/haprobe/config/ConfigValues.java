@@ -19,9 +19,6 @@ final class ConfigValues {
 
     private static final long NANOS_PER_MILLI = 1_000_000L;
 
-    private ConfigValues() {
-    }
-
     /**
      * Parses a duration.
      *
@@ -103,6 +100,9 @@ final class ConfigValues {
     static ConfigException invalid(String file, int line, String keyword, ConfigToken token, String expected) {
         return new ConfigException(new SourceLocation(file, line, token.column()),
                 keyword + ": '" + token.text() + "' (expected: " + expected + ")");
+    }
+
+    private ConfigValues() {
     }
 
     private static boolean isDigit(int c) {

@@ -2,7 +2,9 @@ package io.haprobe.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,31 +54,6 @@ final class HaproxyConfigParser {
     private static final Set<String> EXPECT_UNSUPPORTED_MATCHES = Set.of("hdr", "fhdr", "string-lf",
             "rstring-lf");
 
-    private final String file;
-    private final ConfigLineTokenizer tokenizer;
-    private final List<ConfigWarning> warnings = new ArrayList<>();
-    private final List<ProxyConfig> proxies = new ArrayList<>();
-    private final Map<String, Section> namedDefaults = new HashMap<>();
-    private Section lastDefaults = new Section(SectionKind.DEFAULTS, "", null);
-    private Section current;
-    private SectionKind skipping = SectionKind.NONE;
-    private int spreadChecks;
-    private long maxSpreadChecksNanos;
-    private int line;
-    private boolean used;
-
-    /**
-     * Creates a parser for one text.
-     *
-     * @param file the file name used in messages; never null
-     * @param env  the environment for {@code ${NAME}} expansion; never null
-     * @throws NullPointerException if an argument is null
-     */
-    HaproxyConfigParser(String file, Map<String, String> env) {
-        this.file = Objects.requireNonNull(file, "file");
-        this.tokenizer = new ConfigLineTokenizer(env);
-    }
-
     /**
      * Reads a file as UTF-8 (malformed bytes replaced) and parses it with the process environment.
      *
@@ -107,6 +84,31 @@ final class HaproxyConfigParser {
      */
     static HaproxyConfig parse(String file, String text) {
         return new HaproxyConfigParser(file, System.getenv()).parse(text);
+    }
+
+    private final String file;
+    private final ConfigLineTokenizer tokenizer;
+    private final List<ConfigWarning> warnings = new ArrayList<>();
+    private final List<ProxyConfig> proxies = new ArrayList<>();
+    private final Map<String, Section> namedDefaults = new HashMap<>();
+    private Section lastDefaults = new Section(SectionKind.DEFAULTS, "", null);
+    private Section current;
+    private SectionKind skipping = SectionKind.NONE;
+    private int spreadChecks;
+    private long maxSpreadChecksNanos;
+    private int line;
+    private boolean used;
+
+    /**
+     * Creates a parser for one text.
+     *
+     * @param file the file name used in messages; never null
+     * @param env  the environment for {@code ${NAME}} expansion; never null
+     * @throws NullPointerException if an argument is null
+     */
+    HaproxyConfigParser(String file, Map<String, String> env) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.tokenizer = new ConfigLineTokenizer(env);
     }
 
     /**
@@ -689,10 +691,10 @@ final class HaproxyConfigParser {
     }
 
     private static String reason(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return "no such file";
         }
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
         String message = e.getMessage();

@@ -43,9 +43,6 @@ final class ServerKeywords {
             "stick", 0, "tcp-ut", 1, "tfo", 0, "tls-tickets", 0, "track", 1, "verify", 1, "verifyhost", 1,
             "ws", 1);
 
-    private ServerKeywords() {
-    }
-
     /**
      * Suggests the keyword closest to a misspelt one.
      *
@@ -65,6 +62,9 @@ final class ServerKeywords {
             }
         }
         return best;
+    }
+
+    private ServerKeywords() {
     }
 
     private static int editDistance(String a, String b) {
