@@ -720,12 +720,14 @@ final class HaproxyConfigParser {
         long timeoutConnectNanos;
         boolean logHealthChecks;
 
+        /** Creates a section with HAProxy's defaults; {@code location} is null only for the implicit defaults. */
         Section(SectionKind kind, String name, SourceLocation location) {
             this.kind = kind;
             this.name = name;
             this.location = location;
         }
 
+        /** Copies what a proxy or defaults section inherits: timeouts, HTTP check, log option, default-server. */
         void inheritFrom(Section defaults) {
             defaultServer = defaults.defaultServer.copy();
             http = defaults.http.inherit();
