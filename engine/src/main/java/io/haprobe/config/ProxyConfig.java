@@ -12,7 +12,9 @@ import java.util.Optional;
  *   <tr><th>option</th><th>default</th><th>HAProxy keyword</th><th>meaning</th></tr>
  *   <tr><td>{@code httpCheckRules}</td><td>empty</td><td>{@code option httpchk}, {@code http-check send},
  *       {@code http-check expect}</td><td>empty: the plain TCP connect check; else the send rule first, then
- *       the expect rules in order</td></tr>
+ *       the expect rules in order. Exception mirrored from HAProxy 2.6: when a section's own
+ *       {@code http-check} rules replace rules inherited from {@code defaults} and the section has no
+ *       request of its own, there is no send rule: nothing is sent and only expect rules remain</td></tr>
  *   <tr><td>{@code timeoutCheckNanos}</td><td>0 (unset)</td><td>{@code timeout check}</td>
  *       <td>bound of the check once connected (spec §2.4)</td></tr>
  *   <tr><td>{@code timeoutConnectNanos}</td><td>0 (unset)</td><td>{@code timeout connect}</td>
@@ -28,7 +30,8 @@ import java.util.Optional;
  *                            {@code proxy}), false for a {@code backend}
  * @param location            the place of the section keyword; never null
  * @param servers             the servers in declaration order; never null
- * @param httpCheckRules      the HTTP check rules, empty for a plain connect check; never null
+ * @param httpCheckRules      the HTTP check rules, empty for a plain connect check; a send rule, if any, is
+ *                            first; never null
  * @param timeoutCheckNanos   {@code timeout check} in nanoseconds (whole ms), 0 when unset
  * @param timeoutConnectNanos {@code timeout connect} in nanoseconds (whole ms), 0 when unset
  * @param logHealthChecks     {@code option log-health-checks}
@@ -41,7 +44,8 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
      * Validates the components and copies the lists.
      *
      * @throws NullPointerException     if an argument is null
-     * @throws IllegalArgumentException if a timeout is negative, or the rules do not start with a send
+     * @throws IllegalArgumentException if a timeout is negative, or the rules hold a send rule that is not
+     *                                  the first one or more than one send rule
      */
     public ProxyConfig {
         Objects.requireNonNull(name, "name");
@@ -52,8 +56,11 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
             throw new IllegalArgumentException("timeoutCheckNanos, timeoutConnectNanos: " + timeoutCheckNanos
                     + ", " + timeoutConnectNanos + " (expected: >= 0)");
         }
-        if (!httpCheckRules.isEmpty() && !(httpCheckRules.get(0) instanceof HttpSend)) {
-            throw new IllegalArgumentException("httpCheckRules: " + httpCheckRules + " (expected: a send rule first)");
+        for (int i = 1; i < httpCheckRules.size(); i++) {
+            if (httpCheckRules.get(i) instanceof HttpSend) {
+                throw new IllegalArgumentException("httpCheckRules: " + httpCheckRules
+                        + " (expected: at most one send rule, first)");
+            }
         }
     }
 

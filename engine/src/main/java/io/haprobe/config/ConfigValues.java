@@ -1,0 +1,143 @@
+package io.haprobe.config;
+
+/**
+ * Parses the numbers and durations of a configuration the way HAProxy reads them, with haprobe's error
+ * message shape {@code keyword: 'value' (expected: ...)}.
+ *
+ * <p>Durations (CFG §2.5 "Time format"): an unsigned integer followed by an optional unit {@code us},
+ * {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}; a bare number is milliseconds. HAProxy keeps
+ * timers in whole milliseconds, so microseconds round up to the next millisecond, and values above
+ * {@link Integer#MAX_VALUE} ms (about 24.8 days) are refused as HAProxy refuses them ("timer overflow").
+ * Results are nanoseconds of whole milliseconds.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class ConfigValues {
+
+    /** The largest timer HAProxy accepts, in milliseconds. */
+    static final long MAX_TIMER_MILLIS = Integer.MAX_VALUE;
+
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+
+    /**
+     * Parses a duration.
+     *
+     * @param file    the file name for errors; never null
+     * @param line    the 1-based line for errors
+     * @param keyword the keyword the value belongs to, used in messages, e.g. {@code inter}; never null
+     * @param token   the value; never null
+     * @return the duration in nanoseconds, a whole number of milliseconds, 0 when written as 0
+     * @throws ConfigException if the text is not a duration or exceeds {@link #MAX_TIMER_MILLIS}
+     */
+    static long parseTimeNanos(String file, int line, String keyword, ConfigToken token) {
+        String text = token.text();
+        int digitsEnd = 0;
+        while (digitsEnd < text.length() && isDigit(text.charAt(digitsEnd))) {
+            digitsEnd++;
+        }
+        long unitMicros = unitMicros(text.substring(digitsEnd));
+        if (digitsEnd == 0 || unitMicros < 0) {
+            throw invalid(file, line, keyword, token, "a time such as 2s or 500ms");
+        }
+        long micros = saturatingMultiply(parseSaturated(text.substring(0, digitsEnd)), unitMicros);
+        long millis = micros / 1000 + (micros % 1000 == 0 ? 0 : 1);
+        if (millis > MAX_TIMER_MILLIS) {
+            throw invalid(file, line, keyword, token, "at most " + MAX_TIMER_MILLIS + "ms");
+        }
+        return millis * NANOS_PER_MILLI;
+    }
+
+    /**
+     * Parses a positive duration, as HAProxy requires for {@code inter}, {@code fastinter} and
+     * {@code downinter}.
+     *
+     * @return the duration in nanoseconds, {@code > 0}
+     * @throws ConfigException if the text is not a duration, is 0, or is too large
+     * @see #parseTimeNanos(String, int, String, ConfigToken)
+     */
+    static long parsePositiveTimeNanos(String file, int line, String keyword, ConfigToken token) {
+        long nanos = parseTimeNanos(file, line, keyword, token);
+        if (nanos == 0) {
+            throw invalid(file, line, keyword, token, "a time > 0");
+        }
+        return nanos;
+    }
+
+    /**
+     * Parses a decimal integer within {@code min..max}.
+     *
+     * @param file    the file name for errors; never null
+     * @param line    the 1-based line for errors
+     * @param keyword the keyword the value belongs to; never null
+     * @param token   the value; never null
+     * @param min     the smallest value accepted
+     * @param max     the largest value accepted
+     * @return the value
+     * @throws ConfigException if the text is not a plain decimal integer or is out of range; the message
+     *                         says {@code (expected: >= min)} when {@code max} is {@link Integer#MAX_VALUE}
+     */
+    static int parseInt(String file, int line, String keyword, ConfigToken token, int min, int max) {
+        String text = token.text();
+        boolean negative = text.startsWith("-");
+        String digits = negative ? text.substring(1) : text;
+        String expected = max == Integer.MAX_VALUE ? ">= " + min : min + ".." + max;
+        if (digits.isEmpty() || !digits.chars().allMatch(ConfigValues::isDigit)) {
+            throw invalid(file, line, keyword, token, "an integer " + expected);
+        }
+        long magnitude = parseSaturated(digits);
+        long value = negative ? -magnitude : magnitude;
+        if (value < min || value > max) {
+            throw invalid(file, line, keyword, token, expected);
+        }
+        return (int) value;
+    }
+
+    /**
+     * Builds the standard bad-value exception.
+     *
+     * @return {@code file:line:col: keyword: 'value' (expected: what)} located at the token
+     */
+    static ConfigException invalid(String file, int line, String keyword, ConfigToken token, String expected) {
+        return new ConfigException(new SourceLocation(file, line, token.column()),
+                keyword + ": '" + token.text() + "' (expected: " + expected + ")");
+    }
+
+    private ConfigValues() {
+    }
+
+    private static boolean isDigit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static long parseSaturated(String digits) {
+        long value = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            value = saturatingMultiply(value, 10);
+            value = saturatingAdd(value, digits.charAt(i) - '0');
+        }
+        return value;
+    }
+
+    private static long unitMicros(String unit) {
+        return switch (unit) {
+            case "us" -> 1L;
+            case "", "ms" -> 1_000L;
+            case "s" -> 1_000_000L;
+            case "m" -> 60_000_000L;
+            case "h" -> 3_600_000_000L;
+            case "d" -> 86_400_000_000L;
+            default -> -1L;
+        };
+    }
+
+    private static long saturatingMultiply(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long low = a * b;
+        return high == 0 && low >= 0 ? low : Long.MAX_VALUE;
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long sum = a + b;
+        return sum < a ? Long.MAX_VALUE : sum;
+    }
+}

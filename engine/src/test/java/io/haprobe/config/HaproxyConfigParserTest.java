@@ -1,0 +1,429 @@
+package io.haprobe.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HaproxyConfigParserTest {
+
+    static HaproxyConfig parse(String... lines) {
+        return new HaproxyConfigParser("haproxy.cfg", Map.of("WEB_IP", "10.1.2.3")).parse(String.join("\n", lines));
+    }
+
+    static ServerConfig server(HaproxyConfig config, String proxy, String server) {
+        return config.proxy(proxy).orElseThrow().server(server).orElseThrow();
+    }
+
+    @Test
+    void parsesTheRunbookBackend() {
+        HaproxyConfig config = parse(
+                "backend app_backend",
+                "    option httpchk GET /status",
+                "    http-check expect status 200",
+                "    server web01 127.0.0.1:8080 check inter 2s fall 3 rise 2");
+
+        ProxyConfig backend = config.proxy("app_backend").orElseThrow();
+        assertThat(backend.listen()).isFalse();
+        assertThat(backend.location()).isEqualTo(new SourceLocation("haproxy.cfg", 1, 1));
+        assertThat(backend.httpCheckRules()).containsExactly(
+                new HttpSend("GET", "/status", "HTTP/1.0", java.util.List.of(), "",
+                        new SourceLocation("haproxy.cfg", 2, 5)),
+                new HttpExpect(false, HttpExpect.Match.STATUS, "200", java.util.List.of(new StatusRange(200, 200)),
+                        null, new SourceLocation("haproxy.cfg", 3, 5)));
+        assertThat(backend.server("web01").orElseThrow()).isEqualTo(new ServerConfig("web01", "127.0.0.1", 8080,
+                new SourceLocation("haproxy.cfg", 4, 5), true, 2_000_000_000L, 0, 0, 2, 3, 0, null, false, false, 1,
+                0, 0));
+        assertThat(config.warnings()).isEmpty();
+    }
+
+    @Test
+    void emptyTextGivesAnEmptyConfiguration() {
+        HaproxyConfig config = parse("");
+        assertThat(config.proxies()).isEmpty();
+        assertThat(config.global()).isEqualTo(GlobalSettings.DEFAULT);
+        assertThat(config.file()).isEqualTo("haproxy.cfg");
+    }
+
+    @Test
+    void crlfFilesParseLikeLfFiles() {
+        HaproxyConfig config = new HaproxyConfigParser("c.cfg", Map.of())
+                .parse("backend b\r\n  server s 1.2.3.4:80 check rise 5\r\n");
+        assertThat(server(config, "b", "s").rise()).isEqualTo(5);
+    }
+
+    @Test
+    void readsGlobalSpreadChecksAndIgnoresOtherGlobalKeywordsSilently() {
+        HaproxyConfig config = parse(
+                "global",
+                "    log stdout format raw local0",
+                "    maxconn 4096",
+                "    daemon",
+                "    stats socket /run/haproxy.sock mode 600 level admin",
+                "    user haproxy",
+                "    group haproxy",
+                "    chroot /var/lib/haproxy",
+                "    pidfile /run/haproxy.pid",
+                "    nbthread 4",
+                "    ssl-default-bind-options no-sslv3",
+                "    tune.ssl.default-dh-param 2048",
+                "    spread-checks 5",
+                "    max-spread-checks 300");
+        assertThat(config.global()).isEqualTo(new GlobalSettings(5, 300_000_000L));
+        assertThat(config.warnings()).isEmpty();
+    }
+
+    @Test
+    void spreadChecksAboveFiftyIsAnError() {
+        assertThatThrownBy(() -> parse("global", "  spread-checks 51"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("haproxy.cfg:2:17: spread-checks: '51' (expected: 0..50)");
+    }
+
+    @Test
+    void backendInheritsLastDefaultsSection() {
+        HaproxyConfig config = parse(
+                "defaults",
+                "  timeout check 1s",
+                "defaults second",
+                "  timeout check 2s",
+                "  timeout connect 3s",
+                "  option log-health-checks",
+                "backend b",
+                "  server s 1.2.3.4:80 check");
+        ProxyConfig b = config.proxy("b").orElseThrow();
+        assertThat(b.timeoutCheckNanos()).isEqualTo(2_000_000_000L);
+        assertThat(b.timeoutConnectNanos()).isEqualTo(3_000_000_000L);
+        assertThat(b.logHealthChecks()).isTrue();
+    }
+
+    @Test
+    void aNewDefaultsSectionStartsFromScratch() {
+        HaproxyConfig config = parse(
+                "defaults",
+                "  option httpchk GET /unnamed",
+                "  timeout check 1s",
+                "defaults",
+                "backend b",
+                "  server s 1.2.3.4:80 check");
+        ProxyConfig b = config.proxy("b").orElseThrow();
+        assertThat(b.httpCheck()).isFalse();
+        assertThat(b.timeoutCheckNanos()).isZero();
+    }
+
+    @Test
+    void fromSelectsANamedDefaultsSection() {
+        HaproxyConfig config = parse(
+                "defaults named",
+                "  option httpchk GET /named",
+                "defaults other",
+                "  timeout check 4s",
+                "backend b from named",
+                "  server s 1.2.3.4:80 check",
+                "listen l 0.0.0.0:8080 from named",
+                "  server s 1.2.3.4:80 check",
+                "backend c",
+                "  server s 1.2.3.4:80 check");
+        assertThat(((HttpSend) config.proxy("b").orElseThrow().httpCheckRules().get(0)).uri()).isEqualTo("/named");
+        assertThat(config.proxy("b").orElseThrow().timeoutCheckNanos()).isZero();
+        assertThat(config.proxy("l").orElseThrow().listen()).isTrue();
+        assertThat(config.proxy("l").orElseThrow().httpCheck()).isTrue();
+        assertThat(config.proxy("c").orElseThrow().httpCheck()).isFalse();
+        assertThat(config.proxy("c").orElseThrow().timeoutCheckNanos()).isEqualTo(4_000_000_000L);
+    }
+
+    @Test
+    void defaultsCanInheritFromANamedDefaultsSection() {
+        HaproxyConfig config = parse(
+                "defaults base",
+                "  timeout check 4s",
+                "  default-server inter 7s",
+                "defaults derived from base",
+                "  timeout connect 1s",
+                "backend b",
+                "  server s 1.2.3.4:80 check");
+        ProxyConfig b = config.proxy("b").orElseThrow();
+        assertThat(b.timeoutCheckNanos()).isEqualTo(4_000_000_000L);
+        assertThat(b.timeoutConnectNanos()).isEqualTo(1_000_000_000L);
+        assertThat(b.server("s").orElseThrow().interNanos()).isEqualTo(7_000_000_000L);
+    }
+
+    @Test
+    void fromAnUnknownDefaultsSectionIsAnError() {
+        assertThatThrownBy(() -> parse("backend b from nope"))
+                .hasMessage("haproxy.cfg:1:16: defaults section 'nope' not found");
+    }
+
+    @Test
+    void noOptionLogHealthChecksCancelsTheInheritedOne() {
+        HaproxyConfig config = parse(
+                "defaults",
+                "  option log-health-checks",
+                "backend b",
+                "  no option log-health-checks");
+        assertThat(config.proxy("b").orElseThrow().logHealthChecks()).isFalse();
+    }
+
+    @Test
+    void frontendSectionsAreSkippedEntirely() {
+        HaproxyConfig config = parse(
+                "frontend f",
+                "  bind :80",
+                "  server nonsense here check fal 3",
+                "backend b");
+        assertThat(config.proxies()).extracting(ProxyConfig::name).containsExactly("b");
+        assertThat(config.warnings()).isEmpty();
+    }
+
+    @Test
+    void otherSectionKindsAreSkippedWithOneWarning() {
+        HaproxyConfig config = parse(
+                "resolvers dns",
+                "  nameserver ns1 10.0.0.1:53",
+                "  hold valid 10s",
+                "backend b");
+        assertThat(config.warnings()).extracting(ConfigWarning::toString)
+                .containsExactly("haproxy.cfg:1:1: section 'resolvers' is not supported, skipped");
+        assertThat(config.proxies()).hasSize(1);
+    }
+
+    @Test
+    void aKeywordBeforeAnySectionIsAnError() {
+        assertThatThrownBy(() -> parse("  maxconn 10"))
+                .hasMessage("haproxy.cfg:1:3: unknown keyword 'maxconn' out of section");
+    }
+
+    @Test
+    void outOfScopeProxyKeywordsAreAcceptedQuietly() {
+        HaproxyConfig config = parse(
+                "backend b",
+                "  mode http",
+                "  balance roundrobin",
+                "  acl is_api path_beg /api",
+                "  http-request set-header X-A b",
+                "  cookie SRV insert indirect",
+                "  stats enable",
+                "  timeout server 30s",
+                "  option forwardfor",
+                "  frobnicate 3");
+        assertThat(config.warnings()).extracting(ConfigWarning::toString)
+                .containsExactly("haproxy.cfg:10:3: keyword 'frobnicate' is not supported, ignored");
+    }
+
+    @Test
+    void serverReadsEverySupportedKeyword() {
+        HaproxyConfig config = parse(
+                "backend b",
+                "  server s web1.local:8080 check inter 3s fastinter 500ms downinter 10s rise 4 fall 5 port 9000"
+                        + " addr 10.0.0.9 backup disabled weight 0 maxconn 100 slowstart 30s");
+        assertThat(server(config, "b", "s")).isEqualTo(new ServerConfig("s", "web1.local", 8080,
+                new SourceLocation("haproxy.cfg", 2, 3), true, 3_000_000_000L, 500_000_000L, 10_000_000_000L, 4, 5,
+                9000, "10.0.0.9", true, true, 0, 100, 30_000_000_000L));
+    }
+
+    @Test
+    void laterKeywordsUndoEarlierOnes() {
+        HaproxyConfig config = parse(
+                "backend b",
+                "  server s 1.2.3.4:80 check backup disabled no-check no-backup enabled");
+        ServerConfig s = server(config, "b", "s");
+        assertThat(s.check()).isFalse();
+        assertThat(s.backup()).isFalse();
+        assertThat(s.disabled()).isFalse();
+    }
+
+    @Test
+    void serverAddressesMayBeIpv6HostNamesOrPortless() {
+        HaproxyConfig config = parse(
+                "backend b",
+                "  server v6 [::1]:80",
+                "  server v6raw ipv6@::1:81",
+                "  server name ${WEB_IP}:82",
+                "  server noport 10.0.0.1",
+                "  server v6noport [fe80::1]");
+        assertThat(server(config, "b", "v6")).extracting(ServerConfig::address, ServerConfig::port)
+                .containsExactly("::1", 80);
+        assertThat(server(config, "b", "v6raw")).extracting(ServerConfig::address, ServerConfig::port)
+                .containsExactly("::1", 81);
+        assertThat(server(config, "b", "name")).extracting(ServerConfig::address, ServerConfig::port)
+                .containsExactly("10.1.2.3", 82);
+        assertThat(server(config, "b", "noport").port()).isZero();
+        assertThat(server(config, "b", "v6noport").address()).isEqualTo("fe80::1");
+    }
+
+    @Test
+    void aPortlessServerChecksOnItsCheckPort() {
+        ServerConfig s = server(parse("backend b", "  server s 10.0.0.1 check port 8080"), "b", "s");
+        assertThat(s.effectiveCheckPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void checkWithoutAnyPortIsAnError() {
+        assertThatThrownBy(() -> parse("backend b", "  server s 10.0.0.1 check"))
+                .hasMessage("haproxy.cfg:2:3: server 's' has neither service port nor check port");
+        assertThatThrownBy(() -> parse("backend b", "  default-server check", "  server s 10.0.0.1"))
+                .hasMessage("haproxy.cfg:3:3: server 's' has neither service port nor check port");
+    }
+
+    @Test
+    void defaultServerPresetsLaterServersOnly() {
+        HaproxyConfig config = parse(
+                "backend b",
+                "  server before 1.2.3.4:80 check",
+                "  default-server inter 5s rise 1 fall 1 weight 10",
+                "  server after 1.2.3.4:81 check rise 3");
+        assertThat(server(config, "b", "before").interNanos()).isEqualTo(ServerConfig.DEFAULT_INTER_NANOS);
+        ServerConfig after = server(config, "b", "after");
+        assertThat(after.interNanos()).isEqualTo(5_000_000_000L);
+        assertThat(after.rise()).isEqualTo(3);
+        assertThat(after.fall()).isEqualTo(1);
+        assertThat(after.weight()).isEqualTo(10);
+    }
+
+    @Test
+    void defaultServerOfDefaultsPresetsInheritingProxies() {
+        HaproxyConfig config = parse(
+                "defaults",
+                "  default-server inter 3s fall 2 check",
+                "backend b",
+                "  default-server rise 4",
+                "  server s 1.2.3.4:80",
+                "backend c",
+                "  server s 1.2.3.4:80 no-check");
+        ServerConfig bs = server(config, "b", "s");
+        assertThat(bs.check()).isTrue();
+        assertThat(bs.interNanos()).isEqualTo(3_000_000_000L);
+        assertThat(bs.fall()).isEqualTo(2);
+        assertThat(bs.rise()).isEqualTo(4);
+        assertThat(server(config, "c", "s").rise()).isEqualTo(ServerConfig.DEFAULT_RISE);
+        assertThat(server(config, "c", "s").check()).isFalse();
+    }
+
+    @Test
+    void unsupportedServerKeywordsAreSkippedWithTheirArgumentsAndWarned() {
+        HaproxyConfig config = parse(
+                "backend b",
+                "  server s 1.2.3.4:443 ssl verify none ca-file /etc/ca.pem sni str(x) cookie s1 send-proxy"
+                        + " agent-port 9999 resolvers dns on-marked-down shutdown-sessions track b/t id 3"
+                        + " maxqueue 10 minconn 2 source 10.0.0.1 usesrc clientip check rise 7");
+        assertThat(server(config, "b", "s").rise()).isEqualTo(7);
+        assertThat(server(config, "b", "s").check()).isTrue();
+        assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
+                "server keyword 'ssl' is not supported yet, ignored",
+                "server keyword 'verify' is not supported yet, ignored",
+                "server keyword 'ca-file' is not supported yet, ignored",
+                "server keyword 'sni' is not supported yet, ignored",
+                "server keyword 'cookie' is not supported yet, ignored",
+                "server keyword 'send-proxy' is not supported yet, ignored",
+                "server keyword 'agent-port' is not supported yet, ignored",
+                "server keyword 'resolvers' is not supported yet, ignored",
+                "server keyword 'on-marked-down' is not supported yet, ignored",
+                "server keyword 'track' is not supported yet, ignored",
+                "server keyword 'id' is not supported yet, ignored",
+                "server keyword 'maxqueue' is not supported yet, ignored",
+                "server keyword 'minconn' is not supported yet, ignored",
+                "server keyword 'source' is not supported yet, ignored");
+        assertThat(config.warnings().get(0).location()).isEqualTo(new SourceLocation("haproxy.cfg", 2, 24));
+    }
+
+    @Test
+    void aMisspeltServerKeywordIsAnErrorWithASuggestion() {
+        assertThatThrownBy(() -> parse("backend b", "  server web01 10.0.0.1:80 check fal 3"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("haproxy.cfg:2:34: unknown keyword 'fal' in server line (did you mean 'fall'?)");
+        assertThatThrownBy(() -> parse("backend b", "  default-server intre 3s"))
+                .hasMessage("haproxy.cfg:2:18: unknown keyword 'intre' in default-server line (did you mean 'inter'?)");
+        assertThatThrownBy(() -> parse("backend b", "  server s 10.0.0.1:80 zzzzzzzz"))
+                .hasMessage("haproxy.cfg:2:24: unknown keyword 'zzzzzzzz' in server line");
+    }
+
+    @Test
+    void badServerValuesNameTheToken() {
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check rise 0"))
+                .hasMessage("haproxy.cfg:2:34: rise: '0' (expected: >= 1)");
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check fall abc"))
+                .hasMessage("haproxy.cfg:2:34: fall: 'abc' (expected: an integer >= 1)");
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check inter abc"))
+                .hasMessage("haproxy.cfg:2:35: inter: 'abc' (expected: a time such as 2s or 500ms)");
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check inter 0"))
+                .hasMessage("haproxy.cfg:2:35: inter: '0' (expected: a time > 0)");
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 weight 257"))
+                .hasMessage("haproxy.cfg:2:30: weight: '257' (expected: 0..256)");
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check port 70000"))
+                .hasMessage("haproxy.cfg:2:34: port: '70000' (expected: 0..65535)");
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:70000 check"))
+                .hasMessage("haproxy.cfg:2:12: port: '70000' (expected: 0..65535)");
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check inter"))
+                .hasMessage("haproxy.cfg:2:29: 'inter' expects an argument");
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 cookie"))
+                .hasMessage("haproxy.cfg:2:23: 'cookie' expects an argument");
+    }
+
+    @Test
+    void serverLineNeedsNameAndAddress() {
+        assertThatThrownBy(() -> parse("backend b", "  server s"))
+                .hasMessage("haproxy.cfg:2:3: 'server' expects <name> and <addr>[:<port>] as arguments");
+    }
+
+    @Test
+    void serverInDefaultsIsAnError() {
+        assertThatThrownBy(() -> parse("defaults", "  server s 1.2.3.4:80"))
+                .hasMessage("haproxy.cfg:2:3: 'server' is not allowed in 'defaults' sections");
+    }
+
+    @Test
+    void duplicateServerNamesAreAnErrorAsInHaproxy() {
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80", "  server s 1.2.3.4:81"))
+                .hasMessage("haproxy.cfg:3:10: server 's' is already defined at line 2");
+    }
+
+    @Test
+    void timeoutsCheckAndConnectAreRead() {
+        ProxyConfig b = parse("backend b", "  timeout check 500ms", "  timeout connect 5s", "  timeout queue 1m")
+                .proxy("b").orElseThrow();
+        assertThat(b.timeoutCheckNanos()).isEqualTo(500_000_000L);
+        assertThat(b.timeoutConnectNanos()).isEqualTo(5_000_000_000L);
+    }
+
+    @Test
+    void unsupportedCheckOptionsAreWarned() {
+        HaproxyConfig config = parse("backend b", "  option tcp-check", "  tcp-check connect",
+                "  option ssl-hello-chk");
+        assertThat(config.warnings()).extracting(ConfigWarning::toString).containsExactly(
+                "haproxy.cfg:2:10: option 'tcp-check' is not supported yet, servers get a plain connect check",
+                "haproxy.cfg:3:3: 'tcp-check' rules are not supported yet, ignored",
+                "haproxy.cfg:4:10: option 'ssl-hello-chk' is not supported yet, servers get a plain connect check");
+        assertThat(config.proxy("b").orElseThrow().httpCheck()).isFalse();
+    }
+
+    @Test
+    void unreadableFileIsAnErrorAtLineOneColumnOne(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.cfg");
+        assertThatThrownBy(() -> HaproxyConfig.parse(missing))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(missing + ":1:1: cannot read file: no such file");
+        assertThatThrownBy(() -> HaproxyConfig.parse(dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(dir + ":1:1: cannot read file: ");
+    }
+
+    @Test
+    void parsesAFileFromDisk(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("haproxy.cfg");
+        Files.writeString(file, "backend b\n  server s 1.2.3.4:80 check\n");
+        HaproxyConfig config = HaproxyConfig.parse(file);
+        assertThat(config.file()).isEqualTo(file.toString());
+        assertThat(config.proxy("b").orElseThrow().servers()).hasSize(1);
+    }
+
+    @Test
+    void parserInstancesAreSingleUse() {
+        HaproxyConfigParser parser = new HaproxyConfigParser("f", Map.of());
+        parser.parse("");
+        assertThatThrownBy(() -> parser.parse("")).isInstanceOf(IllegalStateException.class);
+    }
+}
