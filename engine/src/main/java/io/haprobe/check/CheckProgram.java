@@ -20,6 +20,9 @@ import java.util.Objects;
  *   <tr><td>{@code option httpchk ...} + {@code http-check send/expect}</td>
  *       <td>connect, send request bytes (spec §4.3), expect HTTP (spec §4.5; {@code status 200-399} when no
  *       expect is configured)</td><td>{@code L7OK}, code = HTTP status</td></tr>
+ *   <tr><td>{@code http-check expect} in a backend that inherits {@code option httpchk} from
+ *       {@code defaults}</td><td>connect, expect HTTP: HAProxy 2.6 drops the inherited request, so nothing
+ *       is sent</td><td>as above</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -72,14 +75,16 @@ public record CheckProgram(List<CheckRule> rules) {
         List<CheckRule> rules = new ArrayList<>();
         rules.add(new CheckRule.Connect());
         List<HttpExpect> expects = new ArrayList<>();
+        String method = HttpSend.DEFAULT_METHOD;
         for (HttpCheckRule rule : proxy.httpCheckRules()) {
             if (rule instanceof HttpSend send) {
+                method = send.method();
                 rules.add(new CheckRule.Send(HttpRequestEncoder.encode(send)));
             } else if (rule instanceof HttpExpect expect) {
                 expects.add(expect);
             }
         }
-        rules.add(new CheckRule.ExpectHttp(HttpResponseJudge.of(expects)));
+        rules.add(new CheckRule.ExpectHttp(HttpResponseJudge.of(expects, method)));
         return new CheckProgram(rules);
     }
 
