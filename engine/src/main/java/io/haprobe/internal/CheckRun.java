@@ -156,7 +156,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         long durationNanos = Math.max(0, scheduler.nanoTime() - startNanos);
         deadline.cancel();
         closeLikeHaproxy();
-        onOutcome.accept(CheckOutcome.of(verdict.status(), verdict.code(), verdict.info(), durationNanos));
+        onOutcome.accept(verdict.toOutcome(durationNanos));
     }
 
     private void closeLikeHaproxy() {
