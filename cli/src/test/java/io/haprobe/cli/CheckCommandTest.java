@@ -1,0 +1,175 @@
+package io.haprobe.cli;
+
+import io.haprobe.cli.demo.LoopbackBackend;
+import io.haprobe.cli.demo.LoopbackBackend.Answer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code haprobe check} end to end: real config files, real loopback backends, exit codes and output. */
+class CheckCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private LoopbackBackend backend;
+
+    @AfterEach
+    void stopBackend() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    void runbookWrongStatusGoesDownWithHaproxysLinesAndExits2() throws IOException {
+        backend = LoopbackBackend.start(Answer.of(204, "No Content"));
+        Path cfg = write(runbook(backend.port(), "http-check expect status 200"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "1500ms");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(masked(out.toString())).startsWith(
+                "Server app_backend/web01 is DOWN, reason: Layer7 wrong status, code: 204, info: \"No Content\", "
+                        + "check duration: Nms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, "
+                        + "0 remaining in queue.\n"
+                        + "backend app_backend has no server available!\n");
+        assertThat(out.toString()).containsPattern("app_backend/web01 +DOWN +L7STS +204 +\"No Content\" +\\d+ms");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void runbookRstatusFixStaysUpAndExits0() throws IOException {
+        backend = LoopbackBackend.start(Answer.of(204, "No Content"));
+        Path cfg = write(runbook(backend.port(), "http-check expect rstatus (2|3)[0-9][0-9]"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "1500ms");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).doesNotContain("is DOWN");
+        assertThat(out.toString()).containsPattern("app_backend/web01 +UP +L7OK +204 +- +\\d+ms");
+    }
+
+    @Test
+    void timestampsPrefixEachLineWithTheTimeSinceStart() throws IOException {
+        backend = LoopbackBackend.start(Answer.of(204, "No Content"));
+        Path cfg = write(runbook(backend.port(), "http-check expect status 200"));
+
+        run("check", "-f", cfg.toString(), "--duration", "800ms", "--timestamps");
+
+        assertThat(out.toString()).containsPattern("(?m)^t=\\d+ms Server app_backend/web01 is DOWN, reason: ");
+    }
+
+    @Test
+    void backendOptionRestrictsTheChecks() throws IOException {
+        backend = LoopbackBackend.start(Answer.of(200, "OK"));
+        Path cfg = write(runbook(backend.port(), "http-check expect status 200") + """
+
+                backend other
+                    server o1 127.0.0.1:1 check
+                """);
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "800ms", "--backend", "app_backend");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).doesNotContain("other/o1");
+    }
+
+    @Test
+    void malformedKeywordIsReportedWithFileLineColumnAndExits1WithoutStackTrace() throws IOException {
+        Path cfg = write("""
+                backend app_backend
+                    server web01 127.0.0.1:8080 check fal 3
+                """);
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "1s");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("haprobe: " + cfg + ":2:39: unknown keyword 'fal'");
+        assertThat(err.toString()).doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void missingFileExits1() {
+        int exit = run("check", "-f", dir.resolve("nope.cfg").toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("haprobe: " + dir.resolve("nope.cfg") + ":1:1: ");
+    }
+
+    @Test
+    void unknownBackendExits1() throws IOException {
+        Path cfg = write(runbook(1, "http-check expect status 200"));
+
+        int exit = run("check", "-f", cfg.toString(), "--backend", "nope");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("haprobe: backend: 'nope' (expected: one of [app_backend])");
+    }
+
+    @Test
+    void usageErrorsExit1() {
+        assertThat(run("check")).isEqualTo(1);
+        assertThat(err.toString()).contains("Missing required option: '--file=FILE'");
+        assertThat(run("check", "-f", "x.cfg", "--duration", "soon")).isEqualTo(1);
+        assertThat(err.toString()).contains("'soon' (expected: a time such as 30s or 500ms)");
+    }
+
+    @Test
+    void demoReproducesEveryRootCauseAndExits0() {
+        int exit = run("demo");
+
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(masked(out.toString()))
+                .contains("Server wrong_status/web01 is DOWN, reason: Layer7 wrong status, code: 204, "
+                        + "info: \"No Content\", check duration: Nms.")
+                .contains("Server port_mismatch/api01 is DOWN, reason: Layer4 connection problem, "
+                        + "info: \"Connection refused\", check duration: Nms.")
+                .contains("Server slow_backend/slow01 is DOWN, reason: Layer7 timeout, check duration: Nms.")
+                .contains("Server crash_recover/app01 is DOWN, reason: Layer4 connection problem")
+                .contains("Server crash_recover/app01 is UP, reason: Layer7 check passed, code: 200");
+        assertThat(out.toString()).doesNotContain("UNEXPECTED");
+    }
+
+    private static String runbook(int port, String expect) {
+        return """
+                global
+                    log stdout format raw local0
+
+                defaults
+                    mode http
+                    timeout connect 5s
+
+                backend app_backend
+                    option httpchk GET /status
+                    %s
+                    server web01 127.0.0.1:%d check inter 2s fall 3 rise 2
+                """.formatted(expect, port);
+    }
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("haproxy.cfg");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private int run(String... args) {
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private static String masked(String output) {
+        return output.replaceAll("^t=\\d+ms ", "").replaceAll("(?m)^t=\\d+ms ", "")
+                .replaceAll("check duration: \\d+ms", "check duration: Nms");
+    }
+}
