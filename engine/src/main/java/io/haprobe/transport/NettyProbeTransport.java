@@ -3,8 +3,11 @@ package io.haprobe.transport;
 import io.haprobe.time.EventLoopScheduler;
 import io.haprobe.time.Scheduler;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -18,6 +21,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe.
  */
 public final class NettyProbeTransport implements ProbeTransport {
+
+    private static final System.Logger LOGGER = System.getLogger(NettyProbeTransport.class.getName());
 
     private final EventLoopGroup ownedGroup;
     private final EventLoopScheduler scheduler;
@@ -64,7 +72,10 @@ public final class NettyProbeTransport implements ProbeTransport {
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("haprobe-check", true),
                 factory);
-        return new NettyProbeTransport(group, group.next(), epoll ? EpollSocketChannel.class : NioSocketChannel.class);
+        NettyProbeTransport transport = new NettyProbeTransport(group, group.next(),
+                epoll ? EpollSocketChannel.class : NioSocketChannel.class);
+        transport.warmUp();
+        return transport;
     }
 
     /**
@@ -100,6 +111,24 @@ public final class NettyProbeTransport implements ProbeTransport {
         Objects.requireNonNull(remote, "remote");
         Objects.requireNonNull(handler, "handler");
         return bootstrap.clone().handler(handler).connect(remote);
+    }
+
+    /**
+     * Opens and aborts one connection to a throwaway listener on 127.0.0.1, so that the first real check
+     * does not pay for loading and initializing Netty's connect, pipeline, write and allocator code: that
+     * one-time cost (100-300 ms on a cold JVM) would otherwise show in the first {@code check duration}.
+     * Nothing leaves the loopback interface; a failure here only means no warm-up.
+     */
+    private void warmUp() {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Channel channel = bootstrap.clone().handler(new ChannelInboundHandlerAdapter())
+                    .connect(listener.getLocalSocketAddress()).syncUninterruptibly().channel();
+            channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\n'})).syncUninterruptibly();
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close().syncUninterruptibly();
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(System.Logger.Level.DEBUG, "transport warm-up failed", e);
+        }
     }
 
     @Override
