@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
  * a per-server summary.
  */
 @Command(name = "check",
-        description = {"Runs the health checks of a haproxy.cfg against its real servers, printing the lines",
-                "HAProxy 2.6 logs, then a per-server summary.",
+        description = {"Runs the health checks of a haproxy.cfg against its real servers.",
+                "Prints the lines HAProxy 2.6 logs as they happen, then a per-server summary.",
                 "Exit status: 0 all checked servers UP, 2 some DOWN, 1 usage or config error."},
         mixinStandardHelpOptions = true)
 final class CheckCommand implements Callable<Integer> {

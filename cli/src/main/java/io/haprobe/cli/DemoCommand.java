@@ -24,9 +24,10 @@ import java.util.concurrent.Callable;
  * HAProxy 2.6 would have it. Finishes in about 16 seconds.
  */
 @Command(name = "demo",
-        description = {"Runs live checks against embedded loopback backends that reproduce common root causes",
-                "of DOWN servers (wrong status, the rstatus fix, port mismatch, a slow backend, a crash and",
-                "recovery). Needs no setup. Exit status: 0 when every server ended as HAProxy would have it."},
+        description = {"Runs live checks against embedded backends that reproduce DOWN root causes.",
+                "Loopback backends play: a wrong status, the rstatus fix, a port mismatch, a slow backend,",
+                "a crash and recovery. Needs no setup. Exit status: 0 when every server ended as HAProxy",
+                "2.6 would have it."},
         mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
 

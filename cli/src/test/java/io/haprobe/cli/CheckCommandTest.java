@@ -123,7 +123,7 @@ class CheckCommandTest {
         assertThat(run("check")).isEqualTo(1);
         assertThat(err.toString()).contains("Missing required option: '--file=FILE'");
         assertThat(run("check", "-f", "x.cfg", "--duration", "soon")).isEqualTo(1);
-        assertThat(err.toString()).contains("'soon' (expected: a time such as 30s or 500ms)");
+        assertThat(err.toString()).contains("'soon' (expected: a time such as 2s or 500ms)");
     }
 
     @Test

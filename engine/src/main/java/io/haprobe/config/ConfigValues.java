@@ -30,17 +30,10 @@ final class ConfigValues {
      * @throws ConfigException if the text is not a duration or exceeds {@link #MAX_TIMER_MILLIS}
      */
     static long parseTimeNanos(String file, int line, String keyword, ConfigToken token) {
-        String text = token.text();
-        int digitsEnd = 0;
-        while (digitsEnd < text.length() && isDigit(text.charAt(digitsEnd))) {
-            digitsEnd++;
-        }
-        long unitMicros = unitMicros(text.substring(digitsEnd));
-        if (digitsEnd == 0 || unitMicros < 0) {
+        long millis = HaproxyTime.millisOrNegative(token.text());
+        if (millis < 0) {
             throw invalid(file, line, keyword, token, "a time such as 2s or 500ms");
         }
-        long micros = saturatingMultiply(parseSaturated(text.substring(0, digitsEnd)), unitMicros);
-        long millis = micros / 1000 + (micros % 1000 == 0 ? 0 : 1);
         if (millis > MAX_TIMER_MILLIS) {
             throw invalid(file, line, keyword, token, "at most " + MAX_TIMER_MILLIS + "ms");
         }
@@ -81,10 +74,10 @@ final class ConfigValues {
         boolean negative = text.startsWith("-");
         String digits = negative ? text.substring(1) : text;
         String expected = max == Integer.MAX_VALUE ? ">= " + min : min + ".." + max;
-        if (digits.isEmpty() || !digits.chars().allMatch(ConfigValues::isDigit)) {
+        if (digits.isEmpty() || !digits.chars().allMatch(HaproxyTime::isDigit)) {
             throw invalid(file, line, keyword, token, "an integer " + expected);
         }
-        long magnitude = parseSaturated(digits);
+        long magnitude = HaproxyTime.parseSaturated(digits);
         long value = negative ? -magnitude : magnitude;
         if (value < min || value > max) {
             throw invalid(file, line, keyword, token, expected);
@@ -103,41 +96,5 @@ final class ConfigValues {
     }
 
     private ConfigValues() {
-    }
-
-    private static boolean isDigit(int c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static long parseSaturated(String digits) {
-        long value = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            value = saturatingMultiply(value, 10);
-            value = saturatingAdd(value, digits.charAt(i) - '0');
-        }
-        return value;
-    }
-
-    private static long unitMicros(String unit) {
-        return switch (unit) {
-            case "us" -> 1L;
-            case "", "ms" -> 1_000L;
-            case "s" -> 1_000_000L;
-            case "m" -> 60_000_000L;
-            case "h" -> 3_600_000_000L;
-            case "d" -> 86_400_000_000L;
-            default -> -1L;
-        };
-    }
-
-    private static long saturatingMultiply(long a, long b) {
-        long high = Math.multiplyHigh(a, b);
-        long low = a * b;
-        return high == 0 && low >= 0 ? low : Long.MAX_VALUE;
-    }
-
-    private static long saturatingAdd(long a, long b) {
-        long sum = a + b;
-        return sum < a ? Long.MAX_VALUE : sum;
     }
 }
