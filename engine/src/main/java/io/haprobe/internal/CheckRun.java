@@ -2,6 +2,7 @@ package io.haprobe.internal;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckSession;
 import io.haprobe.check.CheckVerdict;
 import io.haprobe.time.Cancellable;
@@ -15,7 +16,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import jdk.net.ExtendedSocketOptions;
 
 import java.net.SocketAddress;
 import java.util.Objects;
@@ -30,6 +34,11 @@ import java.util.function.Consumer;
  * {@code min(inter, timeout connect)} for the connect. Once connected, {@code timeout check} (when set)
  * replaces it for the rest of the check. This is the documented behaviour, not the 2.6.12 bug of spec §2.6.
  *
+ * <p>Handshake: like HAProxy since 2.6.5, a check that sends first or only connects turns TCP quick-ACK off
+ * before connecting (Linux {@code TCP_QUICKACK} 0, epoll or NIO), so the handshake's last ACK is delayed: the
+ * request rides on it, and a connect-only check is aborted with an RST before the server ever accepts
+ * (spec §5.1). Where the option is not available the connect is a plain one.
+ *
  * <p>Confined to the transport's scheduler thread: create and {@link #start} it there. Not API.
  */
 public final class CheckRun extends ChannelInboundHandlerAdapter {
@@ -40,6 +49,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     private final long timeoutConnectNanos;
     private final long timeoutCheckNanos;
     private final Consumer<CheckOutcome> onOutcome;
+    private final boolean delayHandshakeAck;
     private long startNanos;
     private Cancellable deadline = Cancellable.NONE;
     private Channel channel;
@@ -63,6 +73,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         this.timeoutConnectNanos = timeoutConnectNanos;
         this.timeoutCheckNanos = timeoutCheckNanos;
         this.onOutcome = Objects.requireNonNull(onOutcome, "onOutcome");
+        this.delayHandshakeAck = program.rules().size() == 1 || program.rules().get(1) instanceof CheckRule.Send;
     }
 
     /**
@@ -92,6 +103,11 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        if (delayHandshakeAck) {
+            // runs on registration, before the connect: quick-ACK must be off when the SYN-ACK arrives
+            channel.config().setOption(EpollChannelOption.TCP_QUICKACK, false);
+            channel.config().setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK), false);
+        }
     }
 
     @Override
