@@ -5,10 +5,13 @@ import io.haprobe.HealthCheckEngine;
 import io.haprobe.ServerSnapshot;
 import io.haprobe.ServerState;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.time.Scheduler;
+import io.haprobe.transport.NettyProbeTransport;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +30,7 @@ final class LiveSession implements AutoCloseable {
     /** Exit code when at least one checked server ended DOWN. */
     static final int EXIT_SOME_DOWN = 2;
 
+    private final NettyProbeTransport transport;
     private final HealthCheckEngine engine;
     private final PrintWriter out;
     private final boolean timestamps;
@@ -34,7 +38,9 @@ final class LiveSession implements AutoCloseable {
     LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out) {
         this.out = out;
         this.timestamps = timestamps;
+        this.transport = NettyProbeTransport.create();
         this.engine = HealthCheckEngine.builder(config)
+                .transport(transport)
                 .backends(backends)
                 .listener(event -> {
                     if (event.logMessage() != null) {
@@ -49,19 +55,20 @@ final class LiveSession implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code millis} after the start, in real time (the CLI's own wait, not the engine's clock).
+     * Waits until {@code millis} after the start, as timed by the engine's own scheduler (the one time
+     * seam), so that "t=" prefixes and the run's end agree.
      */
     void awaitMillisSinceStart(long millis) throws InterruptedException {
-        long deadline = engine.startNanos() + TimeUnit.MILLISECONDS.toNanos(millis);
-        long remaining = deadline - System.nanoTime();
-        if (remaining > 0) {
-            TimeUnit.NANOSECONDS.sleep(remaining);
-        }
+        Scheduler scheduler = transport.scheduler();
+        CountDownLatch reached = new CountDownLatch(1);
+        long delay = engine.startNanos() + TimeUnit.MILLISECONDS.toNanos(millis) - scheduler.nanoTime();
+        scheduler.schedule(reached::countDown, delay);
+        reached.await();
     }
 
     /** Stops the checks, prints the summary and returns the exit code. */
     int finish() {
-        engine.close();
+        close();
         List<ServerSnapshot> servers = engine.servers();
         printSummary(servers);
         boolean anyDown = servers.stream()
@@ -76,6 +83,7 @@ final class LiveSession implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        transport.close();
     }
 
     private void printLine(long timeNanos, String message) {
