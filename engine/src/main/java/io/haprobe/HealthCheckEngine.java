@@ -15,6 +15,7 @@ import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -25,6 +26,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,11 +49,15 @@ import java.util.random.RandomGenerator;
  *       owns and closes</td><td>how check connections are opened, and the scheduler that times them</td></tr>
  *   <tr><td>{@link Builder#random(RandomGenerator)}</td><td>an unseeded {@link SplittableRandom}</td>
  *       <td>the one source of randomness ({@code spread-checks} jitter)</td></tr>
+ *   <tr><td>{@link Builder#listenerExecutor(Executor)}</td><td>one daemon thread of the engine's,
+ *       {@code haprobe-events}</td><td>where listeners run, one event at a time, in order</td></tr>
  * </table>
  *
- * <p>Threading: every server's check state lives on the transport's scheduler thread; listeners are
- * called there. {@link #servers()} and {@link #server(String, String)} may be called from any thread and
- * return immutable snapshots. {@link #close()} must not be called from a listener.
+ * <p>Threading: every server's check state lives on the transport's scheduler thread. Listeners run on the
+ * listener executor, so a slow or throwing listener cannot stall or break the checks; {@link #close()}
+ * delivers the events already produced before it returns. {@link #servers()} and
+ * {@link #server(String, String)} may be called from any thread and return immutable snapshots.
+ * {@link #close()} must not be called from the scheduler thread.
  *
  * <pre>{@code
  * HaproxyConfig config = HaproxyConfig.parse(Path.of("haproxy.cfg"));
@@ -69,6 +79,8 @@ public final class HealthCheckEngine implements AutoCloseable {
     private final boolean ownsTransport;
     private final Scheduler scheduler;
     private final List<HealthListener> listeners;
+    private final Executor listenerExecutor;
+    private final ExecutorService ownedListenerExecutor;
     private final RandomGenerator random;
     private final List<BackendRun> backends;
     private volatile boolean started;
@@ -78,6 +90,9 @@ public final class HealthCheckEngine implements AutoCloseable {
     private HealthCheckEngine(Builder builder, List<BackendRun> backends, ProbeTransport transport, boolean owns) {
         this.config = builder.config;
         this.listeners = List.copyOf(builder.listeners);
+        this.ownedListenerExecutor = builder.listenerExecutor == null ? Executors.newSingleThreadExecutor(
+                new DefaultThreadFactory("haprobe-events", true)) : null;
+        this.listenerExecutor = builder.listenerExecutor != null ? builder.listenerExecutor : ownedListenerExecutor;
         this.random = builder.random != null ? builder.random : new SplittableRandom();
         this.backends = backends;
         this.transport = transport;
@@ -177,8 +192,9 @@ public final class HealthCheckEngine implements AutoCloseable {
     }
 
     /**
-     * Stops the checks: no new check starts and no more events are delivered; the transport is closed if
-     * the engine created it. Calling it again does nothing.
+     * Stops the checks: no new check starts and no more events are produced; the transport is closed if
+     * the engine created it, and the events produced before are delivered to the listeners before this
+     * method returns (waiting at most 10 seconds for slow listeners). Calling it again does nothing.
      *
      * @throws IllegalStateException if called from the scheduler thread (e.g. from a listener)
      */
@@ -200,6 +216,16 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         if (ownsTransport) {
             transport.close();
+        }
+        if (ownedListenerExecutor != null) {
+            ownedListenerExecutor.shutdown();
+            try {
+                if (!ownedListenerExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOGGER.log(System.Logger.Level.WARNING, "listeners still busy 10 s after close()");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -249,6 +275,17 @@ public final class HealthCheckEngine implements AutoCloseable {
     }
 
     private void emit(HealthEvent event) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        try {
+            listenerExecutor.execute(() -> deliver(event));
+        } catch (RejectedExecutionException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "listener executor rejected " + event, e);
+        }
+    }
+
+    private void deliver(HealthEvent event) {
         for (HealthListener listener : listeners) {
             try {
                 listener.onEvent(event);
@@ -269,6 +306,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         private final List<HealthListener> listeners = new ArrayList<>();
         private ProbeTransport transport;
         private RandomGenerator random;
+        private Executor listenerExecutor;
 
         private Builder(HaproxyConfig config) {
             this.config = config;
@@ -324,6 +362,23 @@ public final class HealthCheckEngine implements AutoCloseable {
          */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Sets where listeners run. It must run tasks one at a time in submission order, or events reach
+         * listeners out of order. The caller keeps ownership: {@link HealthCheckEngine#close()} neither shuts
+         * it down nor waits for it. By default the engine runs listeners on a daemon thread of its own
+         * ({@code haprobe-events}) and drains it on close. Pass {@code Runnable::run} to call listeners on the
+         * scheduler thread itself, as deterministic runs on virtual time want; they must then be fast and
+         * must not block.
+         *
+         * @param executor the executor; never null
+         * @return this builder
+         * @throws NullPointerException if {@code executor} is null
+         */
+        public Builder listenerExecutor(Executor executor) {
+            this.listenerExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -3,9 +3,10 @@ package io.haprobe;
 /**
  * Receives the {@link HealthEvent}s of a {@link HealthCheckEngine}, in the order they happen.
  *
- * <p>Threading: called on the engine's event loop thread, one event at a time. An implementation must be
- * fast, must not block and must not call back into the engine's lifecycle methods ({@code start},
- * {@code close}); hand heavy work to another thread. An exception it throws is caught and logged; it
+ * <p>Threading: called on the engine's listener executor (by default a thread of the engine's,
+ * {@code haprobe-events}), one event at a time, in order; see
+ * {@link HealthCheckEngine.Builder#listenerExecutor}. A slow listener delays later events, never the checks.
+ * It must not call {@link HealthCheckEngine#close()}. An exception it throws is caught and logged; it
  * neither stops the checks nor keeps the event from the other listeners.
  *
  * <pre>{@code

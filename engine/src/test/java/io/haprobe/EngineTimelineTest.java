@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 import static io.haprobe.testing.Configs.MS;
 import static io.haprobe.testing.Configs.backend;
@@ -120,7 +122,7 @@ class EngineTimelineTest {
         transport.port(9001, t -> Behaviour.hang());
         HaproxyConfig cfg = config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3)), List.of(), 0, 0,
                 false));
-        engine = HealthCheckEngine.builder(cfg).transport(transport)
+        engine = HealthCheckEngine.builder(cfg).transport(transport).listenerExecutor(Runnable::run)
                 .listener(event -> {
                     throw new IllegalStateException("listener bug");
                 })
@@ -129,6 +131,32 @@ class EngineTimelineTest {
         engine.start();
         scheduler.advanceTo(3000 * MS);
         assertThat(events).hasSize(4);
+    }
+
+    @Test
+    void aSlowListenerDelaysOnlyItsEventsNeverTheChecks() throws InterruptedException {
+        transport.port(9001, t -> t < 2000 * MS ? Behaviour.hang() : Behaviour.refuse());
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        HaproxyConfig cfg = config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3)), List.of(), 0, 0,
+                false));
+        engine = HealthCheckEngine.builder(cfg).transport(transport)
+                .listener(event -> {
+                    awaitUninterruptibly(release);
+                    delivered.add(event.getClass().getSimpleName() + "@" + event.timeNanos() / MS);
+                })
+                .build();
+        engine.start();
+
+        scheduler.advanceTo(5000 * MS);
+
+        assertThat(engine.server("be", "s1").orElseThrow().statusText()).isEqualTo("DOWN");
+        assertThat(delivered).isEmpty();
+        release.countDown();
+        engine.close();
+        assertThat(delivered).containsExactly("CheckCompleted@0", "CheckCompleted@1000", "CheckCompleted@2000",
+                "CheckCompleted@3000", "CheckCompleted@4000", "StateChanged@4000", "NoServerAvailable@4000",
+                "CheckCompleted@5000");
     }
 
     @Test
@@ -145,13 +173,21 @@ class EngineTimelineTest {
     }
 
     private void start(HaproxyConfig cfg) {
-        engine = HealthCheckEngine.builder(cfg).transport(transport).listener(event -> {
+        engine = HealthCheckEngine.builder(cfg).transport(transport).listenerExecutor(Runnable::run).listener(event -> {
             events.add(event);
             if (event.logMessage() != null) {
                 timeline.add("t=" + event.timeNanos() / MS + "ms " + event.logMessage());
             }
         }).build();
         engine.start();
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private List<Long> checkTimes() {

@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
  * A {@link HealthCheckEngine} on the live Netty transport, started from haproxy.cfg text, that records every
  * event. Closing it closes the engine and its transport.
  *
- * <p>Thread-safe: events are added on the engine's event loop and read from the test thread.
+ * <p>Thread-safe: events are added on the engine's listener thread and read from the test thread.
  */
 final class LiveEngine implements AutoCloseable {
 
