@@ -54,9 +54,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         err.flush();
         try (LiveSession session = new LiveSession(config, backends, timestamps, out)) {
-            session.start();
-            session.awaitMillisSinceStart(durationMillis);
-            return session.finish();
+            return session.runFor(durationMillis);
         }
     }
 }

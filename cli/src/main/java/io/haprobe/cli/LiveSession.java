@@ -34,6 +34,7 @@ final class LiveSession implements AutoCloseable {
     private final HealthCheckEngine engine;
     private final PrintWriter out;
     private final boolean timestamps;
+    private Integer exitCode;
 
     LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out) {
         this.out = out;
@@ -66,14 +67,43 @@ final class LiveSession implements AutoCloseable {
         reached.await();
     }
 
-    /** Stops the checks, prints the summary and returns the exit code. */
-    int finish() {
+    /**
+     * Stops the checks, prints the summary and returns the exit code. Only the first call prints; later
+     * calls (e.g. from the Ctrl-C hook after a normal end) return the same code.
+     */
+    synchronized int finish() {
+        if (exitCode != null) {
+            return exitCode;
+        }
         close();
         List<ServerSnapshot> servers = engine.servers();
         printSummary(servers);
         boolean anyDown = servers.stream()
                 .anyMatch(s -> s.checked() && !s.health().maintenance() && s.state() == ServerState.STOPPED);
-        return anyDown ? EXIT_SOME_DOWN : EXIT_ALL_UP;
+        exitCode = anyDown ? EXIT_SOME_DOWN : EXIT_ALL_UP;
+        return exitCode;
+    }
+
+    /**
+     * Runs the checks until {@code millis} after the start and finishes, or finishes early with the
+     * summary when the JVM is asked to stop (Ctrl-C).
+     *
+     * @return the exit code of {@link #finish()}
+     */
+    int runFor(long millis) throws InterruptedException {
+        Thread onInterrupt = new Thread(this::finish, "haprobe-summary");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            start();
+            awaitMillisSinceStart(millis);
+            return finish();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: it prints the summary
+            }
+        }
     }
 
     List<ServerSnapshot> servers() {
