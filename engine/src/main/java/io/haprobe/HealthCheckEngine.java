@@ -15,7 +15,6 @@ import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -90,8 +89,8 @@ public final class HealthCheckEngine implements AutoCloseable {
     private HealthCheckEngine(Builder builder, List<BackendRun> backends, ProbeTransport transport, boolean owns) {
         this.config = builder.config;
         this.listeners = List.copyOf(builder.listeners);
-        this.ownedListenerExecutor = builder.listenerExecutor == null ? Executors.newSingleThreadExecutor(
-                new DefaultThreadFactory("haprobe-events", true)) : null;
+        this.ownedListenerExecutor = builder.listenerExecutor == null
+                ? Executors.newSingleThreadExecutor(HealthCheckEngine::newEventThread) : null;
         this.listenerExecutor = builder.listenerExecutor != null ? builder.listenerExecutor : ownedListenerExecutor;
         this.random = builder.random != null ? builder.random : new SplittableRandom();
         this.backends = backends;
@@ -434,6 +433,12 @@ public final class HealthCheckEngine implements AutoCloseable {
             }
             return -1;
         }
+    }
+
+    private static Thread newEventThread(Runnable task) {
+        Thread thread = new Thread(task, "haprobe-events");
+        thread.setDaemon(true);
+        return thread;
     }
 
     private static IntervalPolicy policyOf(ServerConfig server) {

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Exit codes: 0 every checked server ended UP; 2 at least one ended DOWN; 1 usage or configuration
  * error (the message names the file, line and column; no stack trace).
+ *
+ * <p>Threading: {@link #run} builds a fresh command line on each call, so calls from different threads are
+ * independent; each writes only to the streams it is given.
  */
 public final class Main {
 

@@ -37,17 +37,25 @@ public record CheckProgram(List<CheckRule> rules) {
      * Validates the components and copies the list.
      *
      * @throws NullPointerException     if {@code rules} is null
-     * @throws IllegalArgumentException if the first rule is not a connect, or a later one is
+     * @throws IllegalArgumentException if the first rule is not a connect, a later one is, or a send follows an
+     *                                  expect
      */
     public CheckProgram {
         rules = List.copyOf(rules);
         if (rules.isEmpty() || !(rules.get(0) instanceof CheckRule.Connect)) {
             throw new IllegalArgumentException("rules: " + rules + " (expected: a connect rule first)");
         }
+        boolean expected = false;
         for (int i = 1; i < rules.size(); i++) {
-            if (rules.get(i) instanceof CheckRule.Connect) {
+            CheckRule rule = rules.get(i);
+            if (rule instanceof CheckRule.Connect) {
                 throw new IllegalArgumentException("rules: " + rules + " (expected: a single connect rule)");
             }
+            if (rule instanceof CheckRule.Send && expected) {
+                throw new IllegalArgumentException("rules: " + rules
+                        + " (expected: no send after an expect: it needs a connect rule of its own)");
+            }
+            expected |= rule instanceof CheckRule.ExpectHttp;
         }
     }
 
@@ -95,5 +103,17 @@ public record CheckProgram(List<CheckRule> rules) {
      */
     public boolean isConnectOnly() {
         return rules.size() == 1;
+    }
+
+    /**
+     * Tells whether the check's connect should turn TCP quick-ACK off, as HAProxy 2.6.5+ does when the connect
+     * rule is the last rule or is followed by a send (spec §5.1): the handshake's last ACK is then delayed, so
+     * the first request rides on it, and a connect-only check is aborted before the server ever accepts.
+     * A check that reads first (a banner protocol) keeps the normal quick ACK.
+     *
+     * @return true for a connect-only program or one whose first step after the connect is a send
+     */
+    public boolean disablesQuickAck() {
+        return isConnectOnly() || rules.get(1) instanceof CheckRule.Send;
     }
 }

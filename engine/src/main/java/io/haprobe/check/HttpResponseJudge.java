@@ -447,14 +447,9 @@ public final class HttpResponseJudge {
                     return p;
                 }
                 int nameStart = p;
-                while (p < length && isToken(buf[p])) {
-                    p++;
-                }
-                if (p >= length) {
-                    return MORE;
-                }
-                if (buf[p] != ':' || p == nameStart) {
-                    return BAD;
+                p = headerNameEnd(p);
+                if (p < 0) {
+                    return p;
                 }
                 int kind = headerKind(nameStart, p);
                 p = skipSpacesAndTabs(p + 1);
@@ -628,15 +623,9 @@ public final class HttpResponseJudge {
                 if (buf[p] == '\r' || buf[p] == '\n') {
                     return endOfLine(p);
                 }
-                int nameStart = p;
-                while (p < length && isToken(buf[p])) {
-                    p++;
-                }
-                if (p >= length) {
-                    return MORE;
-                }
-                if (buf[p] != ':' || p == nameStart) {
-                    return BAD;
+                p = headerNameEnd(p);
+                if (p < 0) {
+                    return p;
                 }
                 int end = lineContentEnd(p + 1);
                 if (end < 0) {
@@ -647,6 +636,21 @@ public final class HttpResponseJudge {
                     return p;
                 }
             }
+        }
+
+        /**
+         * Scans a header or trailer name starting at {@code p}; returns the offset of the colon that ends it,
+         * {@link #MORE} when the buffer ends first, or {@link #BAD} for an empty name or a non-token byte.
+         */
+        private int headerNameEnd(int p) {
+            int nameStart = p;
+            while (p < length && isToken(buf[p])) {
+                p++;
+            }
+            if (p >= length) {
+                return MORE;
+            }
+            return buf[p] == ':' && p != nameStart ? p : BAD;
         }
 
         /** Returns the offset of the CR or LF ending the line that holds {@code p}, or {@link #MORE}. */

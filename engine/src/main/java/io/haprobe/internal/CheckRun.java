@@ -2,7 +2,6 @@ package io.haprobe.internal;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.check.CheckProgram;
-import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckSession;
 import io.haprobe.check.CheckVerdict;
 import io.haprobe.time.Cancellable;
@@ -73,7 +72,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         this.timeoutConnectNanos = timeoutConnectNanos;
         this.timeoutCheckNanos = timeoutCheckNanos;
         this.onOutcome = Objects.requireNonNull(onOutcome, "onOutcome");
-        this.delayHandshakeAck = program.rules().size() == 1 || program.rules().get(1) instanceof CheckRule.Send;
+        this.delayHandshakeAck = program.disablesQuickAck();
     }
 
     /**

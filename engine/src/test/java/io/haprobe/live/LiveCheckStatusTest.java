@@ -3,7 +3,6 @@ package io.haprobe.live;
 import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
 import io.haprobe.live.ScriptedBackend.Behaviour;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,24 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each check status HAProxy 2.6 reports, produced by the engine over real loopback sockets against a scripted
  * backend (spec §3, §3.1, §4.5), with the exact log lines of §8.
  */
-class LiveCheckStatusTest {
+class LiveCheckStatusTest extends LiveTest {
 
     private static final String DOWN_COUNTS = ". 0 active and 0 backup servers left. 0 sessions active, 0 requeued, "
             + "0 remaining in queue.";
     private static final String NO_SERVER = "backend app_backend has no server available!";
-
-    private ScriptedBackend backend;
-    private LiveEngine engine;
-
-    @AfterEach
-    void closeEverything() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
-    }
 
     @Test
     void plainCheckPassesWithL4okOnceConnected() throws IOException {

@@ -5,7 +5,6 @@ import io.haprobe.CheckStatus;
 import io.haprobe.live.ScriptedBackend.Behaviour;
 import io.haprobe.live.ScriptedBackend.CheckerClose;
 import io.haprobe.live.ScriptedBackend.Connection;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,22 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the checker does on the wire against a scripted backend: the exact request bytes (spec §4.3), how it
  * closes (spec §5.1), the {@code timeout check} bound (spec §2.4), and the per-check log lines (spec §8.2).
  */
-class LiveWireTest {
+class LiveWireTest extends LiveTest {
 
     private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-
-    private ScriptedBackend backend;
-    private LiveEngine engine;
-
-    @AfterEach
-    void closeEverything() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
-    }
 
     @Test
     void httpchkGetHealthSendsAnHttp10RequestWithoutHeaders() throws IOException {
