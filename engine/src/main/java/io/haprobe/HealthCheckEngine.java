@@ -13,10 +13,12 @@ import io.haprobe.internal.CheckRun;
 import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
+import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
 
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -416,7 +418,7 @@ public final class HealthCheckEngine implements AutoCloseable {
                 BackendRun run = new BackendRun(proxy, CheckProgram.compile(proxy));
                 for (ServerConfig server : proxy.servers()) {
                     int position = indexOf(allChecks, server);
-                    run.servers.add(new ServerRun(run, server, position < 0 ? 0 : offsets[position]));
+                    run.servers.add(new ServerRun(run, server, position < 0 ? 0 : offsets[position], transport));
                 }
                 runs.add(run);
             }
@@ -478,13 +480,14 @@ public final class HealthCheckEngine implements AutoCloseable {
         final ServerConfig config;
         final HaproxyLogFormat.ServerName name;
         final IntervalPolicy policy;
-        final InetSocketAddress target;
+        final CheckTarget target;
         final long firstCheckNanos;
         final boolean checked;
         volatile ServerHealth health;
         Cancellable next = Cancellable.NONE;
 
-        ServerRun(BackendRun backend, ServerConfig config, long firstCheckNanos) {
+        /** Resolves the check address through {@code transport}, or the system resolver when it is null. */
+        ServerRun(BackendRun backend, ServerConfig config, long firstCheckNanos, ProbeTransport transport) {
             this.backend = backend;
             this.config = config;
             this.name = new HaproxyLogFormat.ServerName(backend.proxy.name(), config.name(), config.backup());
@@ -492,8 +495,9 @@ public final class HealthCheckEngine implements AutoCloseable {
             this.firstCheckNanos = firstCheckNanos;
             this.checked = config.check();
             this.health = ServerHealth.boot(config.rise(), config.fall(), config.disabled());
-            this.target = checked ? resolve(config) : InetSocketAddress.createUnresolved(config.address(),
-                    config.port());
+            this.target = new CheckTarget(backend.proxy.name(), config.name(), checked
+                    ? resolve(config, transport)
+                    : InetSocketAddress.createUnresolved(config.address(), config.port()));
         }
 
         ServerSnapshot snapshot() {
@@ -502,14 +506,15 @@ public final class HealthCheckEngine implements AutoCloseable {
                     config.weight(), health);
         }
 
-        private static InetSocketAddress resolve(ServerConfig config) {
-            InetSocketAddress address = new InetSocketAddress(config.effectiveCheckAddress(),
-                    config.effectiveCheckPort());
-            if (address.isUnresolved()) {
+        private static InetSocketAddress resolve(ServerConfig config, ProbeTransport transport) {
+            try {
+                String host = config.effectiveCheckAddress();
+                int port = config.effectiveCheckPort();
+                return transport == null ? ProbeTransport.lookUp(host, port) : transport.resolve(host, port);
+            } catch (UnknownHostException e) {
                 throw new ConfigException(config.location(), "could not resolve address '"
                         + config.effectiveCheckAddress() + "' of server '" + config.name() + "'");
             }
-            return address;
         }
     }
 }

@@ -2,14 +2,19 @@ package io.haprobe;
 
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ServerConfig;
-import io.haprobe.testing.ManualScheduler;
-import io.haprobe.testing.ScriptedTransport;
-import io.haprobe.testing.ScriptedTransport.Behaviour;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.SimulatedTransport;
+import io.haprobe.time.VirtualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The engine on virtual time: boot state, spreading, intervals counted from the end of each check, log lines. */
 class EngineTimelineTest {
 
-    private final ManualScheduler scheduler = new ManualScheduler();
-    private final ScriptedTransport transport = new ScriptedTransport(scheduler);
+    private final VirtualScheduler scheduler = new VirtualScheduler();
+    private final Map<String, ServerScript> scripts = new HashMap<>();
+    private SimulatedTransport transport;
     private final List<String> timeline = new ArrayList<>();
     private final List<HealthEvent> events = new ArrayList<>();
     private HealthCheckEngine engine;
@@ -38,7 +44,7 @@ class EngineTimelineTest {
     @Test
     void refusedPortGoesDownOnTheFirstCheckAtBoot() {
         start(config(backend("be", List.of(server("s1", 9001, 2000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
-        scheduler.advanceTo(5000 * MS);
+        scheduler.runUntil(5000 * MS);
         assertThat(timeline).containsExactly(
                 "t=0ms Server be/s1 is DOWN, reason: Layer4 connection problem, info: \"Connection refused\", "
                         + "check duration: 0ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, "
@@ -50,9 +56,10 @@ class EngineTimelineTest {
     @Test
     void followsInterFastinterDowninterFromTheEndOfEachCheck() {
         // up until 10 s, refused until 20 s, up again: inter 1s, fastinter 300ms, downinter 2s, rise 2, fall 3
-        transport.port(9001, t -> t < 10_000 * MS || t >= 20_000 * MS ? Behaviour.hang() : Behaviour.refuse());
+        scripts.put("be/s1", ServerScript.builder().at(Duration.ZERO, Behaviour.hang())
+                .at(Duration.ofSeconds(10), Behaviour.refuse()).at(Duration.ofSeconds(20), Behaviour.hang()).build());
         start(config(backend("be", List.of(server("s1", 9001, 1000, 300, 2000, 2, 3)), List.of(), 0, 0, true)));
-        scheduler.advanceTo(25_000 * MS);
+        scheduler.runUntil(25_000 * MS);
         assertThat(timeline).containsExactly(
                 "t=0ms Health check for server be/s1 succeeded, reason: Layer4 check passed, check duration: 0ms, "
                         + "status: 3/3 UP.",
@@ -77,9 +84,9 @@ class EngineTimelineTest {
 
     @Test
     void aCheckThatTimesOutIsBoundedByInterAndTheNextStartsAfterItsEnd() {
-        transport.port(9001, t -> Behaviour.blackhole());
+        scripts.put("be/s1", ServerScript.of(Behaviour.blackhole()));
         start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
-        scheduler.advanceTo(6000 * MS);
+        scheduler.runUntil(6000 * MS);
         assertThat(timeline.get(0)).isEqualTo("t=1000ms Server be/s1 is DOWN, reason: Layer4 timeout, "
                 + "check duration: 1000ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, "
                 + "0 remaining in queue.");
@@ -88,18 +95,19 @@ class EngineTimelineTest {
 
     @Test
     void timeoutConnectBoundsTheConnectOnlyWhenTimeoutCheckIsSet() {
-        transport.port(9001, t -> Behaviour.blackhole());
+        scripts.put("be/s1", ServerScript.of(Behaviour.blackhole()));
         start(config(backend("be", List.of(server("s1", 9001, 2000, 0, 0, 2, 3)), List.of(), 500, 300, false)));
-        scheduler.advanceTo(1000 * MS);
+        scheduler.runUntil(1000 * MS);
         assertThat(timeline.get(0)).contains("reason: Layer4 timeout, check duration: 300ms.");
     }
 
     @Test
     void spreadsTheFirstChecksOverTheServersAtBoot() {
-        transport.port(9001, t -> Behaviour.hang()).port(9002, t -> Behaviour.hang());
+        scripts.put("be/s1", ServerScript.of(Behaviour.hang()));
+        scripts.put("be/s2", ServerScript.of(Behaviour.hang()));
         start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3),
                 server("s2", 9002, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
-        scheduler.advanceTo(1200 * MS);
+        scheduler.runUntil(1200 * MS);
         assertThat(events).filteredOn(e -> e instanceof HealthEvent.CheckCompleted)
                 .extracting(e -> ((HealthEvent.CheckCompleted) e).server() + "@" + e.timeNanos() / MS)
                 .containsExactly("s1@0", "s2@500", "s1@1000");
@@ -107,10 +115,11 @@ class EngineTimelineTest {
 
     @Test
     void serversStartUpWithInitStatusUntilTheirFirstCheck() {
-        transport.port(9001, t -> Behaviour.hang()).port(9002, t -> Behaviour.hang());
+        scripts.put("be/s1", ServerScript.of(Behaviour.hang()));
+        scripts.put("be/s2", ServerScript.of(Behaviour.hang()));
         start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3),
                 server("s2", 9002, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
-        scheduler.advanceTo(100 * MS);
+        scheduler.runUntil(100 * MS);
         ServerSnapshot s2 = engine.server("be", "s2").orElseThrow();
         assertThat(s2.statusText()).isEqualTo("UP 1/3");
         assertThat(s2.lastOutcome()).isEmpty();
@@ -119,28 +128,29 @@ class EngineTimelineTest {
 
     @Test
     void aListenerThatThrowsDoesNotStopTheChecks() {
-        transport.port(9001, t -> Behaviour.hang());
+        scripts.put("be/s1", ServerScript.of(Behaviour.hang()));
         HaproxyConfig cfg = config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3)), List.of(), 0, 0,
                 false));
-        engine = HealthCheckEngine.builder(cfg).transport(transport).listenerExecutor(Runnable::run)
+        engine = HealthCheckEngine.builder(cfg).transport(transport()).listenerExecutor(Runnable::run)
                 .listener(event -> {
                     throw new IllegalStateException("listener bug");
                 })
                 .listener(events::add)
                 .build();
         engine.start();
-        scheduler.advanceTo(3000 * MS);
+        scheduler.runUntil(3000 * MS);
         assertThat(events).hasSize(4);
     }
 
     @Test
     void aSlowListenerDelaysOnlyItsEventsNeverTheChecks() throws InterruptedException {
-        transport.port(9001, t -> t < 2000 * MS ? Behaviour.hang() : Behaviour.refuse());
+        scripts.put("be/s1", ServerScript.builder().at(Duration.ZERO, Behaviour.hang())
+                .at(Duration.ofSeconds(2), Behaviour.refuse()).build());
         CountDownLatch release = new CountDownLatch(1);
         List<String> delivered = new CopyOnWriteArrayList<>();
         HaproxyConfig cfg = config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3)), List.of(), 0, 0,
                 false));
-        engine = HealthCheckEngine.builder(cfg).transport(transport)
+        engine = HealthCheckEngine.builder(cfg).transport(transport())
                 .listener(event -> {
                     awaitUninterruptibly(release);
                     delivered.add(event.getClass().getSimpleName() + "@" + event.timeNanos() / MS);
@@ -148,7 +158,7 @@ class EngineTimelineTest {
                 .build();
         engine.start();
 
-        scheduler.advanceTo(5000 * MS);
+        scheduler.runUntil(5000 * MS);
 
         assertThat(engine.server("be", "s1").orElseThrow().statusText()).isEqualTo("DOWN");
         assertThat(delivered).isEmpty();
@@ -161,25 +171,31 @@ class EngineTimelineTest {
 
     @Test
     void disabledServersAreNotCheckedButCountInTheSpreading() {
-        transport.port(9001, t -> Behaviour.hang()).port(9003, t -> Behaviour.hang());
+        scripts.put("be/s1", ServerScript.of(Behaviour.hang()));
+        scripts.put("be/s3", ServerScript.of(Behaviour.hang()));
         ServerConfig disabled = new ServerConfig("s2", "127.0.0.1", 9002, new io.haprobe.config.SourceLocation(
                 "test.cfg", 2, 1), true, 1000 * MS, 0, 0, 2, 3, 0, null, false, true, 1, 0, 0);
         start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3), disabled,
                 server("s3", 9003, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
-        scheduler.advanceTo(900 * MS);
+        scheduler.runUntil(900 * MS);
         assertThat(events).extracting(e -> ((HealthEvent.CheckCompleted) e).server() + "@" + e.timeNanos() / MS)
                 .containsExactly("s1@0", "s3@666");
         assertThat(engine.server("be", "s2").orElseThrow().statusText()).isEqualTo("MAINT");
     }
 
     private void start(HaproxyConfig cfg) {
-        engine = HealthCheckEngine.builder(cfg).transport(transport).listenerExecutor(Runnable::run).listener(event -> {
+        engine = HealthCheckEngine.builder(cfg).transport(transport()).listenerExecutor(Runnable::run).listener(event -> {
             events.add(event);
             if (event.logMessage() != null) {
                 timeline.add("t=" + event.timeNanos() / MS + "ms " + event.logMessage());
             }
         }).build();
         engine.start();
+    }
+
+    private SimulatedTransport transport() {
+        transport = new SimulatedTransport(scheduler, scripts, new SplittableRandom(1));
+        return transport;
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

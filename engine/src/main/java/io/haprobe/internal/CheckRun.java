@@ -6,6 +6,7 @@ import io.haprobe.check.CheckSession;
 import io.haprobe.check.CheckVerdict;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
+import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.ProbeTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -20,7 +21,6 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import jdk.net.ExtendedSocketOptions;
 
-import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -79,9 +79,9 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
      * Starts the check: arms the deadline and opens the connection.
      *
      * @param transport the transport; never null
-     * @param target    the check address; never null
+     * @param target    the server and its check address; never null
      */
-    public void start(ProbeTransport transport, SocketAddress target) {
+    public void start(ProbeTransport transport, CheckTarget target) {
         startNanos = scheduler.nanoTime();
         long connectBound = interNanos;
         if (timeoutCheckNanos > 0 && timeoutConnectNanos > 0) {

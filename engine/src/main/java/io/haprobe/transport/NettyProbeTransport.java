@@ -24,7 +24,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -107,10 +106,10 @@ public final class NettyProbeTransport implements ProbeTransport {
     }
 
     @Override
-    public ChannelFuture connect(SocketAddress remote, ChannelHandler handler) {
-        Objects.requireNonNull(remote, "remote");
+    public ChannelFuture connect(CheckTarget target, ChannelHandler handler) {
+        Objects.requireNonNull(target, "target");
         Objects.requireNonNull(handler, "handler");
-        return bootstrap.clone().handler(handler).connect(remote);
+        return bootstrap.clone().handler(handler).connect(target.address());
     }
 
     /**

@@ -4,7 +4,9 @@ import io.haprobe.time.Scheduler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 
-import java.net.SocketAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
 
 /**
  * Opens check connections. The live implementation ({@link NettyProbeTransport}) opens real TCP sockets;
@@ -29,16 +31,51 @@ public interface ProbeTransport extends AutoCloseable {
     Scheduler scheduler();
 
     /**
-     * Starts connecting to {@code remote} with {@code handler} as the channel's only handler. A connection
-     * failure completes the returned future with the cause (e.g. {@link java.net.ConnectException} for a
-     * refused connect); the handler then sees no event.
+     * Turns a server's check host and port into the address its checks will use. Called once per server when
+     * an engine is built, from the builder's thread. The live transport looks the name up (an IP literal
+     * needs no lookup), as HAProxy resolves server addresses at startup; a simulated transport looks nothing
+     * up and may return an unresolved address.
      *
-     * @param remote  the check address and port; never null
+     * @param host the check host: an IPv4 or IPv6 literal or a name; never null
+     * @param port the check port, 0 to 65535
+     * @return the address
+     * @throws UnknownHostException if the name does not resolve
+     * @throws NullPointerException if {@code host} is null
+     */
+    default InetSocketAddress resolve(String host, int port) throws UnknownHostException {
+        return lookUp(host, port);
+    }
+
+    /**
+     * Resolves {@code host} with the system resolver, as the live transport does; an IP literal needs no
+     * lookup. Blocks while the name is looked up.
+     *
+     * @param host an IPv4 or IPv6 literal or a name; never null
+     * @param port the port, 0 to 65535
+     * @return the resolved address
+     * @throws UnknownHostException     if the name does not resolve
+     * @throws NullPointerException     if {@code host} is null
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
+    static InetSocketAddress lookUp(String host, int port) throws UnknownHostException {
+        InetSocketAddress address = new InetSocketAddress(Objects.requireNonNull(host, "host"), port);
+        if (address.isUnresolved()) {
+            throw new UnknownHostException(host);
+        }
+        return address;
+    }
+
+    /**
+     * Starts connecting to {@code target} with {@code handler} as the channel's only handler. A connection
+     * failure completes the returned future with the cause (e.g. {@link java.net.ConnectException} for a
+     * refused connect); the handler then sees no event. Must be called on the scheduler's thread.
+     *
+     * @param target  the server and its check address; never null
      * @param handler the handler that runs the check; never null
      * @return the connect future; its channel is registered on the scheduler's thread
      * @throws NullPointerException if an argument is null
      */
-    ChannelFuture connect(SocketAddress remote, ChannelHandler handler);
+    ChannelFuture connect(CheckTarget target, ChannelHandler handler);
 
     /**
      * Releases what the transport owns (its event loops, for a transport that created them). Connections

@@ -1,0 +1,340 @@
+package io.haprobe.sim;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a scripted backend does with each check connection during one phase of a scenario. Each behaviour
+ * acts on the wire only (accept, bytes, FIN, RST, silence); the status, code and info the check reports
+ * follow from HAProxy's rules in the one check interpreter, exactly as against a real server:
+ *
+ * <table>
+ *   <caption>Behaviours and what HAProxy 2.6 reports for them (spec §3.1, §4.5)</caption>
+ *   <tr><th>behaviour</th><th>on the wire</th><th>plain connect check</th><th>{@code option httpchk}</th></tr>
+ *   <tr><td>{@link Http}</td><td>accepts; once the request head is in, waits {@code delay}, answers, FIN</td>
+ *       <td>L4OK</td><td>L7OK, or L7STS with the code and reason, per {@code http-check expect}</td></tr>
+ *   <tr><td>{@link Tcp}</td><td>accepts; after the first bytes (or at once with {@code banner}), waits
+ *       {@code delay}, writes {@code reply}, then FIN if {@code close}</td><td>L4OK</td>
+ *       <td>judged as an HTTP response (e.g. L7RSP)</td></tr>
+ *   <tr><td>{@link Refuse}</td><td>nothing listens: the SYN gets an RST</td>
+ *       <td colspan="2">L4CON, {@code Connection refused}</td></tr>
+ *   <tr><td>{@link Blackhole}</td><td>the connect never completes</td><td colspan="2">L4TOUT</td></tr>
+ *   <tr><td>{@link Hang}</td><td>accepts, never answers</td><td>L4OK</td><td>L7TOUT</td></tr>
+ *   <tr><td>{@link Reset}</td><td>accepts, RST after {@code delay}</td><td>L4OK</td>
+ *       <td>SOCKERR, {@code Connection reset by peer}</td></tr>
+ *   <tr><td>{@link Close}</td><td>accepts, FIN after {@code delay}</td><td>L4OK</td><td>L7RSP</td></tr>
+ *   <tr><td>{@link Sequence}</td><td>the n-th connection of the phase plays step {@code n mod size}</td>
+ *       <td colspan="2">per step (flapping)</td></tr>
+ * </table>
+ *
+ * <p>A plain connect check reports L4OK as soon as the handshake completes, whatever the server does next:
+ * like HAProxy 2.6.5+, it aborts before the server even accepts (spec §5.1). A crash is two phases: a
+ * {@link Refuse} phase (every connection still open is reset at its start, as the kernel does when the process
+ * dies) and a later phase that answers again.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public sealed interface Behaviour
+        permits Behaviour.Http, Behaviour.Tcp, Behaviour.Refuse, Behaviour.Blackhole, Behaviour.Hang,
+        Behaviour.Reset, Behaviour.Close, Behaviour.Sequence {
+
+    /**
+     * Returns the behaviour's name as scenario files write it.
+     *
+     * @return e.g. {@code http}, {@code refuse}
+     */
+    String kind();
+
+    /**
+     * Returns an HTTP server answering {@code status} with its standard reason, no body, at once.
+     *
+     * @param status the status code, 100 to 999
+     * @return the behaviour
+     */
+    static Http http(int status) {
+        return new Http(status, null, Map.of(), "", Delay.NONE);
+    }
+
+    /**
+     * Returns "nothing listens".
+     *
+     * @return the behaviour
+     */
+    static Refuse refuse() {
+        return Refuse.INSTANCE;
+    }
+
+    /**
+     * Returns "the connect never completes".
+     *
+     * @return the behaviour
+     */
+    static Blackhole blackhole() {
+        return Blackhole.INSTANCE;
+    }
+
+    /**
+     * Returns "accepts and never answers".
+     *
+     * @return the behaviour
+     */
+    static Hang hang() {
+        return Hang.INSTANCE;
+    }
+
+    /**
+     * An HTTP/1.1 server: once the check's request head (up to the blank line) has arrived, it waits
+     * {@code delay}, sends {@code HTTP/1.1 <status> <reason>}, the headers, a {@code Content-Length} (unless
+     * given), {@code Connection: close} and the body, then closes with a FIN.
+     *
+     * @param status  the status code, 100 to 999
+     * @param reason  the reason phrase; null for the standard one of {@code status} (e.g. {@code No Content}
+     *                for 204, empty for an unknown code)
+     * @param headers extra response headers, in order; never null
+     * @param body    the body, sent as ISO-8859-1 bytes; never null, may be empty
+     * @param delay   the wait before answering; never null
+     */
+    record Http(int status, String reason, Map<String, String> headers, String body, Delay delay)
+            implements Behaviour {
+
+        /**
+         * Validates and copies the components.
+         *
+         * @throws NullPointerException     if {@code headers}, {@code body} or {@code delay} is null
+         * @throws IllegalArgumentException if {@code status} is not in 100..999, or a header name is empty or a
+         *                                  header holds a CR or LF
+         */
+        public Http {
+            if (status < 100 || status > 999) {
+                throw new IllegalArgumentException("status: " + status + " (expected: 100 to 999)");
+            }
+            Objects.requireNonNull(body, "body");
+            Objects.requireNonNull(delay, "delay");
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                if (header.getKey().isEmpty() || hasLineBreak(header.getKey()) || hasLineBreak(header.getValue())) {
+                    throw new IllegalArgumentException("headers: '" + header.getKey() + "' (expected: a non-empty "
+                            + "name and a value without CR or LF)");
+                }
+            }
+            if (reason != null && hasLineBreak(reason)) {
+                throw new IllegalArgumentException("reason: '" + reason + "' (expected: no CR or LF)");
+            }
+            headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        }
+
+        @Override
+        public String kind() {
+            return "http";
+        }
+
+        /**
+         * Returns the reason phrase sent: the given one, or the standard phrase of the status.
+         *
+         * @return the phrase, possibly empty
+         */
+        public String effectiveReason() {
+            if (reason != null) {
+                return reason;
+            }
+            String standard = HttpResponseStatus.valueOf(status).reasonPhrase();
+            // Netty names codes it does not know after their class, e.g. "Success (299)": send no phrase then
+            return standard.endsWith("(" + status + ")") ? "" : standard;
+        }
+
+        /**
+         * Returns the exact bytes of the response this backend sends.
+         *
+         * @return a new array
+         */
+        public byte[] responseBytes() {
+            StringBuilder out = new StringBuilder(96 + body.length());
+            out.append("HTTP/1.1 ").append(status).append(' ').append(effectiveReason()).append("\r\n");
+            boolean length = false;
+            boolean connection = false;
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                out.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+                length |= header.getKey().equalsIgnoreCase("content-length")
+                        || header.getKey().equalsIgnoreCase("transfer-encoding");
+                connection |= header.getKey().equalsIgnoreCase("connection");
+            }
+            if (!length) {
+                out.append("Content-Length: ").append(body.getBytes(StandardCharsets.ISO_8859_1).length)
+                        .append("\r\n");
+            }
+            if (!connection) {
+                out.append("Connection: close\r\n");
+            }
+            return out.append("\r\n").append(body).toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        private static boolean hasLineBreak(String text) {
+            return text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0;
+        }
+    }
+
+    /**
+     * A raw TCP server: after the check's first bytes (or right after accepting, with {@code banner}), it waits
+     * {@code delay}, writes {@code reply}, then sends a FIN if {@code close}.
+     *
+     * @param reply  the bytes to write; never null, may be empty (then only the FIN, if any). Not copied by
+     *               users of the record: do not modify it
+     * @param delay  the wait before replying; never null
+     * @param close  whether to close (FIN) after the reply; false keeps the connection open
+     * @param banner whether to reply right after accepting instead of after the first bytes received
+     */
+    record Tcp(byte[] reply, Delay delay, boolean close, boolean banner) implements Behaviour {
+
+        /**
+         * Validates and copies the components.
+         *
+         * @throws NullPointerException if {@code reply} or {@code delay} is null
+         */
+        public Tcp {
+            reply = reply.clone();
+            Objects.requireNonNull(delay, "delay");
+        }
+
+        @Override
+        public byte[] reply() {
+            return reply.clone();
+        }
+
+        @Override
+        public String kind() {
+            return "tcp";
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Tcp tcp && Arrays.equals(reply, tcp.reply) && delay.equals(tcp.delay)
+                    && close == tcp.close && banner == tcp.banner;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(reply), delay, close, banner);
+        }
+
+        @Override
+        public String toString() {
+            return "Tcp[" + reply.length + " bytes, delay=" + delay + ", close=" + close + ", banner=" + banner + ']';
+        }
+    }
+
+    /** Nothing listens on the check port: every connect is refused (L4CON {@code Connection refused}). */
+    record Refuse() implements Behaviour {
+
+        static final Refuse INSTANCE = new Refuse();
+
+        @Override
+        public String kind() {
+            return "refuse";
+        }
+    }
+
+    /** The connect never completes, as when SYNs are dropped (L4TOUT). */
+    record Blackhole() implements Behaviour {
+
+        static final Blackhole INSTANCE = new Blackhole();
+
+        @Override
+        public String kind() {
+            return "blackhole";
+        }
+    }
+
+    /** The server accepts and never sends anything nor closes. */
+    record Hang() implements Behaviour {
+
+        static final Hang INSTANCE = new Hang();
+
+        @Override
+        public String kind() {
+            return "hang";
+        }
+    }
+
+    /**
+     * The server accepts, then resets the connection (RST) after {@code delay}.
+     *
+     * @param delay the time between accept and RST; never null
+     */
+    record Reset(Delay delay) implements Behaviour {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if {@code delay} is null
+         */
+        public Reset {
+            Objects.requireNonNull(delay, "delay");
+        }
+
+        @Override
+        public String kind() {
+            return "reset";
+        }
+    }
+
+    /**
+     * The server accepts, then closes the connection (FIN) after {@code delay} without sending anything.
+     *
+     * @param delay the time between accept and FIN; never null
+     */
+    record Close(Delay delay) implements Behaviour {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if {@code delay} is null
+         */
+        public Close {
+            Objects.requireNonNull(delay, "delay");
+        }
+
+        @Override
+        public String kind() {
+            return "close";
+        }
+    }
+
+    /**
+     * A per-connection cycle: the n-th check connection of the phase (from 0) plays {@code steps[n % size]}, so
+     * {@code [503, 503, 200, 200]} flaps forever.
+     *
+     * @param steps the behaviours, in order; never null, not empty, no sequence inside
+     */
+    record Sequence(List<Behaviour> steps) implements Behaviour {
+
+        /**
+         * Validates and copies the components.
+         *
+         * @throws NullPointerException     if {@code steps} or a step is null
+         * @throws IllegalArgumentException if {@code steps} is empty or holds a sequence
+         */
+        public Sequence {
+            steps = List.copyOf(steps);
+            if (steps.isEmpty()) {
+                throw new IllegalArgumentException("steps: [] (expected: at least one behaviour)");
+            }
+            for (Behaviour step : steps) {
+                if (step instanceof Sequence) {
+                    throw new IllegalArgumentException("steps: a sequence inside a sequence (expected: plain "
+                            + "behaviours)");
+                }
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "sequence";
+        }
+    }
+}

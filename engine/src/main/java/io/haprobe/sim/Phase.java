@@ -1,0 +1,28 @@
+package io.haprobe.sim;
+
+import java.util.Objects;
+
+/**
+ * One phase of a scripted backend: from {@code atNanos} on (virtual time since the simulation started) until
+ * the next phase, every new check connection meets {@code behaviour}.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param atNanos   when the phase starts, in virtual nanoseconds since the start, {@code >= 0}
+ * @param behaviour what the backend does; never null
+ */
+public record Phase(long atNanos, Behaviour behaviour) {
+
+    /**
+     * Validates the components.
+     *
+     * @throws NullPointerException     if {@code behaviour} is null
+     * @throws IllegalArgumentException if {@code atNanos} is negative
+     */
+    public Phase {
+        if (atNanos < 0) {
+            throw new IllegalArgumentException("atNanos: " + atNanos + " (expected: >= 0)");
+        }
+        Objects.requireNonNull(behaviour, "behaviour");
+    }
+}

@@ -1,0 +1,305 @@
+package io.haprobe.sim;
+
+import io.haprobe.internal.sim.SequenceChannelId;
+import io.haprobe.internal.sim.VirtualChannel;
+import io.haprobe.internal.sim.VirtualEventLoop;
+import io.haprobe.internal.sim.VirtualPeer;
+import io.haprobe.time.Cancellable;
+import io.haprobe.time.Scheduler;
+import io.haprobe.time.VirtualScheduler;
+import io.haprobe.transport.CheckTarget;
+import io.haprobe.transport.ProbeTransport;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * The simulated {@link ProbeTransport}: each check connection is an in-memory Netty channel on virtual time
+ * whose far end is the server's scripted backend ({@link ServerScript}). Connects, bytes, delays, FINs and
+ * RSTs arrive as tasks of the {@link VirtualScheduler}, so the engine's one check interpreter, state machine
+ * and log formatter run unchanged and a scenario replays identically on any machine.
+ *
+ * <p>Scripts are found by {@code backend/server}; a checked server without a script finds nothing listening
+ * (every connect is refused). Phase times count from the transport's creation. At the start of a
+ * {@link Behaviour.Refuse} phase the server "crashes": every connection still open to it is reset. Delay
+ * ranges draw from the random source given here, and only on the scheduler's thread, in event order.
+ *
+ * <pre>{@code
+ * VirtualScheduler clock = new VirtualScheduler();
+ * SimulatedTransport transport = new SimulatedTransport(clock,
+ *         Map.of("app_backend/web01", ServerScript.of(Behaviour.http(204))), new SplittableRandom(7));
+ * HealthCheckEngine engine = HealthCheckEngine.builder(config).transport(transport)
+ *         .listenerExecutor(Runnable::run).build();
+ * engine.start();
+ * clock.runFor(Duration.ofSeconds(60));
+ * }</pre>
+ *
+ * <p>Confined to the scheduler's owner thread. Names are never looked up.
+ */
+public final class SimulatedTransport implements ProbeTransport {
+
+    private final VirtualScheduler scheduler;
+    private final VirtualEventLoop eventLoop;
+    private final RandomGenerator random;
+    private final Map<String, ScriptedServer> servers = new HashMap<>();
+    private final ScriptedServer nothingListens;
+    private long nextChannelId;
+    private boolean closed;
+
+    /**
+     * Creates a transport whose backends play {@code scripts}.
+     *
+     * @param scheduler the virtual clock; never null
+     * @param scripts   the scripted backends by {@code backend/server}; never null
+     * @param random    the seeded source for delay ranges; never null
+     * @throws NullPointerException if an argument, a key or a script is null
+     */
+    public SimulatedTransport(VirtualScheduler scheduler, Map<String, ServerScript> scripts, RandomGenerator random) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.eventLoop = new VirtualEventLoop(scheduler);
+        this.random = Objects.requireNonNull(random, "random");
+        long origin = scheduler.nanoTime();
+        for (Map.Entry<String, ServerScript> entry : scripts.entrySet()) {
+            ScriptedServer server = new ScriptedServer(Objects.requireNonNull(entry.getValue(), entry.getKey()));
+            servers.put(Objects.requireNonNull(entry.getKey(), "backend/server"), server);
+            server.schedulePhases(origin);
+        }
+        this.nothingListens = new ScriptedServer(ServerScript.of(Behaviour.refuse()));
+    }
+
+    @Override
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Returns the virtual clock.
+     *
+     * @return the scheduler given at creation
+     */
+    public VirtualScheduler virtualScheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Returns {@code host:port} unresolved: a simulation looks no name up.
+     *
+     * @param host the check host; never null
+     * @param port the check port
+     * @return an unresolved address
+     */
+    @Override
+    public InetSocketAddress resolve(String host, int port) {
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    @Override
+    public ChannelFuture connect(CheckTarget target, ChannelHandler handler) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(handler, "handler");
+        ScriptedServer server = servers.getOrDefault(target.id(), nothingListens);
+        VirtualChannel channel = new VirtualChannel(new SequenceChannelId(nextChannelId++), target.address(), server);
+        channel.pipeline().addLast(handler);
+        if (closed) {
+            channel.unsafe().closeForcibly();
+            return channel.newFailedFuture(new ConnectException("simulated transport is closed"));
+        }
+        eventLoop.register(channel);
+        return channel.connect(target.address());
+    }
+
+    /** Stops the scripted backends from starting new phases; connections still open are left as they are. */
+    @Override
+    public void close() {
+        closed = true;
+        servers.values().forEach(ScriptedServer::stop);
+        eventLoop.shutdown();
+    }
+
+    /** One scripted backend: the phase in force and the connections open to it. */
+    private final class ScriptedServer implements VirtualPeer {
+
+        private final ServerScript script;
+        private final Cancellable[] phaseStarts;
+        private Behaviour behaviour;
+        private long connectionsInPhase;
+        private Connection open;
+
+        ScriptedServer(ServerScript script) {
+            this.script = script;
+            this.behaviour = script.phases().get(0).behaviour();
+            this.phaseStarts = new Cancellable[script.phases().size()];
+        }
+
+        void schedulePhases(long origin) {
+            List<Phase> phases = script.phases();
+            for (int i = 1; i < phases.size(); i++) {
+                Phase phase = phases.get(i);
+                phaseStarts[i] = scheduler.schedule(() -> startPhase(phase),
+                        origin + phase.atNanos() - scheduler.nanoTime());
+            }
+        }
+
+        void stop() {
+            for (Cancellable start : phaseStarts) {
+                if (start != null) {
+                    start.cancel();
+                }
+            }
+        }
+
+        private void startPhase(Phase phase) {
+            behaviour = phase.behaviour();
+            connectionsInPhase = 0;
+            if (behaviour instanceof Behaviour.Refuse) {
+                // the process died: the kernel resets every connection it had
+                for (Connection c = open; c != null; c = c.next) {
+                    c.channel.reset();
+                }
+            }
+        }
+
+        @Override
+        public void connectRequested(VirtualChannel channel) {
+            Behaviour chosen = behaviour;
+            if (chosen instanceof Behaviour.Sequence sequence) {
+                chosen = sequence.steps().get((int) (connectionsInPhase % sequence.steps().size()));
+            }
+            connectionsInPhase++;
+            Connection connection = new Connection(channel, chosen);
+            channel.attach(connection);
+            if (chosen instanceof Behaviour.Refuse) {
+                scheduler.execute(() -> channel.refuse(new ConnectException("Connection refused")));
+                return;
+            }
+            link(connection);
+            if (!(chosen instanceof Behaviour.Blackhole)) {
+                scheduler.execute(() -> accepted(connection));
+            }
+        }
+
+        private void accepted(Connection connection) {
+            VirtualChannel channel = connection.channel;
+            channel.accept();
+            if (!channel.isActive()) {
+                return;
+            }
+            Behaviour behaviour = connection.behaviour;
+            if (behaviour instanceof Behaviour.Reset reset) {
+                connection.play(reset.delay(), channel::reset);
+            } else if (behaviour instanceof Behaviour.Close close) {
+                connection.play(close.delay(), channel::shutdownInput);
+            } else if (behaviour instanceof Behaviour.Tcp tcp && tcp.banner()) {
+                connection.answered = true;
+                connection.play(tcp.delay(), () -> reply(connection, tcp));
+            }
+        }
+
+        @Override
+        public void received(VirtualChannel channel, ByteBuf data) {
+            Connection connection = (Connection) channel.attachment();
+            if (connection.answered) {
+                return;
+            }
+            Behaviour behaviour = connection.behaviour;
+            if (behaviour instanceof Behaviour.Http http && connection.scanForHeadEnd(data)) {
+                connection.answered = true;
+                connection.play(http.delay(), () -> {
+                    channel.deliver(http.responseBytes());
+                    channel.shutdownInput();
+                });
+            } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner()) {
+                connection.answered = true;
+                connection.play(tcp.delay(), () -> reply(connection, tcp));
+            }
+        }
+
+        private void reply(Connection connection, Behaviour.Tcp tcp) {
+            connection.channel.deliver(tcp.reply());
+            if (tcp.close()) {
+                connection.channel.shutdownInput();
+            }
+        }
+
+        @Override
+        public void closed(VirtualChannel channel) {
+            Connection connection = (Connection) channel.attachment();
+            if (connection != null) {
+                connection.pending.cancel();
+                unlink(connection);
+            }
+        }
+
+        private void link(Connection connection) {
+            connection.next = open;
+            if (open != null) {
+                open.previous = connection;
+            }
+            open = connection;
+            connection.linked = true;
+        }
+
+        private void unlink(Connection connection) {
+            if (!connection.linked) {
+                return;
+            }
+            if (connection.previous != null) {
+                connection.previous.next = connection.next;
+            } else {
+                open = connection.next;
+            }
+            if (connection.next != null) {
+                connection.next.previous = connection.previous;
+            }
+            connection.linked = false;
+            connection.next = null;
+            connection.previous = null;
+        }
+    }
+
+    /** One check connection as the backend sees it. */
+    private final class Connection {
+
+        final VirtualChannel channel;
+        final Behaviour behaviour;
+        Cancellable pending = Cancellable.NONE;
+        boolean answered;
+        int headEndMatched;
+        boolean linked;
+        Connection next;
+        Connection previous;
+
+        Connection(VirtualChannel channel, Behaviour behaviour) {
+            this.channel = channel;
+            this.behaviour = behaviour;
+        }
+
+        void play(Delay delay, Runnable action) {
+            pending = scheduler.schedule(action, delay.sampleNanos(random));
+        }
+
+        /** Follows the bytes of the request looking for the blank line that ends its head. */
+        boolean scanForHeadEnd(ByteBuf data) {
+            for (int i = data.readerIndex(), end = data.writerIndex(); i < end; i++) {
+                byte b = data.getByte(i);
+                boolean expectedCr = (headEndMatched & 1) == 0;
+                if (b == (expectedCr ? '\r' : '\n')) {
+                    if (++headEndMatched == 4) {
+                        return true;
+                    }
+                } else {
+                    headEndMatched = b == '\r' ? 1 : 0;
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package io.haprobe.time;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A {@link Scheduler} on virtual time: tasks wait in one queue ordered by (virtual time, sequence number) and
+ * run only when the owner advances the clock, which jumps from task to task. Nothing here reads the wall
+ * clock or sleeps, so a simulated hour runs in milliseconds and the same inputs give the same order of
+ * tasks on any machine at any speed. Ties in time run in submission order.
+ *
+ * <p>The clock starts at 0 and is in nanoseconds. {@link #runFor(long)} and {@link #runUntil(long)} run every
+ * task due up to the target time, then leave the clock on the target.
+ *
+ * <p>Threading: the scheduler belongs to the thread that created it (its owner); the owner schedules
+ * directly and is the only thread that may run tasks. Other threads may call {@link #execute},
+ * {@link #schedule} and {@link #nanoTime()}: their tasks wait in a thread-safe inbox and enter the queue at
+ * the owner's next step, at the virtual time of that step (their order among themselves is kept; against the
+ * owner's own tasks it depends on when the owner runs, so deterministic runs submit from the owner only).
+ * {@link #inSchedulerThread()} is true only while the owner runs tasks.
+ *
+ * <pre>{@code
+ * VirtualScheduler clock = new VirtualScheduler();
+ * clock.schedule(() -> System.out.println("t=" + clock.nanoTime()), TimeUnit.SECONDS.toNanos(2));
+ * clock.runFor(Duration.ofSeconds(10)); // prints t=2000000000 at once, clock ends at 10 s
+ * }</pre>
+ */
+public final class VirtualScheduler implements Scheduler {
+
+    private static final int INITIAL_CAPACITY = 64;
+
+    private final Thread owner;
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private Task[] heap = new Task[INITIAL_CAPACITY];
+    private int size;
+    private long now;
+    private volatile long publishedNow;
+    private long sequence;
+    private long executed;
+    private boolean running;
+
+    /** Creates a scheduler at virtual time 0, owned by the calling thread. */
+    public VirtualScheduler() {
+        this.owner = Thread.currentThread();
+    }
+
+    /**
+     * Returns the virtual time: 0 at creation, then the time of the task running or the target of the last
+     * run. From a thread other than the owner, the time at the end of the owner's last step.
+     *
+     * @return virtual nanoseconds since creation, never negative
+     */
+    @Override
+    public long nanoTime() {
+        return Thread.currentThread() == owner ? now : publishedNow;
+    }
+
+    /**
+     * Queues {@code task} to run {@code delayNanos} after the current virtual time.
+     *
+     * @param task       what to run; never null. An exception it throws propagates out of the run method that
+     *                   ran it, with the clock left at that task's time
+     * @param delayNanos the delay in nanoseconds; 0 or negative runs it at the current time, after the tasks
+     *                   already due then
+     * @return a handle that removes the task if it has not run yet; cancelling from another thread takes
+     *         effect before the task runs if it happens-before the owner's step that would run it
+     * @throws NullPointerException if {@code task} is null
+     */
+    @Override
+    public Cancellable schedule(Runnable task, long delayNanos) {
+        Objects.requireNonNull(task, "task");
+        if (Thread.currentThread() != owner) {
+            Task deferred = new Task(0, 0, task);
+            inbox.add(() -> enqueue(deferred, saturatedAdd(now, Math.max(0, delayNanos))));
+            return deferred;
+        }
+        Task entry = new Task(0, 0, task);
+        enqueue(entry, saturatedAdd(now, Math.max(0, delayNanos)));
+        return entry;
+    }
+
+    /**
+     * Queues {@code task} to run at the current virtual time, after the tasks already due.
+     *
+     * @param task what to run; never null
+     * @throws NullPointerException if {@code task} is null
+     */
+    @Override
+    public void execute(Runnable task) {
+        schedule(task, 0);
+    }
+
+    /**
+     * Tells whether the caller is the owner thread running tasks.
+     *
+     * @return true inside a task run by {@link #runUntil(long)} and the methods built on it
+     */
+    @Override
+    public boolean inSchedulerThread() {
+        return running && Thread.currentThread() == owner;
+    }
+
+    /**
+     * Runs every task due up to {@code timeNanos}, in (time, sequence) order, tasks they schedule included,
+     * and leaves the clock at {@code timeNanos} (or where it was, if that is later).
+     *
+     * @param timeNanos the virtual time to reach, in nanoseconds
+     * @return the number of tasks run
+     * @throws IllegalStateException if called from a thread other than the owner, or from within a task
+     */
+    public long runUntil(long timeNanos) {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("runUntil: called from " + Thread.currentThread().getName()
+                    + " (expected: the owner thread " + owner.getName() + ")");
+        }
+        if (running) {
+            throw new IllegalStateException("runUntil: called from within a task (expected: outside of tasks)");
+        }
+        running = true;
+        long before = executed;
+        try {
+            drainInbox();
+            while (size > 0 && heap[0].time <= timeNanos) {
+                Task task = poll();
+                now = task.time;
+                if (task.runnable != null) {
+                    Runnable runnable = task.runnable;
+                    task.runnable = null;
+                    executed++;
+                    runnable.run();
+                }
+                if (!inbox.isEmpty()) {
+                    drainInbox();
+                }
+            }
+            if (timeNanos > now) {
+                now = timeNanos;
+            }
+        } finally {
+            running = false;
+            publishedNow = now;
+        }
+        return executed - before;
+    }
+
+    /**
+     * Runs every task due in the next {@code nanos} of virtual time; see {@link #runUntil(long)}.
+     *
+     * @param nanos how far to advance, in nanoseconds, {@code >= 0}
+     * @return the number of tasks run
+     * @throws IllegalArgumentException if {@code nanos} is negative
+     * @throws IllegalStateException    as {@link #runUntil(long)}
+     */
+    public long runFor(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("nanos: " + nanos + " (expected: >= 0)");
+        }
+        return runUntil(saturatedAdd(now, nanos));
+    }
+
+    /**
+     * Runs every task due in the next {@code duration} of virtual time; see {@link #runUntil(long)}.
+     *
+     * @param duration how far to advance; never null, not negative
+     * @return the number of tasks run
+     * @throws NullPointerException     if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException    as {@link #runUntil(long)}
+     */
+    public long runFor(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("duration: " + duration + " (expected: >= 0)");
+        }
+        return runFor(saturatedNanos(duration));
+    }
+
+    /**
+     * Returns how many tasks are waiting, cancelled ones that were not yet dropped included.
+     *
+     * @return the queue length
+     */
+    public int pendingTasks() {
+        return size;
+    }
+
+    /**
+     * Returns how many tasks have run since creation.
+     *
+     * @return the count
+     */
+    public long executedTasks() {
+        return executed;
+    }
+
+    /**
+     * Returns the virtual time of the next task that has not been cancelled.
+     *
+     * @return virtual nanoseconds, or {@link Long#MAX_VALUE} when nothing waits
+     */
+    public long nextTaskNanos() {
+        while (size > 0 && heap[0].runnable == null) {
+            poll();
+        }
+        return size == 0 ? Long.MAX_VALUE : heap[0].time;
+    }
+
+    private void drainInbox() {
+        for (Runnable deferred; (deferred = inbox.poll()) != null; ) {
+            deferred.run();
+        }
+    }
+
+    private void enqueue(Task task, long time) {
+        if (task.runnable == null) {
+            return; // cancelled from another thread before it reached the queue
+        }
+        task.time = time;
+        task.sequence = sequence++;
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        siftUp(size++, task);
+    }
+
+    private Task poll() {
+        Task[] h = heap;
+        Task first = h[0];
+        Task last = h[--size];
+        h[size] = null;
+        if (size > 0) {
+            siftDown(0, last);
+        }
+        return first;
+    }
+
+    private void siftUp(int index, Task task) {
+        Task[] h = heap;
+        while (index > 0) {
+            int parent = (index - 1) >>> 1;
+            Task above = h[parent];
+            if (!before(task, above)) {
+                break;
+            }
+            h[index] = above;
+            index = parent;
+        }
+        h[index] = task;
+    }
+
+    private void siftDown(int index, Task task) {
+        Task[] h = heap;
+        int half = size >>> 1;
+        while (index < half) {
+            int child = 2 * index + 1;
+            Task smallest = h[child];
+            int right = child + 1;
+            if (right < size && before(h[right], smallest)) {
+                child = right;
+                smallest = h[right];
+            }
+            if (!before(smallest, task)) {
+                break;
+            }
+            h[index] = smallest;
+            index = child;
+        }
+        h[index] = task;
+    }
+
+    private static boolean before(Task a, Task b) {
+        return a.time < b.time || (a.time == b.time && a.sequence < b.sequence);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** A queued task; cancelling clears the runnable and the queue drops it when it comes up. */
+    private static final class Task implements Cancellable {
+
+        long time;
+        long sequence;
+        volatile Runnable runnable;
+
+        Task(long time, long sequence, Runnable runnable) {
+            this.time = time;
+            this.sequence = sequence;
+            this.runnable = runnable;
+        }
+
+        @Override
+        public boolean cancel() {
+            boolean pending = runnable != null;
+            runnable = null;
+            return pending;
+        }
+    }
+}
