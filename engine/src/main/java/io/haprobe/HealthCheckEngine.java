@@ -21,8 +21,10 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -246,9 +248,10 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         BackendRun backend = server.backend;
         boolean logChecks = backend.proxy.logHealthChecks();
-        boolean hadUsable = backend.usable(false) + backend.usable(true) > 0;
+        boolean hadUsable = backend.usableActive + backend.usableBackup > 0;
         HealthStep step = server.health.apply(outcome);
         server.health = step.after();
+        backend.recount(server, step.before(), step.after());
         long now = scheduler.nanoTime();
         String checkLine = logChecks && step.reported()
                 ? HaproxyLogFormat.healthCheck(server.name, outcome, step.after().counter(), server.config.weight())
@@ -258,8 +261,8 @@ public final class HealthCheckEngine implements AutoCloseable {
         if (step.stateChanged()) {
             ServerState from = step.before().state();
             ServerState to = step.after().state();
-            int active = backend.usable(false);
-            int backup = backend.usable(true);
+            int active = backend.usableActive;
+            int backup = backend.usableBackup;
             String line = HaproxyLogFormat.transition(server.name, to, logChecks ? null : outcome,
                     HaproxyLogFormat.Counts.of(active, backup));
             LogLevel level = to == ServerState.STOPPED && from != ServerState.STOPPING ? LogLevel.ALERT : LogLevel.NOTICE;
@@ -409,6 +412,10 @@ public final class HealthCheckEngine implements AutoCloseable {
                 bootIntervals[i] = policyOf(server).intervalNanos(boot.counter(), boot.state());
             }
             long[] offsets = BootSpread.offsetsNanos(bootIntervals, config.global().maxSpreadChecksNanos());
+            Map<ServerConfig, Integer> checkIndex = new IdentityHashMap<>();
+            for (int i = 0; i < allChecks.size(); i++) {
+                checkIndex.put(allChecks.get(i), i);
+            }
 
             List<BackendRun> runs = new ArrayList<>();
             for (ProxyConfig proxy : config.proxies()) {
@@ -417,23 +424,15 @@ public final class HealthCheckEngine implements AutoCloseable {
                 }
                 BackendRun run = new BackendRun(proxy, CheckProgram.compile(proxy));
                 for (ServerConfig server : proxy.servers()) {
-                    int position = indexOf(allChecks, server);
-                    run.servers.add(new ServerRun(run, server, position < 0 ? 0 : offsets[position], transport));
+                    Integer position = checkIndex.get(server);
+                    run.servers.add(new ServerRun(run, server, position == null ? 0 : offsets[position], transport));
                 }
+                run.countUsable();
                 runs.add(run);
             }
             boolean owns = transport == null;
             ProbeTransport chosen = owns ? NettyProbeTransport.create() : transport;
             return new HealthCheckEngine(this, List.copyOf(runs), chosen, owns);
-        }
-
-        private static int indexOf(List<ServerConfig> servers, ServerConfig server) {
-            for (int i = 0; i < servers.size(); i++) {
-                if (servers.get(i) == server) {
-                    return i;
-                }
-            }
-            return -1;
         }
     }
 
@@ -453,23 +452,44 @@ public final class HealthCheckEngine implements AutoCloseable {
         final ProxyConfig proxy;
         final CheckProgram program;
         final List<ServerRun> servers = new ArrayList<>();
+        /** Usable active and backup servers, kept current on every state change; scheduler thread only. */
+        int usableActive;
+        int usableBackup;
 
         BackendRun(ProxyConfig proxy, CheckProgram program) {
             this.proxy = proxy;
             this.program = program;
         }
 
-        /** Counts the servers usable for traffic (spec §1.5): UP, not in maintenance, weight above 0. */
-        int usable(boolean backup) {
-            int count = 0;
+        /** Recounts the usable servers after {@code server} went from {@code before} to {@code after}. */
+        void recount(ServerRun server, ServerHealth before, ServerHealth after) {
+            int delta = (isUsable(server.config, after) ? 1 : 0) - (isUsable(server.config, before) ? 1 : 0);
+            if (server.config.backup()) {
+                usableBackup += delta;
+            } else {
+                usableActive += delta;
+            }
+        }
+
+        /** Counts the servers usable for traffic from scratch; at build time only. */
+        void countUsable() {
+            usableActive = 0;
+            usableBackup = 0;
             for (ServerRun server : servers) {
-                ServerHealth health = server.health;
-                if (server.config.backup() == backup && !health.maintenance() && server.config.weight() > 0
-                        && (health.state() == ServerState.RUNNING || health.state() == ServerState.STARTING)) {
-                    count++;
+                if (isUsable(server.config, server.health)) {
+                    if (server.config.backup()) {
+                        usableBackup++;
+                    } else {
+                        usableActive++;
+                    }
                 }
             }
-            return count;
+        }
+
+        /** Tells whether a server is usable for traffic (spec §1.5): UP, not in maintenance, weight above 0. */
+        private static boolean isUsable(ServerConfig config, ServerHealth health) {
+            return !health.maintenance() && config.weight() > 0
+                    && (health.state() == ServerState.RUNNING || health.state() == ServerState.STARTING);
         }
     }
 

@@ -42,6 +42,10 @@ import java.util.function.Consumer;
  */
 public final class CheckRun extends ChannelInboundHandlerAdapter {
 
+    /** NIO's name for TCP_QUICKACK; {@code NioChannelOption.of} makes a new option on every call. */
+    private static final ChannelOption<Boolean> NIO_TCP_QUICKACK =
+            NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK);
+
     private final CheckSession session;
     private final Scheduler scheduler;
     private final long interNanos;
@@ -105,7 +109,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         if (delayHandshakeAck) {
             // runs on registration, before the connect: quick-ACK must be off when the SYN-ACK arrives
             channel.config().setOption(EpollChannelOption.TCP_QUICKACK, false);
-            channel.config().setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK), false);
+            channel.config().setOption(NIO_TCP_QUICKACK, false);
         }
     }
 

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandler;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,10 +47,16 @@ import java.util.random.RandomGenerator;
  */
 public final class SimulatedTransport implements ProbeTransport {
 
+    /** The check handler's name in the pipeline; a fixed name spares Netty generating one per connection. */
+    private static final String HANDLER_NAME = "check";
+
     private final VirtualScheduler scheduler;
     private final VirtualEventLoop eventLoop;
     private final RandomGenerator random;
     private final Map<String, ScriptedServer> servers = new HashMap<>();
+    private final Map<CheckTarget, ScriptedServer> byTarget = new IdentityHashMap<>();
+    /** Each HTTP behaviour's response, rendered once; channels only read the arrays. */
+    private final Map<Behaviour.Http, byte[]> responses = new IdentityHashMap<>();
     private final ScriptedServer nothingListens;
     private long nextChannelId;
     private boolean closed;
@@ -105,9 +112,14 @@ public final class SimulatedTransport implements ProbeTransport {
     public ChannelFuture connect(CheckTarget target, ChannelHandler handler) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(handler, "handler");
-        ScriptedServer server = servers.getOrDefault(target.id(), nothingListens);
+        ScriptedServer server = byTarget.get(target);
+        if (server == null) {
+            // the engine keeps one target per server: look its name up once
+            server = servers.getOrDefault(target.id(), nothingListens);
+            byTarget.put(target, server);
+        }
         VirtualChannel channel = new VirtualChannel(new SequenceChannelId(nextChannelId++), target.address(), server);
-        channel.pipeline().addLast(handler);
+        channel.pipeline().addLast(HANDLER_NAME, handler);
         if (closed) {
             channel.unsafe().closeForcibly();
             return channel.newFailedFuture(new ConnectException("simulated transport is closed"));
@@ -213,7 +225,7 @@ public final class SimulatedTransport implements ProbeTransport {
             if (behaviour instanceof Behaviour.Http http && connection.scanForHeadEnd(data)) {
                 connection.answered = true;
                 connection.play(http.delay(), () -> {
-                    channel.deliver(http.responseBytes());
+                    channel.deliver(responses.computeIfAbsent(http, Behaviour.Http::responseBytes));
                     channel.shutdownInput();
                 });
             } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner()) {

@@ -65,7 +65,11 @@ public final class Simulation implements AutoCloseable {
                 .transport(transport)
                 .random(engineRandom)
                 .listenerExecutor(Runnable::run)
-                .listener(events::add);
+                .listener(builder.recordChecks ? events::add : event -> {
+                    if (!(event instanceof HealthEvent.CheckCompleted) || event.logMessage() != null) {
+                        events.add(event);
+                    }
+                });
         if (!builder.backends.isEmpty()) {
             engineBuilder.backends(builder.backends);
         }
@@ -191,6 +195,8 @@ public final class Simulation implements AutoCloseable {
      *   <tr><td>{@link #seed(long)}</td><td>0</td><td>the seed of every random draw</td></tr>
      *   <tr><td>{@link #script(String, ServerScript)}</td><td>none: nothing listens</td>
      *       <td>the backend behind a server</td></tr>
+     *   <tr><td>{@link #recordChecks(boolean)}</td><td>true</td><td>whether the timeline keeps every
+     *       check</td></tr>
      *   <tr><td>{@link #backends(Collection)}</td><td>all</td><td>the sections to check</td></tr>
      *   <tr><td>{@link #listener(HealthListener)}</td><td>none</td><td>extra listeners, called on the
      *       simulation's thread</td></tr>
@@ -203,6 +209,7 @@ public final class Simulation implements AutoCloseable {
         private final Set<String> backends = new LinkedHashSet<>();
         private final List<HealthListener> listeners = new ArrayList<>();
         private long seed;
+        private boolean recordChecks = true;
 
         private Builder(HaproxyConfig config) {
             this.config = config;
@@ -216,6 +223,20 @@ public final class Simulation implements AutoCloseable {
          */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets whether the timeline keeps every completed check. With false it keeps the state changes, the
+         * "no server available" events and the checks HAProxy logs ({@code option log-health-checks}), so a long
+         * run over many servers does not grow with the number of checks; {@link Timeline#checks(String)} then
+         * sees only the logged ones. Listeners get every event either way.
+         *
+         * @param recordChecks default true
+         * @return this builder
+         */
+        public Builder recordChecks(boolean recordChecks) {
+            this.recordChecks = recordChecks;
             return this;
         }
 

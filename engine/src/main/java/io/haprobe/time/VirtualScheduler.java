@@ -35,6 +35,10 @@ public final class VirtualScheduler implements Scheduler {
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private Task[] heap = new Task[INITIAL_CAPACITY];
     private int size;
+    /** Tasks due at the time they were queued, in sequence order: a FIFO is enough for them, no heap needed. */
+    private Task[] due = new Task[INITIAL_CAPACITY];
+    private int dueHead;
+    private int dueCount;
     private long now;
     private volatile long publishedNow;
     private long sequence;
@@ -122,8 +126,15 @@ public final class VirtualScheduler implements Scheduler {
         long before = executed;
         try {
             drainInbox();
-            while (size > 0 && heap[0].time <= timeNanos) {
-                Task task = poll();
+            for (;;) {
+                Task task;
+                if (dueCount > 0 && due[dueHead].time <= timeNanos && (size == 0 || before(due[dueHead], heap[0]))) {
+                    task = pollDue();
+                } else if (size > 0 && heap[0].time <= timeNanos) {
+                    task = poll();
+                } else {
+                    break;
+                }
                 now = task.time;
                 if (task.runnable != null) {
                     Runnable runnable = task.runnable;
@@ -183,7 +194,7 @@ public final class VirtualScheduler implements Scheduler {
      * @return the queue length
      */
     public int pendingTasks() {
-        return size;
+        return size + dueCount;
     }
 
     /**
@@ -201,6 +212,12 @@ public final class VirtualScheduler implements Scheduler {
      * @return virtual nanoseconds, or {@link Long#MAX_VALUE} when nothing waits
      */
     public long nextTaskNanos() {
+        while (dueCount > 0 && due[dueHead].runnable == null) {
+            pollDue();
+        }
+        if (dueCount > 0) {
+            return due[dueHead].time;
+        }
         while (size > 0 && heap[0].runnable == null) {
             poll();
         }
@@ -219,10 +236,34 @@ public final class VirtualScheduler implements Scheduler {
         }
         task.time = time;
         task.sequence = sequence++;
+        if (time == now) {
+            if (dueCount == due.length) {
+                growDue();
+            }
+            due[(dueHead + dueCount++) & (due.length - 1)] = task;
+            return;
+        }
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
         siftUp(size++, task);
+    }
+
+    private Task pollDue() {
+        Task task = due[dueHead];
+        due[dueHead] = null;
+        dueHead = (dueHead + 1) & (due.length - 1);
+        dueCount--;
+        return task;
+    }
+
+    private void growDue() {
+        Task[] grown = new Task[due.length * 2];
+        for (int i = 0; i < dueCount; i++) {
+            grown[i] = due[(dueHead + i) & (due.length - 1)];
+        }
+        due = grown;
+        dueHead = 0;
     }
 
     private Task poll() {

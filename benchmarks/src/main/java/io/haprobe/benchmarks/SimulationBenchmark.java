@@ -1,0 +1,98 @@
+package io.haprobe.benchmarks;
+
+import io.haprobe.HealthEvent;
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.Simulation;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Simulated checks per wall-clock second: a whole {@link Simulation} (virtual scheduler, in-memory Netty channel
+ * per check, scripted backend, the check interpreter, the health state machine, events to a listener) over
+ * 1,000 or 10,000 servers, {@code inter 2s}, every server's backend answering. Each invocation advances virtual
+ * time by one second, which runs about half the servers' checks; the {@code checks} counter is the number of
+ * checks completed, reported per second of wall time.
+ *
+ * <p>{@code check}: {@code tcp} is the plain connect check; {@code http} is {@code option httpchk} with
+ * {@code http-check expect status 200} against a backend answering {@code 200 OK}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class SimulationBenchmark {
+
+    @Param({"1000", "10000"})
+    public int servers;
+
+    @Param({"tcp", "http"})
+    public String check;
+
+    private Simulation simulation;
+    private long completed;
+
+    /** Checks completed in an iteration; JMH divides by the iteration's wall time. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Checks {
+        public long checks;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            checks = 0;
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void boot() {
+        StringBuilder cfg = new StringBuilder("defaults\n    mode http\n    timeout connect 1s\n")
+                .append("    default-server inter 2s fall 3 rise 2\n")
+                .append("backend app\n");
+        if (check.equals("http")) {
+            cfg.append("    option httpchk GET /health\n    http-check expect status 200\n");
+        }
+        for (int i = 0; i < servers; i++) {
+            cfg.append("    server s").append(i).append(" 10.0.").append(i / 250).append('.').append(i % 250 + 1)
+                    .append(":80 check\n");
+        }
+        HaproxyConfig config = HaproxyConfig.parse("bench.cfg", cfg.toString());
+        Simulation.Builder builder = Simulation.builder(config).seed(1).recordChecks(false)
+                .listener(event -> {
+                    if (event instanceof HealthEvent.CheckCompleted) {
+                        completed++;
+                    }
+                });
+        ServerScript ok = ServerScript.of(Behaviour.http(200));
+        for (int i = 0; i < servers; i++) {
+            builder.script("app/s" + i, ok);
+        }
+        simulation = builder.build();
+        simulation.runFor(Duration.ofSeconds(4)); // past the boot spreading
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        simulation.close();
+    }
+
+    @Benchmark
+    public long oneVirtualSecond(Checks checks) {
+        long before = completed;
+        simulation.runFor(Duration.ofSeconds(1));
+        checks.checks += completed - before;
+        return completed;
+    }
+}
