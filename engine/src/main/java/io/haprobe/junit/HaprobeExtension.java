@@ -29,6 +29,8 @@ import java.util.Objects;
  *
  *     @Test
  *     void web01GoesDownOnA204() {
+ *         // app_backend has one server, web01, with "check inter 2s fall 1"; a server without a script
+ *         // finds nothing listening
  *         SimulatedHaproxy sim = haprobe.config("haproxy.cfg")          // a classpath resource or a file
  *                 .server("app_backend/web01", s -> s.at("0s").http(200).at("5s").http(204, "No Content"))
  *                 .seed(7)

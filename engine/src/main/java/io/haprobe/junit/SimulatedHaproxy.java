@@ -31,6 +31,7 @@ import java.util.function.UnaryOperator;
  *
  * @Test
  * void wrongStatusTakesWeb01Down() {
+ *     // app_backend has one server, web01, with "check inter 2s fall 1"
  *     SimulatedHaproxy sim = haprobe.config("haproxy.cfg")
  *             .server("app_backend/web01", s -> s.at("0s").http(200).at("5s").http(204, "No Content"))
  *             .seed(7)
