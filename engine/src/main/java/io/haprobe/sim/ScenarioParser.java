@@ -9,7 +9,7 @@ import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -18,6 +18,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -117,7 +120,9 @@ final class ScenarioParser {
         LoaderOptions options = new LoaderOptions();
         options.setAllowRecursiveKeys(false);
         try {
-            return new Yaml(options).compose(new StringReader(text));
+            // the composer alone: nodes with their marks, no object construction
+            return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(),
+                    options).getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
