@@ -32,7 +32,7 @@ class ScenarioRobustnessTest {
         Files.writeString(dir.resolve("haproxy.cfg"),
                 "backend app_backend\n    server web01 1.2.3.4:80 check\n    server web02 1.2.3.5:80 check\n");
         Random random = new Random(20240612L);
-        for (int round = 0; round < 5_000; round++) {
+        for (int round = 0; round < 3_000; round++) {
             StringBuilder text = new StringBuilder();
             int lines = 1 + random.nextInt(10);
             for (int l = 0; l < lines; l++) {
@@ -65,7 +65,7 @@ class ScenarioRobustnessTest {
                       sequence: [ {http: {status: 503}}, {reset: {delay: 1s}} ]
                 """;
         Random random = new Random(11L);
-        for (int round = 0; round < 5_000; round++) {
+        for (int round = 0; round < 3_000; round++) {
             StringBuilder text = new StringBuilder(valid);
             int edits = 1 + random.nextInt(4);
             for (int e = 0; e < edits; e++) {
@@ -83,7 +83,7 @@ class ScenarioRobustnessTest {
     @Test
     void randomBytesOnlyEverThrowConfigException() {
         Random random = new Random(3L);
-        for (int round = 0; round < 5_000; round++) {
+        for (int round = 0; round < 3_000; round++) {
             byte[] bytes = new byte[random.nextInt(300)];
             random.nextBytes(bytes);
             String prefix = random.nextBoolean() ? "duration: 1s\nhaproxy: |\n  " : "";

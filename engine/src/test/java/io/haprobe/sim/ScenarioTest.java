@@ -104,6 +104,31 @@ class ScenarioTest {
     }
 
     @Test
+    void simulationPlaysTheScriptsOfTheScenario() {
+        Scenario scenario = parse("""
+                config: haproxy.cfg
+                duration: 20s
+                servers:
+                  app_backend/web01:
+                    - at: 0s
+                      http: { status: 200 }
+                    - at: 5s
+                      http: { status: 204 }
+                  app_backend/web02:
+                    - at: 0s
+                      http: { status: 200 }
+                """);
+
+        try (Simulation simulation = scenario.simulation().build()) {
+            simulation.runUntil(scenario.duration());
+
+            // web01 first at 0, then every inter 2s; the 204s at 6000, 8000 and 10000 make it DOWN (fall 3)
+            assertThat(simulation.timeline().transitions()).extracting(Object::toString).containsExactly(
+                    "t=10000ms app_backend/web01 UP->DOWN L7STS 204 \"No Content\"");
+        }
+    }
+
+    @Test
     void seedDefaultsToZeroAndOverridesGiveVariants() {
         Scenario scenario = parse("""
                 config: haproxy.cfg
