@@ -123,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
                     + (met ? "" : " (expected " + expected.state().word() + " with " + expected.status().tag() + ")"));
         }
         out.flush();
-        return allMet ? LiveSession.EXIT_ALL_UP : LiveSession.EXIT_USAGE;
+        return allMet ? ServerSummary.EXIT_ALL_UP : ServerSummary.EXIT_USAGE;
     }
 
     private static int freePort() {

@@ -1,15 +1,12 @@
 package io.haprobe.cli;
 
-import io.haprobe.CheckOutcome;
 import io.haprobe.HealthCheckEngine;
 import io.haprobe.ServerSnapshot;
-import io.haprobe.ServerState;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.NettyProbeTransport;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +19,6 @@ import java.util.concurrent.TimeUnit;
  * output's lock.
  */
 final class LiveSession implements AutoCloseable {
-
-    /** Exit code when every checked server ended UP (or NOLB). */
-    static final int EXIT_ALL_UP = 0;
-    /** Exit code for usage and configuration errors. */
-    static final int EXIT_USAGE = 1;
-    /** Exit code when at least one checked server ended DOWN. */
-    static final int EXIT_SOME_DOWN = 2;
 
     private final NettyProbeTransport transport;
     private final HealthCheckEngine engine;
@@ -77,10 +67,8 @@ final class LiveSession implements AutoCloseable {
         }
         close();
         List<ServerSnapshot> servers = engine.servers();
-        printSummary(servers);
-        boolean anyDown = servers.stream()
-                .anyMatch(s -> s.checked() && !s.health().maintenance() && s.state() == ServerState.STOPPED);
-        exitCode = anyDown ? EXIT_SOME_DOWN : EXIT_ALL_UP;
+        ServerSummary.print(servers, out);
+        exitCode = ServerSummary.exitCode(servers);
         return exitCode;
     }
 
@@ -122,39 +110,6 @@ final class LiveSession implements AutoCloseable {
                 out.print("t=" + TimeUnit.NANOSECONDS.toMillis(timeNanos - engine.startNanos()) + "ms ");
             }
             out.println(message);
-            out.flush();
-        }
-    }
-
-    private void printSummary(List<ServerSnapshot> servers) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"backend/server", "status", "check_status", "code", "info", "duration"});
-        for (ServerSnapshot server : servers) {
-            CheckOutcome last = server.lastOutcome().orElse(null);
-            String status = !server.checked() ? "-" : last == null ? "INI" : last.status().tag();
-            String code = last != null && last.status().hasCode() ? Integer.toString(last.code()) : "-";
-            String info = last == null || last.info().isEmpty() ? "-" : '"' + last.info() + '"';
-            String duration = last == null ? "-" : last.durationMillis() + "ms";
-            rows.add(new String[] {server.id(), server.statusText(), status, code, info, duration});
-        }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        synchronized (out) {
-            out.println();
-            for (String[] row : rows) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < row.length; i++) {
-                    line.append(row[i]);
-                    if (i < row.length - 1) {
-                        line.append(" ".repeat(widths[i] - row[i].length() + 2));
-                    }
-                }
-                out.println(line.toString().stripTrailing());
-            }
             out.flush();
         }
     }

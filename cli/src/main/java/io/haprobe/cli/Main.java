@@ -7,7 +7,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code haprobe} command line: {@code haprobe check -f haproxy.cfg} and {@code haprobe demo}.
+ * The {@code haprobe} command line: {@code haprobe check -f haproxy.cfg}, {@code haprobe simulate
+ * scenario.yaml} and {@code haprobe demo}.
  *
  * <p>Exit codes: 0 every checked server ended UP; 2 at least one ended DOWN; 1 usage or configuration
  * error (the message names the file, line and column; no stack trace).
@@ -49,12 +50,12 @@ public final class Main {
                     cmd.getErr().println("haprobe: " + ex.getMessage());
                     cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more.");
                     cmd.getErr().flush();
-                    return LiveSession.EXIT_USAGE;
+                    return ServerSummary.EXIT_USAGE;
                 })
                 .setExecutionExceptionHandler((ex, cmd, parseResult) -> {
                     cmd.getErr().println("haprobe: " + describe(ex));
                     cmd.getErr().flush();
-                    return LiveSession.EXIT_USAGE;
+                    return ServerSummary.EXIT_USAGE;
                 });
         return commandLine.execute(args);
     }

@@ -1,0 +1,165 @@
+package io.haprobe.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code haprobe simulate} end to end: output, exit codes, overrides, warnings and errors. */
+class SimulateCommandTest {
+
+    private static final Path WRONG_STATUS = Path.of("").toAbsolutePath().getParent()
+            .resolve("examples/scenarios/wrong-status/scenario.yaml");
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void printsEveryLogLineWithItsVirtualTimeThenTheSummaryAndExits2WhenAServerIsDown() {
+        int exit = run("simulate", WRONG_STATUS.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).isEqualTo("""
+                t=14000ms Server app_backend/web01 is DOWN, reason: Layer7 wrong status, code: 204, info: \
+                "No Content", check duration: 0ms. 1 active and 0 backup servers left. 0 sessions active, \
+                0 requeued, 0 remaining in queue.
+
+                backend/server     status  check_status  code  info          duration
+                app_backend/web01  DOWN    L7STS         204   "No Content"  0ms
+                app_backend/web02  UP      L7OK          200   -             0ms
+                """);
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void durationOverridesTheFile() {
+        int exit = run("simulate", WRONG_STATUS.toString(), "--duration", "13s");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).startsWith("\nbackend/server").contains("app_backend/web01  UP 1/3  L7STS         204");
+    }
+
+    @Test
+    void seedOverridesTheFileAndTheSameSeedGivesTheSameRun() throws IOException {
+        Path scenario = write("""
+                haproxy: |
+                  global
+                      spread-checks 50
+                  backend b
+                      option httpchk GET /health
+                      default-server inter 1s fall 1 rise 1
+                      server s1 10.0.0.1:80 check
+                      server s2 10.0.0.2:80 check
+                duration: 20s
+                servers:
+                  b/s1:
+                    - at: 0s
+                      sequence: [ {http: {status: 200, delay: 0ms..400ms}}, {http: {status: 500}} ]
+                  b/s2:
+                    - at: 0s
+                      sequence: [ {http: {status: 500, delay: 0ms..400ms}}, {http: {status: 200}} ]
+                """);
+
+        run("simulate", scenario.toString(), "--seed", "1");
+        String seed1 = out.toString();
+        out.getBuffer().setLength(0);
+        run("simulate", scenario.toString(), "--seed", "2");
+        String seed2 = out.toString();
+        out.getBuffer().setLength(0);
+        run("simulate", scenario.toString(), "--seed", "1");
+
+        assertThat(out.toString()).isEqualTo(seed1).contains("is DOWN").contains("is UP");
+        assertThat(seed2).isNotEqualTo(seed1);
+    }
+
+    @Test
+    void warningsGoToStderrWithTheirPlace() throws IOException {
+        Path scenario = write("""
+                haproxy: |
+                  backend b
+                      server s1 10.0.0.1:80 check tfo
+                      server s2 10.0.0.2:80 check
+                duration: 3s
+                servers:
+                  b/s1:
+                    - at: 0s
+                      tcp: {}
+                """);
+
+        int exit = run("simulate", scenario.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo(
+                "[WARNING] " + scenario + ":3:35: server keyword 'tfo' is not supported yet, ignored\n"
+                        + "[WARNING] " + scenario + ":4:7: server b/s2 has no script in " + scenario
+                        + ": nothing listens, its checks are refused\n");
+        assertThat(out.toString()).contains("t=1000ms Server b/s2 is DOWN, reason: Layer4 connection problem, "
+                + "info: \"Connection refused\"");
+    }
+
+    @Test
+    void badScenarioExits1WithFileLineColumnAndNoStackTrace() throws IOException {
+        Path scenario = write("""
+                config: haproxy.cfg
+                duration: 10s
+                """);
+        Files.writeString(dir.resolve("haproxy.cfg"), "backend b\n    server s1 10.0.0.1:80 check\n");
+        Files.writeString(scenario, Files.readString(scenario) + """
+                servers:
+                  b/s2:
+                    - at: 0s
+                      refuse: true
+                """);
+
+        int exit = run("simulate", scenario.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("haprobe: " + scenario + ":4:3: unknown server 'b/s2' (expected: one "
+                + "of b/s1; did you mean 'b/s1'?)\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void configErrorInTheReferencedFileExits1WithItsOwnPlace() throws IOException {
+        Path scenario = write("config: haproxy.cfg\nduration: 10s\n");
+        Files.writeString(dir.resolve("haproxy.cfg"), "backend b\n    server s1 10.0.0.1:80 check fal 3\n");
+
+        int exit = run("simulate", scenario.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("haprobe: " + dir.resolve("haproxy.cfg")
+                + ":2:33: unknown keyword 'fal' in server line (did you mean 'fall'?)");
+    }
+
+    @Test
+    void usageErrorsExit1() {
+        assertThat(run("simulate")).isEqualTo(1);
+        assertThat(err.toString()).contains("Missing required parameter: 'SCENARIO'");
+        assertThat(run("simulate", WRONG_STATUS.toString(), "--duration", "soon")).isEqualTo(1);
+        assertThat(err.toString()).contains("'soon' (expected: a time such as 2s or 500ms)");
+        assertThat(run("simulate", WRONG_STATUS.toString(), "--duration", "0s")).isEqualTo(1);
+        assertThat(err.toString()).contains("haprobe: --duration: 0ms (expected: > 0)");
+        assertThat(run("simulate", dir.resolve("none.yaml").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("haprobe: " + dir.resolve("none.yaml") + ":1:1: cannot read file: "
+                + "no such file");
+    }
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("scenario.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private int run(String... args) {
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+}
