@@ -104,7 +104,7 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
             if (bytes.length == 0) {
                 throw new IllegalArgumentException("bytes: (empty) (expected: at least one byte)");
             }
-            if (unixTimeOffset < -1 || unixTimeOffset > bytes.length - 4) {
+            if (unixTimeOffset < -1 || (unixTimeOffset >= 0 && unixTimeOffset > bytes.length - 4)) {
                 throw new IllegalArgumentException("unixTimeOffset: " + unixTimeOffset + " (expected: -1 or 0.."
                         + (bytes.length - 4) + ")");
             }

@@ -17,7 +17,9 @@ import java.util.regex.PatternSyntaxException;
  *
  * <p>Inheritance follows HAProxy 2.6: a section inherits its defaults' check option and tcp-check rules. Its
  * own {@code tcp-check} rules replace the inherited ones as a whole; they are used only when the section's
- * check option is {@code option tcp-check}, otherwise they are ignored with a warning.
+ * check option is {@code option tcp-check}. Rules declared while the section is not in tcp-check mode and
+ * never picked up by a later {@code option tcp-check} (nor dropped by another check option) are ignored with
+ * HAProxy's warning (verified on 2.6.12).
  *
  * <p>Not thread-safe: owned by one parser.
  */
@@ -34,6 +36,7 @@ final class TcpCheckSettings {
     private final List<Declared> declared = new ArrayList<>();
     private List<TcpCheckRule> inheritedRules = List.of();
     private SourceLocation firstOwnRule;
+    private SourceLocation unusedRule;
 
     /**
      * Returns a copy for a section inheriting these settings: same option, these rules as inherited rules.
@@ -44,12 +47,14 @@ final class TcpCheckSettings {
         TcpCheckSettings copy = new TcpCheckSettings();
         copy.option = option;
         copy.inheritedRules = rules.isEmpty() ? inheritedRules : List.copyOf(rules);
+        copy.unusedRule = unusedRule;
         return copy;
     }
 
     /** Applies {@code option httpchk}: the section no longer uses a check option of this class. */
     void optionHttpchk() {
         option = null;
+        unusedRule = null;
     }
 
     /**
@@ -76,6 +81,8 @@ final class TcpCheckSettings {
      */
     void parseOption(List<ConfigToken> tokens, Context in) {
         ConfigToken name = tokens.get(1);
+        // like HAProxy, a check option resets the "rules declared outside tcp-check mode" mark
+        unusedRule = null;
         option = switch (name.text()) {
             case "tcp-check" -> noArguments(tokens, in, new CheckOption.TcpCheck(List.of()));
             case "ssl-hello-chk" -> noArguments(tokens, in, new CheckOption.SslHelloChk());
@@ -105,6 +112,9 @@ final class TcpCheckSettings {
         SourceLocation at = in.location(keyword);
         if (firstOwnRule == null) {
             firstOwnRule = at;
+        }
+        if (unusedRule == null && !(option instanceof CheckOption.TcpCheck)) {
+            unusedRule = at;
         }
         int step = declared.size() + 1;
         switch (kind.text()) {
@@ -154,8 +164,8 @@ final class TcpCheckSettings {
      */
     CheckOption build(String kind, String name, List<ConfigWarning> warnings) {
         if (!(option instanceof CheckOption.TcpCheck)) {
-            if (firstOwnRule != null) {
-                warnings.add(new ConfigWarning(firstOwnRule, kind + " '" + name
+            if (unusedRule != null) {
+                warnings.add(new ConfigWarning(unusedRule, kind + " '" + name
                         + "' uses tcp-check rules without 'option tcp-check', so the rules are ignored"));
             }
             return option;
