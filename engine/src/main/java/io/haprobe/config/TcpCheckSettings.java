@@ -295,9 +295,6 @@ final class TcpCheckSettings {
                     continue;
                 }
             }
-            if (match != null) {
-                throw in.error(arg, "'tcp-check expect': unexpected argument '" + arg.text() + "' after the pattern");
-            }
             switch (word) {
                 case "min-recv" -> minRecv = ConfigValues.parseInt(in.file(), in.line(), "min-recv",
                         in.argument(tokens, ++i), -1, Integer.MAX_VALUE);
@@ -317,10 +314,12 @@ final class TcpCheckSettings {
                     }
                 }
                 case "string", "rstring", "binary", "rbinary" -> {
+                    requireOnePattern(match, arg, in);
                     match = TcpCheckRule.Expect.Match.valueOf(word.toUpperCase(java.util.Locale.ROOT));
                     pattern = in.argument(tokens, ++i);
                 }
                 case "string-lf", "binary-lf" -> {
+                    requireOnePattern(match, arg, in);
                     unsupported = word;
                     in.argument(tokens, ++i);
                     match = TcpCheckRule.Expect.Match.STRING;
@@ -348,6 +347,12 @@ final class TcpCheckSettings {
         Pattern regex = match.regex() ? compile(pattern, match.keyword(), in) : null;
         return new TcpCheckRule.Expect(match, pattern.text(), bytes, regex, inverse, minRecv, ok, error, timeout,
                 onSuccess, onError, statusCode, comment != null ? comment : inheritedComment('e'), step, at);
+    }
+
+    private static void requireOnePattern(TcpCheckRule.Expect.Match match, ConfigToken arg, Context in) {
+        if (match != null) {
+            throw in.error(arg, "'tcp-check expect': only one pattern expected, got '" + arg.text() + "'");
+        }
     }
 
     private static CheckOption noArguments(List<ConfigToken> tokens, Context in, CheckOption option) {
