@@ -172,7 +172,12 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
 
         @Override
         public boolean test(byte[] buffer, int length) {
-            return regex.matcher(new Latin1(buffer, length)).find();
+            try {
+                return regex.matcher(new Latin1(buffer, length)).find();
+            } catch (StackOverflowError e) {
+                // a backtracking-heavy pattern on a long answer: no match, as PCRE's match limit gives HAProxy
+                return false;
+            }
         }
 
         @Override
@@ -220,7 +225,12 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
 
         @Override
         public boolean test(byte[] buffer, int length) {
-            return regex.matcher(HexFormat.of().withUpperCase().formatHex(buffer, 0, length)).find();
+            try {
+                return regex.matcher(HexFormat.of().withUpperCase().formatHex(buffer, 0, length)).find();
+            } catch (StackOverflowError e) {
+                // a backtracking-heavy pattern on a long answer: no match, as PCRE's match limit gives HAProxy
+                return false;
+            }
         }
 
         @Override

@@ -282,6 +282,13 @@ class TcpCheckSessionTest {
                 .isEqualTo(verdict(CheckStatus.L7RSP, 0, "Not LDAPv3 protocol"));
     }
 
+    @Test
+    void aRegexThatOverflowsTheStackOnALongAnswerIsAMismatchNotAnException() {
+        CheckSession session = start(tcpCheck("tcp-check send PING\\r\\n", "tcp-check expect min-recv 1 rstring ^(a|b)*c"));
+        assertThat(receive(session, "ab".repeat(8000))).isEqualTo(verdict(CheckStatus.L7RSP, 0,
+                "TCPCHK did not match content (regex) at step 2"));
+    }
+
     private void assertFailure(String expectLine, String answer, String info) {
         CheckSession session = start(tcpCheck("tcp-check send PING\\r\\n", expectLine));
         CheckVerdict verdict = receive(session, answer);
