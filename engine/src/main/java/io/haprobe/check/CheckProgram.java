@@ -23,13 +23,22 @@ import java.util.Objects;
  *   <tr><td>{@code http-check expect} in a backend that inherits {@code option httpchk} from
  *       {@code defaults}</td><td>connect, expect HTTP: HAProxy 2.6 drops the inherited request, so nothing
  *       is sent</td><td>as above</td></tr>
+ *   <tr><td>{@code option tcp-check} + {@code tcp-check} rules</td><td>the rules, after an implicit connect
+ *       unless the first one is a connect (spec §5)</td><td>the last rule's: {@code L7OK}, code 0,
+ *       {@code (tcp-check)}</td></tr>
+ *   <tr><td>{@code option ssl-hello-chk}, {@code redis-check}, {@code smtpchk}, {@code mysql-check},
+ *       {@code pgsql-check}, {@code ldap-check}</td><td>HAProxy 2.6.12's prebuilt rule sets</td>
+ *       <td>e.g. {@code L6OK}; {@code L7OK} with {@code Redis server is ok}</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
  *
- * @param rules the rules, a {@link CheckRule.Connect} first; never null
+ * @param rules    the rules, a {@link CheckRule.Connect} first; never null
+ * @param tcpCheck the program comes from {@code option tcp-check}: its failures carry HAProxy's generic
+ *                 {@code TCPCHK ...} texts and step suffixes, and its successes {@code (tcp-check)} (spec §3.1,
+ *                 §5.4); false for the plain connect check, HTTP checks and the protocol checks
  */
-public record CheckProgram(List<CheckRule> rules) {
+public record CheckProgram(List<CheckRule> rules, boolean tcpCheck) {
 
     private static final CheckProgram CONNECT_ONLY = new CheckProgram(List.of(new CheckRule.Connect()));
 
@@ -37,26 +46,25 @@ public record CheckProgram(List<CheckRule> rules) {
      * Validates the components and copies the list.
      *
      * @throws NullPointerException     if {@code rules} is null
-     * @throws IllegalArgumentException if the first rule is not a connect, a later one is, or a send follows an
-     *                                  expect
+     * @throws IllegalArgumentException if the first rule is not a connect (every send and expect needs a
+     *                                  connection: the connect must come first)
      */
     public CheckProgram {
         rules = List.copyOf(rules);
         if (rules.isEmpty() || !(rules.get(0) instanceof CheckRule.Connect)) {
             throw new IllegalArgumentException("rules: " + rules + " (expected: a connect rule first)");
         }
-        boolean expected = false;
-        for (int i = 1; i < rules.size(); i++) {
-            CheckRule rule = rules.get(i);
-            if (rule instanceof CheckRule.Connect) {
-                throw new IllegalArgumentException("rules: " + rules + " (expected: a single connect rule)");
-            }
-            if (rule instanceof CheckRule.Send && expected) {
-                throw new IllegalArgumentException("rules: " + rules
-                        + " (expected: no send after an expect: it needs a connect rule of its own)");
-            }
-            expected |= rule instanceof CheckRule.ExpectHttp;
-        }
+    }
+
+    /**
+     * Creates a program that is not an {@code option tcp-check} one.
+     *
+     * @param rules the rules, a {@link CheckRule.Connect} first; never null
+     * @throws NullPointerException     if {@code rules} is null
+     * @throws IllegalArgumentException if the first rule is not a connect
+     */
+    public CheckProgram(List<CheckRule> rules) {
+        this(rules, false);
     }
 
     /**
@@ -77,6 +85,9 @@ public record CheckProgram(List<CheckRule> rules) {
      */
     public static CheckProgram compile(ProxyConfig proxy) {
         Objects.requireNonNull(proxy, "proxy");
+        if (proxy.checkOption() != null) {
+            return TcpCheckPrograms.compile(proxy.checkOption());
+        }
         if (!proxy.httpCheck()) {
             return CONNECT_ONLY;
         }
@@ -106,14 +117,29 @@ public record CheckProgram(List<CheckRule> rules) {
     }
 
     /**
-     * Tells whether the check's connect should turn TCP quick-ACK off, as HAProxy 2.6.5+ does when the connect
-     * rule is the last rule or is followed by a send (spec §5.1): the handshake's last ACK is then delayed, so
-     * the first request rides on it, and a connect-only check is aborted before the server ever accepts.
-     * A check that reads first (a banner protocol) keeps the normal quick ACK.
+     * Tells whether the check's first connect should turn TCP quick-ACK off ({@link #disablesQuickAck(int)}).
      *
      * @return true for a connect-only program or one whose first step after the connect is a send
      */
     public boolean disablesQuickAck() {
-        return isConnectOnly() || rules.get(1) instanceof CheckRule.Send;
+        return disablesQuickAck(0);
+    }
+
+    /**
+     * Tells whether the connect rule at {@code connectIndex} should turn TCP quick-ACK off, as HAProxy 2.6.5+
+     * does when the connect rule is the last rule or is followed by a send (spec §5.1): the handshake's last
+     * ACK is then delayed, so the first request rides on it, and a connect-only check is aborted before the
+     * server ever accepts. A connect followed by an expect (a banner protocol) keeps the normal quick ACK.
+     *
+     * @param connectIndex the index of a connect rule in {@link #rules()}
+     * @return true if that connect is the last rule or is followed by a send
+     * @throws IllegalArgumentException if there is no connect rule at that index
+     */
+    public boolean disablesQuickAck(int connectIndex) {
+        if (connectIndex < 0 || connectIndex >= rules.size() || !(rules.get(connectIndex) instanceof CheckRule.Connect)) {
+            throw new IllegalArgumentException("connectIndex: " + connectIndex + " (expected: the index of a connect"
+                    + " rule)");
+        }
+        return connectIndex == rules.size() - 1 || rules.get(connectIndex + 1) instanceof CheckRule.Send;
     }
 }

@@ -4,28 +4,43 @@ import io.haprobe.CheckResult;
 import io.haprobe.CheckStatus;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The check interpreter: runs one {@link CheckProgram} over one check connection and decides the verdict.
- * Pure: the transport feeds it what happened on the connection (connected, bytes, close, error, timeout)
- * and writes what it asks to send; it never touches a socket or a clock, so the same interpreter serves
+ * The check interpreter: runs one {@link CheckProgram} over its check connections and decides the verdict,
+ * as HAProxy's {@code tcpcheck_main} does. Pure: the transport opens the connection the session asks for
+ * ({@link #pendingConnect()}), feeds it what happened on it (connected, bytes, close, error, timeout) and
+ * writes what it asks to send; the session never touches a socket or a clock, so the same interpreter serves
  * live sockets and simulated channels.
+ *
+ * <p>Rules run in order. A connect asks for a new connection (the transport closes the previous one first);
+ * a send drops what was received so far and writes its bytes; an expect judges everything received since the
+ * last send or connect, waiting for more bytes while its rule says so (spec §5.3). Consecutive expects judge
+ * the same bytes; when one of them waits, the next bytes are judged again from the first negated expect of
+ * the chain (or from the waiting one). When the last rule is done the check passes with the last rule's
+ * status and info.
  *
  * <p>Each event method returns the verdict once the check is decided, or null while it goes on; after a
  * verdict the session is done and every further event returns null. Received bytes are kept up to
- * {@value #MAX_BUFFER_BYTES} bytes (HAProxy's {@code tune.chksize}); more are dropped.
+ * {@value #MAX_BUFFER_BYTES} bytes (HAProxy's {@code tune.chksize}); more are dropped, and a full buffer
+ * counts as the end of the answer.
  *
  * <table>
- *   <caption>How connection events map to statuses (spec §3.1)</caption>
+ *   <caption>How connection events map to statuses (spec §3.1, §2.5)</caption>
  *   <tr><th>event</th><th>before connected</th><th>after connected</th></tr>
- *   <tr><td>error</td><td>{@code L4CON}, info = errno text</td><td>{@code SOCKERR}, info = errno text</td></tr>
- *   <tr><td>timeout</td><td>{@code L4TOUT}, no info</td><td>{@code L7TOUT}, no info</td></tr>
- *   <tr><td>peer closed</td><td>-</td><td>judged by the expect rule (e.g. {@code L7RSP})</td></tr>
+ *   <tr><td>error</td><td>{@code L4CON}, info = errno text</td><td>the expect judges the bytes already
+ *       received, if any; else {@code SOCKERR}, info = errno text</td></tr>
+ *   <tr><td>timeout</td><td>{@code L4TOUT}, no info</td><td>{@code L7TOUT} or the expect's {@code tout-status},
+ *       no info</td></tr>
+ *   <tr><td>peer closed</td><td>{@code L4CON}</td><td>judged by the expect rule; with nothing received,
+ *       {@code TCPCHK got an empty response at step N} (not for HTTP)</td></tr>
  * </table>
+ * For {@linkplain CheckProgram#tcpCheck() tcp-check programs} the infos of errors and timeouts end with the
+ * step suffix of spec §5.4, e.g. {@code " at step 2 of tcp-check (expect string 'PONG')"}.
  *
- * <p>Not thread-safe: one session per check, confined to the thread of its connection.
+ * <p>Not thread-safe: one session per check, confined to the thread of its connections.
  */
 public final class CheckSession {
 
@@ -33,40 +48,91 @@ public final class CheckSession {
     public static final int MAX_BUFFER_BYTES = HttpResponseJudge.MAX_RESPONSE_BYTES;
 
     private static final byte[] EMPTY = new byte[0];
+    private static final String TCP_CHECK_SUCCESS = "(tcp-check)";
 
     private final CheckProgram program;
-    private int ruleIndex;
+    private final List<CheckRule> rules;
+    private final long unixTimeSeconds;
+    private Consumer<byte[]> out;
+    private int index;
+    private boolean awaitingConnect = true;
     private boolean connected;
     private boolean peerClosed;
+    private boolean errored;
     private boolean done;
     private CheckVerdict lastVerdict;
     private byte[] buffer = EMPTY;
     private int length;
 
     /**
-     * Creates a session for one run of {@code program}.
+     * Creates a session for one run of {@code program}, with a UNIX time of 0 for rules that send the time.
      *
      * @param program the program; never null
      * @throws NullPointerException if {@code program} is null
      */
     public CheckSession(CheckProgram program) {
-        this.program = Objects.requireNonNull(program, "program");
+        this(program, 0);
     }
 
     /**
-     * Reports that the connection is established; runs the send rules that follow, writing their bytes
-     * through {@code out}.
+     * Creates a session for one run of {@code program}.
      *
-     * @param out receives each chunk of bytes to write, in order; the arrays must not be modified; never null
-     * @return the verdict ({@code L4OK} for a connect-only program), or null while waiting for the server
+     * @param program         the program; never null
+     * @param unixTimeSeconds the check's start in seconds since 1970, written by rules that send the time
+     *                        (the {@code ssl-hello-chk} ClientHello); only its low 32 bits are sent
+     * @throws NullPointerException if {@code program} is null
+     */
+    public CheckSession(CheckProgram program, long unixTimeSeconds) {
+        this.program = Objects.requireNonNull(program, "program");
+        this.rules = program.rules();
+        this.unixTimeSeconds = unixTimeSeconds;
+    }
+
+    /**
+     * Returns the connect rule the transport must open now: the first rule at the start, a later connect
+     * rule once the rules before it are done. The transport closes the previous connection (with a FIN when
+     * that connection's rule has {@code linger}, else an RST) and reports the new one with
+     * {@link #connected(Consumer)}.
+     *
+     * @return the rule, or null while a connection is open or once the check is done
+     */
+    public CheckRule.Connect pendingConnect() {
+        return done || !awaitingConnect ? null : (CheckRule.Connect) rules.get(index);
+    }
+
+    /**
+     * Returns the index in the program of the {@linkplain #pendingConnect() pending connect}, or of the connect
+     * that opened the current connection.
+     *
+     * @return the index of a {@link CheckRule.Connect} rule
+     */
+    public int connectIndex() {
+        int i = Math.min(index, rules.size() - 1);
+        while (!(rules.get(i) instanceof CheckRule.Connect)) {
+            i--;
+        }
+        return i;
+    }
+
+    /**
+     * Reports that the pending connection is established; runs the rules that follow, writing the bytes of
+     * send rules through {@code out}.
+     *
+     * @param out receives each chunk of bytes to write on this connection, in order, now or at later events;
+     *            the arrays must not be modified; never null
+     * @return the verdict (e.g. {@code L4OK} for a connect-only program), or null while the check goes on
      */
     public CheckVerdict connected(Consumer<byte[]> out) {
-        if (done || connected) {
+        if (done || !awaitingConnect) {
             return null;
         }
+        this.out = Objects.requireNonNull(out, "out");
+        awaitingConnect = false;
         connected = true;
-        ruleIndex = 1;
-        return advance(out);
+        peerClosed = false;
+        errored = false;
+        index++;
+        return run();
     }
 
     /**
@@ -78,7 +144,7 @@ public final class CheckSession {
      * @return the verdict, or null while more bytes are needed
      */
     public CheckVerdict received(byte[] bytes, int offset, int count) {
-        if (done) {
+        if (done || !connected) {
             return null;
         }
         int kept = Math.min(count, MAX_BUFFER_BYTES - length);
@@ -101,10 +167,10 @@ public final class CheckSession {
         if (done) {
             return null;
         }
-        peerClosed = true;
         if (!connected) {
-            return finish(new CheckVerdict(CheckStatus.L4CON, 0, ""));
+            return finish(new CheckVerdict(CheckStatus.L4CON, 0, stepSuffix()));
         }
+        peerClosed = true;
         return evaluate();
     }
 
@@ -112,39 +178,60 @@ public final class CheckSession {
      * Reports a connection error.
      *
      * @param errnoText the error as {@code strerror} words it, e.g. {@code Connection refused}; never null
-     * @return the verdict: {@code L4CON} before the connection is established, {@code SOCKERR} after
+     * @return the verdict: {@code L4CON} before the connection is established; after it, the expect's verdict
+     *         on bytes already received, else {@code SOCKERR}
      */
     public CheckVerdict failed(String errnoText) {
         if (done) {
             return null;
         }
-        return finish(new CheckVerdict(connected ? CheckStatus.SOCKERR : CheckStatus.L4CON, 0, errnoText));
+        if (!connected) {
+            return finish(new CheckVerdict(CheckStatus.L4CON, 0, errnoText + stepSuffix()));
+        }
+        errored = true;
+        if (length > 0) {
+            CheckVerdict verdict = evaluate();
+            if (verdict != null || done || awaitingConnect) {
+                return verdict;
+            }
+        }
+        return finish(new CheckVerdict(CheckStatus.SOCKERR, 0, errnoText + stepSuffix()));
     }
 
     /**
      * Reports that the check's deadline passed.
      *
-     * @return the verdict: {@code L4TOUT} before the connection is established, {@code L7TOUT} after
+     * @return the verdict: {@code L4TOUT} before the connection is established, {@code L7TOUT} (or the waiting
+     *         expect's {@code tout-status}) after
      */
     public CheckVerdict timedOut() {
         if (done) {
             return null;
         }
-        return finish(new CheckVerdict(connected ? CheckStatus.L7TOUT : CheckStatus.L4TOUT, 0, ""));
+        if (!connected) {
+            return finish(new CheckVerdict(CheckStatus.L4TOUT, 0, stepSuffix()));
+        }
+        CheckStatus status = CheckStatus.L7TOUT;
+        if (index < rules.size() && rules.get(index) instanceof CheckRule.ExpectContent expect
+                && expect.timeoutStatus() != null) {
+            status = expect.timeoutStatus();
+        }
+        return finish(new CheckVerdict(status, 0, stepSuffix()));
     }
 
     /**
-     * Tells whether the connection is established.
+     * Tells whether the current connection is established.
      *
-     * @return true after {@link #connected(Consumer)}
+     * @return true between {@link #connected(Consumer)} and the next connect rule or the verdict
      */
     public boolean isConnected() {
         return connected;
     }
 
     /**
-     * Tells whether the server's FIN was read before the verdict. HAProxy then closes with a FIN; otherwise
-     * it aborts the connection with an RST (spec §5.1).
+     * Tells whether the server's FIN was read on the current connection (or, while a connect is pending, on
+     * the connection before it) before the session moved on. HAProxy then closes with a FIN; otherwise it
+     * aborts the connection with an RST (spec §5.1).
      *
      * @return true if the peer closed first
      */
@@ -161,42 +248,186 @@ public final class CheckSession {
         return done;
     }
 
-    private CheckVerdict advance(Consumer<byte[]> out) {
-        while (ruleIndex < program.rules().size()) {
-            CheckRule rule = program.rules().get(ruleIndex);
-            if (rule instanceof CheckRule.Send send) {
-                out.accept(send.bytes());
-                ruleIndex++;
-            } else {
-                return evaluate();
+    /** Runs rules from {@link #index} until one waits, asks for a connection, or the program ends. */
+    private CheckVerdict run() {
+        while (index < rules.size()) {
+            CheckRule rule = rules.get(index);
+            if (rule instanceof CheckRule.Connect) {
+                // peerClosed stays until the next connection is up: the transport closes this one by it
+                awaitingConnect = true;
+                connected = false;
+                length = 0;
+                return null;
             }
+            if (rule instanceof CheckRule.Send send) {
+                if (errored) {
+                    return null;
+                }
+                length = 0;
+                out.accept(send.bytesAt(unixTimeSeconds));
+                index++;
+                continue;
+            }
+            return evaluate();
         }
-        return finish(lastVerdict != null ? lastVerdict : new CheckVerdict(CheckStatus.L4OK, 0, ""));
+        return finish(success());
     }
 
+    /** Judges the received bytes with the expect chain from {@link #index}. */
     private CheckVerdict evaluate() {
-        if (!connected || ruleIndex >= program.rules().size()) {
+        if (!connected || done || index >= rules.size() || !isExpect(rules.get(index))) {
             return null;
         }
-        CheckRule rule = program.rules().get(ruleIndex);
-        if (!(rule instanceof CheckRule.ExpectHttp expect)) {
+        boolean lastRead = peerClosed || errored || length == MAX_BUFFER_BYTES;
+        CheckRule first = rules.get(index);
+        if (length == 0 && !(first instanceof CheckRule.ExpectHttp)) {
+            if (!lastRead) {
+                return null;
+            }
+            if (errored) {
+                return null;
+            }
+            return finish(emptyResponse(first));
+        }
+        int i = index;
+        while (i < rules.size() && isExpect(rules.get(i))) {
+            CheckVerdict verdict = judge(rules.get(i), lastRead);
+            if (verdict == null) {
+                index = chainHead(i);
+                return null;
+            }
+            if (verdict.status().result() == CheckResult.FAILED) {
+                return finish(verdict);
+            }
+            lastVerdict = verdict;
+            i++;
+        }
+        index = i;
+        return run();
+    }
+
+    /** Judges one expect rule: a failing or passing verdict, or null to wait for more bytes. */
+    private CheckVerdict judge(CheckRule rule, boolean lastRead) {
+        if (rule instanceof CheckRule.ExpectHttp http) {
+            return http.judge().judge(buffer, length, lastRead);
+        }
+        if (rule instanceof CheckRule.ExpectCustom custom) {
+            return custom.judge().judge(buffer, length, lastRead);
+        }
+        CheckRule.ExpectContent expect = (CheckRule.ExpectContent) rule;
+        if (!lastRead && (length < expect.match().minimumLength() || (expect.minRecv() > 0 && length < expect.minRecv()))) {
             return null;
         }
-        CheckVerdict verdict = expect.judge().judge(buffer, length, peerClosed || length == MAX_BUFFER_BYTES);
-        if (verdict == null) {
+        boolean match = expect.match().test(buffer, length);
+        if (!match && !lastRead && expect.minRecv() == -1) {
             return null;
         }
-        lastVerdict = verdict;
-        ruleIndex++;
-        if (verdict.status().result() == CheckResult.FAILED || ruleIndex >= program.rules().size()) {
-            return finish(verdict);
+        int code = expect.statusCode() == null ? 0 : expect.statusCode().extract(buffer, length);
+        if (match != expect.inverse()) {
+            return new CheckVerdict(CheckStatus.L7OKD, code, "");
         }
-        // CheckProgram guarantees only expect rules follow an expect: judge the same answer with the next one
-        return evaluate();
+        CheckStatus status = expect.errorStatus() != null ? expect.errorStatus() : CheckStatus.L7RSP;
+        String info;
+        if (expect.onError() != null) {
+            info = expect.onError().render(buffer, length);
+        } else if (program.tcpCheck()) {
+            info = (match ? "TCPCHK matched unwanted content" : "TCPCHK did not match content")
+                    + expect.match().failureText() + " at step " + expect.step();
+        } else {
+            info = "";
+        }
+        if (expect.comment() != null) {
+            info += " comment: " + expect.comment();
+        }
+        return failure(status, code, info);
+    }
+
+    /** The verdict once every rule is done: the last rule's success (spec §5.3 step 4). */
+    private CheckVerdict success() {
+        CheckRule last = rules.get(rules.size() - 1);
+        if (last instanceof CheckRule.Connect connect) {
+            return new CheckVerdict(CheckStatus.L4OK, 0, connect.implicit() ? "" : TCP_CHECK_SUCCESS);
+        }
+        if (last instanceof CheckRule.Send) {
+            return new CheckVerdict(CheckStatus.L7OKD, 0, TCP_CHECK_SUCCESS);
+        }
+        if (last instanceof CheckRule.ExpectContent expect) {
+            CheckStatus status = expect.okStatus() != null ? expect.okStatus() : CheckStatus.L7OKD;
+            String info = expect.onSuccess() != null ? expect.onSuccess().render(buffer, length)
+                    : program.tcpCheck() ? TCP_CHECK_SUCCESS : "";
+            return new CheckVerdict(status, lastVerdict == null ? 0 : lastVerdict.code(), info);
+        }
+        return lastVerdict;
+    }
+
+    /** HAProxy's {@code TCPCHK got an empty response at step N}, with the rule's error status. */
+    private CheckVerdict emptyResponse(CheckRule rule) {
+        CheckStatus status = CheckStatus.L7RSP;
+        if (rule instanceof CheckRule.ExpectContent expect && expect.errorStatus() != null) {
+            status = expect.errorStatus();
+        } else if (rule instanceof CheckRule.ExpectCustom custom && custom.errorStatus() != null) {
+            status = custom.errorStatus();
+        }
+        String info = "TCPCHK got an empty response at step " + rule.step();
+        if (rule.comment() != null) {
+            info += " comment: '" + rule.comment() + "'";
+        }
+        return failure(status, 0, info);
+    }
+
+    /**
+     * The step suffix HAProxy appends to connection-error and timeout infos of tcp-check programs (spec §5.4),
+     * naming the rule the check was at; empty for other programs.
+     */
+    private String stepSuffix() {
+        if (!program.tcpCheck()) {
+            return "";
+        }
+        CheckRule rule = rules.get(Math.min(index, rules.size() - 1));
+        if (rule instanceof CheckRule.Connect connect && connect.implicit()) {
+            return " at initial connection step of tcp-check";
+        }
+        StringBuilder suffix = new StringBuilder(" at step ").append(rule.step()).append(" of tcp-check");
+        if (rule instanceof CheckRule.Connect connect) {
+            suffix.append(connect.port() != 0 ? " (connect port " + connect.port() + ")" : " (connect)");
+        } else if (rule instanceof CheckRule.Send) {
+            suffix.append(" (send)");
+        } else if (rule instanceof CheckRule.ExpectContent expect) {
+            suffix.append(" (").append(expect.match().expectText()).append(')');
+        } else if (rule instanceof CheckRule.ExpectCustom) {
+            suffix.append(" (expect custom function)");
+        }
+        if (rule.comment() != null) {
+            suffix.append(" comment: '").append(rule.comment()).append('\'');
+        }
+        return suffix.toString();
+    }
+
+    /**
+     * The rule HAProxy resumes from when the expect at {@code i} waits: the first negated expect of the chain
+     * of expects ending at {@code i}, else {@code i} itself.
+     */
+    private int chainHead(int i) {
+        int head = i;
+        for (int j = i - 1; j >= 0 && isExpect(rules.get(j)); j--) {
+            if (rules.get(j) instanceof CheckRule.ExpectContent expect && expect.inverse()) {
+                head = j;
+            }
+        }
+        return head;
     }
 
     private CheckVerdict finish(CheckVerdict verdict) {
         done = true;
         return verdict;
+    }
+
+    private static CheckVerdict failure(CheckStatus status, int code, String info) {
+        return new CheckVerdict(status, code, info);
+    }
+
+    private static boolean isExpect(CheckRule rule) {
+        return rule instanceof CheckRule.ExpectHttp || rule instanceof CheckRule.ExpectContent
+                || rule instanceof CheckRule.ExpectCustom;
     }
 }

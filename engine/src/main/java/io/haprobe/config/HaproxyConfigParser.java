@@ -22,7 +22,8 @@ import java.util.regex.PatternSyntaxException;
  * <p>Sections: {@code global} ({@code spread-checks}, {@code max-spread-checks}), {@code defaults} (unnamed,
  * named, {@code from}), {@code backend} and {@code listen} (with {@code from}); {@code frontend} and other
  * section kinds are skipped. A proxy without {@code from} inherits the last {@code defaults} section before
- * it; inherited are the check and connect timeouts, {@code option httpchk} with its rules,
+ * it; inherited are the check and connect timeouts, {@code option httpchk} with its rules, the other check
+ * options with the {@code tcp-check} rules ({@link TcpCheckSettings}),
  * {@code option log-health-checks} and the {@code default-server} preset. Keywords outside haprobe's scope
  * are accepted, at most with a {@link ConfigWarning}; supported keywords used wrongly are a
  * {@link ConfigException} whose message is {@code file:line:column: detail}.
@@ -35,8 +36,7 @@ final class HaproxyConfigParser {
     private static final Set<String> SECTIONS_SKIPPED_SILENTLY = Set.of("frontend");
     private static final Set<String> OTHER_SECTIONS = Set.of("userlist", "peers", "resolvers", "mailers",
             "program", "http-errors", "ring", "cache", "fcgi-app", "dynamic-update", "crt-store", "traces");
-    private static final Set<String> UNSUPPORTED_CHECK_OPTIONS = Set.of("tcp-check", "ssl-hello-chk", "smtpchk",
-            "ldap-check", "mysql-check", "pgsql-check", "redis-check", "spop-check", "external-check");
+    private static final Set<String> UNSUPPORTED_CHECK_OPTIONS = Set.of("spop-check", "external-check");
     private static final Set<String> OUT_OF_SCOPE_PROXY_KEYWORDS = Set.of("acl", "balance", "bind",
             "capture", "compression", "cookie", "default_backend", "description", "disabled", "dispatch",
             "email-alert", "enabled", "errorfile", "errorfiles", "errorloc", "errorloc302", "errorloc303",
@@ -98,6 +98,7 @@ final class HaproxyConfigParser {
     private long maxSpreadChecksNanos;
     private int line;
     private boolean used;
+    private final TcpCheckSettings.Context context = new LineContext();
 
     /**
      * Creates a parser for one text.
@@ -253,9 +254,10 @@ final class HaproxyConfigParser {
         }
         String kindWord = section.kind == SectionKind.LISTEN ? "proxy" : "backend";
         List<HttpCheckRule> rules = section.http.build(kindWord, section.name, warnings);
+        CheckOption checkOption = section.tcp.build(kindWord, section.name, warnings);
         proxies.add(new ProxyConfig(section.name, section.kind == SectionKind.LISTEN, section.location,
                 section.servers, rules, section.timeoutCheckNanos, section.timeoutConnectNanos,
-                section.logHealthChecks));
+                section.logHealthChecks, checkOption));
     }
 
     private void parseGlobalKeyword(List<ConfigToken> tokens) {
@@ -276,7 +278,7 @@ final class HaproxyConfigParser {
             case "no" -> parseNo(tokens);
             case "timeout" -> parseTimeout(tokens);
             case "http-check" -> parseHttpCheck(tokens);
-            case "tcp-check" -> warn(keyword, "'tcp-check' rules are not supported yet, ignored");
+            case "tcp-check" -> current.tcp.parseRule(tokens, context);
             default -> {
                 if (!OUT_OF_SCOPE_PROXY_KEYWORDS.contains(keyword.text())) {
                     warn(keyword, "keyword '" + keyword.text() + "' is not supported, ignored");
@@ -301,9 +303,18 @@ final class HaproxyConfigParser {
                     throw error(name, "negation is not supported for option 'httpchk'");
                 }
                 current.http.optionHttpchk(parseOptionHttpchk(tokens));
+                current.tcp.optionHttpchk();
             }
             case "log-health-checks" -> current.logHealthChecks = !negated;
             default -> {
+                if (TcpCheckSettings.isCheckOption(name.text())) {
+                    if (negated) {
+                        throw error(name, "negation is not supported for option '" + name.text() + "'");
+                    }
+                    current.http.otherCheckOption();
+                    current.tcp.parseOption(tokens, context);
+                    return;
+                }
                 if (UNSUPPORTED_CHECK_OPTIONS.contains(name.text())) {
                     if (!negated) {
                         current.http.otherCheckOption();
@@ -701,6 +712,40 @@ final class HaproxyConfigParser {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
+    /** Gives {@link TcpCheckSettings} the current line's messages and warnings. */
+    private final class LineContext implements TcpCheckSettings.Context {
+
+        @Override
+        public String file() {
+            return file;
+        }
+
+        @Override
+        public int line() {
+            return line;
+        }
+
+        @Override
+        public SourceLocation location(ConfigToken token) {
+            return HaproxyConfigParser.this.location(token);
+        }
+
+        @Override
+        public ConfigToken argument(List<ConfigToken> tokens, int index) {
+            return HaproxyConfigParser.this.argument(tokens, index);
+        }
+
+        @Override
+        public void warn(ConfigToken token, String message) {
+            HaproxyConfigParser.this.warn(token, message);
+        }
+
+        @Override
+        public ConfigException error(ConfigToken token, String detail) {
+            return HaproxyConfigParser.this.error(token, detail);
+        }
+    }
+
     /** What kind of section the parser is in; {@link #NONE} before the first one. */
     private enum SectionKind {
         NONE, GLOBAL, DEFAULTS, BACKEND, LISTEN, OTHER
@@ -716,6 +761,7 @@ final class HaproxyConfigParser {
         final Map<String, Integer> serverLines = new HashMap<>();
         ServerSettings defaultServer = new ServerSettings();
         HttpCheckSettings http = new HttpCheckSettings();
+        TcpCheckSettings tcp = new TcpCheckSettings();
         long timeoutCheckNanos;
         long timeoutConnectNanos;
         boolean logHealthChecks;
@@ -731,6 +777,7 @@ final class HaproxyConfigParser {
         void inheritFrom(Section defaults) {
             defaultServer = defaults.defaultServer.copy();
             http = defaults.http.inherit();
+            tcp = defaults.tcp.inherit();
             timeoutCheckNanos = defaults.timeoutCheckNanos;
             timeoutConnectNanos = defaults.timeoutConnectNanos;
             logHealthChecks = defaults.logHealthChecks;

@@ -19,6 +19,10 @@ import java.util.Optional;
  *       <td>bound of the check once connected (spec §2.4)</td></tr>
  *   <tr><td>{@code timeoutConnectNanos}</td><td>0 (unset)</td><td>{@code timeout connect}</td>
  *       <td>bounds the check's connect, only when {@code timeout check} is set too</td></tr>
+ *   <tr><td>{@code checkOption}</td><td>null</td><td>{@code option tcp-check} + {@code tcp-check} rules,
+ *       {@code option ssl-hello-chk}, {@code redis-check}, {@code smtpchk}, {@code mysql-check},
+ *       {@code pgsql-check}, {@code ldap-check}</td><td>the non-HTTP check; null for the plain connect check or
+ *       {@code option httpchk}; never set together with {@code httpCheckRules}</td></tr>
  *   <tr><td>{@code logHealthChecks}</td><td>false</td><td>{@code option log-health-checks}</td>
  *       <td>log each check whose status or health changed (spec §8.2)</td></tr>
  * </table>
@@ -35,17 +39,19 @@ import java.util.Optional;
  * @param timeoutCheckNanos   {@code timeout check} in nanoseconds (whole ms), 0 when unset
  * @param timeoutConnectNanos {@code timeout connect} in nanoseconds (whole ms), 0 when unset
  * @param logHealthChecks     {@code option log-health-checks}
+ * @param checkOption         the non-HTTP check option, or null
  */
 public record ProxyConfig(String name, boolean listen, SourceLocation location, List<ServerConfig> servers,
                           List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
-                          boolean logHealthChecks) {
+                          boolean logHealthChecks, CheckOption checkOption) {
 
     /**
      * Validates the components and copies the lists.
      *
      * @throws NullPointerException     if an argument is null
-     * @throws IllegalArgumentException if a timeout is negative, or the rules hold a send rule that is not
-     *                                  the first one or more than one send rule
+     * @throws IllegalArgumentException if a timeout is negative, the rules hold a send rule that is not
+     *                                  the first one or more than one send rule, or both HTTP rules and a
+     *                                  check option are given
      */
     public ProxyConfig {
         Objects.requireNonNull(name, "name");
@@ -62,6 +68,23 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
                         + " (expected: at most one send rule, first)");
             }
         }
+        if (checkOption != null && !httpCheckRules.isEmpty()) {
+            throw new IllegalArgumentException("checkOption: " + checkOption
+                    + " (expected: null when httpCheckRules are given)");
+        }
+    }
+
+    /**
+     * Creates a section without a non-HTTP check option.
+     *
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public ProxyConfig(String name, boolean listen, SourceLocation location, List<ServerConfig> servers,
+                       List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
+                       boolean logHealthChecks) {
+        this(name, listen, location, servers, httpCheckRules, timeoutCheckNanos, timeoutConnectNanos,
+                logHealthChecks, null);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.haprobe.internal;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckSession;
 import io.haprobe.check.CheckVerdict;
 import io.haprobe.time.Cancellable;
@@ -13,6 +14,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -21,11 +23,12 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import jdk.net.ExtendedSocketOptions;
 
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * One run of a check over one connection: opens it through the {@link ProbeTransport}, feeds the channel's
+ * One run of a check over its connection(s): opens it through the {@link ProbeTransport}, feeds the channel's
  * events to a {@link CheckSession}, owns the check's deadline (spec §2.4), and closes the connection the
  * way HAProxy does once the verdict is known (RST, or FIN when the server's FIN was read first, spec §5.1).
  *
@@ -38,23 +41,34 @@ import java.util.function.Consumer;
  * request rides on it, and a connect-only check is aborted with an RST before the server ever accepts
  * (spec §5.1). Where the option is not available the connect is a plain one.
  *
+ * <p>Several connections: a program with several connect rules ({@code tcp-check connect}) gets one
+ * connection per connect rule, one after the other; each earlier one is closed (RST, or FIN with
+ * {@code linger}) before the next opens, and each connect re-arms the deadline as HAProxy does. A connect
+ * rule's {@code port} and {@code addr} replace the server's check port and address (spec §5.2). This handler
+ * serves every connection of the run and ignores events of connections it already left.
+ *
  * <p>Confined to the transport's scheduler thread: create and {@link #start} it there. Not API.
  */
+@ChannelHandler.Sharable
 public final class CheckRun extends ChannelInboundHandlerAdapter {
 
     /** NIO's name for TCP_QUICKACK; {@code NioChannelOption.of} makes a new option on every call. */
     private static final ChannelOption<Boolean> NIO_TCP_QUICKACK =
             NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK);
 
+    private final CheckProgram program;
     private final CheckSession session;
     private final Scheduler scheduler;
     private final long interNanos;
     private final long timeoutConnectNanos;
     private final long timeoutCheckNanos;
     private final Consumer<CheckOutcome> onOutcome;
-    private final boolean delayHandshakeAck;
+    private boolean delayHandshakeAck;
     private long startNanos;
     private Cancellable deadline = Cancellable.NONE;
+    private ProbeTransport transport;
+    private CheckTarget target;
+    private CheckRule.Connect openedWith;
     private Channel channel;
     private boolean finished;
 
@@ -70,13 +84,14 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
      */
     public CheckRun(CheckProgram program, Scheduler scheduler, long interNanos, long timeoutConnectNanos,
                     long timeoutCheckNanos, Consumer<CheckOutcome> onOutcome) {
-        this.session = new CheckSession(program);
+        this.program = program;
+        // the ClientHello of ssl-hello-chk carries the wall-clock time, the one wall-clock value a check sends
+        this.session = new CheckSession(program, scheduler.currentTimeMillis() / 1000);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.interNanos = interNanos;
         this.timeoutConnectNanos = timeoutConnectNanos;
         this.timeoutCheckNanos = timeoutCheckNanos;
         this.onOutcome = Objects.requireNonNull(onOutcome, "onOutcome");
-        this.delayHandshakeAck = program.disablesQuickAck();
     }
 
     /**
@@ -86,21 +101,10 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
      * @param target    the server and its check address; never null
      */
     public void start(ProbeTransport transport, CheckTarget target) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.target = Objects.requireNonNull(target, "target");
         startNanos = scheduler.nanoTime();
-        long connectBound = interNanos;
-        if (timeoutCheckNanos > 0 && timeoutConnectNanos > 0) {
-            connectBound = Math.min(interNanos, timeoutConnectNanos);
-        }
-        deadline = scheduler.schedule(this::onDeadline, connectBound);
-        ChannelFuture connect = transport.connect(target, this);
-        if (channel == null) {
-            channel = connect.channel();
-        }
-        connect.addListener((ChannelFutureListener) future -> {
-            if (!future.isSuccess()) {
-                conclude(session.failed(ErrnoText.of(future.cause())));
-            }
-        });
+        open(session.pendingConnect());
     }
 
     @Override
@@ -115,7 +119,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (finished) {
+        if (finished || ctx.channel() != channel) {
             return;
         }
         if (timeoutCheckNanos > 0) {
@@ -134,6 +138,9 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
         try {
+            if (ctx.channel() != channel) {
+                return;
+            }
             if (buf.hasArray()) {
                 conclude(session.received(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes()));
             } else {
@@ -148,19 +155,64 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt instanceof ChannelInputShutdownEvent && ctx.channel() == channel) {
             conclude(session.peerClosed());
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        conclude(session.peerClosed());
+        if (ctx.channel() == channel) {
+            conclude(session.peerClosed());
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        conclude(session.failed(ErrnoText.of(cause)));
+        if (ctx.channel() == channel) {
+            conclude(session.failed(ErrnoText.of(cause)));
+        }
+    }
+
+    /** Opens the connection of a connect rule, re-arming the deadline (spec §2.4: each connect re-applies it). */
+    private void open(CheckRule.Connect rule) {
+        openedWith = rule;
+        delayHandshakeAck = program.disablesQuickAck(session.connectIndex());
+        long connectBound = interNanos;
+        if (timeoutCheckNanos > 0 && timeoutConnectNanos > 0) {
+            connectBound = Math.min(interNanos, timeoutConnectNanos);
+        }
+        deadline.cancel();
+        deadline = scheduler.schedule(this::onDeadline, connectBound);
+        channel = null;
+        ChannelFuture connect = transport.connect(addressOf(rule), this);
+        Channel opened = connect.channel();
+        if (channel == null) {
+            channel = opened;
+        }
+        connect.addListener((ChannelFutureListener) future -> {
+            if (!future.isSuccess() && opened == channel) {
+                conclude(session.failed(ErrnoText.of(future.cause())));
+            }
+        });
+    }
+
+    /** The rule's {@code addr} and {@code port} over the server's check address (spec §5.2 port order). */
+    private CheckTarget addressOf(CheckRule.Connect rule) {
+        if (rule.address() == null && rule.effectivePort() == 0) {
+            return target;
+        }
+        InetSocketAddress server = target.address();
+        int port = rule.effectivePort() != 0 ? rule.effectivePort() : server.getPort();
+        InetSocketAddress address;
+        if (rule.address() != null) {
+            // an IP literal (the parser accepts nothing else): no name lookup happens here
+            address = new InetSocketAddress(rule.address(), port);
+        } else {
+            address = server.isUnresolved() ? InetSocketAddress.createUnresolved(server.getHostString(), port)
+                    : new InetSocketAddress(server.getAddress(), port);
+        }
+        return new CheckTarget(target.backend(), target.server(), address);
     }
 
     private void onDeadline() {
@@ -168,23 +220,34 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     }
 
     private void conclude(CheckVerdict verdict) {
-        if (verdict == null || finished) {
+        if (finished) {
+            return;
+        }
+        if (verdict == null) {
+            CheckRule.Connect next = session.pendingConnect();
+            if (next != null) {
+                Channel previous = channel;
+                // events of the previous connection are ignored from here on, even those its close fires
+                channel = null;
+                closeLikeHaproxy(previous);
+                open(next);
+            }
             return;
         }
         finished = true;
         long durationNanos = Math.max(0, scheduler.nanoTime() - startNanos);
         deadline.cancel();
-        closeLikeHaproxy();
+        closeLikeHaproxy(channel);
         onOutcome.accept(verdict.toOutcome(durationNanos));
     }
 
-    private void closeLikeHaproxy() {
-        if (channel == null || !channel.isRegistered()) {
+    private void closeLikeHaproxy(Channel closing) {
+        if (closing == null || !closing.isRegistered()) {
             return;
         }
-        if (channel.isActive() && !session.isPeerClosed()) {
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        if (closing.isActive() && !session.isPeerClosed() && !openedWith.linger()) {
+            closing.config().setOption(ChannelOption.SO_LINGER, 0);
         }
-        channel.close();
+        closing.close();
     }
 }

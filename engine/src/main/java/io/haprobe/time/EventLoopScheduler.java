@@ -44,6 +44,11 @@ public final class EventLoopScheduler implements Scheduler {
     }
 
     @Override
+    public long currentTimeMillis() {
+        return System.currentTimeMillis();
+    }
+
+    @Override
     public long nanoTime() {
         return System.nanoTime();
     }

@@ -26,6 +26,14 @@ public interface Scheduler {
     long nanoTime();
 
     /**
+     * Returns the wall-clock time, for the few check bytes that carry it (the {@code gmt_unix_time} of
+     * {@code option ssl-hello-chk}'s ClientHello). Never used to time anything: {@link #nanoTime()} does that.
+     *
+     * @return milliseconds since the Unix epoch; a virtual scheduler returns its own deterministic clock
+     */
+    long currentTimeMillis();
+
+    /**
      * Runs {@code task} on the scheduler's thread after {@code delayNanos}.
      *
      * @param task       what to run; never null. An exception it throws is logged by the implementation and

@@ -62,6 +62,17 @@ public final class VirtualScheduler implements Scheduler {
     }
 
     /**
+     * Returns a deterministic wall clock: the Unix epoch plus the virtual time, so the same run sends the
+     * same bytes wherever the wall clock shows.
+     *
+     * @return milliseconds since 1970-01-01T00:00:00Z on the virtual clock
+     */
+    @Override
+    public long currentTimeMillis() {
+        return nanoTime() / 1_000_000;
+    }
+
+    /**
      * Queues {@code task} to run {@code delayNanos} after the current virtual time.
      *
      * @param task       what to run; never null. An exception it throws propagates out of the run method that

@@ -45,16 +45,18 @@ class CheckProgramTest {
     }
 
     @Test
-    void rejectsASendAfterAnExpectAndASecondConnect() {
+    void acceptsSendExpectSequencesAndSeveralConnectsButNeedsAConnectFirst() {
         CheckRule.Send send = new CheckRule.Send(new byte[] {'x'});
         CheckRule.ExpectHttp expect = new CheckRule.ExpectHttp(HttpResponseJudge.of(List.of()));
-        assertThatThrownBy(() -> new CheckProgram(List.of(new CheckRule.Connect(), send, expect, send)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("expected: no send after an expect");
-        assertThatThrownBy(() -> new CheckProgram(List.of(new CheckRule.Connect(), new CheckRule.Connect())))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("expected: a single connect rule");
+        assertThat(new CheckProgram(List.of(new CheckRule.Connect(), send, expect, send, expect)).rules()).hasSize(5);
+        CheckProgram twoConnections = new CheckProgram(List.of(new CheckRule.Connect(), send, expect,
+                new CheckRule.Connect(8080, null, 0, false, false, 4, null), expect));
+        assertThat(twoConnections.disablesQuickAck(0)).isTrue();
+        assertThat(twoConnections.disablesQuickAck(3)).isFalse();
+        assertThatThrownBy(() -> twoConnections.disablesQuickAck(1))
+                .hasMessage("connectIndex: 1 (expected: the index of a connect rule)");
         assertThatThrownBy(() -> new CheckProgram(List.of(send)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected: a connect rule first");
     }
 

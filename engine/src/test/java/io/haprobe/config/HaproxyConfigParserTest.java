@@ -391,13 +391,20 @@ class HaproxyConfigParserTest {
 
     @Test
     void unsupportedCheckOptionsAreWarned() {
-        HaproxyConfig config = parse("backend b", "  option tcp-check", "  tcp-check connect",
-                "  option ssl-hello-chk");
+        HaproxyConfig config = parse("backend b", "  option spop-check", "  option external-check");
         assertThat(config.warnings()).extracting(ConfigWarning::toString).containsExactly(
-                "haproxy.cfg:2:10: option 'tcp-check' is not supported yet, servers get a plain connect check",
-                "haproxy.cfg:3:3: 'tcp-check' rules are not supported yet, ignored",
-                "haproxy.cfg:4:10: option 'ssl-hello-chk' is not supported yet, servers get a plain connect check");
+                "haproxy.cfg:2:10: option 'spop-check' is not supported yet, servers get a plain connect check",
+                "haproxy.cfg:3:10: option 'external-check' is not supported yet, servers get a plain connect check");
         assertThat(config.proxy("b").orElseThrow().httpCheck()).isFalse();
+        assertThat(config.proxy("b").orElseThrow().checkOption()).isNull();
+    }
+
+    @Test
+    void implementedCheckOptionsAreNotWarned() {
+        HaproxyConfig config = parse("backend b", "  option tcp-check", "  tcp-check connect",
+                "  option ssl-hello-chk", "  option redis-check", "  option smtpchk", "  option ldap-check",
+                "  option mysql-check", "  option pgsql-check user u");
+        assertThat(config.warnings()).isEmpty();
     }
 
     @Test

@@ -266,7 +266,64 @@ final class ScriptedBackend implements AutoCloseable {
         /** Reset at once without reading: close with SO_LINGER 0. */
         RESET_AT_ONCE,
         /** Read the request head, then send a FIN (shutdown output) and wait for the checker's close. */
-        READ_THEN_CLOSE
+        READ_THEN_CLOSE,
+        /**
+         * Play the {@link Behaviour#steps()} in order (write bytes, read an exact number of bytes), then wait for
+         * the checker's close, after sending a FIN first when {@link Behaviour#closeAfter()} is set.
+         */
+        DIALOGUE
+    }
+
+    /**
+     * One step of a {@link Action#DIALOGUE}: write bytes, or read a number of bytes (compared with the expected
+     * ones when given: a difference is a violation).
+     *
+     * @param write    true to write {@code bytes}, false to read
+     * @param bytes    the bytes to write, or the bytes expected (empty: read {@code count} bytes, any value)
+     * @param count    how many bytes to read
+     */
+    record Step(boolean write, byte[] bytes, int count) {
+
+        /**
+         * Writes {@code text} (ISO-8859-1).
+         *
+         * @param text the bytes as text
+         * @return the step
+         */
+        static Step write(String text) {
+            return write(text.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        /**
+         * Writes {@code bytes}.
+         *
+         * @param bytes the bytes
+         * @return the step
+         */
+        static Step write(byte[] bytes) {
+            return new Step(true, bytes, bytes.length);
+        }
+
+        /**
+         * Reads exactly the bytes of {@code text} (ISO-8859-1); others are a violation.
+         *
+         * @param text the expected bytes as text
+         * @return the step
+         */
+        static Step read(String text) {
+            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+            return new Step(false, bytes, bytes.length);
+        }
+
+        /**
+         * Reads {@code count} bytes, whatever they are.
+         *
+         * @param count how many
+         * @return the step
+         */
+        static Step read(int count) {
+            return new Step(false, new byte[0], count);
+        }
     }
 
     /**
@@ -276,7 +333,7 @@ final class ScriptedBackend implements AutoCloseable {
      * @param answer the bytes to answer with ({@link Action#ANSWER} only), else empty
      * @param delay  how long to wait before answering, {@link Duration#ZERO} for no wait
      */
-    record Behaviour(Action action, byte[] answer, Duration delay) {
+    record Behaviour(Action action, byte[] answer, Duration delay, List<Step> steps, boolean closeAfter) {
 
         /**
          * Validates the components.
@@ -287,6 +344,32 @@ final class ScriptedBackend implements AutoCloseable {
             Objects.requireNonNull(action, "action");
             Objects.requireNonNull(answer, "answer");
             Objects.requireNonNull(delay, "delay");
+            steps = List.copyOf(steps);
+        }
+
+        /** Creates a behaviour without dialogue steps. */
+        Behaviour(Action action, byte[] answer, Duration delay) {
+            this(action, answer, delay, List.of(), false);
+        }
+
+        /**
+         * Plays {@code steps}, then keeps the connection open until the checker closes it.
+         *
+         * @param steps the writes and reads, in order
+         * @return the behaviour
+         */
+        static Behaviour dialogue(Step... steps) {
+            return new Behaviour(Action.DIALOGUE, new byte[0], Duration.ZERO, List.of(steps), false);
+        }
+
+        /**
+         * Plays {@code steps}, then closes its side (a FIN) and waits for the checker's close.
+         *
+         * @param steps the writes and reads, in order
+         * @return the behaviour
+         */
+        static Behaviour dialogueThenClose(Step... steps) {
+            return new Behaviour(Action.DIALOGUE, new byte[0], Duration.ZERO, List.of(steps), true);
         }
 
         /**
@@ -431,6 +514,14 @@ final class ScriptedBackend implements AutoCloseable {
                             awaitCheckerClose(socket);
                         }
                     }
+                    case DIALOGUE -> {
+                        if (playSteps(socket)) {
+                            if (behaviour.closeAfter()) {
+                                socket.shutdownOutput();
+                            }
+                            awaitCheckerClose(socket);
+                        }
+                    }
                 }
             } catch (IOException e) {
                 if (!socket.isClosed()) {
@@ -439,6 +530,37 @@ final class ScriptedBackend implements AutoCloseable {
             } finally {
                 finished = true;
             }
+        }
+
+        /** Plays the dialogue steps; false if the checker closed or reset the connection first. */
+        private boolean playSteps(Socket socket) throws IOException {
+            InputStream in = socket.getInputStream();
+            for (Step step : behaviour.steps()) {
+                if (step.write()) {
+                    if (!write(socket, step.bytes())) {
+                        return false;
+                    }
+                    continue;
+                }
+                byte[] got = new byte[step.count()];
+                int filled = 0;
+                while (filled < got.length) {
+                    int n = read(in, got, filled, got.length - filled);
+                    if (n < 0) {
+                        return false;
+                    }
+                    synchronized (request) {
+                        request.write(got, filled, n);
+                    }
+                    filled += n;
+                }
+                if (step.bytes().length > 0 && !java.util.Arrays.equals(step.bytes(), got)) {
+                    violations.add("connection #" + index + ": expected to read "
+                            + new String(step.bytes(), StandardCharsets.ISO_8859_1) + " but got "
+                            + new String(got, StandardCharsets.ISO_8859_1));
+                }
+            }
+            return true;
         }
 
         /** Waits out the delay; returns true if the backend is closing meanwhile. */
@@ -512,8 +634,13 @@ final class ScriptedBackend implements AutoCloseable {
 
         /** One read; -1 once the checker closed, with {@link #checkerClose} set. */
         private int read(InputStream in, byte[] buffer) throws IOException {
+            return read(in, buffer, 0, buffer.length);
+        }
+
+        /** One read into part of {@code buffer}; -1 once the checker closed, with {@link #checkerClose} set. */
+        private int read(InputStream in, byte[] buffer, int offset, int count) throws IOException {
             try {
-                int n = in.read(buffer);
+                int n = in.read(buffer, offset, count);
                 if (n < 0) {
                     checkerClose = CheckerClose.FIN;
                 }
