@@ -23,6 +23,9 @@ import java.util.Objects;
  *   <tr><td>{@link Tcp}</td><td>accepts; after the first bytes (or at once with {@code banner}), waits
  *       {@code delay}, writes {@code reply}, then FIN if {@code close}</td><td>L4OK</td>
  *       <td>judged as an HTTP response (e.g. L7RSP)</td></tr>
+ *   <tr><td>{@link Dialogue}</td><td>accepts; plays its exchanges in order: each waits for its bytes
+ *       (none: at once), waits {@code delay}, writes its reply; then FIN if {@code close}</td><td>L4OK</td>
+ *       <td>per the replies (protocol checks: {@code tcp-check}, {@code smtpchk}, {@code mysql-check} ...)</td></tr>
  *   <tr><td>{@link Refuse}</td><td>nothing listens: the SYN gets an RST</td>
  *       <td colspan="2">L4CON, {@code Connection refused}</td></tr>
  *   <tr><td>{@link Blackhole}</td><td>the connect never completes</td><td colspan="2">L4TOUT</td></tr>
@@ -42,8 +45,8 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 public sealed interface Behaviour
-        permits Behaviour.Http, Behaviour.Tcp, Behaviour.Refuse, Behaviour.Blackhole, Behaviour.Hang,
-        Behaviour.Reset, Behaviour.Close, Behaviour.Sequence {
+        permits Behaviour.Http, Behaviour.Tcp, Behaviour.Dialogue, Behaviour.Refuse, Behaviour.Blackhole,
+        Behaviour.Hang, Behaviour.Reset, Behaviour.Close, Behaviour.Sequence {
 
     /**
      * Returns the behaviour's name as scenario files write it.
@@ -206,6 +209,11 @@ public sealed interface Behaviour
             return reply.clone();
         }
 
+        /** The reply itself, not a copy, for the players of this package, which only read it. */
+        byte[] replyBytes() {
+            return reply;
+        }
+
         @Override
         public String kind() {
             return "tcp";
@@ -225,6 +233,113 @@ public sealed interface Behaviour
         @Override
         public String toString() {
             return "Tcp[" + reply.length + " bytes, delay=" + delay + ", close=" + close + ", banner=" + banner + ']';
+        }
+    }
+
+    /**
+     * A scripted conversation, for protocols where the server speaks first or answers several requests (SMTP's
+     * banner, EHLO and QUIT; a MySQL greeting; a tcp-check with several send/expect steps). The exchanges run in
+     * order: each waits until the bytes received since the previous one contain its {@code await} bytes (an
+     * empty {@code await} does not wait), then waits its {@code delay} and writes its {@code reply}. After the
+     * last exchange the server sends a FIN if {@code close}, else keeps the connection open. Bytes that match
+     * no exchange are read and ignored, as a server that waits for a whole command does.
+     *
+     * @param exchanges the exchanges, in order; never null, not empty
+     * @param close     whether to close (FIN) after the last exchange
+     */
+    record Dialogue(List<Exchange> exchanges, boolean close) implements Behaviour {
+
+        /**
+         * Validates and copies the components.
+         *
+         * @throws NullPointerException     if {@code exchanges} or an exchange is null
+         * @throws IllegalArgumentException if {@code exchanges} is empty
+         */
+        public Dialogue {
+            exchanges = List.copyOf(exchanges);
+            if (exchanges.isEmpty()) {
+                throw new IllegalArgumentException("exchanges: [] (expected: at least one exchange)");
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "dialogue";
+        }
+
+        /**
+         * One turn of a {@link Dialogue}.
+         *
+         * @param await the bytes to wait for; never null, empty to go on at once. Copied
+         * @param reply the bytes to write then; never null, may be empty. Copied
+         * @param delay the wait between the awaited bytes and the reply; never null
+         */
+        public record Exchange(byte[] await, byte[] reply, Delay delay) {
+
+            /**
+             * Validates and copies the components.
+             *
+             * @throws NullPointerException if a component is null
+             */
+            public Exchange {
+                await = await.clone();
+                reply = reply.clone();
+                Objects.requireNonNull(delay, "delay");
+            }
+
+            @Override
+            public byte[] await() {
+                return await.clone();
+            }
+
+            @Override
+            public byte[] reply() {
+                return reply.clone();
+            }
+
+            /**
+             * Tells where {@code await} first occurs in {@code bytes[0, length)}.
+             *
+             * @param bytes  what the server has received; never null
+             * @param length how many bytes of {@code bytes} count
+             * @return the index just past the first occurrence, 0 when {@code await} is empty, -1 when absent
+             */
+            public int endOfAwaitIn(byte[] bytes, int length) {
+                if (await.length == 0) {
+                    return 0;
+                }
+                outer:
+                for (int i = 0; i + await.length <= length; i++) {
+                    for (int j = 0; j < await.length; j++) {
+                        if (bytes[i + j] != await[j]) {
+                            continue outer;
+                        }
+                    }
+                    return i + await.length;
+                }
+                return -1;
+            }
+
+            byte[] replyBytes() {
+                return reply;
+            }
+
+            @Override
+            public boolean equals(Object other) {
+                return other instanceof Exchange exchange && Arrays.equals(await, exchange.await)
+                        && Arrays.equals(reply, exchange.reply) && delay.equals(exchange.delay);
+            }
+
+            @Override
+            public int hashCode() {
+                return Objects.hash(Arrays.hashCode(await), Arrays.hashCode(reply), delay);
+            }
+
+            @Override
+            public String toString() {
+                return "Exchange[await " + await.length + " bytes, reply " + reply.length + " bytes, delay=" + delay
+                        + ']';
+            }
         }
     }
 

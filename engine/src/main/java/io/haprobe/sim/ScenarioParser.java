@@ -47,12 +47,14 @@ import java.util.concurrent.TimeUnit;
 final class ScenarioParser {
 
     static final List<String> KEYS = List.of("config", "haproxy", "seed", "duration", "servers");
-    static final List<String> BEHAVIOURS = List.of("http", "tcp", "refuse", "blackhole", "hang", "reset", "close",
+    static final List<String> BEHAVIOURS = List.of("http", "tcp", "dialogue", "refuse", "blackhole", "hang", "reset", "close",
             "sequence");
     private static final List<String> PHASE_KEYS = concat(List.of("at"), BEHAVIOURS);
     private static final List<String> HTTP_KEYS = List.of("status", "reason", "headers", "body", "delay");
     private static final List<String> TCP_KEYS = List.of("reply", "reply-hex", "close", "banner", "delay");
     private static final List<String> DELAY_KEYS = List.of("delay");
+    private static final List<String> EXCHANGE_KEYS = List.of("await", "await-hex", "send", "send-hex", "delay",
+            "close");
     /** HAProxy keeps its timers in signed 32-bit milliseconds: no longer time means anything to it. */
     private static final long MAX_TIME_MILLIS = Integer.MAX_VALUE;
     private static final int MAX_LISTED = 20;
@@ -305,6 +307,7 @@ final class ScenarioParser {
         return switch (kind) {
             case "http" -> http(node);
             case "tcp" -> tcp(node);
+            case "dialogue" -> dialogue(node);
             case "refuse" -> flag(node, "refuse", Behaviour.refuse());
             case "blackhole" -> flag(node, "blackhole", Behaviour.blackhole());
             case "hang" -> flag(node, "hang", Behaviour.hang());
@@ -380,14 +383,66 @@ final class ScenarioParser {
         }
         byte[] reply = new byte[0];
         if (entries.containsKey("reply")) {
-            reply = unescape(entries.get("reply").getValueNode());
+            reply = unescape(entries.get("reply").getValueNode(), "reply");
         } else if (entries.containsKey("reply-hex")) {
-            reply = hex(entries.get("reply-hex").getValueNode());
+            reply = hex(entries.get("reply-hex").getValueNode(), "reply-hex");
         }
         boolean close = entries.containsKey("close") && bool(entries.get("close").getValueNode(), "close");
         boolean banner = entries.containsKey("banner") && bool(entries.get("banner").getValueNode(), "banner");
         Delay delay = entries.containsKey("delay") ? delay(entries.get("delay").getValueNode()) : Delay.NONE;
         return new Behaviour.Tcp(reply, delay, close, banner);
+    }
+
+    /**
+     * A list of exchanges, e.g. {@code [ {send: "220 ready\r\n"}, {await: "QUIT", send: "221 bye\r\n"},
+     * {close: true} ]}; a {@code close: true} item may only come last.
+     */
+    private Behaviour.Dialogue dialogue(Node node) {
+        String expected = "a list of exchanges such as {await: \"PING\", send: \"+PONG\\r\\n\"}, optionally ending "
+                + "with {close: true}";
+        if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
+            throw error(node, "dialogue: " + (node instanceof SequenceNode ? "no exchange" : describe(node))
+                    + " (expected: " + expected + ")");
+        }
+        List<Behaviour.Dialogue.Exchange> exchanges = new ArrayList<>();
+        boolean close = false;
+        List<Node> items = list.getValue();
+        for (int index = 0; index < items.size(); index++) {
+            Node item = items.get(index);
+            MappingNode mapping = mapping(item, "dialogue exchange", expected);
+            Map<String, NodeTuple> entries = entries(mapping, EXCHANGE_KEYS, "exchange key", EXCHANGE_KEYS);
+            if (entries.containsKey("close")) {
+                if (entries.size() > 1 || index != items.size() - 1) {
+                    throw error(entries.get("close").getKeyNode(), "close in the middle of a dialogue (expected: "
+                            + "{close: true} alone, as the last item)");
+                }
+                close = bool(entries.get("close").getValueNode(), "close");
+                continue;
+            }
+            byte[] await = bytesOf(entries, "await", "await-hex");
+            byte[] send = bytesOf(entries, "send", "send-hex");
+            Delay delay = entries.containsKey("delay") ? delay(entries.get("delay").getValueNode()) : Delay.NONE;
+            if (await.length == 0 && send.length == 0) {
+                throw error(mapping, "dialogue exchange with neither await nor send (expected: at least one)");
+            }
+            exchanges.add(new Behaviour.Dialogue.Exchange(await, send, delay));
+        }
+        if (exchanges.isEmpty()) {
+            throw error(node, "dialogue: only close (expected: at least one exchange before it)");
+        }
+        return new Behaviour.Dialogue(exchanges, close);
+    }
+
+    /** The bytes of a text key or of its hex twin; both at once is an error. */
+    private byte[] bytesOf(Map<String, NodeTuple> entries, String textKey, String hexKey) {
+        if (entries.containsKey(textKey) && entries.containsKey(hexKey)) {
+            throw error(entries.get(hexKey).getKeyNode(), "both " + textKey + " and " + hexKey
+                    + " (expected: one of them)");
+        }
+        if (entries.containsKey(textKey)) {
+            return unescape(entries.get(textKey).getValueNode(), textKey);
+        }
+        return entries.containsKey(hexKey) ? hex(entries.get(hexKey).getValueNode(), hexKey) : new byte[0];
     }
 
     private Behaviour flag(Node node, String kind, Behaviour behaviour) {
@@ -475,14 +530,14 @@ final class ScenarioParser {
     }
 
     /** Decodes {@code \r \n \t \\ \xHH} in a reply and returns its ISO-8859-1 bytes. */
-    private byte[] unescape(Node node) {
-        String value = scalar(node, "reply", "a text").getValue();
+    private byte[] unescape(Node node, String name) {
+        String value = scalar(node, name, "a text").getValue();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c > 0xFF) {
-                throw error(node, "reply: '" + oneLine(value) + "' has a character beyond ISO-8859-1 (expected: "
-                        + "bytes; use \\xHH or reply-hex)");
+                throw error(node, name + ": '" + oneLine(value) + "' has a character beyond ISO-8859-1 (expected: "
+                        + "bytes; use \\xHH or " + name + "-hex)");
             }
             if (c != '\\') {
                 bytes.write(c);
@@ -498,27 +553,27 @@ final class ScenarioParser {
                     int high = i + 2 < value.length() ? Character.digit(value.charAt(i + 2), 16) : -1;
                     int low = i + 3 < value.length() ? Character.digit(value.charAt(i + 3), 16) : -1;
                     if (high < 0 || low < 0) {
-                        throw badEscape(node, value);
+                        throw badEscape(node, name, value);
                     }
                     bytes.write(high << 4 | low);
                     i += 2;
                 }
-                default -> throw badEscape(node, value);
+                default -> throw badEscape(node, name, value);
             }
             i++;
         }
         return bytes.toByteArray();
     }
 
-    private ConfigException badEscape(Node node, String value) {
-        return error(node, "reply: '" + oneLine(value) + "' (expected: escapes \\r \\n \\t \\\\ or \\xHH)");
+    private ConfigException badEscape(Node node, String name, String value) {
+        return error(node, name + ": '" + oneLine(value) + "' (expected: escapes \\r \\n \\t \\\\ or \\xHH)");
     }
 
-    private byte[] hex(Node node) {
-        String value = scalar(node, "reply-hex", "hex digits").getValue();
+    private byte[] hex(Node node, String name) {
+        String value = scalar(node, name, "hex digits").getValue();
         String digits = value.replaceAll("\\s", "");
         if (digits.length() % 2 != 0 || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80)) {
-            throw error(node, "reply-hex: '" + oneLine(value) + "' (expected: pairs of hex digits)");
+            throw error(node, name + ": '" + oneLine(value) + "' (expected: pairs of hex digits)");
         }
         byte[] bytes = new byte[digits.length() / 2];
         for (int i = 0; i < bytes.length; i++) {

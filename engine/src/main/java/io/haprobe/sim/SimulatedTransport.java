@@ -15,6 +15,7 @@ import io.netty.channel.ChannelHandler;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -46,6 +47,10 @@ import java.util.random.RandomGenerator;
  * <p>Confined to the scheduler's owner thread. Names are never looked up.
  */
 public final class SimulatedTransport implements ProbeTransport {
+
+    private static final byte[] EMPTY = new byte[0];
+    /** What a dialogue keeps of the check's bytes while it waits, like a server's read buffer. */
+    private static final int MAX_RECEIVED = 16 * 1024;
 
     /** The check handler's name in the pipeline; a fixed name spares Netty generating one per connection. */
     private static final String HANDLER_NAME = "check";
@@ -212,12 +217,19 @@ public final class SimulatedTransport implements ProbeTransport {
             } else if (behaviour instanceof Behaviour.Tcp tcp && tcp.banner()) {
                 connection.answered = true;
                 connection.play(tcp.delay(), () -> reply(connection, tcp));
+            } else if (behaviour instanceof Behaviour.Dialogue dialogue) {
+                converse(connection, dialogue);
             }
         }
 
         @Override
         public void received(VirtualChannel channel, ByteBuf data) {
             Connection connection = (Connection) channel.attachment();
+            if (connection.behaviour instanceof Behaviour.Dialogue dialogue) {
+                connection.keep(data);
+                converse(connection, dialogue);
+                return;
+            }
             if (connection.answered) {
                 return;
             }
@@ -234,8 +246,37 @@ public final class SimulatedTransport implements ProbeTransport {
             }
         }
 
+        /** Plays the dialogue's exchanges from the current one as far as the bytes received allow. */
+        private void converse(Connection connection, Behaviour.Dialogue dialogue) {
+            if (connection.replying) {
+                return; // one exchange at a time: the reply being played continues the dialogue
+            }
+            List<Behaviour.Dialogue.Exchange> exchanges = dialogue.exchanges();
+            if (connection.exchange == exchanges.size()) {
+                if (dialogue.close()) {
+                    connection.channel.shutdownInput();
+                }
+                return;
+            }
+            Behaviour.Dialogue.Exchange exchange = exchanges.get(connection.exchange);
+            int end = exchange.endOfAwaitIn(connection.received, connection.receivedLength);
+            if (end < 0) {
+                return;
+            }
+            connection.consume(end);
+            connection.exchange++;
+            connection.replying = true;
+            connection.play(exchange.delay(), () -> {
+                connection.replying = false;
+                connection.channel.deliver(exchange.replyBytes());
+                if (connection.channel.isActive()) {
+                    converse(connection, dialogue);
+                }
+            });
+        }
+
         private void reply(Connection connection, Behaviour.Tcp tcp) {
-            connection.channel.deliver(tcp.reply());
+            connection.channel.deliver(tcp.replyBytes());
             if (tcp.close()) {
                 connection.channel.shutdownInput();
             }
@@ -285,6 +326,10 @@ public final class SimulatedTransport implements ProbeTransport {
         Cancellable pending = Cancellable.NONE;
         boolean answered;
         int headEndMatched;
+        int exchange;
+        boolean replying;
+        byte[] received = EMPTY;
+        int receivedLength;
         boolean linked;
         Connection next;
         Connection previous;
@@ -292,6 +337,25 @@ public final class SimulatedTransport implements ProbeTransport {
         Connection(VirtualChannel channel, Behaviour behaviour) {
             this.channel = channel;
             this.behaviour = behaviour;
+        }
+
+        /** Keeps what the check sent, for a dialogue to look for its awaited bytes; at most 16 KiB. */
+        void keep(ByteBuf data) {
+            int count = Math.min(data.readableBytes(), MAX_RECEIVED - receivedLength);
+            if (count <= 0) {
+                return;
+            }
+            if (receivedLength + count > received.length) {
+                received = Arrays.copyOf(received, Math.max(receivedLength + count, received.length * 2));
+            }
+            data.getBytes(data.readerIndex(), received, receivedLength, count);
+            receivedLength += count;
+        }
+
+        /** Drops the first {@code count} received bytes: an exchange consumed them. */
+        void consume(int count) {
+            System.arraycopy(received, count, received, 0, receivedLength - count);
+            receivedLength -= count;
         }
 
         void play(Delay delay, Runnable action) {

@@ -1,0 +1,141 @@
+package io.haprobe.sim;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.config.HaproxyConfig;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every check kind against scripted backends on virtual time: a pass, a mismatch, a timeout, a refused connect
+ * and a close before the answer, each with the status, code and info HAProxy 2.6.12 reports for the same
+ * exchange (observed on loopback; the same texts the live tests assert) and the log line it prints.
+ */
+class CheckKindsTest {
+
+    private static final String DOWN = "Server app_backend/web01 is DOWN, reason: ";
+    private static final String COUNTS = ". 0 active and 0 backup servers left. 0 sessions active, 0 requeued, "
+            + "0 remaining in queue.";
+
+    /** One exchange: the check's config lines, what the backend does, and what HAProxy reports. */
+    record Case(String name, List<String> check, Behaviour backend, String status, String code, String info,
+                String reason) {
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> cases() {
+        List<String> pingPong = List.of("option tcp-check", "tcp-check send PING\\r\\n", "tcp-check expect string PONG");
+        List<String> redis = List.of("option redis-check");
+        List<String> smtp = List.of("option smtpchk EHLO checker.local");
+        List<String> sslHello = List.of("option ssl-hello-chk");
+        List<String> http = List.of("option httpchk GET /health", "http-check expect status 200");
+        return Stream.of(
+                // tcp-check
+                new Case("tcp-check pass", pingPong, dialogue(false, ex("PING\r\n", "+PONG\r\n")),
+                        "L7OK", "0", "(tcp-check)", null),
+                new Case("tcp-check mismatch", pingPong, dialogue(true, ex("PING\r\n", "-ERR\r\n")),
+                        "L7RSP", null, "TCPCHK did not match content 'PONG' at step 2",
+                        "Layer7 invalid response"),
+                new Case("tcp-check timeout", pingPong, Behaviour.hang(),
+                        "L7TOUT", null, " at step 2 of tcp-check (expect string 'PONG')", "Layer7 timeout"),
+                new Case("tcp-check refused", pingPong, Behaviour.refuse(),
+                        "L4CON", null, "Connection refused at initial connection step of tcp-check",
+                        "Layer4 connection problem"),
+                new Case("tcp-check close before the answer", pingPong, dialogue(true, ex("PING\r\n", "")),
+                        "L7RSP", null, "TCPCHK got an empty response at step 2", "Layer7 invalid response"),
+                // redis
+                new Case("redis pass", redis, new Behaviour.Tcp(ascii("+PONG\r\n"), Delay.NONE, false, false),
+                        "L7OK", "0", "Redis server is ok", null),
+                new Case("redis error answer", redis, new Behaviour.Tcp(ascii("-ERR no way\r\n"), Delay.NONE, true,
+                        false), "L7STS", "0", "-ERR no way", "Layer7 wrong status"),
+                new Case("redis timeout", redis, Behaviour.hang(), "L7TOUT", null, "", "Layer7 timeout"),
+                new Case("redis refused", redis, Behaviour.refuse(), "L4CON", null, "Connection refused",
+                        "Layer4 connection problem"),
+                new Case("redis close before the answer", redis, new Behaviour.Close(Delay.NONE),
+                        "L7STS", "0", "TCPCHK got an empty response at step 2", "Layer7 wrong status"),
+                // smtpchk: banner, EHLO, QUIT
+                new Case("smtpchk pass", smtp, dialogue(true, ex("", "220 mail ready\r\n"),
+                        ex("EHLO checker.local\r\n", "250 mail\r\n"), ex("QUIT\r\n", "221 bye\r\n")),
+                        "L7OK", "221", "bye", null),
+                new Case("smtpchk rejecting banner", smtp, dialogue(true, ex("", "554 go away\r\n")),
+                        "L7STS", "554", "go away", "Layer7 wrong status"),
+                new Case("smtpchk silent server", smtp, Behaviour.hang(), "L7TOUT", null, "", "Layer7 timeout"),
+                new Case("smtpchk refused", smtp, Behaviour.refuse(), "L4CON", null, "Connection refused",
+                        "Layer4 connection problem"),
+                new Case("smtpchk close before the banner", smtp, new Behaviour.Close(Delay.NONE),
+                        "L7RSP", null, "TCPCHK got an empty response at step 2", "Layer7 invalid response"),
+                // ssl-hello-chk: an alert is a TLS answer, so the server is healthy
+                new Case("ssl-hello-chk alert", sslHello, new Behaviour.Tcp(HexFormat.of().parseHex("15030100020228"),
+                        Delay.NONE, true, false), "L6OK", null, "", null),
+                new Case("ssl-hello-chk plain http answer", sslHello, new Behaviour.Tcp(
+                        ascii("HTTP/1.1 400 Bad Request\r\n\r\n"), Delay.NONE, true, false),
+                        "L6RSP", null, "", "Layer6 invalid response"),
+                new Case("ssl-hello-chk silent", sslHello, Behaviour.hang(), "L6TOUT", null, "", "Layer6 timeout"),
+                new Case("ssl-hello-chk refused", sslHello, Behaviour.refuse(), "L4CON", null, "Connection refused",
+                        "Layer4 connection problem"),
+                new Case("ssl-hello-chk close before the answer", sslHello, new Behaviour.Close(Delay.NONE),
+                        "L6RSP", null, "TCPCHK got an empty response at step 2", "Layer6 invalid response"),
+                // httpchk
+                new Case("httpchk pass", http, Behaviour.http(200), "L7OK", "200", "", null),
+                new Case("httpchk wrong status", http, Behaviour.http(204), "L7STS", "204", "No Content",
+                        "Layer7 wrong status"),
+                new Case("httpchk timeout", http, Behaviour.hang(), "L7TOUT", null, "", "Layer7 timeout"),
+                new Case("httpchk refused", http, Behaviour.refuse(), "L4CON", null, "Connection refused",
+                        "Layer4 connection problem"),
+                new Case("httpchk reset", http, new Behaviour.Reset(Delay.NONE), "SOCKERR", null,
+                        "Connection reset by peer", "Socket error"),
+                // the default check: a connect
+                new Case("connect pass", List.of(), Behaviour.hang(), "L4OK", null, "", null),
+                new Case("connect refused", List.of(), Behaviour.refuse(), "L4CON", null, "Connection refused",
+                        "Layer4 connection problem"),
+                new Case("connect timeout", List.of(), Behaviour.blackhole(), "L4TOUT", null, "", "Layer4 timeout"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void reportsWhatHaproxyReports(Case c) {
+        StringBuilder cfg = new StringBuilder("backend app_backend\n");
+        c.check().forEach(line -> cfg.append("    ").append(line).append('\n'));
+        cfg.append("    server web01 10.0.0.1:6379 check inter 1s fall 1\n");
+        Simulation sim = Simulation.builder(HaproxyConfig.parse("test.cfg", cfg.toString()))
+                .script("app_backend/web01", ServerScript.of(c.backend())).build();
+
+        sim.runFor(Duration.ofMillis(1500));
+
+        CheckOutcome first = sim.timeline().checks("app_backend/web01").get(0).outcome();
+        assertThat(first.status().tag()).isEqualTo(c.status());
+        assertThat(first.status().hasCode() ? Integer.toString(first.code()) : null).isEqualTo(c.code());
+        assertThat(first.info()).isEqualTo(c.info());
+        if (c.reason() != null) {
+            String info = c.info().isEmpty() ? "" : ", info: \"" + c.info() + "\"";
+            String code = c.code() == null ? "" : ", code: " + c.code();
+            assertThat(sim.timeline().logLines().get(0)).isEqualTo("t=" + first.durationMillis() + "ms " + DOWN
+                    + c.reason() + code + info + ", check duration: " + first.durationMillis() + "ms" + COUNTS);
+        } else {
+            assertThat(sim.timeline().logLines()).isEmpty();
+        }
+    }
+
+    private static Behaviour.Dialogue dialogue(boolean close, Behaviour.Dialogue.Exchange... exchanges) {
+        return new Behaviour.Dialogue(List.of(exchanges), close);
+    }
+
+    private static Behaviour.Dialogue.Exchange ex(String await, String reply) {
+        return new Behaviour.Dialogue.Exchange(ascii(await), ascii(reply), Delay.NONE);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
