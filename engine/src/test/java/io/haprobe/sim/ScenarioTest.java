@@ -293,12 +293,12 @@ class ScenarioTest {
         assertError(phases("""
                     - at: 0s
                       htp: { status: 200 }
-                """), "scenario.yaml:6:7: unknown behaviour 'htp' (expected: one of http, tcp, refuse, blackhole, "
+                """), "scenario.yaml:6:7: unknown behaviour 'htp' (expected: one of http, tcp, dialogue, refuse, blackhole, "
                 + "hang, reset, close, sequence; did you mean 'http'?)");
         assertError(phases("""
                     - at: 0s
                       crash: true
-                """), "scenario.yaml:6:7: unknown behaviour 'crash' (expected: one of http, tcp, refuse, blackhole, "
+                """), "scenario.yaml:6:7: unknown behaviour 'crash' (expected: one of http, tcp, dialogue, refuse, blackhole, "
                 + "hang, reset, close, sequence)");
     }
 
@@ -312,7 +312,7 @@ class ScenarioTest {
                 + "a sequence plays several in turn)");
         assertError(phases("""
                     - at: 0s
-                """), "scenario.yaml:5:7: phase without a behaviour (expected: one of http, tcp, refuse, "
+                """), "scenario.yaml:5:7: phase without a behaviour (expected: one of http, tcp, dialogue, refuse, "
                 + "blackhole, hang, reset, close, sequence)");
         assertError(phases("""
                     - refuse: true
@@ -443,6 +443,60 @@ class ScenarioTest {
         assertThatThrownBy(() -> Scenario.parse(dir.resolve("none.yaml")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("none.yaml") + ":1:1: cannot read file: no such file");
+    }
+
+    @Test
+    void dialoguesListTheirExchangesAndMayEndWithClose() {
+        Scenario scenario = parse(phases("""
+                    - at: 0s
+                      dialogue:
+                        - send: "220 ready\\r\\n"
+                        - await: "QUIT\\r\\n"
+                          send-hex: "3232310d0a"
+                          delay: 5ms
+                        - close: true
+                """));
+
+        Behaviour.Dialogue dialogue = (Behaviour.Dialogue) scenario.scripts().get("app_backend/web01").phases().get(0)
+                .behaviour();
+        assertThat(dialogue.close()).isTrue();
+        assertThat(dialogue.exchanges()).containsExactly(
+                new Behaviour.Dialogue.Exchange(new byte[0], "220 ready\r\n".getBytes(StandardCharsets.US_ASCII),
+                        Delay.NONE),
+                new Behaviour.Dialogue.Exchange("QUIT\r\n".getBytes(StandardCharsets.US_ASCII),
+                        "221\r\n".getBytes(StandardCharsets.US_ASCII), new Delay(5 * MS, 5 * MS)));
+    }
+
+    @Test
+    void badDialoguesSayWhatIsWrongWhere() {
+        assertError(phases("""
+                    - at: 0s
+                      dialogue: []
+                """), "scenario.yaml:6:17: dialogue: no exchange (expected: a list of exchanges such as "
+                + "{await: \"PING\", send: \"+PONG\\r\\n\"}, optionally ending with {close: true})");
+        assertError(phases("""
+                    - at: 0s
+                      dialogue:
+                        - close: true
+                        - send: "x"
+                """), "scenario.yaml:7:11: close in the middle of a dialogue (expected: {close: true} alone, as the "
+                + "last item)");
+        assertError(phases("""
+                    - at: 0s
+                      dialogue:
+                        - delay: 1s
+                """), "scenario.yaml:7:11: dialogue exchange with neither await nor send (expected: at least one)");
+        assertError(phases("""
+                    - at: 0s
+                      dialogue:
+                        - send: "x"
+                          send-hex: "78"
+                """), "scenario.yaml:8:11: both send and send-hex (expected: one of them)");
+        assertError(phases("""
+                    - at: 0s
+                      dialogue:
+                        - await: 'x\\q'
+                """), "scenario.yaml:7:18: await: 'x\\q' (expected: escapes \\r \\n \\t \\\\ or \\xHH)");
     }
 
     private static String phases(String phases) {
