@@ -25,6 +25,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -109,6 +110,8 @@ public final class LoopbackBackends implements AutoCloseable {
     /** Linux queues backlog + 1 handshaken connections, then drops SYNs. */
     private static final int BLACKHOLE_BACKLOG = 1;
     private static final int BLACKHOLE_FILLERS = 3;
+    private static final int REBIND_ATTEMPTS = 100;
+    private static final long REBIND_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final EventLoopGroup group;
     private final EventLoopScheduler scheduler;
@@ -129,15 +132,15 @@ public final class LoopbackBackends implements AutoCloseable {
             for (Map.Entry<String, ServerScript> entry : scripts.entrySet()) {
                 backends.put(entry.getKey(), new Backend(entry.getKey(), entry.getValue(), loopback));
             }
-            scheduler.eventLoop().submit(() -> {
-                for (Backend backend : backends.values()) {
-                    backend.enter(backend.script.phases().get(0).behaviour());
-                }
-                return null;
-            }).syncUninterruptibly();
+            scheduler.eventLoop().submit(() -> backends.values().forEach(
+                    backend -> backend.enter(backend.script.phases().get(0).behaviour()))).syncUninterruptibly();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
+        }
+        if (!errors.isEmpty()) {
+            close();
+            throw new IOException(String.join("; ", errors));
         }
     }
 
@@ -347,6 +350,8 @@ public final class LoopbackBackends implements AutoCloseable {
         final List<Cancellable> phaseStarts = new ArrayList<>();
         final List<java.nio.channels.SocketChannel> fillers = new ArrayList<>();
         Behaviour behaviour;
+        /** Counts phase changes, so that a retry of an earlier phase's listen gives up. */
+        long generation;
         long connectionsInPhase;
         Channel listener;
         ServerSocketChannel blackhole;
@@ -379,30 +384,21 @@ public final class LoopbackBackends implements AutoCloseable {
             List<Phase> phases = script.phases();
             for (int i = 1; i < phases.size(); i++) {
                 Phase phase = phases.get(i);
-                phaseStarts.add(scheduler.schedule(() -> enterPlayed(phase),
+                phaseStarts.add(scheduler.schedule(() -> enter(phase.behaviour()),
                         origin + phase.atNanos() - scheduler.nanoTime()));
             }
         }
 
         void stop() {
+            generation++;
             phaseStarts.forEach(Cancellable::cancel);
             closeListeners();
             List.copyOf(open).forEach(Connection::reset);
         }
 
-        private void enterPlayed(Phase phase) {
-            try {
-                enter(phase.behaviour());
-            } catch (IOException | RuntimeException e) {
-                String error = id + ": cannot play '" + phase.behaviour().kind() + "' from "
-                        + TimeUnit.NANOSECONDS.toMillis(phase.atNanos()) + "ms on port " + address.getPort() + ": " + e;
-                errors.add(error);
-                LOGGER.log(System.Logger.Level.WARNING, error, e);
-            }
-        }
-
         /** Puts the server in {@code next}'s listening mode; the connections already open keep their behaviour. */
-        void enter(Behaviour next) throws IOException {
+        void enter(Behaviour next) {
+            generation++;
             behaviour = next;
             connectionsInPhase = 0;
             if (next instanceof Behaviour.Refuse) {
@@ -411,17 +407,41 @@ public final class LoopbackBackends implements AutoCloseable {
                 List.copyOf(open).forEach(Connection::reset);
                 return;
             }
-            if (next instanceof Behaviour.Blackhole) {
-                if (blackhole == null) {
-                    closeListeners();
-                    openBlackhole();
-                }
+            boolean blackholeWanted = next instanceof Behaviour.Blackhole;
+            if (blackholeWanted ? blackhole != null : listener != null) {
                 return;
             }
-            if (listener == null) {
-                closeListeners();
-                openListener();
+            closeListeners();
+            listen(generation, blackholeWanted, 1);
+        }
+
+        private void listen(long forGeneration, boolean asBlackhole, int attempt) {
+            if (forGeneration != generation) {
+                return;
             }
+            try {
+                if (asBlackhole) {
+                    openBlackhole();
+                } else {
+                    openListener();
+                }
+            } catch (BindException e) {
+                if (attempt < REBIND_ATTEMPTS) {
+                    // NIO closes a listener's socket only at its selector's next select: the port frees up then
+                    scheduler.schedule(() -> listen(forGeneration, asBlackhole, attempt + 1), REBIND_PAUSE_NANOS);
+                    return;
+                }
+                fail(asBlackhole, e);
+            } catch (IOException | RuntimeException e) {
+                fail(asBlackhole, e);
+            }
+        }
+
+        private void fail(boolean asBlackhole, Exception e) {
+            String error = id + ": cannot listen on port " + address.getPort() + (asBlackhole ? " as a blackhole" : "")
+                    + ": " + e;
+            errors.add(error);
+            LOGGER.log(System.Logger.Level.WARNING, error, e);
         }
 
         private Behaviour nextBehaviour() {
