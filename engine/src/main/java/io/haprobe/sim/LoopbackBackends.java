@@ -27,8 +27,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -81,8 +84,11 @@ import java.util.random.RandomGenerator;
  * the order connections are accepted (real time decides that order, so only fixed delays replay exactly).
  *
  * <p>Limits: a {@link Behaviour.Sequence} may not hold a {@code refuse} or {@code blackhole} step (the kernel
- * answers a SYN before a server could tell one connection from the next), and phases start within a few
- * milliseconds of their time, as the event loop's timers allow. What the player could not do (e.g. listen
+ * answers a SYN before a server could tell one connection from the next); phases start within a few
+ * milliseconds of their time, as the event loop's timers allow; and a change from an accepting phase to a
+ * blackhole leaves the port closed (connects refused) for a millisecond or two, because NIO releases a listening
+ * socket only at its selector's next select. Put phase changes between checks, not on them. What the player
+ * could not do (e.g. listen
  * again on its port) is logged and listed by {@link #errors()}.
  *
  * <pre>{@code
@@ -106,12 +112,15 @@ import java.util.random.RandomGenerator;
 public final class LoopbackBackends implements AutoCloseable {
 
     private static final System.Logger LOGGER = System.getLogger(LoopbackBackends.class.getName());
+    private static final InetAddress LOOPBACK = loopback();
     private static final int ACCEPT_BACKLOG = 128;
     /** Linux queues backlog + 1 handshaken connections, then drops SYNs. */
     private static final int BLACKHOLE_BACKLOG = 1;
     private static final int BLACKHOLE_FILLERS = 3;
     private static final int REBIND_ATTEMPTS = 100;
     private static final long REBIND_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int WARM_UP_TIMEOUT_MILLIS = 2_000;
+    private static final byte[] WARM_UP_REQUEST = "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private final EventLoopGroup group;
     private final EventLoopScheduler scheduler;
@@ -128,9 +137,8 @@ public final class LoopbackBackends implements AutoCloseable {
                 NioIoHandler.newFactory());
         this.scheduler = EventLoopScheduler.of(group.next());
         try {
-            InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
             for (Map.Entry<String, ServerScript> entry : scripts.entrySet()) {
-                backends.put(entry.getKey(), new Backend(entry.getKey(), entry.getValue(), loopback));
+                backends.put(entry.getKey(), new Backend(entry.getKey(), entry.getValue()));
             }
             scheduler.eventLoop().submit(() -> backends.values().forEach(
                     backend -> backend.enter(backend.script.phases().get(0).behaviour()))).syncUninterruptibly();
@@ -141,6 +149,15 @@ public final class LoopbackBackends implements AutoCloseable {
         if (!errors.isEmpty()) {
             close();
             throw new IOException(String.join("; ", errors));
+        }
+        warmUp();
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException impossible) {
+            throw new ExceptionInInitializerError(impossible);
         }
     }
 
@@ -254,6 +271,35 @@ public final class LoopbackBackends implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves one request on a throwaway server of the player's own, so that the first check of a scripted server
+     * does not pay for loading and compiling the accept, read and write paths: in a cold JVM that took 250 ms, long
+     * enough for HAProxy's first checks to time out. A failure here only means no warm-up.
+     */
+    private void warmUp() {
+        Backend probe;
+        try {
+            probe = new Backend("warm-up", ServerScript.of(Behaviour.http(200)));
+        } catch (IOException e) {
+            LOGGER.log(System.Logger.Level.DEBUG, "loopback backends warm-up failed", e);
+            return;
+        }
+        try {
+            scheduler.eventLoop().submit(() -> probe.enter(Behaviour.http(200))).syncUninterruptibly();
+            try (Socket socket = new Socket()) {
+                socket.setSoTimeout(WARM_UP_TIMEOUT_MILLIS);
+                socket.connect(probe.address, WARM_UP_TIMEOUT_MILLIS);
+                socket.getOutputStream().write(WARM_UP_REQUEST);
+                socket.getInputStream().readAllBytes();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(System.Logger.Level.DEBUG, "loopback backends warm-up failed", e);
+        } finally {
+            scheduler.eventLoop().submit(probe::stop).syncUninterruptibly();
+            closeQuietly(probe.reservation);
+        }
+    }
+
     private static void validate(String id, ServerScript script) {
         for (Phase phase : script.phases()) {
             if (phase.behaviour() instanceof Behaviour.Sequence sequence) {
@@ -322,7 +368,9 @@ public final class LoopbackBackends implements AutoCloseable {
         }
 
         /**
-         * Binds one server per script on an ephemeral port of 127.0.0.1 and puts each in its first phase.
+         * Binds one server per script on an ephemeral port of 127.0.0.1 and puts each in its first phase, then
+         * serves one request on a throwaway server of its own, so that the first real check does not wait for
+         * class loading (this blocks for a few milliseconds).
          *
          * @return the player, listening, not started
          * @throws UncheckedIOException if a port cannot be bound or listened on
@@ -356,13 +404,13 @@ public final class LoopbackBackends implements AutoCloseable {
         Channel listener;
         ServerSocketChannel blackhole;
 
-        Backend(String id, ServerScript script, InetAddress loopback) throws IOException {
+        Backend(String id, ServerScript script) throws IOException {
             this.id = id;
             this.script = script;
             this.reservation = java.nio.channels.SocketChannel.open();
             try {
                 reservation.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                reservation.bind(new InetSocketAddress(loopback, 0));
+                reservation.bind(new InetSocketAddress(LOOPBACK, 0));
             } catch (IOException e) {
                 closeQuietly(reservation);
                 throw e;

@@ -141,6 +141,24 @@ class LoopbackBackendsTest {
     }
 
     @Test
+    void answerThenBlackholeStopsCompletingConnectsOnTheSamePort() {
+        backends = play(ServerScript.builder()
+                .at(Duration.ZERO, Behaviour.http(200))
+                .at(Duration.ofMillis(100), Behaviour.blackhole())
+                .build());
+        backends.start();
+
+        await().atMost(AT_MOST).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(address(), 300);
+                return false;
+            } catch (SocketTimeoutException neverCompleted) {
+                return true;
+            }
+        });
+    }
+
+    @Test
     void closeReleasesThePort() throws IOException {
         backends = play(ServerScript.of(Behaviour.http(200)));
         int port = backends.port(SERVER);

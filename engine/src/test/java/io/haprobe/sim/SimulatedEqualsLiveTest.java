@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * The same scripted behaviours, run once simulated ({@link Simulation} on virtual time) and once live (the
  * engine's real transport against {@link LoopbackBackends} on 127.0.0.1), give the same checks and transitions:
  * statuses, codes, info strings, health counters and log lines in the same order, at the same times and with the
- * same check durations within ±(30 ms + 10%).
+ * same check durations within ±(50 ms + 10%).
  *
  * <p>Short intervals (inter 200ms, fastinter 100ms, downinter 300ms, fall 2, rise 2) keep the live run under 3 s;
  * every scripted server has a section of its own, so one run of each side covers every behaviour. Live checks
@@ -43,7 +43,11 @@ class SimulatedEqualsLiveTest {
     private static final long PHASE_BEFORE_CHECK_MILLIS = 5;
     /** How long after the previous check a phase change comes, at least: live checks lag by their durations. */
     private static final long PHASE_AFTER_CHECK_MILLIS = 80;
-    private static final long TOLERANCE_MILLIS = 30;
+    /**
+     * The fixed part of the time tolerance: a single live check on a loaded 2-core build machine was seen to stall
+     * for 31 to 40 ms, so 30 ms failed about one run in four.
+     */
+    private static final long TOLERANCE_MILLIS = 50;
     private static final double TOLERANCE_FRACTION = 0.10;
     private static final Duration AT_MOST = Duration.ofSeconds(15);
     private static final Map<String, ServerScript> SCRIPTS = scripts();
