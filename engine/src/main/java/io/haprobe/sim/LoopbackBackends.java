@@ -88,8 +88,7 @@ import java.util.random.RandomGenerator;
  * milliseconds of their time, as the event loop's timers allow; and a change from an accepting phase to a
  * blackhole leaves the port closed (connects refused) for a millisecond or two, because NIO releases a listening
  * socket only at its selector's next select. Put phase changes between checks, not on them. What the player
- * could not do (e.g. listen
- * again on its port) is logged and listed by {@link #errors()}.
+ * could not do (e.g. listen again on its port) is logged and listed by {@link #errors()}.
  *
  * <pre>{@code
  * try (LoopbackBackends backends = LoopbackBackends.builder()
