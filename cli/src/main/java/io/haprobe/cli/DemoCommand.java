@@ -3,25 +3,25 @@ package io.haprobe.cli;
 import io.haprobe.CheckStatus;
 import io.haprobe.ServerSnapshot;
 import io.haprobe.ServerState;
-import io.haprobe.cli.demo.LoopbackBackend;
-import io.haprobe.cli.demo.LoopbackBackend.Answer;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
+import io.haprobe.sim.LoopbackBackends;
+import io.haprobe.sim.ServerScript;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code haprobe demo}: starts embedded loopback backends that reproduce the runbooks' first root causes,
- * checks them exactly as {@code haprobe check} would with short intervals, and verifies that each ended as
- * HAProxy 2.6 would have it. Finishes in about 16 seconds.
+ * {@code haprobe demo}: plays scripted backends on 127.0.0.1 ({@link LoopbackBackends}) that reproduce the
+ * runbooks' first root causes, checks them exactly as {@code haprobe check} would with short intervals, and
+ * verifies that each ended as HAProxy 2.6 would have it. Finishes in about 16 seconds.
  */
 @Command(name = "demo",
         description = {"Runs live checks against embedded backends that reproduce DOWN root causes.",
@@ -41,10 +41,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        try (LoopbackBackend noContent = LoopbackBackend.start(Answer.of(204, "No Content"));
-             LoopbackBackend slow = LoopbackBackend.start(Answer.of(200, "OK").delayed(1_500));
-             LoopbackBackend crashing = LoopbackBackend.start(Answer.of(200, "OK"))) {
-            String text = config(noContent.port(), freePort(), slow.port(), crashing.port());
+        try (LoopbackBackends backends = backends()) {
+            String text = config(backends.ports());
             out.println("# haprobe demo: embedded backends on 127.0.0.1, checked with this haproxy.cfg");
             text.lines().forEach(line -> out.println("#   " + line));
             out.println("# the crash_recover backend crashes at t=" + CRASH_AT_MILLIS + "ms and restarts at t="
@@ -53,11 +51,8 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             HaproxyConfig config = HaproxyConfig.parse("demo.cfg", text);
             try (LiveSession session = new LiveSession(config, List.of(), true, out)) {
+                backends.start();
                 session.start();
-                session.awaitMillisSinceStart(CRASH_AT_MILLIS);
-                crashing.crash();
-                session.awaitMillisSinceStart(RESTART_AT_MILLIS);
-                crashing.restart();
                 session.awaitMillisSinceStart(END_AT_MILLIS);
                 session.finish();
                 return verify(session.servers(), out);
@@ -65,7 +60,24 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    static String config(int noContentPort, int closedPort, int slowPort, int crashingPort) {
+    /** The demo's backends, in the order of {@link #config(Map)}'s sections. */
+    static LoopbackBackends backends() {
+        return LoopbackBackends.builder()
+                .script("wrong_status/web01", ServerScript.of(Behaviour.http(204)))
+                .script("rstatus_fix/web01", ServerScript.of(Behaviour.http(204)))
+                .script("port_mismatch/api01", ServerScript.of(Behaviour.refuse()))
+                .script("slow_backend/slow01", ServerScript.of(new Behaviour.Http(200, null, Map.of(), "",
+                        Delay.of(Duration.ofMillis(1_500)))))
+                .script("crash_recover/app01", ServerScript.builder()
+                        .at(Duration.ZERO, Behaviour.http(200))
+                        .at(Duration.ofMillis(CRASH_AT_MILLIS), Behaviour.refuse())
+                        .at(Duration.ofMillis(RESTART_AT_MILLIS), Behaviour.http(200))
+                        .build())
+                .bind();
+    }
+
+    /** The demo's haproxy.cfg, with the ports of {@link #backends()} filled in, in their order. */
+    static String config(Map<String, Integer> ports) {
         return """
                 global
                     spread-checks 0
@@ -100,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
                 backend crash_recover
                     option httpchk GET /health
                     server app01 127.0.0.1:%d check
-                """.formatted(noContentPort, noContentPort, closedPort, slowPort, crashingPort);
+                """.formatted(ports.values().toArray());
     }
 
     private static int verify(List<ServerSnapshot> servers, PrintWriter out) {
@@ -124,15 +136,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.flush();
         return allMet ? ServerSummary.EXIT_ALL_UP : ServerSummary.EXIT_USAGE;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
     }
 
     private record Expectation(String server, ServerState state, CheckStatus status) {

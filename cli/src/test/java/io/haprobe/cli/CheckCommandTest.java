@@ -1,7 +1,8 @@
 package io.haprobe.cli;
 
-import io.haprobe.cli.demo.LoopbackBackend;
-import io.haprobe.cli.demo.LoopbackBackend.Answer;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.LoopbackBackends;
+import io.haprobe.sim.ServerScript;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +21,11 @@ class CheckCommandTest {
     @TempDir
     Path dir;
 
+    private static final String SERVER = "app_backend/web01";
+
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
-    private LoopbackBackend backend;
+    private LoopbackBackends backend;
 
     @AfterEach
     void stopBackend() {
@@ -33,8 +36,8 @@ class CheckCommandTest {
 
     @Test
     void runbookWrongStatusGoesDownWithHaproxysLinesAndExits2() throws IOException {
-        backend = LoopbackBackend.start(Answer.of(204, "No Content"));
-        Path cfg = write(runbook(backend.port(), "http-check expect status 200"));
+        backend = answering(204);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));
 
         int exit = run("check", "-f", cfg.toString(), "--duration", "1500ms");
 
@@ -50,8 +53,8 @@ class CheckCommandTest {
 
     @Test
     void runbookRstatusFixStaysUpAndExits0() throws IOException {
-        backend = LoopbackBackend.start(Answer.of(204, "No Content"));
-        Path cfg = write(runbook(backend.port(), "http-check expect rstatus (2|3)[0-9][0-9]"));
+        backend = answering(204);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect rstatus (2|3)[0-9][0-9]"));
 
         int exit = run("check", "-f", cfg.toString(), "--duration", "1500ms");
 
@@ -62,8 +65,8 @@ class CheckCommandTest {
 
     @Test
     void timestampsPrefixEachLineWithTheTimeSinceStart() throws IOException {
-        backend = LoopbackBackend.start(Answer.of(204, "No Content"));
-        Path cfg = write(runbook(backend.port(), "http-check expect status 200"));
+        backend = answering(204);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));
 
         run("check", "-f", cfg.toString(), "--duration", "800ms", "--timestamps");
 
@@ -72,8 +75,8 @@ class CheckCommandTest {
 
     @Test
     void backendOptionRestrictsTheChecks() throws IOException {
-        backend = LoopbackBackend.start(Answer.of(200, "OK"));
-        Path cfg = write(runbook(backend.port(), "http-check expect status 200") + """
+        backend = answering(200);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200") + """
 
                 backend other
                     server o1 127.0.0.1:1 check
@@ -140,6 +143,10 @@ class CheckCommandTest {
                 .contains("Server crash_recover/app01 is DOWN, reason: Layer4 connection problem")
                 .contains("Server crash_recover/app01 is UP, reason: Layer7 check passed, code: 200");
         assertThat(out.toString()).doesNotContain("UNEXPECTED");
+    }
+
+    private static LoopbackBackends answering(int status) {
+        return LoopbackBackends.builder().script(SERVER, ServerScript.of(Behaviour.http(status))).bind();
     }
 
     private static String runbook(int port, String expect) {

@@ -451,5 +451,19 @@ public sealed interface Behaviour
         public String kind() {
             return "sequence";
         }
+
+        /**
+         * Returns the step the {@code index}-th connection of the phase plays.
+         *
+         * @param index the connection's position in the phase, from 0
+         * @return {@code steps[index mod size]}
+         * @throws IllegalArgumentException if {@code index} is negative
+         */
+        public Behaviour step(long index) {
+            if (index < 0) {
+                throw new IllegalArgumentException("index: " + index + " (expected: >= 0)");
+            }
+            return steps.get((int) (index % steps.size()));
+        }
     }
 }

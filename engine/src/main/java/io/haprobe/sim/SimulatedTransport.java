@@ -188,7 +188,7 @@ public final class SimulatedTransport implements ProbeTransport {
         public void connectRequested(VirtualChannel channel) {
             Behaviour chosen = behaviour;
             if (chosen instanceof Behaviour.Sequence sequence) {
-                chosen = sequence.steps().get((int) (connectionsInPhase % sequence.steps().size()));
+                chosen = sequence.step(connectionsInPhase);
             }
             connectionsInPhase++;
             Connection connection = new Connection(channel, chosen);
@@ -234,7 +234,7 @@ public final class SimulatedTransport implements ProbeTransport {
                 return;
             }
             Behaviour behaviour = connection.behaviour;
-            if (behaviour instanceof Behaviour.Http http && connection.scanForHeadEnd(data)) {
+            if (behaviour instanceof Behaviour.Http http && connection.headEnd.scan(data)) {
                 connection.answered = true;
                 connection.play(http.delay(), () -> {
                     channel.deliver(responses.computeIfAbsent(http, Behaviour.Http::responseBytes));
@@ -323,9 +323,9 @@ public final class SimulatedTransport implements ProbeTransport {
 
         final VirtualChannel channel;
         final Behaviour behaviour;
+        final RequestHeadEnd headEnd = new RequestHeadEnd();
         Cancellable pending = Cancellable.NONE;
         boolean answered;
-        int headEndMatched;
         int exchange;
         boolean replying;
         byte[] received = EMPTY;
@@ -360,22 +360,6 @@ public final class SimulatedTransport implements ProbeTransport {
 
         void play(Delay delay, Runnable action) {
             pending = scheduler.schedule(action, delay.sampleNanos(random));
-        }
-
-        /** Follows the bytes of the request looking for the blank line that ends its head. */
-        boolean scanForHeadEnd(ByteBuf data) {
-            for (int i = data.readerIndex(), end = data.writerIndex(); i < end; i++) {
-                byte b = data.getByte(i);
-                boolean expectedCr = (headEndMatched & 1) == 0;
-                if (b == (expectedCr ? '\r' : '\n')) {
-                    if (++headEndMatched == 4) {
-                        return true;
-                    }
-                } else {
-                    headEndMatched = b == '\r' ? 1 : 0;
-                }
-            }
-            return false;
         }
     }
 }

@@ -3,6 +3,8 @@ package io.haprobe.live;
 import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
 import io.haprobe.live.ScriptedBackend.Behaviour;
+import io.haprobe.sim.LoopbackBackends;
+import io.haprobe.sim.ServerScript;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -47,17 +49,21 @@ class LiveCheckStatusTest extends LiveTest {
     }
 
     @Test
-    void blackholedConnectIsL4toutWithoutInfoAfterInter() throws IOException {
-        backend = ScriptedBackend.blackhole();
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", "option httpchk GET /health"));
+    void blackholedConnectIsL4toutWithoutInfoAfterInter() {
+        try (LoopbackBackends blackhole = LoopbackBackends.builder()
+                .script("app_backend/web01", ServerScript.of(io.haprobe.sim.Behaviour.blackhole())).bind()) {
+            engine = LiveEngine.start(appBackend(blackhole.port("app_backend/web01"), "inter 300ms",
+                    "option httpchk GET /health"));
 
-        CheckOutcome outcome = engine.awaitFirstOutcome();
-        assertThat(outcome).extracting(CheckOutcome::status, CheckOutcome::info)
-                .containsExactly(CheckStatus.L4TOUT, "");
-        assertThat(outcome.durationMillis()).isBetween(300L, 1500L);
-        assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer4 "
-                + "timeout, check duration: <n>ms" + DOWN_COUNTS, NO_SERVER);
-        assertThat(backend.connections()).isEmpty();
+            CheckOutcome outcome = engine.awaitFirstOutcome();
+            assertThat(outcome).extracting(CheckOutcome::status, CheckOutcome::info)
+                    .containsExactly(CheckStatus.L4TOUT, "");
+            assertThat(outcome.durationMillis()).isBetween(300L, 1500L);
+            assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer4 "
+                    + "timeout, check duration: <n>ms" + DOWN_COUNTS, NO_SERVER);
+            assertThat(blackhole.accepted("app_backend/web01")).isZero();
+            engine.close();
+        }
     }
 
     @Test

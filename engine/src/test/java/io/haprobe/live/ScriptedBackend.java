@@ -4,14 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,7 +41,6 @@ final class ScriptedBackend implements AutoCloseable {
 
     private final ServerSocket listener;
     private final List<Behaviour> script;
-    private final List<Socket> fillers = new ArrayList<>();
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -79,27 +75,6 @@ final class ScriptedBackend implements AutoCloseable {
         ScriptedBackend backend = new ScriptedBackend(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
                 List.of(script));
         backend.threads.execute(backend::acceptLoop);
-        return backend;
-    }
-
-    /**
-     * Starts a blackhole: a listener whose accept queue is full and never drained, so the kernel drops
-     * further SYNs and a checker's connect neither succeeds nor fails (spec §13). The queue is filled with
-     * client connections the backend owns, until a probing connect times out.
-     *
-     * @return the blackhole; {@link #connections()} stays empty
-     * @throws IOException if the listener cannot be bound or the queue does not fill up
-     */
-    static ScriptedBackend blackhole() throws IOException {
-        ScriptedBackend backend = new ScriptedBackend(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()),
-                List.of());
-        try {
-            backend.fillAcceptQueue();
-        } catch (IOException | RuntimeException e) {
-            backend.closeSockets();
-            backend.threads.shutdownNow();
-            throw e;
-        }
         return backend;
     }
 
@@ -176,20 +151,6 @@ final class ScriptedBackend implements AutoCloseable {
         }
     }
 
-    private void fillAcceptQueue() throws IOException {
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
-        for (int i = 0; i < 8; i++) {
-            Socket filler = new Socket();
-            fillers.add(filler);
-            try {
-                filler.connect(address, 100);
-            } catch (SocketTimeoutException dropped) {
-                return;
-            }
-        }
-        throw new IOException("accept queue of port " + port() + " did not fill up after 8 connects");
-    }
-
     private void acceptLoop() {
         int index = 0;
         while (!listener.isClosed()) {
@@ -221,7 +182,6 @@ final class ScriptedBackend implements AutoCloseable {
     private void closeSockets() {
         closeQuietly(listener);
         accepted.forEach(ScriptedBackend::closeQuietly);
-        fillers.forEach(ScriptedBackend::closeQuietly);
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
