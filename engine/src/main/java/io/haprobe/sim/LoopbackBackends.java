@@ -58,6 +58,9 @@ import java.util.random.RandomGenerator;
  *       {@code delay}, writes {@link Behaviour.Http#responseBytes()}, then shuts its output down (FIN)</td></tr>
  *   <tr><td>{@link Behaviour.Tcp}</td><td>accepts; after the first bytes (or at accept with {@code banner}),
  *       waits {@code delay}, writes {@code reply}, then FIN if {@code close}</td></tr>
+ *   <tr><td>{@link Behaviour.Dialogue}</td><td>accepts; plays the exchanges in order, each once the bytes
+ *       received contain its awaited ones, after its {@code delay}; then shuts its output down (FIN) if
+ *       {@code close}</td></tr>
  *   <tr><td>{@link Behaviour.Refuse}</td><td>no listener: the port is held by a socket that is bound but never
  *       listens, so the kernel answers every SYN with an RST ({@code Connection refused}) and no other
  *       program can take the port. At the start of the phase every open connection is reset (a crash)</td></tr>
@@ -551,6 +554,7 @@ public final class LoopbackBackends implements AutoCloseable {
         private final Backend backend;
         private final Behaviour behaviour;
         private final RequestHeadEnd headEnd = new RequestHeadEnd();
+        private final DialogueCursor dialogue;
         private Channel channel;
         private Cancellable pending = Cancellable.NONE;
         private boolean answered;
@@ -558,6 +562,7 @@ public final class LoopbackBackends implements AutoCloseable {
         Connection(Backend backend, Behaviour behaviour) {
             this.backend = backend;
             this.behaviour = behaviour;
+            this.dialogue = behaviour instanceof Behaviour.Dialogue d ? new DialogueCursor(d) : null;
         }
 
         @Override
@@ -571,12 +576,19 @@ public final class LoopbackBackends implements AutoCloseable {
             } else if (behaviour instanceof Behaviour.Tcp tcp && tcp.banner()) {
                 answered = true;
                 play(tcp.delay(), () -> reply(tcp.reply(), tcp.close()));
+            } else if (dialogue != null) {
+                converse();
             }
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
+                if (dialogue != null && msg instanceof ByteBuf data) {
+                    dialogue.received(data);
+                    converse();
+                    return;
+                }
                 if (answered || !(msg instanceof ByteBuf data)) {
                     return;
                 }
@@ -619,6 +631,22 @@ public final class LoopbackBackends implements AutoCloseable {
             }
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
             channel.close();
+        }
+
+        /** Plays the dialogue's exchanges from the current one as far as the bytes received allow. */
+        private void converse() {
+            Behaviour.Dialogue.Exchange exchange = dialogue.take();
+            if (exchange == null) {
+                return;
+            }
+            play(exchange.delay(), () -> {
+                dialogue.replied();
+                // the FIN goes after the last reply is written
+                reply(exchange.replyBytes(), dialogue.finished() && ((Behaviour.Dialogue) behaviour).close());
+                if (!dialogue.finished()) {
+                    converse();
+                }
+            });
         }
 
         private void play(Delay delay, Runnable action) {

@@ -15,7 +15,6 @@ import io.netty.channel.ChannelHandler;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -47,10 +46,6 @@ import java.util.random.RandomGenerator;
  * <p>Confined to the scheduler's owner thread. Names are never looked up.
  */
 public final class SimulatedTransport implements ProbeTransport {
-
-    private static final byte[] EMPTY = new byte[0];
-    /** What a dialogue keeps of the check's bytes while it waits, like a server's read buffer. */
-    private static final int MAX_RECEIVED = 16 * 1024;
 
     /** The check handler's name in the pipeline; a fixed name spares Netty generating one per connection. */
     private static final String HANDLER_NAME = "check";
@@ -226,7 +221,7 @@ public final class SimulatedTransport implements ProbeTransport {
         public void received(VirtualChannel channel, ByteBuf data) {
             Connection connection = (Connection) channel.attachment();
             if (connection.behaviour instanceof Behaviour.Dialogue dialogue) {
-                connection.keep(data);
+                connection.dialogue.received(data);
                 converse(connection, dialogue);
                 return;
             }
@@ -248,29 +243,17 @@ public final class SimulatedTransport implements ProbeTransport {
 
         /** Plays the dialogue's exchanges from the current one as far as the bytes received allow. */
         private void converse(Connection connection, Behaviour.Dialogue dialogue) {
-            if (connection.replying) {
-                return; // one exchange at a time: the reply being played continues the dialogue
-            }
-            List<Behaviour.Dialogue.Exchange> exchanges = dialogue.exchanges();
-            if (connection.exchange == exchanges.size()) {
-                if (dialogue.close()) {
-                    connection.channel.shutdownInput();
-                }
+            Behaviour.Dialogue.Exchange exchange = connection.dialogue.take();
+            if (exchange == null) {
                 return;
             }
-            Behaviour.Dialogue.Exchange exchange = exchanges.get(connection.exchange);
-            int end = exchange.endOfAwaitIn(connection.received, connection.receivedLength);
-            if (end < 0) {
-                return;
-            }
-            connection.consume(end);
-            connection.exchange++;
-            connection.replying = true;
             connection.play(exchange.delay(), () -> {
-                connection.replying = false;
+                connection.dialogue.replied();
                 connection.channel.deliver(exchange.replyBytes());
-                if (connection.channel.isActive()) {
+                if (!connection.dialogue.finished()) {
                     converse(connection, dialogue);
+                } else if (dialogue.close()) {
+                    connection.channel.shutdownInput();
                 }
             });
         }
@@ -326,10 +309,7 @@ public final class SimulatedTransport implements ProbeTransport {
         final RequestHeadEnd headEnd = new RequestHeadEnd();
         Cancellable pending = Cancellable.NONE;
         boolean answered;
-        int exchange;
-        boolean replying;
-        byte[] received = EMPTY;
-        int receivedLength;
+        final DialogueCursor dialogue;
         boolean linked;
         Connection next;
         Connection previous;
@@ -337,25 +317,7 @@ public final class SimulatedTransport implements ProbeTransport {
         Connection(VirtualChannel channel, Behaviour behaviour) {
             this.channel = channel;
             this.behaviour = behaviour;
-        }
-
-        /** Keeps what the check sent, for a dialogue to look for its awaited bytes; at most 16 KiB. */
-        void keep(ByteBuf data) {
-            int count = Math.min(data.readableBytes(), MAX_RECEIVED - receivedLength);
-            if (count <= 0) {
-                return;
-            }
-            if (receivedLength + count > received.length) {
-                received = Arrays.copyOf(received, Math.max(receivedLength + count, received.length * 2));
-            }
-            data.getBytes(data.readerIndex(), received, receivedLength, count);
-            receivedLength += count;
-        }
-
-        /** Drops the first {@code count} received bytes: an exchange consumed them. */
-        void consume(int count) {
-            System.arraycopy(received, count, received, 0, receivedLength - count);
-            receivedLength -= count;
+            this.dialogue = behaviour instanceof Behaviour.Dialogue d ? new DialogueCursor(d) : null;
         }
 
         void play(Delay delay, Runnable action) {

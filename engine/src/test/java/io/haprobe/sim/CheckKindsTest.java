@@ -105,26 +105,40 @@ class CheckKindsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void reportsWhatHaproxyReports(Case c) {
-        StringBuilder cfg = new StringBuilder("backend app_backend\n");
-        c.check().forEach(line -> cfg.append("    ").append(line).append('\n'));
-        cfg.append("    server web01 10.0.0.1:6379 check inter 1s fall 1\n");
-        Simulation sim = Simulation.builder(HaproxyConfig.parse("test.cfg", cfg.toString()))
+        Simulation sim = Simulation.builder(HaproxyConfig.parse("test.cfg", config(c, "10.0.0.1:6379", "1s")))
                 .script("app_backend/web01", ServerScript.of(c.backend())).build();
 
         sim.runFor(Duration.ofMillis(1500));
 
         CheckOutcome first = sim.timeline().checks("app_backend/web01").get(0).outcome();
-        assertThat(first.status().tag()).isEqualTo(c.status());
-        assertThat(first.status().hasCode() ? Integer.toString(first.code()) : null).isEqualTo(c.code());
-        assertThat(first.info()).isEqualTo(c.info());
+        assertOutcome(c, first);
         if (c.reason() != null) {
-            String info = c.info().isEmpty() ? "" : ", info: \"" + c.info() + "\"";
-            String code = c.code() == null ? "" : ", code: " + c.code();
-            assertThat(sim.timeline().logLines().get(0)).isEqualTo("t=" + first.durationMillis() + "ms " + DOWN
-                    + c.reason() + code + info + ", check duration: " + first.durationMillis() + "ms" + COUNTS);
+            assertThat(sim.timeline().logLines().get(0)).isEqualTo("t=" + first.durationMillis() + "ms "
+                    + downLine(c, first.durationMillis()));
         } else {
             assertThat(sim.timeline().logLines()).isEmpty();
         }
+    }
+
+    /** The case's backend section with one server at {@code address}, {@code fall 1}. */
+    static String config(Case c, String address, String inter) {
+        StringBuilder cfg = new StringBuilder("backend app_backend\n");
+        c.check().forEach(line -> cfg.append("    ").append(line).append('\n'));
+        return cfg.append("    server web01 ").append(address).append(" check inter ").append(inter)
+                .append(" fall 1\n").toString();
+    }
+
+    static void assertOutcome(Case c, CheckOutcome outcome) {
+        assertThat(outcome.status().tag()).isEqualTo(c.status());
+        assertThat(outcome.status().hasCode() ? Integer.toString(outcome.code()) : null).isEqualTo(c.code());
+        assertThat(outcome.info()).isEqualTo(c.info());
+    }
+
+    /** The line HAProxy logs when the case's failure takes the server DOWN. */
+    static String downLine(Case c, long durationMillis) {
+        String info = c.info().isEmpty() ? "" : ", info: \"" + c.info() + "\"";
+        String code = c.code() == null ? "" : ", code: " + c.code();
+        return DOWN + c.reason() + code + info + ", check duration: " + durationMillis + "ms" + COUNTS;
     }
 
     private static Behaviour.Dialogue dialogue(boolean close, Behaviour.Dialogue.Exchange... exchanges) {

@@ -1,0 +1,65 @@
+package io.haprobe.sim;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.HealthCheckEngine;
+import io.haprobe.HealthEvent;
+import io.haprobe.config.HaproxyConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The cases of {@link CheckKindsTest}, played by {@link LoopbackBackends} on real 127.0.0.1 sockets and checked
+ * by the live engine: the same behaviour definitions must give the same status, code, info and log line
+ * (durations masked) as on virtual time.
+ */
+class CheckKindsLiveTest {
+
+    private LoopbackBackends backends;
+    private HealthCheckEngine engine;
+
+    static Stream<CheckKindsTest.Case> cases() {
+        return CheckKindsTest.cases();
+    }
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (backends != null) {
+            backends.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void reportsWhatTheSimulationReports(CheckKindsTest.Case c) {
+        backends = LoopbackBackends.builder().script("app_backend/web01", ServerScript.of(c.backend())).bind();
+        String cfg = CheckKindsTest.config(c, "127.0.0.1:" + backends.port("app_backend/web01"), "300ms");
+        List<HealthEvent> events = new CopyOnWriteArrayList<>();
+        engine = HealthCheckEngine.builder(HaproxyConfig.parse("test.cfg", cfg)).listener(events::add).build();
+        backends.start();
+        engine.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                .anyMatch(e -> e instanceof HealthEvent.CheckCompleted));
+        CheckOutcome first = events.stream().filter(e -> e instanceof HealthEvent.CheckCompleted)
+                .map(e -> ((HealthEvent.CheckCompleted) e).outcome()).findFirst().orElseThrow();
+        CheckKindsTest.assertOutcome(c, first);
+        if (c.reason() != null) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.logMessage() != null));
+            String line = events.stream().filter(e -> e.logMessage() != null).findFirst().orElseThrow().logMessage();
+            assertThat(line).isEqualTo(CheckKindsTest.downLine(c, first.durationMillis()));
+        }
+        assertThat(backends.errors()).isEmpty();
+    }
+}
