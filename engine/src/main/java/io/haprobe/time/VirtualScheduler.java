@@ -33,7 +33,14 @@ public final class VirtualScheduler implements Scheduler {
 
     private final Thread owner;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /**
+     * A binary heap ordered by (time, sequence). The keys live in primitive arrays beside the tasks, so that
+     * sifting compares without touching the task objects: with thousands of servers that is most of the
+     * cost of a check.
+     */
     private Task[] heap = new Task[INITIAL_CAPACITY];
+    private long[] heapTimes = new long[INITIAL_CAPACITY];
+    private long[] heapSequences = new long[INITIAL_CAPACITY];
     private int size;
     /** Tasks due at the time they were queued, in sequence order: a FIFO is enough for them, no heap needed. */
     private Task[] due = new Task[INITIAL_CAPACITY];
@@ -139,9 +146,9 @@ public final class VirtualScheduler implements Scheduler {
             drainInbox();
             for (;;) {
                 Task task;
-                if (dueCount > 0 && due[dueHead].time <= timeNanos && (size == 0 || before(due[dueHead], heap[0]))) {
+                if (dueCount > 0 && due[dueHead].time <= timeNanos && (size == 0 || dueFirst())) {
                     task = pollDue();
-                } else if (size > 0 && heap[0].time <= timeNanos) {
+                } else if (size > 0 && heapTimes[0] <= timeNanos) {
                     task = poll();
                 } else {
                     break;
@@ -232,7 +239,7 @@ public final class VirtualScheduler implements Scheduler {
         while (size > 0 && heap[0].runnable == null) {
             poll();
         }
-        return size == 0 ? Long.MAX_VALUE : heap[0].time;
+        return size == 0 ? Long.MAX_VALUE : heapTimes[0];
     }
 
     private void drainInbox() {
@@ -256,8 +263,10 @@ public final class VirtualScheduler implements Scheduler {
         }
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
+            heapTimes = Arrays.copyOf(heapTimes, size * 2);
+            heapSequences = Arrays.copyOf(heapSequences, size * 2);
         }
-        siftUp(size++, task);
+        siftUp(size++, task, time, task.sequence);
     }
 
     private Task pollDue() {
@@ -277,53 +286,76 @@ public final class VirtualScheduler implements Scheduler {
         dueHead = 0;
     }
 
+    /** Tells whether the head of the due-now FIFO comes before the top of the heap. */
+    private boolean dueFirst() {
+        Task head = due[dueHead];
+        return head.time < heapTimes[0] || (head.time == heapTimes[0] && head.sequence < heapSequences[0]);
+    }
+
     private Task poll() {
-        Task[] h = heap;
-        Task first = h[0];
-        Task last = h[--size];
-        h[size] = null;
-        if (size > 0) {
-            siftDown(0, last);
+        Task first = heap[0];
+        int last = --size;
+        Task moved = heap[last];
+        long movedTime = heapTimes[last];
+        long movedSequence = heapSequences[last];
+        heap[last] = null;
+        if (last > 0) {
+            siftDown(moved, movedTime, movedSequence);
         }
         return first;
     }
 
-    private void siftUp(int index, Task task) {
+    private void siftUp(int index, Task task, long time, long seq) {
         Task[] h = heap;
+        long[] times = heapTimes;
+        long[] sequences = heapSequences;
         while (index > 0) {
             int parent = (index - 1) >>> 1;
-            Task above = h[parent];
-            if (!before(task, above)) {
+            long parentTime = times[parent];
+            if (time > parentTime || (time == parentTime && seq > sequences[parent])) {
                 break;
             }
-            h[index] = above;
+            h[index] = h[parent];
+            times[index] = parentTime;
+            sequences[index] = sequences[parent];
             index = parent;
         }
         h[index] = task;
+        times[index] = time;
+        sequences[index] = seq;
     }
 
-    private void siftDown(int index, Task task) {
+    private void siftDown(Task task, long time, long seq) {
         Task[] h = heap;
-        int half = size >>> 1;
+        long[] times = heapTimes;
+        long[] sequences = heapSequences;
+        int n = size;
+        int half = n >>> 1;
+        int index = 0;
         while (index < half) {
             int child = 2 * index + 1;
-            Task smallest = h[child];
             int right = child + 1;
-            if (right < size && before(h[right], smallest)) {
-                child = right;
-                smallest = h[right];
+            long childTime = times[child];
+            long childSeq = sequences[child];
+            if (right < n) {
+                long rightTime = times[right];
+                if (rightTime < childTime || (rightTime == childTime && sequences[right] < childSeq)) {
+                    child = right;
+                    childTime = rightTime;
+                    childSeq = sequences[right];
+                }
             }
-            if (!before(smallest, task)) {
+            if (time < childTime || (time == childTime && seq < childSeq)) {
                 break;
             }
-            h[index] = smallest;
+            h[index] = h[child];
+            times[index] = childTime;
+            sequences[index] = childSeq;
             index = child;
         }
         h[index] = task;
-    }
-
-    private static boolean before(Task a, Task b) {
-        return a.time < b.time || (a.time == b.time && a.sequence < b.sequence);
+        times[index] = time;
+        sequences[index] = seq;
     }
 
     private static long saturatedAdd(long a, long b) {
