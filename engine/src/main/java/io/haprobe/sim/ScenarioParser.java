@@ -238,11 +238,11 @@ final class ScenarioParser {
                         + "on line " + lines.get(id) + ")");
             }
             lines.put(id, line(tuple.getKeyNode()));
-            ServerConfig server = known.get(id);
+            ServerConfig server = known.get(serverOf(id));
             if (server == null) {
                 throw error(tuple.getKeyNode(), "unknown server '" + id + "' (expected: "
                         + oneOf(List.copyOf(known.keySet()), "backend/server of the haproxy.cfg")
-                        + suggestion(id, known.keySet(), 3) + ")");
+                        + suggestion(serverOf(id), known.keySet(), 3) + ")");
             }
             if (!server.check()) {
                 warnings.add(new ConfigWarning(location(tuple.getKeyNode()), "server " + id + " has no 'check' in "
@@ -251,6 +251,20 @@ final class ScenarioParser {
             scripts.put(id, script(id, tuple.getValueNode()));
         }
         return scripts;
+    }
+
+    /** The {@code backend/server} of a key, which may name one port of the server's host: {@code be/srv:5555}. */
+    private static String serverOf(String key) {
+        int colon = key.lastIndexOf(':');
+        if (colon <= key.indexOf('/') || colon == key.length() - 1) {
+            return key;
+        }
+        String port = key.substring(colon + 1);
+        if (port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+            return key;
+        }
+        int value = Integer.parseInt(port);
+        return value >= 1 && value <= 65535 ? key.substring(0, colon) : key;
     }
 
     private ServerScript script(String id, Node node) {

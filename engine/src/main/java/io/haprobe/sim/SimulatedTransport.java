@@ -28,8 +28,10 @@ import java.util.random.RandomGenerator;
  * RSTs arrive as tasks of the {@link VirtualScheduler}, so the engine's one check interpreter, state machine
  * and log formatter run unchanged and a scenario replays identically on any machine.
  *
- * <p>Scripts are found by {@code backend/server}; a checked server without a script finds nothing listening
- * (every connect is refused). Phase times count from the transport's creation. At the start of a
+ * <p>Scripts are found by {@code backend/server}: that script answers on every port of the server's host,
+ * unless a script named {@code backend/server:port} exists for the port a connection goes to (an
+ * {@code agent-port}, a {@code tcp-check connect port}). A checked server without a script finds nothing
+ * listening (every connect is refused). Phase times count from the transport's creation. At the start of a
  * {@link Behaviour.Refuse} phase the server "crashes": every connection still open to it is reset. Delay
  * ranges draw from the random source given here, and only on the scheduler's thread, in event order.
  *
@@ -54,7 +56,8 @@ public final class SimulatedTransport implements ProbeTransport {
     private final VirtualEventLoop eventLoop;
     private final RandomGenerator random;
     private final Map<String, ScriptedServer> servers = new HashMap<>();
-    private final Map<CheckTarget, ScriptedServer> byTarget = new IdentityHashMap<>();
+    /** Scripts by target, looked up once: bounded by the targets the checks use (server and rule ports). */
+    private final Map<CheckTarget, ScriptedServer> byTarget = new HashMap<>();
     /** Each HTTP behaviour's response, rendered once; channels only read the arrays. */
     private final Map<Behaviour.Http, byte[]> responses = new IdentityHashMap<>();
     private final ScriptedServer nothingListens;
@@ -65,7 +68,7 @@ public final class SimulatedTransport implements ProbeTransport {
      * Creates a transport whose backends play {@code scripts}.
      *
      * @param scheduler the virtual clock; never null
-     * @param scripts   the scripted backends by {@code backend/server}; never null
+     * @param scripts   the scripted backends by {@code backend/server} or {@code backend/server:port}; never null
      * @param random    the seeded source for delay ranges; never null
      * @throws NullPointerException if an argument, a key or a script is null
      */
@@ -114,8 +117,10 @@ public final class SimulatedTransport implements ProbeTransport {
         Objects.requireNonNull(handler, "handler");
         ScriptedServer server = byTarget.get(target);
         if (server == null) {
-            // the engine keeps one target per server: look its name up once
-            server = servers.getOrDefault(target.id(), nothingListens);
+            server = servers.get(target.id() + ':' + target.address().getPort());
+            if (server == null) {
+                server = servers.getOrDefault(target.id(), nothingListens);
+            }
             byTarget.put(target, server);
         }
         VirtualChannel channel = new VirtualChannel(new SequenceChannelId(nextChannelId++), target.address(), server);

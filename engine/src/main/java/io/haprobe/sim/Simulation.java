@@ -243,7 +243,9 @@ public final class Simulation implements AutoCloseable {
         /**
          * Sets the scripted backend behind a server, replacing any earlier one.
          *
-         * @param server {@code backend/server} as in the config; never null
+         * @param server {@code backend/server} as in the config (every port of its host), or
+         *               {@code backend/server:port} for one port (an {@code agent-port}, a {@code tcp-check
+         *               connect port}); never null
          * @param script the script; never null
          * @return this builder
          * @throws NullPointerException if an argument is null
@@ -294,7 +296,9 @@ public final class Simulation implements AutoCloseable {
             return new Simulation(this);
         }
 
-        private boolean hasServer(String id) {
+        private boolean hasServer(String key) {
+            int colon = key.lastIndexOf(':');
+            String id = colon > key.indexOf('/') && isPort(key.substring(colon + 1)) ? key.substring(0, colon) : key;
             int slash = id.indexOf('/');
             if (slash < 0) {
                 return false;
@@ -302,6 +306,14 @@ public final class Simulation implements AutoCloseable {
             Optional<ProxyConfig> proxy = config.proxy(id.substring(0, slash));
             String name = id.substring(slash + 1);
             return proxy.isPresent() && proxy.get().servers().stream().anyMatch(s -> s.name().equals(name));
+        }
+
+        private static boolean isPort(String text) {
+            if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(Character::isDigit)) {
+                return false;
+            }
+            int port = Integer.parseInt(text);
+            return port >= 1 && port <= 65535;
         }
 
         private List<String> serverIds() {

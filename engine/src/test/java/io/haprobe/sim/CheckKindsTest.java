@@ -120,6 +120,31 @@ class CheckKindsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aScriptForOnePortAnswersConnectionsToThatPortOnly() {
+        // tcp-check talks to the server's port, then to port 9999 of the same host: each has its own script
+        Simulation sim = Simulation.builder(HaproxyConfig.parse("test.cfg", """
+                backend app_backend
+                    option tcp-check
+                    tcp-check connect
+                    tcp-check send PING\\r\\n
+                    tcp-check expect string PONG
+                    tcp-check connect port 9999
+                    tcp-check send STATUS\\n
+                    tcp-check expect string ready
+                    server web01 10.0.0.1:6379 check inter 1s fall 1
+                """))
+                .script("app_backend/web01", ServerScript.of(dialogue(false, ex("PING\r\n", "+PONG\r\n"))))
+                .script("app_backend/web01:9999", ServerScript.of(dialogue(false, ex("STATUS\n", "ready\n"))))
+                .build();
+
+        sim.runFor(Duration.ofMillis(500));
+
+        // the server's own script would never answer STATUS: the check passes only through the port's script
+        CheckOutcome outcome = sim.timeline().checks("app_backend/web01").get(0).outcome();
+        assertThat(outcome.status().tag() + " " + outcome.info()).isEqualTo("L7OK (tcp-check)");
+    }
+
     /** The case's backend section with one server at {@code address}, {@code fall 1}. */
     static String config(Case c, String address, String inter) {
         StringBuilder cfg = new StringBuilder("backend app_backend\n");

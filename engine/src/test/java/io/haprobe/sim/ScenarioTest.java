@@ -446,6 +446,32 @@ class ScenarioTest {
     }
 
     @Test
+    void aKeyWithAPortScriptsOnePortOfTheServersHost() {
+        Scenario scenario = parse("""
+                config: haproxy.cfg
+                duration: 10s
+                servers:
+                  app_backend/web01:
+                    - at: 0s
+                      http: { status: 200 }
+                  app_backend/web01:5555:
+                    - at: 0s
+                      tcp: { reply: "up\\n", banner: true }
+                """);
+
+        assertThat(scenario.scripts()).containsOnlyKeys("app_backend/web01", "app_backend/web01:5555");
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                servers:
+                  app_backend/web09:5555:
+                    - at: 0s
+                      refuse: true
+                """, "scenario.yaml:4:3: unknown server 'app_backend/web09:5555' (expected: one of app_backend/web01, "
+                + "app_backend/web02, app_backend/web03; did you mean 'app_backend/web01'?)");
+    }
+
+    @Test
     void dialoguesListTheirExchangesAndMayEndWithClose() {
         Scenario scenario = parse(phases("""
                     - at: 0s
