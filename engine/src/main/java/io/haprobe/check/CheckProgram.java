@@ -1,6 +1,7 @@
 package io.haprobe.check;
 
 import io.haprobe.config.HttpCheckRule;
+import io.haprobe.config.HttpConnect;
 import io.haprobe.config.HttpExpect;
 import io.haprobe.config.HttpSend;
 import io.haprobe.config.ProxyConfig;
@@ -20,6 +21,10 @@ import java.util.Objects;
  *   <tr><td>{@code option httpchk ...} + {@code http-check send/expect}</td>
  *       <td>connect, send request bytes (spec §4.3), expect HTTP (spec §4.5; {@code status 200-399} when no
  *       expect is configured)</td><td>{@code L7OK}, code = HTTP status</td></tr>
+ *   <tr><td>{@code http-check connect} sequences</td><td>connect, send, expect HTTP, connect, send, expect
+ *       HTTP...: one judge per response</td><td>the last response's verdict</td></tr>
+ *   <tr><td>{@code agent-check}</td><td>connect to the agent, send {@code agent-send}, expect an agent line
+ *       ({@link #agent})</td><td>{@code L7OK} ({@code up}), {@code L7STS} ({@code down}), {@code CHECKED}</td></tr>
  *   <tr><td>{@code http-check expect} in a backend that inherits {@code option httpchk} from
  *       {@code defaults}</td><td>connect, expect HTTP: HAProxy 2.6 drops the inherited request, so nothing
  *       is sent</td><td>as above</td></tr>
@@ -37,8 +42,8 @@ public record CheckProgram(List<CheckRule> rules) {
      * Validates the components and copies the list.
      *
      * @throws NullPointerException     if {@code rules} is null
-     * @throws IllegalArgumentException if the first rule is not a connect, a later one is, or a send follows an
-     *                                  expect
+     * @throws IllegalArgumentException if the first rule is not a connect, or a send follows an expect on the
+     *                                  same connection
      */
     public CheckProgram {
         rules = List.copyOf(rules);
@@ -49,13 +54,14 @@ public record CheckProgram(List<CheckRule> rules) {
         for (int i = 1; i < rules.size(); i++) {
             CheckRule rule = rules.get(i);
             if (rule instanceof CheckRule.Connect) {
-                throw new IllegalArgumentException("rules: " + rules + " (expected: a single connect rule)");
+                expected = false;
+                continue;
             }
             if (rule instanceof CheckRule.Send && expected) {
                 throw new IllegalArgumentException("rules: " + rules
                         + " (expected: no send after an expect: it needs a connect rule of its own)");
             }
-            expected |= rule instanceof CheckRule.ExpectHttp;
+            expected |= rule instanceof CheckRule.ExpectHttp || rule instanceof CheckRule.ExpectAgent;
         }
     }
 
@@ -69,31 +75,90 @@ public record CheckProgram(List<CheckRule> rules) {
     }
 
     /**
-     * Compiles the check of a backend or listen section.
+     * Compiles the check of a backend or listen section for a server that is not DOWN, without the
+     * {@code send-state} header.
      *
      * @param proxy the section; never null
      * @return its check program
      * @throws NullPointerException if {@code proxy} is null
      */
     public static CheckProgram compile(ProxyConfig proxy) {
+        return compile(proxy, false, null);
+    }
+
+    /**
+     * Compiles the check of a backend or listen section for one run: each {@code http-check connect} opens a
+     * connection, each send is encoded (spec §4.3), and the expect rules after a send judge its response
+     * together (spec §4.5). {@code http-check disable-on-404} applies only to servers that are not DOWN.
+     *
+     * @param proxy         the section; never null
+     * @param serverStopped true when the checked server is DOWN ({@code STOPPED}) as the check starts
+     * @param serverState   the {@code X-Haproxy-Server-State} value for a section with {@code http-check
+     *                      send-state} ({@link HttpRequestEncoder#serverState}), or null to send none
+     * @return the check program
+     * @throws NullPointerException if {@code proxy} is null
+     */
+    public static CheckProgram compile(ProxyConfig proxy, boolean serverStopped, String serverState) {
         Objects.requireNonNull(proxy, "proxy");
         if (!proxy.httpCheck()) {
             return CONNECT_ONLY;
         }
         List<CheckRule> rules = new ArrayList<>();
-        rules.add(new CheckRule.Connect());
+        List<HttpCheckRule> httpRules = proxy.httpCheckRules();
+        if (!(httpRules.get(0) instanceof HttpConnect)) {
+            rules.add(new CheckRule.Connect());
+        }
+        boolean disableOn404 = proxy.disableOn404() && !serverStopped;
+        String state = proxy.sendState() ? serverState : null;
         List<HttpExpect> expects = new ArrayList<>();
         String method = HttpSend.DEFAULT_METHOD;
-        for (HttpCheckRule rule : proxy.httpCheckRules()) {
-            if (rule instanceof HttpSend send) {
-                method = send.method();
-                rules.add(new CheckRule.Send(HttpRequestEncoder.encode(send)));
-            } else if (rule instanceof HttpExpect expect) {
+        for (HttpCheckRule rule : httpRules) {
+            if (rule instanceof HttpExpect expect) {
                 expects.add(expect);
+                continue;
+            }
+            addJudge(rules, expects, method, disableOn404, false);
+            if (rule instanceof HttpConnect connect) {
+                rules.add(new CheckRule.Connect(connect.port(), connect.address(), connect.linger()));
+            } else if (rule instanceof HttpSend send) {
+                method = send.method();
+                rules.add(new CheckRule.Send(HttpRequestEncoder.encode(send, state)));
             }
         }
-        rules.add(new CheckRule.ExpectHttp(HttpResponseJudge.of(expects, method)));
+        addJudge(rules, expects, method, disableOn404, true);
         return new CheckProgram(rules);
+    }
+
+    /**
+     * Compiles a server's agent check ({@code agent-check}, spec §7): connect to the agent, send
+     * {@code agent-send} if any, read one reply line.
+     *
+     * @param port      the agent port ({@code agent-port}, else the server's {@code port}), 1..65535
+     * @param address   the agent address ({@code agent-addr}), or null for the server's check address
+     * @param agentSend the bytes of {@code agent-send}, or null or empty to send nothing
+     * @return the agent program
+     * @throws IllegalArgumentException if {@code port} is outside 1..65535
+     */
+    public static CheckProgram agent(int port, String address, byte[] agentSend) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+        }
+        List<CheckRule> rules = new ArrayList<>();
+        rules.add(new CheckRule.Connect(port, address, false));
+        if (agentSend != null && agentSend.length > 0) {
+            rules.add(new CheckRule.Send(agentSend));
+        }
+        rules.add(new CheckRule.ExpectAgent());
+        return new CheckProgram(rules);
+    }
+
+    private static void addJudge(List<CheckRule> rules, List<HttpExpect> expects, String method,
+                                 boolean disableOn404, boolean last) {
+        if (expects.isEmpty()) {
+            return;
+        }
+        rules.add(new CheckRule.ExpectHttp(HttpResponseJudge.of(List.copyOf(expects), method, disableOn404, last)));
+        expects.clear();
     }
 
     /**

@@ -9,13 +9,35 @@ import java.util.Objects;
  *
  * <p>Implementations are immutable and thread-safe.
  */
-public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, CheckRule.ExpectHttp {
+public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, CheckRule.ExpectHttp,
+        CheckRule.ExpectAgent {
 
     /**
-     * Opens the check connection to the server's check address and port ({@code addr}, {@code port}, or the
-     * server's own). Step 0 of every program.
+     * Opens a check connection, closing the previous one. Step 0 of every program connects to the server's
+     * check address and port ({@code addr}, {@code port}, or the server's own); a later connect
+     * ({@code http-check connect}) may name its own.
+     *
+     * @param port    the port to connect to, 1..65535, or 0 for the server's check port
+     * @param address the IP literal to connect to, or null for the server's check address
+     * @param linger  true to close this connection with a FIN instead of an RST ({@code linger})
      */
-    record Connect() implements CheckRule {
+    record Connect(int port, String address, boolean linger) implements CheckRule {
+
+        /**
+         * Validates the components.
+         *
+         * @throws IllegalArgumentException if {@code port} is outside 0..65535
+         */
+        public Connect {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+            }
+        }
+
+        /** Creates the implicit connect: the server's check address and port, closed with an RST. */
+        public Connect() {
+            this(0, null, false);
+        }
     }
 
     /**
@@ -69,5 +91,13 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
         public ExpectHttp {
             Objects.requireNonNull(judge, "judge");
         }
+    }
+
+    /**
+     * Reads one agent reply line and judges it ({@code agent-check}, spec §7): the words up to the first CR
+     * or LF, parsed by {@link AgentReply#parse(String)}. A close with nothing read is {@code L7RSP}
+     * {@value AgentReply#INFO_EMPTY}; a close after a partial line waits for the timeout, as HAProxy does.
+     */
+    record ExpectAgent() implements CheckRule {
     }
 }

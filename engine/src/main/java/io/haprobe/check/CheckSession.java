@@ -3,6 +3,7 @@ package io.haprobe.check;
 import io.haprobe.CheckResult;
 import io.haprobe.CheckStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -25,6 +26,10 @@ import java.util.function.Consumer;
  *   <tr><td>peer closed</td><td>-</td><td>judged by the expect rule (e.g. {@code L7RSP})</td></tr>
  * </table>
  *
+ * <p>A program may open several connections ({@code http-check connect}): when the interpreter reaches a later
+ * {@link CheckRule.Connect}, {@link #pendingConnect()} tells the transport to close the current connection and
+ * open that one, then report it with {@link #connected(Consumer)} again; the received bytes are dropped.
+ *
  * <p>Not thread-safe: one session per check, confined to the thread of its connection.
  */
 public final class CheckSession {
@@ -35,6 +40,9 @@ public final class CheckSession {
     private static final byte[] EMPTY = new byte[0];
 
     private final CheckProgram program;
+    private Consumer<byte[]> out;
+    private CheckRule.Connect pendingConnect;
+    private AgentReply agentReply;
     private int ruleIndex;
     private boolean connected;
     private boolean peerClosed;
@@ -54,19 +62,47 @@ public final class CheckSession {
     }
 
     /**
-     * Reports that the connection is established; runs the send rules that follow, writing their bytes
-     * through {@code out}.
+     * Reports that the connection is established (the first one, or the one {@link #pendingConnect()} asked
+     * for); runs the send rules that follow, writing their bytes through {@code out}.
      *
-     * @param out receives each chunk of bytes to write, in order; the arrays must not be modified; never null
+     * @param out receives each chunk of bytes to write on this connection, in order; the arrays must not be
+     *            modified; never null
      * @return the verdict ({@code L4OK} for a connect-only program), or null while waiting for the server
      */
     public CheckVerdict connected(Consumer<byte[]> out) {
         if (done || connected) {
             return null;
         }
+        this.out = Objects.requireNonNull(out, "out");
         connected = true;
-        ruleIndex = 1;
-        return advance(out);
+        if (pendingConnect != null) {
+            pendingConnect = null;
+            peerClosed = false;
+            length = 0;
+            ruleIndex++;
+        } else {
+            ruleIndex = 1;
+        }
+        return advance();
+    }
+
+    /**
+     * Returns the connect rule the transport must open now: the program reached a later connect, so the current
+     * connection must be closed (as HAProxy closes it: RST, or FIN with {@code linger}) and this one opened.
+     *
+     * @return the connect rule, or null when no new connection is wanted
+     */
+    public CheckRule.Connect pendingConnect() {
+        return done ? null : pendingConnect;
+    }
+
+    /**
+     * Returns the agent reply the check ended with ({@link CheckRule.ExpectAgent}).
+     *
+     * @return the parsed reply, or null when the check did not end on a reply line
+     */
+    public AgentReply agentReply() {
+        return agentReply;
     }
 
     /**
@@ -130,7 +166,13 @@ public final class CheckSession {
         if (done) {
             return null;
         }
-        return finish(new CheckVerdict(connected ? CheckStatus.L7TOUT : CheckStatus.L4TOUT, 0, ""));
+        if (!connected) {
+            return finish(new CheckVerdict(CheckStatus.L4TOUT, 0, ""));
+        }
+        CheckRule rule = ruleIndex < program.rules().size() ? program.rules().get(ruleIndex) : null;
+        CheckStatus status = rule instanceof CheckRule.ExpectHttp expect
+                ? expect.judge().timeoutStatus(buffer, length) : CheckStatus.L7TOUT;
+        return finish(new CheckVerdict(status, 0, ""));
     }
 
     /**
@@ -161,12 +203,16 @@ public final class CheckSession {
         return done;
     }
 
-    private CheckVerdict advance(Consumer<byte[]> out) {
+    private CheckVerdict advance() {
         while (ruleIndex < program.rules().size()) {
             CheckRule rule = program.rules().get(ruleIndex);
             if (rule instanceof CheckRule.Send send) {
                 out.accept(send.bytes());
                 ruleIndex++;
+            } else if (rule instanceof CheckRule.Connect connect) {
+                pendingConnect = connect;
+                connected = false;
+                return null;
             } else {
                 return evaluate();
             }
@@ -179,6 +225,9 @@ public final class CheckSession {
             return null;
         }
         CheckRule rule = program.rules().get(ruleIndex);
+        if (rule instanceof CheckRule.ExpectAgent) {
+            return evaluateAgentReply();
+        }
         if (!(rule instanceof CheckRule.ExpectHttp expect)) {
             return null;
         }
@@ -191,8 +240,22 @@ public final class CheckSession {
         if (verdict.status().result() == CheckResult.FAILED || ruleIndex >= program.rules().size()) {
             return finish(verdict);
         }
-        // CheckProgram guarantees only expect rules follow an expect: judge the same answer with the next one
-        return evaluate();
+        // the next expect judges the same answer; a send or a connect moves the program on
+        return advance();
+    }
+
+    private CheckVerdict evaluateAgentReply() {
+        int end = 0;
+        while (end < length && buffer[end] != '\r' && buffer[end] != '\n') {
+            end++;
+        }
+        if (end == length) {
+            // no line end yet; after a close HAProxy ignores the partial line and waits for the timeout
+            return length == 0 && peerClosed ? finish(new CheckVerdict(CheckStatus.L7RSP, 0, AgentReply.INFO_EMPTY))
+                    : null;
+        }
+        agentReply = AgentReply.parse(new String(buffer, 0, end, StandardCharsets.ISO_8859_1));
+        return finish(agentReply.verdict());
     }
 
     private CheckVerdict finish(CheckVerdict verdict) {
