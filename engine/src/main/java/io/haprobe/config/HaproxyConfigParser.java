@@ -89,6 +89,7 @@ final class HaproxyConfigParser {
     private SectionKind skipping = SectionKind.NONE;
     private int spreadChecks;
     private long maxSpreadChecksNanos;
+    private String node;
     private int line;
     private boolean used;
 
@@ -127,7 +128,7 @@ final class HaproxyConfigParser {
             }
         }
         closeSection();
-        return new HaproxyConfig(file, new GlobalSettings(spreadChecks, maxSpreadChecksNanos), proxies, warnings);
+        return new HaproxyConfig(file, new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node), proxies, warnings);
     }
 
     private void parseLine(List<ConfigToken> tokens) {
@@ -257,6 +258,8 @@ final class HaproxyConfigParser {
             spreadChecks = ConfigValues.parseInt(file, line, "spread-checks", argument(tokens, 1), 0, 50);
         } else if (keyword.is("max-spread-checks")) {
             maxSpreadChecksNanos = ConfigValues.parseTimeNanos(file, line, "max-spread-checks", argument(tokens, 1));
+        } else if (keyword.is("node")) {
+            node = argument(tokens, 1).text();
         }
     }
 
@@ -399,6 +402,10 @@ final class HaproxyConfigParser {
         if (settings.check && port == 0 && settings.checkPort == 0) {
             throw error(keyword, "server '" + name.text() + "' has neither service port nor check port");
         }
+        if (settings.agentCheck && settings.agentPort == 0 && settings.checkPort == 0) {
+            throw error(keyword, "'server " + current.name + "/" + name.text() + "' : server " + name.text()
+                    + " does not have agent port. Agent check has been disabled.");
+        }
         current.servers.add(settings.toServer(name.text(), hostAndPort[0], port, location(keyword)));
     }
 
@@ -461,6 +468,8 @@ final class HaproxyConfigParser {
             case "no-backup" -> settings.backup = false;
             case "disabled" -> settings.disabled = true;
             case "enabled" -> settings.disabled = false;
+            case "agent-check" -> settings.agentCheck = true;
+            case "no-agent-check" -> settings.agentCheck = false;
             default -> {
                 ConfigToken value = argument(tokens, index + 1);
                 switch (word) {
@@ -477,6 +486,11 @@ final class HaproxyConfigParser {
                     case "maxconn" -> settings.maxConn =
                             ConfigValues.parseInt(file, line, word, value, 0, Integer.MAX_VALUE);
                     case "addr" -> settings.checkAddress = requireNonEmpty(value, "addr");
+                    case "agent-port" -> settings.agentPort = ConfigValues.parseInt(file, line, word, value, 1, 65535);
+                    case "agent-inter" -> settings.agentInterNanos =
+                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
+                    case "agent-send" -> settings.agentSend = value.text();
+                    case "agent-addr" -> settings.agentAddress = requireNonEmpty(value, "agent-addr");
                     default -> throw new IllegalStateException("unhandled server keyword: " + word);
                 }
                 return 1;
