@@ -266,7 +266,9 @@ final class ScriptedBackend implements AutoCloseable {
         /** Reset at once without reading: close with SO_LINGER 0. */
         RESET_AT_ONCE,
         /** Read the request head, then send a FIN (shutdown output) and wait for the checker's close. */
-        READ_THEN_CLOSE
+        READ_THEN_CLOSE,
+        /** Write the answer at once without reading (an agent that speaks first), then wait for the close. */
+        REPLY
     }
 
     /**
@@ -308,6 +310,17 @@ final class ScriptedBackend implements AutoCloseable {
          */
         static Behaviour answerAfter(Duration delay, String text) {
             return new Behaviour(Action.ANSWER, text.getBytes(StandardCharsets.ISO_8859_1), delay);
+        }
+
+        /**
+         * Writes {@code text} (ISO-8859-1) right after the accept, without reading: an agent answering a checker
+         * that sends nothing ({@code agent-check} without {@code agent-send}).
+         *
+         * @param text the raw reply, e.g. {@code "up\n"}
+         * @return the behaviour
+         */
+        static Behaviour reply(String text) {
+            return new Behaviour(Action.REPLY, text.getBytes(StandardCharsets.ISO_8859_1), Duration.ZERO);
         }
 
         /**
@@ -428,6 +441,11 @@ final class ScriptedBackend implements AutoCloseable {
                     }
                     case ANSWER -> {
                         if (readHead(socket) && !delayed() && write(socket, behaviour.answer())) {
+                            awaitCheckerClose(socket);
+                        }
+                    }
+                    case REPLY -> {
+                        if (write(socket, behaviour.answer())) {
                             awaitCheckerClose(socket);
                         }
                     }
