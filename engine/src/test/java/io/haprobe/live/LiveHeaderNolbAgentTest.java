@@ -150,6 +150,34 @@ class LiveHeaderNolbAgentTest {
     }
 
     @Nested
+    class ConnectSequences extends LiveTest {
+
+        /** Like HAProxy 2.6.12: {@code GET /first} on one connection, then {@code GET /second} on a new one. */
+        @Test
+        void twoSequencesUseTwoConnectionsAndTheLastResponseDecides() throws IOException {
+            backend = ScriptedBackend.start(Behaviour.answer("HTTP/1.0 200 OK\r\n\r\n"));
+            try (ScriptedBackend second = ScriptedBackend.start(Behaviour.answer("HTTP/1.0 204 No Content\r\n\r\n"))) {
+                engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk",
+                        "http-check connect", "http-check send meth GET uri /first", "http-check expect status 200",
+                        "http-check connect port " + second.port(),
+                        "http-check send meth GET uri /second ver HTTP/1.1 hdr Host x", "http-check expect status 204"));
+
+                CheckOutcome outcome = engine.awaitFirstOutcome();
+                assertThat(java.util.List.of(outcome.status(), outcome.code(), outcome.info()))
+                        .containsExactly(CheckStatus.L7OKD, 204, "");
+                LiveEngine.eventually().until(() -> !backend.finishedConnections().isEmpty()
+                        && !second.finishedConnections().isEmpty());
+                assertThat(backend.connections().get(0).request()).isEqualTo("GET /first HTTP/1.0\r\n\r\n");
+                assertThat(backend.connections().get(0).checkerClose()).isEqualTo(ScriptedBackend.CheckerClose.RST);
+                assertThat(second.connections().get(0).request())
+                        .isEqualTo("GET /second HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+                engine.close();
+                engine = null;
+            }
+        }
+    }
+
+    @Nested
     class AgentCheck extends LiveTest {
 
         private static final String AGENT = "Agent check for server app_backend/web01 ";
