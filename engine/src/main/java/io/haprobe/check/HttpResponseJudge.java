@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *   <tr><th>response</th><th>status</th><th>code</th><th>info</th></tr>
  *   <tr><td>every rule passes</td><td>{@link CheckStatus#L7OKD} ({@code L7OK})</td><td>the HTTP status</td>
  *       <td>empty</td></tr>
- *   <tr><td>a {@code status} or {@code rstatus} rule fails</td><td>{@link CheckStatus#L7STS}</td>
+ *   <tr><td>a {@code status}, {@code rstatus}, {@code hdr} or {@code fhdr} rule fails</td><td>{@link CheckStatus#L7STS}</td>
  *       <td>the HTTP status</td><td>the reason phrase, possibly empty</td></tr>
  *   <tr><td>a {@code string} or {@code rstring} rule does not match</td><td>{@link CheckStatus#L7RSP}</td>
  *       <td>the HTTP status</td><td>{@value #INFO_NO_MATCH}</td></tr>
@@ -31,6 +31,12 @@ import java.util.regex.Pattern;
  *   <tr><td>not HTTP, malformed, or closed before the end of the header block</td>
  *       <td>{@link CheckStatus#L7RSP}</td><td>0</td><td>empty</td></tr>
  * </table>
+ *
+ * <p>Expect options change these verdicts as HAProxy does: {@code error-status} the failure status,
+ * {@code on-error} the failure info, {@code comment} is appended to it as {@code " comment: <text>"},
+ * {@code status-code int(<n>)} the code; on the last rules of a check, {@code ok-status}, {@code on-success}
+ * and {@code status-code} shape the pass. With {@code http-check disable-on-404} (for a server that is not
+ * DOWN) a 404 skips every rule: {@link CheckStatus#L7OKCD} ({@code L7OKC}), code 404, no info.
  *
  * <p>Rules are evaluated in order and the first failing one decides. An empty rule list stands for
  * HAProxy's implicit {@code http-check expect status 200-399}; a list with only body rules checks no
@@ -133,7 +139,6 @@ public final class HttpResponseJudge {
 
     private final Rule[] rules;
     private final boolean bodyRules;
-    private final boolean headerRules;
     private final boolean headRequest;
     private final boolean disableOn404;
     private final boolean last;
@@ -144,13 +149,10 @@ public final class HttpResponseJudge {
         this.disableOn404 = disableOn404;
         this.last = last;
         boolean body = false;
-        boolean header = false;
         for (Rule rule : rules) {
             body |= rule.kind == HttpExpect.Match.STRING || rule.kind == HttpExpect.Match.RSTRING;
-            header |= rule.kind == HttpExpect.Match.HDR || rule.kind == HttpExpect.Match.FHDR;
         }
         this.bodyRules = body;
-        this.headerRules = header;
     }
 
     /**
@@ -251,15 +253,6 @@ public final class HttpResponseJudge {
             }
         }
         return waiting.timeoutStatus != null ? waiting.timeoutStatus : CheckStatus.L7TOUT;
-    }
-
-    /**
-     * Tells whether the rules look at response headers ({@code hdr}, {@code fhdr}).
-     *
-     * @return true if a header rule is present
-     */
-    boolean hasHeaderRules() {
-        return headerRules;
     }
 
     /** A response that is not HTTP: {@code L7RSP}, code 0, the first rule's {@code on-error} and comment. */
