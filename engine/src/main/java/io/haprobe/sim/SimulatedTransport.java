@@ -29,8 +29,9 @@ import java.util.random.RandomGenerator;
  * RSTs arrive as tasks of the {@link VirtualScheduler}, so the engine's one check interpreter, state machine
  * and log formatter run unchanged and a scenario replays identically on any machine.
  *
- * <p>Scripts are found by {@code backend/server}; a checked server without a script finds nothing listening
- * (every connect is refused). Phase times count from the transport's creation. At the start of a
+ * <p>Scripts are found by {@code backend/server:port} for connections to that port (an {@code agent-check}'s
+ * {@code agent-port}, a {@code connect port} rule), else by {@code backend/server}; a checked server without a
+ * script finds nothing listening (every connect is refused). Phase times count from the transport's creation. At the start of a
  * {@link Behaviour.Refuse} phase the server "crashes": every connection still open to it is reset. Delay
  * ranges draw from the random source given here, and only on the scheduler's thread, in event order.
  *
@@ -70,7 +71,8 @@ public final class SimulatedTransport implements ProbeTransport {
      * Creates a transport whose backends play {@code scripts}.
      *
      * @param scheduler the virtual clock; never null
-     * @param scripts   the scripted backends by {@code backend/server}; never null
+     * @param scripts   the scripted backends by {@code backend/server}, or {@code backend/server:port} for the
+     *                  connections to one port only; never null
      * @param random    the seeded source for delay ranges; never null
      * @throws NullPointerException if an argument, a key or a script is null
      */
@@ -119,8 +121,11 @@ public final class SimulatedTransport implements ProbeTransport {
         Objects.requireNonNull(handler, "handler");
         ScriptedServer server = byTarget.get(target);
         if (server == null) {
-            // the engine keeps one target per server: look its name up once
-            server = servers.getOrDefault(target.id(), nothingListens);
+            // the engine keeps one target per server and agent: look its name up once
+            server = servers.get(target.id() + ':' + target.address().getPort());
+            if (server == null) {
+                server = servers.getOrDefault(target.id(), nothingListens);
+            }
             byTarget.put(target, server);
         }
         VirtualChannel channel = new VirtualChannel(new SequenceChannelId(nextChannelId++), target.address(), server);

@@ -243,7 +243,8 @@ public final class Simulation implements AutoCloseable {
         /**
          * Sets the scripted backend behind a server, replacing any earlier one.
          *
-         * @param server {@code backend/server} as in the config; never null
+         * @param server {@code backend/server} as in the config, or {@code backend/server:port} for the
+         *               connections to one port only (e.g. the server's {@code agent-port}); never null
          * @param script the script; never null
          * @return this builder
          * @throws NullPointerException if an argument is null
@@ -300,7 +301,10 @@ public final class Simulation implements AutoCloseable {
                 return false;
             }
             Optional<ProxyConfig> proxy = config.proxy(id.substring(0, slash));
-            String name = id.substring(slash + 1);
+            String nameAndPort = id.substring(slash + 1);
+            int colon = nameAndPort.lastIndexOf(':');
+            String name = colon > 0 && nameAndPort.substring(colon + 1).matches("[0-9]{1,5}")
+                    ? nameAndPort.substring(0, colon) : nameAndPort;
             return proxy.isPresent() && proxy.get().servers().stream().anyMatch(s -> s.name().equals(name));
         }
 
