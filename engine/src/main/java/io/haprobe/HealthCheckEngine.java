@@ -511,7 +511,9 @@ public final class HealthCheckEngine implements AutoCloseable {
             for (int i = allChecks.size() - 1; i >= 0; i--) {
                 checkIndex.put(allChecks.get(i), i);
             }
-            String node = config.global().node() != null ? config.global().node() : hostName();
+            // the host name is looked up only for send-state, the one user of the node name
+            boolean sendState = config.proxies().stream().anyMatch(ProxyConfig::sendState);
+            String node = config.global().node() != null || !sendState ? config.global().node() : hostName();
 
             List<BackendRun> runs = new ArrayList<>();
             for (ProxyConfig proxy : config.proxies()) {
@@ -556,6 +558,7 @@ public final class HealthCheckEngine implements AutoCloseable {
     private static final class BackendRun {
 
         final ProxyConfig proxy;
+        /** The {@code node} name for send-state; null when no section uses send-state and none is set. */
         final String node;
         final CheckProgram programUp;
         final CheckProgram programDown;
