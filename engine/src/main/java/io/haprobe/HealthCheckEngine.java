@@ -1,6 +1,8 @@
 package io.haprobe;
 
+import io.haprobe.check.AgentReply;
 import io.haprobe.check.CheckProgram;
+import io.haprobe.check.HttpRequestEncoder;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
@@ -9,6 +11,7 @@ import io.haprobe.health.BootSpread;
 import io.haprobe.health.HealthStep;
 import io.haprobe.health.IntervalPolicy;
 import io.haprobe.health.ServerHealth;
+import io.haprobe.health.Transition;
 import io.haprobe.internal.CheckRun;
 import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Cancellable;
@@ -17,8 +20,10 @@ import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -38,7 +43,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Runs the health checks of a parsed haproxy.cfg as HAProxy 2.6 would: the boot state and spreading of
- * the first checks, one check per server at a time over the {@link ProbeTransport}, the health counter and
+ * the first checks, one health check (and one {@code agent-check}) per server at a time over the
+ * {@link ProbeTransport}, the health counter and
  * transitions, the intervals counted from the end of each check, and HAProxy's log lines as
  * {@link HealthEvent}s.
  *
@@ -125,7 +131,9 @@ public final class HealthCheckEngine implements AutoCloseable {
 
     /**
      * Boots the servers and schedules their first checks (spec §1.3, §2.3). Servers with {@code check} start
-     * UP with {@code health = rise}; {@code disabled} ones start in maintenance and are not checked.
+     * UP with {@code health = rise}; {@code disabled} ones start in maintenance, where their health check is
+     * paused (it keeps waking every {@code inter} without connecting). Servers with {@code agent-check} also
+     * get their agent's first check, spread with the health checks.
      *
      * @throws IllegalStateException if the engine was already started or is closed
      */
@@ -141,8 +149,12 @@ public final class HealthCheckEngine implements AutoCloseable {
         scheduler.execute(() -> {
             for (BackendRun backend : backends) {
                 for (ServerRun server : backend.servers) {
-                    if (server.checked && !server.health.maintenance()) {
+                    if (server.checked) {
                         server.next = scheduler.schedule(() -> runCheck(server), server.firstCheckNanos);
+                    }
+                    if (server.agent != null) {
+                        server.agentNext = scheduler.schedule(() -> runAgentCheck(server),
+                                server.agent.firstCheckNanos);
                     }
                 }
             }
@@ -213,7 +225,10 @@ public final class HealthCheckEngine implements AutoCloseable {
             closed = true;
         }
         try {
-            scheduler.execute(() -> backends.forEach(b -> b.servers.forEach(s -> s.next.cancel())));
+            scheduler.execute(() -> backends.forEach(b -> b.servers.forEach(s -> {
+                s.next.cancel();
+                s.agentNext.cancel();
+            })));
         } catch (RuntimeException alreadyStopped) {
             LOGGER.log(System.Logger.Level.DEBUG, "scheduler already stopped", alreadyStopped);
         }
@@ -237,45 +252,117 @@ public final class HealthCheckEngine implements AutoCloseable {
             return;
         }
         ProxyConfig proxy = server.backend.proxy;
-        CheckRun run = new CheckRun(server.backend.program, scheduler, server.config.interNanos(),
+        if (server.health.maintenance()) {
+            // HAProxy pauses the check but keeps its task waking every inter, on the same cadence (spec §1.5)
+            server.next = scheduler.schedule(() -> runCheck(server), server.config.interNanos());
+            return;
+        }
+        CheckRun run = new CheckRun(server.backend.program(server), scheduler, server.config.interNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), outcome -> onOutcome(server, outcome));
         run.start(transport, server.target);
+    }
+
+    private void runAgentCheck(ServerRun server) {
+        if (closed) {
+            return;
+        }
+        ProxyConfig proxy = server.backend.proxy;
+        CheckRun[] run = new CheckRun[1];
+        run[0] = new CheckRun(server.agent.program, scheduler, server.config.agentInterNanos(),
+                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(),
+                outcome -> onAgentOutcome(server, outcome, run[0].agentReply()));
+        run[0].start(transport, server.agent.target);
     }
 
     private void onOutcome(ServerRun server, CheckOutcome outcome) {
         if (closed) {
             return;
         }
-        BackendRun backend = server.backend;
-        boolean logChecks = backend.proxy.logHealthChecks();
-        boolean hadUsable = backend.usableActive + backend.usableBackup > 0;
-        HealthStep step = server.health.apply(outcome);
-        server.health = step.after();
-        backend.recount(server, step.before(), step.after());
-        long now = scheduler.nanoTime();
-        String checkLine = logChecks && step.reported()
-                ? HaproxyLogFormat.healthCheck(server.name, outcome, step.after().counter(), server.config.weight())
-                : null;
-        emit(new HealthEvent.CheckCompleted(now, backend.proxy.name(), server.config.name(), outcome,
-                step.before().counter(), step.after().counter(), checkLine));
-        if (step.stateChanged()) {
-            ServerState from = step.before().state();
-            ServerState to = step.after().state();
-            int active = backend.usableActive;
-            int backup = backend.usableBackup;
-            String line = HaproxyLogFormat.transition(server.name, to, logChecks ? null : outcome,
-                    HaproxyLogFormat.Counts.of(active, backup));
-            LogLevel level = to == ServerState.STOPPED && from != ServerState.STOPPING ? LogLevel.ALERT : LogLevel.NOTICE;
-            emit(new HealthEvent.StateChanged(now, backend.proxy.name(), server.config.name(), server.config.backup(),
-                    from, to, outcome, active, backup, level, line));
-            if (hadUsable && active + backup == 0) {
-                emit(new HealthEvent.NoServerAvailable(now, backend.proxy.name(),
-                        HaproxyLogFormat.noServerAvailable(backend.proxy.kindWord(), backend.proxy.name())));
-            }
+        if (server.health.maintenance()) {
+            // the agent put the server in maintenance while this check ran: HAProxy drops the paused result
+            server.next = scheduler.schedule(() -> runCheck(server), server.config.interNanos());
+            return;
         }
+        publish(server, server.health.apply(outcome), outcome, false);
         long interval = server.policy.intervalNanos(server.health.counter(), server.health.state());
         long delay = IntervalPolicy.withSpread(interval, config.global().spreadChecks(), random.nextDouble());
         server.next = scheduler.schedule(() -> runCheck(server), delay);
+    }
+
+    private void onAgentOutcome(ServerRun server, CheckOutcome outcome, AgentReply reply) {
+        if (closed) {
+            return;
+        }
+        publish(server, server.health.applyAgent(outcome, reply, server.config.weight()), outcome, true);
+        long interval = server.agent.policy.intervalNanos(server.health.agent().counter(), server.health.state());
+        long delay = IntervalPolicy.withSpread(interval, config.global().spreadChecks(), random.nextDouble());
+        server.agentNext = scheduler.schedule(() -> runAgentCheck(server), delay);
+    }
+
+    /** Applies a step's changes one by one, emitting each line HAProxy logs for them, in HAProxy's order. */
+    private void publish(ServerRun server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {
+        BackendRun backend = server.backend;
+        boolean logChecks = backend.proxy.logHealthChecks();
+        String proxyName = backend.proxy.name();
+        String serverName = server.config.name();
+        for (Transition t : step.transitions()) {
+            boolean hadUsable = backend.usableActive + backend.usableBackup > 0;
+            server.health = t.after();
+            backend.recount(server, t.before(), t.after());
+            long now = scheduler.nanoTime();
+            int active = backend.usableActive;
+            int backup = backend.usableBackup;
+            HaproxyLogFormat.Counts counts = HaproxyLogFormat.Counts.of(active, backup);
+            ServerState from = t.before().state();
+            ServerState to = t.after().state();
+            boolean quiet = from == ServerState.STOPPING || t.before().drain();
+            switch (t.kind()) {
+                case CHECK -> {
+                    if (agentCheck) {
+                        String line = logChecks && step.agentReported() ? HaproxyLogFormat.agentCheck(server.name,
+                                outcome, t.after().agent().counter(), t.after().weight()) : null;
+                        emit(new HealthEvent.AgentCheckCompleted(now, proxyName, serverName, outcome,
+                                t.after().agent().health(), line));
+                    } else {
+                        String line = logChecks && step.reported() ? HaproxyLogFormat.healthCheck(server.name,
+                                outcome, t.after().counter(), t.after().weight()) : null;
+                        emit(new HealthEvent.CheckCompleted(now, proxyName, serverName, outcome,
+                                t.before().counter(), t.after().counter(), line));
+                    }
+                }
+                case STATE -> {
+                    String line = HaproxyLogFormat.transition(server.name, to, logChecks ? null : outcome, counts);
+                    LogLevel level = to == ServerState.STOPPED && !quiet ? LogLevel.ALERT : LogLevel.NOTICE;
+                    emit(new HealthEvent.StateChanged(now, proxyName, serverName, server.config.backup(), from, to,
+                            outcome, active, backup, level, line));
+                }
+                case MAINT_ON -> {
+                    boolean wasDown = from == ServerState.STOPPED;
+                    admin(server, t, HaproxyLogFormat.maintOn(server.name, wasDown, counts),
+                            wasDown || quiet ? LogLevel.NOTICE : LogLevel.ALERT, now);
+                }
+                case MAINT_OFF -> admin(server, t, HaproxyLogFormat.maintOff(server.name, to != ServerState.STOPPED,
+                        t.after().drain()), LogLevel.NOTICE, now);
+                case DRAIN_ON -> admin(server, t, HaproxyLogFormat.drainOn(server.name, to == ServerState.STOPPED,
+                        counts), LogLevel.NOTICE, now);
+                case DRAIN_OFF -> admin(server, t, HaproxyLogFormat.drainOff(server.name, to != ServerState.STOPPED),
+                        LogLevel.NOTICE, now);
+                case DRAIN_REMAINS -> admin(server, t, HaproxyLogFormat.drainRemains(server.name), LogLevel.NOTICE,
+                        now);
+                case WEIGHT -> {
+                    // a weight change logs nothing itself; it may still empty the backend below
+                }
+            }
+            if (hadUsable && active + backup == 0) {
+                emit(new HealthEvent.NoServerAvailable(now, proxyName,
+                        HaproxyLogFormat.noServerAvailable(backend.proxy.kindWord(), proxyName)));
+            }
+        }
+    }
+
+    private void admin(ServerRun server, Transition t, String line, LogLevel level, long now) {
+        emit(new HealthEvent.AdminStateChanged(now, server.backend.proxy.name(), server.config.name(),
+                server.config.backup(), t.kind(), t.before().state(), t.after().state(), level, line));
     }
 
     private void emit(HealthEvent event) {
@@ -401,31 +488,44 @@ public final class HealthCheckEngine implements AutoCloseable {
                     throw new IllegalArgumentException("backend: '" + name + "' (expected: one of " + known + ")");
                 }
             }
+            // HAProxy's global check order: proxies, servers, and per server the health check, then the agent
             List<ServerConfig> allChecks = new ArrayList<>();
+            List<Long> intervals = new ArrayList<>();
             for (ProxyConfig proxy : config.proxies()) {
-                proxy.servers().stream().filter(ServerConfig::check).forEach(allChecks::add);
+                for (ServerConfig server : proxy.servers()) {
+                    if (server.check()) {
+                        ServerHealth boot = ServerHealth.boot(server.rise(), server.fall(), server.disabled());
+                        allChecks.add(server);
+                        intervals.add(policyOf(server).intervalNanos(boot.counter(), boot.state()));
+                    }
+                    if (server.agentCheck()) {
+                        allChecks.add(server);
+                        intervals.add(server.agentInterNanos());
+                    }
+                }
             }
-            long[] bootIntervals = new long[allChecks.size()];
-            for (int i = 0; i < bootIntervals.length; i++) {
-                ServerConfig server = allChecks.get(i);
-                ServerHealth boot = ServerHealth.boot(server.rise(), server.fall(), server.disabled());
-                bootIntervals[i] = policyOf(server).intervalNanos(boot.counter(), boot.state());
-            }
+            long[] bootIntervals = intervals.stream().mapToLong(Long::longValue).toArray();
             long[] offsets = BootSpread.offsetsNanos(bootIntervals, config.global().maxSpreadChecksNanos());
+            // a server's first position: its health check, else its agent check; the agent follows the health check
             Map<ServerConfig, Integer> checkIndex = new IdentityHashMap<>();
-            for (int i = 0; i < allChecks.size(); i++) {
+            for (int i = allChecks.size() - 1; i >= 0; i--) {
                 checkIndex.put(allChecks.get(i), i);
             }
+            // the host name is looked up only for send-state, the one user of the node name
+            boolean sendState = config.proxies().stream().anyMatch(ProxyConfig::sendState);
+            String node = config.global().node() != null || !sendState ? config.global().node() : hostName();
 
             List<BackendRun> runs = new ArrayList<>();
             for (ProxyConfig proxy : config.proxies()) {
                 if (!backends.isEmpty() && !backends.contains(proxy.name())) {
                     continue;
                 }
-                BackendRun run = new BackendRun(proxy, CheckProgram.compile(proxy));
+                BackendRun run = new BackendRun(proxy, node);
                 for (ServerConfig server : proxy.servers()) {
                     Integer position = checkIndex.get(server);
-                    run.servers.add(new ServerRun(run, server, position == null ? 0 : offsets[position], transport));
+                    long first = position == null ? 0 : offsets[position];
+                    long agentFirst = !server.agentCheck() ? 0 : offsets[position + (server.check() ? 1 : 0)];
+                    run.servers.add(new ServerRun(run, server, first, agentFirst, transport));
                 }
                 run.countUsable();
                 runs.add(run);
@@ -442,32 +542,74 @@ public final class HealthCheckEngine implements AutoCloseable {
         return thread;
     }
 
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException | SecurityException e) {
+            return "localhost";
+        }
+    }
+
     private static IntervalPolicy policyOf(ServerConfig server) {
         return new IntervalPolicy(server.interNanos(), server.fastInterNanos(), server.downInterNanos());
     }
 
-    /** A checked section: its compiled program and its servers. Confined to the scheduler thread. */
+    /** A checked section: its compiled programs and its servers. Confined to the scheduler thread. */
     private static final class BackendRun {
 
         final ProxyConfig proxy;
-        final CheckProgram program;
+        /** The {@code node} name for send-state; null when no section uses send-state and none is set. */
+        final String node;
+        final CheckProgram programUp;
+        final CheckProgram programDown;
         final List<ServerRun> servers = new ArrayList<>();
-        /** Usable active and backup servers, kept current on every state change; scheduler thread only. */
+        /** Usable active and backup servers, kept current on every change of a server; scheduler thread only. */
         int usableActive;
         int usableBackup;
+        /** The current weights of the usable active and backup servers (send-state), kept with the counts. */
+        int usableActiveWeight;
+        int usableBackupWeight;
 
-        BackendRun(ProxyConfig proxy, CheckProgram program) {
+        BackendRun(ProxyConfig proxy, String node) {
             this.proxy = proxy;
-            this.program = program;
+            this.node = node;
+            this.programUp = CheckProgram.compile(proxy, false, null);
+            this.programDown = proxy.disableOn404() ? CheckProgram.compile(proxy, true, null) : programUp;
         }
 
-        /** Recounts the usable servers after {@code server} went from {@code before} to {@code after}. */
+        /**
+         * Returns the program of one check of {@code server}: disable-on-404 applies only while it is not
+         * DOWN, and send-state puts its current state in each request.
+         */
+        CheckProgram program(ServerRun server) {
+            boolean stopped = server.health.state() == ServerState.STOPPED;
+            if (!proxy.sendState()) {
+                return stopped ? programDown : programUp;
+            }
+            ServerConfig config = server.config;
+            String state = HttpRequestEncoder.serverState(server.health.sendStateText(), config.address(),
+                    config.port(), proxy.name(), config.name(), node, server.health.weight(), totalWeight(), 0, 0, 0);
+            return CheckProgram.compile(proxy, stopped, state);
+        }
+
+        /** The backend's weight as send-state reports it: its usable active servers, else its usable backups. */
+        int totalWeight() {
+            return usableActiveWeight > 0 ? usableActiveWeight : usableBackupWeight;
+        }
+
+        /**
+         * Recounts the usable servers after one change of {@code server} (a check, an agent reply, an admin or
+         * weight change) from {@code before} to {@code after}.
+         */
         void recount(ServerRun server, ServerHealth before, ServerHealth after) {
-            int delta = (isUsable(server.config, after) ? 1 : 0) - (isUsable(server.config, before) ? 1 : 0);
+            int delta = (after.usable() ? 1 : 0) - (before.usable() ? 1 : 0);
+            int weightDelta = (after.usable() ? after.weight() : 0) - (before.usable() ? before.weight() : 0);
             if (server.config.backup()) {
                 usableBackup += delta;
+                usableBackupWeight += weightDelta;
             } else {
                 usableActive += delta;
+                usableActiveWeight += weightDelta;
             }
         }
 
@@ -475,22 +617,27 @@ public final class HealthCheckEngine implements AutoCloseable {
         void countUsable() {
             usableActive = 0;
             usableBackup = 0;
+            usableActiveWeight = 0;
+            usableBackupWeight = 0;
             for (ServerRun server : servers) {
-                if (isUsable(server.config, server.health)) {
-                    if (server.config.backup()) {
-                        usableBackup++;
-                    } else {
-                        usableActive++;
-                    }
+                ServerHealth health = server.health;
+                if (!health.usable()) {
+                    continue;
+                }
+                if (server.config.backup()) {
+                    usableBackup++;
+                    usableBackupWeight += health.weight();
+                } else {
+                    usableActive++;
+                    usableActiveWeight += health.weight();
                 }
             }
         }
+    }
 
-        /** Tells whether a server is usable for traffic (spec §1.5): UP, not in maintenance, weight above 0. */
-        private static boolean isUsable(ServerConfig config, ServerHealth health) {
-            return !health.maintenance() && config.weight() > 0
-                    && (health.state() == ServerState.RUNNING || health.state() == ServerState.STARTING);
-        }
+    /** A server's agent check: its program, target, interval policy and first check. */
+    private record AgentRun(CheckProgram program, CheckTarget target, IntervalPolicy policy,
+                            long firstCheckNanos) {
     }
 
     /** One server's check state. Written on the scheduler thread; {@code health} is read from any thread. */
@@ -503,21 +650,36 @@ public final class HealthCheckEngine implements AutoCloseable {
         final CheckTarget target;
         final long firstCheckNanos;
         final boolean checked;
+        final AgentRun agent;
         volatile ServerHealth health;
         Cancellable next = Cancellable.NONE;
+        Cancellable agentNext = Cancellable.NONE;
 
-        /** Resolves the check address through {@code transport}, or the system resolver when it is null. */
-        ServerRun(BackendRun backend, ServerConfig config, long firstCheckNanos, ProbeTransport transport) {
+        /** Resolves the check and agent addresses through {@code transport}, or the system resolver when null. */
+        ServerRun(BackendRun backend, ServerConfig config, long firstCheckNanos, long agentFirstCheckNanos,
+                  ProbeTransport transport) {
             this.backend = backend;
             this.config = config;
             this.name = new HaproxyLogFormat.ServerName(backend.proxy.name(), config.name(), config.backup());
             this.policy = policyOf(config);
             this.firstCheckNanos = firstCheckNanos;
             this.checked = config.check();
-            this.health = ServerHealth.boot(config.rise(), config.fall(), config.disabled());
+            this.health = ServerHealth.boot(config.rise(), config.fall(), config.disabled(), config.weight(),
+                    config.agentCheck(), checked);
             this.target = new CheckTarget(backend.proxy.name(), config.name(), checked
-                    ? resolve(config, transport)
+                    ? resolve(config, config.effectiveCheckAddress(), config.effectiveCheckPort(), transport)
                     : InetSocketAddress.createUnresolved(config.address(), config.port()));
+            if (config.agentCheck()) {
+                String host = config.agentAddress() != null ? config.agentAddress() : config.effectiveCheckAddress();
+                byte[] send = config.agentSend() == null ? null
+                        : config.agentSend().getBytes(StandardCharsets.ISO_8859_1);
+                this.agent = new AgentRun(CheckProgram.agent(config.effectiveAgentPort(), null, send),
+                        new CheckTarget(backend.proxy.name(), config.name(),
+                                resolve(config, host, config.effectiveAgentPort(), transport)),
+                        new IntervalPolicy(config.agentInterNanos(), 0, 0), agentFirstCheckNanos);
+            } else {
+                this.agent = null;
+            }
         }
 
         ServerSnapshot snapshot() {
@@ -526,14 +688,13 @@ public final class HealthCheckEngine implements AutoCloseable {
                     config.weight(), health);
         }
 
-        private static InetSocketAddress resolve(ServerConfig config, ProbeTransport transport) {
+        private static InetSocketAddress resolve(ServerConfig config, String host, int port,
+                                                 ProbeTransport transport) {
             try {
-                String host = config.effectiveCheckAddress();
-                int port = config.effectiveCheckPort();
                 return transport == null ? ProbeTransport.lookUp(host, port) : transport.resolve(host, port);
             } catch (UnknownHostException e) {
-                throw new ConfigException(config.location(), "could not resolve address '"
-                        + config.effectiveCheckAddress() + "' of server '" + config.name() + "'");
+                throw new ConfigException(config.location(), "could not resolve address '" + host + "' of server '"
+                        + config.name() + "'");
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.haprobe;
 
 import io.haprobe.health.HealthCounter;
+import io.haprobe.health.Transition;
 
 import java.util.Objects;
 
@@ -13,7 +14,8 @@ import java.util.Objects;
  * <p>Implementations are immutable and thread-safe.
  */
 public sealed interface HealthEvent
-        permits HealthEvent.CheckCompleted, HealthEvent.StateChanged, HealthEvent.NoServerAvailable {
+        permits HealthEvent.CheckCompleted, HealthEvent.AgentCheckCompleted, HealthEvent.StateChanged,
+        HealthEvent.AdminStateChanged, HealthEvent.NoServerAvailable {
 
     /**
      * Returns when the event happened, in nanoseconds of the engine's {@link io.haprobe.time.Scheduler}
@@ -80,6 +82,75 @@ public sealed interface HealthEvent
     }
 
     /**
+     * A server's agent check completed ({@code agent-check}, spec §7). Logged only with
+     * {@code option log-health-checks}, and only when the agent's status changed (a neutral reply excepted).
+     *
+     * @param timeNanos   when the check ended, scheduler nanoseconds
+     * @param backend     the backend; never null
+     * @param server      the server; never null
+     * @param outcome     the outcome; never null
+     * @param agentHealth the agent's health after the check: 1 lets the server be UP, 0 keeps it DOWN
+     * @param logMessage  the {@code Agent check for server ...} line, or null when not logged
+     */
+    record AgentCheckCompleted(long timeNanos, String backend, String server, CheckOutcome outcome, int agentHealth,
+                               String logMessage) implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component other than {@code logMessage} is null
+         */
+        public AgentCheckCompleted {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(outcome, "outcome");
+        }
+
+        /** Returns {@link LogLevel#NOTICE}, the level of per-check lines. */
+        @Override
+        public LogLevel level() {
+            return LogLevel.NOTICE;
+        }
+    }
+
+    /**
+     * A server's admin state changed, from an agent reply (spec §1.5, §7, §8.1): it entered or left forced
+     * maintenance or drain, or an update of a drained server logged {@code remains in forced drain mode}.
+     * Always logged.
+     *
+     * @param timeNanos  when, scheduler nanoseconds
+     * @param backend    the backend; never null
+     * @param server     the server; never null
+     * @param backup     whether it is a {@code backup} server
+     * @param change     what changed: {@link Transition.Kind#MAINT_ON}, {@link Transition.Kind#MAINT_OFF},
+     *                   {@link Transition.Kind#DRAIN_ON}, {@link Transition.Kind#DRAIN_OFF} or
+     *                   {@link Transition.Kind#DRAIN_REMAINS}; never null
+     * @param from       the operational state before; never null
+     * @param to         the operational state after; never null
+     * @param level      ALERT for a server going from UP into maintenance, NOTICE otherwise; never null
+     * @param logMessage the line; never null
+     */
+    record AdminStateChanged(long timeNanos, String backend, String server, boolean backup, Transition.Kind change,
+                             ServerState from, ServerState to, LogLevel level, String logMessage)
+            implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public AdminStateChanged {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(change, "change");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(level, "level");
+            Objects.requireNonNull(logMessage, "logMessage");
+        }
+    }
+
+    /**
      * A server changed operational state: went DOWN, UP, or NOLB (spec §8.1). Always logged.
      *
      * @param timeNanos     when, scheduler nanoseconds
@@ -88,10 +159,10 @@ public sealed interface HealthEvent
      * @param backup        whether it is a {@code backup} server
      * @param from          the state before; never null
      * @param to            the state after; never null
-     * @param cause         the check outcome that caused it; never null
+     * @param cause         the check outcome that caused it (the health check's or the agent's); never null
      * @param activeServers usable active servers of the backend after the change
      * @param backupServers usable backup servers of the backend after the change
-     * @param level         ALERT for DOWN from UP, NOTICE otherwise; never null
+     * @param level         ALERT for DOWN from UP, NOTICE otherwise (from NOLB or drain); never null
      * @param logMessage    the transition line; never null
      */
     record StateChanged(long timeNanos, String backend, String server, boolean backup, ServerState from,

@@ -54,12 +54,31 @@ public record ServerSnapshot(String backend, String server, String checkTarget, 
 
     /**
      * Returns the {@code status} column of {@code show stat}: {@code UP}, {@code UP 1/3}, {@code DOWN},
-     * {@code DOWN 1/2}, {@code NOLB}, {@code MAINT}, or {@code no check}.
+     * {@code DOWN 1/2}, {@code NOLB}, {@code MAINT}, {@code DRAIN}, {@code DRAIN (agent)},
+     * {@code DOWN (agent)}, or {@code no check}.
      *
      * @return the status text, never null
      */
     public String statusText() {
-        return checked ? health.statusText() : health.maintenance() ? "MAINT" : "no check";
+        return health.statusText();
+    }
+
+    /**
+     * Returns the outcome of the last completed agent check ({@code agent-check}).
+     *
+     * @return the outcome, or empty before the first agent check and for servers without an agent
+     */
+    public Optional<CheckOutcome> agentOutcome() {
+        return health.agent() == null ? Optional.empty() : Optional.ofNullable(health.agent().lastOutcome());
+    }
+
+    /**
+     * Returns the current weight: the configured one, or what the agent set ({@code 50%}).
+     *
+     * @return the user weight, 0..256
+     */
+    public int currentWeight() {
+        return health.weight();
     }
 
     /**

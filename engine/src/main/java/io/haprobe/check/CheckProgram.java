@@ -1,6 +1,7 @@
 package io.haprobe.check;
 
 import io.haprobe.config.HttpCheckRule;
+import io.haprobe.config.HttpConnect;
 import io.haprobe.config.HttpExpect;
 import io.haprobe.config.HttpSend;
 import io.haprobe.config.ProxyConfig;
@@ -11,7 +12,9 @@ import java.util.Objects;
 
 /**
  * A compiled check: the list of {@link CheckRule}s one interpreter ({@link CheckSession}) runs over a check
- * connection, whatever the check kind. Built once per backend and shared by its servers.
+ * connection, whatever the check kind. Built once per backend and shared by its servers; an HTTP check
+ * with {@code http-check send-state} or {@code disable-on-404} depends on the server's state and is compiled
+ * for each run ({@link #compile(ProxyConfig, boolean, String)}).
  *
  * <table>
  *   <caption>What each configuration compiles to</caption>
@@ -23,6 +26,10 @@ import java.util.Objects;
  *   <tr><td>{@code http-check expect} in a backend that inherits {@code option httpchk} from
  *       {@code defaults}</td><td>connect, expect HTTP: HAProxy 2.6 drops the inherited request, so nothing
  *       is sent</td><td>as above</td></tr>
+ *   <tr><td>{@code http-check connect} sequences</td><td>connect, send, expect HTTP, connect, send, expect
+ *       HTTP...: one judge per response</td><td>the last response's verdict</td></tr>
+ *   <tr><td>{@code agent-check}</td><td>connect to the agent, send {@code agent-send}, expect an agent line
+ *       ({@link #agent})</td><td>{@code L7OK} ({@code up}), {@code L7STS} ({@code down}), {@code CHECKED}</td></tr>
  *   <tr><td>{@code option tcp-check} + {@code tcp-check} rules</td><td>the rules, after an implicit connect
  *       unless the first one is a connect (spec §5)</td><td>the last rule's: {@code L7OK}, code 0,
  *       {@code (tcp-check)}</td></tr>
@@ -77,13 +84,31 @@ public record CheckProgram(List<CheckRule> rules, boolean tcpCheck) {
     }
 
     /**
-     * Compiles the check of a backend or listen section.
+     * Compiles the check of a backend or listen section for a server that is not DOWN, without the
+     * {@code send-state} header.
      *
      * @param proxy the section; never null
      * @return its check program
      * @throws NullPointerException if {@code proxy} is null
      */
     public static CheckProgram compile(ProxyConfig proxy) {
+        return compile(proxy, false, null);
+    }
+
+    /**
+     * Compiles the check of a backend or listen section for one run. For HTTP checks each
+     * {@code http-check connect} opens a connection, each send is encoded (spec §4.3), and the expect rules
+     * after a send judge its response together (spec §4.5); {@code http-check disable-on-404} applies only to
+     * servers that are not DOWN. Other check kinds ignore the server's state.
+     *
+     * @param proxy         the section; never null
+     * @param serverStopped true when the checked server is DOWN ({@code STOPPED}) as the check starts
+     * @param serverState   the {@code X-Haproxy-Server-State} value for a section with {@code http-check
+     *                      send-state} ({@link HttpRequestEncoder#serverState}), or null to send none
+     * @return the check program
+     * @throws NullPointerException if {@code proxy} is null
+     */
+    public static CheckProgram compile(ProxyConfig proxy, boolean serverStopped, String serverState) {
         Objects.requireNonNull(proxy, "proxy");
         if (proxy.checkOption() != null) {
             return TcpCheckPrograms.compile(proxy.checkOption());
@@ -92,18 +117,55 @@ public record CheckProgram(List<CheckRule> rules, boolean tcpCheck) {
             return CONNECT_ONLY;
         }
         List<CheckRule> rules = new ArrayList<>();
-        rules.add(new CheckRule.Connect());
+        List<HttpCheckRule> httpRules = proxy.httpCheckRules();
+        if (!(httpRules.get(0) instanceof HttpConnect)) {
+            rules.add(new CheckRule.Connect());
+        }
+        boolean disableOn404 = proxy.disableOn404() && !serverStopped;
+        String state = proxy.sendState() ? serverState : null;
         List<HttpExpect> expects = new ArrayList<>();
         String method = HttpSend.DEFAULT_METHOD;
-        for (HttpCheckRule rule : proxy.httpCheckRules()) {
-            if (rule instanceof HttpSend send) {
-                method = send.method();
-                rules.add(new CheckRule.Send(HttpRequestEncoder.encode(send)));
-            } else if (rule instanceof HttpExpect expect) {
+        for (int i = 0; i < httpRules.size(); i++) {
+            HttpCheckRule rule = httpRules.get(i);
+            if (rule instanceof HttpExpect expect) {
                 expects.add(expect);
+                continue;
+            }
+            addJudge(rules, expects, method, disableOn404, false);
+            if (rule instanceof HttpConnect connect) {
+                // the step numbers are HAProxy's (declaration index + 1); HTTP infos never print them
+                rules.add(new CheckRule.Connect(connect.port(), connect.address(), 0, connect.linger(), false, i + 1,
+                        connect.comment()));
+            } else if (rule instanceof HttpSend send) {
+                method = send.method();
+                rules.add(new CheckRule.Send(HttpRequestEncoder.encode(send, state)));
             }
         }
-        rules.add(new CheckRule.ExpectHttp(HttpResponseJudge.of(expects, method)));
+        addJudge(rules, expects, method, disableOn404, true);
+        return new CheckProgram(rules);
+    }
+
+    /**
+     * Compiles a server's agent check ({@code agent-check}, spec §7): an implicit connect to the agent, a send
+     * of {@code agent-send} if any, then one reply line read by {@link CheckRule.ExpectAgent}.
+     *
+     * @param port      the agent port ({@code agent-port}, else the server's {@code port}), 1..65535
+     * @param address   the agent address ({@code agent-addr}) as an IP literal, or null for the server's check
+     *                  address
+     * @param agentSend the bytes of {@code agent-send}, or null or empty to send nothing; not copied
+     * @return the agent program
+     * @throws IllegalArgumentException if {@code port} is outside 1..65535
+     */
+    public static CheckProgram agent(int port, String address, byte[] agentSend) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+        }
+        List<CheckRule> rules = new ArrayList<>();
+        rules.add(new CheckRule.Connect(port, address, 0, false, true, 0, null));
+        if (agentSend != null && agentSend.length > 0) {
+            rules.add(new CheckRule.Send(agentSend));
+        }
+        rules.add(new CheckRule.ExpectAgent());
         return new CheckProgram(rules);
     }
 
@@ -141,5 +203,14 @@ public record CheckProgram(List<CheckRule> rules, boolean tcpCheck) {
                     + " rule)");
         }
         return connectIndex == rules.size() - 1 || rules.get(connectIndex + 1) instanceof CheckRule.Send;
+    }
+
+    private static void addJudge(List<CheckRule> rules, List<HttpExpect> expects, String method,
+                                 boolean disableOn404, boolean last) {
+        if (expects.isEmpty()) {
+            return;
+        }
+        rules.add(new CheckRule.ExpectHttp(HttpResponseJudge.of(List.copyOf(expects), method, disableOn404, last)));
+        expects.clear();
     }
 }

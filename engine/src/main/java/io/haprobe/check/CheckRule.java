@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>Implementations are immutable and thread-safe.
  */
 public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, CheckRule.ExpectHttp,
-        CheckRule.ExpectContent, CheckRule.ExpectCustom {
+        CheckRule.ExpectContent, CheckRule.ExpectCustom, CheckRule.ExpectAgent {
 
     /**
      * Returns HAProxy's step number of this rule (spec §5.4).
@@ -39,8 +39,10 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
      *   <caption>Where it connects (spec §5.2)</caption>
      *   <tr><th>component</th><th>0 / null means</th><th>HAProxy keyword</th></tr>
      *   <tr><td>{@code port}</td><td>the port of {@code address}, else the server's check port</td>
-     *       <td>{@code tcp-check connect port}</td></tr>
-     *   <tr><td>{@code address}</td><td>the server's check address</td><td>{@code tcp-check connect addr}</td></tr>
+     *       <td>{@code tcp-check connect port},
+     *       {@code http-check connect port}, {@code agent-port}</td></tr>
+     *   <tr><td>{@code address}</td><td>the server's check address</td><td>{@code tcp-check connect addr},
+     *       {@code http-check connect addr}, {@code agent-addr}</td></tr>
      *   <tr><td>{@code addressPort}</td><td>the server's check port</td><td>the port in {@code addr ip:port}</td></tr>
      * </table>
      *
@@ -257,6 +259,32 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
          */
         public ExpectCustom {
             Objects.requireNonNull(judge, "judge");
+        }
+
+        @Override
+        public String comment() {
+            return null;
+        }
+    }
+
+    /**
+     * Reads one agent reply line and judges it ({@code agent-check}, spec §7): the words up to the first CR or
+     * LF, parsed by {@link AgentReply#parse(String)}; the session keeps the reply
+     * ({@link CheckSession#agentReply()}). A close with nothing read is {@code L7RSP}
+     * {@code TCPCHK got an empty response at step 2}; a close after a partial line waits for the timeout, as
+     * HAProxy does.
+     *
+     * <p>Always step 2: HAProxy builds every agent check as an implicit connect, a {@code send-lf} of
+     * {@code agent-send} (step 1, sending nothing when it is empty) and this expect.
+     */
+    record ExpectAgent() implements CheckRule {
+
+        /** HAProxy's step number of the agent expect. */
+        static final int STEP = 2;
+
+        @Override
+        public int step() {
+            return STEP;
         }
 
         @Override

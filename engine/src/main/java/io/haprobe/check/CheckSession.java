@@ -3,6 +3,7 @@ package io.haprobe.check;
 import io.haprobe.CheckResult;
 import io.haprobe.CheckStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -61,6 +62,7 @@ public final class CheckSession {
     private boolean errored;
     private boolean done;
     private CheckVerdict lastVerdict;
+    private AgentReply agentReply;
     private byte[] buffer = EMPTY;
     private int length;
 
@@ -112,6 +114,15 @@ public final class CheckSession {
             i--;
         }
         return i;
+    }
+
+    /**
+     * Returns the agent reply the check ended with ({@link CheckRule.ExpectAgent}).
+     *
+     * @return the parsed reply, or null when the check did not end on a reply line
+     */
+    public AgentReply agentReply() {
+        return agentReply;
     }
 
     /**
@@ -212,9 +223,11 @@ public final class CheckSession {
             return finish(new CheckVerdict(CheckStatus.L4TOUT, 0, stepSuffix()));
         }
         CheckStatus status = CheckStatus.L7TOUT;
-        if (index < rules.size() && rules.get(index) instanceof CheckRule.ExpectContent expect
-                && expect.timeoutStatus() != null) {
+        CheckRule waiting = index < rules.size() ? rules.get(index) : null;
+        if (waiting instanceof CheckRule.ExpectContent expect && expect.timeoutStatus() != null) {
             status = expect.timeoutStatus();
+        } else if (waiting instanceof CheckRule.ExpectHttp http) {
+            status = http.judge().timeoutStatus(buffer, length);
         }
         return finish(new CheckVerdict(status, 0, stepSuffix()));
     }
@@ -281,6 +294,7 @@ public final class CheckSession {
         boolean lastRead = peerClosed || errored || length == MAX_BUFFER_BYTES;
         CheckRule first = rules.get(index);
         if (length == 0 && !(first instanceof CheckRule.ExpectHttp)) {
+            // an agent's empty reply is HAProxy's generic empty response too (at step 2)
             if (!lastRead) {
                 return null;
             }
@@ -314,6 +328,9 @@ public final class CheckSession {
         if (rule instanceof CheckRule.ExpectCustom custom) {
             return custom.judge().judge(buffer, length, lastRead);
         }
+        if (rule instanceof CheckRule.ExpectAgent) {
+            return judgeAgentLine();
+        }
         CheckRule.ExpectContent expect = (CheckRule.ExpectContent) rule;
         if (!lastRead && (length < expect.match().minimumLength() || (expect.minRecv() > 0 && length < expect.minRecv()))) {
             return null;
@@ -340,6 +357,22 @@ public final class CheckSession {
             info += " comment: " + expect.comment();
         }
         return failure(status, code, info);
+    }
+
+    /**
+     * Judges the agent's reply line once its CR or LF arrived. Without a line end it waits, even after a close
+     * or a full buffer: HAProxy ignores a partial line and the check ends on its timeout.
+     */
+    private CheckVerdict judgeAgentLine() {
+        int end = 0;
+        while (end < length && buffer[end] != '\r' && buffer[end] != '\n') {
+            end++;
+        }
+        if (end == length) {
+            return null;
+        }
+        agentReply = AgentReply.parse(new String(buffer, 0, end, StandardCharsets.ISO_8859_1));
+        return agentReply.verdict();
     }
 
     /** The verdict once every rule is done: the last rule's success (spec §5.3 step 4). */
@@ -428,6 +461,6 @@ public final class CheckSession {
 
     private static boolean isExpect(CheckRule rule) {
         return rule instanceof CheckRule.ExpectHttp || rule instanceof CheckRule.ExpectContent
-                || rule instanceof CheckRule.ExpectCustom;
+                || rule instanceof CheckRule.ExpectCustom || rule instanceof CheckRule.ExpectAgent;
     }
 }

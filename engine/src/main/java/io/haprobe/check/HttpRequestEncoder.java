@@ -37,8 +37,9 @@ import java.util.Arrays;
  * so {@code HTTP/2} sends {@code HTTP/1.1} yet behaves as 1.0 for the Connection header.
  *
  * <p>Strings are written one byte per character (ISO-8859-1), as HAProxy copies configuration bytes; a
- * character above U+00FF becomes {@code ?}. {@code http-check send-state}, {@code uri-lf} and log-format
- * header values are not handled here: the caller expands them first.
+ * character above U+00FF becomes {@code ?}. {@code uri-lf} and log-format header values are not handled
+ * here. The {@code http-check send-state} header ({@link #serverState}) is written after the user's headers,
+ * as {@code x-haproxy-server-state} (spec §4.4).
  *
  * <p>Stateless and thread-safe.
  *
@@ -59,6 +60,7 @@ public final class HttpRequestEncoder {
     private static final byte[] CONNECTION = ascii("connection: ");
     private static final byte[] CONNECTION_CLOSE = ascii("connection: close\r\n");
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("connection: keep-alive\r\n");
+    private static final byte[] SERVER_STATE = ascii("x-haproxy-server-state: ");
 
     /**
      * Returns the bytes HAProxy 2.6.12 sends for {@code send}.
@@ -69,6 +71,19 @@ public final class HttpRequestEncoder {
      * @throws NullPointerException if {@code send} is null
      */
     public static byte[] encode(HttpSend send) {
+        return encode(send, null);
+    }
+
+    /**
+     * Returns the bytes HAProxy 2.6.12 sends for {@code send} in a backend with {@code http-check send-state}:
+     * the header {@code x-haproxy-server-state: <serverState>} follows the user's headers.
+     *
+     * @param send        the request; never null
+     * @param serverState the header value from {@link #serverState}, or null for no such header
+     * @return a new array holding the request line, the headers, the empty line and the body
+     * @throws NullPointerException if {@code send} is null
+     */
+    public static byte[] encode(HttpSend send, String serverState) {
         String version = send.version();
         boolean keepAliveVersion = isKeepAliveVersion(version);
         boolean saysHttp11 = keepAliveVersion || (version.length() == 6 && version.charAt(5) == '2');
@@ -99,6 +114,9 @@ public final class HttpRequestEncoder {
             }
             out.writeLowerCase(name).write(':').write(' ').write(value).write(CRLF);
         }
+        if (serverState != null) {
+            out.write(SERVER_STATE).write(serverState).write(CRLF);
+        }
 
         if (body.length > 0 || !isBodylessMethod(send.method())) {
             out.write(CONTENT_LENGTH).write(Integer.toString(body.length)).write(CRLF);
@@ -112,6 +130,34 @@ public final class HttpRequestEncoder {
             }
         }
         return out.write(CRLF).write(body).toByteArray();
+    }
+
+    /**
+     * Builds the value of the {@code X-Haproxy-Server-State} header of {@code http-check send-state} (spec
+     * §4.4), e.g. {@code UP 1/3; address=127.0.0.1; port=8080; name=be/s1; node=vm; weight=10/20; scur=0/0;
+     * qcur=0}. No {@code throttle} part: it only appears during slowstart.
+     *
+     * @param state           the server's state as HAProxy words it here: {@code UP}, {@code UP 1/3},
+     *                        {@code DOWN}, {@code DOWN 1/2}, {@code NOLB}, {@code NOLB 2/3} or
+     *                        {@code no check}; never null
+     * @param address         the server's address (not the check address); never null
+     * @param port            the server's service port (not the check port)
+     * @param backend         the backend name; never null
+     * @param server          the server name; never null
+     * @param node            the global {@code node} name; never null
+     * @param weight          the server's current weight
+     * @param totalWeight     the backend's total weight of usable servers
+     * @param sessions        the server's current sessions
+     * @param backendSessions the backend's connections less its queue
+     * @param queued          the server's queue length
+     * @return the header value, never null
+     */
+    public static String serverState(String state, String address, int port, String backend, String server,
+                                     String node, int weight, int totalWeight, int sessions, int backendSessions,
+                                     int queued) {
+        return state + "; address=" + address + "; port=" + port + "; name=" + backend + '/' + server + "; node="
+                + node + "; weight=" + weight + '/' + totalWeight + "; scur=" + sessions + '/' + backendSessions
+                + "; qcur=" + queued;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.haprobe.config.StatusRange;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  *   <tr><th>response</th><th>status</th><th>code</th><th>info</th></tr>
  *   <tr><td>every rule passes</td><td>{@link CheckStatus#L7OKD} ({@code L7OK})</td><td>the HTTP status</td>
  *       <td>empty</td></tr>
- *   <tr><td>a {@code status} or {@code rstatus} rule fails</td><td>{@link CheckStatus#L7STS}</td>
+ *   <tr><td>a {@code status}, {@code rstatus}, {@code hdr} or {@code fhdr} rule fails</td><td>{@link CheckStatus#L7STS}</td>
  *       <td>the HTTP status</td><td>the reason phrase, possibly empty</td></tr>
  *   <tr><td>a {@code string} or {@code rstring} rule does not match</td><td>{@link CheckStatus#L7RSP}</td>
  *       <td>the HTTP status</td><td>{@value #INFO_NO_MATCH}</td></tr>
@@ -30,6 +31,12 @@ import java.util.regex.Pattern;
  *   <tr><td>not HTTP, malformed, or closed before the end of the header block</td>
  *       <td>{@link CheckStatus#L7RSP}</td><td>0</td><td>empty</td></tr>
  * </table>
+ *
+ * <p>Expect options change these verdicts as HAProxy does: {@code error-status} the failure status,
+ * {@code on-error} the failure info, {@code comment} is appended to it as {@code " comment: <text>"},
+ * {@code status-code int(<n>)} the code; on the last rules of a check, {@code ok-status}, {@code on-success}
+ * and {@code status-code} shape the pass. With {@code http-check disable-on-404} (for a server that is not
+ * DOWN) a 404 skips every rule: {@link CheckStatus#L7OKCD} ({@code L7OKC}), code 404, no info.
  *
  * <p>Rules are evaluated in order and the first failing one decides. An empty rule list stands for
  * HAProxy's implicit {@code http-check expect status 200-399}; a list with only body rules checks no
@@ -71,10 +78,9 @@ public final class HttpResponseJudge {
     /** The info of a body rule, negated or not, that found an empty body at the end of the message. */
     public static final String INFO_NO_BODY = "HTTP content check could not find a response body";
 
-    private static final CheckVerdict INVALID = new CheckVerdict(CheckStatus.L7RSP, 0, "");
     private static final HttpResponseJudge IMPLICIT = new HttpResponseJudge(
-            new Rule[] {Rule.status(false, new int[] {200}, new int[] {399})}, false);
-    private static final HttpResponseJudge IMPLICIT_HEAD = new HttpResponseJudge(IMPLICIT.rules, true);
+            new Rule[] {Rule.status(false, new int[] {200}, new int[] {399})}, false, false, true);
+    private static final HttpResponseJudge IMPLICIT_HEAD = new HttpResponseJudge(IMPLICIT.rules, true, false, true);
 
     /**
      * Returns a judge for the responses to a request whose method is not {@code HEAD}.
@@ -100,24 +106,48 @@ public final class HttpResponseJudge {
      * @throws NullPointerException if an argument or an element of {@code expects} is null
      */
     public static HttpResponseJudge of(List<HttpExpect> expects, String requestMethod) {
+        return of(expects, requestMethod, false, true);
+    }
+
+    /**
+     * Returns a judge for one connect/send/expect sequence of a check.
+     *
+     * @param expects       the sequence's {@code http-check expect} rules in order; empty for HAProxy's
+     *                      implicit {@code expect status 200-399}; never null
+     * @param requestMethod the method of the sequence's request; never null
+     * @param disableOn404  true when {@code http-check disable-on-404} applies to this check (the backend has
+     *                      it and the server is not DOWN): a 404 skips the rules and passes conditionally
+     *                      ({@code L7OKC}, code 404, no info)
+     * @param last          true when these are the last rules of the check: a pass then takes the last
+     *                      rule's {@code ok-status}, {@code on-success} and {@code status-code}
+     * @return the judge
+     * @throws NullPointerException if an argument or an element of {@code expects} is null
+     */
+    public static HttpResponseJudge of(List<HttpExpect> expects, String requestMethod, boolean disableOn404,
+                                       boolean last) {
         boolean head = Objects.requireNonNull(requestMethod, "requestMethod").equals("HEAD");
         if (expects.isEmpty()) {
-            return head ? IMPLICIT_HEAD : IMPLICIT;
+            return !disableOn404 && last ? (head ? IMPLICIT_HEAD : IMPLICIT)
+                    : new HttpResponseJudge(IMPLICIT.rules, head, disableOn404, last);
         }
         Rule[] rules = new Rule[expects.size()];
         for (int i = 0; i < rules.length; i++) {
             rules[i] = Rule.of(Objects.requireNonNull(expects.get(i), "expects[" + i + "]"));
         }
-        return new HttpResponseJudge(rules, head);
+        return new HttpResponseJudge(rules, head, disableOn404, last);
     }
 
     private final Rule[] rules;
     private final boolean bodyRules;
     private final boolean headRequest;
+    private final boolean disableOn404;
+    private final boolean last;
 
-    private HttpResponseJudge(Rule[] rules, boolean headRequest) {
+    private HttpResponseJudge(Rule[] rules, boolean headRequest, boolean disableOn404, boolean last) {
         this.rules = rules;
         this.headRequest = headRequest;
+        this.disableOn404 = disableOn404;
+        this.last = last;
         boolean body = false;
         for (Rule rule : rules) {
             body |= rule.kind == HttpExpect.Match.STRING || rule.kind == HttpExpect.Match.RSTRING;
@@ -150,36 +180,41 @@ public final class HttpResponseJudge {
         Message msg = new Message(buf, length);
         int head = msg.parseHead();
         if (head == Message.BAD) {
-            return INVALID;
+            return invalid();
         }
         if (head == Message.MORE) {
-            return endOfStream || full ? INVALID : null;
+            return endOfStream || full ? invalid() : null;
         }
         msg.frameBody(headRequest, bodyRules);
         if (msg.bad) {
-            return INVALID;
+            return invalid();
+        }
+        if (disableOn404 && msg.code() == 404) {
+            return new CheckVerdict(CheckStatus.L7OKCD, 404, "");
         }
         boolean lastRead = endOfStream || full || msg.complete;
         for (Rule rule : rules) {
             CheckVerdict failure;
             switch (rule.kind) {
-                case STATUS, RSTATUS -> failure = judgeStatus(rule, msg);
+                case STATUS, RSTATUS, HDR, FHDR -> failure = rule.matchesHead(msg) == rule.inverse
+                        ? rule.failure(CheckStatus.L7STS, msg.code(), msg.reason()) : null;
                 default -> {
                     if (msg.bodyLength == 0) {
                         if (!lastRead) {
                             return null;
                         }
-                        return new CheckVerdict(CheckStatus.L7RSP, msg.code(), INFO_NO_BODY);
+                        return rule.failure(CheckStatus.L7RSP, msg.code(), INFO_NO_BODY);
                     }
-                    if (!lastRead && rule.needle != null && msg.bodyLength < rule.needle.length) {
+                    int wanted = rule.minRecv >= 0 ? rule.minRecv : rule.needle != null ? rule.needle.length : 0;
+                    if (!lastRead && msg.bodyLength < wanted) {
                         return null;
                     }
                     boolean match = rule.matchesBody(msg);
-                    if (!match && !lastRead) {
+                    if (!match && !lastRead && rule.minRecv < 0) {
                         return null;
                     }
                     failure = match == rule.inverse
-                            ? new CheckVerdict(CheckStatus.L7RSP, msg.code(), rule.inverse ? INFO_UNWANTED : INFO_NO_MATCH)
+                            ? rule.failure(CheckStatus.L7RSP, msg.code(), rule.inverse ? INFO_UNWANTED : INFO_NO_MATCH)
                             : null;
                 }
             }
@@ -187,26 +222,49 @@ public final class HttpResponseJudge {
                 return failure;
             }
         }
-        return new CheckVerdict(CheckStatus.L7OKD, msg.code(), "");
+        if (!last) {
+            return new CheckVerdict(CheckStatus.L7OKD, msg.code(), "");
+        }
+        Rule final_ = rules[rules.length - 1];
+        return new CheckVerdict(final_.okStatus != null ? final_.okStatus : CheckStatus.L7OKD,
+                final_.statusCode != null ? final_.statusCode : msg.code(),
+                final_.onSuccess != null ? final_.onSuccess : "");
     }
 
-    private static CheckVerdict judgeStatus(Rule rule, Message msg) {
-        boolean match;
-        if (rule.kind == HttpExpect.Match.STATUS) {
-            match = false;
-            for (int i = 0; i < rule.lows.length && !match; i++) {
-                match = msg.status >= rule.lows[i] && msg.status <= rule.highs[i];
+    /**
+     * Returns the status of a timeout while the rules wait on the bytes received so far: the
+     * {@code tout-status} of the rule that waits (the first rule while the header block is incomplete, else
+     * the first body rule), or {@link CheckStatus#L7TOUT}.
+     *
+     * @param buf    the response bytes so far; never null
+     * @param length how many bytes of {@code buf} are valid
+     * @return the timeout status, never null
+     * @throws NullPointerException if {@code buf} is null
+     */
+    public CheckStatus timeoutStatus(byte[] buf, int length) {
+        Objects.requireNonNull(buf, "buf");
+        Rule waiting = rules[0];
+        if (length > 0 && new Message(buf, Math.min(length, buf.length)).parseHead() >= 0) {
+            for (Rule rule : rules) {
+                if (rule.kind == HttpExpect.Match.STRING || rule.kind == HttpExpect.Match.RSTRING) {
+                    waiting = rule;
+                    break;
+                }
             }
-        } else {
-            match = rule.regex.matcher(new Latin1(msg.buf, msg.codeStart, msg.codeEnd)).find();
         }
-        return match == rule.inverse ? new CheckVerdict(CheckStatus.L7STS, msg.code(), msg.reason()) : null;
+        return waiting.timeoutStatus != null ? waiting.timeoutStatus : CheckStatus.L7TOUT;
+    }
+
+    /** A response that is not HTTP: {@code L7RSP}, code 0, the first rule's {@code on-error} and comment. */
+    private CheckVerdict invalid() {
+        return rules[0].withOptions(CheckStatus.L7RSP, 0, "");
     }
 
     /** One compiled {@code http-check expect} rule. */
     private static final class Rule {
         static Rule status(boolean inverse, int[] lows, int[] highs) {
-            return new Rule(HttpExpect.Match.STATUS, inverse, lows, highs, null, null);
+            return new Rule(HttpExpect.Match.STATUS, inverse, lows, highs, null, null, null,
+                    HttpExpect.Options.NONE);
         }
 
         static Rule of(HttpExpect expect) {
@@ -219,11 +277,14 @@ public final class HttpResponseJudge {
                         lows[i] = ranges.get(i).low();
                         highs[i] = ranges.get(i).high();
                     }
-                    yield status(expect.inverse(), lows, highs);
+                    yield new Rule(expect.match(), expect.inverse(), lows, highs, null, null, null, expect.options());
                 }
                 case STRING -> new Rule(expect.match(), expect.inverse(), null, null, null,
-                        expect.pattern().getBytes(StandardCharsets.ISO_8859_1));
-                case RSTATUS, RSTRING -> new Rule(expect.match(), expect.inverse(), null, null, expect.regex(), null);
+                        expect.pattern().getBytes(StandardCharsets.ISO_8859_1), null, expect.options());
+                case RSTATUS, RSTRING -> new Rule(expect.match(), expect.inverse(), null, null, expect.regex(), null,
+                        null, expect.options());
+                case HDR, FHDR -> new Rule(expect.match(), expect.inverse(), null, null, null, null, expect.header(),
+                        expect.options());
             };
         }
 
@@ -233,14 +294,131 @@ public final class HttpResponseJudge {
         final int[] highs;
         final Pattern regex;
         final byte[] needle;
+        final HttpExpect.HeaderMatch header;
+        final String comment;
+        final CheckStatus okStatus;
+        final CheckStatus errorStatus;
+        final CheckStatus timeoutStatus;
+        final String onSuccess;
+        final String onError;
+        final Integer statusCode;
+        final int minRecv;
 
-        private Rule(HttpExpect.Match kind, boolean inverse, int[] lows, int[] highs, Pattern regex, byte[] needle) {
+        private Rule(HttpExpect.Match kind, boolean inverse, int[] lows, int[] highs, Pattern regex, byte[] needle,
+                     HttpExpect.HeaderMatch header, HttpExpect.Options options) {
             this.kind = kind;
             this.inverse = inverse;
             this.lows = lows;
             this.highs = highs;
             this.regex = regex;
             this.needle = needle;
+            this.header = header;
+            this.comment = options.comment();
+            this.okStatus = options.okStatus();
+            this.errorStatus = options.errorStatus();
+            this.timeoutStatus = options.timeoutStatus();
+            this.onSuccess = options.onSuccess();
+            this.onError = options.onError();
+            this.statusCode = options.statusCode();
+            this.minRecv = options.minRecv();
+        }
+
+        /**
+         * Builds a failure: the rule's {@code error-status} or {@code fallback}; the {@code on-error} text or
+         * {@code info}, then {@code " comment: <comment>"}; the {@code status-code} or {@code code}.
+         */
+        CheckVerdict failure(CheckStatus fallback, int code, String info) {
+            return withOptions(errorStatus != null ? errorStatus : fallback, code, info);
+        }
+
+        CheckVerdict withOptions(CheckStatus status, int code, String info) {
+            String text = onError != null ? onError : info;
+            if (comment != null) {
+                text = text + " comment: " + comment;
+            }
+            return new CheckVerdict(status, statusCode != null ? statusCode : code, text);
+        }
+
+        boolean matchesHead(Message msg) {
+            switch (kind) {
+                case STATUS -> {
+                    for (int i = 0; i < lows.length; i++) {
+                        if (msg.status >= lows[i] && msg.status <= highs[i]) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+                case RSTATUS -> {
+                    return regex.matcher(new Latin1(msg.buf, msg.codeStart, msg.codeEnd)).find();
+                }
+                default -> {
+                    return matchesHeader(msg);
+                }
+            }
+        }
+
+        /** HAProxy's {@code hdr}/{@code fhdr}: any header whose name and (one of its) value(s) match. */
+        private boolean matchesHeader(Message msg) {
+            for (int h = 0; h < msg.headerCount; h++) {
+                int nameStart = msg.headers[4 * h];
+                int nameEnd = msg.headers[4 * h + 1];
+                if (!matchesName(msg.buf, nameStart, nameEnd)) {
+                    continue;
+                }
+                if (header.value() == null) {
+                    return true;
+                }
+                int valueStart = msg.headers[4 * h + 2];
+                int valueEnd = msg.headers[4 * h + 3];
+                if (kind == HttpExpect.Match.FHDR) {
+                    if (matchesText(header.value(), new Latin1(msg.buf, valueStart, valueEnd), false)) {
+                        return true;
+                    }
+                    continue;
+                }
+                int p = valueStart;
+                while (p <= valueEnd) {
+                    int comma = p;
+                    while (comma < valueEnd && msg.buf[comma] != ',') {
+                        comma++;
+                    }
+                    int from = p;
+                    int to = comma;
+                    while (from < to && (msg.buf[from] == ' ' || msg.buf[from] == '\t')) {
+                        from++;
+                    }
+                    while (to > from && (msg.buf[to - 1] == ' ' || msg.buf[to - 1] == '\t')) {
+                        to--;
+                    }
+                    if (matchesText(header.value(), new Latin1(msg.buf, from, to), false)) {
+                        return true;
+                    }
+                    p = comma + 1;
+                }
+            }
+            return false;
+        }
+
+        /** Header names are compared without case; a regex sees the lowercased name, as HAProxy's HTX stores it. */
+        private boolean matchesName(byte[] buf, int from, int to) {
+            String name = new String(buf, from, to - from, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            return matchesText(header.name(), name, true);
+        }
+
+        private static boolean matchesText(HttpExpect.TextMatch match, CharSequence text, boolean ignoreCase) {
+            String pattern = match.pattern();
+            String value = text.toString();
+            if (ignoreCase && match.method() != HttpExpect.Method.REG) {
+                pattern = pattern.toLowerCase(Locale.ROOT);
+            }
+            return switch (match.method()) {
+                case STR -> value.equals(pattern);
+                case BEG -> value.startsWith(pattern);
+                case END -> value.endsWith(pattern);
+                case SUB -> value.contains(pattern);
+                case REG -> match.regex().matcher(text).find();
+            };
         }
 
         boolean matchesBody(Message msg) {
@@ -260,7 +438,7 @@ public final class HttpResponseJudge {
             outer:
             for (int i = from; i <= last; i++) {
                 if (hay[i] != first) {
-                    continue;
+                    continue outer;
                 }
                 for (int j = 1; j < n; j++) {
                     if (hay[i + j] != needle[j]) {
@@ -291,6 +469,8 @@ public final class HttpResponseJudge {
 
         final byte[] buf;
         final int length;
+        final int[] headers = new int[4 * MAX_HEADERS];
+        int headerCount;
         int status;
         int codeStart;
         int codeEnd;
@@ -429,6 +609,7 @@ public final class HttpResponseJudge {
                         return end;
                     }
                     pendingEnd = trimEnd(pendingStart, end);
+                    headers[4 * (count - 1) + 3] = pendingEnd;
                     p = endOfLine(end);
                     if (p < 0) {
                         return p;
@@ -452,6 +633,7 @@ public final class HttpResponseJudge {
                     return p;
                 }
                 int kind = headerKind(nameStart, p);
+                int nameEnd = p;
                 p = skipSpacesAndTabs(p + 1);
                 int end = lineContentEnd(p);
                 if (end < 0) {
@@ -463,6 +645,11 @@ public final class HttpResponseJudge {
                 pendingKind = kind;
                 pendingStart = p;
                 pendingEnd = trimEnd(p, end);
+                headers[4 * (count - 1)] = nameStart;
+                headers[4 * (count - 1) + 1] = nameEnd;
+                headers[4 * (count - 1) + 2] = pendingStart;
+                headers[4 * (count - 1) + 3] = pendingEnd;
+                headerCount = count;
                 p = endOfLine(end);
                 if (p < 0) {
                     return p;

@@ -10,17 +10,20 @@ package io.haprobe.config;
  *       <td>percent 0..50 of random jitter added to each interval after the first check (spec §2.2)</td></tr>
  *   <tr><td>{@code maxSpreadChecksNanos}</td><td>0 (no cap)</td><td>{@code max-spread-checks}</td>
  *       <td>cap on the window over which first checks are spread at boot (spec §2.3)</td></tr>
+ *   <tr><td>{@code node}</td><td>null (the host name)</td><td>{@code node}</td>
+ *       <td>the name {@code http-check send-state} reports (spec §4.4)</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
  *
  * @param spreadChecks         jitter percent, 0 to 50; 0 disables the jitter
  * @param maxSpreadChecksNanos the boot spreading cap in nanoseconds (whole milliseconds); 0 means no cap
+ * @param node                 the {@code node} name, or null for the machine's host name
  */
-public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
+public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node) {
 
     /** The settings of an empty or missing {@code global} section. */
-    public static final GlobalSettings DEFAULT = new GlobalSettings(0, 0);
+    public static final GlobalSettings DEFAULT = new GlobalSettings(0, 0, null);
 
     /**
      * Validates the components.
@@ -34,5 +37,16 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
         if (maxSpreadChecksNanos < 0) {
             throw new IllegalArgumentException("maxSpreadChecksNanos: " + maxSpreadChecksNanos + " (expected: >= 0)");
         }
+    }
+
+    /**
+     * Creates settings without a {@code node} name.
+     *
+     * @param spreadChecks         jitter percent, 0 to 50
+     * @param maxSpreadChecksNanos the boot spreading cap in nanoseconds; 0 means no cap
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
+        this(spreadChecks, maxSpreadChecksNanos, null);
     }
 }

@@ -9,12 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Parses haproxy.cfg text into a {@link HaproxyConfig}, following HAProxy 2.6 (CFG §2 to §5).
@@ -49,10 +46,6 @@ final class HaproxyConfigParser {
             "tcp-response", "unique-id-format", "unique-id-header", "use-server", "use_backend", "use-fcgi-app",
             "backlog", "clitcpka-cnt", "clitcpka-idle", "clitcpka-intvl", "srvtcpka-cnt", "srvtcpka-idle",
             "srvtcpka-intvl", "declare", "error-log-format", "guid");
-    private static final Set<String> EXPECT_OPTIONS = Set.of("min-recv", "comment", "ok-status", "error-status",
-            "tout-status", "on-success", "on-error", "status-code");
-    private static final Set<String> EXPECT_UNSUPPORTED_MATCHES = Set.of("hdr", "fhdr", "string-lf",
-            "rstring-lf");
 
     /**
      * Reads a file as UTF-8 (malformed bytes replaced) and parses it with the process environment.
@@ -96,6 +89,7 @@ final class HaproxyConfigParser {
     private SectionKind skipping = SectionKind.NONE;
     private int spreadChecks;
     private long maxSpreadChecksNanos;
+    private String node;
     private int line;
     private boolean used;
     private final TcpCheckSettings.Context context = new LineContext();
@@ -135,7 +129,7 @@ final class HaproxyConfigParser {
             }
         }
         closeSection();
-        return new HaproxyConfig(file, new GlobalSettings(spreadChecks, maxSpreadChecksNanos), proxies, warnings);
+        return new HaproxyConfig(file, new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node), proxies, warnings);
     }
 
     private void parseLine(List<ConfigToken> tokens) {
@@ -257,7 +251,7 @@ final class HaproxyConfigParser {
         CheckOption checkOption = section.tcp.build(kindWord, section.name, warnings);
         proxies.add(new ProxyConfig(section.name, section.kind == SectionKind.LISTEN, section.location,
                 section.servers, rules, section.timeoutCheckNanos, section.timeoutConnectNanos,
-                section.logHealthChecks, checkOption));
+                section.logHealthChecks, checkOption, section.http.disablesOn404(), section.http.sendsState()));
     }
 
     private void parseGlobalKeyword(List<ConfigToken> tokens) {
@@ -266,6 +260,8 @@ final class HaproxyConfigParser {
             spreadChecks = ConfigValues.parseInt(file, line, "spread-checks", argument(tokens, 1), 0, 50);
         } else if (keyword.is("max-spread-checks")) {
             maxSpreadChecksNanos = ConfigValues.parseTimeNanos(file, line, "max-spread-checks", argument(tokens, 1));
+        } else if (keyword.is("node")) {
+            node = argument(tokens, 1).text();
         }
     }
 
@@ -391,151 +387,7 @@ final class HaproxyConfigParser {
     }
 
     private void parseHttpCheck(List<ConfigToken> tokens) {
-        ConfigToken keyword = tokens.get(0);
-        ConfigToken action = argument(tokens, 1);
-        switch (action.text()) {
-            case "send" -> parseHttpCheckSend(tokens);
-            case "expect" -> parseHttpCheckExpect(tokens);
-            case "connect", "set-var", "unset-var", "comment" -> {
-                current.http.ownRule(location(keyword));
-                warn(action, "'http-check " + action.text() + "' is not supported yet, rule ignored");
-            }
-            case "disable-on-404", "send-state" ->
-                    warn(action, "'http-check " + action.text() + "' is not supported yet, ignored");
-            default -> throw error(action, "'http-check' only supports 'comment', 'connect', 'send', 'expect',"
-                    + " 'set-var', 'unset-var', 'disable-on-404' and 'send-state' but got '" + action.text() + "'");
-        }
-    }
-
-    private void parseHttpCheckSend(List<ConfigToken> tokens) {
-        SourceLocation at = location(tokens.get(0));
-        String method = null;
-        String uri = null;
-        String version = null;
-        String body = null;
-        List<HttpHeader> headers = new ArrayList<>();
-        String unsupported = null;
-        for (int i = 2; i < tokens.size(); i++) {
-            ConfigToken arg = tokens.get(i);
-            switch (arg.text()) {
-                case "meth" -> method = requireNonEmpty(argument(tokens, ++i), "http-check send meth");
-                case "uri" -> uri = requireNonEmpty(argument(tokens, ++i), "http-check send uri");
-                case "ver" -> version = requireNonEmpty(argument(tokens, ++i), "http-check send ver");
-                case "body" -> body = argument(tokens, ++i).text();
-                case "comment" -> argument(tokens, ++i);
-                case "uri-lf", "body-lf" -> {
-                    argument(tokens, ++i);
-                    unsupported = arg.text();
-                }
-                case "hdr" -> {
-                    ConfigToken name = argument(tokens, ++i);
-                    ConfigToken value = argument(tokens, ++i);
-                    if (name.text().isEmpty()) {
-                        throw error(name, "'http-check send': empty header name");
-                    }
-                    addHeader(headers, name.text(), value.text(), name, "http-check send");
-                }
-                default -> throw error(arg, "'http-check send' only supports 'comment', 'meth', 'uri', 'uri-lf',"
-                        + " 'ver', 'hdr', 'body' or 'body-lf' but got '" + arg.text() + "'");
-            }
-        }
-        if (unsupported != null) {
-            current.http.ownRule(at);
-            warn(tokens.get(1), "'http-check send " + unsupported + "' is not supported yet, rule ignored");
-            return;
-        }
-        current.http.ownRule(at);
-        if (current.http.sendOutOfSequence()) {
-            throw error(tokens.get(1), "'http-check send': unable to add http-check send rule at step "
-                    + (current.http.steps() + 1) + " (missing connect rule)");
-        }
-        current.http.send(new HttpCheckSettings.SendParts(method, uri, version, headers, body, at));
-    }
-
-    private void parseHttpCheckExpect(List<ConfigToken> tokens) {
-        SourceLocation at = location(tokens.get(0));
-        boolean inverse = false;
-        HttpExpect.Match match = null;
-        ConfigToken pattern = null;
-        String unsupported = null;
-        for (int i = 2; i < tokens.size(); i++) {
-            ConfigToken arg = tokens.get(i);
-            String word = arg.text();
-            int bangs = 0;
-            while (bangs < word.length() && word.charAt(bangs) == '!') {
-                bangs++;
-            }
-            inverse ^= (bangs % 2) == 1;
-            word = word.substring(bangs);
-            if (word.isEmpty()) {
-                continue;
-            }
-            if (EXPECT_OPTIONS.contains(word) && bangs == 0) {
-                argument(tokens, ++i);
-                unsupported = unsupported != null ? unsupported : word;
-                continue;
-            }
-            if (match != null || unsupported != null && EXPECT_UNSUPPORTED_MATCHES.contains(word)) {
-                throw error(arg, "'http-check expect': unexpected argument '" + arg.text() + "'");
-            }
-            if (EXPECT_UNSUPPORTED_MATCHES.contains(word)) {
-                current.http.ownRule(at);
-                warn(arg, "'http-check expect " + word + "' is not supported yet, rule ignored");
-                return;
-            }
-            match = expectMatch(arg, word);
-            pattern = argument(tokens, ++i);
-        }
-        if (match == null) {
-            throw error(tokens.get(1), "'http-check expect' expects at least a matching pattern as arguments");
-        }
-        current.http.ownRule(at);
-        if (unsupported != null) {
-            warn(tokens.get(1), "'http-check expect' option '" + unsupported + "' is not supported yet, rule ignored");
-            return;
-        }
-        List<StatusRange> statuses = match == HttpExpect.Match.STATUS ? parseStatuses(pattern) : List.of();
-        Pattern regex = match == HttpExpect.Match.RSTATUS || match == HttpExpect.Match.RSTRING
-                ? compile(match, pattern) : null;
-        current.http.expect(new HttpExpect(inverse, match, pattern.text(), statuses, regex, at));
-    }
-
-    private HttpExpect.Match expectMatch(ConfigToken arg, String word) {
-        for (HttpExpect.Match candidate : HttpExpect.Match.values()) {
-            if (candidate.keyword().equals(word)) {
-                return candidate;
-            }
-        }
-        throw error(arg, "'http-check expect' only supports min-recv, comment, ok-status, error-status,"
-                + " tout-status, on-success, on-error, status-code, [!]status, [!]rstatus, [!]string,"
-                + " [!]rstring, [!]string-lf, [!]hdr and [!]fhdr but got '" + arg.text() + "'");
-    }
-
-    private List<StatusRange> parseStatuses(ConfigToken pattern) {
-        List<StatusRange> ranges = new ArrayList<>();
-        for (String item : pattern.text().split(",", -1)) {
-            int dash = item.indexOf('-');
-            String low = dash < 0 ? item : item.substring(0, dash);
-            String high = dash < 0 ? item : item.substring(dash + 1);
-            int lowCode = statusCode(low);
-            int highCode = statusCode(high);
-            if (lowCode < 0 || highCode < lowCode) {
-                throw ConfigValues.invalid(file, line, "status", pattern, "codes and ranges such as 200,301-302");
-            }
-            ranges.add(new StatusRange(lowCode, highCode));
-        }
-        return ranges;
-    }
-
-    private Pattern compile(HttpExpect.Match match, ConfigToken pattern) {
-        try {
-            return Pattern.compile(pattern.text());
-        } catch (PatternSyntaxException e) {
-            throw ConfigValues.invalid(file, line, match.keyword(), pattern,
-                    "a valid regular expression: " + e.getDescription());
-        } catch (StackOverflowError e) {
-            throw ConfigValues.invalid(file, line, match.keyword(), pattern, "a less deeply nested regular expression");
-        }
+        new HttpCheckParser(file, line, tokens, current.http, warnings).parse();
     }
 
     private void parseServer(List<ConfigToken> tokens) {
@@ -560,6 +412,10 @@ final class HaproxyConfigParser {
         parseServerKeywords(tokens, 3, settings, "server");
         if (settings.check && port == 0 && settings.checkPort == 0) {
             throw error(keyword, "server '" + name.text() + "' has neither service port nor check port");
+        }
+        if (settings.agentCheck && settings.agentPort == 0 && settings.checkPort == 0) {
+            throw error(keyword, "'server " + current.name + "/" + name.text() + "' : server " + name.text()
+                    + " does not have agent port. Agent check has been disabled.");
         }
         current.servers.add(settings.toServer(name.text(), hostAndPort[0], port, location(keyword)));
     }
@@ -623,6 +479,8 @@ final class HaproxyConfigParser {
             case "no-backup" -> settings.backup = false;
             case "disabled" -> settings.disabled = true;
             case "enabled" -> settings.disabled = false;
+            case "agent-check" -> settings.agentCheck = true;
+            case "no-agent-check" -> settings.agentCheck = false;
             default -> {
                 ConfigToken value = argument(tokens, index + 1);
                 switch (word) {
@@ -639,6 +497,11 @@ final class HaproxyConfigParser {
                     case "maxconn" -> settings.maxConn =
                             ConfigValues.parseInt(file, line, word, value, 0, Integer.MAX_VALUE);
                     case "addr" -> settings.checkAddress = requireNonEmpty(value, "addr");
+                    case "agent-port" -> settings.agentPort = ConfigValues.parseInt(file, line, word, value, 1, 65535);
+                    case "agent-inter" -> settings.agentInterNanos =
+                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
+                    case "agent-send" -> settings.agentSend = value.text();
+                    case "agent-addr" -> settings.agentAddress = requireNonEmpty(value, "agent-addr");
                     default -> throw new IllegalStateException("unhandled server keyword: " + word);
                 }
                 return 1;
@@ -648,19 +511,7 @@ final class HaproxyConfigParser {
     }
 
     private void addHeader(List<HttpHeader> headers, String name, String value, ConfigToken at, String directive) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.equals("content-length") || lower.equals("transfer-encoding") || value.isEmpty()) {
-            return;
-        }
-        if (lower.equals("host")) {
-            for (HttpHeader header : headers) {
-                if (header.name().equalsIgnoreCase("host")) {
-                    throw error(at, "'" + directive + "': '" + name + "' header already defined (previous value is '"
-                            + header.value() + "')");
-                }
-            }
-        }
-        headers.add(new HttpHeader(name, value));
+        HttpCheckParser.addHeader(headers, name, value, location(at), directive);
     }
 
     private ConfigToken argument(List<ConfigToken> tokens, int index) {
@@ -688,13 +539,6 @@ final class HaproxyConfigParser {
 
     private SourceLocation location(ConfigToken token) {
         return new SourceLocation(file, line, token.column());
-    }
-
-    private static int statusCode(String digits) {
-        if (digits.isEmpty() || digits.length() > 3 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return -1;
-        }
-        return Integer.parseInt(digits);
     }
 
     private static String printable(String text) {

@@ -1,17 +1,23 @@
 package io.haprobe.config;
 
+import io.haprobe.CheckStatus;
+
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One {@code http-check expect [!] <match> <pattern>} rule (CFG §4.2 {@code http-check expect}, spec §4.5).
+ * One {@code http-check expect [options] [!] <match> <pattern>} rule (CFG §4.2 {@code http-check expect},
+ * spec §4.5).
  *
  * <table>
  *   <caption>Matches</caption>
  *   <tr><th>match</th><th>tests</th><th>failure</th></tr>
  *   <tr><td>{@link Match#STATUS}</td><td>the code is in one of {@code statuses}</td><td>{@code L7STS}, reason phrase</td></tr>
  *   <tr><td>{@link Match#RSTATUS}</td><td>{@code regex} finds a match in the 3-digit code</td><td>{@code L7STS}, reason phrase</td></tr>
+ *   <tr><td>{@link Match#HDR}</td><td>a header matches {@code header}, values split on commas</td><td>{@code L7STS}, reason phrase</td></tr>
+ *   <tr><td>{@link Match#FHDR}</td><td>a header matches {@code header}, whole values</td><td>{@code L7STS}, reason phrase</td></tr>
  *   <tr><td>{@link Match#STRING}</td><td>the body contains {@code pattern}</td><td>{@code L7RSP}</td></tr>
  *   <tr><td>{@link Match#RSTRING}</td><td>{@code regex} finds a match in the body</td><td>{@code L7RSP}</td></tr>
  * </table>
@@ -20,23 +26,27 @@ import java.util.regex.Pattern;
  *
  * @param inverse  true when the rule is negated with {@code !} (an odd number of them)
  * @param match    what is tested; never null
- * @param pattern  the pattern as written; never null
+ * @param pattern  the pattern as written (the name pattern for {@code hdr}/{@code fhdr}); never null
  * @param statuses the parsed list for {@link Match#STATUS}, empty for the other matches; never null
  * @param regex    the compiled pattern for {@link Match#RSTATUS} and {@link Match#RSTRING}, null otherwise
+ * @param header   the name and value matchers for {@link Match#HDR} and {@link Match#FHDR}, null otherwise
+ * @param options  {@code comment}, {@code ok-status}, {@code error-status}, ...; never null
  * @param location where the rule was declared; never null
  */
 public record HttpExpect(boolean inverse, Match match, String pattern, List<StatusRange> statuses, Pattern regex,
-                         SourceLocation location) implements HttpCheckRule {
+                         HeaderMatch header, Options options, SourceLocation location) implements HttpCheckRule {
 
     /**
      * Validates the components.
      *
      * @throws NullPointerException     if a non-nullable argument is null
-     * @throws IllegalArgumentException if {@code statuses} or {@code regex} do not fit {@code match}
+     * @throws IllegalArgumentException if {@code statuses}, {@code regex} or {@code header} do not fit
+     *                                  {@code match}
      */
     public HttpExpect {
         Objects.requireNonNull(match, "match");
         Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(location, "location");
         statuses = List.copyOf(statuses);
         if ((match == Match.STATUS) == statuses.isEmpty()) {
@@ -45,6 +55,26 @@ public record HttpExpect(boolean inverse, Match match, String pattern, List<Stat
         if ((match == Match.RSTATUS || match == Match.RSTRING) == (regex == null)) {
             throw new IllegalArgumentException("regex: " + regex + " (expected: set exactly for rstatus and rstring)");
         }
+        if ((match == Match.HDR || match == Match.FHDR) == (header == null)) {
+            throw new IllegalArgumentException("header: " + header + " (expected: set exactly for hdr and fhdr)");
+        }
+    }
+
+    /**
+     * Creates a rule without options and without a header matcher.
+     *
+     * @param inverse  true when negated
+     * @param match    what is tested, not {@code hdr} or {@code fhdr}; never null
+     * @param pattern  the pattern as written; never null
+     * @param statuses the list for {@link Match#STATUS}, else empty; never null
+     * @param regex    the pattern for {@link Match#RSTATUS} and {@link Match#RSTRING}, else null
+     * @param location where the rule was declared; never null
+     * @throws NullPointerException     if a non-nullable argument is null
+     * @throws IllegalArgumentException if the components do not fit {@code match}
+     */
+    public HttpExpect(boolean inverse, Match match, String pattern, List<StatusRange> statuses, Pattern regex,
+                      SourceLocation location) {
+        this(inverse, match, pattern, statuses, regex, null, Options.NONE, location);
     }
 
     /**
@@ -62,6 +92,10 @@ public record HttpExpect(boolean inverse, Match match, String pattern, List<Stat
         STATUS("status"),
         /** {@code rstatus <regex>}: a regular expression on the status code. */
         RSTATUS("rstatus"),
+        /** {@code hdr name <pattern> [value <pattern>]}: a header, each comma-separated value on its own. */
+        HDR("hdr"),
+        /** {@code fhdr name <pattern> [value <pattern>]}: a header, its full value. */
+        FHDR("fhdr"),
         /** {@code string <text>}: a substring of the body. */
         STRING("string"),
         /** {@code rstring <regex>}: a regular expression on the body. */
@@ -80,6 +114,124 @@ public record HttpExpect(boolean inverse, Match match, String pattern, List<Stat
          */
         public String keyword() {
             return keyword;
+        }
+    }
+
+    /** How a header name or value pattern matches ({@code -m str|beg|end|sub|reg}; default {@code str}). */
+    public enum Method {
+        /** The whole text equals the pattern. */
+        STR,
+        /** The text starts with the pattern. */
+        BEG,
+        /** The text ends with the pattern. */
+        END,
+        /** The text contains the pattern. */
+        SUB,
+        /** The regular expression finds a match in the text. */
+        REG;
+
+        /**
+         * Returns the keyword after {@code -m}.
+         *
+         * @return e.g. {@code beg}
+         */
+        public String keyword() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One name or value pattern of a {@code hdr}/{@code fhdr} rule.
+     *
+     * @param method  how it matches; never null
+     * @param pattern the pattern as written; never null
+     * @param regex   the compiled pattern for {@link Method#REG}, null otherwise
+     */
+    public record TextMatch(Method method, String pattern, Pattern regex) {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException     if {@code method} or {@code pattern} is null
+         * @throws IllegalArgumentException if {@code regex} is set for another method than {@code reg}, or
+         *                                  missing for {@code reg}
+         */
+        public TextMatch {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(pattern, "pattern");
+            if ((method == Method.REG) == (regex == null)) {
+                throw new IllegalArgumentException("regex: " + regex + " (expected: set exactly for -m reg)");
+            }
+        }
+    }
+
+    /**
+     * The header matchers of a {@code hdr}/{@code fhdr} rule. HAProxy compares names without case (header
+     * names are lowercased when the response is parsed, so a {@code reg} name pattern sees lowercase) and
+     * values with case.
+     *
+     * @param name  the name pattern; never null
+     * @param value the value pattern, or null when any value matches
+     */
+    public record HeaderMatch(TextMatch name, TextMatch value) {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if {@code name} is null
+         */
+        public HeaderMatch {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * The options of an expect rule (spec §4.5). Null and -1 mean "not given".
+     *
+     * <table>
+     *   <caption>Options</caption>
+     *   <tr><th>option</th><th>HAProxy keyword</th><th>effect</th></tr>
+     *   <tr><td>{@code comment}</td><td>{@code comment}</td><td>appended to a failure info as
+     *       {@code " comment: <text>"}</td></tr>
+     *   <tr><td>{@code okStatus}</td><td>{@code ok-status}</td><td>the status of a passing check whose last
+     *       rule this is ({@code L7OK}, {@code L7OKC}, {@code L6OK}, {@code L4OK}); default {@code L7OK}</td></tr>
+     *   <tr><td>{@code errorStatus}</td><td>{@code error-status}</td><td>the status of a failure ({@code L7RSP},
+     *       {@code L7STS}, {@code L7OKC}, {@code L6RSP}, {@code L4CON})</td></tr>
+     *   <tr><td>{@code timeoutStatus}</td><td>{@code tout-status}</td><td>the status of a timeout while this rule
+     *       waits ({@code L7TOUT}, {@code L6TOUT}, {@code L4TOUT})</td></tr>
+     *   <tr><td>{@code onSuccess}</td><td>{@code on-success}</td><td>the info of a passing check whose last rule
+     *       this is (plain text only)</td></tr>
+     *   <tr><td>{@code onError}</td><td>{@code on-error}</td><td>replaces the failure info (plain text only)</td></tr>
+     *   <tr><td>{@code statusCode}</td><td>{@code status-code int(<n>)}</td><td>the code reported on success and
+     *       failure</td></tr>
+     *   <tr><td>{@code minRecv}</td><td>{@code min-recv}</td><td>body rules: the body bytes to wait for; a
+     *       mismatch is then final</td></tr>
+     * </table>
+     *
+     * @param comment       the comment, or null
+     * @param okStatus      the status on success, or null
+     * @param errorStatus   the status on failure, or null
+     * @param timeoutStatus the status on timeout, or null
+     * @param onSuccess     the info on success, or null
+     * @param onError       the info on failure, or null
+     * @param statusCode    the code to report, or null
+     * @param minRecv       the bytes to wait for, -1 when not given
+     */
+    public record Options(String comment, CheckStatus okStatus, CheckStatus errorStatus, CheckStatus timeoutStatus,
+                          String onSuccess, String onError, Integer statusCode, int minRecv) {
+
+        /** No option given. */
+        public static final Options NONE = new Options(null, null, null, null, null, null, null, -1);
+
+        /**
+         * Validates the components.
+         *
+         * @throws IllegalArgumentException if {@code minRecv} is below -1
+         */
+        public Options {
+            if (minRecv < -1) {
+                throw new IllegalArgumentException("minRecv: " + minRecv + " (expected: >= -1)");
+            }
         }
     }
 }

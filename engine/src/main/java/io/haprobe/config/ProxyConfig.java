@@ -11,8 +11,8 @@ import java.util.Optional;
  *   <caption>Settings</caption>
  *   <tr><th>option</th><th>default</th><th>HAProxy keyword</th><th>meaning</th></tr>
  *   <tr><td>{@code httpCheckRules}</td><td>empty</td><td>{@code option httpchk}, {@code http-check send},
- *       {@code http-check expect}</td><td>empty: the plain TCP connect check; else the send rule first, then
- *       the expect rules in order. Exception mirrored from HAProxy 2.6: when a section's own
+ *       {@code http-check connect/send/expect}</td><td>empty: the plain TCP connect check; else the rules in order:
+ *       connect/send/expect sequences, the first connect implicit. Exception mirrored from HAProxy 2.6: when a section's own
  *       {@code http-check} rules replace rules inherited from {@code defaults} and the section has no
  *       request of its own, there is no send rule: nothing is sent and only expect rules remain</td></tr>
  *   <tr><td>{@code timeoutCheckNanos}</td><td>0 (unset)</td><td>{@code timeout check}</td>
@@ -25,6 +25,10 @@ import java.util.Optional;
  *       {@code option httpchk}; never set together with {@code httpCheckRules}</td></tr>
  *   <tr><td>{@code logHealthChecks}</td><td>false</td><td>{@code option log-health-checks}</td>
  *       <td>log each check whose status or health changed (spec §8.2)</td></tr>
+ *   <tr><td>{@code disableOn404}</td><td>false</td><td>{@code http-check disable-on-404}</td>
+ *       <td>a 404 from a server that is not DOWN is a conditional pass: the server goes NOLB (spec §4.5)</td></tr>
+ *   <tr><td>{@code sendState}</td><td>false</td><td>{@code http-check send-state}</td>
+ *       <td>each HTTP check request carries {@code X-Haproxy-Server-State} (spec §4.4)</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -34,24 +38,26 @@ import java.util.Optional;
  *                            {@code proxy}), false for a {@code backend}
  * @param location            the place of the section keyword; never null
  * @param servers             the servers in declaration order; never null
- * @param httpCheckRules      the HTTP check rules, empty for a plain connect check; a send rule, if any, is
- *                            first; never null
+ * @param httpCheckRules      the HTTP check rules, empty for a plain connect check; a send rule is first or
+ *                            right after a connect rule; never null
  * @param timeoutCheckNanos   {@code timeout check} in nanoseconds (whole ms), 0 when unset
  * @param timeoutConnectNanos {@code timeout connect} in nanoseconds (whole ms), 0 when unset
  * @param logHealthChecks     {@code option log-health-checks}
  * @param checkOption         the non-HTTP check option, or null
+ * @param disableOn404        {@code http-check disable-on-404}; false when the section has no HTTP check
+ * @param sendState           {@code http-check send-state}; false when the section has no HTTP check
  */
 public record ProxyConfig(String name, boolean listen, SourceLocation location, List<ServerConfig> servers,
                           List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
-                          boolean logHealthChecks, CheckOption checkOption) {
+                          boolean logHealthChecks, CheckOption checkOption, boolean disableOn404, boolean sendState) {
 
     /**
      * Validates the components and copies the lists.
      *
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if a timeout is negative, the rules hold a send rule that is not
-     *                                  the first one or more than one send rule, or both HTTP rules and a
-     *                                  check option are given
+     *                                  the first one and does not follow a connect rule, or both HTTP rules
+     *                                  and a check option are given
      */
     public ProxyConfig {
         Objects.requireNonNull(name, "name");
@@ -63,9 +69,9 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
                     + ", " + timeoutConnectNanos + " (expected: >= 0)");
         }
         for (int i = 1; i < httpCheckRules.size(); i++) {
-            if (httpCheckRules.get(i) instanceof HttpSend) {
+            if (httpCheckRules.get(i) instanceof HttpSend && !(httpCheckRules.get(i - 1) instanceof HttpConnect)) {
                 throw new IllegalArgumentException("httpCheckRules: " + httpCheckRules
-                        + " (expected: at most one send rule, first)");
+                        + " (expected: a send rule first or right after a connect rule)");
             }
         }
         if (checkOption != null && !httpCheckRules.isEmpty()) {
@@ -75,8 +81,17 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
     }
 
     /**
-     * Creates a section without a non-HTTP check option.
+     * Creates a section without a non-HTTP check option, {@code http-check disable-on-404} and
+     * {@code send-state}.
      *
+     * @param name                the section name; never null
+     * @param listen              true for a {@code listen} section
+     * @param location            the place of the section keyword; never null
+     * @param servers             the servers; never null
+     * @param httpCheckRules      the HTTP check rules; never null
+     * @param timeoutCheckNanos   {@code timeout check} in nanoseconds, 0 when unset
+     * @param timeoutConnectNanos {@code timeout connect} in nanoseconds, 0 when unset
+     * @param logHealthChecks     {@code option log-health-checks}
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException as the canonical constructor
      */
@@ -84,7 +99,7 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
                        List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
                        boolean logHealthChecks) {
         this(name, listen, location, servers, httpCheckRules, timeoutCheckNanos, timeoutConnectNanos,
-                logHealthChecks, null);
+                logHealthChecks, null, false, false);
     }
 
     /**

@@ -22,6 +22,11 @@ import java.util.Objects;
  *   <tr><td>{@code weight}</td><td>1</td><td>{@code weight}</td><td>0..256; 0 makes the server unusable</td></tr>
  *   <tr><td>{@code maxConn}</td><td>0 (no limit)</td><td>{@code maxconn}</td><td>kept for the traffic model</td></tr>
  *   <tr><td>{@code slowStartNanos}</td><td>0 (off)</td><td>{@code slowstart}</td><td>kept for the traffic model</td></tr>
+ *   <tr><td>{@code agentCheck}</td><td>false</td><td>{@code agent-check} / {@code no-agent-check}</td><td>an agent check runs besides the health check (spec §7)</td></tr>
+ *   <tr><td>{@code agentPort}</td><td>0 (the {@code port} value)</td><td>{@code agent-port}</td><td>the agent's port</td></tr>
+ *   <tr><td>{@code agentInterNanos}</td><td>2000 ms</td><td>{@code agent-inter}</td><td>the agent check's interval and time bound</td></tr>
+ *   <tr><td>{@code agentSend}</td><td>null (nothing)</td><td>{@code agent-send}</td><td>the string sent to the agent</td></tr>
+ *   <tr><td>{@code agentAddress}</td><td>null (the check address)</td><td>{@code agent-addr}</td><td>the agent's address</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe. Durations are whole milliseconds stored as nanoseconds.
@@ -43,6 +48,11 @@ import java.util.Objects;
  * @param weight         {@code weight}, 0..256
  * @param maxConn        {@code maxconn}, 0 meaning no limit
  * @param slowStartNanos {@code slowstart}, 0 meaning off
+ * @param agentCheck      {@code agent-check}
+ * @param agentPort       {@code agent-port}, 0 meaning the {@code port} value
+ * @param agentInterNanos {@code agent-inter}, {@code > 0}
+ * @param agentSend       {@code agent-send} after unescaping, or null for nothing
+ * @param agentAddress    {@code agent-addr}, or null for the health check's address
  */
 public record ServerConfig(
         String name,
@@ -61,7 +71,12 @@ public record ServerConfig(
         boolean disabled,
         int weight,
         int maxConn,
-        long slowStartNanos) {
+        long slowStartNanos,
+        boolean agentCheck,
+        int agentPort,
+        long agentInterNanos,
+        String agentSend,
+        String agentAddress) {
 
     /** HAProxy's default {@code inter}: 2000 ms ({@code DEF_CHKINTR}). */
     public static final long DEFAULT_INTER_NANOS = 2_000_000_000L;
@@ -71,6 +86,8 @@ public record ServerConfig(
     public static final int DEFAULT_FALL = 3;
     /** HAProxy's default {@code weight}: 1. */
     public static final int DEFAULT_WEIGHT = 1;
+    /** HAProxy's default {@code agent-inter}: 2000 ms, whatever {@code inter} is (spec §2.1). */
+    public static final long DEFAULT_AGENT_INTER_NANOS = 2_000_000_000L;
 
     /**
      * Validates the components.
@@ -85,6 +102,10 @@ public record ServerConfig(
         checkRange("port", port, 0, 65535);
         checkRange("checkPort", checkPort, 0, 65535);
         checkRange("weight", weight, 0, 256);
+        checkRange("agentPort", agentPort, 0, 65535);
+        if (agentInterNanos <= 0) {
+            throw new IllegalArgumentException("agentInterNanos: " + agentInterNanos + " (expected: > 0)");
+        }
         if (interNanos <= 0) {
             throw new IllegalArgumentException("interNanos: " + interNanos + " (expected: > 0)");
         }
@@ -101,6 +122,48 @@ public record ServerConfig(
         if (maxConn < 0) {
             throw new IllegalArgumentException("maxConn: " + maxConn + " (expected: >= 0)");
         }
+    }
+
+    /**
+     * Creates a server without agent check.
+     *
+     * @param name           the server name; never null
+     * @param address        the address without the port; never null
+     * @param port           the service port, 0 for none
+     * @param location       the place of the {@code server} keyword; never null
+     * @param check          {@code check}
+     * @param interNanos     {@code inter}
+     * @param fastInterNanos {@code fastinter}
+     * @param downInterNanos {@code downinter}
+     * @param rise           {@code rise}
+     * @param fall           {@code fall}
+     * @param checkPort      {@code port}
+     * @param checkAddress   {@code addr}, or null
+     * @param backup         {@code backup}
+     * @param disabled       {@code disabled}
+     * @param weight         {@code weight}
+     * @param maxConn        {@code maxconn}
+     * @param slowStartNanos {@code slowstart}
+     * @throws NullPointerException     if {@code name}, {@code address} or {@code location} is null
+     * @throws IllegalArgumentException if a number is out of its range
+     */
+    public ServerConfig(String name, String address, int port, SourceLocation location, boolean check,
+                        long interNanos, long fastInterNanos, long downInterNanos, int rise, int fall, int checkPort,
+                        String checkAddress, boolean backup, boolean disabled, int weight, int maxConn,
+                        long slowStartNanos) {
+        this(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos, rise, fall, checkPort,
+                checkAddress, backup, disabled, weight, maxConn, slowStartNanos, false, 0, DEFAULT_AGENT_INTER_NANOS,
+                null, null);
+    }
+
+    /**
+     * Returns the port the agent check connects to: {@code agent-port} if set, else the {@code port} value
+     * (never the service port, spec §7).
+     *
+     * @return 1..65535, or 0 when neither is set (then the parser refuses {@code agent-check})
+     */
+    public int effectiveAgentPort() {
+        return agentPort != 0 ? agentPort : checkPort;
     }
 
     /**

@@ -18,20 +18,20 @@ final class ServerKeywords {
     static final Map<String, Integer> SUPPORTED = table(
             "check", 0, "no-check", 0, "inter", 1, "fastinter", 1, "downinter", 1, "rise", 1, "fall", 1,
             "port", 1, "addr", 1, "backup", 0, "no-backup", 0, "disabled", 0, "enabled", 0, "weight", 1,
-            "maxconn", 1, "slowstart", 1);
+            "maxconn", 1, "slowstart", 1, "agent-check", 0, "no-agent-check", 0, "agent-port", 1,
+            "agent-inter", 1, "agent-send", 1, "agent-addr", 1);
 
     /**
      * HAProxy 2.6 keywords haprobe accepts but ignores, with their argument count. {@code source} takes
      * one argument plus optional {@code usesrc X} and {@code interface X} pairs, handled by the parser.
      */
     static final Map<String, Integer> IGNORED = table(
-            "agent-addr", 1, "agent-check", 0, "agent-inter", 1, "agent-port", 1, "agent-send", 1,
             "allow-0rtt", 0, "alpn", 1, "ca-file", 1, "check-alpn", 1, "check-proto", 1, "check-send-proxy", 0,
             "check-sni", 1, "check-ssl", 0, "check-via-socks4", 0, "ciphers", 1, "ciphersuites", 1,
             "client-sigalgs", 1, "cookie", 1, "crl-file", 1, "crt", 1, "curves", 1, "error-limit", 1,
             "force-sslv3", 0, "force-tlsv10", 0, "force-tlsv11", 0, "force-tlsv12", 0, "force-tlsv13", 0,
             "id", 1, "init-addr", 1, "log-proto", 1, "max-reuse", 1, "maxqueue", 1, "minconn", 1,
-            "namespace", 1, "no-agent-check", 0, "no-check-send-proxy", 0, "no-check-ssl", 0,
+            "namespace", 1, "no-check-send-proxy", 0, "no-check-ssl", 0,
             "no-send-proxy", 0, "no-send-proxy-v2", 0, "no-send-proxy-v2-ssl", 0, "no-send-proxy-v2-ssl-cn", 0,
             "no-ssl", 0, "no-ssl-reuse", 0, "no-sslv3", 0, "no-tfo", 0, "no-tls-tickets", 0, "no-tlsv10", 0,
             "no-tlsv11", 0, "no-tlsv12", 0, "no-tlsv13", 0, "no-verifyhost", 0, "non-stick", 0, "npn", 1,

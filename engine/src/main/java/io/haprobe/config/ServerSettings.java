@@ -26,6 +26,11 @@ final class ServerSettings {
     int weight = ServerConfig.DEFAULT_WEIGHT;
     int maxConn;
     long slowStartNanos;
+    boolean agentCheck;
+    int agentPort;
+    long agentInterNanos = ServerConfig.DEFAULT_AGENT_INTER_NANOS;
+    String agentSend;
+    String agentAddress;
 
     /**
      * Returns an independent copy of these settings.
@@ -47,6 +52,11 @@ final class ServerSettings {
         copy.weight = weight;
         copy.maxConn = maxConn;
         copy.slowStartNanos = slowStartNanos;
+        copy.agentCheck = agentCheck;
+        copy.agentPort = agentPort;
+        copy.agentInterNanos = agentInterNanos;
+        copy.agentSend = agentSend;
+        copy.agentAddress = agentAddress;
         return copy;
     }
 
@@ -61,6 +71,7 @@ final class ServerSettings {
      */
     ServerConfig toServer(String name, String address, int port, SourceLocation location) {
         return new ServerConfig(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos,
-                rise, fall, checkPort, checkAddress, backup, disabled, weight, maxConn, slowStartNanos);
+                rise, fall, checkPort, checkAddress, backup, disabled, weight, maxConn, slowStartNanos, agentCheck,
+                agentPort, agentInterNanos, agentSend, agentAddress);
     }
 }

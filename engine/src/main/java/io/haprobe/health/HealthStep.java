@@ -1,37 +1,71 @@
 package io.haprobe.health;
 
 import io.haprobe.CheckOutcome;
+import io.haprobe.CheckStatus;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
- * What one completed check did to a server: its state before and after.
+ * What one completed check did to a server: its state before and after, and the changes HAProxy logs, in
+ * order.
  *
  * <p>Immutable and thread-safe.
  *
  * @param before the state before the check; never null
- * @param after  the state after the check, whose {@link ServerHealth#lastOutcome()} is the check's outcome;
- *               never null
+ * @param after       the state after the check; never null
+ * @param transitions the changes in the order HAProxy logs them, a {@link Transition.Kind#CHECK} among them;
+ *                    never null
  */
-public record HealthStep(ServerHealth before, ServerHealth after) {
+public record HealthStep(ServerHealth before, ServerHealth after, List<Transition> transitions) {
 
     /**
-     * Validates the components.
+     * Validates the components and copies the list.
      *
      * @throws NullPointerException if an argument is null
      */
     public HealthStep {
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
+        transitions = List.copyOf(transitions);
     }
 
     /**
-     * Returns the outcome of the check.
+     * Creates the step of a health check that changed at most the operational state.
      *
-     * @return the outcome, never null
+     * @param before the state before; never null
+     * @param after  the state after; never null
+     * @throws NullPointerException if an argument is null
+     */
+    public HealthStep(ServerHealth before, ServerHealth after) {
+        this(before, after, before.state() == after.state()
+                ? List.of(new Transition(Transition.Kind.CHECK, before, after))
+                : List.of(new Transition(Transition.Kind.CHECK, before, after),
+                        new Transition(Transition.Kind.STATE, before, after)));
+    }
+
+    /**
+     * Returns the outcome of the health check (not of an agent check: see {@link #agentReported()}).
+     *
+     * @return the outcome, null for an agent step on a server not checked yet
      */
     public CheckOutcome outcome() {
         return after.lastOutcome();
+    }
+
+    /**
+     * Tells whether {@code option log-health-checks} logs this agent check: when the agent's status changed,
+     * a neutral ({@code CHECKED}) reply excepted (spec §8.2). Agent replies never move health through the
+     * logged path.
+     *
+     * @return true if HAProxy would log an {@code Agent check for server ...} line
+     */
+    public boolean agentReported() {
+        if (before.agent() == null || after.agent() == null) {
+            return false;
+        }
+        CheckStatus status = after.agent().lastStatus();
+        return status != CheckStatus.CHECKED && status != before.agent().lastStatus();
     }
 
     /**

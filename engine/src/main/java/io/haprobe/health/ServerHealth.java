@@ -4,24 +4,32 @@ import io.haprobe.CheckOutcome;
 import io.haprobe.CheckResult;
 import io.haprobe.CheckStatus;
 import io.haprobe.ServerState;
+import io.haprobe.check.AgentReply;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The health state machine of one server's health check (spec §1.2-§1.4): the health counter, the
- * operational state and the last outcome, and how one completed check moves them. Pure: no clock, no I/O.
+ * The health state of one server (spec §1.2-§1.5, §7): the health check's counter, the operational state, the
+ * admin flags (maintenance, drain), the current weight and the agent, and how one completed health check or
+ * agent check moves them. Pure: no clock, no I/O.
  *
  * <ul>
- *   <li>FAILED: the counter goes down; at 0 the server goes {@link ServerState#STOPPED} (DOWN).</li>
- *   <li>PASSED: the counter goes up; at {@code rise} or more a DOWN or NOLB server goes
- *       {@link ServerState#RUNNING} (UP).</li>
- *   <li>CONDPASS ({@code L7OKC}): the counter goes up; at {@code rise} or more the server goes
- *       {@link ServerState#STOPPING} (NOLB).</li>
- *   <li>In maintenance ({@code disabled}) nothing moves: HAProxy pauses the check.</li>
+ *   <li>Health check FAILED: the counter goes down; at 0 the server goes {@link ServerState#STOPPED} (DOWN).</li>
+ *   <li>Health check PASSED: the counter goes up; at {@code rise} or more a DOWN or NOLB server goes
+ *       {@link ServerState#RUNNING} (UP), but only when the agent (if any) is good too.</li>
+ *   <li>Health check CONDPASS ({@code L7OKC}): likewise, to {@link ServerState#STOPPING} (NOLB).</li>
+ *   <li>Agent reply ({@link #applyAgent}): first its admin word ({@code drain}, {@code maint}, {@code ready}),
+ *       then its weight, then its health word: {@code down} takes the server DOWN, {@code up} brings it UP only
+ *       if the health check agrees and the server is not NOLB. Agent connection failures change nothing.</li>
+ *   <li>In maintenance the health check is paused: its counter is 0 and it does not run; leaving it resets the
+ *       counter to {@code rise} and brings the server UP at once unless the agent says down.</li>
  * </ul>
  *
- * <p>Immutable and thread-safe; {@link #apply(CheckOutcome)} returns the next value inside a
- * {@link HealthStep}.
+ * <p>Immutable and thread-safe; {@link #apply(CheckOutcome)} and {@link #applyAgent} return the next value
+ * inside a {@link HealthStep}.
  *
  * <pre>{@code
  * ServerHealth s = ServerHealth.boot(2, 3, false);            // UP, health 2 ("UP 1/3")
@@ -29,26 +37,49 @@ import java.util.Objects;
  * step.after().state();                                       // STOPPED: one failure at boot is enough
  * }</pre>
  *
- * @param counter     the health counter; never null
+ * @param counter     the health check's counter; never null
  * @param state       the operational state; never null
- * @param maintenance true while in maintenance (the {@code disabled} keyword); the check is paused
- * @param lastOutcome the last completed check, null before the first one (status {@code INI})
+ * @param maintenance true while in maintenance (the {@code disabled} keyword, agent {@code maint}); the health
+ *                    check is paused
+ * @param lastOutcome the last completed health check, null before the first one (status {@code INI})
+ * @param drain       true while in forced drain (agent {@code drain}): UP but not used for load balancing
+ * @param weight      the current user weight, 0..256 ({@code weight}, changed by agent {@code N%})
+ * @param agent       the agent check's state, or null when the server has no {@code agent-check}
+ * @param checked     true when the server has {@code check} (the health check is configured)
  */
-public record ServerHealth(HealthCounter counter, ServerState state, boolean maintenance, CheckOutcome lastOutcome) {
+public record ServerHealth(HealthCounter counter, ServerState state, boolean maintenance, CheckOutcome lastOutcome,
+                           boolean drain, int weight, AgentHealth agent, boolean checked) {
 
     /**
      * Validates the components.
      *
-     * @throws NullPointerException if {@code counter} or {@code state} is null
+     * @throws NullPointerException     if {@code counter} or {@code state} is null
+     * @throws IllegalArgumentException if {@code weight} is outside 0..256
      */
     public ServerHealth {
         Objects.requireNonNull(counter, "counter");
         Objects.requireNonNull(state, "state");
+        if (weight < 0 || weight > 256) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: 0..256)");
+        }
+    }
+
+    /**
+     * Creates the state of a checked server without agent, drain, and with weight 1.
+     *
+     * @param counter     the health counter; never null
+     * @param state       the operational state; never null
+     * @param maintenance true while in maintenance
+     * @param lastOutcome the last health check, or null
+     * @throws NullPointerException if {@code counter} or {@code state} is null
+     */
+    public ServerHealth(HealthCounter counter, ServerState state, boolean maintenance, CheckOutcome lastOutcome) {
+        this(counter, state, maintenance, lastOutcome, false, 1, null, true);
     }
 
     /**
      * Returns the state of a server with {@code check} at boot (spec §1.3): UP ({@code RUNNING}) with
-     * {@code health = rise}; or, with {@code disabled}, in maintenance, DOWN with health 0.
+     * {@code health = rise}; or, with {@code disabled}, in maintenance, DOWN with health 0. Weight 1, no agent.
      *
      * @param rise     {@code rise}, {@code >= 1}
      * @param fall     {@code fall}, {@code >= 1}
@@ -57,14 +88,36 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
      * @throws IllegalArgumentException if {@code rise} or {@code fall} is below 1
      */
     public static ServerHealth boot(int rise, int fall, boolean disabled) {
-        if (disabled) {
-            return new ServerHealth(new HealthCounter(rise, fall, 0), ServerState.STOPPED, true, null);
-        }
-        return new ServerHealth(HealthCounter.initial(rise, fall), ServerState.RUNNING, false, null);
+        return boot(rise, fall, disabled, 1, false, true);
     }
 
     /**
-     * Returns the status of the last check, {@link CheckStatus#INI} before the first one.
+     * Returns the state of a server at boot (spec §1.3): UP with {@code health = rise} and the agent (if any)
+     * at health 1; with {@code disabled}, in maintenance, DOWN with health 0.
+     *
+     * @param rise     {@code rise}, {@code >= 1}
+     * @param fall     {@code fall}, {@code >= 1}
+     * @param disabled the {@code disabled} keyword
+     * @param weight   the configured {@code weight}, 0..256
+     * @param agent    true when the server has {@code agent-check}
+     * @param checked  true when the server has {@code check}
+     * @return the boot state
+     * @throws IllegalArgumentException if {@code rise} or {@code fall} is below 1, or {@code weight} is out of
+     *                                  range
+     */
+    public static ServerHealth boot(int rise, int fall, boolean disabled, int weight, boolean agent,
+                                    boolean checked) {
+        AgentHealth agentHealth = agent ? AgentHealth.BOOT : null;
+        if (disabled) {
+            return new ServerHealth(new HealthCounter(rise, fall, 0), ServerState.STOPPED, true, null, false, weight,
+                    agentHealth, checked);
+        }
+        return new ServerHealth(HealthCounter.initial(rise, fall), ServerState.RUNNING, false, null, false, weight,
+                agentHealth, checked);
+    }
+
+    /**
+     * Returns the status of the last health check, {@link CheckStatus#INI} before the first one.
      *
      * @return the status, never null
      */
@@ -73,10 +126,21 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
     }
 
     /**
-     * Applies one completed check.
+     * Tells whether the server takes new traffic (backend.h {@code srv_willbe_usable}): UP, not in
+     * maintenance or drain, weight above 0.
+     *
+     * @return true if usable for load balancing
+     */
+    public boolean usable() {
+        return !maintenance && !drain && weight > 0
+                && (state == ServerState.RUNNING || state == ServerState.STARTING);
+    }
+
+    /**
+     * Applies one completed health check.
      *
      * @param outcome the check's outcome; never null
-     * @return the step, holding the state before and after
+     * @return the step, holding the state before and after and what to log
      * @throws NullPointerException  if {@code outcome} is null
      * @throws IllegalStateException if the server is in maintenance (its check is paused)
      */
@@ -91,21 +155,77 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
             case PASSED, CONDPASS -> counter.afterSuccess();
             default -> counter;
         };
+        boolean agentGood = agent == null || agent.isGood();
         ServerState nextState = state;
         if (result == CheckResult.FAILED && next.health() == 0) {
             nextState = ServerState.STOPPED;
-        } else if (result == CheckResult.PASSED && next.isGood()
+        } else if (result == CheckResult.PASSED && next.isGood() && agentGood
                 && (state == ServerState.STOPPED || state == ServerState.STOPPING)) {
             nextState = ServerState.RUNNING;
-        } else if (result == CheckResult.CONDPASS && next.isGood()) {
+        } else if (result == CheckResult.CONDPASS && next.isGood() && agentGood) {
             nextState = ServerState.STOPPING;
         }
-        return new HealthStep(this, new ServerHealth(next, nextState, false, outcome));
+        ServerHealth checkedState = withCheck(next, outcome);
+        ServerHealth after = checkedState.withState(nextState);
+        List<Transition> transitions = new ArrayList<>();
+        transitions.add(new Transition(Transition.Kind.CHECK, this, checkedState));
+        addStateChange(transitions, checkedState, after);
+        return new HealthStep(this, after, transitions);
     }
 
     /**
-     * Returns the {@code status} column of {@code show stat} for this server: {@code MAINT}, {@code UP},
-     * {@code DOWN}, {@code NOLB}, or with a fraction while in transition ({@code UP 1/3}, {@code DOWN 1/2}).
+     * Applies one completed agent check (spec §7): the reply's admin word, then its weight, then the agent's
+     * health and its effect on the operational state.
+     *
+     * @param outcome       the agent check's outcome; never null
+     * @param reply         the parsed reply line, or null when the check ended without one (connection
+     *                      problem, timeout, empty reply)
+     * @param initialWeight the configured {@code weight}, the base of {@code N%}
+     * @return the step
+     * @throws NullPointerException  if {@code outcome} is null
+     * @throws IllegalStateException if the server has no agent
+     */
+    public HealthStep applyAgent(CheckOutcome outcome, AgentReply reply, int initialWeight) {
+        Objects.requireNonNull(outcome, "outcome");
+        if (agent == null) {
+            throw new IllegalStateException("the server has no agent-check");
+        }
+        List<Transition> transitions = new ArrayList<>();
+        ServerHealth current = this;
+        if (reply != null && reply.admin() != null) {
+            current = current.applyAdminWord(reply.admin().toLowerCase(Locale.ROOT), transitions);
+        }
+        int percent = reply == null ? -1 : reply.weightPercent();
+        if (percent >= 0) {
+            ServerHealth weighted = current.withWeight((int) Math.min(256, (long) initialWeight * percent / 100));
+            transitions.add(new Transition(Transition.Kind.WEIGHT, current, weighted));
+            if (weighted.drain) {
+                transitions.add(new Transition(Transition.Kind.DRAIN_REMAINS, weighted, weighted));
+            }
+            current = weighted;
+        }
+        CheckStatus status = outcome.status();
+        int agentHealth = status == CheckStatus.L7OKD ? 1 : status == CheckStatus.L7STS ? 0 : current.agent.health();
+        ServerHealth checkedState = current.withAgent(new AgentHealth(agentHealth, outcome));
+        transitions.add(new Transition(Transition.Kind.CHECK, current, checkedState));
+        ServerState nextState = checkedState.state;
+        boolean healthGood = !checked || checkedState.counter.isGood();
+        if (!checkedState.maintenance && status == CheckStatus.L7OKD && healthGood
+                && checkedState.state == ServerState.STOPPED) {
+            nextState = ServerState.RUNNING;
+        } else if (!checkedState.maintenance && status == CheckStatus.L7STS && agentHealth == 0
+                && checkedState.state != ServerState.STOPPED) {
+            nextState = ServerState.STOPPED;
+        }
+        ServerHealth after = checkedState.withState(nextState);
+        addStateChange(transitions, checkedState, after);
+        return new HealthStep(this, after, transitions);
+    }
+
+    /**
+     * Returns the {@code status} column of {@code show stat} for this server (stats.c): {@code MAINT},
+     * {@code UP}, {@code DOWN}, {@code NOLB}, {@code DRAIN}, with a fraction while in transition
+     * ({@code UP 1/3}, {@code DOWN 1/2}), {@code DRAIN (agent)}, {@code DOWN (agent)} or {@code no check}.
      *
      * @return the status text, never null
      */
@@ -113,15 +233,118 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         if (maintenance) {
             return "MAINT";
         }
-        boolean stopped = state == ServerState.STOPPED;
-        if (!stopped && counter.isFull()) {
-            return state.word();
+        int up = counter.health() - counter.rise() + 1;
+        switch (state) {
+            case RUNNING, STARTING -> {
+                boolean goingDown = checked && !counter.isFull();
+                if (drain) {
+                    return agent != null ? "DRAIN (agent)" : goingDown ? "DRAIN " + up + '/' + counter.fall() : "DRAIN";
+                }
+                if (!checked) {
+                    return "no check";
+                }
+                return goingDown ? "UP " + up + '/' + counter.fall() : "UP";
+            }
+            case STOPPING -> {
+                return !checked || counter.isFull() ? "NOLB" : "NOLB " + up + '/' + counter.fall();
+            }
+            default -> {
+                if (agent != null && !agent.isGood()) {
+                    return "DOWN (agent)";
+                }
+                if (!checked || counter.health() == 0) {
+                    return "DOWN";
+                }
+                return "DOWN " + counter.health() + '/' + counter.rise();
+            }
         }
-        if (stopped && counter.health() == 0) {
-            return state.word();
+    }
+
+    /**
+     * Returns the state word of the {@code X-Haproxy-Server-State} header ({@code http-check send-state},
+     * spec §4.4): {@code UP}, {@code UP 1/3}, {@code NOLB}, {@code NOLB 2/3}, {@code DOWN}, {@code DOWN 1/2} or
+     * {@code no check}.
+     *
+     * @return the state text, never null
+     */
+    public String sendStateText() {
+        if (!checked) {
+            return "no check";
         }
-        int n = stopped ? counter.health() : counter.health() - counter.rise() + 1;
-        int d = stopped ? counter.rise() : counter.fall();
-        return state.word() + ' ' + n + '/' + d;
+        if (state != ServerState.STOPPED) {
+            String word = state == ServerState.STOPPING ? "NOLB" : "UP";
+            return counter.isFull() ? word
+                    : word + ' ' + (counter.health() - counter.rise() + 1) + '/' + counter.fall();
+        }
+        return counter.health() == 0 ? "DOWN" : "DOWN " + counter.health() + '/' + counter.rise();
+    }
+
+    private ServerHealth applyAdminWord(String word, List<Transition> transitions) {
+        switch (word) {
+            case "drain" -> {
+                if (drain) {
+                    return this;
+                }
+                ServerHealth after = new ServerHealth(counter, state, maintenance, lastOutcome, true, weight, agent,
+                        checked);
+                if (!maintenance) {
+                    transitions.add(new Transition(Transition.Kind.DRAIN_ON, this, after));
+                }
+                return after;
+            }
+            case "maint" -> {
+                if (maintenance) {
+                    return this;
+                }
+                ServerHealth after = new ServerHealth(new HealthCounter(counter.rise(), counter.fall(), 0),
+                        ServerState.STOPPED, true, lastOutcome, false, weight, agent, checked);
+                transitions.add(new Transition(Transition.Kind.MAINT_ON, this, after));
+                return after;
+            }
+            default -> {
+                if (maintenance) {
+                    boolean agentGood = agent == null || agent.isGood();
+                    HealthCounter reset = checked ? HealthCounter.initial(counter.rise(), counter.fall()) : counter;
+                    ServerHealth after = new ServerHealth(reset, agentGood ? ServerState.RUNNING : ServerState.STOPPED,
+                            false, lastOutcome, false, weight, agent, checked);
+                    transitions.add(new Transition(Transition.Kind.MAINT_OFF, this, after));
+                    return after;
+                }
+                if (drain) {
+                    ServerHealth after = new ServerHealth(counter, state, false, lastOutcome, false, weight, agent,
+                            checked);
+                    transitions.add(new Transition(Transition.Kind.DRAIN_OFF, this, after));
+                    return after;
+                }
+                return this;
+            }
+        }
+    }
+
+    private void addStateChange(List<Transition> transitions, ServerHealth before, ServerHealth after) {
+        if (before.state == after.state) {
+            return;
+        }
+        transitions.add(new Transition(Transition.Kind.STATE, before, after));
+        if (after.drain) {
+            transitions.add(new Transition(Transition.Kind.DRAIN_REMAINS, after, after));
+        }
+    }
+
+    private ServerHealth withCheck(HealthCounter next, CheckOutcome outcome) {
+        return new ServerHealth(next, state, maintenance, outcome, drain, weight, agent, checked);
+    }
+
+    private ServerHealth withState(ServerState next) {
+        return next == state ? this : new ServerHealth(counter, next, maintenance, lastOutcome, drain, weight, agent,
+                checked);
+    }
+
+    private ServerHealth withWeight(int next) {
+        return new ServerHealth(counter, state, maintenance, lastOutcome, drain, next, agent, checked);
+    }
+
+    private ServerHealth withAgent(AgentHealth next) {
+        return new ServerHealth(counter, state, maintenance, lastOutcome, drain, weight, next, checked);
     }
 }

@@ -1,6 +1,7 @@
 package io.haprobe.internal;
 
 import io.haprobe.CheckOutcome;
+import io.haprobe.check.AgentReply;
 import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckSession;
@@ -77,7 +78,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
      *
      * @param program             the compiled check; never null
      * @param scheduler           the transport's scheduler; never null
-     * @param interNanos          the server's plain {@code inter} in nanoseconds, {@code > 0}
+     * @param interNanos          the check's plain {@code inter} (or {@code agent-inter}) in nanoseconds,
+     *                            {@code > 0}
      * @param timeoutConnectNanos {@code timeout connect} in nanoseconds, 0 when unset
      * @param timeoutCheckNanos   {@code timeout check} in nanoseconds, 0 when unset
      * @param onOutcome           receives the outcome once, on the scheduler thread; never null
@@ -105,6 +107,15 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         this.target = Objects.requireNonNull(target, "target");
         startNanos = scheduler.nanoTime();
         open(session.pendingConnect());
+    }
+
+    /**
+     * Returns the agent reply the check ended with, for agent checks.
+     *
+     * @return the parsed reply, or null when the check did not end on a reply line
+     */
+    public AgentReply agentReply() {
+        return session.agentReply();
     }
 
     @Override

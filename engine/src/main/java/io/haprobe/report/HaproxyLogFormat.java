@@ -55,18 +55,7 @@ public final class HaproxyLogFormat {
         if (cause != null) {
             appendReason(line, cause);
         }
-        line.append(". ").append(counts.active()).append(" active and ").append(counts.backup())
-                .append(" backup servers ").append(to == ServerState.STOPPED ? "left." : "online.");
-        if (counts.runningOnBackup()) {
-            line.append(" Running on backup.");
-        }
-        if (to == ServerState.STOPPED) {
-            line.append(' ').append(counts.sessions()).append(" sessions active, ").append(counts.requeued())
-                    .append(" requeued, ").append(counts.queued()).append(" remaining in queue.");
-        } else {
-            line.append(' ').append(counts.requeued()).append(" sessions requeued, ").append(counts.queued())
-                    .append(" total in queue.");
-        }
+        appendCounts(line, to == ServerState.STOPPED, counts);
         return line.toString();
     }
 
@@ -82,10 +71,107 @@ public final class HaproxyLogFormat {
      * @throws NullPointerException if an argument is null
      */
     public static String healthCheck(ServerName server, CheckOutcome outcome, HealthCounter after, int weight) {
+        return check("Health", server, outcome, after, weight);
+    }
+
+    /**
+     * Builds the per-check line of an agent check under {@code option log-health-checks} (spec §7, §8.2),
+     * logged when the agent's status changed, e.g. {@code Agent check for server be/s1 failed, reason: Layer7
+     * wrong status, code: 0, info: "via agent : down", check duration: 0ms, status: 0/1 DOWN.}
+     *
+     * @param server  who was checked; never null
+     * @param outcome the agent check's outcome; never null
+     * @param after   the agent's health as a counter with rise = fall = 1; never null
+     * @param weight  the server's current user weight; 0 prints {@code DRAIN} on the UP side
+     * @return the message, without a line terminator
+     * @throws NullPointerException if an argument is null
+     */
+    public static String agentCheck(ServerName server, CheckOutcome outcome, HealthCounter after, int weight) {
+        return check("Agent", server, outcome, after, weight);
+    }
+
+    /**
+     * Builds the line of a server entering forced drain (spec §8.1): the UP form of the counts, or the DOWN
+     * form when the server is DOWN.
+     *
+     * @param server who; never null
+     * @param down   true when the server is DOWN
+     * @param counts the backend's usable servers after the change; never null
+     * @return {@code Server <px>/<srv> enters drain state. ...}
+     */
+    public static String drainOn(ServerName server, boolean down, Counts counts) {
+        StringBuilder line = new StringBuilder(160);
+        appendServer(line, server);
+        line.append(" enters drain state");
+        appendCounts(line, down, counts);
+        return line.toString();
+    }
+
+    /**
+     * Builds the line of a server leaving forced drain (spec §8.1), without counts.
+     *
+     * @param server who; never null
+     * @param up     true when the server is UP, false when DOWN
+     * @return {@code Server <px>/<srv> is UP (leaving forced drain).}
+     */
+    public static String drainOff(ServerName server, boolean up) {
+        StringBuilder line = new StringBuilder(96);
+        appendServer(line, server);
+        return line.append(" is ").append(up ? "UP" : "DOWN").append(" (leaving forced drain).").toString();
+    }
+
+    /**
+     * Builds the line added after every state or weight update of a server in forced drain (spec §1.5, §8.1).
+     *
+     * @param server who; never null
+     * @return {@code Server <px>/<srv> remains in forced drain mode.}
+     */
+    public static String drainRemains(ServerName server) {
+        StringBuilder line = new StringBuilder(96);
+        appendServer(line, server);
+        return line.append(" remains in forced drain mode.").toString();
+    }
+
+    /**
+     * Builds the line of a server entering forced maintenance (spec §1.5, §8.1).
+     *
+     * @param server  who; never null
+     * @param wasDown true when the server was already DOWN: {@code was DOWN and now enters maintenance.}
+     * @param counts  the backend's usable servers after the change (ignored when {@code wasDown}); never null
+     * @return {@code Server <px>/<srv> is going DOWN for maintenance. ...}
+     */
+    public static String maintOn(ServerName server, boolean wasDown, Counts counts) {
+        StringBuilder line = new StringBuilder(160);
+        appendServer(line, server);
+        if (wasDown) {
+            return line.append(" was DOWN and now enters maintenance.").toString();
+        }
+        line.append(" is going DOWN for maintenance");
+        appendCounts(line, true, counts);
+        return line.toString();
+    }
+
+    /**
+     * Builds the line of a server leaving forced maintenance (spec §1.5, §8.1), without counts.
+     *
+     * @param server  who; never null
+     * @param up      true when the server is UP after it, false when it stays DOWN (agent down)
+     * @param drained true when it is still in drain
+     * @return {@code Server <px>/<srv> is UP/READY (leaving forced maintenance).}
+     */
+    public static String maintOff(ServerName server, boolean up, boolean drained) {
+        StringBuilder line = new StringBuilder(96);
+        appendServer(line, server);
+        return line.append(" is ").append(up ? "UP" : "DOWN").append('/').append(drained ? "DRAIN" : "READY")
+                .append(" (leaving forced maintenance).").toString();
+    }
+
+    private static String check(String kind, ServerName server, CheckOutcome outcome, HealthCounter after,
+                                int weight) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(after, "after");
         StringBuilder line = new StringBuilder(192);
-        line.append("Health check for ").append(server.backup() ? "backup server " : "server ")
+        line.append(kind).append(" check for ").append(server.backup() ? "backup server " : "server ")
                 .append(server.proxy()).append('/').append(server.server()).append(' ');
         CheckResult result = outcome.result();
         line.append(result == CheckResult.CONDPASS ? "conditionally succeeded"
@@ -129,6 +215,22 @@ public final class HaproxyLogFormat {
         }
         line.append(", check duration: ").append(outcome.durationMillis()).append("ms");
         return line;
+    }
+
+    private static void appendCounts(StringBuilder line, boolean down, Counts counts) {
+        Objects.requireNonNull(counts, "counts");
+        line.append(". ").append(counts.active()).append(" active and ").append(counts.backup())
+                .append(" backup servers ").append(down ? "left." : "online.");
+        if (counts.runningOnBackup()) {
+            line.append(" Running on backup.");
+        }
+        if (down) {
+            line.append(' ').append(counts.sessions()).append(" sessions active, ").append(counts.requeued())
+                    .append(" requeued, ").append(counts.queued()).append(" remaining in queue.");
+        } else {
+            line.append(' ').append(counts.requeued()).append(" sessions requeued, ").append(counts.queued())
+                    .append(" total in queue.");
+        }
     }
 
     private static void appendServer(StringBuilder line, ServerName server) {

@@ -308,7 +308,7 @@ class HaproxyConfigParserTest {
         HaproxyConfig config = parse(
                 "backend b",
                 "  server s 1.2.3.4:443 ssl verify none ca-file /etc/ca.pem sni str(x) cookie s1 send-proxy"
-                        + " agent-port 9999 resolvers dns on-marked-down shutdown-sessions track b/t id 3"
+                        + " resolvers dns on-marked-down shutdown-sessions track b/t id 3"
                         + " maxqueue 10 minconn 2 source 10.0.0.1 usesrc clientip check rise 7");
         assertThat(server(config, "b", "s").rise()).isEqualTo(7);
         assertThat(server(config, "b", "s").check()).isTrue();
@@ -319,7 +319,6 @@ class HaproxyConfigParserTest {
                 "server keyword 'sni' is not supported yet, ignored",
                 "server keyword 'cookie' is not supported yet, ignored",
                 "server keyword 'send-proxy' is not supported yet, ignored",
-                "server keyword 'agent-port' is not supported yet, ignored",
                 "server keyword 'resolvers' is not supported yet, ignored",
                 "server keyword 'on-marked-down' is not supported yet, ignored",
                 "server keyword 'track' is not supported yet, ignored",

@@ -130,7 +130,7 @@ class HttpCheckParsingTest {
     void aSecondSendNeedsAConnectRule() {
         assertThatThrownBy(() -> parse("backend b", "  option httpchk", "  http-check send meth GET",
                 "  http-check send meth GET"))
-                .hasMessage("haproxy.cfg:4:14: 'http-check send': unable to add http-check send rule at step 3"
+                .hasMessage("haproxy.cfg:4:14: 'http-check send': unable to add http-check send rule at step 2"
                         + " (missing connect rule)");
     }
 
@@ -187,26 +187,40 @@ class HttpCheckParsingTest {
     }
 
     @Test
-    void unsupportedExpectOptionsAndMatchesIgnoreTheRuleWithAWarning() {
+    void logFormatExpectsAndOptionsIgnoreTheRuleWithAWarning() {
         HaproxyConfig config = parse("backend b", "  option httpchk",
                 "  http-check expect status 200",
-                "  http-check expect min-recv 10 string OK",
-                "  http-check expect hdr name host value x",
-                "  http-check expect ok-status L7OK string OK");
+                "  http-check expect string-lf %[srv_name]",
+                "  http-check expect on-error \"custom %[srv_name]\" status 200",
+                "  http-check expect status-code res.hdr(x) status 200");
         assertThat(config.proxy("b").orElseThrow().httpCheckRules()).hasSize(2);
         assertThat(config.warnings()).extracting(ConfigWarning::toString).containsExactly(
-                "haproxy.cfg:4:14: 'http-check expect' option 'min-recv' is not supported yet, rule ignored",
-                "haproxy.cfg:5:21: 'http-check expect hdr' is not supported yet, rule ignored",
-                "haproxy.cfg:6:14: 'http-check expect' option 'ok-status' is not supported yet, rule ignored");
+                "haproxy.cfg:4:21: 'http-check expect string-lf' is not supported yet, rule ignored",
+                "haproxy.cfg:5:21: 'http-check expect' option 'on-error' is only supported with plain text or"
+                        + " int(<n>) yet, rule ignored",
+                "haproxy.cfg:6:21: 'http-check expect' option 'status-code' is only supported with plain text or"
+                        + " int(<n>) yet, rule ignored");
     }
 
     @Test
-    void otherHttpCheckDirectivesAreWarned() {
-        HaproxyConfig config = parse("backend b", "  option httpchk", "  http-check disable-on-404",
-                "  http-check send-state");
-        assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
-                "'http-check disable-on-404' is not supported yet, ignored",
-                "'http-check send-state' is not supported yet, ignored");
+    void disableOn404AndSendStateApplyOnlyWithOptionHttpchkAndTakeNoArgument() {
+        ProxyConfig http = parse("backend b", "  option httpchk", "  http-check disable-on-404",
+                "  http-check send-state").proxy("b").orElseThrow();
+        assertThat(http.disableOn404()).isTrue();
+        assertThat(http.sendState()).isTrue();
+        ProxyConfig plain = parse("backend b", "  http-check disable-on-404", "  http-check send-state")
+                .proxy("b").orElseThrow();
+        assertThat(plain.disableOn404()).isFalse();
+        assertThat(plain.sendState()).isFalse();
+        assertThatThrownBy(() -> parse("backend b", "  option httpchk", "  http-check disable-on-404 foo"))
+                .hasMessage("haproxy.cfg:3:29: 'http-check' cannot handle unexpected argument 'foo'");
+    }
+
+    @Test
+    void disableOn404IsInheritedFromDefaultsEvenWhenTheBackendHasItsOwnRules() {
+        ProxyConfig proxy = parse("defaults", "  option httpchk", "  http-check disable-on-404", "backend b",
+                "  http-check expect status 200").proxy("b").orElseThrow();
+        assertThat(proxy.disableOn404()).isTrue();
     }
 
     @Test

@@ -354,6 +354,17 @@ final class ScriptedBackend implements AutoCloseable {
         }
 
         /**
+         * Writes {@code text} (ISO-8859-1) right after the accept, without reading: an agent answering a checker
+         * that sends nothing ({@code agent-check} without {@code agent-send}).
+         *
+         * @param text the raw reply, e.g. {@code "up\n"}
+         * @return the behaviour
+         */
+        static Behaviour reply(String text) {
+            return dialogue(Step.write(text));
+        }
+
+        /**
          * Reads the request head and never answers.
          *
          * @return the behaviour

@@ -2,6 +2,7 @@ package io.haprobe.sim;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.config.HaproxyConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every check kind against scripted backends on virtual time: a pass, a mismatch, a timeout, a refused connect
@@ -164,6 +166,36 @@ class CheckKindsTest {
         String info = c.info().isEmpty() ? "" : ", info: \"" + c.info() + "\"";
         String code = c.code() == null ? "" : ", code: " + c.code();
         return DOWN + c.reason() + code + info + ", check duration: " + durationMillis + "ms" + COUNTS;
+    }
+
+    @Test
+    void anAgentIsScriptedOnItsPortApartFromTheServer() {
+        HaproxyConfig config = HaproxyConfig.parse("test.cfg", """
+                backend app_backend
+                    option httpchk GET /health
+                    option log-health-checks
+                    server web01 10.0.0.1:80 check inter 1s agent-check agent-port 9101 agent-inter 1s
+                """);
+        Simulation sim = Simulation.builder(config)
+                .script("app_backend/web01", ServerScript.of(Behaviour.http(200)))
+                .script("app_backend/web01:9101", ServerScript.of(new Behaviour.Tcp(ascii("drain\n"), Delay.NONE,
+                        true, true)))
+                .build();
+
+        sim.runFor(Duration.ofMillis(1200));
+
+        assertThat(sim.timeline().checks("app_backend/web01")).extracting(c -> c.outcome().status().tag())
+                .containsExactly("L7OK", "L7OK");
+        assertThat(sim.timeline().logLines()).containsExactly(
+                "t=0ms Health check for server app_backend/web01 succeeded, reason: Layer7 check passed, code: 200,"
+                        + " check duration: 0ms, status: 3/3 UP.",
+                "t=500ms Server app_backend/web01 enters drain state. 0 active and 0 backup servers online."
+                        + " 0 sessions requeued, 0 total in queue.",
+                "t=500ms backend app_backend has no server available!");
+        assertThat(sim.server("app_backend/web01").orElseThrow().statusText()).isEqualTo("DRAIN (agent)");
+        assertThatThrownBy(() -> Simulation.builder(config).script("app_backend/web02:9101",
+                ServerScript.of(Behaviour.hang())).build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("server: 'app_backend/web02:9101' (expected: one of [app_backend/web01]");
     }
 
     private static Behaviour.Dialogue dialogue(boolean close, Behaviour.Dialogue.Exchange... exchanges) {
