@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +43,10 @@ class CheckKindsTest {
         List<String> smtp = List.of("option smtpchk EHLO checker.local");
         List<String> sslHello = List.of("option ssl-hello-chk");
         List<String> http = List.of("option httpchk GET /health", "http-check expect status 200");
+        List<String> mysql = List.of("option mysql-check user haproxy");
+        List<String> pgsql = List.of("option pgsql-check user haproxy");
+        List<String> ldap = List.of("option ldap-check");
+        List<String> hdr = List.of("option httpchk GET /health", "http-check expect hdr name x-status value ready");
         return Stream.of(
                 // tcp-check
                 new Case("tcp-check pass", pingPong, dialogue(false, ex("PING\r\n", "+PONG\r\n")),
@@ -97,6 +102,52 @@ class CheckKindsTest {
                         "Layer4 connection problem"),
                 new Case("httpchk reset", http, new Behaviour.Reset(Delay.NONE), "SOCKERR", null,
                         "Connection reset by peer", "Socket error"),
+                // mysql-check: the server greets first; a greeting is a pass, an error packet is its code and text
+                // (observed on 2.6.12: greeting, the client's auth packet naming the user, an OK packet)
+                new Case("mysql-check pass", mysql, dialogue(false,
+                        new Behaviour.Dialogue.Exchange(new byte[0], HexFormat.of().parseHex(
+                                "0f0000000a352e372e39392d66616b65000700"), Delay.NONE),
+                        new Behaviour.Dialogue.Exchange(ascii("haproxy"), HexFormat.of().parseHex(
+                                "0700000200000002000000"), Delay.NONE)),
+                        "L7OK", "0", "5.7.99-fake", null),
+                new Case("mysql-check error packet", mysql, tcpBanner("1a000000ff6a04" + hex("Host 'x' is not allowed"),
+                        false), "L7STS", "1130", "Host 'x' is not allowed", "Layer7 wrong status"),
+                new Case("mysql-check silent", mysql, Behaviour.hang(), "L7TOUT", null, "", "Layer7 timeout"),
+                new Case("mysql-check refused", mysql, Behaviour.refuse(), "L4CON", null, "Connection refused",
+                        "Layer4 connection problem"),
+                new Case("mysql-check close before the greeting", mysql, new Behaviour.Close(Delay.NONE),
+                        "L7RSP", null, "TCPCHK got an empty response at step 3", "Layer7 invalid response"),
+                // pgsql-check: AuthenticationOk passes, an ErrorResponse is its severity
+                new Case("pgsql-check pass", pgsql, tcpReply("520000000800000000"),
+                        "L7OK", "0", "PostgreSQL server is ok", null),
+                new Case("pgsql-check error", pgsql, tcpReply("4500000030" + hex("SFATAL\0VFATAL\0")),
+                        "L7RSP", null, "FATAL", "Layer7 invalid response"),
+                new Case("pgsql-check silent", pgsql, Behaviour.hang(), "L7TOUT", null, "", "Layer7 timeout"),
+                new Case("pgsql-check refused", pgsql, Behaviour.refuse(), "L4CON", null, "Connection refused",
+                        "Layer4 connection problem"),
+                new Case("pgsql-check close before the answer", pgsql, new Behaviour.Close(Delay.NONE),
+                        "L7RSP", null, "TCPCHK got an empty response at step 3", "Layer7 invalid response"),
+                // ldap-check: a bind response with resultCode 0 passes; another code is L7STS with its RFC text
+                new Case("ldap-check pass", ldap, tcpReply("300c02010161070a010004000400"),
+                        "L7OK", "0", "Success", null),
+                new Case("ldap-check invalid credentials", ldap, tcpReply("300c02010161070a013104000400"),
+                        "L7STS", "49", "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9",
+                        "Layer7 wrong status"),
+                new Case("ldap-check silent", ldap, Behaviour.hang(), "L7TOUT", null, "", "Layer7 timeout"),
+                new Case("ldap-check refused", ldap, Behaviour.refuse(), "L4CON", null, "Connection refused",
+                        "Layer4 connection problem"),
+                new Case("ldap-check close before the answer", ldap, new Behaviour.Close(Delay.NONE),
+                        "L7RSP", null, "TCPCHK got an empty response at step 2", "Layer7 invalid response"),
+                // http-check expect hdr
+                new Case("hdr pass", hdr, new Behaviour.Http(200, null, Map.of("X-Status", "ready"), "", Delay.NONE),
+                        "L7OK", "200", "", null),
+                new Case("hdr mismatch", hdr, new Behaviour.Http(200, null, Map.of("X-Status", "draining"), "",
+                        Delay.NONE), "L7STS", "200", "OK", "Layer7 wrong status"),
+                new Case("hdr timeout", hdr, Behaviour.hang(), "L7TOUT", null, "", "Layer7 timeout"),
+                new Case("hdr refused", hdr, Behaviour.refuse(), "L4CON", null, "Connection refused",
+                        "Layer4 connection problem"),
+                new Case("hdr close before the answer", hdr, new Behaviour.Close(Delay.NONE), "L7RSP", null,
+                        "", "Layer7 invalid response"),
                 // the default check: a connect
                 new Case("connect pass", List.of(), Behaviour.hang(), "L4OK", null, "", null),
                 new Case("connect refused", List.of(), Behaviour.refuse(), "L4CON", null, "Connection refused",
@@ -204,6 +255,18 @@ class CheckKindsTest {
 
     private static Behaviour.Dialogue.Exchange ex(String await, String reply) {
         return new Behaviour.Dialogue.Exchange(ascii(await), ascii(reply), Delay.NONE);
+    }
+
+    private static Behaviour.Tcp tcpBanner(String hex, boolean close) {
+        return new Behaviour.Tcp(HexFormat.of().parseHex(hex), Delay.NONE, close, true);
+    }
+
+    private static Behaviour.Tcp tcpReply(String hex) {
+        return new Behaviour.Tcp(HexFormat.of().parseHex(hex), Delay.NONE, false, false);
+    }
+
+    private static String hex(String text) {
+        return HexFormat.of().formatHex(ascii(text));
     }
 
     private static byte[] ascii(String text) {
