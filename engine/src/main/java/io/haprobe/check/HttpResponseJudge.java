@@ -5,6 +5,7 @@ import io.haprobe.config.HttpExpect;
 import io.haprobe.config.StatusRange;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -469,7 +470,8 @@ public final class HttpResponseJudge {
 
         final byte[] buf;
         final int length;
-        final int[] headers = new int[4 * MAX_HEADERS];
+        /** Name and value bounds of each header, 4 ints a header; grown as headers come, up to MAX_HEADERS. */
+        int[] headers = new int[4 * 8];
         int headerCount;
         int status;
         int codeStart;
@@ -645,6 +647,9 @@ public final class HttpResponseJudge {
                 pendingKind = kind;
                 pendingStart = p;
                 pendingEnd = trimEnd(p, end);
+                if (4 * count > headers.length) {
+                    headers = Arrays.copyOf(headers, Math.min(2 * headers.length, 4 * MAX_HEADERS));
+                }
                 headers[4 * (count - 1)] = nameStart;
                 headers[4 * (count - 1) + 1] = nameEnd;
                 headers[4 * (count - 1) + 2] = pendingStart;

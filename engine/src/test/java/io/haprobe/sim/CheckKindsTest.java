@@ -220,6 +220,24 @@ class CheckKindsTest {
     }
 
     @Test
+    void aHeaderRuleFindsAHeaderBehindMany() {
+        java.util.LinkedHashMap<String, String> headers = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 60; i++) {
+            headers.put("X-Filler-" + i, "v" + i);
+        }
+        headers.put("X-Status", "ready");
+        Simulation sim = Simulation.builder(HaproxyConfig.parse("test.cfg", config(new Case("hdr", List.of(
+                        "option httpchk GET /health", "http-check expect hdr name x-status value ready"),
+                        Behaviour.hang(), "", null, "", null), "10.0.0.1:80", "1s")))
+                .script("app_backend/web01", ServerScript.of(new Behaviour.Http(200, null, headers, "", Delay.NONE)))
+                .build();
+
+        sim.runFor(Duration.ofMillis(500));
+
+        assertThat(sim.timeline().checks("app_backend/web01").get(0).outcome().status().tag()).isEqualTo("L7OK");
+    }
+
+    @Test
     void anAgentIsScriptedOnItsPortApartFromTheServer() {
         HaproxyConfig config = HaproxyConfig.parse("test.cfg", """
                 backend app_backend
