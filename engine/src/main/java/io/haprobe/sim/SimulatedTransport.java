@@ -12,6 +12,8 @@ import io.haprobe.transport.ProbeTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.DefaultChannelPromise;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -126,8 +128,10 @@ public final class SimulatedTransport implements ProbeTransport {
         VirtualChannel channel = new VirtualChannel(new SequenceChannelId(nextChannelId++), target.address(), server);
         channel.pipeline().addLast(HANDLER_NAME, handler);
         if (closed) {
+            // never registered: the future's listeners run at once, on the caller's thread
             channel.unsafe().closeForcibly();
-            return channel.newFailedFuture(new ConnectException("simulated transport is closed"));
+            return new DefaultChannelPromise(channel, ImmediateEventExecutor.INSTANCE)
+                    .setFailure(new ConnectException("simulated transport is closed"));
         }
         eventLoop.register(channel);
         return channel.connect(target.address());
@@ -178,8 +182,10 @@ public final class SimulatedTransport implements ProbeTransport {
             connectionsInPhase = 0;
             if (behaviour instanceof Behaviour.Refuse) {
                 // the process died: the kernel resets every connection it had
-                for (Connection c = open; c != null; c = c.next) {
+                for (Connection c = open; c != null; ) {
+                    Connection next = c.next; // the reset closes c, which unlinks it
                     c.channel.reset();
+                    c = next;
                 }
             }
         }
