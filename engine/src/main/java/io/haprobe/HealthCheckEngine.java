@@ -1,6 +1,7 @@
 package io.haprobe;
 
 import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckRule;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
@@ -10,7 +11,12 @@ import io.haprobe.health.HealthStep;
 import io.haprobe.health.IntervalPolicy;
 import io.haprobe.health.ServerHealth;
 import io.haprobe.internal.CheckRun;
+import io.haprobe.internal.CheckTls;
 import io.haprobe.report.HaproxyLogFormat;
+import io.haprobe.sim.SimulatedTransport;
+import io.haprobe.spi.TlsClient;
+import io.haprobe.spi.TlsClientSpec;
+import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.CheckTarget;
@@ -238,7 +244,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         ProxyConfig proxy = server.backend.proxy;
         CheckRun run = new CheckRun(server.backend.program, scheduler, server.config.interNanos(),
-                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), outcome -> onOutcome(server, outcome));
+                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), server.tls, outcome -> onOutcome(server, outcome));
         run.start(transport, server.target);
     }
 
@@ -391,8 +397,12 @@ public final class HealthCheckEngine implements AutoCloseable {
          *
          * @return the engine, not started yet
          * @throws IllegalArgumentException if a backend name given to {@link #backends} is not in the config
-         * @throws ConfigException          if a checked server's address cannot be resolved (its message names
-         *                                  the file, line and column of the server)
+         * @throws ConfigException          if a checked server's address cannot be resolved, or the TLS files of a
+         *                                  server whose checks use TLS cannot be read (its message names the file,
+         *                                  line and column of the server)
+         * @throws IllegalStateException    if a server's checks use TLS ({@code ssl}, {@code check-ssl},
+         *                                  {@code tcp-check connect ssl}) and {@code haprobe-engine-tls} is not on
+         *                                  the class path
          */
         public HealthCheckEngine build() {
             for (String name : backends) {
@@ -425,7 +435,8 @@ public final class HealthCheckEngine implements AutoCloseable {
                 BackendRun run = new BackendRun(proxy, CheckProgram.compile(proxy));
                 for (ServerConfig server : proxy.servers()) {
                     Integer position = checkIndex.get(server);
-                    run.servers.add(new ServerRun(run, server, position == null ? 0 : offsets[position], transport));
+                    run.servers.add(new ServerRun(run, server, position == null ? 0 : offsets[position], transport,
+                            tlsOf(proxy, run.program, server)));
                 }
                 run.countUsable();
                 runs.add(run);
@@ -433,6 +444,41 @@ public final class HealthCheckEngine implements AutoCloseable {
             boolean owns = transport == null;
             ProbeTransport chosen = owns ? NettyProbeTransport.create() : transport;
             return new HealthCheckEngine(this, List.copyOf(runs), chosen, owns);
+        }
+
+        /**
+         * Prepares the TLS side of a checked server whose program opens a TLS connection (spec §6.2), as HAProxy
+         * prepares the server's SSL context at startup; null for plain checks.
+         */
+        private CheckTls tlsOf(ProxyConfig proxy, CheckProgram program, ServerConfig server) {
+            if (!server.check() || !usesTls(program, server)) {
+                return null;
+            }
+            TlsSupport support = TlsSupport.find().orElseThrow(() -> new IllegalStateException("server "
+                    + proxy.name() + "/" + server.name() + " uses TLS for its checks (" + tlsSource(proxy, server) + "): add"
+                    + " io.haprobe:haprobe-engine-tls to the classpath"));
+            TlsClientSpec spec = new TlsClientSpec(proxy.name(), server.name(), server.location(), server.tls(),
+                    server.tls().verifies(config.global()));
+            TlsClient client = transport instanceof SimulatedTransport simulated
+                    ? simulated.tlsSimulation().newClient(spec)
+                    : support.newClient(spec);
+            return new CheckTls(client, server);
+        }
+
+        private static boolean usesTls(CheckProgram program, ServerConfig server) {
+            for (CheckRule rule : program.rules()) {
+                if (rule instanceof CheckRule.Connect connect && connect.usesTls(server.checkUsesTls())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String tlsSource(ProxyConfig proxy, ServerConfig server) {
+            if (!server.checkUsesTls()) {
+                return "tcp-check connect ssl in " + proxy.kindWord() + " " + proxy.name();
+            }
+            return "ssl/check-ssl at " + server.location().file() + ":" + server.location().line();
         }
     }
 
@@ -503,12 +549,15 @@ public final class HealthCheckEngine implements AutoCloseable {
         final CheckTarget target;
         final long firstCheckNanos;
         final boolean checked;
+        final CheckTls tls;
         volatile ServerHealth health;
         Cancellable next = Cancellable.NONE;
 
         /** Resolves the check address through {@code transport}, or the system resolver when it is null. */
-        ServerRun(BackendRun backend, ServerConfig config, long firstCheckNanos, ProbeTransport transport) {
+        ServerRun(BackendRun backend, ServerConfig config, long firstCheckNanos, ProbeTransport transport,
+                  CheckTls tls) {
             this.backend = backend;
+            this.tls = tls;
             this.config = config;
             this.name = new HaproxyLogFormat.ServerName(backend.proxy.name(), config.name(), config.backup());
             this.policy = policyOf(config);

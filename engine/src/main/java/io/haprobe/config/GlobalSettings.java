@@ -10,14 +10,24 @@ package io.haprobe.config;
  *       <td>percent 0..50 of random jitter added to each interval after the first check (spec §2.2)</td></tr>
  *   <tr><td>{@code maxSpreadChecksNanos}</td><td>0 (no cap)</td><td>{@code max-spread-checks}</td>
  *       <td>cap on the window over which first checks are spread at boot (spec §2.3)</td></tr>
+ *   <tr><td>{@code sslServerVerifyRequired}</td><td>true</td><td>{@code ssl-server-verify required|none}</td>
+ *       <td>the {@code verify} of servers that do not say (spec §6.2)</td></tr>
+ *   <tr><td>{@code caBase}</td><td>null</td><td>{@code ca-base}</td><td>directory of relative {@code ca-file}
+ *       paths</td></tr>
+ *   <tr><td>{@code crtBase}</td><td>null</td><td>{@code crt-base}</td><td>directory of relative {@code crt}
+ *       paths</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
  *
  * @param spreadChecks         jitter percent, 0 to 50; 0 disables the jitter
- * @param maxSpreadChecksNanos the boot spreading cap in nanoseconds (whole milliseconds); 0 means no cap
+ * @param maxSpreadChecksNanos    the boot spreading cap in nanoseconds (whole milliseconds); 0 means no cap
+ * @param sslServerVerifyRequired {@code ssl-server-verify}: true for {@code required} (HAProxy's default)
+ * @param caBase                  {@code ca-base}, or null
+ * @param crtBase                 {@code crt-base}, or null
  */
-public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
+public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, boolean sslServerVerifyRequired,
+                             String caBase, String crtBase) {
 
     /** The settings of an empty or missing {@code global} section. */
     public static final GlobalSettings DEFAULT = new GlobalSettings(0, 0);
@@ -34,5 +44,17 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
         if (maxSpreadChecksNanos < 0) {
             throw new IllegalArgumentException("maxSpreadChecksNanos: " + maxSpreadChecksNanos + " (expected: >= 0)");
         }
+    }
+
+    /**
+     * Creates settings with HAProxy's SSL defaults: {@code ssl-server-verify required}, no {@code ca-base} or
+     * {@code crt-base}.
+     *
+     * @param spreadChecks         jitter percent, 0 to 50
+     * @param maxSpreadChecksNanos the boot spreading cap in nanoseconds; 0 means no cap
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
+        this(spreadChecks, maxSpreadChecksNanos, true, null, null);
     }
 }

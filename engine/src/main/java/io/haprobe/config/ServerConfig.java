@@ -22,6 +22,8 @@ import java.util.Objects;
  *   <tr><td>{@code weight}</td><td>1</td><td>{@code weight}</td><td>0..256; 0 makes the server unusable</td></tr>
  *   <tr><td>{@code maxConn}</td><td>0 (no limit)</td><td>{@code maxconn}</td><td>kept for the traffic model</td></tr>
  *   <tr><td>{@code slowStartNanos}</td><td>0 (off)</td><td>{@code slowstart}</td><td>kept for the traffic model</td></tr>
+ *   <tr><td>{@code tls}</td><td>{@link TlsSettings#NONE}</td><td>{@code ssl}, {@code check-ssl}, {@code verify}, ...
+ *       </td><td>TLS on checks (spec §6.2)</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe. Durations are whole milliseconds stored as nanoseconds.
@@ -43,6 +45,7 @@ import java.util.Objects;
  * @param weight         {@code weight}, 0..256
  * @param maxConn        {@code maxconn}, 0 meaning no limit
  * @param slowStartNanos {@code slowstart}, 0 meaning off
+ * @param tls            the SSL/TLS keywords; never null
  */
 public record ServerConfig(
         String name,
@@ -61,7 +64,8 @@ public record ServerConfig(
         boolean disabled,
         int weight,
         int maxConn,
-        long slowStartNanos) {
+        long slowStartNanos,
+        TlsSettings tls) {
 
     /** HAProxy's default {@code inter}: 2000 ms ({@code DEF_CHKINTR}). */
     public static final long DEFAULT_INTER_NANOS = 2_000_000_000L;
@@ -75,10 +79,11 @@ public record ServerConfig(
     /**
      * Validates the components.
      *
-     * @throws NullPointerException     if {@code name}, {@code address} or {@code location} is null
+     * @throws NullPointerException     if {@code name}, {@code address}, {@code location} or {@code tls} is null
      * @throws IllegalArgumentException if a number is out of its range
      */
     public ServerConfig {
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(location, "location");
@@ -101,6 +106,32 @@ public record ServerConfig(
         if (maxConn < 0) {
             throw new IllegalArgumentException("maxConn: " + maxConn + " (expected: >= 0)");
         }
+    }
+
+    /**
+     * Creates a server without SSL/TLS keywords ({@link TlsSettings#NONE}).
+     *
+     * @throws NullPointerException     if {@code name}, {@code address} or {@code location} is null
+     * @throws IllegalArgumentException if a number is out of its range
+     * @see #ServerConfig(String, String, int, SourceLocation, boolean, long, long, long, int, int, int, String,
+     *      boolean, boolean, int, int, long, TlsSettings)
+     */
+    public ServerConfig(String name, String address, int port, SourceLocation location, boolean check,
+                        long interNanos, long fastInterNanos, long downInterNanos, int rise, int fall, int checkPort,
+                        String checkAddress, boolean backup, boolean disabled, int weight, int maxConn,
+                        long slowStartNanos) {
+        this(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos, rise, fall,
+                checkPort, checkAddress, backup, disabled, weight, maxConn, slowStartNanos, TlsSettings.NONE);
+    }
+
+    /**
+     * Tells whether this server's checks run over TLS when their connect rule uses the server's settings
+     * (HAProxy's "default" connect; spec §6.2).
+     *
+     * @return true for {@code ssl} without {@code port}/{@code addr}/{@code no-check-ssl}, or {@code check-ssl}
+     */
+    public boolean checkUsesTls() {
+        return tls.checkUsesTls(checkPort != 0 || checkAddress != null);
     }
 
     /**

@@ -4,6 +4,8 @@ import io.haprobe.internal.sim.SequenceChannelId;
 import io.haprobe.internal.sim.VirtualChannel;
 import io.haprobe.internal.sim.VirtualEventLoop;
 import io.haprobe.internal.sim.VirtualPeer;
+import io.haprobe.spi.TlsSimulation;
+import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.VirtualScheduler;
@@ -14,6 +16,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -49,6 +52,11 @@ public final class SimulatedTransport implements ProbeTransport {
 
     /** The check handler's name in the pipeline; a fixed name spares Netty generating one per connection. */
     private static final String HANDLER_NAME = "check";
+    /** What a plain HTTP server answers to a TLS ClientHello (a check with {@code ssl} on a plain server). */
+    private static final byte[] BAD_REQUEST = ("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    /** The first byte of a TLS handshake record. */
+    private static final byte TLS_HANDSHAKE = 0x16;
 
     private final VirtualScheduler scheduler;
     private final VirtualEventLoop eventLoop;
@@ -60,6 +68,7 @@ public final class SimulatedTransport implements ProbeTransport {
     private final ScriptedServer nothingListens;
     private long nextChannelId;
     private boolean closed;
+    private TlsSimulation tlsSimulation;
 
     /**
      * Creates a transport whose backends play {@code scripts}.
@@ -94,6 +103,23 @@ public final class SimulatedTransport implements ProbeTransport {
      */
     public VirtualScheduler virtualScheduler() {
         return scheduler;
+    }
+
+    /**
+     * Returns the certificates and TLS endpoints of this simulation, created on first use through the TLS
+     * provider: scripted {@link Behaviour.Tls} backends use it, and the engine builds the TLS clients of checks
+     * with {@code ssl}/{@code check-ssl} from it (every {@code ca-file} stands for its CA).
+     *
+     * @return the simulation's TLS side
+     * @throws IllegalStateException if {@code io.haprobe:haprobe-engine-tls} is not on the class path
+     */
+    public TlsSimulation tlsSimulation() {
+        if (tlsSimulation == null) {
+            tlsSimulation = TlsSupport.find().orElseThrow(() -> new IllegalStateException("a simulation with TLS"
+                    + " (checks with ssl/check-ssl, or tls backends) needs io.haprobe:haprobe-engine-tls on the"
+                    + " classpath")).newSimulation();
+        }
+        return tlsSimulation;
     }
 
     /**
@@ -218,10 +244,26 @@ public final class SimulatedTransport implements ProbeTransport {
         @Override
         public void received(VirtualChannel channel, ByteBuf data) {
             Connection connection = (Connection) channel.attachment();
+            Behaviour behaviour = connection.behaviour;
+            if (behaviour instanceof Behaviour.Tls tls) {
+                if (connection.tls == null) {
+                    connection.tls = new TlsPeer(tls, tlsSimulation().newServerEndpoint(tls.backend()), channel,
+                            scheduler, random);
+                }
+                connection.tls.received(data);
+                return;
+            }
             if (connection.answered) {
                 return;
             }
-            Behaviour behaviour = connection.behaviour;
+            if (behaviour instanceof Behaviour.Http && !connection.sawBytes && data.isReadable()
+                    && data.getByte(data.readerIndex()) == TLS_HANDSHAKE) {
+                connection.answered = true;
+                channel.deliver(BAD_REQUEST);
+                channel.shutdownInput();
+                return;
+            }
+            connection.sawBytes = true;
             if (behaviour instanceof Behaviour.Http http && connection.scanForHeadEnd(data)) {
                 connection.answered = true;
                 connection.play(http.delay(), () -> {
@@ -246,6 +288,9 @@ public final class SimulatedTransport implements ProbeTransport {
             Connection connection = (Connection) channel.attachment();
             if (connection != null) {
                 connection.pending.cancel();
+                if (connection.tls != null) {
+                    connection.tls.closed();
+                }
                 unlink(connection);
             }
         }
@@ -284,7 +329,9 @@ public final class SimulatedTransport implements ProbeTransport {
         final Behaviour behaviour;
         Cancellable pending = Cancellable.NONE;
         boolean answered;
+        boolean sawBytes;
         int headEndMatched;
+        TlsPeer tls;
         boolean linked;
         Connection next;
         Connection previous;
