@@ -37,6 +37,7 @@ public final class ClientFiles {
      * @throws ConfigException if a file cannot be read or holds nothing usable
      */
     public static ClientContext load(TlsClientSpec spec) {
+        WarmUp.once();
         TlsSettings settings = spec.settings();
         List<X509Certificate> authorities = List.of();
         if (spec.verify()) {

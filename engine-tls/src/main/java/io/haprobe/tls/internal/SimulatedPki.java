@@ -77,6 +77,15 @@ public final class SimulatedPki implements TlsSimulation {
         return new EnginePump(engine);
     }
 
+    /**
+     * Returns the simulation's CA certificate, the one every {@code ca-file} stands for.
+     *
+     * @return the certificate
+     */
+    X509Certificate authority() {
+        return identity("ca").chain().get(0);
+    }
+
     private SSLContext serverContext(TlsBackend backend) {
         Identity server = serverIdentity(backend);
         try {
