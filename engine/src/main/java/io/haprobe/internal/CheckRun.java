@@ -188,6 +188,9 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         if (evt instanceof ChannelInputShutdownEvent) {
             conclude(session.peerClosed());
         } else if (evt instanceof TlsEvent event) {
+            // the layer may report before channelActive reaches this handler (a peer that answers the ClientHello
+            // at once): the TCP connection is up either way
+            session.tlsHandshakeStarted();
             if (event.handshakeDone()) {
                 armTimeoutCheck();
                 conclude(session.tlsEstablished(writer(ctx)));

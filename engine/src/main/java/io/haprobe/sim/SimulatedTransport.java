@@ -76,7 +76,9 @@ public final class SimulatedTransport implements ProbeTransport {
      * @param scheduler the virtual clock; never null
      * @param scripts   the scripted backends by {@code backend/server}; never null
      * @param random    the seeded source for delay ranges; never null
-     * @throws NullPointerException if an argument, a key or a script is null
+     * @throws NullPointerException  if an argument, a key or a script is null
+     * @throws IllegalStateException if a script plays a {@link Behaviour.Tls} and {@code haprobe-engine-tls} is not
+     *                               on the class path
      */
     public SimulatedTransport(VirtualScheduler scheduler, Map<String, ServerScript> scripts, RandomGenerator random) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -89,6 +91,10 @@ public final class SimulatedTransport implements ProbeTransport {
             server.schedulePhases(origin);
         }
         this.nothingListens = new ScriptedServer(ServerScript.of(Behaviour.refuse()));
+        if (scripts.values().stream().anyMatch(SimulatedTransport::playsTls)) {
+            // fail now, not at the first connection, when the TLS provider is missing
+            tlsSimulation();
+        }
     }
 
     @Override
@@ -160,6 +166,17 @@ public final class SimulatedTransport implements ProbeTransport {
         closed = true;
         servers.values().forEach(ScriptedServer::stop);
         eventLoop.shutdown();
+    }
+
+    private static boolean playsTls(ServerScript script) {
+        for (Phase phase : script.phases()) {
+            Behaviour behaviour = phase.behaviour();
+            if (behaviour instanceof Behaviour.Tls || behaviour instanceof Behaviour.Sequence sequence
+                    && sequence.steps().stream().anyMatch(Behaviour.Tls.class::isInstance)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One scripted backend: the phase in force and the connections open to it. */
@@ -259,8 +276,10 @@ public final class SimulatedTransport implements ProbeTransport {
             if (behaviour instanceof Behaviour.Http && !connection.sawBytes && data.isReadable()
                     && data.getByte(data.readerIndex()) == TLS_HANDSHAKE) {
                 connection.answered = true;
-                channel.deliver(BAD_REQUEST);
-                channel.shutdownInput();
+                connection.play(Delay.NONE, () -> {
+                    channel.deliver(BAD_REQUEST);
+                    channel.shutdownInput();
+                });
                 return;
             }
             connection.sawBytes = true;
