@@ -244,7 +244,8 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         ProxyConfig proxy = server.backend.proxy;
         CheckRun run = new CheckRun(server.backend.program, scheduler, server.config.interNanos(),
-                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), server.tls, outcome -> onOutcome(server, outcome));
+                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), server.tls,
+                outcome -> onOutcome(server, outcome));
         run.start(transport, server.target);
     }
 
@@ -455,8 +456,8 @@ public final class HealthCheckEngine implements AutoCloseable {
                 return null;
             }
             TlsSupport support = TlsSupport.find().orElseThrow(() -> new IllegalStateException("server "
-                    + proxy.name() + "/" + server.name() + " uses TLS for its checks (" + tlsSource(proxy, server) + "): add"
-                    + " io.haprobe:haprobe-engine-tls to the classpath"));
+                    + proxy.name() + "/" + server.name() + " uses TLS for its checks (" + tlsSource(proxy, server)
+                    + "): add io.haprobe:haprobe-engine-tls to the classpath"));
             TlsClientSpec spec = new TlsClientSpec(proxy.name(), server.name(), server.location(), server.tls(),
                     server.tls().verifies(config.global()));
             TlsClient client = transport instanceof SimulatedTransport simulated

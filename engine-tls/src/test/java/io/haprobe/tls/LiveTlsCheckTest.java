@@ -87,7 +87,8 @@ class LiveTlsCheckTest {
                 + " check inter 300ms ssl ca-file " + caFile + "\n");
 
         assertThat(checks.awaitLogLines(2)).containsExactly("Server be/s is DOWN, reason: Layer6 invalid response,"
-                + " info: \"SSL handshake failure\", check duration: <n>ms" + DOWN, "backend be has no server available!");
+                + " info: \"SSL handshake failure\", check duration: <n>ms" + DOWN,
+                "backend be has no server available!");
     }
 
     @Test
@@ -152,7 +153,8 @@ class LiveTlsCheckTest {
         checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none"));
 
         CheckOutcome outcome = checks.awaitFirstOutcome();
-        assertThat(outcome).extracting(CheckOutcome::status, CheckOutcome::info).containsExactly(CheckStatus.L6TOUT, "");
+        assertThat(outcome).extracting(CheckOutcome::status, CheckOutcome::info)
+                .containsExactly(CheckStatus.L6TOUT, "");
         assertThat(outcome.durationMillis()).isBetween(300L, 1500L);
         assertThat(checks.awaitLogLines(1)).containsExactly("Health check for server be/s failed, reason: Layer6"
                 + " timeout, check duration: <n>ms, status: 0/2 DOWN.");

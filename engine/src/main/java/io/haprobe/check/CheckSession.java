@@ -121,8 +121,9 @@ public final class CheckSession {
     }
 
     /**
-     * Reports that the pending connection is established; runs the rules that follow, writing the bytes of
-     * send rules through {@code out}.
+     * Reports that the pending plain connection is established; runs the rules that follow, writing the bytes
+     * of send rules through {@code out}. Ignored while a TLS handshake is under way ({@link #tlsHandshakeStarted()}):
+     * a TLS connection is established by {@link #tlsEstablished(Consumer)}.
      *
      * @param out receives each chunk of bytes to write on this connection, in order, now or at later events;
      *            the arrays must not be modified; never null
@@ -289,9 +290,10 @@ public final class CheckSession {
     }
 
     /**
-     * Tells whether the current connection is established.
+     * Tells whether the current connection is established (for TLS, once its handshake is done).
      *
-     * @return true between {@link #connected(Consumer)} and the next connect rule or the verdict
+     * @return true between {@link #connected(Consumer)} (or {@link #tlsEstablished(Consumer)}) and the next connect
+     *         rule or the verdict
      */
     public boolean isConnected() {
         return connected;

@@ -744,8 +744,8 @@ final class HaproxyConfigParser {
                 CipherNames.Mapping mapping = CipherNames.cipherSuites(value.text());
                 warnIgnoredCiphers(word, value, mapping);
                 settings.cipherSuites = mapping.suites();
-                settings.cipherSuiteError = mapping.valid() ? null : error(value, "unable to set TLS 1.3 cipher suites to '"
-                        + value.text() + "' (expected: names such as TLS_AES_128_GCM_SHA256)");
+                settings.cipherSuiteError = mapping.valid() ? null : error(value, "unable to set TLS 1.3 cipher"
+                        + " suites to '" + value.text() + "' (expected: names such as TLS_AES_128_GCM_SHA256)");
             }
             default -> throw new IllegalStateException("unhandled server keyword: " + word);
         }

@@ -145,11 +145,14 @@ class TlsParsingTest {
         // haproxy -c: 'server be/s' : unable to set SSL cipher list to 'BOGUS'. (also for '!aNULL' alone, and for an
         // IANA name, which OpenSSL's cipher list does not take)
         assertError("haproxy.cfg:2:49: unable to set SSL cipher list to 'BOGUS' (expected: OpenSSL cipher names such"
-                + " as ECDHE-RSA-AES128-GCM-SHA256)", "backend b", "  server s 10.0.0.1:443 ssl verify none ciphers BOGUS");
+                + " as ECDHE-RSA-AES128-GCM-SHA256)", "backend b",
+                "  server s 10.0.0.1:443 ssl verify none ciphers BOGUS");
         assertError("haproxy.cfg:2:49: unable to set SSL cipher list to '!aNULL' (expected: OpenSSL cipher names such"
-                + " as ECDHE-RSA-AES128-GCM-SHA256)", "backend b", "  server s 10.0.0.1:443 ssl verify none ciphers !aNULL");
+                + " as ECDHE-RSA-AES128-GCM-SHA256)", "backend b",
+                "  server s 10.0.0.1:443 ssl verify none ciphers !aNULL");
         assertError("haproxy.cfg:2:54: unable to set TLS 1.3 cipher suites to 'BOGUS' (expected: names such as"
-                + " TLS_AES_128_GCM_SHA256)", "backend b", "  server s 10.0.0.1:443 ssl verify none ciphersuites BOGUS");
+                + " TLS_AES_128_GCM_SHA256)", "backend b",
+                "  server s 10.0.0.1:443 ssl verify none ciphersuites BOGUS");
         // without an SSL context HAProxy never applies the list
         assertThat(tlsOf("ciphers BOGUS").ciphers()).isEmpty();
     }

@@ -105,8 +105,9 @@ public final class CertificateMaker {
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
             String algorithm = issuerKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-            return new JcaX509CertificateConverter().setProvider(Providers.CRYPTO).getCertificate(
-                    builder.build(new JcaContentSignerBuilder(algorithm).setProvider(Providers.CRYPTO).build(issuerKey)));
+            JcaContentSignerBuilder signer = new JcaContentSignerBuilder(algorithm).setProvider(Providers.CRYPTO);
+            return new JcaX509CertificateConverter().setProvider(Providers.CRYPTO)
+                    .getCertificate(builder.build(signer.build(issuerKey)));
         } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot make the certificate of " + commonName, e);
         }
