@@ -3,6 +3,7 @@ package io.haprobe;
 import io.haprobe.check.AgentReply;
 import io.haprobe.check.CheckProgram;
 import io.haprobe.check.HttpRequestEncoder;
+import io.haprobe.check.CheckRule;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
@@ -13,7 +14,12 @@ import io.haprobe.health.IntervalPolicy;
 import io.haprobe.health.ServerHealth;
 import io.haprobe.health.Transition;
 import io.haprobe.internal.CheckRun;
+import io.haprobe.internal.CheckTls;
 import io.haprobe.report.HaproxyLogFormat;
+import io.haprobe.sim.SimulatedTransport;
+import io.haprobe.spi.TlsClient;
+import io.haprobe.spi.TlsClientSpec;
+import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.CheckTarget;
@@ -258,7 +264,8 @@ public final class HealthCheckEngine implements AutoCloseable {
             return;
         }
         CheckRun run = new CheckRun(server.backend.program(server), scheduler, server.config.interNanos(),
-                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), outcome -> onOutcome(server, outcome));
+                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), server.tls,
+                outcome -> onOutcome(server, outcome));
         run.start(transport, server.target);
     }
 
@@ -478,8 +485,12 @@ public final class HealthCheckEngine implements AutoCloseable {
          *
          * @return the engine, not started yet
          * @throws IllegalArgumentException if a backend name given to {@link #backends} is not in the config
-         * @throws ConfigException          if a checked server's address cannot be resolved (its message names
-         *                                  the file, line and column of the server)
+         * @throws ConfigException          if a checked server's address cannot be resolved, or the TLS files of a
+         *                                  server whose checks use TLS cannot be read (its message names the file,
+         *                                  line and column of the server)
+         * @throws IllegalStateException    if a server's checks use TLS ({@code ssl}, {@code check-ssl},
+         *                                  {@code tcp-check connect ssl}) and {@code haprobe-engine-tls} is not on
+         *                                  the class path
          */
         public HealthCheckEngine build() {
             for (String name : backends) {
@@ -525,7 +536,8 @@ public final class HealthCheckEngine implements AutoCloseable {
                     Integer position = checkIndex.get(server);
                     long first = position == null ? 0 : offsets[position];
                     long agentFirst = !server.agentCheck() ? 0 : offsets[position + (server.check() ? 1 : 0)];
-                    run.servers.add(new ServerRun(run, server, first, agentFirst, transport));
+                    run.servers.add(new ServerRun(run, server, first, agentFirst, transport,
+                            tlsOf(proxy, run.programUp, server)));
                 }
                 run.countUsable();
                 runs.add(run);
@@ -533,6 +545,41 @@ public final class HealthCheckEngine implements AutoCloseable {
             boolean owns = transport == null;
             ProbeTransport chosen = owns ? NettyProbeTransport.create() : transport;
             return new HealthCheckEngine(this, List.copyOf(runs), chosen, owns);
+        }
+
+        /**
+         * Prepares the TLS side of a checked server whose program opens a TLS connection (spec §6.2), as HAProxy
+         * prepares the server's SSL context at startup; null for plain checks.
+         */
+        private CheckTls tlsOf(ProxyConfig proxy, CheckProgram program, ServerConfig server) {
+            if (!server.check() || !usesTls(program, server)) {
+                return null;
+            }
+            TlsSupport support = TlsSupport.find().orElseThrow(() -> new IllegalStateException("server "
+                    + proxy.name() + "/" + server.name() + " uses TLS for its checks (" + tlsSource(proxy, server)
+                    + "): add io.haprobe:haprobe-engine-tls to the classpath"));
+            TlsClientSpec spec = new TlsClientSpec(proxy.name(), server.name(), server.location(), server.tls(),
+                    server.tls().verifies(config.global()));
+            TlsClient client = transport instanceof SimulatedTransport simulated
+                    ? simulated.tlsSimulation().newClient(spec)
+                    : support.newClient(spec);
+            return new CheckTls(client, server);
+        }
+
+        private static boolean usesTls(CheckProgram program, ServerConfig server) {
+            for (CheckRule rule : program.rules()) {
+                if (rule instanceof CheckRule.Connect connect && connect.usesTls(server.checkUsesTls())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String tlsSource(ProxyConfig proxy, ServerConfig server) {
+            if (!server.checkUsesTls()) {
+                return "tcp-check connect ssl in " + proxy.kindWord() + " " + proxy.name();
+            }
+            return "ssl/check-ssl at " + server.location().file() + ":" + server.location().line();
         }
     }
 
@@ -651,14 +698,19 @@ public final class HealthCheckEngine implements AutoCloseable {
         final long firstCheckNanos;
         final boolean checked;
         final AgentRun agent;
+        final CheckTls tls;
         volatile ServerHealth health;
         Cancellable next = Cancellable.NONE;
         Cancellable agentNext = Cancellable.NONE;
 
-        /** Resolves the check and agent addresses through {@code transport}, or the system resolver when null. */
+        /**
+         * Resolves the check and agent addresses through {@code transport}, or the system resolver when null;
+         * {@code tls} is the TLS side of the health check, null for a plain one (agents are always plain).
+         */
         ServerRun(BackendRun backend, ServerConfig config, long firstCheckNanos, long agentFirstCheckNanos,
-                  ProbeTransport transport) {
+                  ProbeTransport transport, CheckTls tls) {
             this.backend = backend;
+            this.tls = tls;
             this.config = config;
             this.name = new HaproxyLogFormat.ServerName(backend.proxy.name(), config.name(), config.backup());
             this.policy = policyOf(config);

@@ -82,6 +82,21 @@ class ExampleScenariosTest {
     }
 
     /*
+     * ssl-mismatch: 3 checks at inter 2s: web01 first at 0, web02 at 2000*1/3 = 666, web03 at 2000*2/3 = 1333.
+     * web02's certificate lacks the check-sni name and web03's listener is TLSv1.3-only against ssl-max-ver
+     * TLSv1.2: at boot health = rise, so their first failure takes them DOWN (§1.3). web01 turns self-signed at
+     * 9s: 10000, 12000, 14000 fail (health 4 -> 3 -> 2 -> 1 < rise, so 0): DOWN at 14000, as wrong-status.
+     */
+    @Test
+    void sslMismatch() {
+        assertThat(transitions("ssl-mismatch")).containsExactly(
+                "t=666ms app_backend/web02 UP->DOWN L6RSP \"Server presented an SSL certificate different from the"
+                        + " expected one\"",
+                "t=1333ms app_backend/web03 UP->DOWN L6RSP \"SSL handshake failure\"",
+                "t=14000ms app_backend/web01 UP->DOWN L6RSP \"SSL handshake failure\"");
+    }
+
+    /*
      * rstatus-fix: the same times as wrong-status, but 204 matches (2|3)[0-9][0-9]: no transition at all, and
      * the last check is L7OK 204.
      */

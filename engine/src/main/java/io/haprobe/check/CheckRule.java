@@ -3,6 +3,7 @@ package io.haprobe.check;
 import io.haprobe.CheckStatus;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -46,6 +47,21 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
      *   <tr><td>{@code addressPort}</td><td>the server's check port</td><td>the port in {@code addr ip:port}</td></tr>
      * </table>
      *
+     * <table>
+     *   <caption>Its transport (spec §6.2; tcpcheck.c {@code tcpcheck_eval_connect})</caption>
+     *   <tr><th>component</th><th>meaning</th><th>HAProxy keyword</th></tr>
+     *   <tr><td>{@code useDefault}</td><td>the server's check transport: TLS when the server's checks use TLS
+     *       ({@code ssl}/{@code check-ssl}), its {@code check-sni} and its ALPN. Set on implicit connects and on
+     *       the protocol checks' own connects</td><td>{@code tcp-check connect default}</td></tr>
+     *   <tr><td>{@code ssl}</td><td>TLS whatever the server says, with the server's SSL settings</td>
+     *       <td>{@code tcp-check connect ssl}</td></tr>
+     *   <tr><td>{@code sni}</td><td>the SNI, before the server's {@code check-sni}; null for none</td>
+     *       <td>{@code tcp-check connect sni}</td></tr>
+     *   <tr><td>{@code alpn}</td><td>the ALPN, before the server's; empty for none</td>
+     *       <td>{@code tcp-check connect alpn}</td></tr>
+     * </table>
+     * A connect with neither {@code useDefault} nor {@code ssl} is plain TCP.
+     *
      * @param port        the rule's port, 0..65535
      * @param address     an IP literal, or null
      * @param addressPort the port given with {@code address}, 0..65535
@@ -53,25 +69,53 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
      * @param implicit    added by HAProxy rather than declared: a check that ends on it passes without info
      * @param step        the step number, 0 when implicit
      * @param comment     the comment, or null
+     * @param useDefault  take the server's check transport, SNI and ALPN ({@code default})
+     * @param ssl         use TLS ({@code ssl})
+     * @param sni         the rule's SNI, or null
+     * @param alpn        the rule's ALPN protocols; never null
      */
     record Connect(int port, String address, int addressPort, boolean linger, boolean implicit, int step,
-                   String comment) implements CheckRule {
+                   String comment, boolean useDefault, boolean ssl, String sni, List<String> alpn)
+            implements CheckRule {
 
         /**
          * Validates the components.
          *
+         * @throws NullPointerException     if {@code alpn} is null
          * @throws IllegalArgumentException if a port is outside 0..65535 or the step is negative
          */
         public Connect {
+            alpn = List.copyOf(alpn);
             if (port < 0 || port > 65535 || addressPort < 0 || addressPort > 65535 || step < 0) {
                 throw new IllegalArgumentException("port, addressPort, step: " + port + ", " + addressPort + ", "
                         + step + " (expected: 0..65535, 0..65535, >= 0)");
             }
         }
 
-        /** Creates the implicit connect to the server's check address, step 0. */
+        /**
+         * Creates a connect without TLS options of its own: an implicit one takes the server's check transport
+         * ({@code default}), a declared one is plain.
+         *
+         * @throws IllegalArgumentException if a port is outside 0..65535 or the step is negative
+         */
+        public Connect(int port, String address, int addressPort, boolean linger, boolean implicit, int step,
+                       String comment) {
+            this(port, address, addressPort, linger, implicit, step, comment, implicit, false, null, List.of());
+        }
+
+        /** Creates the implicit connect to the server's check address over its check transport, step 0. */
         public Connect() {
             this(0, null, 0, false, true, 0, null);
+        }
+
+        /**
+         * Tells whether this connection uses TLS.
+         *
+         * @param serverCheckUsesTls whether the server's own checks use TLS (spec §6.2)
+         * @return true with {@code ssl}, or with {@code useDefault} on a server whose checks use TLS
+         */
+        public boolean usesTls(boolean serverCheckUsesTls) {
+            return ssl || (useDefault && serverCheckUsesTls);
         }
 
         /**

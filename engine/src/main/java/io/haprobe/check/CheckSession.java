@@ -37,8 +37,12 @@ import java.util.function.Consumer;
  *       no info</td></tr>
  *   <tr><td>peer closed</td><td>{@code L4CON}</td><td>judged by the expect rule; with nothing received,
  *       {@code TCPCHK got an empty response at step N} (not for HTTP)</td></tr>
+ *   <tr><td>TLS handshake (between {@link #tlsHandshakeStarted()} and {@link #tlsEstablished(Consumer)})</td>
+ *       <td colspan="2">failure: {@code L6RSP} with the TLS layer's info (e.g. {@code SSL handshake failure});
+ *       timeout: {@code L6TOUT}, no info (spec §3.1, §6.2)</td></tr>
  * </table>
- * For {@linkplain CheckProgram#tcpCheck() tcp-check programs} the infos of errors and timeouts end with the
+ * A program whose last rule is a connect passes with {@code L6OK} instead of {@code L4OK} when that connection
+ * is TLS. For {@linkplain CheckProgram#tcpCheck() tcp-check programs} the infos of errors and timeouts end with the
  * step suffix of spec §5.4, e.g. {@code " at step 2 of tcp-check (expect string 'PONG')"}.
  *
  * <p>Not thread-safe: one session per check, confined to the thread of its connections.
@@ -58,6 +62,8 @@ public final class CheckSession {
     private int index;
     private boolean awaitingConnect = true;
     private boolean connected;
+    private boolean handshaking;
+    private boolean tls;
     private boolean peerClosed;
     private boolean errored;
     private boolean done;
@@ -96,10 +102,10 @@ public final class CheckSession {
      * that connection's rule has {@code linger}, else an RST) and reports the new one with
      * {@link #connected(Consumer)}.
      *
-     * @return the rule, or null while a connection is open or once the check is done
+     * @return the rule, or null while a connection is open or in its TLS handshake, or once the check is done
      */
     public CheckRule.Connect pendingConnect() {
-        return done || !awaitingConnect ? null : (CheckRule.Connect) rules.get(index);
+        return done || !awaitingConnect || handshaking ? null : (CheckRule.Connect) rules.get(index);
     }
 
     /**
@@ -126,18 +132,73 @@ public final class CheckSession {
     }
 
     /**
-     * Reports that the pending connection is established; runs the rules that follow, writing the bytes of
-     * send rules through {@code out}.
+     * Reports that the pending plain connection is established; runs the rules that follow, writing the bytes
+     * of send rules through {@code out}. Ignored while a TLS handshake is under way ({@link #tlsHandshakeStarted()}):
+     * a TLS connection is established by {@link #tlsEstablished(Consumer)}.
      *
      * @param out receives each chunk of bytes to write on this connection, in order, now or at later events;
      *            the arrays must not be modified; never null
      * @return the verdict (e.g. {@code L4OK} for a connect-only program), or null while the check goes on
      */
     public CheckVerdict connected(Consumer<byte[]> out) {
+        if (handshaking) {
+            return null;
+        }
+        return established(out, false);
+    }
+
+    /**
+     * Reports that the pending connection's TCP handshake is done and its TLS handshake has begun (spec §6.2). The
+     * rules wait until {@link #tlsEstablished(Consumer)}; a failure or timeout until then is a layer 6 one.
+     *
+     * @return null: the check goes on
+     */
+    public CheckVerdict tlsHandshakeStarted() {
+        if (!done && awaitingConnect) {
+            handshaking = true;
+        }
+        return null;
+    }
+
+    /**
+     * Reports that the TLS handshake of the pending connection completed: the connection is established, and
+     * the rules that follow run as after {@link #connected(Consumer)}.
+     *
+     * @param out receives each chunk of plain bytes to write on this connection; never null
+     * @return the verdict ({@code L6OK} for a program that only connects), or null while the check goes on
+     */
+    public CheckVerdict tlsEstablished(Consumer<byte[]> out) {
+        if (!handshaking) {
+            return null;
+        }
+        return established(out, true);
+    }
+
+    /**
+     * Reports that the TLS layer failed: during the handshake, an {@code L6RSP} with {@code info} (spec §3.1);
+     * after it, an error on the established connection, as {@link #failed(String)}.
+     *
+     * @param info HAProxy's text for the TLS error, e.g. {@code SSL handshake failure} or {@code SSL fatal error};
+     *             never null
+     * @return the verdict, or null when the session is done or no connection is under way
+     */
+    public CheckVerdict tlsFailed(String info) {
+        if (done) {
+            return null;
+        }
+        if (handshaking) {
+            return finish(new CheckVerdict(CheckStatus.L6RSP, 0, info + stepSuffix()));
+        }
+        return connected ? failed(info) : null;
+    }
+
+    private CheckVerdict established(Consumer<byte[]> out, boolean overTls) {
         if (done || !awaitingConnect) {
             return null;
         }
         this.out = Objects.requireNonNull(out, "out");
+        handshaking = false;
+        tls = overTls;
         awaitingConnect = false;
         connected = true;
         peerClosed = false;
@@ -178,6 +239,9 @@ public final class CheckSession {
         if (done) {
             return null;
         }
+        if (handshaking) {
+            return finish(new CheckVerdict(CheckStatus.L6RSP, 0, stepSuffix()));
+        }
         if (!connected) {
             return finish(new CheckVerdict(CheckStatus.L4CON, 0, stepSuffix()));
         }
@@ -195,6 +259,9 @@ public final class CheckSession {
     public CheckVerdict failed(String errnoText) {
         if (done) {
             return null;
+        }
+        if (handshaking) {
+            return finish(new CheckVerdict(CheckStatus.L6RSP, 0, errnoText + stepSuffix()));
         }
         if (!connected) {
             return finish(new CheckVerdict(CheckStatus.L4CON, 0, errnoText + stepSuffix()));
@@ -219,6 +286,9 @@ public final class CheckSession {
         if (done) {
             return null;
         }
+        if (handshaking) {
+            return finish(new CheckVerdict(CheckStatus.L6TOUT, 0, stepSuffix()));
+        }
         if (!connected) {
             return finish(new CheckVerdict(CheckStatus.L4TOUT, 0, stepSuffix()));
         }
@@ -233,9 +303,10 @@ public final class CheckSession {
     }
 
     /**
-     * Tells whether the current connection is established.
+     * Tells whether the current connection is established (for TLS, once its handshake is done).
      *
-     * @return true between {@link #connected(Consumer)} and the next connect rule or the verdict
+     * @return true between {@link #connected(Consumer)} (or {@link #tlsEstablished(Consumer)}) and the next connect
+     *         rule or the verdict
      */
     public boolean isConnected() {
         return connected;
@@ -379,7 +450,8 @@ public final class CheckSession {
     private CheckVerdict success() {
         CheckRule last = rules.get(rules.size() - 1);
         if (last instanceof CheckRule.Connect connect) {
-            return new CheckVerdict(CheckStatus.L4OK, 0, connect.implicit() ? "" : TCP_CHECK_SUCCESS);
+            return new CheckVerdict(tls ? CheckStatus.L6OK : CheckStatus.L4OK, 0,
+                    connect.implicit() ? "" : TCP_CHECK_SUCCESS);
         }
         if (last instanceof CheckRule.Send) {
             return new CheckVerdict(CheckStatus.L7OKD, 0, TCP_CHECK_SUCCESS);

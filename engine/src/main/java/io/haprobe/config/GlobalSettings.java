@@ -12,18 +12,28 @@ package io.haprobe.config;
  *       <td>cap on the window over which first checks are spread at boot (spec §2.3)</td></tr>
  *   <tr><td>{@code node}</td><td>null (the host name)</td><td>{@code node}</td>
  *       <td>the name {@code http-check send-state} reports (spec §4.4)</td></tr>
+ *   <tr><td>{@code sslServerVerifyRequired}</td><td>true</td><td>{@code ssl-server-verify required|none}</td>
+ *       <td>the {@code verify} of servers that do not say (spec §6.2)</td></tr>
+ *   <tr><td>{@code caBase}</td><td>null</td><td>{@code ca-base}</td><td>directory of relative {@code ca-file}
+ *       paths</td></tr>
+ *   <tr><td>{@code crtBase}</td><td>null</td><td>{@code crt-base}</td><td>directory of relative {@code crt}
+ *       paths</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
  *
  * @param spreadChecks         jitter percent, 0 to 50; 0 disables the jitter
- * @param maxSpreadChecksNanos the boot spreading cap in nanoseconds (whole milliseconds); 0 means no cap
- * @param node                 the {@code node} name, or null for the machine's host name
+ * @param maxSpreadChecksNanos    the boot spreading cap in nanoseconds (whole milliseconds); 0 means no cap
+ * @param node                    the {@code node} name, or null for the machine's host name
+ * @param sslServerVerifyRequired {@code ssl-server-verify}: true for {@code required} (HAProxy's default)
+ * @param caBase                  {@code ca-base}, or null
+ * @param crtBase                 {@code crt-base}, or null
  */
-public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node) {
+public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
+                             String caBase, String crtBase) {
 
     /** The settings of an empty or missing {@code global} section. */
-    public static final GlobalSettings DEFAULT = new GlobalSettings(0, 0, null);
+    public static final GlobalSettings DEFAULT = new GlobalSettings(0, 0);
 
     /**
      * Validates the components.
@@ -40,13 +50,14 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
     }
 
     /**
-     * Creates settings without a {@code node} name.
+     * Creates settings without a {@code node} name and with HAProxy's SSL defaults: {@code ssl-server-verify
+     * required}, no {@code ca-base} or {@code crt-base}.
      *
      * @param spreadChecks         jitter percent, 0 to 50
      * @param maxSpreadChecksNanos the boot spreading cap in nanoseconds; 0 means no cap
      * @throws IllegalArgumentException as the canonical constructor
      */
     public GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
-        this(spreadChecks, maxSpreadChecksNanos, null);
+        this(spreadChecks, maxSpreadChecksNanos, null, true, null, null);
     }
 }

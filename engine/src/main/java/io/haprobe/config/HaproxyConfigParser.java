@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * Parses haproxy.cfg text into a {@link HaproxyConfig}, following HAProxy 2.6 (CFG §2 to §5).
  *
- * <p>Sections: {@code global} ({@code spread-checks}, {@code max-spread-checks}), {@code defaults} (unnamed,
+ * <p>Sections: {@code global} ({@code spread-checks}, {@code max-spread-checks}, {@code ssl-server-verify},
+ * {@code ca-base}, {@code crt-base}), {@code defaults} (unnamed,
  * named, {@code from}), {@code backend} and {@code listen} (with {@code from}); {@code frontend} and other
  * section kinds are skipped. A proxy without {@code from} inherits the last {@code defaults} section before
  * it; inherited are the check and connect timeouts, {@code option httpchk} with its rules, the other check
@@ -90,6 +91,9 @@ final class HaproxyConfigParser {
     private int spreadChecks;
     private long maxSpreadChecksNanos;
     private String node;
+    private boolean sslServerVerifyRequired = true;
+    private String caBase;
+    private String crtBase;
     private int line;
     private boolean used;
     private final TcpCheckSettings.Context context = new LineContext();
@@ -129,7 +133,12 @@ final class HaproxyConfigParser {
             }
         }
         closeSection();
-        return new HaproxyConfig(file, new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node), proxies, warnings);
+        GlobalSettings global = new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node,
+                sslServerVerifyRequired, caBase, crtBase);
+        for (ProxyConfig proxy : proxies) {
+            requireCaFiles(proxy, global);
+        }
+        return new HaproxyConfig(file, global, proxies, warnings);
     }
 
     private void parseLine(List<ConfigToken> tokens) {
@@ -262,6 +271,42 @@ final class HaproxyConfigParser {
             maxSpreadChecksNanos = ConfigValues.parseTimeNanos(file, line, "max-spread-checks", argument(tokens, 1));
         } else if (keyword.is("node")) {
             node = argument(tokens, 1).text();
+        } else if (keyword.is("ssl-server-verify")) {
+            ConfigToken value = argument(tokens, 1);
+            sslServerVerifyRequired = switch (value.text()) {
+                case "required" -> true;
+                case "none" -> false;
+                default -> throw ConfigValues.invalid(file, line, "ssl-server-verify", value, "none or required");
+            };
+        } else if (keyword.is("ca-base")) {
+            caBase = requireNonEmpty(argument(tokens, 1), "ca-base");
+        } else if (keyword.is("crt-base")) {
+            crtBase = requireNonEmpty(argument(tokens, 1), "crt-base");
+        }
+    }
+
+    /**
+     * Refuses, as HAProxy 2.6 does after parsing, a server whose SSL context verifies certificates without a
+     * {@code ca-file} (spec §6.2). The context exists for {@code ssl}, {@code check-ssl}, and for every server
+     * of a backend with {@code tcp-check connect ssl}.
+     */
+    private void requireCaFiles(ProxyConfig proxy, GlobalSettings global) {
+        boolean connectSsl = proxy.checkOption() instanceof CheckOption.TcpCheck tcpCheck
+                && tcpCheck.rules().stream().anyMatch(r -> r instanceof TcpCheckRule.Connect c && c.ssl());
+        for (ServerConfig server : proxy.servers()) {
+            TlsSettings tls = server.tls();
+            if (!(tls.hasContext() || connectSsl) || !tls.verifies(global) || tls.caFile() != null) {
+                continue;
+            }
+            String where = "'server " + proxy.name() + "/" + server.name() + "' : ";
+            if (tls.verifyRequired() != null) {
+                throw new ConfigException(server.location(), where + "verify is enabled but no CA file specified.");
+            }
+            throw new ConfigException(server.location(), where + "verify is enabled by default but no CA file"
+                    + " specified. If you're running on a LAN where you're certain to trust the server's certificate,"
+                    + " please set an explicit 'verify none' statement on the 'server' line, or use"
+                    + " 'ssl-server-verify none' in the global section to disable server-side verifications by"
+                    + " default.");
         }
     }
 
@@ -417,7 +462,26 @@ final class HaproxyConfigParser {
             throw error(keyword, "'server " + current.name + "/" + name.text() + "' : server " + name.text()
                     + " does not have agent port. Agent check has been disabled.");
         }
+        requireUsableTls(keyword, name, settings);
         current.servers.add(settings.toServer(name.text(), hostAndPort[0], port, location(keyword)));
+    }
+
+    /** HAProxy's checks of a server's SSL context that concern checks: versions and cipher lists. */
+    private void requireUsableTls(ConfigToken keyword, ConfigToken name, ServerSettings settings) {
+        if (settings.minVersion != null && settings.maxVersion != null
+                && settings.minVersion.compareTo(settings.maxVersion) > 0) {
+            throw error(keyword, "all SSL/TLS versions are disabled for server '" + name.text() + "' (ssl-min-ver "
+                    + settings.minVersion.keyword() + " is above ssl-max-ver " + settings.maxVersion.keyword() + ")");
+        }
+        if (!settings.ssl && !Boolean.TRUE.equals(settings.checkSsl)) {
+            return;
+        }
+        if (settings.cipherError != null) {
+            throw settings.cipherError;
+        }
+        if (settings.cipherSuiteError != null) {
+            throw settings.cipherSuiteError;
+        }
     }
 
     private String[] splitAddress(ConfigToken token) {
@@ -481,6 +545,11 @@ final class HaproxyConfigParser {
             case "enabled" -> settings.disabled = false;
             case "agent-check" -> settings.agentCheck = true;
             case "no-agent-check" -> settings.agentCheck = false;
+            case "ssl" -> settings.ssl = true;
+            case "no-ssl" -> settings.ssl = false;
+            case "check-ssl" -> settings.checkSsl = true;
+            case "no-check-ssl" -> settings.checkSsl = false;
+            case "no-verifyhost" -> settings.verifyHost = null;
             default -> {
                 ConfigToken value = argument(tokens, index + 1);
                 switch (word) {
@@ -502,12 +571,80 @@ final class HaproxyConfigParser {
                             ConfigValues.parsePositiveTimeNanos(file, line, word, value);
                     case "agent-send" -> settings.agentSend = value.text();
                     case "agent-addr" -> settings.agentAddress = requireNonEmpty(value, "agent-addr");
-                    default -> throw new IllegalStateException("unhandled server keyword: " + word);
+                    default -> applyTlsKeyword(word, value, settings);
                 }
                 return 1;
             }
         }
         return 0;
+    }
+
+    /** The SSL/TLS keywords of a server line that take one argument (spec §6.2). */
+    private void applyTlsKeyword(String word, ConfigToken value, ServerSettings settings) {
+        switch (word) {
+            case "verify" -> settings.verifyRequired = switch (value.text()) {
+                case "required" -> true;
+                case "none" -> false;
+                default -> throw ConfigValues.invalid(file, line, word, value, "none or required");
+            };
+            case "verifyhost" -> settings.verifyHost = requireNonEmpty(value, word);
+            case "ca-file" -> settings.caFile = withBase(caBase, requireNonEmpty(value, word));
+            case "crt" -> settings.crt = withBase(crtBase, requireNonEmpty(value, word));
+            case "check-sni" -> settings.checkSni = requireNonEmpty(value, word);
+            case "sni" -> settings.sni = requireNonEmpty(value, word);
+            case "alpn" -> settings.alpn = alpnList(word, value);
+            case "check-alpn" -> settings.checkAlpn = alpnList(word, value);
+            case "ssl-min-ver" -> settings.minVersion = tlsVersion(word, value);
+            case "ssl-max-ver" -> settings.maxVersion = tlsVersion(word, value);
+            case "ciphers" -> {
+                CipherNames.Mapping mapping = CipherNames.ciphers(value.text());
+                warnIgnoredCiphers(word, value, mapping);
+                settings.ciphers = mapping.suites();
+                settings.cipherError = mapping.valid() ? null : error(value, "unable to set SSL cipher list to '"
+                        + value.text() + "' (expected: OpenSSL cipher names such as ECDHE-RSA-AES128-GCM-SHA256)");
+            }
+            case "ciphersuites" -> {
+                CipherNames.Mapping mapping = CipherNames.cipherSuites(value.text());
+                warnIgnoredCiphers(word, value, mapping);
+                settings.cipherSuites = mapping.suites();
+                settings.cipherSuiteError = mapping.valid() ? null : error(value, "unable to set TLS 1.3 cipher"
+                        + " suites to '" + value.text() + "' (expected: names such as TLS_AES_128_GCM_SHA256)");
+            }
+            default -> throw new IllegalStateException("unhandled server keyword: " + word);
+        }
+    }
+
+    private void warnIgnoredCiphers(String word, ConfigToken value, CipherNames.Mapping mapping) {
+        if (mapping.ignored().isEmpty() || !mapping.valid()) {
+            return;
+        }
+        warn(value, "'" + word + "': " + String.join(", ", mapping.ignored()) + " not supported (OpenSSL selection"
+                + " rules and unknown names have no Java counterpart), ignored"
+                + (mapping.suites().isEmpty() ? "; the TLS provider's default suites are used" : ""));
+    }
+
+    private List<String> alpnList(String word, ConfigToken value) {
+        List<String> protocols = List.of(value.text().split(",", -1));
+        for (String protocol : protocols) {
+            if (protocol.isEmpty() || protocol.length() > 255) {
+                throw ConfigValues.invalid(file, line, word, value, "a comma-delimited list of protocol names"
+                        + " such as h2,http/1.1");
+            }
+        }
+        return protocols;
+    }
+
+    private TlsVersion tlsVersion(String word, ConfigToken value) {
+        TlsVersion version = TlsVersion.ofKeyword(value.text());
+        if (version == null) {
+            throw ConfigValues.invalid(file, line, word, value, "SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3");
+        }
+        return version;
+    }
+
+    /** HAProxy prefixes {@code ca-base}/{@code crt-base} to a path that does not start with '/'. */
+    private static String withBase(String base, String path) {
+        return base == null || path.startsWith("/") ? path : base + "/" + path;
     }
 
     private void addHeader(List<HttpHeader> headers, String name, String value, ConfigToken at, String directive) {

@@ -27,6 +27,8 @@ import java.util.Objects;
  *   <tr><td>{@code agentInterNanos}</td><td>2000 ms</td><td>{@code agent-inter}</td><td>the agent check's interval and time bound</td></tr>
  *   <tr><td>{@code agentSend}</td><td>null (nothing)</td><td>{@code agent-send}</td><td>the string sent to the agent</td></tr>
  *   <tr><td>{@code agentAddress}</td><td>null (the check address)</td><td>{@code agent-addr}</td><td>the agent's address</td></tr>
+ *   <tr><td>{@code tls}</td><td>{@link TlsSettings#NONE}</td><td>{@code ssl}, {@code check-ssl}, {@code verify}, ...
+ *       </td><td>TLS on checks (spec §6.2)</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe. Durations are whole milliseconds stored as nanoseconds.
@@ -53,6 +55,7 @@ import java.util.Objects;
  * @param agentInterNanos {@code agent-inter}, {@code > 0}
  * @param agentSend       {@code agent-send} after unescaping, or null for nothing
  * @param agentAddress    {@code agent-addr}, or null for the health check's address
+ * @param tls            the SSL/TLS keywords; never null
  */
 public record ServerConfig(
         String name,
@@ -76,7 +79,8 @@ public record ServerConfig(
         int agentPort,
         long agentInterNanos,
         String agentSend,
-        String agentAddress) {
+        String agentAddress,
+        TlsSettings tls) {
 
     /** HAProxy's default {@code inter}: 2000 ms ({@code DEF_CHKINTR}). */
     public static final long DEFAULT_INTER_NANOS = 2_000_000_000L;
@@ -92,10 +96,11 @@ public record ServerConfig(
     /**
      * Validates the components.
      *
-     * @throws NullPointerException     if {@code name}, {@code address} or {@code location} is null
+     * @throws NullPointerException     if {@code name}, {@code address}, {@code location} or {@code tls} is null
      * @throws IllegalArgumentException if a number is out of its range
      */
     public ServerConfig {
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(location, "location");
@@ -153,7 +158,42 @@ public record ServerConfig(
                         long slowStartNanos) {
         this(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos, rise, fall, checkPort,
                 checkAddress, backup, disabled, weight, maxConn, slowStartNanos, false, 0, DEFAULT_AGENT_INTER_NANOS,
-                null, null);
+                null, null, TlsSettings.NONE);
+    }
+
+    /**
+     * Creates a server with SSL/TLS keywords and without agent check.
+     *
+     * @throws NullPointerException     if {@code name}, {@code address}, {@code location} or {@code tls} is null
+     * @throws IllegalArgumentException if a number is out of its range
+     * @see #ServerConfig(String, String, int, SourceLocation, boolean, long, long, long, int, int, int, String,
+     *      boolean, boolean, int, int, long)
+     */
+    public ServerConfig(String name, String address, int port, SourceLocation location, boolean check,
+                        long interNanos, long fastInterNanos, long downInterNanos, int rise, int fall, int checkPort,
+                        String checkAddress, boolean backup, boolean disabled, int weight, int maxConn,
+                        long slowStartNanos, TlsSettings tls) {
+        this(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos, rise, fall, checkPort,
+                checkAddress, backup, disabled, weight, maxConn, slowStartNanos, false, 0, DEFAULT_AGENT_INTER_NANOS,
+                null, null, tls);
+    }
+
+    /**
+     * Creates a server with agent check and without SSL/TLS keywords ({@link TlsSettings#NONE}).
+     *
+     * @throws NullPointerException     if {@code name}, {@code address} or {@code location} is null
+     * @throws IllegalArgumentException if a number is out of its range
+     * @see #ServerConfig(String, String, int, SourceLocation, boolean, long, long, long, int, int, int, String,
+     *      boolean, boolean, int, int, long)
+     */
+    public ServerConfig(String name, String address, int port, SourceLocation location, boolean check,
+                        long interNanos, long fastInterNanos, long downInterNanos, int rise, int fall, int checkPort,
+                        String checkAddress, boolean backup, boolean disabled, int weight, int maxConn,
+                        long slowStartNanos, boolean agentCheck, int agentPort, long agentInterNanos, String agentSend,
+                        String agentAddress) {
+        this(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos, rise, fall, checkPort,
+                checkAddress, backup, disabled, weight, maxConn, slowStartNanos, agentCheck, agentPort,
+                agentInterNanos, agentSend, agentAddress, TlsSettings.NONE);
     }
 
     /**
@@ -164,6 +204,16 @@ public record ServerConfig(
      */
     public int effectiveAgentPort() {
         return agentPort != 0 ? agentPort : checkPort;
+    }
+
+    /**
+     * Tells whether this server's checks run over TLS when their connect rule uses the server's settings
+     * (HAProxy's "default" connect; spec §6.2).
+     *
+     * @return true for {@code ssl} without {@code port}/{@code addr}/{@code no-check-ssl}, or {@code check-ssl}
+     */
+    public boolean checkUsesTls() {
+        return tls.checkUsesTls(checkPort != 0 || checkAddress != null);
     }
 
     /**

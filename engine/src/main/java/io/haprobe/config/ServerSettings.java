@@ -1,5 +1,7 @@
 package io.haprobe.config;
 
+import java.util.List;
+
 /**
  * The mutable check settings of a {@code server} line while it is parsed, and of a section's
  * {@code default-server} preset (CFG §5.2 "Server and default-server options"). Starts with HAProxy's
@@ -7,7 +9,8 @@ package io.haprobe.config;
  *
  * <p>Durations are nanoseconds of whole milliseconds; 0 for {@code fastInterNanos} and
  * {@code downInterNanos} means "use inter", 0 for {@code slowStartNanos} means off, 0 for
- * {@code checkPort} means the service port, null {@code checkAddress} means the server address.
+ * {@code checkPort} means the service port, null {@code checkAddress} means the server address. The SSL/TLS
+ * fields are those of {@link TlsSettings}; lists are immutable and replaced, never changed in place.
  *
  * <p>Not thread-safe: owned by one parser.
  */
@@ -31,6 +34,27 @@ final class ServerSettings {
     long agentInterNanos = ServerConfig.DEFAULT_AGENT_INTER_NANOS;
     String agentSend;
     String agentAddress;
+    boolean ssl;
+    Boolean checkSsl;
+    Boolean verifyRequired;
+    String verifyHost;
+    String caFile;
+    String crt;
+    String checkSni;
+    String sni;
+    List<String> alpn = List.of();
+    List<String> checkAlpn = List.of();
+    TlsVersion minVersion;
+    TlsVersion maxVersion;
+    List<String> ciphers = List.of();
+    List<String> cipherSuites = List.of();
+    /**
+     * The error of a {@code ciphers} value from which OpenSSL would select no suite, thrown for a server with an
+     * SSL context as HAProxy refuses it there; or null.
+     */
+    ConfigException cipherError;
+    /** The error of a {@code ciphersuites} value naming no TLS 1.3 suite, like {@link #cipherError}; or null. */
+    ConfigException cipherSuiteError;
 
     /**
      * Returns an independent copy of these settings.
@@ -57,6 +81,22 @@ final class ServerSettings {
         copy.agentInterNanos = agentInterNanos;
         copy.agentSend = agentSend;
         copy.agentAddress = agentAddress;
+        copy.ssl = ssl;
+        copy.checkSsl = checkSsl;
+        copy.verifyRequired = verifyRequired;
+        copy.verifyHost = verifyHost;
+        copy.caFile = caFile;
+        copy.crt = crt;
+        copy.checkSni = checkSni;
+        copy.sni = sni;
+        copy.alpn = alpn;
+        copy.checkAlpn = checkAlpn;
+        copy.minVersion = minVersion;
+        copy.maxVersion = maxVersion;
+        copy.ciphers = ciphers;
+        copy.cipherSuites = cipherSuites;
+        copy.cipherError = cipherError;
+        copy.cipherSuiteError = cipherSuiteError;
         return copy;
     }
 
@@ -72,6 +112,8 @@ final class ServerSettings {
     ServerConfig toServer(String name, String address, int port, SourceLocation location) {
         return new ServerConfig(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos,
                 rise, fall, checkPort, checkAddress, backup, disabled, weight, maxConn, slowStartNanos, agentCheck,
-                agentPort, agentInterNanos, agentSend, agentAddress);
+                agentPort, agentInterNanos, agentSend, agentAddress,
+                new TlsSettings(ssl, checkSsl, verifyRequired, verifyHost, caFile, crt, checkSni, sni, alpn, checkAlpn,
+                        minVersion, maxVersion, ciphers, cipherSuites));
     }
 }

@@ -3,6 +3,7 @@ package io.haprobe.config;
 import io.haprobe.CheckStatus;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -39,8 +40,8 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
     SourceLocation location();
 
     /**
-     * {@code tcp-check connect [port <port>] [addr <ip[:port]>] [linger] [comment <text>]}: opens a new check
-     * connection, closing the previous one.
+     * {@code tcp-check connect [default] [port <port>] [addr <ip[:port]>] [ssl] [sni <name>] [alpn <list>] [linger]
+     * [comment <text>]}: opens a new check connection, closing the previous one.
      *
      * @param port        the {@code port} option, 1..65535, or 0 when absent (the server's check port is used)
      * @param address     the IP literal of the {@code addr} option, or null when absent (the server's check
@@ -50,23 +51,41 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
      * @param comment     the comment, or null
      * @param step        the step number, {@code >= 1}
      * @param location    where the rule is; never null
+     * @param useDefault  {@code default}: the connection takes the server's check transport (TLS per spec §6.2),
+     *                    SNI and ALPN; without it the connection is plain unless {@code ssl} is given
+     * @param ssl         {@code ssl}: the connection uses TLS with the server's SSL settings
+     * @param sni         {@code sni}, or null
+     * @param alpn        {@code alpn} protocols; never null, empty when absent
      */
     record Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
-                   SourceLocation location) implements TcpCheckRule {
+                   SourceLocation location, boolean useDefault, boolean ssl, String sni, List<String> alpn)
+            implements TcpCheckRule {
 
         /**
          * Validates the components.
          *
-         * @throws NullPointerException     if {@code location} is null
+         * @throws NullPointerException     if {@code location} or {@code alpn} is null
          * @throws IllegalArgumentException if a port is outside 0..65535 or the step is below 1
          */
         public Connect {
             Objects.requireNonNull(location, "location");
+            alpn = List.copyOf(alpn);
             if (port < 0 || port > 65535 || addressPort < 0 || addressPort > 65535) {
                 throw new IllegalArgumentException("port, addressPort: " + port + ", " + addressPort
                         + " (expected: 0..65535)");
             }
             requireStep(step);
+        }
+
+        /**
+         * Creates a plain connect rule: no {@code default}, {@code ssl}, {@code sni} or {@code alpn}.
+         *
+         * @throws NullPointerException     if {@code location} is null
+         * @throws IllegalArgumentException if a port is outside 0..65535 or the step is below 1
+         */
+        public Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
+                       SourceLocation location) {
+            this(port, address, addressPort, linger, comment, step, location, false, false, null, List.of());
         }
     }
 

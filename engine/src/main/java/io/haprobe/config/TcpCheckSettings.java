@@ -208,11 +208,29 @@ final class TcpCheckSettings {
         int addressPort = 0;
         boolean linger = false;
         String comment = null;
+        boolean useDefault = false;
+        boolean ssl = false;
+        String sni = null;
+        List<String> alpn = List.of();
         for (int i = 2; i < tokens.size(); i++) {
             ConfigToken option = tokens.get(i);
             switch (option.text()) {
-                case "default" -> {
-                    // the server's check settings are what haprobe uses anyway
+                case "default" -> useDefault = true;
+                case "ssl" -> ssl = true;
+                case "sni" -> {
+                    ConfigToken value = in.argument(tokens, ++i);
+                    if (value.text().isEmpty()) {
+                        throw in.error(value, "'tcp-check connect sni': empty value (expected: a server name)");
+                    }
+                    sni = value.text();
+                }
+                case "alpn" -> {
+                    ConfigToken value = in.argument(tokens, ++i);
+                    alpn = List.of(value.text().split(",", -1));
+                    if (alpn.stream().anyMatch(p -> p.isEmpty() || p.length() > 255)) {
+                        throw ConfigValues.invalid(in.file(), in.line(), "tcp-check connect alpn", value,
+                                "a comma-delimited list of protocol names such as h2,http/1.1");
+                    }
                 }
                 case "linger" -> linger = true;
                 case "port" -> {
@@ -233,9 +251,9 @@ final class TcpCheckSettings {
                             value.column()), 1, 65535);
                 }
                 case "comment" -> comment = in.argument(tokens, ++i).text();
-                case "send-proxy", "via-socks4", "ssl" ->
+                case "send-proxy", "via-socks4" ->
                         in.warn(option, "'tcp-check connect " + option.text() + "' is not supported yet, ignored");
-                case "sni", "alpn", "proto" -> {
+                case "proto" -> {
                     in.argument(tokens, ++i);
                     in.warn(option, "'tcp-check connect " + option.text() + "' is not supported yet, ignored");
                 }
@@ -245,7 +263,7 @@ final class TcpCheckSettings {
             }
         }
         return new TcpCheckRule.Connect(port, address, addressPort, linger,
-                comment != null ? comment : inheritedComment('c'), step, at);
+                comment != null ? comment : inheritedComment('c'), step, at, useDefault, ssl, sni, alpn);
     }
 
     private TcpCheckRule.Send parseSend(List<ConfigToken> tokens, Context in, int step, SourceLocation at,

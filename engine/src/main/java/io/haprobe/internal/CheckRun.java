@@ -6,6 +6,7 @@ import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckSession;
 import io.haprobe.check.CheckVerdict;
+import io.haprobe.spi.TlsEvent;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.CheckTarget;
@@ -48,6 +49,11 @@ import java.util.function.Consumer;
  * rule's {@code port} and {@code addr} replace the server's check port and address (spec §5.2). This handler
  * serves every connection of the run and ignores events of connections it already left.
  *
+ * <p>TLS: a connection that uses TLS ({@link CheckTls}) gets its TLS layer in front of this handler before it
+ * opens. The TCP connect then only starts the TLS handshake, still under the connect deadline (verified on
+ * 2.6.12: a silent peer gives {@code L6TOUT} at {@code timeout connect} when {@code timeout check} is set); the
+ * rules run once the layer reports the handshake done, and {@code timeout check} starts then.
+ *
  * <p>Confined to the transport's scheduler thread: create and {@link #start} it there. Not API.
  */
 @ChannelHandler.Sharable
@@ -64,6 +70,9 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     private final long timeoutConnectNanos;
     private final long timeoutCheckNanos;
     private final Consumer<CheckOutcome> onOutcome;
+    private final CheckTls tls;
+    private ChannelHandler pendingTlsLayer;
+    private boolean overTls;
     private boolean delayHandshakeAck;
     private long startNanos;
     private Cancellable deadline = Cancellable.NONE;
@@ -86,6 +95,23 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
      */
     public CheckRun(CheckProgram program, Scheduler scheduler, long interNanos, long timeoutConnectNanos,
                     long timeoutCheckNanos, Consumer<CheckOutcome> onOutcome) {
+        this(program, scheduler, interNanos, timeoutConnectNanos, timeoutCheckNanos, null, onOutcome);
+    }
+
+    /**
+     * Creates a run whose connections may use TLS.
+     *
+     * @param program             the compiled check; never null
+     * @param scheduler           the transport's scheduler; never null
+     * @param interNanos          the server's plain {@code inter} in nanoseconds, {@code > 0}
+     * @param timeoutConnectNanos {@code timeout connect} in nanoseconds, 0 when unset
+     * @param timeoutCheckNanos   {@code timeout check} in nanoseconds, 0 when unset
+     * @param tls                 the server's TLS side, or null when no connection of the run uses TLS
+     * @param onOutcome           receives the outcome once, on the scheduler thread; never null
+     */
+    public CheckRun(CheckProgram program, Scheduler scheduler, long interNanos, long timeoutConnectNanos,
+                    long timeoutCheckNanos, CheckTls tls, Consumer<CheckOutcome> onOutcome) {
+        this.tls = tls;
         this.program = program;
         // the ClientHello of ssl-hello-chk carries the wall-clock time, the one wall-clock value a check sends
         this.session = new CheckSession(program, scheduler.currentTimeMillis() / 1000);
@@ -121,6 +147,10 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        if (pendingTlsLayer != null) {
+            ctx.pipeline().addBefore(ctx.name(), null, pendingTlsLayer);
+            pendingTlsLayer = null;
+        }
         if (delayHandshakeAck) {
             // runs on registration, before the connect: quick-ACK must be off when the SYN-ACK arrives
             channel.config().setOption(EpollChannelOption.TCP_QUICKACK, false);
@@ -133,16 +163,13 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         if (finished || ctx.channel() != channel) {
             return;
         }
-        if (timeoutCheckNanos > 0) {
-            deadline.cancel();
-            deadline = scheduler.schedule(this::onDeadline, timeoutCheckNanos);
+        if (overTls) {
+            // the TLS layer in front started its handshake; the rules wait for its TlsEvent
+            conclude(session.tlsHandshakeStarted());
+            return;
         }
-        conclude(session.connected(bytes -> ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes))
-                .addListener((ChannelFutureListener) write -> {
-                    if (!write.isSuccess()) {
-                        conclude(session.failed(ErrnoText.of(write.cause())));
-                    }
-                })));
+        armTimeoutCheck();
+        conclude(session.connected(writer(ctx)));
     }
 
     @Override
@@ -166,8 +193,21 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent && ctx.channel() == channel) {
+        if (ctx.channel() != channel) {
+            return;
+        }
+        if (evt instanceof ChannelInputShutdownEvent) {
             conclude(session.peerClosed());
+        } else if (evt instanceof TlsEvent event) {
+            // the layer may report before channelActive reaches this handler (a peer that answers the ClientHello
+            // at once): the TCP connection is up either way
+            session.tlsHandshakeStarted();
+            if (event.handshakeDone()) {
+                armTimeoutCheck();
+                conclude(session.tlsEstablished(writer(ctx)));
+            } else {
+                conclude(session.tlsFailed(event.failure()));
+            }
         }
     }
 
@@ -185,9 +225,29 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Writes the bytes the session asks for on this connection; a failed write is a connection error. */
+    private Consumer<byte[]> writer(ChannelHandlerContext ctx) {
+        return bytes -> ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes))
+                .addListener((ChannelFutureListener) write -> {
+                    if (!write.isSuccess()) {
+                        conclude(session.failed(ErrnoText.of(write.cause())));
+                    }
+                });
+    }
+
+    /** Once connected (after the TLS handshake for TLS), {@code timeout check} replaces the connect bound. */
+    private void armTimeoutCheck() {
+        if (timeoutCheckNanos > 0) {
+            deadline.cancel();
+            deadline = scheduler.schedule(this::onDeadline, timeoutCheckNanos);
+        }
+    }
+
     /** Opens the connection of a connect rule, re-arming the deadline (spec §2.4: each connect re-applies it). */
     private void open(CheckRule.Connect rule) {
         openedWith = rule;
+        pendingTlsLayer = tls == null ? null : tls.handlerFor(rule);
+        overTls = pendingTlsLayer != null;
         delayHandshakeAck = program.disablesQuickAck(session.connectIndex());
         long connectBound = interNanos;
         if (timeoutCheckNanos > 0 && timeoutConnectNanos > 0) {

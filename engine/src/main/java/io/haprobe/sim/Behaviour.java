@@ -1,5 +1,6 @@
 package io.haprobe.sim;
 
+import io.haprobe.spi.TlsBackend;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,9 @@ import java.util.Objects;
  * <table>
  *   <caption>Behaviours and what HAProxy 2.6 reports for them (spec §3.1, §4.5)</caption>
  *   <tr><th>behaviour</th><th>on the wire</th><th>plain connect check</th><th>{@code option httpchk}</th></tr>
- *   <tr><td>{@link Http}</td><td>accepts; once the request head is in, waits {@code delay}, answers, FIN</td>
+ *   <tr><td>{@link Http}</td><td>accepts; once the request head is in, waits {@code delay}, answers, FIN. A
+ *       request that starts with a TLS handshake record gets {@code 400 Bad Request} and a FIN, as plain HTTP
+ *       servers answer a check with {@code ssl}</td>
  *       <td>L4OK</td><td>L7OK, or L7STS with the code and reason, per {@code http-check expect}</td></tr>
  *   <tr><td>{@link Tcp}</td><td>accepts; after the first bytes (or at once with {@code banner}), waits
  *       {@code delay}, writes {@code reply}, then FIN if {@code close}</td><td>L4OK</td>
@@ -35,6 +38,11 @@ import java.util.Objects;
  *   <tr><td>{@link Close}</td><td>accepts, FIN after {@code delay}</td><td>L4OK</td><td>L7RSP</td></tr>
  *   <tr><td>{@link Sequence}</td><td>the n-th connection of the phase plays step {@code n mod size}</td>
  *       <td colspan="2">per step (flapping)</td></tr>
+ *   <tr><td>{@link Tls}</td><td>accepts; runs a real server TLS handshake (its certificate, SNI names,
+ *       versions, ALPN, client certificate), then plays {@code then} over TLS</td>
+ *       <td colspan="2">checks with {@code ssl}/{@code check-ssl}: L6OK, L6RSP {@code SSL handshake failure},
+ *       the certificate-name infos, or {@code then}'s result; plain checks: L4OK, or L7RSP for an HTTP check
+ *       (the server answers with an alert)</td></tr>
  * </table>
  *
  * <p>A plain connect check reports L4OK as soon as the handshake completes, whatever the server does next:
@@ -46,7 +54,7 @@ import java.util.Objects;
  */
 public sealed interface Behaviour
         permits Behaviour.Http, Behaviour.Tcp, Behaviour.Dialogue, Behaviour.Refuse, Behaviour.Blackhole,
-        Behaviour.Hang, Behaviour.Reset, Behaviour.Close, Behaviour.Sequence {
+        Behaviour.Hang, Behaviour.Reset, Behaviour.Close, Behaviour.Sequence, Behaviour.Tls {
 
     /**
      * Returns the behaviour's name as scenario files write it.
@@ -90,6 +98,18 @@ public sealed interface Behaviour
      */
     static Hang hang() {
         return Hang.INSTANCE;
+    }
+
+    /**
+     * Returns a TLS server with a certificate from the simulation's CA for {@code localhost}, RSA, any version
+     * and SNI, no ALPN, no client certificate, answering at once, then playing {@code then}.
+     *
+     * @param then what the server does over TLS once the handshake is done; see {@link Tls}
+     * @return the behaviour
+     */
+    static Tls tls(Behaviour then) {
+        return new Tls(new TlsBackend(TlsBackend.Issuer.TRUSTED, TlsBackend.KeyType.RSA, List.of("localhost"),
+                List.of(), null, null, List.of(), false), Delay.NONE, then);
     }
 
     /**
@@ -464,6 +484,43 @@ public sealed interface Behaviour
                 throw new IllegalArgumentException("index: " + index + " (expected: >= 0)");
             }
             return steps.get((int) (index % steps.size()));
+        }
+    }
+
+    /**
+     * A TLS server: it accepts, waits for the check's ClientHello, waits {@code delay}, then runs a real server TLS
+     * handshake (the simulation's TLS provider) with what {@code backend} presents and accepts. A failed handshake
+     * ends with the server's alert and a FIN. Once the handshake is done it plays {@code then} over TLS:
+     * {@link Http} (answers the request, then {@code close_notify} and FIN), {@link Tcp}, {@link Hang},
+     * {@link Close} ({@code close_notify} and FIN after its delay) or {@link Reset}. A plain check connecting to
+     * it is answered with an alert when it writes.
+     *
+     * @param backend the certificate, names and protocols; never null
+     * @param delay   the wait before the server's first handshake flight; never null
+     * @param then    what the server does over TLS; never null, one of the kinds above
+     */
+    record Tls(TlsBackend backend, Delay delay, Behaviour then) implements Behaviour {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException     if a component is null
+         * @throws IllegalArgumentException if {@code then} is not an http, tcp, hang, close or reset behaviour
+         */
+        public Tls {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(delay, "delay");
+            Objects.requireNonNull(then, "then");
+            if (!(then instanceof Http || then instanceof Tcp || then instanceof Hang || then instanceof Close
+                    || then instanceof Reset)) {
+                throw new IllegalArgumentException("then: " + then.kind() + " (expected: http, tcp, hang, close or"
+                        + " reset)");
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "tls";
         }
     }
 }

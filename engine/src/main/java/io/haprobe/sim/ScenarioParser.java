@@ -7,6 +7,8 @@ import io.haprobe.config.HaproxyTime;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
+import io.haprobe.config.TlsVersion;
+import io.haprobe.spi.TlsBackend;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
@@ -47,14 +49,17 @@ import java.util.concurrent.TimeUnit;
 final class ScenarioParser {
 
     static final List<String> KEYS = List.of("config", "haproxy", "seed", "duration", "servers");
-    static final List<String> BEHAVIOURS = List.of("http", "tcp", "dialogue", "refuse", "blackhole", "hang", "reset", "close",
-            "sequence");
+    static final List<String> BEHAVIOURS = List.of("http", "tcp", "dialogue", "refuse", "blackhole", "hang", "reset",
+            "close", "sequence", "tls");
     private static final List<String> PHASE_KEYS = concat(List.of("at"), BEHAVIOURS);
     private static final List<String> HTTP_KEYS = List.of("status", "reason", "headers", "body", "delay");
     private static final List<String> TCP_KEYS = List.of("reply", "reply-hex", "close", "banner", "delay");
     private static final List<String> DELAY_KEYS = List.of("delay");
     private static final List<String> EXCHANGE_KEYS = List.of("await", "await-hex", "send", "send-hex", "delay",
             "close");
+    private static final List<String> TLS_KEYS = List.of("certificate", "key", "names", "sni", "min-version",
+            "max-version", "alpn", "client-certificate", "delay", "then");
+    private static final List<String> TLS_INNER = List.of("http", "tcp", "hang", "close", "reset");
     /** HAProxy keeps its timers in signed 32-bit milliseconds: no longer time means anything to it. */
     private static final long MAX_TIME_MILLIS = Integer.MAX_VALUE;
     private static final int MAX_LISTED = 20;
@@ -328,6 +333,7 @@ final class ScenarioParser {
             case "reset" -> new Behaviour.Reset(delayedFlag(node, "reset"));
             case "close" -> new Behaviour.Close(delayedFlag(node, "close"));
             case "sequence" -> sequence(node, inSequence);
+            case "tls" -> tls(node);
             default -> throw new IllegalStateException(kind);
         };
     }
@@ -457,6 +463,113 @@ final class ScenarioParser {
             return unescape(entries.get(textKey).getValueNode(), textKey);
         }
         return entries.containsKey(hexKey) ? hex(entries.get(hexKey).getValueNode(), hexKey) : new byte[0];
+    }
+
+    /**
+     * {@code tls: true} or {@code tls: {certificate: trusted|self-signed|untrusted|expired, key: rsa|ec, names: [...],
+     * sni: [...], min-version: V, max-version: V, alpn: [...], client-certificate: required|none, delay: TIME,
+     * then: {one of http, tcp, hang, close, reset}}}.
+     */
+    private Behaviour.Tls tls(Node node) {
+        if (node instanceof ScalarNode) {
+            flag(node, "tls", Behaviour.hang());
+            return Behaviour.tls(Behaviour.hang());
+        }
+        MappingNode mapping = mapping(node, "tls", "true or a mapping of " + String.join(", ", TLS_KEYS));
+        Map<String, NodeTuple> entries = entries(mapping, TLS_KEYS, "tls key", TLS_KEYS);
+        TlsBackend.Issuer issuer = TlsBackend.Issuer.TRUSTED;
+        if (entries.containsKey("certificate")) {
+            Node value = entries.get("certificate").getValueNode();
+            String text = scalar(value, "certificate", "trusted, self-signed, untrusted or expired").getValue();
+            issuer = null;
+            for (TlsBackend.Issuer candidate : TlsBackend.Issuer.values()) {
+                if (candidate.keyword().equals(text)) {
+                    issuer = candidate;
+                }
+            }
+            if (issuer == null) {
+                throw error(value, "certificate: '" + oneLine(text) + "' (expected: trusted, self-signed, untrusted or"
+                        + " expired)");
+            }
+        }
+        TlsBackend.KeyType keyType = TlsBackend.KeyType.RSA;
+        if (entries.containsKey("key")) {
+            Node value = entries.get("key").getValueNode();
+            String text = scalar(value, "key", "rsa or ec").getValue();
+            keyType = switch (text) {
+                case "rsa" -> TlsBackend.KeyType.RSA;
+                case "ec" -> TlsBackend.KeyType.EC;
+                default -> throw error(value, "key: '" + oneLine(text) + "' (expected: rsa or ec)");
+            };
+        }
+        List<String> names = entries.containsKey("names") ? words(entries.get("names").getValueNode(), "names")
+                : List.of("localhost");
+        if (names.isEmpty()) {
+            throw error(entries.get("names").getValueNode(), "names: [] (expected: at least one DNS name)");
+        }
+        List<String> sni = entries.containsKey("sni") ? words(entries.get("sni").getValueNode(), "sni") : List.of();
+        TlsVersion min = entries.containsKey("min-version") ? version(entries.get("min-version")) : null;
+        TlsVersion max = entries.containsKey("max-version") ? version(entries.get("max-version")) : null;
+        if (min != null && max != null && min.compareTo(max) > 0) {
+            throw error(entries.get("max-version").getValueNode(), "max-version: '" + max.keyword() + "' is below"
+                    + " min-version " + min.keyword() + " (expected: min-version <= max-version)");
+        }
+        List<String> alpn = entries.containsKey("alpn") ? words(entries.get("alpn").getValueNode(), "alpn") : List.of();
+        boolean clientCertificate = false;
+        if (entries.containsKey("client-certificate")) {
+            Node value = entries.get("client-certificate").getValueNode();
+            String text = scalar(value, "client-certificate", "required or none").getValue();
+            clientCertificate = switch (text) {
+                case "required" -> true;
+                case "none" -> false;
+                default -> throw error(value, "client-certificate: '" + oneLine(text) + "' (expected: required or"
+                        + " none)");
+            };
+        }
+        Delay delay = entries.containsKey("delay") ? delay(entries.get("delay").getValueNode()) : Delay.NONE;
+        Behaviour then = Behaviour.hang();
+        if (entries.containsKey("then")) {
+            MappingNode inner = mapping(entries.get("then").getValueNode(), "then", "one of "
+                    + String.join(", ", TLS_INNER) + ", e.g. {http: {status: 200}}");
+            Map<String, NodeTuple> kinds = entries(inner, TLS_INNER, "behaviour over TLS", TLS_INNER);
+            if (kinds.isEmpty()) {
+                throw error(inner, "then: nothing (expected: one of " + String.join(", ", TLS_INNER) + ")");
+            }
+            then = onlyBehaviour(inner, kinds, true);
+        }
+        return new Behaviour.Tls(new TlsBackend(issuer, keyType, names, sni, min, max, alpn, clientCertificate),
+                delay, then);
+    }
+
+    /** A list of words, or one word. */
+    private List<String> words(Node node, String name) {
+        if (node instanceof ScalarNode scalar) {
+            return scalar.getValue().isEmpty() ? List.of() : List.of(scalar.getValue());
+        }
+        if (!(node instanceof SequenceNode list)) {
+            throw error(node, name + ": " + describe(node) + " (expected: a word or a list of words)");
+        }
+        List<String> words = new ArrayList<>();
+        for (Node item : list.getValue()) {
+            String word = scalar(item, name, "a word").getValue();
+            if (word.isEmpty() || hasLineBreak(word)) {
+                throw error(item, name + ": '" + oneLine(word) + "' (expected: a non-empty word)");
+            }
+            words.add(word);
+        }
+        return words;
+    }
+
+    private TlsVersion version(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        String name = key(entry.getKeyNode());
+        String text = scalar(value, name, "SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3").getValue();
+        TlsVersion version = TlsVersion.ofKeyword(text);
+        if (version == null) {
+            throw error(value, name + ": '" + oneLine(text) + "' (expected: SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or"
+                    + " TLSv1.3)");
+        }
+        return version;
     }
 
     private Behaviour flag(Node node, String kind, Behaviour behaviour) {

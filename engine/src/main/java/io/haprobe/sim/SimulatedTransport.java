@@ -4,6 +4,8 @@ import io.haprobe.internal.sim.SequenceChannelId;
 import io.haprobe.internal.sim.VirtualChannel;
 import io.haprobe.internal.sim.VirtualEventLoop;
 import io.haprobe.internal.sim.VirtualPeer;
+import io.haprobe.spi.TlsSimulation;
+import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.VirtualScheduler;
@@ -16,6 +18,7 @@ import io.netty.channel.DefaultChannelPromise;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -53,6 +56,11 @@ public final class SimulatedTransport implements ProbeTransport {
 
     /** The check handler's name in the pipeline; a fixed name spares Netty generating one per connection. */
     private static final String HANDLER_NAME = "check";
+    /** What a plain HTTP server answers to a TLS ClientHello (a check with {@code ssl} on a plain server). */
+    private static final byte[] BAD_REQUEST = ("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    /** The first byte of a TLS handshake record. */
+    private static final byte TLS_HANDSHAKE = 0x16;
 
     private final VirtualScheduler scheduler;
     private final VirtualEventLoop eventLoop;
@@ -65,6 +73,7 @@ public final class SimulatedTransport implements ProbeTransport {
     private final ScriptedServer nothingListens;
     private long nextChannelId;
     private boolean closed;
+    private TlsSimulation tlsSimulation;
 
     /**
      * Creates a transport whose backends play {@code scripts}.
@@ -72,7 +81,9 @@ public final class SimulatedTransport implements ProbeTransport {
      * @param scheduler the virtual clock; never null
      * @param scripts   the scripted backends by {@code backend/server} or {@code backend/server:port}; never null
      * @param random    the seeded source for delay ranges; never null
-     * @throws NullPointerException if an argument, a key or a script is null
+     * @throws NullPointerException  if an argument, a key or a script is null
+     * @throws IllegalStateException if a script plays a {@link Behaviour.Tls} and {@code haprobe-engine-tls} is not
+     *                               on the class path
      */
     public SimulatedTransport(VirtualScheduler scheduler, Map<String, ServerScript> scripts, RandomGenerator random) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -85,6 +96,10 @@ public final class SimulatedTransport implements ProbeTransport {
             server.schedulePhases(origin);
         }
         this.nothingListens = new ScriptedServer(ServerScript.of(Behaviour.refuse()));
+        if (scripts.values().stream().anyMatch(SimulatedTransport::playsTls)) {
+            // fail now, not at the first connection, when the TLS provider is missing
+            tlsSimulation();
+        }
     }
 
     @Override
@@ -99,6 +114,23 @@ public final class SimulatedTransport implements ProbeTransport {
      */
     public VirtualScheduler virtualScheduler() {
         return scheduler;
+    }
+
+    /**
+     * Returns the certificates and TLS endpoints of this simulation, created on first use through the TLS
+     * provider: scripted {@link Behaviour.Tls} backends use it, and the engine builds the TLS clients of checks
+     * with {@code ssl}/{@code check-ssl} from it (every {@code ca-file} stands for its CA).
+     *
+     * @return the simulation's TLS side
+     * @throws IllegalStateException if {@code io.haprobe:haprobe-engine-tls} is not on the class path
+     */
+    public TlsSimulation tlsSimulation() {
+        if (tlsSimulation == null) {
+            tlsSimulation = TlsSupport.find().orElseThrow(() -> new IllegalStateException("a simulation with TLS"
+                    + " (checks with ssl/check-ssl, or tls backends) needs io.haprobe:haprobe-engine-tls on the"
+                    + " classpath")).newSimulation();
+        }
+        return tlsSimulation;
     }
 
     /**
@@ -143,6 +175,17 @@ public final class SimulatedTransport implements ProbeTransport {
         closed = true;
         servers.values().forEach(ScriptedServer::stop);
         eventLoop.shutdown();
+    }
+
+    private static boolean playsTls(ServerScript script) {
+        for (Phase phase : script.phases()) {
+            Behaviour behaviour = phase.behaviour();
+            if (behaviour instanceof Behaviour.Tls || behaviour instanceof Behaviour.Sequence sequence
+                    && sequence.steps().stream().anyMatch(Behaviour.Tls.class::isInstance)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One scripted backend: the phase in force and the connections open to it. */
@@ -236,10 +279,28 @@ public final class SimulatedTransport implements ProbeTransport {
                 converse(connection, dialogue);
                 return;
             }
+            Behaviour behaviour = connection.behaviour;
+            if (behaviour instanceof Behaviour.Tls tls) {
+                if (connection.tls == null) {
+                    connection.tls = new TlsPeer(tls, tlsSimulation().newServerEndpoint(tls.backend()), channel,
+                            scheduler, random);
+                }
+                connection.tls.received(data);
+                return;
+            }
             if (connection.answered) {
                 return;
             }
-            Behaviour behaviour = connection.behaviour;
+            if (behaviour instanceof Behaviour.Http && !connection.sawBytes && data.isReadable()
+                    && data.getByte(data.readerIndex()) == TLS_HANDSHAKE) {
+                connection.answered = true;
+                connection.play(Delay.NONE, () -> {
+                    channel.deliver(BAD_REQUEST);
+                    channel.shutdownInput();
+                });
+                return;
+            }
+            connection.sawBytes = true;
             if (behaviour instanceof Behaviour.Http http && connection.headEnd.scan(data)) {
                 connection.answered = true;
                 connection.play(http.delay(), () -> {
@@ -281,6 +342,9 @@ public final class SimulatedTransport implements ProbeTransport {
             Connection connection = (Connection) channel.attachment();
             if (connection != null) {
                 connection.pending.cancel();
+                if (connection.tls != null) {
+                    connection.tls.closed();
+                }
                 unlink(connection);
             }
         }
@@ -321,6 +385,8 @@ public final class SimulatedTransport implements ProbeTransport {
         Cancellable pending = Cancellable.NONE;
         boolean answered;
         final DialogueCursor dialogue;
+        boolean sawBytes;
+        TlsPeer tls;
         boolean linked;
         Connection next;
         Connection previous;

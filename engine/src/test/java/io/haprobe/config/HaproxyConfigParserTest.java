@@ -313,10 +313,6 @@ class HaproxyConfigParserTest {
         assertThat(server(config, "b", "s").rise()).isEqualTo(7);
         assertThat(server(config, "b", "s").check()).isTrue();
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
-                "server keyword 'ssl' is not supported yet, ignored",
-                "server keyword 'verify' is not supported yet, ignored",
-                "server keyword 'ca-file' is not supported yet, ignored",
-                "server keyword 'sni' is not supported yet, ignored",
                 "server keyword 'cookie' is not supported yet, ignored",
                 "server keyword 'send-proxy' is not supported yet, ignored",
                 "server keyword 'resolvers' is not supported yet, ignored",
@@ -326,7 +322,9 @@ class HaproxyConfigParserTest {
                 "server keyword 'maxqueue' is not supported yet, ignored",
                 "server keyword 'minconn' is not supported yet, ignored",
                 "server keyword 'source' is not supported yet, ignored");
-        assertThat(config.warnings().get(0).location()).isEqualTo(new SourceLocation("haproxy.cfg", 2, 24));
+        assertThat(config.warnings().get(0).location()).isEqualTo(new SourceLocation("haproxy.cfg", 2, 71));
+        assertThat(server(config, "b", "s").tls()).extracting(TlsSettings::ssl, TlsSettings::verifyRequired,
+                TlsSettings::caFile, TlsSettings::sni).containsExactly(true, false, "/etc/ca.pem", "str(x)");
     }
 
     @Test

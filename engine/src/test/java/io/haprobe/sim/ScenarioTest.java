@@ -294,12 +294,12 @@ class ScenarioTest {
                     - at: 0s
                       htp: { status: 200 }
                 """), "scenario.yaml:6:7: unknown behaviour 'htp' (expected: one of http, tcp, dialogue, refuse, blackhole, "
-                + "hang, reset, close, sequence; did you mean 'http'?)");
+                + "hang, reset, close, sequence, tls; did you mean 'http'?)");
         assertError(phases("""
                     - at: 0s
                       crash: true
                 """), "scenario.yaml:6:7: unknown behaviour 'crash' (expected: one of http, tcp, dialogue, refuse, blackhole, "
-                + "hang, reset, close, sequence)");
+                + "hang, reset, close, sequence, tls)");
     }
 
     @Test
@@ -313,7 +313,7 @@ class ScenarioTest {
         assertError(phases("""
                     - at: 0s
                 """), "scenario.yaml:5:7: phase without a behaviour (expected: one of http, tcp, dialogue, refuse, "
-                + "blackhole, hang, reset, close, sequence)");
+                + "blackhole, hang, reset, close, sequence, tls)");
         assertError(phases("""
                     - refuse: true
                 """), "scenario.yaml:5:7: phase without at (expected: at: a time such as 0s, and one behaviour)");
