@@ -577,7 +577,8 @@ public final class HealthCheckEngine implements AutoCloseable {
 
         private static String tlsSource(ProxyConfig proxy, ServerConfig server) {
             if (!server.checkUsesTls()) {
-                return "tcp-check connect ssl in " + proxy.kindWord() + " " + proxy.name();
+                String kind = proxy.checkOption() != null ? "tcp-check" : "http-check";
+                return kind + " connect ssl in " + proxy.kindWord() + " " + proxy.name();
             }
             return "ssl/check-ssl at " + server.location().file() + ":" + server.location().line();
         }

@@ -55,6 +55,30 @@ class LiveTcpCheckTlsTest {
     }
 
     @Test
+    void httpCheckConnectSslAndDefaultSpeakTlsAndAPlainConnectDoesNot() {
+        // HAProxy 2.6.12 against openssl s_server -www: "http-check connect ssl" and, on an ssl server,
+        // "http-check connect default" passed with Layer7 check passed, code: 200; a bare "http-check connect"
+        // on the ssl server was plain and failed with Layer7 invalid response (no info)
+        backend = TlsBackend.start(Tls.of(selfSigned), Answer.HTTP_OK);
+        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "verify none", "option httpchk",
+                "http-check connect ssl", "http-check send meth GET uri /", "http-check expect status 200"));
+        assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code)
+                .containsExactly(CheckStatus.L7OKD, 200);
+        checks.close();
+
+        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none", "option httpchk",
+                "http-check connect default", "http-check send meth GET uri /"));
+        assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code)
+                .containsExactly(CheckStatus.L7OKD, 200);
+        checks.close();
+
+        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none", "option httpchk",
+                "http-check connect", "http-check send meth GET uri /"));
+        assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
+                .containsExactly(CheckStatus.L7RSP, "");
+    }
+
+    @Test
     void aLastConnectSslPassesWithL6okAndTheTcpCheckInfo() {
         // HAProxy 2.6.12: Layer6 check passed, info: "(tcp-check)"
         backend = TlsBackend.start(Tls.of(selfSigned), Answer.SILENT);

@@ -24,8 +24,8 @@ final class HttpCheckParser {
     private static final Set<String> EXPECT_OPTIONS = Set.of("min-recv", "comment", "ok-status", "error-status",
             "tout-status", "on-success", "on-error", "status-code");
     private static final Set<String> EXPECT_UNSUPPORTED_MATCHES = Set.of("string-lf", "rstring-lf");
-    private static final Set<String> CONNECT_UNSUPPORTED_FLAGS = Set.of("send-proxy", "via-socks4", "ssl");
-    private static final Set<String> CONNECT_UNSUPPORTED_OPTIONS = Set.of("sni", "alpn", "proto");
+    private static final Set<String> CONNECT_UNSUPPORTED_FLAGS = Set.of("send-proxy", "via-socks4");
+    private static final Set<String> CONNECT_UNSUPPORTED_OPTIONS = Set.of("proto");
     private static final Map<String, CheckStatus> OK_STATUSES = Map.of("L4OK", CheckStatus.L4OK,
             "L6OK", CheckStatus.L6OK, "L7OK", CheckStatus.L7OKD, "L7OKC", CheckStatus.L7OKCD);
     private static final Map<String, CheckStatus> ERROR_STATUSES = Map.of("L4CON", CheckStatus.L4CON,
@@ -129,12 +129,24 @@ final class HttpCheckParser {
         String address = null;
         boolean linger = false;
         String comment = null;
+        boolean useDefault = false;
+        boolean ssl = false;
+        String sni = null;
+        List<String> alpn = List.of();
         for (int i = 2; i < tokens.size(); i++) {
             ConfigToken arg = tokens.get(i);
             String word = arg.text();
             switch (word) {
-                case "default" -> {
-                    // the server's own check settings: what haprobe always uses
+                case "default" -> useDefault = true;
+                case "ssl" -> ssl = true;
+                case "sni" -> sni = requireNonEmpty(argument(++i), "http-check connect sni");
+                case "alpn" -> {
+                    ConfigToken value = argument(++i);
+                    alpn = List.of(value.text().split(",", -1));
+                    if (alpn.stream().anyMatch(p -> p.isEmpty() || p.length() > 255)) {
+                        throw ConfigValues.invalid(file, line, "http-check connect alpn", value,
+                                "a comma-delimited list of protocol names such as h2,http/1.1");
+                    }
                 }
                 case "linger" -> linger = true;
                 case "comment" -> comment = argument(++i).text();
@@ -163,7 +175,7 @@ final class HttpCheckParser {
         }
         http.ownRule(location);
         sequence(HttpCheckSettings.Kind.CONNECT);
-        http.connect(new HttpConnect(port, address, linger, comment, location));
+        http.connect(new HttpConnect(port, address, linger, comment, location, useDefault, ssl, sni, alpn));
     }
 
     private void parseSend() {

@@ -136,7 +136,8 @@ final class HttpCheckSettings {
     void connect(HttpConnect connect) {
         String comment = takeComment(Kind.CONNECT);
         steps.add(new Step(Kind.CONNECT, comment != null && connect.comment() == null
-                ? new HttpConnect(connect.port(), connect.address(), connect.linger(), comment, connect.location())
+                ? new HttpConnect(connect.port(), connect.address(), connect.linger(), comment, connect.location(),
+                        connect.useDefault(), connect.ssl(), connect.sni(), connect.alpn())
                 : connect, null));
     }
 

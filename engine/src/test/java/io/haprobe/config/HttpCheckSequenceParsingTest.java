@@ -62,13 +62,18 @@ class HttpCheckSequenceParsingTest {
     }
 
     @Test
-    void connectOptionsAreCheckedAndTlsOptionsWarned() {
+    void connectOptionsAreCheckedAndTlsOptionsKept() {
         HaproxyConfig config = parse("backend b", "  option httpchk",
-                "  http-check connect ssl sni www alpn h2 default");
+                "  http-check connect ssl sni www alpn h2,http/1.1 default", "  http-check send meth GET",
+                "  http-check expect status 200", "  http-check connect send-proxy");
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
-                "'http-check connect ssl' is not supported yet, ignored",
-                "'http-check connect sni' is not supported yet, ignored",
-                "'http-check connect alpn' is not supported yet, ignored");
+                "'http-check connect send-proxy' is not supported yet, ignored");
+        HttpConnect tls = (HttpConnect) config.proxy("b").orElseThrow().httpCheckRules().get(0);
+        assertThat(tls).extracting(HttpConnect::ssl, HttpConnect::sni, HttpConnect::alpn, HttpConnect::useDefault)
+                .containsExactly(true, "www", java.util.List.of("h2", "http/1.1"), true);
+        assertThatThrownBy(() -> parse("backend b", "  option httpchk", "  http-check connect alpn h2,,x"))
+                .hasMessage("haproxy.cfg:3:27: http-check connect alpn: 'h2,,x' (expected: a comma-delimited list of"
+                        + " protocol names such as h2,http/1.1)");
         assertThatThrownBy(() -> parse("backend b", "  option httpchk", "  http-check connect port 70000"))
                 .hasMessage("haproxy.cfg:3:27: 'http-check connect': expects a valid TCP port (from range 1 to"
                         + " 65535) or a sample expression, got 70000");
