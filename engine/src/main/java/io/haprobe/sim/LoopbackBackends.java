@@ -304,6 +304,12 @@ public final class LoopbackBackends implements AutoCloseable {
 
     private static void validate(String id, ServerScript script) {
         for (Phase phase : script.phases()) {
+            if (phase.behaviour() instanceof Behaviour.Tls
+                    || phase.behaviour() instanceof Behaviour.Sequence s && s.steps().stream()
+                    .anyMatch(step -> step instanceof Behaviour.Tls)) {
+                throw new IllegalArgumentException("script of " + id + ": a 'tls' behaviour (expected: one the "
+                        + "loopback player plays; TLS backends run in simulations only for now)");
+            }
             if (phase.behaviour() instanceof Behaviour.Sequence sequence) {
                 for (Behaviour step : sequence.steps()) {
                     if (step instanceof Behaviour.Refuse || step instanceof Behaviour.Blackhole) {

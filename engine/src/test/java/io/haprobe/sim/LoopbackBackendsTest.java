@@ -182,6 +182,16 @@ class LoopbackBackendsTest {
     }
 
     @Test
+    void tlsBackendsAreRefusedWithAClearErrorRatherThanPlayedWrong() {
+        ServerScript script = ServerScript.of(Behaviour.tls(Behaviour.http(200)));
+
+        assertThatThrownBy(() -> LoopbackBackends.builder().script(SERVER, script))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("script of app_backend/web01: a 'tls' behaviour (expected: one the loopback player plays;"
+                        + " TLS backends run in simulations only for now)");
+    }
+
+    @Test
     void unknownServerNamesTheScriptedOnes() {
         backends = play(ServerScript.of(Behaviour.http(200)));
 
