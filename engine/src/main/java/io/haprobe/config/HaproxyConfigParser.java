@@ -1,10 +1,5 @@
 package io.haprobe.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,13 +53,7 @@ final class HaproxyConfigParser {
      */
     static HaproxyConfig parse(Path path) {
         Objects.requireNonNull(path, "path");
-        String text;
-        try {
-            text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
-        } catch (IOException | SecurityException e) {
-            throw new ConfigException(new SourceLocation(path.toString(), 1, 1),
-                    "cannot read file: " + reason(e));
-        }
+        String text = ConfigFiles.readUtf8(path);
         return new HaproxyConfigParser(path.toString(), System.getenv()).parse(text);
     }
 
@@ -681,17 +670,6 @@ final class HaproxyConfigParser {
 
     private static String printable(String text) {
         return text.replace("\r", "\\r").replace("\n", "\\n");
-    }
-
-    private static String reason(Exception e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
     }
 
     /** Gives {@link TcpCheckSettings} the current line's messages and warnings. */

@@ -1,5 +1,8 @@
 package io.haprobe.config;
 
+import io.haprobe.internal.Spelling;
+
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,43 +55,12 @@ final class ServerKeywords {
      * @return the supported or known keyword at edit distance 1 or 2 (supported ones win ties), or null
      */
     static String suggest(String word) {
-        String best = null;
-        int bestDistance = 3;
-        for (Map<String, Integer> table : List.of(SUPPORTED, IGNORED)) {
-            for (String keyword : table.keySet()) {
-                int distance = editDistance(word, keyword);
-                if (distance < bestDistance) {
-                    best = keyword;
-                    bestDistance = distance;
-                }
-            }
-        }
-        return best;
+        List<String> keywords = new ArrayList<>(SUPPORTED.keySet());
+        keywords.addAll(IGNORED.keySet());
+        return Spelling.closest(word, keywords, 2);
     }
 
     private ServerKeywords() {
-    }
-
-    private static int editDistance(String a, String b) {
-        if (Math.abs(a.length() - b.length()) > 2) {
-            return Integer.MAX_VALUE;
-        }
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static Map<String, Integer> table(Object... keywordsAndArities) {

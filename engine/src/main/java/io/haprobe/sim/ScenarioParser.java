@@ -1,6 +1,7 @@
 package io.haprobe.sim;
 
 import io.haprobe.config.ConfigException;
+import io.haprobe.config.ConfigFiles;
 import io.haprobe.config.ConfigWarning;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.HaproxyTime;
@@ -8,6 +9,7 @@ import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
 import io.haprobe.config.TlsVersion;
+import io.haprobe.internal.Spelling;
 import io.haprobe.spi.TlsBackend;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -25,13 +27,9 @@ import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,12 +75,7 @@ final class ScenarioParser {
     /** Reads a file as UTF-8 (malformed bytes replaced) and parses it; {@code config:} is relative to its dir. */
     static Scenario parse(Path path) {
         Objects.requireNonNull(path, "file");
-        String text;
-        try {
-            text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
-        } catch (IOException | SecurityException e) {
-            throw new ConfigException(new SourceLocation(path.toString(), 1, 1), "cannot read file: " + reason(e));
-        }
+        String text = ConfigFiles.readUtf8(path);
         Path parent = path.getParent();
         return new ScenarioParser(path.toString(), parent == null ? Path.of("") : parent).parse(text);
     }
@@ -807,39 +800,8 @@ final class ScenarioParser {
 
     /** Returns {@code ; did you mean 'x'?} for the closest name within {@code maxDistance} edits, or nothing. */
     private static String suggestion(String word, Iterable<String> names, int maxDistance) {
-        String best = null;
-        int bestDistance = maxDistance + 1;
-        for (String name : names) {
-            int distance = editDistance(word, name, bestDistance);
-            if (distance < bestDistance) {
-                best = name;
-                bestDistance = distance;
-            }
-        }
+        String best = Spelling.closest(word, names, maxDistance);
         return best == null ? "" : "; did you mean '" + best + "'?";
-    }
-
-    /** Levenshtein distance, or {@code limit} when it is surely not below it. */
-    private static int editDistance(String a, String b, int limit) {
-        if (Math.abs(a.length() - b.length()) >= limit || a.length() > 200 || b.length() > 200) {
-            return limit;
-        }
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static boolean isTokenChar(int c) {
@@ -873,17 +835,6 @@ final class ScenarioParser {
             end--;
         }
         return text.subSequence(0, end).toString();
-    }
-
-    private static String reason(Exception e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
