@@ -140,6 +140,8 @@ public final class HttpResponseJudge {
 
     private final Rule[] rules;
     private final boolean bodyRules;
+    /** Whether a rule looks at headers ({@code hdr}, {@code fhdr}): only then are their bounds kept. */
+    private final boolean headerRules;
     private final boolean headRequest;
     private final boolean disableOn404;
     private final boolean last;
@@ -150,10 +152,13 @@ public final class HttpResponseJudge {
         this.disableOn404 = disableOn404;
         this.last = last;
         boolean body = false;
+        boolean headers = false;
         for (Rule rule : rules) {
             body |= rule.kind == HttpExpect.Match.STRING || rule.kind == HttpExpect.Match.RSTRING;
+            headers |= rule.kind == HttpExpect.Match.HDR || rule.kind == HttpExpect.Match.FHDR;
         }
         this.bodyRules = body;
+        this.headerRules = headers;
     }
 
     /**
@@ -178,7 +183,7 @@ public final class HttpResponseJudge {
                     MAX_RESPONSE_BYTES) + ")");
         }
         boolean full = length == MAX_RESPONSE_BYTES;
-        Message msg = new Message(buf, length);
+        Message msg = new Message(buf, length, headerRules);
         int head = msg.parseHead();
         if (head == Message.BAD) {
             return invalid();
@@ -245,7 +250,7 @@ public final class HttpResponseJudge {
     public CheckStatus timeoutStatus(byte[] buf, int length) {
         Objects.requireNonNull(buf, "buf");
         Rule waiting = rules[0];
-        if (length > 0 && new Message(buf, Math.min(length, buf.length)).parseHead() >= 0) {
+        if (length > 0 && new Message(buf, Math.min(length, buf.length), false).parseHead() >= 0) {
             for (Rule rule : rules) {
                 if (rule.kind == HttpExpect.Match.STRING || rule.kind == HttpExpect.Match.RSTRING) {
                     waiting = rule;
@@ -470,8 +475,11 @@ public final class HttpResponseJudge {
 
         final byte[] buf;
         final int length;
-        /** Name and value bounds of each header, 4 ints a header; grown as headers come, up to MAX_HEADERS. */
-        int[] headers = new int[4 * 8];
+        /**
+         * Name and value bounds of each header, 4 ints a header, grown as headers come up to MAX_HEADERS; null
+         * when no rule looks at headers.
+         */
+        int[] headers;
         int headerCount;
         int status;
         int codeStart;
@@ -488,9 +496,10 @@ public final class HttpResponseJudge {
         int bodyStart;
         int bodyLength;
 
-        Message(byte[] buf, int length) {
+        Message(byte[] buf, int length, boolean keepHeaders) {
             this.buf = buf;
             this.length = length;
+            this.headers = keepHeaders ? new int[4 * 8] : null;
         }
 
         int code() {
@@ -611,7 +620,9 @@ public final class HttpResponseJudge {
                         return end;
                     }
                     pendingEnd = trimEnd(pendingStart, end);
-                    headers[4 * (count - 1) + 3] = pendingEnd;
+                    if (headers != null) {
+                        headers[4 * (count - 1) + 3] = pendingEnd;
+                    }
                     p = endOfLine(end);
                     if (p < 0) {
                         return p;
@@ -647,13 +658,15 @@ public final class HttpResponseJudge {
                 pendingKind = kind;
                 pendingStart = p;
                 pendingEnd = trimEnd(p, end);
-                if (4 * count > headers.length) {
-                    headers = Arrays.copyOf(headers, Math.min(2 * headers.length, 4 * MAX_HEADERS));
+                if (headers != null) {
+                    if (4 * count > headers.length) {
+                        headers = Arrays.copyOf(headers, Math.min(2 * headers.length, 4 * MAX_HEADERS));
+                    }
+                    headers[4 * (count - 1)] = nameStart;
+                    headers[4 * (count - 1) + 1] = nameEnd;
+                    headers[4 * (count - 1) + 2] = pendingStart;
+                    headers[4 * (count - 1) + 3] = pendingEnd;
                 }
-                headers[4 * (count - 1)] = nameStart;
-                headers[4 * (count - 1) + 1] = nameEnd;
-                headers[4 * (count - 1) + 2] = pendingStart;
-                headers[4 * (count - 1) + 3] = pendingEnd;
                 headerCount = count;
                 p = endOfLine(end);
                 if (p < 0) {
