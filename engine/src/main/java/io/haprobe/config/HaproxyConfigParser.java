@@ -422,7 +422,7 @@ final class HaproxyConfigParser {
     }
 
     private void parseHttpCheck(List<ConfigToken> tokens) {
-        new HttpCheckParser(file, line, tokens, current.http, warnings).parse();
+        new HttpCheckParser(context, tokens, current.http).parse();
     }
 
     private void parseServer(List<ConfigToken> tokens) {
@@ -650,10 +650,7 @@ final class HaproxyConfigParser {
     }
 
     private String requireNonEmpty(ConfigToken token, String what) {
-        if (token.text().isEmpty()) {
-            throw error(token, "'" + what + "': empty value (expected: a non-empty word)");
-        }
-        return token.text();
+        return context.requireNonEmpty(token, what);
     }
 
     private void warn(ConfigToken token, String message) {
@@ -672,7 +669,7 @@ final class HaproxyConfigParser {
         return text.replace("\r", "\\r").replace("\n", "\\n");
     }
 
-    /** Gives {@link TcpCheckSettings} the current line's messages and warnings. */
+    /** Gives the line parsers ({@link TcpCheckSettings}, {@link HttpCheckParser}) the current line's place. */
     private final class LineContext implements TcpCheckSettings.Context {
 
         @Override

@@ -38,28 +38,21 @@ final class HttpCheckParser {
             + "(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-    private final String file;
-    private final int line;
-    private final List<ConfigWarning> warnings;
+    private final TcpCheckSettings.Context in;
     private final HttpCheckSettings http;
     private final List<ConfigToken> tokens;
 
     /**
      * Creates a parser for one line.
      *
-     * @param file     the file name for messages; never null
-     * @param line     the 1-based line number
-     * @param tokens   the line's tokens, {@code http-check} first; never null
-     * @param http     the section's HTTP check; never null
-     * @param warnings where warnings go; never null
+     * @param in     the line's place, messages and warnings; never null
+     * @param tokens the line's tokens, {@code http-check} first; never null
+     * @param http   the section's HTTP check; never null
      */
-    HttpCheckParser(String file, int line, List<ConfigToken> tokens, HttpCheckSettings http,
-                    List<ConfigWarning> warnings) {
-        this.file = file;
-        this.line = line;
+    HttpCheckParser(TcpCheckSettings.Context in, List<ConfigToken> tokens, HttpCheckSettings http) {
+        this.in = in;
         this.tokens = tokens;
         this.http = http;
-        this.warnings = warnings;
     }
 
     /**
@@ -144,7 +137,7 @@ final class HttpCheckParser {
                     ConfigToken value = argument(++i);
                     alpn = List.of(value.text().split(",", -1));
                     if (alpn.stream().anyMatch(p -> p.isEmpty() || p.length() > 255)) {
-                        throw ConfigValues.invalid(file, line, "http-check connect alpn", value,
+                        throw ConfigValues.invalid(in.file(), in.line(), "http-check connect alpn", value,
                                 "a comma-delimited list of protocol names such as h2,http/1.1");
                     }
                 }
@@ -279,7 +272,7 @@ final class HttpCheckParser {
 
     private void expectOption(ExpectBuilder b, String option, ConfigToken value) {
         switch (option) {
-            case "min-recv" -> b.minRecv = ConfigValues.parseInt(file, line, "min-recv", value, -1, Integer.MAX_VALUE);
+            case "min-recv" -> b.minRecv = ConfigValues.parseInt(in.file(), in.line(), "min-recv", value, -1, Integer.MAX_VALUE);
             case "comment" -> b.comment = value.text();
             case "ok-status" -> b.okStatus = status(value, option, OK_STATUSES,
                     "'L4OK', 'L6OK', 'L7OK' or 'L7OKC'");
@@ -390,7 +383,7 @@ final class HttpCheckParser {
             int lowCode = statusCode(low);
             int highCode = statusCode(high);
             if (lowCode < 0 || highCode < lowCode) {
-                throw ConfigValues.invalid(file, line, "status", pattern, "codes and ranges such as 200,301-302");
+                throw ConfigValues.invalid(in.file(), in.line(), "status", pattern, "codes and ranges such as 200,301-302");
             }
             ranges.add(new StatusRange(lowCode, highCode));
         }
@@ -401,10 +394,10 @@ final class HttpCheckParser {
         try {
             return Pattern.compile(pattern.text());
         } catch (PatternSyntaxException e) {
-            throw ConfigValues.invalid(file, line, keyword, pattern,
+            throw ConfigValues.invalid(in.file(), in.line(), keyword, pattern,
                     "a valid regular expression: " + e.getDescription());
         } catch (StackOverflowError e) {
-            throw ConfigValues.invalid(file, line, keyword, pattern, "a less deeply nested regular expression");
+            throw ConfigValues.invalid(in.file(), in.line(), keyword, pattern, "a less deeply nested regular expression");
         }
     }
 
@@ -463,30 +456,23 @@ final class HttpCheckParser {
     }
 
     private ConfigToken argument(int index) {
-        if (index < tokens.size()) {
-            return tokens.get(index);
-        }
-        ConfigToken last = tokens.get(tokens.size() - 1);
-        throw error(last, "'" + last.text() + "' expects an argument");
+        return in.argument(tokens, index);
     }
 
     private String requireNonEmpty(ConfigToken token, String what) {
-        if (token.text().isEmpty()) {
-            throw error(token, "'" + what + "': empty value (expected: a non-empty word)");
-        }
-        return token.text();
+        return in.requireNonEmpty(token, what);
     }
 
     private void warn(ConfigToken token, String message) {
-        warnings.add(new ConfigWarning(at(token), message));
+        in.warn(token, message);
     }
 
     private ConfigException error(ConfigToken token, String detail) {
-        return new ConfigException(at(token), detail);
+        return in.error(token, detail);
     }
 
     private SourceLocation at(ConfigToken token) {
-        return new SourceLocation(file, line, token.column());
+        return in.location(token);
     }
 
     private static int statusCode(String digits) {

@@ -507,7 +507,8 @@ final class TcpCheckSettings {
     }
 
     /**
-     * What the parser gives a settings object to parse one line: messages with the place, warnings.
+     * What the parser gives a line's parser ({@link TcpCheckSettings}, {@link HttpCheckParser}): the place,
+     * errors with it, warnings.
      */
     interface Context {
 
@@ -528,6 +529,14 @@ final class TcpCheckSettings {
 
         /** Returns a {@link ConfigException} at {@code token}. */
         ConfigException error(ConfigToken token, String detail);
+
+        /** Returns the token's text, or throws "'what': empty value" when it is empty. */
+        default String requireNonEmpty(ConfigToken token, String what) {
+            if (token.text().isEmpty()) {
+                throw error(token, "'" + what + "': empty value (expected: a non-empty word)");
+            }
+            return token.text();
+        }
     }
 
     /** A declared tcp-check line: its kind ({@code C}omment, {@code c}onnect, {@code s}end, {@code e}xpect,
