@@ -16,7 +16,6 @@ import io.haprobe.health.Transition;
 import io.haprobe.internal.CheckRun;
 import io.haprobe.internal.CheckTls;
 import io.haprobe.report.HaproxyLogFormat;
-import io.haprobe.sim.SimulatedTransport;
 import io.haprobe.spi.TlsClient;
 import io.haprobe.spi.TlsClientSpec;
 import io.haprobe.spi.TlsSupport;
@@ -560,9 +559,7 @@ public final class HealthCheckEngine implements AutoCloseable {
                     + "): add io.haprobe:haprobe-engine-tls to the classpath"));
             TlsClientSpec spec = new TlsClientSpec(proxy.name(), server.name(), server.location(), server.tls(),
                     server.tls().verifies(config.global()));
-            TlsClient client = transport instanceof SimulatedTransport simulated
-                    ? simulated.tlsSimulation().newClient(spec)
-                    : support.newClient(spec);
+            TlsClient client = transport != null ? transport.tlsClient(support, spec) : support.newClient(spec);
             return new CheckTls(client, server);
         }
 

@@ -4,6 +4,8 @@ import io.haprobe.internal.sim.SequenceChannelId;
 import io.haprobe.internal.sim.VirtualChannel;
 import io.haprobe.internal.sim.VirtualEventLoop;
 import io.haprobe.internal.sim.VirtualPeer;
+import io.haprobe.spi.TlsClient;
+import io.haprobe.spi.TlsClientSpec;
 import io.haprobe.spi.TlsSimulation;
 import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Cancellable;
@@ -18,8 +20,8 @@ import io.netty.channel.DefaultChannelPromise;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -131,6 +133,20 @@ public final class SimulatedTransport implements ProbeTransport {
                     + " classpath")).newSimulation();
         }
         return tlsSimulation;
+    }
+
+    /**
+     * Returns a client whose handshakes meet the scripted TLS backends of this simulation; {@code support} is
+     * not used: the simulation's own TLS side is (every {@code ca-file} stands for the simulation's CA).
+     *
+     * @param support the TLS support found on the class path; not used
+     * @param spec    the server's TLS settings; never null
+     * @return the simulated TLS client
+     * @throws IllegalStateException if {@code io.haprobe:haprobe-engine-tls} is not on the class path
+     */
+    @Override
+    public TlsClient tlsClient(TlsSupport support, TlsClientSpec spec) {
+        return tlsSimulation().newClient(spec);
     }
 
     /**

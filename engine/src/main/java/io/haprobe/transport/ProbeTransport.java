@@ -1,5 +1,8 @@
 package io.haprobe.transport;
 
+import io.haprobe.spi.TlsClient;
+import io.haprobe.spi.TlsClientSpec;
+import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Scheduler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -76,6 +79,20 @@ public interface ProbeTransport extends AutoCloseable {
      * @throws NullPointerException if an argument is null
      */
     ChannelFuture connect(CheckTarget target, ChannelHandler handler);
+
+    /**
+     * Makes the TLS side of a server's checks, when its checks use TLS (spec §6.2). Called once per such server
+     * when an engine is built. The live transport takes the client {@code support} makes; a simulated one
+     * returns its own, whose peers are scripted TLS backends.
+     *
+     * @param support the TLS support found on the class path ({@code haprobe-engine-tls}); never null
+     * @param spec    the server's TLS settings; never null
+     * @return the TLS client of the server's checks
+     * @throws io.haprobe.config.ConfigException if the settings name files that cannot be used
+     */
+    default TlsClient tlsClient(TlsSupport support, TlsClientSpec spec) {
+        return support.newClient(spec);
+    }
 
     /**
      * Releases what the transport owns (its event loops, for a transport that created them). Connections
