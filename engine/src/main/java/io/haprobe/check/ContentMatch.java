@@ -172,12 +172,7 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
 
         @Override
         public boolean test(byte[] buffer, int length) {
-            try {
-                return regex.matcher(new Latin1(buffer, length)).find();
-            } catch (StackOverflowError e) {
-                // a backtracking-heavy pattern on a long answer: no match, as PCRE's match limit gives HAProxy
-                return false;
-            }
+            return Regexes.find(regex, new Latin1(buffer, length));
         }
 
         @Override
@@ -225,12 +220,7 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
 
         @Override
         public boolean test(byte[] buffer, int length) {
-            try {
-                return regex.matcher(HexFormat.of().withUpperCase().formatHex(buffer, 0, length)).find();
-            } catch (StackOverflowError e) {
-                // a backtracking-heavy pattern on a long answer: no match, as PCRE's match limit gives HAProxy
-                return false;
-            }
+            return Regexes.find(regex, HexFormat.of().withUpperCase().formatHex(buffer, 0, length));
         }
 
         @Override

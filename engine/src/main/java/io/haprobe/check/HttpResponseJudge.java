@@ -356,7 +356,7 @@ public final class HttpResponseJudge {
                     return false;
                 }
                 case RSTATUS -> {
-                    return regex.matcher(new Latin1(msg.buf, msg.codeStart, msg.codeEnd)).find();
+                    return Regexes.find(regex, new Latin1(msg.buf, msg.codeStart, msg.codeEnd));
                 }
                 default -> {
                     return matchesHeader(msg);
@@ -423,7 +423,7 @@ public final class HttpResponseJudge {
                 case BEG -> value.startsWith(pattern);
                 case END -> value.endsWith(pattern);
                 case SUB -> value.contains(pattern);
-                case REG -> match.regex().matcher(text).find();
+                case REG -> Regexes.find(match.regex(), text);
             };
         }
 
@@ -431,7 +431,7 @@ public final class HttpResponseJudge {
             if (needle != null) {
                 return indexOf(msg.body, msg.bodyStart, msg.bodyStart + msg.bodyLength, needle) >= 0;
             }
-            return regex.matcher(new Latin1(msg.body, msg.bodyStart, msg.bodyStart + msg.bodyLength)).find();
+            return Regexes.find(regex, new Latin1(msg.body, msg.bodyStart, msg.bodyStart + msg.bodyLength));
         }
 
         private static int indexOf(byte[] hay, int from, int to, byte[] needle) {

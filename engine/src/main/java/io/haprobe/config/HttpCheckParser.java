@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Parses one {@code http-check ...} line of a backend, listen or defaults section into its
@@ -391,14 +390,7 @@ final class HttpCheckParser {
     }
 
     private Pattern compile(String keyword, ConfigToken pattern) {
-        try {
-            return Pattern.compile(pattern.text());
-        } catch (PatternSyntaxException e) {
-            throw ConfigValues.invalid(in.file(), in.line(), keyword, pattern,
-                    "a valid regular expression: " + e.getDescription());
-        } catch (StackOverflowError e) {
-            throw ConfigValues.invalid(in.file(), in.line(), keyword, pattern, "a less deeply nested regular expression");
-        }
+        return in.regex(pattern, keyword);
     }
 
     private int connectPort(ConfigToken value) {

@@ -452,14 +452,7 @@ final class TcpCheckSettings {
     }
 
     private static Pattern compile(ConfigToken pattern, String keyword, Context in) {
-        try {
-            return Pattern.compile(pattern.text());
-        } catch (PatternSyntaxException e) {
-            throw ConfigValues.invalid(in.file(), in.line(), keyword, pattern,
-                    "a valid regular expression: " + e.getDescription());
-        } catch (StackOverflowError e) {
-            throw ConfigValues.invalid(in.file(), in.line(), keyword, pattern, "a less deeply nested regular expression");
-        }
+        return in.regex(pattern, keyword);
     }
 
     private static byte[] hex(ConfigToken token, Context in, String directive) {
@@ -529,6 +522,21 @@ final class TcpCheckSettings {
 
         /** Returns a {@link ConfigException} at {@code token}. */
         ConfigException error(ConfigToken token, String detail);
+
+        /**
+         * Compiles the regular expression of {@code pattern}, or throws an error naming {@code keyword} and why
+         * (a syntax error, or nesting too deep to compile).
+         */
+        default Pattern regex(ConfigToken pattern, String keyword) {
+            try {
+                return Pattern.compile(pattern.text());
+            } catch (PatternSyntaxException e) {
+                throw ConfigValues.invalid(file(), line(), keyword, pattern,
+                        "a valid regular expression: " + e.getDescription());
+            } catch (StackOverflowError e) {
+                throw ConfigValues.invalid(file(), line(), keyword, pattern, "a less deeply nested regular expression");
+            }
+        }
 
         /** Returns the token's text, or throws "'what': empty value" when it is empty. */
         default String requireNonEmpty(ConfigToken token, String what) {

@@ -429,6 +429,17 @@ class HttpResponseJudgeTest {
         }
 
         @Test
+        void aRegexThatOverflowsTheStackOnALongBodyIsAMismatchNotAnException() {
+            // java.util.regex recurses once per repetition of a group with alternatives: a long answer would
+            // overflow the stack; HAProxy's PCRE stops at its match limit and reports no match
+            HttpResponseJudge judge = of(expect(false, Match.RSTRING, "^(a|b)*c", List.of(),
+                    Pattern.compile("^(a|b)*c")));
+            String body = "ab".repeat(8000);
+            assertThat(judge(judge, "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, true))
+                    .isEqualTo(verdict(L7RSP, 200, HttpResponseJudge.INFO_NO_MATCH));
+        }
+
+        @Test
         void bodySplitAcrossCallsMatchesOnceComplete() {
             HttpResponseJudge judge = of(string("healthy"));
             String rsp = "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\nI am healthy!!";
