@@ -1,7 +1,11 @@
 package io.haprobe.sim;
 
+import io.haprobe.spi.TlsBackend;
+import io.haprobe.spi.TlsSimulation;
+import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.EventLoopScheduler;
+import io.haprobe.time.Scheduler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,6 +36,9 @@ import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -74,7 +81,23 @@ import java.util.random.RandomGenerator;
  *       keeping on reading so that no unread byte turns the FIN into an RST</td></tr>
  *   <tr><td>{@link Behaviour.Sequence}</td><td>the n-th connection accepted in the phase plays step
  *       {@code n mod size}</td></tr>
+ *   <tr><td>{@link Behaviour.Tls}</td><td>accepts; feeds the check's bytes to a real server TLS engine and writes
+ *       its records back, the first flight after {@code delay}; a failed handshake (or a plain check's bytes)
+ *       ends with its alert and a FIN; once the handshake is done plays {@code then} over TLS ({@code http}:
+ *       the answer, {@code close_notify}, FIN; {@code close}: {@code close_notify} and FIN after its delay;
+ *       {@code reset}, {@code tcp}, {@code hang} as above) — the same logic as the simulation's, over the
+ *       socket</td></tr>
  * </table>
+ *
+ * <p>An {@link Behaviour.Http} server answers a TLS ClientHello (a check with {@code ssl} on a plain server) with
+ * {@code 400 Bad Request} and a FIN, as a real HTTP server and the simulation do.
+ *
+ * <p>TLS scripts need {@code io.haprobe:haprobe-engine-tls} on the class path ({@link TlsSupport}). Their
+ * certificates come from a simulation PKI of the player's own ({@link TlsSimulation}): {@code trusted} and
+ * {@code expired} ones are issued by its CA, which a live checker trusts through a {@code ca-file} holding
+ * {@link #caPem()} (see {@link #writeCaFile(Path)}); a backend requiring a client certificate accepts the one of
+ * {@link #writeCrtFile(Path)} ({@code crt}). The CA is made at {@link Builder#bind()} and lives as long as the
+ * player, so a haproxy.cfg is written once.
  *
  * <p>In every behaviour the server reads (and drops) what the checker sends, and closes its end once the checker
  * closed its own (FIN or RST). A plain connect check never reaches the server: it aborts the handshake before
@@ -129,12 +152,27 @@ public final class LoopbackBackends implements AutoCloseable {
     private final RandomGenerator random;
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
+    /**
+     * The certificates and server TLS engines of the tls scripts, used on the event loop only; null until
+     * {@link #caPem()} asks for it when no script plays tls. Guarded by {@code this} while null.
+     */
+    private TlsSimulation tls;
+    /** The CA and the client certificate of {@link #tls} as PEM, taken before the event loop uses it. */
+    private String caPem;
+    private String crtPem;
     private volatile long startNanos;
     private boolean started;
     private boolean closed;
 
     private LoopbackBackends(Map<String, ServerScript> scripts, RandomGenerator random) throws IOException {
         this.random = random;
+        List<TlsBackend> tlsBackends = tlsBackends(scripts);
+        if (!tlsBackends.isEmpty()) {
+            // fail before any socket is bound, and take the PEM files before the event loop uses the PKI
+            tls = newTlsSimulation(scripts);
+            caPem = tls.authorityPem();
+            crtPem = tls.clientCertificatePem();
+        }
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("haprobe-loopback", true),
                 NioIoHandler.newFactory());
         this.scheduler = EventLoopScheduler.of(group.next());
@@ -142,8 +180,11 @@ public final class LoopbackBackends implements AutoCloseable {
             for (Map.Entry<String, ServerScript> entry : scripts.entrySet()) {
                 backends.put(entry.getKey(), new Backend(entry.getKey(), entry.getValue()));
             }
-            scheduler.eventLoop().submit(() -> backends.values().forEach(
-                    backend -> backend.enter(backend.script.phases().get(0).behaviour()))).syncUninterruptibly();
+            scheduler.eventLoop().submit(() -> {
+                // the keys and SSL contexts are made now, not during the first checks
+                tlsBackends.forEach(backend -> tls.newServerEndpoint(backend));
+                backends.values().forEach(backend -> backend.enter(backend.script.phases().get(0).behaviour()));
+            }).syncUninterruptibly();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -249,6 +290,50 @@ public final class LoopbackBackends implements AutoCloseable {
     }
 
     /**
+     * Returns the CA that issued the {@code trusted} and {@code expired} certificates of the tls scripts, as PEM:
+     * a live checker whose {@code ca-file} holds it verifies them as a simulated check does (in a simulation every
+     * {@code ca-file} stands for this CA). Without tls scripts a CA is made on the first call.
+     *
+     * @return one {@code CERTIFICATE} block; the same for the player's whole life
+     * @throws IllegalStateException if {@code io.haprobe:haprobe-engine-tls} is not on the class path
+     */
+    public synchronized String caPem() {
+        tlsPems();
+        return caPem;
+    }
+
+    /**
+     * Writes {@link #caPem()} to {@code file}, for a haproxy.cfg's {@code ca-file}.
+     *
+     * @param file where to write; never null; replaced if it exists
+     * @return {@code file}
+     * @throws IOException           if the file cannot be written
+     * @throws IllegalStateException if {@code io.haprobe:haprobe-engine-tls} is not on the class path
+     */
+    public Path writeCaFile(Path file) throws IOException {
+        return Files.writeString(Objects.requireNonNull(file, "file"), caPem(), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Writes a client certificate issued by {@link #caPem()}'s CA, then its key, to {@code file}, for a
+     * haproxy.cfg's {@code crt}: tls scripts with {@code client-certificate: required} accept it (in a simulation
+     * every {@code crt} stands for such a certificate).
+     *
+     * @param file where to write; never null; replaced if it exists
+     * @return {@code file}
+     * @throws IOException           if the file cannot be written
+     * @throws IllegalStateException if {@code io.haprobe:haprobe-engine-tls} is not on the class path
+     */
+    public Path writeCrtFile(Path file) throws IOException {
+        String pem;
+        synchronized (this) {
+            tlsPems();
+            pem = crtPem;
+        }
+        return Files.writeString(Objects.requireNonNull(file, "file"), pem, StandardCharsets.US_ASCII);
+    }
+
+    /**
      * Stops the scripts, resets every open connection, closes every socket and stops the player's thread.
      * Calling it again does nothing.
      *
@@ -271,6 +356,17 @@ public final class LoopbackBackends implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             backends.values().forEach(backend -> closeQuietly(backend.reservation));
         }
+    }
+
+    /** Makes the PKI and its PEM files on first use when no script plays tls: the event loop never uses it then. */
+    private void tlsPems() {
+        if (caPem != null) {
+            return;
+        }
+        tls = TlsSupport.find().orElseThrow(() -> new IllegalStateException("a CA for loopback backends needs "
+                + "io.haprobe:haprobe-engine-tls on the classpath")).newSimulation();
+        caPem = tls.authorityPem();
+        crtPem = tls.clientCertificatePem();
     }
 
     /**
@@ -302,14 +398,35 @@ public final class LoopbackBackends implements AutoCloseable {
         }
     }
 
+    /** The TLS provider's simulation PKI, or a message naming the first script that needs it. */
+    private static TlsSimulation newTlsSimulation(Map<String, ServerScript> scripts) {
+        return TlsSupport.find().orElseThrow(() -> {
+            String first = scripts.entrySet().stream().filter(e -> !tlsBackends(Map.of(e.getKey(), e.getValue()))
+                    .isEmpty()).map(Map.Entry::getKey).findFirst().orElseThrow();
+            return new IllegalStateException("script of " + first + ": a 'tls' behaviour needs "
+                    + "io.haprobe:haprobe-engine-tls on the classpath");
+        }).newSimulation();
+    }
+
+    /** What the tls behaviours of {@code scripts} present, each once, in script order. */
+    private static List<TlsBackend> tlsBackends(Map<String, ServerScript> scripts) {
+        Set<TlsBackend> found = new LinkedHashSet<>();
+        for (ServerScript script : scripts.values()) {
+            for (Phase phase : script.phases()) {
+                List<Behaviour> steps = phase.behaviour() instanceof Behaviour.Sequence sequence ? sequence.steps()
+                        : List.of(phase.behaviour());
+                for (Behaviour step : steps) {
+                    if (step instanceof Behaviour.Tls tlsStep) {
+                        found.add(tlsStep.backend());
+                    }
+                }
+            }
+        }
+        return List.copyOf(found);
+    }
+
     private static void validate(String id, ServerScript script) {
         for (Phase phase : script.phases()) {
-            if (phase.behaviour() instanceof Behaviour.Tls
-                    || phase.behaviour() instanceof Behaviour.Sequence s && s.steps().stream()
-                    .anyMatch(step -> step instanceof Behaviour.Tls)) {
-                throw new IllegalArgumentException("script of " + id + ": a 'tls' behaviour (expected: one the "
-                        + "loopback player plays; TLS backends run in simulations only for now)");
-            }
             if (phase.behaviour() instanceof Behaviour.Sequence sequence) {
                 for (Behaviour step : sequence.steps()) {
                     if (step instanceof Behaviour.Refuse || step instanceof Behaviour.Blackhole) {
@@ -378,10 +495,13 @@ public final class LoopbackBackends implements AutoCloseable {
         /**
          * Binds one server per script on an ephemeral port of 127.0.0.1 and puts each in its first phase, then
          * serves one request on a throwaway server of its own, so that the first real check does not wait for
-         * class loading (this blocks for a few milliseconds).
+         * class loading (this blocks for a few milliseconds). With tls scripts it also makes the CA and the
+         * servers' keys now (RSA keys take up to a few hundred milliseconds).
          *
          * @return the player, listening, not started
-         * @throws UncheckedIOException if a port cannot be bound or listened on
+         * @throws UncheckedIOException  if a port cannot be bound or listened on
+         * @throws IllegalStateException if a script plays {@code tls} and {@code io.haprobe:haprobe-engine-tls} is
+         *                               not on the class path
          */
         public LoopbackBackends bind() {
             try {
@@ -554,15 +674,23 @@ public final class LoopbackBackends implements AutoCloseable {
         }
     }
 
-    /** One accepted connection playing one behaviour, on the player's event loop. */
-    private final class Connection extends ChannelInboundHandlerAdapter {
+    /**
+     * One accepted connection playing one behaviour, on the player's event loop; a {@link TlsPeer} plays over it
+     * as over the simulated transport's connections.
+     */
+    private final class Connection extends ChannelInboundHandlerAdapter implements PeerWire {
 
         private final Backend backend;
         private final Behaviour behaviour;
         private final RequestHeadEnd headEnd = new RequestHeadEnd();
         private final DialogueCursor dialogue;
+        /** What {@link #runAt(long, Runnable)} was given, in time order, the first one armed on the loop. */
+        private final ArrayDeque<Timed> timed = new ArrayDeque<>();
         private Channel channel;
+        private ChannelFuture lastWrite;
         private Cancellable pending = Cancellable.NONE;
+        private Cancellable timedTimer = Cancellable.NONE;
+        private TlsPeer tlsPeer;
         private boolean answered;
 
         Connection(Backend backend, Behaviour behaviour) {
@@ -574,6 +702,7 @@ public final class LoopbackBackends implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
+            lastWrite = channel.newSucceededFuture();
             backend.open.add(this);
             if (behaviour instanceof Behaviour.Reset reset) {
                 play(reset.delay(), this::reset);
@@ -595,10 +724,21 @@ public final class LoopbackBackends implements AutoCloseable {
                     converse();
                     return;
                 }
+                if (behaviour instanceof Behaviour.Tls tlsBehaviour && msg instanceof ByteBuf data) {
+                    if (tlsPeer == null) {
+                        tlsPeer = new TlsPeer(tlsBehaviour, tls.newServerEndpoint(tlsBehaviour.backend()), this,
+                                random);
+                    }
+                    tlsPeer.received(data);
+                    return;
+                }
                 if (answered || !(msg instanceof ByteBuf data)) {
                     return;
                 }
-                if (behaviour instanceof Behaviour.Http http && headEnd.scan(data)) {
+                if (behaviour instanceof Behaviour.Http && headEnd.opensWithTlsHandshake(data)) {
+                    answered = true;
+                    play(Delay.NONE, () -> reply(RequestHeadEnd.BAD_REQUEST, true));
+                } else if (behaviour instanceof Behaviour.Http http && headEnd.scan(data)) {
                     answered = true;
                     play(http.delay(), () -> reply(http.responseBytes(), true));
                 } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner() && data.isReadable()) {
@@ -628,10 +768,52 @@ public final class LoopbackBackends implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             pending.cancel();
+            timedTimer.cancel();
+            timed.clear();
+            if (tlsPeer != null) {
+                tlsPeer.closed();
+            }
             backend.open.remove(this);
         }
 
-        void reset() {
+        @Override
+        public Scheduler scheduler() {
+            return scheduler;
+        }
+
+        /**
+         * Netty orders timers by the deadline it computes from its own reading of the clock, which may put two
+         * tasks for the same time in either order: the tasks wait here in order and one timer at a time is armed.
+         */
+        @Override
+        public void runAt(long atNanos, Runnable task) {
+            timed.add(new Timed(atNanos, task));
+            if (timed.size() == 1) {
+                armTimed();
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes) {
+            if (!channel.isActive()) {
+                return;
+            }
+            lastWrite = channel.writeAndFlush(Unpooled.wrappedBuffer(bytes))
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+
+        /** Shuts the output down once the last write is out, so that no byte written is cut off. */
+        @Override
+        public void fin() {
+            lastWrite.addListener(done -> {
+                if (done.isSuccess()) {
+                    shutdownOutput();
+                }
+            });
+        }
+
+        @Override
+        public void reset() {
             if (!channel.isOpen()) {
                 return;
             }
@@ -668,15 +850,30 @@ public final class LoopbackBackends implements AutoCloseable {
             if (!channel.isActive()) {
                 return;
             }
-            ChannelFuture written = bytes.length == 0 ? channel.newSucceededFuture()
-                    : channel.writeAndFlush(Unpooled.wrappedBuffer(bytes))
-                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            if (bytes.length > 0) {
+                write(bytes);
+            }
             if (fin) {
-                written.addListener(done -> {
-                    if (done.isSuccess()) {
-                        shutdownOutput();
-                    }
-                });
+                fin();
+            }
+        }
+
+        private void armTimed() {
+            timedTimer = scheduler.schedule(this::runTimed, timed.element().atNanos() - scheduler.nanoTime());
+        }
+
+        /** Runs the first task (its timer fired) and every other one due by now; the head stays queued while it runs. */
+        private void runTimed() {
+            long now = scheduler.nanoTime();
+            do {
+                Timed head = timed.element();
+                head.task().run();
+                if (timed.peek() == head) { // a close while it ran cleared the queue
+                    timed.remove();
+                }
+            } while (!timed.isEmpty() && timed.element().atNanos() <= now);
+            if (!timed.isEmpty()) {
+                armTimed();
             }
         }
 
@@ -685,5 +882,9 @@ public final class LoopbackBackends implements AutoCloseable {
                 ((SocketChannel) channel).shutdownOutput();
             }
         }
+    }
+
+    /** A task for {@link Connection#runAt(long, Runnable)}. */
+    private record Timed(long atNanos, Runnable task) {
     }
 }

@@ -21,7 +21,6 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -58,11 +57,6 @@ public final class SimulatedTransport implements ProbeTransport {
 
     /** The check handler's name in the pipeline; a fixed name spares Netty generating one per connection. */
     private static final String HANDLER_NAME = "check";
-    /** What a plain HTTP server answers to a TLS ClientHello (a check with {@code ssl} on a plain server). */
-    private static final byte[] BAD_REQUEST = ("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
-            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    /** The first byte of a TLS handshake record. */
-    private static final byte TLS_HANDSHAKE = 0x16;
 
     private final VirtualScheduler scheduler;
     private final VirtualEventLoop eventLoop;
@@ -298,8 +292,8 @@ public final class SimulatedTransport implements ProbeTransport {
             Behaviour behaviour = connection.behaviour;
             if (behaviour instanceof Behaviour.Tls tls) {
                 if (connection.tls == null) {
-                    connection.tls = new TlsPeer(tls, tlsSimulation().newServerEndpoint(tls.backend()), channel,
-                            scheduler, random);
+                    connection.tls = new TlsPeer(tls, tlsSimulation().newServerEndpoint(tls.backend()), connection,
+                            random);
                 }
                 connection.tls.received(data);
                 return;
@@ -307,16 +301,14 @@ public final class SimulatedTransport implements ProbeTransport {
             if (connection.answered) {
                 return;
             }
-            if (behaviour instanceof Behaviour.Http && !connection.sawBytes && data.isReadable()
-                    && data.getByte(data.readerIndex()) == TLS_HANDSHAKE) {
+            if (behaviour instanceof Behaviour.Http && connection.headEnd.opensWithTlsHandshake(data)) {
                 connection.answered = true;
                 connection.play(Delay.NONE, () -> {
-                    channel.deliver(BAD_REQUEST);
+                    channel.deliver(RequestHeadEnd.BAD_REQUEST);
                     channel.shutdownInput();
                 });
                 return;
             }
-            connection.sawBytes = true;
             if (behaviour instanceof Behaviour.Http http && connection.headEnd.scan(data)) {
                 connection.answered = true;
                 connection.play(http.delay(), () -> {
@@ -392,8 +384,8 @@ public final class SimulatedTransport implements ProbeTransport {
         }
     }
 
-    /** One check connection as the backend sees it. */
-    private final class Connection {
+    /** One check connection as the backend sees it; a {@link TlsPeer} plays over it on virtual time. */
+    private final class Connection implements PeerWire {
 
         final VirtualChannel channel;
         final Behaviour behaviour;
@@ -401,7 +393,6 @@ public final class SimulatedTransport implements ProbeTransport {
         Cancellable pending = Cancellable.NONE;
         boolean answered;
         final DialogueCursor dialogue;
-        boolean sawBytes;
         TlsPeer tls;
         boolean linked;
         Connection next;
@@ -415,6 +406,32 @@ public final class SimulatedTransport implements ProbeTransport {
 
         void play(Delay delay, Runnable action) {
             pending = scheduler.schedule(action, delay.sampleNanos(random));
+        }
+
+        @Override
+        public Scheduler scheduler() {
+            return scheduler;
+        }
+
+        /** The virtual scheduler runs tasks of the same time in the order they were scheduled. */
+        @Override
+        public void runAt(long atNanos, Runnable task) {
+            scheduler.schedule(task, atNanos - scheduler.nanoTime());
+        }
+
+        @Override
+        public void write(byte[] bytes) {
+            channel.deliver(bytes);
+        }
+
+        @Override
+        public void fin() {
+            channel.shutdownInput();
+        }
+
+        @Override
+        public void reset() {
+            channel.reset();
         }
     }
 }

@@ -1,42 +1,43 @@
 package io.haprobe.sim;
 
-import io.haprobe.internal.sim.VirtualChannel;
 import io.haprobe.spi.TlsServerEndpoint;
 import io.haprobe.time.Cancellable;
-import io.haprobe.time.VirtualScheduler;
+import io.haprobe.time.Scheduler;
 import io.netty.buffer.ByteBuf;
 
 import java.util.random.RandomGenerator;
 
 /**
  * A scripted TLS backend's side of one connection ({@link Behaviour.Tls}): the check's bytes go through a real
- * server TLS engine; the records it answers with go back on the virtual clock, in order, the first flight after
- * the behaviour's delay. Once the handshake is done the inner behaviour plays over TLS.
+ * server TLS engine; the records it answers with go back over the {@link PeerWire}, in order, the first flight
+ * after the behaviour's delay. Once the handshake is done the inner behaviour plays over TLS; a failed handshake
+ * (or plain bytes from a check that does not speak TLS) ends with the engine's alert and a FIN. Shared by the
+ * simulated transport (virtual time) and the loopback player (a real socket) so that both play the same bytes
+ * at the same moments.
  *
- * <p>Confined to the scheduler's thread.
+ * <p>Confined to the wire's scheduler thread.
  */
 final class TlsPeer {
 
     private final Behaviour.Tls behaviour;
     private final TlsServerEndpoint endpoint;
-    private final VirtualChannel channel;
-    private final VirtualScheduler scheduler;
+    private final PeerWire wire;
+    private final Scheduler scheduler;
     private final RandomGenerator random;
-    /** The virtual time before which nothing more is delivered, so that records arrive in order. */
+    /** The time before which nothing more is delivered, so that records arrive in order. */
     private long readyAtNanos;
     private boolean answeredFirstFlight;
     private boolean started;
     private boolean answered;
     private boolean closed;
-    private int headEndMatched;
+    private final RequestHeadEnd headEnd = new RequestHeadEnd();
     private Cancellable pending = Cancellable.NONE;
 
-    TlsPeer(Behaviour.Tls behaviour, TlsServerEndpoint endpoint, VirtualChannel channel, VirtualScheduler scheduler,
-            RandomGenerator random) {
+    TlsPeer(Behaviour.Tls behaviour, TlsServerEndpoint endpoint, PeerWire wire, RandomGenerator random) {
         this.behaviour = behaviour;
         this.endpoint = endpoint;
-        this.channel = channel;
-        this.scheduler = scheduler;
+        this.wire = wire;
+        this.scheduler = wire.scheduler();
         this.random = random;
     }
 
@@ -98,7 +99,7 @@ final class TlsPeer {
             return;
         }
         Behaviour then = behaviour.then();
-        if (then instanceof Behaviour.Http http && scanForHeadEnd(plain)) {
+        if (then instanceof Behaviour.Http http && headEnd.scan(plain)) {
             answered = true;
             play(http.delay(), () -> {
                 endpoint.send(http.responseBytes());
@@ -134,26 +135,26 @@ final class TlsPeer {
         }
         long at = Math.max(readyAtNanos, scheduler.nanoTime() + extraNanos);
         readyAtNanos = at;
-        scheduler.schedule(() -> {
+        wire.runAt(at, () -> {
             if (!closed) {
-                channel.deliver(out);
+                wire.write(out);
             }
-        }, at - scheduler.nanoTime());
+        });
     }
 
     /** Ends the connection with a FIN, or an RST, after what was flushed so far. */
     private void closeAfterFlush(boolean reset) {
         long at = Math.max(readyAtNanos, scheduler.nanoTime());
-        scheduler.schedule(() -> {
+        wire.runAt(at, () -> {
             if (closed) {
                 return;
             }
             if (reset) {
-                channel.reset();
+                wire.reset();
             } else {
-                channel.shutdownInput();
+                wire.fin();
             }
-        }, at - scheduler.nanoTime());
+        });
     }
 
     private void play(Delay delay, Runnable action) {
@@ -162,20 +163,5 @@ final class TlsPeer {
                 action.run();
             }
         }, delay.sampleNanos(random));
-    }
-
-    /** Follows the plain bytes of the request looking for the blank line that ends its head. */
-    private boolean scanForHeadEnd(byte[] plain) {
-        for (byte b : plain) {
-            boolean expectedCr = (headEndMatched & 1) == 0;
-            if (b == (expectedCr ? '\r' : '\n')) {
-                if (++headEndMatched == 4) {
-                    return true;
-                }
-            } else {
-                headEndMatched = b == '\r' ? 1 : 0;
-            }
-        }
-        return false;
     }
 }

@@ -24,4 +24,22 @@ public interface TlsSimulation {
      * @return the server endpoint of one connection
      */
     TlsServerEndpoint newServerEndpoint(TlsBackend backend);
+
+    /**
+     * Returns this simulation's CA certificate as PEM, the form HAProxy's {@code ca-file} reads: a live checker
+     * (haprobe or HAProxy) whose {@code ca-file} holds it trusts the scripted backends' {@code trusted} and
+     * {@code expired} certificates, as a simulated check does.
+     *
+     * @return one {@code CERTIFICATE} block
+     */
+    String authorityPem();
+
+    /**
+     * Returns the client certificate every {@code crt} stands for, issued by this simulation's CA, with its key, as
+     * PEM, the form HAProxy's {@code crt} reads: a live checker presenting it passes a scripted backend that
+     * requires a client certificate.
+     *
+     * @return the {@code CERTIFICATE} block then the private key block
+     */
+    String clientCertificatePem();
 }

@@ -77,6 +77,19 @@ public final class SimulatedPki implements TlsSimulation {
         return new EnginePump(engine);
     }
 
+    @Override
+    public String authorityPem() {
+        return Pem.write(List.of(authority()));
+    }
+
+    @Override
+    public String clientCertificatePem() {
+        Identity client = identity("client");
+        List<Object> objects = new ArrayList<>(client.chain());
+        objects.add(client.key());
+        return Pem.write(objects);
+    }
+
     /**
      * Returns the simulation's CA certificate, the one every {@code ca-file} stands for.
      *
