@@ -1,5 +1,8 @@
 package io.haprobe.tls;
 
+import io.haprobe.CheckOutcome;
+import io.haprobe.HealthEvent;
+import io.haprobe.sim.LoopbackBackends;
 import io.haprobe.sim.Scenario;
 import io.haprobe.sim.Simulation;
 import io.haprobe.tls.TlsBackend.Answer;
@@ -18,9 +21,11 @@ import java.util.function.Supplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The runbook's "SSL mismatch" cases, each run twice from one table: against a real TLS server on loopback and
- * as a simulation scenario with a scripted TLS backend. Both must print the line HAProxy 2.6.12 printed for the
- * case (recorded against {@code openssl s_server}; durations masked): the simulation reproduces the live outcome.
+ * The runbook's "SSL mismatch" cases, each run three times from one table: against a real TLS server on loopback,
+ * as a simulation scenario with a scripted TLS backend, and with that same script played on a real socket by
+ * {@link LoopbackBackends}. Each must print the line HAProxy 2.6.12 printed for the case (recorded against
+ * {@code openssl s_server}; durations masked): the simulation reproduces the live outcome, and the loopback player
+ * plays a script as the simulation does.
  */
 class TlsRunbookCasesTest {
 
@@ -73,6 +78,11 @@ class TlsRunbookCasesTest {
                 new Case("ssl on a silent plain backend", "ssl verify none", "",
                         () -> TlsBackend.start(null, Answer.SILENT),
                         "hang: true",
+                        failed + "Layer6 timeout" + down),
+                // the check cannot tell a TLS server that has not answered its ClientHello yet from a silent one
+                new Case("TLS backend slower than the check", "ssl verify required ca-file CA", "",
+                        () -> TlsBackend.start(null, Answer.SILENT),
+                        "tls: {delay: 5s}",
                         failed + "Layer6 timeout" + down),
                 new Case("TLSv1.3-only backend, ssl-max-ver TLSv1.2", "ssl verify none ssl-max-ver TLSv1.2", "",
                         () -> TlsBackend.start(Tls.of(server).protocols("TLSv1.3"), Answer.SILENT),
@@ -141,6 +151,41 @@ class TlsRunbookCasesTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void playedOnLoopbackAndCheckedLiveLikeSimulated(Case runbook, @TempDir Path dir) throws IOException {
+        Scenario scenario = Scenario.parse("runbook.yaml", runbook.scenario(), files);
+        CheckOutcome simulated;
+        String simulatedLine;
+        try (Simulation simulation = scenario.simulation().build()) {
+            simulation.runFor(Duration.ofSeconds(2));
+            List<HealthEvent.CheckCompleted> checks = simulation.timeline().checks("be/s");
+            assertThat(checks).as("simulated checks").isNotEmpty();
+            simulated = checks.get(0).outcome();
+            simulatedLine = simulation.timeline().logLines().get(0).replaceFirst("^t=\\d+ms ", "")
+                    .replaceAll("check duration: \\d+ms", "check duration: <n>ms");
+        }
+
+        LoopbackBackends.Builder player = LoopbackBackends.builder();
+        scenario.scripts().forEach(player::script);
+        try (LoopbackBackends backends = player.bind()) {
+            Path playerCa = backends.writeCaFile(dir.resolve("ca.pem"));
+            Path playerCrt = backends.writeCrtFile(dir.resolve("client.pem"));
+            backends.start();
+            try (LiveChecks checks = LiveChecks.start(runbook.config(backends.port("be/s"), playerCa, playerCrt))) {
+                List<String> lines = checks.awaitLogLines(1);
+                CheckOutcome live = checks.awaitFirstOutcome();
+
+                assertThat(live.status()).isEqualTo(simulated.status());
+                assertThat(live.code()).isEqualTo(simulated.code());
+                assertThat(live.info()).isEqualTo(simulated.info());
+                assertThat(lines).containsExactly(simulatedLine);
+                assertThat(simulatedLine).isEqualTo(runbook.line());
+            }
+            assertThat(backends.errors()).isEmpty();
+        }
+    }
+
     /**
      * One runbook case.
      *
@@ -156,6 +201,10 @@ class TlsRunbookCasesTest {
                 String line) {
 
         String config(int port) {
+            return config(port, caFile, crt);
+        }
+
+        String config(int port, Path caFile, Path crt) {
             String options = serverOptions.replace("CA", caFile.toString()).replace("CRT", crt.toString())
                     .replace("PORT", Integer.toString(port));
             int serverPort = serverOptions.contains("PORT") ? 1 : port;
