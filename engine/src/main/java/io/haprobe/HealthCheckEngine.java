@@ -264,7 +264,8 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         CheckRun run = new CheckRun(server.backend.program(server), scheduler, server.config.interNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), server.tls,
-                outcome -> onOutcome(server, outcome));
+                outcome -> onOutcome(server, outcome))
+                .proxyProtocol(server.config.sendProxy(), server.config.checkProxyVersion());
         run.start(transport, server.target);
     }
 

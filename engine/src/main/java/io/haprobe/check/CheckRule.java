@@ -73,9 +73,10 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
      * @param ssl         use TLS ({@code ssl})
      * @param sni         the rule's SNI, or null
      * @param alpn        the rule's ALPN protocols; never null
+     * @param sendProxy   {@code send-proxy}: a PROXY header before anything else, in the server's version
      */
     record Connect(int port, String address, int addressPort, boolean linger, boolean implicit, int step,
-                   String comment, boolean useDefault, boolean ssl, String sni, List<String> alpn)
+                   String comment, boolean useDefault, boolean ssl, String sni, List<String> alpn, boolean sendProxy)
             implements CheckRule {
 
         /**
@@ -100,7 +101,34 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
          */
         public Connect(int port, String address, int addressPort, boolean linger, boolean implicit, int step,
                        String comment) {
-            this(port, address, addressPort, linger, implicit, step, comment, implicit, false, null, List.of());
+            this(port, address, addressPort, linger, implicit, step, comment, implicit, false, null, List.of(), false);
+        }
+
+        /**
+         * Creates a connect without {@code send-proxy}.
+         *
+         * @throws NullPointerException     if {@code alpn} is null
+         * @throws IllegalArgumentException if a port is outside 0..65535 or the step is negative
+         */
+        public Connect(int port, String address, int addressPort, boolean linger, boolean implicit, int step,
+                       String comment, boolean useDefault, boolean ssl, String sni, List<String> alpn) {
+            this(port, address, addressPort, linger, implicit, step, comment, useDefault, ssl, sni, alpn, false);
+        }
+
+        /**
+         * Returns the PROXY protocol version this connection sends first (spec §6.2, verified on 2.6.12).
+         *
+         * @param serverVersion the version of the server's {@code send-proxy}/{@code send-proxy-v2}, 0 to 2
+         * @param checkVersion  the version the server's health checks send on their own connect (inherited, or
+         *                      {@code check-send-proxy}), 0 to 2
+         * @return 0 for none: {@code send-proxy} gives the server's version (v1 when it has none), an implicit or
+         *         {@code default} connect the checks' version, any other connect none
+         */
+        public int proxyVersion(int serverVersion, int checkVersion) {
+            if (sendProxy) {
+                return serverVersion == 2 ? 2 : 1;
+            }
+            return implicit || useDefault ? checkVersion : 0;
         }
 
         /** Creates the implicit connect to the server's check address over its check transport, step 0. */

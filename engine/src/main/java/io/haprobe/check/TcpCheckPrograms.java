@@ -171,7 +171,7 @@ final class TcpCheckPrograms {
         if (rule instanceof TcpCheckRule.Connect connect) {
             return new CheckRule.Connect(connect.port(), connect.address(), connect.addressPort(), connect.linger(),
                     false, connect.step(), connect.comment(), connect.useDefault(), connect.ssl(), connect.sni(),
-                    connect.alpn());
+                    connect.alpn(), connect.sendProxy());
         }
         if (rule instanceof TcpCheckRule.Send send) {
             return new CheckRule.Send(send.data(), -1, send.step(), send.comment());

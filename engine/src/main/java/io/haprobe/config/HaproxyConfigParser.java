@@ -533,6 +533,12 @@ final class HaproxyConfigParser {
             case "no-backup" -> settings.backup = false;
             case "disabled" -> settings.disabled = true;
             case "enabled" -> settings.disabled = false;
+            case "send-proxy" -> settings.sendProxyV1 = true;
+            case "no-send-proxy" -> settings.sendProxyV1 = false;
+            case "send-proxy-v2" -> settings.sendProxyV2 = true;
+            case "no-send-proxy-v2" -> settings.sendProxyV2 = false;
+            case "check-send-proxy" -> settings.checkSendProxy = true;
+            case "no-check-send-proxy" -> settings.checkSendProxy = false;
             case "agent-check" -> settings.agentCheck = true;
             case "no-agent-check" -> settings.agentCheck = false;
             case "ssl" -> settings.ssl = true;

@@ -23,7 +23,7 @@ final class HttpCheckParser {
     private static final Set<String> EXPECT_OPTIONS = Set.of("min-recv", "comment", "ok-status", "error-status",
             "tout-status", "on-success", "on-error", "status-code");
     private static final Set<String> EXPECT_UNSUPPORTED_MATCHES = Set.of("string-lf", "rstring-lf");
-    private static final Set<String> CONNECT_UNSUPPORTED_FLAGS = Set.of("send-proxy", "via-socks4");
+    private static final Set<String> CONNECT_UNSUPPORTED_FLAGS = Set.of("via-socks4");
     private static final Set<String> CONNECT_UNSUPPORTED_OPTIONS = Set.of("proto");
     private static final Map<String, CheckStatus> OK_STATUSES = Map.of("L4OK", CheckStatus.L4OK,
             "L6OK", CheckStatus.L6OK, "L7OK", CheckStatus.L7OKD, "L7OKC", CheckStatus.L7OKCD);
@@ -122,6 +122,7 @@ final class HttpCheckParser {
         boolean linger = false;
         String comment = null;
         boolean useDefault = false;
+        boolean sendProxy = false;
         boolean ssl = false;
         String sni = null;
         List<String> alpn = List.of();
@@ -130,6 +131,7 @@ final class HttpCheckParser {
             String word = arg.text();
             switch (word) {
                 case "default" -> useDefault = true;
+                case "send-proxy" -> sendProxy = true;
                 case "ssl" -> ssl = true;
                 case "sni" -> sni = requireNonEmpty(argument(++i), "http-check connect sni");
                 case "alpn" -> {
@@ -167,7 +169,8 @@ final class HttpCheckParser {
         }
         http.ownRule(location);
         sequence(HttpCheckSettings.Kind.CONNECT);
-        http.connect(new HttpConnect(port, address, linger, comment, location, useDefault, ssl, sni, alpn));
+        http.connect(new HttpConnect(port, address, linger, comment, location, useDefault, ssl, sni, alpn,
+                sendProxy));
     }
 
     private void parseSend() {

@@ -25,7 +25,7 @@ import java.util.Objects;
  *   <tr><td>{@code alpn}</td><td>empty</td><td>{@code alpn}</td><td>the ALPN of this connection</td></tr>
  * </table>
  *
- * <p>{@code send-proxy}, {@code via-socks4} and {@code proto} are accepted by the parser with a warning and
+ * <p>{@code via-socks4} and {@code proto} are accepted by the parser with a warning and
  * not applied.
  *
  * <p>Immutable and thread-safe.
@@ -39,9 +39,10 @@ import java.util.Objects;
  * @param ssl        {@code ssl}
  * @param sni        {@code sni}, or null
  * @param alpn       {@code alpn} protocols; never null
+ * @param sendProxy  {@code send-proxy}: a PROXY header first, in the server's version (spec §6.2)
  */
 public record HttpConnect(int port, String address, boolean linger, String comment, SourceLocation location,
-                          boolean useDefault, boolean ssl, String sni, List<String> alpn)
+                          boolean useDefault, boolean ssl, String sni, List<String> alpn, boolean sendProxy)
         implements HttpCheckRule {
 
     /**
@@ -68,6 +69,6 @@ public record HttpConnect(int port, String address, boolean linger, String comme
      * @throws IllegalArgumentException as the canonical constructor
      */
     public HttpConnect(int port, String address, boolean linger, String comment, SourceLocation location) {
-        this(port, address, linger, comment, location, false, false, null, List.of());
+        this(port, address, linger, comment, location, false, false, null, List.of(), false);
     }
 }

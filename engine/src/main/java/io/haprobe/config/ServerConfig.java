@@ -27,6 +27,10 @@ import java.util.Objects;
  *   <tr><td>{@code agentInterNanos}</td><td>2000 ms</td><td>{@code agent-inter}</td><td>the agent check's interval and time bound</td></tr>
  *   <tr><td>{@code agentSend}</td><td>null (nothing)</td><td>{@code agent-send}</td><td>the string sent to the agent</td></tr>
  *   <tr><td>{@code agentAddress}</td><td>null (the check address)</td><td>{@code agent-addr}</td><td>the agent's address</td></tr>
+ *   <tr><td>{@code sendProxy}</td><td>0 (none)</td><td>{@code send-proxy}, {@code send-proxy-v2}</td>
+ *       <td>the PROXY protocol version; checks inherit it unless {@code port} or {@code addr} is set (spec §6.2)</td></tr>
+ *   <tr><td>{@code checkSendProxy}</td><td>false</td><td>{@code check-send-proxy}</td><td>checks send a PROXY header
+ *       whatever {@code port} and {@code addr} say; {@code no-check-send-proxy} only cancels it</td></tr>
  *   <tr><td>{@code tls}</td><td>{@link TlsSettings#NONE}</td><td>{@code ssl}, {@code check-ssl}, {@code verify}, ...
  *       </td><td>TLS on checks (spec §6.2)</td></tr>
  * </table>
@@ -56,6 +60,9 @@ import java.util.Objects;
  * @param agentSend       {@code agent-send} after unescaping, or null for nothing
  * @param agentAddress    {@code agent-addr}, or null for the health check's address
  * @param tls            the SSL/TLS keywords; never null
+ * @param sendProxy      the PROXY protocol version of the server's connections: 0 none, 1 {@code send-proxy},
+ *                       2 {@code send-proxy-v2} (v2 wins when both are given)
+ * @param checkSendProxy {@code check-send-proxy}: checks send a PROXY header even with {@code port}/{@code addr}
  */
 public record ServerConfig(
         String name,
@@ -80,7 +87,9 @@ public record ServerConfig(
         long agentInterNanos,
         String agentSend,
         String agentAddress,
-        TlsSettings tls) {
+        TlsSettings tls,
+        int sendProxy,
+        boolean checkSendProxy) {
 
     /** HAProxy's default {@code inter}: 2000 ms ({@code DEF_CHKINTR}). */
     public static final long DEFAULT_INTER_NANOS = 2_000_000_000L;
@@ -108,6 +117,7 @@ public record ServerConfig(
         checkRange("checkPort", checkPort, 0, 65535);
         checkRange("weight", weight, 0, 256);
         checkRange("agentPort", agentPort, 0, 65535);
+        checkRange("sendProxy", sendProxy, 0, 2);
         if (agentInterNanos <= 0) {
             throw new IllegalArgumentException("agentInterNanos: " + agentInterNanos + " (expected: > 0)");
         }
@@ -194,6 +204,39 @@ public record ServerConfig(
         this(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos, rise, fall, checkPort,
                 checkAddress, backup, disabled, weight, maxConn, slowStartNanos, agentCheck, agentPort,
                 agentInterNanos, agentSend, agentAddress, TlsSettings.NONE);
+    }
+
+    /**
+     * Creates a server without PROXY protocol keywords.
+     *
+     * @throws NullPointerException     if {@code name}, {@code address}, {@code location} or {@code tls} is null
+     * @throws IllegalArgumentException if a number is out of its range
+     * @see #ServerConfig(String, String, int, SourceLocation, boolean, long, long, long, int, int, int, String,
+     *      boolean, boolean, int, int, long)
+     */
+    public ServerConfig(String name, String address, int port, SourceLocation location, boolean check,
+                        long interNanos, long fastInterNanos, long downInterNanos, int rise, int fall, int checkPort,
+                        String checkAddress, boolean backup, boolean disabled, int weight, int maxConn,
+                        long slowStartNanos, boolean agentCheck, int agentPort, long agentInterNanos, String agentSend,
+                        String agentAddress, TlsSettings tls) {
+        this(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos, rise, fall, checkPort,
+                checkAddress, backup, disabled, weight, maxConn, slowStartNanos, agentCheck, agentPort,
+                agentInterNanos, agentSend, agentAddress, tls, 0, false);
+    }
+
+    /**
+     * Returns the PROXY protocol version this server's health checks send before their first bytes (spec §6.2,
+     * verified on 2.6.12): with {@code check-send-proxy}, v2 if the server has {@code send-proxy-v2} and v1
+     * otherwise; without it, the server's own version when neither {@code port} nor {@code addr} is set, else
+     * none. {@code no-check-send-proxy} does not stop the inherited header (2.6.12 still sends it).
+     *
+     * @return 0 for none, 1 or 2
+     */
+    public int checkProxyVersion() {
+        if (checkSendProxy) {
+            return sendProxy == 2 ? 2 : 1;
+        }
+        return checkPort == 0 && checkAddress == null ? sendProxy : 0;
     }
 
     /**

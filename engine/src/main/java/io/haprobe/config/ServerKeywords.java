@@ -23,6 +23,9 @@ final class ServerKeywords {
             "port", 1, "addr", 1, "backup", 0, "no-backup", 0, "disabled", 0, "enabled", 0, "weight", 1,
             "maxconn", 1, "slowstart", 1, "agent-check", 0, "no-agent-check", 0, "agent-port", 1,
             "agent-inter", 1, "agent-send", 1, "agent-addr", 1,
+            // the PROXY protocol header on checks (spec §6.2)
+            "send-proxy", 0, "no-send-proxy", 0, "send-proxy-v2", 0, "no-send-proxy-v2", 0, "check-send-proxy", 0,
+            "no-check-send-proxy", 0,
             // SSL/TLS on checks (spec §6.2)
             "ssl", 0, "no-ssl", 0, "check-ssl", 0, "no-check-ssl", 0, "verify", 1, "verifyhost", 1,
             "no-verifyhost", 0, "ca-file", 1, "crt", 1, "check-sni", 1, "sni", 1, "alpn", 1, "check-alpn", 1,
@@ -33,18 +36,17 @@ final class ServerKeywords {
      * one argument plus optional {@code usesrc X} and {@code interface X} pairs, handled by the parser.
      */
     static final Map<String, Integer> IGNORED = table(
-            "allow-0rtt", 0, "check-proto", 1, "check-send-proxy", 0, "check-via-socks4", 0,
+            "allow-0rtt", 0, "check-proto", 1, "check-via-socks4", 0,
             "client-sigalgs", 1, "cookie", 1, "crl-file", 1, "curves", 1, "error-limit", 1,
             "force-sslv3", 0, "force-tlsv10", 0, "force-tlsv11", 0, "force-tlsv12", 0, "force-tlsv13", 0,
             "id", 1, "init-addr", 1, "log-proto", 1, "max-reuse", 1, "maxqueue", 1, "minconn", 1,
-            "namespace", 1, "no-check-send-proxy", 0,
-            "no-send-proxy", 0, "no-send-proxy-v2", 0, "no-send-proxy-v2-ssl", 0, "no-send-proxy-v2-ssl-cn", 0,
+            "namespace", 1, "no-send-proxy-v2-ssl", 0, "no-send-proxy-v2-ssl-cn", 0,
             "no-ssl-reuse", 0, "no-sslv3", 0, "no-tfo", 0, "no-tls-tickets", 0, "no-tlsv10", 0,
             "no-tlsv11", 0, "no-tlsv12", 0, "no-tlsv13", 0, "non-stick", 0, "npn", 1,
             "observe", 1, "on-error", 1, "on-marked-down", 1, "on-marked-up", 1, "pool-low-conn", 1,
             "pool-max-conn", 1, "pool-purge-delay", 1, "proto", 1, "proxy-v2-options", 1, "redir", 1,
-            "resolve-net", 1, "resolve-opts", 1, "resolve-prefer", 1, "resolvers", 1, "send-proxy", 0,
-            "send-proxy-v2", 0, "send-proxy-v2-ssl", 0, "send-proxy-v2-ssl-cn", 0, "shard", 1, "sigalgs", 1,
+            "resolve-net", 1, "resolve-opts", 1, "resolve-prefer", 1, "resolvers", 1, "send-proxy-v2-ssl", 0,
+            "send-proxy-v2-ssl-cn", 0, "shard", 1, "sigalgs", 1,
             "socks4", 1, "source", 1, "ssl-reuse", 0, "stick", 0, "tcp-ut", 1, "tfo", 0, "tls-tickets", 0,
             "track", 1, "ws", 1);
 

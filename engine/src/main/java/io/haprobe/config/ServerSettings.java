@@ -29,6 +29,9 @@ final class ServerSettings {
     int weight = ServerConfig.DEFAULT_WEIGHT;
     int maxConn;
     long slowStartNanos;
+    boolean sendProxyV1;
+    boolean sendProxyV2;
+    boolean checkSendProxy;
     boolean agentCheck;
     int agentPort;
     long agentInterNanos = ServerConfig.DEFAULT_AGENT_INTER_NANOS;
@@ -76,6 +79,9 @@ final class ServerSettings {
         copy.weight = weight;
         copy.maxConn = maxConn;
         copy.slowStartNanos = slowStartNanos;
+        copy.sendProxyV1 = sendProxyV1;
+        copy.sendProxyV2 = sendProxyV2;
+        copy.checkSendProxy = checkSendProxy;
         copy.agentCheck = agentCheck;
         copy.agentPort = agentPort;
         copy.agentInterNanos = agentInterNanos;
@@ -114,6 +120,7 @@ final class ServerSettings {
                 rise, fall, checkPort, checkAddress, backup, disabled, weight, maxConn, slowStartNanos, agentCheck,
                 agentPort, agentInterNanos, agentSend, agentAddress,
                 new TlsSettings(ssl, checkSsl, verifyRequired, verifyHost, caFile, crt, checkSni, sni, alpn, checkAlpn,
-                        minVersion, maxVersion, ciphers, cipherSuites));
+                        minVersion, maxVersion, ciphers, cipherSuites),
+                sendProxyV2 ? 2 : sendProxyV1 ? 1 : 0, checkSendProxy);
     }
 }

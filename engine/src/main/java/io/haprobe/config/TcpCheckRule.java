@@ -56,9 +56,11 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
      * @param ssl         {@code ssl}: the connection uses TLS with the server's SSL settings
      * @param sni         {@code sni}, or null
      * @param alpn        {@code alpn} protocols; never null, empty when absent
+     * @param sendProxy   {@code send-proxy}: a PROXY header first, in the server's version (spec §6.2)
      */
     record Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
-                   SourceLocation location, boolean useDefault, boolean ssl, String sni, List<String> alpn)
+                   SourceLocation location, boolean useDefault, boolean ssl, String sni, List<String> alpn,
+                   boolean sendProxy)
             implements TcpCheckRule {
 
         /**
@@ -85,7 +87,18 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
          */
         public Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
                        SourceLocation location) {
-            this(port, address, addressPort, linger, comment, step, location, false, false, null, List.of());
+            this(port, address, addressPort, linger, comment, step, location, false, false, null, List.of(), false);
+        }
+
+        /**
+         * Creates a connect rule without {@code send-proxy}.
+         *
+         * @throws NullPointerException     if {@code location} or {@code alpn} is null
+         * @throws IllegalArgumentException if a port is outside 0..65535 or the step is below 1
+         */
+        public Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
+                       SourceLocation location, boolean useDefault, boolean ssl, String sni, List<String> alpn) {
+            this(port, address, addressPort, linger, comment, step, location, useDefault, ssl, sni, alpn, false);
         }
     }
 

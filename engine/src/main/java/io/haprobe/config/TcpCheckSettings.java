@@ -209,6 +209,7 @@ final class TcpCheckSettings {
         boolean linger = false;
         String comment = null;
         boolean useDefault = false;
+        boolean sendProxy = false;
         boolean ssl = false;
         String sni = null;
         List<String> alpn = List.of();
@@ -251,7 +252,8 @@ final class TcpCheckSettings {
                             value.column()), 1, 65535);
                 }
                 case "comment" -> comment = in.argument(tokens, ++i).text();
-                case "send-proxy", "via-socks4" ->
+                case "send-proxy" -> sendProxy = true;
+                case "via-socks4" ->
                         in.warn(option, "'tcp-check connect " + option.text() + "' is not supported yet, ignored");
                 case "proto" -> {
                     in.argument(tokens, ++i);
@@ -263,7 +265,7 @@ final class TcpCheckSettings {
             }
         }
         return new TcpCheckRule.Connect(port, address, addressPort, linger,
-                comment != null ? comment : inheritedComment('c'), step, at, useDefault, ssl, sni, alpn);
+                comment != null ? comment : inheritedComment('c'), step, at, useDefault, ssl, sni, alpn, sendProxy);
     }
 
     private TcpCheckRule.Send parseSend(List<ConfigToken> tokens, Context in, int step, SourceLocation at,

@@ -81,6 +81,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     private CheckRule.Connect openedWith;
     private Channel channel;
     private boolean finished;
+    private int serverProxyVersion;
+    private int checkProxyVersion;
 
     /**
      * Creates a run.
@@ -120,6 +122,21 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         this.timeoutConnectNanos = timeoutConnectNanos;
         this.timeoutCheckNanos = timeoutCheckNanos;
         this.onOutcome = Objects.requireNonNull(onOutcome, "onOutcome");
+    }
+
+    /**
+     * Sets the PROXY protocol versions of the server (spec §6.2): before {@link #start}; by default none.
+     *
+     * @param serverVersion the server's {@code send-proxy} (1) or {@code send-proxy-v2} (2) version, 0 for none;
+     *                      used by {@code connect send-proxy} rules
+     * @param checkVersion  what the server's health checks send on an implicit or {@code default} connect
+     *                      ({@code ServerConfig.checkProxyVersion()}), 0 for none
+     * @return this run
+     */
+    public CheckRun proxyProtocol(int serverVersion, int checkVersion) {
+        this.serverProxyVersion = serverVersion;
+        this.checkProxyVersion = checkVersion;
+        return this;
     }
 
     /**
@@ -246,6 +263,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     /** Opens the connection of a connect rule, re-arming the deadline (spec §2.4: each connect re-applies it). */
     private void open(CheckRule.Connect rule) {
         openedWith = rule;
+        int proxyVersion = rule.proxyVersion(serverProxyVersion, checkProxyVersion);
         pendingTlsLayer = tls == null ? null : tls.handlerFor(rule);
         overTls = pendingTlsLayer != null;
         delayHandshakeAck = program.disablesQuickAck(session.connectIndex());
@@ -264,6 +282,11 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         connect.addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess() && opened == channel) {
                 conclude(session.failed(ErrnoText.of(future.cause())));
+            } else if (future.isSuccess() && proxyVersion > 0 && opened == channel) {
+                // runs before channelActive reaches any handler: the header goes first, in clear, before a TLS
+                // ClientHello or the check's bytes; the first context writes straight to the socket
+                opened.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(
+                        ProxyHeader.of(proxyVersion, opened.localAddress(), opened.remoteAddress())));
             }
         });
     }

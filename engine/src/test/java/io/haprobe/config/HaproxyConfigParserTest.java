@@ -314,7 +314,6 @@ class HaproxyConfigParserTest {
         assertThat(server(config, "b", "s").check()).isTrue();
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
                 "server keyword 'cookie' is not supported yet, ignored",
-                "server keyword 'send-proxy' is not supported yet, ignored",
                 "server keyword 'resolvers' is not supported yet, ignored",
                 "server keyword 'on-marked-down' is not supported yet, ignored",
                 "server keyword 'track' is not supported yet, ignored",

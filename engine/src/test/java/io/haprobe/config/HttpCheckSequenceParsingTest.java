@@ -65,9 +65,10 @@ class HttpCheckSequenceParsingTest {
     void connectOptionsAreCheckedAndTlsOptionsKept() {
         HaproxyConfig config = parse("backend b", "  option httpchk",
                 "  http-check connect ssl sni www alpn h2,http/1.1 default", "  http-check send meth GET",
-                "  http-check expect status 200", "  http-check connect send-proxy");
+                "  http-check expect status 200", "  http-check connect send-proxy via-socks4");
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
-                "'http-check connect send-proxy' is not supported yet, ignored");
+                "'http-check connect via-socks4' is not supported yet, ignored");
+        assertThat(((HttpConnect) config.proxy("b").orElseThrow().httpCheckRules().get(3)).sendProxy()).isTrue();
         HttpConnect tls = (HttpConnect) config.proxy("b").orElseThrow().httpCheckRules().get(0);
         assertThat(tls).extracting(HttpConnect::ssl, HttpConnect::sni, HttpConnect::alpn, HttpConnect::useDefault)
                 .containsExactly(true, "www", java.util.List.of("h2", "http/1.1"), true);

@@ -128,8 +128,9 @@ class TcpCheckParsingTest {
                 "  tcp-check set-var(check.x) str(a)", "  tcp-check expect string OK");
         assertThat(((CheckOption.TcpCheck) config.proxy("b").orElseThrow().checkOption()).rules())
                 .extracting(TcpCheckRule::step).containsExactly(1, 5);
+        assertThat(((TcpCheckRule.Connect) ((CheckOption.TcpCheck) config.proxy("b").orElseThrow().checkOption())
+                .rules().get(0)).sendProxy()).isTrue();
         assertThat(config.warnings()).extracting(ConfigWarning::toString).containsExactly(
-                "haproxy.cfg:3:21: 'tcp-check connect send-proxy' is not supported yet, ignored",
                 "haproxy.cfg:4:13: 'tcp-check send-lf' is not supported yet, rule ignored",
                 "haproxy.cfg:5:13: 'tcp-check expect string-lf' is not supported yet, rule ignored",
                 "haproxy.cfg:6:13: 'tcp-check set-var(check.x)' is not supported yet, rule ignored");

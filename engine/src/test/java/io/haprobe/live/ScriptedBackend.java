@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ScriptedBackend implements AutoCloseable {
 
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+    private static final byte[] PROXY_V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54,
+            0x0A};
     private static final Duration TEARDOWN_WAIT = Duration.ofSeconds(2);
     private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -193,8 +195,16 @@ final class ScriptedBackend implements AutoCloseable {
     }
 
     private static int indexOf(byte[] bytes, int length, byte[] pattern) {
+        return indexOf(bytes, 0, length, pattern);
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length && indexOf(bytes, 0, prefix.length, prefix) == 0;
+    }
+
+    private static int indexOf(byte[] bytes, int from, int length, byte[] pattern) {
         outer:
-        for (int i = 0; i + pattern.length <= length; i++) {
+        for (int i = from; i + pattern.length <= length; i++) {
             for (int j = 0; j < pattern.length; j++) {
                 if (bytes[i + j] != pattern[j]) {
                     continue outer;
@@ -577,7 +587,9 @@ final class ScriptedBackend implements AutoCloseable {
                     request.write(buffer, 0, n);
                     seen = request.toByteArray();
                 }
-                int end = indexOf(seen, seen.length, HEAD_END);
+                // a PROXY v2 header opens with CRLF CRLF too: the request head is what follows its 16 bytes
+                int from = startsWith(seen, PROXY_V2_SIGNATURE) ? Math.min(16, seen.length) : 0;
+                int end = indexOf(seen, from, seen.length, HEAD_END);
                 if (end >= 0) {
                     if (end + HEAD_END.length != seen.length) {
                         violations.add("connection #" + index + ": unexpected bytes after the request head: "

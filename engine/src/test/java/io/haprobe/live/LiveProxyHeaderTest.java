@@ -1,0 +1,84 @@
+package io.haprobe.live;
+
+import io.haprobe.CheckStatus;
+import io.haprobe.live.ScriptedBackend.Behaviour;
+import io.haprobe.live.ScriptedBackend.Connection;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.regex.Pattern;
+
+import static io.haprobe.live.LiveConfigs.appBackend;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The PROXY protocol header of checks (spec §6.2) on the wire, as HAProxy 2.6.12 sent it to a capturing server:
+ * {@code check-send-proxy} and an inherited {@code send-proxy} give v1 with the check connection's own addresses
+ * ({@code PROXY TCP4 127.0.0.1 127.0.0.1 46922 19021\r\n} then {@code GET / HTTP/1.0\r\n\r\n}), {@code
+ * send-proxy-v2} gives the v2 LOCAL command without addresses, {@code port} stops the inherited header, and
+ * {@code tcp-check connect send-proxy} sends it on that connection.
+ */
+class LiveProxyHeaderTest extends LiveTest {
+
+    private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    private static final String V2_LOCAL = "\r\n\r\n\0\r\nQUIT\n\u0020\0\0\0";
+
+    @Test
+    void checkSendProxySendsAVersion1HeaderWithTheCheckConnectionsAddressesBeforeTheRequest() throws IOException {
+        backend = ScriptedBackend.start(Behaviour.answer(OK));
+        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s check-send-proxy", "option httpchk GET /"));
+
+        String request = firstFinishedConnection().request();
+        assertThat(request).matches(Pattern.quote("PROXY TCP4 127.0.0.1 127.0.0.1 ") + "\\d+ " + backend.port()
+                + Pattern.quote("\r\nGET / HTTP/1.0\r\n\r\n"));
+        assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L7OKD);
+    }
+
+    @Test
+    void aConnectOnlyCheckInheritsSendProxyAndStillPasses() throws IOException {
+        backend = ScriptedBackend.start(Behaviour.hang());
+        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s send-proxy"));
+
+        assertThat(firstConnection().request()).startsWith("PROXY TCP4 127.0.0.1 127.0.0.1 ");
+        assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L4OK);
+    }
+
+    @Test
+    void sendProxyV2WithCheckSendProxySendsTheLocalCommandWithoutAddresses() throws IOException {
+        backend = ScriptedBackend.start(Behaviour.answer(OK));
+        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s send-proxy-v2 check-send-proxy",
+                "option httpchk GET /"));
+
+        assertThat(firstFinishedConnection().request()).isEqualTo(V2_LOCAL + "GET / HTTP/1.0\r\n\r\n");
+    }
+
+    @Test
+    void aCheckPortStopsTheInheritedHeader() throws IOException {
+        backend = ScriptedBackend.start(Behaviour.answer(OK));
+        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s send-proxy port " + backend.port(),
+                "option httpchk GET /"));
+
+        assertThat(firstFinishedConnection().request()).isEqualTo("GET / HTTP/1.0\r\n\r\n");
+    }
+
+    @Test
+    void tcpCheckConnectSendProxySendsTheHeaderOnThatConnection() throws IOException {
+        backend = ScriptedBackend.start(Behaviour.answer("+PONG\r\n"));
+        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option tcp-check",
+                "tcp-check connect send-proxy", "tcp-check send hello\\r\\n", "tcp-check expect string +PONG"));
+
+        assertThat(firstFinishedConnection().request()).matches(Pattern.quote("PROXY TCP4 127.0.0.1 127.0.0.1 ")
+                + "\\d+ " + backend.port() + Pattern.quote("\r\nhello\r\n"));
+    }
+
+    private Connection firstFinishedConnection() {
+        LiveEngine.eventually().until(() -> !backend.finishedConnections().isEmpty());
+        return backend.finishedConnections().get(0);
+    }
+
+    private Connection firstConnection() {
+        LiveEngine.eventually().until(() -> !backend.connections().isEmpty()
+                && !backend.connections().get(0).request().isEmpty());
+        return backend.connections().get(0);
+    }
+}
