@@ -224,6 +224,11 @@ public sealed interface Behaviour
             Objects.requireNonNull(delay, "delay");
         }
 
+        /**
+         * Returns the bytes the server writes.
+         *
+         * @return a copy of the reply
+         */
         @Override
         public byte[] reply() {
             return reply.clone();
@@ -307,11 +312,21 @@ public sealed interface Behaviour
                 Objects.requireNonNull(delay, "delay");
             }
 
+            /**
+             * Returns the bytes this exchange waits for.
+             *
+             * @return a copy, empty when the exchange does not wait
+             */
             @Override
             public byte[] await() {
                 return await.clone();
             }
 
+            /**
+             * Returns the bytes this exchange writes.
+             *
+             * @return a copy, possibly empty
+             */
             @Override
             public byte[] reply() {
                 return reply.clone();
