@@ -121,27 +121,16 @@ final class HttpCheckParser {
         String address = null;
         boolean linger = false;
         String comment = null;
-        boolean useDefault = false;
-        boolean sendProxy = false;
-        boolean ssl = false;
-        String sni = null;
-        List<String> alpn = List.of();
+        ConnectOptions options = new ConnectOptions();
         for (int i = 2; i < tokens.size(); i++) {
+            int last = options.read(tokens, i, "http-check connect", in);
+            if (last >= 0) {
+                i = last;
+                continue;
+            }
             ConfigToken arg = tokens.get(i);
             String word = arg.text();
             switch (word) {
-                case "default" -> useDefault = true;
-                case "send-proxy" -> sendProxy = true;
-                case "ssl" -> ssl = true;
-                case "sni" -> sni = requireNonEmpty(argument(++i), "http-check connect sni");
-                case "alpn" -> {
-                    ConfigToken value = argument(++i);
-                    alpn = List.of(value.text().split(",", -1));
-                    if (alpn.stream().anyMatch(p -> p.isEmpty() || p.length() > 255)) {
-                        throw ConfigValues.invalid(in.file(), in.line(), "http-check connect alpn", value,
-                                "a comma-delimited list of protocol names such as h2,http/1.1");
-                    }
-                }
                 case "linger" -> linger = true;
                 case "comment" -> comment = argument(++i).text();
                 case "port" -> port = connectPort(argument(++i));
@@ -169,8 +158,8 @@ final class HttpCheckParser {
         }
         http.ownRule(location);
         sequence(HttpCheckSettings.Kind.CONNECT);
-        http.connect(new HttpConnect(port, address, linger, comment, location, useDefault, ssl, sni, alpn,
-                sendProxy));
+        http.connect(new HttpConnect(port, address, linger, comment, location, options.useDefault, options.ssl,
+                options.sni, options.alpn, options.sendProxy));
     }
 
     private void parseSend() {

@@ -208,31 +208,15 @@ final class TcpCheckSettings {
         int addressPort = 0;
         boolean linger = false;
         String comment = null;
-        boolean useDefault = false;
-        boolean sendProxy = false;
-        boolean ssl = false;
-        String sni = null;
-        List<String> alpn = List.of();
+        ConnectOptions options = new ConnectOptions();
         for (int i = 2; i < tokens.size(); i++) {
+            int last = options.read(tokens, i, "tcp-check connect", in);
+            if (last >= 0) {
+                i = last;
+                continue;
+            }
             ConfigToken option = tokens.get(i);
             switch (option.text()) {
-                case "default" -> useDefault = true;
-                case "ssl" -> ssl = true;
-                case "sni" -> {
-                    ConfigToken value = in.argument(tokens, ++i);
-                    if (value.text().isEmpty()) {
-                        throw in.error(value, "'tcp-check connect sni': empty value (expected: a server name)");
-                    }
-                    sni = value.text();
-                }
-                case "alpn" -> {
-                    ConfigToken value = in.argument(tokens, ++i);
-                    alpn = List.of(value.text().split(",", -1));
-                    if (alpn.stream().anyMatch(p -> p.isEmpty() || p.length() > 255)) {
-                        throw ConfigValues.invalid(in.file(), in.line(), "tcp-check connect alpn", value,
-                                "a comma-delimited list of protocol names such as h2,http/1.1");
-                    }
-                }
                 case "linger" -> linger = true;
                 case "port" -> {
                     ConfigToken value = in.argument(tokens, ++i);
@@ -252,7 +236,6 @@ final class TcpCheckSettings {
                             value.column()), 1, 65535);
                 }
                 case "comment" -> comment = in.argument(tokens, ++i).text();
-                case "send-proxy" -> sendProxy = true;
                 case "via-socks4" ->
                         in.warn(option, "'tcp-check connect " + option.text() + "' is not supported yet, ignored");
                 case "proto" -> {
@@ -265,7 +248,8 @@ final class TcpCheckSettings {
             }
         }
         return new TcpCheckRule.Connect(port, address, addressPort, linger,
-                comment != null ? comment : inheritedComment('c'), step, at, useDefault, ssl, sni, alpn, sendProxy);
+                comment != null ? comment : inheritedComment('c'), step, at, options.useDefault, options.ssl,
+                options.sni, options.alpn, options.sendProxy);
     }
 
     private TcpCheckRule.Send parseSend(List<ConfigToken> tokens, Context in, int step, SourceLocation at,
