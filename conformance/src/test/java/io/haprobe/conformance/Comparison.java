@@ -1,0 +1,222 @@
+package io.haprobe.conformance;
+
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.ProxyConfig;
+import io.haprobe.config.ServerConfig;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Compares what a haprobe side concluded with what HAProxy concluded, after both aligned t=0 on their first
+ * check:
+ * <ul>
+ *   <li>per server (or backend), the ordered log lines: equal text with {@code check duration} masked, each line's
+ *       time and duration within the tolerance;</li>
+ *   <li>per check series (a server's health check, its agent), the first check's start and the gaps between
+ *       consecutive starts within the tolerance (gaps, so that sub-millisecond differences in check durations do
+ *       not add up over a run);</li>
+ *   <li>the final {@code show stat} columns of {@link Observation#COLUMNS}, equal.</li>
+ * </ul>
+ * The tolerance of a server is 10 ms + 1% of its {@code inter} (of {@code agent-inter} for its agent); a backend's
+ * is the largest of its servers'. Two real-time effects are taken out before comparing:
+ * <ul>
+ *   <li>HAProxy's start-up lag: its first check (boot spread offset 0) runs when its event loop first turns, a few
+ *       ms after the boot instant from which the other checks' offsets count. When a series other than the first
+ *       starts earlier relative to the other side than the first one does, by at most {@value #MAX_START_LAG_MILLIS}
+ *       ms, the expected side's time axis is shifted by that lag;</li>
+ *   <li>timer lag: a real check's next start comes up to 1 ms (HAProxy's millisecond ticks) plus 0.1% of the
+ *       interval (the kernel's timer slack for epoll) after the ideal one, and this adds up from check to check,
+ *       which a simulation on ideal time does not do. A log line's time is therefore allowed
+ *       {@code k × (1 ms + 0.1% of inter)} more, k being how many checks of its server started before it. The gaps
+ *       between check starts get no such allowance.</li>
+ * </ul>
+ */
+final class Comparison {
+
+    private static final int MAX_PER_SUBJECT = 4;
+    private static final double MAX_START_LAG_MILLIS = 50;
+
+    private final Map<String, Double> tolerances = new HashMap<>();
+    private final Map<String, Double> lagPerCheck = new HashMap<>();
+    private final double defaultTolerance;
+
+    /** The tolerances of {@code config}'s servers and backends. */
+    Comparison(HaproxyConfig config) {
+        double widest = 10;
+        for (ProxyConfig proxy : config.proxies()) {
+            double backend = 10;
+            for (ServerConfig server : proxy.servers()) {
+                String id = proxy.name() + '/' + server.name();
+                double health = tolerance(server.interNanos());
+                tolerances.put(id, health);
+                tolerances.put(id + " agent", tolerance(server.agentInterNanos()));
+                lagPerCheck.put(id, 1 + 0.001 * server.interNanos() / TimeUnit.MILLISECONDS.toNanos(1));
+                backend = Math.max(backend, health);
+            }
+            tolerances.put(proxy.name(), backend);
+            widest = Math.max(widest, backend);
+        }
+        defaultTolerance = widest;
+    }
+
+    /** The tolerance of a server, agent series or backend, ms. */
+    double tolerance(String subject) {
+        return tolerances.getOrDefault(subject, defaultTolerance);
+    }
+
+    /**
+     * Every difference of {@code actual} from {@code expected}, each as one readable line.
+     *
+     * @param series the check series whose starts both sides observed unambiguously
+     */
+    List<String> differences(Observation expected, Observation actual, Set<String> series) {
+        List<String> differences = new ArrayList<>();
+        Set<String> subjects = new TreeSet<>(expected.lines().keySet());
+        subjects.addAll(actual.lines().keySet());
+        double shift = startLag(expected, actual, series);
+        for (String subject : subjects) {
+            logDifferences(subject, expected, actual, shift, differences);
+        }
+        for (String key : series) {
+            startDifferences(key, expected, actual, shift, differences);
+        }
+        expected.stats().forEach((server, columns) -> {
+            Map<String, String> other = actual.stats().get(server);
+            if (other == null) {
+                differences.add(server + " show stat: no row on " + actual.side());
+                return;
+            }
+            columns.forEach((column, value) -> {
+                if (!value.equals(other.get(column))) {
+                    differences.add(server + " show stat " + column + ": " + expected.side() + " '" + value + "', "
+                            + actual.side() + " '" + other.get(column) + "'");
+                }
+            });
+        });
+        return differences;
+    }
+
+    /** How much later than its boot instant {@code expected}'s first check ran, ms (0 if it did not show). */
+    private static double startLag(Observation expected, Observation actual, Set<String> series) {
+        double lag = 0;
+        for (String key : series) {
+            List<Double> want = expected.checkStarts().get(key);
+            List<Double> got = actual.checkStarts().get(key);
+            if (want != null && got != null && !want.isEmpty() && !got.isEmpty()) {
+                lag = Math.max(lag, got.get(0) - want.get(0));
+            }
+        }
+        return lag <= MAX_START_LAG_MILLIS ? lag : 0;
+    }
+
+    /** The timer lag allowed for a line about {@code subject} at {@code atMillis} (see the class comment). */
+    private double timerLag(String subject, double atMillis, Observation expected) {
+        double lag = 0;
+        for (Map.Entry<String, List<Double>> series : expected.checkStarts().entrySet()) {
+            String server = series.getKey().endsWith(" agent")
+                    ? series.getKey().substring(0, series.getKey().length() - " agent".length()) : series.getKey();
+            if (!server.equals(subject) && !server.startsWith(subject + '/')) {
+                continue;
+            }
+            long started = series.getValue().stream().filter(start -> start < atMillis).count();
+            lag = Math.max(lag, started * lagPerCheck.getOrDefault(server, 3.0));
+        }
+        return lag;
+    }
+
+    private void logDifferences(String subject, Observation expected, Observation actual, double shift,
+                                List<String> out) {
+        List<Observation.LogLine> want = expected.lines().getOrDefault(subject, List.of());
+        List<Observation.LogLine> got = actual.lines().getOrDefault(subject, List.of());
+        int reported = 0;
+        for (int i = 0; i < Math.max(want.size(), got.size()) && reported < MAX_PER_SUBJECT; i++) {
+            String where = subject + " log line " + (i + 1) + ": ";
+            if (i >= got.size()) {
+                out.add(where + actual.side() + " did not log " + describe(expected.side(), want.get(i)));
+                reported++;
+                continue;
+            }
+            if (i >= want.size()) {
+                out.add(where + expected.side() + " did not log " + describe(actual.side(), got.get(i)));
+                reported++;
+                continue;
+            }
+            Observation.LogLine w = want.get(i);
+            Observation.LogLine g = got.get(i);
+            if (!w.text().equals(g.text())) {
+                out.add(where + describe(expected.side(), w) + " but " + describe(actual.side(), g));
+                reported++;
+                continue;
+            }
+            double tolerance = tolerance(subject);
+            double allowed = tolerance + timerLag(subject, w.atMillis(), expected);
+            if (Math.abs(w.atMillis() + shift - g.atMillis()) > allowed) {
+                out.add(where + String.format(Locale.ROOT, "logged at %.1fms by %s (%.1fms after its start-up lag),"
+                                + " at %.1fms by %s (allowed: %.0fms): %s", w.atMillis(), expected.side(),
+                        w.atMillis() + shift, g.atMillis(), actual.side(), allowed, w.raw()));
+                reported++;
+            } else if (Math.abs(w.durationMillis() - g.durationMillis()) > tolerance) {
+                out.add(where + String.format(Locale.ROOT, "check duration %dms on %s, %dms on %s (tolerance"
+                                + " %.0fms)", w.durationMillis(), expected.side(), g.durationMillis(), actual.side(),
+                        tolerance));
+                reported++;
+            }
+        }
+    }
+
+    private void startDifferences(String key, Observation expected, Observation actual, double shift,
+                                  List<String> out) {
+        List<Double> want = expected.checkStarts().getOrDefault(key, List.of());
+        List<Double> got = actual.checkStarts().getOrDefault(key, List.of());
+        double tolerance = tolerance(key);
+        // a check still running at the end has started on HAProxy's trace but not completed on haprobe's side
+        if (Math.abs(want.size() - got.size()) > 1) {
+            out.add(key + " checks: " + want.size() + " started on " + expected.side() + ", " + got.size() + " on "
+                    + actual.side() + " (" + expected.side() + " " + starts(want) + ", " + actual.side() + " "
+                    + starts(got) + ")");
+            return;
+        }
+        if (want.isEmpty() || got.isEmpty()) {
+            return;
+        }
+        if (Math.abs(want.get(0) + shift - got.get(0)) > tolerance) {
+            out.add(String.format(Locale.ROOT, "%s first check at %.1fms on %s (%.1fms after its start-up lag), at"
+                            + " %.1fms on %s (tolerance %.0fms)", key, want.get(0), expected.side(),
+                    want.get(0) + shift, got.get(0), actual.side(), tolerance));
+            return;
+        }
+        for (int i = 1; i < Math.min(want.size(), got.size()); i++) {
+            double w = want.get(i) - want.get(i - 1);
+            double g = got.get(i) - got.get(i - 1);
+            if (Math.abs(w - g) > tolerance) {
+                out.add(String.format(Locale.ROOT, "%s check %d started %.1fms after the one before on %s, %.1fms"
+                                + " on %s (tolerance %.0fms; %s %s, %s %s)", key, i + 1, w, expected.side(), g,
+                        actual.side(), tolerance, expected.side(), starts(want), actual.side(), starts(got)));
+                return;
+            }
+        }
+    }
+
+    private static String describe(String side, Observation.LogLine line) {
+        return String.format(Locale.ROOT, "%s at %.1fms \"%s\"", side, line.atMillis(), line.raw());
+    }
+
+    private static String starts(List<Double> starts) {
+        StringBuilder text = new StringBuilder("[");
+        for (double start : starts) {
+            text.append(text.length() > 1 ? ", " : "").append(Math.round(start));
+        }
+        return text.append("]").toString();
+    }
+
+    private static double tolerance(long interNanos) {
+        return 10 + 0.01 * interNanos / TimeUnit.MILLISECONDS.toNanos(1);
+    }
+}

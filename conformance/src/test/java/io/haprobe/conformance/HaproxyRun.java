@@ -1,0 +1,232 @@
+package io.haprobe.conformance;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs real HAProxy 2.6 on a config for a scenario's duration and observes it: its log lines on stdout
+ * ({@code log stdout format raw}), the final {@code show stat} and {@code show servers state} from its stats socket,
+ * and, through {@code strace -e trace=connect,writev}, the microsecond at which it started each check connection
+ * and wrote each log line (HAProxy's own log lines carry no time in raw format, and a pipe adds its own delay).
+ *
+ * <p>The process is stopped by its PID (taken from {@code show info}) when the run ends or fails.
+ */
+final class HaproxyRun {
+
+    private static final Pattern CONNECT = Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d{6}) connect\\((\\d+), "
+            + "\\{sa_family=AF_INET, sin_port=htons\\((\\d+)\\), sin_addr=inet_addr\\(\"127\\.0\\.0\\.1\"\\)\\}, "
+            + "\\d+\\) = (.*)$");
+    private static final Pattern LOG_WRITE = Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d{6}) writev\\(1, ");
+    private static final Pattern PID = Pattern.compile("(?m)^Pid: (\\d+)$");
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * What a run left behind.
+     *
+     * @param observation  the log lines (ms after the first check connection), the check starts by port role
+     * @param showStat     the {@code show stat} answer at the end
+     * @param serversState the {@code show servers state} answer at the end
+     */
+    record Result(Observation observation, String showStat, String serversState) {
+    }
+
+    private HaproxyRun() {
+    }
+
+    /**
+     * Runs {@code haproxy -f <dir>/haproxy.cfg -db} under strace, from {@code start} (called right before the
+     * process starts, to start the players) for {@code durationNanos} after its stats socket answers.
+     *
+     * @param roles which series (e.g. {@code be/srv}, {@code be/srv agent}) a connection to each player port starts
+     */
+    static Result run(String config, Path dir, Path statsSocket, long durationNanos, Map<Integer, String> roles,
+                      Runnable start) throws IOException, InterruptedException {
+        Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
+        Path trace = dir.resolve("haproxy.strace");
+        Path stdout = dir.resolve("haproxy.stdout");
+        Path stderr = dir.resolve("haproxy.stderr");
+        ProcessBuilder builder = new ProcessBuilder("strace", "-f", "-ttt", "--seccomp-bpf",
+                "-e", "trace=connect,writev", "-s", "0", "-o", trace.toString(),
+                "haproxy", "-f", cfg.toString(), "-db")
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        start.run();
+        Process strace = builder.start();
+        Optional<ProcessHandle> haproxy = Optional.empty();
+        try {
+            String info = await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofMillis(5))
+                    .until(() -> showInfo(statsSocket, strace, stderr), answer -> answer != null);
+            long readyNanos = System.nanoTime();
+            Matcher pid = PID.matcher(info);
+            if (!pid.find()) {
+                throw new IllegalStateException("no Pid in show info: " + info);
+            }
+            haproxy = ProcessHandle.of(Long.parseLong(pid.group(1)));
+            long deadline = readyNanos + durationNanos;
+            await().atMost(Duration.ofNanos(durationNanos).plusSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> System.nanoTime() - deadline >= 0);
+            String showStat = command(statsSocket, "show stat");
+            String serversState = command(statsSocket, "show servers state");
+            Files.writeString(dir.resolve("haproxy.show-stat.csv"), showStat);
+            Files.writeString(dir.resolve("haproxy.servers-state"), serversState);
+            stop(haproxy, strace);
+            Observation.Builder observation = new Observation.Builder("haproxy");
+            observe(Files.readAllLines(trace), Files.readAllLines(stdout), durationNanos, roles, observation);
+            observation.stats.putAll(Observation.parseShowStat(showStat));
+            return new Result(observation.build(), showStat, serversState);
+        } finally {
+            stop(haproxy, strace);
+        }
+    }
+
+    /** The HAProxy version line of {@code haproxy -v}, or empty if it cannot be run. */
+    static Optional<String> version() {
+        try {
+            Process process = new ProcessBuilder("haproxy", "-v").redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor(10, TimeUnit.SECONDS);
+            return out.lines().findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code strace} can be run. */
+    static boolean straceAvailable() {
+        try {
+            Process process = new ProcessBuilder("strace", "-V").redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Reads the trace: the check connections' start times and the log lines' write times, relative to the first
+     * check connection, keeping the log lines written up to {@code durationNanos} after it.
+     */
+    static void observe(List<String> trace, List<String> stdout, long durationNanos, Map<Integer, String> roles,
+                        Observation.Builder observation) {
+        List<Long> writes = new ArrayList<>();
+        List<long[]> connects = new ArrayList<>();
+        Map<Integer, Integer> pending = new HashMap<>();
+        for (String line : trace) {
+            Matcher write = LOG_WRITE.matcher(line);
+            if (write.find()) {
+                writes.add(micros(write.group(1), write.group(2)));
+                continue;
+            }
+            Matcher connect = CONNECT.matcher(line);
+            if (!connect.find()) {
+                continue;
+            }
+            int fd = Integer.parseInt(connect.group(3));
+            int port = Integer.parseInt(connect.group(4));
+            String result = connect.group(5);
+            // a non-blocking connect is called again to learn its outcome: only the first call starts a check
+            Integer previous = pending.remove(fd);
+            boolean completion = previous != null && previous == port;
+            if (result.startsWith("-1 EINPROGRESS")) {
+                pending.put(fd, port);
+            }
+            if (!completion && roles.containsKey(port)) {
+                connects.add(new long[] {micros(connect.group(1), connect.group(2)), port});
+            }
+        }
+        List<String> messages = stdout.stream().filter(line -> !line.isEmpty()).toList();
+        if (messages.size() != writes.size()) {
+            throw new IllegalStateException("HAProxy wrote " + messages.size() + " log lines but the trace shows "
+                    + writes.size() + " writes to stdout");
+        }
+        if (connects.isEmpty()) {
+            return;
+        }
+        long origin = connects.get(0)[0];
+        double durationMillis = durationNanos / 1e6;
+        for (long[] connect : connects) {
+            double at = (connect[0] - origin) / 1e3;
+            if (at <= durationMillis) {
+                observation.checkStarted(roles.get((int) connect[1]), at);
+            }
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            double at = (writes.get(i) - origin) / 1e3;
+            if (at <= durationMillis) {
+                observation.logged(at, messages.get(i));
+            }
+        }
+    }
+
+    /** Sends one command to the stats socket and returns the whole answer. */
+    static String command(Path socket, String command) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                answer.write(buffer.array(), 0, buffer.limit());
+                buffer.clear();
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String showInfo(Path socket, Process strace, Path stderr) throws IOException {
+        if (!strace.isAlive()) {
+            throw new IllegalStateException("haproxy exited with status " + strace.exitValue() + ":\n"
+                    + Files.readString(stderr));
+        }
+        if (!Files.exists(socket)) {
+            return null;
+        }
+        try {
+            return command(socket, "show info");
+        } catch (IOException notYet) {
+            return null;
+        }
+    }
+
+    /** Stops HAProxy by its PID (or, if it never answered, every process strace started), then strace. */
+    private static void stop(Optional<ProcessHandle> haproxy, Process strace) throws InterruptedException {
+        List<ProcessHandle> processes = new ArrayList<>();
+        haproxy.ifPresent(processes::add);
+        strace.descendants().forEach(processes::add);
+        processes.forEach(ProcessHandle::destroy);
+        if (!strace.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            processes.forEach(ProcessHandle::destroyForcibly);
+            strace.destroyForcibly();
+            strace.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static long micros(String seconds, String micros) {
+        return Long.parseLong(seconds) * 1_000_000L + Long.parseLong(micros);
+    }
+}

@@ -1,0 +1,240 @@
+package io.haprobe.conformance;
+
+import io.haprobe.HealthCheckEngine;
+import io.haprobe.HealthEvent;
+import io.haprobe.ServerSnapshot;
+import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckRule;
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.ProxyConfig;
+import io.haprobe.config.ServerConfig;
+import io.haprobe.sim.LoopbackBackends;
+import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.Simulation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Plays one {@link ConformanceScenario} three ways and compares them: real HAProxy and haprobe live, each against
+ * its own {@link LoopbackBackends} player of the scenario's scripts and at the same time, and haprobe simulated on
+ * virtual time. Every run leaves its configs, logs, trace and differences under its artifact directory.
+ */
+final class ScenarioRun {
+
+    /**
+     * What one scenario gave.
+     *
+     * @param scenario    the scenario
+     * @param haproxy     what HAProxy concluded (null if its run failed)
+     * @param liveDiffs   how haprobe live differed from HAProxy
+     * @param simDiffs    how haprobe simulated differed from HAProxy
+     * @param ownDiffs    how haprobe simulated differed from haprobe live (compared for scenarios with a
+     *                    divergence, where HAProxy's differences are reported, not failed)
+     * @param error       why the run itself failed, or null
+     */
+    record Result(ConformanceScenario scenario, Observation haproxy, List<String> liveDiffs, List<String> simDiffs,
+                  List<String> ownDiffs, String error) {
+
+        boolean divergent() {
+            return !scenario.divergences().isEmpty();
+        }
+
+        boolean livePasses() {
+            return error == null && (divergent() ? ownDiffs.isEmpty() : liveDiffs.isEmpty());
+        }
+
+        boolean simPasses() {
+            return error == null && (divergent() ? ownDiffs.isEmpty() : simDiffs.isEmpty());
+        }
+    }
+
+    private ScenarioRun() {
+    }
+
+    /** Runs the scenario; {@code pool} runs haprobe live while this thread runs HAProxy. */
+    static Result run(ConformanceScenario scenario, Path artifacts, ExecutorService pool) {
+        Path dir = artifacts.resolve(scenario.name());
+        try {
+            Files.createDirectories(dir);
+            return play(scenario, dir, pool);
+        } catch (Exception | AssertionError e) {
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            try {
+                Files.writeString(dir.resolve("error.txt"), error);
+            } catch (IOException ignored) {
+                // the result still carries it
+            }
+            return new Result(scenario, null, List.of(), List.of(), List.of(), error);
+        }
+    }
+
+    private static Result play(ConformanceScenario scenario, Path dir, ExecutorService pool) throws Exception {
+        long durationNanos = scenario.scenario().durationNanos();
+        HaproxyConfig original = scenario.scenario().config();
+        Comparison comparison = new Comparison(original);
+
+        Observation simulated = simulate(scenario);
+        Files.write(dir.resolve("haprobe-sim.log"), simulated.log());
+
+        Map<String, ServerScript> scripts = LiveConfig.playerScripts(scenario);
+        Path socketDir = Files.createTempDirectory("haprobe-conformance-");
+        try (LoopbackBackends haproxyPlayer = player(scenario, scripts);
+             LoopbackBackends livePlayer = player(scenario, scripts)) {
+            String haproxyLive = liveText(scenario, haproxyPlayer, dir.resolve("haproxy-player"));
+            String liveText = liveText(scenario, livePlayer, dir.resolve("live-player"));
+            Files.writeString(dir.resolve("haprobe-live.cfg"), liveText);
+            Set<String> series = new HashSet<>();
+            Map<Integer, String> roles = roles(HaproxyConfig.parse("haproxy.cfg", haproxyLive), series);
+
+            CompletableFuture<Observation> live = CompletableFuture.supplyAsync(
+                    () -> runLive(scenario, liveText, livePlayer, durationNanos), pool);
+            HaproxyRun.Result haproxy;
+            try {
+                haproxy = HaproxyRun.run(LiveConfig.forHaproxy(haproxyLive, socketDir.resolve("stats.sock")), dir,
+                        socketDir.resolve("stats.sock"), durationNanos, roles, haproxyPlayer::start);
+            } finally {
+                live.exceptionally(failure -> null).join();
+            }
+            Observation liveObservation;
+            try {
+                liveObservation = live.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+            Files.write(dir.resolve("haproxy.log"), haproxy.observation().log());
+            Files.write(dir.resolve("haprobe-live.log"), liveObservation.log());
+            for (Observation side : List.of(haproxy.observation(), liveObservation, simulated)) {
+                List<String> starts = new ArrayList<>();
+                side.checkStarts().forEach((key, times) -> starts.add(key + ": " + times.stream()
+                        .map(t -> String.format(java.util.Locale.ROOT, "%.1f", t)).toList()));
+                Files.write(dir.resolve(side.side() + ".checks"), starts);
+            }
+
+            List<String> liveDiffs = new ArrayList<>(comparison.differences(haproxy.observation(), liveObservation,
+                    series));
+            List<String> simDiffs = comparison.differences(haproxy.observation(), simulated, series);
+            Set<String> ownSeries = new LinkedHashSet<>(simulated.checkStarts().keySet());
+            List<String> ownDiffs = new ArrayList<>(comparison.differences(liveObservation, simulated, ownSeries));
+            for (LoopbackBackends player : List.of(haproxyPlayer, livePlayer)) {
+                player.errors().forEach(error -> liveDiffs.add("player: " + error));
+            }
+            List<String> report = new ArrayList<>();
+            report.add("# haproxy vs haprobe-live");
+            report.addAll(liveDiffs);
+            report.add("# haproxy vs haprobe-sim");
+            report.addAll(simDiffs);
+            report.add("# haprobe-live vs haprobe-sim");
+            report.addAll(ownDiffs);
+            Files.write(dir.resolve("differences.txt"), report);
+            return new Result(scenario, haproxy.observation(), liveDiffs, simDiffs, ownDiffs, null);
+        } finally {
+            Files.deleteIfExists(socketDir.resolve("stats.sock"));
+            Files.deleteIfExists(socketDir);
+        }
+    }
+
+    private static Observation simulate(ConformanceScenario scenario) {
+        try (Simulation simulation = scenario.scenario().simulation().recordChecks(true).build()) {
+            simulation.runUntil(scenario.scenario().duration());
+            return Observation.ofEvents("haprobe-sim", simulation.timeline().events(),
+                    scenario.scenario().durationNanos(), simulation.engine().servers());
+        }
+    }
+
+    private static LoopbackBackends player(ConformanceScenario scenario, Map<String, ServerScript> scripts) {
+        LoopbackBackends.Builder builder = LoopbackBackends.builder().seed(scenario.scenario().seed());
+        scripts.forEach(builder::script);
+        return builder.bind();
+    }
+
+    /** The scenario's config for one player, its CA and client certificate written under {@code prefix}. */
+    private static String liveText(ConformanceScenario scenario, LoopbackBackends player, Path prefix)
+            throws IOException {
+        Path ca = Path.of(prefix + "-ca.pem").toAbsolutePath();
+        Path crt = Path.of(prefix + "-crt.pem").toAbsolutePath();
+        String text = scenario.haproxyText();
+        if (text.contains("ca-file") || text.contains(" crt ")) {
+            player.writeCaFile(ca);
+            player.writeCrtFile(crt);
+        }
+        return LiveConfig.rewrite(text, scenario.scenario().config(), player.ports(), ca, crt);
+    }
+
+    private static Observation runLive(ConformanceScenario scenario, String liveText, LoopbackBackends player,
+                                       long durationNanos) {
+        HaproxyConfig config = HaproxyConfig.parse(scenario.name() + ".live.cfg", liveText);
+        List<HealthEvent> events = Collections.synchronizedList(new ArrayList<>());
+        List<ServerSnapshot> servers;
+        try (HealthCheckEngine engine = HealthCheckEngine.builder(config).listener(events::add).build()) {
+            player.start();
+            engine.start();
+            long deadline = engine.startNanos() + durationNanos;
+            await().atMost(Duration.ofNanos(durationNanos).plusSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> System.nanoTime() - deadline >= 0);
+            servers = engine.servers();
+        }
+        synchronized (events) {
+            return Observation.ofEvents("haprobe-live", List.copyOf(events), durationNanos, servers);
+        }
+    }
+
+    /**
+     * Which check series a connection to each player port starts: the port of a server's health check (its first
+     * connect rule's port, or its check port) and of its agent. A port two series share is left out, and
+     * {@code series} receives the series that remain.
+     */
+    private static Map<Integer, String> roles(HaproxyConfig config, Set<String> series) {
+        Map<Integer, String> roles = new HashMap<>();
+        Set<Integer> shared = new HashSet<>();
+        for (ProxyConfig proxy : config.proxies()) {
+            CheckProgram program = CheckProgram.compile(proxy);
+            int connects = 0;
+            int firstPort = 0;
+            for (CheckRule rule : program.rules()) {
+                if (rule instanceof CheckRule.Connect connect) {
+                    if (connects++ == 0) {
+                        firstPort = connect.port();
+                    }
+                }
+            }
+            for (ServerConfig server : proxy.servers()) {
+                String id = proxy.name() + '/' + server.name();
+                if (server.check()) {
+                    int port = firstPort > 0 ? firstPort : server.effectiveCheckPort();
+                    // several connections per check to one port cannot be told apart from several checks
+                    assign(roles, shared, port, connects > 1 ? null : id);
+                }
+                if (server.agentCheck()) {
+                    assign(roles, shared, server.effectiveAgentPort(), id + " agent");
+                }
+            }
+        }
+        shared.forEach(roles::remove);
+        roles.values().forEach(series::add);
+        return roles;
+    }
+
+    private static void assign(Map<Integer, String> roles, Set<Integer> shared, int port, String role) {
+        if (role == null || roles.containsKey(port)) {
+            shared.add(port);
+        } else {
+            roles.put(port, role);
+        }
+    }
+}
