@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One file of {@code conformance/scenarios/}: an ordinary haprobe scenario (docs/scenarios.md) with an inline
- * {@code haproxy: |} config, headed by comment lines the report reads:
+ * One file of {@code conformance/scenarios/}: an ordinary haprobe scenario (docs/scenarios.md), headed by comment
+ * lines the report reads:
  *
  * <pre>{@code
  * # about: a first refused check takes a server DOWN at once
@@ -44,11 +44,18 @@ record ConformanceScenario(String name, Path file, String about, List<String> co
 
     /** Every {@code *.yaml} file of {@code dir}, by name. */
     static List<Path> files(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.walk(dir, 2)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".yaml")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+    }
+
+    /** A scenario's name: its file name without {@code .yaml}, or its directory's for a {@code scenario.yaml}. */
+    static String name(Path file) {
+        String name = file.getFileName().toString();
+        return name.equals("scenario.yaml") ? file.getParent().getFileName().toString()
+                : name.replaceFirst("\\.yaml$", "");
     }
 
     /**
@@ -84,16 +91,23 @@ record ConformanceScenario(String name, Path file, String about, List<String> co
                 divergences.add(body.substring("divergence:".length()).strip());
             }
         }
-        if (about == null || covers.isEmpty()) {
-            throw new IllegalArgumentException(file + ": the first lines must hold '# about: ...' and"
-                    + " '# covers: §...'");
+        if (about == null) {
+            about = "";
         }
         Object yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        if (!(yaml instanceof Map<?, ?> map) || !(map.get("haproxy") instanceof String haproxyText)) {
-            throw new IllegalArgumentException(file + ": a conformance scenario holds its config inline"
-                    + " (haproxy: |)");
+        String haproxyText;
+        if (yaml instanceof Map<?, ?> map && map.get("haproxy") instanceof String inline) {
+            haproxyText = inline;
+        } else if (yaml instanceof Map<?, ?> map && map.get("config") instanceof String path) {
+            try {
+                haproxyText = Files.readString(file.resolveSibling(path), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the config of " + file, e);
+            }
+        } else {
+            throw new IllegalArgumentException(file + ": no haproxy.cfg (expected: haproxy: | or config: path)");
         }
-        String name = file.getFileName().toString().replaceFirst("\\.yaml$", "");
+        String name = name(file);
         return new ConformanceScenario(name, file, about, covers, divergences, haproxyText, Scenario.parse(file));
     }
 }

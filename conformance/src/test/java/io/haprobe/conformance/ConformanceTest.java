@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @DisplayName("haprobe concludes what HAProxy 2.6 concludes")
 class ConformanceTest {
 
-    private static final Path SCENARIOS = Path.of("scenarios");
+    private static final Path SCENARIOS = Path.of(System.getProperty("conformance.scenarios", "scenarios"));
     private static final Path ARTIFACTS = Path.of("target", "conformance");
     private static final Path REPORT = Path.of("REPORT.md");
     private static final Map<String, ScenarioRun.Result> RESULTS = new ConcurrentHashMap<>();
@@ -71,8 +71,7 @@ class ConformanceTest {
     }
 
     static List<String> scenarios() {
-        return ConformanceScenario.files(SCENARIOS).stream()
-                .map(file -> file.getFileName().toString().replaceFirst("\\.yaml$", "")).toList();
+        return ConformanceScenario.files(SCENARIOS).stream().map(ConformanceScenario::name).toList();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -148,10 +148,11 @@ final class HaproxyRun {
             int fd = Integer.parseInt(connect.group(3));
             int port = Integer.parseInt(connect.group(4));
             String result = connect.group(5);
-            // a non-blocking connect is called again to learn its outcome: only the first call starts a check
+            // a refused non-blocking connect is called again to learn its outcome: that call starts nothing
             Integer previous = pending.remove(fd);
-            boolean completion = previous != null && previous == port;
-            if (result.startsWith("-1 EINPROGRESS")) {
+            boolean inProgress = result.startsWith("-1 EINPROGRESS");
+            boolean completion = !inProgress && previous != null && previous == port;
+            if (inProgress) {
                 pending.put(fd, port);
             }
             if (!completion && roles.containsKey(port)) {

@@ -77,15 +77,18 @@ final class LiveConfig {
     /**
      * Adds what the HAProxy run needs to a {@link #rewrite rewritten} config: {@code nbthread 1} (one thread, so
      * that the trace of its system calls is in order), an admin stats socket, and {@code log stdout format raw}
-     * in every backend and listen section.
+     * in every backend and listen section in place of the config's own {@code log} lines.
      */
     static String forHaproxy(String liveText, Path statsSocket) {
         List<String> globalLines = List.of("    nbthread 1", "    stats socket " + statsSocket + " level admin");
         List<String> out = new ArrayList<>();
         boolean hasGlobal = false;
         for (String line : liveText.lines().toList()) {
-            out.add(line);
             String[] tokens = line.strip().split("\\s+");
+            if (tokens[0].equals("log") || tokens[0].equals("no") && tokens.length > 1 && tokens[1].equals("log")) {
+                continue; // the run's own log target replaces the config's, so that every line is written once
+            }
+            out.add(line);
             if (tokens[0].equals("global") && line.equals(line.stripLeading())) {
                 hasGlobal = true;
                 out.addAll(globalLines);
