@@ -265,7 +265,8 @@ public final class HealthCheckEngine implements AutoCloseable {
         CheckRun run = new CheckRun(server.backend.program(server), scheduler, server.config.interNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), server.tls,
                 outcome -> onOutcome(server, outcome))
-                .proxyProtocol(server.config.sendProxy(), server.config.checkProxyVersion());
+                .proxyProtocol(server.config.sendProxy(), server.config.checkProxyVersion())
+                .earlierReports(report -> onEarlierReport(server, report));
         run.start(transport, server.target);
     }
 
@@ -294,6 +295,14 @@ public final class HealthCheckEngine implements AutoCloseable {
         long interval = server.policy.intervalNanos(server.health.counter(), server.health.state());
         long delay = IntervalPolicy.withSpread(interval, config.global().spreadChecks(), random.nextDouble());
         server.next = scheduler.schedule(() -> runCheck(server), delay);
+    }
+
+    /** A result reported before the check's final one (mysql-check, ldap-check): it moves health, nothing else. */
+    private void onEarlierReport(ServerRun server, CheckOutcome report) {
+        if (closed || server.health.maintenance()) {
+            return;
+        }
+        publish(server, server.health.apply(report), report, false);
     }
 
     private void onAgentOutcome(ServerRun server, CheckOutcome outcome, AgentReply reply) {

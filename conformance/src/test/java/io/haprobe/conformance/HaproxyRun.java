@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,8 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Runs real HAProxy 2.6 on a config for a scenario's duration and observes it: its log lines on stdout
  * ({@code log stdout format raw}), the final {@code show stat} and {@code show servers state} from its stats socket,
- * and, through {@code strace -e trace=connect,writev}, the microsecond at which it started each check connection
- * and wrote each log line (HAProxy's own log lines carry no time in raw format, and a pipe adds its own delay).
+ * and, through {@code strace -e trace=connect,close,writev}, the microsecond at which it started and closed each
+ * check connection and wrote each log line (HAProxy's own log lines carry no time in raw format, and a pipe adds its own delay).
  *
  * <p>The process is stopped by its PID (taken from {@code show info}) when the run ends or fails.
  */
@@ -33,6 +35,7 @@ final class HaproxyRun {
     private static final Pattern CONNECT = Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d{6}) connect\\((\\d+), "
             + "\\{sa_family=AF_INET, sin_port=htons\\((\\d+)\\), sin_addr=inet_addr\\(\"127\\.0\\.0\\.1\"\\)\\}, "
             + "\\d+\\) = (.*)$");
+    private static final Pattern CLOSE = Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d{6}) close\\((\\d+)\\)");
     private static final Pattern LOG_WRITE = Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d{6}) writev\\(1, ");
     private static final Pattern PID = Pattern.compile("(?m)^Pid: (\\d+)$");
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(20);
@@ -52,29 +55,35 @@ final class HaproxyRun {
     }
 
     /**
-     * Runs {@code haproxy -f <dir>/haproxy.cfg -db} under strace, from {@code start} (called right before the
-     * process starts, to start the players) for {@code durationNanos} after its stats socket answers.
+     * Runs {@code haproxy -f <dir>/haproxy.cfg -db} under strace for {@code durationNanos} after its stats socket
+     * first answers, when {@code start} (which starts the player's phases) is called.
      *
-     * @param roles which series (e.g. {@code be/srv}, {@code be/srv agent}) a connection to each player port starts
+     * @param roles     which series (e.g. {@code be/srv}, {@code be/srv agent}) a connection to each player port
+     *                  starts
+     * @param players   every port of the player
+     * @param normalize turns a player port in a text back into the scenario's port
      */
     static Result run(String config, Path dir, Path statsSocket, long durationNanos, Map<Integer, String> roles,
-                      Runnable start) throws IOException, InterruptedException {
+                      Set<Integer> players, UnaryOperator<String> normalize, Runnable start)
+            throws IOException, InterruptedException {
         Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
         Path trace = dir.resolve("haproxy.strace");
         Path stdout = dir.resolve("haproxy.stdout");
         Path stderr = dir.resolve("haproxy.stderr");
         ProcessBuilder builder = new ProcessBuilder("strace", "-f", "-ttt", "--seccomp-bpf",
-                "-e", "trace=connect,writev", "-s", "0", "-o", trace.toString(),
+                "-e", "trace=connect,close,writev", "-s", "0", "-o", trace.toString(),
                 "haproxy", "-f", cfg.toString(), "-db")
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
-        start.run();
         Process strace = builder.start();
         Optional<ProcessHandle> haproxy = Optional.empty();
         try {
             String info = await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofMillis(5))
                     .until(() -> showInfo(statsSocket, strace, stderr), answer -> answer != null);
             long readyNanos = System.nanoTime();
+            // the scripts' phases count from HAProxy's boot (a few ms before its socket answers), not from the
+            // process start, which under load can come hundreds of ms earlier; until then phase 0 plays
+            start.run();
             Matcher pid = PID.matcher(info);
             if (!pid.find()) {
                 throw new IllegalStateException("no Pid in show info: " + info);
@@ -88,9 +97,10 @@ final class HaproxyRun {
             Files.writeString(dir.resolve("haproxy.show-stat.csv"), showStat);
             Files.writeString(dir.resolve("haproxy.servers-state"), serversState);
             stop(haproxy, strace);
-            Observation.Builder observation = new Observation.Builder("haproxy");
-            observe(Files.readAllLines(trace), Files.readAllLines(stdout), durationNanos, roles, observation);
-            observation.stats.putAll(Observation.parseShowStat(showStat));
+            Observation.Builder observation = new Observation.Builder("haproxy", normalize);
+            observe(Files.readAllLines(trace), Files.readAllLines(stdout), durationNanos, roles, players,
+                    observation);
+            observation.stats.putAll(Observation.parseShowStat(normalize.apply(showStat)));
             return new Result(observation.build(), showStat, serversState);
         } finally {
             stop(haproxy, strace);
@@ -127,18 +137,32 @@ final class HaproxyRun {
     }
 
     /**
-     * Reads the trace: the check connections' start times and the log lines' write times, relative to the first
-     * check connection, keeping the log lines written up to {@code durationNanos} after it.
+     * Reads the trace: the check connections' start and end times and the log lines' write times, relative to the
+     * first connection to one of the {@code players} ports, keeping what happened up to {@code durationNanos} after
+     * it.
      */
     static void observe(List<String> trace, List<String> stdout, long durationNanos, Map<Integer, String> roles,
-                        Observation.Builder observation) {
+                        Set<Integer> players, Observation.Builder observation) {
         List<Long> writes = new ArrayList<>();
         List<long[]> connects = new ArrayList<>();
         Map<Integer, Integer> pending = new HashMap<>();
+        Map<Integer, long[]> open = new HashMap<>();
+        long origin = -1;
         for (String line : trace) {
             Matcher write = LOG_WRITE.matcher(line);
             if (write.find()) {
                 writes.add(micros(write.group(1), write.group(2)));
+                continue;
+            }
+            Matcher close = CLOSE.matcher(line);
+            if (close.find()) {
+                // closing the check's socket ends the check: the next one is due an interval later (spec §2.2)
+                int fd = Integer.parseInt(close.group(3));
+                long[] check = open.remove(fd);
+                if (check != null) {
+                    check[2] = micros(close.group(1), close.group(2));
+                }
+                pending.remove(fd);
                 continue;
             }
             Matcher connect = CONNECT.matcher(line);
@@ -155,8 +179,13 @@ final class HaproxyRun {
             if (inProgress) {
                 pending.put(fd, port);
             }
+            if (!completion && origin < 0 && players.contains(port)) {
+                origin = micros(connect.group(1), connect.group(2));
+            }
             if (!completion && roles.containsKey(port)) {
-                connects.add(new long[] {micros(connect.group(1), connect.group(2)), port});
+                long[] check = {micros(connect.group(1), connect.group(2)), port, -1};
+                connects.add(check);
+                open.put(fd, check);
             }
         }
         List<String> messages = stdout.stream().filter(line -> !line.isEmpty()).toList();
@@ -164,15 +193,15 @@ final class HaproxyRun {
             throw new IllegalStateException("HAProxy wrote " + messages.size() + " log lines but the trace shows "
                     + writes.size() + " writes to stdout");
         }
-        if (connects.isEmpty()) {
+        if (origin < 0) {
             return;
         }
-        long origin = connects.get(0)[0];
         double durationMillis = durationNanos / 1e6;
         for (long[] connect : connects) {
             double at = (connect[0] - origin) / 1e3;
             if (at <= durationMillis) {
-                observation.checkStarted(roles.get((int) connect[1]), at);
+                observation.checked(roles.get((int) connect[1]), at,
+                        connect[2] < 0 ? Double.NaN : (connect[2] - origin) / 1e3);
             }
         }
         for (int i = 0; i < messages.size(); i++) {

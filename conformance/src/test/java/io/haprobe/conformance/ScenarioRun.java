@@ -27,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 
@@ -103,11 +105,14 @@ final class ScenarioRun {
             Map<Integer, String> roles = roles(HaproxyConfig.parse("haproxy.cfg", haproxyLive), series);
 
             CompletableFuture<Observation> live = CompletableFuture.supplyAsync(
-                    () -> runLive(scenario, liveText, livePlayer, durationNanos), pool);
+                    () -> runLive(scenario, liveText, livePlayer, durationNanos, portNames(scenario, livePlayer)),
+                    pool);
             HaproxyRun.Result haproxy;
             try {
                 haproxy = HaproxyRun.run(LiveConfig.forHaproxy(haproxyLive, socketDir.resolve("stats.sock")), dir,
-                        socketDir.resolve("stats.sock"), durationNanos, roles, haproxyPlayer::start);
+                        socketDir.resolve("stats.sock"), durationNanos, roles,
+                        Set.copyOf(haproxyPlayer.ports().values()), portNames(scenario, haproxyPlayer),
+                        haproxyPlayer::start);
             } finally {
                 live.exceptionally(failure -> null).join();
             }
@@ -149,11 +154,12 @@ final class ScenarioRun {
         }
     }
 
-    private static Observation simulate(ConformanceScenario scenario) {
+    /** What haprobe simulated concludes, on virtual time. */
+    static Observation simulate(ConformanceScenario scenario) {
         try (Simulation simulation = scenario.scenario().simulation().recordChecks(true).build()) {
             simulation.runUntil(scenario.scenario().duration());
             return Observation.ofEvents("haprobe-sim", simulation.timeline().events(),
-                    scenario.scenario().durationNanos(), simulation.engine().servers());
+                    scenario.scenario().durationNanos(), simulation.engine().servers(), UnaryOperator.identity());
         }
     }
 
@@ -177,7 +183,7 @@ final class ScenarioRun {
     }
 
     private static Observation runLive(ConformanceScenario scenario, String liveText, LoopbackBackends player,
-                                       long durationNanos) {
+                                       long durationNanos, UnaryOperator<String> normalize) {
         HaproxyConfig config = HaproxyConfig.parse(scenario.name() + ".live.cfg", liveText);
         List<HealthEvent> events = Collections.synchronizedList(new ArrayList<>());
         List<ServerSnapshot> servers;
@@ -190,8 +196,35 @@ final class ScenarioRun {
             servers = engine.servers();
         }
         synchronized (events) {
-            return Observation.ofEvents("haprobe-live", List.copyOf(events), durationNanos, servers);
+            return Observation.ofEvents("haprobe-live", List.copyOf(events), durationNanos, servers, normalize);
         }
+    }
+
+    /**
+     * Turns each player port a text names (e.g. {@code (connect port 41234)} in an info) back into the port the
+     * scenario gave: {@code N} for a {@code backend/server:N} script, the server line's port otherwise.
+     */
+    private static UnaryOperator<String> portNames(ConformanceScenario scenario, LoopbackBackends player) {
+        Map<Pattern, String> names = new HashMap<>();
+        player.ports().forEach((key, port) -> {
+            int colon = key.lastIndexOf(':');
+            String original;
+            if (colon > key.indexOf('/')) {
+                original = key.substring(colon + 1);
+            } else {
+                String[] id = key.split("/", 2);
+                original = Integer.toString(scenario.scenario().config().proxy(id[0]).orElseThrow()
+                        .server(id[1]).orElseThrow().port());
+            }
+            names.put(Pattern.compile("(?<![0-9])" + port + "(?![0-9])"), original);
+        });
+        return text -> {
+            String named = text;
+            for (Map.Entry<Pattern, String> name : names.entrySet()) {
+                named = name.getKey().matcher(named).replaceAll(name.getValue());
+            }
+            return named;
+        };
     }
 
     /**

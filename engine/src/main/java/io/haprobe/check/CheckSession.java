@@ -462,6 +462,10 @@ public final class CheckSession {
                     : program.tcpCheck() ? TCP_CHECK_SUCCESS : "";
             return new CheckVerdict(status, lastVerdict == null ? 0 : lastVerdict.code(), info);
         }
+        if (last instanceof CheckRule.ExpectCustom && lastVerdict != null) {
+            // the protocol parser reported its success itself; the end of the rules reports again, with no info
+            return new CheckVerdict(CheckStatus.L7OKD, 0, "", lastVerdict);
+        }
         return lastVerdict;
     }
 

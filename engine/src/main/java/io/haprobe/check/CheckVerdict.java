@@ -21,11 +21,17 @@ import java.util.Objects;
  *               that could not be parsed); kept even for statuses below {@code L57DATA} such as
  *               {@link CheckStatus#L7RSP}, whose code HAProxy stores but never prints
  *               ({@link CheckStatus#hasCode()})
- * @param info   the info text HAProxy prints as {@code info: "..."}; empty (never null) when there is none;
- *               not shortened here ({@link CheckOutcome} cuts it to {@value CheckOutcome#MAX_INFO_LENGTH}
- *               characters)
+ * @param info    the info text HAProxy prints as {@code info: "..."}; empty (never null) when there is none;
+ *                not shortened here ({@link CheckOutcome} cuts it to {@value CheckOutcome#MAX_INFO_LENGTH}
+ *                characters)
+ * @param earlier a result HAProxy reports before this one within the same check, or null (almost always): the
+ *                protocol parsers of {@code mysql-check} and {@code ldap-check} report their own success
+ *                ({@code L7OK} with the server version, or {@code Success}) and the end of the rules then reports
+ *                {@code L7OK} again with no info, so that in HAProxy 2.6.12 one passing check counts twice toward
+ *                {@code rise} and leaves an empty info (observed: {@code status: 1/3 DOWN} then {@code 2/3 DOWN}
+ *                from one check)
  */
-public record CheckVerdict(CheckStatus status, int code, String info) {
+public record CheckVerdict(CheckStatus status, int code, String info, CheckVerdict earlier) {
 
     /**
      * Validates and normalizes the components.
@@ -35,6 +41,18 @@ public record CheckVerdict(CheckStatus status, int code, String info) {
     public CheckVerdict {
         Objects.requireNonNull(status, "status");
         info = info == null ? "" : info;
+    }
+
+    /**
+     * Creates a verdict that is the check's only report.
+     *
+     * @param status the check status; never null
+     * @param code   the layer 7 code, 0 when there is none
+     * @param info   the info text; null or empty for none
+     * @throws NullPointerException if {@code status} is null
+     */
+    public CheckVerdict(CheckStatus status, int code, String info) {
+        this(status, code, info, null);
     }
 
     /**

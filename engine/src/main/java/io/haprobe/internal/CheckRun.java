@@ -70,6 +70,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     private final long timeoutConnectNanos;
     private final long timeoutCheckNanos;
     private final Consumer<CheckOutcome> onOutcome;
+    private Consumer<CheckOutcome> onEarlierReport = report -> { };
     private final CheckTls tls;
     private ChannelHandler pendingTlsLayer;
     private boolean overTls;
@@ -136,6 +137,19 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     public CheckRun proxyProtocol(int serverVersion, int checkVersion) {
         this.serverProxyVersion = serverVersion;
         this.checkProxyVersion = checkVersion;
+        return this;
+    }
+
+    /**
+     * Sets who receives a result HAProxy reports before the final one within the same check
+     * ({@link CheckVerdict#earlier()}: mysql-check and ldap-check), with the same duration, right before
+     * {@code onOutcome} receives the final one. By default such a report is dropped.
+     *
+     * @param onEarlierReport the receiver, called on the check's scheduler thread; never null
+     * @return this run
+     */
+    public CheckRun earlierReports(Consumer<CheckOutcome> onEarlierReport) {
+        this.onEarlierReport = Objects.requireNonNull(onEarlierReport, "onEarlierReport");
         return this;
     }
 
@@ -332,6 +346,9 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         long durationNanos = Math.max(0, scheduler.nanoTime() - startNanos);
         deadline.cancel();
         closeLikeHaproxy(channel);
+        if (verdict.earlier() != null) {
+            onEarlierReport.accept(verdict.earlier().toOutcome(durationNanos));
+        }
         onOutcome.accept(verdict.toOutcome(durationNanos));
     }
 
