@@ -80,6 +80,11 @@ final class Comparison {
      */
     List<String> differences(Observation expected, Observation actual, Set<String> series) {
         List<String> differences = new ArrayList<>();
+        if (expected.stats().isEmpty() || expected.checkStarts().isEmpty() && expected.lines().isEmpty()) {
+            // a run that saw nothing must not pass for one that agreed
+            differences.add(expected.side() + " observed nothing (show stat rows: " + expected.stats().size()
+                    + ", checks: " + expected.checkStarts().size() + ", log lines: " + expected.lines().size() + ")");
+        }
         Set<String> subjects = new TreeSet<>(expected.lines().keySet());
         subjects.addAll(actual.lines().keySet());
         double shift = startLag(expected, actual, series);

@@ -2,6 +2,7 @@ package io.haprobe.conformance;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -90,9 +91,14 @@ class ConformanceTest {
         assertThat(result.simDiffs()).as(name + ": haprobe simulated differs from HAProxy").isEmpty();
     }
 
-    @org.junit.jupiter.api.Test
-    void theSuiteHoldsAtLeastFortyScenarios() throws IOException {
+    @Test
+    void theSuiteHoldsAtLeastFortyScenariosEachSayingWhatItCovers() throws IOException {
         assertThat(scenarios()).hasSizeGreaterThanOrEqualTo(40);
-        assertThat(Files.readString(REPORT)).contains("| " + scenarios().get(0) + " |");
+        for (Path file : ConformanceScenario.files(SCENARIOS)) {
+            ConformanceScenario scenario = ConformanceScenario.load(file);
+            assertThat(scenario.about()).as(file + " # about:").isNotBlank();
+            assertThat(scenario.covers()).as(file + " # covers:").isNotEmpty();
+            assertThat(Files.readString(REPORT)).contains("| " + scenario.name() + " |");
+        }
     }
 }

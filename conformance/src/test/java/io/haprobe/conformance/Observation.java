@@ -163,7 +163,7 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
             Map<String, String> row = new LinkedHashMap<>();
             for (String column : COLUMNS) {
                 int index = header.indexOf(column);
-                String value = index < fields.size() ? fields.get(index) : "";
+                String value = index >= 0 && index < fields.size() ? fields.get(index) : "";
                 // "* L7OK" while a check runs: the status is the last one completed, but HAProxy cleared the
                 // info text when the check started, so the info is left out of the comparison
                 if (value.startsWith("* ")) {

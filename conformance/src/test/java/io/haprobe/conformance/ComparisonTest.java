@@ -1,0 +1,123 @@
+package io.haprobe.conformance;
+
+import io.haprobe.config.HaproxyConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The comparison finds every kind of difference, allows exactly the real-time effects it documents, and no more. */
+class ComparisonTest {
+
+    private static final String DOWN = "Server be/s1 is DOWN, reason: Layer4 connection problem, info: \"Connection"
+            + " refused\", check duration: %dms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0"
+            + " remaining in queue.";
+    private static final Map<String, String> STAT = Map.of("status", "DOWN", "check_status", "L4CON");
+    private static final Comparison COMPARISON = new Comparison(HaproxyConfig.parse("t.cfg", """
+            backend be
+                server s1 10.0.0.1:80 check inter 1s
+                server s2 10.0.0.2:80 check inter 1s
+            """));
+    private static final Set<String> SERIES = Set.of("be/s1", "be/s2");
+
+    @Test
+    void sameObservationsHaveNoDifference() {
+        assertThat(COMPARISON.differences(haproxy(0, 480, 500.4, 0), haprobe(0, 500, 500, 0), SERIES)).isEmpty();
+    }
+
+    @Test
+    void aDifferentTextIsADifference() {
+        Observation.Builder other = builder("haprobe-live", 0, 500);
+        other.logged(500, DOWN.formatted(0).replace("refused", "reset"));
+        other.stats.put("be/s1", STAT);
+
+        assertThat(COMPARISON.differences(haproxy(0, 480, 500.4, 0), other.build(), SERIES))
+                .singleElement().asString().contains("be/s1 log line 1:", "\"Connection refused\"", "\"Connection reset\"");
+    }
+
+    @Test
+    void aLineLaterThanTheToleranceIsADifference() {
+        // 10 ms + 1% of 1 s, plus 1 ms + 0.1% of 1 s for the one check of s1 started before: 22 ms
+        assertThat(COMPARISON.differences(haproxy(0, 500, 500.4, 0), haprobe(0, 500, 540, 0), SERIES))
+                .singleElement().asString().contains("logged at 500.4ms by haproxy", "at 540.0ms by haprobe-sim",
+                        "allowed: 22ms");
+        assertThat(COMPARISON.differences(haproxy(0, 500, 500.4, 0), haprobe(0, 500, 520, 0), SERIES)).isEmpty();
+    }
+
+    @Test
+    void aDifferentDurationIsADifference() {
+        assertThat(COMPARISON.differences(haproxy(0, 480, 500.4, 0), haprobe(0, 500, 500, 35), SERIES))
+                .singleElement().asString().contains("check duration 0ms on haproxy, 35ms on haprobe");
+    }
+
+    @Test
+    void haproxysStartUpLagIsTakenOutButAWrongSpreadIsNot() {
+        // HAProxy's first check ran 20 ms after its boot: its s2 offset reads 480 instead of 500
+        assertThat(COMPARISON.differences(haproxy(0, 480, 500.4, 0), haprobe(0, 500, 500, 0), SERIES)).isEmpty();
+        // a spread offset wrong by 100 ms is more than a start-up lag
+        assertThat(COMPARISON.differences(haproxy(0, 400, 420, 0), haprobe(0, 500, 500, 0), SERIES))
+                .anyMatch(difference -> difference.contains("be/s2 first check at 400.0ms on haproxy"));
+    }
+
+    @Test
+    void aWrongIntervalIsADifference() {
+        Observation.Builder haproxy = builder("haproxy", 0, 480);
+        haproxy.checked("be/s1", 1001, 1001.2);
+        haproxy.stats.put("be/s1", STAT);
+        Observation.Builder haprobe = builder("haprobe-sim", 0, 500);
+        haprobe.checked("be/s1", 1300, 1300);
+        haprobe.stats.put("be/s1", STAT);
+
+        assertThat(COMPARISON.differences(haproxy.build(), haprobe.build(), SERIES)).singleElement().asString()
+                .contains("be/s1 check 2 started 1001.0ms after the one before ended on haproxy, 1300.0ms");
+    }
+
+    @Test
+    void aShowStatColumnIsComparedUnlessHaproxyClearedIt() {
+        Observation.Builder other = builder("haprobe-live", 0, 500);
+        other.logged(500, DOWN.formatted(0));
+        other.stats.put("be/s1", Map.of("status", "DOWN 1/2", "check_status", "L4CON"));
+        assertThat(COMPARISON.differences(haproxy(0, 480, 500.4, 0), other.build(), SERIES))
+                .containsExactly("be/s1 show stat status: haproxy 'DOWN', haprobe-live 'DOWN 1/2'");
+
+        Map<String, Map<String, String>> running = Observation.parseShowStat("""
+                # pxname,svname,status,check_status,last_chk,
+                be,s1,UP,* L7OK,,
+                be,BACKEND,UP,,,
+                """);
+        assertThat(running.get("be/s1")).containsEntry("check_status", "L7OK").containsEntry("last_chk", null);
+    }
+
+    @Test
+    void aRunThatSawNothingDoesNotPass() {
+        Observation nothing = new Observation.Builder("haproxy", UnaryOperator.identity()).build();
+
+        assertThat(COMPARISON.differences(nothing, nothing, SERIES)).singleElement().asString()
+                .contains("haproxy observed nothing");
+    }
+
+    private static Observation haproxy(double s1, double s2, double downAt, int duration) {
+        Observation.Builder builder = builder("haproxy", s1, s2);
+        builder.logged(downAt, DOWN.formatted(duration));
+        builder.stats.put("be/s1", STAT);
+        return builder.build();
+    }
+
+    private static Observation haprobe(double s1, double s2, double downAt, int duration) {
+        Observation.Builder builder = builder("haprobe-sim", s1, s2);
+        builder.logged(downAt, DOWN.formatted(duration));
+        builder.stats.put("be/s1", STAT);
+        return builder.build();
+    }
+
+    private static Observation.Builder builder(String side, double s1, double s2) {
+        Observation.Builder builder = new Observation.Builder(side, UnaryOperator.identity());
+        builder.checked("be/s1", s1, s1);
+        builder.checked("be/s2", s2, s2);
+        return builder;
+    }
+
+}
