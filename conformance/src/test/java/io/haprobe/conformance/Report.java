@@ -33,10 +33,21 @@ final class Report {
                 + " scenario's scripts on 127.0.0.1 at the same time, and haprobe simulated on virtual time. After"
                 + " t=0 is aligned on each side's first check, both haprobe sides must give, per server: the same log"
                 + " lines in the same order (transitions, `no server available`, `log-health-checks` lines; text"
-                + " equal with `check duration` masked), each line's time and check duration within ±(10 ms + 1% of"
-                + " `inter`), the gaps between check starts within the same tolerance, and the same final `show stat`"
+                + " equal with `check duration` masked and player ports named as in the scenario), each line's time"
+                + " and check duration within ±(10 ms + 1% of `inter`), each check's start and interval within the"
+                + " same tolerance, and the same final `show stat`"
                 + " columns " + String.join(", ", Observation.COLUMNS.stream().map(c -> "`" + c + "`").toList())
                 + ". Artifacts of each run: `conformance/target/conformance/<scenario>/`.");
+        out.add("");
+        out.add("Two real-time effects are taken out, and nothing else: HAProxy's first check (boot offset 0) runs when"
+                + " its event loop first turns, some ms after the boot instant the other offsets count from (up to 50"
+                + " ms is taken as such a start-up lag); and real timers run late by up to 1 ms plus 0.1% of the"
+                + " interval per check, and real checks take time where simulated ones take none, which adds up over a"
+                + " run. A log line's time is therefore also allowed k × (1 ms + 0.1% of `inter`) after k checks, or"
+                + " the measured distance between the two sides' starts of the check before it, whichever is larger;"
+                + " each interval from a check's end to the next start is compared on its own, without allowance."
+                + " While a check runs HAProxy shows `* <status>` and has cleared the info, so `last_chk` is then not"
+                + " compared.");
         out.add("");
         out.add("**" + results.size() + " scenarios: haprobe live passes " + live + ", haprobe simulated passes "
                 + simulated + "; " + divergent + " with a deliberate divergence.**");
