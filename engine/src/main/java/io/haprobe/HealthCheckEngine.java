@@ -264,9 +264,8 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         CheckRun run = new CheckRun(server.backend.program(server), scheduler, server.config.interNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), server.tls,
-                outcome -> onOutcome(server, outcome))
-                .proxyProtocol(server.config.sendProxy(), server.config.checkProxyVersion())
-                .earlierReports(report -> onEarlierReport(server, report));
+                results -> onResults(server, results))
+                .proxyProtocol(server.config.sendProxy(), server.config.checkProxyVersion());
         run.start(transport, server.target);
     }
 
@@ -278,11 +277,13 @@ public final class HealthCheckEngine implements AutoCloseable {
         CheckRun[] run = new CheckRun[1];
         run[0] = new CheckRun(server.agent.program, scheduler, server.config.agentInterNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(),
-                outcome -> onAgentOutcome(server, outcome, run[0].agentReply()));
+                // an agent check reports once: its program has no protocol parser of its own
+                results -> onAgentOutcome(server, results.get(results.size() - 1), run[0].agentReply()));
         run[0].start(transport, server.agent.target);
     }
 
-    private void onOutcome(ServerRun server, CheckOutcome outcome) {
+    /** Applies what a health check reported, in order (twice for a passing mysql-check or ldap-check). */
+    private void onResults(ServerRun server, List<CheckOutcome> results) {
         if (closed) {
             return;
         }
@@ -291,18 +292,12 @@ public final class HealthCheckEngine implements AutoCloseable {
             server.next = scheduler.schedule(() -> runCheck(server), server.config.interNanos());
             return;
         }
-        publish(server, server.health.apply(outcome), outcome, false);
+        for (CheckOutcome result : results) {
+            publish(server, server.health.apply(result), result, false);
+        }
         long interval = server.policy.intervalNanos(server.health.counter(), server.health.state());
         long delay = IntervalPolicy.withSpread(interval, config.global().spreadChecks(), random.nextDouble());
         server.next = scheduler.schedule(() -> runCheck(server), delay);
-    }
-
-    /** A result reported before the check's final one (mysql-check, ldap-check): it moves health, nothing else. */
-    private void onEarlierReport(ServerRun server, CheckOutcome report) {
-        if (closed || server.health.maintenance()) {
-            return;
-        }
-        publish(server, server.health.apply(report), report, false);
     }
 
     private void onAgentOutcome(ServerRun server, CheckOutcome outcome, AgentReply reply) {

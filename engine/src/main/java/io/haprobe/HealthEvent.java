@@ -47,8 +47,10 @@ public sealed interface HealthEvent
     LogLevel level();
 
     /**
-     * A server's health check completed. Logged only with {@code option log-health-checks}, and only when
-     * the status or the health changed (spec §8.2).
+     * A server's health check reported a result. Logged only with {@code option log-health-checks}, and only
+     * when the status or the health changed (spec §8.2). A check reports once, except a passing mysql-check or
+     * ldap-check, which reports twice with one end time and duration, as HAProxy 2.6.12 does
+     * ({@link io.haprobe.check.CheckVerdict#earlier()}).
      *
      * @param timeNanos  when the check ended, scheduler nanoseconds
      * @param backend    the backend; never null

@@ -377,7 +377,9 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
          * @param length   how many count
          * @param lastRead no more bytes will come (the peer closed, or the buffer is full)
          * @return null to wait for more bytes; a passing verdict (its info and code are the success ones) to go
-         *         on with the next rule; a failing verdict to end the check
+         *         on with the next rule; a failing verdict to end the check. When the parser is the program's
+         *         last rule, its passing verdict is reported as a result of its own before the check's final
+         *         {@code L7OK} with no info ({@link CheckVerdict#earlier()})
          */
         CheckVerdict judge(byte[] buffer, int length, boolean lastRead);
     }

@@ -24,12 +24,13 @@ import java.util.Objects;
  * @param info    the info text HAProxy prints as {@code info: "..."}; empty (never null) when there is none;
  *                not shortened here ({@link CheckOutcome} cuts it to {@value CheckOutcome#MAX_INFO_LENGTH}
  *                characters)
- * @param earlier a result HAProxy reports before this one within the same check, or null (almost always): the
- *                protocol parsers of {@code mysql-check} and {@code ldap-check} report their own success
- *                ({@code L7OK} with the server version, or {@code Success}) and the end of the rules then reports
- *                {@code L7OK} again with no info, so that in HAProxy 2.6.12 one passing check counts twice toward
- *                {@code rise} and leaves an empty info (observed: {@code status: 1/3 DOWN} then {@code 2/3 DOWN}
- *                from one check)
+ * @param earlier a result HAProxy reports before this one within the same check, or null (almost always): when
+ *                a check's last rule is a protocol parser ({@link CheckRule.ExpectCustom}: {@code mysql-check},
+ *                {@code ldap-check}), the parser reports its success ({@code L7OK} with the server version, or
+ *                {@code Success}) and the end of the rules then reports {@code L7OK} again with no info, so that in
+ *                HAProxy 2.6.12 one passing check counts twice toward {@code rise} and leaves an empty info
+ *                (observed with and without a mysql {@code user}: {@code status: 1/3 DOWN} then
+ *                {@code 2/3 DOWN} from one check; never more than two reports)
  */
 public record CheckVerdict(CheckStatus status, int code, String info, CheckVerdict earlier) {
 

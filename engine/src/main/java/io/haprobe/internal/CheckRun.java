@@ -26,6 +26,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import jdk.net.ExtendedSocketOptions;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -69,8 +70,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     private final long interNanos;
     private final long timeoutConnectNanos;
     private final long timeoutCheckNanos;
-    private final Consumer<CheckOutcome> onOutcome;
-    private Consumer<CheckOutcome> onEarlierReport = report -> { };
+    private final Consumer<List<CheckOutcome>> onResults;
     private final CheckTls tls;
     private ChannelHandler pendingTlsLayer;
     private boolean overTls;
@@ -94,11 +94,13 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
      *                            {@code > 0}
      * @param timeoutConnectNanos {@code timeout connect} in nanoseconds, 0 when unset
      * @param timeoutCheckNanos   {@code timeout check} in nanoseconds, 0 when unset
-     * @param onOutcome           receives the outcome once, on the scheduler thread; never null
+     * @param onResults           receives, once and on the scheduler thread, what the check reported, in order
+     *                            (see {@link #CheckRun(CheckProgram, Scheduler, long, long, long, CheckTls,
+     *                            Consumer)}); never null
      */
     public CheckRun(CheckProgram program, Scheduler scheduler, long interNanos, long timeoutConnectNanos,
-                    long timeoutCheckNanos, Consumer<CheckOutcome> onOutcome) {
-        this(program, scheduler, interNanos, timeoutConnectNanos, timeoutCheckNanos, null, onOutcome);
+                    long timeoutCheckNanos, Consumer<List<CheckOutcome>> onResults) {
+        this(program, scheduler, interNanos, timeoutConnectNanos, timeoutCheckNanos, null, onResults);
     }
 
     /**
@@ -110,10 +112,13 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
      * @param timeoutConnectNanos {@code timeout connect} in nanoseconds, 0 when unset
      * @param timeoutCheckNanos   {@code timeout check} in nanoseconds, 0 when unset
      * @param tls                 the server's TLS side, or null when no connection of the run uses TLS
-     * @param onOutcome           receives the outcome once, on the scheduler thread; never null
+     * @param onResults           receives, once and on the scheduler thread, what the check reported, in order,
+     *                            all with the check's duration: one outcome, or two when HAProxy reports twice
+     *                            within one check ({@link CheckVerdict#earlier()}: a passing mysql-check or
+     *                            ldap-check); the last is the check's outcome; never null
      */
     public CheckRun(CheckProgram program, Scheduler scheduler, long interNanos, long timeoutConnectNanos,
-                    long timeoutCheckNanos, CheckTls tls, Consumer<CheckOutcome> onOutcome) {
+                    long timeoutCheckNanos, CheckTls tls, Consumer<List<CheckOutcome>> onResults) {
         this.tls = tls;
         this.program = program;
         // the ClientHello of ssl-hello-chk carries the wall-clock time, the one wall-clock value a check sends
@@ -122,7 +127,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         this.interNanos = interNanos;
         this.timeoutConnectNanos = timeoutConnectNanos;
         this.timeoutCheckNanos = timeoutCheckNanos;
-        this.onOutcome = Objects.requireNonNull(onOutcome, "onOutcome");
+        this.onResults = Objects.requireNonNull(onResults, "onResults");
     }
 
     /**
@@ -137,19 +142,6 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     public CheckRun proxyProtocol(int serverVersion, int checkVersion) {
         this.serverProxyVersion = serverVersion;
         this.checkProxyVersion = checkVersion;
-        return this;
-    }
-
-    /**
-     * Sets who receives a result HAProxy reports before the final one within the same check
-     * ({@link CheckVerdict#earlier()}: mysql-check and ldap-check), with the same duration, right before
-     * {@code onOutcome} receives the final one. By default such a report is dropped.
-     *
-     * @param onEarlierReport the receiver, called on the check's scheduler thread; never null
-     * @return this run
-     */
-    public CheckRun earlierReports(Consumer<CheckOutcome> onEarlierReport) {
-        this.onEarlierReport = Objects.requireNonNull(onEarlierReport, "onEarlierReport");
         return this;
     }
 
@@ -346,10 +338,9 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         long durationNanos = Math.max(0, scheduler.nanoTime() - startNanos);
         deadline.cancel();
         closeLikeHaproxy(channel);
-        if (verdict.earlier() != null) {
-            onEarlierReport.accept(verdict.earlier().toOutcome(durationNanos));
-        }
-        onOutcome.accept(verdict.toOutcome(durationNanos));
+        CheckOutcome outcome = verdict.toOutcome(durationNanos);
+        onResults.accept(verdict.earlier() == null ? List.of(outcome)
+                : List.of(verdict.earlier().toOutcome(durationNanos), outcome));
     }
 
     private void closeLikeHaproxy(Channel closing) {

@@ -133,7 +133,8 @@ public final class LiveHaproxy implements AutoCloseable {
     }
 
     /**
-     * Returns the outcomes of a server's checks completed so far, e.g. to wait for "two more checks".
+     * Returns the outcomes a server's checks reported so far, e.g. to wait for "two more checks": one per check,
+     * two for a passing mysql-check or ldap-check ({@link HealthEvent.CheckCompleted}).
      *
      * @param server {@code backend/server}; never null
      * @return the outcomes, oldest first; an immutable snapshot

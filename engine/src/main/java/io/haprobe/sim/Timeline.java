@@ -82,10 +82,11 @@ public record Timeline(long originNanos, List<HealthEvent> events) {
     }
 
     /**
-     * Returns the outcomes of one server's checks, in order.
+     * Returns the results one server's checks reported, in order: one per check, two for a passing mysql-check
+     * or ldap-check ({@link HealthEvent.CheckCompleted}).
      *
      * @param server {@code backend/server}; never null
-     * @return the completed checks
+     * @return the reported results
      */
     public List<HealthEvent.CheckCompleted> checks(String server) {
         Objects.requireNonNull(server, "server");
