@@ -44,6 +44,7 @@ final class Comparison {
 
     private static final int MAX_PER_SUBJECT = 4;
     private static final double MAX_START_LAG_MILLIS = 50;
+    private static final String AGENT = " agent";
 
     private final Map<String, Double> tolerances = new HashMap<>();
     private final Map<String, Double> lagPerCheck = new HashMap<>();
@@ -58,7 +59,7 @@ final class Comparison {
                 String id = proxy.name() + '/' + server.name();
                 double health = tolerance(server.interNanos());
                 tolerances.put(id, health);
-                tolerances.put(id + " agent", tolerance(server.agentInterNanos()));
+                tolerances.put(id + AGENT, tolerance(server.agentInterNanos()));
                 lagPerCheck.put(id, 1 + 0.001 * server.interNanos() / TimeUnit.MILLISECONDS.toNanos(1));
                 backend = Math.max(backend, health);
             }
@@ -133,11 +134,11 @@ final class Comparison {
     private double timerLag(String subject, double atMillis, Map<String, List<Double>> checkStarts) {
         double lag = 0;
         for (Map.Entry<String, List<Double>> series : checkStarts.entrySet()) {
-            String server = series.getKey().endsWith(" agent")
-                    ? series.getKey().substring(0, series.getKey().length() - " agent".length()) : series.getKey();
-            if (!server.equals(subject) && !server.startsWith(subject + '/')) {
+            if (!isAbout(series.getKey(), subject)) {
                 continue;
             }
+            String server = series.getKey().endsWith(AGENT)
+                    ? series.getKey().substring(0, series.getKey().length() - AGENT.length()) : series.getKey();
             long started = series.getValue().stream().filter(start -> start < atMillis).count();
             lag = Math.max(lag, started * lagPerCheck.getOrDefault(server, 3.0));
         }
@@ -154,7 +155,7 @@ final class Comparison {
         double drift = 0;
         for (Map.Entry<String, List<Double>> series : expected.checkStarts().entrySet()) {
             String key = series.getKey();
-            if (!key.equals(subject) && !key.startsWith(subject + '/') && !key.startsWith(subject + ' ')) {
+            if (!isAbout(key, subject)) {
                 continue;
             }
             List<Double> got = actual.checkStarts().getOrDefault(key, List.of());
@@ -173,13 +174,19 @@ final class Comparison {
     private static double late(String subject, Observation actual, double shift) {
         double late = 0;
         for (Map.Entry<String, List<Double>> series : actual.checkStarts().entrySet()) {
-            String key = series.getKey();
-            if ((key.equals(subject) || key.startsWith(subject + '/') || key.startsWith(subject + ' '))
-                    && !series.getValue().isEmpty()) {
+            if (isAbout(series.getKey(), subject) && !series.getValue().isEmpty()) {
                 late = Math.max(late, shift - series.getValue().get(0));
             }
         }
         return late;
+    }
+
+    /**
+     * Whether a check series ({@code be/srv} or {@code be/srv agent}) belongs to a log subject: that server, or
+     * the backend ({@code be}) of a {@code no server available} line.
+     */
+    private static boolean isAbout(String series, String subject) {
+        return series.equals(subject) || series.startsWith(subject + '/') || series.equals(subject + AGENT);
     }
 
     private void logDifferences(String subject, Observation expected, Observation actual, double shift,

@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 /** Reading HAProxy's strace: which connect starts a check, which close ends it, when each log line was written. */
 class HaproxyRunTest {
@@ -39,7 +40,7 @@ class HaproxyRunTest {
         assertThat(observation.checkEnds().get("be/s1")).containsExactly(0.5, Double.NaN);
         assertThat(observation.checkEnds().get("be/s2")).containsExactly(500.4);
         assertThat(observation.lines().get("be/s2")).singleElement()
-                .satisfies(line -> assertThat(line.atMillis()).isEqualTo(500.6, org.assertj.core.data.Offset.offset(1e-6)))
+                .satisfies(line -> assertThat(line.atMillis()).isEqualTo(500.6, offset(1e-6)))
                 .extracting(Observation.LogLine::durationMillis).isEqualTo(0L);
     }
 
