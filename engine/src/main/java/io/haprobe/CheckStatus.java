@@ -15,14 +15,14 @@ package io.haprobe;
  * </table>
  *
  * <p>The constant names are HAProxy's enum names, which differ from the printed tag in two places:
- * {@link #L7OKD} prints {@code L7OK} and {@link #L7OKCD} prints {@code L7OKC}. {@link #START} and
+ * {@link #L7OK} prints {@code L7OK} and {@link #L7OKC} prints {@code L7OKC}. {@link #START} and
  * {@link #L57DATA} are internal markers HAProxy never reports; they are kept so that numbers match.
  *
  * <p>Immutable and thread-safe.
  */
 public enum CheckStatus {
     /** {@code UNK}: nothing is known. */
-    UNKNOWN("UNK", "Unknown", CheckResult.UNKNOWN),
+    UNK("UNK", "Unknown", CheckResult.UNKNOWN),
     /** {@code INI}: the server has not been checked yet. */
     INI("INI", "Initializing", CheckResult.UNKNOWN),
     /** Internal: a check has started. Never reported. */
@@ -52,9 +52,9 @@ public enum CheckStatus {
     /** Internal boundary: statuses after it carry a {@code code}. Never reported. */
     L57DATA("", "", CheckResult.UNKNOWN),
     /** {@code L7OK}: the layer 7 check passed; the code is the HTTP status. */
-    L7OKD("L7OK", "Layer7 check passed", CheckResult.PASSED),
+    L7OK("L7OK", "Layer7 check passed", CheckResult.PASSED),
     /** {@code L7OKC}: the layer 7 check passed conditionally (e.g. {@code disable-on-404}). */
-    L7OKCD("L7OKC", "Layer7 check conditionally passed", CheckResult.CONDPASS),
+    L7OKC("L7OKC", "Layer7 check conditionally passed", CheckResult.CONDPASS),
     /** {@code L7STS}: a status or header rule failed; the code is the HTTP status, the info its reason phrase. */
     L7STS("L7STS", "Layer7 wrong status", CheckResult.FAILED),
     /** {@code PROCERR}: the external check program failed. */
@@ -79,7 +79,7 @@ public enum CheckStatus {
     /**
      * Returns the status HAProxy numbers {@code number}.
      *
-     * @param number 0 ({@link #UNKNOWN}) to 20 ({@link #PROCOK})
+     * @param number 0 ({@link #UNK}) to 20 ({@link #PROCOK})
      * @return the status
      * @throws IllegalArgumentException if {@code number} is outside 0..20
      */
@@ -91,7 +91,7 @@ public enum CheckStatus {
     }
 
     /**
-     * Returns the status whose printed tag is {@code tag}, such as {@code "L7OK"} for {@link #L7OKD}.
+     * Returns the status whose printed tag is {@code tag}, such as {@code "L7OK"} for {@link #L7OK}.
      *
      * @param tag a tag as CSV {@code check_status} prints it, case-sensitive; never null
      * @return the status
@@ -148,7 +148,7 @@ public enum CheckStatus {
      * Tells whether a result with this status carries a {@code code} ({@code status >= L57DATA} in
      * HAProxy): only then do logs print {@code , code: N}. {@link #L7RSP} and {@link #L7TOUT} do not.
      *
-     * @return true for {@link #L7OKD}, {@link #L7OKCD}, {@link #L7STS} and the external check statuses
+     * @return true for {@link #L7OK}, {@link #L7OKC}, {@link #L7STS} and the external check statuses
      */
     public boolean hasCode() {
         return ordinal() > L57DATA.ordinal();

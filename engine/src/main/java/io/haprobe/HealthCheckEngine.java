@@ -326,7 +326,7 @@ public final class HealthCheckEngine implements AutoCloseable {
             HaproxyLogFormat.Counts counts = HaproxyLogFormat.Counts.of(active, backup);
             ServerState from = t.before().state();
             ServerState to = t.after().state();
-            boolean quiet = from == ServerState.STOPPING || t.before().drain();
+            boolean quiet = from == ServerState.NOLB || t.before().drain();
             switch (t.kind()) {
                 case CHECK -> {
                     if (agentCheck) {
@@ -343,20 +343,20 @@ public final class HealthCheckEngine implements AutoCloseable {
                 }
                 case STATE -> {
                     String line = HaproxyLogFormat.transition(server.name, to, logChecks ? null : outcome, counts);
-                    LogLevel level = to == ServerState.STOPPED && !quiet ? LogLevel.ALERT : LogLevel.NOTICE;
+                    LogLevel level = to == ServerState.DOWN && !quiet ? LogLevel.ALERT : LogLevel.NOTICE;
                     emit(new HealthEvent.StateChanged(now, proxyName, serverName, server.config.backup(), from, to,
                             outcome, active, backup, level, line));
                 }
                 case MAINT_ON -> {
-                    boolean wasDown = from == ServerState.STOPPED;
+                    boolean wasDown = from == ServerState.DOWN;
                     admin(server, t, HaproxyLogFormat.maintOn(server.name, wasDown, counts),
                             wasDown || quiet ? LogLevel.NOTICE : LogLevel.ALERT, now);
                 }
-                case MAINT_OFF -> admin(server, t, HaproxyLogFormat.maintOff(server.name, to != ServerState.STOPPED,
+                case MAINT_OFF -> admin(server, t, HaproxyLogFormat.maintOff(server.name, to != ServerState.DOWN,
                         t.after().drain()), LogLevel.NOTICE, now);
-                case DRAIN_ON -> admin(server, t, HaproxyLogFormat.drainOn(server.name, to == ServerState.STOPPED,
+                case DRAIN_ON -> admin(server, t, HaproxyLogFormat.drainOn(server.name, to == ServerState.DOWN,
                         counts), LogLevel.NOTICE, now);
-                case DRAIN_OFF -> admin(server, t, HaproxyLogFormat.drainOff(server.name, to != ServerState.STOPPED),
+                case DRAIN_OFF -> admin(server, t, HaproxyLogFormat.drainOff(server.name, to != ServerState.DOWN),
                         LogLevel.NOTICE, now);
                 case DRAIN_REMAINS -> admin(server, t, HaproxyLogFormat.drainRemains(server.name), LogLevel.NOTICE,
                         now);
@@ -632,7 +632,7 @@ public final class HealthCheckEngine implements AutoCloseable {
          * DOWN, and send-state puts its current state in each request.
          */
         CheckProgram program(ServerRun server) {
-            boolean stopped = server.health.state() == ServerState.STOPPED;
+            boolean stopped = server.health.state() == ServerState.DOWN;
             if (!proxy.sendState()) {
                 return stopped ? programDown : programUp;
             }

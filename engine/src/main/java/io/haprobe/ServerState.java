@@ -7,14 +7,17 @@ package io.haprobe;
  * <p>Immutable and thread-safe.
  */
 public enum ServerState {
-    /** DOWN: not used for traffic. Number 0. */
-    STOPPED("DOWN"),
-    /** UP and warming up during {@code slowstart}. Number 1. */
+    /** DOWN: not used for traffic. HAProxy's {@code SRV_ST_STOPPED}, number 0. */
+    DOWN("DOWN"),
+    /** UP and warming up during {@code slowstart}. HAProxy's {@code SRV_ST_STARTING}, number 1. */
     STARTING("UP"),
-    /** UP. Number 2. */
-    RUNNING("UP"),
-    /** NOLB: UP for persistent traffic only (soft stop, {@code disable-on-404}). Number 3. */
-    STOPPING("NOLB");
+    /** UP. HAProxy's {@code SRV_ST_RUNNING}, number 2. */
+    UP("UP"),
+    /**
+     * NOLB: UP for persistent traffic only (soft stop, {@code disable-on-404}, an agent's {@code drain}).
+     * HAProxy's {@code SRV_ST_STOPPING}, number 3.
+     */
+    NOLB("NOLB");
 
     private final String word;
 
@@ -32,11 +35,11 @@ public enum ServerState {
     }
 
     /**
-     * Tells whether the server is on the UP side (anything but {@link #STOPPED}).
+     * Tells whether the server is on the UP side (anything but {@link #DOWN}).
      *
-     * @return true unless STOPPED
+     * @return true unless DOWN
      */
     public boolean isUp() {
-        return this != STOPPED;
+        return this != DOWN;
     }
 }

@@ -62,7 +62,7 @@ final class Fixtures {
      * @throws IllegalStateException if {@code verdict} is not {@code L7OK} with {@code code}
      */
     static void requirePass(CheckVerdict verdict, int code, String what) {
-        if (verdict == null || verdict.status() != CheckStatus.L7OKD || verdict.code() != code) {
+        if (verdict == null || verdict.status() != CheckStatus.L7OK || verdict.code() != code) {
             throw new IllegalStateException(what + ": " + verdict + " (expected: L7OK " + code + ")");
         }
     }

@@ -53,9 +53,9 @@ public class HealthCounterBenchmark {
     @Setup
     public void setUp() {
         counter = new HealthCounter(RISE, FALL, RISE + FALL - 1);
-        health = new ServerHealth(counter, ServerState.RUNNING, false, null);
+        health = new ServerHealth(counter, ServerState.UP, false, null);
         failure = CheckOutcome.of(CheckStatus.L4CON, 0, "Connection refused", 1_000_000L);
-        success = CheckOutcome.of(CheckStatus.L7OKD, 200, "", 1_000_000L);
+        success = CheckOutcome.of(CheckStatus.L7OK, 200, "", 1_000_000L);
         position = 0;
     }
 

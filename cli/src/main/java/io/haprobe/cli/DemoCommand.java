@@ -117,11 +117,11 @@ final class DemoCommand implements Callable<Integer> {
 
     private static int verify(List<ServerSnapshot> servers, PrintWriter out) {
         List<Expectation> expectations = List.of(
-                new Expectation("wrong_status/web01", ServerState.STOPPED, CheckStatus.L7STS),
-                new Expectation("rstatus_fix/web01", ServerState.RUNNING, CheckStatus.L7OKD),
-                new Expectation("port_mismatch/api01", ServerState.STOPPED, CheckStatus.L4CON),
-                new Expectation("slow_backend/slow01", ServerState.STOPPED, CheckStatus.L7TOUT),
-                new Expectation("crash_recover/app01", ServerState.RUNNING, CheckStatus.L7OKD));
+                new Expectation("wrong_status/web01", ServerState.DOWN, CheckStatus.L7STS),
+                new Expectation("rstatus_fix/web01", ServerState.UP, CheckStatus.L7OK),
+                new Expectation("port_mismatch/api01", ServerState.DOWN, CheckStatus.L4CON),
+                new Expectation("slow_backend/slow01", ServerState.DOWN, CheckStatus.L7TOUT),
+                new Expectation("crash_recover/app01", ServerState.UP, CheckStatus.L7OK));
         out.println();
         boolean allMet = true;
         for (Expectation expected : expectations) {

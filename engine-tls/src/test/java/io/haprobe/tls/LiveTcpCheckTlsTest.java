@@ -51,7 +51,7 @@ class LiveTcpCheckTlsTest {
                 "tcp-check expect rstring ^HTTP/1\\.1\\ 200"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
-                CheckOutcome::info).containsExactly(CheckStatus.L7OKD, 0, "(tcp-check)");
+                CheckOutcome::info).containsExactly(CheckStatus.L7OK, 0, "(tcp-check)");
     }
 
     @Test
@@ -63,13 +63,13 @@ class LiveTcpCheckTlsTest {
         checks = LiveChecks.start(LiveChecks.backend(backend.port(), "verify none", "option httpchk",
                 "http-check connect ssl", "http-check send meth GET uri /", "http-check expect status 200"));
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code)
-                .containsExactly(CheckStatus.L7OKD, 200);
+                .containsExactly(CheckStatus.L7OK, 200);
         checks.close();
 
         checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none", "option httpchk",
                 "http-check connect default", "http-check send meth GET uri /"));
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code)
-                .containsExactly(CheckStatus.L7OKD, 200);
+                .containsExactly(CheckStatus.L7OK, 200);
         checks.close();
 
         checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none", "option httpchk",

@@ -287,7 +287,7 @@ class LiveTlsCheckTest {
                 + " crt " + crt, "option httpchk GET /"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
-                CheckOutcome::info).containsExactly(CheckStatus.L7OKD, 200, "");
+                CheckOutcome::info).containsExactly(CheckStatus.L7OK, 200, "");
         assertThat(checks.awaitLogLines(1)).containsExactly("Health check for server be/s succeeded, reason: Layer7"
                 + " check passed, code: 200, check duration: <n>ms, status: 3/3 UP.");
     }
@@ -299,7 +299,7 @@ class LiveTlsCheckTest {
                 "option httpchk GET /health"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code)
-                .containsExactly(CheckStatus.L7OKD, 200);
+                .containsExactly(CheckStatus.L7OK, 200);
     }
 
     @Test

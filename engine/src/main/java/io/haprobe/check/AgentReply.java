@@ -114,7 +114,7 @@ public record AgentReply(String health, String admin, String weight, String maxC
         if (health == null) {
             return CheckStatus.CHECKED;
         }
-        return health.equalsIgnoreCase("up") ? CheckStatus.L7OKD : CheckStatus.L7STS;
+        return health.equalsIgnoreCase("up") ? CheckStatus.L7OK : CheckStatus.L7STS;
     }
 
     /**
@@ -154,7 +154,7 @@ public record AgentReply(String health, String admin, String weight, String maxC
         String warning = warning();
         if (health != null) {
             String message = description;
-            if (message.isEmpty() || status() == CheckStatus.L7OKD) {
+            if (message.isEmpty() || status() == CheckStatus.L7OK) {
                 if (error != null) {
                     message = error;
                 } else if (warning != null) {

@@ -412,7 +412,7 @@ public final class CheckSession {
         }
         int code = expect.statusCode() == null ? 0 : expect.statusCode().extract(buffer, length);
         if (match != expect.inverse()) {
-            return new CheckVerdict(CheckStatus.L7OKD, code, "");
+            return new CheckVerdict(CheckStatus.L7OK, code, "");
         }
         CheckStatus status = expect.errorStatus() != null ? expect.errorStatus() : CheckStatus.L7RSP;
         String info;
@@ -454,17 +454,17 @@ public final class CheckSession {
                     connect.implicit() ? "" : TCP_CHECK_SUCCESS);
         }
         if (last instanceof CheckRule.Send) {
-            return new CheckVerdict(CheckStatus.L7OKD, 0, TCP_CHECK_SUCCESS);
+            return new CheckVerdict(CheckStatus.L7OK, 0, TCP_CHECK_SUCCESS);
         }
         if (last instanceof CheckRule.ExpectContent expect) {
-            CheckStatus status = expect.okStatus() != null ? expect.okStatus() : CheckStatus.L7OKD;
+            CheckStatus status = expect.okStatus() != null ? expect.okStatus() : CheckStatus.L7OK;
             String info = expect.onSuccess() != null ? expect.onSuccess().render(buffer, length)
                     : program.tcpCheck() ? TCP_CHECK_SUCCESS : "";
             return new CheckVerdict(status, lastVerdict == null ? 0 : lastVerdict.code(), info);
         }
         if (last instanceof CheckRule.ExpectCustom && lastVerdict != null) {
             // the protocol parser reported its success itself; the end of the rules reports again, with no info
-            return new CheckVerdict(CheckStatus.L7OKD, 0, "", lastVerdict);
+            return new CheckVerdict(CheckStatus.L7OK, 0, "", lastVerdict);
         }
         return lastVerdict;
     }

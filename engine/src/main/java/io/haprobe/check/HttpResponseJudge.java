@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <table>
  *   <caption>Verdicts</caption>
  *   <tr><th>response</th><th>status</th><th>code</th><th>info</th></tr>
- *   <tr><td>every rule passes</td><td>{@link CheckStatus#L7OKD} ({@code L7OK})</td><td>the HTTP status</td>
+ *   <tr><td>every rule passes</td><td>{@link CheckStatus#L7OK} ({@code L7OK})</td><td>the HTTP status</td>
  *       <td>empty</td></tr>
  *   <tr><td>a {@code status}, {@code rstatus}, {@code hdr} or {@code fhdr} rule fails</td><td>{@link CheckStatus#L7STS}</td>
  *       <td>the HTTP status</td><td>the reason phrase, possibly empty</td></tr>
@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * {@code on-error} the failure info, {@code comment} is appended to it as {@code " comment: <text>"},
  * {@code status-code int(<n>)} the code; on the last rules of a check, {@code ok-status}, {@code on-success}
  * and {@code status-code} shape the pass. With {@code http-check disable-on-404} (for a server that is not
- * DOWN) a 404 skips every rule: {@link CheckStatus#L7OKCD} ({@code L7OKC}), code 404, no info.
+ * DOWN) a 404 skips every rule: {@link CheckStatus#L7OKC} ({@code L7OKC}), code 404, no info.
  *
  * <p>Rules are evaluated in order and the first failing one decides. An empty rule list stands for
  * HAProxy's implicit {@code http-check expect status 200-399}; a list with only body rules checks no
@@ -58,7 +58,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * HttpResponseJudge judge = HttpResponseJudge.of(List.of()); // expect status 200-399
  * byte[] rsp = "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
- * judge.judge(rsp, rsp.length, false); // CheckVerdict[status=L7OKD, code=204, info=]
+ * judge.judge(rsp, rsp.length, false); // CheckVerdict[status=L7OK, code=204, info=]
  * }</pre>
  */
 public final class HttpResponseJudge {
@@ -196,7 +196,7 @@ public final class HttpResponseJudge {
             return invalid();
         }
         if (disableOn404 && msg.code() == 404) {
-            return new CheckVerdict(CheckStatus.L7OKCD, 404, "");
+            return new CheckVerdict(CheckStatus.L7OKC, 404, "");
         }
         boolean lastRead = endOfStream || full || msg.complete;
         for (Rule rule : rules) {
@@ -229,10 +229,10 @@ public final class HttpResponseJudge {
             }
         }
         if (!last) {
-            return new CheckVerdict(CheckStatus.L7OKD, msg.code(), "");
+            return new CheckVerdict(CheckStatus.L7OK, msg.code(), "");
         }
         Rule final_ = rules[rules.length - 1];
-        return new CheckVerdict(final_.okStatus != null ? final_.okStatus : CheckStatus.L7OKD,
+        return new CheckVerdict(final_.okStatus != null ? final_.okStatus : CheckStatus.L7OK,
                 final_.statusCode != null ? final_.statusCode : msg.code(),
                 final_.onSuccess != null ? final_.onSuccess : "");
     }

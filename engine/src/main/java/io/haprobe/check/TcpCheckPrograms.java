@@ -248,7 +248,7 @@ final class TcpCheckPrograms {
                 return new CheckVerdict(CheckStatus.L7STS, error, new ResponseText.CString(offset + 7).render(buffer,
                         length));
             }
-            return new CheckVerdict(CheckStatus.L7OKD, 0, new ResponseText.CString(5).render(buffer, length));
+            return new CheckVerdict(CheckStatus.L7OK, 0, new ResponseText.CString(5).render(buffer, length));
         }
 
         private static int packetLength(byte[] buffer, int offset) {
@@ -276,7 +276,7 @@ final class TcpCheckPrograms {
             if (result != 0) {
                 return new CheckVerdict(CheckStatus.L7STS, result, SEE_RFC);
             }
-            return new CheckVerdict(CheckStatus.L7OKD, 0, "Success");
+            return new CheckVerdict(CheckStatus.L7OK, 0, "Success");
         }
 
         private static boolean at(byte[] buffer, int length, int offset, int... expected) {

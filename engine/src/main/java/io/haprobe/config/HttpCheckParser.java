@@ -26,10 +26,10 @@ final class HttpCheckParser {
     private static final Set<String> CONNECT_UNSUPPORTED_FLAGS = Set.of("via-socks4");
     private static final Set<String> CONNECT_UNSUPPORTED_OPTIONS = Set.of("proto");
     private static final Map<String, CheckStatus> OK_STATUSES = Map.of("L4OK", CheckStatus.L4OK,
-            "L6OK", CheckStatus.L6OK, "L7OK", CheckStatus.L7OKD, "L7OKC", CheckStatus.L7OKCD);
+            "L6OK", CheckStatus.L6OK, "L7OK", CheckStatus.L7OK, "L7OKC", CheckStatus.L7OKC);
     private static final Map<String, CheckStatus> ERROR_STATUSES = Map.of("L4CON", CheckStatus.L4CON,
             "L6RSP", CheckStatus.L6RSP, "L7RSP", CheckStatus.L7RSP, "L7STS", CheckStatus.L7STS,
-            "L7OKC", CheckStatus.L7OKCD);
+            "L7OKC", CheckStatus.L7OKC);
     private static final Map<String, CheckStatus> TIMEOUT_STATUSES = Map.of("L4TOUT", CheckStatus.L4TOUT,
             "L6TOUT", CheckStatus.L6TOUT, "L7TOUT", CheckStatus.L7TOUT);
     private static final Pattern INT_SAMPLE = Pattern.compile("int\\((-?[0-9]{1,9})\\)");

@@ -8,7 +8,7 @@ import io.haprobe.ServerState;
  *
  * <ol>
  *   <li>full health: {@code inter};</li>
- *   <li>DOWN ({@link ServerState#STOPPED}) with health 0: {@code downinter}, or {@code inter} if unset;</li>
+ *   <li>DOWN ({@link ServerState#DOWN}) with health 0: {@code downinter}, or {@code inter} if unset;</li>
  *   <li>otherwise (going up, going down, not checked yet): {@code fastinter}, or {@code inter} if unset.</li>
  * </ol>
  *
@@ -46,7 +46,7 @@ public record IntervalPolicy(long interNanos, long fastInterNanos, long downInte
         if (counter.isFull()) {
             return interNanos;
         }
-        if (state == ServerState.STOPPED && counter.health() == 0) {
+        if (state == ServerState.DOWN && counter.health() == 0) {
             return downInterNanos != 0 ? downInterNanos : interNanos;
         }
         return fastInterNanos != 0 ? fastInterNanos : interNanos;

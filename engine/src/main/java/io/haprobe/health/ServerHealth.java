@@ -17,10 +17,10 @@ import java.util.Objects;
  * agent check moves them. Pure: no clock, no I/O.
  *
  * <ul>
- *   <li>Health check FAILED: the counter goes down; at 0 the server goes {@link ServerState#STOPPED} (DOWN).</li>
+ *   <li>Health check FAILED: the counter goes down; at 0 the server goes {@link ServerState#DOWN} (DOWN).</li>
  *   <li>Health check PASSED: the counter goes up; at {@code rise} or more a DOWN or NOLB server goes
- *       {@link ServerState#RUNNING} (UP), but only when the agent (if any) is good too.</li>
- *   <li>Health check CONDPASS ({@code L7OKC}): likewise, to {@link ServerState#STOPPING} (NOLB).</li>
+ *       {@link ServerState#UP} (UP), but only when the agent (if any) is good too.</li>
+ *   <li>Health check CONDPASS ({@code L7OKC}): likewise, to {@link ServerState#NOLB} (NOLB).</li>
  *   <li>Agent reply ({@link #applyAgent}): first its admin word ({@code drain}, {@code maint}, {@code ready}),
  *       then its weight, then its health word: {@code down} takes the server DOWN, {@code up} brings it UP only
  *       if the health check agrees and the server is not NOLB. Agent connection failures change nothing.</li>
@@ -34,7 +34,7 @@ import java.util.Objects;
  * <pre>{@code
  * ServerHealth s = ServerHealth.boot(2, 3, false);            // UP, health 2 ("UP 1/3")
  * HealthStep step = s.apply(CheckOutcome.of(CheckStatus.L4CON, 0, "Connection refused", 0));
- * step.after().state();                                       // STOPPED: one failure at boot is enough
+ * step.after().state();                                       // DOWN: one failure at boot is enough
  * }</pre>
  *
  * @param counter     the health check's counter; never null
@@ -78,7 +78,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
     }
 
     /**
-     * Returns the state of a server with {@code check} at boot (spec §1.3): UP ({@code RUNNING}) with
+     * Returns the state of a server with {@code check} at boot (spec §1.3): {@code UP} with
      * {@code health = rise}; or, with {@code disabled}, in maintenance, DOWN with health 0. Weight 1, no agent.
      *
      * @param rise     {@code rise}, {@code >= 1}
@@ -109,10 +109,10 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
                                     boolean checked) {
         AgentHealth agentHealth = agent ? AgentHealth.BOOT : null;
         if (disabled) {
-            return new ServerHealth(new HealthCounter(rise, fall, 0), ServerState.STOPPED, true, null, false, weight,
+            return new ServerHealth(new HealthCounter(rise, fall, 0), ServerState.DOWN, true, null, false, weight,
                     agentHealth, checked);
         }
-        return new ServerHealth(HealthCounter.initial(rise, fall), ServerState.RUNNING, false, null, false, weight,
+        return new ServerHealth(HealthCounter.initial(rise, fall), ServerState.UP, false, null, false, weight,
                 agentHealth, checked);
     }
 
@@ -133,7 +133,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
      */
     public boolean usable() {
         return !maintenance && !drain && weight > 0
-                && (state == ServerState.RUNNING || state == ServerState.STARTING);
+                && (state == ServerState.UP || state == ServerState.STARTING);
     }
 
     /**
@@ -158,12 +158,12 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         boolean agentGood = agent == null || agent.isGood();
         ServerState nextState = state;
         if (result == CheckResult.FAILED && next.health() == 0) {
-            nextState = ServerState.STOPPED;
+            nextState = ServerState.DOWN;
         } else if (result == CheckResult.PASSED && next.isGood() && agentGood
-                && (state == ServerState.STOPPED || state == ServerState.STOPPING)) {
-            nextState = ServerState.RUNNING;
+                && (state == ServerState.DOWN || state == ServerState.NOLB)) {
+            nextState = ServerState.UP;
         } else if (result == CheckResult.CONDPASS && next.isGood() && agentGood) {
-            nextState = ServerState.STOPPING;
+            nextState = ServerState.NOLB;
         }
         ServerHealth checkedState = withCheck(next, outcome);
         ServerHealth after = checkedState.withState(nextState);
@@ -205,17 +205,17 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
             current = weighted;
         }
         CheckStatus status = outcome.status();
-        int agentHealth = status == CheckStatus.L7OKD ? 1 : status == CheckStatus.L7STS ? 0 : current.agent.health();
+        int agentHealth = status == CheckStatus.L7OK ? 1 : status == CheckStatus.L7STS ? 0 : current.agent.health();
         ServerHealth checkedState = current.withAgent(new AgentHealth(agentHealth, outcome));
         transitions.add(new Transition(Transition.Kind.CHECK, current, checkedState));
         ServerState nextState = checkedState.state;
         boolean healthGood = !checked || checkedState.counter.isGood();
-        if (!checkedState.maintenance && status == CheckStatus.L7OKD && healthGood
-                && checkedState.state == ServerState.STOPPED) {
-            nextState = ServerState.RUNNING;
+        if (!checkedState.maintenance && status == CheckStatus.L7OK && healthGood
+                && checkedState.state == ServerState.DOWN) {
+            nextState = ServerState.UP;
         } else if (!checkedState.maintenance && status == CheckStatus.L7STS && agentHealth == 0
-                && checkedState.state != ServerState.STOPPED) {
-            nextState = ServerState.STOPPED;
+                && checkedState.state != ServerState.DOWN) {
+            nextState = ServerState.DOWN;
         }
         ServerHealth after = checkedState.withState(nextState);
         addStateChange(transitions, checkedState, after);
@@ -235,7 +235,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         }
         int up = counter.health() - counter.rise() + 1;
         switch (state) {
-            case RUNNING, STARTING -> {
+            case UP, STARTING -> {
                 boolean goingDown = checked && !counter.isFull();
                 if (drain) {
                     return agent != null ? "DRAIN (agent)" : goingDown ? "DRAIN " + up + '/' + counter.fall() : "DRAIN";
@@ -245,7 +245,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
                 }
                 return goingDown ? "UP " + up + '/' + counter.fall() : "UP";
             }
-            case STOPPING -> {
+            case NOLB -> {
                 return !checked || counter.isFull() ? "NOLB" : "NOLB " + up + '/' + counter.fall();
             }
             default -> {
@@ -271,8 +271,8 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         if (!checked) {
             return "no check";
         }
-        if (state != ServerState.STOPPED) {
-            String word = state == ServerState.STOPPING ? "NOLB" : "UP";
+        if (state != ServerState.DOWN) {
+            String word = state == ServerState.NOLB ? "NOLB" : "UP";
             return counter.isFull() ? word
                     : word + ' ' + (counter.health() - counter.rise() + 1) + '/' + counter.fall();
         }
@@ -297,7 +297,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
                     return this;
                 }
                 ServerHealth after = new ServerHealth(new HealthCounter(counter.rise(), counter.fall(), 0),
-                        ServerState.STOPPED, true, lastOutcome, false, weight, agent, checked);
+                        ServerState.DOWN, true, lastOutcome, false, weight, agent, checked);
                 transitions.add(new Transition(Transition.Kind.MAINT_ON, this, after));
                 return after;
             }
@@ -305,7 +305,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
                 if (maintenance) {
                     boolean agentGood = agent == null || agent.isGood();
                     HealthCounter reset = checked ? HealthCounter.initial(counter.rise(), counter.fall()) : counter;
-                    ServerHealth after = new ServerHealth(reset, agentGood ? ServerState.RUNNING : ServerState.STOPPED,
+                    ServerHealth after = new ServerHealth(reset, agentGood ? ServerState.UP : ServerState.DOWN,
                             false, lastOutcome, false, weight, agent, checked);
                     transitions.add(new Transition(Transition.Kind.MAINT_OFF, this, after));
                     return after;

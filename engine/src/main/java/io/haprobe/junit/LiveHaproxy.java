@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *             option httpchk GET /health
  *             server srv 127.0.0.1:%d check inter 100ms fall 2
  *         """.formatted(port));
- * await().atMost(5, SECONDS).until(() -> live.state("be/srv"), is(ServerState.STOPPED));
+ * await().atMost(5, SECONDS).until(() -> live.state("be/srv"), is(ServerState.DOWN));
  * assertThat(live.lastCheck("be/srv")).isEqualTo("L7STS 503 \"Service Unavailable\"");
  * }</pre>
  *
@@ -68,8 +68,8 @@ public final class LiveHaproxy implements AutoCloseable {
     }
 
     /**
-     * Returns a server's operational state now: {@link ServerState#RUNNING} (UP) from boot, until its checks
-     * take it DOWN ({@link ServerState#STOPPED}).
+     * Returns a server's operational state now: {@link ServerState#UP} (UP) from boot, until its checks
+     * take it DOWN ({@link ServerState#DOWN}).
      *
      * @param server {@code backend/server}; never null
      * @return the state, never null

@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
  *             .start();
  *     sim.runFor("20s");
  *     sim.assertTransitions("t=6000ms app_backend/web01 UP->DOWN L7STS 204 \"No Content\"");
- *     sim.assertState("app_backend/web01", ServerState.STOPPED);
+ *     sim.assertState("app_backend/web01", ServerState.DOWN);
  * }
  * }</pre>
  *
@@ -284,7 +284,7 @@ public final class SimulatedHaproxy implements AutoCloseable {
      * Asserts a server's operational state now.
      *
      * @param server   {@code backend/server}; never null
-     * @param expected the state, e.g. {@link ServerState#STOPPED} for DOWN; never null
+     * @param expected the state, e.g. {@link ServerState#DOWN} for DOWN; never null
      * @return this
      * @throws AssertionFailedError     if it differs
      * @throws NullPointerException     if an argument is null

@@ -32,8 +32,8 @@ public final class HaproxyLogFormat {
      * Builds the line logged when a server changes operational state (spec §8.1).
      *
      * @param server        who changed; never null
-     * @param to            the new state: {@link ServerState#STOPPED} (is DOWN), {@link ServerState#STOPPING}
-     *                      (is stopping) or {@link ServerState#RUNNING}/{@link ServerState#STARTING} (is UP);
+     * @param to            the new state: {@link ServerState#DOWN} (is DOWN), {@link ServerState#NOLB}
+     *                      (is stopping) or {@link ServerState#UP}/{@link ServerState#STARTING} (is UP);
      *                      never null
      * @param cause         the check that caused it, printed as {@code , reason: ...}; null when HAProxy prints
      *                      no reason ({@code option log-health-checks} is on)
@@ -48,14 +48,14 @@ public final class HaproxyLogFormat {
         StringBuilder line = new StringBuilder(192);
         appendServer(line, server);
         line.append(" is ").append(switch (to) {
-            case STOPPED -> "DOWN";
-            case STOPPING -> "stopping";
-            case STARTING, RUNNING -> "UP";
+            case DOWN -> "DOWN";
+            case NOLB -> "stopping";
+            case STARTING, UP -> "UP";
         });
         if (cause != null) {
             appendReason(line, cause);
         }
-        appendCounts(line, to == ServerState.STOPPED, counts);
+        appendCounts(line, to == ServerState.DOWN, counts);
         return line.toString();
     }
 

@@ -10,12 +10,12 @@ class AgentReplyTest {
 
     @Test
     void healthWordsSetTheStatusAndArePrintedAsReceived() {
-        assertThat(AgentReply.parse("up").verdict()).isEqualTo(new CheckVerdict(CheckStatus.L7OKD, 0, "via agent : up"));
+        assertThat(AgentReply.parse("up").verdict()).isEqualTo(new CheckVerdict(CheckStatus.L7OK, 0, "via agent : up"));
         assertThat(AgentReply.parse("Up").info()).isEqualTo("via agent : Up");
         assertThat(AgentReply.parse("fail").verdict())
                 .isEqualTo(new CheckVerdict(CheckStatus.L7STS, 0, "via agent : fail"));
         assertThat(AgentReply.parse("stopped").status()).isEqualTo(CheckStatus.L7STS);
-        assertThat(AgentReply.parse("down up").status()).isEqualTo(CheckStatus.L7OKD);
+        assertThat(AgentReply.parse("down up").status()).isEqualTo(CheckStatus.L7OK);
     }
 
     @Test

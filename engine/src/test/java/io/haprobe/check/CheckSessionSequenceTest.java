@@ -38,7 +38,7 @@ class CheckSessionSequenceTest {
         assertThat(session.pendingConnect()).isNull();
         assertThat(written).containsExactly("GET /first HTTP/1.0\r\n\r\n", "GET /second HTTP/1.0\r\n\r\n");
         assertThat(receive(session, "HTTP/1.0 204 No Content\r\n\r\n"))
-                .isEqualTo(new CheckVerdict(CheckStatus.L7OKD, 204, ""));
+                .isEqualTo(new CheckVerdict(CheckStatus.L7OK, 204, ""));
     }
 
     @Test

@@ -69,7 +69,7 @@ class HttpExpectOptionsJudgeTest {
     void errorStatusAndStatusCodeShapeTheFailure() {
         String rsp500 = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
         assertThat(judge(rsp500, "error-status L7OKC status 200"))
-                .isEqualTo(new CheckVerdict(CheckStatus.L7OKCD, 500, "Internal Server Error"));
+                .isEqualTo(new CheckVerdict(CheckStatus.L7OKC, 500, "Internal Server Error"));
         assertThat(judge(rsp500, "error-status L4CON on-error \"custom r500\" status 200"))
                 .isEqualTo(new CheckVerdict(CheckStatus.L4CON, 500, "custom r500"));
         assertThat(judge(rsp500, "status-code int(42) status 200"))
@@ -81,8 +81,8 @@ class HttpExpectOptionsJudgeTest {
     void okStatusOnSuccessAndStatusCodeShapeTheSuccessOfTheLastRule() {
         String rsp200 = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
         assertThat(judge(rsp200, "status 200 on-success \"fine\" status-code int(299)"))
-                .isEqualTo(new CheckVerdict(CheckStatus.L7OKD, 299, "fine"));
-        assertThat(judge(rsp200, "ok-status L7OKC status 200")).isEqualTo(new CheckVerdict(CheckStatus.L7OKCD, 200, ""));
+                .isEqualTo(new CheckVerdict(CheckStatus.L7OK, 299, "fine"));
+        assertThat(judge(rsp200, "ok-status L7OKC status 200")).isEqualTo(new CheckVerdict(CheckStatus.L7OKC, 200, ""));
         assertThat(judge(rsp200, "ok-status L7OKC status 200", "status 200")).isEqualTo(ok(200));
     }
 
@@ -107,7 +107,7 @@ class HttpExpectOptionsJudgeTest {
     @Test
     void disableOn404TurnsA404IntoAConditionalPassBeforeAnyRule() {
         String rsp404 = "HTTP/1.0 404 Not Found\r\n\r\n";
-        CheckVerdict condPass = new CheckVerdict(CheckStatus.L7OKCD, 404, "");
+        CheckVerdict condPass = new CheckVerdict(CheckStatus.L7OKC, 404, "");
         assertThat(judgeOf(true).judge(bytes(rsp404), rsp404.length(), true)).isEqualTo(condPass);
         assertThat(judgeOf(true, "status 404").judge(bytes(rsp404), rsp404.length(), true)).isEqualTo(condPass);
         assertThat(judgeOf(true, "string never").judge(bytes(rsp404), rsp404.length(), true)).isEqualTo(condPass);
@@ -118,7 +118,7 @@ class HttpExpectOptionsJudgeTest {
     }
 
     private static CheckVerdict ok(int code) {
-        return new CheckVerdict(CheckStatus.L7OKD, code, "");
+        return new CheckVerdict(CheckStatus.L7OK, code, "");
     }
 
     private static CheckVerdict wrongStatus(int code, String info) {

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import static io.haprobe.CheckStatus.L7OKD;
+import static io.haprobe.CheckStatus.L7OK;
 import static io.haprobe.CheckStatus.L7RSP;
 import static io.haprobe.CheckStatus.L7STS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,19 +40,19 @@ class HttpResponseJudgeTest {
         @Test
         void rstatusMatchesTheCodeText() {
             assertThat(judge(of(rstatus("(2|3)[0-9][0-9]")), "HTTP/1.1 204 No Content\r\n\r\n", false))
-                    .isEqualTo(verdict(L7OKD, 204, ""));
+                    .isEqualTo(verdict(L7OK, 204, ""));
             assertThat(judge(of(rstatus("^2")), "HTTP/1.1 500 Internal Server Error\r\n\r\n", false))
                     .isEqualTo(verdict(L7STS, 500, "Internal Server Error"));
             assertThat(judge(of(rstatus("^0")), "HTTP/1.1 0200 X\r\nContent-Length: 0\r\n\r\n", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
         void implicitExpectationPasses2xxAnd3xx() {
-            assertThat(judge(DEFAULT, "HTTP/1.1 200 OK\r\n\r\n", false)).isEqualTo(verdict(L7OKD, 200, ""));
+            assertThat(judge(DEFAULT, "HTTP/1.1 200 OK\r\n\r\n", false)).isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(DEFAULT, "HTTP/1.1 301 Moved Permanently\r\n\r\n", false))
-                    .isEqualTo(verdict(L7OKD, 301, ""));
-            assertThat(judge(DEFAULT, "HTTP/1.1 399 X\r\n\r\n", false)).isEqualTo(verdict(L7OKD, 399, ""));
+                    .isEqualTo(verdict(L7OK, 301, ""));
+            assertThat(judge(DEFAULT, "HTTP/1.1 399 X\r\n\r\n", false)).isEqualTo(verdict(L7OK, 399, ""));
         }
 
         @Test
@@ -66,7 +66,7 @@ class HttpResponseJudgeTest {
         @Test
         void statusListAcceptsCodesAndRanges() {
             HttpResponseJudge judge = of(status(new StatusRange(200, 200), new StatusRange(301, 302)));
-            assertThat(judge(judge, "HTTP/1.1 302 Found\r\n\r\n", false)).isEqualTo(verdict(L7OKD, 302, ""));
+            assertThat(judge(judge, "HTTP/1.1 302 Found\r\n\r\n", false)).isEqualTo(verdict(L7OK, 302, ""));
             assertThat(judge(judge, "HTTP/1.1 304 Not Modified\r\n\r\n", false))
                     .isEqualTo(verdict(L7STS, 304, "Not Modified"));
         }
@@ -75,13 +75,13 @@ class HttpResponseJudgeTest {
         void negatedStatusFailsWithReasonPhrase() {
             HttpResponseJudge judge = of(expect(true, Match.STATUS, "200", List.of(new StatusRange(200, 200)), null));
             assertThat(judge(judge, "HTTP/1.1 200 OK\r\n\r\n", false)).isEqualTo(verdict(L7STS, 200, "OK"));
-            assertThat(judge(judge, "HTTP/1.1 500 Oops\r\n\r\n", false)).isEqualTo(verdict(L7OKD, 500, ""));
+            assertThat(judge(judge, "HTTP/1.1 500 Oops\r\n\r\n", false)).isEqualTo(verdict(L7OK, 500, ""));
         }
 
         @Test
         void statusIsJudgedWithoutWaitingForTheBody() {
             assertThat(judge(DEFAULT, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
@@ -94,7 +94,7 @@ class HttpResponseJudgeTest {
 
         @Test
         void reasonPhraseIsOptional() {
-            assertThat(judge(DEFAULT, "HTTP/1.0 200\r\n\r\n", false)).isEqualTo(verdict(L7OKD, 200, ""));
+            assertThat(judge(DEFAULT, "HTTP/1.0 200\r\n\r\n", false)).isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(DEFAULT, "HTTP/1.1 503\r\nContent-Length: 0\r\n\r\n", false))
                     .isEqualTo(verdict(L7STS, 503, ""));
             assertThat(judge(DEFAULT, "HTTP/1.1 503 \r\nContent-Length: 0\r\n\r\n", false))
@@ -122,7 +122,7 @@ class HttpResponseJudgeTest {
             assertThat(judge(DEFAULT, "HTTP/1.1 000 Z\r\n\r\n", false)).isEqualTo(verdict(L7STS, 0, "Z"));
             assertThat(judge(DEFAULT, "HTTP/1.1 70000 X\r\n\r\n", false)).isEqualTo(verdict(L7STS, 4464, "X"));
             assertThat(judge(DEFAULT, "HTTP/1.1 99999 X\r\n\r\n", false)).isEqualTo(verdict(L7STS, -31073, "X"));
-            assertThat(judge(DEFAULT, "HTTP/1.1 4294967496 X\r\n\r\n", false)).isEqualTo(verdict(L7OKD, 200, ""));
+            assertThat(judge(DEFAULT, "HTTP/1.1 4294967496 X\r\n\r\n", false)).isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
@@ -172,8 +172,8 @@ class HttpResponseJudgeTest {
 
         @Test
         void versionMustBeHttpDigitDotDigit() {
-            assertThat(judge(DEFAULT, "HTTP/2.0 200 OK\r\n\r\n", false)).isEqualTo(verdict(L7OKD, 200, ""));
-            assertThat(judge(DEFAULT, "HTTP/0.9 200 OK\r\n\r\n", false)).isEqualTo(verdict(L7OKD, 200, ""));
+            assertThat(judge(DEFAULT, "HTTP/2.0 200 OK\r\n\r\n", false)).isEqualTo(verdict(L7OK, 200, ""));
+            assertThat(judge(DEFAULT, "HTTP/0.9 200 OK\r\n\r\n", false)).isEqualTo(verdict(L7OK, 200, ""));
             for (String bad : List.of("http/1.1 200 OK\r\n\r\n", "HTTP/11.1 200 OK\r\n\r\n", "HTTP/1.x 200 OK\r\n\r\n",
                     "HTTP/1,1 200 OK\r\n\r\n", "HTTP/1.1\r\n\r\n", "HTTP/1.1 \r\n\r\n")) {
                 assertThat(judge(DEFAULT, bad, false)).as(bad).isEqualTo(verdict(L7RSP, 0, ""));
@@ -220,11 +220,11 @@ class HttpResponseJudgeTest {
         @Test
         void contentLengthMustBeOneNumber() {
             assertThat(judge(of(string("ab")), "HTTP/1.1 200 OK\r\nContent-Length:   2  \r\n\r\nab", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(of(string("abc")), "HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\nabc", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(DEFAULT, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
             for (String bad : List.of("abc", "+2", "", "-1", "99999999999999999999999", "2, 3")) {
                 assertThat(judge(DEFAULT, "HTTP/1.1 200 OK\r\nContent-Length: " + bad + "\r\n\r\n", false)).as(bad)
                         .isEqualTo(verdict(L7RSP, 0, ""));
@@ -242,7 +242,7 @@ class HttpResponseJudgeTest {
             assertThat(judge(DEFAULT, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n", false)).isEqualTo(verdict(L7RSP, 0, ""));
             assertThat(judge(DEFAULT, "HTTP/1.1 200 OK\r\nTRANSFER-ENCODING:  CHUNKED,\r\n\r\n", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
@@ -254,7 +254,7 @@ class HttpResponseJudgeTest {
         @Test
         void bytesAfterTheEndOfTheMessageAreIgnored() {
             assertThat(judge(DEFAULT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\ngarbage\r\n\r\n", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
         }
     }
 
@@ -264,7 +264,7 @@ class HttpResponseJudgeTest {
         @Test
         void bareLfLineEndsAreAccepted() {
             assertThat(judge(of(string("OK")), "HTTP/1.1 200 OK\nContent-Length: 2\n\nOK", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(DEFAULT, "HTTP/1.1 503 Down\nX: y\n\n", false)).isEqualTo(verdict(L7STS, 503, "Down"));
             assertThat(judge(DEFAULT, "HTTP/1.1 503 L\nContent-Length: 0\r\n\r\n", false))
                     .isEqualTo(verdict(L7STS, 503, "L"));
@@ -278,15 +278,15 @@ class HttpResponseJudgeTest {
         @Test
         void foldedHeaderLinesContinueTheValue() {
             assertThat(judge(DEFAULT, "HTTP/1.1 200 OK\r\nX: a\r\n b\r\nContent-Length: 0\r\n\r\n", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(of(string("ab")), "HTTP/1.1 200 OK\r\nContent-Length:\r\n 2\r\n\r\nab", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
         void chunkedBodyIsDecodedBeforeMatching() {
             String rsp = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n";
-            assertThat(judge(of(string("cde")), rsp, false)).isEqualTo(verdict(L7OKD, 200, ""));
+            assertThat(judge(of(string("cde")), rsp, false)).isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(of(string("c\r\n3")), rsp, false))
                     .isEqualTo(verdict(L7RSP, 200, HttpResponseJudge.INFO_NO_MATCH));
         }
@@ -294,9 +294,9 @@ class HttpResponseJudgeTest {
         @Test
         void chunkSizesAcceptHexBlanksAndExtensions() {
             assertThat(judge(of(string("789")), chunked("A\r\n0123456789\r\n0\r\n\r\n"), false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(of(string("abc")), chunked("0003 ;a=b\r\nabc\r\n00\r\n\r\n"), false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(of(string("zzz")), chunked("3\nabc\n0\n\n"), false))
                     .isEqualTo(verdict(L7RSP, 200, HttpResponseJudge.INFO_NO_MATCH));
         }
@@ -319,14 +319,14 @@ class HttpResponseJudgeTest {
         @Test
         void transferEncodingWinsOverContentLength() {
             assertThat(judge(of(string("llo")), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + "5\r\nhello\r\n0\r\n\r\n", false)).isEqualTo(verdict(L7OKD, 200, ""));
+                    + "5\r\nhello\r\n0\r\n\r\n", false)).isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
         void emptyTransferEncodingReadsTheBodyUntilClose() {
             String rsp = "HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\n\r\nab";
             assertThat(judge(of(string("zz")), rsp, false)).isNull();
-            assertThat(judge(of(string("ab")), rsp, true)).isEqualTo(verdict(L7OKD, 200, ""));
+            assertThat(judge(of(string("ab")), rsp, true)).isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
@@ -343,7 +343,7 @@ class HttpResponseJudgeTest {
             assertThat(judge(judge, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", false))
                     .isEqualTo(verdict(L7RSP, 200, HttpResponseJudge.INFO_NO_BODY));
             assertThat(judge(HttpResponseJudge.of(List.of(), "HEAD"), "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
         }
     }
 
@@ -353,13 +353,13 @@ class HttpResponseJudgeTest {
         @Test
         void stringFoundInBodyPasses() {
             assertThat(judge(of(string("OK")), "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nstatus OK", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
         void stringMatchesPastNulBytes() {
             assertThat(judge(of(string("cd")), "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab\0cd", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
@@ -398,7 +398,7 @@ class HttpResponseJudgeTest {
             assertThat(judge(judge, "HTTP/1.1 200 OK\r\n\r\nunder maintenance", false))
                     .isEqualTo(verdict(L7RSP, 200, HttpResponseJudge.INFO_UNWANTED));
             assertThat(judge(judge, "HTTP/1.1 200 OK\r\n\r\nall good", false)).isNull();
-            assertThat(judge(judge, "HTTP/1.1 200 OK\r\n\r\nall good", true)).isEqualTo(verdict(L7OKD, 200, ""));
+            assertThat(judge(judge, "HTTP/1.1 200 OK\r\n\r\nall good", true)).isEqualTo(verdict(L7OK, 200, ""));
         }
 
         @Test
@@ -416,14 +416,14 @@ class HttpResponseJudgeTest {
         @Test
         void onlyABodyRuleChecksNoStatus() {
             assertThat(judge(of(string("OK")), "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n\r\nOK", false))
-                    .isEqualTo(verdict(L7OKD, 503, ""));
+                    .isEqualTo(verdict(L7OK, 503, ""));
         }
 
         @Test
         void rstringMayMatchOnThePartialBody() {
             HttpResponseJudge judge = of(expect(false, Match.RSTRING, "^ab$", List.of(), Pattern.compile("^ab$")));
             assertThat(judge(judge, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab", false))
-                    .isEqualTo(verdict(L7OKD, 200, ""));
+                    .isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(judge, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabcdefghij", false))
                     .isEqualTo(verdict(L7RSP, 200, HttpResponseJudge.INFO_NO_MATCH));
         }
@@ -444,7 +444,7 @@ class HttpResponseJudgeTest {
             HttpResponseJudge judge = of(string("healthy"));
             String rsp = "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\nI am healthy!!";
             assertThat(judge(judge, rsp.substring(0, rsp.length() - 6), false)).isNull();
-            assertThat(judge(judge, rsp.substring(0, rsp.length() - 2), false)).isEqualTo(verdict(L7OKD, 200, ""));
+            assertThat(judge(judge, rsp.substring(0, rsp.length() - 2), false)).isEqualTo(verdict(L7OK, 200, ""));
         }
     }
 

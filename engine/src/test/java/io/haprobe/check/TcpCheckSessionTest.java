@@ -25,7 +25,7 @@ class TcpCheckSessionTest {
         CheckSession session = start(tcpCheck("tcp-check send PING\\r\\n", "tcp-check expect string PONG"));
         assertThat(written).containsExactly("PING\r\n");
         assertThat(receive(session, "+PO")).isNull();
-        assertThat(receive(session, "NG\r\n")).isEqualTo(verdict(CheckStatus.L7OKD, 0, "(tcp-check)"));
+        assertThat(receive(session, "NG\r\n")).isEqualTo(verdict(CheckStatus.L7OK, 0, "(tcp-check)"));
     }
 
     @Test
@@ -63,7 +63,7 @@ class TcpCheckSessionTest {
     @Test
     void rbinaryRunsOnTheUppercaseHexDump() {
         CheckSession upper = start(tcpCheck("tcp-check send PING\\r\\n", "tcp-check expect rbinary ^2B50"));
-        assertThat(receive(upper, "+PONG")).isEqualTo(verdict(CheckStatus.L7OKD, 0, "(tcp-check)"));
+        assertThat(receive(upper, "+PONG")).isEqualTo(verdict(CheckStatus.L7OK, 0, "(tcp-check)"));
         CheckSession lower = start(tcpCheck("tcp-check send PING\\r\\n", "tcp-check expect rbinary ^2b50"));
         assertThat(receive(lower, "+PONG")).isNull();
     }
@@ -86,11 +86,11 @@ class TcpCheckSessionTest {
                 "TCPCHK did not match content 'PONG' at step 2"));
         CheckSession waits = start(tcpCheck("tcp-check send PING\\r\\n", "tcp-check expect min-recv 3 string PONG"));
         assertThat(receive(waits, "+PO")).isNull();
-        assertThat(receive(waits, "NG\r\n")).isEqualTo(verdict(CheckStatus.L7OKD, 0, "(tcp-check)"));
+        assertThat(receive(waits, "NG\r\n")).isEqualTo(verdict(CheckStatus.L7OK, 0, "(tcp-check)"));
         CheckSession atLeastTen = start(tcpCheck("tcp-check send PING\\r\\n",
                 "tcp-check expect min-recv 10 string PONG"));
         assertThat(receive(atLeastTen, "+PONG\r\n")).isNull();
-        assertThat(atLeastTen.peerClosed()).isEqualTo(verdict(CheckStatus.L7OKD, 0, "(tcp-check)"));
+        assertThat(atLeastTen.peerClosed()).isEqualTo(verdict(CheckStatus.L7OK, 0, "(tcp-check)"));
     }
 
     @Test
@@ -136,7 +136,7 @@ class TcpCheckSessionTest {
         assertThat(new CheckSession(tcpCheck("tcp-check connect")).connected(this::record))
                 .isEqualTo(verdict(CheckStatus.L4OK, 0, "(tcp-check)"));
         assertThat(new CheckSession(tcpCheck("tcp-check send hello\\r\\n")).connected(this::record))
-                .isEqualTo(verdict(CheckStatus.L7OKD, 0, "(tcp-check)"));
+                .isEqualTo(verdict(CheckStatus.L7OK, 0, "(tcp-check)"));
     }
 
     @Test
@@ -148,7 +148,7 @@ class TcpCheckSessionTest {
         assertThat(written).containsExactly("AUTH\r\n");
         assertThat(receive(session, "+OK\r\n")).isNull();
         assertThat(written).containsExactly("AUTH\r\n", "PING\r\n");
-        assertThat(receive(session, "+PONG\r\n")).isEqualTo(verdict(CheckStatus.L7OKD, 0, "(tcp-check)"));
+        assertThat(receive(session, "+PONG\r\n")).isEqualTo(verdict(CheckStatus.L7OK, 0, "(tcp-check)"));
     }
 
     @Test
@@ -185,7 +185,7 @@ class TcpCheckSessionTest {
         again.connected(this::record);
         assertThat(written).containsExactly("B\n");
         assertThat(receive(again, "A\n")).isNull();
-        assertThat(receive(again, "B\n")).isEqualTo(verdict(CheckStatus.L7OKD, 0, "(tcp-check)"));
+        assertThat(receive(again, "B\n")).isEqualTo(verdict(CheckStatus.L7OK, 0, "(tcp-check)"));
     }
 
     @Test
@@ -212,7 +212,7 @@ class TcpCheckSessionTest {
     @Test
     void redisCheckTexts() {
         assertThat(receive(start(TcpCheckPrograms.redisCheck()), "+PONG\r\n"))
-                .isEqualTo(verdict(CheckStatus.L7OKD, 0, "Redis server is ok"));
+                .isEqualTo(verdict(CheckStatus.L7OK, 0, "Redis server is ok"));
         CheckSession error = start(TcpCheckPrograms.redisCheck());
         assertThat(receive(error, "-ERR no way\r\n")).isNull();
         assertThat(error.peerClosed()).isEqualTo(verdict(CheckStatus.L7STS, 0, "-ERR no way"));
@@ -230,7 +230,7 @@ class TcpCheckSessionTest {
         assertThat(receive(session, "250-mx Hello\r\n")).isNull();
         assertThat(receive(session, "250 HELP\r\n")).isNull();
         assertThat(written).containsExactly("HELO localhost\r\n", "QUIT\r\n");
-        assertThat(receive(session, "221 bye\r\n")).isEqualTo(verdict(CheckStatus.L7OKD, 221, "bye"));
+        assertThat(receive(session, "221 bye\r\n")).isEqualTo(verdict(CheckStatus.L7OK, 221, "bye"));
 
         assertThat(receive(start(TcpCheckPrograms.smtpChk("HELO localhost")), "554 go away\r\n"))
                 .isEqualTo(verdict(CheckStatus.L7STS, 554, "go away"));
@@ -249,7 +249,7 @@ class TcpCheckSessionTest {
         String handshake = "0f000000" + "0a" + hex("5.7.99-fake\0") + "0700";
         // 2.6.12 reports a passing mysql-check twice: the parser's L7OK with the version, then L7OK with no info
         assertThat(receiveHex(start(TcpCheckPrograms.mysqlCheck(null, true)), handshake))
-                .isEqualTo(reportedTwice(verdict(CheckStatus.L7OKD, 0, "5.7.99-fake")));
+                .isEqualTo(reportedTwice(verdict(CheckStatus.L7OK, 0, "5.7.99-fake")));
         assertThat(receiveHex(start(TcpCheckPrograms.mysqlCheck(null, true)), "1a000000ff6a04"
                 + hex("Host 'x' is not allowed"))).isEqualTo(verdict(CheckStatus.L7STS, 1130, "Host 'x' is not allowed"));
         CheckSession truncated = start(TcpCheckPrograms.mysqlCheck(null, true));
@@ -261,19 +261,19 @@ class TcpCheckSessionTest {
                 .isEqualTo(verdict(CheckStatus.L7STS, 1045, "#28000Access denied for user 'h'"));
         CheckSession loggedIn = start(TcpCheckPrograms.mysqlCheck("haproxy", true));
         assertThat(receiveHex(loggedIn, handshake + "0700000200000002000000"))
-                .isEqualTo(reportedTwice(verdict(CheckStatus.L7OKD, 0, "5.7.99-fake")));
+                .isEqualTo(reportedTwice(verdict(CheckStatus.L7OK, 0, "5.7.99-fake")));
     }
 
     @Test
     void pgsqlAndLdapCheckTexts() {
         assertThat(receiveHex(start(TcpCheckPrograms.pgsqlCheck("pguser")), "520000000800000000"))
-                .isEqualTo(verdict(CheckStatus.L7OKD, 0, "PostgreSQL server is ok"));
+                .isEqualTo(verdict(CheckStatus.L7OK, 0, "PostgreSQL server is ok"));
         assertThat(receiveHex(start(TcpCheckPrograms.pgsqlCheck("pguser")), "4500000030" + hex("SFATAL\0VFATAL\0")))
                 .isEqualTo(verdict(CheckStatus.L7RSP, 0, "FATAL"));
         assertThat(receiveHex(start(TcpCheckPrograms.pgsqlCheck("pguser")), "520000000800000001"))
                 .isEqualTo(verdict(CheckStatus.L7STS, 0, "PostgreSQL unknown error"));
         assertThat(receiveHex(start(TcpCheckPrograms.ldapCheck()), "300c02010161070a010004000400"))
-                .isEqualTo(reportedTwice(verdict(CheckStatus.L7OKD, 0, "Success")));
+                .isEqualTo(reportedTwice(verdict(CheckStatus.L7OK, 0, "Success")));
         assertThat(receiveHex(start(TcpCheckPrograms.ldapCheck()), "300c02010161070a013104000400"))
                 .isEqualTo(verdict(CheckStatus.L7STS, 49, "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9"));
         assertThat(receive(start(TcpCheckPrograms.ldapCheck()), "HTTP/1.0 400 Bad Request\r\n\r\n"))
@@ -348,6 +348,6 @@ class TcpCheckSessionTest {
 
     /** The parser's own success report, then the end of the rules' L7OK with no info (mysql, ldap). */
     private static CheckVerdict reportedTwice(CheckVerdict parserReport) {
-        return new CheckVerdict(CheckStatus.L7OKD, 0, "", parserReport);
+        return new CheckVerdict(CheckStatus.L7OK, 0, "", parserReport);
     }
 }

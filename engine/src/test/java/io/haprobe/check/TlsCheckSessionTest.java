@@ -68,7 +68,7 @@ class TlsCheckSessionTest {
         assertThat(session.tlsEstablished(this::record)).isNull();
         assertThat(written).containsExactly("GET /health HTTP/1.0\r\n\r\n");
         byte[] answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(session.received(answer, 0, answer.length)).isEqualTo(new CheckVerdict(CheckStatus.L7OKD, 200,
+        assertThat(session.received(answer, 0, answer.length)).isEqualTo(new CheckVerdict(CheckStatus.L7OK, 200,
                 ""));
     }
 

@@ -15,17 +15,17 @@ class IntervalPolicyTest {
     @Test
     void usesInterAtFullHealthFastinterInTransitionDowninterWhenDown() {
         IntervalPolicy policy = new IntervalPolicy(1000 * MS, 300 * MS, 2000 * MS);
-        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 4), ServerState.RUNNING)).isEqualTo(1000 * MS);
-        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 3), ServerState.RUNNING)).isEqualTo(300 * MS);
-        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 0), ServerState.STOPPED)).isEqualTo(2000 * MS);
-        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 1), ServerState.STOPPED)).isEqualTo(300 * MS);
+        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 4), ServerState.UP)).isEqualTo(1000 * MS);
+        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 3), ServerState.UP)).isEqualTo(300 * MS);
+        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 0), ServerState.DOWN)).isEqualTo(2000 * MS);
+        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 1), ServerState.DOWN)).isEqualTo(300 * MS);
     }
 
     @Test
     void unsetFastinterAndDowninterFallBackToInter() {
         IntervalPolicy policy = new IntervalPolicy(2000 * MS, 0, 0);
-        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 2), ServerState.RUNNING)).isEqualTo(2000 * MS);
-        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 0), ServerState.STOPPED)).isEqualTo(2000 * MS);
+        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 2), ServerState.UP)).isEqualTo(2000 * MS);
+        assertThat(policy.intervalNanos(new HealthCounter(2, 3, 0), ServerState.DOWN)).isEqualTo(2000 * MS);
     }
 
     @Test

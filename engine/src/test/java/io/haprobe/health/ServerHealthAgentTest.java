@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** How agent replies and the health check together move a server (spec §1.4, §1.5, §7). */
 class ServerHealthAgentTest {
 
-    private static final CheckOutcome HTTP_OK = CheckOutcome.of(CheckStatus.L7OKD, 200, "", 0);
-    private static final CheckOutcome HTTP_404 = CheckOutcome.of(CheckStatus.L7OKCD, 404, "", 0);
+    private static final CheckOutcome HTTP_OK = CheckOutcome.of(CheckStatus.L7OK, 200, "", 0);
+    private static final CheckOutcome HTTP_404 = CheckOutcome.of(CheckStatus.L7OKC, 404, "", 0);
     private static final CheckOutcome REFUSED = CheckOutcome.of(CheckStatus.L4CON, 0, "Connection refused", 0);
 
     private final ServerHealth boot = ServerHealth.boot(2, 3, false, 10, true, true);
@@ -20,14 +20,14 @@ class ServerHealthAgentTest {
     @Test
     void anAgentDownTakesTheServerDownAndAPassingHealthCheckCannotBringItBack() {
         HealthStep down = agent(boot, "down");
-        assertThat(down.after().state()).isEqualTo(ServerState.STOPPED);
+        assertThat(down.after().state()).isEqualTo(ServerState.DOWN);
         assertThat(kinds(down)).containsExactly(Transition.Kind.CHECK, Transition.Kind.STATE);
         assertThat(down.after().statusText()).isEqualTo("DOWN (agent)");
         ServerHealth checked = down.after().apply(HTTP_OK).after();
-        assertThat(checked.state()).isEqualTo(ServerState.STOPPED);
+        assertThat(checked.state()).isEqualTo(ServerState.DOWN);
         assertThat(checked.counter().isFull()).isTrue();
         HealthStep up = agent(checked, "up");
-        assertThat(up.after().state()).isEqualTo(ServerState.RUNNING);
+        assertThat(up.after().state()).isEqualTo(ServerState.UP);
         assertThat(up.transitions().get(1).kind()).isEqualTo(Transition.Kind.STATE);
     }
 
@@ -35,22 +35,22 @@ class ServerHealthAgentTest {
     void anAgentUpCannotBringUpAServerWhoseHealthCheckFails() {
         ServerHealth down = boot.apply(REFUSED).after();
         HealthStep up = agent(down, "up");
-        assertThat(up.after().state()).isEqualTo(ServerState.STOPPED);
+        assertThat(up.after().state()).isEqualTo(ServerState.DOWN);
         assertThat(kinds(up)).containsExactly(Transition.Kind.CHECK);
     }
 
     @Test
     void anAgentUpCannotEndNolb() {
         ServerHealth nolb = boot.apply(HTTP_404).after();
-        assertThat(nolb.state()).isEqualTo(ServerState.STOPPING);
-        assertThat(agent(nolb, "up").after().state()).isEqualTo(ServerState.STOPPING);
-        assertThat(nolb.apply(HTTP_OK).after().state()).isEqualTo(ServerState.RUNNING);
+        assertThat(nolb.state()).isEqualTo(ServerState.NOLB);
+        assertThat(agent(nolb, "up").after().state()).isEqualTo(ServerState.NOLB);
+        assertThat(nolb.apply(HTTP_OK).after().state()).isEqualTo(ServerState.UP);
     }
 
     @Test
     void agentConnectionFailuresChangeNothingButTheAgentStatus() {
         HealthStep step = boot.applyAgent(REFUSED, null, 10);
-        assertThat(step.after().state()).isEqualTo(ServerState.RUNNING);
+        assertThat(step.after().state()).isEqualTo(ServerState.UP);
         assertThat(step.after().agent()).isEqualTo(new AgentHealth(1, REFUSED));
         assertThat(step.agentReported()).isTrue();
         assertThat(step.after().applyAgent(REFUSED, null, 10).agentReported()).isFalse();
@@ -87,7 +87,7 @@ class ServerHealthAgentTest {
         HealthStep maint = agent(boot.apply(HTTP_OK).after(), "maint");
         assertThat(kinds(maint)).containsExactly(Transition.Kind.MAINT_ON, Transition.Kind.CHECK);
         assertThat(maint.after()).extracting(ServerHealth::state, ServerHealth::maintenance, ServerHealth::statusText)
-                .containsExactly(ServerState.STOPPED, true, "MAINT");
+                .containsExactly(ServerState.DOWN, true, "MAINT");
         assertThat(maint.after().counter().health()).isZero();
         assertThat(kinds(agent(maint.after(), "maint"))).containsExactly(Transition.Kind.CHECK);
         HealthStep ready = agent(maint.after(), "ready up");
@@ -101,9 +101,9 @@ class ServerHealthAgentTest {
         ServerHealth down = agent(boot, "stopped").after();
         ServerHealth maint = agent(down, "maint").after();
         HealthStep ready = agent(maint, "ready");
-        assertThat(ready.after().state()).isEqualTo(ServerState.STOPPED);
+        assertThat(ready.after().state()).isEqualTo(ServerState.DOWN);
         assertThat(ready.transitions().get(0).kind()).isEqualTo(Transition.Kind.MAINT_OFF);
-        assertThat(agent(ready.after(), "up").after().state()).isEqualTo(ServerState.RUNNING);
+        assertThat(agent(ready.after(), "up").after().state()).isEqualTo(ServerState.UP);
     }
 
     @Test

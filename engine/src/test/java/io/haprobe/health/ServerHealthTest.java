@@ -10,15 +10,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServerHealthTest {
 
-    private static final CheckOutcome OK = CheckOutcome.of(CheckStatus.L7OKD, 200, "", 0);
+    private static final CheckOutcome OK = CheckOutcome.of(CheckStatus.L7OK, 200, "", 0);
     private static final CheckOutcome WRONG = CheckOutcome.of(CheckStatus.L7STS, 503, "Service Unavailable", 0);
     private static final CheckOutcome REFUSED = CheckOutcome.of(CheckStatus.L4CON, 0, "Connection refused", 0);
-    private static final CheckOutcome NOLB = CheckOutcome.of(CheckStatus.L7OKCD, 404, "", 0);
+    private static final CheckOutcome NOLB = CheckOutcome.of(CheckStatus.L7OKC, 404, "", 0);
 
     @Test
     void bootsUpWithInitStatusAndShowsUp1Of3() {
         ServerHealth boot = ServerHealth.boot(2, 3, false);
-        assertThat(boot.state()).isEqualTo(ServerState.RUNNING);
+        assertThat(boot.state()).isEqualTo(ServerState.UP);
         assertThat(boot.lastStatus()).isEqualTo(CheckStatus.INI);
         assertThat(boot.statusText()).isEqualTo("UP 1/3");
     }
@@ -27,7 +27,7 @@ class ServerHealthTest {
     void disabledServerBootsInMaintenanceDownWithHealthZero() {
         ServerHealth boot = ServerHealth.boot(2, 3, true);
         assertThat(boot.maintenance()).isTrue();
-        assertThat(boot.state()).isEqualTo(ServerState.STOPPED);
+        assertThat(boot.state()).isEqualTo(ServerState.DOWN);
         assertThat(boot.counter().health()).isZero();
         assertThat(boot.statusText()).isEqualTo("MAINT");
         assertThatThrownBy(() -> boot.apply(OK)).isInstanceOf(IllegalStateException.class);
@@ -37,7 +37,7 @@ class ServerHealthTest {
     void oneFailureAtBootMarksTheServerDown() {
         HealthStep step = ServerHealth.boot(2, 3, false).apply(REFUSED);
         assertThat(step.stateChanged()).isTrue();
-        assertThat(step.after().state()).isEqualTo(ServerState.STOPPED);
+        assertThat(step.after().state()).isEqualTo(ServerState.DOWN);
         assertThat(step.after().statusText()).isEqualTo("DOWN");
     }
 
@@ -49,7 +49,7 @@ class ServerHealthTest {
         assertThat(first.after().statusText()).isEqualTo("DOWN 1/2");
         HealthStep second = first.after().apply(OK);
         assertThat(second.stateChanged()).isTrue();
-        assertThat(second.after().state()).isEqualTo(ServerState.RUNNING);
+        assertThat(second.after().state()).isEqualTo(ServerState.UP);
         assertThat(second.after().statusText()).isEqualTo("UP");
     }
 
@@ -64,9 +64,9 @@ class ServerHealthTest {
     @Test
     void conditionalPassPutsTheServerInNolb() {
         HealthStep step = ServerHealth.boot(2, 3, false).apply(NOLB);
-        assertThat(step.after().state()).isEqualTo(ServerState.STOPPING);
+        assertThat(step.after().state()).isEqualTo(ServerState.NOLB);
         assertThat(step.after().statusText()).isEqualTo("NOLB");
-        assertThat(step.after().apply(OK).after().state()).isEqualTo(ServerState.RUNNING);
+        assertThat(step.after().apply(OK).after().state()).isEqualTo(ServerState.UP);
     }
 
     @Test

@@ -49,11 +49,11 @@ class LiveHaproxyTest {
 
         LiveHaproxy live = haprobe.liveText(cfg(backend.getAddress().getPort(), "option httpchk GET /health"));
         await().atMost(AT_MOST).until(() -> live.lastCheck("be/srv"), is("L7OK 200"));
-        assertThat(live.state("be/srv")).isEqualTo(ServerState.RUNNING);
+        assertThat(live.state("be/srv")).isEqualTo(ServerState.UP);
 
         status.set(503);
 
-        await().atMost(AT_MOST).until(() -> live.state("be/srv"), is(ServerState.STOPPED));
+        await().atMost(AT_MOST).until(() -> live.state("be/srv"), is(ServerState.DOWN));
         assertThat(live.lastCheck("be/srv")).isEqualTo("L7STS 503 \"Service Unavailable\"");
         assertThat(live.lastStatus("be/srv")).isEqualTo(CheckStatus.L7STS);
         assertThat(live.statusText("be/srv")).isEqualTo("DOWN");
@@ -70,7 +70,7 @@ class LiveHaproxyTest {
     void seesARefusedPortGoDownOnTheFirstCheck() throws IOException {
         LiveHaproxy live = haprobe.liveText(cfg(closedPort(), ""));
 
-        await().atMost(AT_MOST).until(() -> live.state("be/srv"), is(ServerState.STOPPED));
+        await().atMost(AT_MOST).until(() -> live.state("be/srv"), is(ServerState.DOWN));
 
         assertThat(live.lastCheck("be/srv")).isEqualTo("L4CON \"Connection refused\"");
         assertThat(live.lastOutcome("be/srv")).hasValueSatisfying(o -> assertThat(o.status()).isEqualTo(CheckStatus.L4CON));

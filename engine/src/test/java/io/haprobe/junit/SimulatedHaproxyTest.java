@@ -105,16 +105,16 @@ class SimulatedHaproxyTest {
         sim.assertLastStatus(WEB01, CheckStatus.INI);
 
         sim.runFor("1s");
-        sim.assertState(WEB01, ServerState.RUNNING).assertLastCheck(WEB01, "L7OK 200")
-                .assertLastStatus(WEB01, CheckStatus.L7OKD);
+        sim.assertState(WEB01, ServerState.UP).assertLastCheck(WEB01, "L7OK 200")
+                .assertLastStatus(WEB01, CheckStatus.L7OK);
         sim.runFor("9s");
 
-        sim.assertState(WEB01, ServerState.STOPPED)
+        sim.assertState(WEB01, ServerState.DOWN)
                 .assertStatusText(WEB01, "DOWN")
                 .assertLastCheck(WEB01, "L7STS 204 \"No Content\"")
                 .assertLastStatus(WEB01, CheckStatus.L7STS)
                 .assertStatusText(WEB02, "UP");
-        assertThat(sim.state(WEB01)).isEqualTo(ServerState.STOPPED);
+        assertThat(sim.state(WEB01)).isEqualTo(ServerState.DOWN);
         assertThat(sim.lastOutcome(WEB01)).hasValueSatisfying(o -> assertThat(o.code()).isEqualTo(204));
     }
 
@@ -123,17 +123,17 @@ class SimulatedHaproxyTest {
         SimulatedHaproxy sim = wrongStatusOnWeb01At5s().runFor("10s");
 
         AssertionFailedError state = assertThrows(AssertionFailedError.class,
-                () -> sim.assertState(WEB01, ServerState.RUNNING));
+                () -> sim.assertState(WEB01, ServerState.UP));
         AssertionFailedError status = assertThrows(AssertionFailedError.class,
                 () -> sim.assertStatusText(WEB01, "UP"));
         AssertionFailedError check = assertThrows(AssertionFailedError.class,
                 () -> sim.assertLastCheck(WEB01, "L7STS 503"));
         AssertionFailedError lastStatus = assertThrows(AssertionFailedError.class,
-                () -> sim.assertLastStatus(WEB01, CheckStatus.L7OKD));
+                () -> sim.assertLastStatus(WEB01, CheckStatus.L7OK));
 
-        assertThat(state.getExpected().getValue()).isEqualTo(ServerState.RUNNING);
-        assertThat(state.getActual().getValue()).isEqualTo(ServerState.STOPPED);
-        assertThat(state.getMessage()).startsWith("state of app_backend/web01: expected <RUNNING> but was <STOPPED>\n")
+        assertThat(state.getExpected().getValue()).isEqualTo(ServerState.UP);
+        assertThat(state.getActual().getValue()).isEqualTo(ServerState.DOWN);
+        assertThat(state.getMessage()).startsWith("state of app_backend/web01: expected <UP> but was <DOWN>\n")
                 .contains(DOWN_LINE);
         assertThat(status.getMessage()).startsWith("status of app_backend/web01: expected <UP> but was <DOWN>");
         assertThat(check.getMessage()).startsWith("last check of app_backend/web01: expected <L7STS 503> but was "

@@ -105,7 +105,7 @@ class LiveCheckStatusTest extends LiveTest {
                 "option log-health-checks"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
-                CheckOutcome::info).containsExactly(CheckStatus.L7OKD, 200, "");
+                CheckOutcome::info).containsExactly(CheckStatus.L7OK, 200, "");
         assertThat(engine.awaitLogLines(1)).containsExactly("Health check for server app_backend/web01 succeeded, "
                 + "reason: Layer7 check passed, code: 200, check duration: <n>ms, status: 3/3 UP.");
     }
@@ -117,7 +117,7 @@ class LiveCheckStatusTest extends LiveTest {
                 "http-check expect rstatus (2|3)[0-9][0-9]"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
-                CheckOutcome::info).containsExactly(CheckStatus.L7OKD, 204, "");
+                CheckOutcome::info).containsExactly(CheckStatus.L7OK, 204, "");
         assertThat(engine.logLines()).isEmpty();
     }
 

@@ -34,7 +34,7 @@ class LiveHeaderNolbAgentTest {
             engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", HDR[0], HDR[1],
                     "option log-health-checks"));
 
-            assertThat(outcome()).containsExactly(CheckStatus.L7OKD, 200, "");
+            assertThat(outcome()).containsExactly(CheckStatus.L7OK, 200, "");
             assertThat(engine.awaitLogLines(1)).containsExactly("Health check for server app_backend/web01 "
                     + "succeeded, reason: Layer7 check passed, code: 200, check duration: <n>ms, status: 3/3 UP.");
         }
@@ -97,7 +97,7 @@ class LiveHeaderNolbAgentTest {
             backend = ScriptedBackend.start(Behaviour.answer("HTTP/1.0 404 Not Found\r\n\r\n"));
             engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", NOLB));
 
-            assertThat(outcome()).containsExactly(CheckStatus.L7OKCD, 404, "");
+            assertThat(outcome()).containsExactly(CheckStatus.L7OKC, 404, "");
             assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is stopping, reason: Layer7 "
                     + "check conditionally passed, code: 404, check duration: <n>ms. 0 active and 0 backup servers "
                     + "online. 0 sessions requeued, 0 total in queue.", "backend app_backend has no server available!");
@@ -164,7 +164,7 @@ class LiveHeaderNolbAgentTest {
 
                 CheckOutcome outcome = engine.awaitFirstOutcome();
                 assertThat(java.util.List.of(outcome.status(), outcome.code(), outcome.info()))
-                        .containsExactly(CheckStatus.L7OKD, 204, "");
+                        .containsExactly(CheckStatus.L7OK, 204, "");
                 LiveEngine.eventually().until(() -> !backend.finishedConnections().isEmpty()
                         && !second.finishedConnections().isEmpty());
                 assertThat(backend.connections().get(0).request()).isEqualTo("GET /first HTTP/1.0\r\n\r\n");
@@ -187,7 +187,7 @@ class LiveHeaderNolbAgentTest {
             backend = ScriptedBackend.start(Behaviour.reply("up\n"));
             engine = LiveEngine.start(agentConfig(backend.port(), "agent-inter 300ms", "option log-health-checks"));
 
-            assertThat(agentOutcome()).containsExactly(CheckStatus.L7OKD, 0, "via agent : up");
+            assertThat(agentOutcome()).containsExactly(CheckStatus.L7OK, 0, "via agent : up");
             assertThat(engine.awaitLogLines(1)).containsExactly(AGENT + "succeeded, reason: Layer7 check passed, "
                     + "code: 0, info: \"via agent : up\", check duration: <n>ms, status: 1/1 UP.");
         }

@@ -31,7 +31,7 @@ class LiveProxyHeaderTest extends LiveTest {
         String request = firstFinishedConnection().request();
         assertThat(request).matches(Pattern.quote("PROXY TCP4 127.0.0.1 127.0.0.1 ") + "\\d+ " + backend.port()
                 + Pattern.quote("\r\nGET / HTTP/1.0\r\n\r\n"));
-        assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L7OKD);
+        assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L7OK);
     }
 
     @Test

@@ -35,7 +35,7 @@ class LiveTcpCheckTest extends LiveTest {
         engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option log-health-checks",
                 PING_PONG[0], PING_PONG[1], PING_PONG[2]));
 
-        assertOutcome(CheckStatus.L7OKD, 0, "(tcp-check)");
+        assertOutcome(CheckStatus.L7OK, 0, "(tcp-check)");
         assertThat(engine.awaitLogLines(1)).containsExactly("Health check for server app_backend/web01 succeeded, "
                 + "reason: Layer7 check passed, code: 0, info: \"(tcp-check)\", check duration: <n>ms, status: 3/3 UP.");
         eventually().until(() -> !backend.finishedConnections().isEmpty());
@@ -112,7 +112,7 @@ class LiveTcpCheckTest extends LiveTest {
                     "tcp-check expect rstring ^\\\\+PONG", "tcp-check connect port " + second.port() + " linger",
                     "tcp-check send STATUS\\n", "tcp-check expect binary 7265616479"));
 
-            assertOutcome(CheckStatus.L7OKD, 0, "(tcp-check)");
+            assertOutcome(CheckStatus.L7OK, 0, "(tcp-check)");
             eventually().until(() -> !second.finishedConnections().isEmpty());
             assertThat(backend.connections().get(0).request()).isEqualTo("PING\r\n");
             assertThat(second.finishedConnections().get(0).request()).isEqualTo("STATUS\n");
@@ -179,7 +179,7 @@ class LiveTcpCheckTest extends LiveTest {
         engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option log-health-checks",
                 "option redis-check"));
 
-        assertOutcome(CheckStatus.L7OKD, 0, "Redis server is ok");
+        assertOutcome(CheckStatus.L7OK, 0, "Redis server is ok");
         assertThat(engine.awaitLogLines(1)).containsExactly("Health check for server app_backend/web01 succeeded, "
                 + "reason: Layer7 check passed, code: 0, info: \"Redis server is ok\", check duration: <n>ms, "
                 + "status: 3/3 UP.");
@@ -229,7 +229,7 @@ class LiveTcpCheckTest extends LiveTest {
         engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option log-health-checks",
                 "option smtpchk EHLO checker.example"));
 
-        assertOutcome(CheckStatus.L7OKD, 221, "bye");
+        assertOutcome(CheckStatus.L7OK, 221, "bye");
         assertThat(engine.awaitLogLines(1)).containsExactly("Health check for server app_backend/web01 succeeded, "
                 + "reason: Layer7 check passed, code: 221, info: \"bye\", check duration: <n>ms, status: 3/3 UP.");
         // smtpchk's connect has 'linger': the check ends with a FIN, not an RST
@@ -274,7 +274,7 @@ class LiveTcpCheckTest extends LiveTest {
         backend = ScriptedBackend.start(Behaviour.dialogue(Step.write(HexFormat.of().parseHex(
                 "0f000000" + "0a" + "352e372e39392d66616b6500" + "0700"))));
         engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option mysql-check"));
-        assertOutcome(CheckStatus.L7OKD, 0, "5.7.99-fake");
+        assertOutcome(CheckStatus.L7OK, 0, "5.7.99-fake");
         engine.close();
         backend.close();
 

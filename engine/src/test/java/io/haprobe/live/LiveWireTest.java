@@ -45,7 +45,7 @@ class LiveWireTest extends LiveTest {
         engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health"));
 
         assertThat(firstFinishedConnection().checkerClose()).isEqualTo(CheckerClose.RST);
-        assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L7OKD);
+        assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L7OK);
     }
 
     @Test
@@ -90,7 +90,7 @@ class LiveWireTest extends LiveTest {
 
         LiveEngine.eventually().until(() -> engine.outcomes().size() >= 2);
         assertThat(engine.outcomes().subList(0, 2)).extracting(CheckOutcome::status)
-                .containsExactly(CheckStatus.L7OKD, CheckStatus.L7TOUT);
+                .containsExactly(CheckStatus.L7OK, CheckStatus.L7TOUT);
         assertThat(engine.outcomes().get(1).durationMillis()).isBetween(400L, 1400L);
     }
 

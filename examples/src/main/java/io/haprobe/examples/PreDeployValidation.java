@@ -125,7 +125,7 @@ public final class PreDeployValidation {
 
     private static String verdict(Timeline timeline, String server, Duration budget) {
         Optional<Timeline.Transition> down = timeline.transitions(server).stream()
-                .filter(t -> t.to() == ServerState.STOPPED).findFirst();
+                .filter(t -> t.to() == ServerState.DOWN).findFirst();
         if (down.isEmpty()) {
             return "still UP " + budget.toMillis() + "ms after the failure: over budget";
         }

@@ -62,7 +62,7 @@ class LiveHttpServerTest {
 
         status.set(503);
 
-        await().atMost(5, SECONDS).until(() -> live.state("app_backend/web01"), is(ServerState.STOPPED));
+        await().atMost(5, SECONDS).until(() -> live.state("app_backend/web01"), is(ServerState.DOWN));
         assertThat(live.lastCheck("app_backend/web01")).isEqualTo("L7STS 503 \"Service Unavailable\"");
         assertThat(live.statusText("app_backend/web01")).isEqualTo("DOWN");
     }

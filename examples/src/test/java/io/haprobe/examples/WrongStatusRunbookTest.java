@@ -28,7 +28,7 @@ class WrongStatusRunbookTest {
 
         // checks at 6s, 7s (fastinter 1s) and 8s fail: fall 3; nothing else changes state
         sim.assertTransitions("t=8000ms app_backend/web01 UP->DOWN L7STS 204 \"No Content\"");
-        sim.assertState("app_backend/web01", ServerState.STOPPED)
+        sim.assertState("app_backend/web01", ServerState.DOWN)
                 .assertLastCheck("app_backend/web01", "L7STS 204 \"No Content\"")
                 .assertStatusText("app_backend/web02", "UP");
         sim.assertLogged("t=8000ms Server app_backend/web01 is DOWN, reason: Layer7 wrong status, code: 204, "
