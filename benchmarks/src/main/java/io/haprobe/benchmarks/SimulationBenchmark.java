@@ -1,10 +1,10 @@
 package io.haprobe.benchmarks;
 
-import io.haprobe.HealthEvent;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.HealthEvent;
+import io.haprobe.engine.Simulation;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.ServerScript;
-import io.haprobe.sim.Simulation;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

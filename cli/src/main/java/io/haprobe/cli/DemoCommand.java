@@ -1,9 +1,9 @@
 package io.haprobe.cli;
 
 import io.haprobe.CheckStatus;
-import io.haprobe.ServerSnapshot;
 import io.haprobe.ServerState;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.Delay;
 import io.haprobe.sim.LoopbackBackends;

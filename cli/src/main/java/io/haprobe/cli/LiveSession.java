@@ -1,8 +1,8 @@
 package io.haprobe.cli;
 
-import io.haprobe.HealthCheckEngine;
-import io.haprobe.ServerSnapshot;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.HealthCheckEngine;
+import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.NettyProbeTransport;
 

@@ -1,8 +1,8 @@
 package io.haprobe.cli;
 
 import io.haprobe.CheckOutcome;
-import io.haprobe.ServerSnapshot;
 import io.haprobe.ServerState;
+import io.haprobe.engine.ServerSnapshot;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.haprobe.cli;
 
-import io.haprobe.ServerSnapshot;
 import io.haprobe.config.ConfigWarning;
-import io.haprobe.sim.Scenario;
-import io.haprobe.sim.Simulation;
+import io.haprobe.engine.ServerSnapshot;
+import io.haprobe.engine.Simulation;
+import io.haprobe.testkit.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package io.haprobe.cli;
 
-import io.haprobe.sim.Scenario;
-import io.haprobe.sim.Simulation;
-import io.haprobe.sim.Timeline;
+import io.haprobe.engine.Simulation;
+import io.haprobe.engine.Timeline;
+import io.haprobe.testkit.Scenario;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

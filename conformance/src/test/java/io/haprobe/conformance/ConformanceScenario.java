@@ -1,6 +1,6 @@
 package io.haprobe.conformance;
 
-import io.haprobe.sim.Scenario;
+import io.haprobe.testkit.Scenario;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

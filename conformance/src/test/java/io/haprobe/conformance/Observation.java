@@ -1,8 +1,8 @@
 package io.haprobe.conformance;
 
 import io.haprobe.CheckOutcome;
-import io.haprobe.HealthEvent;
-import io.haprobe.ServerSnapshot;
+import io.haprobe.engine.HealthEvent;
+import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.health.AgentHealth;
 import io.haprobe.health.ServerHealth;
 

@@ -1,16 +1,16 @@
 package io.haprobe.conformance;
 
-import io.haprobe.HealthCheckEngine;
-import io.haprobe.HealthEvent;
-import io.haprobe.ServerSnapshot;
 import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
+import io.haprobe.engine.HealthCheckEngine;
+import io.haprobe.engine.HealthEvent;
+import io.haprobe.engine.ServerSnapshot;
+import io.haprobe.engine.Simulation;
 import io.haprobe.sim.LoopbackBackends;
 import io.haprobe.sim.ServerScript;
-import io.haprobe.sim.Simulation;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.haprobe.tls;
 
 import io.haprobe.CheckOutcome;
-import io.haprobe.HealthCheckEngine;
-import io.haprobe.HealthEvent;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.HealthCheckEngine;
+import io.haprobe.engine.HealthEvent;
 import org.awaitility.core.ConditionFactory;
 
 import java.time.Duration;

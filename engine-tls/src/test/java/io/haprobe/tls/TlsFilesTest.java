@@ -1,7 +1,7 @@
 package io.haprobe.tls;
 
-import io.haprobe.HealthCheckEngine;
 import io.haprobe.config.ConfigException;
+import io.haprobe.engine.HealthCheckEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

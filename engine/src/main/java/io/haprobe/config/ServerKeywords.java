@@ -1,7 +1,5 @@
 package io.haprobe.config;
 
-import io.haprobe.internal.Spelling;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

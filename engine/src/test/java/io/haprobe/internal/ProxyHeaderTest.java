@@ -2,9 +2,9 @@ package io.haprobe.internal;
 
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ServerConfig;
+import io.haprobe.engine.Simulation;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.ServerScript;
-import io.haprobe.sim.Simulation;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

@@ -240,9 +240,9 @@ class LiveHeaderNolbAgentTest {
 
         private java.util.List<Object> agentOutcome() {
             LiveEngine.eventually().until(() -> engine.events().stream()
-                    .anyMatch(io.haprobe.HealthEvent.AgentCheckCompleted.class::isInstance));
-            CheckOutcome o = engine.events().stream().filter(io.haprobe.HealthEvent.AgentCheckCompleted.class::isInstance)
-                    .map(e -> ((io.haprobe.HealthEvent.AgentCheckCompleted) e).outcome()).findFirst().orElseThrow();
+                    .anyMatch(io.haprobe.engine.HealthEvent.AgentCheckCompleted.class::isInstance));
+            CheckOutcome o = engine.events().stream().filter(io.haprobe.engine.HealthEvent.AgentCheckCompleted.class::isInstance)
+                    .map(e -> ((io.haprobe.engine.HealthEvent.AgentCheckCompleted) e).outcome()).findFirst().orElseThrow();
             return java.util.List.of(o.status(), o.code(), o.info());
         }
 

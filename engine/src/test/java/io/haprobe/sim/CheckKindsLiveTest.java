@@ -1,9 +1,9 @@
 package io.haprobe.sim;
 
 import io.haprobe.CheckOutcome;
-import io.haprobe.HealthCheckEngine;
-import io.haprobe.HealthEvent;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.HealthCheckEngine;
+import io.haprobe.engine.HealthEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

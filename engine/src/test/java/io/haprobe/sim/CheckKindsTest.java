@@ -2,6 +2,7 @@ package io.haprobe.sim;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.Simulation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,8 +1,11 @@
 package io.haprobe.sim;
 
-import io.haprobe.HealthCheckEngine;
-import io.haprobe.HealthEvent;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.HealthCheckEngine;
+import io.haprobe.engine.HealthEvent;
+import io.haprobe.engine.Simulation;
+import io.haprobe.engine.Timeline;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -15,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-
-import org.assertj.core.data.Offset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,7 +1,8 @@
 package io.haprobe.sim;
 
-import io.haprobe.HealthEvent;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.HealthEvent;
+import io.haprobe.engine.Simulation;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -6,10 +6,10 @@ import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.HaproxyTime;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
+import io.haprobe.engine.Simulation;
+import io.haprobe.engine.Timeline;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.ServerScript;
-import io.haprobe.sim.Simulation;
-import io.haprobe.sim.Timeline;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,0 +1,217 @@
+package io.haprobe.engine;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.ServerState;
+import io.haprobe.health.HealthCounter;
+import io.haprobe.health.Transition;
+
+import java.util.Objects;
+
+/**
+ * Something the health checks did, in the order it happened: a check completed, a server changed state,
+ * a backend lost its last usable server. Each event carries the exact message HAProxy 2.6 logs for it, or
+ * null when HAProxy logs nothing (a check while {@code option log-health-checks} is off, or whose status
+ * and health did not change).
+ *
+ * <p>Implementations are immutable and thread-safe.
+ */
+public sealed interface HealthEvent
+        permits HealthEvent.CheckCompleted, HealthEvent.AgentCheckCompleted, HealthEvent.StateChanged,
+        HealthEvent.AdminStateChanged, HealthEvent.NoServerAvailable {
+
+    /**
+     * Returns when the event happened, in nanoseconds of the engine's {@link io.haprobe.time.Scheduler}
+     * (elapsed time, not wall time).
+     *
+     * @return the scheduler time in nanoseconds
+     */
+    long timeNanos();
+
+    /**
+     * Returns the backend or listen section the event belongs to.
+     *
+     * @return the section name, never null
+     */
+    String backend();
+
+    /**
+     * Returns the message HAProxy logs for this event, as {@code log ... format raw} prints it.
+     *
+     * @return the message without a line terminator, or null when HAProxy logs nothing for it
+     */
+    String logMessage();
+
+    /**
+     * Returns the syslog level HAProxy logs the message at.
+     *
+     * @return the level, never null
+     */
+    LogLevel level();
+
+    /**
+     * A server's health check reported a result. Logged only with {@code option log-health-checks}, and only
+     * when the status or the health changed (spec §8.2). A check reports once, except a passing mysql-check or
+     * ldap-check, which reports twice with one end time and duration, as HAProxy 2.6.12 does
+     * ({@link io.haprobe.check.CheckVerdict#earlier()}).
+     *
+     * @param timeNanos  when the check ended, scheduler nanoseconds
+     * @param backend    the backend; never null
+     * @param server     the server; never null
+     * @param outcome    the outcome; never null
+     * @param before     the health counter before; never null
+     * @param after      the health counter after; never null
+     * @param logMessage the per-check line, or null when not logged
+     */
+    record CheckCompleted(long timeNanos, String backend, String server, CheckOutcome outcome, HealthCounter before,
+                          HealthCounter after, String logMessage) implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component other than {@code logMessage} is null
+         */
+        public CheckCompleted {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(outcome, "outcome");
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(after, "after");
+        }
+
+        /** Returns {@link LogLevel#NOTICE}, the level of per-check lines. */
+        @Override
+        public LogLevel level() {
+            return LogLevel.NOTICE;
+        }
+    }
+
+    /**
+     * A server's agent check completed ({@code agent-check}, spec §7). Logged only with
+     * {@code option log-health-checks}, and only when the agent's status changed (a neutral reply excepted).
+     *
+     * @param timeNanos   when the check ended, scheduler nanoseconds
+     * @param backend     the backend; never null
+     * @param server      the server; never null
+     * @param outcome     the outcome; never null
+     * @param agentHealth the agent's health after the check: 1 lets the server be UP, 0 keeps it DOWN
+     * @param logMessage  the {@code Agent check for server ...} line, or null when not logged
+     */
+    record AgentCheckCompleted(long timeNanos, String backend, String server, CheckOutcome outcome, int agentHealth,
+                               String logMessage) implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component other than {@code logMessage} is null
+         */
+        public AgentCheckCompleted {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(outcome, "outcome");
+        }
+
+        /** Returns {@link LogLevel#NOTICE}, the level of per-check lines. */
+        @Override
+        public LogLevel level() {
+            return LogLevel.NOTICE;
+        }
+    }
+
+    /**
+     * A server's admin state changed, from an agent reply (spec §1.5, §7, §8.1): it entered or left forced
+     * maintenance or drain, or an update of a drained server logged {@code remains in forced drain mode}.
+     * Always logged.
+     *
+     * @param timeNanos  when, scheduler nanoseconds
+     * @param backend    the backend; never null
+     * @param server     the server; never null
+     * @param backup     whether it is a {@code backup} server
+     * @param change     what changed: {@link Transition.Kind#MAINT_ON}, {@link Transition.Kind#MAINT_OFF},
+     *                   {@link Transition.Kind#DRAIN_ON}, {@link Transition.Kind#DRAIN_OFF} or
+     *                   {@link Transition.Kind#DRAIN_REMAINS}; never null
+     * @param from       the operational state before; never null
+     * @param to         the operational state after; never null
+     * @param level      ALERT for a server going from UP into maintenance, NOTICE otherwise; never null
+     * @param logMessage the line; never null
+     */
+    record AdminStateChanged(long timeNanos, String backend, String server, boolean backup, Transition.Kind change,
+                             ServerState from, ServerState to, LogLevel level, String logMessage)
+            implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public AdminStateChanged {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(change, "change");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(level, "level");
+            Objects.requireNonNull(logMessage, "logMessage");
+        }
+    }
+
+    /**
+     * A server changed operational state: went DOWN, UP, or NOLB (spec §8.1). Always logged.
+     *
+     * @param timeNanos     when, scheduler nanoseconds
+     * @param backend       the backend; never null
+     * @param server        the server; never null
+     * @param backup        whether it is a {@code backup} server
+     * @param from          the state before; never null
+     * @param to            the state after; never null
+     * @param cause         the check outcome that caused it (the health check's or the agent's); never null
+     * @param activeServers usable active servers of the backend after the change
+     * @param backupServers usable backup servers of the backend after the change
+     * @param level         ALERT for DOWN from UP, NOTICE otherwise (from NOLB or drain); never null
+     * @param logMessage    the transition line; never null
+     */
+    record StateChanged(long timeNanos, String backend, String server, boolean backup, ServerState from,
+                        ServerState to, CheckOutcome cause, int activeServers, int backupServers, LogLevel level,
+                        String logMessage) implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public StateChanged {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(level, "level");
+            Objects.requireNonNull(logMessage, "logMessage");
+        }
+    }
+
+    /**
+     * A backend that had at least one usable server has none left (spec §8.1). Logged at EMERG.
+     *
+     * @param timeNanos  when, scheduler nanoseconds
+     * @param backend    the backend; never null
+     * @param logMessage {@code backend <name> has no server available!}; never null
+     */
+    record NoServerAvailable(long timeNanos, String backend, String logMessage) implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public NoServerAvailable {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(logMessage, "logMessage");
+        }
+
+        /** Returns {@link LogLevel#EMERG}. */
+        @Override
+        public LogLevel level() {
+            return LogLevel.EMERG;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.haprobe.engine;
+
+/**
+ * The syslog severity HAProxy gives a health message (spec §8), with its syslog number.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum LogLevel {
+    /** 0: "backend X has no server available!". */
+    EMERG(0),
+    /** 1: a server going DOWN from UP. */
+    ALERT(1),
+    /** 5: UP, NOLB, DOWN from NOLB or drain, per-check lines of {@code option log-health-checks}. */
+    NOTICE(5);
+
+    private final int severity;
+
+    LogLevel(int severity) {
+        this.severity = severity;
+    }
+
+    /**
+     * Returns the syslog severity number.
+     *
+     * @return 0 for EMERG, 1 for ALERT, 5 for NOTICE
+     */
+    public int severity() {
+        return severity;
+    }
+}

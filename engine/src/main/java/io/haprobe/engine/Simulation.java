@@ -1,0 +1,328 @@
+package io.haprobe.engine;
+
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.ProxyConfig;
+import io.haprobe.config.ServerConfig;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.SimulatedTransport;
+import io.haprobe.time.VirtualScheduler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic run of a haproxy.cfg's health checks against scripted backends, on virtual time: the real
+ * {@link HealthCheckEngine} over a {@link SimulatedTransport} and a {@link VirtualScheduler}, with every random
+ * draw (the {@code spread-checks} jitter, delay ranges) from one seed. An hour of checks runs in milliseconds,
+ * and the same config, scripts and seed give the same {@link Timeline} on any machine.
+ *
+ * <p>The run starts (t=0, the engine boots the servers) when {@link Builder#build()} returns; nothing happens
+ * until {@link #runFor(Duration)} or {@link #runUntil(Duration)} advances the clock.
+ *
+ * <pre>{@code
+ * try (Simulation sim = Simulation.builder(HaproxyConfig.parse(Path.of("haproxy.cfg")))
+ *         .seed(7)
+ *         .script("app_backend/web01", ServerScript.builder()
+ *                 .at(Duration.ZERO, Behaviour.http(200))
+ *                 .at(Duration.ofSeconds(10), Behaviour.http(204))
+ *                 .build())
+ *         .build()) {
+ *     sim.runFor(Duration.ofSeconds(60));
+ *     sim.timeline().logLines().forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: confined to the thread that built it; listeners run on that thread, inside
+ * {@link #runFor(Duration)}, and must not call back into the simulation.
+ */
+public final class Simulation implements AutoCloseable {
+
+    private final VirtualScheduler scheduler;
+    private final SimulatedTransport transport;
+    private final HealthCheckEngine engine;
+    private final List<HealthEvent> events = new ArrayList<>();
+    private final long seed;
+
+    private Simulation(Builder builder) {
+        this.seed = builder.seed;
+        this.scheduler = new VirtualScheduler();
+        SplittableRandom root = new SplittableRandom(builder.seed);
+        SplittableRandom engineRandom = root.split();
+        SplittableRandom backendRandom = root.split();
+        this.transport = new SimulatedTransport(scheduler, builder.scripts, backendRandom);
+        HealthCheckEngine.Builder engineBuilder = HealthCheckEngine.builder(builder.config)
+                .transport(transport)
+                .random(engineRandom)
+                .listenerExecutor(Runnable::run)
+                .listener(builder.recordChecks ? events::add : event -> {
+                    if (!(event instanceof HealthEvent.CheckCompleted) || event.logMessage() != null) {
+                        events.add(event);
+                    }
+                });
+        if (!builder.backends.isEmpty()) {
+            engineBuilder.backends(builder.backends);
+        }
+        builder.listeners.forEach(engineBuilder::listener);
+        this.engine = engineBuilder.build();
+        engine.start();
+    }
+
+    /**
+     * Starts a builder for a simulation of {@code config}.
+     *
+     * @param config the parsed configuration; never null
+     * @return a new builder
+     * @throws NullPointerException if {@code config} is null
+     */
+    public static Builder builder(HaproxyConfig config) {
+        return new Builder(Objects.requireNonNull(config, "config"));
+    }
+
+    /**
+     * Advances virtual time by {@code duration}, running every check, backend action and event due.
+     *
+     * @param duration how far to go; never null, not negative
+     * @return this simulation
+     * @throws NullPointerException     if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException    if called from another thread or from a listener
+     */
+    public Simulation runFor(Duration duration) {
+        scheduler.runFor(duration);
+        return this;
+    }
+
+    /**
+     * Advances virtual time to {@code time} since t=0; does nothing if it is already past.
+     *
+     * @param time the time to reach, since the start; never null
+     * @return this simulation
+     * @throws NullPointerException  if {@code time} is null
+     * @throws IllegalStateException if called from another thread or from a listener
+     */
+    public Simulation runUntil(Duration time) {
+        long target = engine.startNanos() + time.toNanos();
+        if (target > scheduler.nanoTime()) {
+            scheduler.runUntil(target);
+        }
+        return this;
+    }
+
+    /**
+     * Returns the virtual time since t=0.
+     *
+     * @return the elapsed virtual time
+     */
+    public Duration elapsed() {
+        return Duration.ofNanos(scheduler.nanoTime() - engine.startNanos());
+    }
+
+    /**
+     * Returns the seed of every random draw of the run.
+     *
+     * @return the seed
+     */
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * Returns what happened so far.
+     *
+     * @return an immutable snapshot of the events since t=0
+     */
+    public Timeline timeline() {
+        return new Timeline(engine.startNanos(), events);
+    }
+
+    /**
+     * Returns the engine running the checks, e.g. for {@link HealthCheckEngine#servers()}.
+     *
+     * @return the engine
+     */
+    public HealthCheckEngine engine() {
+        return engine;
+    }
+
+    /**
+     * Returns the virtual clock.
+     *
+     * @return the scheduler
+     */
+    public VirtualScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Returns a snapshot of one server.
+     *
+     * @param server {@code backend/server}; never null
+     * @return the snapshot, or empty if no checked section has that server
+     * @throws IllegalArgumentException if {@code server} has no {@code /}
+     */
+    public Optional<ServerSnapshot> server(String server) {
+        int slash = server.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("server: '" + server + "' (expected: backend/server)");
+        }
+        return engine.server(server.substring(0, slash), server.substring(slash + 1));
+    }
+
+    /** Stops the checks and the scripted backends. Calling it again does nothing. */
+    @Override
+    public void close() {
+        engine.close();
+        transport.close();
+    }
+
+    /**
+     * Builds a {@link Simulation}. Not thread-safe; the thread calling {@link #build()} owns the simulation.
+     *
+     * <table>
+     *   <caption>Settings</caption>
+     *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+     *   <tr><td>{@link #seed(long)}</td><td>0</td><td>the seed of every random draw</td></tr>
+     *   <tr><td>{@link #script(String, ServerScript)}</td><td>none: nothing listens</td>
+     *       <td>the backend behind a server</td></tr>
+     *   <tr><td>{@link #recordChecks(boolean)}</td><td>true</td><td>whether the timeline keeps every
+     *       check</td></tr>
+     *   <tr><td>{@link #backends(Collection)}</td><td>all</td><td>the sections to check</td></tr>
+     *   <tr><td>{@link #listener(HealthListener)}</td><td>none</td><td>extra listeners, called on the
+     *       simulation's thread</td></tr>
+     * </table>
+     */
+    public static final class Builder {
+
+        private final HaproxyConfig config;
+        private final Map<String, ServerScript> scripts = new LinkedHashMap<>();
+        private final Set<String> backends = new LinkedHashSet<>();
+        private final List<HealthListener> listeners = new ArrayList<>();
+        private long seed;
+        private boolean recordChecks = true;
+
+        private Builder(HaproxyConfig config) {
+            this.config = config;
+        }
+
+        /**
+         * Sets the seed of every random draw.
+         *
+         * @param seed any value; default 0
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets whether the timeline keeps every completed check. With false it keeps the state changes, the
+         * "no server available" events and the checks HAProxy logs ({@code option log-health-checks}), so a long
+         * run over many servers does not grow with the number of checks; {@link Timeline#checks(String)} then
+         * sees only the logged ones. Listeners get every event either way.
+         *
+         * @param recordChecks default true
+         * @return this builder
+         */
+        public Builder recordChecks(boolean recordChecks) {
+            this.recordChecks = recordChecks;
+            return this;
+        }
+
+        /**
+         * Sets the scripted backend behind a server, replacing any earlier one.
+         *
+         * @param server {@code backend/server} as in the config (every port of its host), or
+         *               {@code backend/server:port} for one port (an {@code agent-port}, a {@code tcp-check
+         *               connect port}); never null
+         * @param script the script; never null
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder script(String server, ServerScript script) {
+            scripts.put(Objects.requireNonNull(server, "server"), Objects.requireNonNull(script, "script"));
+            return this;
+        }
+
+        /**
+         * Restricts the checks to these sections; calls add up. The boot spreading still counts every check.
+         *
+         * @param names backend or listen names; never null
+         * @return this builder
+         * @throws NullPointerException if {@code names} or a name is null
+         */
+        public Builder backends(Collection<String> names) {
+            names.forEach(name -> backends.add(Objects.requireNonNull(name, "name")));
+            return this;
+        }
+
+        /**
+         * Adds a listener, called on the simulation's thread in event order.
+         *
+         * @param listener the listener; never null
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is null
+         */
+        public Builder listener(HealthListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Builds the simulation and boots the servers at t=0.
+         *
+         * @return the simulation, at t=0
+         * @throws IllegalArgumentException if a script names a server the config does not have, or a backend
+         *                                  given to {@link #backends} is not in the config
+         */
+        public Simulation build() {
+            for (String server : scripts.keySet()) {
+                if (!hasServer(server)) {
+                    throw new IllegalArgumentException("server: '" + server + "' (expected: one of "
+                            + serverIds() + ")");
+                }
+            }
+            return new Simulation(this);
+        }
+
+        private boolean hasServer(String key) {
+            int colon = key.lastIndexOf(':');
+            String id = colon > key.indexOf('/') && isPort(key.substring(colon + 1)) ? key.substring(0, colon) : key;
+            int slash = id.indexOf('/');
+            if (slash < 0) {
+                return false;
+            }
+            Optional<ProxyConfig> proxy = config.proxy(id.substring(0, slash));
+            String name = id.substring(slash + 1);
+            return proxy.isPresent() && proxy.get().servers().stream().anyMatch(s -> s.name().equals(name));
+        }
+
+        private static boolean isPort(String text) {
+            if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(Character::isDigit)) {
+                return false;
+            }
+            int port = Integer.parseInt(text);
+            return port >= 1 && port <= 65535;
+        }
+
+        private List<String> serverIds() {
+            List<String> ids = new ArrayList<>();
+            for (ProxyConfig proxy : config.proxies()) {
+                for (ServerConfig server : proxy.servers()) {
+                    ids.add(proxy.name() + '/' + server.name());
+                }
+            }
+            return ids;
+        }
+    }
+}

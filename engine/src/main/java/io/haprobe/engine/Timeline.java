@@ -1,0 +1,134 @@
+package io.haprobe.engine;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.ServerState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a run produced, in order: every {@link HealthEvent} with its time since the run's start. Two runs of the
+ * same scenario and seed give equal timelines, and equal {@link #logLines()} byte for byte.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param originNanos the scheduler time of the run's start (t=0), nanoseconds
+ * @param events      the events in the order they happened; never null
+ */
+public record Timeline(long originNanos, List<HealthEvent> events) {
+
+    /**
+     * Validates and copies the components.
+     *
+     * @throws NullPointerException if {@code events} or an event is null
+     */
+    public Timeline {
+        events = List.copyOf(events);
+    }
+
+    /**
+     * Returns the milliseconds since the start at which {@code event} happened, rounded down.
+     *
+     * @param event an event of this timeline; never null
+     * @return milliseconds since t=0
+     */
+    public long millisOf(HealthEvent event) {
+        return TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - originNanos);
+    }
+
+    /**
+     * Returns every line HAProxy would log, each as {@code t=<ms>ms <message>}.
+     *
+     * @return the lines, in order, without line terminators
+     */
+    public List<String> logLines() {
+        List<String> lines = new ArrayList<>();
+        for (HealthEvent event : events) {
+            if (event.logMessage() != null) {
+                lines.add("t=" + millisOf(event) + "ms " + event.logMessage());
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * Returns every state change, in order.
+     *
+     * @return the transitions
+     */
+    public List<Transition> transitions() {
+        List<Transition> transitions = new ArrayList<>();
+        for (HealthEvent event : events) {
+            if (event instanceof HealthEvent.StateChanged change) {
+                transitions.add(new Transition(millisOf(event), change.backend() + '/' + change.server(),
+                        change.from(), change.to(), change.cause()));
+            }
+        }
+        return transitions;
+    }
+
+    /**
+     * Returns the state changes of one server, in order.
+     *
+     * @param server {@code backend/server}; never null
+     * @return the transitions
+     */
+    public List<Transition> transitions(String server) {
+        Objects.requireNonNull(server, "server");
+        return transitions().stream().filter(t -> t.server().equals(server)).toList();
+    }
+
+    /**
+     * Returns the results one server's checks reported, in order: one per check, two for a passing mysql-check
+     * or ldap-check ({@link HealthEvent.CheckCompleted}).
+     *
+     * @param server {@code backend/server}; never null
+     * @return the reported results
+     */
+    public List<HealthEvent.CheckCompleted> checks(String server) {
+        Objects.requireNonNull(server, "server");
+        List<HealthEvent.CheckCompleted> checks = new ArrayList<>();
+        for (HealthEvent event : events) {
+            if (event instanceof HealthEvent.CheckCompleted check
+                    && server.equals(check.backend() + '/' + check.server())) {
+                checks.add(check);
+            }
+        }
+        return checks;
+    }
+
+    /**
+     * One state change, in the compact form tests assert on.
+     *
+     * @param atMillis milliseconds since t=0
+     * @param server   {@code backend/server}
+     * @param from     the state before
+     * @param to       the state after
+     * @param cause    the check outcome that caused it
+     */
+    public record Transition(long atMillis, String server, ServerState from, ServerState to, CheckOutcome cause) {
+
+        /**
+         * Returns e.g. {@code t=6000ms app_backend/web01 UP->DOWN L7STS 204 "No Content"}: the time, the server,
+         * the {@code show stat} words of both states, the check status tag, the code when the status carries
+         * one, and the info when not empty.
+         *
+         * @return the compact form
+         */
+        @Override
+        public String toString() {
+            StringBuilder out = new StringBuilder(80).append("t=").append(atMillis).append("ms ").append(server)
+                    .append(' ').append(from.word()).append("->").append(to.word()).append(' ')
+                    .append(cause.status().tag());
+            if (cause.status().hasCode()) {
+                out.append(' ').append(cause.code());
+            }
+            if (!cause.info().isEmpty()) {
+                out.append(" \"").append(cause.info()).append('"');
+            }
+            return out.toString();
+        }
+    }
+}
