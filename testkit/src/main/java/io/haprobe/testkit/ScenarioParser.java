@@ -53,22 +53,23 @@ final class ScenarioParser {
     static final List<String> KEYS = List.of("config", "haproxy", "seed", "duration", "servers");
     static final List<String> BEHAVIOURS = List.of("http", "tcp", "dialogue", "refuse", "blackhole", "hang", "reset",
             "close", "sequence", "tls");
-    private static final List<String> PHASE_KEYS = concat(List.of("at"), BEHAVIOURS);
-    private static final List<String> HTTP_KEYS = List.of("status", "reason", "headers", "body", "delay");
-    private static final List<String> TCP_KEYS = List.of("reply", "reply-hex", "close", "banner", "delay");
-    private static final List<String> DELAY_KEYS = List.of("delay");
-    private static final List<String> EXCHANGE_KEYS = List.of("await", "await-hex", "send", "send-hex", "delay",
+    static final List<String> PHASE_KEYS = concat(List.of("at"), BEHAVIOURS);
+    static final List<String> HTTP_KEYS = List.of("status", "reason", "headers", "body", "delay");
+    static final List<String> TCP_KEYS = List.of("reply", "reply-hex", "close", "banner", "delay");
+    static final List<String> DELAY_KEYS = List.of("delay");
+    static final List<String> EXCHANGE_KEYS = List.of("await", "await-hex", "send", "send-hex", "delay",
             "close");
-    private static final List<String> TLS_KEYS = List.of("certificate", "key", "names", "sni", "min-version",
+    static final List<String> TLS_KEYS = List.of("certificate", "key", "names", "sni", "min-version",
             "max-version", "alpn", "client-certificate", "delay", "then");
-    private static final List<String> TLS_INNER = List.of("http", "tcp", "hang", "close", "reset");
+    static final List<String> TLS_INNER = List.of("http", "tcp", "hang", "close", "reset");
     /** HAProxy keeps its timers in signed 32-bit milliseconds: no longer time means anything to it. */
     private static final long MAX_TIME_MILLIS = Integer.MAX_VALUE;
-    private static final int MAX_LISTED = 20;
+    static final int MAX_LISTED = 20;
 
     private final String file;
     private final Path baseDir;
     private final List<ConfigWarning> warnings = new ArrayList<>();
+    private final BehaviourParser behaviours = new BehaviourParser(this);
     private String text;
 
     ScenarioParser(String file, Path baseDir) {
@@ -299,329 +300,13 @@ final class ScenarioParser {
             }
             previousAt = at.getValueNode();
             previousNanos = atNanos;
-            phases.add(new Phase(atNanos, onlyBehaviour(phase, entries, false)));
+            phases.add(new Phase(atNanos, behaviours.onlyBehaviour(phase, entries, false)));
         }
         return new ServerScript(phases);
     }
 
-    /** Returns the one behaviour of a phase or sequence step whose other keys were removed. */
-    private Behaviour onlyBehaviour(Node owner, Map<String, NodeTuple> entries, boolean inSequence) {
-        if (entries.isEmpty()) {
-            throw error(owner, (inSequence ? "sequence step" : "phase") + " without a behaviour (expected: one of "
-                    + String.join(", ", BEHAVIOURS) + ")");
-        }
-        List<NodeTuple> tuples = List.copyOf(entries.values());
-        if (tuples.size() > 1) {
-            throw error(tuples.get(1).getKeyNode(), "two behaviours in one " + (inSequence ? "step" : "phase")
-                    + ": '" + key(tuples.get(0).getKeyNode()) + "' and '" + key(tuples.get(1).getKeyNode())
-                    + "' (expected: one; a sequence plays several in turn)");
-        }
-        return behaviour(key(tuples.get(0).getKeyNode()), tuples.get(0).getValueNode(), inSequence);
-    }
-
-    private Behaviour behaviour(String kind, Node node, boolean inSequence) {
-        return switch (kind) {
-            case "http" -> http(node);
-            case "tcp" -> tcp(node);
-            case "dialogue" -> dialogue(node);
-            case "refuse" -> flag(node, "refuse", Behaviour.refuse());
-            case "blackhole" -> flag(node, "blackhole", Behaviour.blackhole());
-            case "hang" -> flag(node, "hang", Behaviour.hang());
-            case "reset" -> new Behaviour.Reset(delayedFlag(node, "reset"));
-            case "close" -> new Behaviour.Close(delayedFlag(node, "close"));
-            case "sequence" -> sequence(node, inSequence);
-            case "tls" -> tls(node);
-            default -> throw new IllegalStateException(kind);
-        };
-    }
-
-    private Behaviour.Http http(Node node) {
-        MappingNode mapping = mapping(node, "http", "a mapping with status and optionally "
-                + String.join(", ", HTTP_KEYS.subList(1, HTTP_KEYS.size())));
-        Map<String, NodeTuple> entries = entries(mapping, HTTP_KEYS, "http key", HTTP_KEYS);
-        if (!entries.containsKey("status")) {
-            throw error(mapping, "http without status (expected: status: 100 to 999)");
-        }
-        Node statusNode = entries.get("status").getValueNode();
-        String statusText = scalar(statusNode, "status", "100 to 999").getValue();
-        if (!statusText.matches("[0-9]{3}") || statusText.charAt(0) == '0') {
-            throw error(statusNode, "status: '" + statusText + "' (expected: 100 to 999)");
-        }
-        String reason = null;
-        if (entries.containsKey("reason")) {
-            Node reasonNode = entries.get("reason").getValueNode();
-            reason = scalar(reasonNode, "reason", "a text").getValue();
-            if (hasLineBreak(reason)) {
-                throw error(reasonNode, "reason: '" + oneLine(reason) + "' (expected: no CR or LF)");
-            }
-        }
-        Map<String, String> headers = entries.containsKey("headers")
-                ? headers(entries.get("headers").getValueNode())
-                : Map.of();
-        String body = entries.containsKey("body") ? scalar(entries.get("body").getValueNode(), "body", "a text")
-                .getValue() : "";
-        Delay delay = entries.containsKey("delay") ? delay(entries.get("delay").getValueNode()) : Delay.NONE;
-        return new Behaviour.Http(Integer.parseInt(statusText), reason, headers, body, delay);
-    }
-
-    private Map<String, String> headers(Node node) {
-        if (node instanceof ScalarNode scalar && scalar.getValue().isEmpty()) {
-            return Map.of();
-        }
-        MappingNode mapping = mapping(node, "headers", "a mapping of header names to values");
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (NodeTuple tuple : mapping.getValue()) {
-            String name = key(tuple.getKeyNode());
-            String value = scalar(tuple.getValueNode(), name, "a header value").getValue();
-            if (name.isEmpty() || !name.chars().allMatch(ScenarioParser::isTokenChar)) {
-                throw error(tuple.getKeyNode(), "headers: '" + oneLine(name) + "' (expected: a header name)");
-            }
-            if (hasLineBreak(value)) {
-                throw error(tuple.getValueNode(), name + ": '" + oneLine(value) + "' (expected: no CR or LF)");
-            }
-            headers.put(name, value);
-        }
-        return headers;
-    }
-
-    private Behaviour.Tcp tcp(Node node) {
-        if (node instanceof ScalarNode scalar && scalar.getValue().isEmpty()) {
-            return new Behaviour.Tcp(new byte[0], Delay.NONE, false, false);
-        }
-        MappingNode mapping = mapping(node, "tcp", "a mapping of " + String.join(", ", TCP_KEYS));
-        Map<String, NodeTuple> entries = entries(mapping, TCP_KEYS, "tcp key", TCP_KEYS);
-        if (entries.containsKey("reply") && entries.containsKey("reply-hex")) {
-            NodeTuple reply = entries.get("reply");
-            NodeTuple hex = entries.get("reply-hex");
-            Node later = line(reply.getKeyNode()) > line(hex.getKeyNode())
-                    || line(reply.getKeyNode()) == line(hex.getKeyNode())
-                    && column(reply.getKeyNode()) > column(hex.getKeyNode()) ? reply.getKeyNode() : hex.getKeyNode();
-            throw error(later, "both reply and reply-hex (expected: one of them)");
-        }
-        byte[] reply = new byte[0];
-        if (entries.containsKey("reply")) {
-            reply = unescape(entries.get("reply").getValueNode(), "reply");
-        } else if (entries.containsKey("reply-hex")) {
-            reply = hex(entries.get("reply-hex").getValueNode(), "reply-hex");
-        }
-        boolean close = entries.containsKey("close") && bool(entries.get("close").getValueNode(), "close");
-        boolean banner = entries.containsKey("banner") && bool(entries.get("banner").getValueNode(), "banner");
-        Delay delay = entries.containsKey("delay") ? delay(entries.get("delay").getValueNode()) : Delay.NONE;
-        return new Behaviour.Tcp(reply, delay, close, banner);
-    }
-
-    /**
-     * A list of exchanges, e.g. {@code [ {send: "220 ready\r\n"}, {await: "QUIT", send: "221 bye\r\n"},
-     * {close: true} ]}; a {@code close: true} item may only come last.
-     */
-    private Behaviour.Dialogue dialogue(Node node) {
-        String expected = "a list of exchanges such as {await: \"PING\", send: \"+PONG\\r\\n\"}, optionally ending "
-                + "with {close: true}";
-        if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
-            throw error(node, "dialogue: " + (node instanceof SequenceNode ? "no exchange" : describe(node))
-                    + " (expected: " + expected + ")");
-        }
-        List<Behaviour.Dialogue.Exchange> exchanges = new ArrayList<>();
-        boolean close = false;
-        List<Node> items = list.getValue();
-        for (int index = 0; index < items.size(); index++) {
-            Node item = items.get(index);
-            MappingNode mapping = mapping(item, "dialogue exchange", expected);
-            Map<String, NodeTuple> entries = entries(mapping, EXCHANGE_KEYS, "exchange key", EXCHANGE_KEYS);
-            if (entries.containsKey("close")) {
-                if (entries.size() > 1 || index != items.size() - 1) {
-                    throw error(entries.get("close").getKeyNode(), "close in the middle of a dialogue (expected: "
-                            + "{close: true} alone, as the last item)");
-                }
-                close = bool(entries.get("close").getValueNode(), "close");
-                continue;
-            }
-            byte[] await = bytesOf(entries, "await", "await-hex");
-            byte[] send = bytesOf(entries, "send", "send-hex");
-            Delay delay = entries.containsKey("delay") ? delay(entries.get("delay").getValueNode()) : Delay.NONE;
-            if (await.length == 0 && send.length == 0) {
-                throw error(mapping, "dialogue exchange with neither await nor send (expected: at least one)");
-            }
-            exchanges.add(new Behaviour.Dialogue.Exchange(await, send, delay));
-        }
-        if (exchanges.isEmpty()) {
-            throw error(node, "dialogue: only close (expected: at least one exchange before it)");
-        }
-        return new Behaviour.Dialogue(exchanges, close);
-    }
-
-    /** The bytes of a text key or of its hex twin; both at once is an error. */
-    private byte[] bytesOf(Map<String, NodeTuple> entries, String textKey, String hexKey) {
-        if (entries.containsKey(textKey) && entries.containsKey(hexKey)) {
-            throw error(entries.get(hexKey).getKeyNode(), "both " + textKey + " and " + hexKey
-                    + " (expected: one of them)");
-        }
-        if (entries.containsKey(textKey)) {
-            return unescape(entries.get(textKey).getValueNode(), textKey);
-        }
-        return entries.containsKey(hexKey) ? hex(entries.get(hexKey).getValueNode(), hexKey) : new byte[0];
-    }
-
-    /**
-     * {@code tls: true} or {@code tls: {certificate: trusted|self-signed|untrusted|expired, key: rsa|ec, names: [...],
-     * sni: [...], min-version: V, max-version: V, alpn: [...], client-certificate: required|none, delay: TIME,
-     * then: {one of http, tcp, hang, close, reset}}}.
-     */
-    private Behaviour.Tls tls(Node node) {
-        if (node instanceof ScalarNode) {
-            flag(node, "tls", Behaviour.hang());
-            return Behaviour.tls(Behaviour.hang());
-        }
-        MappingNode mapping = mapping(node, "tls", "true or a mapping of " + String.join(", ", TLS_KEYS));
-        Map<String, NodeTuple> entries = entries(mapping, TLS_KEYS, "tls key", TLS_KEYS);
-        TlsBackend.Issuer issuer = TlsBackend.Issuer.TRUSTED;
-        if (entries.containsKey("certificate")) {
-            Node value = entries.get("certificate").getValueNode();
-            String text = scalar(value, "certificate", "trusted, self-signed, untrusted or expired").getValue();
-            issuer = null;
-            for (TlsBackend.Issuer candidate : TlsBackend.Issuer.values()) {
-                if (candidate.keyword().equals(text)) {
-                    issuer = candidate;
-                }
-            }
-            if (issuer == null) {
-                throw error(value, "certificate: '" + oneLine(text) + "' (expected: trusted, self-signed, untrusted or"
-                        + " expired)");
-            }
-        }
-        TlsBackend.KeyType keyType = TlsBackend.KeyType.RSA;
-        if (entries.containsKey("key")) {
-            Node value = entries.get("key").getValueNode();
-            String text = scalar(value, "key", "rsa or ec").getValue();
-            keyType = switch (text) {
-                case "rsa" -> TlsBackend.KeyType.RSA;
-                case "ec" -> TlsBackend.KeyType.EC;
-                default -> throw error(value, "key: '" + oneLine(text) + "' (expected: rsa or ec)");
-            };
-        }
-        List<String> names = entries.containsKey("names") ? words(entries.get("names").getValueNode(), "names")
-                : List.of("localhost");
-        if (names.isEmpty()) {
-            throw error(entries.get("names").getValueNode(), "names: [] (expected: at least one DNS name)");
-        }
-        List<String> sni = entries.containsKey("sni") ? words(entries.get("sni").getValueNode(), "sni") : List.of();
-        TlsVersion min = entries.containsKey("min-version") ? version(entries.get("min-version")) : null;
-        TlsVersion max = entries.containsKey("max-version") ? version(entries.get("max-version")) : null;
-        if (min != null && max != null && min.compareTo(max) > 0) {
-            throw error(entries.get("max-version").getValueNode(), "max-version: '" + max.keyword() + "' is below"
-                    + " min-version " + min.keyword() + " (expected: min-version <= max-version)");
-        }
-        List<String> alpn = entries.containsKey("alpn") ? words(entries.get("alpn").getValueNode(), "alpn") : List.of();
-        boolean clientCertificate = false;
-        if (entries.containsKey("client-certificate")) {
-            Node value = entries.get("client-certificate").getValueNode();
-            String text = scalar(value, "client-certificate", "required or none").getValue();
-            clientCertificate = switch (text) {
-                case "required" -> true;
-                case "none" -> false;
-                default -> throw error(value, "client-certificate: '" + oneLine(text) + "' (expected: required or"
-                        + " none)");
-            };
-        }
-        Delay delay = entries.containsKey("delay") ? delay(entries.get("delay").getValueNode()) : Delay.NONE;
-        Behaviour then = Behaviour.hang();
-        if (entries.containsKey("then")) {
-            MappingNode inner = mapping(entries.get("then").getValueNode(), "then", "one of "
-                    + String.join(", ", TLS_INNER) + ", e.g. {http: {status: 200}}");
-            Map<String, NodeTuple> kinds = entries(inner, TLS_INNER, "behaviour over TLS", TLS_INNER);
-            if (kinds.isEmpty()) {
-                throw error(inner, "then: nothing (expected: one of " + String.join(", ", TLS_INNER) + ")");
-            }
-            then = onlyBehaviour(inner, kinds, true);
-        }
-        return new Behaviour.Tls(new TlsBackend(issuer, keyType, names, sni, min, max, alpn, clientCertificate),
-                delay, then);
-    }
-
-    /** A list of words, or one word. */
-    private List<String> words(Node node, String name) {
-        if (node instanceof ScalarNode scalar) {
-            return scalar.getValue().isEmpty() ? List.of() : List.of(scalar.getValue());
-        }
-        if (!(node instanceof SequenceNode list)) {
-            throw error(node, name + ": " + describe(node) + " (expected: a word or a list of words)");
-        }
-        List<String> words = new ArrayList<>();
-        for (Node item : list.getValue()) {
-            String word = scalar(item, name, "a word").getValue();
-            if (word.isEmpty() || hasLineBreak(word)) {
-                throw error(item, name + ": '" + oneLine(word) + "' (expected: a non-empty word)");
-            }
-            words.add(word);
-        }
-        return words;
-    }
-
-    private TlsVersion version(NodeTuple entry) {
-        Node value = entry.getValueNode();
-        String name = key(entry.getKeyNode());
-        String text = scalar(value, name, "SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3").getValue();
-        TlsVersion version = TlsVersion.ofKeyword(text);
-        if (version == null) {
-            throw error(value, name + ": '" + oneLine(text) + "' (expected: SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or"
-                    + " TLSv1.3)");
-        }
-        return version;
-    }
-
-    private Behaviour flag(Node node, String kind, Behaviour behaviour) {
-        String value = scalar(node, kind, "true").getValue();
-        if (!value.equals("true")) {
-            throw error(node, kind + ": '" + oneLine(value) + "' (expected: true)");
-        }
-        return behaviour;
-    }
-
-    private Delay delayedFlag(Node node, String kind) {
-        if (node instanceof ScalarNode scalar) {
-            if (!scalar.getValue().equals("true")) {
-                throw error(node, kind + ": '" + oneLine(scalar.getValue()) + "' (expected: true or {delay: TIME})");
-            }
-            return Delay.NONE;
-        }
-        MappingNode mapping = mapping(node, kind, "true or {delay: TIME}");
-        Map<String, NodeTuple> entries = entries(mapping, DELAY_KEYS, kind + " key", DELAY_KEYS);
-        return entries.containsKey("delay") ? delay(entries.get("delay").getValueNode()) : Delay.NONE;
-    }
-
-    private Behaviour.Sequence sequence(Node node, boolean inSequence) {
-        if (inSequence) {
-            throw error(node, "sequence inside a sequence (expected: plain behaviours)");
-        }
-        if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
-            throw error(node, "sequence: " + (node instanceof SequenceNode ? "no step" : describe(node))
-                    + " (expected: a list of behaviours, e.g. [ {http: {status: 503}}, {http: {status: 200}} ])");
-        }
-        List<Behaviour> steps = new ArrayList<>();
-        for (Node item : list.getValue()) {
-            MappingNode step = mapping(item, "sequence step", "one behaviour, e.g. {http: {status: 503}}");
-            steps.add(onlyBehaviour(step, entries(step, BEHAVIOURS, "behaviour", BEHAVIOURS), true));
-        }
-        return new Behaviour.Sequence(steps);
-    }
-
-    private Delay delay(Node node) {
-        String value = scalar(node, "delay", "a time such as 300ms, or a range such as 100ms..300ms").getValue();
-        int dots = value.indexOf("..");
-        if (dots < 0) {
-            long nanos = time(node, "delay", false);
-            return nanos == 0 ? Delay.NONE : new Delay(nanos, nanos);
-        }
-        long min = timeText(node, value.substring(0, dots), "delay");
-        long max = timeText(node, value.substring(dots + 2), "delay");
-        if (max < min) {
-            throw error(node, "delay: '" + value + "' (expected: MIN..MAX with MIN <= MAX)");
-        }
-        return new Delay(min, max);
-    }
-
     /** Parses a time node to nanoseconds, as HAProxy writes times. */
-    private long time(Node node, String name, boolean positive) {
+    long time(Node node, String name, boolean positive) {
         String value = scalar(node, name, "a time such as 2s or 500ms").getValue();
         long nanos = timeText(node, value, name);
         if (positive && nanos == 0) {
@@ -630,7 +315,7 @@ final class ScenarioParser {
         return nanos;
     }
 
-    private long timeText(Node node, String value, String name) {
+    long timeText(Node node, String value, String name) {
         long millis;
         try {
             millis = HaproxyTime.parseMillis(value);
@@ -644,7 +329,7 @@ final class ScenarioParser {
         return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
-    private boolean bool(Node node, String name) {
+    boolean bool(Node node, String name) {
         String value = scalar(node, name, "true or false").getValue();
         return switch (value) {
             case "true" -> true;
@@ -654,7 +339,7 @@ final class ScenarioParser {
     }
 
     /** Decodes {@code \r \n \t \\ \xHH} in a reply and returns its ISO-8859-1 bytes. */
-    private byte[] unescape(Node node, String name) {
+    byte[] unescape(Node node, String name) {
         String value = scalar(node, name, "a text").getValue();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
         for (int i = 0; i < value.length(); i++) {
@@ -689,11 +374,11 @@ final class ScenarioParser {
         return bytes.toByteArray();
     }
 
-    private ConfigException badEscape(Node node, String name, String value) {
+    ConfigException badEscape(Node node, String name, String value) {
         return error(node, name + ": '" + oneLine(value) + "' (expected: escapes \\r \\n \\t \\\\ or \\xHH)");
     }
 
-    private byte[] hex(Node node, String name) {
+    byte[] hex(Node node, String name) {
         String value = scalar(node, name, "hex digits").getValue();
         String digits = value.replaceAll("\\s", "");
         if (digits.length() % 2 != 0 || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80)) {
@@ -719,7 +404,7 @@ final class ScenarioParser {
     }
 
     /** Returns the entries of a mapping by key, in order, rejecting unknown and repeated keys. */
-    private Map<String, NodeTuple> entries(MappingNode mapping, List<String> allowed, String what,
+    Map<String, NodeTuple> entries(MappingNode mapping, List<String> allowed, String what,
                                            List<String> listed) {
         Map<String, NodeTuple> entries = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
@@ -737,28 +422,28 @@ final class ScenarioParser {
         return entries;
     }
 
-    private String key(Node node) {
+    String key(Node node) {
         if (!(node instanceof ScalarNode scalar)) {
             throw error(node, "key: " + describe(node) + " (expected: a plain word)");
         }
         return scalar.getValue();
     }
 
-    private ScalarNode scalar(Node node, String name, String expected) {
+    ScalarNode scalar(Node node, String name, String expected) {
         if (node instanceof ScalarNode scalar) {
             return scalar;
         }
         throw error(node, name + ": " + describe(node) + " (expected: " + expected + ")");
     }
 
-    private MappingNode mapping(Node node, String name, String expected) {
+    MappingNode mapping(Node node, String name, String expected) {
         if (node instanceof MappingNode mapping) {
             return mapping;
         }
         throw error(node, name + ": " + describe(node) + " (expected: " + expected + ")");
     }
 
-    private static String describe(Node node) {
+    static String describe(Node node) {
         if (node instanceof MappingNode) {
             return "a mapping";
         }
@@ -769,30 +454,30 @@ final class ScenarioParser {
         return value.isEmpty() ? "nothing" : "'" + oneLine(value) + "'";
     }
 
-    private ConfigException error(Node node, String detail) {
+    ConfigException error(Node node, String detail) {
         return new ConfigException(location(node), detail);
     }
 
-    private SourceLocation location(Node node) {
+    SourceLocation location(Node node) {
         return location(node.getStartMark());
     }
 
-    private SourceLocation location(Mark mark) {
+    SourceLocation location(Mark mark) {
         if (mark == null) {
             return new SourceLocation(file, 1, 1);
         }
         return new SourceLocation(file, mark.getLine() + 1, mark.getColumn() + 1);
     }
 
-    private static int line(Node node) {
+    static int line(Node node) {
         return node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
     }
 
-    private static int column(Node node) {
+    static int column(Node node) {
         return node.getStartMark() == null ? 1 : node.getStartMark().getColumn() + 1;
     }
 
-    private static String oneOf(List<String> names, String what) {
+    static String oneOf(List<String> names, String what) {
         if (names.isEmpty()) {
             return "a " + what + ", but it has none";
         }
@@ -803,29 +488,29 @@ final class ScenarioParser {
     }
 
     /** Returns {@code ; did you mean 'x'?} for the closest name within {@code maxDistance} edits, or nothing. */
-    private static String suggestion(String word, Iterable<String> names, int maxDistance) {
+    static String suggestion(String word, Iterable<String> names, int maxDistance) {
         String best = Spelling.closest(word, names, maxDistance);
         return best == null ? "" : "; did you mean '" + best + "'?";
     }
 
-    private static boolean isTokenChar(int c) {
+    static boolean isTokenChar(int c) {
         return c > 0x20 && c < 0x7F && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
     }
 
-    private static boolean hasLineBreak(String text) {
+    static boolean hasLineBreak(String text) {
         return text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0;
     }
 
-    private static String oneLine(String text) {
+    static String oneLine(String text) {
         String escaped = text.replace("\r", "\\r").replace("\n", "\\n");
         return escaped.length() > 80 ? escaped.substring(0, 77) + "..." : escaped;
     }
 
-    private static String stripCr(String line) {
+    static String stripCr(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
-    private static int leadingSpaces(String line) {
+    static int leadingSpaces(String line) {
         int spaces = 0;
         while (spaces < line.length() && line.charAt(spaces) == ' ') {
             spaces++;
@@ -833,7 +518,7 @@ final class ScenarioParser {
         return spaces;
     }
 
-    private static String stripTrailingNewlines(CharSequence text) {
+    static String stripTrailingNewlines(CharSequence text) {
         int end = text.length();
         while (end > 0 && text.charAt(end - 1) == '\n') {
             end--;
@@ -841,7 +526,7 @@ final class ScenarioParser {
         return text.subSequence(0, end).toString();
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
+    static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return List.copyOf(all);
