@@ -1,46 +1,19 @@
 package io.haprobe.testkit;
 
-import io.haprobe.config.ConfigException;
-import io.haprobe.config.ConfigFiles;
-import io.haprobe.config.ConfigWarning;
-import io.haprobe.config.HaproxyConfig;
-import io.haprobe.config.HaproxyTime;
-import io.haprobe.config.ProxyConfig;
-import io.haprobe.config.ServerConfig;
-import io.haprobe.config.SourceLocation;
-import io.haprobe.config.Spelling;
 import io.haprobe.config.TlsVersion;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.Delay;
-import io.haprobe.sim.Phase;
-import io.haprobe.sim.ServerScript;
 import io.haprobe.spi.TlsBackend;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.resolver.Resolver;
 
-import java.io.ByteArrayOutputStream;
-import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the behaviour of a scenario phase ({@code http}, {@code tcp}, {@code dialogue}, {@code refuse},
