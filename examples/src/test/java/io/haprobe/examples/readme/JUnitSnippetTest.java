@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The main README's JUnit 5 snippet, run as written against the README's haproxy.cfg ({@code examples/haproxy.cfg},
- * found as a file in the module's directory since no classpath resource has that name).
+ * which the build copies to the test class path).
  */
 class JUnitSnippetTest {
 
