@@ -6,6 +6,7 @@ import io.haprobe.junit.HaprobeExtension;
 import io.haprobe.junit.LiveHaproxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,6 +25,7 @@ import static org.hamcrest.Matchers.is;
  * test waits (bounded, never sleeping) for HAProxy's verdict. The extension stops the checks after each test;
  * the test stops its server.
  */
+@Tag("live")
 class LiveHttpServerTest {
 
     @RegisterExtension

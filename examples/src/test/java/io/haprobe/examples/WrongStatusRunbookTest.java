@@ -13,12 +13,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WrongStatusRunbookTest {
 
+    // examples/README.md: begin
     @RegisterExtension
     static final HaprobeExtension HAPROBE = new HaprobeExtension();
 
     @Test
     void a204TakesWeb01DownAfterFallFailedChecks() {
-        SimulatedHaproxy sim = HAPROBE.config("haproxy.cfg")
+        SimulatedHaproxy sim = HAPROBE.config("wrong-status.cfg")
                 .server("app_backend/web01", s -> s.at("0s").http(200).at("5s").http(204, "No Content"))
                 .server("app_backend/web02", s -> s.http(200))
                 .seed(7)
@@ -35,10 +36,11 @@ class WrongStatusRunbookTest {
                 + "info: \"No Content\", check duration: 0ms. 1 active and 0 backup servers left. "
                 + "0 sessions active, 0 requeued, 0 remaining in queue.");
     }
+    // examples/README.md: end
 
     @Test
     void theRunbooksFixKeepsWeb01Up() {
-        SimulatedHaproxy sim = HAPROBE.config("haproxy-rstatus.cfg")
+        SimulatedHaproxy sim = HAPROBE.config("rstatus-fix.cfg")
                 .server("app_backend/web01", s -> s.at("0s").http(200).at("5s").http(204, "No Content"))
                 .server("app_backend/web02", s -> s.http(200))
                 .seed(7)
