@@ -281,10 +281,10 @@ final class HaproxyConfigParser {
      */
     private void requireCaFiles(ProxyConfig proxy, GlobalSettings global) {
         boolean connectSsl = proxy.checkOption() instanceof CheckOption.TcpCheck tcpCheck
-                && tcpCheck.rules().stream().anyMatch(r -> r instanceof TcpCheckRule.Connect c && c.ssl())
-                || proxy.httpCheckRules().stream().anyMatch(r -> r instanceof HttpConnect c && c.ssl());
+                && tcpCheck.rules().stream().anyMatch(r -> r instanceof TcpCheckRule.Connect c && c.options().ssl())
+                || proxy.httpCheckRules().stream().anyMatch(r -> r instanceof HttpConnect c && c.options().ssl());
         for (ServerConfig server : proxy.servers()) {
-            TlsSettings tls = server.tls();
+            TlsSettings tls = server.check().tls();
             if (!(tls.hasContext() || connectSsl) || !tls.verifies(global) || tls.caFile() != null) {
                 continue;
             }

@@ -121,7 +121,7 @@ final class HttpCheckParser {
         String address = null;
         boolean linger = false;
         String comment = null;
-        ConnectOptions options = new ConnectOptions();
+        ConnectOptionReader options = new ConnectOptionReader();
         for (int i = 2; i < tokens.size(); i++) {
             int last = options.read(tokens, i, "http-check connect", in);
             if (last >= 0) {
@@ -158,8 +158,7 @@ final class HttpCheckParser {
         }
         http.ownRule(location);
         sequence(HttpCheckSettings.Kind.CONNECT);
-        http.connect(new HttpConnect(port, address, linger, comment, location, options.useDefault, options.ssl,
-                options.sni, options.alpn, options.sendProxy));
+        http.connect(new HttpConnect(port, address, linger, comment, location, options.options()));
     }
 
     private void parseSend() {

@@ -137,7 +137,7 @@ final class HttpCheckSettings {
         String comment = takeComment(Kind.CONNECT);
         steps.add(new Step(Kind.CONNECT, comment != null && connect.comment() == null
                 ? new HttpConnect(connect.port(), connect.address(), connect.linger(), comment, connect.location(),
-                        connect.useDefault(), connect.ssl(), connect.sni(), connect.alpn(), connect.sendProxy())
+                        connect.options())
                 : connect, null));
     }
 

@@ -3,7 +3,6 @@ package io.haprobe.config;
 import io.haprobe.CheckStatus;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -40,8 +39,8 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
     SourceLocation location();
 
     /**
-     * {@code tcp-check connect [default] [port <port>] [addr <ip[:port]>] [ssl] [sni <name>] [alpn <list>] [linger]
-     * [comment <text>]}: opens a new check connection, closing the previous one.
+     * {@code tcp-check connect [default] [port <port>] [addr <ip[:port]>] [send-proxy] [ssl] [sni <name>]
+     * [alpn <list>] [linger] [comment <text>]}: opens a new check connection, closing the previous one.
      *
      * @param port        the {@code port} option, 1..65535, or 0 when absent (the server's check port is used)
      * @param address     the IP literal of the {@code addr} option, or null when absent (the server's check
@@ -51,54 +50,26 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
      * @param comment     the comment, or null
      * @param step        the step number, {@code >= 1}
      * @param location    where the rule is; never null
-     * @param useDefault  {@code default}: the connection takes the server's check transport (TLS per spec §6.2),
-     *                    SNI and ALPN; without it the connection is plain unless {@code ssl} is given
-     * @param ssl         {@code ssl}: the connection uses TLS with the server's SSL settings
-     * @param sni         {@code sni}, or null
-     * @param alpn        {@code alpn} protocols; never null, empty when absent
-     * @param sendProxy   {@code send-proxy}: a PROXY header first, in the server's version (spec §6.2)
+     * @param options     {@code default}, {@code ssl}, {@code sni}, {@code alpn}, {@code send-proxy}; never null
      */
     record Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
-                   SourceLocation location, boolean useDefault, boolean ssl, String sni, List<String> alpn,
-                   boolean sendProxy)
+                   SourceLocation location, ConnectOptions options)
             implements TcpCheckRule {
 
         /**
          * Validates the components.
          *
-         * @throws NullPointerException     if {@code location} or {@code alpn} is null
+         * @throws NullPointerException     if {@code location} or {@code options} is null
          * @throws IllegalArgumentException if a port is outside 0..65535 or the step is below 1
          */
         public Connect {
             Objects.requireNonNull(location, "location");
-            alpn = List.copyOf(alpn);
+            Objects.requireNonNull(options, "options");
             if (port < 0 || port > 65535 || addressPort < 0 || addressPort > 65535) {
                 throw new IllegalArgumentException("port, addressPort: " + port + ", " + addressPort
                         + " (expected: 0..65535)");
             }
             requireStep(step);
-        }
-
-        /**
-         * Creates a plain connect rule: no {@code default}, {@code ssl}, {@code sni} or {@code alpn}.
-         *
-         * @throws NullPointerException     if {@code location} is null
-         * @throws IllegalArgumentException if a port is outside 0..65535 or the step is below 1
-         */
-        public Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
-                       SourceLocation location) {
-            this(port, address, addressPort, linger, comment, step, location, false, false, null, List.of(), false);
-        }
-
-        /**
-         * Creates a connect rule without {@code send-proxy}.
-         *
-         * @throws NullPointerException     if {@code location} or {@code alpn} is null
-         * @throws IllegalArgumentException if a port is outside 0..65535 or the step is below 1
-         */
-        public Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
-                       SourceLocation location, boolean useDefault, boolean ssl, String sni, List<String> alpn) {
-            this(port, address, addressPort, linger, comment, step, location, useDefault, ssl, sni, alpn, false);
         }
     }
 

@@ -208,7 +208,7 @@ final class TcpCheckSettings {
         int addressPort = 0;
         boolean linger = false;
         String comment = null;
-        ConnectOptions options = new ConnectOptions();
+        ConnectOptionReader options = new ConnectOptionReader();
         for (int i = 2; i < tokens.size(); i++) {
             int last = options.read(tokens, i, "tcp-check connect", in);
             if (last >= 0) {
@@ -248,8 +248,7 @@ final class TcpCheckSettings {
             }
         }
         return new TcpCheckRule.Connect(port, address, addressPort, linger,
-                comment != null ? comment : inheritedComment('c'), step, at, options.useDefault, options.ssl,
-                options.sni, options.alpn, options.sendProxy);
+                comment != null ? comment : inheritedComment('c'), step, at, options.options());
     }
 
     private TcpCheckRule.Send parseSend(List<ConfigToken> tokens, Context in, int step, SourceLocation at,

@@ -129,7 +129,7 @@ class TcpCheckParsingTest {
         assertThat(((CheckOption.TcpCheck) config.proxy("b").orElseThrow().checkOption()).rules())
                 .extracting(TcpCheckRule::step).containsExactly(1, 5);
         assertThat(((TcpCheckRule.Connect) ((CheckOption.TcpCheck) config.proxy("b").orElseThrow().checkOption())
-                .rules().get(0)).sendProxy()).isTrue();
+                .rules().get(0)).options().sendProxy()).isTrue();
         assertThat(config.warnings()).extracting(ConfigWarning::toString).containsExactly(
                 "haproxy.cfg:4:13: 'tcp-check send-lf' is not supported yet, rule ignored",
                 "haproxy.cfg:5:13: 'tcp-check expect string-lf' is not supported yet, rule ignored",
