@@ -3,6 +3,7 @@ package io.haprobe.check;
 import io.haprobe.CheckStatus;
 import io.haprobe.config.CheckOption;
 import io.haprobe.config.ConnectOptions;
+import io.haprobe.config.ExpectOptions;
 import io.haprobe.config.TcpCheckRule;
 
 import java.io.ByteArrayOutputStream;
@@ -183,12 +184,13 @@ final class TcpCheckPrograms {
             case RSTRING -> new ContentMatch.Regex(expect.regex());
             case RBINARY -> new ContentMatch.BinaryRegex(expect.regex());
         };
-        return new CheckRule.ExpectContent(match, expect.inverse(), expect.minRecv(), expect.okStatus(),
-                expect.errorStatus(), expect.timeoutStatus(),
-                expect.onSuccess() == null ? null : new ResponseText.Literal(expect.onSuccess()),
-                expect.onError() == null ? null : new ResponseText.Literal(expect.onError()),
-                expect.statusCode() < 0 ? null : new ResponseCode.Constant(expect.statusCode()),
-                expect.step(), expect.comment());
+        ExpectOptions options = expect.options();
+        return new CheckRule.ExpectContent(match, expect.inverse(), options.minRecv(), options.okStatus(),
+                options.errorStatus(), options.timeoutStatus(),
+                options.onSuccess() == null ? null : new ResponseText.Literal(options.onSuccess()),
+                options.onError() == null ? null : new ResponseText.Literal(options.onError()),
+                options.statusCode() == null ? null : new ResponseCode.Constant(options.statusCode()),
+                expect.step(), options.comment());
     }
 
     private static ContentMatch regex(String expression) {

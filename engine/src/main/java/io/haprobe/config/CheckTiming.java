@@ -38,7 +38,10 @@ public record CheckTiming(long interNanos, long fastInterNanos, long downInterNa
     public static final int DEFAULT_RISE = 2;
     /** HAProxy's default {@code fall}: 3 ({@code DEF_FALLTIME}). */
     public static final int DEFAULT_FALL = 3;
-    /** HAProxy's defaults: {@code inter 2s}, no {@code fastinter} nor {@code downinter}, {@code rise 2}, {@code fall 3}. */
+    /**
+     * HAProxy's defaults: {@code inter 2s}, no {@code fastinter} nor {@code downinter}, {@code rise 2},
+     * {@code fall 3}.
+     */
     public static final CheckTiming DEFAULT = new CheckTiming(DEFAULT_INTER_NANOS, 0, 0, DEFAULT_RISE, DEFAULT_FALL);
 
     /**

@@ -126,7 +126,7 @@ class HttpCheckSequenceParsingTest {
         HttpExpect expect = (HttpExpect) rules("backend b", "  option httpchk",
                 "  http-check expect comment \"must be 200\" ok-status L7OKC error-status L4CON tout-status L6TOUT"
                         + " on-success fine on-error bad status-code int(299) min-recv 5 status 200").get(1);
-        assertThat(expect.options()).isEqualTo(new HttpExpect.Options("must be 200", CheckStatus.L7OKC,
+        assertThat(expect.options()).isEqualTo(new ExpectOptions("must be 200", CheckStatus.L7OKC,
                 CheckStatus.L4CON, CheckStatus.L6TOUT, "fine", "bad", 299, 5));
     }
 
