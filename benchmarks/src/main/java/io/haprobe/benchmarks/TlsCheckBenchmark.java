@@ -103,7 +103,7 @@ public class TlsCheckBenchmark {
                 + " check ssl verify required ca-file " + caFile + "\n");
         ServerConfig serverConfig = config.proxies().get(0).servers().get(0);
         tls = new CheckTls(new BouncyCastleTlsSupport().newClient(new TlsClientSpec("be", "s",
-                serverConfig.location(), serverConfig.tls(), true)), serverConfig);
+                serverConfig.location(), serverConfig.check().tls(), true)), serverConfig);
         transport = NettyProbeTransport.create();
         target = new CheckTarget("be", "s", new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         CheckOutcome first = check();

@@ -57,10 +57,10 @@ final class Comparison {
             double backend = 10;
             for (ServerConfig server : proxy.servers()) {
                 String id = proxy.name() + '/' + server.name();
-                double health = tolerance(server.interNanos());
+                double health = tolerance(server.timing().interNanos());
                 tolerances.put(id, health);
-                tolerances.put(id + AGENT, tolerance(server.agentInterNanos()));
-                lagPerCheck.put(id, 1 + 0.001 * server.interNanos() / TimeUnit.MILLISECONDS.toNanos(1));
+                tolerances.put(id + AGENT, tolerance(server.agent().interNanos()));
+                lagPerCheck.put(id, 1 + 0.001 * server.timing().interNanos() / TimeUnit.MILLISECONDS.toNanos(1));
                 backend = Math.max(backend, health);
             }
             tolerances.put(proxy.name(), backend);

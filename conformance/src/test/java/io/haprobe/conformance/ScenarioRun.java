@@ -248,12 +248,12 @@ final class ScenarioRun {
             }
             for (ServerConfig server : proxy.servers()) {
                 String id = proxy.name() + '/' + server.name();
-                if (server.check()) {
+                if (server.check().enabled()) {
                     int port = firstPort > 0 ? firstPort : server.effectiveCheckPort();
                     // several connections per check to one port cannot be told apart from several checks
                     assign(roles, shared, port, connects > 1 ? null : id);
                 }
-                if (server.agentCheck()) {
+                if (server.agent().enabled()) {
                     assign(roles, shared, server.effectiveAgentPort(), id + " agent");
                 }
             }

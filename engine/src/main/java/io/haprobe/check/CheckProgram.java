@@ -135,8 +135,7 @@ public record CheckProgram(List<CheckRule> rules, boolean tcpCheck) {
             if (rule instanceof HttpConnect connect) {
                 // the step numbers are HAProxy's (declaration index + 1); HTTP infos never print them
                 rules.add(new CheckRule.Connect(connect.port(), connect.address(), 0, connect.linger(), false, i + 1,
-                        connect.comment(), connect.useDefault(), connect.ssl(), connect.sni(), connect.alpn(),
-                        connect.sendProxy()));
+                        connect.comment(), connect.options()));
             } else if (rule instanceof HttpSend send) {
                 method = send.method();
                 rules.add(new CheckRule.Send(HttpRequestEncoder.encode(send, state)));

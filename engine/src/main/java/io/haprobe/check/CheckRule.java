@@ -1,9 +1,9 @@
 package io.haprobe.check;
 
 import io.haprobe.CheckStatus;
+import io.haprobe.config.ConnectOptions;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -47,20 +47,9 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
      *   <tr><td>{@code addressPort}</td><td>the server's check port</td><td>the port in {@code addr ip:port}</td></tr>
      * </table>
      *
-     * <table>
-     *   <caption>Its transport (spec §6.2; tcpcheck.c {@code tcpcheck_eval_connect})</caption>
-     *   <tr><th>component</th><th>meaning</th><th>HAProxy keyword</th></tr>
-     *   <tr><td>{@code useDefault}</td><td>the server's check transport: TLS when the server's checks use TLS
-     *       ({@code ssl}/{@code check-ssl}), its {@code check-sni} and its ALPN. Set on implicit connects and on
-     *       the protocol checks' own connects</td><td>{@code tcp-check connect default}</td></tr>
-     *   <tr><td>{@code ssl}</td><td>TLS whatever the server says, with the server's SSL settings</td>
-     *       <td>{@code tcp-check connect ssl}</td></tr>
-     *   <tr><td>{@code sni}</td><td>the SNI, before the server's {@code check-sni}; null for none</td>
-     *       <td>{@code tcp-check connect sni}</td></tr>
-     *   <tr><td>{@code alpn}</td><td>the ALPN, before the server's; empty for none</td>
-     *       <td>{@code tcp-check connect alpn}</td></tr>
-     * </table>
-     * A connect with neither {@code useDefault} nor {@code ssl} is plain TCP.
+     * <p>Its transport is {@code options} ({@link ConnectOptions}; tcpcheck.c {@code tcpcheck_eval_connect}):
+     * implicit connects and the protocol checks' own connects take {@link ConnectOptions#DEFAULT}, the server's
+     * check transport; a declared connect without options is plain TCP.
      *
      * @param port        the rule's port, 0..65535
      * @param address     an IP literal, or null
@@ -69,24 +58,20 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
      * @param implicit    added by HAProxy rather than declared: a check that ends on it passes without info
      * @param step        the step number, 0 when implicit
      * @param comment     the comment, or null
-     * @param useDefault  take the server's check transport, SNI and ALPN ({@code default})
-     * @param ssl         use TLS ({@code ssl})
-     * @param sni         the rule's SNI, or null
-     * @param alpn        the rule's ALPN protocols; never null
-     * @param sendProxy   {@code send-proxy}: a PROXY header before anything else, in the server's version
+     * @param options     {@code default}, {@code ssl}, {@code sni}, {@code alpn}, {@code send-proxy}; never null
      */
     record Connect(int port, String address, int addressPort, boolean linger, boolean implicit, int step,
-                   String comment, boolean useDefault, boolean ssl, String sni, List<String> alpn, boolean sendProxy)
+                   String comment, ConnectOptions options)
             implements CheckRule {
 
         /**
          * Validates the components.
          *
-         * @throws NullPointerException     if {@code alpn} is null
+         * @throws NullPointerException     if {@code options} is null
          * @throws IllegalArgumentException if a port is outside 0..65535 or the step is negative
          */
         public Connect {
-            alpn = List.copyOf(alpn);
+            Objects.requireNonNull(options, "options");
             if (port < 0 || port > 65535 || addressPort < 0 || addressPort > 65535 || step < 0) {
                 throw new IllegalArgumentException("port, addressPort, step: " + port + ", " + addressPort + ", "
                         + step + " (expected: 0..65535, 0..65535, >= 0)");
@@ -94,25 +79,20 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
         }
 
         /**
-         * Creates a connect without TLS options of its own: an implicit one takes the server's check transport
-         * ({@code default}), a declared one is plain.
+         * Creates a connect without options of its own: an implicit one takes the server's check transport
+         * ({@link ConnectOptions#DEFAULT}), a declared one is plain ({@link ConnectOptions#NONE}).
          *
          * @throws IllegalArgumentException if a port is outside 0..65535 or the step is negative
          */
         public Connect(int port, String address, int addressPort, boolean linger, boolean implicit, int step,
                        String comment) {
-            this(port, address, addressPort, linger, implicit, step, comment, implicit, false, null, List.of(), false);
+            this(port, address, addressPort, linger, implicit, step, comment,
+                    implicit ? ConnectOptions.DEFAULT : ConnectOptions.NONE);
         }
 
-        /**
-         * Creates a connect without {@code send-proxy}.
-         *
-         * @throws NullPointerException     if {@code alpn} is null
-         * @throws IllegalArgumentException if a port is outside 0..65535 or the step is negative
-         */
-        public Connect(int port, String address, int addressPort, boolean linger, boolean implicit, int step,
-                       String comment, boolean useDefault, boolean ssl, String sni, List<String> alpn) {
-            this(port, address, addressPort, linger, implicit, step, comment, useDefault, ssl, sni, alpn, false);
+        /** Creates the implicit connect to the server's check address over its check transport, step 0. */
+        public Connect() {
+            this(0, null, 0, false, true, 0, null);
         }
 
         /**
@@ -125,25 +105,20 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
          *         {@code default} connect the checks' version, any other connect none
          */
         public int proxyVersion(int serverVersion, int checkVersion) {
-            if (sendProxy) {
+            if (options.sendProxy()) {
                 return serverVersion == 2 ? 2 : 1;
             }
-            return implicit || useDefault ? checkVersion : 0;
-        }
-
-        /** Creates the implicit connect to the server's check address over its check transport, step 0. */
-        public Connect() {
-            this(0, null, 0, false, true, 0, null);
+            return implicit || options.useDefault() ? checkVersion : 0;
         }
 
         /**
          * Tells whether this connection uses TLS.
          *
          * @param serverCheckUsesTls whether the server's own checks use TLS (spec §6.2)
-         * @return true with {@code ssl}, or with {@code useDefault} on a server whose checks use TLS
+         * @return true with {@code ssl}, or with {@code default} on a server whose checks use TLS
          */
         public boolean usesTls(boolean serverCheckUsesTls) {
-            return ssl || (useDefault && serverCheckUsesTls);
+            return options.usesTls(serverCheckUsesTls);
         }
 
         /**

@@ -1,6 +1,7 @@
 package io.haprobe.check;
 
 import io.haprobe.CheckStatus;
+import io.haprobe.config.ExpectOptions;
 import io.haprobe.config.HttpExpect;
 import io.haprobe.config.StatusRange;
 
@@ -270,7 +271,7 @@ public final class HttpResponseJudge {
     private static final class Rule {
         static Rule status(boolean inverse, int[] lows, int[] highs) {
             return new Rule(HttpExpect.Match.STATUS, inverse, lows, highs, null, null, null,
-                    HttpExpect.Options.NONE);
+                    ExpectOptions.NONE);
         }
 
         static Rule of(HttpExpect expect) {
@@ -311,7 +312,7 @@ public final class HttpResponseJudge {
         final int minRecv;
 
         private Rule(HttpExpect.Match kind, boolean inverse, int[] lows, int[] highs, Pattern regex, byte[] needle,
-                     HttpExpect.HeaderMatch header, HttpExpect.Options options) {
+                     HttpExpect.HeaderMatch header, ExpectOptions options) {
             this.kind = kind;
             this.inverse = inverse;
             this.lows = lows;

@@ -2,6 +2,8 @@ package io.haprobe.check;
 
 import io.haprobe.CheckStatus;
 import io.haprobe.config.CheckOption;
+import io.haprobe.config.ConnectOptions;
+import io.haprobe.config.ExpectOptions;
 import io.haprobe.config.TcpCheckRule;
 
 import java.io.ByteArrayOutputStream;
@@ -103,7 +105,7 @@ final class TcpCheckPrograms {
         ResponseText afterCode = new ResponseText.Line(4, true);
         ResponseCode code = new ResponseCode.Digits(0, 3);
         return new CheckProgram(List.of(
-                new CheckRule.Connect(0, null, 0, true, false, 1, null, true, false, null, List.of()),
+                new CheckRule.Connect(0, null, 0, true, false, 1, null, ConnectOptions.DEFAULT),
                 new CheckRule.ExpectContent(regex("^[0-9]{3}[ \r]"), false, 4, null, CheckStatus.L7RSP, null, null,
                         new ResponseText.Line(0, false), null, 2, null),
                 new CheckRule.ExpectContent(regex("^2[0-9]{2}[ \r]"), false, 4, null, CheckStatus.L7STS, null, null,
@@ -123,7 +125,7 @@ final class TcpCheckPrograms {
      */
     static CheckProgram mysqlCheck(String user, boolean post41) {
         List<CheckRule> rules = new ArrayList<>();
-        rules.add(new CheckRule.Connect(0, null, 0, true, false, 1, null, true, false, null, List.of()));
+        rules.add(new CheckRule.Connect(0, null, 0, true, false, 1, null, ConnectOptions.DEFAULT));
         if (user == null) {
             rules.add(new CheckRule.ExpectCustom(new MysqlPacket(false), null, 2));
             return new CheckProgram(rules, false);
@@ -145,7 +147,7 @@ final class TcpCheckPrograms {
         packet.writeBytes(name);
         packet.writeBytes(new byte[] {0, 0});
         return new CheckProgram(List.of(
-                new CheckRule.Connect(0, null, 0, true, false, 1, null, true, false, null, List.of()),
+                new CheckRule.Connect(0, null, 0, true, false, 1, null, ConnectOptions.DEFAULT),
                 new CheckRule.Send(packet.toByteArray(), -1, 2, null),
                 new CheckRule.ExpectContent(regex("^E"), true, 5, null, CheckStatus.L7RSP, null, null,
                         new ResponseText.CString(6), null, 3, null),
@@ -170,8 +172,7 @@ final class TcpCheckPrograms {
     private static CheckRule compile(TcpCheckRule rule) {
         if (rule instanceof TcpCheckRule.Connect connect) {
             return new CheckRule.Connect(connect.port(), connect.address(), connect.addressPort(), connect.linger(),
-                    false, connect.step(), connect.comment(), connect.useDefault(), connect.ssl(), connect.sni(),
-                    connect.alpn(), connect.sendProxy());
+                    false, connect.step(), connect.comment(), connect.options());
         }
         if (rule instanceof TcpCheckRule.Send send) {
             return new CheckRule.Send(send.data(), -1, send.step(), send.comment());
@@ -183,12 +184,13 @@ final class TcpCheckPrograms {
             case RSTRING -> new ContentMatch.Regex(expect.regex());
             case RBINARY -> new ContentMatch.BinaryRegex(expect.regex());
         };
-        return new CheckRule.ExpectContent(match, expect.inverse(), expect.minRecv(), expect.okStatus(),
-                expect.errorStatus(), expect.timeoutStatus(),
-                expect.onSuccess() == null ? null : new ResponseText.Literal(expect.onSuccess()),
-                expect.onError() == null ? null : new ResponseText.Literal(expect.onError()),
-                expect.statusCode() < 0 ? null : new ResponseCode.Constant(expect.statusCode()),
-                expect.step(), expect.comment());
+        ExpectOptions options = expect.options();
+        return new CheckRule.ExpectContent(match, expect.inverse(), options.minRecv(), options.okStatus(),
+                options.errorStatus(), options.timeoutStatus(),
+                options.onSuccess() == null ? null : new ResponseText.Literal(options.onSuccess()),
+                options.onError() == null ? null : new ResponseText.Literal(options.onError()),
+                options.statusCode() == null ? null : new ResponseCode.Constant(options.statusCode()),
+                expect.step(), options.comment());
     }
 
     private static ContentMatch regex(String expression) {

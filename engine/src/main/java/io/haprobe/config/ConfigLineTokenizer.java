@@ -83,13 +83,8 @@ final class ConfigLineTokenizer {
                 } else if (c == '"') {
                     i = readDoubleQuoted(file, lineNumber, line, length, i, word);
                     quoted = true;
-                } else if (c == '\\') {
-                    i = readEscape(file, lineNumber, line, length, i, word);
-                } else if (c == '$' && i + 1 < length && line.charAt(i + 1) == '{') {
-                    i = readVariable(file, lineNumber, line, length, i, word);
                 } else {
-                    word.append(c);
-                    i++;
+                    i = readCharacter(file, lineNumber, line, length, i, word);
                 }
             }
             if (quoted || word.length() > 0) {
@@ -102,6 +97,24 @@ final class ConfigLineTokenizer {
         return tokens;
     }
 
+    /**
+     * Reads what starts at {@code i} outside single quotes: an escape, a {@code ${NAME}} variable or a plain
+     * character.
+     *
+     * @return the position after it
+     */
+    private int readCharacter(String file, int lineNumber, String line, int length, int i, StringBuilder word) {
+        char c = line.charAt(i);
+        if (c == '\\') {
+            return readEscape(file, lineNumber, line, length, i, word);
+        }
+        if (c == '$' && i + 1 < length && line.charAt(i + 1) == '{') {
+            return readVariable(file, lineNumber, line, length, i, word);
+        }
+        word.append(c);
+        return i + 1;
+    }
+
     private int readDoubleQuoted(String file, int lineNumber, String line, int length, int open, StringBuilder word) {
         int i = open + 1;
         while (i < length) {
@@ -109,14 +122,7 @@ final class ConfigLineTokenizer {
             if (c == '"') {
                 return i + 1;
             }
-            if (c == '\\') {
-                i = readEscape(file, lineNumber, line, length, i, word);
-            } else if (c == '$' && i + 1 < length && line.charAt(i + 1) == '{') {
-                i = readVariable(file, lineNumber, line, length, i, word);
-            } else {
-                word.append(c);
-                i++;
-            }
+            i = readCharacter(file, lineNumber, line, length, i, word);
         }
         throw error(file, lineNumber, open, "unmatched quote");
     }

@@ -1,5 +1,7 @@
 package io.haprobe.config;
 
+import java.util.List;
+
 /**
  * Parses the numbers and durations of a configuration the way HAProxy reads them, with haprobe's error
  * message shape {@code keyword: 'value' (expected: ...)}.
@@ -83,6 +85,27 @@ final class ConfigValues {
             throw invalid(file, line, keyword, token, expected);
         }
         return (int) value;
+    }
+
+    /**
+     * Parses an ALPN list, as {@code alpn}, {@code check-alpn} and {@code connect alpn} take it.
+     *
+     * @param file    the file name for errors; never null
+     * @param line    the 1-based line for errors
+     * @param keyword the keyword the value belongs to; never null
+     * @param token   the value; never null
+     * @return the protocol names in order; never empty
+     * @throws ConfigException if a name is empty or longer than 255 bytes
+     */
+    static List<String> alpn(String file, int line, String keyword, ConfigToken token) {
+        List<String> protocols = List.of(token.text().split(",", -1));
+        for (String protocol : protocols) {
+            if (protocol.isEmpty() || protocol.length() > 255) {
+                throw invalid(file, line, keyword, token, "a comma-delimited list of protocol names such as"
+                        + " h2,http/1.1");
+            }
+        }
+        return protocols;
     }
 
     /**

@@ -85,7 +85,7 @@ final class HaproxyConfigParser {
     private String crtBase;
     private int line;
     private boolean used;
-    private final TcpCheckSettings.Context context = new LineContext();
+    private final ParseContext context = new LineContext();
 
     /**
      * Creates a parser for one text.
@@ -281,10 +281,10 @@ final class HaproxyConfigParser {
      */
     private void requireCaFiles(ProxyConfig proxy, GlobalSettings global) {
         boolean connectSsl = proxy.checkOption() instanceof CheckOption.TcpCheck tcpCheck
-                && tcpCheck.rules().stream().anyMatch(r -> r instanceof TcpCheckRule.Connect c && c.ssl())
-                || proxy.httpCheckRules().stream().anyMatch(r -> r instanceof HttpConnect c && c.ssl());
+                && tcpCheck.rules().stream().anyMatch(r -> r instanceof TcpCheckRule.Connect c && c.options().ssl())
+                || proxy.httpCheckRules().stream().anyMatch(r -> r instanceof HttpConnect c && c.options().ssl());
         for (ServerConfig server : proxy.servers()) {
-            TlsSettings tls = server.tls();
+            TlsSettings tls = server.check().tls();
             if (!(tls.hasContext() || connectSsl) || !tls.verifies(global) || tls.caFile() != null) {
                 continue;
             }
@@ -304,7 +304,7 @@ final class HaproxyConfigParser {
         ConfigToken keyword = tokens.get(0);
         switch (keyword.text()) {
             case "server" -> parseServer(tokens);
-            case "default-server" -> parseServerKeywords(tokens, 1, current.defaultServer, "default-server");
+            case "default-server" -> serverLines().parseKeywords(tokens, 1, current.defaultServer, "default-server");
             case "option" -> parseOption(tokens, false);
             case "no" -> parseNo(tokens);
             case "timeout" -> parseTimeout(tokens);
@@ -438,209 +438,11 @@ final class HaproxyConfigParser {
         if (previous != null) {
             throw error(name, "server '" + name.text() + "' is already defined at line " + previous);
         }
-        ConfigToken addressToken = tokens.get(2);
-        String[] hostAndPort = splitAddress(addressToken);
-        int port = hostAndPort[1].isEmpty() ? 0
-                : ConfigValues.parseInt(file, line, "port", new ConfigToken(hostAndPort[1], addressToken.column()), 0,
-                65535);
-        ServerSettings settings = current.defaultServer.copy();
-        parseServerKeywords(tokens, 3, settings, "server");
-        if (settings.check && port == 0 && settings.checkPort == 0) {
-            throw error(keyword, "server '" + name.text() + "' has neither service port nor check port");
-        }
-        if (settings.agentCheck && settings.agentPort == 0 && settings.checkPort == 0) {
-            throw error(keyword, "'server " + current.name + "/" + name.text() + "' : server " + name.text()
-                    + " does not have agent port. Agent check has been disabled.");
-        }
-        requireUsableTls(keyword, name, settings);
-        current.servers.add(settings.toServer(name.text(), hostAndPort[0], port, location(keyword)));
+        current.servers.add(serverLines().parseServer(tokens, current.name, current.defaultServer.copy()));
     }
 
-    /** HAProxy's checks of a server's SSL context that concern checks: versions and cipher lists. */
-    private void requireUsableTls(ConfigToken keyword, ConfigToken name, ServerSettings settings) {
-        if (settings.minVersion != null && settings.maxVersion != null
-                && settings.minVersion.compareTo(settings.maxVersion) > 0) {
-            throw error(keyword, "all SSL/TLS versions are disabled for server '" + name.text() + "' (ssl-min-ver "
-                    + settings.minVersion.keyword() + " is above ssl-max-ver " + settings.maxVersion.keyword() + ")");
-        }
-        if (!settings.ssl && !Boolean.TRUE.equals(settings.checkSsl)) {
-            return;
-        }
-        if (settings.cipherError != null) {
-            throw settings.cipherError;
-        }
-        if (settings.cipherSuiteError != null) {
-            throw settings.cipherSuiteError;
-        }
-    }
-
-    private String[] splitAddress(ConfigToken token) {
-        String text = token.text();
-        for (String prefix : List.of("ipv4@", "ipv6@")) {
-            if (text.startsWith(prefix)) {
-                text = text.substring(prefix.length());
-            }
-        }
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0 || (close + 1 < text.length() && text.charAt(close + 1) != ':')) {
-                throw ConfigValues.invalid(file, line, "address", token, "[ipv6]:port");
-            }
-            String host = text.substring(1, close);
-            return new String[] {host, close + 1 < text.length() ? text.substring(close + 2) : ""};
-        }
-        int colon = text.lastIndexOf(':');
-        String host = colon < 0 ? text : text.substring(0, colon);
-        if (host.isEmpty()) {
-            throw ConfigValues.invalid(file, line, "address", token, "an address such as 10.0.0.1:80");
-        }
-        return new String[] {host, colon < 0 ? "" : text.substring(colon + 1)};
-    }
-
-    private void parseServerKeywords(List<ConfigToken> tokens, int start, ServerSettings settings, String lineKind) {
-        for (int i = start; i < tokens.size(); i++) {
-            ConfigToken keyword = tokens.get(i);
-            String word = keyword.text();
-            if (ServerKeywords.SUPPORTED.containsKey(word)) {
-                i += applyServerKeyword(tokens, i, settings);
-            } else if (ServerKeywords.IGNORED.containsKey(word)) {
-                warn(keyword, "server keyword '" + word + "' is not supported yet, ignored");
-                int arity = ServerKeywords.IGNORED.get(word);
-                for (int a = 1; a <= arity; a++) {
-                    argument(tokens, i + a);
-                }
-                i += arity;
-                if (word.equals("source")) {
-                    while (i + 1 < tokens.size() && (tokens.get(i + 1).is("usesrc") || tokens.get(i + 1).is("interface"))) {
-                        argument(tokens, i + 2);
-                        i += 2;
-                    }
-                }
-            } else {
-                String suggestion = ServerKeywords.suggest(word);
-                throw error(keyword, "unknown keyword '" + word + "' in " + lineKind + " line"
-                        + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
-            }
-        }
-    }
-
-    private int applyServerKeyword(List<ConfigToken> tokens, int index, ServerSettings settings) {
-        String word = tokens.get(index).text();
-        switch (word) {
-            case "check" -> settings.check = true;
-            case "no-check" -> settings.check = false;
-            case "backup" -> settings.backup = true;
-            case "no-backup" -> settings.backup = false;
-            case "disabled" -> settings.disabled = true;
-            case "enabled" -> settings.disabled = false;
-            case "send-proxy" -> settings.sendProxyV1 = true;
-            case "no-send-proxy" -> settings.sendProxyV1 = false;
-            case "send-proxy-v2" -> settings.sendProxyV2 = true;
-            case "no-send-proxy-v2" -> settings.sendProxyV2 = false;
-            case "check-send-proxy" -> settings.checkSendProxy = true;
-            case "no-check-send-proxy" -> settings.checkSendProxy = false;
-            case "agent-check" -> settings.agentCheck = true;
-            case "no-agent-check" -> settings.agentCheck = false;
-            case "ssl" -> settings.ssl = true;
-            case "no-ssl" -> settings.ssl = false;
-            case "check-ssl" -> settings.checkSsl = true;
-            case "no-check-ssl" -> settings.checkSsl = false;
-            case "no-verifyhost" -> settings.verifyHost = null;
-            default -> {
-                ConfigToken value = argument(tokens, index + 1);
-                switch (word) {
-                    case "inter" -> settings.interNanos = ConfigValues.parsePositiveTimeNanos(file, line, word, value);
-                    case "fastinter" -> settings.fastInterNanos =
-                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
-                    case "downinter" -> settings.downInterNanos =
-                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
-                    case "slowstart" -> settings.slowStartNanos = ConfigValues.parseTimeNanos(file, line, word, value);
-                    case "rise" -> settings.rise = ConfigValues.parseInt(file, line, word, value, 1, Integer.MAX_VALUE);
-                    case "fall" -> settings.fall = ConfigValues.parseInt(file, line, word, value, 1, Integer.MAX_VALUE);
-                    case "port" -> settings.checkPort = ConfigValues.parseInt(file, line, word, value, 0, 65535);
-                    case "weight" -> settings.weight = ConfigValues.parseInt(file, line, word, value, 0, 256);
-                    case "maxconn" -> settings.maxConn =
-                            ConfigValues.parseInt(file, line, word, value, 0, Integer.MAX_VALUE);
-                    case "addr" -> settings.checkAddress = requireNonEmpty(value, "addr");
-                    case "agent-port" -> settings.agentPort = ConfigValues.parseInt(file, line, word, value, 1, 65535);
-                    case "agent-inter" -> settings.agentInterNanos =
-                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
-                    case "agent-send" -> settings.agentSend = value.text();
-                    case "agent-addr" -> settings.agentAddress = requireNonEmpty(value, "agent-addr");
-                    default -> applyTlsKeyword(word, value, settings);
-                }
-                return 1;
-            }
-        }
-        return 0;
-    }
-
-    /** The SSL/TLS keywords of a server line that take one argument (spec §6.2). */
-    private void applyTlsKeyword(String word, ConfigToken value, ServerSettings settings) {
-        switch (word) {
-            case "verify" -> settings.verifyRequired = switch (value.text()) {
-                case "required" -> true;
-                case "none" -> false;
-                default -> throw ConfigValues.invalid(file, line, word, value, "none or required");
-            };
-            case "verifyhost" -> settings.verifyHost = requireNonEmpty(value, word);
-            case "ca-file" -> settings.caFile = withBase(caBase, requireNonEmpty(value, word));
-            case "crt" -> settings.crt = withBase(crtBase, requireNonEmpty(value, word));
-            case "check-sni" -> settings.checkSni = requireNonEmpty(value, word);
-            case "sni" -> settings.sni = requireNonEmpty(value, word);
-            case "alpn" -> settings.alpn = alpnList(word, value);
-            case "check-alpn" -> settings.checkAlpn = alpnList(word, value);
-            case "ssl-min-ver" -> settings.minVersion = tlsVersion(word, value);
-            case "ssl-max-ver" -> settings.maxVersion = tlsVersion(word, value);
-            case "ciphers" -> {
-                CipherNames.Mapping mapping = CipherNames.ciphers(value.text());
-                warnIgnoredCiphers(word, value, mapping);
-                settings.ciphers = mapping.suites();
-                settings.cipherError = mapping.valid() ? null : error(value, "unable to set SSL cipher list to '"
-                        + value.text() + "' (expected: OpenSSL cipher names such as ECDHE-RSA-AES128-GCM-SHA256)");
-            }
-            case "ciphersuites" -> {
-                CipherNames.Mapping mapping = CipherNames.cipherSuites(value.text());
-                warnIgnoredCiphers(word, value, mapping);
-                settings.cipherSuites = mapping.suites();
-                settings.cipherSuiteError = mapping.valid() ? null : error(value, "unable to set TLS 1.3 cipher"
-                        + " suites to '" + value.text() + "' (expected: names such as TLS_AES_128_GCM_SHA256)");
-            }
-            default -> throw new IllegalStateException("unhandled server keyword: " + word);
-        }
-    }
-
-    private void warnIgnoredCiphers(String word, ConfigToken value, CipherNames.Mapping mapping) {
-        if (mapping.ignored().isEmpty() || !mapping.valid()) {
-            return;
-        }
-        warn(value, "'" + word + "': " + String.join(", ", mapping.ignored()) + " not supported (OpenSSL selection"
-                + " rules and unknown names have no Java counterpart), ignored"
-                + (mapping.suites().isEmpty() ? "; the TLS provider's default suites are used" : ""));
-    }
-
-    private List<String> alpnList(String word, ConfigToken value) {
-        List<String> protocols = List.of(value.text().split(",", -1));
-        for (String protocol : protocols) {
-            if (protocol.isEmpty() || protocol.length() > 255) {
-                throw ConfigValues.invalid(file, line, word, value, "a comma-delimited list of protocol names"
-                        + " such as h2,http/1.1");
-            }
-        }
-        return protocols;
-    }
-
-    private TlsVersion tlsVersion(String word, ConfigToken value) {
-        TlsVersion version = TlsVersion.ofKeyword(value.text());
-        if (version == null) {
-            throw ConfigValues.invalid(file, line, word, value, "SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3");
-        }
-        return version;
-    }
-
-    /** HAProxy prefixes {@code ca-base}/{@code crt-base} to a path that does not start with '/'. */
-    private static String withBase(String base, String path) {
-        return base == null || path.startsWith("/") ? path : base + "/" + path;
+    private ServerLineParser serverLines() {
+        return new ServerLineParser(context, caBase, crtBase);
     }
 
     private void addHeader(List<HttpHeader> headers, String name, String value, ConfigToken at, String directive) {
@@ -675,8 +477,8 @@ final class HaproxyConfigParser {
         return text.replace("\r", "\\r").replace("\n", "\\n");
     }
 
-    /** Gives the line parsers ({@link TcpCheckSettings}, {@link HttpCheckParser}) the current line's place. */
-    private final class LineContext implements TcpCheckSettings.Context {
+    /** Gives the line parsers ({@link ParseContext}) the current line's place. */
+    private final class LineContext implements ParseContext {
 
         @Override
         public String file() {

@@ -1,13 +1,8 @@
 package io.haprobe.config;
 
-import io.haprobe.CheckStatus;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,24 +15,9 @@ import java.util.regex.Pattern;
  */
 final class HttpCheckParser {
 
-    private static final Set<String> EXPECT_OPTIONS = Set.of("min-recv", "comment", "ok-status", "error-status",
-            "tout-status", "on-success", "on-error", "status-code");
-    private static final Set<String> EXPECT_UNSUPPORTED_MATCHES = Set.of("string-lf", "rstring-lf");
-    private static final Set<String> CONNECT_UNSUPPORTED_FLAGS = Set.of("via-socks4");
-    private static final Set<String> CONNECT_UNSUPPORTED_OPTIONS = Set.of("proto");
-    private static final Map<String, CheckStatus> OK_STATUSES = Map.of("L4OK", CheckStatus.L4OK,
-            "L6OK", CheckStatus.L6OK, "L7OK", CheckStatus.L7OK, "L7OKC", CheckStatus.L7OKC);
-    private static final Map<String, CheckStatus> ERROR_STATUSES = Map.of("L4CON", CheckStatus.L4CON,
-            "L6RSP", CheckStatus.L6RSP, "L7RSP", CheckStatus.L7RSP, "L7STS", CheckStatus.L7STS,
-            "L7OKC", CheckStatus.L7OKC);
-    private static final Map<String, CheckStatus> TIMEOUT_STATUSES = Map.of("L4TOUT", CheckStatus.L4TOUT,
-            "L6TOUT", CheckStatus.L6TOUT, "L7TOUT", CheckStatus.L7TOUT);
-    private static final Pattern INT_SAMPLE = Pattern.compile("int\\((-?[0-9]{1,9})\\)");
-    private static final Pattern IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}"
-            + "(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final String EXPECT = "http-check expect";
 
-    private final TcpCheckSettings.Context in;
+    private final ParseContext in;
     private final HttpCheckSettings http;
     private final List<ConfigToken> tokens;
 
@@ -48,7 +28,7 @@ final class HttpCheckParser {
      * @param tokens the line's tokens, {@code http-check} first; never null
      * @param http   the section's HTTP check; never null
      */
-    HttpCheckParser(TcpCheckSettings.Context in, List<ConfigToken> tokens, HttpCheckSettings http) {
+    HttpCheckParser(ParseContext in, List<ConfigToken> tokens, HttpCheckSettings http) {
         this.in = in;
         this.tokens = tokens;
         this.http = http;
@@ -117,49 +97,11 @@ final class HttpCheckParser {
 
     private void parseConnect() {
         SourceLocation location = at(tokens.get(0));
-        int port = 0;
-        String address = null;
-        boolean linger = false;
-        String comment = null;
-        ConnectOptions options = new ConnectOptions();
-        for (int i = 2; i < tokens.size(); i++) {
-            int last = options.read(tokens, i, "http-check connect", in);
-            if (last >= 0) {
-                i = last;
-                continue;
-            }
-            ConfigToken arg = tokens.get(i);
-            String word = arg.text();
-            switch (word) {
-                case "linger" -> linger = true;
-                case "comment" -> comment = argument(++i).text();
-                case "port" -> port = connectPort(argument(++i));
-                case "addr" -> {
-                    ConfigToken value = argument(++i);
-                    String[] hostAndPort = ipAndPort(value);
-                    address = hostAndPort[0];
-                    if (!hostAndPort[1].isEmpty() && port == 0) {
-                        port = connectPort(new ConfigToken(hostAndPort[1], value.column()));
-                    }
-                }
-                default -> {
-                    if (CONNECT_UNSUPPORTED_FLAGS.contains(word)) {
-                        warn(arg, "'http-check connect " + word + "' is not supported yet, ignored");
-                    } else if (CONNECT_UNSUPPORTED_OPTIONS.contains(word)) {
-                        argument(++i);
-                        warn(arg, "'http-check connect " + word + "' is not supported yet, ignored");
-                    } else {
-                        throw error(arg, "'http-check connect': expects 'comment', 'port', 'addr', 'send-proxy',"
-                                + " 'ssl', 'sni', 'alpn' or 'via-socks4', 'linger', 'default' but got '" + word
-                                + "' as argument");
-                    }
-                }
-            }
-        }
+        ConnectParser.Connect connect = ConnectParser.parse(tokens, "http-check connect", in);
         http.ownRule(location);
         sequence(HttpCheckSettings.Kind.CONNECT);
-        http.connect(new HttpConnect(port, address, linger, comment, location, options.useDefault, options.ssl,
-                options.sni, options.alpn, options.sendProxy));
+        http.connect(new HttpConnect(connect.port() != 0 ? connect.port() : connect.addressPort(), connect.address(),
+                connect.linger(), connect.comment(), location, connect.options()));
     }
 
     private void parseSend() {
@@ -205,108 +147,27 @@ final class HttpCheckParser {
 
     private void parseExpect() {
         SourceLocation location = at(tokens.get(0));
-        ExpectBuilder b = new ExpectBuilder();
-        for (int i = 2; i < tokens.size(); i++) {
-            ConfigToken arg = tokens.get(i);
-            String word = arg.text();
-            int bangs = 0;
-            while (bangs < word.length() && word.charAt(bangs) == '!') {
-                bangs++;
-            }
-            b.inverse ^= (bangs % 2) == 1;
-            word = word.substring(bangs);
-            if (word.isEmpty()) {
-                continue;
-            }
-            if (EXPECT_OPTIONS.contains(word) && bangs == 0) {
-                expectOption(b, word, argument(++i));
-                continue;
-            }
-            if (b.match != null || b.ignoredMatch != null) {
-                throw error(arg, "'http-check expect': unexpected argument '" + arg.text() + "'");
-            }
-            if (EXPECT_UNSUPPORTED_MATCHES.contains(word)) {
-                b.ignoredMatch = arg;
-                argument(++i);
-                continue;
-            }
-            b.match = expectMatch(arg, word);
-            if (b.match == HttpExpect.Match.HDR || b.match == HttpExpect.Match.FHDR) {
-                i = headerMatch(b, i);
-            } else {
-                b.pattern = argument(++i);
-            }
-        }
-        if (b.match == null && b.ignoredMatch == null) {
-            throw error(tokens.get(1), "'http-check expect' expects at least a matching pattern as arguments");
-        }
+        HttpPattern pattern = new HttpPattern();
+        ExpectParser.Expect expect = ExpectParser.parse(tokens, EXPECT, pattern, in);
         http.ownRule(location);
-        if (b.ignoredMatch != null) {
-            warn(b.ignoredMatch, "'http-check expect " + b.ignoredMatch.text().replace("!", "")
-                    + "' is not supported yet, rule ignored");
-            return;
-        }
-        if (b.unsupported != null) {
-            warn(b.unsupported, "'http-check expect' option '" + b.unsupported.text()
-                    + "' is only supported with plain text or int(<n>) yet, rule ignored");
+        if (expect == null) {
             return;
         }
         sequence(HttpCheckSettings.Kind.EXPECT);
-        List<StatusRange> statuses = b.match == HttpExpect.Match.STATUS ? parseStatuses(b.pattern) : List.of();
-        Pattern regex = b.match == HttpExpect.Match.RSTATUS || b.match == HttpExpect.Match.RSTRING
-                ? compile(b.match.keyword(), b.pattern) : null;
-        HttpExpect.Options options = new HttpExpect.Options(b.comment, b.okStatus, b.errorStatus, b.timeoutStatus,
-                b.onSuccess, b.onError, b.statusCode, b.minRecv);
-        http.expect(new HttpExpect(b.inverse, b.match, b.pattern.text(), statuses, regex, b.header, options,
-                location));
+        HttpExpect.Match match = pattern.match;
+        List<StatusRange> statuses = match == HttpExpect.Match.STATUS ? parseStatuses(pattern.pattern) : List.of();
+        Pattern regex = match == HttpExpect.Match.RSTATUS || match == HttpExpect.Match.RSTRING
+                ? in.regex(pattern.pattern, match.keyword()) : null;
+        http.expect(new HttpExpect(expect.inverse(), match, pattern.pattern.text(), statuses, regex, pattern.header,
+                expect.options(), location));
     }
 
-    private void expectOption(ExpectBuilder b, String option, ConfigToken value) {
-        switch (option) {
-            case "min-recv" -> b.minRecv = ConfigValues.parseInt(in.file(), in.line(), "min-recv", value, -1, Integer.MAX_VALUE);
-            case "comment" -> b.comment = value.text();
-            case "ok-status" -> b.okStatus = status(value, option, OK_STATUSES,
-                    "'L4OK', 'L6OK', 'L7OK' or 'L7OKC'");
-            case "error-status" -> b.errorStatus = status(value, option, ERROR_STATUSES,
-                    "'L4CON', 'L6RSP', 'L7RSP' or 'L7STS'");
-            case "tout-status" -> b.timeoutStatus = status(value, option, TIMEOUT_STATUSES,
-                    "'L4TOUT', 'L6TOUT' or 'L7TOUT'");
-            case "on-success", "on-error" -> {
-                if (value.text().indexOf('%') >= 0) {
-                    b.unsupported = b.unsupported != null ? b.unsupported : tokenBefore(value);
-                } else if (option.equals("on-success")) {
-                    b.onSuccess = value.text();
-                } else {
-                    b.onError = value.text();
-                }
-            }
-            case "status-code" -> {
-                Matcher m = INT_SAMPLE.matcher(value.text());
-                if (m.matches()) {
-                    b.statusCode = Integer.parseInt(m.group(1));
-                } else if (!value.text().isEmpty() && Character.isDigit(value.text().charAt(0))) {
-                    throw error(value, "'http-check expect': error detected while parsing status-code expression :"
-                            + " unknown fetch method '" + value.text() + "'");
-                } else {
-                    b.unsupported = b.unsupported != null ? b.unsupported : tokenBefore(value);
-                }
-            }
-            default -> throw new IllegalStateException("unhandled expect option: " + option);
-        }
-    }
-
-    private CheckStatus status(ConfigToken value, String option, Map<String, CheckStatus> allowed, String list) {
-        CheckStatus status = allowed.get(value.text());
-        if (status == null) {
-            throw error(value, "'http-check expect': '" + option + "' only supports " + list + " status (got '"
-                    + value.text() + "')");
-        }
-        return status;
-    }
-
-    /** Parses {@code name [-m <meth>] <pattern> [value [-m <meth>] <pattern>]} after hdr/fhdr; returns the last index. */
-    private int headerMatch(ExpectBuilder b, int index) {
-        String kind = b.match.keyword();
+    /**
+     * Parses {@code name [-m <meth>] <pattern> [value [-m <meth>] <pattern>]} after {@code hdr}/{@code fhdr} into
+     * {@code into}; returns the last index.
+     */
+    private int headerMatch(HttpPattern into, int index) {
+        String kind = into.match.keyword();
         int i = index + 1;
         if (i >= tokens.size() || !tokens.get(i).is("name") || i + 1 >= tokens.size()) {
             throw error(i < tokens.size() ? tokens.get(i) : tokens.get(index), "'http-check expect': '" + kind
@@ -319,7 +180,7 @@ final class HttpCheckParser {
             i += 2;
         }
         ConfigToken namePattern = argument(i);
-        b.pattern = namePattern;
+        into.pattern = namePattern;
         HttpExpect.TextMatch name = textMatch(nameMethod, namePattern);
         HttpExpect.TextMatch value = null;
         if (i + 1 < tokens.size() && tokens.get(i + 1).is("value")) {
@@ -335,7 +196,7 @@ final class HttpCheckParser {
             }
             value = textMatch(valueMethod, argument(i));
         }
-        b.header = new HttpExpect.HeaderMatch(name, value);
+        into.header = new HttpExpect.HeaderMatch(name, value);
         return i;
     }
 
@@ -350,19 +211,8 @@ final class HttpCheckParser {
     }
 
     private HttpExpect.TextMatch textMatch(HttpExpect.Method method, ConfigToken pattern) {
-        Pattern regex = method == HttpExpect.Method.REG ? compile("-m reg", pattern) : null;
+        Pattern regex = method == HttpExpect.Method.REG ? in.regex(pattern, "-m reg") : null;
         return new HttpExpect.TextMatch(method, pattern.text(), regex);
-    }
-
-    private HttpExpect.Match expectMatch(ConfigToken arg, String word) {
-        for (HttpExpect.Match candidate : HttpExpect.Match.values()) {
-            if (candidate.keyword().equals(word)) {
-                return candidate;
-            }
-        }
-        throw error(arg, "'http-check expect' only supports min-recv, comment, ok-status, error-status,"
-                + " tout-status, on-success, on-error, status-code, [!]status, [!]rstatus, [!]string,"
-                + " [!]rstring, [!]string-lf, [!]hdr and [!]fhdr but got '" + arg.text() + "'");
     }
 
     private List<StatusRange> parseStatuses(ConfigToken pattern) {
@@ -381,46 +231,6 @@ final class HttpCheckParser {
         return ranges;
     }
 
-    private Pattern compile(String keyword, ConfigToken pattern) {
-        return in.regex(pattern, keyword);
-    }
-
-    private int connectPort(ConfigToken value) {
-        String text = value.text();
-        if (!text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            long port = text.length() > 6 ? Long.MAX_VALUE : Long.parseLong(text);
-            if (port < 1 || port > 65535) {
-                throw error(value, "'http-check connect': expects a valid TCP port (from range 1 to 65535) or a"
-                        + " sample expression, got " + text);
-            }
-            return (int) port;
-        }
-        warn(value, "'http-check connect port' with a sample expression is not supported yet, the server's check"
-                + " port is used");
-        return 0;
-    }
-
-    /** Splits {@code ipv4[:port]}, {@code [ipv6][:port]} or a bare IPv6 literal. */
-    private String[] ipAndPort(ConfigToken value) {
-        String text = value.text();
-        String host = text;
-        String port = "";
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close > 0 && (close + 1 == text.length() || text.charAt(close + 1) == ':')) {
-                host = text.substring(1, close);
-                port = close + 1 < text.length() ? text.substring(close + 2) : "";
-            }
-        } else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') > 0) {
-            host = text.substring(0, text.indexOf(':'));
-            port = text.substring(text.indexOf(':') + 1);
-        }
-        if (!IPV4.matcher(host).matches() && !IPV6.matcher(host).matches()) {
-            throw error(value, "'http-check connect': 'addr' : invalid address: '" + text + "' in '" + text + "'");
-        }
-        return new String[] {host, port};
-    }
-
     private void sequence(HttpCheckSettings.Kind kind) {
         String problem = http.sequenceError(kind);
         if (problem != null) {
@@ -433,10 +243,6 @@ final class HttpCheckParser {
             throw error(tokens.get(from), "'http-check' cannot handle unexpected argument '"
                     + tokens.get(from).text() + "'");
         }
-    }
-
-    private ConfigToken tokenBefore(ConfigToken value) {
-        return tokens.get(tokens.indexOf(value) - 1);
     }
 
     private ConfigToken argument(int index) {
@@ -466,21 +272,29 @@ final class HttpCheckParser {
         return Integer.parseInt(digits);
     }
 
-    /** The parts of an expect rule while its line is read. */
-    private static final class ExpectBuilder {
-        boolean inverse;
+    /** The pattern keywords of {@code http-check expect}; {@code hdr} and {@code fhdr} take matchers. */
+    private final class HttpPattern implements ExpectParser.Patterns {
+
+        private static final List<String> KEYWORDS = List.of("status", "rstatus", "string", "rstring", "string-lf",
+                "hdr", "fhdr");
+
         HttpExpect.Match match;
         ConfigToken pattern;
-        ConfigToken ignoredMatch;
-        ConfigToken unsupported;
         HttpExpect.HeaderMatch header;
-        String comment;
-        CheckStatus okStatus;
-        CheckStatus errorStatus;
-        CheckStatus timeoutStatus;
-        String onSuccess;
-        String onError;
-        Integer statusCode;
-        int minRecv = -1;
+
+        @Override
+        public List<String> keywords() {
+            return KEYWORDS;
+        }
+
+        @Override
+        public int read(String word, List<ConfigToken> line, int index) {
+            match = HttpExpect.Match.valueOf(word.toUpperCase(Locale.ROOT));
+            if (match == HttpExpect.Match.HDR || match == HttpExpect.Match.FHDR) {
+                return headerMatch(this, index);
+            }
+            pattern = ExpectParser.pattern(line, index + 1, EXPECT, in);
+            return index + 1;
+        }
     }
 }

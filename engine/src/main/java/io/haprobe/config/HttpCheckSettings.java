@@ -137,7 +137,7 @@ final class HttpCheckSettings {
         String comment = takeComment(Kind.CONNECT);
         steps.add(new Step(Kind.CONNECT, comment != null && connect.comment() == null
                 ? new HttpConnect(connect.port(), connect.address(), connect.linger(), comment, connect.location(),
-                        connect.useDefault(), connect.ssl(), connect.sni(), connect.alpn(), connect.sendProxy())
+                        connect.options())
                 : connect, null));
     }
 
@@ -158,11 +158,9 @@ final class HttpCheckSettings {
      */
     void expect(HttpExpect expect) {
         String comment = takeComment(Kind.EXPECT);
-        HttpExpect.Options o = expect.options();
-        if (comment != null && o.comment() == null) {
+        if (comment != null && expect.options().comment() == null) {
             expect = new HttpExpect(expect.inverse(), expect.match(), expect.pattern(), expect.statuses(),
-                    expect.regex(), expect.header(), new HttpExpect.Options(comment, o.okStatus(), o.errorStatus(),
-                    o.timeoutStatus(), o.onSuccess(), o.onError(), o.statusCode(), o.minRecv()), expect.location());
+                    expect.regex(), expect.header(), expect.options().withComment(comment), expect.location());
         }
         steps.add(new Step(Kind.EXPECT, expect, null));
     }

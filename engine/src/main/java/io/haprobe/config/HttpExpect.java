@@ -1,7 +1,5 @@
 package io.haprobe.config;
 
-import io.haprobe.CheckStatus;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -34,7 +32,7 @@ import java.util.regex.Pattern;
  * @param location where the rule was declared; never null
  */
 public record HttpExpect(boolean inverse, Match match, String pattern, List<StatusRange> statuses, Pattern regex,
-                         HeaderMatch header, Options options, SourceLocation location) implements HttpCheckRule {
+                         HeaderMatch header, ExpectOptions options, SourceLocation location) implements HttpCheckRule {
 
     /**
      * Validates the components.
@@ -74,7 +72,7 @@ public record HttpExpect(boolean inverse, Match match, String pattern, List<Stat
      */
     public HttpExpect(boolean inverse, Match match, String pattern, List<StatusRange> statuses, Pattern regex,
                       SourceLocation location) {
-        this(inverse, match, pattern, statuses, regex, null, Options.NONE, location);
+        this(inverse, match, pattern, statuses, regex, null, ExpectOptions.NONE, location);
     }
 
     /**
@@ -182,56 +180,6 @@ public record HttpExpect(boolean inverse, Match match, String pattern, List<Stat
          */
         public HeaderMatch {
             Objects.requireNonNull(name, "name");
-        }
-    }
-
-    /**
-     * The options of an expect rule (spec §4.5). Null and -1 mean "not given".
-     *
-     * <table>
-     *   <caption>Options</caption>
-     *   <tr><th>option</th><th>HAProxy keyword</th><th>effect</th></tr>
-     *   <tr><td>{@code comment}</td><td>{@code comment}</td><td>appended to a failure info as
-     *       {@code " comment: <text>"}</td></tr>
-     *   <tr><td>{@code okStatus}</td><td>{@code ok-status}</td><td>the status of a passing check whose last
-     *       rule this is ({@code L7OK}, {@code L7OKC}, {@code L6OK}, {@code L4OK}); default {@code L7OK}</td></tr>
-     *   <tr><td>{@code errorStatus}</td><td>{@code error-status}</td><td>the status of a failure ({@code L7RSP},
-     *       {@code L7STS}, {@code L7OKC}, {@code L6RSP}, {@code L4CON})</td></tr>
-     *   <tr><td>{@code timeoutStatus}</td><td>{@code tout-status}</td><td>the status of a timeout while this rule
-     *       waits ({@code L7TOUT}, {@code L6TOUT}, {@code L4TOUT})</td></tr>
-     *   <tr><td>{@code onSuccess}</td><td>{@code on-success}</td><td>the info of a passing check whose last rule
-     *       this is (plain text only)</td></tr>
-     *   <tr><td>{@code onError}</td><td>{@code on-error}</td><td>replaces the failure info (plain text only)</td></tr>
-     *   <tr><td>{@code statusCode}</td><td>{@code status-code int(<n>)}</td><td>the code reported on success and
-     *       failure</td></tr>
-     *   <tr><td>{@code minRecv}</td><td>{@code min-recv}</td><td>body rules: the body bytes to wait for; a
-     *       mismatch is then final</td></tr>
-     * </table>
-     *
-     * @param comment       the comment, or null
-     * @param okStatus      the status on success, or null
-     * @param errorStatus   the status on failure, or null
-     * @param timeoutStatus the status on timeout, or null
-     * @param onSuccess     the info on success, or null
-     * @param onError       the info on failure, or null
-     * @param statusCode    the code to report, or null
-     * @param minRecv       the bytes to wait for, -1 when not given
-     */
-    public record Options(String comment, CheckStatus okStatus, CheckStatus errorStatus, CheckStatus timeoutStatus,
-                          String onSuccess, String onError, Integer statusCode, int minRecv) {
-
-        /** No option given. */
-        public static final Options NONE = new Options(null, null, null, null, null, null, null, -1);
-
-        /**
-         * Validates the components.
-         *
-         * @throws IllegalArgumentException if {@code minRecv} is below -1
-         */
-        public Options {
-            if (minRecv < -1) {
-                throw new IllegalArgumentException("minRecv: " + minRecv + " (expected: >= -1)");
-            }
         }
     }
 }

@@ -17,16 +17,16 @@ import java.util.List;
 final class ServerSettings {
 
     boolean check;
-    long interNanos = ServerConfig.DEFAULT_INTER_NANOS;
+    long interNanos = CheckTiming.DEFAULT_INTER_NANOS;
     long fastInterNanos;
     long downInterNanos;
-    int rise = ServerConfig.DEFAULT_RISE;
-    int fall = ServerConfig.DEFAULT_FALL;
+    int rise = CheckTiming.DEFAULT_RISE;
+    int fall = CheckTiming.DEFAULT_FALL;
     int checkPort;
     String checkAddress;
     boolean backup;
     boolean disabled;
-    int weight = ServerConfig.DEFAULT_WEIGHT;
+    int weight = TrafficSettings.DEFAULT_WEIGHT;
     int maxConn;
     long slowStartNanos;
     boolean sendProxyV1;
@@ -34,7 +34,7 @@ final class ServerSettings {
     boolean checkSendProxy;
     boolean agentCheck;
     int agentPort;
-    long agentInterNanos = ServerConfig.DEFAULT_AGENT_INTER_NANOS;
+    long agentInterNanos = AgentCheck.DEFAULT_INTER_NANOS;
     String agentSend;
     String agentAddress;
     boolean ssl;
@@ -116,11 +116,14 @@ final class ServerSettings {
      * @return the server
      */
     ServerConfig toServer(String name, String address, int port, SourceLocation location) {
-        return new ServerConfig(name, address, port, location, check, interNanos, fastInterNanos, downInterNanos,
-                rise, fall, checkPort, checkAddress, backup, disabled, weight, maxConn, slowStartNanos, agentCheck,
-                agentPort, agentInterNanos, agentSend, agentAddress,
-                new TlsSettings(ssl, checkSsl, verifyRequired, verifyHost, caFile, crt, checkSni, sni, alpn, checkAlpn,
-                        minVersion, maxVersion, ciphers, cipherSuites),
-                sendProxyV2 ? 2 : sendProxyV1 ? 1 : 0, checkSendProxy);
+        TlsSettings tls = new TlsSettings(ssl, checkSsl, verifyRequired, verifyHost, caFile, crt, checkSni, sni, alpn,
+                checkAlpn, minVersion, maxVersion, ciphers, cipherSuites);
+        return ServerConfig.builder(name, address, port, location)
+                .timing(new CheckTiming(interNanos, fastInterNanos, downInterNanos, rise, fall))
+                .check(new HealthCheck(check, new CheckAddress(checkAddress, checkPort), checkSendProxy, tls))
+                .agent(new AgentCheck(agentCheck, agentPort, agentInterNanos, agentSend, agentAddress))
+                .traffic(new TrafficSettings(weight, maxConn, slowStartNanos, backup, disabled,
+                        ProxyProtocol.of(sendProxyV1, sendProxyV2)))
+                .build();
     }
 }

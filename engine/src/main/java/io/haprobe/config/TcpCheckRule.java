@@ -1,9 +1,6 @@
 package io.haprobe.config;
 
-import io.haprobe.CheckStatus;
-
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -40,8 +37,8 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
     SourceLocation location();
 
     /**
-     * {@code tcp-check connect [default] [port <port>] [addr <ip[:port]>] [ssl] [sni <name>] [alpn <list>] [linger]
-     * [comment <text>]}: opens a new check connection, closing the previous one.
+     * {@code tcp-check connect [default] [port <port>] [addr <ip[:port]>] [send-proxy] [ssl] [sni <name>]
+     * [alpn <list>] [linger] [comment <text>]}: opens a new check connection, closing the previous one.
      *
      * @param port        the {@code port} option, 1..65535, or 0 when absent (the server's check port is used)
      * @param address     the IP literal of the {@code addr} option, or null when absent (the server's check
@@ -51,54 +48,26 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
      * @param comment     the comment, or null
      * @param step        the step number, {@code >= 1}
      * @param location    where the rule is; never null
-     * @param useDefault  {@code default}: the connection takes the server's check transport (TLS per spec §6.2),
-     *                    SNI and ALPN; without it the connection is plain unless {@code ssl} is given
-     * @param ssl         {@code ssl}: the connection uses TLS with the server's SSL settings
-     * @param sni         {@code sni}, or null
-     * @param alpn        {@code alpn} protocols; never null, empty when absent
-     * @param sendProxy   {@code send-proxy}: a PROXY header first, in the server's version (spec §6.2)
+     * @param options     {@code default}, {@code ssl}, {@code sni}, {@code alpn}, {@code send-proxy}; never null
      */
     record Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
-                   SourceLocation location, boolean useDefault, boolean ssl, String sni, List<String> alpn,
-                   boolean sendProxy)
+                   SourceLocation location, ConnectOptions options)
             implements TcpCheckRule {
 
         /**
          * Validates the components.
          *
-         * @throws NullPointerException     if {@code location} or {@code alpn} is null
+         * @throws NullPointerException     if {@code location} or {@code options} is null
          * @throws IllegalArgumentException if a port is outside 0..65535 or the step is below 1
          */
         public Connect {
             Objects.requireNonNull(location, "location");
-            alpn = List.copyOf(alpn);
+            Objects.requireNonNull(options, "options");
             if (port < 0 || port > 65535 || addressPort < 0 || addressPort > 65535) {
                 throw new IllegalArgumentException("port, addressPort: " + port + ", " + addressPort
                         + " (expected: 0..65535)");
             }
             requireStep(step);
-        }
-
-        /**
-         * Creates a plain connect rule: no {@code default}, {@code ssl}, {@code sni} or {@code alpn}.
-         *
-         * @throws NullPointerException     if {@code location} is null
-         * @throws IllegalArgumentException if a port is outside 0..65535 or the step is below 1
-         */
-        public Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
-                       SourceLocation location) {
-            this(port, address, addressPort, linger, comment, step, location, false, false, null, List.of(), false);
-        }
-
-        /**
-         * Creates a connect rule without {@code send-proxy}.
-         *
-         * @throws NullPointerException     if {@code location} or {@code alpn} is null
-         * @throws IllegalArgumentException if a port is outside 0..65535 or the step is below 1
-         */
-        public Connect(int port, String address, int addressPort, boolean linger, String comment, int step,
-                       SourceLocation location, boolean useDefault, boolean ssl, String sni, List<String> alpn) {
-            this(port, address, addressPort, linger, comment, step, location, useDefault, ssl, sni, alpn, false);
         }
     }
 
@@ -149,51 +118,32 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
      * {@code tcp-check expect [min-recv N] [comment C] [ok-status S] [error-status S] [tout-status S]
      * [on-success T] [on-error T] [status-code int(N)] [!] <match> <pattern>} (spec §5.2, §5.3).
      *
-     * <table>
-     *   <caption>Components</caption>
-     *   <tr><th>component</th><th>absent</th><th>HAProxy keyword</th></tr>
-     *   <tr><td>{@code minRecv}</td><td>-1</td><td>{@code min-recv}</td></tr>
-     *   <tr><td>{@code okStatus}</td><td>null ({@code L7OK})</td><td>{@code ok-status}</td></tr>
-     *   <tr><td>{@code errorStatus}</td><td>null ({@code L7RSP})</td><td>{@code error-status}</td></tr>
-     *   <tr><td>{@code timeoutStatus}</td><td>null ({@code L7TOUT})</td><td>{@code tout-status}</td></tr>
-     *   <tr><td>{@code onSuccess}, {@code onError}</td><td>null</td><td>{@code on-success}, {@code on-error}
-     *       (plain text: log-format expressions are not supported)</td></tr>
-     *   <tr><td>{@code statusCode}</td><td>-1 (the code stays 0)</td><td>{@code status-code int(N)}</td></tr>
-     * </table>
-     *
-     * @param match         the match kind; never null
-     * @param pattern       the pattern as written (hex digits for {@code binary}); never null
-     * @param bytes         the bytes to search for ({@code string}, {@code binary}), else empty; never null;
-     *                      not copied
-     * @param regex         the compiled regex ({@code rstring}, {@code rbinary}), else null
-     * @param inverse       the rule is negated with {@code !}
-     * @param minRecv       {@code min-recv}, -1 when absent
-     * @param okStatus      {@code ok-status}, or null
-     * @param errorStatus   {@code error-status}, or null
-     * @param timeoutStatus {@code tout-status}, or null
-     * @param onSuccess     {@code on-success}, or null
-     * @param onError       {@code on-error}, or null
-     * @param statusCode    {@code status-code int(N)}, or -1
-     * @param comment       the comment, or null
-     * @param step          the step number, {@code >= 1}
-     * @param location      where the rule is; never null
+     * @param match    the match kind; never null
+     * @param pattern  the pattern as written (hex digits for {@code binary}); never null
+     * @param bytes    the bytes to search for ({@code string}, {@code binary}), else empty; never null; not copied
+     * @param regex    the compiled regex ({@code rstring}, {@code rbinary}), else null
+     * @param inverse  the rule is negated with {@code !}
+     * @param options  {@code min-recv}, {@code comment}, {@code ok-status}, ...; the comment of a preceding
+     *                 {@code tcp-check comment} line when the rule has none; never null
+     * @param step     the step number, {@code >= 1}
+     * @param location where the rule is; never null
      */
-    record Expect(Match match, String pattern, byte[] bytes, Pattern regex, boolean inverse, int minRecv,
-                  CheckStatus okStatus, CheckStatus errorStatus, CheckStatus timeoutStatus, String onSuccess,
-                  String onError, int statusCode, String comment, int step, SourceLocation location)
+    record Expect(Match match, String pattern, byte[] bytes, Pattern regex, boolean inverse, ExpectOptions options,
+                  int step, SourceLocation location)
             implements TcpCheckRule {
 
         /**
          * Validates the components.
          *
-         * @throws NullPointerException     if {@code match}, {@code pattern}, {@code bytes} or {@code location}
-         *                                  is null, or {@code regex} is null for a regex match
+         * @throws NullPointerException     if {@code match}, {@code pattern}, {@code bytes}, {@code options} or
+         *                                  {@code location} is null, or {@code regex} is null for a regex match
          * @throws IllegalArgumentException if the step is below 1
          */
         public Expect {
             Objects.requireNonNull(match, "match");
             Objects.requireNonNull(pattern, "pattern");
             Objects.requireNonNull(bytes, "bytes");
+            Objects.requireNonNull(options, "options");
             Objects.requireNonNull(location, "location");
             if (match.regex()) {
                 Objects.requireNonNull(regex, "regex");
@@ -202,17 +152,19 @@ public sealed interface TcpCheckRule permits TcpCheckRule.Connect, TcpCheckRule.
         }
 
         @Override
+        public String comment() {
+            return options.comment();
+        }
+
+        @Override
         public boolean equals(Object other) {
             return other instanceof Expect e && match == e.match && pattern.equals(e.pattern) && inverse == e.inverse
-                    && minRecv == e.minRecv && okStatus == e.okStatus && errorStatus == e.errorStatus
-                    && timeoutStatus == e.timeoutStatus && Objects.equals(onSuccess, e.onSuccess)
-                    && Objects.equals(onError, e.onError) && statusCode == e.statusCode
-                    && Objects.equals(comment, e.comment) && step == e.step && location.equals(e.location);
+                    && options.equals(e.options) && step == e.step && location.equals(e.location);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(match, pattern, inverse, minRecv, step, location);
+            return Objects.hash(match, pattern, inverse, options, step, location);
         }
 
         @Override

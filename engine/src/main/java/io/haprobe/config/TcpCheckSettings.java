@@ -1,14 +1,11 @@
 package io.haprobe.config;
 
-import io.haprobe.CheckStatus;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The non-HTTP check of one section while it is parsed: the check options ({@code option tcp-check},
@@ -24,12 +21,6 @@ import java.util.regex.PatternSyntaxException;
  * <p>Not thread-safe: owned by one parser.
  */
 final class TcpCheckSettings {
-
-    private static final Set<String> OK_STATUSES = Set.of("L7OK", "L7OKC", "L6OK", "L4OK");
-    private static final Set<String> ERROR_STATUSES = Set.of("L7RSP", "L7STS", "L7OKC", "L6RSP", "L4CON");
-    private static final Set<String> TIMEOUT_STATUSES = Set.of("L7TOUT", "L6TOUT", "L4TOUT");
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern INT_SAMPLE = Pattern.compile("int\\((-?\\d{1,9})\\)");
 
     private CheckOption option;
     private final List<TcpCheckRule> rules = new ArrayList<>();
@@ -79,7 +70,7 @@ final class TcpCheckSettings {
      * @param in     the parse context; never null
      * @throws ConfigException if the arguments are wrong
      */
-    void parseOption(List<ConfigToken> tokens, Context in) {
+    void parseOption(List<ConfigToken> tokens, ParseContext in) {
         ConfigToken name = tokens.get(1);
         // like HAProxy, a check option resets the "rules declared outside tcp-check mode" mark
         unusedRule = null;
@@ -102,7 +93,7 @@ final class TcpCheckSettings {
      * @param in     the parse context; never null
      * @throws ConfigException if the rule is malformed or out of sequence
      */
-    void parseRule(List<ConfigToken> tokens, Context in) {
+    void parseRule(List<ConfigToken> tokens, ParseContext in) {
         ConfigToken keyword = tokens.get(0);
         if (tokens.size() < 2) {
             throw in.error(keyword, "'tcp-check' expects 'comment', 'connect', 'send', 'send-binary' or 'expect'"
@@ -192,7 +183,7 @@ final class TcpCheckSettings {
         return null;
     }
 
-    private TcpCheckRule.Connect parseConnect(List<ConfigToken> tokens, Context in, int step, SourceLocation at) {
+    private TcpCheckRule.Connect parseConnect(List<ConfigToken> tokens, ParseContext in, int step, SourceLocation at) {
         for (Declared previous : declared) {
             if (previous.kind == 'c') {
                 break;
@@ -203,56 +194,12 @@ final class TcpCheckSettings {
                         + " 'connect' step in the tcp-check ruleset");
             }
         }
-        int port = 0;
-        String address = null;
-        int addressPort = 0;
-        boolean linger = false;
-        String comment = null;
-        ConnectOptions options = new ConnectOptions();
-        for (int i = 2; i < tokens.size(); i++) {
-            int last = options.read(tokens, i, "tcp-check connect", in);
-            if (last >= 0) {
-                i = last;
-                continue;
-            }
-            ConfigToken option = tokens.get(i);
-            switch (option.text()) {
-                case "linger" -> linger = true;
-                case "port" -> {
-                    ConfigToken value = in.argument(tokens, ++i);
-                    if (value.text().chars().allMatch(c -> c >= '0' && c <= '9') && !value.text().isEmpty()) {
-                        port = ConfigValues.parseInt(in.file(), in.line(), "port", value, 1, 65535);
-                    } else {
-                        in.warn(value, "'tcp-check connect port' with a sample expression is not supported yet,"
-                                + " the server's check port is used");
-                    }
-                }
-                case "addr" -> {
-                    ConfigToken value = in.argument(tokens, ++i);
-                    String[] parts = splitAddress(value, in);
-                    address = parts[0];
-                    addressPort = parts[1].isEmpty() ? 0
-                            : ConfigValues.parseInt(in.file(), in.line(), "addr", new ConfigToken(parts[1],
-                            value.column()), 1, 65535);
-                }
-                case "comment" -> comment = in.argument(tokens, ++i).text();
-                case "via-socks4" ->
-                        in.warn(option, "'tcp-check connect " + option.text() + "' is not supported yet, ignored");
-                case "proto" -> {
-                    in.argument(tokens, ++i);
-                    in.warn(option, "'tcp-check connect " + option.text() + "' is not supported yet, ignored");
-                }
-                default -> throw in.error(option, "'tcp-check connect' expects 'comment', 'port', 'addr',"
-                        + " 'send-proxy', 'via-socks4', 'ssl', 'sni', 'alpn', 'proto', 'linger' or 'default' but"
-                        + " got '" + option.text() + "'");
-            }
-        }
-        return new TcpCheckRule.Connect(port, address, addressPort, linger,
-                comment != null ? comment : inheritedComment('c'), step, at, options.useDefault, options.ssl,
-                options.sni, options.alpn, options.sendProxy);
+        ConnectParser.Connect connect = ConnectParser.parse(tokens, "tcp-check connect", in);
+        return new TcpCheckRule.Connect(connect.port(), connect.address(), connect.addressPort(), connect.linger(),
+                connect.comment() != null ? connect.comment() : inheritedComment('c'), step, at, connect.options());
     }
 
-    private TcpCheckRule.Send parseSend(List<ConfigToken> tokens, Context in, int step, SourceLocation at,
+    private TcpCheckRule.Send parseSend(List<ConfigToken> tokens, ParseContext in, int step, SourceLocation at,
                                         boolean binary) {
         String directive = "tcp-check " + tokens.get(1).text();
         if (tokens.size() < 3 || tokens.get(2).text().isEmpty()) {
@@ -272,94 +219,27 @@ final class TcpCheckSettings {
         return new TcpCheckRule.Send(bytes, comment != null ? comment : inheritedComment('s'), step, at);
     }
 
-    private TcpCheckRule.Expect parseExpect(List<ConfigToken> tokens, Context in, int step, SourceLocation at) {
-        boolean inverse = false;
-        TcpCheckRule.Expect.Match match = null;
-        ConfigToken pattern = null;
-        int minRecv = -1;
-        CheckStatus ok = null;
-        CheckStatus error = null;
-        CheckStatus timeout = null;
-        String onSuccess = null;
-        String onError = null;
-        String comment = null;
-        int statusCode = -1;
-        String unsupported = null;
-        for (int i = 2; i < tokens.size(); i++) {
-            ConfigToken arg = tokens.get(i);
-            String word = arg.text();
-            int bangs = 0;
-            while (bangs < word.length() && word.charAt(bangs) == '!') {
-                bangs++;
-            }
-            if (bangs > 0) {
-                inverse ^= (bangs % 2) == 1;
-                word = word.substring(bangs);
-                if (word.isEmpty()) {
-                    continue;
-                }
-            }
-            switch (word) {
-                case "min-recv" -> minRecv = ConfigValues.parseInt(in.file(), in.line(), "min-recv",
-                        in.argument(tokens, ++i), -1, Integer.MAX_VALUE);
-                case "comment" -> comment = in.argument(tokens, ++i).text();
-                case "ok-status" -> ok = status(in.argument(tokens, ++i), OK_STATUSES, word, in);
-                case "error-status" -> error = status(in.argument(tokens, ++i), ERROR_STATUSES, word, in);
-                case "tout-status" -> timeout = status(in.argument(tokens, ++i), TIMEOUT_STATUSES, word, in);
-                case "on-success" -> onSuccess = plainText(in.argument(tokens, ++i), word, in);
-                case "on-error" -> onError = plainText(in.argument(tokens, ++i), word, in);
-                case "status-code" -> {
-                    ConfigToken expr = in.argument(tokens, ++i);
-                    java.util.regex.Matcher constant = INT_SAMPLE.matcher(expr.text());
-                    if (constant.matches()) {
-                        statusCode = Integer.parseInt(constant.group(1));
-                    } else {
-                        in.warn(expr, "'tcp-check expect status-code' only supports int(<n>) yet, ignored");
-                    }
-                }
-                case "string", "rstring", "binary", "rbinary" -> {
-                    requireOnePattern(match, arg, in);
-                    match = TcpCheckRule.Expect.Match.valueOf(word.toUpperCase(java.util.Locale.ROOT));
-                    pattern = in.argument(tokens, ++i);
-                }
-                case "string-lf", "binary-lf" -> {
-                    requireOnePattern(match, arg, in);
-                    unsupported = word;
-                    in.argument(tokens, ++i);
-                    match = TcpCheckRule.Expect.Match.STRING;
-                }
-                default -> throw in.error(arg, "'tcp-check expect' only supports min-recv, comment, ok-status,"
-                        + " error-status, tout-status, on-success, on-error, status-code, [!]string, [!]rstring,"
-                        + " [!]binary, [!]rbinary, [!]string-lf and [!]binary-lf but got '" + arg.text() + "'");
-            }
-        }
-        if (match == null) {
-            throw in.error(tokens.get(1), "'tcp-check expect' expects at least a matching pattern as arguments");
-        }
-        if (unsupported != null) {
-            in.warn(tokens.get(1), "'tcp-check expect " + unsupported + "' is not supported yet, rule ignored");
+    private TcpCheckRule.Expect parseExpect(List<ConfigToken> tokens, ParseContext in, int step,
+                                            SourceLocation at) {
+        String directive = "tcp-check expect";
+        TcpPattern pattern = new TcpPattern(directive, in);
+        ExpectParser.Expect expect = ExpectParser.parse(tokens, directive, pattern, in);
+        if (expect == null) {
             return null;
         }
-        if (pattern.text().isEmpty()) {
-            throw in.error(pattern, "'tcp-check expect " + match.keyword() + "' expects a non-empty pattern");
-        }
-        byte[] bytes = switch (match) {
-            case STRING -> bytesOf(pattern.text());
-            case BINARY -> hex(pattern, in, "tcp-check expect binary");
+        ConfigToken text = pattern.pattern;
+        byte[] bytes = switch (pattern.match) {
+            case STRING -> bytesOf(text.text());
+            case BINARY -> hex(text, in, "tcp-check expect binary");
             default -> new byte[0];
         };
-        Pattern regex = match.regex() ? compile(pattern, match.keyword(), in) : null;
-        return new TcpCheckRule.Expect(match, pattern.text(), bytes, regex, inverse, minRecv, ok, error, timeout,
-                onSuccess, onError, statusCode, comment != null ? comment : inheritedComment('e'), step, at);
+        Pattern regex = pattern.match.regex() ? in.regex(text, pattern.match.keyword()) : null;
+        ExpectOptions options = expect.options();
+        return new TcpCheckRule.Expect(pattern.match, text.text(), bytes, regex, expect.inverse(),
+                options.comment() != null ? options : options.withComment(inheritedComment('e')), step, at);
     }
 
-    private static void requireOnePattern(TcpCheckRule.Expect.Match match, ConfigToken arg, Context in) {
-        if (match != null) {
-            throw in.error(arg, "'tcp-check expect': only one pattern expected, got '" + arg.text() + "'");
-        }
-    }
-
-    private static CheckOption noArguments(List<ConfigToken> tokens, Context in, CheckOption option) {
+    private static CheckOption noArguments(List<ConfigToken> tokens, ParseContext in, CheckOption option) {
         if (tokens.size() > 2) {
             throw in.error(tokens.get(2), "'option " + tokens.get(1).text() + "' cannot handle unexpected argument '"
                     + tokens.get(2).text() + "'");
@@ -367,7 +247,7 @@ final class TcpCheckSettings {
         return option;
     }
 
-    private static CheckOption parseSmtpchk(List<ConfigToken> tokens, Context in) {
+    private static CheckOption parseSmtpchk(List<ConfigToken> tokens, ParseContext in) {
         if (tokens.size() > 4) {
             throw in.error(tokens.get(4), "'option smtpchk' cannot handle unexpected argument '"
                     + tokens.get(4).text() + "'");
@@ -379,7 +259,7 @@ final class TcpCheckSettings {
         return new CheckOption.SmtpChk(CheckOption.SmtpChk.DEFAULT_COMMAND);
     }
 
-    private static CheckOption parseMysqlCheck(List<ConfigToken> tokens, Context in) {
+    private static CheckOption parseMysqlCheck(List<ConfigToken> tokens, ParseContext in) {
         if (tokens.size() > 5) {
             throw in.error(tokens.get(5), "'option mysql-check' cannot handle unexpected argument '"
                     + tokens.get(5).text() + "'");
@@ -406,7 +286,7 @@ final class TcpCheckSettings {
                 + tokens.get(4).text() + "')");
     }
 
-    private static CheckOption parsePgsqlCheck(List<ConfigToken> tokens, Context in) {
+    private static CheckOption parsePgsqlCheck(List<ConfigToken> tokens, ParseContext in) {
         if (tokens.size() > 4) {
             throw in.error(tokens.get(4), "'option pgsql-check' cannot handle unexpected argument '"
                     + tokens.get(4).text() + "'");
@@ -421,29 +301,9 @@ final class TcpCheckSettings {
         return new CheckOption.PgsqlCheck(tokens.get(3).text());
     }
 
-    private static CheckStatus status(ConfigToken value, Set<String> allowed, String keyword, Context in) {
-        if (!allowed.contains(value.text())) {
-            throw ConfigValues.invalid(in.file(), in.line(), keyword, value, "one of "
-                    + String.join(", ", allowed.stream().sorted().toList()));
-        }
-        return CheckStatus.ofTag(value.text());
-    }
-
-    private static String plainText(ConfigToken value, String keyword, Context in) {
-        if (value.text().contains("%[") || value.text().contains("%{")) {
-            in.warn(value, "'tcp-check expect " + keyword + "' log-format expressions are not supported yet, the"
-                    + " text is used as it is");
-        }
-        return value.text();
-    }
-
-    private static Pattern compile(ConfigToken pattern, String keyword, Context in) {
-        return in.regex(pattern, keyword);
-    }
-
-    private static byte[] hex(ConfigToken token, Context in, String directive) {
+    private static byte[] hex(ConfigToken token, ParseContext in, String directive) {
         String text = token.text();
-        if (text.length() % 2 != 0 || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (text.length() % 2 != 0 || !text.chars().allMatch(c -> c < 128 && Character.digit(c, 16) >= 0)) {
             throw ConfigValues.invalid(in.file(), in.line(), directive, token, "an even number of hex digits");
         }
         return HexFormat.of().parseHex(text);
@@ -458,78 +318,32 @@ final class TcpCheckSettings {
         return text.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
-    private static String[] splitAddress(ConfigToken token, Context in) {
-        String text = token.text();
-        String host;
-        String port = "";
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0 || (close + 1 < text.length() && text.charAt(close + 1) != ':')) {
-                throw ConfigValues.invalid(in.file(), in.line(), "addr", token, "an IP address such as [::1]:80");
-            }
-            host = text.substring(1, close);
-            port = close + 1 < text.length() ? text.substring(close + 2) : "";
-        } else if (text.indexOf(':') != text.lastIndexOf(':')) {
-            host = text;
-        } else {
-            int colon = text.indexOf(':');
-            host = colon < 0 ? text : text.substring(0, colon);
-            port = colon < 0 ? "" : text.substring(colon + 1);
-        }
-        boolean ipv6 = host.indexOf(':') >= 0 && host.chars().allMatch(c -> c == ':' || c == '.'
-                || Character.digit(c, 16) >= 0);
-        if (!IPV4.matcher(host).matches() && !ipv6) {
-            throw ConfigValues.invalid(in.file(), in.line(), "addr", token,
-                    "an IP address; host names are not supported yet in 'tcp-check connect addr'");
-        }
-        return new String[] {host, port};
-    }
+    /** The pattern keywords of {@code tcp-check expect}: one argument each. */
+    private static final class TcpPattern implements ExpectParser.Patterns {
 
-    /**
-     * What the parser gives a line's parser ({@link TcpCheckSettings}, {@link HttpCheckParser}): the place,
-     * errors with it, warnings.
-     */
-    interface Context {
+        private static final List<String> KEYWORDS = List.of("string", "rstring", "binary", "rbinary", "string-lf",
+                "binary-lf");
 
-        /** Returns the file name. */
-        String file();
+        private final String directive;
+        private final ParseContext in;
+        TcpCheckRule.Expect.Match match;
+        ConfigToken pattern;
 
-        /** Returns the 1-based line number. */
-        int line();
-
-        /** Returns the place of {@code token} on the current line. */
-        SourceLocation location(ConfigToken token);
-
-        /** Returns the token at {@code index}, or throws "'last' expects an argument". */
-        ConfigToken argument(List<ConfigToken> tokens, int index);
-
-        /** Adds a warning at {@code token}. */
-        void warn(ConfigToken token, String message);
-
-        /** Returns a {@link ConfigException} at {@code token}. */
-        ConfigException error(ConfigToken token, String detail);
-
-        /**
-         * Compiles the regular expression of {@code pattern}, or throws an error naming {@code keyword} and why
-         * (a syntax error, or nesting too deep to compile).
-         */
-        default Pattern regex(ConfigToken pattern, String keyword) {
-            try {
-                return Pattern.compile(pattern.text());
-            } catch (PatternSyntaxException e) {
-                throw ConfigValues.invalid(file(), line(), keyword, pattern,
-                        "a valid regular expression: " + e.getDescription());
-            } catch (StackOverflowError e) {
-                throw ConfigValues.invalid(file(), line(), keyword, pattern, "a less deeply nested regular expression");
-            }
+        TcpPattern(String directive, ParseContext in) {
+            this.directive = directive;
+            this.in = in;
         }
 
-        /** Returns the token's text, or throws "'what': empty value" when it is empty. */
-        default String requireNonEmpty(ConfigToken token, String what) {
-            if (token.text().isEmpty()) {
-                throw error(token, "'" + what + "': empty value (expected: a non-empty word)");
-            }
-            return token.text();
+        @Override
+        public List<String> keywords() {
+            return KEYWORDS;
+        }
+
+        @Override
+        public int read(String word, List<ConfigToken> tokens, int index) {
+            match = TcpCheckRule.Expect.Match.valueOf(word.toUpperCase(Locale.ROOT));
+            pattern = ExpectParser.pattern(tokens, index + 1, directive, in);
+            return index + 1;
         }
     }
 

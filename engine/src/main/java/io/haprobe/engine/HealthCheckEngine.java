@@ -6,6 +6,7 @@ import io.haprobe.check.AgentReply;
 import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
 import io.haprobe.check.HttpRequestEncoder;
+import io.haprobe.config.CheckTiming;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
@@ -261,13 +262,14 @@ public final class HealthCheckEngine implements AutoCloseable {
         ProxyConfig proxy = server.backend.proxy;
         if (server.health.maintenance()) {
             // HAProxy pauses the check but keeps its task waking every inter, on the same cadence (spec §1.5)
-            server.next = scheduler.schedule(() -> runCheck(server), server.config.interNanos());
+            server.next = scheduler.schedule(() -> runCheck(server), server.config.timing().interNanos());
             return;
         }
-        CheckRun run = new CheckRun(server.backend.program(server), scheduler, server.config.interNanos(),
+        CheckRun run = new CheckRun(server.backend.program(server), scheduler, server.config.timing().interNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), server.tls,
                 results -> onResults(server, results))
-                .proxyProtocol(server.config.sendProxy(), server.config.checkProxyVersion());
+                .proxyProtocol(server.config.traffic().proxyProtocol().version(),
+                        server.config.checkProxyProtocol().version());
         run.start(transport, server.target);
     }
 
@@ -277,7 +279,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         ProxyConfig proxy = server.backend.proxy;
         CheckRun[] run = new CheckRun[1];
-        run[0] = new CheckRun(server.agent.program, scheduler, server.config.agentInterNanos(),
+        run[0] = new CheckRun(server.agent.program, scheduler, server.config.agent().interNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(),
                 // an agent check reports once: its program has no protocol parser of its own
                 results -> onAgentOutcome(server, results.get(results.size() - 1), run[0].agentReply()));
@@ -291,7 +293,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         if (server.health.maintenance()) {
             // the agent put the server in maintenance while this check ran: HAProxy drops the paused result
-            server.next = scheduler.schedule(() -> runCheck(server), server.config.interNanos());
+            server.next = scheduler.schedule(() -> runCheck(server), server.config.timing().interNanos());
             return;
         }
         for (CheckOutcome result : results) {
@@ -306,7 +308,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         if (closed) {
             return;
         }
-        publish(server, server.health.applyAgent(outcome, reply, server.config.weight()), outcome, true);
+        publish(server, server.health.applyAgent(outcome, reply, server.config.traffic().weight()), outcome, true);
         long interval = server.agent.policy.intervalNanos(server.health.agent().counter(), server.health.state());
         long delay = IntervalPolicy.withSpread(interval, config.global().spreadChecks(), random.nextDouble());
         server.agentNext = scheduler.schedule(() -> runAgentCheck(server), delay);
@@ -346,8 +348,8 @@ public final class HealthCheckEngine implements AutoCloseable {
                 case STATE -> {
                     String line = HaproxyLogFormat.transition(server.name, to, logChecks ? null : outcome, counts);
                     LogLevel level = to == ServerState.DOWN && !quiet ? LogLevel.ALERT : LogLevel.NOTICE;
-                    emit(new HealthEvent.StateChanged(now, proxyName, serverName, server.config.backup(), from, to,
-                            outcome, active, backup, level, line));
+                    emit(new HealthEvent.StateChanged(now, proxyName, serverName, server.config.traffic().backup(),
+                            from, to, outcome, active, backup, level, line));
                 }
                 case MAINT_ON -> {
                     boolean wasDown = from == ServerState.DOWN;
@@ -375,7 +377,7 @@ public final class HealthCheckEngine implements AutoCloseable {
 
     private void admin(ServerRun server, Transition t, String line, LogLevel level, long now) {
         emit(new HealthEvent.AdminStateChanged(now, server.backend.proxy.name(), server.config.name(),
-                server.config.backup(), t.kind(), t.before().state(), t.after().state(), level, line));
+                server.config.traffic().backup(), t.kind(), t.before().state(), t.after().state(), level, line));
     }
 
     private void emit(HealthEvent event) {
@@ -510,14 +512,15 @@ public final class HealthCheckEngine implements AutoCloseable {
             List<Long> intervals = new ArrayList<>();
             for (ProxyConfig proxy : config.proxies()) {
                 for (ServerConfig server : proxy.servers()) {
-                    if (server.check()) {
-                        ServerHealth boot = ServerHealth.boot(server.rise(), server.fall(), server.disabled());
+                    if (server.check().enabled()) {
+                        ServerHealth boot = ServerHealth.boot(server.timing().rise(), server.timing().fall(),
+                                server.traffic().disabled());
                         allChecks.add(server);
                         intervals.add(policyOf(server).intervalNanos(boot.counter(), boot.state()));
                     }
-                    if (server.agentCheck()) {
+                    if (server.agent().enabled()) {
                         allChecks.add(server);
-                        intervals.add(server.agentInterNanos());
+                        intervals.add(server.agent().interNanos());
                     }
                 }
             }
@@ -541,7 +544,8 @@ public final class HealthCheckEngine implements AutoCloseable {
                 for (ServerConfig server : proxy.servers()) {
                     Integer position = checkIndex.get(server);
                     long first = position == null ? 0 : offsets[position];
-                    long agentFirst = !server.agentCheck() ? 0 : offsets[position + (server.check() ? 1 : 0)];
+                    long agentFirst = !server.agent().enabled() ? 0
+                            : offsets[position + (server.check().enabled() ? 1 : 0)];
                     run.servers.add(new ServerRun(run, server, first, agentFirst, transport,
                             tlsOf(proxy, run.programUp, server)));
                 }
@@ -558,21 +562,21 @@ public final class HealthCheckEngine implements AutoCloseable {
          * prepares the server's SSL context at startup; null for plain checks.
          */
         private CheckTls tlsOf(ProxyConfig proxy, CheckProgram program, ServerConfig server) {
-            if (!server.check() || !usesTls(program, server)) {
+            if (!server.check().enabled() || !usesTls(program, server)) {
                 return null;
             }
             TlsSupport support = TlsSupport.find().orElseThrow(() -> new IllegalStateException("server "
                     + proxy.name() + "/" + server.name() + " uses TLS for its checks (" + tlsSource(proxy, server)
                     + "): add io.haprobe:haprobe-engine-tls to the classpath"));
-            TlsClientSpec spec = new TlsClientSpec(proxy.name(), server.name(), server.location(), server.tls(),
-                    server.tls().verifies(config.global()));
+            TlsClientSpec spec = new TlsClientSpec(proxy.name(), server.name(), server.location(), server.check().tls(),
+                    server.check().tls().verifies(config.global()));
             TlsClient client = transport != null ? transport.tlsClient(support, spec) : support.newClient(spec);
             return new CheckTls(client, server);
         }
 
         private static boolean usesTls(CheckProgram program, ServerConfig server) {
             for (CheckRule rule : program.rules()) {
-                if (rule instanceof CheckRule.Connect connect && connect.usesTls(server.checkUsesTls())) {
+                if (rule instanceof CheckRule.Connect connect && connect.usesTls(server.check().usesTls())) {
                     return true;
                 }
             }
@@ -580,7 +584,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
 
         private static String tlsSource(ProxyConfig proxy, ServerConfig server) {
-            if (!server.checkUsesTls()) {
+            if (!server.check().usesTls()) {
                 String kind = proxy.checkOption() != null ? "tcp-check" : "http-check";
                 return kind + " connect ssl in " + proxy.kindWord() + " " + proxy.name();
             }
@@ -603,7 +607,8 @@ public final class HealthCheckEngine implements AutoCloseable {
     }
 
     private static IntervalPolicy policyOf(ServerConfig server) {
-        return new IntervalPolicy(server.interNanos(), server.fastInterNanos(), server.downInterNanos());
+        CheckTiming timing = server.timing();
+        return new IntervalPolicy(timing.interNanos(), timing.fastInterNanos(), timing.downInterNanos());
     }
 
     /** A checked section: its compiled programs and its servers. Confined to the scheduler thread. */
@@ -656,7 +661,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         void recount(ServerRun server, ServerHealth before, ServerHealth after) {
             int delta = (after.usable() ? 1 : 0) - (before.usable() ? 1 : 0);
             int weightDelta = (after.usable() ? after.weight() : 0) - (before.usable() ? before.weight() : 0);
-            if (server.config.backup()) {
+            if (server.config.traffic().backup()) {
                 usableBackup += delta;
                 usableBackupWeight += weightDelta;
             } else {
@@ -676,7 +681,7 @@ public final class HealthCheckEngine implements AutoCloseable {
                 if (!health.usable()) {
                     continue;
                 }
-                if (server.config.backup()) {
+                if (server.config.traffic().backup()) {
                     usableBackup++;
                     usableBackupWeight += health.weight();
                 } else {
@@ -717,23 +722,24 @@ public final class HealthCheckEngine implements AutoCloseable {
             this.backend = backend;
             this.tls = tls;
             this.config = config;
-            this.name = new HaproxyLogFormat.ServerName(backend.proxy.name(), config.name(), config.backup());
+            this.name = new HaproxyLogFormat.ServerName(backend.proxy.name(), config.name(), config.traffic().backup());
             this.policy = policyOf(config);
             this.firstCheckNanos = firstCheckNanos;
-            this.checked = config.check();
-            this.health = ServerHealth.boot(config.rise(), config.fall(), config.disabled(), config.weight(),
-                    config.agentCheck(), checked);
+            this.checked = config.check().enabled();
+            this.health = ServerHealth.boot(config.timing().rise(), config.timing().fall(),
+                    config.traffic().disabled(), config.traffic().weight(), config.agent().enabled(), checked);
             this.target = new CheckTarget(backend.proxy.name(), config.name(), checked
                     ? resolve(config, config.effectiveCheckAddress(), config.effectiveCheckPort(), transport)
                     : InetSocketAddress.createUnresolved(config.address(), config.port()));
-            if (config.agentCheck()) {
-                String host = config.agentAddress() != null ? config.agentAddress() : config.effectiveCheckAddress();
-                byte[] send = config.agentSend() == null ? null
-                        : config.agentSend().getBytes(StandardCharsets.ISO_8859_1);
+            if (config.agent().enabled()) {
+                String host = config.agent().address() != null ? config.agent().address()
+                        : config.effectiveCheckAddress();
+                byte[] send = config.agent().send() == null ? null
+                        : config.agent().send().getBytes(StandardCharsets.ISO_8859_1);
                 this.agent = new AgentRun(CheckProgram.agent(config.effectiveAgentPort(), null, send),
                         new CheckTarget(backend.proxy.name(), config.name(),
                                 resolve(config, host, config.effectiveAgentPort(), transport)),
-                        new IntervalPolicy(config.agentInterNanos(), 0, 0), agentFirstCheckNanos);
+                        new IntervalPolicy(config.agent().interNanos(), 0, 0), agentFirstCheckNanos);
             } else {
                 this.agent = null;
             }
@@ -741,8 +747,8 @@ public final class HealthCheckEngine implements AutoCloseable {
 
         ServerSnapshot snapshot() {
             return new ServerSnapshot(backend.proxy.name(), config.name(),
-                    config.effectiveCheckAddress() + ':' + config.effectiveCheckPort(), config.backup(), checked,
-                    config.weight(), health);
+                    config.effectiveCheckAddress() + ':' + config.effectiveCheckPort(), config.traffic().backup(),
+                    checked, config.traffic().weight(), health);
         }
 
         private static InetSocketAddress resolve(ServerConfig config, String host, int port,

@@ -136,7 +136,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
      * @param serverVersion the server's {@code send-proxy} (1) or {@code send-proxy-v2} (2) version, 0 for none;
      *                      used by {@code connect send-proxy} rules
      * @param checkVersion  what the server's health checks send on an implicit or {@code default} connect
-     *                      ({@code ServerConfig.checkProxyVersion()}), 0 for none
+     *                      ({@code ServerConfig.checkProxyProtocol()}), 0 for none
      * @return this run
      */
     public CheckRun proxyProtocol(int serverVersion, int checkVersion) {

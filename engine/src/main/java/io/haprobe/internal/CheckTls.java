@@ -1,6 +1,7 @@
 package io.haprobe.internal;
 
 import io.haprobe.check.CheckRule;
+import io.haprobe.config.ConnectOptions;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.TlsSettings;
 import io.haprobe.spi.TlsClient;
@@ -40,8 +41,8 @@ public final class CheckTls {
      */
     public CheckTls(TlsClient client, ServerConfig server) {
         this.client = Objects.requireNonNull(client, "client");
-        this.settings = server.tls();
-        this.serverCheckUsesTls = server.checkUsesTls();
+        this.settings = server.check().tls();
+        this.serverCheckUsesTls = server.check().usesTls();
     }
 
     /**
@@ -54,10 +55,11 @@ public final class CheckTls {
         if (!rule.usesTls(serverCheckUsesTls)) {
             return null;
         }
-        String sni = rule.sni() != null ? rule.sni() : rule.useDefault() ? settings.checkSni() : null;
-        List<String> alpn = rule.alpn();
+        ConnectOptions options = rule.options();
+        String sni = options.sni() != null ? options.sni() : options.useDefault() ? settings.checkSni() : null;
+        List<String> alpn = options.alpn();
         if (alpn.isEmpty()) {
-            alpn = rule.useDefault() ? settings.checkAlpnOrServer() : settings.alpn();
+            alpn = options.useDefault() ? settings.checkAlpnOrServer() : settings.alpn();
         }
         return client.newHandler(sni, alpn);
     }

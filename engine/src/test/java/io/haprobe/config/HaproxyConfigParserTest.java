@@ -35,9 +35,9 @@ class HaproxyConfigParserTest {
                         new SourceLocation("haproxy.cfg", 2, 5)),
                 new HttpExpect(false, HttpExpect.Match.STATUS, "200", java.util.List.of(new StatusRange(200, 200)),
                         null, new SourceLocation("haproxy.cfg", 3, 5)));
-        assertThat(backend.server("web01").orElseThrow()).isEqualTo(new ServerConfig("web01", "127.0.0.1", 8080,
-                new SourceLocation("haproxy.cfg", 4, 5), true, 2_000_000_000L, 0, 0, 2, 3, 0, null, false, false, 1,
-                0, 0));
+        assertThat(backend.server("web01").orElseThrow()).isEqualTo(ServerConfig.builder("web01", "127.0.0.1", 8080,
+                new SourceLocation("haproxy.cfg", 4, 5)).check(HealthCheck.ENABLED)
+                .timing(new CheckTiming(2_000_000_000L, 0, 0, 2, 3)).build());
         assertThat(config.warnings()).isEmpty();
     }
 
@@ -53,7 +53,7 @@ class HaproxyConfigParserTest {
     void crlfFilesParseLikeLfFiles() {
         HaproxyConfig config = new HaproxyConfigParser("c.cfg", Map.of())
                 .parse("backend b\r\n  server s 1.2.3.4:80 check rise 5\r\n");
-        assertThat(server(config, "b", "s").rise()).isEqualTo(5);
+        assertThat(server(config, "b", "s").timing().rise()).isEqualTo(5);
     }
 
     @Test
@@ -149,7 +149,7 @@ class HaproxyConfigParserTest {
         ProxyConfig b = config.proxy("b").orElseThrow();
         assertThat(b.timeoutCheckNanos()).isEqualTo(4_000_000_000L);
         assertThat(b.timeoutConnectNanos()).isEqualTo(1_000_000_000L);
-        assertThat(b.server("s").orElseThrow().interNanos()).isEqualTo(7_000_000_000L);
+        assertThat(b.server("s").orElseThrow().timing().interNanos()).isEqualTo(7_000_000_000L);
     }
 
     @Test
@@ -220,9 +220,12 @@ class HaproxyConfigParserTest {
                 "backend b",
                 "  server s web1.local:8080 check inter 3s fastinter 500ms downinter 10s rise 4 fall 5 port 9000"
                         + " addr 10.0.0.9 backup disabled weight 0 maxconn 100 slowstart 30s");
-        assertThat(server(config, "b", "s")).isEqualTo(new ServerConfig("s", "web1.local", 8080,
-                new SourceLocation("haproxy.cfg", 2, 3), true, 3_000_000_000L, 500_000_000L, 10_000_000_000L, 4, 5,
-                9000, "10.0.0.9", true, true, 0, 100, 30_000_000_000L));
+        assertThat(server(config, "b", "s")).isEqualTo(ServerConfig.builder("s", "web1.local", 8080,
+                        new SourceLocation("haproxy.cfg", 2, 3))
+                .timing(new CheckTiming(3_000_000_000L, 500_000_000L, 10_000_000_000L, 4, 5))
+                .check(new HealthCheck(true, new CheckAddress("10.0.0.9", 9000), false, TlsSettings.NONE))
+                .traffic(new TrafficSettings(0, 100, 30_000_000_000L, true, true, ProxyProtocol.NONE))
+                .build());
     }
 
     @Test
@@ -231,9 +234,9 @@ class HaproxyConfigParserTest {
                 "backend b",
                 "  server s 1.2.3.4:80 check backup disabled no-check no-backup enabled");
         ServerConfig s = server(config, "b", "s");
-        assertThat(s.check()).isFalse();
-        assertThat(s.backup()).isFalse();
-        assertThat(s.disabled()).isFalse();
+        assertThat(s.check().enabled()).isFalse();
+        assertThat(s.traffic().backup()).isFalse();
+        assertThat(s.traffic().disabled()).isFalse();
     }
 
     @Test
@@ -276,12 +279,12 @@ class HaproxyConfigParserTest {
                 "  server before 1.2.3.4:80 check",
                 "  default-server inter 5s rise 1 fall 1 weight 10",
                 "  server after 1.2.3.4:81 check rise 3");
-        assertThat(server(config, "b", "before").interNanos()).isEqualTo(ServerConfig.DEFAULT_INTER_NANOS);
+        assertThat(server(config, "b", "before").timing().interNanos()).isEqualTo(CheckTiming.DEFAULT_INTER_NANOS);
         ServerConfig after = server(config, "b", "after");
-        assertThat(after.interNanos()).isEqualTo(5_000_000_000L);
-        assertThat(after.rise()).isEqualTo(3);
-        assertThat(after.fall()).isEqualTo(1);
-        assertThat(after.weight()).isEqualTo(10);
+        assertThat(after.timing().interNanos()).isEqualTo(5_000_000_000L);
+        assertThat(after.timing().rise()).isEqualTo(3);
+        assertThat(after.timing().fall()).isEqualTo(1);
+        assertThat(after.traffic().weight()).isEqualTo(10);
     }
 
     @Test
@@ -295,12 +298,12 @@ class HaproxyConfigParserTest {
                 "backend c",
                 "  server s 1.2.3.4:80 no-check");
         ServerConfig bs = server(config, "b", "s");
-        assertThat(bs.check()).isTrue();
-        assertThat(bs.interNanos()).isEqualTo(3_000_000_000L);
-        assertThat(bs.fall()).isEqualTo(2);
-        assertThat(bs.rise()).isEqualTo(4);
-        assertThat(server(config, "c", "s").rise()).isEqualTo(ServerConfig.DEFAULT_RISE);
-        assertThat(server(config, "c", "s").check()).isFalse();
+        assertThat(bs.check().enabled()).isTrue();
+        assertThat(bs.timing().interNanos()).isEqualTo(3_000_000_000L);
+        assertThat(bs.timing().fall()).isEqualTo(2);
+        assertThat(bs.timing().rise()).isEqualTo(4);
+        assertThat(server(config, "c", "s").timing().rise()).isEqualTo(CheckTiming.DEFAULT_RISE);
+        assertThat(server(config, "c", "s").check().enabled()).isFalse();
     }
 
     @Test
@@ -310,8 +313,8 @@ class HaproxyConfigParserTest {
                 "  server s 1.2.3.4:443 ssl verify none ca-file /etc/ca.pem sni str(x) cookie s1 send-proxy"
                         + " resolvers dns on-marked-down shutdown-sessions track b/t id 3"
                         + " maxqueue 10 minconn 2 source 10.0.0.1 usesrc clientip check rise 7");
-        assertThat(server(config, "b", "s").rise()).isEqualTo(7);
-        assertThat(server(config, "b", "s").check()).isTrue();
+        assertThat(server(config, "b", "s").timing().rise()).isEqualTo(7);
+        assertThat(server(config, "b", "s").check().enabled()).isTrue();
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
                 "server keyword 'cookie' is not supported yet, ignored",
                 "server keyword 'resolvers' is not supported yet, ignored",
@@ -322,7 +325,7 @@ class HaproxyConfigParserTest {
                 "server keyword 'minconn' is not supported yet, ignored",
                 "server keyword 'source' is not supported yet, ignored");
         assertThat(config.warnings().get(0).location()).isEqualTo(new SourceLocation("haproxy.cfg", 2, 71));
-        assertThat(server(config, "b", "s").tls()).extracting(TlsSettings::ssl, TlsSettings::verifyRequired,
+        assertThat(server(config, "b", "s").check().tls()).extracting(TlsSettings::ssl, TlsSettings::verifyRequired,
                 TlsSettings::caFile, TlsSettings::sni).containsExactly(true, false, "/etc/ca.pem", "str(x)");
     }
 

@@ -186,20 +186,28 @@ class HttpCheckParsingTest {
                 .hasMessageStartingWith("haproxy.cfg:3:21: 'http-check expect' only supports ");
     }
 
+    /**
+     * One expect parser for tcp-check and http-check: a log-format pattern ignores its rule, a log-format
+     * {@code on-error} or a {@code status-code} sample only words the result, so the rule is kept (as tcp-check
+     * did): HAProxy 2.6.12 runs such a rule (spec §4.5, verified: {@code error-status L4CON on-error "custom
+     * %[srv_name]"} gave "Layer4 connection problem, info: "custom r500""; haproxy -c accepts these lines).
+     */
     @Test
-    void logFormatExpectsAndOptionsIgnoreTheRuleWithAWarning() {
+    void logFormatPatternsIgnoreTheRuleAndLogFormatOptionsKeepItWithAWarning() {
         HaproxyConfig config = parse("backend b", "  option httpchk",
                 "  http-check expect status 200",
                 "  http-check expect string-lf %[srv_name]",
                 "  http-check expect on-error \"custom %[srv_name]\" status 200",
                 "  http-check expect status-code res.hdr(x) status 200");
-        assertThat(config.proxy("b").orElseThrow().httpCheckRules()).hasSize(2);
+        List<HttpCheckRule> rules = config.proxy("b").orElseThrow().httpCheckRules();
+        assertThat(rules).hasSize(4);
+        assertThat(((HttpExpect) rules.get(2)).options().onError()).isEqualTo("custom %[srv_name]");
+        assertThat(((HttpExpect) rules.get(3)).options().statusCode()).isNull();
         assertThat(config.warnings()).extracting(ConfigWarning::toString).containsExactly(
                 "haproxy.cfg:4:21: 'http-check expect string-lf' is not supported yet, rule ignored",
-                "haproxy.cfg:5:21: 'http-check expect' option 'on-error' is only supported with plain text or"
-                        + " int(<n>) yet, rule ignored",
-                "haproxy.cfg:6:21: 'http-check expect' option 'status-code' is only supported with plain text or"
-                        + " int(<n>) yet, rule ignored");
+                "haproxy.cfg:5:30: 'http-check expect' option 'on-error': log-format expressions are not supported"
+                        + " yet, the text is used as it is",
+                "haproxy.cfg:6:33: 'http-check expect' option 'status-code' only supports int(<n>) yet, ignored");
     }
 
     @Test

@@ -68,9 +68,10 @@ class HttpCheckSequenceParsingTest {
                 "  http-check expect status 200", "  http-check connect send-proxy via-socks4");
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
                 "'http-check connect via-socks4' is not supported yet, ignored");
-        assertThat(((HttpConnect) config.proxy("b").orElseThrow().httpCheckRules().get(3)).sendProxy()).isTrue();
+        assertThat(((HttpConnect) config.proxy("b").orElseThrow().httpCheckRules().get(3)).options().sendProxy()).isTrue();
         HttpConnect tls = (HttpConnect) config.proxy("b").orElseThrow().httpCheckRules().get(0);
-        assertThat(tls).extracting(HttpConnect::ssl, HttpConnect::sni, HttpConnect::alpn, HttpConnect::useDefault)
+        assertThat(tls.options()).extracting(ConnectOptions::ssl, ConnectOptions::sni, ConnectOptions::alpn,
+                        ConnectOptions::useDefault)
                 .containsExactly(true, "www", java.util.List.of("h2", "http/1.1"), true);
         assertThatThrownBy(() -> parse("backend b", "  option httpchk", "  http-check connect alpn h2,,x"))
                 .hasMessage("haproxy.cfg:3:27: http-check connect alpn: 'h2,,x' (expected: a comma-delimited list of"
@@ -125,7 +126,7 @@ class HttpCheckSequenceParsingTest {
         HttpExpect expect = (HttpExpect) rules("backend b", "  option httpchk",
                 "  http-check expect comment \"must be 200\" ok-status L7OKC error-status L4CON tout-status L6TOUT"
                         + " on-success fine on-error bad status-code int(299) min-recv 5 status 200").get(1);
-        assertThat(expect.options()).isEqualTo(new HttpExpect.Options("must be 200", CheckStatus.L7OKC,
+        assertThat(expect.options()).isEqualTo(new ExpectOptions("must be 200", CheckStatus.L7OKC,
                 CheckStatus.L4CON, CheckStatus.L6TOUT, "fine", "bad", 299, 5));
     }
 
@@ -161,13 +162,13 @@ class HttpCheckSequenceParsingTest {
                 "  server t 127.0.0.1:80 check port 81 agent-check no-agent-check",
                 "  server u 127.0.0.1:80 port 82 agent-check");
         ServerConfig s = config.proxy("b").orElseThrow().server("s").orElseThrow();
-        assertThat(s).extracting(ServerConfig::agentCheck, ServerConfig::effectiveAgentPort,
-                        ServerConfig::agentInterNanos, ServerConfig::agentSend, ServerConfig::agentAddress)
+        assertThat(s).extracting(c -> c.agent().enabled(), ServerConfig::effectiveAgentPort,
+                        c -> c.agent().interNanos(), c -> c.agent().send(), c -> c.agent().address())
                 .containsExactly(true, 9999, 3_000_000_000L, "hello\n", "127.0.0.2");
-        assertThat(config.proxy("b").orElseThrow().server("t").orElseThrow().agentCheck()).isFalse();
+        assertThat(config.proxy("b").orElseThrow().server("t").orElseThrow().agent().enabled()).isFalse();
         ServerConfig u = config.proxy("b").orElseThrow().server("u").orElseThrow();
-        assertThat(u).extracting(ServerConfig::check, ServerConfig::effectiveAgentPort).containsExactly(false, 82);
-        assertThat(ServerConfig.DEFAULT_AGENT_INTER_NANOS).isEqualTo(2_000_000_000L);
+        assertThat(u).extracting(c -> c.check().enabled(), ServerConfig::effectiveAgentPort).containsExactly(false, 82);
+        assertThat(AgentCheck.DEFAULT_INTER_NANOS).isEqualTo(2_000_000_000L);
     }
 
     @Test

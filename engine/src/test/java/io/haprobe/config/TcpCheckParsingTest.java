@@ -59,9 +59,9 @@ class TcpCheckParsingTest {
                 "  tcp-check expect min-recv 5 ! rstring ^-ERR ok-status L6OK error-status L7STS tout-status L6TOUT"
                         + " on-success fine on-error \"bad answer\" status-code int(42) comment c").get(0);
         assertThat(expect).extracting(TcpCheckRule.Expect::match, TcpCheckRule.Expect::pattern,
-                TcpCheckRule.Expect::inverse, TcpCheckRule.Expect::minRecv, TcpCheckRule.Expect::okStatus,
-                TcpCheckRule.Expect::errorStatus, TcpCheckRule.Expect::timeoutStatus, TcpCheckRule.Expect::onSuccess,
-                TcpCheckRule.Expect::onError, TcpCheckRule.Expect::statusCode, TcpCheckRule.Expect::comment)
+                TcpCheckRule.Expect::inverse, e -> e.options().minRecv(), e -> e.options().okStatus(),
+                e -> e.options().errorStatus(), e -> e.options().timeoutStatus(), e -> e.options().onSuccess(),
+                e -> e.options().onError(), e -> e.options().statusCode(), TcpCheckRule.Expect::comment)
                 .containsExactly(TcpCheckRule.Expect.Match.RSTRING, "^-ERR", true, 5, CheckStatus.L6OK,
                         CheckStatus.L7STS, CheckStatus.L6TOUT, "fine", "bad answer", 42, "c");
         assertThat(expect.regex().pattern()).isEqualTo("^-ERR");
@@ -129,10 +129,11 @@ class TcpCheckParsingTest {
         assertThat(((CheckOption.TcpCheck) config.proxy("b").orElseThrow().checkOption()).rules())
                 .extracting(TcpCheckRule::step).containsExactly(1, 5);
         assertThat(((TcpCheckRule.Connect) ((CheckOption.TcpCheck) config.proxy("b").orElseThrow().checkOption())
-                .rules().get(0)).sendProxy()).isTrue();
+                .rules().get(0)).options().sendProxy()).isTrue();
         assertThat(config.warnings()).extracting(ConfigWarning::toString).containsExactly(
                 "haproxy.cfg:4:13: 'tcp-check send-lf' is not supported yet, rule ignored",
-                "haproxy.cfg:5:13: 'tcp-check expect string-lf' is not supported yet, rule ignored",
+                // at the pattern keyword, as for http-check expect (one expect parser)
+                "haproxy.cfg:5:20: 'tcp-check expect string-lf' is not supported yet, rule ignored",
                 "haproxy.cfg:6:13: 'tcp-check set-var(check.x)' is not supported yet, rule ignored");
     }
 
@@ -146,12 +147,17 @@ class TcpCheckParsingTest {
                 "  tcp-check send PING extra");
         assertError("haproxy.cfg:3:25: tcp-check send-binary: '2a3' (expected: an even number of hex digits)",
                 "  tcp-check send-binary 2a3");
-        assertError("haproxy.cfg:3:21: 'tcp-check connect' expects 'comment', 'port', 'addr', 'send-proxy',"
-                + " 'via-socks4', 'ssl', 'sni', 'alpn', 'proto', 'linger' or 'default' but got 'lingr'",
+        // tcp-check and http-check connect share one parser and HAProxy's words (haproxy -c on 2.6.12:
+        // "'tcp-check connect' : expects 'comment', ... but got 'lingr' as argument.", "'tcp-check connect' :
+        // expects a valid TCP port (from range 1 to 65535) or a sample expression, got 70000.", "'tcp-check
+        // connect' : 'addr' : invalid address: 'db.example' in 'db.example'")
+        assertError("haproxy.cfg:3:21: 'tcp-check connect': expects 'comment', 'port', 'addr', 'send-proxy', 'ssl',"
+                + " 'sni', 'alpn' or 'via-socks4', 'linger', 'default' but got 'lingr' as argument",
                 "  tcp-check connect lingr");
-        assertError("haproxy.cfg:3:26: port: '70000' (expected: 1..65535)", "  tcp-check connect port 70000");
-        assertError("haproxy.cfg:3:26: addr: 'db.example' (expected: an IP address; host names are not supported"
-                + " yet in 'tcp-check connect addr')", "  tcp-check connect addr db.example");
+        assertError("haproxy.cfg:3:26: 'tcp-check connect': expects a valid TCP port (from range 1 to 65535) or a"
+                + " sample expression, got 70000", "  tcp-check connect port 70000");
+        assertError("haproxy.cfg:3:26: 'tcp-check connect': 'addr' : invalid address: 'db.example' in 'db.example'",
+                "  tcp-check connect addr db.example");
         assertError("haproxy.cfg:4:13: 'tcp-check connect' : first step MUST also be a 'connect', optionally"
                 + " preceded by a 'set-var', an 'unset-var' or a 'comment', when there is a 'connect' step in the"
                 + " tcp-check ruleset", "  tcp-check send PING", "  tcp-check connect");
@@ -162,8 +168,10 @@ class TcpCheckParsingTest {
                 + " [!]string-lf and [!]binary-lf but got 'status'", "  tcp-check expect status 200");
         assertError("haproxy.cfg:3:29: 'tcp-check expect': only one pattern expected, got 'string'",
                 "  tcp-check expect string A string B");
-        assertError("haproxy.cfg:3:39: ok-status: 'L7STS' (expected: one of L4OK, L6OK, L7OK, L7OKC)",
-                "  tcp-check expect string A ok-status L7STS");
+        // one expect parser for both grammars; haproxy -c on 2.6.12: "'tcp-check expect' : 'ok-status' only
+        // supports 'L4OK', 'L6OK', 'L7OK' or 'L7OKC' status (got 'L7STS')."
+        assertError("haproxy.cfg:3:39: 'tcp-check expect': 'ok-status' only supports 'L4OK', 'L6OK', 'L7OK' or"
+                + " 'L7OKC' status (got 'L7STS')", "  tcp-check expect string A ok-status L7STS");
         assertError("haproxy.cfg:3:28: rstring: '(' (expected: a valid regular expression: Unclosed group)",
                 "  tcp-check expect rstring (");
         assertError("haproxy.cfg:3:20: 'min-recv' expects an argument", "  tcp-check expect min-recv");

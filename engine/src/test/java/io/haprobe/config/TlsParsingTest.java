@@ -50,10 +50,10 @@ class TlsParsingTest {
                 "  server s1 10.0.0.1:443 check",
                 "  server s2 10.0.0.2:443 check no-ssl no-check-ssl no-verifyhost");
 
-        assertThat(server(config, "b", "s1").tls()).extracting(TlsSettings::ssl, TlsSettings::checkSsl,
+        assertThat(server(config, "b", "s1").check().tls()).extracting(TlsSettings::ssl, TlsSettings::checkSsl,
                 TlsSettings::verifyRequired, TlsSettings::verifyHost, TlsSettings::checkAlpn)
                 .containsExactly(true, true, false, "a.example", List.of("h2"));
-        assertThat(server(config, "b", "s2").tls()).extracting(TlsSettings::ssl, TlsSettings::checkSsl,
+        assertThat(server(config, "b", "s2").check().tls()).extracting(TlsSettings::ssl, TlsSettings::checkSsl,
                 TlsSettings::verifyHost).containsExactly(false, false, null);
     }
 
@@ -96,9 +96,9 @@ class TlsParsingTest {
                 "backend b", "  server s1 10.0.0.1:443 ssl ca-file ca.pem crt client.pem",
                 "  server s2 10.0.0.2:443 ssl ca-file /opt/ca.pem crt /opt/client.pem");
 
-        assertThat(server(config, "b", "s1").tls()).extracting(TlsSettings::caFile, TlsSettings::crt)
+        assertThat(server(config, "b", "s1").check().tls()).extracting(TlsSettings::caFile, TlsSettings::crt)
                 .containsExactly("/etc/ssl/certs/ca.pem", "/etc/haproxy/crt/client.pem");
-        assertThat(server(config, "b", "s2").tls()).extracting(TlsSettings::caFile, TlsSettings::crt)
+        assertThat(server(config, "b", "s2").check().tls()).extracting(TlsSettings::caFile, TlsSettings::crt)
                 .containsExactly("/opt/ca.pem", "/opt/client.pem");
     }
 
@@ -124,7 +124,7 @@ class TlsParsingTest {
         HaproxyConfig config = parse("backend b",
                 "  server s 10.0.0.1:443 ssl verify none ciphers ECDHE-ECDSA-AES256-GCM-SHA384:HIGH:!aNULL");
 
-        assertThat(server(config, "b", "s").tls().ciphers()).containsExactly("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+        assertThat(server(config, "b", "s").check().tls().ciphers()).containsExactly("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
         assertThat(config.warnings()).extracting(ConfigWarning::toString).containsExactly("haproxy.cfg:2:49: 'ciphers':"
                 + " HIGH, !aNULL not supported (OpenSSL selection rules and unknown names have no Java counterpart),"
                 + " ignored");
@@ -134,7 +134,7 @@ class TlsParsingTest {
     void aCipherListOfAliasesAloneKeepsTheProvidersDefaults() {
         HaproxyConfig config = parse("backend b", "  server s 10.0.0.1:443 ssl verify none ciphers HIGH:!aNULL:!MD5");
 
-        assertThat(server(config, "b", "s").tls().ciphers()).isEmpty();
+        assertThat(server(config, "b", "s").check().tls().ciphers()).isEmpty();
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly("'ciphers': HIGH, !aNULL, !MD5"
                 + " not supported (OpenSSL selection rules and unknown names have no Java counterpart), ignored; the"
                 + " TLS provider's default suites are used");
@@ -166,14 +166,14 @@ class TlsParsingTest {
 
         assertThat(((CheckOption.TcpCheck) config.proxy("b").orElseThrow().checkOption()).rules())
                 .filteredOn(TcpCheckRule.Connect.class::isInstance).map(TcpCheckRule.Connect.class::cast)
-                .extracting(TcpCheckRule.Connect::ssl, TcpCheckRule.Connect::useDefault, TcpCheckRule.Connect::sni,
-                        TcpCheckRule.Connect::alpn)
+                .extracting(c -> c.options().ssl(), c -> c.options().useDefault(), c -> c.options().sni(),
+                        c -> c.options().alpn())
                 .containsExactly(tuple(true, false, "app.internal", List.of("h2", "http/1.1")),
                         tuple(false, true, null, List.of()),
                         tuple(false, false, null, List.of()));
         assertThat(config.warnings()).isEmpty();
         List<CheckRule> rules = CheckProgram.compile(config.proxy("b").orElseThrow()).rules();
-        boolean serverTls = server(config, "b", "s").checkUsesTls();
+        boolean serverTls = server(config, "b", "s").check().usesTls();
         // tcpcheck.c: ssl forces TLS, default takes the server's transport, a bare connect is plain
         assertThat(rules).map(r -> ((CheckRule.Connect) r).usesTls(serverTls)).containsExactly(true, true, false);
     }
@@ -181,19 +181,19 @@ class TlsParsingTest {
     @Test
     void implicitAndProtocolCheckConnectsTakeTheServersTransport() {
         assertThat(((CheckRule.Connect) CheckProgram.compile(parse("backend b", "  option redis-check",
-                "  server s 10.0.0.1:6379 check").proxies().get(0)).rules().get(0)).useDefault()).isTrue();
+                "  server s 10.0.0.1:6379 check").proxies().get(0)).rules().get(0)).options().useDefault()).isTrue();
         assertThat(((CheckRule.Connect) CheckProgram.compile(parse("backend b", "  option mysql-check user u",
-                "  server s 10.0.0.1:3306 check").proxies().get(0)).rules().get(0)).useDefault()).isTrue();
+                "  server s 10.0.0.1:3306 check").proxies().get(0)).rules().get(0)).options().useDefault()).isTrue();
         assertThat(((CheckRule.Connect) CheckProgram.compile(parse("backend b", "  option httpchk",
-                "  server s 10.0.0.1:80 check").proxies().get(0)).rules().get(0)).useDefault()).isTrue();
+                "  server s 10.0.0.1:80 check").proxies().get(0)).rules().get(0)).options().useDefault()).isTrue();
     }
 
     private static TlsSettings tlsOf(String options) {
-        return server(parse("backend b", "  server s 10.0.0.1:443 " + options), "b", "s").tls();
+        return server(parse("backend b", "  server s 10.0.0.1:443 " + options), "b", "s").check().tls();
     }
 
     private static boolean usesTls(String options) {
-        return server(parse("backend b", "  server s 10.0.0.1:443 check " + options), "b", "s").checkUsesTls();
+        return server(parse("backend b", "  server s 10.0.0.1:443 check " + options), "b", "s").check().usesTls();
     }
 
     private static void assertError(String message, String... lines) {

@@ -1,7 +1,12 @@
 package io.haprobe.engine;
 
+import io.haprobe.config.CheckTiming;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.HealthCheck;
+import io.haprobe.config.ProxyProtocol;
 import io.haprobe.config.ServerConfig;
+import io.haprobe.config.SourceLocation;
+import io.haprobe.config.TrafficSettings;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.ServerScript;
 import io.haprobe.sim.SimulatedTransport;
@@ -173,8 +178,9 @@ class EngineTimelineTest {
     void disabledServersAreNotCheckedButCountInTheSpreading() {
         scripts.put("be/s1", ServerScript.of(Behaviour.hang()));
         scripts.put("be/s3", ServerScript.of(Behaviour.hang()));
-        ServerConfig disabled = new ServerConfig("s2", "127.0.0.1", 9002, new io.haprobe.config.SourceLocation(
-                "test.cfg", 2, 1), true, 1000 * MS, 0, 0, 2, 3, 0, null, false, true, 1, 0, 0);
+        ServerConfig disabled = ServerConfig.builder("s2", "127.0.0.1", 9002, new SourceLocation("test.cfg", 2, 1))
+                .check(HealthCheck.ENABLED).timing(new CheckTiming(1000 * MS, 0, 0, 2, 3))
+                .traffic(new TrafficSettings(1, 0, 0, false, true, ProxyProtocol.NONE)).build();
         start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3), disabled,
                 server("s3", 9003, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
         scheduler.runUntil(900 * MS);

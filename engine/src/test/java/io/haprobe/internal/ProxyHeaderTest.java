@@ -53,7 +53,7 @@ class ProxyHeaderTest {
                 """);
 
         assertThat(config.proxy("be").orElseThrow().servers()).extracting(ServerConfig::name,
-                ServerConfig::checkProxyVersion).containsExactly(
+                s -> s.checkProxyProtocol().version()).containsExactly(
                 tuple("none", 0), tuple("v1", 1),
                 tuple("v2", 2), tuple("port", 0),
                 tuple("forced", 2), tuple("alone", 1),

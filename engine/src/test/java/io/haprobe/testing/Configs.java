@@ -1,7 +1,9 @@
 package io.haprobe.testing;
 
+import io.haprobe.config.CheckTiming;
 import io.haprobe.config.GlobalSettings;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.HealthCheck;
 import io.haprobe.config.HttpCheckRule;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
@@ -20,8 +22,8 @@ public final class Configs {
 
     public static ServerConfig server(String name, int port, long interMs, long fastInterMs, long downInterMs,
                                       int rise, int fall) {
-        return new ServerConfig(name, "127.0.0.1", port, HERE, true, interMs * MS, fastInterMs * MS,
-                downInterMs * MS, rise, fall, 0, null, false, false, 1, 0, 0);
+        return ServerConfig.builder(name, "127.0.0.1", port, HERE).check(HealthCheck.ENABLED)
+                .timing(new CheckTiming(interMs * MS, fastInterMs * MS, downInterMs * MS, rise, fall)).build();
     }
 
     public static ProxyConfig backend(String name, List<ServerConfig> servers, List<HttpCheckRule> http,

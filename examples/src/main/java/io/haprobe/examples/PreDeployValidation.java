@@ -142,7 +142,7 @@ public final class PreDeployValidation {
         List<String> ids = new ArrayList<>();
         for (ProxyConfig proxy : config.proxies()) {
             for (ServerConfig server : proxy.servers()) {
-                if (server.check() && !server.disabled()) {
+                if (server.check().enabled() && !server.traffic().disabled()) {
                     ids.add(proxy.name() + '/' + server.name());
                 }
             }

@@ -243,7 +243,7 @@ final class ScenarioParser {
                         + oneOf(List.copyOf(known.keySet()), "backend/server of the haproxy.cfg")
                         + suggestion(serverOf(id), known.keySet(), 3) + ")");
             }
-            if (!server.check()) {
+            if (!server.check().enabled()) {
                 warnings.add(new ConfigWarning(location(tuple.getKeyNode()), "server " + id + " has no 'check' in "
                         + "the haproxy.cfg: its script is never played"));
             }
@@ -391,7 +391,7 @@ final class ScenarioParser {
         for (ProxyConfig proxy : config.proxies()) {
             for (ServerConfig server : proxy.servers()) {
                 String id = proxy.name() + '/' + server.name();
-                if (server.check() && !server.disabled() && !scripts.containsKey(id)) {
+                if (server.check().enabled() && !server.traffic().disabled() && !scripts.containsKey(id)) {
                     warnings.add(new ConfigWarning(server.location(), "server " + id + " has no script in "
                             + file + ": nothing listens, its checks are refused"));
                 }

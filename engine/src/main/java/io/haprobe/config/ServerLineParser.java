@@ -1,0 +1,244 @@
+package io.haprobe.config;
+
+import java.util.List;
+
+/**
+ * Parses {@code server} and {@code default-server} lines (CFG §5.2 "Server and default-server options"):
+ * the address, the keywords haprobe acts on ({@link ServerKeywords#SUPPORTED}) into {@link ServerSettings}, the
+ * others skipped with their arguments and a warning, typos refused with a suggestion.
+ *
+ * <p>One per line; not thread-safe.
+ */
+final class ServerLineParser {
+
+    private final ParseContext in;
+    private final String caBase;
+    private final String crtBase;
+
+    /**
+     * Creates a parser for the current line.
+     *
+     * @param in      the line's place, errors and warnings; never null
+     * @param caBase  the global {@code ca-base}, or null
+     * @param crtBase the global {@code crt-base}, or null
+     */
+    ServerLineParser(ParseContext in, String caBase, String crtBase) {
+        this.in = in;
+        this.caBase = caBase;
+        this.crtBase = crtBase;
+    }
+
+    /**
+     * Parses a {@code server <name> <addr>[:<port>] [keywords]} line whose name was checked.
+     *
+     * @param tokens   the line, {@code server} first, at least three tokens; never null
+     * @param section  the section name, for messages; never null
+     * @param settings the section's {@code default-server} preset, a copy this call changes; never null
+     * @return the server
+     * @throws ConfigException if the address, a keyword or the whole is wrong
+     */
+    ServerConfig parseServer(List<ConfigToken> tokens, String section, ServerSettings settings) {
+        ConfigToken keyword = tokens.get(0);
+        ConfigToken name = tokens.get(1);
+        ConfigToken addressToken = tokens.get(2);
+        String[] hostAndPort = splitAddress(addressToken);
+        int port = hostAndPort[1].isEmpty() ? 0
+                : ConfigValues.parseInt(in.file(), in.line(), "port", new ConfigToken(hostAndPort[1],
+                addressToken.column()), 0, 65535);
+        parseKeywords(tokens, 3, settings, "server");
+        if (settings.check && port == 0 && settings.checkPort == 0) {
+            throw in.error(keyword, "server '" + name.text() + "' has neither service port nor check port");
+        }
+        if (settings.agentCheck && settings.agentPort == 0 && settings.checkPort == 0) {
+            throw in.error(keyword, "'server " + section + "/" + name.text() + "' : server " + name.text()
+                    + " does not have agent port. Agent check has been disabled.");
+        }
+        requireUsableTls(keyword, name, settings);
+        return settings.toServer(name.text(), hostAndPort[0], port, in.location(keyword));
+    }
+
+    /**
+     * Applies the keywords of a {@code server} or {@code default-server} line from {@code start} on.
+     *
+     * @param tokens   the line; never null
+     * @param start    the first keyword's position
+     * @param settings the settings to change; never null
+     * @param lineKind {@code server} or {@code default-server}, for messages; never null
+     * @throws ConfigException for an unknown keyword or a bad value
+     */
+    void parseKeywords(List<ConfigToken> tokens, int start, ServerSettings settings, String lineKind) {
+        for (int i = start; i < tokens.size(); i++) {
+            ConfigToken keyword = tokens.get(i);
+            String word = keyword.text();
+            if (ServerKeywords.SUPPORTED.containsKey(word)) {
+                i += applyServerKeyword(tokens, i, settings);
+            } else if (ServerKeywords.IGNORED.containsKey(word)) {
+                in.warn(keyword, "server keyword '" + word + "' is not supported yet, ignored");
+                int arity = ServerKeywords.IGNORED.get(word);
+                for (int a = 1; a <= arity; a++) {
+                    in.argument(tokens, i + a);
+                }
+                i += arity;
+                if (word.equals("source")) {
+                    while (i + 1 < tokens.size()
+                            && (tokens.get(i + 1).is("usesrc") || tokens.get(i + 1).is("interface"))) {
+                        in.argument(tokens, i + 2);
+                        i += 2;
+                    }
+                }
+            } else {
+                String suggestion = ServerKeywords.suggest(word);
+                throw in.error(keyword, "unknown keyword '" + word + "' in " + lineKind + " line"
+                        + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
+            }
+        }
+    }
+
+    /** HAProxy's checks of a server's SSL context that concern checks: versions and cipher lists. */
+    private void requireUsableTls(ConfigToken keyword, ConfigToken name, ServerSettings settings) {
+        if (settings.minVersion != null && settings.maxVersion != null
+                && settings.minVersion.compareTo(settings.maxVersion) > 0) {
+            throw in.error(keyword, "all SSL/TLS versions are disabled for server '" + name.text() + "' (ssl-min-ver "
+                    + settings.minVersion.keyword() + " is above ssl-max-ver " + settings.maxVersion.keyword() + ")");
+        }
+        if (!settings.ssl && !Boolean.TRUE.equals(settings.checkSsl)) {
+            return;
+        }
+        if (settings.cipherError != null) {
+            throw settings.cipherError;
+        }
+        if (settings.cipherSuiteError != null) {
+            throw settings.cipherSuiteError;
+        }
+    }
+
+    /** The host and port text of a server address ({@link Addresses#split}); a host name is kept as written. */
+    private String[] splitAddress(ConfigToken token) {
+        Addresses.Parts parts = Addresses.split(token.text());
+        String host = parts.host();
+        if (host.startsWith("[")) {
+            if (!host.endsWith("]") || host.length() < 3) {
+                throw ConfigValues.invalid(in.file(), in.line(), "address", token, "[ipv6]:port");
+            }
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty()) {
+            throw ConfigValues.invalid(in.file(), in.line(), "address", token, "an address such as 10.0.0.1:80");
+        }
+        return new String[] {host, parts.port()};
+    }
+
+    private int applyServerKeyword(List<ConfigToken> tokens, int index, ServerSettings settings) {
+        String file = in.file();
+        int line = in.line();
+        String word = tokens.get(index).text();
+        switch (word) {
+            case "check" -> settings.check = true;
+            case "no-check" -> settings.check = false;
+            case "backup" -> settings.backup = true;
+            case "no-backup" -> settings.backup = false;
+            case "disabled" -> settings.disabled = true;
+            case "enabled" -> settings.disabled = false;
+            case "send-proxy" -> settings.sendProxyV1 = true;
+            case "no-send-proxy" -> settings.sendProxyV1 = false;
+            case "send-proxy-v2" -> settings.sendProxyV2 = true;
+            case "no-send-proxy-v2" -> settings.sendProxyV2 = false;
+            case "check-send-proxy" -> settings.checkSendProxy = true;
+            case "no-check-send-proxy" -> settings.checkSendProxy = false;
+            case "agent-check" -> settings.agentCheck = true;
+            case "no-agent-check" -> settings.agentCheck = false;
+            case "ssl" -> settings.ssl = true;
+            case "no-ssl" -> settings.ssl = false;
+            case "check-ssl" -> settings.checkSsl = true;
+            case "no-check-ssl" -> settings.checkSsl = false;
+            case "no-verifyhost" -> settings.verifyHost = null;
+            default -> {
+                ConfigToken value = in.argument(tokens, index + 1);
+                switch (word) {
+                    case "inter" -> settings.interNanos = ConfigValues.parsePositiveTimeNanos(file, line, word, value);
+                    case "fastinter" -> settings.fastInterNanos =
+                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
+                    case "downinter" -> settings.downInterNanos =
+                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
+                    case "slowstart" -> settings.slowStartNanos = ConfigValues.parseTimeNanos(file, line, word, value);
+                    case "rise" -> settings.rise = ConfigValues.parseInt(file, line, word, value, 1, Integer.MAX_VALUE);
+                    case "fall" -> settings.fall = ConfigValues.parseInt(file, line, word, value, 1, Integer.MAX_VALUE);
+                    case "port" -> settings.checkPort = ConfigValues.parseInt(file, line, word, value, 0, 65535);
+                    case "weight" -> settings.weight = ConfigValues.parseInt(file, line, word, value, 0, 256);
+                    case "maxconn" -> settings.maxConn =
+                            ConfigValues.parseInt(file, line, word, value, 0, Integer.MAX_VALUE);
+                    case "addr" -> settings.checkAddress = in.requireNonEmpty(value, "addr");
+                    case "agent-port" -> settings.agentPort = ConfigValues.parseInt(file, line, word, value, 1, 65535);
+                    case "agent-inter" -> settings.agentInterNanos =
+                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
+                    case "agent-send" -> settings.agentSend = value.text();
+                    case "agent-addr" -> settings.agentAddress = in.requireNonEmpty(value, "agent-addr");
+                    default -> applyTlsKeyword(word, value, settings);
+                }
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** The SSL/TLS keywords of a server line that take one argument (spec §6.2). */
+    private void applyTlsKeyword(String word, ConfigToken value, ServerSettings settings) {
+        String file = in.file();
+        int line = in.line();
+        switch (word) {
+            case "verify" -> settings.verifyRequired = switch (value.text()) {
+                case "required" -> true;
+                case "none" -> false;
+                default -> throw ConfigValues.invalid(file, line, word, value, "none or required");
+            };
+            case "verifyhost" -> settings.verifyHost = in.requireNonEmpty(value, word);
+            case "ca-file" -> settings.caFile = withBase(caBase, in.requireNonEmpty(value, word));
+            case "crt" -> settings.crt = withBase(crtBase, in.requireNonEmpty(value, word));
+            case "check-sni" -> settings.checkSni = in.requireNonEmpty(value, word);
+            case "sni" -> settings.sni = in.requireNonEmpty(value, word);
+            case "alpn" -> settings.alpn = ConfigValues.alpn(file, line, word, value);
+            case "check-alpn" -> settings.checkAlpn = ConfigValues.alpn(file, line, word, value);
+            case "ssl-min-ver" -> settings.minVersion = tlsVersion(word, value);
+            case "ssl-max-ver" -> settings.maxVersion = tlsVersion(word, value);
+            case "ciphers" -> {
+                CipherNames.Mapping mapping = CipherNames.ciphers(value.text());
+                warnIgnoredCiphers(word, value, mapping);
+                settings.ciphers = mapping.suites();
+                settings.cipherError = mapping.valid() ? null : in.error(value, "unable to set SSL cipher list to '"
+                        + value.text() + "' (expected: OpenSSL cipher names such as ECDHE-RSA-AES128-GCM-SHA256)");
+            }
+            case "ciphersuites" -> {
+                CipherNames.Mapping mapping = CipherNames.cipherSuites(value.text());
+                warnIgnoredCiphers(word, value, mapping);
+                settings.cipherSuites = mapping.suites();
+                settings.cipherSuiteError = mapping.valid() ? null : in.error(value, "unable to set TLS 1.3 cipher"
+                        + " suites to '" + value.text() + "' (expected: names such as TLS_AES_128_GCM_SHA256)");
+            }
+            default -> throw new IllegalStateException("unhandled server keyword: " + word);
+        }
+    }
+
+    private void warnIgnoredCiphers(String word, ConfigToken value, CipherNames.Mapping mapping) {
+        if (mapping.ignored().isEmpty() || !mapping.valid()) {
+            return;
+        }
+        in.warn(value, "'" + word + "': " + String.join(", ", mapping.ignored()) + " not supported (OpenSSL selection"
+                + " rules and unknown names have no Java counterpart), ignored"
+                + (mapping.suites().isEmpty() ? "; the TLS provider's default suites are used" : ""));
+    }
+
+    private TlsVersion tlsVersion(String word, ConfigToken value) {
+        String file = in.file();
+        int line = in.line();
+        TlsVersion version = TlsVersion.ofKeyword(value.text());
+        if (version == null) {
+            throw ConfigValues.invalid(file, line, word, value, "SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3");
+        }
+        return version;
+    }
+
+    /** HAProxy prefixes {@code ca-base}/{@code crt-base} to a path that does not start with '/'. */
+    private static String withBase(String base, String path) {
+        return base == null || path.startsWith("/") ? path : base + "/" + path;
+    }
+}
