@@ -285,11 +285,11 @@ final class HaproxyConfigParser {
                 || proxy.httpCheckRules().stream().anyMatch(r -> r instanceof HttpConnect c && c.options().ssl());
         for (ServerConfig server : proxy.servers()) {
             TlsSettings tls = server.check().tls();
-            if (!(tls.hasContext() || connectSsl) || !tls.verifies(global) || tls.caFile() != null) {
+            if (!(tls.hasContext() || connectSsl) || !tls.verifies(global) || tls.verification().caFile() != null) {
                 continue;
             }
             String where = "'server " + proxy.name() + "/" + server.name() + "' : ";
-            if (tls.verifyRequired() != null) {
+            if (tls.verification().required() != null) {
                 throw new ConfigException(server.location(), where + "verify is enabled but no CA file specified.");
             }
             throw new ConfigException(server.location(), where + "verify is enabled by default but no CA file"

@@ -116,8 +116,9 @@ final class ServerSettings {
      * @return the server
      */
     ServerConfig toServer(String name, String address, int port, SourceLocation location) {
-        TlsSettings tls = new TlsSettings(ssl, checkSsl, verifyRequired, verifyHost, caFile, crt, checkSni, sni, alpn,
-                checkAlpn, minVersion, maxVersion, ciphers, cipherSuites);
+        TlsSettings tls = new TlsSettings(ssl, checkSsl, new TlsVerification(verifyRequired, verifyHost, caFile), crt,
+                new TlsHello(checkSni, sni, alpn, checkAlpn),
+                new TlsProtocols(minVersion, maxVersion, ciphers, cipherSuites));
         return ServerConfig.builder(name, address, port, location)
                 .timing(new CheckTiming(interNanos, fastInterNanos, downInterNanos, rise, fall))
                 .check(new HealthCheck(check, new CheckAddress(checkAddress, checkPort), checkSendProxy, tls))

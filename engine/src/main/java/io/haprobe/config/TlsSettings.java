@@ -1,6 +1,6 @@
 package io.haprobe.config;
 
-import java.util.List;
+import java.util.Objects;
 
 /**
  * The SSL/TLS settings of one {@code server} line (CFG §5.2, spec §6.2), after {@code default-server} settings
@@ -13,81 +13,41 @@ import java.util.List;
  *       its checks too unless {@code port} or {@code addr} is set (spec §6.2)</td></tr>
  *   <tr><td>{@code checkSsl}</td><td>null (follow {@code ssl})</td><td>{@code check-ssl} / {@code no-check-ssl}
  *       </td><td>true forces TLS on checks, false forces plain checks</td></tr>
- *   <tr><td>{@code verifyRequired}</td><td>null (global {@code ssl-server-verify}, itself {@code required})</td>
- *       <td>{@code verify none|required}</td><td>verify the server's certificate chain against {@code caFile}</td></tr>
- *   <tr><td>{@code verifyHost}</td><td>null</td><td>{@code verifyhost} / {@code no-verifyhost}</td>
- *       <td>the name the certificate must carry when no SNI is sent</td></tr>
- *   <tr><td>{@code caFile}</td><td>null</td><td>{@code ca-file} (with {@code ca-base})</td><td>PEM bundle of the
- *       trusted CAs; a relative path is relative to the working directory, as HAProxy reads it</td></tr>
+ *   <tr><td>{@code verification}</td><td>{@link TlsVerification#DEFAULT}</td><td>{@code verify},
+ *       {@code verifyhost}, {@code ca-file}</td><td>how the server's certificate is verified</td></tr>
  *   <tr><td>{@code crt}</td><td>null</td><td>{@code crt} (with {@code crt-base})</td><td>PEM client certificate
  *       and key (or the key in {@code <crt>.key})</td></tr>
- *   <tr><td>{@code checkSni}</td><td>null (no SNI)</td><td>{@code check-sni}</td><td>the SNI of check
- *       connections; also the name the certificate must carry</td></tr>
- *   <tr><td>{@code sni}</td><td>null</td><td>{@code sni}</td><td>kept as written; checks do not use it
- *       (spec §6.2, verified)</td></tr>
- *   <tr><td>{@code alpn}</td><td>empty</td><td>{@code alpn}</td><td>also offered by checks without
- *       {@code check-alpn} (spec §6.2, verified)</td></tr>
- *   <tr><td>{@code checkAlpn}</td><td>empty</td><td>{@code check-alpn}</td><td>the ALPN of check connections</td></tr>
- *   <tr><td>{@code minVersion}, {@code maxVersion}</td><td>null (the provider's)</td>
- *       <td>{@code ssl-min-ver}, {@code ssl-max-ver}</td><td>protocol bounds</td></tr>
- *   <tr><td>{@code ciphers}</td><td>empty (the provider's)</td><td>{@code ciphers}</td><td>TLS 1.2 and older
- *       suites, mapped from OpenSSL names to IANA names</td></tr>
- *   <tr><td>{@code cipherSuites}</td><td>empty (the provider's)</td><td>{@code ciphersuites}</td><td>TLS 1.3
- *       suites</td></tr>
+ *   <tr><td>{@code hello}</td><td>{@link TlsHello#NONE}</td><td>{@code check-sni}, {@code sni}, {@code alpn},
+ *       {@code check-alpn}</td><td>the names and protocols a ClientHello may announce</td></tr>
+ *   <tr><td>{@code protocols}</td><td>{@link TlsProtocols#DEFAULT}</td><td>{@code ssl-min-ver},
+ *       {@code ssl-max-ver}, {@code ciphers}, {@code ciphersuites}</td><td>versions and suites</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
  *
- * @param ssl            {@code ssl}
- * @param checkSsl       true for {@code check-ssl}, false for {@code no-check-ssl}, null when neither was given
- * @param verifyRequired true for {@code verify required}, false for {@code verify none}, null when not given
- * @param verifyHost     {@code verifyhost}, or null
- * @param caFile         {@code ca-file} with {@code ca-base} applied to a relative path, or null
- * @param crt            {@code crt} with {@code crt-base} applied to a relative path, or null
- * @param checkSni       {@code check-sni}, or null
- * @param sni            {@code sni} as written (a sample expression), or null
- * @param alpn           {@code alpn} protocols in order; never null
- * @param checkAlpn      {@code check-alpn} protocols in order; never null
- * @param minVersion     {@code ssl-min-ver}, or null
- * @param maxVersion     {@code ssl-max-ver}, or null
- * @param ciphers        {@code ciphers} as IANA suite names; never null, empty for the provider's defaults
- * @param cipherSuites   {@code ciphersuites} (TLS 1.3); never null, empty for the provider's defaults
+ * @param ssl          {@code ssl}
+ * @param checkSsl     true for {@code check-ssl}, false for {@code no-check-ssl}, null when neither was given
+ * @param verification {@code verify}, {@code verifyhost}, {@code ca-file}; never null
+ * @param crt          {@code crt} with {@code crt-base} applied to a relative path, or null
+ * @param hello        {@code check-sni}, {@code sni}, {@code alpn}, {@code check-alpn}; never null
+ * @param protocols    {@code ssl-min-ver}, {@code ssl-max-ver}, {@code ciphers}, {@code ciphersuites}; never null
  */
-public record TlsSettings(
-        boolean ssl,
-        Boolean checkSsl,
-        Boolean verifyRequired,
-        String verifyHost,
-        String caFile,
-        String crt,
-        String checkSni,
-        String sni,
-        List<String> alpn,
-        List<String> checkAlpn,
-        TlsVersion minVersion,
-        TlsVersion maxVersion,
-        List<String> ciphers,
-        List<String> cipherSuites) {
+public record TlsSettings(boolean ssl, Boolean checkSsl, TlsVerification verification, String crt, TlsHello hello,
+                          TlsProtocols protocols) {
 
     /** A server line without any SSL keyword: plain checks. */
-    public static final TlsSettings NONE = new TlsSettings(false, null, null, null, null, null, null, null,
-            List.of(), List.of(), null, null, List.of(), List.of());
+    public static final TlsSettings NONE = new TlsSettings(false, null, TlsVerification.DEFAULT, null, TlsHello.NONE,
+            TlsProtocols.DEFAULT);
 
     /**
-     * Validates the components and copies the lists.
+     * Validates the components.
      *
-     * @throws NullPointerException     if a list is null
-     * @throws IllegalArgumentException if {@code minVersion} is above {@code maxVersion}
+     * @throws NullPointerException if {@code verification}, {@code hello} or {@code protocols} is null
      */
     public TlsSettings {
-        alpn = List.copyOf(alpn);
-        checkAlpn = List.copyOf(checkAlpn);
-        ciphers = List.copyOf(ciphers);
-        cipherSuites = List.copyOf(cipherSuites);
-        if (minVersion != null && maxVersion != null && minVersion.compareTo(maxVersion) > 0) {
-            throw new IllegalArgumentException("minVersion, maxVersion: " + minVersion.keyword() + ", "
-                    + maxVersion.keyword() + " (expected: min <= max)");
-        }
+        Objects.requireNonNull(verification, "verification");
+        Objects.requireNonNull(hello, "hello");
+        Objects.requireNonNull(protocols, "protocols");
     }
 
     /**
@@ -122,16 +82,6 @@ public record TlsSettings(
      * @return {@code verify} if given, else the global {@code ssl-server-verify}
      */
     public boolean verifies(GlobalSettings global) {
-        return verifyRequired != null ? verifyRequired : global.sslServerVerifyRequired();
-    }
-
-    /**
-     * Returns the ALPN a check's default connection offers: {@code check-alpn}, else the server's {@code alpn}
-     * (spec §6.2: the server's SSL context carries it).
-     *
-     * @return the protocols; empty for no ALPN
-     */
-    public List<String> checkAlpnOrServer() {
-        return checkAlpn.isEmpty() ? alpn : checkAlpn;
+        return verification.required() != null ? verification.required() : global.sslServerVerifyRequired();
     }
 }

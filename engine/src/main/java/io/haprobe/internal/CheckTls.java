@@ -56,10 +56,10 @@ public final class CheckTls {
             return null;
         }
         ConnectOptions options = rule.options();
-        String sni = options.sni() != null ? options.sni() : options.useDefault() ? settings.checkSni() : null;
+        String sni = options.sni() != null ? options.sni() : options.useDefault() ? settings.hello().checkSni() : null;
         List<String> alpn = options.alpn();
         if (alpn.isEmpty()) {
-            alpn = options.useDefault() ? settings.checkAlpnOrServer() : settings.alpn();
+            alpn = options.useDefault() ? settings.hello().checkAlpnOrServer() : settings.hello().alpn();
         }
         return client.newHandler(sni, alpn);
     }

@@ -325,8 +325,8 @@ class HaproxyConfigParserTest {
                 "server keyword 'minconn' is not supported yet, ignored",
                 "server keyword 'source' is not supported yet, ignored");
         assertThat(config.warnings().get(0).location()).isEqualTo(new SourceLocation("haproxy.cfg", 2, 71));
-        assertThat(server(config, "b", "s").check().tls()).extracting(TlsSettings::ssl, TlsSettings::verifyRequired,
-                TlsSettings::caFile, TlsSettings::sni).containsExactly(true, false, "/etc/ca.pem", "str(x)");
+        assertThat(server(config, "b", "s").check().tls()).extracting(TlsSettings::ssl, t -> t.verification().required(),
+                t -> t.verification().caFile(), t -> t.hello().sni()).containsExactly(true, false, "/etc/ca.pem", "str(x)");
     }
 
     @Test

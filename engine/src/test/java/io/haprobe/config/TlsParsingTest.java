@@ -31,11 +31,12 @@ class TlsParsingTest {
                 + " http/1.1 ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.3 ciphers ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA"
                 + " ciphersuites TLS_AES_128_GCM_SHA256");
 
-        assertThat(tls).isEqualTo(new TlsSettings(true, null, true, "app.internal", "/etc/haproxy/ca.pem",
-                "/etc/haproxy/client.pem", "app.internal", "req.hdr(host)", List.of("h2", "http/1.1"),
-                List.of("http/1.1"), TlsVersion.TLSV1_2, TlsVersion.TLSV1_3,
-                List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA"),
-                List.of("TLS_AES_128_GCM_SHA256")));
+        assertThat(tls).isEqualTo(new TlsSettings(true, null,
+                new TlsVerification(true, "app.internal", "/etc/haproxy/ca.pem"), "/etc/haproxy/client.pem",
+                new TlsHello("app.internal", "req.hdr(host)", List.of("h2", "http/1.1"), List.of("http/1.1")),
+                new TlsProtocols(TlsVersion.TLSV1_2, TlsVersion.TLSV1_3,
+                        List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA"),
+                        List.of("TLS_AES_128_GCM_SHA256"))));
     }
 
     @Test
@@ -51,10 +52,10 @@ class TlsParsingTest {
                 "  server s2 10.0.0.2:443 check no-ssl no-check-ssl no-verifyhost");
 
         assertThat(server(config, "b", "s1").check().tls()).extracting(TlsSettings::ssl, TlsSettings::checkSsl,
-                TlsSettings::verifyRequired, TlsSettings::verifyHost, TlsSettings::checkAlpn)
+                t -> t.verification().required(), t -> t.verification().host(), t -> t.hello().checkAlpn())
                 .containsExactly(true, true, false, "a.example", List.of("h2"));
         assertThat(server(config, "b", "s2").check().tls()).extracting(TlsSettings::ssl, TlsSettings::checkSsl,
-                TlsSettings::verifyHost).containsExactly(false, false, null);
+                t -> t.verification().host()).containsExactly(false, false, null);
     }
 
     @Test
@@ -96,9 +97,9 @@ class TlsParsingTest {
                 "backend b", "  server s1 10.0.0.1:443 ssl ca-file ca.pem crt client.pem",
                 "  server s2 10.0.0.2:443 ssl ca-file /opt/ca.pem crt /opt/client.pem");
 
-        assertThat(server(config, "b", "s1").check().tls()).extracting(TlsSettings::caFile, TlsSettings::crt)
+        assertThat(server(config, "b", "s1").check().tls()).extracting(t -> t.verification().caFile(), TlsSettings::crt)
                 .containsExactly("/etc/ssl/certs/ca.pem", "/etc/haproxy/crt/client.pem");
-        assertThat(server(config, "b", "s2").check().tls()).extracting(TlsSettings::caFile, TlsSettings::crt)
+        assertThat(server(config, "b", "s2").check().tls()).extracting(t -> t.verification().caFile(), TlsSettings::crt)
                 .containsExactly("/opt/ca.pem", "/opt/client.pem");
     }
 
@@ -124,7 +125,8 @@ class TlsParsingTest {
         HaproxyConfig config = parse("backend b",
                 "  server s 10.0.0.1:443 ssl verify none ciphers ECDHE-ECDSA-AES256-GCM-SHA384:HIGH:!aNULL");
 
-        assertThat(server(config, "b", "s").check().tls().ciphers()).containsExactly("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+        assertThat(server(config, "b", "s").check().tls().protocols().ciphers())
+                .containsExactly("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
         assertThat(config.warnings()).extracting(ConfigWarning::toString).containsExactly("haproxy.cfg:2:49: 'ciphers':"
                 + " HIGH, !aNULL not supported (OpenSSL selection rules and unknown names have no Java counterpart),"
                 + " ignored");
@@ -134,7 +136,7 @@ class TlsParsingTest {
     void aCipherListOfAliasesAloneKeepsTheProvidersDefaults() {
         HaproxyConfig config = parse("backend b", "  server s 10.0.0.1:443 ssl verify none ciphers HIGH:!aNULL:!MD5");
 
-        assertThat(server(config, "b", "s").check().tls().ciphers()).isEmpty();
+        assertThat(server(config, "b", "s").check().tls().protocols().ciphers()).isEmpty();
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly("'ciphers': HIGH, !aNULL, !MD5"
                 + " not supported (OpenSSL selection rules and unknown names have no Java counterpart), ignored; the"
                 + " TLS provider's default suites are used");
@@ -154,7 +156,7 @@ class TlsParsingTest {
                 + " TLS_AES_128_GCM_SHA256)", "backend b",
                 "  server s 10.0.0.1:443 ssl verify none ciphersuites BOGUS");
         // without an SSL context HAProxy never applies the list
-        assertThat(tlsOf("ciphers BOGUS").ciphers()).isEmpty();
+        assertThat(tlsOf("ciphers BOGUS").protocols().ciphers()).isEmpty();
     }
 
     @Test

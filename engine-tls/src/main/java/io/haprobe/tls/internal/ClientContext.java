@@ -1,6 +1,7 @@
 package io.haprobe.tls.internal;
 
 import io.haprobe.config.ConfigException;
+import io.haprobe.config.TlsProtocols;
 import io.haprobe.config.TlsSettings;
 import io.haprobe.config.TlsVersion;
 import io.haprobe.spi.TlsClient;
@@ -73,7 +74,7 @@ public final class ClientContext implements TlsClient {
         TlsSettings settings = spec.settings();
         Map<SSLEngine, String> sniByEngine = Collections.synchronizedMap(new WeakHashMap<>());
         X509ExtendedTrustManager trust = spec.verify()
-                ? ServerTrust.verifying(authorities, settings.verifyHost(), sniByEngine)
+                ? ServerTrust.verifying(authorities, settings.verification().host(), sniByEngine)
                 : ServerTrust.any();
         try {
             SSLContext context = SSLContext.getInstance("TLS", Providers.JSSE);
@@ -140,7 +141,7 @@ public final class ClientContext implements TlsClient {
 
     /** The versions from {@code ssl-min-ver} (TLSv1.2 by default) to {@code ssl-max-ver} the provider supports. */
     private static String[] protocols(TlsClientSpec spec, SSLContext context) {
-        TlsSettings settings = spec.settings();
+        TlsProtocols settings = spec.settings().protocols();
         TlsVersion min = settings.minVersion() != null ? settings.minVersion() : TlsVersion.TLSV1_2;
         TlsVersion max = settings.maxVersion() != null ? settings.maxVersion() : TlsVersion.TLSV1_3;
         if (min.compareTo(max) > 0) {
@@ -169,7 +170,7 @@ public final class ClientContext implements TlsClient {
 
     /** {@code ciphers} for TLS 1.2 and older, {@code ciphersuites} for TLS 1.3, each defaulting to the provider's. */
     private static String[] cipherSuites(TlsClientSpec spec, SSLContext context) {
-        TlsSettings settings = spec.settings();
+        TlsProtocols settings = spec.settings().protocols();
         if (settings.ciphers().isEmpty() && settings.cipherSuites().isEmpty()) {
             return null;
         }

@@ -41,13 +41,14 @@ public final class ClientFiles {
         TlsSettings settings = spec.settings();
         List<X509Certificate> authorities = List.of();
         if (spec.verify()) {
-            if (settings.caFile() == null) {
+            if (settings.verification().caFile() == null) {
                 throw new ConfigException(spec.location(), "'server " + spec.id() + "' : verify is enabled but no CA"
                         + " file specified.");
             }
-            Pem.Contents contents = read(spec, "ca-file", settings.caFile());
+            String caFile = settings.verification().caFile();
+            Pem.Contents contents = read(spec, "ca-file", caFile);
             if (contents.certificates().isEmpty()) {
-                throw new ConfigException(spec.location(), "ca-file: no certificate in " + describe(settings.caFile())
+                throw new ConfigException(spec.location(), "ca-file: no certificate in " + describe(caFile)
                         + " for server " + spec.id() + " (expected: a PEM bundle of CA certificates)");
             }
             authorities = contents.certificates();
