@@ -1,8 +1,8 @@
 package io.haprobe.benchmarks;
 
 import io.haprobe.check.CheckProgram;
-import io.haprobe.check.CheckSession;
 import io.haprobe.check.CheckVerdict;
+import io.haprobe.internal.CheckSession;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

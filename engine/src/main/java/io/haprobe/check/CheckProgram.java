@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A compiled check: the list of {@link CheckRule}s one interpreter ({@link CheckSession}) runs over a check
+ * A compiled check: the list of {@link CheckRule}s one interpreter ({@code CheckSession}) runs over a check
  * connection, whatever the check kind. Built once per backend and shared by its servers; an HTTP check
  * with {@code http-check send-state} or {@code disable-on-404} depends on the server's state and is compiled
  * for each run ({@link #compile(ProxyConfig, boolean, String)}).

@@ -317,7 +317,7 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
     /**
      * Reads one agent reply line and judges it ({@code agent-check}, spec §7): the words up to the first CR or
      * LF, parsed by {@link AgentReply#parse(String)}; the session keeps the reply
-     * ({@link CheckSession#agentReply()}). A close with nothing read is {@code L7RSP}
+     * ({@code CheckSession.agentReply()}). A close with nothing read is {@code L7RSP}
      * {@code TCPCHK got an empty response at step 2}; a close after a partial line waits for the timeout, as
      * HAProxy does.
      *

@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * What a {@code tcp-check expect} rule looks for in the received bytes (spec §5.2): a byte string, or a
- * regular expression on the bytes or on their uppercase hex dump. Pure and allocation-light: a search over the
- * buffer, a regex run on an ISO-8859-1 view of it.
+ * regular expression on the bytes or on their uppercase hex dump. The body rules of {@code http-check expect}
+ * ({@code string}, {@code rstring}; spec §4.5) are the same matchers run on the response body. Pure and
+ * allocation-light: a search over the buffer, a regex run on an ISO-8859-1 view of it.
  *
  * <p>Immutable and thread-safe.
  */
@@ -22,7 +23,20 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
      * @param length how many of them count, {@code 0..buffer.length}
      * @return true on a match
      */
-    boolean test(byte[] buffer, int length);
+    default boolean test(byte[] buffer, int length) {
+        return test(buffer, 0, length);
+    }
+
+    /**
+     * Tells whether the {@code length} bytes of {@code buffer} from {@code offset} match, e.g. an HTTP body
+     * within the response bytes.
+     *
+     * @param buffer the received bytes; never null
+     * @param offset where the bytes that count start, {@code 0..buffer.length}
+     * @param length how many bytes count, {@code 0..buffer.length - offset}
+     * @return true on a match
+     */
+    boolean test(byte[] buffer, int offset, int length);
 
     /**
      * Returns how many bytes the rule waits for before it judges, unless the stream ended: the pattern length
@@ -66,8 +80,8 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
         }
 
         @Override
-        public boolean test(byte[] buffer, int length) {
-            return indexOf(buffer, length, pattern) >= 0;
+        public boolean test(byte[] buffer, int offset, int length) {
+            return indexOf(buffer, offset, length, pattern) >= 0;
         }
 
         @Override
@@ -119,8 +133,8 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
         }
 
         @Override
-        public boolean test(byte[] buffer, int length) {
-            return indexOf(buffer, length, pattern) >= 0;
+        public boolean test(byte[] buffer, int offset, int length) {
+            return indexOf(buffer, offset, length, pattern) >= 0;
         }
 
         @Override
@@ -171,8 +185,8 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
         }
 
         @Override
-        public boolean test(byte[] buffer, int length) {
-            return Regexes.find(regex, new Latin1(buffer, length));
+        public boolean test(byte[] buffer, int offset, int length) {
+            return Regexes.find(regex, new Latin1(buffer, offset, length));
         }
 
         @Override
@@ -219,8 +233,8 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
         }
 
         @Override
-        public boolean test(byte[] buffer, int length) {
-            return Regexes.find(regex, HexFormat.of().withUpperCase().formatHex(buffer, 0, length));
+        public boolean test(byte[] buffer, int offset, int length) {
+            return Regexes.find(regex, HexFormat.of().withUpperCase().formatHex(buffer, offset, offset + length));
         }
 
         @Override
@@ -256,11 +270,11 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
         }
     }
 
-    private static int indexOf(byte[] buffer, int length, byte[] pattern) {
+    private static int indexOf(byte[] buffer, int offset, int length, byte[] pattern) {
         byte first = pattern[0];
-        int last = length - pattern.length;
+        int last = offset + length - pattern.length;
         outer:
-        for (int i = 0; i <= last; i++) {
+        for (int i = offset; i <= last; i++) {
             if (buffer[i] != first) {
                 continue;
             }
@@ -285,11 +299,7 @@ public sealed interface ContentMatch permits ContentMatch.Text, ContentMatch.Bin
         private final int offset;
         private final int length;
 
-        Latin1(byte[] bytes, int length) {
-            this(bytes, 0, length);
-        }
-
-        private Latin1(byte[] bytes, int offset, int length) {
+        Latin1(byte[] bytes, int offset, int length) {
             this.bytes = bytes;
             this.offset = offset;
             this.length = length;

@@ -4,7 +4,6 @@ import io.haprobe.CheckOutcome;
 import io.haprobe.check.AgentReply;
 import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
-import io.haprobe.check.CheckSession;
 import io.haprobe.check.CheckVerdict;
 import io.haprobe.spi.TlsEvent;
 import io.haprobe.time.Cancellable;

@@ -420,6 +420,22 @@ class HttpResponseJudgeTest {
         }
 
         @Test
+        void bodyRulesSeeOnlyTheBodyNotTheHead() {
+            String rsp = "HTTP/1.1 200 OK\r\nX-State: healthy\r\nContent-Length: 4\r\n\r\nsick";
+            assertThat(judge(of(string("healthy")), rsp, false)).isEqualTo(verdict(L7RSP, 200,
+                    HttpResponseJudge.INFO_NO_MATCH));
+            assertThat(judge(of(expect(false, Match.RSTRING, "^sick$", List.of(), Pattern.compile("^sick$"))), rsp,
+                    false)).isEqualTo(verdict(L7OK, 200, ""));
+        }
+
+        @Test
+        void anEmptyStringIsFoundInAnyBodyButNotInAnEmptyOne() {
+            assertThat(judge(of(string("")), "HTTP/1.1 200 OK\r\n\r\nx", false)).isEqualTo(verdict(L7OK, 200, ""));
+            assertThat(judge(of(string("")), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false))
+                    .isEqualTo(verdict(L7RSP, 200, HttpResponseJudge.INFO_NO_BODY));
+        }
+
+        @Test
         void rstringMayMatchOnThePartialBody() {
             HttpResponseJudge judge = of(expect(false, Match.RSTRING, "^ab$", List.of(), Pattern.compile("^ab$")));
             assertThat(judge(judge, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab", false))

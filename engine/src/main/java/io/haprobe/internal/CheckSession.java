@@ -1,7 +1,12 @@
-package io.haprobe.check;
+package io.haprobe.internal;
 
 import io.haprobe.CheckResult;
 import io.haprobe.CheckStatus;
+import io.haprobe.check.AgentReply;
+import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckRule;
+import io.haprobe.check.CheckVerdict;
+import io.haprobe.check.HttpResponseJudge;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -45,12 +50,15 @@ import java.util.function.Consumer;
  * is TLS. For {@linkplain CheckProgram#tcpCheck() tcp-check programs} the infos of errors and timeouts end with the
  * step suffix of spec §5.4, e.g. {@code " at step 2 of tcp-check (expect string 'PONG')"}.
  *
- * <p>Not thread-safe: one session per check, confined to the thread of its connections.
+ * <p>Not thread-safe: one session per check, confined to the thread of its connections. {@link CheckRun} drives
+ * it over Netty channels. Not API: public, with {@link #CheckSession(CheckProgram)},
+ * {@link #connected(Consumer)} and {@link #received(byte[], int, int)}, only for the {@code benchmarks} module,
+ * which measures it without Netty.
  */
 public final class CheckSession {
 
     /** The most response bytes a check keeps, HAProxy's {@code tune.chksize} (16 KiB). */
-    public static final int MAX_BUFFER_BYTES = HttpResponseJudge.MAX_RESPONSE_BYTES;
+    static final int MAX_BUFFER_BYTES = HttpResponseJudge.MAX_RESPONSE_BYTES;
 
     private static final byte[] EMPTY = new byte[0];
     private static final String TCP_CHECK_SUCCESS = "(tcp-check)";
@@ -90,7 +98,7 @@ public final class CheckSession {
      *                        (the {@code ssl-hello-chk} ClientHello); only its low 32 bits are sent
      * @throws NullPointerException if {@code program} is null
      */
-    public CheckSession(CheckProgram program, long unixTimeSeconds) {
+    CheckSession(CheckProgram program, long unixTimeSeconds) {
         this.program = Objects.requireNonNull(program, "program");
         this.rules = program.rules();
         this.unixTimeSeconds = unixTimeSeconds;
@@ -104,7 +112,7 @@ public final class CheckSession {
      *
      * @return the rule, or null while a connection is open or in its TLS handshake, or once the check is done
      */
-    public CheckRule.Connect pendingConnect() {
+    CheckRule.Connect pendingConnect() {
         return done || !awaitingConnect || handshaking ? null : (CheckRule.Connect) rules.get(index);
     }
 
@@ -114,7 +122,7 @@ public final class CheckSession {
      *
      * @return the index of a {@link CheckRule.Connect} rule
      */
-    public int connectIndex() {
+    int connectIndex() {
         int i = Math.min(index, rules.size() - 1);
         while (!(rules.get(i) instanceof CheckRule.Connect)) {
             i--;
@@ -127,7 +135,7 @@ public final class CheckSession {
      *
      * @return the parsed reply, or null when the check did not end on a reply line
      */
-    public AgentReply agentReply() {
+    AgentReply agentReply() {
         return agentReply;
     }
 
@@ -153,7 +161,7 @@ public final class CheckSession {
      *
      * @return null: the check goes on
      */
-    public CheckVerdict tlsHandshakeStarted() {
+    CheckVerdict tlsHandshakeStarted() {
         if (!done && awaitingConnect) {
             handshaking = true;
         }
@@ -167,7 +175,7 @@ public final class CheckSession {
      * @param out receives each chunk of plain bytes to write on this connection; never null
      * @return the verdict ({@code L6OK} for a program that only connects), or null while the check goes on
      */
-    public CheckVerdict tlsEstablished(Consumer<byte[]> out) {
+    CheckVerdict tlsEstablished(Consumer<byte[]> out) {
         if (!handshaking) {
             return null;
         }
@@ -182,7 +190,7 @@ public final class CheckSession {
      *             never null
      * @return the verdict, or null when the session is done or no connection is under way
      */
-    public CheckVerdict tlsFailed(String info) {
+    CheckVerdict tlsFailed(String info) {
         if (done) {
             return null;
         }
@@ -235,7 +243,7 @@ public final class CheckSession {
      *
      * @return the verdict: the expect rule judges what it has; a connect still in progress is {@code L4CON}
      */
-    public CheckVerdict peerClosed() {
+    CheckVerdict peerClosed() {
         if (done) {
             return null;
         }
@@ -256,7 +264,7 @@ public final class CheckSession {
      * @return the verdict: {@code L4CON} before the connection is established; after it, the expect's verdict
      *         on bytes already received, else {@code SOCKERR}
      */
-    public CheckVerdict failed(String errnoText) {
+    CheckVerdict failed(String errnoText) {
         if (done) {
             return null;
         }
@@ -282,7 +290,7 @@ public final class CheckSession {
      * @return the verdict: {@code L4TOUT} before the connection is established, {@code L7TOUT} (or the waiting
      *         expect's {@code tout-status}) after
      */
-    public CheckVerdict timedOut() {
+    CheckVerdict timedOut() {
         if (done) {
             return null;
         }
@@ -308,7 +316,7 @@ public final class CheckSession {
      * @return true between {@link #connected(Consumer)} (or {@link #tlsEstablished(Consumer)}) and the next connect
      *         rule or the verdict
      */
-    public boolean isConnected() {
+    boolean isConnected() {
         return connected;
     }
 
@@ -319,7 +327,7 @@ public final class CheckSession {
      *
      * @return true if the peer closed first
      */
-    public boolean isPeerClosed() {
+    boolean isPeerClosed() {
         return peerClosed;
     }
 
@@ -328,7 +336,7 @@ public final class CheckSession {
      *
      * @return true once an event returned a verdict
      */
-    public boolean isDone() {
+    boolean isDone() {
         return done;
     }
 

@@ -1,6 +1,10 @@
-package io.haprobe.check;
+package io.haprobe.internal;
 
 import io.haprobe.CheckStatus;
+import io.haprobe.check.AgentReply;
+import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckRule;
+import io.haprobe.check.CheckVerdict;
 import io.haprobe.config.HaproxyConfig;
 import org.junit.jupiter.api.Test;
 

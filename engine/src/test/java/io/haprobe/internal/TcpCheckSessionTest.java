@@ -1,6 +1,9 @@
-package io.haprobe.check;
+package io.haprobe.internal;
 
 import io.haprobe.CheckStatus;
+import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckRule;
+import io.haprobe.check.CheckVerdict;
 import io.haprobe.config.HaproxyConfig;
 import org.junit.jupiter.api.Test;
 
@@ -190,40 +193,40 @@ class TcpCheckSessionTest {
 
     @Test
     void sslHelloChkStampsTheTimeAndJudgesTheFirstByte() {
-        CheckSession session = new CheckSession(TcpCheckPrograms.sslHelloChk(), 0x6B013D2DL);
+        CheckSession session = new CheckSession(option("ssl-hello-chk"), 0x6B013D2DL);
         List<byte[]> sent = new ArrayList<>();
         session.connected(sent::add);
         assertThat(HexFormat.of().formatHex(sent.get(0), 11, 15)).isEqualTo("6b013d2d");
         assertThat(session.received(new byte[] {0x16, 3}, 0, 2)).isNull();
         assertThat(session.received(new byte[] {1, 0, 5}, 0, 3)).isEqualTo(verdict(CheckStatus.L6OK, 0, ""));
 
-        CheckSession http = start(TcpCheckPrograms.sslHelloChk());
+        CheckSession http = start(option("ssl-hello-chk"));
         assertThat(receive(http, "HTTP/1.0 400 Bad Request\r\n\r\n")).isEqualTo(verdict(CheckStatus.L6RSP, 0, ""));
-        CheckSession oneByte = start(TcpCheckPrograms.sslHelloChk());
+        CheckSession oneByte = start(option("ssl-hello-chk"));
         assertThat(oneByte.received(new byte[] {0x16}, 0, 1)).isNull();
         assertThat(oneByte.peerClosed()).isEqualTo(verdict(CheckStatus.L6OK, 0, ""));
-        assertThat(start(TcpCheckPrograms.sslHelloChk()).peerClosed()).isEqualTo(verdict(CheckStatus.L6RSP, 0,
+        assertThat(start(option("ssl-hello-chk")).peerClosed()).isEqualTo(verdict(CheckStatus.L6RSP, 0,
                 "TCPCHK got an empty response at step 2"));
-        assertThat(start(TcpCheckPrograms.sslHelloChk()).timedOut()).isEqualTo(verdict(CheckStatus.L6TOUT, 0, ""));
-        assertThat(new CheckSession(TcpCheckPrograms.sslHelloChk()).failed("Connection refused"))
+        assertThat(start(option("ssl-hello-chk")).timedOut()).isEqualTo(verdict(CheckStatus.L6TOUT, 0, ""));
+        assertThat(new CheckSession(option("ssl-hello-chk")).failed("Connection refused"))
                 .isEqualTo(verdict(CheckStatus.L4CON, 0, "Connection refused"));
     }
 
     @Test
     void redisCheckTexts() {
-        assertThat(receive(start(TcpCheckPrograms.redisCheck()), "+PONG\r\n"))
+        assertThat(receive(start(option("redis-check")), "+PONG\r\n"))
                 .isEqualTo(verdict(CheckStatus.L7OK, 0, "Redis server is ok"));
-        CheckSession error = start(TcpCheckPrograms.redisCheck());
+        CheckSession error = start(option("redis-check"));
         assertThat(receive(error, "-ERR no way\r\n")).isNull();
         assertThat(error.peerClosed()).isEqualTo(verdict(CheckStatus.L7STS, 0, "-ERR no way"));
-        assertThat(start(TcpCheckPrograms.redisCheck()).peerClosed()).isEqualTo(verdict(CheckStatus.L7STS, 0,
+        assertThat(start(option("redis-check")).peerClosed()).isEqualTo(verdict(CheckStatus.L7STS, 0,
                 "TCPCHK got an empty response at step 2"));
-        assertThat(start(TcpCheckPrograms.redisCheck()).timedOut()).isEqualTo(verdict(CheckStatus.L7TOUT, 0, ""));
+        assertThat(start(option("redis-check")).timedOut()).isEqualTo(verdict(CheckStatus.L7TOUT, 0, ""));
     }
 
     @Test
     void smtpchkDialogueAndItsFailures() {
-        CheckSession session = start(TcpCheckPrograms.smtpChk("HELO localhost"));
+        CheckSession session = start(option("smtpchk HELO localhost"));
         assertThat(written).isEmpty();
         assertThat(receive(session, "220 mx ESMTP\r\n")).isNull();
         assertThat(written).containsExactly("HELO localhost\r\n");
@@ -232,15 +235,15 @@ class TcpCheckSessionTest {
         assertThat(written).containsExactly("HELO localhost\r\n", "QUIT\r\n");
         assertThat(receive(session, "221 bye\r\n")).isEqualTo(verdict(CheckStatus.L7OK, 221, "bye"));
 
-        assertThat(receive(start(TcpCheckPrograms.smtpChk("HELO localhost")), "554 go away\r\n"))
+        assertThat(receive(start(option("smtpchk HELO localhost")), "554 go away\r\n"))
                 .isEqualTo(verdict(CheckStatus.L7STS, 554, "go away"));
-        assertThat(receive(start(TcpCheckPrograms.smtpChk("HELO localhost")), "hello there\r\n"))
+        assertThat(receive(start(option("smtpchk HELO localhost")), "hello there\r\n"))
                 .isEqualTo(verdict(CheckStatus.L7RSP, 0, "hello there"));
-        CheckSession quit = start(TcpCheckPrograms.smtpChk("HELO localhost"));
+        CheckSession quit = start(option("smtpchk HELO localhost"));
         receive(quit, "220 mx\r\n");
         receive(quit, "250 ok\r\n");
         assertThat(receive(quit, "500 nope\r\n")).isEqualTo(verdict(CheckStatus.L7STS, 500, "nope"));
-        assertThat(start(TcpCheckPrograms.smtpChk("HELO localhost")).peerClosed())
+        assertThat(start(option("smtpchk HELO localhost")).peerClosed())
                 .isEqualTo(verdict(CheckStatus.L7RSP, 0, "TCPCHK got an empty response at step 2"));
     }
 
@@ -248,38 +251,38 @@ class TcpCheckSessionTest {
     void mysqlCheckTexts() {
         String handshake = "0f000000" + "0a" + hex("5.7.99-fake\0") + "0700";
         // 2.6.12 reports a passing mysql-check twice: the parser's L7OK with the version, then L7OK with no info
-        assertThat(receiveHex(start(TcpCheckPrograms.mysqlCheck(null, true)), handshake))
+        assertThat(receiveHex(start(option("mysql-check")), handshake))
                 .isEqualTo(reportedTwice(verdict(CheckStatus.L7OK, 0, "5.7.99-fake")));
-        assertThat(receiveHex(start(TcpCheckPrograms.mysqlCheck(null, true)), "1a000000ff6a04"
+        assertThat(receiveHex(start(option("mysql-check")), "1a000000ff6a04"
                 + hex("Host 'x' is not allowed"))).isEqualTo(verdict(CheckStatus.L7STS, 1130, "Host 'x' is not allowed"));
-        CheckSession truncated = start(TcpCheckPrograms.mysqlCheck(null, true));
+        CheckSession truncated = start(option("mysql-check"));
         assertThat(receiveHex(truncated, handshake.substring(0, 20))).isNull();
         assertThat(truncated.peerClosed()).isEqualTo(verdict(CheckStatus.L7RSP, 0, ""));
-        CheckSession login = start(TcpCheckPrograms.mysqlCheck("haproxy", true));
+        CheckSession login = start(option("mysql-check user haproxy"));
         assertThat(receiveHex(login, handshake)).isNull();
         assertThat(receiveHex(login, "23000002ff1504" + hex("#28000Access denied for user 'h'")))
                 .isEqualTo(verdict(CheckStatus.L7STS, 1045, "#28000Access denied for user 'h'"));
-        CheckSession loggedIn = start(TcpCheckPrograms.mysqlCheck("haproxy", true));
+        CheckSession loggedIn = start(option("mysql-check user haproxy"));
         assertThat(receiveHex(loggedIn, handshake + "0700000200000002000000"))
                 .isEqualTo(reportedTwice(verdict(CheckStatus.L7OK, 0, "5.7.99-fake")));
     }
 
     @Test
     void pgsqlAndLdapCheckTexts() {
-        assertThat(receiveHex(start(TcpCheckPrograms.pgsqlCheck("pguser")), "520000000800000000"))
+        assertThat(receiveHex(start(option("pgsql-check user pguser")), "520000000800000000"))
                 .isEqualTo(verdict(CheckStatus.L7OK, 0, "PostgreSQL server is ok"));
-        assertThat(receiveHex(start(TcpCheckPrograms.pgsqlCheck("pguser")), "4500000030" + hex("SFATAL\0VFATAL\0")))
+        assertThat(receiveHex(start(option("pgsql-check user pguser")), "4500000030" + hex("SFATAL\0VFATAL\0")))
                 .isEqualTo(verdict(CheckStatus.L7RSP, 0, "FATAL"));
-        assertThat(receiveHex(start(TcpCheckPrograms.pgsqlCheck("pguser")), "520000000800000001"))
+        assertThat(receiveHex(start(option("pgsql-check user pguser")), "520000000800000001"))
                 .isEqualTo(verdict(CheckStatus.L7STS, 0, "PostgreSQL unknown error"));
-        assertThat(receiveHex(start(TcpCheckPrograms.ldapCheck()), "300c02010161070a010004000400"))
+        assertThat(receiveHex(start(option("ldap-check")), "300c02010161070a010004000400"))
                 .isEqualTo(reportedTwice(verdict(CheckStatus.L7OK, 0, "Success")));
-        assertThat(receiveHex(start(TcpCheckPrograms.ldapCheck()), "300c02010161070a013104000400"))
+        assertThat(receiveHex(start(option("ldap-check")), "300c02010161070a013104000400"))
                 .isEqualTo(verdict(CheckStatus.L7STS, 49, "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9"));
-        assertThat(receive(start(TcpCheckPrograms.ldapCheck()), "HTTP/1.0 400 Bad Request\r\n\r\n"))
+        assertThat(receive(start(option("ldap-check")), "HTTP/1.0 400 Bad Request\r\n\r\n"))
                 .isEqualTo(verdict(CheckStatus.L7RSP, 0, "Not LDAPv3 protocol"));
         // a long-form BER length of 4 bytes is more than HAProxy's parser accepts
-        assertThat(receiveHex(start(TcpCheckPrograms.ldapCheck()), "3084000000100201016184000000070a0100040004"))
+        assertThat(receiveHex(start(option("ldap-check")), "3084000000100201016184000000070a0100040004"))
                 .isEqualTo(verdict(CheckStatus.L7RSP, 0, "Not LDAPv3 protocol"));
     }
 
@@ -340,6 +343,12 @@ class TcpCheckSessionTest {
         }
         cfg.append("    server s1 127.0.0.1:80 check\n");
         return CheckProgram.compile(HaproxyConfig.parse("test.cfg", cfg.toString()).proxies().get(0));
+    }
+
+    /** The program of a protocol check, compiled from its {@code option} line as for a backend. */
+    private static CheckProgram option(String option) {
+        String cfg = "backend be\n    option " + option + "\n    server s1 127.0.0.1:80 check\n";
+        return CheckProgram.compile(HaproxyConfig.parse("test.cfg", cfg).proxies().get(0));
     }
 
     private static CheckVerdict verdict(CheckStatus status, int code, String info) {

@@ -1,5 +1,7 @@
-package io.haprobe.check;
+package io.haprobe.internal;
 
+import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckVerdict;
 import io.haprobe.config.HaproxyConfig;
 import org.junit.jupiter.api.Test;
 
