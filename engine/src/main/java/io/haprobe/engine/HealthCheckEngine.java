@@ -22,6 +22,7 @@ import io.haprobe.spi.TlsClient;
 import io.haprobe.spi.TlsClientSpec;
 import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Cancellable;
+import io.haprobe.traffic.Backend;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.NettyProbeTransport;
@@ -319,12 +320,12 @@ public final class HealthCheckEngine implements AutoCloseable {
         String proxyName = backend.proxy.name();
         String serverName = server.config.name();
         for (Transition t : step.transitions()) {
-            boolean hadUsable = backend.usableActive + backend.usableBackup > 0;
+            boolean hadUsable = backend.traffic.hasUsableServer();
             server.health = t.after();
-            backend.recount(server, t.before(), t.after());
+            server.traffic.update(t.after().usable(), t.after().weight());
             long now = scheduler.nanoTime();
-            int active = backend.usableActive;
-            int backup = backend.usableBackup;
+            int active = backend.traffic.activeServers();
+            int backup = backend.traffic.backupServers();
             HaproxyLogFormat.Counts counts = HaproxyLogFormat.Counts.of(active, backup);
             ServerState from = t.before().state();
             ServerState to = t.after().state();
@@ -545,7 +546,6 @@ public final class HealthCheckEngine implements AutoCloseable {
                     run.servers.add(new ServerRun(run, server, first, agentFirst, transport,
                             tlsOf(proxy, run.programUp, server)));
                 }
-                run.countUsable();
                 runs.add(run);
             }
             boolean owns = transport == null;
@@ -615,18 +615,15 @@ public final class HealthCheckEngine implements AutoCloseable {
         final CheckProgram programUp;
         final CheckProgram programDown;
         final List<ServerRun> servers = new ArrayList<>();
-        /** Usable active and backup servers, kept current on every change of a server; scheduler thread only. */
-        int usableActive;
-        int usableBackup;
-        /** The current weights of the usable active and backup servers (send-state), kept with the counts. */
-        int usableActiveWeight;
-        int usableBackupWeight;
+        /** The servers usable for traffic and their weights; scheduler thread only. */
+        final Backend traffic;
 
         BackendRun(ProxyConfig proxy, String node) {
             this.proxy = proxy;
             this.node = node;
             this.programUp = CheckProgram.compile(proxy, false, null);
             this.programDown = proxy.disableOn404() ? CheckProgram.compile(proxy, true, null) : programUp;
+            this.traffic = new Backend(proxy.name());
         }
 
         /**
@@ -640,50 +637,9 @@ public final class HealthCheckEngine implements AutoCloseable {
             }
             ServerConfig config = server.config;
             String state = HttpRequestEncoder.serverState(server.health.sendStateText(), config.address(),
-                    config.port(), proxy.name(), config.name(), node, server.health.weight(), totalWeight(), 0, 0, 0);
+                    config.port(), proxy.name(), config.name(), node, server.health.weight(), traffic.totalWeight(),
+                    0, 0, 0);
             return CheckProgram.compile(proxy, stopped, state);
-        }
-
-        /** The backend's weight as send-state reports it: its usable active servers, else its usable backups. */
-        int totalWeight() {
-            return usableActiveWeight > 0 ? usableActiveWeight : usableBackupWeight;
-        }
-
-        /**
-         * Recounts the usable servers after one change of {@code server} (a check, an agent reply, an admin or
-         * weight change) from {@code before} to {@code after}.
-         */
-        void recount(ServerRun server, ServerHealth before, ServerHealth after) {
-            int delta = (after.usable() ? 1 : 0) - (before.usable() ? 1 : 0);
-            int weightDelta = (after.usable() ? after.weight() : 0) - (before.usable() ? before.weight() : 0);
-            if (server.config.backup()) {
-                usableBackup += delta;
-                usableBackupWeight += weightDelta;
-            } else {
-                usableActive += delta;
-                usableActiveWeight += weightDelta;
-            }
-        }
-
-        /** Counts the servers usable for traffic from scratch; at build time only. */
-        void countUsable() {
-            usableActive = 0;
-            usableBackup = 0;
-            usableActiveWeight = 0;
-            usableBackupWeight = 0;
-            for (ServerRun server : servers) {
-                ServerHealth health = server.health;
-                if (!health.usable()) {
-                    continue;
-                }
-                if (server.config.backup()) {
-                    usableBackup++;
-                    usableBackupWeight += health.weight();
-                } else {
-                    usableActive++;
-                    usableActiveWeight += health.weight();
-                }
-            }
         }
     }
 
@@ -704,6 +660,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         final boolean checked;
         final AgentRun agent;
         final CheckTls tls;
+        final Backend.Server traffic;
         volatile ServerHealth health;
         Cancellable next = Cancellable.NONE;
         Cancellable agentNext = Cancellable.NONE;
@@ -723,6 +680,7 @@ public final class HealthCheckEngine implements AutoCloseable {
             this.checked = config.check();
             this.health = ServerHealth.boot(config.rise(), config.fall(), config.disabled(), config.weight(),
                     config.agentCheck(), checked);
+            this.traffic = backend.traffic.addServer(config.name(), config.backup(), health.usable(), health.weight());
             this.target = new CheckTarget(backend.proxy.name(), config.name(), checked
                     ? resolve(config, config.effectiveCheckAddress(), config.effectiveCheckPort(), transport)
                     : InetSocketAddress.createUnresolved(config.address(), config.port()));
