@@ -108,8 +108,7 @@ final class ServerChecker {
      * @return the snapshot, never null
      */
     ServerSnapshot snapshot() {
-        ServerHealth now = health;
-        return new ServerSnapshot(section.name(), name, checkTarget, logName.backup(), now.checked(), weight, now);
+        return new ServerSnapshot(section.name(), name, checkTarget, logName.backup(), weight, health);
     }
 
     CheckedSection section() {
