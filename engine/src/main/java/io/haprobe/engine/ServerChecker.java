@@ -17,11 +17,13 @@ import java.util.List;
  * One server's check loop, as HAProxy's check tasks run it: one health check (and one agent check) at a time,
  * each next one scheduled from the end of the last by the interval its health chooses (spec §2.1), with the
  * {@code spread-checks} jitter; while in maintenance the health check is paused but keeps waking every
- * {@code inter} (spec §1.5). Every result goes through the {@link TransitionLog}, which moves {@link #health()}.
+ * {@code inter} (spec §1.5). Every result goes through the {@link TransitionLog}, which moves the server's state
+ * one transition at a time ({@link #moveTo}).
  *
- * <p>Threading: owned by the engine's event loop, the scheduler's thread: every method but {@link #snapshot()}
- * runs there. The health state is immutable and published through a volatile field, so {@link #snapshot()} may
- * be called from any thread. Durations are nanoseconds of the scheduler.
+ * <p>Threading: owned by the engine's event loop, the scheduler's thread: {@link #start()}, {@link #stop()},
+ * {@link #moveTo} and the checks' callbacks run there. The state is an immutable {@link ServerHealth} published
+ * through a volatile field, so {@link #snapshot()} and the accessors of the server's immutable identity may be
+ * called from any thread. Durations are nanoseconds of the scheduler.
  */
 final class ServerChecker {
 
@@ -80,15 +82,6 @@ final class ServerChecker {
     void stop() {
         next.cancel();
         agentNext.cancel();
-    }
-
-    /**
-     * Returns the server's health state now.
-     *
-     * @return the state, never null
-     */
-    ServerHealth health() {
-        return health;
     }
 
     /**
