@@ -30,7 +30,7 @@ final class ServerSummary {
     /** Returns {@link #EXIT_SOME_DOWN} if a checked server outside maintenance is DOWN, else {@link #EXIT_ALL_UP}. */
     static int exitCode(List<ServerSnapshot> servers) {
         boolean anyDown = servers.stream()
-                .anyMatch(s -> s.checked() && !s.health().maintenance() && s.state() == ServerState.DOWN);
+                .anyMatch(s -> s.checked() && !s.maintenance() && s.state() == ServerState.DOWN);
         return anyDown ? EXIT_SOME_DOWN : EXIT_ALL_UP;
     }
 

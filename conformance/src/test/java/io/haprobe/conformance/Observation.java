@@ -3,8 +3,6 @@ package io.haprobe.conformance;
 import io.haprobe.CheckOutcome;
 import io.haprobe.engine.HealthEvent;
 import io.haprobe.engine.ServerSnapshot;
-import io.haprobe.health.AgentHealth;
-import io.haprobe.health.ServerHealth;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -124,22 +122,20 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
 
     /** The {@code show stat} columns HAProxy would print for this server (spec §10.1). */
     static Map<String, String> columns(ServerSnapshot server) {
-        ServerHealth health = server.health();
         Map<String, String> row = new LinkedHashMap<>();
-        row.put("status", health.statusText());
+        row.put("status", server.statusText());
         row.put("weight", Integer.toString(server.currentWeight()));
         // a MAINT server's check is paused: HAProxy shows none of its columns
-        boolean checkShown = server.checked() && !health.maintenance();
-        CheckOutcome last = health.lastOutcome();
+        boolean checkShown = server.checked() && !server.maintenance();
+        CheckOutcome last = server.lastOutcome().orElse(null);
         row.put("check_status", !checkShown ? "" : last == null ? "INI" : last.status().tag());
         row.put("check_code", checkShown && last != null && last.status().hasCode()
                 ? Integer.toString(last.code()) : "");
         row.put("check_desc", !checkShown ? "" : last == null ? "Initializing" : last.status().description());
         row.put("last_chk", checkShown && last != null && last.info() != null ? last.info() : "");
-        row.put("check_health", checkShown ? Integer.toString(health.counter().health()) : "");
-        AgentHealth agent = health.agent();
-        CheckOutcome agentLast = agent == null ? null : agent.lastOutcome();
-        row.put("agent_status", agent == null ? "" : agentLast == null ? "INI" : agentLast.status().tag());
+        row.put("check_health", checkShown ? Integer.toString(server.checkHealth()) : "");
+        CheckOutcome agentLast = server.agentOutcome().orElse(null);
+        row.put("agent_status", !server.agentChecked() ? "" : agentLast == null ? "INI" : agentLast.status().tag());
         row.put("agent_code", agentLast != null && agentLast.status().hasCode()
                 ? Integer.toString(agentLast.code()) : "");
         row.put("last_agt", agentLast != null && agentLast.info() != null ? agentLast.info() : "");

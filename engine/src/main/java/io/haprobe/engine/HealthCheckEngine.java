@@ -1,52 +1,20 @@
 package io.haprobe.engine;
 
-import io.haprobe.CheckOutcome;
-import io.haprobe.ServerState;
-import io.haprobe.check.AgentReply;
-import io.haprobe.check.CheckProgram;
-import io.haprobe.check.CheckRule;
-import io.haprobe.check.HttpRequestEncoder;
-import io.haprobe.config.CheckTiming;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
-import io.haprobe.config.ProxyConfig;
-import io.haprobe.config.ServerConfig;
-import io.haprobe.health.BootSpread;
-import io.haprobe.health.HealthStep;
-import io.haprobe.health.IntervalPolicy;
-import io.haprobe.health.ServerHealth;
-import io.haprobe.health.Transition;
-import io.haprobe.internal.CheckRun;
-import io.haprobe.internal.CheckTls;
-import io.haprobe.report.HaproxyLogFormat;
-import io.haprobe.spi.TlsClient;
-import io.haprobe.spi.TlsClientSpec;
-import io.haprobe.spi.TlsSupport;
-import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
-import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -95,26 +63,24 @@ public final class HealthCheckEngine implements AutoCloseable {
     private final ProbeTransport transport;
     private final boolean ownsTransport;
     private final Scheduler scheduler;
-    private final List<HealthListener> listeners;
-    private final Executor listenerExecutor;
-    private final ExecutorService ownedListenerExecutor;
-    private final RandomGenerator random;
-    private final List<BackendRun> backends;
+    private final ListenerDispatcher dispatcher;
+    private final CheckLoop loop;
+    private final List<CheckedSection> sections;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile long startNanos;
 
-    private HealthCheckEngine(Builder builder, List<BackendRun> backends, ProbeTransport transport, boolean owns) {
+    private HealthCheckEngine(Builder builder, List<CheckPlanner.SectionPlan> plans, ProbeTransport transport,
+                              boolean owns) {
         this.config = builder.config;
-        this.listeners = List.copyOf(builder.listeners);
-        this.ownedListenerExecutor = builder.listenerExecutor == null
-                ? Executors.newSingleThreadExecutor(HealthCheckEngine::newEventThread) : null;
-        this.listenerExecutor = builder.listenerExecutor != null ? builder.listenerExecutor : ownedListenerExecutor;
-        this.random = builder.random != null ? builder.random : new SplittableRandom();
-        this.backends = backends;
+        this.dispatcher = new ListenerDispatcher(builder.listeners, builder.listenerExecutor);
+        RandomGenerator random = builder.random != null ? builder.random : new SplittableRandom();
         this.transport = transport;
         this.ownsTransport = owns;
         this.scheduler = transport.scheduler();
+        this.loop = new CheckLoop(transport, random, config.global().spreadChecks(),
+                new TransitionLog(scheduler, dispatcher::emit));
+        this.sections = plans.stream().map(plan -> new CheckedSection(plan, loop)).toList();
     }
 
     /**
@@ -154,19 +120,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         started = true;
         startNanos = scheduler.nanoTime();
-        scheduler.execute(() -> {
-            for (BackendRun backend : backends) {
-                for (ServerRun server : backend.servers) {
-                    if (server.checked) {
-                        server.next = scheduler.schedule(() -> runCheck(server), server.firstCheckNanos);
-                    }
-                    if (server.agent != null) {
-                        server.agentNext = scheduler.schedule(() -> runAgentCheck(server),
-                                server.agent.firstCheckNanos);
-                    }
-                }
-            }
-        });
+        scheduler.execute(() -> sections.forEach(section -> section.servers().forEach(ServerChecker::start)));
     }
 
     /**
@@ -186,8 +140,8 @@ public final class HealthCheckEngine implements AutoCloseable {
      */
     public List<ServerSnapshot> servers() {
         List<ServerSnapshot> snapshots = new ArrayList<>();
-        for (BackendRun backend : backends) {
-            for (ServerRun server : backend.servers) {
+        for (CheckedSection section : sections) {
+            for (ServerChecker server : section.servers()) {
                 snapshots.add(server.snapshot());
             }
         }
@@ -202,10 +156,10 @@ public final class HealthCheckEngine implements AutoCloseable {
      * @return the snapshot, or empty if that server is not checked by this engine
      */
     public Optional<ServerSnapshot> server(String backend, String server) {
-        for (BackendRun run : backends) {
-            if (run.proxy.name().equals(backend)) {
-                for (ServerRun candidate : run.servers) {
-                    if (candidate.config.name().equals(server)) {
+        for (CheckedSection section : sections) {
+            if (section.name().equals(backend)) {
+                for (ServerChecker candidate : section.servers()) {
+                    if (candidate.name().equals(server)) {
                         return Optional.of(candidate.snapshot());
                     }
                 }
@@ -231,174 +185,17 @@ public final class HealthCheckEngine implements AutoCloseable {
                 return;
             }
             closed = true;
+            loop.stop();
         }
         try {
-            scheduler.execute(() -> backends.forEach(b -> b.servers.forEach(s -> {
-                s.next.cancel();
-                s.agentNext.cancel();
-            })));
+            scheduler.execute(() -> sections.forEach(section -> section.servers().forEach(ServerChecker::stop)));
         } catch (RuntimeException alreadyStopped) {
             LOGGER.log(System.Logger.Level.DEBUG, "scheduler already stopped", alreadyStopped);
         }
         if (ownsTransport) {
             transport.close();
         }
-        if (ownedListenerExecutor != null) {
-            ownedListenerExecutor.shutdown();
-            try {
-                if (!ownedListenerExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
-                    LOGGER.log(System.Logger.Level.WARNING, "listeners still busy 10 s after close()");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void runCheck(ServerRun server) {
-        if (closed) {
-            return;
-        }
-        ProxyConfig proxy = server.backend.proxy;
-        if (server.health.maintenance()) {
-            // HAProxy pauses the check but keeps its task waking every inter, on the same cadence (spec §1.5)
-            server.next = scheduler.schedule(() -> runCheck(server), server.config.timing().interNanos());
-            return;
-        }
-        CheckRun run = new CheckRun(server.backend.program(server), scheduler, server.config.timing().interNanos(),
-                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), server.tls,
-                results -> onResults(server, results))
-                .proxyProtocol(server.config.traffic().proxyProtocol().version(),
-                        server.config.checkProxyProtocol().version());
-        run.start(transport, server.target);
-    }
-
-    private void runAgentCheck(ServerRun server) {
-        if (closed) {
-            return;
-        }
-        ProxyConfig proxy = server.backend.proxy;
-        CheckRun[] run = new CheckRun[1];
-        run[0] = new CheckRun(server.agent.program, scheduler, server.config.agent().interNanos(),
-                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(),
-                // an agent check reports once: its program has no protocol parser of its own
-                results -> onAgentOutcome(server, results.get(results.size() - 1), run[0].agentReply()));
-        run[0].start(transport, server.agent.target);
-    }
-
-    /** Applies what a health check reported, in order (twice for a passing mysql-check or ldap-check). */
-    private void onResults(ServerRun server, List<CheckOutcome> results) {
-        if (closed) {
-            return;
-        }
-        if (server.health.maintenance()) {
-            // the agent put the server in maintenance while this check ran: HAProxy drops the paused result
-            server.next = scheduler.schedule(() -> runCheck(server), server.config.timing().interNanos());
-            return;
-        }
-        for (CheckOutcome result : results) {
-            publish(server, server.health.apply(result), result, false);
-        }
-        long interval = server.policy.intervalNanos(server.health.counter(), server.health.state());
-        long delay = IntervalPolicy.withSpread(interval, config.global().spreadChecks(), random.nextDouble());
-        server.next = scheduler.schedule(() -> runCheck(server), delay);
-    }
-
-    private void onAgentOutcome(ServerRun server, CheckOutcome outcome, AgentReply reply) {
-        if (closed) {
-            return;
-        }
-        publish(server, server.health.applyAgent(outcome, reply, server.config.traffic().weight()), outcome, true);
-        long interval = server.agent.policy.intervalNanos(server.health.agent().counter(), server.health.state());
-        long delay = IntervalPolicy.withSpread(interval, config.global().spreadChecks(), random.nextDouble());
-        server.agentNext = scheduler.schedule(() -> runAgentCheck(server), delay);
-    }
-
-    /** Applies a step's changes one by one, emitting each line HAProxy logs for them, in HAProxy's order. */
-    private void publish(ServerRun server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {
-        BackendRun backend = server.backend;
-        boolean logChecks = backend.proxy.logHealthChecks();
-        String proxyName = backend.proxy.name();
-        String serverName = server.config.name();
-        for (Transition t : step.transitions()) {
-            boolean hadUsable = backend.usableActive + backend.usableBackup > 0;
-            server.health = t.after();
-            backend.recount(server, t.before(), t.after());
-            long now = scheduler.nanoTime();
-            int active = backend.usableActive;
-            int backup = backend.usableBackup;
-            HaproxyLogFormat.Counts counts = HaproxyLogFormat.Counts.of(active, backup);
-            ServerState from = t.before().state();
-            ServerState to = t.after().state();
-            boolean quiet = from == ServerState.NOLB || t.before().drain();
-            switch (t.kind()) {
-                case CHECK -> {
-                    if (agentCheck) {
-                        String line = logChecks && step.agentReported() ? HaproxyLogFormat.agentCheck(server.name,
-                                outcome, t.after().agent().counter(), t.after().weight()) : null;
-                        emit(new HealthEvent.AgentCheckCompleted(now, proxyName, serverName, outcome,
-                                t.after().agent().health(), line));
-                    } else {
-                        String line = logChecks && step.reported() ? HaproxyLogFormat.healthCheck(server.name,
-                                outcome, t.after().counter(), t.after().weight()) : null;
-                        emit(new HealthEvent.CheckCompleted(now, proxyName, serverName, outcome,
-                                t.before().counter(), t.after().counter(), line));
-                    }
-                }
-                case STATE -> {
-                    String line = HaproxyLogFormat.transition(server.name, to, logChecks ? null : outcome, counts);
-                    LogLevel level = to == ServerState.DOWN && !quiet ? LogLevel.ALERT : LogLevel.NOTICE;
-                    emit(new HealthEvent.StateChanged(now, proxyName, serverName, server.config.traffic().backup(),
-                            from, to, outcome, active, backup, level, line));
-                }
-                case MAINT_ON -> {
-                    boolean wasDown = from == ServerState.DOWN;
-                    admin(server, t, HaproxyLogFormat.maintOn(server.name, wasDown, counts),
-                            wasDown || quiet ? LogLevel.NOTICE : LogLevel.ALERT, now);
-                }
-                case MAINT_OFF -> admin(server, t, HaproxyLogFormat.maintOff(server.name, to != ServerState.DOWN,
-                        t.after().drain()), LogLevel.NOTICE, now);
-                case DRAIN_ON -> admin(server, t, HaproxyLogFormat.drainOn(server.name, to == ServerState.DOWN,
-                        counts), LogLevel.NOTICE, now);
-                case DRAIN_OFF -> admin(server, t, HaproxyLogFormat.drainOff(server.name, to != ServerState.DOWN),
-                        LogLevel.NOTICE, now);
-                case DRAIN_REMAINS -> admin(server, t, HaproxyLogFormat.drainRemains(server.name), LogLevel.NOTICE,
-                        now);
-                case WEIGHT -> {
-                    // a weight change logs nothing itself; it may still empty the backend below
-                }
-            }
-            if (hadUsable && active + backup == 0) {
-                emit(new HealthEvent.NoServerAvailable(now, proxyName,
-                        HaproxyLogFormat.noServerAvailable(backend.proxy.kindWord(), proxyName)));
-            }
-        }
-    }
-
-    private void admin(ServerRun server, Transition t, String line, LogLevel level, long now) {
-        emit(new HealthEvent.AdminStateChanged(now, server.backend.proxy.name(), server.config.name(),
-                server.config.traffic().backup(), t.kind(), t.before().state(), t.after().state(), level, line));
-    }
-
-    private void emit(HealthEvent event) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        try {
-            listenerExecutor.execute(() -> deliver(event));
-        } catch (RejectedExecutionException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "listener executor rejected " + event, e);
-        }
-    }
-
-    private void deliver(HealthEvent event) {
-        for (HealthListener listener : listeners) {
-            try {
-                listener.onEvent(event);
-            } catch (Throwable t) {
-                LOGGER.log(System.Logger.Level.WARNING, "health listener " + listener + " failed on " + event, t);
-            }
-        }
+        dispatcher.close();
     }
 
     /**
@@ -501,264 +298,10 @@ public final class HealthCheckEngine implements AutoCloseable {
          *                                  the class path
          */
         public HealthCheckEngine build() {
-            for (String name : backends) {
-                if (config.proxy(name).isEmpty()) {
-                    List<String> known = config.proxies().stream().map(ProxyConfig::name).toList();
-                    throw new IllegalArgumentException("backend: '" + name + "' (expected: one of " + known + ")");
-                }
-            }
-            // HAProxy's global check order: proxies, servers, and per server the health check, then the agent
-            List<ServerConfig> allChecks = new ArrayList<>();
-            List<Long> intervals = new ArrayList<>();
-            for (ProxyConfig proxy : config.proxies()) {
-                for (ServerConfig server : proxy.servers()) {
-                    if (server.check().enabled()) {
-                        ServerHealth boot = ServerHealth.boot(server.timing().rise(), server.timing().fall(),
-                                server.traffic().disabled());
-                        allChecks.add(server);
-                        intervals.add(policyOf(server).intervalNanos(boot.counter(), boot.state()));
-                    }
-                    if (server.agent().enabled()) {
-                        allChecks.add(server);
-                        intervals.add(server.agent().interNanos());
-                    }
-                }
-            }
-            long[] bootIntervals = intervals.stream().mapToLong(Long::longValue).toArray();
-            long[] offsets = BootSpread.offsetsNanos(bootIntervals, config.global().maxSpreadChecksNanos());
-            // a server's first position: its health check, else its agent check; the agent follows the health check
-            Map<ServerConfig, Integer> checkIndex = new IdentityHashMap<>();
-            for (int i = allChecks.size() - 1; i >= 0; i--) {
-                checkIndex.put(allChecks.get(i), i);
-            }
-            // the host name is looked up only for send-state, the one user of the node name
-            boolean sendState = config.proxies().stream().anyMatch(ProxyConfig::sendState);
-            String node = config.global().node() != null || !sendState ? config.global().node() : hostName();
-
-            List<BackendRun> runs = new ArrayList<>();
-            for (ProxyConfig proxy : config.proxies()) {
-                if (!backends.isEmpty() && !backends.contains(proxy.name())) {
-                    continue;
-                }
-                BackendRun run = new BackendRun(proxy, node);
-                for (ServerConfig server : proxy.servers()) {
-                    Integer position = checkIndex.get(server);
-                    long first = position == null ? 0 : offsets[position];
-                    long agentFirst = !server.agent().enabled() ? 0
-                            : offsets[position + (server.check().enabled() ? 1 : 0)];
-                    run.servers.add(new ServerRun(run, server, first, agentFirst, transport,
-                            tlsOf(proxy, run.programUp, server)));
-                }
-                run.countUsable();
-                runs.add(run);
-            }
+            List<CheckPlanner.SectionPlan> plans = new CheckPlanner(config, transport).plan(backends);
             boolean owns = transport == null;
             ProbeTransport chosen = owns ? NettyProbeTransport.create() : transport;
-            return new HealthCheckEngine(this, List.copyOf(runs), chosen, owns);
-        }
-
-        /**
-         * Prepares the TLS side of a checked server whose program opens a TLS connection (spec §6.2), as HAProxy
-         * prepares the server's SSL context at startup; null for plain checks.
-         */
-        private CheckTls tlsOf(ProxyConfig proxy, CheckProgram program, ServerConfig server) {
-            if (!server.check().enabled() || !usesTls(program, server)) {
-                return null;
-            }
-            TlsSupport support = TlsSupport.find().orElseThrow(() -> new IllegalStateException("server "
-                    + proxy.name() + "/" + server.name() + " uses TLS for its checks (" + tlsSource(proxy, server)
-                    + "): add io.haprobe:haprobe-engine-tls to the classpath"));
-            TlsClientSpec spec = new TlsClientSpec(proxy.name(), server.name(), server.location(), server.check().tls(),
-                    server.check().tls().verifies(config.global()));
-            TlsClient client = transport != null ? transport.tlsClient(support, spec) : support.newClient(spec);
-            return new CheckTls(client, server);
-        }
-
-        private static boolean usesTls(CheckProgram program, ServerConfig server) {
-            for (CheckRule rule : program.rules()) {
-                if (rule instanceof CheckRule.Connect connect && connect.usesTls(server.check().usesTls())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private static String tlsSource(ProxyConfig proxy, ServerConfig server) {
-            if (!server.check().usesTls()) {
-                String kind = proxy.checkOption() != null ? "tcp-check" : "http-check";
-                return kind + " connect ssl in " + proxy.kindWord() + " " + proxy.name();
-            }
-            return "ssl/check-ssl at " + server.location().file() + ":" + server.location().line();
-        }
-    }
-
-    private static Thread newEventThread(Runnable task) {
-        Thread thread = new Thread(task, "haprobe-events");
-        thread.setDaemon(true);
-        return thread;
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException | SecurityException e) {
-            return "localhost";
-        }
-    }
-
-    private static IntervalPolicy policyOf(ServerConfig server) {
-        CheckTiming timing = server.timing();
-        return new IntervalPolicy(timing.interNanos(), timing.fastInterNanos(), timing.downInterNanos());
-    }
-
-    /** A checked section: its compiled programs and its servers. Confined to the scheduler thread. */
-    private static final class BackendRun {
-
-        final ProxyConfig proxy;
-        /** The {@code node} name for send-state; null when no section uses send-state and none is set. */
-        final String node;
-        final CheckProgram programUp;
-        final CheckProgram programDown;
-        final List<ServerRun> servers = new ArrayList<>();
-        /** Usable active and backup servers, kept current on every change of a server; scheduler thread only. */
-        int usableActive;
-        int usableBackup;
-        /** The current weights of the usable active and backup servers (send-state), kept with the counts. */
-        int usableActiveWeight;
-        int usableBackupWeight;
-
-        BackendRun(ProxyConfig proxy, String node) {
-            this.proxy = proxy;
-            this.node = node;
-            this.programUp = CheckProgram.compile(proxy, false, null);
-            this.programDown = proxy.disableOn404() ? CheckProgram.compile(proxy, true, null) : programUp;
-        }
-
-        /**
-         * Returns the program of one check of {@code server}: disable-on-404 applies only while it is not
-         * DOWN, and send-state puts its current state in each request.
-         */
-        CheckProgram program(ServerRun server) {
-            boolean stopped = server.health.state() == ServerState.DOWN;
-            if (!proxy.sendState()) {
-                return stopped ? programDown : programUp;
-            }
-            ServerConfig config = server.config;
-            String state = HttpRequestEncoder.serverState(server.health.sendStateText(), config.address(),
-                    config.port(), proxy.name(), config.name(), node, server.health.weight(), totalWeight(), 0, 0, 0);
-            return CheckProgram.compile(proxy, stopped, state);
-        }
-
-        /** The backend's weight as send-state reports it: its usable active servers, else its usable backups. */
-        int totalWeight() {
-            return usableActiveWeight > 0 ? usableActiveWeight : usableBackupWeight;
-        }
-
-        /**
-         * Recounts the usable servers after one change of {@code server} (a check, an agent reply, an admin or
-         * weight change) from {@code before} to {@code after}.
-         */
-        void recount(ServerRun server, ServerHealth before, ServerHealth after) {
-            int delta = (after.usable() ? 1 : 0) - (before.usable() ? 1 : 0);
-            int weightDelta = (after.usable() ? after.weight() : 0) - (before.usable() ? before.weight() : 0);
-            if (server.config.traffic().backup()) {
-                usableBackup += delta;
-                usableBackupWeight += weightDelta;
-            } else {
-                usableActive += delta;
-                usableActiveWeight += weightDelta;
-            }
-        }
-
-        /** Counts the servers usable for traffic from scratch; at build time only. */
-        void countUsable() {
-            usableActive = 0;
-            usableBackup = 0;
-            usableActiveWeight = 0;
-            usableBackupWeight = 0;
-            for (ServerRun server : servers) {
-                ServerHealth health = server.health;
-                if (!health.usable()) {
-                    continue;
-                }
-                if (server.config.traffic().backup()) {
-                    usableBackup++;
-                    usableBackupWeight += health.weight();
-                } else {
-                    usableActive++;
-                    usableActiveWeight += health.weight();
-                }
-            }
-        }
-    }
-
-    /** A server's agent check: its program, target, interval policy and first check. */
-    private record AgentRun(CheckProgram program, CheckTarget target, IntervalPolicy policy,
-                            long firstCheckNanos) {
-    }
-
-    /** One server's check state. Written on the scheduler thread; {@code health} is read from any thread. */
-    private static final class ServerRun {
-
-        final BackendRun backend;
-        final ServerConfig config;
-        final HaproxyLogFormat.ServerName name;
-        final IntervalPolicy policy;
-        final CheckTarget target;
-        final long firstCheckNanos;
-        final boolean checked;
-        final AgentRun agent;
-        final CheckTls tls;
-        volatile ServerHealth health;
-        Cancellable next = Cancellable.NONE;
-        Cancellable agentNext = Cancellable.NONE;
-
-        /**
-         * Resolves the check and agent addresses through {@code transport}, or the system resolver when null;
-         * {@code tls} is the TLS side of the health check, null for a plain one (agents are always plain).
-         */
-        ServerRun(BackendRun backend, ServerConfig config, long firstCheckNanos, long agentFirstCheckNanos,
-                  ProbeTransport transport, CheckTls tls) {
-            this.backend = backend;
-            this.tls = tls;
-            this.config = config;
-            this.name = new HaproxyLogFormat.ServerName(backend.proxy.name(), config.name(), config.traffic().backup());
-            this.policy = policyOf(config);
-            this.firstCheckNanos = firstCheckNanos;
-            this.checked = config.check().enabled();
-            this.health = ServerHealth.boot(config.timing().rise(), config.timing().fall(),
-                    config.traffic().disabled(), config.traffic().weight(), config.agent().enabled(), checked);
-            this.target = new CheckTarget(backend.proxy.name(), config.name(), checked
-                    ? resolve(config, config.effectiveCheckAddress(), config.effectiveCheckPort(), transport)
-                    : InetSocketAddress.createUnresolved(config.address(), config.port()));
-            if (config.agent().enabled()) {
-                String host = config.agent().address() != null ? config.agent().address()
-                        : config.effectiveCheckAddress();
-                byte[] send = config.agent().send() == null ? null
-                        : config.agent().send().getBytes(StandardCharsets.ISO_8859_1);
-                this.agent = new AgentRun(CheckProgram.agent(config.effectiveAgentPort(), null, send),
-                        new CheckTarget(backend.proxy.name(), config.name(),
-                                resolve(config, host, config.effectiveAgentPort(), transport)),
-                        new IntervalPolicy(config.agent().interNanos(), 0, 0), agentFirstCheckNanos);
-            } else {
-                this.agent = null;
-            }
-        }
-
-        ServerSnapshot snapshot() {
-            return new ServerSnapshot(backend.proxy.name(), config.name(),
-                    config.effectiveCheckAddress() + ':' + config.effectiveCheckPort(), config.traffic().backup(),
-                    checked, config.traffic().weight(), health);
-        }
-
-        private static InetSocketAddress resolve(ServerConfig config, String host, int port,
-                                                 ProbeTransport transport) {
-            try {
-                return transport == null ? ProbeTransport.lookUp(host, port) : transport.resolve(host, port);
-            } catch (UnknownHostException e) {
-                throw new ConfigException(config.location(), "could not resolve address '" + host + "' of server '"
-                        + config.name() + "'");
-            }
+            return new HealthCheckEngine(this, plans, chosen, owns);
         }
     }
 }

@@ -114,7 +114,7 @@ public final class LiveHaproxy implements AutoCloseable {
      * @throws IllegalArgumentException as {@link #server(String)}
      */
     public CheckStatus lastStatus(String server) {
-        return server(server).health().lastStatus();
+        return server(server).lastStatus();
     }
 
     /**

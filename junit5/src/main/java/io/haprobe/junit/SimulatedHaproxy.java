@@ -338,7 +338,7 @@ public final class SimulatedHaproxy implements AutoCloseable {
      */
     public SimulatedHaproxy assertLastStatus(String server, CheckStatus expected) {
         Objects.requireNonNull(expected, "expected");
-        return assertValue("last check status of " + server, expected, server(server).health().lastStatus());
+        return assertValue("last check status of " + server, expected, server(server).lastStatus());
     }
 
     /**

@@ -1,0 +1,79 @@
+package io.haprobe.engine;
+
+import io.haprobe.health.IntervalPolicy;
+import io.haprobe.time.Scheduler;
+import io.haprobe.transport.ProbeTransport;
+
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * What every {@link ServerChecker} of one engine shares: the scheduler that times the checks, the transport that
+ * opens their connections, the one random source ({@code spread-checks}), the {@link TransitionLog} their
+ * results go to, and whether the engine is stopped.
+ *
+ * <p>Threading: owned by the engine's event loop, the scheduler's thread; the random source and the transition
+ * log are used on it only. {@link #stop()} and {@link #stopped()} may be called from any thread.
+ */
+final class CheckLoop {
+
+    private final Scheduler scheduler;
+    private final ProbeTransport transport;
+    private final RandomGenerator random;
+    private final int spreadChecks;
+    private final TransitionLog log;
+    private volatile boolean stopped;
+
+    /**
+     * Creates the loop.
+     *
+     * @param transport    the transport, whose scheduler times the checks; never null
+     * @param random       the source of the {@code spread-checks} jitter; never null
+     * @param spreadChecks {@code spread-checks}, a percentage 0..50; 0 for no jitter
+     * @param log          where the checks' results go; never null
+     */
+    CheckLoop(ProbeTransport transport, RandomGenerator random, int spreadChecks, TransitionLog log) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.scheduler = transport.scheduler();
+        this.random = Objects.requireNonNull(random, "random");
+        this.spreadChecks = spreadChecks;
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    ProbeTransport transport() {
+        return transport;
+    }
+
+    TransitionLog log() {
+        return log;
+    }
+
+    /**
+     * Returns the delay before a next check: {@code intervalNanos} with the {@code spread-checks} jitter
+     * (spec §2.2), drawing one number from the random source. Event loop only.
+     *
+     * @param intervalNanos the interval {@link IntervalPolicy} chose, nanoseconds
+     * @return the delay in nanoseconds
+     */
+    long delayNanos(long intervalNanos) {
+        return IntervalPolicy.withSpread(intervalNanos, spreadChecks, random.nextDouble());
+    }
+
+    /** Stops the loop: from now on no check starts and no result is applied. Idempotent; any thread. */
+    void stop() {
+        stopped = true;
+    }
+
+    /**
+     * Tells whether {@link #stop()} was called.
+     *
+     * @return true once stopped
+     */
+    boolean stopped() {
+        return stopped;
+    }
+}

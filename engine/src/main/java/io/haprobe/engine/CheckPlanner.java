@@ -1,0 +1,250 @@
+package io.haprobe.engine;
+
+import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckRule;
+import io.haprobe.config.ConfigException;
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.ProxyConfig;
+import io.haprobe.config.ServerConfig;
+import io.haprobe.health.BootSpread;
+import io.haprobe.health.IntervalPolicy;
+import io.haprobe.health.ServerHealth;
+import io.haprobe.internal.CheckTls;
+import io.haprobe.spi.TlsClient;
+import io.haprobe.spi.TlsClientSpec;
+import io.haprobe.spi.TlsSupport;
+import io.haprobe.transport.CheckTarget;
+import io.haprobe.transport.ProbeTransport;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Plans the checks of a configuration before they start, as HAProxy does at startup: the boot state of every
+ * server (spec §1.3), the spreading of the first checks over all configured checks (spec §2.3), each section's
+ * compiled check programs, the check and agent addresses (resolved once, spec §6.1) and the TLS side of the
+ * servers whose checks use TLS (spec §6.2). The plans are immutable; {@link CheckedSection} and
+ * {@link ServerChecker} run them.
+ *
+ * <p>The only place, with {@link ServerChecker}'s constructor, that reads {@link ServerConfig}: the timing
+ * ({@code inter}, {@code fastinter}, {@code downinter}, {@code agent-inter}) goes into {@link IntervalPolicy}
+ * values here.
+ *
+ * <p>Threading: used once, by the thread that calls {@link HealthCheckEngine.Builder#build()}; not thread-safe.
+ * Durations are nanoseconds of the engine's scheduler, offsets counted from {@link HealthCheckEngine#start()}.
+ */
+final class CheckPlanner {
+
+    private final HaproxyConfig config;
+    private final ProbeTransport transport;
+
+    /**
+     * Creates a planner.
+     *
+     * @param config    the configuration; never null
+     * @param transport the transport the engine will use, which resolves names and makes TLS clients; null when
+     *                  the engine will create its own, and then the system resolver and the TLS provider do
+     */
+    CheckPlanner(HaproxyConfig config, ProbeTransport transport) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.transport = transport;
+    }
+
+    /**
+     * Plans the checks of the chosen sections, in declaration order.
+     *
+     * @param backends the sections to check; empty for all; never null
+     * @return one plan per checked section, never null
+     * @throws IllegalArgumentException if a name of {@code backends} is not a section of the config
+     * @throws ConfigException          if a checked server's address cannot be resolved, or the TLS files of a
+     *                                  server whose checks use TLS cannot be read
+     * @throws IllegalStateException    if a server's checks use TLS and {@code haprobe-engine-tls} is not on the
+     *                                  class path
+     */
+    List<SectionPlan> plan(Set<String> backends) {
+        for (String name : backends) {
+            if (config.proxy(name).isEmpty()) {
+                List<String> known = config.proxies().stream().map(ProxyConfig::name).toList();
+                throw new IllegalArgumentException("backend: '" + name + "' (expected: one of " + known + ")");
+            }
+        }
+        // HAProxy's global check order: proxies, servers, and per server the health check, then the agent
+        List<ServerConfig> allChecks = new ArrayList<>();
+        List<Long> intervals = new ArrayList<>();
+        for (ProxyConfig proxy : config.proxies()) {
+            for (ServerConfig server : proxy.servers()) {
+                if (server.check().enabled()) {
+                    ServerHealth boot = bootHealth(server);
+                    allChecks.add(server);
+                    intervals.add(healthPolicy(server).intervalNanos(boot.counter(), boot.state()));
+                }
+                if (server.agent().enabled()) {
+                    allChecks.add(server);
+                    intervals.add(agentPolicy(server).interNanos());
+                }
+            }
+        }
+        long[] bootIntervals = intervals.stream().mapToLong(Long::longValue).toArray();
+        long[] offsets = BootSpread.offsetsNanos(bootIntervals, config.global().maxSpreadChecksNanos());
+        // a server's first position: its health check, else its agent check; the agent follows the health check
+        Map<ServerConfig, Integer> checkIndex = new IdentityHashMap<>();
+        for (int i = allChecks.size() - 1; i >= 0; i--) {
+            checkIndex.put(allChecks.get(i), i);
+        }
+        // the host name is looked up only for send-state, the one user of the node name
+        boolean sendState = config.proxies().stream().anyMatch(ProxyConfig::sendState);
+        String node = config.global().node() != null || !sendState ? config.global().node() : hostName();
+
+        List<SectionPlan> plans = new ArrayList<>();
+        for (ProxyConfig proxy : config.proxies()) {
+            if (!backends.isEmpty() && !backends.contains(proxy.name())) {
+                continue;
+            }
+            CheckProgram programUp = CheckProgram.compile(proxy, false, null);
+            CheckProgram programDown = proxy.disableOn404() ? CheckProgram.compile(proxy, true, null) : programUp;
+            List<ServerPlan> servers = new ArrayList<>();
+            for (ServerConfig server : proxy.servers()) {
+                Integer position = checkIndex.get(server);
+                long first = position == null ? 0 : offsets[position];
+                long agentFirst = !server.agent().enabled() ? 0 : offsets[position + (server.check().enabled() ? 1 : 0)];
+                servers.add(serverPlan(proxy, server, first, agentFirst, tlsOf(proxy, programUp, server)));
+            }
+            plans.add(new SectionPlan(proxy, node, programUp, programDown, servers));
+        }
+        return List.copyOf(plans);
+    }
+
+    private ServerPlan serverPlan(ProxyConfig proxy, ServerConfig server, long firstCheckNanos,
+                                  long agentFirstCheckNanos, CheckTls tls) {
+        boolean checked = server.check().enabled();
+        ServerHealth boot = bootHealth(server);
+        CheckTarget target = new CheckTarget(proxy.name(), server.name(), checked
+                ? resolve(server, server.effectiveCheckAddress(), server.effectiveCheckPort())
+                : InetSocketAddress.createUnresolved(server.address(), server.port()));
+        AgentPlan agent = null;
+        if (server.agent().enabled()) {
+            String host = server.agent().address() != null ? server.agent().address() : server.effectiveCheckAddress();
+            byte[] send = server.agent().send() == null ? null : server.agent().send().getBytes(StandardCharsets.ISO_8859_1);
+            agent = new AgentPlan(CheckProgram.agent(server.effectiveAgentPort(), null, send),
+                    new CheckTarget(proxy.name(), server.name(), resolve(server, host, server.effectiveAgentPort())),
+                    agentPolicy(server), agentFirstCheckNanos);
+        }
+        return new ServerPlan(server, boot, healthPolicy(server), target, firstCheckNanos, tls, agent);
+    }
+
+    /**
+     * Prepares the TLS side of a checked server whose program opens a TLS connection (spec §6.2), as HAProxy
+     * prepares the server's SSL context at startup; null for plain checks.
+     */
+    private CheckTls tlsOf(ProxyConfig proxy, CheckProgram program, ServerConfig server) {
+        if (!server.check().enabled() || !usesTls(program, server)) {
+            return null;
+        }
+        TlsSupport support = TlsSupport.find().orElseThrow(() -> new IllegalStateException("server "
+                + proxy.name() + "/" + server.name() + " uses TLS for its checks (" + tlsSource(proxy, server)
+                + "): add io.haprobe:haprobe-engine-tls to the classpath"));
+        TlsClientSpec spec = new TlsClientSpec(proxy.name(), server.name(), server.location(), server.check().tls(),
+                server.check().tls().verifies(config.global()));
+        TlsClient client = transport != null ? transport.tlsClient(support, spec) : support.newClient(spec);
+        return new CheckTls(client, server);
+    }
+
+    private InetSocketAddress resolve(ServerConfig server, String host, int port) {
+        try {
+            return transport == null ? ProbeTransport.lookUp(host, port) : transport.resolve(host, port);
+        } catch (UnknownHostException e) {
+            throw new ConfigException(server.location(), "could not resolve address '" + host + "' of server '"
+                    + server.name() + "'");
+        }
+    }
+
+    private static ServerHealth bootHealth(ServerConfig server) {
+        return ServerHealth.boot(server.timing().rise(), server.timing().fall(), server.traffic().disabled(), server.traffic().weight(),
+                server.agent().enabled(), server.check().enabled());
+    }
+
+    private static IntervalPolicy healthPolicy(ServerConfig server) {
+        return new IntervalPolicy(server.timing().interNanos(), server.timing().fastInterNanos(), server.timing().downInterNanos());
+    }
+
+    private static IntervalPolicy agentPolicy(ServerConfig server) {
+        return new IntervalPolicy(server.agent().interNanos(), 0, 0);
+    }
+
+    private static boolean usesTls(CheckProgram program, ServerConfig server) {
+        for (CheckRule rule : program.rules()) {
+            if (rule instanceof CheckRule.Connect connect && connect.usesTls(server.check().usesTls())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String tlsSource(ProxyConfig proxy, ServerConfig server) {
+        if (!server.check().usesTls()) {
+            String kind = proxy.checkOption() != null ? "tcp-check" : "http-check";
+            return kind + " connect ssl in " + proxy.kindWord() + " " + proxy.name();
+        }
+        return "ssl/check-ssl at " + server.location().file() + ":" + server.location().line();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException | SecurityException e) {
+            return "localhost";
+        }
+    }
+
+    /**
+     * The plan of one checked section. Immutable.
+     *
+     * @param proxy       the backend or listen section; never null
+     * @param node        the {@code node} name for send-state; null when no section uses send-state and none is set
+     * @param programUp   the check program while the server is not DOWN; never null
+     * @param programDown the program while it is DOWN ({@code disable-on-404} does not apply); never null, the same
+     *                    as {@code programUp} without {@code disable-on-404}
+     * @param servers     the plans of its servers, in declaration order; never null
+     */
+    record SectionPlan(ProxyConfig proxy, String node, CheckProgram programUp, CheckProgram programDown,
+                       List<ServerPlan> servers) {
+
+        SectionPlan {
+            servers = List.copyOf(servers);
+        }
+    }
+
+    /**
+     * The plan of one server. Immutable.
+     *
+     * @param config          the server line; never null
+     * @param boot            its state at boot (spec §1.3); never null
+     * @param policy          its health check's intervals ({@code inter}, {@code fastinter}, {@code downinter})
+     * @param target          where its health check connects; an unresolved address when it has no {@code check}
+     * @param firstCheckNanos the delay of its first health check after start, nanoseconds; 0 without {@code check}
+     * @param tls             the TLS side of its health check; null for a plain check
+     * @param agent           its agent check; null without {@code agent-check}
+     */
+    record ServerPlan(ServerConfig config, ServerHealth boot, IntervalPolicy policy, CheckTarget target,
+                      long firstCheckNanos, CheckTls tls, AgentPlan agent) {
+    }
+
+    /**
+     * The plan of a server's agent check ({@code agent-check}, spec §7). Immutable.
+     *
+     * @param program         the agent's program (agents are always plain TCP); never null
+     * @param target          the agent's resolved address ({@code agent-addr}, {@code agent-port}); never null
+     * @param policy          its interval: {@code agent-inter}; never null
+     * @param firstCheckNanos the delay of its first check after start, nanoseconds
+     */
+    record AgentPlan(CheckProgram program, CheckTarget target, IntervalPolicy policy, long firstCheckNanos) {
+    }
+}

@@ -1,0 +1,95 @@
+package io.haprobe.engine;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands the engine's {@link HealthEvent}s to its {@link HealthListener}s, isolated from the checks: each event is
+ * one task on the listener executor, which calls every listener in the order they were added; a listener that
+ * throws is logged and skipped, and a slow one delays only later events, never a check.
+ *
+ * <p>The executor is the one given to {@link HealthCheckEngine.Builder#listenerExecutor}, which the caller owns,
+ * or else a single daemon thread of the dispatcher's own ({@code haprobe-events}), drained by {@link #close()}.
+ *
+ * <p>Threading: {@link #emit} is called on the engine's event loop (the transport's scheduler thread), and
+ * {@link #close()} from any other thread; listeners run on the listener executor. The listener list is
+ * immutable.
+ */
+final class ListenerDispatcher {
+
+    private static final System.Logger LOGGER = System.getLogger(HealthCheckEngine.class.getName());
+    private static final long DRAIN_SECONDS = 10;
+
+    private final List<HealthListener> listeners;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+
+    /**
+     * Creates a dispatcher.
+     *
+     * @param listeners the listeners, in calling order; never null, may be empty
+     * @param executor  where listeners run, owned by the caller; null for a thread of the dispatcher's own
+     */
+    ListenerDispatcher(List<HealthListener> listeners, Executor executor) {
+        this.listeners = List.copyOf(listeners);
+        this.ownedExecutor = executor == null ? Executors.newSingleThreadExecutor(ListenerDispatcher::newThread)
+                : null;
+        this.executor = executor != null ? executor : ownedExecutor;
+    }
+
+    /**
+     * Queues {@code event} for every listener; does nothing without listeners. If the executor rejects it (it
+     * was shut down), the event is logged and dropped.
+     *
+     * @param event the event; never null
+     */
+    void emit(HealthEvent event) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        try {
+            executor.execute(() -> deliver(event));
+        } catch (RejectedExecutionException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "listener executor rejected " + event, e);
+        }
+    }
+
+    /**
+     * Delivers the events queued so far and stops the dispatcher's own thread, waiting at most 10 seconds for
+     * slow listeners; an executor given by the caller is neither shut down nor waited for. Must not be called on
+     * the listener executor.
+     */
+    void close() {
+        if (ownedExecutor == null) {
+            return;
+        }
+        ownedExecutor.shutdown();
+        try {
+            if (!ownedExecutor.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                LOGGER.log(System.Logger.Level.WARNING, "listeners still busy 10 s after close()");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deliver(HealthEvent event) {
+        for (HealthListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (Throwable t) {
+                LOGGER.log(System.Logger.Level.WARNING, "health listener " + listener + " failed on " + event, t);
+            }
+        }
+    }
+
+    private static Thread newThread(Runnable task) {
+        Thread thread = new Thread(task, "haprobe-events");
+        thread.setDaemon(true);
+        return thread;
+    }
+}

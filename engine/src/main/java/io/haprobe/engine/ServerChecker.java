@@ -1,0 +1,182 @@
+package io.haprobe.engine;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.check.AgentReply;
+import io.haprobe.config.ProxyConfig;
+import io.haprobe.config.ServerConfig;
+import io.haprobe.health.ServerHealth;
+import io.haprobe.internal.CheckRun;
+import io.haprobe.report.HaproxyLogFormat;
+import io.haprobe.time.Cancellable;
+import io.haprobe.time.Scheduler;
+import io.haprobe.traffic.Backend;
+
+import java.util.List;
+
+/**
+ * One server's check loop, as HAProxy's check tasks run it: one health check (and one agent check) at a time,
+ * each next one scheduled from the end of the last by the interval its health chooses (spec §2.1), with the
+ * {@code spread-checks} jitter; while in maintenance the health check is paused but keeps waking every
+ * {@code inter} (spec §1.5). Every result goes through the {@link TransitionLog}, which moves the server's state
+ * one transition at a time ({@link #moveTo}).
+ *
+ * <p>Threading: owned by the engine's event loop, the scheduler's thread: {@link #start()}, {@link #stop()},
+ * {@link #moveTo} and the checks' callbacks run there. The state is an immutable {@link ServerHealth} published
+ * through a volatile field, so {@link #snapshot()} and the accessors of the server's immutable identity may be
+ * called from any thread. Durations are nanoseconds of the scheduler.
+ */
+final class ServerChecker {
+
+    private final CheckedSection section;
+    private final CheckPlanner.ServerPlan plan;
+    private final CheckLoop loop;
+    private final String name;
+    private final String address;
+    private final int port;
+    private final int weight;
+    private final int sendProxy;
+    private final int checkProxyVersion;
+    private final String checkTarget;
+    private final HaproxyLogFormat.ServerName logName;
+    private final Backend.Server traffic;
+    private volatile ServerHealth health;
+    private Cancellable next = Cancellable.NONE;
+    private Cancellable agentNext = Cancellable.NONE;
+
+    /**
+     * Creates the checker of a planned server at its boot state, and counts it in its section's backend.
+     *
+     * @param section the server's section; never null
+     * @param plan    the server's plan; never null
+     * @param loop    what the checkers share; never null
+     */
+    ServerChecker(CheckedSection section, CheckPlanner.ServerPlan plan, CheckLoop loop) {
+        ServerConfig config = plan.config();
+        this.section = section;
+        this.plan = plan;
+        this.loop = loop;
+        this.name = config.name();
+        this.address = config.address();
+        this.port = config.port();
+        this.weight = config.traffic().weight();
+        this.sendProxy = config.traffic().proxyProtocol().version();
+        this.checkProxyVersion = config.checkProxyProtocol().version();
+        this.checkTarget = config.effectiveCheckAddress() + ':' + config.effectiveCheckPort();
+        this.logName = new HaproxyLogFormat.ServerName(section.name(), name, config.traffic().backup());
+        this.health = plan.boot();
+        this.traffic = section.traffic().addServer(name, config.traffic().backup(), health.usable(), health.weight());
+    }
+
+    /** Schedules the first health check and the first agent check at their planned offsets. */
+    void start() {
+        Scheduler scheduler = loop.scheduler();
+        if (health.checked()) {
+            next = scheduler.schedule(this::runCheck, plan.firstCheckNanos());
+        }
+        if (plan.agent() != null) {
+            agentNext = scheduler.schedule(this::runAgentCheck, plan.agent().firstCheckNanos());
+        }
+    }
+
+    /** Cancels the next health and agent checks; a check under way still ends, but its result is dropped. */
+    void stop() {
+        next.cancel();
+        agentNext.cancel();
+    }
+
+    /**
+     * Moves the server to {@code after}, one transition of a step, and recounts its backend. Called by the
+     * {@link TransitionLog} only, before it logs the transition.
+     *
+     * @param after the state after the transition; never null
+     */
+    void moveTo(ServerHealth after) {
+        health = after;
+        traffic.update(after.usable(), after.weight());
+    }
+
+    /**
+     * Returns an immutable view of the server now. Any thread.
+     *
+     * @return the snapshot, never null
+     */
+    ServerSnapshot snapshot() {
+        return new ServerSnapshot(section.name(), name, checkTarget, logName.backup(), weight, health);
+    }
+
+    CheckedSection section() {
+        return section;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String address() {
+        return address;
+    }
+
+    int port() {
+        return port;
+    }
+
+    HaproxyLogFormat.ServerName logName() {
+        return logName;
+    }
+
+    private void runCheck() {
+        if (loop.stopped()) {
+            return;
+        }
+        if (health.maintenance()) {
+            // HAProxy pauses the check but keeps its task waking every inter, on the same cadence (spec §1.5)
+            next = loop.scheduler().schedule(this::runCheck, plan.policy().interNanos());
+            return;
+        }
+        ProxyConfig proxy = section.proxy();
+        CheckRun run = new CheckRun(section.program(this, health), loop.scheduler(), plan.policy().interNanos(),
+                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), this::onResults)
+                .proxyProtocol(sendProxy, checkProxyVersion);
+        run.start(loop.transport(), plan.target());
+    }
+
+    private void runAgentCheck() {
+        if (loop.stopped()) {
+            return;
+        }
+        ProxyConfig proxy = section.proxy();
+        CheckPlanner.AgentPlan agent = plan.agent();
+        CheckRun[] run = new CheckRun[1];
+        run[0] = new CheckRun(agent.program(), loop.scheduler(), agent.policy().interNanos(),
+                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(),
+                // an agent check reports once: its program has no protocol parser of its own
+                results -> onAgentOutcome(results.get(results.size() - 1), run[0].agentReply()));
+        run[0].start(loop.transport(), agent.target());
+    }
+
+    /** Applies what a health check reported, in order (twice for a passing mysql-check or ldap-check). */
+    private void onResults(List<CheckOutcome> results) {
+        if (loop.stopped()) {
+            return;
+        }
+        if (health.maintenance()) {
+            // the agent put the server in maintenance while this check ran: HAProxy drops the paused result
+            next = loop.scheduler().schedule(this::runCheck, plan.policy().interNanos());
+            return;
+        }
+        for (CheckOutcome result : results) {
+            loop.log().publish(this, health.apply(result), result, false);
+        }
+        long interval = plan.policy().intervalNanos(health.counter(), health.state());
+        next = loop.scheduler().schedule(this::runCheck, loop.delayNanos(interval));
+    }
+
+    private void onAgentOutcome(CheckOutcome outcome, AgentReply reply) {
+        if (loop.stopped()) {
+            return;
+        }
+        loop.log().publish(this, health.applyAgent(outcome, reply, weight), outcome, true);
+        long interval = plan.agent().policy().intervalNanos(health.agent().counter(), health.state());
+        agentNext = loop.scheduler().schedule(this::runAgentCheck, loop.delayNanos(interval));
+    }
+}

@@ -1,0 +1,129 @@
+package io.haprobe.engine;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.ServerState;
+import io.haprobe.config.ProxyConfig;
+import io.haprobe.health.HealthStep;
+import io.haprobe.health.Transition;
+import io.haprobe.report.HaproxyLogFormat;
+import io.haprobe.time.Scheduler;
+import io.haprobe.traffic.Backend;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Turns what a check did to a server (a {@link HealthStep}) into {@link HealthEvent}s carrying the lines HAProxy
+ * 2.6 logs for it (spec §8), in HAProxy's order. Each {@link Transition} of the step is applied to the server
+ * and to its backend's counts ({@link Backend}) before its line is built, so "N active and M backup servers
+ * left" counts the change itself; a change that leaves the backend without a usable server is followed by
+ * {@code backend <name> has no server available!}.
+ *
+ * <table>
+ *   <caption>Lines and levels</caption>
+ *   <tr><th>transition</th><th>event</th><th>level</th></tr>
+ *   <tr><td>CHECK</td><td>{@link HealthEvent.CheckCompleted}, {@link HealthEvent.AgentCheckCompleted}; a line only
+ *       with {@code option log-health-checks} and a changed status or health</td><td>NOTICE</td></tr>
+ *   <tr><td>STATE</td><td>{@link HealthEvent.StateChanged}; the reason only without
+ *       {@code log-health-checks}</td><td>ALERT going DOWN, unless from NOLB or drain; else NOTICE</td></tr>
+ *   <tr><td>MAINT_ON</td><td>{@link HealthEvent.AdminStateChanged}</td><td>ALERT unless it was DOWN, NOLB or
+ *       draining</td></tr>
+ *   <tr><td>MAINT_OFF, DRAIN_ON, DRAIN_OFF, DRAIN_REMAINS</td><td>{@link HealthEvent.AdminStateChanged}</td>
+ *       <td>NOTICE</td></tr>
+ *   <tr><td>WEIGHT</td><td>none</td><td>-</td></tr>
+ *   <tr><td>any that leaves no usable server</td><td>then {@link HealthEvent.NoServerAvailable}</td>
+ *       <td>EMERG</td></tr>
+ * </table>
+ *
+ * <p>Threading: owned by the engine's event loop, the scheduler's thread; {@link #publish} is called there only.
+ * Event times are the scheduler's nanoseconds.
+ */
+final class TransitionLog {
+
+    private final Scheduler clock;
+    private final Consumer<HealthEvent> sink;
+
+    /**
+     * Creates a transition log.
+     *
+     * @param clock the scheduler whose time stamps the events; never null
+     * @param sink  where events go, in order, on the event loop (the engine's {@link ListenerDispatcher});
+     *              never null
+     */
+    TransitionLog(Scheduler clock, Consumer<HealthEvent> sink) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Applies a step's changes to {@code server} one by one, emitting each event and line HAProxy logs for them.
+     *
+     * @param server     the server the step is about; never null
+     * @param step       what the check did; never null
+     * @param outcome    the check's outcome; never null
+     * @param agentCheck true for an agent check ({@code agent-check}), false for the health check
+     */
+    void publish(ServerChecker server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {
+        ProxyConfig proxy = server.section().proxy();
+        Backend backend = server.section().traffic();
+        boolean logChecks = proxy.logHealthChecks();
+        String proxyName = proxy.name();
+        HaproxyLogFormat.ServerName name = server.logName();
+        for (Transition t : step.transitions()) {
+            boolean hadUsable = backend.hasUsableServer();
+            server.moveTo(t.after());
+            long now = clock.nanoTime();
+            int active = backend.activeServers();
+            int backup = backend.backupServers();
+            HaproxyLogFormat.Counts counts = HaproxyLogFormat.Counts.of(active, backup);
+            ServerState from = t.before().state();
+            ServerState to = t.after().state();
+            boolean quiet = from == ServerState.NOLB || t.before().drain();
+            switch (t.kind()) {
+                case CHECK -> {
+                    if (agentCheck) {
+                        String line = logChecks && step.agentReported() ? HaproxyLogFormat.agentCheck(name,
+                                outcome, t.after().agent().counter(), t.after().weight()) : null;
+                        sink.accept(new HealthEvent.AgentCheckCompleted(now, proxyName, name.server(), outcome,
+                                t.after().agent().health(), line));
+                    } else {
+                        String line = logChecks && step.reported() ? HaproxyLogFormat.healthCheck(name,
+                                outcome, t.after().counter(), t.after().weight()) : null;
+                        sink.accept(new HealthEvent.CheckCompleted(now, proxyName, name.server(), outcome,
+                                t.before().counter(), t.after().counter(), line));
+                    }
+                }
+                case STATE -> {
+                    String line = HaproxyLogFormat.transition(name, to, logChecks ? null : outcome, counts);
+                    LogLevel level = to == ServerState.DOWN && !quiet ? LogLevel.ALERT : LogLevel.NOTICE;
+                    sink.accept(new HealthEvent.StateChanged(now, proxyName, name.server(), name.backup(), from, to,
+                            outcome, active, backup, level, line));
+                }
+                case MAINT_ON -> {
+                    boolean wasDown = from == ServerState.DOWN;
+                    admin(name, t, HaproxyLogFormat.maintOn(name, wasDown, counts),
+                            wasDown || quiet ? LogLevel.NOTICE : LogLevel.ALERT, now);
+                }
+                case MAINT_OFF -> admin(name, t, HaproxyLogFormat.maintOff(name, to != ServerState.DOWN,
+                        t.after().drain()), LogLevel.NOTICE, now);
+                case DRAIN_ON -> admin(name, t, HaproxyLogFormat.drainOn(name, to == ServerState.DOWN, counts),
+                        LogLevel.NOTICE, now);
+                case DRAIN_OFF -> admin(name, t, HaproxyLogFormat.drainOff(name, to != ServerState.DOWN),
+                        LogLevel.NOTICE, now);
+                case DRAIN_REMAINS -> admin(name, t, HaproxyLogFormat.drainRemains(name), LogLevel.NOTICE, now);
+                case WEIGHT -> {
+                    // a weight change logs nothing itself; it may still empty the backend below
+                }
+            }
+            if (hadUsable && !backend.hasUsableServer()) {
+                sink.accept(new HealthEvent.NoServerAvailable(now, proxyName,
+                        HaproxyLogFormat.noServerAvailable(proxy.kindWord(), proxyName)));
+            }
+        }
+    }
+
+    private void admin(HaproxyLogFormat.ServerName name, Transition t, String line, LogLevel level, long now) {
+        sink.accept(new HealthEvent.AdminStateChanged(now, name.proxy(), name.server(), name.backup(), t.kind(),
+                t.before().state(), t.after().state(), level, line));
+    }
+}
