@@ -2,10 +2,13 @@ package io.haprobe.engine;
 
 import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
+import io.haprobe.config.AgentCheck;
+import io.haprobe.config.CheckTiming;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
+import io.haprobe.config.TrafficSettings;
 import io.haprobe.health.BootSpread;
 import io.haprobe.health.IntervalPolicy;
 import io.haprobe.health.ServerHealth;
@@ -114,7 +117,8 @@ final class CheckPlanner {
             for (ServerConfig server : proxy.servers()) {
                 Integer position = checkIndex.get(server);
                 long first = position == null ? 0 : offsets[position];
-                long agentFirst = !server.agent().enabled() ? 0 : offsets[position + (server.check().enabled() ? 1 : 0)];
+                long agentFirst = !server.agent().enabled() ? 0
+                        : offsets[position + (server.check().enabled() ? 1 : 0)];
                 servers.add(serverPlan(proxy, server, first, agentFirst, tlsOf(proxy, programUp, server)));
             }
             plans.add(new SectionPlan(proxy, node, programUp, programDown, servers));
@@ -131,8 +135,9 @@ final class CheckPlanner {
                 : InetSocketAddress.createUnresolved(server.address(), server.port()));
         AgentPlan agent = null;
         if (server.agent().enabled()) {
-            String host = server.agent().address() != null ? server.agent().address() : server.effectiveCheckAddress();
-            byte[] send = server.agent().send() == null ? null : server.agent().send().getBytes(StandardCharsets.ISO_8859_1);
+            AgentCheck agentCheck = server.agent();
+            String host = agentCheck.address() != null ? agentCheck.address() : server.effectiveCheckAddress();
+            byte[] send = agentCheck.send() == null ? null : agentCheck.send().getBytes(StandardCharsets.ISO_8859_1);
             agent = new AgentPlan(CheckProgram.agent(server.effectiveAgentPort(), null, send),
                     new CheckTarget(proxy.name(), server.name(), resolve(server, host, server.effectiveAgentPort())),
                     agentPolicy(server), agentFirstCheckNanos);
@@ -167,12 +172,15 @@ final class CheckPlanner {
     }
 
     private static ServerHealth bootHealth(ServerConfig server) {
-        return ServerHealth.boot(server.timing().rise(), server.timing().fall(), server.traffic().disabled(), server.traffic().weight(),
+        CheckTiming timing = server.timing();
+        TrafficSettings traffic = server.traffic();
+        return ServerHealth.boot(timing.rise(), timing.fall(), traffic.disabled(), traffic.weight(),
                 server.agent().enabled(), server.check().enabled());
     }
 
     private static IntervalPolicy healthPolicy(ServerConfig server) {
-        return new IntervalPolicy(server.timing().interNanos(), server.timing().fastInterNanos(), server.timing().downInterNanos());
+        CheckTiming timing = server.timing();
+        return new IntervalPolicy(timing.interNanos(), timing.fastInterNanos(), timing.downInterNanos());
     }
 
     private static IntervalPolicy agentPolicy(ServerConfig server) {

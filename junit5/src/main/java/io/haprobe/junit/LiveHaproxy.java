@@ -1,7 +1,6 @@
 package io.haprobe.junit;
 
 import io.haprobe.CheckOutcome;
-import io.haprobe.CheckStatus;
 import io.haprobe.ServerState;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.engine.HealthCheckEngine;
@@ -11,7 +10,6 @@ import io.haprobe.engine.Timeline;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -35,7 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * every getter returns a snapshot and may be called from any thread. The {@link HaprobeExtension} that made
  * it closes it after the test.
  */
-public final class LiveHaproxy implements AutoCloseable {
+public final class LiveHaproxy implements HaproxyServers, AutoCloseable {
 
     private final HealthCheckEngine engine;
     private final List<HealthEvent> events = new CopyOnWriteArrayList<>();
@@ -63,73 +61,9 @@ public final class LiveHaproxy implements AutoCloseable {
      * @throws NullPointerException     if {@code server} is null
      * @throws IllegalArgumentException if no checked section has that server; the message lists those that exist
      */
+    @Override
     public ServerSnapshot server(String server) {
         return ServerIds.snapshot(engine, server);
-    }
-
-    /**
-     * Returns a server's operational state now: {@link ServerState#UP} (UP) from boot, until its checks
-     * take it DOWN ({@link ServerState#DOWN}).
-     *
-     * @param server {@code backend/server}; never null
-     * @return the state, never null
-     * @throws NullPointerException     if {@code server} is null
-     * @throws IllegalArgumentException as {@link #server(String)}
-     */
-    public ServerState state(String server) {
-        return server(server).state();
-    }
-
-    /**
-     * Returns a server's {@code status} column of {@code show stat} now: {@code UP}, {@code UP 1/3},
-     * {@code DOWN}, {@code DOWN 1/2}, {@code NOLB}, {@code MAINT} or {@code no check}.
-     *
-     * @param server {@code backend/server}; never null
-     * @return the status text, never null
-     * @throws NullPointerException     if {@code server} is null
-     * @throws IllegalArgumentException as {@link #server(String)}
-     */
-    public String statusText(String server) {
-        return server(server).statusText();
-    }
-
-    /**
-     * Returns the outcome of a server's last completed check.
-     *
-     * @param server {@code backend/server}; never null
-     * @return the outcome, or empty before the first check
-     * @throws NullPointerException     if {@code server} is null
-     * @throws IllegalArgumentException as {@link #server(String)}
-     */
-    public Optional<CheckOutcome> lastOutcome(String server) {
-        return server(server).lastOutcome();
-    }
-
-    /**
-     * Returns the status of a server's last completed check.
-     *
-     * @param server {@code backend/server}; never null
-     * @return the status, {@link CheckStatus#INI} before the first check; never null
-     * @throws NullPointerException     if {@code server} is null
-     * @throws IllegalArgumentException as {@link #server(String)}
-     */
-    public CheckStatus lastStatus(String server) {
-        return server(server).lastStatus();
-    }
-
-    /**
-     * Returns a server's last check in compact form: the status tag, the code when the status carries one, the
-     * info in quotes when not empty, e.g. {@code L7STS 503 "Service Unavailable"}, {@code L4CON "Connection
-     * refused"}; {@code INI} before the first check. The duration, which live sockets cannot predict, is left
-     * out.
-     *
-     * @param server {@code backend/server}; never null
-     * @return the compact outcome, never null
-     * @throws NullPointerException     if {@code server} is null
-     * @throws IllegalArgumentException as {@link #server(String)}
-     */
-    public String lastCheck(String server) {
-        return ServerIds.compact(lastOutcome(server));
     }
 
     /**

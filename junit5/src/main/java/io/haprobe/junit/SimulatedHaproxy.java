@@ -1,6 +1,5 @@
 package io.haprobe.junit;
 
-import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
 import io.haprobe.ServerState;
 import io.haprobe.config.HaproxyConfig;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -51,7 +49,7 @@ import java.util.function.UnaryOperator;
  * <p>Not thread-safe: confined to the thread that started it (the test's). The {@link HaprobeExtension} that
  * made it closes it after the test.
  */
-public final class SimulatedHaproxy implements AutoCloseable {
+public final class SimulatedHaproxy implements HaproxyServers, AutoCloseable {
 
     private final Simulation simulation;
     private boolean closed;
@@ -170,60 +168,9 @@ public final class SimulatedHaproxy implements AutoCloseable {
      * @throws NullPointerException     if {@code server} is null
      * @throws IllegalArgumentException if no checked section has that server; the message lists those that exist
      */
+    @Override
     public ServerSnapshot server(String server) {
         return ServerIds.snapshot(simulation.engine(), server);
-    }
-
-    /**
-     * Returns a server's operational state now.
-     *
-     * @param server {@code backend/server}; never null
-     * @return the state, never null
-     * @throws NullPointerException     if {@code server} is null
-     * @throws IllegalArgumentException as {@link #server(String)}
-     */
-    public ServerState state(String server) {
-        return server(server).state();
-    }
-
-    /**
-     * Returns a server's {@code status} column of {@code show stat} now: {@code UP}, {@code UP 1/3},
-     * {@code DOWN}, {@code DOWN 1/2}, {@code NOLB}, {@code MAINT} or {@code no check}.
-     *
-     * @param server {@code backend/server}; never null
-     * @return the status text, never null
-     * @throws NullPointerException     if {@code server} is null
-     * @throws IllegalArgumentException as {@link #server(String)}
-     */
-    public String statusText(String server) {
-        return server(server).statusText();
-    }
-
-    /**
-     * Returns the outcome of a server's last completed check.
-     *
-     * @param server {@code backend/server}; never null
-     * @return the outcome, or empty before the first check
-     * @throws NullPointerException     if {@code server} is null
-     * @throws IllegalArgumentException as {@link #server(String)}
-     */
-    public Optional<CheckOutcome> lastOutcome(String server) {
-        return server(server).lastOutcome();
-    }
-
-    /**
-     * Returns a server's last check in compact form: the status tag, the code when the status carries one, the
-     * info in quotes when not empty, e.g. {@code L7STS 204 "No Content"}, {@code L4CON "Connection refused"},
-     * {@code L7OK 200}; {@code INI} before the first check. HAProxy's {@code check_status}, {@code check_code}
-     * and {@code check_desc} in one string.
-     *
-     * @param server {@code backend/server}; never null
-     * @return the compact outcome, never null
-     * @throws NullPointerException     if {@code server} is null
-     * @throws IllegalArgumentException as {@link #server(String)}
-     */
-    public String lastCheck(String server) {
-        return ServerIds.compact(lastOutcome(server));
     }
 
     /**
