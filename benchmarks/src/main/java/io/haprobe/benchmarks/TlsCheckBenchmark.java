@@ -2,16 +2,9 @@ package io.haprobe.benchmarks;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
-import io.haprobe.check.CheckProgram;
 import io.haprobe.config.HaproxyConfig;
-import io.haprobe.config.ServerConfig;
-import io.haprobe.internal.CheckRun;
-import io.haprobe.internal.CheckTls;
-import io.haprobe.spi.TlsClientSpec;
-import io.haprobe.tls.BouncyCastleTlsSupport;
+import io.haprobe.engine.Probe;
 import io.haprobe.tls.TestCertificates;
-import io.haprobe.transport.CheckTarget;
-import io.haprobe.transport.NettyProbeTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,15 +38,16 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Full TLS check handshakes per second: one check after another, each a real loopback TCP connection with a full
  * TLS handshake (no session resumption, as HAProxy's checks), the certificate chain verified against a
- * {@code ca-file}, ended with an RST once the handshake is done ({@code L6OK}, spec §6.2). Client: the engine's
- * {@link CheckRun} over {@link NettyProbeTransport} with the TLS layer of {@code haprobe-engine-tls} (Bouncy
- * Castle's JSSE). Server: Netty with the JDK's TLS on its own event loop thread, sharing the machine.
+ * {@code ca-file}, ended with an RST once the handshake is done ({@code L6OK}, spec §6.2). Client: a
+ * {@link Probe} of the server's {@code check ssl verify required ca-file} line, over the engine's live transport
+ * with the TLS layer of {@code haprobe-engine-tls} (Bouncy Castle's JSSE). Server: Netty with the JDK's TLS on
+ * its own event loop thread, sharing the machine.
  *
  * <p>{@code protocol}: {@code TLSv1.2} or {@code TLSv1.3} (the server accepts only that one); {@code key}: the
  * server certificate's key, {@code RSA} 2048 or {@code EC} P-256. The throughput counts completed checks; the
@@ -72,9 +66,7 @@ public class TlsCheckBenchmark {
 
     private EventLoopGroup serverGroup;
     private Channel server;
-    private NettyProbeTransport transport;
-    private CheckTls tls;
-    private CheckTarget target;
+    private Probe probe;
     private Path caFile;
 
     @Setup(Level.Trial)
@@ -101,11 +93,7 @@ public class TlsCheckBenchmark {
 
         HaproxyConfig config = HaproxyConfig.parse("bench.cfg", "backend be\n  server s 127.0.0.1:" + port
                 + " check ssl verify required ca-file " + caFile + "\n");
-        ServerConfig serverConfig = config.proxies().get(0).servers().get(0);
-        tls = new CheckTls(new BouncyCastleTlsSupport().newClient(new TlsClientSpec("be", "s",
-                serverConfig.location(), serverConfig.check().tls(), true)), serverConfig);
-        transport = NettyProbeTransport.create();
-        target = new CheckTarget("be", "s", new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        probe = Probe.create(config);
         CheckOutcome first = check();
         if (first.status() != CheckStatus.L6OK) {
             throw new IllegalStateException("the benchmark's check does not pass: " + first);
@@ -114,7 +102,7 @@ public class TlsCheckBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() throws IOException {
-        transport.close();
+        probe.close();
         server.close().syncUninterruptibly();
         serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         Files.deleteIfExists(caFile);
@@ -123,11 +111,8 @@ public class TlsCheckBenchmark {
     /** One full check: connect, TLS handshake, verdict, RST. */
     @Benchmark
     public CheckOutcome check() {
-        CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
-        CheckRun run = new CheckRun(CheckProgram.connectOnly(), transport.scheduler(), 2_000_000_000L, 0, 0, tls,
-                results -> outcome.complete(results.get(results.size() - 1)));
-        transport.scheduler().execute(() -> run.start(transport, target));
-        return outcome.join();
+        List<CheckOutcome> outcomes = probe.check("be", "s").join();
+        return outcomes.get(outcomes.size() - 1);
     }
 
     /** The server drops whatever arrives after the handshake (a check sends nothing). */

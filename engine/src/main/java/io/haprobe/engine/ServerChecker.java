@@ -12,6 +12,7 @@ import io.haprobe.time.Scheduler;
 import io.haprobe.traffic.Backend;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One server's check loop, as HAProxy's check tasks run it: one health check (and one agent check) at a time,
@@ -133,9 +134,20 @@ final class ServerChecker {
             next = loop.scheduler().schedule(this::runCheck, plan.policy().interNanos());
             return;
         }
+        startHealthCheck(this::onResults);
+    }
+
+    /**
+     * Starts one health check of the server in its state now, with the program, bounds, TLS side and PROXY
+     * header its schedule uses, and hands what it reported to {@code results}. Event loop only.
+     *
+     * @param results receives the outcomes, in order (two for a passing mysql-check or ldap-check), on the event
+     *                loop; never null
+     */
+    void startHealthCheck(Consumer<List<CheckOutcome>> results) {
         ProxyConfig proxy = section.proxy();
         CheckRun run = new CheckRun(section.program(this, health), loop.scheduler(), plan.policy().interNanos(),
-                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), this::onResults)
+                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), results)
                 .proxyProtocol(sendProxy, checkProxyVersion);
         run.start(loop.transport(), plan.target());
     }
