@@ -51,11 +51,9 @@ import java.util.function.Consumer;
  * step suffix of spec §5.4, e.g. {@code " at step 2 of tcp-check (expect string 'PONG')"}.
  *
  * <p>Not thread-safe: one session per check, confined to the thread of its connections. {@link CheckRun} drives
- * it over Netty channels. Not API: public, with {@link #CheckSession(CheckProgram)},
- * {@link #connected(Consumer)} and {@link #received(byte[], int, int)}, only for the {@code benchmarks} module,
- * which measures it without Netty.
+ * it over Netty channels; {@code CheckSessionBenchmark} in the engine's tests measures it without Netty.
  */
-public final class CheckSession {
+final class CheckSession {
 
     /** The most response bytes a check keeps, HAProxy's {@code tune.chksize} (16 KiB). */
     static final int MAX_BUFFER_BYTES = HttpResponseJudge.MAX_RESPONSE_BYTES;
@@ -86,7 +84,7 @@ public final class CheckSession {
      * @param program the program; never null
      * @throws NullPointerException if {@code program} is null
      */
-    public CheckSession(CheckProgram program) {
+    CheckSession(CheckProgram program) {
         this(program, 0);
     }
 
@@ -148,7 +146,7 @@ public final class CheckSession {
      *            the arrays must not be modified; never null
      * @return the verdict (e.g. {@code L4OK} for a connect-only program), or null while the check goes on
      */
-    public CheckVerdict connected(Consumer<byte[]> out) {
+    CheckVerdict connected(Consumer<byte[]> out) {
         if (handshaking) {
             return null;
         }
@@ -223,7 +221,7 @@ public final class CheckSession {
      * @param count  how many
      * @return the verdict, or null while more bytes are needed
      */
-    public CheckVerdict received(byte[] bytes, int offset, int count) {
+    CheckVerdict received(byte[] bytes, int offset, int count) {
         if (done || !connected) {
             return null;
         }
