@@ -1,8 +1,8 @@
 package io.haprobe.cli;
 
 import io.haprobe.sim.Behaviour;
-import io.haprobe.sim.LoopbackBackends;
 import io.haprobe.sim.ServerScript;
+import io.haprobe.testkit.LoopbackBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

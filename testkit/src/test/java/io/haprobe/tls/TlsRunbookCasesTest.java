@@ -3,7 +3,7 @@ package io.haprobe.tls;
 import io.haprobe.CheckOutcome;
 import io.haprobe.engine.HealthEvent;
 import io.haprobe.engine.Simulation;
-import io.haprobe.sim.LoopbackBackends;
+import io.haprobe.testkit.LoopbackBackends;
 import io.haprobe.testkit.Scenario;
 import io.haprobe.tls.TlsBackend.Answer;
 import io.haprobe.tls.TlsBackend.Tls;

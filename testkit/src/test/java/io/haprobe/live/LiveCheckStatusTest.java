@@ -3,8 +3,8 @@ package io.haprobe.live;
 import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
 import io.haprobe.live.ScriptedBackend.Behaviour;
-import io.haprobe.sim.LoopbackBackends;
 import io.haprobe.sim.ServerScript;
+import io.haprobe.testkit.LoopbackBackends;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
