@@ -1,14 +1,15 @@
 package io.haprobe.live;
 
 import io.haprobe.CheckStatus;
-import io.haprobe.live.ScriptedBackend.Behaviour;
-import io.haprobe.live.ScriptedBackend.Connection;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.testkit.RecordedConnection;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.util.regex.Pattern;
 
 import static io.haprobe.live.LiveConfigs.appBackend;
+import static io.haprobe.live.Scripts.answer;
+import static io.haprobe.live.Scripts.answerTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -24,61 +25,55 @@ class LiveProxyHeaderTest extends LiveTest {
     private static final String V2_LOCAL = "\r\n\r\n\0\r\nQUIT\n\u0020\0\0\0";
 
     @Test
-    void checkSendProxySendsAVersion1HeaderWithTheCheckConnectionsAddressesBeforeTheRequest() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer(OK));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s check-send-proxy", "option httpchk GET /"));
+    void checkSendProxySendsAVersion1HeaderWithTheCheckConnectionsAddressesBeforeTheRequest() throws InterruptedException {
+        int port = serve(answer(OK));
+        engine = LiveEngine.start(appBackend(port, "inter 1s check-send-proxy", "option httpchk GET /"));
 
-        String request = firstFinishedConnection().request();
-        assertThat(request).matches(Pattern.quote("PROXY TCP4 127.0.0.1 127.0.0.1 ") + "\\d+ " + backend.port()
+        String request = takeConnection().receivedText();
+        assertThat(request).matches(Pattern.quote("PROXY TCP4 127.0.0.1 127.0.0.1 ") + "\\d+ " + port
                 + Pattern.quote("\r\nGET / HTTP/1.0\r\n\r\n"));
         assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L7OK);
     }
 
     @Test
-    void aConnectOnlyCheckInheritsSendProxyAndStillPasses() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.hang());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s send-proxy"));
+    void aConnectOnlyCheckInheritsSendProxyAndStillPasses() throws InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(Behaviour.hang()), "inter 1s send-proxy"));
 
-        assertThat(firstConnection().request()).startsWith("PROXY TCP4 127.0.0.1 127.0.0.1 ");
+        assertThat(firstConnection().receivedText()).startsWith("PROXY TCP4 127.0.0.1 127.0.0.1 ");
         assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L4OK);
     }
 
     @Test
-    void sendProxyV2WithCheckSendProxySendsTheLocalCommandWithoutAddresses() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer(OK));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s send-proxy-v2 check-send-proxy",
-                "option httpchk GET /"));
+    void sendProxyV2WithCheckSendProxySendsTheLocalCommandWithoutAddresses() throws InterruptedException {
+        // the v2 signature opens with CRLF CRLF: the server answers the request itself, not the header
+        engine = LiveEngine.start(appBackend(serve(answerTo("GET / HTTP/1.0\r\n\r\n", OK)),
+                "inter 1s send-proxy-v2 check-send-proxy", "option httpchk GET /"));
 
-        assertThat(firstFinishedConnection().request()).isEqualTo(V2_LOCAL + "GET / HTTP/1.0\r\n\r\n");
+        assertThat(takeConnection().receivedText()).isEqualTo(V2_LOCAL + "GET / HTTP/1.0\r\n\r\n");
     }
 
     @Test
-    void aCheckPortStopsTheInheritedHeader() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer(OK));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s send-proxy port " + backend.port(),
-                "option httpchk GET /"));
+    void aCheckPortStopsTheInheritedHeader() throws InterruptedException {
+        int port = serve(answer(OK));
+        engine = LiveEngine.start(appBackend(port, "inter 1s send-proxy port " + port, "option httpchk GET /"));
 
-        assertThat(firstFinishedConnection().request()).isEqualTo("GET / HTTP/1.0\r\n\r\n");
+        assertThat(takeConnection().receivedText()).isEqualTo("GET / HTTP/1.0\r\n\r\n");
     }
 
     @Test
-    void tcpCheckConnectSendProxySendsTheHeaderOnThatConnection() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer("+PONG\r\n"));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option tcp-check",
+    void tcpCheckConnectSendProxySendsTheHeaderOnThatConnection() throws InterruptedException {
+        int port = serve(answerTo("hello\r\n", "+PONG\r\n"));
+        engine = LiveEngine.start(appBackend(port, "inter 1s", "option tcp-check",
                 "tcp-check connect send-proxy", "tcp-check send hello\\r\\n", "tcp-check expect string +PONG"));
 
-        assertThat(firstFinishedConnection().request()).matches(Pattern.quote("PROXY TCP4 127.0.0.1 127.0.0.1 ")
-                + "\\d+ " + backend.port() + Pattern.quote("\r\nhello\r\n"));
+        assertThat(takeConnection().receivedText()).matches(Pattern.quote("PROXY TCP4 127.0.0.1 127.0.0.1 ")
+                + "\\d+ " + port + Pattern.quote("\r\nhello\r\n"));
     }
 
-    private Connection firstFinishedConnection() {
-        LiveEngine.eventually().until(() -> !backend.finishedConnections().isEmpty());
-        return backend.finishedConnections().get(0);
-    }
-
-    private Connection firstConnection() {
-        LiveEngine.eventually().until(() -> !backend.connections().isEmpty()
-                && !backend.connections().get(0).request().isEmpty());
-        return backend.connections().get(0);
+    /** The first connection, open or not, once it carries bytes. */
+    private RecordedConnection firstConnection() {
+        LiveEngine.eventually().until(() -> !backends.recordedConnections(SERVER).isEmpty()
+                && backends.recordedConnections(SERVER).get(0).received().length > 0);
+        return backends.recordedConnections(SERVER).get(0);
     }
 }
