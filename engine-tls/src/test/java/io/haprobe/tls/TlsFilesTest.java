@@ -1,6 +1,7 @@
 package io.haprobe.tls;
 
 import io.haprobe.config.ConfigException;
+import io.haprobe.config.HaproxyConfig;
 import io.haprobe.engine.HealthCheckEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,7 @@ class TlsFilesTest {
     }
 
     private static HealthCheckEngine build(String serverOptions) {
-        return LiveChecks.build("backend be\n  server s 127.0.0.1:443 check " + serverOptions + "\n");
+        return HealthCheckEngine.builder(HaproxyConfig.parse("live.cfg", "backend be\n  server s 127.0.0.1:443 check "
+                + serverOptions + "\n")).build();
     }
 }
