@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The one player of scripted behaviours, on a wire that writes down what the server does, on virtual time. The
- * loopback backends play the same code on real sockets; testkit's {@code BehaviourPlayerLiveTest} pins the same
- * cases there.
+ * loopback backends play the same code on real sockets; testkit's {@code CheckKinds} table runs every behaviour in
+ * both worlds through real checks, among them a non-banner tcp server facing a check that reads first.
  */
 class BehaviourPlayerTest {
 
