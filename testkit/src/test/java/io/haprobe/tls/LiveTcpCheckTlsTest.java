@@ -7,6 +7,7 @@ import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.ServerScript;
 import io.haprobe.spi.TlsBackend;
 import io.haprobe.testkit.LoopbackBackends;
+import io.haprobe.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
