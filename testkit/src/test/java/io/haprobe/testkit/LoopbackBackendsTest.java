@@ -89,13 +89,15 @@ class LoopbackBackendsTest {
     }
 
     @Test
-    void resetSendsAnRstAfterAccepting() throws IOException {
+    void resetSendsAnRstAfterAccepting() {
         backends = play(ServerScript.of(new Behaviour.Reset(Delay.NONE)));
 
-        try (Socket socket = connect()) {
-            assertThatThrownBy(() -> readToEnd(socket)).isInstanceOf(SocketException.class)
-                    .hasMessageContaining("Connection reset");
-        }
+        // the RST may land before the client's connect() returns: it is the same reset either way
+        assertThatThrownBy(() -> {
+            try (Socket socket = connect()) {
+                readToEnd(socket);
+            }
+        }).isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
     }
 
     @Test
