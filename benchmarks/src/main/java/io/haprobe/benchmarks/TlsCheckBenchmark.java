@@ -4,7 +4,7 @@ import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.engine.Probe;
-import io.haprobe.tls.TestCertificates;
+import io.haprobe.tls.Certificates;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,7 +37,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -71,12 +74,17 @@ public class TlsCheckBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        TestCertificates.Authority ca = TestCertificates.authority("bench CA");
-        TestCertificates.Identity identity = ca.issue(TestCertificates.KeyType.valueOf(key), "bench.internal");
-        caFile = ca.writePem(Files.createTempFile("bench-ca", ".pem"));
-        SslContext ssl = SslContextBuilder.forServer(identity.key(),
-                identity.chain().toArray(new X509Certificate[0])).sslProvider(SslProvider.JDK).protocols(protocol)
-                .build();
+        Instant now = Instant.now();
+        KeyPair caKey = Certificates.newKeyPair(Certificates.KeyType.EC);
+        X509Certificate ca = Certificates.selfSigned(caKey, "bench CA", List.of(), true, now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(7)));
+        KeyPair serverKey = Certificates.newKeyPair(Certificates.KeyType.valueOf(key));
+        X509Certificate certificate = Certificates.issued(serverKey.getPublic(), "bench.internal",
+                List.of("bench.internal"), ca, caKey.getPrivate(), now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(7)));
+        caFile = Files.writeString(Files.createTempFile("bench-ca", ".pem"), Certificates.pem(List.of(ca)));
+        SslContext ssl = SslContextBuilder.forServer(serverKey.getPrivate(), certificate, ca)
+                .sslProvider(SslProvider.JDK).protocols(protocol).build();
         serverGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-tls-server", true),
                 NioIoHandler.newFactory());
         server = new ServerBootstrap().group(serverGroup).channel(NioServerSocketChannel.class)

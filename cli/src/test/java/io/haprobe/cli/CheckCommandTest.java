@@ -1,9 +1,10 @@
 package io.haprobe.cli;
 
 import io.haprobe.sim.Behaviour;
-import io.haprobe.sim.LoopbackBackends;
 import io.haprobe.sim.ServerScript;
+import io.haprobe.testkit.LoopbackBackends;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code haprobe check} end to end: real config files, real loopback backends, exit codes and output. */
+@Tag("live")
 class CheckCommandTest {
 
     @TempDir

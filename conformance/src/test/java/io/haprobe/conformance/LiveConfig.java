@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Turns a scenario's haproxy.cfg into the one checked live: every server address becomes {@code 127.0.0.1} and
- * the port its {@link io.haprobe.sim.LoopbackBackends} player listens on, and {@code ca-file}/{@code crt} name the
+ * the port its {@link io.haprobe.testkit.LoopbackBackends} player listens on, and {@code ca-file}/{@code crt} name the
  * player's CA and client certificate. A server's other ports ({@code port N}, {@code agent-port N},
  * {@code tcp-check connect port N}) become the player port of the script {@code backend/server:N}, or of the
  * server's own script when it has none (a {@code backend/server} script answers on every port of its host).

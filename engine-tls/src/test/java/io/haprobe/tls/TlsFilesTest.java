@@ -1,6 +1,7 @@
 package io.haprobe.tls;
 
 import io.haprobe.config.ConfigException;
+import io.haprobe.config.HaproxyConfig;
 import io.haprobe.engine.HealthCheckEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +10,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * fails unless run from that directory).
  */
 class TlsFilesTest {
+
+    private static final Instant NOW = Instant.now();
+    private static final Duration WEEK = Duration.ofDays(7);
 
     @TempDir
     Path dir;
@@ -54,14 +61,18 @@ class TlsFilesTest {
     @Test
     void aCrtWithoutKeyLooksForTheKeyInCrtDotKeyAsHaproxyDoes() throws IOException {
         // haproxy -c with a certificate-only crt: No Private Key found in '/tmp/tlsx/cli.pem.key'.
-        TestCertificates.Identity client = TestCertificates.authority("CA").issue(TestCertificates.KeyType.EC, "c");
+        KeyPair caKey = Certificates.newKeyPair(Certificates.KeyType.EC);
+        X509Certificate ca = Certificates.selfSigned(caKey, "CA", List.of(), true, NOW, NOW.plus(WEEK));
+        KeyPair clientKey = Certificates.newKeyPair(Certificates.KeyType.EC);
+        X509Certificate client = Certificates.issued(clientKey.getPublic(), "c", List.of("c"), ca, caKey.getPrivate(),
+                NOW, NOW.plus(WEEK));
         Path crt = dir.resolve("client.pem");
-        Files.writeString(crt, io.haprobe.tls.internal.Pem.write(List.<Object>of(client.certificate())));
+        Files.writeString(crt, Certificates.pem(List.of(client)));
         assertThatThrownBy(() -> build("ssl verify none crt " + crt)).isInstanceOf(ConfigException.class)
                 .hasMessage("live.cfg:2:3: crt: no private key in '" + crt + "' nor in '" + crt + ".key' for server"
                         + " be/s");
 
-        Files.writeString(dir.resolve("client.pem.key"), io.haprobe.tls.internal.Pem.write(List.of(client.key())));
+        Files.writeString(dir.resolve("client.pem.key"), Certificates.pem(List.of(clientKey.getPrivate())));
         build("ssl verify none crt " + crt).close();
     }
 
@@ -73,16 +84,19 @@ class TlsFilesTest {
 
     @Test
     void theCaFileMayHoldSeveralCertificates() throws IOException {
-        X509Certificate first = TestCertificates.authority("CA 1").certificate();
-        X509Certificate second = TestCertificates.authority("CA 2").certificate();
+        X509Certificate first = Certificates.selfSigned(Certificates.newKeyPair(Certificates.KeyType.EC), "CA 1",
+                List.of(), true, NOW, NOW.plus(WEEK));
+        X509Certificate second = Certificates.selfSigned(Certificates.newKeyPair(Certificates.KeyType.RSA), "CA 2",
+                List.of(), true, NOW, NOW.plus(WEEK));
         Path bundle = dir.resolve("bundle.pem");
-        Files.writeString(bundle, io.haprobe.tls.internal.Pem.write(List.of(first, second)));
+        Files.writeString(bundle, Certificates.pem(List.of(first, second)));
         assertThat(io.haprobe.tls.internal.Pem.read(Files.readString(bundle)).certificates())
                 .containsExactly(first, second);
         build("ssl verify required ca-file " + bundle).close();
     }
 
     private static HealthCheckEngine build(String serverOptions) {
-        return LiveChecks.build("backend be\n  server s 127.0.0.1:443 check " + serverOptions + "\n");
+        return HealthCheckEngine.builder(HaproxyConfig.parse("live.cfg", "backend be\n  server s 127.0.0.1:443 check "
+                + serverOptions + "\n")).build();
     }
 }

@@ -22,7 +22,6 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,12 +59,11 @@ public final class SimulatedTransport implements ProbeTransport {
 
     private final VirtualScheduler scheduler;
     private final VirtualEventLoop eventLoop;
-    private final RandomGenerator random;
     private final Map<String, ScriptedServer> servers = new HashMap<>();
     /** Scripts by target, looked up once: bounded by the targets the checks use (server and rule ports). */
     private final Map<CheckTarget, ScriptedServer> byTarget = new HashMap<>();
-    /** Each HTTP behaviour's response, rendered once; channels only read the arrays. */
-    private final Map<Behaviour.Http, byte[]> responses = new IdentityHashMap<>();
+    /** The random source, the TLS side and the rendered responses every connection's player shares. */
+    private final BehaviourPlayer.Stage stage;
     private final ScriptedServer nothingListens;
     private long nextChannelId;
     private boolean closed;
@@ -84,7 +82,7 @@ public final class SimulatedTransport implements ProbeTransport {
     public SimulatedTransport(VirtualScheduler scheduler, Map<String, ServerScript> scripts, RandomGenerator random) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.eventLoop = new VirtualEventLoop(scheduler);
-        this.random = Objects.requireNonNull(random, "random");
+        this.stage = new BehaviourPlayer.Stage(Objects.requireNonNull(random, "random"), this::tlsSimulation);
         long origin = scheduler.nanoTime();
         for (Map.Entry<String, ServerScript> entry : scripts.entrySet()) {
             ScriptedServer server = new ScriptedServer(Objects.requireNonNull(entry.getValue(), entry.getKey()));
@@ -263,96 +261,22 @@ public final class SimulatedTransport implements ProbeTransport {
         }
 
         private void accepted(Connection connection) {
-            VirtualChannel channel = connection.channel;
-            channel.accept();
-            if (!channel.isActive()) {
-                return;
-            }
-            Behaviour behaviour = connection.behaviour;
-            if (behaviour instanceof Behaviour.Reset reset) {
-                connection.play(reset.delay(), channel::reset);
-            } else if (behaviour instanceof Behaviour.Close close) {
-                connection.play(close.delay(), channel::shutdownInput);
-            } else if (behaviour instanceof Behaviour.Tcp tcp && tcp.banner()) {
-                connection.answered = true;
-                connection.play(tcp.delay(), () -> reply(connection, tcp));
-            } else if (behaviour instanceof Behaviour.Dialogue dialogue) {
-                converse(connection, dialogue);
+            connection.channel.accept();
+            if (connection.channel.isActive()) {
+                connection.player.accepted();
             }
         }
 
         @Override
         public void received(VirtualChannel channel, ByteBuf data) {
-            Connection connection = (Connection) channel.attachment();
-            if (connection.behaviour instanceof Behaviour.Dialogue dialogue) {
-                connection.dialogue.received(data);
-                converse(connection, dialogue);
-                return;
-            }
-            Behaviour behaviour = connection.behaviour;
-            if (behaviour instanceof Behaviour.Tls tls) {
-                if (connection.tls == null) {
-                    connection.tls = new TlsPeer(tls, tlsSimulation().newServerEndpoint(tls.backend()), connection,
-                            random);
-                }
-                connection.tls.received(data);
-                return;
-            }
-            if (connection.answered) {
-                return;
-            }
-            if (behaviour instanceof Behaviour.Http && connection.headEnd.opensWithTlsHandshake(data)) {
-                connection.answered = true;
-                connection.play(Delay.NONE, () -> {
-                    channel.deliver(RequestHeadEnd.BAD_REQUEST);
-                    channel.shutdownInput();
-                });
-                return;
-            }
-            if (behaviour instanceof Behaviour.Http http && connection.headEnd.scan(data)) {
-                connection.answered = true;
-                connection.play(http.delay(), () -> {
-                    channel.deliver(responses.computeIfAbsent(http, Behaviour.Http::responseBytes));
-                    channel.shutdownInput();
-                });
-            } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner()) {
-                connection.answered = true;
-                connection.play(tcp.delay(), () -> reply(connection, tcp));
-            }
-        }
-
-        /** Plays the dialogue's exchanges from the current one as far as the bytes received allow. */
-        private void converse(Connection connection, Behaviour.Dialogue dialogue) {
-            Behaviour.Dialogue.Exchange exchange = connection.dialogue.take();
-            if (exchange == null) {
-                return;
-            }
-            connection.play(exchange.delay(), () -> {
-                connection.dialogue.replied();
-                connection.channel.deliver(exchange.replyBytes());
-                if (!connection.dialogue.finished()) {
-                    converse(connection, dialogue);
-                } else if (dialogue.close()) {
-                    connection.channel.shutdownInput();
-                }
-            });
-        }
-
-        private void reply(Connection connection, Behaviour.Tcp tcp) {
-            connection.channel.deliver(tcp.replyBytes());
-            if (tcp.close()) {
-                connection.channel.shutdownInput();
-            }
+            ((Connection) channel.attachment()).player.received(data);
         }
 
         @Override
         public void closed(VirtualChannel channel) {
             Connection connection = (Connection) channel.attachment();
             if (connection != null) {
-                connection.pending.cancel();
-                if (connection.tls != null) {
-                    connection.tls.closed();
-                }
+                connection.player.closed();
                 unlink(connection);
             }
         }
@@ -384,28 +308,18 @@ public final class SimulatedTransport implements ProbeTransport {
         }
     }
 
-    /** One check connection as the backend sees it; a {@link TlsPeer} plays over it on virtual time. */
+    /** One check connection as the backend sees it: the wire its {@link BehaviourPlayer} plays on. */
     private final class Connection implements PeerWire {
 
         final VirtualChannel channel;
-        final Behaviour behaviour;
-        final RequestHeadEnd headEnd = new RequestHeadEnd();
-        Cancellable pending = Cancellable.NONE;
-        boolean answered;
-        final DialogueCursor dialogue;
-        TlsPeer tls;
+        final BehaviourPlayer player;
         boolean linked;
         Connection next;
         Connection previous;
 
         Connection(VirtualChannel channel, Behaviour behaviour) {
             this.channel = channel;
-            this.behaviour = behaviour;
-            this.dialogue = behaviour instanceof Behaviour.Dialogue d ? new DialogueCursor(d) : null;
-        }
-
-        void play(Delay delay, Runnable action) {
-            pending = scheduler.schedule(action, delay.sampleNanos(random));
+            this.player = stage.player(behaviour, this, BehaviourPlayer.Observer.NONE);
         }
 
         @Override

@@ -11,9 +11,9 @@ import java.util.random.RandomGenerator;
  * A scripted TLS backend's side of one connection ({@link Behaviour.Tls}): the check's bytes go through a real
  * server TLS engine; the records it answers with go back over the {@link PeerWire}, in order, the first flight
  * after the behaviour's delay. Once the handshake is done the inner behaviour plays over TLS; a failed handshake
- * (or plain bytes from a check that does not speak TLS) ends with the engine's alert and a FIN. Shared by the
- * simulated transport (virtual time) and the loopback player (a real socket) so that both play the same bytes
- * at the same moments.
+ * (or plain bytes from a check that does not speak TLS) ends with the engine's alert and a FIN. Part of the
+ * {@link BehaviourPlayer}, so that the simulated transport (virtual time) and the loopback backends (a real
+ * socket) play the same bytes at the same moments.
  *
  * <p>Confined to the wire's scheduler thread.
  */
@@ -24,6 +24,7 @@ final class TlsPeer {
     private final PeerWire wire;
     private final Scheduler scheduler;
     private final RandomGenerator random;
+    private final BehaviourPlayer.Observer observer;
     /** The time before which nothing more is delivered, so that records arrive in order. */
     private long readyAtNanos;
     private boolean answeredFirstFlight;
@@ -33,12 +34,14 @@ final class TlsPeer {
     private final RequestHeadEnd headEnd = new RequestHeadEnd();
     private Cancellable pending = Cancellable.NONE;
 
-    TlsPeer(Behaviour.Tls behaviour, TlsServerEndpoint endpoint, PeerWire wire, RandomGenerator random) {
+    TlsPeer(Behaviour.Tls behaviour, TlsServerEndpoint endpoint, PeerWire wire, RandomGenerator random,
+            BehaviourPlayer.Observer observer) {
         this.behaviour = behaviour;
         this.endpoint = endpoint;
         this.wire = wire;
         this.scheduler = wire.scheduler();
         this.random = random;
+        this.observer = observer;
     }
 
     /** The check wrote bytes: TLS records, or plain bytes from a check that does not speak TLS. */
@@ -59,6 +62,7 @@ final class TlsPeer {
             return;
         }
         if (!wasDone && endpoint.isHandshakeDone()) {
+            observer.handshakeCompleted(endpoint.applicationProtocol());
             startInner();
         }
         if (plain.length > 0) {

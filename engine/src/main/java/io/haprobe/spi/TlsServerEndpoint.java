@@ -44,6 +44,13 @@ public interface TlsServerEndpoint {
     boolean isHandshakeDone();
 
     /**
+     * Returns the ALPN protocol the server selected in the handshake, as a recording backend reports it.
+     *
+     * @return the protocol, e.g. {@code h2}; null before the handshake is done or when none was negotiated
+     */
+    String applicationProtocol();
+
+    /**
      * Tells whether the TLS session failed (a fatal alert went or must go out): the backend then closes the
      * connection after sending {@link #takeOutbound()}.
      *

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.haprobe.CheckStatus;
 import io.haprobe.ServerState;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +21,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
 /** The live half of the JUnit API: getters that Awaitility polls while a real loopback server goes DOWN. */
+@Tag("live")
 class LiveHaproxyTest {
 
     /** Generous for a loaded 2-core build machine; checks run every 100 ms. */

@@ -3,8 +3,9 @@ package io.haprobe.tls;
 import io.haprobe.CheckOutcome;
 import io.haprobe.engine.HealthEvent;
 import io.haprobe.engine.Simulation;
-import io.haprobe.sim.LoopbackBackends;
+import io.haprobe.testkit.LoopbackBackends;
 import io.haprobe.testkit.Scenario;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,6 +43,7 @@ class LoopbackTlsTest {
                         "L7OK"));
     }
 
+    @Tag("live")
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void playedOnLoopbackAndCheckedLiveLikeSimulated(Case c, @TempDir Path dir) throws IOException {

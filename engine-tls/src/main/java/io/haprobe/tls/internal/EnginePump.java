@@ -107,6 +107,12 @@ final class EnginePump implements TlsServerEndpoint {
     }
 
     @Override
+    public String applicationProtocol() {
+        String protocol = handshakeDone ? engine.getApplicationProtocol() : null;
+        return protocol == null || protocol.isEmpty() ? null : protocol;
+    }
+
+    @Override
     public boolean isFailed() {
         return failed;
     }

@@ -1,6 +1,10 @@
-package io.haprobe.sim;
+package io.haprobe.testkit;
 
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
+import io.haprobe.sim.ServerScript;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -18,8 +22,14 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+/**
+ * {@link LoopbackBackends} on real sockets, driven by plain {@link Socket}s: what each behaviour and phase does on
+ * the wire, and what the servers record.
+ */
+@Tag("live")
 class LoopbackBackendsTest {
 
     private static final String SERVER = "app_backend/web01";
@@ -79,13 +89,15 @@ class LoopbackBackendsTest {
     }
 
     @Test
-    void resetSendsAnRstAfterAccepting() throws IOException {
+    void resetSendsAnRstAfterAccepting() {
         backends = play(ServerScript.of(new Behaviour.Reset(Delay.NONE)));
 
-        try (Socket socket = connect()) {
-            assertThatThrownBy(() -> readToEnd(socket)).isInstanceOf(SocketException.class)
-                    .hasMessageContaining("Connection reset");
-        }
+        // the RST may land before the client's connect() returns: it is the same reset either way
+        assertThatThrownBy(() -> {
+            try (Socket socket = connect()) {
+                readToEnd(socket);
+            }
+        }).isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
     }
 
     @Test
@@ -182,15 +194,95 @@ class LoopbackBackendsTest {
     }
 
     @Test
-    void tlsScriptsNeedTheTlsProviderAndSayWhichScriptAtBind() {
-        // this module's tests run without io.haprobe:haprobe-engine-tls; engine-tls's tests play tls scripts
-        LoopbackBackends.Builder player = LoopbackBackends.builder()
-                .script("plain/web01", ServerScript.of(Behaviour.http(200)))
-                .script(SERVER, ServerScript.of(Behaviour.tls(Behaviour.http(200))));
+    void recordsWhatTheCheckerSentFromWhereAndThatItClosedWithAFin() throws Exception {
+        backends = play(ServerScript.of(Behaviour.http(204)));
 
-        assertThatThrownBy(player::bind).isInstanceOf(IllegalStateException.class)
-                .hasMessage("script of app_backend/web01: a 'tls' behaviour needs io.haprobe:haprobe-engine-tls on "
-                        + "the classpath");
+        int localPort;
+        try (Socket socket = connect()) {
+            localPort = socket.getLocalPort();
+            socket.getOutputStream().write(REQUEST);
+            readToEnd(socket);
+        }
+
+        RecordedConnection connection = backends.takeConnection(SERVER, AT_MOST);
+        assertThat(connection.receivedText()).isEqualTo("GET /health HTTP/1.0\r\n\r\n");
+        assertThat(connection.peer()).isEqualTo(new InetSocketAddress("127.0.0.1", localPort));
+        assertThat(connection.checkerClose()).isEqualTo(RecordedConnection.CheckerClose.FIN);
+        assertThat(connection.behaviour()).isEqualTo(Behaviour.http(204));
+        assertThat(connection.index()).isZero();
+        assertThat(connection.open()).isFalse();
+    }
+
+    @Test
+    void recordsAnRstWhenTheCheckerClosesWithSoLingerZero() throws Exception {
+        backends = play(ServerScript.of(Behaviour.hang()));
+
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(REQUEST);
+            await().atMost(AT_MOST).until(() -> backends.recordedConnections(SERVER).stream()
+                    .anyMatch(c -> c.received().length == REQUEST.length));
+            socket.setSoLinger(true, 0);
+        }
+
+        assertThat(backends.takeConnection(SERVER, AT_MOST).checkerClose())
+                .isEqualTo(RecordedConnection.CheckerClose.RST);
+    }
+
+    @Test
+    void aSequenceRecordsTheStepEachConnectionPlayed() throws Exception {
+        backends = play(ServerScript.of(new Behaviour.Sequence(List.of(Behaviour.http(503), Behaviour.http(200)))));
+
+        statusLine();
+        statusLine();
+
+        assertThat(List.of(backends.takeConnection(SERVER, AT_MOST), backends.takeConnection(SERVER, AT_MOST)))
+                .extracting(RecordedConnection::behaviour, RecordedConnection::index)
+                .containsExactly(tuple(Behaviour.http(503), 0), tuple(Behaviour.http(200), 1));
+    }
+
+    @Test
+    void takeConnectionFailsWhenNoConnectionEndsInTime() {
+        backends = play(ServerScript.of(Behaviour.http(200)));
+
+        assertThatThrownBy(() -> backends.takeConnection(SERVER, Duration.ZERO)).isInstanceOf(AssertionError.class)
+                .hasMessage("no connection #0 to app_backend/web01 ended within 0 ms; so far: []");
+    }
+
+    @Test
+    void bytesAfterTheLastReplyAreAViolationThatAStrictCloseReports() throws Exception {
+        LoopbackBackends strict = play(ServerScript.of(new Behaviour.Tcp("+PONG\r\n".getBytes(
+                StandardCharsets.ISO_8859_1), Delay.NONE, false, false)));
+        try (Socket socket = connect(strict)) {
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(socket.getInputStream().readNBytes(7)).asString(StandardCharsets.ISO_8859_1)
+                    .isEqualTo("+PONG\r\n");
+            socket.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            await().atMost(AT_MOST).until(() -> !strict.violations().isEmpty());
+        }
+
+        assertThat(strict.violations()).singleElement().asString().matches("app_backend/web01: connection #0 from "
+                + "/127\\.0\\.0\\.1:\\d+: 6 bytes after the server's last reply, which the tcp script does not "
+                + "expect: \"QUIT\\\\r\\\\n\"");
+        assertThatThrownBy(strict::verify).isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("loopback backends: 1 failure(s):");
+        assertThatThrownBy(strict::close).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("6 bytes after the server's last reply");
+    }
+
+    @Test
+    void aConnectionTheCheckerLeavesOpenFailsAStrictCloseAndNotALenientOne() throws IOException {
+        LoopbackBackends strict = play(ServerScript.of(Behaviour.hang()));
+        LoopbackBackends lenient = LoopbackBackends.builder().strict(false).script(SERVER,
+                ServerScript.of(Behaviour.hang())).bind();
+        try (Socket left = connect(strict); Socket alsoLeft = connect(lenient)) {
+            await().atMost(AT_MOST).until(() -> strict.accepted(SERVER) == 1 && lenient.accepted(SERVER) == 1);
+
+            assertThatThrownBy(strict::close).isInstanceOf(AssertionError.class).hasMessageMatching(
+                    "(?s).*app_backend/web01: connection #0 from /127\\.0\\.0\\.1:\\d+: still open at close: the "
+                            + "checker did not close it within 2000 ms.*");
+            lenient.close();
+            assertThat(lenient.violations()).isEmpty();
+        }
     }
 
     @Test
@@ -210,10 +302,14 @@ class LoopbackBackendsTest {
     }
 
     private Socket connect() throws IOException {
+        return connect(backends);
+    }
+
+    private static Socket connect(LoopbackBackends backends) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setSoTimeout((int) AT_MOST.toMillis());
-            socket.connect(address(), (int) AT_MOST.toMillis());
+            socket.connect(new InetSocketAddress("127.0.0.1", backends.port(SERVER)), (int) AT_MOST.toMillis());
             return socket;
         } catch (IOException e) {
             socket.close();

@@ -2,15 +2,16 @@ package io.haprobe.live;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
-import io.haprobe.live.ScriptedBackend.Behaviour;
-import io.haprobe.sim.LoopbackBackends;
-import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.List;
 
 import static io.haprobe.live.LiveConfigs.appBackend;
+import static io.haprobe.live.Scripts.answer;
+import static io.haprobe.live.Scripts.readThenClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,8 +26,8 @@ class LiveCheckStatusTest extends LiveTest {
 
     @Test
     void plainCheckPassesWithL4okOnceConnected() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.hang());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option log-health-checks"));
+        int port = serve(Behaviour.hang());
+        engine = LiveEngine.start(appBackend(port, "inter 1s", "option log-health-checks"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
                 CheckOutcome::info).containsExactly(CheckStatus.L4OK, 0, "");
@@ -34,7 +35,7 @@ class LiveCheckStatusTest extends LiveTest {
                 + "reason: Layer4 check passed, check duration: <n>ms, status: 3/3 UP.");
         // Like HAProxy, the check delays the handshake's last ACK and aborts with an RST as soon as the SYN-ACK
         // is in (SYN, SYN-ACK, RST, spec §5.1): the backend's accept() never returns.
-        assertThat(backend.connections()).isEmpty();
+        assertThat(backends.recordedConnections(SERVER)).isEmpty();
     }
 
     @Test
@@ -50,26 +51,21 @@ class LiveCheckStatusTest extends LiveTest {
 
     @Test
     void blackholedConnectIsL4toutWithoutInfoAfterInter() {
-        try (LoopbackBackends blackhole = LoopbackBackends.builder()
-                .script("app_backend/web01", ServerScript.of(io.haprobe.sim.Behaviour.blackhole())).bind()) {
-            engine = LiveEngine.start(appBackend(blackhole.port("app_backend/web01"), "inter 300ms",
-                    "option httpchk GET /health"));
+        engine = LiveEngine.start(appBackend(serve(Behaviour.blackhole()), "inter 300ms",
+                "option httpchk GET /health"));
 
-            CheckOutcome outcome = engine.awaitFirstOutcome();
-            assertThat(outcome).extracting(CheckOutcome::status, CheckOutcome::info)
-                    .containsExactly(CheckStatus.L4TOUT, "");
-            assertThat(outcome.durationMillis()).isBetween(300L, 1500L);
-            assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer4 "
-                    + "timeout, check duration: <n>ms" + DOWN_COUNTS, NO_SERVER);
-            assertThat(blackhole.accepted("app_backend/web01")).isZero();
-            engine.close();
-        }
+        CheckOutcome outcome = engine.awaitFirstOutcome();
+        assertThat(outcome).extracting(CheckOutcome::status, CheckOutcome::info)
+                .containsExactly(CheckStatus.L4TOUT, "");
+        assertThat(outcome.durationMillis()).isBetween(300L, 1500L);
+        assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer4 "
+                + "timeout, check duration: <n>ms" + DOWN_COUNTS, NO_SERVER);
+        assertThat(backends.accepted(SERVER)).isZero();
     }
 
     @Test
     void serverThatResetsRightAfterAcceptIsSockerrConnectionResetByPeer() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.resetAtOnce());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health"));
+        engine = LiveEngine.start(appBackend(serve(new Behaviour.Reset(Delay.NONE)), "inter 1s", "option httpchk GET /health"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
                 CheckOutcome::info).containsExactly(CheckStatus.SOCKERR, 0, "Connection reset by peer");
@@ -80,12 +76,12 @@ class LiveCheckStatusTest extends LiveTest {
     @Test
     void serverThatClosesRightAfterAcceptIsL7rspOrSockerrByWhichPacketIsReadFirst() throws IOException {
         // HAProxy's recipe (a C close() with the request unread) sends a lone RST: SOCKERR "Connection reset by
-        // peer", which resetsRightAfterAccept reproduces exactly. The JDK's Socket.close() sends a FIN right
-        // before that RST (seen with a packet logger on lo). A checker that reads the end of stream first judges
-        // it as HAProxy does any FIN read before a verdict, L7RSP without info (spec §4.5); one that reads after
-        // the RST landed gets ECONNRESET, as HAProxy's recv() would. Both are exact HAProxy outcomes.
-        backend = ScriptedBackend.start(Behaviour.closeAtOnce());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health"));
+        // peer", which resetsRightAfterAccept reproduces exactly. A close that leaves unread bytes sends a FIN
+        // right before that RST; the scripted close keeps reading and sends the FIN alone. A checker that reads the
+        // end of stream first judges it as HAProxy does any FIN read before a verdict, L7RSP without info (spec
+        // §4.5); one that reads after an RST landed gets ECONNRESET, as HAProxy's recv() would. Both are exact
+        // HAProxy outcomes.
+        engine = LiveEngine.start(appBackend(serve(new Behaviour.Close(Delay.NONE)), "inter 1s", "option httpchk GET /health"));
 
         CheckOutcome outcome = engine.awaitFirstOutcome();
         assertThat(List.of(outcome.status(), outcome.code(), outcome.info())).isIn(
@@ -100,8 +96,7 @@ class LiveCheckStatusTest extends LiveTest {
 
     @Test
     void status200IsL7okWithItsCode() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health",
+        engine = LiveEngine.start(appBackend(serve(answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")), "inter 1s", "option httpchk GET /health",
                 "option log-health-checks"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
@@ -112,8 +107,7 @@ class LiveCheckStatusTest extends LiveTest {
 
     @Test
     void status204PassesAnRstatusForTwoAndThreeHundreds() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer("HTTP/1.1 204 No Content\r\n\r\n"));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health",
+        engine = LiveEngine.start(appBackend(serve(answer("HTTP/1.1 204 No Content\r\n\r\n")), "inter 1s", "option httpchk GET /health",
                 "http-check expect rstatus (2|3)[0-9][0-9]"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
@@ -123,8 +117,7 @@ class LiveCheckStatusTest extends LiveTest {
 
     @Test
     void status204AgainstExpectStatus200TakesTheServerDownWithL7sts() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer("HTTP/1.1 204 No Content\r\n\r\n"));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health",
+        engine = LiveEngine.start(appBackend(serve(answer("HTTP/1.1 204 No Content\r\n\r\n")), "inter 1s", "option httpchk GET /health",
                 "http-check expect status 200"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
@@ -139,8 +132,7 @@ class LiveCheckStatusTest extends LiveTest {
 
     @Test
     void garbageAnswerIsL7rspWithoutInfo() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer("blah blah\r\n\r\n"));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health"));
+        engine = LiveEngine.start(appBackend(serve(answer("blah blah\r\n\r\n")), "inter 1s", "option httpchk GET /health"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
                 CheckOutcome::info).containsExactly(CheckStatus.L7RSP, 0, "");
@@ -150,8 +142,7 @@ class LiveCheckStatusTest extends LiveTest {
 
     @Test
     void closeAfterReadingTheRequestIsL7rspWithoutInfo() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.readThenClose());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health"));
+        engine = LiveEngine.start(appBackend(serve(readThenClose()), "inter 1s", "option httpchk GET /health"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
                 CheckOutcome::info).containsExactly(CheckStatus.L7RSP, 0, "");
@@ -161,8 +152,7 @@ class LiveCheckStatusTest extends LiveTest {
 
     @Test
     void silentServerIsL7toutWithoutInfoWithinInter() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.hang());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", "option httpchk GET /health"));
+        engine = LiveEngine.start(appBackend(serve(Behaviour.hang()), "inter 300ms", "option httpchk GET /health"));
 
         CheckOutcome outcome = engine.awaitFirstOutcome();
         assertThat(outcome).extracting(CheckOutcome::status, CheckOutcome::code, CheckOutcome::info)
@@ -176,8 +166,7 @@ class LiveCheckStatusTest extends LiveTest {
     void bodyWithoutTheExpectedStringIsL7rspContentCheckDidNotMatch() throws IOException {
         // HAProxy keeps the HTTP status as the check's code (tcpcheck_eval_expect_http) but prints no code for
         // L7RSP, which is below L57DATA (spec §3).
-        backend = ScriptedBackend.start(Behaviour.answer("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nDOWN"));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health",
+        engine = LiveEngine.start(appBackend(serve(answer("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nDOWN")), "inter 1s", "option httpchk GET /health",
                 "http-check expect string UP"));
 
         assertThat(engine.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,

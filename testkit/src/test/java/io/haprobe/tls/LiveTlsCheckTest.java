@@ -2,75 +2,84 @@ package io.haprobe.tls;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
-import io.haprobe.tls.TlsBackend.Answer;
-import io.haprobe.tls.TlsBackend.Tls;
+import io.haprobe.config.TlsVersion;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
+import io.haprobe.sim.ServerScript;
+import io.haprobe.spi.TlsBackend;
+import io.haprobe.testkit.LoopbackBackends;
+import io.haprobe.testkit.RecordedConnection;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
 
+import static io.haprobe.tls.TlsServers.alpn;
+import static io.haprobe.tls.TlsServers.answering200;
+import static io.haprobe.tls.TlsServers.only;
+import static io.haprobe.tls.TlsServers.requiringClientCertificate;
+import static io.haprobe.tls.TlsServers.selfSigned;
+import static io.haprobe.tls.TlsServers.silent;
+import static io.haprobe.tls.TlsServers.trusted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The runbook's "SSL mismatch" cases against real TLS servers on loopback (the JDK's TLS on the server side,
- * certificates made in the test), each with the status, info and log line HAProxy 2.6.12 printed for the same
- * case against {@code openssl s_server} (recorded in this class's comments and in spec §3.1, §6.2).
+ * The runbook's "SSL mismatch" cases against scripted TLS servers on loopback ({@link LoopbackBackends} playing
+ * {@code tls} behaviours: a real server TLS engine, certificates from the backends' CA), each with the status, info
+ * and log line HAProxy 2.6.12 printed for the same case against {@code openssl s_server} (recorded in this class's
+ * comments and in spec §3.1, §6.2).
  */
+@Tag("live")
 class LiveTlsCheckTest {
 
     private static final String DOWN = ". 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0"
             + " remaining in queue.";
 
+    private static final String SERVER = "be/s";
+    private static final TlsBackend SRV = trusted(TlsBackend.KeyType.EC, "srv.example");
+
     @TempDir
-    static Path files;
-    private static TestCertificates.Authority ca;
-    private static TestCertificates.Identity server;
-    private static Path caFile;
-
-    private TlsBackend backend;
+    Path files;
+    private Path caFile;
+    private LoopbackBackends backends;
     private LiveChecks checks;
-
-    @BeforeAll
-    static void makeCertificates() throws IOException {
-        ca = TestCertificates.authority("test CA");
-        server = ca.issue(TestCertificates.KeyType.EC, "srv.example");
-        caFile = ca.writePem(files.resolve("ca.pem"));
-    }
 
     @AfterEach
     void closeEverything() {
         if (checks != null) {
             checks.close();
         }
-        if (backend != null) {
-            backend.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 
     @Test
-    void handshakeWithATrustedCertificateIsL6okWithoutInfo() {
-        backend = TlsBackend.start(Tls.of(server), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify required ca-file " + caFile));
+    void handshakeWithATrustedCertificateIsL6okWithoutInfo() throws IOException {
+        int port = serve(silent(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify required ca-file " + caFile));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
                 .containsExactly(CheckStatus.L6OK, "");
         assertThat(checks.awaitLogLines(1)).containsExactly("Health check for server be/s succeeded, reason: Layer6"
                 + " check passed, check duration: <n>ms, status: 3/3 UP.");
         // the client Finished went out before the RST: the server completed its handshake too
-        LiveChecks.eventually().until(() -> backend.handshakes() > 0);
+        LiveChecks.eventually().until(() -> backends.recordedConnections(SERVER).stream()
+                .anyMatch(RecordedConnection::handshakeCompleted));
     }
 
     @Test
-    void selfSignedCertificateAgainstVerifyRequiredIsAHandshakeFailure() {
+    void selfSignedCertificateAgainstVerifyRequiredIsAHandshakeFailure() throws IOException {
         // HAProxy 2.6.12 against openssl s_server with a self-signed certificate:
         // Health check for server b_selfsigned/s failed, reason: Layer6 invalid response, info: "SSL handshake
         // failure", check duration: 10ms, status: 0/2 DOWN.
-        backend = TlsBackend.start(Tls.of(TestCertificates.selfSigned(TestCertificates.KeyType.EC, "srv.example")),
-                Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify required ca-file " + caFile));
+        int port = serve(silent(selfSigned(TlsBackend.KeyType.EC, "srv.example")));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify required ca-file " + caFile));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
                 .containsExactly(CheckStatus.L6RSP, "SSL handshake failure");
@@ -80,10 +89,9 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void theDownLineCarriesTheReasonWithoutLogHealthChecks() {
-        backend = TlsBackend.start(Tls.of(TestCertificates.selfSigned(TestCertificates.KeyType.EC, "srv.example")),
-                Answer.SILENT);
-        checks = LiveChecks.start("backend be\n  server s 127.0.0.1:" + backend.port()
+    void theDownLineCarriesTheReasonWithoutLogHealthChecks() throws IOException {
+        int port = serve(silent(selfSigned(TlsBackend.KeyType.EC, "srv.example")));
+        checks = LiveChecks.start("backend be\n  server s 127.0.0.1:" + port
                 + " check inter 300ms ssl ca-file " + caFile + "\n");
 
         assertThat(checks.awaitLogLines(2)).containsExactly("Server be/s is DOWN, reason: Layer6 invalid response,"
@@ -92,30 +100,28 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void selfSignedCertificateWithVerifyNoneIsL6ok() {
-        backend = TlsBackend.start(Tls.of(TestCertificates.selfSigned(TestCertificates.KeyType.RSA, "srv.example")),
-                Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none"));
+    void selfSignedCertificateWithVerifyNoneIsL6ok() throws IOException {
+        int port = serve(silent(selfSigned(TlsBackend.KeyType.RSA, "srv.example")));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
                 .containsExactly(CheckStatus.L6OK, "");
     }
 
     @Test
-    void globalSslServerVerifyNoneAppliesToServersThatDoNotSay() {
-        backend = TlsBackend.start(Tls.of(TestCertificates.selfSigned(TestCertificates.KeyType.EC, "srv.example")),
-                Answer.SILENT);
+    void globalSslServerVerifyNoneAppliesToServersThatDoNotSay() throws IOException {
+        int port = serve(silent(selfSigned(TlsBackend.KeyType.EC, "srv.example")));
         checks = LiveChecks.start("global\n  ssl-server-verify none\n"
-                + LiveChecks.backend(backend.port(), "ssl"));
+                + LiveChecks.backend(port, "ssl"));
 
         assertThat(checks.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L6OK);
     }
 
     @Test
-    void tlsOnlyBackendCheckedInPlainTextIsL7rspWithoutInfo() {
+    void tlsOnlyBackendCheckedInPlainTextIsL7rspWithoutInfo() throws IOException {
         // HAProxy 2.6.12, option httpchk without ssl against openssl s_server: Layer7 invalid response, no info
-        backend = TlsBackend.start(Tls.of(server), Answer.HTTP_OK);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "", "option httpchk GET /"));
+        int port = serve(answering200(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(port, "", "option httpchk GET /"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
                 CheckOutcome::info).containsExactly(CheckStatus.L7RSP, 0, "");
@@ -124,11 +130,11 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void sslOnAPlainHttpServerIsAHandshakeFailure() {
+    void sslOnAPlainHttpServerIsAHandshakeFailure() throws IOException {
         // HAProxy 2.6.12, ssl verify none against a plain server answering 400: the same for a plain server that
         // closes at once or resets: Layer6 invalid response, info: "SSL handshake failure"
-        backend = TlsBackend.start(null, Answer.BAD_REQUEST);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none"));
+        int port = serve(Behaviour.http(200));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
                 .containsExactly(CheckStatus.L6RSP, "SSL handshake failure");
@@ -137,20 +143,20 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void sslOnAPlainServerThatClosesIsAHandshakeFailure() {
-        backend = TlsBackend.start(null, Answer.CLOSE);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none"));
+    void sslOnAPlainServerThatClosesIsAHandshakeFailure() throws IOException {
+        int port = serve(new Behaviour.Close(Delay.NONE));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
                 .containsExactly(CheckStatus.L6RSP, "SSL handshake failure");
     }
 
     @Test
-    void peerSilentDuringTheHandshakeIsL6toutAfterInter() {
+    void peerSilentDuringTheHandshakeIsL6toutAfterInter() throws IOException {
         // HAProxy 2.6.12: Health check for server b_plain_silent/s failed, reason: Layer6 timeout, check duration:
         // 1000ms, status: 0/2 DOWN. (inter 1s, no timeout check)
-        backend = TlsBackend.start(null, Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none"));
+        int port = serve(Behaviour.hang());
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none"));
 
         CheckOutcome outcome = checks.awaitFirstOutcome();
         assertThat(outcome).extracting(CheckOutcome::status, CheckOutcome::info)
@@ -161,11 +167,11 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void theHandshakeStaysUnderTheConnectBoundWhenTimeoutCheckIsSet() {
+    void theHandshakeStaysUnderTheConnectBoundWhenTimeoutCheckIsSet() throws IOException {
         // HAProxy 2.6.12 with timeout connect 1500ms, timeout check 3s, inter 10s: Layer6 timeout after 1501ms
-        backend = TlsBackend.start(null, Answer.SILENT);
+        int port = serve(Behaviour.hang());
         checks = LiveChecks.start("defaults\n  timeout connect 400ms\n  timeout check 3s\nbackend be\n"
-                + "  server s 127.0.0.1:" + backend.port() + " check inter 10s ssl verify none\n");
+                + "  server s 127.0.0.1:" + port + " check inter 10s ssl verify none\n");
 
         CheckOutcome outcome = checks.awaitFirstOutcome();
         assertThat(outcome.status()).isEqualTo(CheckStatus.L6TOUT);
@@ -173,29 +179,29 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void tls13OnlyServerAgainstSslMaxVerTls12IsAHandshakeFailure() {
+    void tls13OnlyServerAgainstSslMaxVerTls12IsAHandshakeFailure() throws IOException {
         // HAProxy 2.6.12 against openssl s_server -tls1_3 with ssl-max-ver TLSv1.2: "SSL handshake failure"
-        backend = TlsBackend.start(Tls.of(server).protocols("TLSv1.3"), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none ssl-max-ver TLSv1.2"));
+        int port = serve(silent(only(SRV, TlsVersion.TLSV1_3)));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none ssl-max-ver TLSv1.2"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
                 .containsExactly(CheckStatus.L6RSP, "SSL handshake failure");
     }
 
     @Test
-    void tls12ServerAgainstSslMinVerTls13IsAHandshakeFailure() {
-        backend = TlsBackend.start(Tls.of(server).protocols("TLSv1.2"), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none ssl-min-ver TLSv1.3"));
+    void tls12ServerAgainstSslMinVerTls13IsAHandshakeFailure() throws IOException {
+        int port = serve(silent(only(SRV, TlsVersion.TLSV1_2)));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none ssl-min-ver TLSv1.3"));
 
         assertThat(checks.awaitFirstOutcome().info()).isEqualTo("SSL handshake failure");
     }
 
     @Test
-    void sniTheCertificateDoesNotCarryIsACertificateDifferentFromTheExpectedOne() {
+    void sniTheCertificateDoesNotCarryIsACertificateDifferentFromTheExpectedOne() throws IOException {
         // HAProxy 2.6.12, check-sni other.example against a certificate for srv.example, verify required:
         // info: "Server presented an SSL certificate different from the expected one"
-        backend = TlsBackend.start(Tls.of(server), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify required ca-file " + caFile
+        int port = serve(silent(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify required ca-file " + caFile
                 + " check-sni other.example"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
@@ -207,10 +213,10 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void verifyhostTheCertificateDoesNotCarryIsACertificateDifferentFromTheConfiguredOne() {
+    void verifyhostTheCertificateDoesNotCarryIsACertificateDifferentFromTheConfiguredOne() throws IOException {
         // HAProxy 2.6.12: verifyhost other.example: "... different from the configured one"
-        backend = TlsBackend.start(Tls.of(server), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify required ca-file " + caFile
+        int port = serve(silent(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify required ca-file " + caFile
                 + " verifyhost other.example"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
@@ -219,58 +225,58 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void theSniWinsOverVerifyhostAndNamesMatchWithoutCase() {
+    void theSniWinsOverVerifyhostAndNamesMatchWithoutCase() throws IOException {
         // HAProxy 2.6.12: check-sni srv.example verifyhost other.example passes; check-sni SRV.example passes
-        backend = TlsBackend.start(Tls.of(server), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify required ca-file " + caFile
+        int port = serve(silent(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify required ca-file " + caFile
                 + " check-sni SRV.example verifyhost other.example"));
 
         assertThat(checks.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L6OK);
     }
 
     @Test
-    void verifyNoneIgnoresVerifyhost() {
-        backend = TlsBackend.start(Tls.of(server), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none verifyhost other.example"));
+    void verifyNoneIgnoresVerifyhost() throws IOException {
+        int port = serve(silent(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none verifyhost other.example"));
 
         assertThat(checks.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L6OK);
     }
 
     @Test
-    void theServersSniKeywordIsNotUsedByChecks() {
-        backend = TlsBackend.start(Tls.of(server), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify required ca-file " + caFile
+    void theServersSniKeywordIsNotUsedByChecks() throws IOException {
+        int port = serve(silent(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify required ca-file " + caFile
                 + " sni str(other.example)"));
 
         assertThat(checks.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L6OK);
     }
 
     @Test
-    void clientCertificateRequiredOverTls12IsAHandshakeFailure() {
+    void clientCertificateRequiredOverTls12IsAHandshakeFailure() throws IOException {
         // HAProxy 2.6.12 against s_server -tls1_2 -Verify 1 without crt: "SSL handshake failure"
-        backend = TlsBackend.start(Tls.of(server).protocols("TLSv1.2").requireClientCertificate(ca), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none"));
+        int port = serve(silent(requiringClientCertificate(only(SRV, TlsVersion.TLSV1_2))));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
                 .containsExactly(CheckStatus.L6RSP, "SSL handshake failure");
     }
 
     @Test
-    void clientCertificateRequiredOverTls13PassesAConnectOnlyCheck() {
+    void clientCertificateRequiredOverTls13PassesAConnectOnlyCheck() throws IOException {
         // HAProxy 2.6.12 against s_server -tls1_3 -Verify 1 without crt: Layer6 check passed. In TLS 1.3 the
         // client's handshake is over before the server judges the client's (empty) certificate.
-        backend = TlsBackend.start(Tls.of(server).protocols("TLSv1.3").requireClientCertificate(ca), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none"));
+        int port = serve(silent(requiringClientCertificate(only(SRV, TlsVersion.TLSV1_3))));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
                 .containsExactly(CheckStatus.L6OK, "");
     }
 
     @Test
-    void clientCertificateRequiredOverTls13FailsAnHttpCheckWithSslFatalError() {
+    void clientCertificateRequiredOverTls13FailsAnHttpCheckWithSslFatalError() throws IOException {
         // HAProxy 2.6.12, option httpchk, same server: Socket error, info: "SSL fatal error"
-        backend = TlsBackend.start(Tls.of(server).protocols("TLSv1.3").requireClientCertificate(ca), Answer.HTTP_OK);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none", "option httpchk GET /"));
+        int port = serve(answering200(requiringClientCertificate(only(SRV, TlsVersion.TLSV1_3))));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none", "option httpchk GET /"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::info)
                 .containsExactly(CheckStatus.SOCKERR, "SSL fatal error");
@@ -281,9 +287,9 @@ class LiveTlsCheckTest {
     @Test
     void clientCertificateFromCrtPassesAnHttpCheck() throws IOException {
         // HAProxy 2.6.12 with crt: Layer7 check passed, code: 200
-        Path crt = ca.issue(TestCertificates.KeyType.EC, "check.example").writePem(files.resolve("client.pem"));
-        backend = TlsBackend.start(Tls.of(server).protocols("TLSv1.3").requireClientCertificate(ca), Answer.HTTP_OK);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify required ca-file " + caFile
+        int port = serve(answering200(requiringClientCertificate(only(SRV, TlsVersion.TLSV1_3))));
+        Path crt = backends.writeCrtFile(files.resolve("client.pem"));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify required ca-file " + caFile
                 + " crt " + crt, "option httpchk GET /"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code,
@@ -293,9 +299,9 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void httpCheckOverTlsGivesTheNormalLayer7Result() {
-        backend = TlsBackend.start(Tls.of(server), Answer.HTTP_OK);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify required ca-file " + caFile,
+    void httpCheckOverTlsGivesTheNormalLayer7Result() throws IOException {
+        int port = serve(answering200(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify required ca-file " + caFile,
                 "option httpchk GET /health"));
 
         assertThat(checks.awaitFirstOutcome()).extracting(CheckOutcome::status, CheckOutcome::code)
@@ -303,38 +309,59 @@ class LiveTlsCheckTest {
     }
 
     @Test
-    void portMakesTheCheckPlainUnlessCheckSsl() {
+    void portMakesTheCheckPlainUnlessCheckSsl() throws IOException {
         // HAProxy 2.6.12: ssl + port => Layer4 check passed; ssl + port + check-ssl => Layer6 check passed
-        backend = TlsBackend.start(Tls.of(server), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(1, "ssl verify none port " + backend.port()));
+        int port = serve(silent(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(1, "ssl verify none port " + port));
         assertThat(checks.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L4OK);
         checks.close();
 
-        checks = LiveChecks.start(LiveChecks.backend(1, "ssl verify none port " + backend.port() + " check-ssl"));
+        checks = LiveChecks.start(LiveChecks.backend(1, "ssl verify none port " + port + " check-ssl"));
         assertThat(checks.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L6OK);
     }
 
     @Test
-    void noCheckSslMakesTheCheckPlain() {
-        backend = TlsBackend.start(Tls.of(server), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none no-check-ssl"));
+    void noCheckSslMakesTheCheckPlain() throws IOException {
+        int port = serve(silent(SRV));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none no-check-ssl"));
 
         assertThat(checks.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L4OK);
     }
 
     @Test
-    void theServerAlpnIsOfferedUnlessCheckAlpnReplacesIt() {
+    void theServerAlpnIsOfferedUnlessCheckAlpnReplacesIt() throws IOException {
         // spec §6.2, verified: alpn h2 on the server => the check negotiated h2; with check-alpn http/1.1 => http/1.1
-        backend = TlsBackend.start(Tls.of(server).alpn("h2", "http/1.1"), Answer.SILENT);
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none alpn h2"));
+        int port = serve(silent(alpn(SRV, "h2", "http/1.1")));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none alpn h2"));
         checks.awaitFirstOutcome();
-        LiveChecks.eventually().until(() -> !backend.protocols().isEmpty());
-        assertThat(backend.protocols().get(0)).isEqualTo("h2");
+        LiveChecks.eventually().until(() -> !protocols().isEmpty());
+        assertThat(protocols().get(0)).isEqualTo("h2");
         checks.close();
 
-        checks = LiveChecks.start(LiveChecks.backend(backend.port(), "ssl verify none alpn h2 check-alpn http/1.1"));
+        checks = LiveChecks.start(LiveChecks.backend(port, "ssl verify none alpn h2 check-alpn http/1.1"));
+        int before = backends.recordedConnections(SERVER).size();
         checks.awaitFirstOutcome();
-        LiveChecks.eventually().until(() -> backend.protocols().size() >= 2);
-        assertThat(backend.protocols()).last().isEqualTo("http/1.1");
+        LiveChecks.eventually().until(() -> backends.recordedConnections(SERVER).stream().skip(before)
+                .anyMatch(RecordedConnection::handshakeCompleted));
+        assertThat(backends.recordedConnections(SERVER).stream().skip(before)
+                .filter(RecordedConnection::handshakeCompleted).findFirst().orElseThrow().applicationProtocol())
+                .isEqualTo("http/1.1");
+    }
+
+    /**
+     * Starts strict loopback backends where {@code be/s} plays {@code behaviour}, and writes their CA to
+     * {@link #caFile}.
+     */
+    private int serve(Behaviour behaviour) throws IOException {
+        backends = LoopbackBackends.builder().script(SERVER, ServerScript.of(behaviour)).bind();
+        caFile = backends.writeCaFile(files.resolve("ca.pem"));
+        backends.start();
+        return backends.port(SERVER);
+    }
+
+    /** The ALPN protocol of each completed handshake so far, in order. */
+    private List<String> protocols() {
+        return backends.recordedConnections(SERVER).stream().filter(RecordedConnection::handshakeCompleted)
+                .map(RecordedConnection::applicationProtocol).filter(Objects::nonNull).toList();
     }
 }

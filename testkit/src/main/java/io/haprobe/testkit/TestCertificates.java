@@ -1,7 +1,7 @@
-package io.haprobe.tls;
+package io.haprobe.testkit;
 
-import io.haprobe.tls.internal.CertificateMaker;
-import io.haprobe.tls.internal.Pem;
+import io.haprobe.tls.Certificates;
+import io.haprobe.tls.Certificates.KeyType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +19,13 @@ import java.util.Objects;
 /**
  * Certificates made in memory for tests and examples: CAs, server and client certificates with DNS names,
  * self-signed and expired ones, written as the PEM files {@code ca-file} and {@code crt} read. Nothing is
- * committed, so nothing expires in a repository: make them when the test starts.
+ * committed, so nothing expires in a repository: make them when the test starts. The keys and certificates come
+ * from engine-tls's {@link Certificates}, which also makes the simulation's; this class adds validity periods, chains
+ * and files.
  *
  * <pre>{@code
  * TestCertificates.Authority ca = TestCertificates.authority("test CA");
- * TestCertificates.Identity server = ca.issue(TestCertificates.KeyType.EC, "app.internal");
+ * TestCertificates.Identity server = ca.issue(Certificates.KeyType.EC, "app.internal");
  * Path caFile = ca.writePem(tempDir.resolve("ca.pem"));   // for "ca-file"
  * // serve with server.key() and server.chain(), e.g. Netty's SslContextBuilder.forServer(key, chain)
  * }</pre>
@@ -54,13 +56,14 @@ public final class TestCertificates {
      * @param name    its common name; never null
      * @param keyType its key; never null
      * @return the authority
+     * @throws NullPointerException if an argument is null
      */
     public static Authority authority(String name, KeyType keyType) {
         Objects.requireNonNull(name, "name");
-        KeyPair pair = CertificateMaker.newKeyPair(keyType == KeyType.EC);
+        KeyPair pair = Certificates.newKeyPair(keyType);
         Instant now = Instant.now();
-        X509Certificate certificate = CertificateMaker.certificate(name, List.of(), pair.getPublic(), null,
-                pair.getPrivate(), true, now.minus(DAY), now.plus(DAY.multipliedBy(7)));
+        X509Certificate certificate = Certificates.selfSigned(pair, name, List.of(), true, now.minus(DAY),
+                now.plus(DAY.multipliedBy(7)));
         return new Authority(new Identity(pair.getPrivate(), List.of(certificate)));
     }
 
@@ -74,10 +77,10 @@ public final class TestCertificates {
      */
     public static Identity selfSigned(KeyType keyType, String... dnsNames) {
         List<String> names = names(dnsNames);
-        KeyPair pair = CertificateMaker.newKeyPair(keyType == KeyType.EC);
+        KeyPair pair = Certificates.newKeyPair(keyType);
         Instant now = Instant.now();
-        return new Identity(pair.getPrivate(), List.of(CertificateMaker.certificate(names.get(0), names,
-                pair.getPublic(), null, pair.getPrivate(), false, now.minus(DAY), now.plus(DAY.multipliedBy(7)))));
+        return new Identity(pair.getPrivate(), List.of(Certificates.selfSigned(pair, names.get(0), names, false,
+                now.minus(DAY), now.plus(DAY.multipliedBy(7)))));
     }
 
     private static List<String> names(String... dnsNames) {
@@ -85,14 +88,6 @@ public final class TestCertificates {
             throw new IllegalArgumentException("dnsNames: [] (expected: at least one name)");
         }
         return List.of(dnsNames);
-    }
-
-    /** The key of a certificate. */
-    public enum KeyType {
-        /** RSA 2048. */
-        RSA,
-        /** ECDSA on P-256. */
-        EC
     }
 
     /**
@@ -136,7 +131,7 @@ public final class TestCertificates {
         public Path writePem(Path file) throws IOException {
             List<Object> objects = new ArrayList<>(chain);
             objects.add(key);
-            Files.writeString(file, Pem.write(objects), StandardCharsets.US_ASCII);
+            Files.writeString(file, Certificates.pem(objects), StandardCharsets.US_ASCII);
             return file;
         }
     }
@@ -193,15 +188,15 @@ public final class TestCertificates {
          * @throws IOException if it cannot be written
          */
         public Path writePem(Path file) throws IOException {
-            Files.writeString(file, Pem.write(List.of(certificate())), StandardCharsets.US_ASCII);
+            Files.writeString(file, Certificates.pem(List.of(certificate())), StandardCharsets.US_ASCII);
             return file;
         }
 
         private Identity issue(KeyType keyType, Instant from, Instant to, String... dnsNames) {
             List<String> names = names(dnsNames);
-            KeyPair pair = CertificateMaker.newKeyPair(Objects.requireNonNull(keyType, "keyType") == KeyType.EC);
-            X509Certificate certificate = CertificateMaker.certificate(names.get(0), names, pair.getPublic(),
-                    identity.certificate(), identity.key(), false, from, to);
+            KeyPair pair = Certificates.newKeyPair(keyType);
+            X509Certificate certificate = Certificates.issued(pair.getPublic(), names.get(0), names,
+                    identity.certificate(), identity.key(), from, to);
             return new Identity(pair.getPrivate(), List.of(certificate, identity.certificate()));
         }
     }

@@ -2,13 +2,20 @@ package io.haprobe.live;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
-import io.haprobe.live.ScriptedBackend.Behaviour;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
+import io.haprobe.testkit.RecordedConnection;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.Map;
 
 import static io.haprobe.live.LiveConfigs.appBackend;
+import static io.haprobe.live.Scripts.answer;
+import static io.haprobe.live.Scripts.banner;
+import static io.haprobe.live.Scripts.readThenClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -16,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sockets: a pass, a mismatch, a timeout, a refused connect and a close before the answer, each with its
  * status, code, info and HAProxy 2.6.12 log line (spec §4.5, §7, §8).
  */
+@Tag("live")
 class LiveHeaderNolbAgentTest {
 
     private static final String DOWN = "Server app_backend/web01 is DOWN, reason: ";
@@ -29,9 +37,7 @@ class LiveHeaderNolbAgentTest {
 
         @Test
         void aMatchingValueAmongCommaSeparatedOnesPasses() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.answer(
-                    "HTTP/1.1 200 OK\r\nX-Health: bad, ok\r\nContent-Length: 0\r\n\r\n"));
-            engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", HDR[0], HDR[1],
+            engine = LiveEngine.start(appBackend(serve(answer("HTTP/1.1 200 OK\r\nX-Health: bad, ok\r\nContent-Length: 0\r\n\r\n")), "inter 1s", HDR[0], HDR[1],
                     "option log-health-checks"));
 
             assertThat(outcome()).containsExactly(CheckStatus.L7OK, 200, "");
@@ -42,9 +48,7 @@ class LiveHeaderNolbAgentTest {
         /** HAProxy 2.6.12 reports the reason phrase: {@code code: 200, info: "OK"}. */
         @Test
         void aMismatchIsAWrongStatusWithTheReasonPhrase() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.answer(
-                    "HTTP/1.1 200 OK\r\nX-Health: bad\r\nContent-Length: 0\r\n\r\n"));
-            engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", HDR));
+            engine = LiveEngine.start(appBackend(serve(answer("HTTP/1.1 200 OK\r\nX-Health: bad\r\nContent-Length: 0\r\n\r\n")), "inter 1s", HDR));
 
             assertThat(outcome()).containsExactly(CheckStatus.L7STS, 200, "OK");
             assertThat(engine.awaitLogLines(1)).containsExactly(DOWN + "Layer7 wrong status, code: 200, info: \"OK\", "
@@ -53,8 +57,7 @@ class LiveHeaderNolbAgentTest {
 
         @Test
         void silenceIsALayer7TimeoutAfterInter() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.hang());
-            engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", HDR));
+            engine = LiveEngine.start(appBackend(serve(Behaviour.hang()), "inter 300ms", HDR));
 
             assertThat(outcome()).containsExactly(CheckStatus.L7TOUT, 0, "");
             assertThat(engine.awaitLogLines(1)).containsExactly(DOWN + "Layer7 timeout, check duration: <n>ms"
@@ -72,8 +75,7 @@ class LiveHeaderNolbAgentTest {
 
         @Test
         void aCloseBeforeTheAnswerIsAnInvalidResponse() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.readThenClose());
-            engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", HDR));
+            engine = LiveEngine.start(appBackend(serve(readThenClose()), "inter 1s", HDR));
 
             assertThat(outcome()).containsExactly(CheckStatus.L7RSP, 0, "");
             assertThat(engine.awaitLogLines(1)).containsExactly(DOWN + "Layer7 invalid response, check duration: "
@@ -94,8 +96,7 @@ class LiveHeaderNolbAgentTest {
         /** HAProxy 2.6.12 printed exactly this line, then the backend-empty alert. */
         @Test
         void a404IsAConditionalPassThatPutsTheServerInNolb() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.answer("HTTP/1.0 404 Not Found\r\n\r\n"));
-            engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", NOLB));
+            engine = LiveEngine.start(appBackend(serve(answer("HTTP/1.0 404 Not Found\r\n\r\n")), "inter 1s", NOLB));
 
             assertThat(outcome()).containsExactly(CheckStatus.L7OKC, 404, "");
             assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is stopping, reason: Layer7 "
@@ -106,8 +107,7 @@ class LiveHeaderNolbAgentTest {
 
         @Test
         void anotherStatusOutsideTwoAndThreeHundredsFails() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.answer("HTTP/1.0 500 Internal Server Error\r\n\r\n"));
-            engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", NOLB));
+            engine = LiveEngine.start(appBackend(serve(answer("HTTP/1.0 500 Internal Server Error\r\n\r\n")), "inter 1s", NOLB));
 
             assertThat(outcome()).containsExactly(CheckStatus.L7STS, 500, "Internal Server Error");
             assertThat(engine.awaitLogLines(1)).containsExactly(DOWN + "Layer7 wrong status, code: 500, info: "
@@ -116,8 +116,7 @@ class LiveHeaderNolbAgentTest {
 
         @Test
         void silenceIsALayer7TimeoutAfterInter() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.hang());
-            engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", NOLB));
+            engine = LiveEngine.start(appBackend(serve(Behaviour.hang()), "inter 300ms", NOLB));
 
             assertThat(outcome()).containsExactly(CheckStatus.L7TOUT, 0, "");
             assertThat(engine.awaitLogLines(1)).containsExactly(DOWN + "Layer7 timeout, check duration: <n>ms"
@@ -135,8 +134,7 @@ class LiveHeaderNolbAgentTest {
 
         @Test
         void aCloseBeforeTheAnswerIsAnInvalidResponse() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.readThenClose());
-            engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", NOLB));
+            engine = LiveEngine.start(appBackend(serve(readThenClose()), "inter 1s", NOLB));
 
             assertThat(outcome()).containsExactly(CheckStatus.L7RSP, 0, "");
             assertThat(engine.awaitLogLines(1)).containsExactly(DOWN + "Layer7 invalid response, check duration: "
@@ -154,26 +152,22 @@ class LiveHeaderNolbAgentTest {
 
         /** Like HAProxy 2.6.12: {@code GET /first} on one connection, then {@code GET /second} on a new one. */
         @Test
-        void twoSequencesUseTwoConnectionsAndTheLastResponseDecides() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.answer("HTTP/1.0 200 OK\r\n\r\n"));
-            try (ScriptedBackend second = ScriptedBackend.start(Behaviour.answer("HTTP/1.0 204 No Content\r\n\r\n"))) {
-                engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk",
-                        "http-check connect", "http-check send meth GET uri /first", "http-check expect status 200",
-                        "http-check connect port " + second.port(),
-                        "http-check send meth GET uri /second ver HTTP/1.1 hdr Host x", "http-check expect status 204"));
+        void twoSequencesUseTwoConnectionsAndTheLastResponseDecides() throws InterruptedException {
+            serve(Map.of(SERVER, answer("HTTP/1.0 200 OK\r\n\r\n"),
+                    "second/web01", answer("HTTP/1.0 204 No Content\r\n\r\n")));
+            engine = LiveEngine.start(appBackend(backends.port(SERVER), "inter 1s", "option httpchk",
+                    "http-check connect", "http-check send meth GET uri /first", "http-check expect status 200",
+                    "http-check connect port " + backends.port("second/web01"),
+                    "http-check send meth GET uri /second ver HTTP/1.1 hdr Host x", "http-check expect status 204"));
 
-                CheckOutcome outcome = engine.awaitFirstOutcome();
-                assertThat(java.util.List.of(outcome.status(), outcome.code(), outcome.info()))
-                        .containsExactly(CheckStatus.L7OK, 204, "");
-                LiveEngine.eventually().until(() -> !backend.finishedConnections().isEmpty()
-                        && !second.finishedConnections().isEmpty());
-                assertThat(backend.connections().get(0).request()).isEqualTo("GET /first HTTP/1.0\r\n\r\n");
-                assertThat(backend.connections().get(0).checkerClose()).isEqualTo(ScriptedBackend.CheckerClose.RST);
-                assertThat(second.connections().get(0).request())
-                        .isEqualTo("GET /second HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
-                engine.close();
-                engine = null;
-            }
+            CheckOutcome outcome = engine.awaitFirstOutcome();
+            assertThat(java.util.List.of(outcome.status(), outcome.code(), outcome.info()))
+                    .containsExactly(CheckStatus.L7OK, 204, "");
+            RecordedConnection first = takeConnection();
+            assertThat(first.receivedText()).isEqualTo("GET /first HTTP/1.0\r\n\r\n");
+            assertThat(first.checkerClose()).isEqualTo(RecordedConnection.CheckerClose.RST);
+            assertThat(backends.takeConnection("second/web01", LiveEngine.AT_MOST).receivedText())
+                    .isEqualTo("GET /second HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
         }
     }
 
@@ -184,8 +178,7 @@ class LiveHeaderNolbAgentTest {
 
         @Test
         void upPassesAndIsLoggedOnce() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.reply("up\n"));
-            engine = LiveEngine.start(agentConfig(backend.port(), "agent-inter 300ms", "option log-health-checks"));
+            engine = LiveEngine.start(agentConfig(serve(banner("up\n")), "agent-inter 300ms", "option log-health-checks"));
 
             assertThat(agentOutcome()).containsExactly(CheckStatus.L7OK, 0, "via agent : up");
             assertThat(engine.awaitLogLines(1)).containsExactly(AGENT + "succeeded, reason: Layer7 check passed, "
@@ -195,8 +188,7 @@ class LiveHeaderNolbAgentTest {
         /** HAProxy 2.6.12: {@code Server be_b/b1 is DOWN, reason: Layer7 wrong status, code: 0, info: "via agent : down", ...}. */
         @Test
         void downTakesTheServerDownWithTheAgentAsReason() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.reply("down\n"));
-            engine = LiveEngine.start(agentConfig(backend.port(), "agent-inter 1s"));
+            engine = LiveEngine.start(agentConfig(serve(banner("down\n")), "agent-inter 1s"));
 
             assertThat(agentOutcome()).containsExactly(CheckStatus.L7STS, 0, "via agent : down");
             assertThat(engine.awaitLogLines(2)).containsExactly(DOWN + "Layer7 wrong status, code: 0, info: "
@@ -208,8 +200,7 @@ class LiveHeaderNolbAgentTest {
 
         @Test
         void aSilentAgentTimesOutAndLeavesTheServerUp() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.hang());
-            engine = LiveEngine.start(agentConfig(backend.port(), "agent-inter 300ms", "option log-health-checks"));
+            engine = LiveEngine.start(agentConfig(serve(Behaviour.hang()), "agent-inter 300ms", "option log-health-checks"));
 
             assertThat(agentOutcome()).containsExactly(CheckStatus.L7TOUT, 0, "");
             assertThat(engine.awaitLogLines(1)).containsExactly(AGENT + "failed, reason: Layer7 timeout, "
@@ -230,8 +221,7 @@ class LiveHeaderNolbAgentTest {
 
         @Test
         void anAgentClosingWithoutAnswerIsAnEmptyResponse() throws IOException {
-            backend = ScriptedBackend.start(Behaviour.closeAtOnce());
-            engine = LiveEngine.start(agentConfig(backend.port(), "agent-inter 1s", "option log-health-checks"));
+            engine = LiveEngine.start(agentConfig(serve(new Behaviour.Close(Delay.NONE)), "agent-inter 1s", "option log-health-checks"));
 
             assertThat(agentOutcome()).containsExactly(CheckStatus.L7RSP, 0, "TCPCHK got an empty response at step 2");
             assertThat(engine.awaitLogLines(1)).containsExactly(AGENT + "failed, reason: Layer7 invalid response, "

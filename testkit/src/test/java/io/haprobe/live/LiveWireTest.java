@@ -2,15 +2,20 @@ package io.haprobe.live;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
-import io.haprobe.live.ScriptedBackend.Behaviour;
-import io.haprobe.live.ScriptedBackend.CheckerClose;
-import io.haprobe.live.ScriptedBackend.Connection;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.testkit.RecordedConnection;
+import io.haprobe.testkit.RecordedConnection.CheckerClose;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 import static io.haprobe.live.LiveConfigs.appBackend;
+import static io.haprobe.live.Scripts.answer;
+import static io.haprobe.live.Scripts.answerAfter;
+import static io.haprobe.live.Scripts.readThenClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -22,56 +27,50 @@ class LiveWireTest extends LiveTest {
     private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 
     @Test
-    void httpchkGetHealthSendsAnHttp10RequestWithoutHeaders() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer(OK));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health"));
+    void httpchkGetHealthSendsAnHttp10RequestWithoutHeaders() throws InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(answer(OK)), "inter 1s", "option httpchk GET /health"));
 
-        assertThat(firstFinishedConnection().request()).isEqualTo("GET /health HTTP/1.0\r\n\r\n");
+        assertThat(takeConnection().receivedText()).isEqualTo("GET /health HTTP/1.0\r\n\r\n");
     }
 
     @Test
-    void http11WithAHostHeaderSendsLowercaseHostThenConnectionClose() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer(OK));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health HTTP/1.1",
+    void http11WithAHostHeaderSendsLowercaseHostThenConnectionClose() throws InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(answer(OK)), "inter 1s", "option httpchk GET /health HTTP/1.1",
                 "http-check send hdr Host www.example.com"));
 
-        assertThat(firstFinishedConnection().request())
+        assertThat(takeConnection().receivedText())
                 .isEqualTo("GET /health HTTP/1.1\r\nhost: www.example.com\r\nconnection: close\r\n\r\n");
     }
 
     @Test
-    void checkerResetsTheConnectionOnceTheVerdictIsKnown() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.answer(OK));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health"));
+    void checkerResetsTheConnectionOnceTheVerdictIsKnown() throws InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(answer(OK)), "inter 1s", "option httpchk GET /health"));
 
-        assertThat(firstFinishedConnection().checkerClose()).isEqualTo(CheckerClose.RST);
+        assertThat(takeConnection().checkerClose()).isEqualTo(CheckerClose.RST);
         assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L7OK);
     }
 
     @Test
-    void checkerResetsATimedOutConnection() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.hang());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", "option httpchk GET /health"));
+    void checkerResetsATimedOutConnection() throws InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(Behaviour.hang()), "inter 300ms", "option httpchk GET /health"));
 
-        assertThat(firstFinishedConnection().checkerClose()).isEqualTo(CheckerClose.RST);
+        assertThat(takeConnection().checkerClose()).isEqualTo(CheckerClose.RST);
         assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L7TOUT);
     }
 
     @Test
-    void checkerClosesWithAFinWhenItReadTheServersFinFirst() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.readThenClose());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 1s", "option httpchk GET /health"));
+    void checkerClosesWithAFinWhenItReadTheServersFinFirst() throws InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(readThenClose()), "inter 1s", "option httpchk GET /health"));
 
-        Connection connection = firstFinishedConnection();
-        assertThat(connection.request()).isEqualTo("GET /health HTTP/1.0\r\n\r\n");
+        RecordedConnection connection = takeConnection();
+        assertThat(connection.receivedText()).isEqualTo("GET /health HTTP/1.0\r\n\r\n");
         assertThat(connection.checkerClose()).isEqualTo(CheckerClose.FIN);
         assertThat(engine.awaitFirstOutcome().status()).isEqualTo(CheckStatus.L7RSP);
     }
 
     @Test
-    void timeoutCheckBoundsTheWaitForTheAnswerOnceConnected() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.hang());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 3s", "option httpchk GET /health",
+    void timeoutCheckBoundsTheWaitForTheAnswerOnceConnected() throws InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(Behaviour.hang()), "inter 3s", "option httpchk GET /health",
                 "timeout check 300ms"));
 
         CheckOutcome outcome = engine.awaitFirstOutcome();
@@ -80,12 +79,12 @@ class LiveWireTest extends LiveTest {
     }
 
     @Test
-    void anAnswerWithinTimeoutCheckPassesAndALaterOneTimesOut() throws IOException {
+    void anAnswerWithinTimeoutCheckPassesAndALaterOneTimesOut() throws InterruptedException {
         // 2.6.12 may accept the late answer (spec §2.6, fixed upstream by 7c788f098); haprobe implements the
         // documented bound of spec §2.4.
-        backend = ScriptedBackend.start(Behaviour.answerAfter(Duration.ofMillis(50), OK),
-                Behaviour.answerAfter(Duration.ofMillis(1500), OK));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", "option httpchk GET /health",
+        // the first connection answers at once, every later one too late
+        engine = LiveEngine.start(appBackend(serve(firstThenAlways(answerAfter(Duration.ofMillis(50), OK),
+                answerAfter(Duration.ofMillis(1500), OK))), "inter 300ms", "option httpchk GET /health",
                 "timeout check 400ms", "option log-health-checks"));
 
         LiveEngine.eventually().until(() -> engine.outcomes().size() >= 2);
@@ -95,10 +94,9 @@ class LiveWireTest extends LiveTest {
     }
 
     @Test
-    void logHealthChecksWritesALineWheneverStatusOrHealthChanges() throws IOException {
+    void logHealthChecksWritesALineWheneverStatusOrHealthChanges() throws InterruptedException {
         String unavailable = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n";
-        backend = ScriptedBackend.start(Behaviour.answer(OK), Behaviour.answer(unavailable));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option httpchk GET /health",
+        engine = LiveEngine.start(appBackend(serve(firstThenAlways(answer(OK), answer(unavailable))), "inter 200ms", "option httpchk GET /health",
                 "option log-health-checks"));
 
         assertThat(engine.awaitLogLines(6)).containsExactly(
@@ -115,8 +113,10 @@ class LiveWireTest extends LiveTest {
                 "backend app_backend has no server available!");
     }
 
-    private Connection firstFinishedConnection() {
-        LiveEngine.eventually().until(() -> !backend.finishedConnections().isEmpty());
-        return backend.finishedConnections().get(0);
+    /** Plays {@code first} on the first connection and {@code then} on the next nineteen: more than a test sees. */
+    private static Behaviour firstThenAlways(Behaviour first, Behaviour then) {
+        List<Behaviour> steps = new ArrayList<>(Collections.nCopies(20, then));
+        steps.set(0, first);
+        return new Behaviour.Sequence(steps);
     }
 }

@@ -1,14 +1,20 @@
-package io.haprobe.sim;
+package io.haprobe.conformance;
 
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.engine.HealthCheckEngine;
 import io.haprobe.engine.HealthEvent;
 import io.haprobe.engine.Simulation;
 import io.haprobe.engine.Timeline;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
+import io.haprobe.sim.Phase;
+import io.haprobe.sim.ServerScript;
+import io.haprobe.testkit.LoopbackBackends;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import java.time.Duration;
@@ -34,7 +40,11 @@ import static org.awaitility.Awaitility.await;
  * change comes just before a simulated check and long after the previous one, which the test verifies on the
  * simulated side: which phase a live check meets must not depend on scheduling jitter. The live JVM is warmed up
  * by a throwaway run first, so that class loading does not stretch the first check.
+ *
+ * <p>Here, not in the engine, because it needs the loopback backends of the testkit, and because it compares
+ * timings, like the rest of this module.
  */
+@Tag("live")
 class SimulatedEqualsLiveTest {
 
     /** Checks compared per server: those the simulation starts before this time; the live run goes past it. */

@@ -44,16 +44,6 @@ final class LiveChecks implements AutoCloseable {
     }
 
     /**
-     * Builds an engine for {@code cfgText} without starting it.
-     *
-     * @param cfgText a haproxy.cfg text; never null
-     * @return the engine, which the caller closes
-     */
-    static HealthCheckEngine build(String cfgText) {
-        return HealthCheckEngine.builder(HaproxyConfig.parse("live.cfg", cfgText)).build();
-    }
-
-    /**
      * Returns a haproxy.cfg with one backend {@code be}: log-health-checks, the given lines, then
      * {@code server s 127.0.0.1:<port> check inter 300ms <server options>}.
      *

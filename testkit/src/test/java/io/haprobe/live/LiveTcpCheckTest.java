@@ -2,17 +2,22 @@ package io.haprobe.live;
 
 import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
-import io.haprobe.live.ScriptedBackend.Behaviour;
-import io.haprobe.live.ScriptedBackend.CheckerClose;
-import io.haprobe.live.ScriptedBackend.Step;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
+import io.haprobe.testkit.RecordedConnection;
+import io.haprobe.testkit.RecordedConnection.CheckerClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Map;
 
 import static io.haprobe.live.LiveConfigs.appBackend;
-import static io.haprobe.live.LiveEngine.eventually;
+import static io.haprobe.live.Scripts.ascii;
+import static io.haprobe.live.Scripts.banner;
+import static io.haprobe.live.Scripts.dialogue;
+import static io.haprobe.live.Scripts.ex;
+import static io.haprobe.live.Scripts.replyToAnything;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,22 +35,20 @@ class LiveTcpCheckTest extends LiveTest {
             "tcp-check expect string PONG"};
 
     @Test
-    void tcpCheckPassesWithCodeZeroAndTcpCheckInfo() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.read("PING\r\n"), Step.write("+PONG\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option log-health-checks",
+    void tcpCheckPassesWithCodeZeroAndTcpCheckInfo() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(dialogue(false, ex("PING\r\n", "+PONG\r\n"))), "inter 200ms",
+                "option log-health-checks",
                 PING_PONG[0], PING_PONG[1], PING_PONG[2]));
 
         assertOutcome(CheckStatus.L7OK, 0, "(tcp-check)");
         assertThat(engine.awaitLogLines(1)).containsExactly("Health check for server app_backend/web01 succeeded, "
                 + "reason: Layer7 check passed, code: 0, info: \"(tcp-check)\", check duration: <n>ms, status: 3/3 UP.");
-        eventually().until(() -> !backend.finishedConnections().isEmpty());
-        assertThat(backend.finishedConnections().get(0).checkerClose()).isEqualTo(CheckerClose.RST);
+        assertThat(takeConnection().checkerClose()).isEqualTo(CheckerClose.RST);
     }
 
     @Test
-    void tcpCheckMismatchNamesThePatternAndTheStep() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogueThenClose(Step.read("PING\r\n"), Step.write("-ERR\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", PING_PONG));
+    void tcpCheckMismatchNamesThePatternAndTheStep() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(dialogue(true, ex("PING\r\n", "-ERR\r\n"))), "inter 200ms", PING_PONG));
 
         assertOutcome(CheckStatus.L7RSP, 0, "TCPCHK did not match content 'PONG' at step 2");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer7 invalid "
@@ -54,9 +57,8 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void tcpCheckTimeoutInfoStartsWithASpaceAndNamesTheWaitingExpect() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.read("PING\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", PING_PONG));
+    void tcpCheckTimeoutInfoStartsWithASpaceAndNamesTheWaitingExpect() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(Behaviour.hang()), "inter 300ms", PING_PONG));
 
         CheckOutcome outcome = assertOutcome(CheckStatus.L7TOUT, 0, " at step 2 of tcp-check (expect string 'PONG')");
         assertThat(outcome.durationMillis()).isBetween(300L, 1500L);
@@ -66,7 +68,7 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void tcpCheckRefusedConnectIsAtTheInitialConnectionStep() throws IOException {
+    void tcpCheckRefusedConnectIsAtTheInitialConnectionStep() throws IOException, InterruptedException {
         engine = LiveEngine.start(appBackend(LiveConfigs.closedPort(), "inter 200ms", PING_PONG));
 
         assertOutcome(CheckStatus.L4CON, 0, "Connection refused at initial connection step of tcp-check");
@@ -76,73 +78,63 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void tcpCheckCloseBeforeTheAnswerIsAnEmptyResponse() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogueThenClose(Step.read("PING\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", PING_PONG));
+    void tcpCheckCloseBeforeTheAnswerIsAnEmptyResponse() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(dialogue(true, ex("PING\r\n", ""))), "inter 200ms", PING_PONG));
 
         assertOutcome(CheckStatus.L7RSP, 0, "TCPCHK got an empty response at step 2");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer7 invalid "
                 + "response, info: \"TCPCHK got an empty response at step 2\", check duration: <n>ms" + DOWN_COUNTS,
                 NO_SERVER);
-        eventually().until(() -> !backend.finishedConnections().isEmpty());
-        assertThat(backend.finishedConnections().get(0).checkerClose()).isEqualTo(CheckerClose.FIN);
+        assertThat(takeConnection().checkerClose()).isEqualTo(CheckerClose.FIN);
     }
 
     @Test
-    void tcpCheckConnectPortOverridesTheServerPortAndNamesItWhenRefused() throws IOException {
+    void tcpCheckConnectPortOverridesTheServerPortAndNamesItWhenRefused() throws IOException, InterruptedException {
         int closed = LiveConfigs.closedPort();
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.read("PING\r\n"), Step.write("+PONG\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option tcp-check",
-                "tcp-check connect port " + closed + " comment cp", "tcp-check send PING\\r\\n",
+        engine = LiveEngine.start(appBackend(serve(dialogue(false, ex("PING\r\n", "+PONG\r\n"))), "inter 200ms",
+                "option tcp-check", "tcp-check connect port " + closed + " comment cp", "tcp-check send PING\\r\\n",
                 "tcp-check expect string PONG"));
 
         assertOutcome(CheckStatus.L4CON, 0, "Connection refused at step 1 of tcp-check (connect port " + closed
                 + ") comment: 'cp'");
-        assertThat(backend.connections()).isEmpty();
+        assertThat(backends.recordedConnections(SERVER)).isEmpty();
     }
 
     @Test
-    void tcpCheckRunsABannerDialogueOverTwoConnectionsOneAfterTheOther() throws IOException {
-        try (ScriptedBackend second = ScriptedBackend.start(Behaviour.dialogue(Step.read("STATUS\n"),
-                Step.write("ready\n")))) {
-            backend = ScriptedBackend.start(Behaviour.dialogue(Step.write("+OK hello\r\n"), Step.read("PING\r\n"),
-                    Step.write("+PONG\r\n")));
-            engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option tcp-check",
-                    "tcp-check connect", "tcp-check expect string +OK", "tcp-check send PING\\r\\n",
-                    "tcp-check expect rstring ^\\\\+PONG", "tcp-check connect port " + second.port() + " linger",
-                    "tcp-check send STATUS\\n", "tcp-check expect binary 7265616479"));
+    void tcpCheckRunsABannerDialogueOverTwoConnectionsOneAfterTheOther() throws IOException, InterruptedException {
+        serve(Map.of(SERVER, dialogue(false, ex("", "+OK hello\r\n"), ex("PING\r\n", "+PONG\r\n")),
+                "second/web01", dialogue(false, ex("STATUS\n", "ready\n"))));
+        engine = LiveEngine.start(appBackend(backends.port(SERVER), "inter 200ms", "option tcp-check",
+                "tcp-check connect", "tcp-check expect string +OK", "tcp-check send PING\\r\\n",
+                "tcp-check expect rstring ^\\\\+PONG", "tcp-check connect port " + backends.port("second/web01")
+                        + " linger", "tcp-check send STATUS\\n", "tcp-check expect binary 7265616479"));
 
-            assertOutcome(CheckStatus.L7OK, 0, "(tcp-check)");
-            eventually().until(() -> !second.finishedConnections().isEmpty());
-            assertThat(backend.connections().get(0).request()).isEqualTo("PING\r\n");
-            assertThat(second.finishedConnections().get(0).request()).isEqualTo("STATUS\n");
-            assertThat(second.finishedConnections().get(0).checkerClose()).isEqualTo(CheckerClose.FIN);
-            engine.close();
-        }
+        assertOutcome(CheckStatus.L7OK, 0, "(tcp-check)");
+        assertThat(takeConnection().receivedText()).isEqualTo("PING\r\n");
+        RecordedConnection second = backends.takeConnection("second/web01", LiveEngine.AT_MOST);
+        assertThat(second.receivedText()).isEqualTo("STATUS\n");
+        assertThat(second.checkerClose()).isEqualTo(CheckerClose.FIN);
     }
 
     @Test
-    void sslHelloChkSendsTheSslv3ClientHelloAndTakesAnAlertAsHealthy() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.read(126),
-                Step.write(HexFormat.of().parseHex("15030100020228"))));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option log-health-checks",
+    void sslHelloChkSendsTheSslv3ClientHelloAndTakesAnAlertAsHealthy() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(replyToAnything(HexFormat.of().parseHex("15030100020228"), false)), "inter 200ms", "option log-health-checks",
                 "option ssl-hello-chk"));
 
         assertOutcome(CheckStatus.L6OK, 0, "");
         assertThat(engine.awaitLogLines(1)).containsExactly("Health check for server app_backend/web01 succeeded, "
                 + "reason: Layer6 check passed, check duration: <n>ms, status: 3/3 UP.");
-        byte[] hello = backend.connections().get(0).request().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] hello = takeConnection().received();
+        assertThat(hello).hasSize(126);
         assertThat(HexFormat.of().formatHex(hello, 0, 11)).isEqualTo("160300007901000075" + "0300");
-        assertThat(new String(hello, 15, 28, StandardCharsets.ISO_8859_1))
+        assertThat(new String(hello, 15, 28, java.nio.charset.StandardCharsets.ISO_8859_1))
                 .isEqualTo("HAPROXYSSLCHK\nHAPROXYSSLCHK\n");
         assertThat(HexFormat.of().formatHex(hello, 120, 126)).isEqualTo("0039003a0100");
     }
 
     @Test
-    void sslHelloChkOnAPlainHttpAnswerIsL6rspWithoutInfo() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.read(126),
-                Step.write("HTTP/1.0 400 Bad Request\r\n\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option ssl-hello-chk"));
+    void sslHelloChkOnAPlainHttpAnswerIsL6rspWithoutInfo() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(replyToAnything(ascii("HTTP/1.0 400 Bad Request\r\n\r\n"), false)), "inter 200ms", "option ssl-hello-chk"));
 
         assertOutcome(CheckStatus.L6RSP, 0, "");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer6 invalid "
@@ -150,9 +142,8 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void sslHelloChkSilentServerIsL6tout() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.read(126)));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", "option ssl-hello-chk"));
+    void sslHelloChkSilentServerIsL6tout() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(Behaviour.hang()), "inter 300ms", "option ssl-hello-chk"));
 
         assertOutcome(CheckStatus.L6TOUT, 0, "");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer6 "
@@ -160,13 +151,12 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void sslHelloChkRefusedAndClosedBeforeTheAnswer() throws IOException {
+    void sslHelloChkRefusedAndClosedBeforeTheAnswer() throws IOException, InterruptedException {
         engine = LiveEngine.start(appBackend(LiveConfigs.closedPort(), "inter 200ms", "option ssl-hello-chk"));
         assertOutcome(CheckStatus.L4CON, 0, "Connection refused");
         engine.close();
 
-        backend = ScriptedBackend.start(Behaviour.dialogueThenClose(Step.read(126)));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option ssl-hello-chk"));
+        engine = LiveEngine.start(appBackend(serve(replyToAnything(new byte[0], true)), "inter 200ms", "option ssl-hello-chk"));
         assertOutcome(CheckStatus.L6RSP, 0, "TCPCHK got an empty response at step 2");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer6 invalid "
                 + "response, info: \"TCPCHK got an empty response at step 2\", check duration: <n>ms" + DOWN_COUNTS,
@@ -174,9 +164,8 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void redisCheckPassesOnPong() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.read("*1\r\n$4\r\nPING\r\n"), Step.write("+PONG\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option log-health-checks",
+    void redisCheckPassesOnPong() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(dialogue(false, ex("*1\r\n$4\r\nPING\r\n", "+PONG\r\n"))), "inter 200ms", "option log-health-checks",
                 "option redis-check"));
 
         assertOutcome(CheckStatus.L7OK, 0, "Redis server is ok");
@@ -186,10 +175,8 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void redisCheckErrorAnswerIsL7stsWithTheFirstLine() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogueThenClose(Step.read("*1\r\n$4\r\nPING\r\n"),
-                Step.write("-ERR no way\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option redis-check"));
+    void redisCheckErrorAnswerIsL7stsWithTheFirstLine() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(dialogue(true, ex("*1\r\n$4\r\nPING\r\n", "-ERR no way\r\n"))), "inter 200ms", "option redis-check"));
 
         assertOutcome(CheckStatus.L7STS, 0, "-ERR no way");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer7 wrong "
@@ -197,10 +184,8 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void redisCheckErrorOnAnOpenConnectionWaitsForTheTimeout() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.read("*1\r\n$4\r\nPING\r\n"),
-                Step.write("-ERR no way\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", "option redis-check"));
+    void redisCheckErrorOnAnOpenConnectionWaitsForTheTimeout() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(dialogue(false, ex("*1\r\n$4\r\nPING\r\n", "-ERR no way\r\n"))), "inter 300ms", "option redis-check"));
 
         assertOutcome(CheckStatus.L7TOUT, 0, "");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer7 "
@@ -208,13 +193,12 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void redisCheckRefusedAndClosedBeforeTheAnswer() throws IOException {
+    void redisCheckRefusedAndClosedBeforeTheAnswer() throws IOException, InterruptedException {
         engine = LiveEngine.start(appBackend(LiveConfigs.closedPort(), "inter 200ms", "option redis-check"));
         assertOutcome(CheckStatus.L4CON, 0, "Connection refused");
         engine.close();
 
-        backend = ScriptedBackend.start(Behaviour.dialogueThenClose(Step.read("*1\r\n$4\r\nPING\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option redis-check"));
+        engine = LiveEngine.start(appBackend(serve(dialogue(true, ex("*1\r\n$4\r\nPING\r\n", ""))), "inter 200ms", "option redis-check"));
         assertOutcome(CheckStatus.L7STS, 0, "TCPCHK got an empty response at step 2");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer7 wrong "
                 + "status, code: 0, info: \"TCPCHK got an empty response at step 2\", check duration: <n>ms"
@@ -222,25 +206,23 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void smtpchkGreetsQuitsAndReportsTheQuitAnswer() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.write("220 mx.example ESMTP ready\r\n"),
-                Step.read("EHLO checker.example\r\n"), Step.write("250-mx.example Hello\r\n250 HELP\r\n"),
-                Step.read("QUIT\r\n"), Step.write("221 bye\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option log-health-checks",
+    void smtpchkGreetsQuitsAndReportsTheQuitAnswer() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(dialogue(false, ex("", "220 mx.example ESMTP ready\r\n"),
+                ex("EHLO checker.example\r\n", "250-mx.example Hello\r\n250 HELP\r\n"), ex("QUIT\r\n", "221 bye\r\n"))), "inter 200ms", "option log-health-checks",
                 "option smtpchk EHLO checker.example"));
 
         assertOutcome(CheckStatus.L7OK, 221, "bye");
         assertThat(engine.awaitLogLines(1)).containsExactly("Health check for server app_backend/web01 succeeded, "
                 + "reason: Layer7 check passed, code: 221, info: \"bye\", check duration: <n>ms, status: 3/3 UP.");
         // smtpchk's connect has 'linger': the check ends with a FIN, not an RST
-        eventually().until(() -> !backend.finishedConnections().isEmpty());
-        assertThat(backend.finishedConnections().get(0).checkerClose()).isEqualTo(CheckerClose.FIN);
+        RecordedConnection connection = takeConnection();
+        assertThat(connection.receivedText()).isEqualTo("EHLO checker.example\r\nQUIT\r\n");
+        assertThat(connection.checkerClose()).isEqualTo(CheckerClose.FIN);
     }
 
     @Test
-    void smtpchkRejectingBannerIsL7stsWithItsCodeAndText() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.write("554 go away\r\n")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option smtpchk"));
+    void smtpchkRejectingBannerIsL7stsWithItsCodeAndText() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(banner("554 go away\r\n")), "inter 200ms", "option smtpchk"));
 
         assertOutcome(CheckStatus.L7STS, 554, "go away");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer7 wrong "
@@ -248,21 +230,19 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void smtpchkSilentServerTimesOutWithoutInfo() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 300ms", "option smtpchk"));
+    void smtpchkSilentServerTimesOutWithoutInfo() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(Behaviour.hang()), "inter 300ms", "option smtpchk"));
 
         assertOutcome(CheckStatus.L7TOUT, 0, "");
     }
 
     @Test
-    void smtpchkRefusedAndClosedBeforeTheBanner() throws IOException {
+    void smtpchkRefusedAndClosedBeforeTheBanner() throws IOException, InterruptedException {
         engine = LiveEngine.start(appBackend(LiveConfigs.closedPort(), "inter 200ms", "option smtpchk"));
         assertOutcome(CheckStatus.L4CON, 0, "Connection refused");
         engine.close();
 
-        backend = ScriptedBackend.start(Behaviour.dialogueThenClose());
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option smtpchk"));
+        engine = LiveEngine.start(appBackend(serve(new Behaviour.Close(Delay.NONE)), "inter 200ms", "option smtpchk"));
         assertOutcome(CheckStatus.L7RSP, 0, "TCPCHK got an empty response at step 2");
         assertThat(engine.awaitLogLines(2)).containsExactly("Server app_backend/web01 is DOWN, reason: Layer7 invalid "
                 + "response, info: \"TCPCHK got an empty response at step 2\", check duration: <n>ms" + DOWN_COUNTS,
@@ -270,17 +250,16 @@ class LiveTcpCheckTest extends LiveTest {
     }
 
     @Test
-    void mysqlCheckReportsTheServerVersionOrTheErrorPacket() throws IOException {
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.write(HexFormat.of().parseHex(
-                "0f000000" + "0a" + "352e372e39392d66616b6500" + "0700"))));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option mysql-check"));
+    void mysqlCheckReportsTheServerVersionOrTheErrorPacket() throws IOException, InterruptedException {
+        engine = LiveEngine.start(appBackend(serve(banner(HexFormat.of().parseHex(
+                "0f000000" + "0a" + "352e372e39392d66616b6500" + "0700"))), "inter 200ms", "option mysql-check"));
         assertOutcome(CheckStatus.L7OK, 0, "5.7.99-fake");
         engine.close();
-        backend.close();
+        backends.close();
 
-        backend = ScriptedBackend.start(Behaviour.dialogue(Step.write(HexFormat.of().parseHex("1a000000ff6a04")),
-                Step.write("Host 'x' is not allowed")));
-        engine = LiveEngine.start(appBackend(backend.port(), "inter 200ms", "option mysql-check"));
+        engine = LiveEngine.start(appBackend(serve(banner(HexFormat.of().parseHex("1a000000ff6a04"
+                + HexFormat.of().formatHex(ascii("Host 'x' is not allowed"))))),
+                "inter 200ms", "option mysql-check"));
         assertOutcome(CheckStatus.L7STS, 1130, "Host 'x' is not allowed");
     }
 
