@@ -2,6 +2,7 @@ package io.haprobe.conformance;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * mostly wait. Without HAProxy 2.6 or strace the suite is skipped, except under CI ({@code CI=true}), where it
  * fails.
  */
+@Tag("live")
 @DisplayName("haprobe concludes what HAProxy 2.6 concludes")
 class ConformanceTest {
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,6 +30,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * is done, what {@code @BeforeAll} started once the class is done, and only what it started. The test classes
  * nested here run through JUnit's {@link EngineTestKit}, so that this test can look at their runs afterwards.
  */
+@Tag("live")
 class HaprobeExtensionLifecycleTest {
 
     private static final String CFG = "io/haprobe/junit/wrong-status.cfg";
