@@ -32,7 +32,7 @@ final class ConfigValues {
      * @throws ConfigException if the text is not a duration or exceeds {@link #MAX_TIMER_MILLIS}
      */
     static long parseTimeNanos(String file, int line, String keyword, ConfigToken token) {
-        long millis = HaproxyTime.millisOrNegative(token.text());
+        long millis = HaproxyTime.millisOfPrefix(token.text());
         if (millis < 0) {
             throw invalid(file, line, keyword, token, "a time such as 2s or 500ms");
         }
@@ -40,6 +40,65 @@ final class ConfigValues {
             throw invalid(file, line, keyword, token, "at most " + MAX_TIMER_MILLIS + "ms");
         }
         return millis * NANOS_PER_MILLI;
+    }
+
+    /**
+     * Parses a duration like {@link #parseTimeNanos(String, int, String, ConfigToken)} and adds HAProxy 2.6's
+     * warning when text follows a complete value: {@code 1h2m} is read as {@code 1h}, as 2.6.12 reads it.
+     *
+     * @param in      the line's place and warnings; never null
+     * @param keyword the keyword, for messages; never null
+     * @param token   the value; never null
+     * @param positive whether 0 is refused ({@code inter}, {@code fastinter}, {@code downinter},
+     *                 {@code agent-inter})
+     * @return the duration in nanoseconds, a whole number of milliseconds
+     * @throws ConfigException if the text is not a duration, is too large, or is 0 when {@code positive}
+     */
+    static long parseTimeNanos(ParseContext in, String keyword, ConfigToken token, boolean positive) {
+        long nanos = positive ? parsePositiveTimeNanos(in.file(), in.line(), keyword, token)
+                : parseTimeNanos(in.file(), in.line(), keyword, token);
+        int trailing = HaproxyTime.trailingIndex(token.text());
+        if (trailing >= 0) {
+            in.warn(token, keyword + ": unexpected character '" + token.text().charAt(trailing)
+                    + "' after the timer value '" + token.text() + "', only (us=microseconds,ms=milliseconds,"
+                    + "s=seconds,m=minutes,h=hours,d=days) are supported; read as '"
+                    + token.text().substring(0, trailing) + "' as HAProxy 2.6 does (later versions refuse it)");
+        }
+        return nanos;
+    }
+
+    /**
+     * Parses a count the way HAProxy 2.6 reads {@code rise} and {@code fall} ({@code atol}, then
+     * "'rise' has to be > 0"): leading blanks and a sign are allowed and reading stops at the first non-digit,
+     * so {@code +5} and {@code 5abc} are 5. Values above {@link Integer#MAX_VALUE} saturate (HAProxy
+     * truncates them to its int field).
+     *
+     * @param in      the line's place; never null
+     * @param keyword {@code rise} or {@code fall}; never null
+     * @param token   the value; never null
+     * @return the value, {@code >= 1}
+     * @throws ConfigException if the value read is 0 or less, or has no digit
+     */
+    static int parsePositiveAtol(ParseContext in, String keyword, ConfigToken token) {
+        String text = token.text();
+        int i = 0;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < text.length() && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+            negative = text.charAt(i) == '-';
+            i++;
+        }
+        int start = i;
+        while (i < text.length() && HaproxyTime.isDigit(text.charAt(i))) {
+            i++;
+        }
+        long value = HaproxyTime.parseSaturated(text.substring(start, i));
+        if (negative || value <= 0) {
+            throw invalid(in.file(), in.line(), keyword, token, "an integer >= 1");
+        }
+        return (int) Math.min(value, Integer.MAX_VALUE);
     }
 
     /**

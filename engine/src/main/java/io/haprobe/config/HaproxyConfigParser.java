@@ -257,7 +257,7 @@ final class HaproxyConfigParser {
         if (keyword.is("spread-checks")) {
             spreadChecks = ConfigValues.parseInt(file, line, "spread-checks", argument(tokens, 1), 0, 50);
         } else if (keyword.is("max-spread-checks")) {
-            maxSpreadChecksNanos = ConfigValues.parseTimeNanos(file, line, "max-spread-checks", argument(tokens, 1));
+            maxSpreadChecksNanos = ConfigValues.parseTimeNanos(context, "max-spread-checks", argument(tokens, 1), false);
         } else if (keyword.is("node")) {
             node = argument(tokens, 1).text();
         } else if (keyword.is("ssl-server-verify")) {
@@ -414,10 +414,10 @@ final class HaproxyConfigParser {
     private void parseTimeout(List<ConfigToken> tokens) {
         ConfigToken which = argument(tokens, 1);
         if (which.is("check")) {
-            current.timeoutCheckNanos = ConfigValues.parseTimeNanos(file, line, "timeout check", argument(tokens, 2));
+            current.timeoutCheckNanos = ConfigValues.parseTimeNanos(context, "timeout check", argument(tokens, 2), false);
         } else if (which.is("connect")) {
-            current.timeoutConnectNanos = ConfigValues.parseTimeNanos(file, line, "timeout connect",
-                    argument(tokens, 2));
+            current.timeoutConnectNanos = ConfigValues.parseTimeNanos(context, "timeout connect",
+                    argument(tokens, 2), false);
         }
     }
 

@@ -4,7 +4,8 @@ package io.haprobe.config;
  * Reads durations the way haproxy.cfg writes them (CFG §2.5 "Time format"): digits followed by a unit,
  * {@code us}, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}; a bare number is in milliseconds.
  * HAProxy keeps whole milliseconds, so microseconds round up ({@code 1us} is 1 ms). Values saturate instead
- * of overflowing.
+ * of overflowing. {@link #parseMillis} is strict: the forms HAProxy 2.6 reads with a warning ({@code 1h2m}
+ * read as {@code 1h}) are refused here; the configuration parser accepts them and adds the warning.
  *
  * <p>Stateless and thread-safe.
  *
@@ -36,15 +37,44 @@ public final class HaproxyTime {
 
     /** Returns the duration in whole milliseconds, or -1 when {@code text} is not a duration. */
     static long millisOrNegative(String text) {
-        int digitsEnd = 0;
-        while (digitsEnd < text.length() && isDigit(text.charAt(digitsEnd))) {
-            digitsEnd++;
+        return trailingIndex(text) < 0 ? millisOfPrefix(text) : -1;
+    }
+
+    /**
+     * Returns where text follows a complete duration, as in {@code 1h2m} or {@code 1s5}: HAProxy 2.6.12 reads
+     * the value before it and warns "unexpected character '2' after the timer value '1h2m', ... This will be
+     * reported as an error in next versions" ({@code parse_time_err}); {@code 5x} and {@code s} stay errors.
+     *
+     * @return the index of the first unexpected character, or -1 when there is none or the text has no
+     *         complete value followed by a known unit
+     */
+    static int trailingIndex(String text) {
+        int digitsEnd = digitsEnd(text);
+        if (digitsEnd == 0) {
+            return -1;
         }
-        long unitMicros = unitMicros(text.substring(digitsEnd));
+        for (String unit : new String[] {"us", "ms", "s", "m", "h", "d"}) {
+            if (text.startsWith(unit, digitsEnd)) {
+                int end = digitsEnd + unit.length();
+                return end < text.length() ? end : -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Returns the duration written before {@link #trailingIndex} (the whole text when there is no trailing
+     * part) in whole milliseconds, or -1 when that is not a duration.
+     */
+    static long millisOfPrefix(String text) {
+        int trailing = trailingIndex(text);
+        String value = trailing < 0 ? text : text.substring(0, trailing);
+        int digitsEnd = digitsEnd(value);
+        long unitMicros = unitMicros(value.substring(digitsEnd));
         if (digitsEnd == 0 || unitMicros < 0) {
             return -1;
         }
-        long micros = saturatingMultiply(parseSaturated(text.substring(0, digitsEnd)), unitMicros);
+        long micros = saturatingMultiply(parseSaturated(value.substring(0, digitsEnd)), unitMicros);
         return micros / 1000 + (micros % 1000 == 0 ? 0 : 1);
     }
 
@@ -62,6 +92,14 @@ public final class HaproxyTime {
             value = next < value ? Long.MAX_VALUE : next;
         }
         return value;
+    }
+
+    private static int digitsEnd(String text) {
+        int end = 0;
+        while (end < text.length() && isDigit(text.charAt(end))) {
+            end++;
+        }
+        return end;
     }
 
     private static long unitMicros(String unit) {

@@ -155,14 +155,14 @@ final class ServerLineParser {
             default -> {
                 ConfigToken value = in.argument(tokens, index + 1);
                 switch (word) {
-                    case "inter" -> settings.interNanos = ConfigValues.parsePositiveTimeNanos(file, line, word, value);
+                    case "inter" -> settings.interNanos = ConfigValues.parseTimeNanos(in, word, value, true);
                     case "fastinter" -> settings.fastInterNanos =
-                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
+                            ConfigValues.parseTimeNanos(in, word, value, true);
                     case "downinter" -> settings.downInterNanos =
-                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
-                    case "slowstart" -> settings.slowStartNanos = ConfigValues.parseTimeNanos(file, line, word, value);
-                    case "rise" -> settings.rise = ConfigValues.parseInt(file, line, word, value, 1, Integer.MAX_VALUE);
-                    case "fall" -> settings.fall = ConfigValues.parseInt(file, line, word, value, 1, Integer.MAX_VALUE);
+                            ConfigValues.parseTimeNanos(in, word, value, true);
+                    case "slowstart" -> settings.slowStartNanos = ConfigValues.parseTimeNanos(in, word, value, false);
+                    case "rise" -> settings.rise = ConfigValues.parsePositiveAtol(in, word, value);
+                    case "fall" -> settings.fall = ConfigValues.parsePositiveAtol(in, word, value);
                     case "port" -> settings.checkPort = ConfigValues.parseInt(file, line, word, value, 0, 65535);
                     case "weight" -> settings.weight = ConfigValues.parseInt(file, line, word, value, 0, 256);
                     case "maxconn" -> settings.maxConn =
@@ -170,7 +170,7 @@ final class ServerLineParser {
                     case "addr" -> settings.checkAddress = in.requireNonEmpty(value, "addr");
                     case "agent-port" -> settings.agentPort = ConfigValues.parseInt(file, line, word, value, 1, 65535);
                     case "agent-inter" -> settings.agentInterNanos =
-                            ConfigValues.parsePositiveTimeNanos(file, line, word, value);
+                            ConfigValues.parseTimeNanos(in, word, value, true);
                     case "agent-send" -> settings.agentSend = value.text();
                     case "agent-addr" -> settings.agentAddress = in.requireNonEmpty(value, "agent-addr");
                     default -> applyTlsKeyword(word, value, settings);
