@@ -15,23 +15,35 @@ import java.util.Objects;
  *   <li>Outside single quotes, a backslash escapes the next character: {@code \ }, {@code \\},
  *       {@code \#}, {@code \"}, {@code \'}, {@code \$} give the character, {@code \r}, {@code \n}, {@code \t} give CR,
  *       LF and TAB, {@code \xHH} gives the character of code HH. A backslash before anything else stays.</li>
- *   <li>Double quotes group a word; escapes and {@code ${VAR}} expansion work inside them.</li>
+ *   <li>Double quotes group a word; escapes and variable expansion work inside them.</li>
  *   <li>Single quotes group a word with no escape and no expansion.</li>
- *   <li>{@code ${NAME}} outside single quotes is replaced with the variable's value, or nothing when it is
- *       unset. A word left empty by an unquoted expansion is dropped.</li>
+ *   <li>Variables are expanded inside double quotes only, as HAProxy 2.6 does ({@code ${HOME}} outside quotes
+ *       stays as written): {@code $NAME} and {@code ${NAME}} give the value, or nothing when the variable is
+ *       unset (no error, as in 2.6; the names are kept in {@link #unsetNames()} so that an error on the line
+ *       can name them); {@code ${NAME[*]}} splits the value at spaces into several words. A name starts with
+ *       a letter or {@code _} and goes on with letters, digits and {@code _}; the pseudo-variables
+ *       {@code .FILE}, {@code .LINE} and {@code .SECTION} give the file name, the line number and the current
+ *       section's name. 2.6 has no {@code ${NAME-default}} form: it is "unmatched brace".</li>
  * </ul>
  *
- * <p>Stateless apart from the environment given at construction; safe to share between threads if the
- * map is not modified.
+ * <p>Not thread-safe: it reads the environment map at each line (the parser changes it for {@code setenv}) and
+ * keeps the last line's unset names.
  */
 final class ConfigLineTokenizer {
 
+    /** Marks where {@code ${NAME[*]}} splits a word; a noncharacter, never in a configuration. */
+    private static final char SPLIT = '\uFFFF';
+
     private final Map<String, String> env;
+    private final List<String> unset = new ArrayList<>();
+    private String section = "";
+    private String file = "";
+    private int lineNumber;
 
     /**
      * Creates a tokenizer.
      *
-     * @param env the environment used for {@code ${NAME}} expansion; never null, not copied
+     * @param env the environment used for {@code ${NAME}} expansion; never null, not copied (read at each line)
      * @throws NullPointerException if {@code env} is null
      */
     ConfigLineTokenizer(Map<String, String> env) {
@@ -49,6 +61,9 @@ final class ConfigLineTokenizer {
      *                         {@code ${}, pointing at the offending character
      */
     List<ConfigToken> tokenize(String file, int lineNumber, String line) {
+        unset.clear();
+        this.file = file;
+        this.lineNumber = lineNumber;
         List<ConfigToken> tokens = new ArrayList<>();
         int length = line.length();
         if (length > 0 && line.charAt(length - 1) == '\r') {
@@ -84,10 +99,16 @@ final class ConfigLineTokenizer {
                     i = readDoubleQuoted(file, lineNumber, line, length, i, word);
                     quoted = true;
                 } else {
-                    i = readCharacter(file, lineNumber, line, length, i, word);
+                    i = readCharacter(file, lineNumber, line, length, i, word, false);
                 }
             }
-            if (quoted || word.length() > 0) {
+            if (word.indexOf(String.valueOf(SPLIT)) >= 0) {
+                for (String part : word.toString().split(String.valueOf(SPLIT), -1)) {
+                    if (!part.isEmpty()) {
+                        tokens.add(new ConfigToken(part, start + 1));
+                    }
+                }
+            } else if (quoted || word.length() > 0) {
                 tokens.add(new ConfigToken(word.toString(), start + 1));
             }
             if (i < length && line.charAt(i) == '#') {
@@ -98,17 +119,35 @@ final class ConfigLineTokenizer {
     }
 
     /**
-     * Reads what starts at {@code i} outside single quotes: an escape, a {@code ${NAME}} variable or a plain
-     * character.
+     * Sets the name {@code .SECTION} gives: the current section's name, or its kind when it has none.
+     *
+     * @param section the name; never null, empty before the first section
+     */
+    void section(String section) {
+        this.section = section;
+    }
+
+    /**
+     * Returns the variables the last line expanded while they were unset, in order.
+     *
+     * @return the names; never null, empty when none
+     */
+    List<String> unsetNames() {
+        return List.copyOf(unset);
+    }
+
+    /**
+     * Reads what starts at {@code i}: an escape, a variable inside double quotes, or a plain character.
      *
      * @return the position after it
      */
-    private int readCharacter(String file, int lineNumber, String line, int length, int i, StringBuilder word) {
+    private int readCharacter(String file, int lineNumber, String line, int length, int i, StringBuilder word,
+                              boolean inDoubleQuotes) {
         char c = line.charAt(i);
         if (c == '\\') {
             return readEscape(file, lineNumber, line, length, i, word);
         }
-        if (c == '$' && i + 1 < length && line.charAt(i + 1) == '{') {
+        if (c == '$' && inDoubleQuotes) {
             return readVariable(file, lineNumber, line, length, i, word);
         }
         word.append(c);
@@ -122,7 +161,7 @@ final class ConfigLineTokenizer {
             if (c == '"') {
                 return i + 1;
             }
-            i = readCharacter(file, lineNumber, line, length, i, word);
+            i = readCharacter(file, lineNumber, line, length, i, word, true);
         }
         throw error(file, lineNumber, open, "unmatched quote");
     }
@@ -157,19 +196,52 @@ final class ConfigLineTokenizer {
     }
 
     private int readVariable(String file, int lineNumber, String line, int length, int dollar, StringBuilder word) {
-        int close = line.indexOf('}', dollar + 2);
-        if (close < 0 || close >= length) {
-            throw error(file, lineNumber, dollar, "missing '}' after '${'");
+        boolean braced = dollar + 1 < length && line.charAt(dollar + 1) == '{';
+        int start = braced ? dollar + 2 : dollar + 1;
+        int end = start;
+        if (end < length && line.charAt(end) == '.') {
+            end++;
         }
-        String name = line.substring(dollar + 2, close);
-        if (name.isEmpty() || !name.chars().allMatch(ConfigLineTokenizer::isNameChar)) {
-            throw error(file, lineNumber, dollar + 2, "invalid environment variable name '" + name + "'");
+        if (end >= length || !isNameStart(line.charAt(end))) {
+            throw error(file, lineNumber, start, "forbidden first char in environment variable name");
         }
-        String value = env.get(name);
-        if (value != null) {
+        while (end < length && isNameChar(line.charAt(end))) {
+            end++;
+        }
+        String name = line.substring(start, end);
+        boolean split = false;
+        if (braced) {
+            if (line.startsWith("[*]", end)) {
+                split = true;
+                end += 3;
+            }
+            if (end >= length || line.charAt(end) != '}') {
+                throw error(file, lineNumber, dollar + 1, "unmatched brace in environment variable name");
+            }
+            end++;
+        }
+        String value = value(name);
+        if (value == null) {
+            unset.add(name);
+        } else if (split) {
+            word.append(value.strip().replaceAll(" +", String.valueOf(SPLIT)));
+        } else {
             word.append(value);
         }
-        return close + 1;
+        return end;
+    }
+
+    private String value(String name) {
+        return switch (name) {
+            case ".FILE" -> file;
+            case ".LINE" -> Integer.toString(lineNumber);
+            case ".SECTION" -> section;
+            default -> name.startsWith(".") ? null : env.get(name);
+        };
+    }
+
+    private static boolean isNameStart(int c) {
+        return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static boolean isNameChar(int c) {

@@ -2,6 +2,7 @@ package io.haprobe.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,7 +39,8 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
     }
 
     /**
-     * Reads and parses a configuration file (UTF-8).
+     * Reads and parses a configuration file (UTF-8) with the process environment ({@link System#getenv()}) as
+     * the environment the file starts with.
      *
      * @param file the haproxy.cfg path; never null
      * @return the configuration
@@ -59,6 +61,34 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
      */
     public static HaproxyConfig parse(String file, String text) {
         return HaproxyConfigParser.parse(file, text);
+    }
+
+    /**
+     * Reads and parses a configuration file (UTF-8) with a given starting environment instead of the process
+     * environment, for tests and tools that must not depend on it.
+     *
+     * @param file the haproxy.cfg path; never null
+     * @param env  the variables the file starts with ({@code "${NAME}"} expansion, {@code defined(NAME)});
+     *             never null, copied: the file's {@code setenv}, {@code presetenv}, {@code resetenv} and
+     *             {@code unsetenv} change the copy, never the map nor the process environment
+     * @return the configuration
+     * @throws ConfigException if the file cannot be read or is malformed
+     */
+    public static HaproxyConfig parse(Path file, Map<String, String> env) {
+        return HaproxyConfigParser.parse(file, env);
+    }
+
+    /**
+     * Parses configuration text with a given starting environment instead of the process environment.
+     *
+     * @param file the name to use in messages; never null
+     * @param text the configuration text; never null
+     * @param env  the variables the text starts with; never null, copied (see {@link #parse(Path, Map)})
+     * @return the configuration
+     * @throws ConfigException if the text is malformed. Nothing else is thrown, whatever the input.
+     */
+    public static HaproxyConfig parse(String file, String text, Map<String, String> env) {
+        return new HaproxyConfigParser(file, env).parse(text);
     }
 
     /**

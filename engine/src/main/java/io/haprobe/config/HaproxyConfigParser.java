@@ -52,9 +52,22 @@ final class HaproxyConfigParser {
      *                         malformed
      */
     static HaproxyConfig parse(Path path) {
+        return parse(path, System.getenv());
+    }
+
+    /**
+     * Reads a file as UTF-8 (malformed bytes replaced) and parses it with a starting environment.
+     *
+     * @param path the file; never null
+     * @param env  the environment the file starts with; never null, copied
+     * @return the configuration
+     * @throws ConfigException if the file cannot be read or is malformed
+     */
+    static HaproxyConfig parse(Path path, Map<String, String> env) {
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(env, "env");
         String text = ConfigFiles.readUtf8(path);
-        return new HaproxyConfigParser(path.toString(), System.getenv()).parse(text);
+        return new HaproxyConfigParser(path.toString(), env).parse(text);
     }
 
     /**
@@ -71,32 +84,32 @@ final class HaproxyConfigParser {
 
     private final String file;
     private final ConfigLineTokenizer tokenizer;
+    private final ConditionalBlocks blocks;
     private final List<ConfigWarning> warnings = new ArrayList<>();
     private final List<ProxyConfig> proxies = new ArrayList<>();
     private final Map<String, Section> namedDefaults = new HashMap<>();
     private Section lastDefaults = new Section(SectionKind.DEFAULTS, "", null);
     private Section current;
     private SectionKind skipping = SectionKind.NONE;
-    private int spreadChecks;
-    private long maxSpreadChecksNanos;
-    private String node;
-    private boolean sslServerVerifyRequired = true;
-    private String caBase;
-    private String crtBase;
     private int line;
     private boolean used;
     private final ParseContext context = new LineContext();
+    private final GlobalSectionParser global;
 
     /**
      * Creates a parser for one text.
      *
      * @param file the file name used in messages; never null
-     * @param env  the environment for {@code ${NAME}} expansion; never null
+     * @param env  the environment the file starts with, for variable expansion and {@code defined()}; never
+     *             null, copied (the file's {@code setenv} and friends change the copy only)
      * @throws NullPointerException if an argument is null
      */
     HaproxyConfigParser(String file, Map<String, String> env) {
         this.file = Objects.requireNonNull(file, "file");
-        this.tokenizer = new ConfigLineTokenizer(env);
+        Map<String, String> copy = new HashMap<>(Objects.requireNonNull(env, "env"));
+        this.tokenizer = new ConfigLineTokenizer(copy);
+        this.blocks = new ConditionalBlocks(copy);
+        this.global = new GlobalSectionParser(context, copy);
     }
 
     /**
@@ -117,25 +130,43 @@ final class HaproxyConfigParser {
         for (int i = 0; i < lines.length; i++) {
             line = i + 1;
             List<ConfigToken> tokens = tokenizer.tokenize(file, line, lines[i]);
-            if (!tokens.isEmpty()) {
-                parseLine(tokens);
+            if (!tokens.isEmpty() && !blocks.consume(tokens, context)) {
+                parseNamingUnsetVariables(tokens);
             }
         }
+        blocks.finish();
         closeSection();
-        GlobalSettings global = new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node,
-                sslServerVerifyRequired, caBase, crtBase);
+        GlobalSettings settings = global.settings();
         for (ProxyConfig proxy : proxies) {
-            requireCaFiles(proxy, global);
+            requireCaFiles(proxy, settings);
         }
-        return new HaproxyConfig(file, global, proxies, warnings);
+        return new HaproxyConfig(file, settings, proxies, warnings);
+    }
+
+    /**
+     * Parses a line; an error on a line that expanded unset variables names them: HAProxy 2.6 expands them to
+     * nothing without a word, which leaves "'inter' expects a delay" and the like unexplained.
+     */
+    private void parseNamingUnsetVariables(List<ConfigToken> tokens) {
+        try {
+            parseLine(tokens);
+        } catch (ConfigException e) {
+            List<String> unset = tokenizer.unsetNames();
+            if (unset.isEmpty() || e.location().line() != line) {
+                throw e;
+            }
+            throw new ConfigException(e.location(), e.detail() + " (environment variable"
+                    + (unset.size() > 1 ? "s '" + String.join("', '", unset) + "' are" : " '" + unset.get(0) + "' is")
+                    + " not set)");
+        }
     }
 
     private void parseLine(List<ConfigToken> tokens) {
         ConfigToken keyword = tokens.get(0);
         String word = keyword.text();
-        if (word.startsWith(".")) {
-            warn(keyword, "directive '" + word + "' is not supported, line ignored");
-            return;
+        if (word.equals("global") || word.equals("defaults") || word.equals("backend") || word.equals("listen")
+                || SECTIONS_SKIPPED_SILENTLY.contains(word) || OTHER_SECTIONS.contains(word)) {
+            tokenizer.section(tokens.size() > 1 && !tokens.get(1).is("from") ? tokens.get(1).text() : word);
         }
         switch (word) {
             case "global" -> openGlobal();
@@ -162,7 +193,7 @@ final class HaproxyConfigParser {
                 return;
             }
             case GLOBAL -> {
-                parseGlobalKeyword(tokens);
+                global.parse(tokens);
                 return;
             }
             case NONE -> throw error(tokens.get(0), "unknown keyword '" + tokens.get(0).text() + "' out of section");
@@ -250,28 +281,6 @@ final class HaproxyConfigParser {
         proxies.add(new ProxyConfig(section.name, section.kind == SectionKind.LISTEN, section.location,
                 section.servers, rules, section.timeoutCheckNanos, section.timeoutConnectNanos,
                 section.logHealthChecks, checkOption, section.http.disablesOn404(), section.http.sendsState()));
-    }
-
-    private void parseGlobalKeyword(List<ConfigToken> tokens) {
-        ConfigToken keyword = tokens.get(0);
-        if (keyword.is("spread-checks")) {
-            spreadChecks = ConfigValues.parseInt(file, line, "spread-checks", argument(tokens, 1), 0, 50);
-        } else if (keyword.is("max-spread-checks")) {
-            maxSpreadChecksNanos = ConfigValues.parseTimeNanos(context, "max-spread-checks", argument(tokens, 1), false);
-        } else if (keyword.is("node")) {
-            node = argument(tokens, 1).text();
-        } else if (keyword.is("ssl-server-verify")) {
-            ConfigToken value = argument(tokens, 1);
-            sslServerVerifyRequired = switch (value.text()) {
-                case "required" -> true;
-                case "none" -> false;
-                default -> throw ConfigValues.invalid(file, line, "ssl-server-verify", value, "none or required");
-            };
-        } else if (keyword.is("ca-base")) {
-            caBase = requireNonEmpty(argument(tokens, 1), "ca-base");
-        } else if (keyword.is("crt-base")) {
-            crtBase = requireNonEmpty(argument(tokens, 1), "crt-base");
-        }
     }
 
     /**
@@ -442,7 +451,7 @@ final class HaproxyConfigParser {
     }
 
     private ServerLineParser serverLines() {
-        return new ServerLineParser(context, caBase, crtBase);
+        return new ServerLineParser(context, global.caBase(), global.crtBase());
     }
 
     private void addHeader(List<HttpHeader> headers, String name, String value, ConfigToken at, String directive) {

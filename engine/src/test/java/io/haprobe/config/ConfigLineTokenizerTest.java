@@ -58,18 +58,34 @@ class ConfigLineTokenizerTest {
     }
 
     @Test
-    void expandsEnvironmentVariablesOutsideQuotes() {
-        assertThat(texts("server s ${HOST}:80")).containsExactly("server", "s", "10.0.0.1:80");
+    void expandsVariablesInsideDoubleQuotesOnlyAs26Does() {
+        // haproxy 2.6.12: '.if streq(${HOME},${HOME})' compares the literal words; '"$HOME.x"' gives '/root.x'
+        assertThat(texts("server s \"${HOST}\":80 ${HOST} $HOST a$")).containsExactly("server", "s", "10.0.0.1:80",
+                "${HOST}", "$HOST", "a$");
+        assertThat(texts("\"$HOST.x\" \"\\$HOST\"")).containsExactly("10.0.0.1.x", "$HOST");
     }
 
     @Test
-    void anUnquotedWordLeftEmptyByExpansionIsDropped() {
-        assertThat(texts("a ${EMPTY} ${UNSET} b \"${UNSET}\"")).containsExactly("a", "b", "");
+    void anUnsetVariableGivesNothingAndIsRemembered() {
+        assertThat(texts("a \"${EMPTY}\" \"${UNSET}\" b \"x$UNSET2\"")).containsExactly("a", "", "", "b", "x");
+        assertThat(tokenizer.unsetNames()).containsExactly("UNSET", "UNSET2");
+        assertThat(texts("a")).containsExactly("a");
+        assertThat(tokenizer.unsetNames()).isEmpty();
     }
 
     @Test
-    void aDollarWithoutBraceIsLiteral() {
-        assertThat(texts("$HOST a$")).containsExactly("$HOST", "a$");
+    void aStarSuffixSplitsTheValueIntoWords() {
+        // haproxy 2.6.12 with HX="a b  c": '.notice "${HX[*]}"' -> "Unexpected argument 'b' for '.notice'"
+        ConfigLineTokenizer split = new ConfigLineTokenizer(Map.of("HX", "a b  c"));
+        assertThat(split.tokenize("f", 1, "w \"x${HX[*]}y\" z")).extracting(ConfigToken::text)
+                .containsExactly("w", "xa", "b", "cy", "z");
+    }
+
+    @Test
+    void pseudoVariablesGiveFileLineAndSection() {
+        // haproxy 2.6.12: '.notice "${.LINE}:${.FILE}:${.SECTION}"' on line 1 -> '1:e.cfg:'
+        tokenizer.section("be_app");
+        assertThat(texts("\"${.FILE}:${.LINE}:${.SECTION}\"")).containsExactly("f.cfg:7:be_app");
     }
 
     @Test
@@ -96,11 +112,17 @@ class ConfigLineTokenizerTest {
     }
 
     @Test
-    void unclosedVariableIsAnError() {
-        assertThatThrownBy(() -> tokenize("a ${HOST"))
-                .isInstanceOf(ConfigException.class).hasMessage("f.cfg:7:3: missing '}' after '${'");
-        assertThatThrownBy(() -> tokenize("a ${H-1}"))
-                .isInstanceOf(ConfigException.class).hasMessage("f.cfg:7:5: invalid environment variable name 'H-1'");
+    void badVariablesAreErrorsWithHaproxysWords() {
+        // haproxy 2.6.12: '"${HOME"' and '"${NOPE-def}"' -> "unmatched brace in environment variable name",
+        // '"$"', '"$1"', '"${}"' -> "forbidden first char in environment variable name"
+        assertThatThrownBy(() -> tokenize("a \"${HOST\""))
+                .isInstanceOf(ConfigException.class).hasMessage("f.cfg:7:5: unmatched brace in environment variable name");
+        assertThatThrownBy(() -> tokenize("a \"${H-1}\""))
+                .hasMessage("f.cfg:7:5: unmatched brace in environment variable name");
+        assertThatThrownBy(() -> tokenize("a \"$1\""))
+                .hasMessage("f.cfg:7:5: forbidden first char in environment variable name");
+        assertThatThrownBy(() -> tokenize("a \"${}\""))
+                .hasMessage("f.cfg:7:6: forbidden first char in environment variable name");
     }
 
     private List<ConfigToken> tokenize(String line) {

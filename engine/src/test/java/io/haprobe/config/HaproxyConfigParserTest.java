@@ -245,7 +245,7 @@ class HaproxyConfigParserTest {
                 "backend b",
                 "  server v6 [::1]:80",
                 "  server v6raw ipv6@::1:81",
-                "  server name ${WEB_IP}:82",
+                "  server name \"${WEB_IP}\":82",
                 "  server noport 10.0.0.1",
                 "  server v6noport [fe80::1]");
         assertThat(server(config, "b", "v6")).extracting(ServerConfig::address, ServerConfig::port)

@@ -1,0 +1,113 @@
+package io.haprobe.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses the {@code global} section's keywords haprobe acts on (CFG §3): {@code spread-checks},
+ * {@code max-spread-checks}, {@code node}, {@code ssl-server-verify}, {@code ca-base}, {@code crt-base}, and
+ * the environment keywords of CFG §3.1, applied in file order to the environment the rest of the file sees:
+ *
+ * <table>
+ *   <caption>Environment keywords</caption>
+ *   <tr><th>keyword</th><th>effect</th><th>HAProxy 2.6.12 error</th></tr>
+ *   <tr><td>{@code setenv <name> <value>}</td><td>sets the variable (extra words are ignored, as 2.6 does)</td>
+ *       <td>"'setenv' expects a name and a value"</td></tr>
+ *   <tr><td>{@code presetenv <name> <value>}</td><td>sets it only if it is not set</td>
+ *       <td>"'presetenv' expects a name and a value"</td></tr>
+ *   <tr><td>{@code resetenv [<name> ...]}</td><td>removes every variable but the names given</td><td>-</td></tr>
+ *   <tr><td>{@code unsetenv <name> ...}</td><td>removes the names given</td>
+ *       <td>"'unsetenv' expects at least one variable name"</td></tr>
+ * </table>
+ *
+ * <p>The environment is the parser's copy: the JVM's real environment is never changed. Other global keywords
+ * are accepted and ignored. One per parse; not thread-safe.
+ */
+final class GlobalSectionParser {
+
+    private final ParseContext in;
+    private final Map<String, String> env;
+    private int spreadChecks;
+    private long maxSpreadChecksNanos;
+    private String node;
+    private boolean sslServerVerifyRequired = true;
+    private String caBase;
+    private String crtBase;
+
+    /**
+     * Creates the global state of one parse.
+     *
+     * @param in  the current line's place, errors and warnings; never null
+     * @param env the parser's environment copy, changed by the environment keywords; never null, mutable
+     */
+    GlobalSectionParser(ParseContext in, Map<String, String> env) {
+        this.in = in;
+        this.env = env;
+    }
+
+    /**
+     * Applies one line of the {@code global} section.
+     *
+     * @param tokens the line; never null nor empty
+     * @throws ConfigException for a bad value of a keyword haprobe reads
+     */
+    void parse(List<ConfigToken> tokens) {
+        ConfigToken keyword = tokens.get(0);
+        switch (keyword.text()) {
+            case "spread-checks" -> spreadChecks = ConfigValues.parseInt(in.file(), in.line(), "spread-checks",
+                    in.argument(tokens, 1), 0, 50);
+            case "max-spread-checks" -> maxSpreadChecksNanos = ConfigValues.parseTimeNanos(in, "max-spread-checks",
+                    in.argument(tokens, 1), false);
+            case "node" -> node = in.argument(tokens, 1).text();
+            case "ssl-server-verify" -> {
+                ConfigToken value = in.argument(tokens, 1);
+                sslServerVerifyRequired = switch (value.text()) {
+                    case "required" -> true;
+                    case "none" -> false;
+                    default -> throw ConfigValues.invalid(in.file(), in.line(), "ssl-server-verify", value,
+                            "none or required");
+                };
+            }
+            case "ca-base" -> caBase = in.requireNonEmpty(in.argument(tokens, 1), "ca-base");
+            case "crt-base" -> crtBase = in.requireNonEmpty(in.argument(tokens, 1), "crt-base");
+            case "setenv", "presetenv" -> {
+                if (tokens.size() < 3) {
+                    throw in.error(keyword, "'" + keyword.text() + "' expects a name and a value");
+                }
+                if (keyword.is("setenv")) {
+                    env.put(tokens.get(1).text(), tokens.get(2).text());
+                } else {
+                    env.putIfAbsent(tokens.get(1).text(), tokens.get(2).text());
+                }
+            }
+            case "unsetenv" -> {
+                if (tokens.size() < 2) {
+                    throw in.error(keyword, "'unsetenv' expects at least one variable name");
+                }
+                tokens.subList(1, tokens.size()).forEach(name -> env.remove(name.text()));
+            }
+            case "resetenv" -> {
+                List<String> kept = tokens.subList(1, tokens.size()).stream().map(ConfigToken::text).toList();
+                env.keySet().retainAll(kept);
+            }
+            default -> {
+                // other global keywords do not concern checks
+            }
+        }
+    }
+
+    /** Returns {@code ca-base}, or null. */
+    String caBase() {
+        return caBase;
+    }
+
+    /** Returns {@code crt-base}, or null. */
+    String crtBase() {
+        return crtBase;
+    }
+
+    /** Returns the settings read so far. */
+    GlobalSettings settings() {
+        return new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase);
+    }
+}
