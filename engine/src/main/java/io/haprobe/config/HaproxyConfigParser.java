@@ -37,7 +37,7 @@ final class HaproxyConfigParser {
             "http-error", "http-request", "http-response", "http-reuse", "http-send-name-header", "id",
             "ignore-persist", "load-server-state-from-file", "log", "log-format", "log-format-sd", "log-tag",
             "max-keep-alive-queue", "maxconn", "mode", "monitor", "monitor-uri", "persist", "rate-limit",
-            "redirect", "retries", "retry-on", "server-state-file-name", "server-template", "source", "stats",
+            "redirect", "retries", "retry-on", "server-state-file-name", "source", "stats",
             "stick", "stick-table", "stick-store-request", "stick-store-response", "tcp-request",
             "tcp-response", "unique-id-format", "unique-id-header", "use-server", "use_backend", "use-fcgi-app",
             "backlog", "clitcpka-cnt", "clitcpka-idle", "clitcpka-intvl", "srvtcpka-cnt", "srvtcpka-idle",
@@ -313,6 +313,7 @@ final class HaproxyConfigParser {
         ConfigToken keyword = tokens.get(0);
         switch (keyword.text()) {
             case "server" -> parseServer(tokens);
+            case "server-template" -> parseServerTemplate(tokens);
             case "default-server" -> serverLines().parseKeywords(tokens, 1, current.defaultServer, "default-server");
             case "option" -> parseOption(tokens, false);
             case "no" -> parseNo(tokens);
@@ -448,6 +449,21 @@ final class HaproxyConfigParser {
             throw error(name, "server '" + name.text() + "' is already defined at line " + previous);
         }
         current.servers.add(serverLines().parseServer(tokens, current.name, current.defaultServer.copy()));
+    }
+
+    private void parseServerTemplate(List<ConfigToken> tokens) {
+        ConfigToken keyword = tokens.get(0);
+        if (current.kind == SectionKind.DEFAULTS) {
+            throw error(keyword, "'server-template' not allowed in 'defaults' section");
+        }
+        List<ServerConfig> servers = serverLines().parseTemplate(tokens, current.name, current.defaultServer.copy());
+        for (ServerConfig server : servers) {
+            Integer previous = current.serverLines.putIfAbsent(server.name(), line);
+            if (previous != null) {
+                throw error(tokens.get(1), "server '" + server.name() + "' is already defined at line " + previous);
+            }
+        }
+        current.servers.addAll(servers);
     }
 
     private ServerLineParser serverLines() {

@@ -58,6 +58,70 @@ final class ServerLineParser {
     }
 
     /**
+     * Parses a {@code server-template <prefix> <num | range> <fqdn>[:<port>] [params*]} line (CFG §4.2
+     * "server-template") into the servers HAProxy 2.6 creates: {@code prefix1..prefixN} for a number, or
+     * {@code prefixLow..prefixHigh} for a range {@code low-high}, each with the same address and keywords. The
+     * number is read like {@code strtol} ({@code 2x} is 2, as 2.6.12 accepts it); each server's address is
+     * resolved as a {@code server} line's is, so a template with {@code init-addr none} and an unresolvable
+     * name, which 2.6 starts in "MAINT (resolution)" without checks, is refused when the engine resolves it.
+     *
+     * @param tokens   the line, {@code server-template} first; never null
+     * @param section  the section name, for messages; never null
+     * @param settings the section's {@code default-server} preset, a copy this call changes; never null
+     * @return the servers in HAProxy's order; never empty
+     * @throws ConfigException "'server-template' expects <prefix> <nb | range> <addr>[:<port>] as arguments",
+     *                         "Wrong server-template number or range arg '0'", or what a server line gives
+     */
+    List<ServerConfig> parseTemplate(List<ConfigToken> tokens, String section, ServerSettings settings) {
+        ConfigToken keyword = tokens.get(0);
+        if (tokens.size() < 4) {
+            throw in.error(keyword, "'server-template' expects <prefix> <nb | range> <addr>[:<port>] as arguments");
+        }
+        ConfigToken range = tokens.get(2);
+        long[] bounds = templateRange(range.text());
+        if (bounds == null) {
+            throw in.error(range, "Wrong server-template number or range arg '" + range.text() + "'");
+        }
+        String prefix = tokens.get(1).text();
+        List<ConfigToken> first = new java.util.ArrayList<>(tokens);
+        first.set(1, new ConfigToken(prefix + bounds[0], tokens.get(1).column()));
+        first.remove(2);
+        ServerConfig model = parseServer(first, section, settings);
+        List<ServerConfig> servers = new java.util.ArrayList<>();
+        servers.add(model);
+        for (long i = bounds[0] + 1; i <= bounds[1]; i++) {
+            servers.add(ServerConfig.builder(prefix + i, model.address(), model.port(), model.location())
+                    .timing(model.timing()).check(model.check()).agent(model.agent()).traffic(model.traffic()).build());
+        }
+        return servers;
+    }
+
+    /** {@code N} as {@code 1..N}, or {@code low-high}; null unless {@code 1 <= low <= high}. */
+    private static long[] templateRange(String text) {
+        int end = 0;
+        while (end < text.length() && HaproxyTime.isDigit(text.charAt(end))) {
+            end++;
+        }
+        long low = HaproxyTime.parseSaturated(text.substring(0, end));
+        long high = low;
+        if (end < text.length() && text.charAt(end) == '-') {
+            int start = end + 1;
+            int highEnd = start;
+            while (highEnd < text.length() && HaproxyTime.isDigit(text.charAt(highEnd))) {
+                highEnd++;
+            }
+            high = HaproxyTime.parseSaturated(text.substring(start, highEnd));
+        } else {
+            low = 1;
+        }
+        // a template of more than 2^20 servers is no configuration anyone checks; refuse before allocating
+        if (end == 0 || low < 1 || high < low || high - low >= 1 << 20) {
+            return null;
+        }
+        return new long[] {low, high};
+    }
+
+    /**
      * Applies the keywords of a {@code server} or {@code default-server} line from {@code start} on.
      *
      * @param tokens   the line; never null
