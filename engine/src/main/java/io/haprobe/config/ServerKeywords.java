@@ -27,7 +27,9 @@ final class ServerKeywords {
             // SSL/TLS on checks (spec §6.2)
             "ssl", 0, "no-ssl", 0, "check-ssl", 0, "no-check-ssl", 0, "verify", 1, "verifyhost", 1,
             "no-verifyhost", 0, "ca-file", 1, "crt", 1, "check-sni", 1, "sni", 1, "alpn", 1, "check-alpn", 1,
-            "ssl-min-ver", 1, "ssl-max-ver", 1, "ciphers", 1, "ciphersuites", 1);
+            "ssl-min-ver", 1, "ssl-max-ver", 1, "ciphers", 1, "ciphersuites", 1,
+            // validated; what haprobe cannot mirror of it is a warning on the server line
+            "init-addr", 1);
 
     /**
      * HAProxy 2.6 keywords haprobe accepts but ignores, with their argument count. {@code source} takes
@@ -37,7 +39,7 @@ final class ServerKeywords {
             "allow-0rtt", 0, "check-proto", 1, "check-via-socks4", 0,
             "client-sigalgs", 1, "cookie", 1, "crl-file", 1, "curves", 1, "error-limit", 1,
             "force-sslv3", 0, "force-tlsv10", 0, "force-tlsv11", 0, "force-tlsv12", 0, "force-tlsv13", 0,
-            "id", 1, "init-addr", 1, "log-proto", 1, "max-reuse", 1, "maxqueue", 1, "minconn", 1,
+            "id", 1, "log-proto", 1, "max-reuse", 1, "maxqueue", 1, "minconn", 1,
             "namespace", 1, "no-send-proxy-v2-ssl", 0, "no-send-proxy-v2-ssl-cn", 0,
             "no-ssl-reuse", 0, "no-sslv3", 0, "no-tfo", 0, "no-tls-tickets", 0, "no-tlsv10", 0,
             "no-tlsv11", 0, "no-tlsv12", 0, "no-tlsv13", 0, "non-stick", 0, "npn", 1,

@@ -54,6 +54,7 @@ final class ServerLineParser {
                     + " does not have agent port. Agent check has been disabled.");
         }
         requireUsableTls(keyword, name, settings);
+        warnUnmirroredInitAddr(hostAndPort[0], settings.initAddr);
         return settings.toServer(name.text(), hostAndPort[0], port, in.location(keyword));
     }
 
@@ -158,6 +159,50 @@ final class ServerLineParser {
         }
     }
 
+    /**
+     * Validates {@code init-addr} (CFG §5.2) as HAProxy 2.6.12 does: a comma-delimited list of {@code last},
+     * {@code libc}, {@code none} and IP addresses, empty items skipped.
+     *
+     * @throws ConfigException "'init-addr' : unknown init-addr method 'foo', supported methods are 'libc',
+     *                         'last', 'none'" (2.6.12's words)
+     */
+    private ConfigToken initAddr(ConfigToken value) {
+        for (String method : value.text().split(",", -1)) {
+            if (method.isEmpty() || method.equals("last") || method.equals("libc") || method.equals("none")
+                    || Addresses.ipLiteral(method, "") != null) {
+                continue;
+            }
+            throw in.error(value, "'init-addr' : unknown init-addr method '" + method + "', supported methods are"
+                    + " 'libc', 'last', 'none'");
+        }
+        return value;
+    }
+
+    /**
+     * Warns when {@code init-addr} would decide a verdict haprobe cannot mirror: for a host name that does not
+     * resolve at start, HAProxy 2.6.12 falls back to the listed IP address, or with {@code none} starts the
+     * server in "MAINT (resolution)" and does not check it ({@code show stat}: status "MAINT (resolution)", no
+     * check status; warning "could not resolve address 'x', disabling server"), while haprobe resolves the
+     * name once at start and refuses to start when it does not resolve. {@code last} (no server-state file here)
+     * and {@code libc} are what haprobe does, and an IP literal address always resolves: no warning then.
+     */
+    private void warnUnmirroredInitAddr(String host, ConfigToken initAddr) {
+        if (initAddr == null || Addresses.ipLiteral(host, "") != null) {
+            return;
+        }
+        boolean fallback = false;
+        for (String method : initAddr.text().split(",", -1)) {
+            fallback |= method.equals("none") || !method.isEmpty() && Addresses.ipLiteral(method, "") != null;
+        }
+        if (fallback) {
+            in.warn(initAddr, "init-addr '" + initAddr.text() + "': if '" + host + "' does not resolve at start,"
+                    + " HAProxy 2.6 starts the server " + (initAddr.text().contains("none")
+                    ? "in maintenance (MAINT (resolution), not checked)" : "on the fallback address")
+                    + " while haprobe refuses to start (could not resolve address); names are resolved once,"
+                    + " as libc does");
+        }
+    }
+
     /** HAProxy's checks of a server's SSL context that concern checks: versions and cipher lists. */
     private void requireUsableTls(ConfigToken keyword, ConfigToken name, ServerSettings settings) {
         if (settings.minVersion != null && settings.maxVersion != null
@@ -237,6 +282,7 @@ final class ServerLineParser {
                             ConfigValues.parseTimeNanos(in, word, value, true);
                     case "agent-send" -> settings.agentSend = value.text();
                     case "agent-addr" -> settings.agentAddress = in.requireNonEmpty(value, "agent-addr");
+                    case "init-addr" -> settings.initAddr = initAddr(value);
                     default -> applyTlsKeyword(word, value, settings);
                 }
                 return 1;

@@ -37,6 +37,8 @@ final class ServerSettings {
     long agentInterNanos = AgentCheck.DEFAULT_INTER_NANOS;
     String agentSend;
     String agentAddress;
+    /** The {@code init-addr} value and where it was written, or null (HAProxy's default {@code last,libc}). */
+    ConfigToken initAddr;
     boolean ssl;
     Boolean checkSsl;
     Boolean verifyRequired;
@@ -66,6 +68,7 @@ final class ServerSettings {
      */
     ServerSettings copy() {
         ServerSettings copy = new ServerSettings();
+        copy.initAddr = initAddr;
         copy.check = check;
         copy.interNanos = interNanos;
         copy.fastInterNanos = fastInterNanos;

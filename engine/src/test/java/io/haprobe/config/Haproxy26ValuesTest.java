@@ -65,4 +65,31 @@ class Haproxy26ValuesTest {
         assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check \\", "    rise 5"))
                 .hasMessageStartingWith("haproxy.cfg:2:29: unknown keyword '\\' in server line");
     }
+
+    @Test
+    void initAddrIsValidatedAndWhatHaprobeCannotMirrorIsNamed() {
+        // haproxy 2.6.12 with "server bad nonexistent.invalid:80 check init-addr last,libc,none": warning
+        // "could not resolve address 'nonexistent.invalid', disabling server", show stat "MAINT (resolution)"
+        // with no check status: it is never checked. haprobe resolves at start and refuses instead; it says so.
+        HaproxyConfig config = parse("backend b",
+                "  server s api.internal:80 check init-addr last,libc,none",
+                "  server ip 10.0.0.1:80 check init-addr none",
+                "  server plain api.internal:80 check init-addr last,libc",
+                "  server fallback api.internal:80 check init-addr libc,10.0.0.9");
+
+        assertThat(config.proxy("b").orElseThrow().servers()).hasSize(4);
+        assertThat(config.warnings()).extracting(ConfigWarning::location).extracting(SourceLocation::line)
+                .containsExactly(2, 5);
+        assertThat(config.warnings().get(0).message()).startsWith("init-addr 'last,libc,none': if 'api.internal'"
+                + " does not resolve at start, HAProxy 2.6 starts the server in maintenance (MAINT (resolution), not"
+                + " checked) while haprobe refuses to start");
+        assertThat(config.warnings().get(1).message()).contains("on the fallback address");
+        // 2.6.12: "'init-addr' : unknown init-addr method 'foo', supported methods are 'libc', 'last', 'none'."
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 init-addr last,foo"))
+                .hasMessage("haproxy.cfg:2:33: 'init-addr' : unknown init-addr method 'foo', supported methods are"
+                        + " 'libc', 'last', 'none'");
+        // 2.6.12 accepts "last,,none" and an empty value
+        assertThat(parse("backend b", "  default-server init-addr last,,none", "  server s 1.2.3.4:80 init-addr \"\"")
+                .warnings()).isEmpty();
+    }
 }

@@ -81,6 +81,8 @@ class ServerTemplateTest {
 
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
                 "server keyword 'resolvers' is not supported yet, ignored",
-                "server keyword 'init-addr' is not supported yet, ignored");
+                "init-addr 'none': if 'api.internal' does not resolve at start, HAProxy 2.6 starts the server in"
+                        + " maintenance (MAINT (resolution), not checked) while haprobe refuses to start (could not"
+                        + " resolve address); names are resolved once, as libc does");
     }
 }
