@@ -11,13 +11,16 @@ import java.util.Set;
 /**
  * Parses haproxy.cfg text into a {@link HaproxyConfig}, following HAProxy 2.6 (CFG §2 to §5).
  *
- * <p>Sections: {@code global} ({@code spread-checks}, {@code max-spread-checks}, {@code ssl-server-verify},
- * {@code ca-base}, {@code crt-base}), {@code defaults} (unnamed,
+ * <p>Each line is split by {@link ConfigLineTokenizer}, then {@link ConditionalBlocks} handles {@code .if}
+ * blocks and skips the lines of branches not taken. Sections: {@code global} ({@link GlobalSectionParser}:
+ * {@code spread-checks}, {@code max-spread-checks}, {@code ssl-server-verify}, {@code ca-base},
+ * {@code crt-base}, and {@code setenv} and friends on the parser's copy of the environment), {@code defaults} (unnamed,
  * named, {@code from}), {@code backend} and {@code listen} (with {@code from}); {@code frontend} and other
  * section kinds are skipped. A proxy without {@code from} inherits the last {@code defaults} section before
  * it; inherited are the check and connect timeouts, {@code option httpchk} with its rules, the other check
  * options with the {@code tcp-check} rules ({@link TcpCheckSettings}),
- * {@code option log-health-checks} and the {@code default-server} preset. Keywords outside haprobe's scope
+ * {@code option log-health-checks} and the {@code default-server} preset. {@code server-template} adds its
+ * servers as {@link ServerLineParser#parseTemplate} names them. Keywords outside haprobe's scope
  * are accepted, at most with a {@link ConfigWarning}; supported keywords used wrongly are a
  * {@link ConfigException} whose message is {@code file:line:column: detail}.
  *
