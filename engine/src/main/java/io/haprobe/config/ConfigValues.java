@@ -77,7 +77,8 @@ final class ConfigValues {
      * @param keyword {@code rise} or {@code fall}; never null
      * @param token   the value; never null
      * @return the value, {@code >= 1}
-     * @throws ConfigException if the value read is 0 or less, or has no digit
+     * @throws ConfigException {@code (expected: >= 1)} if the value read is 0 or less, {@code (expected: an
+     *                         integer >= 1)} if there is no digit
      */
     static int parsePositiveAtol(ParseContext in, String keyword, ConfigToken token) {
         String text = token.text();
@@ -94,9 +95,12 @@ final class ConfigValues {
         while (i < text.length() && HaproxyTime.isDigit(text.charAt(i))) {
             i++;
         }
+        if (i == start) {
+            throw invalid(in.file(), in.line(), keyword, token, "an integer >= 1");
+        }
         long value = HaproxyTime.parseSaturated(text.substring(start, i));
         if (negative || value <= 0) {
-            throw invalid(in.file(), in.line(), keyword, token, "an integer >= 1");
+            throw invalid(in.file(), in.line(), keyword, token, ">= 1");
         }
         return (int) Math.min(value, Integer.MAX_VALUE);
     }

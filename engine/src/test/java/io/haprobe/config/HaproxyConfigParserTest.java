@@ -343,7 +343,7 @@ class HaproxyConfigParserTest {
     @Test
     void badServerValuesNameTheToken() {
         assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check rise 0"))
-                .hasMessage("haproxy.cfg:2:34: rise: '0' (expected: an integer >= 1)");
+                .hasMessage("haproxy.cfg:2:34: rise: '0' (expected: >= 1)");
         assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check fall abc"))
                 .hasMessage("haproxy.cfg:2:34: fall: 'abc' (expected: an integer >= 1)");
         assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 check inter abc"))
