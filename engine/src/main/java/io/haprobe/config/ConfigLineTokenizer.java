@@ -23,7 +23,8 @@ import java.util.Objects;
  *       can name them); {@code ${NAME[*]}} splits the value at spaces into several words. A name starts with
  *       a letter or {@code _} and goes on with letters, digits and {@code _}; the pseudo-variables
  *       {@code .FILE}, {@code .LINE} and {@code .SECTION} give the file name, the line number and the current
- *       section's name. 2.6 has no {@code ${NAME-default}} form: it is "unmatched brace".</li>
+ *       section's name. 2.6 has no {@code ${NAME-default}} form ("unmatched brace") and no other
+ *       {@code [..]} suffix ("truncated or invalid word expansion sequence").</li>
  * </ul>
  *
  * <p>Not thread-safe: it reads the environment map at each line (the parser changes it for {@code setenv}) and
@@ -214,6 +215,9 @@ final class ConfigLineTokenizer {
             if (line.startsWith("[*]", end)) {
                 split = true;
                 end += 3;
+            } else if (end < length && line.charAt(end) == '[') {
+                // 2.6.12 on "${L[,]}": "truncated or invalid word expansion sequence"
+                throw error(file, lineNumber, end, "truncated or invalid word expansion sequence");
             }
             if (end >= length || line.charAt(end) != '}') {
                 throw error(file, lineNumber, dollar + 1, "unmatched brace in environment variable name");

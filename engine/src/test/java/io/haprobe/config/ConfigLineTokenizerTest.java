@@ -123,6 +123,9 @@ class ConfigLineTokenizerTest {
                 .hasMessage("f.cfg:7:5: forbidden first char in environment variable name");
         assertThatThrownBy(() -> tokenize("a \"${}\""))
                 .hasMessage("f.cfg:7:6: forbidden first char in environment variable name");
+        // haproxy 2.6.12 on '"${L[,]}"': "truncated or invalid word expansion sequence"
+        assertThatThrownBy(() -> tokenize("a \"${L[,]}\""))
+                .hasMessage("f.cfg:7:7: truncated or invalid word expansion sequence");
     }
 
     private List<ConfigToken> tokenize(String line) {
