@@ -22,6 +22,8 @@ import java.util.Objects;
  *   <tr><td>{@code traffic}</td><td>{@link TrafficSettings#DEFAULT}</td><td>{@code weight}, {@code maxconn},
  *       {@code slowstart}, {@code backup}, {@code disabled}, {@code send-proxy}, {@code send-proxy-v2}</td>
  *       <td>kept for the traffic model and the state machine</td></tr>
+ *   <tr><td>{@code initAddr}</td><td>{@link InitAddr#DEFAULT}</td><td>{@code init-addr}</td><td>how the
+ *       address is found at start; {@code none} starts an unresolvable server in maintenance</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe. Build one with {@link #builder}:
@@ -41,9 +43,11 @@ import java.util.Objects;
  * @param check    the health check; never null
  * @param agent    the agent check; never null
  * @param traffic  weight, limits, backup, maintenance and PROXY protocol; never null
+ * @param initAddr {@code init-addr}: how the address is found at start; never null,
+ *                 {@link InitAddr#DEFAULT} when the line says nothing
  */
 public record ServerConfig(String name, String address, int port, SourceLocation location, CheckTiming timing,
-                           HealthCheck check, AgentCheck agent, TrafficSettings traffic) {
+                           HealthCheck check, AgentCheck agent, TrafficSettings traffic, InitAddr initAddr) {
 
     /**
      * Validates the components, across groups too.
@@ -61,6 +65,7 @@ public record ServerConfig(String name, String address, int port, SourceLocation
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(traffic, "traffic");
+        Objects.requireNonNull(initAddr, "initAddr");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }
@@ -94,7 +99,8 @@ public record ServerConfig(String name, String address, int port, SourceLocation
      * @return a new builder
      */
     public Builder toBuilder() {
-        return new Builder(name, address, port, location).timing(timing).check(check).agent(agent).traffic(traffic);
+        return new Builder(name, address, port, location).timing(timing).check(check).agent(agent).traffic(traffic)
+                .initAddr(initAddr);
     }
 
     /**
@@ -157,6 +163,7 @@ public record ServerConfig(String name, String address, int port, SourceLocation
         private HealthCheck check = HealthCheck.DISABLED;
         private AgentCheck agent = AgentCheck.NONE;
         private TrafficSettings traffic = TrafficSettings.DEFAULT;
+        private InitAddr initAddr = InitAddr.DEFAULT;
 
         private Builder(String name, String address, int port, SourceLocation location) {
             this.name = Objects.requireNonNull(name, "name");
@@ -210,6 +217,18 @@ public record ServerConfig(String name, String address, int port, SourceLocation
         }
 
         /**
+         * Sets {@code init-addr}.
+         *
+         * @param initAddr how the address is found at start; never null; default {@link InitAddr#DEFAULT}
+         * @return this builder
+         * @throws NullPointerException if {@code initAddr} is null
+         */
+        public Builder initAddr(InitAddr initAddr) {
+            this.initAddr = Objects.requireNonNull(initAddr, "initAddr");
+            return this;
+        }
+
+        /**
          * Builds the server; the builder stays usable.
          *
          * @return a new server
@@ -217,7 +236,7 @@ public record ServerConfig(String name, String address, int port, SourceLocation
          *                                  constructor)
          */
         public ServerConfig build() {
-            return new ServerConfig(name, address, port, location, timing, check, agent, traffic);
+            return new ServerConfig(name, address, port, location, timing, check, agent, traffic, initAddr);
         }
     }
 }

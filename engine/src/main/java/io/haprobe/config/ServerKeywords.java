@@ -28,7 +28,7 @@ final class ServerKeywords {
             "ssl", 0, "no-ssl", 0, "check-ssl", 0, "no-check-ssl", 0, "verify", 1, "verifyhost", 1,
             "no-verifyhost", 0, "ca-file", 1, "crt", 1, "check-sni", 1, "sni", 1, "alpn", 1, "check-alpn", 1,
             "ssl-min-ver", 1, "ssl-max-ver", 1, "ciphers", 1, "ciphersuites", 1,
-            // validated; what haprobe cannot mirror of it is a warning on the server line
+            // how the engine finds the address at start (InitAddr)
             "init-addr", 1);
 
     /**

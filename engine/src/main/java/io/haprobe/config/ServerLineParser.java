@@ -54,7 +54,6 @@ final class ServerLineParser {
                     + " does not have agent port. Agent check has been disabled.");
         }
         requireUsableTls(keyword, name, settings);
-        warnUnmirroredInitAddr(hostAndPort[0], settings.initAddr);
         return settings.toServer(name.text(), hostAndPort[0], port, in.location(keyword));
     }
 
@@ -64,7 +63,7 @@ final class ServerLineParser {
      * {@code prefixLow..prefixHigh} for a range {@code low-high}, each with the same address and keywords. The
      * number is read like {@code strtol} ({@code 2x} is 2, as 2.6.12 accepts it); each server's address is
      * resolved as a {@code server} line's is, so a template with {@code init-addr none} and an unresolvable
-     * name, which 2.6 starts in "MAINT (resolution)" without checks, is refused when the engine resolves it.
+     * name starts in maintenance, unchecked, as 2.6 starts it in "MAINT (resolution)" ({@link InitAddr}).
      *
      * @param tokens   the line, {@code server-template} first; never null
      * @param section  the section name, for messages; never null
@@ -92,7 +91,8 @@ final class ServerLineParser {
         servers.add(model);
         for (long i = bounds[0] + 1; i <= bounds[1]; i++) {
             servers.add(ServerConfig.builder(prefix + i, model.address(), model.port(), model.location())
-                    .timing(model.timing()).check(model.check()).agent(model.agent()).traffic(model.traffic()).build());
+                    .timing(model.timing()).check(model.check()).agent(model.agent()).traffic(model.traffic())
+                    .initAddr(model.initAddr()).build());
         }
         return servers;
     }
@@ -176,31 +176,6 @@ final class ServerLineParser {
                     + " 'libc', 'last', 'none'");
         }
         return value;
-    }
-
-    /**
-     * Warns when {@code init-addr} would decide a verdict haprobe cannot mirror: for a host name that does not
-     * resolve at start, HAProxy 2.6.12 falls back to the listed IP address, or with {@code none} starts the
-     * server in "MAINT (resolution)" and does not check it ({@code show stat}: status "MAINT (resolution)", no
-     * check status; warning "could not resolve address 'x', disabling server"), while haprobe resolves the
-     * name once at start and refuses to start when it does not resolve. {@code last} (no server-state file here)
-     * and {@code libc} are what haprobe does, and an IP literal address always resolves: no warning then.
-     */
-    private void warnUnmirroredInitAddr(String host, ConfigToken initAddr) {
-        if (initAddr == null || Addresses.ipLiteral(host, "") != null) {
-            return;
-        }
-        boolean fallback = false;
-        for (String method : initAddr.text().split(",", -1)) {
-            fallback |= method.equals("none") || !method.isEmpty() && Addresses.ipLiteral(method, "") != null;
-        }
-        if (fallback) {
-            in.warn(initAddr, "init-addr '" + initAddr.text() + "': if '" + host + "' does not resolve at start,"
-                    + " HAProxy 2.6 starts the server " + (initAddr.text().contains("none")
-                    ? "in maintenance (MAINT (resolution), not checked)" : "on the fallback address")
-                    + " while haprobe refuses to start (could not resolve address); names are resolved once,"
-                    + " as libc does");
-        }
     }
 
     /** HAProxy's checks of a server's SSL context that concern checks: versions and cipher lists. */

@@ -128,6 +128,7 @@ final class ServerSettings {
                 .agent(new AgentCheck(agentCheck, agentPort, agentInterNanos, agentSend, agentAddress))
                 .traffic(new TrafficSettings(weight, maxConn, slowStartNanos, backup, disabled,
                         ProxyProtocol.of(sendProxyV1, sendProxyV2)))
+                .initAddr(initAddr == null ? InitAddr.DEFAULT : InitAddr.parse(initAddr.text()))
                 .build();
     }
 }

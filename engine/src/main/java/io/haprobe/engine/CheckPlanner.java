@@ -6,6 +6,7 @@ import io.haprobe.config.AgentCheck;
 import io.haprobe.config.CheckTiming;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.InitAddr;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.TrafficSettings;
@@ -129,17 +130,27 @@ final class CheckPlanner {
     private ServerPlan serverPlan(ProxyConfig proxy, ServerConfig server, long firstCheckNanos,
                                   long agentFirstCheckNanos, CheckTls tls) {
         boolean checked = server.check().enabled();
-        ServerHealth boot = bootHealth(server);
-        CheckTarget target = new CheckTarget(proxy.name(), server.name(), checked
-                ? resolve(server, server.effectiveCheckAddress(), server.effectiveCheckPort())
-                : InetSocketAddress.createUnresolved(server.address(), server.port()));
+        String serverHost = server.address();
+        boolean unresolved = false;
+        if ((checked || server.agent().enabled()) && server.check().target().address() == null) {
+            serverHost = initialAddress(server);
+            unresolved = serverHost == null;
+        }
+        ServerHealth boot = unresolved ? maintenanceBoot(server) : bootHealth(server);
+        String checkHost = server.check().target().address() != null ? server.check().target().address()
+                : serverHost;
+        CheckTarget target = new CheckTarget(proxy.name(), server.name(), checked && !unresolved
+                ? resolve(server, checkHost, server.effectiveCheckPort())
+                : InetSocketAddress.createUnresolved(server.address(), server.effectiveCheckPort()));
         AgentPlan agent = null;
         if (server.agent().enabled()) {
             AgentCheck agentCheck = server.agent();
-            String host = agentCheck.address() != null ? agentCheck.address() : server.effectiveCheckAddress();
+            String host = agentCheck.address() != null ? agentCheck.address() : checkHost;
             byte[] send = agentCheck.send() == null ? null : agentCheck.send().getBytes(StandardCharsets.ISO_8859_1);
             agent = new AgentPlan(CheckProgram.agent(server.effectiveAgentPort(), null, send),
-                    new CheckTarget(proxy.name(), server.name(), resolve(server, host, server.effectiveAgentPort())),
+                    new CheckTarget(proxy.name(), server.name(), unresolved && agentCheck.address() == null
+                            ? InetSocketAddress.createUnresolved(server.address(), server.effectiveAgentPort())
+                            : resolve(server, host, server.effectiveAgentPort())),
                     agentPolicy(server), agentFirstCheckNanos);
         }
         return new ServerPlan(server, boot, healthPolicy(server), target, firstCheckNanos, tls, agent);
@@ -160,6 +171,57 @@ final class CheckPlanner {
                 server.check().tls().verifies(config.global()));
         TlsClient client = transport != null ? transport.tlsClient(support, spec) : support.newClient(spec);
         return new CheckTls(client, server);
+    }
+
+    /**
+     * Finds the server's address at start as {@code init-addr} says (spec of {@link InitAddr}): {@code last} is
+     * skipped (no server-state file), {@code libc} resolves, an IP literal is taken, {@code none} gives no
+     * address (null: the server starts in maintenance, unchecked, as 2.6.12's "MAINT (resolution)").
+     *
+     * @return the host to connect to, or null for {@code none}
+     * @throws ConfigException "could not resolve address" when no method gives an address, as HAProxy refuses
+     */
+    private String initialAddress(ServerConfig server) {
+        for (String method : server.initAddr().methods()) {
+            switch (method) {
+                case "last" -> {
+                    // no server-state file in haprobe
+                }
+                case "libc" -> {
+                    if (resolves(server.address())) {
+                        return server.address();
+                    }
+                }
+                case "none" -> {
+                    return null;
+                }
+                default -> {
+                    return method;
+                }
+            }
+        }
+        throw new ConfigException(server.location(), "could not resolve address '" + server.address()
+                + "' of server '" + server.name() + "'");
+    }
+
+    private boolean resolves(String host) {
+        try {
+            if (transport == null) {
+                ProbeTransport.lookUp(host, 0);
+            } else {
+                transport.resolve(host, 0);
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static ServerHealth maintenanceBoot(ServerConfig server) {
+        CheckTiming timing = server.timing();
+        TrafficSettings traffic = server.traffic();
+        return ServerHealth.boot(timing.rise(), timing.fall(), true, traffic.weight(), server.agent().enabled(),
+                server.check().enabled());
     }
 
     private InetSocketAddress resolve(ServerConfig server, String host, int port) {

@@ -71,29 +71,25 @@ class Haproxy26ValuesTest {
     }
 
     @Test
-    void initAddrIsValidatedAndWhatHaprobeCannotMirrorIsNamed() {
-        // haproxy 2.6.12 with "server bad nonexistent.invalid:80 check init-addr last,libc,none": warning
-        // "could not resolve address 'nonexistent.invalid', disabling server", show stat "MAINT (resolution)"
-        // with no check status: it is never checked. haprobe resolves at start and refuses instead; it says so.
+    void initAddrIsReadAndValidatedAs2612Does() {
+        // haproxy 2.6.12 accepts "last,,none", an empty value and IP addresses; the engine acts on it (InitAddrTest)
         HaproxyConfig config = parse("backend b",
-                "  server s api.internal:80 check init-addr last,libc,none",
-                "  server ip 10.0.0.1:80 check init-addr none",
-                "  server plain api.internal:80 check init-addr last,libc",
-                "  server fallback api.internal:80 check init-addr libc,10.0.0.9");
+                "  default-server init-addr last,,none",
+                "  server s api.internal:80 check",
+                "  server ip api.internal:80 check init-addr libc,10.0.0.9",
+                "  server empty 1.2.3.4:80 init-addr \"\"",
+                "  server plain 1.2.3.4:80");
 
-        assertThat(config.proxy("b").orElseThrow().servers()).hasSize(4);
-        assertThat(config.warnings()).extracting(ConfigWarning::location).extracting(SourceLocation::line)
-                .containsExactly(2, 5);
-        assertThat(config.warnings().get(0).message()).startsWith("init-addr 'last,libc,none': if 'api.internal'"
-                + " does not resolve at start, HAProxy 2.6 starts the server in maintenance (MAINT (resolution), not"
-                + " checked) while haprobe refuses to start");
-        assertThat(config.warnings().get(1).message()).contains("on the fallback address");
+        ProxyConfig b = config.proxy("b").orElseThrow();
+        assertThat(config.warnings()).isEmpty();
+        assertThat(b.server("s").orElseThrow().initAddr()).isEqualTo(new InitAddr(java.util.List.of("last", "none")));
+        assertThat(b.server("ip").orElseThrow().initAddr().methods()).containsExactly("libc", "10.0.0.9");
+        assertThat(b.server("empty").orElseThrow().initAddr().methods()).isEmpty();
+        assertThat(parse("backend b", "  server plain 1.2.3.4:80").proxy("b").orElseThrow().servers().get(0)
+                .initAddr()).isEqualTo(InitAddr.DEFAULT);
         // 2.6.12: "'init-addr' : unknown init-addr method 'foo', supported methods are 'libc', 'last', 'none'."
         assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80 init-addr last,foo"))
                 .hasMessage("haproxy.cfg:2:33: 'init-addr' : unknown init-addr method 'foo', supported methods are"
                         + " 'libc', 'last', 'none'");
-        // 2.6.12 accepts "last,,none" and an empty value
-        assertThat(parse("backend b", "  default-server init-addr last,,none", "  server s 1.2.3.4:80 init-addr \"\"")
-                .warnings()).isEmpty();
     }
 }

@@ -3,6 +3,7 @@ package io.haprobe.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -80,9 +81,8 @@ class ServerTemplateTest {
                 "  server-template api 3 api.internal:80 check resolvers dns init-addr none");
 
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
-                "server keyword 'resolvers' is not supported yet, ignored",
-                "init-addr 'none': if 'api.internal' does not resolve at start, HAProxy 2.6 starts the server in"
-                        + " maintenance (MAINT (resolution), not checked) while haprobe refuses to start (could not"
-                        + " resolve address); names are resolved once, as libc does");
+                "server keyword 'resolvers' is not supported yet, ignored");
+        assertThat(config.proxy("b").orElseThrow().servers()).extracting(ServerConfig::initAddr)
+                .containsOnly(new InitAddr(List.of("none")));
     }
 }
