@@ -75,6 +75,7 @@ final class CheckSession {
     private boolean done;
     private CheckVerdict lastVerdict;
     private AgentReply agentReply;
+    private boolean durationStopped;
     private byte[] buffer = EMPTY;
     private int length;
 
@@ -330,6 +331,17 @@ final class CheckSession {
     }
 
     /**
+     * Tells whether HAProxy has already fixed this check's duration although the verdict is not known yet: an
+     * agent's incomplete line at its last read, whose check then ends on its timeout with the duration of that
+     * moment (spec §7; {@code set_server_check_status} keeps the first duration it computes).
+     *
+     * @return true from the event that stopped the duration on
+     */
+    boolean durationStopped() {
+        return durationStopped;
+    }
+
+    /**
      * Tells whether the verdict is known.
      *
      * @return true once an event returned a verdict
@@ -406,7 +418,7 @@ final class CheckSession {
             return custom.judge().judge(buffer, length, lastRead);
         }
         if (rule instanceof CheckRule.ExpectAgent) {
-            return judgeAgentLine();
+            return judgeAgentLine(lastRead);
         }
         CheckRule.ExpectContent expect = (CheckRule.ExpectContent) rule;
         if (!lastRead && (length < expect.match().minimumLength() || (expect.minRecv() > 0 && length < expect.minRecv()))) {
@@ -438,14 +450,19 @@ final class CheckSession {
 
     /**
      * Judges the agent's reply line once its CR or LF arrived. Without a line end it waits, even after a close
-     * or a full buffer: HAProxy ignores a partial line and the check ends on its timeout.
+     * or a full buffer: HAProxy ignores a partial line and the check ends on its timeout. HAProxy scans the
+     * reply as a C string, so a NUL byte before the line end makes the line partial for good: {@code \0maint\n}
+     * never puts the server in maintenance (2.6.12: {@code Layer7 timeout}, status unchanged). At the last read
+     * HAProxy already records the check's duration ("Ignoring incomplete line from agent"), so the timeout logs
+     * that duration ({@link #durationStopped()}).
      */
-    private CheckVerdict judgeAgentLine() {
+    private CheckVerdict judgeAgentLine(boolean lastRead) {
         int end = 0;
-        while (end < length && buffer[end] != '\r' && buffer[end] != '\n') {
+        while (end < length && buffer[end] != '\r' && buffer[end] != '\n' && buffer[end] != 0) {
             end++;
         }
-        if (end == length) {
+        if (end == length || buffer[end] == 0) {
+            durationStopped |= lastRead;
             return null;
         }
         agentReply = AgentReply.parse(new String(buffer, 0, end, StandardCharsets.ISO_8859_1));
