@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * <table>
  *   <caption>How connection events map to statuses (spec §3.1, §2.5)</caption>
  *   <tr><th>event</th><th>before connected</th><th>after connected</th></tr>
- *   <tr><td>error</td><td>{@code L4CON}, info = errno text</td><td>the expect judges the bytes already
- *       received, if any; else {@code SOCKERR}, info = errno text</td></tr>
+ *   <tr><td>error</td><td>{@code L4CON}, info = errno text</td><td>a content expect judges the bytes already
+ *       received, if any; else (and always for an HTTP expect, even after part of a response) {@code SOCKERR},
+ *       info = errno text</td></tr>
  *   <tr><td>timeout</td><td>{@code L4TOUT}, no info</td><td>{@code L7TOUT} or the expect's {@code tout-status},
  *       no info</td></tr>
  *   <tr><td>peer closed</td><td>{@code L4CON}</td><td>judged by the expect rule; with nothing received,
@@ -260,7 +261,7 @@ final class CheckSession {
      * Reports a connection error.
      *
      * @param errnoText the error as {@code strerror} words it, e.g. {@code Connection refused}; never null
-     * @return the verdict: {@code L4CON} before the connection is established; after it, the expect's verdict
+     * @return the verdict: {@code L4CON} before the connection is established; after it, a content expect's verdict
      *         on bytes already received, else {@code SOCKERR}
      */
     CheckVerdict failed(String errnoText) {
@@ -274,7 +275,9 @@ final class CheckSession {
             return finish(new CheckVerdict(CheckStatus.L4CON, 0, errnoText + stepSuffix()));
         }
         errored = true;
-        if (length > 0) {
+        // an HTTP check does not judge a response cut by an error, whether in its head or its body: HAProxy 2.6.12
+        // reports SOCKERR (a tcp-check expect judges what it has)
+        if (length > 0 && !(index < rules.size() && rules.get(index) instanceof CheckRule.ExpectHttp)) {
             CheckVerdict verdict = evaluate();
             if (verdict != null || done || awaitingConnect) {
                 return verdict;
