@@ -12,7 +12,7 @@ import java.util.Set;
  * Parses haproxy.cfg text into a {@link HaproxyConfig}, following HAProxy 2.6 (CFG §2 to §5).
  *
  * <p>Sections: {@code global} ({@code spread-checks}, {@code max-spread-checks}, {@code ssl-server-verify},
- * {@code ca-base}, {@code crt-base}), {@code defaults} (unnamed,
+ * {@code ca-base}, {@code crt-base}, {@code tune.bufsize}), {@code defaults} (unnamed,
  * named, {@code from}), {@code backend} and {@code listen} (with {@code from}); {@code frontend} and other
  * section kinds are skipped. A proxy without {@code from} inherits the last {@code defaults} section before
  * it; inherited are the check and connect timeouts, {@code option httpchk} with its rules, the other check
@@ -83,6 +83,7 @@ final class HaproxyConfigParser {
     private boolean sslServerVerifyRequired = true;
     private String caBase;
     private String crtBase;
+    private int bufferSize = GlobalSettings.DEFAULT_BUFFER_SIZE;
     private int line;
     private boolean used;
     private final ParseContext context = new LineContext();
@@ -123,7 +124,7 @@ final class HaproxyConfigParser {
         }
         closeSection();
         GlobalSettings global = new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node,
-                sslServerVerifyRequired, caBase, crtBase);
+                sslServerVerifyRequired, caBase, crtBase, bufferSize);
         for (ProxyConfig proxy : proxies) {
             requireCaFiles(proxy, global);
         }
@@ -271,7 +272,31 @@ final class HaproxyConfigParser {
             caBase = requireNonEmpty(argument(tokens, 1), "ca-base");
         } else if (keyword.is("crt-base")) {
             crtBase = requireNonEmpty(argument(tokens, 1), "crt-base");
+        } else if (keyword.is("tune.bufsize")) {
+            bufferSize = parseBufferSize(argument(tokens, 1));
         }
+    }
+
+    /**
+     * Reads {@code tune.bufsize} as HAProxy 2.6 does: {@code atol} (leading digits, so {@code 16k} is 16), into
+     * an int, rounded up to a multiple of 16; a result of 0 or less is refused ({@code 0}, {@code abc},
+     * {@code -5} and {@code 2147483647} all are, as {@code haproxy -c} refuses them).
+     */
+    private int parseBufferSize(ConfigToken value) {
+        String text = value.text().stripLeading();
+        int i = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
+        long parsed = 0;
+        for (; i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9'; i++) {
+            int digit = text.charAt(i) - '0';
+            // strtol saturates at LONG_MAX, which the int field of HAProxy holds as -1
+            parsed = parsed > (Long.MAX_VALUE - digit) / 10 ? Long.MAX_VALUE : parsed * 10 + digit;
+        }
+        int size = (int) (text.startsWith("-") ? -parsed : parsed);
+        size = (size + 15) & -16;
+        if (size <= 0) {
+            throw ConfigValues.invalid(file, line, "tune.bufsize", value, "a positive integer");
+        }
+        return size;
     }
 
     /**

@@ -364,6 +364,10 @@ final class CheckSession {
                 length = 0;
                 return null;
             }
+            if (rule instanceof CheckRule.SendError error) {
+                // HAProxy fails the check when it cannot build the send, before writing anything
+                return finish(new CheckVerdict(CheckStatus.L7RSP, 0, error.info()));
+            }
             if (rule instanceof CheckRule.Send send) {
                 if (errored) {
                     return null;
@@ -525,7 +529,7 @@ final class CheckSession {
         StringBuilder suffix = new StringBuilder(" at step ").append(rule.step()).append(" of tcp-check");
         if (rule instanceof CheckRule.Connect connect) {
             suffix.append(connect.port() != 0 ? " (connect port " + connect.port() + ")" : " (connect)");
-        } else if (rule instanceof CheckRule.Send) {
+        } else if (rule instanceof CheckRule.Send || rule instanceof CheckRule.SendError) {
             suffix.append(" (send)");
         } else if (rule instanceof CheckRule.ExpectContent expect) {
             suffix.append(" (").append(expect.match().expectText()).append(')');

@@ -71,6 +71,75 @@ class ServerWireEdgesTest {
                 + "info: \"TCPCHK did not match content '+PONG' at step 2\"");
     }
 
+    @Test
+    void aTcpCheckSendThatDoesNotFitTuneBufsizeFailsAtOnceWithoutWriting() {
+        // HAProxy 2.6.12, tune.bufsize 2048 and tcp-check send of 3000 bytes ("haproxy -c" accepts it):
+        // reason: Layer7 invalid response, info: "tcp-check send : string too large (3000) for buffer size (2048)
+        // at step 1", check duration: 0ms; 2047 bytes pass, 2048 fail
+        Simulation sim = simulation("""
+                global
+                    tune.bufsize 2048
+                backend be
+                    option tcp-check
+                    option log-health-checks
+                    tcp-check send %s
+                    tcp-check expect string +PONG
+                    server big 10.0.0.1:6379 check inter 1s
+                """.formatted("A".repeat(3000)), "be/big", ServerScript.of(Behaviour.hang()));
+
+        sim.runFor(Duration.ofMillis(100));
+
+        assertThat(sim.timeline().logLines()).first().isEqualTo("t=0ms Health check for server be/big failed, "
+                + "reason: Layer7 invalid response, info: \"tcp-check send : string too large (3000) for buffer size "
+                + "(2048) at step 1\", check duration: 0ms, status: 0/2 DOWN.");
+    }
+
+    @Test
+    void tcpCheckSendsMustBeShorterThanTheBuffer() {
+        for (int length : new int[] {2047, 2048}) {
+            Simulation sim = simulation("""
+                    global
+                        tune.bufsize 2048
+                    backend be
+                        option tcp-check
+                        option log-health-checks
+                        tcp-check send %s
+                        server s1 10.0.0.1:6379 check inter 1s
+                    """.formatted("A".repeat(length)), "be/s1", ServerScript.of(Behaviour.hang()));
+
+            sim.runFor(Duration.ofMillis(100));
+
+            assertThat(sim.timeline().logLines()).first().asString().contains(length == 2047
+                    ? "succeeded, reason: Layer7 check passed, code: 0, info: \"(tcp-check)\""
+                    : "info: \"tcp-check send : string too large (2048) for buffer size (2048) at step 1\"");
+        }
+    }
+
+    @Test
+    void anHttpCheckRequestThatDoesNotFitTheBufferAsHtxFails() {
+        // HAProxy 2.6.12 with tune.bufsize 2048, "http-check send meth GET uri / body <n bytes>": 1894 passes, 1895
+        // gives reason: Layer7 invalid response, info: "tcp-check send : failed to build HTTP request at step 1"
+        for (int length : new int[] {1894, 1895}) {
+            Simulation sim = simulation("""
+                    global
+                        tune.bufsize 2048
+                    backend be
+                        option httpchk
+                        option log-health-checks
+                        http-check send meth GET uri / body %s
+                        server s1 10.0.0.1:80 check inter 1s
+                    """.formatted("A".repeat(length)), "be/s1", ServerScript.of(Behaviour.http(200)));
+
+            sim.runFor(Duration.ofMillis(100));
+
+            assertThat(sim.timeline().logLines()).first().isEqualTo(length == 1894
+                    ? "t=0ms Health check for server be/s1 succeeded, reason: Layer7 check passed, code: 200, "
+                    + "check duration: 0ms, status: 3/3 UP."
+                    : "t=0ms Health check for server be/s1 failed, reason: Layer7 invalid response, info: \"tcp-check "
+                    + "send : failed to build HTTP request at step 1\", check duration: 0ms, status: 0/2 DOWN.");
+        }
+    }
+
     private static ServerScript dialogueThenReset(String await, String send, Duration delay) {
         return ServerScript.of(new Behaviour.Dialogue(List.of(new Behaviour.Dialogue.Exchange(ascii(await),
                 ascii(send), Delay.NONE), new Behaviour.Dialogue.Exchange(new byte[0], new byte[0], Delay.of(delay))),
