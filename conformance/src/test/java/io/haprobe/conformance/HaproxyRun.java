@@ -212,7 +212,10 @@ final class HaproxyRun {
         }
     }
 
-    /** Sends one command to the stats socket and returns the whole answer. */
+    /**
+     * Sends one command to the stats socket and returns the whole answer, one char per byte (ISO-8859-1): a
+     * check's info holds the server's bytes as they came (a reason phrase byte 0xFF), as haprobe's infos do.
+     */
     static String command(Path socket, String command) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
@@ -224,7 +227,7 @@ final class HaproxyRun {
                 answer.write(buffer.array(), 0, buffer.limit());
                 buffer.clear();
             }
-            return answer.toString(StandardCharsets.UTF_8);
+            return answer.toString(StandardCharsets.ISO_8859_1);
         }
     }
 

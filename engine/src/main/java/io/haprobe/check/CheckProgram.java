@@ -1,5 +1,6 @@
 package io.haprobe.check;
 
+import io.haprobe.config.GlobalSettings;
 import io.haprobe.config.HttpCheckRule;
 import io.haprobe.config.HttpConnect;
 import io.haprobe.config.HttpExpect;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * A compiled check: the list of {@link CheckRule}s one interpreter ({@code CheckSession}) runs over a check
  * connection, whatever the check kind. Built once per backend and shared by its servers; an HTTP check
  * with {@code http-check send-state} or {@code disable-on-404} depends on the server's state and is compiled
- * for each run ({@link #compile(ProxyConfig, boolean, String)}).
+ * for each run ({@link #compile(ProxyConfig, boolean, String, int)}).
  *
  * <table>
  *   <caption>What each configuration compiles to</caption>
@@ -85,14 +86,14 @@ public record CheckProgram(List<CheckRule> rules, boolean tcpCheck) {
 
     /**
      * Compiles the check of a backend or listen section for a server that is not DOWN, without the
-     * {@code send-state} header.
+     * {@code send-state} header, with the default {@code tune.bufsize}.
      *
      * @param proxy the section; never null
      * @return its check program
      * @throws NullPointerException if {@code proxy} is null
      */
     public static CheckProgram compile(ProxyConfig proxy) {
-        return compile(proxy, false, null);
+        return compile(proxy, false, null, GlobalSettings.DEFAULT_BUFFER_SIZE);
     }
 
     /**
@@ -105,13 +106,16 @@ public record CheckProgram(List<CheckRule> rules, boolean tcpCheck) {
      * @param serverStopped true when the checked server is DOWN ({@code STOPPED}) as the check starts
      * @param serverState   the {@code X-Haproxy-Server-State} value for a section with {@code http-check
      *                      send-state} ({@link HttpRequestEncoder#serverState}), or null to send none
+     * @param bufferSize    {@code tune.bufsize} ({@link GlobalSettings#bufferSize()}): a send that does not fit
+     *                      compiles to a {@link CheckRule.SendError}
      * @return the check program
      * @throws NullPointerException if {@code proxy} is null
      */
-    public static CheckProgram compile(ProxyConfig proxy, boolean serverStopped, String serverState) {
+    public static CheckProgram compile(ProxyConfig proxy, boolean serverStopped, String serverState,
+                                       int bufferSize) {
         Objects.requireNonNull(proxy, "proxy");
         if (proxy.checkOption() != null) {
-            return TcpCheckPrograms.compile(proxy.checkOption());
+            return TcpCheckPrograms.compile(proxy.checkOption(), bufferSize);
         }
         if (!proxy.httpCheck()) {
             return CONNECT_ONLY;
@@ -138,7 +142,9 @@ public record CheckProgram(List<CheckRule> rules, boolean tcpCheck) {
                         connect.comment(), connect.options()));
             } else if (rule instanceof HttpSend send) {
                 method = send.method();
-                rules.add(new CheckRule.Send(HttpRequestEncoder.encode(send, state)));
+                CheckRule.SendError error = CheckRule.SendError.ofHttp(HttpRequestEncoder.htxSize(send, state),
+                        bufferSize, i + 1);
+                rules.add(error != null ? error : new CheckRule.Send(HttpRequestEncoder.encode(send, state)));
             }
         }
         addJudge(rules, expects, method, disableOn404, true);
@@ -202,7 +208,8 @@ public record CheckProgram(List<CheckRule> rules, boolean tcpCheck) {
             throw new IllegalArgumentException("connectIndex: " + connectIndex + " (expected: the index of a connect"
                     + " rule)");
         }
-        return connectIndex == rules.size() - 1 || rules.get(connectIndex + 1) instanceof CheckRule.Send;
+        CheckRule next = connectIndex == rules.size() - 1 ? null : rules.get(connectIndex + 1);
+        return next == null || next instanceof CheckRule.Send || next instanceof CheckRule.SendError;
     }
 
     private static void addJudge(List<CheckRule> rules, List<HttpExpect> expects, String method,

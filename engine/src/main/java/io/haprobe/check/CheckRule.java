@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * <p>Implementations are immutable and thread-safe.
  */
-public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, CheckRule.ExpectHttp,
+public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, CheckRule.SendError, CheckRule.ExpectHttp,
         CheckRule.ExpectContent, CheckRule.ExpectCustom, CheckRule.ExpectAgent {
 
     /**
@@ -200,6 +200,58 @@ public sealed interface CheckRule permits CheckRule.Connect, CheckRule.Send, Che
         public String toString() {
             return "Send[" + bytes.length + " bytes, step " + step + (comment == null ? "" : ", comment " + comment)
                     + "]";
+        }
+    }
+
+    /**
+     * A send HAProxy cannot build because its data do not fit the check's buffer ({@code tune.bufsize}, spec
+     * §5.2): when the check reaches it, it fails at once with {@code L7RSP} and {@code info}, and nothing is
+     * written. HAProxy 2.6.12 words it {@code tcp-check send : string too large (3000) for buffer size (2048) at
+     * step 1} for a {@code tcp-check send} whose string is not shorter than the buffer, and
+     * {@code tcp-check send : failed to build HTTP request at step 1} for an HTTP check request whose HTX form
+     * does not fit; {@code haproxy -c} accepts both configurations.
+     *
+     * @param info    the info of the failed check, step included; never null
+     * @param step    HAProxy's step number of the send
+     * @param comment the rule's comment, or null
+     */
+    record SendError(String info, int step, String comment) implements CheckRule {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if {@code info} is null
+         */
+        public SendError {
+            Objects.requireNonNull(info, "info");
+        }
+
+        /**
+         * Returns the error of a {@code tcp-check send} of {@code length} bytes when they do not fit, as HAProxy's
+         * {@code tcpcheck_eval_send} tests it: {@code length >= bufferSize}.
+         *
+         * @param length     the bytes to send
+         * @param bufferSize {@code tune.bufsize}, bytes
+         * @param step       HAProxy's step number of the send
+         * @param comment    the rule's comment, or null
+         * @return the error, or null when the bytes fit
+         */
+        public static SendError ofString(int length, int bufferSize, int step, String comment) {
+            return length < bufferSize ? null : new SendError("tcp-check send : string too large (" + length
+                    + ") for buffer size (" + bufferSize + ") at step " + step, step, comment);
+        }
+
+        /**
+         * Returns the error of an HTTP check request whose HTX form takes {@code htxBytes} when they do not fit.
+         *
+         * @param htxBytes   the request's size as HAProxy's HTX message ({@code HttpRequestEncoder.htxSize})
+         * @param bufferSize {@code tune.bufsize}, bytes
+         * @param step       HAProxy's step number of the send
+         * @return the error, or null when the request fits
+         */
+        public static SendError ofHttp(int htxBytes, int bufferSize, int step) {
+            return htxBytes <= bufferSize ? null
+                    : new SendError("tcp-check send : failed to build HTTP request at step " + step, step, null);
         }
     }
 

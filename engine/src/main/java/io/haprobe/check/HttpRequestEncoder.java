@@ -133,6 +133,36 @@ public final class HttpRequestEncoder {
     }
 
     /**
+     * Returns the bytes the request takes as the HTX message HAProxy 2.6.12 builds before its H1 multiplexer
+     * writes it, which must fit the check's buffer ({@code tune.bufsize}; {@link CheckRule.SendError#ofHttp}):
+     * 100 bytes of message and start-line overhead, the method, URI and version as configured, 8 bytes plus name
+     * and value per user header and for {@code x-haproxy-server-state}, a {@code content-length} header and a
+     * data block (8 bytes plus the body) when there is a body, and 8 for the end of headers. The Connection
+     * header is the multiplexer's and takes no room here. Fitted on 2.6.12 with {@code tune.bufsize 2048}: the
+     * last URI, header value and body lengths that pass are 1928, 1915 and 1894 bytes
+     * ({@code GET / HTTP/1.0}, one header {@code X-Big}).
+     *
+     * @param send        the request; never null
+     * @param serverState the {@code send-state} header value, or null for none
+     * @return the size in bytes
+     * @throws NullPointerException if {@code send} is null
+     */
+    public static int htxSize(HttpSend send, String serverState) {
+        long size = 100L + send.method().length() + send.uri().length() + send.version().length() + 8;
+        for (HttpHeader header : send.headers()) {
+            size += 8 + header.name().length() + header.value().length();
+        }
+        if (serverState != null) {
+            size += 8 + "x-haproxy-server-state".length() + serverState.length();
+        }
+        int body = send.body().length();
+        if (body > 0) {
+            size += 8 + "content-length".length() + Integer.toString(body).length() + 8 + body;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    /**
      * Builds the value of the {@code X-Haproxy-Server-State} header of {@code http-check send-state} (spec
      * §4.4), e.g. {@code UP 1/3; address=127.0.0.1; port=8080; name=be/s1; node=vm; weight=10/20; scur=0/0;
      * qcur=0}. No {@code throttle} part: it only appears during slowstart.

@@ -36,12 +36,13 @@ final class TcpCheckPrograms {
     /**
      * Compiles a check option.
      *
-     * @param option the option; never null
+     * @param option     the option; never null
+     * @param bufferSize {@code tune.bufsize}: a {@code tcp-check send} at least this long fails when reached
      * @return its program
      */
-    static CheckProgram compile(CheckOption option) {
+    static CheckProgram compile(CheckOption option, int bufferSize) {
         if (option instanceof CheckOption.TcpCheck tcpCheck) {
-            return tcpCheck(tcpCheck.rules());
+            return tcpCheck(tcpCheck.rules(), bufferSize);
         }
         if (option instanceof CheckOption.SslHelloChk) {
             return sslHelloChk();
@@ -65,13 +66,13 @@ final class TcpCheckPrograms {
      * Compiles {@code option tcp-check}: an implicit connect first unless the first rule is a connect; no rules
      * at all is the plain connect check of spec §5.1 with tcp-check's failure texts.
      */
-    static CheckProgram tcpCheck(List<TcpCheckRule> declared) {
+    static CheckProgram tcpCheck(List<TcpCheckRule> declared, int bufferSize) {
         List<CheckRule> rules = new ArrayList<>();
         if (declared.isEmpty() || !(declared.get(0) instanceof TcpCheckRule.Connect)) {
             rules.add(new CheckRule.Connect());
         }
         for (TcpCheckRule rule : declared) {
-            rules.add(compile(rule));
+            rules.add(compile(rule, bufferSize));
         }
         return new CheckProgram(rules, true);
     }
@@ -169,13 +170,15 @@ final class TcpCheckPrograms {
                 false);
     }
 
-    private static CheckRule compile(TcpCheckRule rule) {
+    private static CheckRule compile(TcpCheckRule rule, int bufferSize) {
         if (rule instanceof TcpCheckRule.Connect connect) {
             return new CheckRule.Connect(connect.port(), connect.address(), connect.addressPort(), connect.linger(),
                     false, connect.step(), connect.comment(), connect.options());
         }
         if (rule instanceof TcpCheckRule.Send send) {
-            return new CheckRule.Send(send.data(), -1, send.step(), send.comment());
+            CheckRule.SendError error = CheckRule.SendError.ofString(send.data().length, bufferSize, send.step(),
+                    send.comment());
+            return error != null ? error : new CheckRule.Send(send.data(), -1, send.step(), send.comment());
         }
         TcpCheckRule.Expect expect = (TcpCheckRule.Expect) rule;
         ContentMatch match = switch (expect.match()) {

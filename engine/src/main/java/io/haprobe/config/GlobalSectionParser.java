@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Parses the {@code global} section's keywords haprobe acts on (CFG §3): {@code spread-checks},
- * {@code max-spread-checks}, {@code node}, {@code ssl-server-verify}, {@code ca-base}, {@code crt-base}, and
- * the environment keywords of CFG §3.1, applied in file order to the environment the rest of the file sees:
+ * {@code max-spread-checks}, {@code node}, {@code ssl-server-verify}, {@code ca-base}, {@code crt-base},
+ * {@code tune.bufsize}, and the environment keywords of CFG §3.1, applied in file order to the environment the rest of the file sees:
  *
  * <table>
  *   <caption>Environment keywords</caption>
@@ -33,6 +33,7 @@ final class GlobalSectionParser {
     private boolean sslServerVerifyRequired = true;
     private String caBase;
     private String crtBase;
+    private int bufferSize = GlobalSettings.DEFAULT_BUFFER_SIZE;
 
     /**
      * Creates the global state of one parse.
@@ -70,6 +71,7 @@ final class GlobalSectionParser {
             }
             case "ca-base" -> caBase = in.requireNonEmpty(in.argument(tokens, 1), "ca-base");
             case "crt-base" -> crtBase = in.requireNonEmpty(in.argument(tokens, 1), "crt-base");
+            case "tune.bufsize" -> bufferSize = parseBufferSize(in.argument(tokens, 1));
             case "setenv", "presetenv" -> {
                 if (tokens.size() < 3) {
                     throw in.error(keyword, "'" + keyword.text() + "' expects a name and a value");
@@ -96,6 +98,28 @@ final class GlobalSectionParser {
         }
     }
 
+    /**
+     * Reads {@code tune.bufsize} as HAProxy 2.6 does: {@code atol} (leading digits, so {@code 16k} is 16), into
+     * an int, rounded up to a multiple of 16; a result of 0 or less is refused ({@code 0}, {@code abc},
+     * {@code -5} and {@code 2147483647} all are, as {@code haproxy -c} refuses them).
+     */
+    private int parseBufferSize(ConfigToken value) {
+        String text = value.text().stripLeading();
+        int i = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
+        long parsed = 0;
+        for (; i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9'; i++) {
+            int digit = text.charAt(i) - '0';
+            // strtol saturates at LONG_MAX, which the int field of HAProxy holds as -1
+            parsed = parsed > (Long.MAX_VALUE - digit) / 10 ? Long.MAX_VALUE : parsed * 10 + digit;
+        }
+        int size = (int) (text.startsWith("-") ? -parsed : parsed);
+        size = (size + 15) & -16;
+        if (size <= 0) {
+            throw ConfigValues.invalid(in.file(), in.line(), "tune.bufsize", value, "a positive integer");
+        }
+        return size;
+    }
+
     /** Returns {@code ca-base}, or null. */
     String caBase() {
         return caBase;
@@ -108,6 +132,7 @@ final class GlobalSectionParser {
 
     /** Returns the settings read so far. */
     GlobalSettings settings() {
-        return new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase);
+        return new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase,
+                bufferSize);
     }
 }

@@ -18,6 +18,9 @@ package io.haprobe.config;
  *       paths</td></tr>
  *   <tr><td>{@code crtBase}</td><td>null</td><td>{@code crt-base}</td><td>directory of relative {@code crt}
  *       paths</td></tr>
+ *   <tr><td>{@code bufferSize}</td><td>16384</td><td>{@code tune.bufsize}</td><td>bytes of a check's buffer:
+ *       a {@code tcp-check send} string must be shorter, an HTTP check request must fit as HTX (spec §5.2);
+ *       HAProxy rounds the value up to a multiple of 16</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -28,9 +31,14 @@ package io.haprobe.config;
  * @param sslServerVerifyRequired {@code ssl-server-verify}: true for {@code required} (HAProxy's default)
  * @param caBase                  {@code ca-base}, or null
  * @param crtBase                 {@code crt-base}, or null
+ * @param bufferSize              {@code tune.bufsize} as HAProxy uses it (rounded up to a multiple of 16), bytes,
+ *                                {@code >= 1}
  */
 public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
-                             String caBase, String crtBase) {
+                             String caBase, String crtBase, int bufferSize) {
+
+    /** HAProxy's default {@code tune.bufsize}, bytes. */
+    public static final int DEFAULT_BUFFER_SIZE = 16384;
 
     /** The settings of an empty or missing {@code global} section. */
     public static final GlobalSettings DEFAULT = new GlobalSettings(0, 0);
@@ -38,7 +46,8 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
     /**
      * Validates the components.
      *
-     * @throws IllegalArgumentException if {@code spreadChecks} is outside 0..50 or the cap is negative
+     * @throws IllegalArgumentException if {@code spreadChecks} is outside 0..50, the cap is negative or
+     *                                  {@code bufferSize} is below 1
      */
     public GlobalSettings {
         if (spreadChecks < 0 || spreadChecks > 50) {
@@ -47,17 +56,20 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
         if (maxSpreadChecksNanos < 0) {
             throw new IllegalArgumentException("maxSpreadChecksNanos: " + maxSpreadChecksNanos + " (expected: >= 0)");
         }
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("bufferSize: " + bufferSize + " (expected: >= 1)");
+        }
     }
 
     /**
-     * Creates settings without a {@code node} name and with HAProxy's SSL defaults: {@code ssl-server-verify
-     * required}, no {@code ca-base} or {@code crt-base}.
+     * Creates settings without a {@code node} name, with HAProxy's SSL defaults ({@code ssl-server-verify
+     * required}, no {@code ca-base} or {@code crt-base}) and the default {@code tune.bufsize}.
      *
      * @param spreadChecks         jitter percent, 0 to 50
      * @param maxSpreadChecksNanos the boot spreading cap in nanoseconds; 0 means no cap
      * @throws IllegalArgumentException as the canonical constructor
      */
     public GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
-        this(spreadChecks, maxSpreadChecksNanos, null, true, null, null);
+        this(spreadChecks, maxSpreadChecksNanos, null, true, null, null, DEFAULT_BUFFER_SIZE);
     }
 }

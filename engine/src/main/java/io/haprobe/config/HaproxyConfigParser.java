@@ -14,7 +14,7 @@ import java.util.Set;
  * <p>Each line is split by {@link ConfigLineTokenizer}, then {@link ConditionalBlocks} handles {@code .if}
  * blocks and skips the lines of branches not taken. Sections: {@code global} ({@link GlobalSectionParser}:
  * {@code spread-checks}, {@code max-spread-checks}, {@code ssl-server-verify}, {@code ca-base},
- * {@code crt-base}, and {@code setenv} and friends on the parser's copy of the environment), {@code defaults} (unnamed,
+ * {@code crt-base}, {@code tune.bufsize}, and {@code setenv} and friends on the parser's copy of the environment), {@code defaults} (unnamed,
  * named, {@code from}), {@code backend} and {@code listen} (with {@code from}); {@code frontend} and other
  * section kinds are skipped. A proxy without {@code from} inherits the last {@code defaults} section before
  * it; inherited are the check and connect timeouts, {@code option httpchk} with its rules, the other check

@@ -107,13 +107,15 @@ final class CheckPlanner {
         boolean sendState = config.proxies().stream().anyMatch(ProxyConfig::sendState);
         String node = config.global().node() != null || !sendState ? config.global().node() : hostName();
 
+        int bufferSize = config.global().bufferSize();
         List<SectionPlan> plans = new ArrayList<>();
         for (ProxyConfig proxy : config.proxies()) {
             if (!backends.isEmpty() && !backends.contains(proxy.name())) {
                 continue;
             }
-            CheckProgram programUp = CheckProgram.compile(proxy, false, null);
-            CheckProgram programDown = proxy.disableOn404() ? CheckProgram.compile(proxy, true, null) : programUp;
+            CheckProgram programUp = CheckProgram.compile(proxy, false, null, bufferSize);
+            CheckProgram programDown = proxy.disableOn404() ? CheckProgram.compile(proxy, true, null, bufferSize)
+                    : programUp;
             List<ServerPlan> servers = new ArrayList<>();
             for (ServerConfig server : proxy.servers()) {
                 Integer position = checkIndex.get(server);
@@ -122,7 +124,7 @@ final class CheckPlanner {
                         : offsets[position + (server.check().enabled() ? 1 : 0)];
                 servers.add(serverPlan(proxy, server, first, agentFirst, tlsOf(proxy, programUp, server)));
             }
-            plans.add(new SectionPlan(proxy, node, programUp, programDown, servers));
+            plans.add(new SectionPlan(proxy, node, bufferSize, programUp, programDown, servers));
         }
         return List.copyOf(plans);
     }
@@ -284,8 +286,8 @@ final class CheckPlanner {
      *                    as {@code programUp} without {@code disable-on-404}
      * @param servers     the plans of its servers, in declaration order; never null
      */
-    record SectionPlan(ProxyConfig proxy, String node, CheckProgram programUp, CheckProgram programDown,
-                       List<ServerPlan> servers) {
+    record SectionPlan(ProxyConfig proxy, String node, int bufferSize, CheckProgram programUp,
+                       CheckProgram programDown, List<ServerPlan> servers) {
 
         SectionPlan {
             servers = List.copyOf(servers);

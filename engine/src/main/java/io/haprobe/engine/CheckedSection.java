@@ -22,6 +22,7 @@ final class CheckedSection {
 
     private final ProxyConfig proxy;
     private final String node;
+    private final int bufferSize;
     private final CheckProgram programUp;
     private final CheckProgram programDown;
     private final Backend traffic;
@@ -36,6 +37,7 @@ final class CheckedSection {
     CheckedSection(CheckPlanner.SectionPlan plan, CheckLoop loop) {
         this.proxy = plan.proxy();
         this.node = plan.node();
+        this.bufferSize = plan.bufferSize();
         this.programUp = plan.programUp();
         this.programDown = plan.programDown();
         this.traffic = new Backend(proxy.name());
@@ -88,6 +90,6 @@ final class CheckedSection {
         }
         String state = HttpRequestEncoder.serverState(health.sendStateText(), server.address(), server.port(),
                 proxy.name(), server.name(), node, health.weight(), traffic.totalWeight(), 0, 0, 0);
-        return CheckProgram.compile(proxy, stopped, state);
+        return CheckProgram.compile(proxy, stopped, state, bufferSize);
     }
 }

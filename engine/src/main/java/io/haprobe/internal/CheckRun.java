@@ -75,6 +75,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     private boolean overTls;
     private boolean delayHandshakeAck;
     private long startNanos;
+    private long stoppedDurationNanos = -1;
     private Cancellable deadline = Cancellable.NONE;
     private ProbeTransport transport;
     private CheckTarget target;
@@ -323,6 +324,9 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
             return;
         }
         if (verdict == null) {
+            if (stoppedDurationNanos < 0 && session.durationStopped()) {
+                stoppedDurationNanos = Math.max(0, scheduler.nanoTime() - startNanos);
+            }
             CheckRule.Connect next = session.pendingConnect();
             if (next != null) {
                 Channel previous = channel;
@@ -334,7 +338,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
             return;
         }
         finished = true;
-        long durationNanos = Math.max(0, scheduler.nanoTime() - startNanos);
+        long durationNanos = stoppedDurationNanos >= 0 ? stoppedDurationNanos
+                : Math.max(0, scheduler.nanoTime() - startNanos);
         deadline.cancel();
         closeLikeHaproxy(channel);
         CheckOutcome outcome = verdict.toOutcome(durationNanos);

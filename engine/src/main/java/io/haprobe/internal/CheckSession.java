@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * <table>
  *   <caption>How connection events map to statuses (spec §3.1, §2.5)</caption>
  *   <tr><th>event</th><th>before connected</th><th>after connected</th></tr>
- *   <tr><td>error</td><td>{@code L4CON}, info = errno text</td><td>the expect judges the bytes already
- *       received, if any; else {@code SOCKERR}, info = errno text</td></tr>
+ *   <tr><td>error</td><td>{@code L4CON}, info = errno text</td><td>a content expect judges the bytes already
+ *       received, if any; else (and always for an HTTP expect, even after part of a response) {@code SOCKERR},
+ *       info = errno text</td></tr>
  *   <tr><td>timeout</td><td>{@code L4TOUT}, no info</td><td>{@code L7TOUT} or the expect's {@code tout-status},
  *       no info</td></tr>
  *   <tr><td>peer closed</td><td>{@code L4CON}</td><td>judged by the expect rule; with nothing received,
@@ -75,6 +76,7 @@ final class CheckSession {
     private boolean done;
     private CheckVerdict lastVerdict;
     private AgentReply agentReply;
+    private boolean durationStopped;
     private byte[] buffer = EMPTY;
     private int length;
 
@@ -259,7 +261,7 @@ final class CheckSession {
      * Reports a connection error.
      *
      * @param errnoText the error as {@code strerror} words it, e.g. {@code Connection refused}; never null
-     * @return the verdict: {@code L4CON} before the connection is established; after it, the expect's verdict
+     * @return the verdict: {@code L4CON} before the connection is established; after it, a content expect's verdict
      *         on bytes already received, else {@code SOCKERR}
      */
     CheckVerdict failed(String errnoText) {
@@ -273,7 +275,9 @@ final class CheckSession {
             return finish(new CheckVerdict(CheckStatus.L4CON, 0, errnoText + stepSuffix()));
         }
         errored = true;
-        if (length > 0) {
+        // an HTTP check does not judge a response cut by an error, whether in its head or its body: HAProxy 2.6.12
+        // reports SOCKERR (a tcp-check expect judges what it has)
+        if (length > 0 && !(index < rules.size() && rules.get(index) instanceof CheckRule.ExpectHttp)) {
             CheckVerdict verdict = evaluate();
             if (verdict != null || done || awaitingConnect) {
                 return verdict;
@@ -330,6 +334,17 @@ final class CheckSession {
     }
 
     /**
+     * Tells whether HAProxy has already fixed this check's duration although the verdict is not known yet: an
+     * agent's incomplete line at its last read, whose check then ends on its timeout with the duration of that
+     * moment (spec §7; {@code set_server_check_status} keeps the first duration it computes).
+     *
+     * @return true from the event that stopped the duration on
+     */
+    boolean durationStopped() {
+        return durationStopped;
+    }
+
+    /**
      * Tells whether the verdict is known.
      *
      * @return true once an event returned a verdict
@@ -348,6 +363,10 @@ final class CheckSession {
                 connected = false;
                 length = 0;
                 return null;
+            }
+            if (rule instanceof CheckRule.SendError error) {
+                // HAProxy fails the check when it cannot build the send, before writing anything
+                return finish(new CheckVerdict(CheckStatus.L7RSP, 0, error.info()));
             }
             if (rule instanceof CheckRule.Send send) {
                 if (errored) {
@@ -406,7 +425,7 @@ final class CheckSession {
             return custom.judge().judge(buffer, length, lastRead);
         }
         if (rule instanceof CheckRule.ExpectAgent) {
-            return judgeAgentLine();
+            return judgeAgentLine(lastRead);
         }
         CheckRule.ExpectContent expect = (CheckRule.ExpectContent) rule;
         if (!lastRead && (length < expect.match().minimumLength() || (expect.minRecv() > 0 && length < expect.minRecv()))) {
@@ -438,14 +457,19 @@ final class CheckSession {
 
     /**
      * Judges the agent's reply line once its CR or LF arrived. Without a line end it waits, even after a close
-     * or a full buffer: HAProxy ignores a partial line and the check ends on its timeout.
+     * or a full buffer: HAProxy ignores a partial line and the check ends on its timeout. HAProxy scans the
+     * reply as a C string, so a NUL byte before the line end makes the line partial for good: {@code \0maint\n}
+     * never puts the server in maintenance (2.6.12: {@code Layer7 timeout}, status unchanged). At the last read
+     * HAProxy already records the check's duration ("Ignoring incomplete line from agent"), so the timeout logs
+     * that duration ({@link #durationStopped()}).
      */
-    private CheckVerdict judgeAgentLine() {
+    private CheckVerdict judgeAgentLine(boolean lastRead) {
         int end = 0;
-        while (end < length && buffer[end] != '\r' && buffer[end] != '\n') {
+        while (end < length && buffer[end] != '\r' && buffer[end] != '\n' && buffer[end] != 0) {
             end++;
         }
-        if (end == length) {
+        if (end == length || buffer[end] == 0) {
+            durationStopped |= lastRead;
             return null;
         }
         agentReply = AgentReply.parse(new String(buffer, 0, end, StandardCharsets.ISO_8859_1));
@@ -505,7 +529,7 @@ final class CheckSession {
         StringBuilder suffix = new StringBuilder(" at step ").append(rule.step()).append(" of tcp-check");
         if (rule instanceof CheckRule.Connect connect) {
             suffix.append(connect.port() != 0 ? " (connect port " + connect.port() + ")" : " (connect)");
-        } else if (rule instanceof CheckRule.Send) {
+        } else if (rule instanceof CheckRule.Send || rule instanceof CheckRule.SendError) {
             suffix.append(" (send)");
         } else if (rule instanceof CheckRule.ExpectContent expect) {
             suffix.append(" (").append(expect.match().expectText()).append(')');

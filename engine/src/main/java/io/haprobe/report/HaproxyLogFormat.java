@@ -197,7 +197,8 @@ public final class HaproxyLogFormat {
     /**
      * Appends HAProxy's reason block: {@code , reason: <desc>[, code: N][, info: "<info>"][, check duration:
      * Nms]}. The code appears only for statuses that carry one, the info only when not empty, with
-     * non-printable, non-ASCII, {@code <}, {@code >} and {@code "} written as {@code <XX>}.
+     * non-printable, non-ASCII, {@code <}, {@code >} and {@code "} written as {@code <XX>}
+     * ({@link #appendEscaped}).
      *
      * @param line    where to append; never null
      * @param outcome the outcome; never null
@@ -241,21 +242,35 @@ public final class HaproxyLogFormat {
         line.append("Server ").append(server.proxy()).append('/').append(server.server());
     }
 
-    private static void appendEscaped(StringBuilder line, String info) {
-        for (int i = 0; i < info.length(); i++) {
-            char c = info.charAt(i);
+    /**
+     * Appends a text as HAProxy prints a check's info in its log lines ({@code chunk_asciiencode}-style):
+     * printable ASCII is kept, except {@code <}, {@code >} and {@code "}; every other byte is written as
+     * {@code <XX>}, two upper-case hex digits. A server's bytes reach haprobe as ISO-8859-1 text, one char per
+     * byte, so {@code U+0000..U+00FF} print as that one byte: a reason phrase byte {@code 0xFF} is
+     * {@code <FF>}, as HAProxy 2.6.12 prints it (spec §8.1). Characters above {@code U+00FF} can only come
+     * from a configuration text (read as UTF-8); they print as their UTF-8 bytes, as HAProxy prints the
+     * bytes of its configuration file.
+     *
+     * @param line where to append; never null
+     * @param text the text; never null
+     * @return {@code line}
+     */
+    public static StringBuilder appendEscaped(StringBuilder line, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (c >= 0x20 && c < 0x7f && c != '<' && c != '>' && c != '"') {
                 line.append(c);
-            } else if (c < 0x80) {
+            } else if (c <= 0xff) {
                 appendHex(line, c);
             } else {
-                int end = Character.isHighSurrogate(c) && i + 1 < info.length() ? i + 2 : i + 1;
-                for (byte b : info.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+                int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
+                for (byte b : text.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
                     appendHex(line, b & 0xff);
                 }
                 i = end - 1;
             }
         }
+        return line;
     }
 
     private static void appendHex(StringBuilder line, int b) {

@@ -27,8 +27,11 @@ import java.util.Objects;
  *       {@code delay}, writes {@code reply}, then FIN if {@code close}</td><td>L4OK</td>
  *       <td>judged as an HTTP response (e.g. L7RSP)</td></tr>
  *   <tr><td>{@link Dialogue}</td><td>accepts; plays its exchanges in order: each waits for its bytes
- *       (none: at once), waits {@code delay}, writes its reply; then FIN if {@code close}</td><td>L4OK</td>
- *       <td>per the replies (protocol checks: {@code tcp-check}, {@code smtpchk}, {@code mysql-check} ...)</td></tr>
+ *       (none: at once), waits {@code delay}, writes its reply; then FIN if {@code close}, RST if
+ *       {@code reset}</td><td>L4OK</td>
+ *       <td>per the replies (protocol checks: {@code tcp-check}, {@code smtpchk}, {@code mysql-check} ...); a
+ *       reset while an HTTP check still waits (part of a head, say) is SOCKERR
+ *       {@code Connection reset by peer}</td></tr>
  *   <tr><td>{@link Refuse}</td><td>nothing listens: the SYN gets an RST</td>
  *       <td colspan="2">L4CON, {@code Connection refused}</td></tr>
  *   <tr><td>{@link Blackhole}</td><td>the connect never completes</td><td colspan="2">L4TOUT</td></tr>
@@ -266,24 +269,29 @@ public sealed interface Behaviour
      * banner, EHLO and QUIT; a MySQL greeting; a tcp-check with several send/expect steps). The exchanges run in
      * order: each waits until the bytes received since the previous one contain its {@code await} bytes (an
      * empty {@code await} does not wait), then waits its {@code delay} and writes its {@code reply}. After the
-     * last exchange the server sends a FIN if {@code close}, else keeps the connection open. Bytes that match
-     * no exchange are read and ignored, as a server that waits for a whole command does.
+     * last exchange the server sends a FIN if {@code close}, an RST if {@code reset} (a server that dies
+     * halfway through an answer), else keeps the connection open. Bytes that match no exchange are read and
+     * ignored, as a server that waits for a whole command does.
      *
      * @param exchanges the exchanges, in order; never null, not empty
      * @param close     whether to close (FIN) after the last exchange
+     * @param reset     whether to reset (RST) the connection after the last exchange
      */
-    record Dialogue(List<Exchange> exchanges, boolean close) implements Behaviour {
+    record Dialogue(List<Exchange> exchanges, boolean close, boolean reset) implements Behaviour {
 
         /**
          * Validates and copies the components.
          *
          * @throws NullPointerException     if {@code exchanges} or an exchange is null
-         * @throws IllegalArgumentException if {@code exchanges} is empty
+         * @throws IllegalArgumentException if {@code exchanges} is empty, or both {@code close} and {@code reset}
          */
         public Dialogue {
             exchanges = List.copyOf(exchanges);
             if (exchanges.isEmpty()) {
                 throw new IllegalArgumentException("exchanges: [] (expected: at least one exchange)");
+            }
+            if (close && reset) {
+                throw new IllegalArgumentException("close and reset: both true (expected: at most one)");
             }
         }
 

@@ -32,7 +32,7 @@ import java.util.random.RandomGenerator;
  *       any after the reply (a banner answers no request: it reads and drops)</td></tr>
  *   <tr><td>{@link Behaviour.Dialogue}</td><td>plays the exchanges that await nothing</td><td>plays each exchange
  *       once the bytes received since the previous one contain its awaited ones, after its {@code delay}; FIN after
- *       the last one if {@code close}</td><td>any after the last reply, when the last exchange answered awaited
+ *       the last one if {@code close}, RST if {@code reset}</td><td>any after the last reply, when the last exchange answered awaited
  *       bytes</td></tr>
  *   <tr><td>{@link Behaviour.Reset}</td><td>RST after {@code delay}</td><td>reads and drops</td><td>none</td></tr>
  *   <tr><td>{@link Behaviour.Close}</td><td>FIN after {@code delay}</td><td>reads and drops</td><td>none</td></tr>
@@ -195,6 +195,8 @@ public final class BehaviourPlayer {
                 converse();
             } else if (((Behaviour.Dialogue) behaviour).close()) {
                 wire.fin();
+            } else if (((Behaviour.Dialogue) behaviour).reset()) {
+                wire.reset();
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.haprobe.check;
 
+import io.haprobe.config.GlobalSettings;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class CheckProgramTest {
                 """);
         String state = HttpRequestEncoder.serverState("UP 1/3", "127.0.0.1", 18085, "be_s", "s1", "vm", 10, 20, 0,
                 0, 0);
-        CheckProgram program = CheckProgram.compile(proxy, false, state);
+        CheckProgram program = CheckProgram.compile(proxy, false, state, GlobalSettings.DEFAULT_BUFFER_SIZE);
         // captured from HAProxy 2.6.12 (two servers of weight 10, s1 checked, s2 not)
         assertThat(new String(((CheckRule.Send) program.rules().get(1)).bytes(), StandardCharsets.ISO_8859_1))
                 .isEqualTo("GET /s HTTP/1.0\r\nhost: x\r\nx-a: b\r\nx-haproxy-server-state: UP 1/3; "

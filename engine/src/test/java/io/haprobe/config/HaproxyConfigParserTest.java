@@ -85,6 +85,28 @@ class HaproxyConfigParserTest {
     }
 
     @Test
+    void tuneBufsizeIsReadAsHaproxyReadsItAndDefaultsTo16384() {
+        // haproxy -c (2.6.12) accepts 1, 100, 1023, 16k (atol: 16) and 65536; a tcp-check send of 2040 bytes
+        // passes with tune.bufsize 2040 and the info of a 2048-byte one says "for buffer size (2048)"
+        assertThat(parse("global", "  spread-checks 5").global().bufferSize()).isEqualTo(16384);
+        assertThat(parse("global", "  tune.bufsize 2040").global().bufferSize()).isEqualTo(2048);
+        assertThat(parse("global", "  tune.bufsize 2048").global().bufferSize()).isEqualTo(2048);
+        assertThat(parse("global", "  tune.bufsize 16k").global().bufferSize()).isEqualTo(16);
+        assertThat(parse("global", "  tune.bufsize 1").global().bufferSize()).isEqualTo(16);
+        assertThat(parse("global", "  tune.bufsize 65536").global().bufferSize()).isEqualTo(65536);
+    }
+
+    @Test
+    void tuneBufsizeThatIsNotPositiveIsAnError() {
+        // haproxy -c (2.6.12): "'tune.bufsize' expects a positive integer argument." for each of these
+        for (String value : new String[] {"0", "abc", "-5", "2147483647", "99999999999999999999"}) {
+            assertThatThrownBy(() -> parse("global", "  tune.bufsize " + value))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("haproxy.cfg:2:16: tune.bufsize: '" + value + "' (expected: a positive integer)");
+        }
+    }
+
+    @Test
     void backendInheritsLastDefaultsSection() {
         HaproxyConfig config = parse(
                 "defaults",

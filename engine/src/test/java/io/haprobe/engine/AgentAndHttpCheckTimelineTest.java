@@ -199,6 +199,46 @@ class AgentAndHttpCheckTimelineTest {
                         + "node=vm; weight=10/20; scur=0/0; qcur=0\r\n\r\n");
     }
 
+    @Test
+    void anAgentReplyEndsAtItsFirstNulByteSoANulBeforeTheLineEndIsAnIncompleteLine() {
+        // HAProxy 2.6.12, agent replies "\0maint\n" and "up\0maint\n": "Agent check for server b3/nul failed,
+        // reason: Layer7 timeout, check duration: 50ms, status: 1/1 UP." and never MAINT
+        scripts.put("be/nul", ServerScript.of(Behaviour.hang()));
+        scripts.put("be/nul:9101", ServerScript.of(agent("\0maint\n")));
+        scripts.put("be/upnul", ServerScript.of(Behaviour.hang()));
+        scripts.put("be/upnul:9102", ServerScript.of(agent("up\0maint\n")));
+        start("""
+                backend be
+                    option log-health-checks
+                    server nul 127.0.0.1:9001 check inter 1s agent-check agent-port 9101 agent-inter 1s
+                    server upnul 127.0.0.1:9002 check inter 1s agent-check agent-port 9102 agent-inter 1s
+                """);
+        scheduler.runUntil(4000 * MS);
+        assertThat(timeline).filteredOn(line -> line.contains("Agent check")).containsExactly(
+                "t=1250ms Agent check for server be/nul failed, reason: Layer7 timeout, check duration: 0ms, "
+                        + "status: 1/1 UP.",
+                "t=1750ms Agent check for server be/upnul failed, reason: Layer7 timeout, check duration: 0ms, "
+                        + "status: 1/1 UP.");
+        assertThat(timeline).noneMatch(line -> line.contains("maintenance"));
+        assertThat(engine.server("be", "nul").orElseThrow().statusText()).isEqualTo("UP");
+        assertThat(engine.server("be", "upnul").orElseThrow().statusText()).isEqualTo("UP");
+    }
+
+    @Test
+    void agentBytesAboveAsciiArePrintedOneEscapePerByte() {
+        // HAProxy 2.6.12, agent reply "down \xff\xe9 t\n": info: "via agent : down (<FF><E9>)"
+        scripts.put("be/s1", ServerScript.of(Behaviour.hang()));
+        scripts.put("be/s1:9101", ServerScript.of(agent("down \u00ff\u00e9 t\n")));
+        start("""
+                backend be
+                    option log-health-checks
+                    server s1 127.0.0.1:9001 check inter 1s agent-check agent-port 9101 agent-inter 1s
+                """);
+        scheduler.runUntil(1000 * MS);
+        assertThat(timeline).contains("t=500ms Agent check for server be/s1 failed, reason: Layer7 wrong status, "
+                + "code: 0, info: \"via agent : down (<FF><E9>)\", check duration: 0ms, status: 0/1 DOWN.");
+    }
+
     /** An agent that writes {@code line} as soon as it accepts, then closes. */
     private static Behaviour agent(String line) {
         return new Behaviour.Tcp(line.getBytes(StandardCharsets.ISO_8859_1), Delay.NONE, true, true);

@@ -65,11 +65,18 @@ class HaproxyLogFormatTest {
     }
 
     @Test
-    void infoEscapesAngleBracketsQuotesAndNonAscii() {
+    void infoEscapesAngleBracketsQuotesAndEachServerByteAboveAscii() {
+        // HAProxy 2.6.12, reason phrase bytes "Bad \xff\xe9\x01\x7f\" x\\y": info: "Bad <FF><E9><01><7F><22> x\y"
         StringBuilder line = HaproxyLogFormat.appendReason(new StringBuilder(),
-                CheckOutcome.of(CheckStatus.L7STS, 500, "<x> \"q\" é\t", 0));
+                CheckOutcome.of(CheckStatus.L7STS, 500, "<x> \"q\" \u00e9\t\u00ff\u007f\\", 0));
         assertThat(line.toString()).isEqualTo(", reason: Layer7 wrong status, code: 500, "
-                + "info: \"<3C>x<3E> <22>q<22> <C3><A9><09>\", check duration: 0ms");
+                + "info: \"<3C>x<3E> <22>q<22> <E9><09><FF><7F>\\\", check duration: 0ms");
+    }
+
+    @Test
+    void configTextAboveLatin1IsPrintedAsItsUtf8Bytes() {
+        assertThat(HaproxyLogFormat.appendEscaped(new StringBuilder(), "\u20ac").toString())
+                .isEqualTo("<E2><82><AC>");
     }
 
     @Test

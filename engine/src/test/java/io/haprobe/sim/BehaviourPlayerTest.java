@@ -100,7 +100,7 @@ class BehaviourPlayerTest {
         BehaviourPlayer player = play(new Behaviour.Dialogue(List.of(
                 new Behaviour.Dialogue.Exchange(new byte[0], ascii("220 hi\r\n"), Delay.NONE),
                 new Behaviour.Dialogue.Exchange(ascii("QUIT\r\n"), ascii("221 bye\r\n"),
-                        Delay.of(Duration.ofMillis(5)))), true));
+                        Delay.of(Duration.ofMillis(5)))), true, false));
         scheduler.runFor(Duration.ZERO);
 
         player.received(Unpooled.wrappedBuffer(ascii("NOOP\r\nQU")));

@@ -139,17 +139,19 @@ final class BehaviourParser {
 
     /**
      * A list of exchanges, e.g. {@code [ {send: "220 ready\r\n"}, {await: "QUIT", send: "221 bye\r\n"},
-     * {close: true} ]}; a {@code close: true} item may only come last.
+     * {close: true} ]}; a {@code close: true} or {@code reset: true} item may only come last, the latter with a
+     * {@code delay} before the RST ({@code {reset: true, delay: 50ms}}).
      */
     Behaviour.Dialogue dialogue(Node node) {
         String expected = "a list of exchanges such as {await: \"PING\", send: \"+PONG\\r\\n\"}, optionally ending "
-                + "with {close: true}";
+                + "with {close: true} or {reset: true}";
         if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
             throw scenario.error(node, "dialogue: " + (node instanceof SequenceNode ? "no exchange" : ScenarioParser.describe(node))
                     + " (expected: " + expected + ")");
         }
         List<Behaviour.Dialogue.Exchange> exchanges = new ArrayList<>();
         boolean close = false;
+        boolean reset = false;
         List<Node> items = list.getValue();
         for (int index = 0; index < items.size(); index++) {
             Node item = items.get(index);
@@ -163,6 +165,20 @@ final class BehaviourParser {
                 close = scenario.bool(entries.get("close").getValueNode(), "close");
                 continue;
             }
+            if (entries.containsKey("reset")) {
+                boolean delayed = entries.containsKey("delay");
+                if (entries.size() > (delayed ? 2 : 1) || index != items.size() - 1) {
+                    throw scenario.error(entries.get("reset").getKeyNode(), "reset in the middle of a dialogue (expected: "
+                            + "{reset: true} alone or with a delay, as the last item)");
+                }
+                reset = scenario.bool(entries.get("reset").getValueNode(), "reset");
+                if (reset && delayed && !exchanges.isEmpty()) {
+                    // a pause before the RST: an exchange that awaits and writes nothing
+                    exchanges.add(new Behaviour.Dialogue.Exchange(new byte[0], new byte[0],
+                            delay(entries.get("delay").getValueNode())));
+                }
+                continue;
+            }
             byte[] await = bytesOf(entries, "await", "await-hex");
             byte[] send = bytesOf(entries, "send", "send-hex");
             Delay delay = entries.containsKey("delay") ? delay(entries.get("delay").getValueNode()) : Delay.NONE;
@@ -172,9 +188,10 @@ final class BehaviourParser {
             exchanges.add(new Behaviour.Dialogue.Exchange(await, send, delay));
         }
         if (exchanges.isEmpty()) {
-            throw scenario.error(node, "dialogue: only close (expected: at least one exchange before it)");
+            throw scenario.error(node, "dialogue: only " + (reset ? "reset" : "close")
+                    + " (expected: at least one exchange before it)");
         }
-        return new Behaviour.Dialogue(exchanges, close);
+        return new Behaviour.Dialogue(exchanges, close, reset);
     }
 
     /** The bytes of a text key or of its hex twin; both at once is an error. */

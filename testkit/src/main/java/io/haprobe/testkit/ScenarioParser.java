@@ -54,7 +54,7 @@ final class ScenarioParser {
     static final List<String> TCP_KEYS = List.of("reply", "reply-hex", "close", "banner", "delay");
     static final List<String> DELAY_KEYS = List.of("delay");
     static final List<String> EXCHANGE_KEYS = List.of("await", "await-hex", "send", "send-hex", "delay",
-            "close");
+            "close", "reset");
     static final List<String> TLS_KEYS = List.of("certificate", "key", "names", "sni", "min-version",
             "max-version", "alpn", "client-certificate", "delay", "then");
     static final List<String> TLS_INNER = List.of("http", "tcp", "hang", "close", "reset");

@@ -43,7 +43,7 @@ final class Scripts {
      */
     static Behaviour answerAfter(Duration delay, String raw) {
         return new Behaviour.Dialogue(List.of(new Behaviour.Dialogue.Exchange(ascii("\r\n\r\n"), ascii(raw),
-                Delay.of(delay))), false);
+                Delay.of(delay))), false, false);
     }
 
     /**
@@ -88,7 +88,7 @@ final class Scripts {
     }
 
     static Behaviour.Dialogue dialogue(boolean close, Behaviour.Dialogue.Exchange... exchanges) {
-        return new Behaviour.Dialogue(List.of(exchanges), close);
+        return new Behaviour.Dialogue(List.of(exchanges), close, false);
     }
 
     static Behaviour.Dialogue.Exchange ex(String await, String reply) {

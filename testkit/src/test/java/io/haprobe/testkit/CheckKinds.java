@@ -181,7 +181,7 @@ final class CheckKinds {
     }
 
     private static Behaviour.Dialogue dialogue(boolean close, Behaviour.Dialogue.Exchange... exchanges) {
-        return new Behaviour.Dialogue(List.of(exchanges), close);
+        return new Behaviour.Dialogue(List.of(exchanges), close, false);
     }
 
     private static Behaviour.Dialogue.Exchange ex(String await, String reply) {

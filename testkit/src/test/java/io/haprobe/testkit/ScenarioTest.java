@@ -498,12 +498,37 @@ class ScenarioTest {
     }
 
     @Test
+    void aDialogueMayEndWithAReset() {
+        Scenario scenario = parse(phases("""
+                    - at: 0s
+                      dialogue:
+                        - await: "\\r\\n\\r\\n"
+                          send: "HTTP/1.1 200 OK\\r\\nContent-Le"
+                        - {reset: true, delay: 50ms}
+                """));
+
+        Behaviour.Dialogue dialogue = (Behaviour.Dialogue) scenario.scripts().get("app_backend/web01").phases().get(0)
+                .behaviour();
+        assertThat(dialogue.reset()).isTrue();
+        assertThat(dialogue.close()).isFalse();
+        assertThat(dialogue.exchanges()).hasSize(2).last().isEqualTo(new Behaviour.Dialogue.Exchange(new byte[0],
+                new byte[0], new Delay(50 * MS, 50 * MS)));
+        assertError(phases("""
+                    - at: 0s
+                      dialogue:
+                        - reset: true
+                        - send: "x"
+                """), "scenario.yaml:7:11: reset in the middle of a dialogue (expected: {reset: true} alone or with a "
+                + "delay, as the last item)");
+    }
+
+    @Test
     void badDialoguesSayWhatIsWrongWhere() {
         assertError(phases("""
                     - at: 0s
                       dialogue: []
                 """), "scenario.yaml:6:17: dialogue: no exchange (expected: a list of exchanges such as "
-                + "{await: \"PING\", send: \"+PONG\\r\\n\"}, optionally ending with {close: true})");
+                + "{await: \"PING\", send: \"+PONG\\r\\n\"}, optionally ending with {close: true} or {reset: true})");
         assertError(phases("""
                     - at: 0s
                       dialogue:
