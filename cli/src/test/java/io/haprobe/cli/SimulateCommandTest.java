@@ -1,6 +1,8 @@
 package io.haprobe.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -151,6 +153,15 @@ class SimulateCommandTest {
         assertThat(run("simulate", dir.resolve("none.yaml").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("haprobe: " + dir.resolve("none.yaml") + ":1:1: cannot read file: "
                 + "no such file");
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void endlessInputIsAnErrorNamingTheFileNotAnOutOfMemoryError() {
+        assertThat(run("simulate", "/dev/zero")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("haprobe: /dev/zero:1:1: stray NUL character (expected: a text file)\n");
+        assertThat(run("check", "-f", "/dev/zero")).isEqualTo(1);
+        assertThat(err.toString()).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("Error:");
     }
 
     private Path write(String text) throws IOException {
