@@ -6,6 +6,7 @@ import io.haprobe.time.Scheduler;
 import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -131,6 +132,24 @@ public final class HealthCheckEngine implements AutoCloseable {
      */
     public long startNanos() {
         return startNanos;
+    }
+
+    /**
+     * Returns when the last first health check of the checked sections is planned, counted from
+     * {@link #start()}: HAProxy spreads the servers' first checks over their {@code inter} (spec §2.3), so a run
+     * shorter than this leaves some server without any completed check.
+     *
+     * @return the delay, {@link Duration#ZERO} when no server of the checked sections has {@code check}; never
+     *         null
+     */
+    public Duration lastFirstCheckDelay() {
+        long latest = 0;
+        for (CheckedSection section : sections) {
+            for (ServerChecker server : section.servers()) {
+                latest = Math.max(latest, server.firstCheckNanos());
+            }
+        }
+        return Duration.ofNanos(latest);
     }
 
     /**
