@@ -100,16 +100,6 @@ final class LiveSession implements AutoCloseable {
         return engine.lastFirstCheckDelay();
     }
 
-    /** {@link #finish()} from the Ctrl-C hook: a failure there is one line on standard error, not a trace. */
-    private void finishOnInterrupt() {
-        try {
-            finish();
-        } catch (RuntimeException | Error e) {
-            System.err.println("haprobe: " + Main.internalError(e));
-            System.err.flush();
-        }
-    }
-
     List<ServerSnapshot> servers() {
         return engine.servers();
     }
@@ -118,6 +108,16 @@ final class LiveSession implements AutoCloseable {
     public void close() {
         engine.close();
         transport.close();
+    }
+
+    /** {@link #finish()} from the Ctrl-C hook: a failure there is one line on standard error, not a trace. */
+    private void finishOnInterrupt() {
+        try {
+            finish();
+        } catch (RuntimeException | Error e) {
+            System.err.println("haprobe: " + Main.internalError(e));
+            System.err.flush();
+        }
     }
 
     private void printLine(long timeNanos, String message) {

@@ -43,7 +43,12 @@ public final class Main {
      * @return the exit code: 0, 1, 2 or 3
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new HaprobeCommand())
+        return run(new HaprobeCommand(), out, err, args);
+    }
+
+    /** {@link #run(PrintWriter, PrintWriter, String...)} with another top-level command, for tests. */
+    static int run(Object command, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(command)
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)
