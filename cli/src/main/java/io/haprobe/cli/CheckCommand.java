@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 @Command(name = "check",
         description = {"Runs the health checks of a haproxy.cfg against its real servers.",
                 "Prints the lines HAProxy 2.6 logs as they happen, then a per-server summary.",
-                "Exit status: 0 all checked servers UP, 2 some DOWN, 1 usage or config error."},
+                "Exit status: 0 all checked servers UP; 2 some DOWN; 3 none DOWN but some not checked (no check",
+                "completed before the end: --duration too short); 1 usage or config error, or nothing to check."},
         mixinStandardHelpOptions = true)
 final class CheckCommand implements Callable<Integer> {
 
@@ -54,7 +55,10 @@ final class CheckCommand implements Callable<Integer> {
         }
         err.flush();
         try (LiveSession session = new LiveSession(config, backends, timestamps, out)) {
-            return session.runFor(durationMillis);
+            ServerSummary.requireServersToCheck(session.servers(), config.file(), backends);
+            int exitCode = session.runFor(durationMillis);
+            ServerSummary.hintNotChecked(session.servers(), durationMillis, session.lastFirstCheckDelay(), err);
+            return exitCode;
         }
     }
 }

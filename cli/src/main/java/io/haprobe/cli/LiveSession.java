@@ -7,6 +7,7 @@ import io.haprobe.time.Scheduler;
 import io.haprobe.transport.NettyProbeTransport;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,7 @@ final class LiveSession implements AutoCloseable {
      * @return the exit code of {@link #finish()}
      */
     int runFor(long millis) throws InterruptedException {
-        Thread onInterrupt = new Thread(this::finish, "haprobe-summary");
+        Thread onInterrupt = new Thread(this::finishOnInterrupt, "haprobe-summary");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             start();
@@ -94,6 +95,11 @@ final class LiveSession implements AutoCloseable {
         }
     }
 
+    /** Returns when the last first health check is planned after the start; see the engine's. */
+    Duration lastFirstCheckDelay() {
+        return engine.lastFirstCheckDelay();
+    }
+
     List<ServerSnapshot> servers() {
         return engine.servers();
     }
@@ -102,6 +108,16 @@ final class LiveSession implements AutoCloseable {
     public void close() {
         engine.close();
         transport.close();
+    }
+
+    /** {@link #finish()} from the Ctrl-C hook: a failure there is one line on standard error, not a trace. */
+    private void finishOnInterrupt() {
+        try {
+            finish();
+        } catch (RuntimeException | Error e) {
+            System.err.println("haprobe: " + Main.internalError(e));
+            System.err.flush();
+        }
     }
 
     private void printLine(long timeNanos, String message) {

@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
  * The {@code haprobe} command line: {@code haprobe check -f haproxy.cfg}, {@code haprobe simulate
  * scenario.yaml} and {@code haprobe demo}.
  *
- * <p>Exit codes: 0 every checked server ended UP; 2 at least one ended DOWN; 1 usage or configuration
- * error (the message names the file, line and column; no stack trace).
+ * <p>Exit codes: 0 every checked server ended UP; 2 at least one ended DOWN; 3 none ended DOWN but at least one
+ * never completed a check ({@code not checked}: the run was too short); 1 usage or configuration error (the
+ * message names the file, line and column), nothing to check, or an internal error ({@code haprobe: internal
+ * error: ...}). Never a stack trace.
  *
  * <p>Threading: {@link #run} builds a fresh command line on each call, so calls from different threads are
  * independent; each writes only to the streams it is given.
@@ -38,10 +40,15 @@ public final class Main {
      * @param out  standard output: log lines and summaries; never null
      * @param err  standard error: warnings and errors; never null
      * @param args the command line arguments; never null
-     * @return the exit code: 0, 1 or 2
+     * @return the exit code: 0, 1, 2 or 3
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new HaprobeCommand())
+        return run(new HaprobeCommand(), out, err, args);
+    }
+
+    /** {@link #run(PrintWriter, PrintWriter, String...)} with another top-level command, for tests. */
+    static int run(Object command, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(command)
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)
@@ -57,7 +64,25 @@ public final class Main {
                     cmd.getErr().flush();
                     return ServerSummary.EXIT_USAGE;
                 });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (RuntimeException | Error e) {
+            // picocli hands only a command's exceptions to the handler above; an Error (out of memory, a broken
+            // class path) or a failure of picocli itself would otherwise reach the user as a stack trace
+            err.println("haprobe: " + internalError(e));
+            err.flush();
+            return ServerSummary.EXIT_USAGE;
+        }
+    }
+
+    /**
+     * Returns the one line {@code haprobe: internal error: ...} says about an unexpected failure.
+     *
+     * @param t the failure; never null
+     * @return the text after {@code haprobe: }
+     */
+    static String internalError(Throwable t) {
+        return "internal error: " + t + " (please report it with the command and config that caused it)";
     }
 
     private static String describe(Exception ex) {
@@ -67,6 +92,6 @@ public final class Main {
         if (ex instanceof IllegalArgumentException && ex.getMessage() != null) {
             return ex.getMessage();
         }
-        return "internal error: " + ex + " (please report it with the command and config that caused it)";
+        return internalError(ex);
     }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
         description = {"Replays a scenario: a haproxy.cfg's checks against scripted backends, on virtual time.",
                 "Prints the lines HAProxy 2.6 would log, each prefixed with t=<virtual ms>ms, then a per-server",
                 "summary. The same scenario and seed always print the same bytes; an hour runs in milliseconds.",
-                "Exit status: 0 all checked servers UP, 2 some DOWN, 1 usage, scenario or config error."},
+                "Exit status: 0 all checked servers UP; 2 some DOWN; 3 none DOWN but some not checked (no check",
+                "completed before the end); 1 usage, scenario or config error, or nothing to check."},
         mixinStandardHelpOptions = true)
 final class SimulateCommand implements Callable<Integer> {
 
@@ -66,10 +67,14 @@ final class SimulateCommand implements Callable<Integer> {
         }
         err.flush();
         try (Simulation simulation = scenario.simulation().build()) {
+            ServerSummary.requireServersToCheck(simulation.engine().servers(), scenario.config().file(), List.of());
             simulation.runUntil(scenario.duration());
             simulation.timeline().logLines().forEach(out::println);
             List<ServerSnapshot> servers = simulation.engine().servers();
             ServerSummary.print(servers, out);
+            out.flush();
+            ServerSummary.hintNotChecked(servers, scenario.duration().toMillis(),
+                    simulation.engine().lastFirstCheckDelay(), err);
             return ServerSummary.exitCode(servers);
         }
     }

@@ -1,6 +1,7 @@
 package io.haprobe.cli;
 
 import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
 import io.haprobe.sim.ServerScript;
 import io.haprobe.testkit.LoopbackBackends;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,6 +91,39 @@ class CheckCommandTest {
 
         assertThat(exit).isZero();
         assertThat(out.toString()).doesNotContain("other/o1");
+    }
+
+    @Test
+    void aRunEndingBeforeAnyCheckCompletesExits3NotCheckedInsteadOfTheBootState() throws IOException {
+        backend = LoopbackBackends.builder().script(SERVER, ServerScript.of(new Behaviour.Http(200, null, Map.of(),
+                "", Delay.of(Duration.ofSeconds(2))))).strict(false).bind();
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "100ms");
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(out.toString()).containsPattern("app_backend/web01 +not checked +- +- +- +-\n")
+                .doesNotContain("INI");
+        assertThat(err.toString()).isEqualTo("haprobe: 1 server not checked: no check of theirs completed within "
+                + "the run's 100ms (a check lasts up to timeout connect, then timeout check); make --duration "
+                + "longer\n");
+    }
+
+    @Test
+    void aConfigWithoutCheckExits1NamingTheFile() throws IOException {
+        Path cfg = write("""
+                backend app_backend
+                    server web01 127.0.0.1:8080
+                backend other
+                    server o1 127.0.0.1:8081 check
+                """);
+
+        int exit = run("check", "-f", cfg.toString(), "--backend", "app_backend");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("haprobe: " + cfg + ":1:1: no server to check in app_backend "
+                + "(expected: a server line with 'check' in a backend or listen section)\n");
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.haprobe.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -151,6 +153,48 @@ class SimulateCommandTest {
         assertThat(run("simulate", dir.resolve("none.yaml").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("haprobe: " + dir.resolve("none.yaml") + ":1:1: cannot read file: "
                 + "no such file");
+    }
+
+    @Test
+    void aRunShorterThanTheBootSpreadExits3WithNotCheckedRowsAndSaysByHowMuch() {
+        int exit = run("simulate", WRONG_STATUS.toString(), "--duration", "5");
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(out.toString()).isEqualTo("""
+
+                backend/server     status       check_status  code  info  duration
+                app_backend/web01  UP           L7OK          200   -     0ms
+                app_backend/web02  not checked  -             -     -     -
+                """);
+        assertThat(err.toString()).isEqualTo("haprobe: 1 server not checked: the run lasted 5ms, 995ms short of "
+                + "the first check of the last server, planned at 1000ms (HAProxy spreads the first checks over "
+                + "inter); make --duration longer\n");
+    }
+
+    @Test
+    void aConfigWithNoServerToCheckExits1NamingTheFile() throws IOException {
+        Path scenario = write("""
+                haproxy: |
+                  backend b
+                      server s1 10.0.0.1:80
+                duration: 10s
+                """);
+
+        int exit = run("simulate", scenario.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).endsWith("haprobe: " + scenario + ":1:1: no server to check (expected: a server "
+                + "line with 'check' in a backend or listen section)\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void endlessInputIsAnErrorNamingTheFileNotAnOutOfMemoryError() {
+        assertThat(run("simulate", "/dev/zero")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("haprobe: /dev/zero:1:1: stray NUL character (expected: a text file)\n");
+        assertThat(run("check", "-f", "/dev/zero")).isEqualTo(1);
+        assertThat(err.toString()).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("Error:");
     }
 
     private Path write(String text) throws IOException {

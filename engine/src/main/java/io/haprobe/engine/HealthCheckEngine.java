@@ -3,9 +3,11 @@ package io.haprobe.engine;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.time.Scheduler;
+import io.haprobe.time.VirtualScheduler;
 import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -14,7 +16,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -40,7 +44,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Threading: every server's check state lives on the transport's scheduler thread. Listeners run on the
  * listener executor, so a slow or throwing listener cannot stall or break the checks; {@link #close()}
- * delivers the events already produced before it returns. {@link #servers()} and
+ * delivers the events already produced before it returns, those of a check finishing during it included. {@link #servers()} and
  * {@link #server(String, String)} may be called from any thread and return immutable snapshots.
  * {@link #close()} must not be called from the scheduler thread.
  *
@@ -58,6 +62,7 @@ import java.util.random.RandomGenerator;
 public final class HealthCheckEngine implements AutoCloseable {
 
     private static final System.Logger LOGGER = System.getLogger(HealthCheckEngine.class.getName());
+    private static final long STOP_WAIT_SECONDS = 10;
 
     private final HaproxyConfig config;
     private final ProbeTransport transport;
@@ -134,6 +139,24 @@ public final class HealthCheckEngine implements AutoCloseable {
     }
 
     /**
+     * Returns when the last first health check of the checked sections is planned, counted from
+     * {@link #start()}: HAProxy spreads the servers' first checks over their {@code inter} (spec §2.3), so a run
+     * shorter than this leaves some server without any completed check.
+     *
+     * @return the delay, {@link Duration#ZERO} when no server of the checked sections has {@code check}; never
+     *         null
+     */
+    public Duration lastFirstCheckDelay() {
+        long latest = 0;
+        for (CheckedSection section : sections) {
+            for (ServerChecker server : section.servers()) {
+                latest = Math.max(latest, server.firstCheckNanos());
+            }
+        }
+        return Duration.ofNanos(latest);
+    }
+
+    /**
      * Returns a snapshot of every server of the checked sections, in declaration order.
      *
      * @return the snapshots, never null
@@ -173,6 +196,13 @@ public final class HealthCheckEngine implements AutoCloseable {
      * the engine created it, and the events produced before are delivered to the listeners before this
      * method returns (waiting at most 10 seconds for slow listeners). Calling it again does nothing.
      *
+     * <p>A check that finishes while this method runs: on a live scheduler, this method first waits (at most
+     * 10 seconds) until the event loop has taken the stop, so the events that check's result already produced
+     * are delivered like the others; a result that reaches the event loop after the stop is dropped, as HAProxy
+     * drops the result of a check whose task is stopped. No event is ever rejected with an exception. On a
+     * {@link VirtualScheduler}, which runs tasks only inside its owner's {@code runUntil}, nothing runs
+     * concurrently and nothing is waited for.
+     *
      * @throws IllegalStateException if called from the scheduler thread (e.g. from a listener)
      */
     @Override
@@ -187,8 +217,15 @@ public final class HealthCheckEngine implements AutoCloseable {
             closed = true;
             loop.stop();
         }
+        CountDownLatch stoppedOnLoop = new CountDownLatch(1);
         try {
-            scheduler.execute(() -> sections.forEach(section -> section.servers().forEach(ServerChecker::stop)));
+            scheduler.execute(() -> {
+                sections.forEach(section -> section.servers().forEach(ServerChecker::stop));
+                stoppedOnLoop.countDown();
+            });
+            if (!(scheduler instanceof VirtualScheduler)) {
+                awaitStop(stoppedOnLoop);
+            }
         } catch (RuntimeException alreadyStopped) {
             LOGGER.log(System.Logger.Level.DEBUG, "scheduler already stopped", alreadyStopped);
         }
@@ -196,6 +233,17 @@ public final class HealthCheckEngine implements AutoCloseable {
             transport.close();
         }
         dispatcher.close();
+    }
+
+    /** Waits until the event loop ran the stop: any check result it was applying has emitted its events. */
+    private static void awaitStop(CountDownLatch stoppedOnLoop) {
+        try {
+            if (!stoppedOnLoop.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOGGER.log(System.Logger.Level.WARNING, "event loop still busy 10 s after close()");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -9,6 +9,12 @@ package io.haprobe.engine;
  * It must not call {@link HealthCheckEngine#close()}. An exception it throws is caught and logged; it
  * neither stops the checks nor keeps the event from the other listeners.
  *
+ * <p>Around {@link HealthCheckEngine#close()}: every event produced before the engine's event loop takes the
+ * stop, a check finishing during {@code close()} included, reaches the listener before {@code close()} returns
+ * (on the engine's own listener thread); a check result that reaches the loop after the stop produces no
+ * event. An event is never rejected with an exception; with an executor of the caller's that is shut down
+ * first, the events it refuses are dropped.
+ *
  * <pre>{@code
  * HealthListener printer = event -> {
  *     if (event.logMessage() != null) {

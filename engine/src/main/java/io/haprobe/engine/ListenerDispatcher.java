@@ -42,8 +42,9 @@ final class ListenerDispatcher {
     }
 
     /**
-     * Queues {@code event} for every listener; does nothing without listeners. If the executor rejects it (it
-     * was shut down), the event is logged and dropped.
+     * Queues {@code event} for every listener; does nothing without listeners. If the executor rejects it (an
+     * executor of the caller's, shut down before the engine was closed), the event is dropped by design: a
+     * one-line debug message, no exception and no trace.
      *
      * @param event the event; never null
      */
@@ -54,7 +55,7 @@ final class ListenerDispatcher {
         try {
             executor.execute(() -> deliver(event));
         } catch (RejectedExecutionException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "listener executor rejected " + event, e);
+            LOGGER.log(System.Logger.Level.DEBUG, () -> "listener executor shut down, event dropped: " + event);
         }
     }
 

@@ -105,6 +105,11 @@ final class ServerChecker {
         return new ServerSnapshot(section.name(), name, checkTarget, logName.backup(), weight, health);
     }
 
+    /** Returns the planned delay of the first health check after start, nanoseconds; -1 without {@code check}. */
+    long firstCheckNanos() {
+        return plan.boot().checked() ? plan.firstCheckNanos() : -1;
+    }
+
     CheckedSection section() {
         return section;
     }
