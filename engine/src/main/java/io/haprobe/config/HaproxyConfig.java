@@ -92,6 +92,33 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
     }
 
     /**
+     * Reads a file and reports every line HAProxy 2.6.12's {@code haproxy -c} would refuse, instead of stopping
+     * at the first: unknown keywords, options, actions, fetches (each with a did-you-mean), missing or malformed
+     * arguments, conditions naming undeclared ACLs, missing backends, and everything {@link #parse(Path)}
+     * refuses. A file HAProxy accepts without a listener is accepted.
+     *
+     * @param file the haproxy.cfg path; never null
+     * @param env  the variables the file starts with; never null, copied (see {@link #parse(Path, Map)})
+     * @return the errors in file order, the warnings, and the configuration when there is no error
+     * @throws ConfigException only if the file cannot be read (at {@code file:1:1}, with the OS reason)
+     */
+    public static ConfigValidation validate(Path file, Map<String, String> env) {
+        return new HaproxyConfigParser(file.toString(), env).validate(ConfigFiles.readUtf8(file));
+    }
+
+    /**
+     * Validates configuration text; see {@link #validate(Path, Map)}.
+     *
+     * @param file the name to use in messages; never null
+     * @param text the configuration text; never null
+     * @param env  the variables the text starts with; never null, copied
+     * @return the errors in file order, the warnings, and the configuration when there is no error
+     */
+    public static ConfigValidation validate(String file, String text, Map<String, String> env) {
+        return new HaproxyConfigParser(file, env).validate(text);
+    }
+
+    /**
      * Returns the backend or listen section called {@code name}.
      *
      * @param name a section name; never null

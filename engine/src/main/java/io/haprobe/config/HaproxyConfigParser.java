@@ -31,20 +31,8 @@ final class HaproxyConfigParser {
 
     private static final Set<String> SECTIONS_SKIPPED_SILENTLY = Set.of("frontend");
     private static final Set<String> OTHER_SECTIONS = Set.of("userlist", "peers", "resolvers", "mailers",
-            "program", "http-errors", "ring", "cache", "fcgi-app", "dynamic-update", "crt-store", "traces");
+            "program", "http-errors", "ring", "cache", "fcgi-app", "log-forward");
     private static final Set<String> UNSUPPORTED_CHECK_OPTIONS = Set.of("spop-check", "external-check");
-    private static final Set<String> OUT_OF_SCOPE_PROXY_KEYWORDS = Set.of("acl", "balance", "bind",
-            "capture", "compression", "cookie", "default_backend", "description", "disabled", "dispatch",
-            "email-alert", "enabled", "errorfile", "errorfiles", "errorloc", "errorloc302", "errorloc303",
-            "filter", "force-persist", "fullconn", "hash-balance-factor", "hash-type", "http-after-response",
-            "http-error", "http-request", "http-response", "http-reuse", "http-send-name-header", "id",
-            "ignore-persist", "load-server-state-from-file", "log", "log-format", "log-format-sd", "log-tag",
-            "max-keep-alive-queue", "maxconn", "mode", "monitor", "monitor-uri", "persist", "rate-limit",
-            "redirect", "retries", "retry-on", "server-state-file-name", "source", "stats",
-            "stick", "stick-table", "stick-store-request", "stick-store-response", "tcp-request",
-            "tcp-response", "unique-id-format", "unique-id-header", "use-server", "use_backend", "use-fcgi-app",
-            "backlog", "clitcpka-cnt", "clitcpka-idle", "clitcpka-intvl", "srvtcpka-cnt", "srvtcpka-idle",
-            "srvtcpka-intvl", "declare", "error-log-format", "guid");
 
     /**
      * Reads a file as UTF-8 (malformed bytes replaced) and parses it with the process environment.
@@ -98,6 +86,9 @@ final class HaproxyConfigParser {
     private boolean used;
     private final ParseContext context = new LineContext();
     private final GlobalSectionParser global;
+    private final KeywordRecognizer recognizer = new KeywordRecognizer(context);
+    private final List<ConfigException> errors = new ArrayList<>();
+    private boolean collectErrors;
 
     /**
      * Creates a parser for one text.
@@ -124,26 +115,60 @@ final class HaproxyConfigParser {
      * @throws IllegalStateException if called twice
      */
     HaproxyConfig parse(String text) {
+        return read(text, false).orThrow();
+    }
+
+    /**
+     * Reads the whole text as {@code haproxy -c} does, going on after an error to report every line HAProxy
+     * 2.6.12 would refuse. May be called once per instance.
+     *
+     * @param text the configuration; never null
+     * @return the errors (in file order), the warnings, and the configuration when there is no error
+     * @throws IllegalStateException if the parser was already used
+     */
+    ConfigValidation validate(String text) {
+        return read(text, true);
+    }
+
+    private ConfigValidation read(String text, boolean collect) {
         Objects.requireNonNull(text, "text");
         if (used) {
             throw new IllegalStateException("parser already used (expected: one parse per instance)");
         }
         used = true;
+        collectErrors = collect;
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             line = i + 1;
-            List<ConfigToken> tokens = tokenizer.tokenize(file, line, lines[i]);
-            if (!tokens.isEmpty() && !blocks.consume(tokens, context)) {
-                parseNamingUnsetVariables(tokens);
-            }
+            String lineText = lines[i];
+            attempt(() -> {
+                List<ConfigToken> tokens = tokenizer.tokenize(file, line, lineText);
+                if (!tokens.isEmpty() && !blocks.consume(tokens, context)) {
+                    parseNamingUnsetVariables(tokens);
+                }
+            });
         }
-        blocks.finish();
-        closeSection();
+        attempt(blocks::finish);
+        attempt(this::closeSection);
+        attempt(recognizer::finish);
         GlobalSettings settings = global.settings();
         for (ProxyConfig proxy : proxies) {
-            requireCaFiles(proxy, settings);
+            attempt(() -> requireCaFiles(proxy, settings));
         }
-        return new HaproxyConfig(file, settings, proxies, warnings);
+        HaproxyConfig config = errors.isEmpty() ? new HaproxyConfig(file, settings, proxies, warnings) : null;
+        return new ConfigValidation(file, errors, warnings, config);
+    }
+
+    /** Runs one step; an error ends the parse, or is collected when validating. */
+    private void attempt(Runnable step) {
+        try {
+            step.run();
+        } catch (ConfigException e) {
+            if (!collectErrors) {
+                throw e;
+            }
+            errors.add(e);
+        }
     }
 
     /**
@@ -167,6 +192,7 @@ final class HaproxyConfigParser {
     private void parseLine(List<ConfigToken> tokens) {
         ConfigToken keyword = tokens.get(0);
         String word = keyword.text();
+        recognizer.recognize(tokens);
         if (word.equals("global") || word.equals("defaults") || word.equals("backend") || word.equals("listen")
                 || SECTIONS_SKIPPED_SILENTLY.contains(word) || OTHER_SECTIONS.contains(word)) {
             tokenizer.section(tokens.size() > 1 && !tokens.get(1).is("from") ? tokens.get(1).text() : word);
@@ -180,9 +206,6 @@ final class HaproxyConfigParser {
                 if (SECTIONS_SKIPPED_SILENTLY.contains(word) || OTHER_SECTIONS.contains(word)) {
                     closeSection();
                     skipping = SectionKind.OTHER;
-                    if (OTHER_SECTIONS.contains(word)) {
-                        warn(keyword, "section '" + word + "' is not supported, skipped");
-                    }
                     return;
                 }
                 parseSectionKeyword(tokens);
@@ -324,9 +347,10 @@ final class HaproxyConfigParser {
             case "http-check" -> parseHttpCheck(tokens);
             case "tcp-check" -> current.tcp.parseRule(tokens, context);
             default -> {
-                if (!OUT_OF_SCOPE_PROXY_KEYWORDS.contains(keyword.text())) {
-                    warn(keyword, "keyword '" + keyword.text() + "' is not supported, ignored");
+                if (keyword.is("external-check")) {
+                    warn(keyword, "keyword 'external-check' is not supported, ignored");
                 }
+                // every other keyword was recognized (KeywordRecognizer) and does not change a check
             }
         }
     }

@@ -26,7 +26,7 @@ final class ServerKeywords {
             "no-check-send-proxy", 0,
             // SSL/TLS on checks (spec §6.2)
             "ssl", 0, "no-ssl", 0, "check-ssl", 0, "no-check-ssl", 0, "verify", 1, "verifyhost", 1,
-            "no-verifyhost", 0, "ca-file", 1, "crt", 1, "check-sni", 1, "sni", 1, "alpn", 1, "check-alpn", 1,
+            "ca-file", 1, "crt", 1, "check-sni", 1, "sni", 1, "alpn", 1, "check-alpn", 1,
             "ssl-min-ver", 1, "ssl-max-ver", 1, "ciphers", 1, "ciphersuites", 1,
             // how the engine finds the address at start (InitAddr)
             "init-addr", 1);
@@ -37,7 +37,7 @@ final class ServerKeywords {
      */
     static final Map<String, Integer> IGNORED = table(
             "allow-0rtt", 0, "check-proto", 1, "check-via-socks4", 0,
-            "client-sigalgs", 1, "cookie", 1, "crl-file", 1, "curves", 1, "error-limit", 1,
+            "cookie", 1, "crl-file", 1, "error-limit", 1,
             "force-sslv3", 0, "force-tlsv10", 0, "force-tlsv11", 0, "force-tlsv12", 0, "force-tlsv13", 0,
             "id", 1, "log-proto", 1, "max-reuse", 1, "maxqueue", 1, "minconn", 1,
             "namespace", 1, "no-send-proxy-v2-ssl", 0, "no-send-proxy-v2-ssl-cn", 0,
@@ -46,7 +46,7 @@ final class ServerKeywords {
             "observe", 1, "on-error", 1, "on-marked-down", 1, "on-marked-up", 1, "pool-low-conn", 1,
             "pool-max-conn", 1, "pool-purge-delay", 1, "proto", 1, "proxy-v2-options", 1, "redir", 1,
             "resolve-net", 1, "resolve-opts", 1, "resolve-prefer", 1, "resolvers", 1, "send-proxy-v2-ssl", 0,
-            "send-proxy-v2-ssl-cn", 0, "shard", 1, "sigalgs", 1,
+            "send-proxy-v2-ssl-cn", 0,
             "socks4", 1, "source", 1, "ssl-reuse", 0, "stick", 0, "tcp-ut", 1, "tfo", 0, "tls-tickets", 0,
             "track", 1, "ws", 1);
 

@@ -235,7 +235,6 @@ final class ServerLineParser {
             case "no-ssl" -> settings.ssl = false;
             case "check-ssl" -> settings.checkSsl = true;
             case "no-check-ssl" -> settings.checkSsl = false;
-            case "no-verifyhost" -> settings.verifyHost = null;
             default -> {
                 ConfigToken value = in.argument(tokens, index + 1);
                 switch (word) {

@@ -9,7 +9,7 @@ package io.haprobe.config;
  *   <tr><th>option</th><th>default</th><th>HAProxy keyword</th><th>meaning</th></tr>
  *   <tr><td>{@code required}</td><td>null (global {@code ssl-server-verify}, itself {@code required})</td>
  *       <td>{@code verify none|required}</td><td>verify the server's certificate chain against {@code caFile}</td></tr>
- *   <tr><td>{@code host}</td><td>null</td><td>{@code verifyhost} / {@code no-verifyhost}</td>
+ *   <tr><td>{@code host}</td><td>null</td><td>{@code verifyhost}</td>
  *       <td>the name the certificate must carry when no SNI is sent</td></tr>
  *   <tr><td>{@code caFile}</td><td>null</td><td>{@code ca-file} (with {@code ca-base})</td><td>PEM bundle of the
  *       trusted CAs; a relative path is relative to the working directory, as HAProxy reads it</td></tr>

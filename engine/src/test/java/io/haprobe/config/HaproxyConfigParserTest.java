@@ -191,26 +191,33 @@ class HaproxyConfigParserTest {
     }
 
     @Test
-    void frontendSectionsAreSkippedEntirely() {
+    void frontendSectionsAreRecognizedButNotModelled() {
         HaproxyConfig config = parse(
                 "frontend f",
                 "  bind :80",
-                "  server nonsense here check fal 3",
+                "  acl api path_beg /api",
+                "  use_backend b if api",
                 "backend b");
         assertThat(config.proxies()).extracting(ProxyConfig::name).containsExactly("b");
         assertThat(config.warnings()).isEmpty();
+        // haproxy -c 2.6.12: "'server' not allowed because frontend 'f' has no backend capability."
+        assertThatThrownBy(() -> parse("frontend f", "  bind :80", "  server nonsense 127.0.0.1:80 check"))
+                .hasMessage("haproxy.cfg:3:3: 'server' not allowed because frontend 'f' has no backend capability");
     }
 
     @Test
-    void otherSectionKindsAreSkippedWithOneWarning() {
+    void otherSectionKindsAreRecognizedQuietly() {
         HaproxyConfig config = parse(
                 "resolvers dns",
                 "  nameserver ns1 10.0.0.1:53",
                 "  hold valid 10s",
                 "backend b");
-        assertThat(config.warnings()).extracting(ConfigWarning::toString)
-                .containsExactly("haproxy.cfg:1:1: section 'resolvers' is not supported, skipped");
+        assertThat(config.warnings()).isEmpty();
         assertThat(config.proxies()).hasSize(1);
+        // haproxy -c 2.6.12: "unknown keyword 'nameserve' in 'resolvers' section"
+        assertThatThrownBy(() -> parse("resolvers dns", "  nameserve ns1 10.0.0.1:53"))
+                .hasMessage("haproxy.cfg:2:3: unknown keyword 'nameserve' in 'resolvers' section; did you mean"
+                        + " 'nameserver' maybe ?");
     }
 
     @Test
@@ -230,10 +237,46 @@ class HaproxyConfigParserTest {
                 "  cookie SRV insert indirect",
                 "  stats enable",
                 "  timeout server 30s",
-                "  option forwardfor",
-                "  frobnicate 3");
-        assertThat(config.warnings()).extracting(ConfigWarning::toString)
-                .containsExactly("haproxy.cfg:10:3: keyword 'frobnicate' is not supported, ignored");
+                "  option forwardfor");
+        assertThat(config.warnings()).isEmpty();
+    }
+
+    @Test
+    void unknownKeywordsAreErrorsWithADidYouMean() {
+        // haproxy -c 2.6.12: "unknown keyword 'balanse' in 'backend' section; did you mean 'balance' maybe ?"
+        assertThatThrownBy(() -> parse("backend b", "  balanse roundrobin"))
+                .hasMessage("haproxy.cfg:2:3: unknown keyword 'balanse' in 'backend' section; did you mean 'balance'"
+                        + " maybe ?");
+        assertThatThrownBy(() -> parse("global", "  maxconnn 10"))
+                .hasMessage("haproxy.cfg:2:3: unknown keyword 'maxconnn' in 'global' section; did you mean 'maxconn'"
+                        + " maybe ?");
+        // the case: a typo silently ran a plain TCP check
+        assertThatThrownBy(() -> parse("backend b", "  option httpchek GET /"))
+                .hasMessage("haproxy.cfg:2:10: unknown option 'httpchek'; did you mean 'httpchk' maybe ?");
+        assertThatThrownBy(() -> parse("frontend f", "  bind :80 sll"))
+                .hasMessage("haproxy.cfg:2:12: 'bind :80' in section 'frontend': unknown keyword 'sll'; did you mean"
+                        + " 'ssl' maybe ?");
+        assertThatThrownBy(() -> parse("frontend f", "  acl a pth /x"))
+                .hasMessageStartingWith("haproxy.cfg:2:9: error detected while parsing ACL 'a' : unknown fetch"
+                        + " method 'pth'");
+        assertThatThrownBy(() -> parse("frontend f", "  http-request deny if missing"))
+                .hasMessage("haproxy.cfg:2:24: error detected while parsing an 'http-request deny' condition : no such"
+                        + " ACL : 'missing'.");
+        assertThatThrownBy(() -> parse("frontend f", "  timeout clinet 5s"))
+                .hasMessageStartingWith("haproxy.cfg:2:11: 'timeout' supports 'client'");
+    }
+
+    @Test
+    void validateReportsEveryErrorAsHaproxyDoes() {
+        ConfigValidation validation = HaproxyConfig.validate("haproxy.cfg", String.join("\n",
+                "global", "  maxconnn 10", "frontend f", "  bind :80", "  default_backend nowhere",
+                "backend b", "  balanse roundrobin"), Map.of());
+        assertThat(validation.accepted()).isFalse();
+        assertThat(validation.errors()).extracting(e -> e.location().line()).containsExactly(2, 7, 5);
+        assertThat(validation.errors().get(2)).hasMessage("haproxy.cfg:5:19: Proxy 'f': unable to find required"
+                + " default_backend: 'nowhere'.");
+        assertThat(HaproxyConfig.validate("haproxy.cfg", "backend b\n  server s 127.0.0.1:80 check\n", Map.of())
+                .accepted()).isTrue();
     }
 
     @Test
@@ -393,7 +436,7 @@ class HaproxyConfigParserTest {
     @Test
     void serverInDefaultsIsAnError() {
         assertThatThrownBy(() -> parse("defaults", "  server s 1.2.3.4:80"))
-                .hasMessage("haproxy.cfg:2:3: 'server' is not allowed in 'defaults' sections");
+                .hasMessage("haproxy.cfg:2:3: 'server' not allowed in 'defaults' section");
     }
 
     @Test

@@ -49,13 +49,13 @@ class TlsParsingTest {
         HaproxyConfig config = parse("backend b",
                 "  default-server ssl check-ssl verify none verifyhost a.example check-alpn h2",
                 "  server s1 10.0.0.1:443 check",
-                "  server s2 10.0.0.2:443 check no-ssl no-check-ssl no-verifyhost");
+                "  server s2 10.0.0.2:443 check no-ssl no-check-ssl");
 
         assertThat(server(config, "b", "s1").check().tls()).extracting(TlsSettings::ssl, TlsSettings::checkSsl,
                 t -> t.verification().required(), t -> t.verification().host(), t -> t.hello().checkAlpn())
                 .containsExactly(true, true, false, "a.example", List.of("h2"));
         assertThat(server(config, "b", "s2").check().tls()).extracting(TlsSettings::ssl, TlsSettings::checkSsl,
-                t -> t.verification().host()).containsExactly(false, false, null);
+                t -> t.verification().host()).containsExactly(false, false, "a.example");
     }
 
     @Test
