@@ -1,6 +1,6 @@
 package io.haprobe.cli;
 
-import io.haprobe.config.ConfigWarning;
+import io.haprobe.config.ConfigValidation;
 import io.haprobe.config.HaproxyConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,11 +49,11 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        HaproxyConfig config = HaproxyConfig.parse(file);
-        for (ConfigWarning warning : config.warnings()) {
-            err.println("[WARNING] " + warning);
+        ConfigValidation validation = ValidateCommand.validate(file, err);
+        if (!validation.accepted()) {
+            return ServerSummary.EXIT_USAGE;
         }
-        err.flush();
+        HaproxyConfig config = validation.config();
         try (LiveSession session = new LiveSession(config, backends, timestamps, out)) {
             ServerSummary.requireServersToCheck(session.servers(), config.file(), backends);
             int exitCode = session.runFor(durationMillis);

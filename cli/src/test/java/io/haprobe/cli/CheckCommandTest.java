@@ -136,7 +136,8 @@ class CheckCommandTest {
         int exit = run("check", "-f", cfg.toString(), "--duration", "1s");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).startsWith("haprobe: " + cfg + ":2:39: unknown keyword 'fal'");
+        assertThat(err.toString()).startsWith("[ALERT] " + cfg + ":2:39: unknown keyword 'fal'")
+                .endsWith("haprobe: " + cfg + ": 1 error, HAProxy 2.6.12 would not start with this file\n");
         assertThat(err.toString()).doesNotContain("\tat ").doesNotContain("Exception");
         assertThat(out.toString()).isEmpty();
     }
