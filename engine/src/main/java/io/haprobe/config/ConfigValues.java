@@ -106,6 +106,32 @@ final class ConfigValues {
     }
 
     /**
+     * Reads a number as C's {@code atol} does, which HAProxy 2.6 uses for many keywords: leading blanks, an
+     * optional sign, then digits up to the first other character; no digit gives 0 ({@code abc}, {@code x9x}),
+     * {@code 10x} gives 10. Saturates at {@code Long.MAX_VALUE} (or its negation) like glibc's {@code strtol}.
+     *
+     * @param text the argument; never null
+     * @return the value read
+     */
+    static long atol(String text) {
+        int i = 0;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < text.length() && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+            negative = text.charAt(i) == '-';
+            i++;
+        }
+        int start = i;
+        while (i < text.length() && HaproxyTime.isDigit(text.charAt(i))) {
+            i++;
+        }
+        long value = i == start ? 0 : HaproxyTime.parseSaturated(text.substring(start, i));
+        return negative ? -value : value;
+    }
+
+    /**
      * Parses a positive duration, as HAProxy requires for {@code inter}, {@code fastinter} and
      * {@code downinter}.
      *

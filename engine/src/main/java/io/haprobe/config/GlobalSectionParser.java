@@ -55,8 +55,15 @@ final class GlobalSectionParser {
     void parse(List<ConfigToken> tokens) {
         ConfigToken keyword = tokens.get(0);
         switch (keyword.text()) {
-            case "spread-checks" -> spreadChecks = ConfigValues.parseInt(in.file(), in.line(), "spread-checks",
-                    in.argument(tokens, 1), 0, 50);
+            case "spread-checks" -> {
+                // atol, as 2.6: "abc" is 0, "10x" is 10
+                ConfigToken value = in.argument(tokens, 1);
+                long percent = ConfigValues.atol(value.text());
+                if (percent < 0 || percent > 50) {
+                    throw in.error(value, "'spread-checks' needs a positive value in range 0..50.");
+                }
+                spreadChecks = (int) percent;
+            }
             case "max-spread-checks" -> maxSpreadChecksNanos = ConfigValues.parseTimeNanos(in, "max-spread-checks",
                     in.argument(tokens, 1), false);
             case "node" -> node = in.argument(tokens, 1).text();

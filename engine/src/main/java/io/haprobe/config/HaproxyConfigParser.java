@@ -236,7 +236,8 @@ final class HaproxyConfigParser {
         closeSection();
         String name = "";
         int next = 1;
-        if (tokens.size() > 1 && !tokens.get(1).is("from")) {
+        // "defaults from" alone names a section "from", as 2.6.12 reads it
+        if (tokens.size() > 1 && !(tokens.get(1).is("from") && tokens.size() > 2)) {
             name = tokens.get(1).text();
             next = 2;
         }

@@ -111,14 +111,25 @@ final class KeywordRecognizer {
             throw in.error(keyword, "the '" + keyword.text() + "' directive is not supported anymore since HAProxy"
                     + " 2.1. Use '" + REMOVED.get(keyword.text()) + "'.");
         }
-        if (entry.needsArgument() && tokens.size() < 2 && !ARGUMENTS_CHECKED_ELSEWHERE.contains(keyword.text())) {
+        if (entry.needsArgument() && (tokens.size() < 2 || tokens.get(1).text().isEmpty()) && !ARGUMENTS_CHECKED_ELSEWHERE.contains(keyword.text())) {
             throw in.error(keyword, "'" + keyword.text() + "' expects an argument");
         }
         if (entry.takesTime()) {
             ConfigValues.parseTimeNanos(in, keyword.text(), tokens.get(1), false);
         }
-        if (kind.equals("proxy")) {
-            recognizeProxyLine(tokens, entry);
+        switch (kind) {
+            case "proxy" -> recognizeProxyLine(tokens, entry);
+            case "global" -> {
+                if (keyword.is("log")) {
+                    KeywordArguments.log(in, tokens, true);
+                } else if (keyword.is("stats")) {
+                    KeywordArguments.globalStats(in, tokens);
+                }
+            }
+            case "resolvers" -> KeywordArguments.resolvers(in, tokens);
+            default -> {
+                // the other sections' keywords are known; their arguments are not modelled
+            }
         }
     }
 
@@ -143,9 +154,13 @@ final class KeywordRecognizer {
         section = keyword.text();
         sectionName = tokens.size() > 1 ? tokens.get(1).text() : "";
         anonymousDefaults = false;
+        if (!section.equals("global") && !section.equals("defaults") && tokens.size() < 2) {
+            throw in.error(keyword, "'" + section + "' expects <name> as arguments.");
+        }
         switch (section) {
             case "defaults" -> {
-                anonymousDefaults = tokens.size() < 2 || tokens.get(1).is("from");
+                // "defaults from" alone names a section "from", as 2.6.12 reads it
+                anonymousDefaults = tokens.size() < 2 || tokens.get(1).is("from") && tokens.size() > 2;
                 acls = new HashSet<>(inheritedAcls(tokens));
                 lastDefaultsAcls = acls;
                 if (!anonymousDefaults) {
@@ -211,7 +226,11 @@ final class KeywordRecognizer {
             }
             case "timeout" -> recognizeTimeout(tokens);
             case "acl" -> recognizeAcl(tokens);
-            case "bind" -> recognizeBind(tokens);
+            case "bind" -> {
+                KeywordArguments.bindAddresses(in, tokens.get(1));
+                recognizeBind(tokens);
+            }
+            case "log" -> KeywordArguments.log(in, tokens, false);
             case "tcp-request", "tcp-response" -> recognizeTcpRule(tokens);
             case "balance" -> {
                 if (tokens.size() > 1) {
@@ -223,6 +242,10 @@ final class KeywordRecognizer {
             default -> {
                 if (WORD_CHECKED.contains(keyword.text())) {
                     recognizeWord(tokens.get(1), keyword.text(), "'" + keyword.text() + "' does not support");
+                }
+                if (keyword.text().startsWith("http-") && !keyword.is("http-check") && !keyword.is("http-reuse")
+                        && !keyword.is("http-error") && !keyword.is("http-send-name-header")) {
+                    KeywordArguments.httpAction(in, tokens, section + " '" + sectionName + "'");
                 }
             }
         }
@@ -316,6 +339,7 @@ final class KeywordRecognizer {
                         + " converter '" + converter + "'", catalog.suggest("converter", converter));
             }
         }
+        KeywordArguments.ipPatterns(in, tokens);
         acls.add(name.text());
     }
 
@@ -344,6 +368,10 @@ final class KeywordRecognizer {
                             + "' condition : no such ACL : '" + acl + "'.");
                 }
             }
+        }
+        if (braces > 0) {
+            throw in.error(tokens.get(tokens.size() - 1), "error detected while parsing an '" + ruleName(tokens)
+                    + "' condition : missing closing '}' in condition.");
         }
     }
 

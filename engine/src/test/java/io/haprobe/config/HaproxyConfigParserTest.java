@@ -81,7 +81,36 @@ class HaproxyConfigParserTest {
     void spreadChecksAboveFiftyIsAnError() {
         assertThatThrownBy(() -> parse("global", "  spread-checks 51"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("haproxy.cfg:2:17: spread-checks: '51' (expected: 0..50)");
+                .hasMessage("haproxy.cfg:2:17: 'spread-checks' needs a positive value in range 0..50.");
+        // read with atol, as 2.6.12 reads it: no digit is 0, trailing letters are dropped
+        assertThat(parse("global", "  spread-checks x9x", "backend b").global().spreadChecks()).isZero();
+        assertThat(parse("global", "  spread-checks 10x", "backend b").global().spreadChecks()).isEqualTo(10);
+    }
+
+    @Test
+    void argumentsHaproxyRefusesAreRefused() {
+        // each message is haproxy -c 2.6.12's
+        assertThatThrownBy(() -> parse("global", "  log 127.0.0.1:514 local9"))
+                .hasMessage("haproxy.cfg:2:21: log : unknown log facility 'local9'");
+        assertThatThrownBy(() -> parse("global", "  stats socket /run/h.sock level root"))
+                .hasMessageContaining("''level' only supports 'user', 'operator', and 'admin' (got 'root')'");
+        assertThatThrownBy(() -> parse("frontend f", "  bind 127.0.0.1"))
+                .hasMessage("haproxy.cfg:2:8: 'bind' : missing port specification in '127.0.0.1'");
+        assertThatThrownBy(() -> parse("frontend f", "  acl lan src 10.0.0.0/8 x9x"))
+                .hasMessage("haproxy.cfg:2:26: error detected while parsing ACL 'lan' : 'x9x' is not a valid IPv4 or"
+                        + " IPv6 address.");
+        assertThatThrownBy(() -> parse("frontend f", "  http-request set-header X-Region \"${UNSET_VAR_123}\""))
+                .hasMessageContaining("while parsing 'http-request set-header' rule : expects exactly 2 arguments.");
+        assertThatThrownBy(() -> parse("frontend f", "  http-request redirect code 301 if TRUE"))
+                .hasMessageContaining("redirect: missing redirect type (location, prefix or scheme).");
+        assertThatThrownBy(() -> parse("frontend f", "  http-request deny if { path /x"))
+                .hasMessageContaining("missing closing '}' in condition.");
+        assertThatThrownBy(() -> parse("resolvers dns", "  hold valid 10x"))
+                .hasMessageStartingWith("haproxy.cfg:2:14: ");
+        assertThatThrownBy(() -> parse("userlist"))
+                .hasMessage("haproxy.cfg:1:1: 'userlist' expects <name> as arguments.");
+        // "defaults from" alone is a section named "from"
+        assertThat(parse("defaults from", "  timeout check 3s", "backend b from from").proxies()).hasSize(1);
     }
 
     @Test
