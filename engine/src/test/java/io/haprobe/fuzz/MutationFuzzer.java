@@ -81,6 +81,7 @@ public final class MutationFuzzer {
     private long inputs;
     private long slowestNanos;
     private String slowestLabel = "-";
+    private byte[] slowestInput;
     private Throwable workerFailure;
 
     private MutationFuzzer(Builder builder) {
@@ -179,6 +180,7 @@ public final class MutationFuzzer {
                 "-Dfuzz.seed=" + seed + " -Dfuzz.iterations=" + (lastIteration + 1));
         System.out.print(report.summary());
         writeOutcomes(outcomesCopy);
+        writeSlowest();
         return report;
     }
 
@@ -236,6 +238,7 @@ public final class MutationFuzzer {
             inputs++;
             if (took > slowestNanos) {
                 slowestNanos = took;
+                slowestInput = input;
                 slowestLabel = label + ", iteration " + iteration;
             }
             Long before = outcomes.merge(label, 1L, Long::sum);
@@ -340,6 +343,19 @@ public final class MutationFuzzer {
             Files.writeString(dir.resolve("outcomes-" + seed + ".tsv"), text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             System.out.println("fuzz[" + name + "]: cannot write the outcomes: " + e);
+        }
+    }
+
+    /** Writes the slowest input, the first suspect of a run that went slower than expected. */
+    private synchronized void writeSlowest() {
+        if (slowestInput == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("slowest-" + seed + ".bin"), slowestInput);
+        } catch (IOException e) {
+            System.out.println("fuzz[" + name + "]: cannot write the slowest input: " + e);
         }
     }
 
