@@ -162,6 +162,8 @@ public final class MutationFuzzer {
         Map<String, Long> outcomesCopy;
         long inputsCopy;
         int corpusSize;
+        long slowest;
+        String slowestWhat;
         synchronized (this) {
             for (CrashBuilder crash : crashes.values()) {
                 found.add(write(crash.toCrash()));
@@ -169,14 +171,16 @@ public final class MutationFuzzer {
             outcomesCopy = new HashMap<>(outcomes);
             inputsCopy = inputs;
             corpusSize = corpus.size();
+            slowest = slowestNanos;
+            slowestWhat = slowestLabel;
         }
         if (hang != null) {
             byte[] input = hangInput == null ? new byte[0] : hangInput;
             found.add(write(new FuzzReport.Crash("hang", hangIteration, 1, input, input, hang, null)));
         }
         long lastIteration = found.stream().mapToLong(FuzzReport.Crash::iteration).max().orElse(inputsCopy - 1);
-        FuzzReport report = new FuzzReport(name, seed, inputsCopy, Math.min(seeds.size(), (int) inputsCopy),
-                System.nanoTime() - start, outcomesCopy, corpusSize, slowestNanos, slowestLabel, found,
+        FuzzReport report = new FuzzReport(name, seed, inputsCopy, (int) Math.min(seeds.size(), inputsCopy),
+                System.nanoTime() - start, outcomesCopy, corpusSize, slowest, slowestWhat, found,
                 "-Dfuzz.seed=" + seed + " -Dfuzz.iterations=" + (lastIteration + 1));
         System.out.print(report.summary());
         writeOutcomes(outcomesCopy);

@@ -72,7 +72,7 @@ class ScenarioFuzzTest {
         String text = "haproxy: |\n  backend b\n    server s1 1.2.3.4:80 check\n  backend b\n"
                 + "    server s2 1.2.3.5:80 check\nduration: 2s\nservers:\n  b/s2:\n    - at: 0s\n      refuse: true\n";
         assertThatThrownBy(() -> Scenario.parse(FILE, text, dir)).isInstanceOf(ConfigException.class)
-                .hasMessage("fuzz.yaml:5:11: backend 'b' has the same name as backend 'b' declared at fuzz.yaml:3");
+                .hasMessage("fuzz.yaml:4:11: backend 'b' has the same name as backend 'b' declared at fuzz.yaml:2");
     }
 
     /** One input: parsed as UTF-8 (sometimes ISO-8859-1) text, or now and then as a file. */
