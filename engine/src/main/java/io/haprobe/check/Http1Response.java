@@ -254,7 +254,12 @@ final class Http1Response {
                 if (end < 0) {
                     return end;
                 }
-                pendingEnd = trimEnd(pendingStart, end);
+                // only this line is scanned: a blank continuation leaves the value's end where it was (everything
+                // back to it is blank), and scanning back over all earlier ones made many of them quadratic
+                int trimmed = trimEnd(p, end);
+                if (trimmed > p) {
+                    pendingEnd = trimmed;
+                }
                 if (headers != null) {
                     headers[4 * (count - 1) + 3] = pendingEnd;
                 }

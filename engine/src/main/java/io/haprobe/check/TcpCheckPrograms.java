@@ -248,7 +248,8 @@ final class TcpCheckPrograms {
             if (length < offset + 4 || length < offset + 4 + packetLength(buffer, offset)) {
                 return lastRead ? new CheckVerdict(CheckStatus.L7RSP, 0, "") : null;
             }
-            if ((buffer[offset + 4] & 0xFF) == 0xFF) {
+            // a packet of length 0 has no first byte: HAProxy reads past the data there, here it is not an error
+            if (length > offset + 4 && (buffer[offset + 4] & 0xFF) == 0xFF) {
                 int error = length > offset + 6 ? (buffer[offset + 5] & 0xFF) | (buffer[offset + 6] & 0xFF) << 8 : 0;
                 return new CheckVerdict(CheckStatus.L7STS, error, new ResponseText.CString(offset + 7).render(buffer,
                         length));
@@ -269,7 +270,9 @@ final class TcpCheckPrograms {
 
         @Override
         public CheckVerdict judge(byte[] buffer, int length, boolean lastRead) {
-            int size = (buffer[1] & 0x80) != 0 ? buffer[1] & 0x7F : 0;
+            // HAProxy reads the length byte whatever arrived (its buffer is larger than the data); here a missing
+            // byte reads as a short length, and the message check below fails on the missing bytes
+            int size = length > 1 && (buffer[1] & 0x80) != 0 ? buffer[1] & 0x7F : 0;
             if (size > 2 || !at(buffer, length, 2 + size, 0x02, 0x01, 0x01, 0x61) || length <= size + 6) {
                 return new CheckVerdict(CheckStatus.L7RSP, 0, NOT_LDAP);
             }

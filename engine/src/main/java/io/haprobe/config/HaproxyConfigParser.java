@@ -79,6 +79,8 @@ final class HaproxyConfigParser {
     private final List<ConfigWarning> warnings = new ArrayList<>();
     private final List<ProxyConfig> proxies = new ArrayList<>();
     private final Map<String, Section> namedDefaults = new HashMap<>();
+    private final Map<String, DeclaredProxy> frontendNames = new HashMap<>();
+    private final Map<String, DeclaredProxy> backendNames = new HashMap<>();
     private Section lastDefaults = new Section(SectionKind.DEFAULTS, "", null);
     private Section current;
     private SectionKind skipping = SectionKind.NONE;
@@ -205,6 +207,9 @@ final class HaproxyConfigParser {
             default -> {
                 if (SECTIONS_SKIPPED_SILENTLY.contains(word) || OTHER_SECTIONS.contains(word)) {
                     closeSection();
+                    if (word.equals("frontend")) {
+                        declareProxyName(tokens, "frontend", true, false);
+                    }
                     skipping = SectionKind.OTHER;
                     return;
                 }
@@ -271,9 +276,41 @@ final class HaproxyConfigParser {
                 warn(tokens.get(i), "unexpected argument '" + tokens.get(i).text() + "' ignored");
             }
         }
+        if (kind == SectionKind.LISTEN) {
+            declareProxyName(tokens, "proxy", true, true);
+        } else {
+            declareProxyName(tokens, "backend", false, true);
+        }
         current = new Section(kind, tokens.get(1).text(), location(keyword));
         current.inheritFrom(parent);
         skipping = kind;
+    }
+
+    /**
+     * Refuses a proxy name already taken, as HAProxy 2.6 does while parsing: a section that receives traffic
+     * ({@code frontend}, {@code listen}) may not share its name with an earlier one that does, a {@code backend}
+     * not with an earlier {@code backend} or {@code listen}. So {@code backend b} then {@code listen b} passes, and
+     * the other way round fails, as in 2.6.12.
+     *
+     * @param type the section's word in HAProxy's message: {@code frontend}, {@code backend} or {@code proxy}
+     */
+    private void declareProxyName(List<ConfigToken> tokens, String type, boolean frontend, boolean backend) {
+        if (tokens.size() < 2) {
+            return;
+        }
+        ConfigToken name = tokens.get(1);
+        DeclaredProxy previous = frontend ? frontendNames.get(name.text()) : backendNames.get(name.text());
+        if (previous != null) {
+            throw error(name, type + " '" + name.text() + "' has the same name as " + previous.type() + " '"
+                    + name.text() + "' declared at " + previous.location().file() + ":" + previous.location().line());
+        }
+        DeclaredProxy declared = new DeclaredProxy(type, location(tokens.get(0)));
+        if (frontend) {
+            frontendNames.putIfAbsent(name.text(), declared);
+        }
+        if (backend) {
+            backendNames.putIfAbsent(name.text(), declared);
+        }
     }
 
     private Section lookupDefaults(List<ConfigToken> tokens, int fromIndex) {
@@ -565,6 +602,10 @@ final class HaproxyConfigParser {
     }
 
     /** What kind of section the parser is in; {@link #NONE} before the first one. */
+    /** A proxy section's word in HAProxy's messages and where it was declared. */
+    private record DeclaredProxy(String type, SourceLocation location) {
+    }
+
     private enum SectionKind {
         NONE, GLOBAL, DEFAULTS, BACKEND, LISTEN, OTHER
     }

@@ -280,7 +280,7 @@ public final class ServerSnapshot {
     @Override
     public String toString() {
         return "ServerSnapshot[" + id() + " " + statusText + ", " + lastStatus().tag() + ", health " + checkHealth
-                + "/" + (rise + fall - 1) + ", weight " + currentWeight + "/" + weight
+                + "/" + Math.min((long) rise + fall - 1, Integer.MAX_VALUE) + ", weight " + currentWeight + "/" + weight
                 + (agentChecked ? ", agent " + (agentOutcome == null ? "INI" : agentOutcome.status().tag()) : "")
                 + "]";
     }

@@ -2,7 +2,9 @@ package io.haprobe.health;
 
 /**
  * HAProxy's single {@code health} counter of a check (spec §1.2, {@code check.c set_server_check_status}):
- * values {@code 0..rise-1} are the DOWN side, {@code rise..rise+fall-1} the UP side.
+ * values {@code 0..rise-1} are the DOWN side, {@code rise..rise+fall-1} the UP side. The top {@code rise+fall-1}
+ * saturates at {@link Integer#MAX_VALUE}: the config reader saturates {@code rise} and {@code fall} there too, and
+ * their sum must not overflow.
  *
  * <ul>
  *   <li>A failure lowers it by one if it is above 0; landing below {@code rise} snaps it to 0. From full
@@ -40,8 +42,8 @@ public record HealthCounter(int rise, int fall, int health) {
         if (fall < 1) {
             throw new IllegalArgumentException("fall: " + fall + " (expected: >= 1)");
         }
-        if (health < 0 || health > rise + fall - 1) {
-            throw new IllegalArgumentException("health: " + health + " (expected: 0.." + (rise + fall - 1) + ")");
+        if (health < 0 || health > top(rise, fall)) {
+            throw new IllegalArgumentException("health: " + health + " (expected: 0.." + top(rise, fall) + ")");
         }
     }
 
@@ -60,10 +62,10 @@ public record HealthCounter(int rise, int fall, int health) {
     /**
      * Returns the top value {@code rise + fall - 1}: full health.
      *
-     * @return the maximum
+     * @return the maximum, saturated at {@link Integer#MAX_VALUE}
      */
     public int max() {
-        return rise + fall - 1;
+        return top(rise, fall);
     }
 
     /**
@@ -128,5 +130,10 @@ public record HealthCounter(int rise, int fall, int health) {
      */
     public int fractionDenominator() {
         return isGood() ? fall : rise;
+    }
+
+    /** {@code rise + fall - 1} without overflow. */
+    private static int top(int rise, int fall) {
+        return (int) Math.min((long) rise + fall - 1, Integer.MAX_VALUE);
     }
 }

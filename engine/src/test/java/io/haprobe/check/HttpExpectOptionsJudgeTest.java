@@ -34,6 +34,13 @@ class HttpExpectOptionsJudgeTest {
     }
 
     @Test
+    void blankContinuationLinesLeaveTheValueAsItWasAndOthersExtendIt() {
+        String folded = "HTTP/1.1 200 OK\r\nX-Health: ok \r\n \r\n\t\r\nX-B: a\r\n b \r\n \r\nContent-Length: 0\r\n\r\n";
+        assertThat(judge(folded, "fhdr name X-Health value ok")).isEqualTo(ok(200));
+        assertThat(judge(folded, "fhdr name X-B value -m reg ^a\\r\\n\\sb$")).isEqualTo(ok(200));
+    }
+
+    @Test
     void namesIgnoreCaseValuesDoNot() {
         assertThat(judge(HEALTH_BAD_OK, "hdr name X-HEALTH")).isEqualTo(ok(200));
         assertThat(judge(HEALTH_BAD_OK, "hdr name -m end HEALTH")).isEqualTo(ok(200));

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,6 +19,7 @@ import static io.haprobe.CheckStatus.L7RSP;
 import static io.haprobe.CheckStatus.L7STS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 /**
  * The examples of spec §4.5, and the parser edge cases observed on HAProxy 2.6.12 over loopback while
@@ -281,6 +283,20 @@ class HttpResponseJudgeTest {
                     .isEqualTo(verdict(L7OK, 200, ""));
             assertThat(judge(of(string("ab")), "HTTP/1.1 200 OK\r\nContent-Length:\r\n 2\r\n\r\nab", false))
                     .isEqualTo(verdict(L7OK, 200, ""));
+        }
+
+        @Test
+        void aHeaderFoldedOverThousandsOfBlankLinesIsJudgedInLinearTime() {
+            // found by fuzzing: each blank continuation line trimmed the value back over all the earlier ones
+            // (quadratic), and the judge runs again from the first byte at each read: 15 KB of " \r\n" arriving
+            // in 3,750 reads kept the event loop busy for about 20 s; now it takes milliseconds
+            byte[] buf = bytes("HTTP/1.1 503 Down\r\nX: a\r\n" + " \r\n".repeat(5000) + "\r\n");
+            assertTimeout(Duration.ofSeconds(5), () -> {
+                for (int n = 4; n < buf.length; n += 4) {
+                    DEFAULT.judge(buf, n, false);
+                }
+            });
+            assertThat(DEFAULT.judge(buf, buf.length, false)).isEqualTo(verdict(L7STS, 503, "Down"));
         }
 
         @Test

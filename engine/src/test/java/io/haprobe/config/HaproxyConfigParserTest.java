@@ -78,6 +78,27 @@ class HaproxyConfigParserTest {
     }
 
     @Test
+    void aProxyNameTakenByAnEarlierProxyOfTheSameSideIsAnErrorAsInHaproxy26() {
+        // found by fuzzing the scenario parser: two backends of one name passed, and the second one's servers
+        // could not be scripted; messages and verdicts as haproxy -c 2.6.12 gives them
+        assertThatThrownBy(() -> parse("backend b", "  server s 1.2.3.4:80", "backend b"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("haproxy.cfg:3:9: backend 'b' has the same name as backend 'b' declared at haproxy.cfg:1");
+        assertThatThrownBy(() -> parse("listen b", "backend b"))
+                .hasMessage("haproxy.cfg:2:9: backend 'b' has the same name as proxy 'b' declared at haproxy.cfg:1");
+        assertThatThrownBy(() -> parse("listen b", "frontend b"))
+                .hasMessage("haproxy.cfg:2:10: frontend 'b' has the same name as proxy 'b' declared at haproxy.cfg:1");
+        assertThatThrownBy(() -> parse("frontend b", "frontend b"))
+                .hasMessage("haproxy.cfg:2:10: frontend 'b' has the same name as frontend 'b' declared at haproxy.cfg:1");
+        assertThatThrownBy(() -> parse("listen b", "listen b"))
+                .hasMessage("haproxy.cfg:2:8: proxy 'b' has the same name as proxy 'b' declared at haproxy.cfg:1");
+        // 2.6 looks a frontend or listen up among frontends only, a backend among backends only
+        assertThat(parse("frontend b", "backend b").proxies()).hasSize(1);
+        assertThat(parse("backend b", "listen b").proxies()).hasSize(2);
+        assertThat(parse("defaults b", "backend b", "defaults b").proxies()).hasSize(1);
+    }
+
+    @Test
     void spreadChecksAboveFiftyIsAnError() {
         assertThatThrownBy(() -> parse("global", "  spread-checks 51"))
                 .isInstanceOf(ConfigException.class)

@@ -83,6 +83,20 @@ class HealthCounterTest {
         assertThatThrownBy(() -> new HealthCounter(2, 3, 5)).hasMessage("health: 5 (expected: 0..4)");
     }
 
+    @Test
+    void theTopSaturatesWhenRisePlusFallExceedsAnInt() {
+        // found by fuzzing the config reader: 'fall 9372036854' saturates to Integer.MAX_VALUE, and rise + fall - 1
+        // overflowed, so the boot counter of such a server threw
+        HealthCounter h = HealthCounter.initial(2, Integer.MAX_VALUE);
+        assertThat(h.max()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(h.afterSuccess().health()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(h.afterSuccess().isFull()).isTrue();
+        assertThat(h.afterFailure().health()).isZero();
+        assertThat(HealthCounter.initial(Integer.MAX_VALUE, Integer.MAX_VALUE).afterSuccess().isFull()).isTrue();
+        assertThatThrownBy(() -> new HealthCounter(2, Integer.MAX_VALUE, -1))
+                .hasMessage("health: -1 (expected: 0..2147483647)");
+    }
+
     private static String fraction(HealthCounter h) {
         return h.fractionNumerator() + "/" + h.fractionDenominator();
     }

@@ -262,6 +262,9 @@ class TcpCheckSessionTest {
         assertThat(receiveHex(login, handshake)).isNull();
         assertThat(receiveHex(login, "23000002ff1504" + hex("#28000Access denied for user 'h'")))
                 .isEqualTo(verdict(CheckStatus.L7STS, 1045, "#28000Access denied for user 'h'"));
+        // found by fuzzing: a packet of length 0 (a bare header) made the parser read its missing first byte
+        assertThat(receiveHex(start(option("mysql-check")), "00000000"))
+                .isEqualTo(reportedTwice(verdict(CheckStatus.L7OK, 0, "")));
         CheckSession loggedIn = start(option("mysql-check user haproxy"));
         assertThat(receiveHex(loggedIn, handshake + "0700000200000002000000"))
                 .isEqualTo(reportedTwice(verdict(CheckStatus.L7OK, 0, "5.7.99-fake")));
@@ -281,6 +284,10 @@ class TcpCheckSessionTest {
                 .isEqualTo(verdict(CheckStatus.L7STS, 49, "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9"));
         assertThat(receive(start(option("ldap-check")), "HTTP/1.0 400 Bad Request\r\n\r\n"))
                 .isEqualTo(verdict(CheckStatus.L7RSP, 0, "Not LDAPv3 protocol"));
+        // found by fuzzing: a lone 0x30 then a FIN passes the '^30' expect and the bind parser read past it
+        CheckSession loneByte = start(option("ldap-check"));
+        assertThat(receiveHex(loneByte, "30")).isNull();
+        assertThat(loneByte.peerClosed()).isEqualTo(verdict(CheckStatus.L7RSP, 0, "Not LDAPv3 protocol"));
         // a long-form BER length of 4 bytes is more than HAProxy's parser accepts
         assertThat(receiveHex(start(option("ldap-check")), "3084000000100201016184000000070a0100040004"))
                 .isEqualTo(verdict(CheckStatus.L7RSP, 0, "Not LDAPv3 protocol"));
