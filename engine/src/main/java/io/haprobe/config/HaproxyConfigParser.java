@@ -601,11 +601,11 @@ final class HaproxyConfigParser {
         }
     }
 
-    /** What kind of section the parser is in; {@link #NONE} before the first one. */
     /** A proxy section's word in HAProxy's messages and where it was declared. */
     private record DeclaredProxy(String type, SourceLocation location) {
     }
 
+    /** What kind of section the parser is in; {@link #NONE} before the first one. */
     private enum SectionKind {
         NONE, GLOBAL, DEFAULTS, BACKEND, LISTEN, OTHER
     }

@@ -176,12 +176,6 @@ final class KeywordRecognizer {
                     case "backend" -> "b";
                     default -> "fb";
                 };
-                String previous = proxyCapabilities.get(sectionName);
-                if (previous != null && (previous.contains("f") && capabilities.contains("f")
-                        || previous.contains("b") && capabilities.contains("b"))) {
-                    throw in.error(tokens.get(1), section + " '" + sectionName + "' has the same name as another"
-                            + " proxy with the same capabilities");
-                }
                 proxyCapabilities.merge(sectionName, capabilities, String::concat);
                 acls = new HashSet<>(inheritedAcls(tokens));
             }
