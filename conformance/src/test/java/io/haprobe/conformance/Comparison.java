@@ -75,40 +75,52 @@ final class Comparison {
     }
 
     /**
-     * Every difference of {@code actual} from {@code expected}, each as one readable line.
+     * Every difference of {@code actual} from {@code expected}, each as one readable line: {@link #compare}'s
+     * conclusions, then its timings.
      *
      * @param series the check series whose starts both sides observed unambiguously
      */
     List<String> differences(Observation expected, Observation actual, Set<String> series) {
-        List<String> differences = new ArrayList<>();
+        return compare(expected, actual, series).all();
+    }
+
+    /**
+     * Compares {@code actual} with {@code expected}: what they concluded (log lines' text and order, which checks
+     * ran, the final {@code show stat}) and when (each line's time and check duration, each check's start and
+     * interval), and how close the closest timing came to its tolerance.
+     *
+     * @param series the check series whose starts both sides observed unambiguously
+     */
+    Outcome compare(Observation expected, Observation actual, Set<String> series) {
+        Outcome.Builder out = new Outcome.Builder();
         if (expected.stats().isEmpty() || expected.checkStarts().isEmpty() && expected.lines().isEmpty()) {
             // a run that saw nothing must not pass for one that agreed
-            differences.add(expected.side() + " observed nothing (show stat rows: " + expected.stats().size()
+            out.conclusion(expected.side() + " observed nothing (show stat rows: " + expected.stats().size()
                     + ", checks: " + expected.checkStarts().size() + ", log lines: " + expected.lines().size() + ")");
         }
         Set<String> subjects = new TreeSet<>(expected.lines().keySet());
         subjects.addAll(actual.lines().keySet());
         double shift = startLag(expected, actual, series);
         for (String subject : subjects) {
-            logDifferences(subject, expected, actual, shift, differences);
+            logDifferences(subject, expected, actual, shift, out);
         }
         for (String key : series) {
-            startDifferences(key, expected, actual, shift, differences);
+            startDifferences(key, expected, actual, shift, out);
         }
         expected.stats().forEach((server, columns) -> {
             Map<String, String> other = actual.stats().get(server);
             if (other == null) {
-                differences.add(server + " show stat: no row on " + actual.side());
+                out.conclusion(server + " show stat: no row on " + actual.side());
                 return;
             }
             columns.forEach((column, value) -> {
                 if (value != null && !value.equals(other.get(column))) {
-                    differences.add(server + " show stat " + column + ": " + expected.side() + " '" + value + "', "
+                    out.conclusion(server + " show stat " + column + ": " + expected.side() + " '" + value + "', "
                             + actual.side() + " '" + other.get(column) + "'");
                 }
             });
         });
-        return differences;
+        return out.build();
     }
 
     /** How much later than its boot instant {@code expected}'s first check ran, ms (0 if it did not show). */
@@ -190,26 +202,26 @@ final class Comparison {
     }
 
     private void logDifferences(String subject, Observation expected, Observation actual, double shift,
-                                List<String> out) {
+                                Outcome.Builder out) {
         List<Observation.LogLine> want = expected.lines().getOrDefault(subject, List.of());
         List<Observation.LogLine> got = actual.lines().getOrDefault(subject, List.of());
         int reported = 0;
         for (int i = 0; i < Math.max(want.size(), got.size()) && reported < MAX_PER_SUBJECT; i++) {
             String where = subject + " log line " + (i + 1) + ": ";
             if (i >= got.size()) {
-                out.add(where + actual.side() + " did not log " + describe(expected.side(), want.get(i)));
+                out.conclusion(where + actual.side() + " did not log " + describe(expected.side(), want.get(i)));
                 reported++;
                 continue;
             }
             if (i >= want.size()) {
-                out.add(where + expected.side() + " did not log " + describe(actual.side(), got.get(i)));
+                out.conclusion(where + expected.side() + " did not log " + describe(actual.side(), got.get(i)));
                 reported++;
                 continue;
             }
             Observation.LogLine w = want.get(i);
             Observation.LogLine g = got.get(i);
             if (!w.text().equals(g.text())) {
-                out.add(where + describe(expected.side(), w) + " but " + describe(actual.side(), g));
+                out.conclusion(where + describe(expected.side(), w) + " but " + describe(actual.side(), g));
                 reported++;
                 continue;
             }
@@ -217,13 +229,22 @@ final class Comparison {
             double allowed = tolerance + late(subject, actual, shift)
                     + Math.max(timerLag(subject, w.atMillis(), expected, actual),
                     drift(subject, w.atMillis(), expected, actual, shift));
-            if (Math.abs(w.atMillis() + shift - g.atMillis()) > allowed) {
-                out.add(where + String.format(Locale.ROOT, "logged at %.1fms by %s (%.1fms after its start-up lag),"
-                                + " at %.1fms by %s (allowed: %.0fms): %s", w.atMillis(), expected.side(),
+            double off = Math.abs(w.atMillis() + shift - g.atMillis());
+            out.measured(where + "time", off, allowed);
+            if (off > allowed) {
+                out.timing(where + String.format(Locale.ROOT, "logged at %.1fms by %s (%.1fms after its start-up"
+                                + " lag), at %.1fms by %s (allowed: %.0fms): %s", w.atMillis(), expected.side(),
                         w.atMillis() + shift, g.atMillis(), actual.side(), allowed, w.raw()));
                 reported++;
-            } else if (Math.abs(w.durationMillis() - g.durationMillis()) > tolerance) {
-                out.add(where + String.format(Locale.ROOT, "check duration %dms on %s, %dms on %s (tolerance"
+                continue;
+            }
+            if (w.durationMillis() < 0) {
+                continue;
+            }
+            long durationOff = Math.abs(w.durationMillis() - g.durationMillis());
+            out.measured(where + "check duration", durationOff, tolerance);
+            if (durationOff > tolerance) {
+                out.timing(where + String.format(Locale.ROOT, "check duration %dms on %s, %dms on %s (tolerance"
                                 + " %.0fms)", w.durationMillis(), expected.side(), g.durationMillis(), actual.side(),
                         tolerance));
                 reported++;
@@ -232,24 +253,26 @@ final class Comparison {
     }
 
     private void startDifferences(String key, Observation expected, Observation actual, double shift,
-                                  List<String> out) {
+                                  Outcome.Builder out) {
         List<Double> want = expected.checkStarts().getOrDefault(key, List.of());
         List<Double> got = actual.checkStarts().getOrDefault(key, List.of());
         double tolerance = tolerance(key);
         // a check still running at the end has started on HAProxy's trace but not completed on haprobe's side
         if (Math.abs(want.size() - got.size()) > 1) {
-            out.add(key + " checks: " + want.size() + " started on " + expected.side() + ", " + got.size() + " on "
-                    + actual.side() + " (" + expected.side() + " " + starts(want) + ", " + actual.side() + " "
-                    + starts(got) + ")");
+            out.conclusion(key + " checks: " + want.size() + " started on " + expected.side() + ", " + got.size()
+                    + " on " + actual.side() + " (" + expected.side() + " " + starts(want) + ", " + actual.side()
+                    + " " + starts(got) + ")");
             return;
         }
         if (want.isEmpty() || got.isEmpty()) {
             return;
         }
         // a check due before the expected side's event loop first turned ran when it turned
-        if (Math.abs(want.get(0) + shift - Math.max(got.get(0), shift)) > tolerance) {
-            out.add(String.format(Locale.ROOT, "%s first check at %.1fms on %s (%.1fms after its start-up lag), at"
-                            + " %.1fms on %s (tolerance %.0fms)", key, want.get(0), expected.side(),
+        double firstOff = Math.abs(want.get(0) + shift - Math.max(got.get(0), shift));
+        out.measured(key + " first check", firstOff, tolerance);
+        if (firstOff > tolerance) {
+            out.timing(String.format(Locale.ROOT, "%s first check at %.1fms on %s (%.1fms after its start-up lag),"
+                            + " at %.1fms on %s (tolerance %.0fms)", key, want.get(0), expected.side(),
                     want.get(0) + shift, got.get(0), actual.side(), tolerance));
             return;
         }
@@ -260,9 +283,10 @@ final class Comparison {
         for (int i = 1; i < Math.min(want.size(), got.size()); i++) {
             double w = want.get(i) - endOrStart(wantEnds, want, i - 1);
             double g = got.get(i) - endOrStart(gotEnds, got, i - 1);
+            out.measured(key + " check " + (i + 1) + " interval", Math.abs(w - g), tolerance);
             if (Math.abs(w - g) > tolerance) {
-                out.add(String.format(Locale.ROOT, "%s check %d started %.1fms after the one before ended on %s,"
-                                + " %.1fms on %s (tolerance %.0fms; starts on %s %s, on %s %s)", key, i + 1, w,
+                out.timing(String.format(Locale.ROOT, "%s check %d started %.1fms after the one before ended on"
+                                + " %s, %.1fms on %s (tolerance %.0fms; starts on %s %s, on %s %s)", key, i + 1, w,
                         expected.side(), g, actual.side(), tolerance, expected.side(), starts(want), actual.side(),
                         starts(got)));
                 return;
@@ -288,5 +312,85 @@ final class Comparison {
 
     private static double tolerance(long interNanos) {
         return 10 + 0.01 * interNanos / TimeUnit.MILLISECONDS.toNanos(1);
+    }
+
+    /**
+     * What one comparison found.
+     *
+     * @param conclusions differences in what the sides concluded: a log line's text, its order or absence, how many
+     *                    checks ran, a final {@code show stat} column
+     * @param timings     differences in when, beyond the tolerance: a log line's time or check duration, a check
+     *                    series' first start or an interval
+     * @param margins     every timing comparison made, in the order made
+     */
+    record Outcome(List<String> conclusions, List<String> timings, List<Margin> margins) {
+
+        Outcome {
+            conclusions = List.copyOf(conclusions);
+            timings = List.copyOf(timings);
+            margins = List.copyOf(margins);
+        }
+
+        /** The timing comparison that used the largest share of its allowance, or null if none was made. */
+        Margin closest() {
+            return margins.stream().max(java.util.Comparator.comparingDouble(Margin::used)).orElse(null);
+        }
+
+        /** The conclusions, then the timings. */
+        List<String> all() {
+            List<String> all = new ArrayList<>(conclusions);
+            all.addAll(timings);
+            return all;
+        }
+
+        /** Whether the sides agreed on everything, timings included. */
+        boolean agrees() {
+            return conclusions.isEmpty() && timings.isEmpty();
+        }
+
+        /** Collects one comparison's findings. */
+        static final class Builder {
+
+            private final List<String> conclusions = new ArrayList<>();
+            private final List<String> timings = new ArrayList<>();
+            private final List<Margin> margins = new ArrayList<>();
+
+            void conclusion(String difference) {
+                conclusions.add(difference);
+            }
+
+            void timing(String difference) {
+                timings.add(difference);
+            }
+
+            void measured(String what, double offMillis, double allowedMillis) {
+                margins.add(new Margin(what, offMillis, allowedMillis));
+            }
+
+            Outcome build() {
+                return new Outcome(conclusions, timings, margins);
+            }
+        }
+    }
+
+    /**
+     * One timing comparison.
+     *
+     * @param what          which time was compared, e.g. {@code be/s1 log line 2: time}
+     * @param offMillis     how far apart the two sides were, ms
+     * @param allowedMillis how far apart they were allowed to be, ms
+     */
+    record Margin(String what, double offMillis, double allowedMillis) {
+
+        /** The share of the allowance used: 1 is exactly at the tolerance, above 1 a difference. */
+        double used() {
+            return allowedMillis <= 0 ? (offMillis > 0 ? Double.POSITIVE_INFINITY : 0) : offMillis / allowedMillis;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s %.1fms of %.0fms (%.0f%%)", what, offMillis, allowedMillis,
+                    100 * used());
+        }
     }
 }

@@ -92,6 +92,23 @@ class ComparisonTest {
     }
 
     @Test
+    void whatWasConcludedIsToldApartFromWhenAndEveryTimingIsMeasured() {
+        Observation.Builder other = builder("haprobe-live", 0, 500);
+        other.logged(540, DOWN.formatted(0));
+        other.stats.put("be/s1", Map.of("status", "DOWN 1/2", "check_status", "L4CON"));
+
+        Comparison.Outcome outcome = COMPARISON.compare(haproxy(0, 500, 500.4, 0), other.build(), SERIES);
+
+        assertThat(outcome.conclusions()).containsExactly("be/s1 show stat status: haproxy 'DOWN', haprobe-live"
+                + " 'DOWN 1/2'");
+        assertThat(outcome.timings()).singleElement().asString().contains("be/s1 log line 1: logged at 500.4ms");
+        assertThat(outcome.margins()).extracting(Comparison.Margin::what).containsExactlyInAnyOrder("be/s1 log line 1: time",
+                "be/s1 first check", "be/s2 first check");
+        assertThat(outcome.closest().what()).isEqualTo("be/s1 log line 1: time");
+        assertThat(outcome.closest().used()).isGreaterThan(1);
+    }
+
+    @Test
     void aRunThatSawNothingDoesNotPass() {
         Observation nothing = new Observation.Builder("haproxy", UnaryOperator.identity()).build();
 

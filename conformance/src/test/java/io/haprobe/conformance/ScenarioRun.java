@@ -42,27 +42,53 @@ final class ScenarioRun {
     /**
      * What one scenario gave.
      *
-     * @param scenario    the scenario
-     * @param haproxy     what HAProxy concluded (null if its run failed)
-     * @param liveDiffs   how haprobe live differed from HAProxy
-     * @param simDiffs    how haprobe simulated differed from HAProxy
-     * @param ownDiffs    how haprobe simulated differed from haprobe live (compared for scenarios with a
-     *                    divergence, where HAProxy's differences are reported, not failed)
-     * @param error       why the run itself failed, or null
+     * @param scenario the scenario
+     * @param haproxy  what HAProxy concluded (null if its run failed)
+     * @param live     how haprobe live compared with HAProxy (its player's errors count as conclusions)
+     * @param sim      how haprobe simulated compared with HAProxy
+     * @param own      how haprobe simulated compared with haprobe live (what counts for scenarios with a
+     *                 divergence, where HAProxy's differences are reported, not failed)
+     * @param error    why the run itself failed, or null
      */
-    record Result(ConformanceScenario scenario, Observation haproxy, List<String> liveDiffs, List<String> simDiffs,
-                  List<String> ownDiffs, String error) {
+    record Result(ConformanceScenario scenario, Observation haproxy, Comparison.Outcome live,
+                  Comparison.Outcome sim, Comparison.Outcome own, String error) {
+
+        private static final Comparison.Outcome NONE = new Comparison.Outcome(List.of(), List.of(), List.of());
+
+        static Result failed(ConformanceScenario scenario, String error) {
+            return new Result(scenario, null, NONE, NONE, NONE, error);
+        }
 
         boolean divergent() {
             return !scenario.divergences().isEmpty();
         }
 
+        /** How haprobe live differed from HAProxy. */
+        List<String> liveDiffs() {
+            return live.all();
+        }
+
+        /** How haprobe simulated differed from HAProxy. */
+        List<String> simDiffs() {
+            return sim.all();
+        }
+
+        /** How haprobe simulated differed from haprobe live. */
+        List<String> ownDiffs() {
+            return own.all();
+        }
+
         boolean livePasses() {
-            return error == null && (divergent() ? ownDiffs.isEmpty() : liveDiffs.isEmpty());
+            return error == null && (divergent() ? own.agrees() : live.agrees());
         }
 
         boolean simPasses() {
-            return error == null && (divergent() ? ownDiffs.isEmpty() : simDiffs.isEmpty());
+            return error == null && (divergent() ? own.agrees() : sim.agrees());
+        }
+
+        /** The comparisons that decide the verdicts: with HAProxy, or between the haprobe sides for a divergence. */
+        List<Comparison.Outcome> deciding() {
+            return divergent() ? List.of(own) : List.of(live, sim);
         }
     }
 
@@ -82,7 +108,7 @@ final class ScenarioRun {
             } catch (IOException ignored) {
                 // the result still carries it
             }
-            return new Result(scenario, null, List.of(), List.of(), List.of(), error);
+            return Result.failed(scenario, error);
         }
     }
 
@@ -104,7 +130,7 @@ final class ScenarioRun {
             Set<String> series = new HashSet<>();
             Map<Integer, String> roles = roles(HaproxyConfig.parse("haproxy.cfg", haproxyLive), series);
 
-            CompletableFuture<Observation> live = CompletableFuture.supplyAsync(
+            CompletableFuture<Observation> liveRun = CompletableFuture.supplyAsync(
                     () -> runLive(scenario, liveText, livePlayer, durationNanos, portNames(scenario, livePlayer)),
                     pool);
             HaproxyRun.Result haproxy;
@@ -114,11 +140,11 @@ final class ScenarioRun {
                         Set.copyOf(haproxyPlayer.ports().values()), portNames(scenario, haproxyPlayer),
                         haproxyPlayer::start);
             } finally {
-                live.exceptionally(failure -> null).join();
+                liveRun.exceptionally(failure -> null).join();
             }
             Observation liveObservation;
             try {
-                liveObservation = live.join();
+                liveObservation = liveRun.join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
@@ -131,23 +157,34 @@ final class ScenarioRun {
                 Files.write(dir.resolve(side.side() + ".checks"), starts);
             }
 
-            List<String> liveDiffs = new ArrayList<>(comparison.differences(haproxy.observation(), liveObservation,
-                    series));
-            List<String> simDiffs = comparison.differences(haproxy.observation(), simulated, series);
-            Set<String> ownSeries = new LinkedHashSet<>(simulated.checkStarts().keySet());
-            List<String> ownDiffs = new ArrayList<>(comparison.differences(liveObservation, simulated, ownSeries));
+            Comparison.Outcome live = comparison.compare(haproxy.observation(), liveObservation, series);
+            List<String> playerErrors = new ArrayList<>();
             for (LoopbackBackends player : List.of(haproxyPlayer, livePlayer)) {
-                player.errors().forEach(error -> liveDiffs.add("player: " + error));
+                player.errors().forEach(error -> playerErrors.add("player: " + error));
             }
+            if (!playerErrors.isEmpty()) {
+                List<String> conclusions = new ArrayList<>(live.conclusions());
+                conclusions.addAll(playerErrors);
+                live = new Comparison.Outcome(conclusions, live.timings(), live.margins());
+            }
+            Comparison.Outcome sim = comparison.compare(haproxy.observation(), simulated, series);
+            Set<String> ownSeries = new LinkedHashSet<>(simulated.checkStarts().keySet());
+            Comparison.Outcome own = comparison.compare(liveObservation, simulated, ownSeries);
             List<String> report = new ArrayList<>();
             report.add("# haproxy vs haprobe-live");
-            report.addAll(liveDiffs);
+            report.addAll(live.all());
             report.add("# haproxy vs haprobe-sim");
-            report.addAll(simDiffs);
+            report.addAll(sim.all());
             report.add("# haprobe-live vs haprobe-sim");
-            report.addAll(ownDiffs);
+            report.addAll(own.all());
             Files.write(dir.resolve("differences.txt"), report);
-            return new Result(scenario, haproxy.observation(), liveDiffs, simDiffs, ownDiffs, null);
+            // every timing compared and how much of its allowance it used: how close a run came to failing
+            List<String> margins = new ArrayList<>();
+            live.margins().forEach(margin -> margins.add("haproxy vs haprobe-live: " + margin));
+            sim.margins().forEach(margin -> margins.add("haproxy vs haprobe-sim: " + margin));
+            own.margins().forEach(margin -> margins.add("haprobe-live vs haprobe-sim: " + margin));
+            Files.write(dir.resolve("margins.txt"), margins);
+            return new Result(scenario, haproxy.observation(), live, sim, own, null);
         } finally {
             Files.deleteIfExists(socketDir.resolve("stats.sock"));
             Files.deleteIfExists(socketDir);
