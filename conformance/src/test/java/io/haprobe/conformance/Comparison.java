@@ -226,11 +226,13 @@ final class Comparison {
                 continue;
             }
             double tolerance = tolerance(subject);
-            double allowed = tolerance + late(subject, actual, shift)
+            // a line a timer led to (a timeout) came as late as that timer fired on its side, measured there
+            double stall = Math.max(w.lateMillis(), g.lateMillis());
+            double allowed = tolerance + stall + late(subject, actual, shift)
                     + Math.max(timerLag(subject, w.atMillis(), expected, actual),
                     drift(subject, w.atMillis(), expected, actual, shift));
             double off = Math.abs(w.atMillis() + shift - g.atMillis());
-            out.measured(where + "time", off, allowed);
+            out.measured(where + "time", off, allowed, stall);
             if (off > allowed) {
                 out.timing(where + String.format(Locale.ROOT, "logged at %.1fms by %s (%.1fms after its start-up"
                                 + " lag), at %.1fms by %s (allowed: %.0fms): %s", w.atMillis(), expected.side(),
@@ -242,11 +244,11 @@ final class Comparison {
                 continue;
             }
             long durationOff = Math.abs(w.durationMillis() - g.durationMillis());
-            out.measured(where + "check duration", durationOff, tolerance);
-            if (durationOff > tolerance) {
-                out.timing(where + String.format(Locale.ROOT, "check duration %dms on %s, %dms on %s (tolerance"
+            out.measured(where + "check duration", durationOff, tolerance + stall, stall);
+            if (durationOff > tolerance + stall) {
+                out.timing(where + String.format(Locale.ROOT, "check duration %dms on %s, %dms on %s (allowed:"
                                 + " %.0fms)", w.durationMillis(), expected.side(), g.durationMillis(), actual.side(),
-                        tolerance));
+                        tolerance + stall));
                 reported++;
             }
         }
@@ -268,12 +270,15 @@ final class Comparison {
             return;
         }
         // a check due before the expected side's event loop first turned ran when it turned
+        List<Double> wantLates = expected.checkLates().getOrDefault(key, List.of());
+        List<Double> gotLates = actual.checkLates().getOrDefault(key, List.of());
         double firstOff = Math.abs(want.get(0) + shift - Math.max(got.get(0), shift));
-        out.measured(key + " first check", firstOff, tolerance);
-        if (firstOff > tolerance) {
+        double firstStall = Math.max(late(wantLates, 0), late(gotLates, 0));
+        out.measured(key + " first check", firstOff, tolerance + firstStall, firstStall);
+        if (firstOff > tolerance + firstStall) {
             out.timing(String.format(Locale.ROOT, "%s first check at %.1fms on %s (%.1fms after its start-up lag),"
-                            + " at %.1fms on %s (tolerance %.0fms)", key, want.get(0), expected.side(),
-                    want.get(0) + shift, got.get(0), actual.side(), tolerance));
+                            + " at %.1fms on %s (allowed: %.0fms)", key, want.get(0), expected.side(),
+                    want.get(0) + shift, got.get(0), actual.side(), tolerance + firstStall));
             return;
         }
         // the interval runs from the end of a check to the start of the next (spec §2.2): compared so, a check's
@@ -283,15 +288,21 @@ final class Comparison {
         for (int i = 1; i < Math.min(want.size(), got.size()); i++) {
             double w = want.get(i) - endOrStart(wantEnds, want, i - 1);
             double g = got.get(i) - endOrStart(gotEnds, got, i - 1);
-            out.measured(key + " check " + (i + 1) + " interval", Math.abs(w - g), tolerance);
-            if (Math.abs(w - g) > tolerance) {
+            // a check that started late, as measured on its side, made its interval that much longer
+            double stall = Math.max(late(wantLates, i), late(gotLates, i));
+            out.measured(key + " check " + (i + 1) + " interval", Math.abs(w - g), tolerance + stall, stall);
+            if (Math.abs(w - g) > tolerance + stall) {
                 out.timing(String.format(Locale.ROOT, "%s check %d started %.1fms after the one before ended on"
-                                + " %s, %.1fms on %s (tolerance %.0fms; starts on %s %s, on %s %s)", key, i + 1, w,
-                        expected.side(), g, actual.side(), tolerance, expected.side(), starts(want), actual.side(),
-                        starts(got)));
+                                + " %s, %.1fms on %s (allowed: %.0fms; starts on %s %s, on %s %s)", key, i + 1, w,
+                        expected.side(), g, actual.side(), tolerance + stall, expected.side(), starts(want),
+                        actual.side(), starts(got)));
                 return;
             }
         }
+    }
+
+    private static double late(List<Double> lates, int i) {
+        return i < lates.size() ? lates.get(i) : 0;
     }
 
     private static double endOrStart(List<Double> ends, List<Double> starts, int i) {
@@ -363,8 +374,8 @@ final class Comparison {
                 timings.add(difference);
             }
 
-            void measured(String what, double offMillis, double allowedMillis) {
-                margins.add(new Margin(what, offMillis, allowedMillis));
+            void measured(String what, double offMillis, double allowedMillis, double stallMillis) {
+                margins.add(new Margin(what, offMillis, allowedMillis, stallMillis));
             }
 
             Outcome build() {
@@ -379,8 +390,9 @@ final class Comparison {
      * @param what          which time was compared, e.g. {@code be/s1 log line 2: time}
      * @param offMillis     how far apart the two sides were, ms
      * @param allowedMillis how far apart they were allowed to be, ms
+     * @param stallMillis   how much of that allowance was a timer's lateness measured on one side, ms
      */
-    record Margin(String what, double offMillis, double allowedMillis) {
+    record Margin(String what, double offMillis, double allowedMillis, double stallMillis) {
 
         /** The share of the allowance used: 1 is exactly at the tolerance, above 1 a difference. */
         double used() {
@@ -389,8 +401,9 @@ final class Comparison {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s %.1fms of %.0fms (%.0f%%)", what, offMillis, allowedMillis,
-                    100 * used());
+            return String.format(Locale.ROOT, "%s %.1fms of %.0fms (%.0f%%%s)", what, offMillis, allowedMillis,
+                    100 * used(), stallMillis > 0 ? String.format(Locale.ROOT, "; measured stall %.1fms",
+                            stallMillis) : "");
         }
     }
 }

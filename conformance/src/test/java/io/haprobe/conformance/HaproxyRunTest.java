@@ -45,6 +45,48 @@ class HaproxyRunTest {
     }
 
     @Test
+    void aCheckAfterAPollerWaitThatEndedLateIsAsLate() {
+        Observation observation = observe(List.of(
+                PID + "1000.000000 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress) <0.000100>"),
+                PID + "1000.000500 close(7)        = 0 <0.000050>",
+                // planned for 1001.000600; the machine gave HAProxy the CPU 50 ms later
+                PID + "1000.000600 epoll_wait(3, [], 200, 1000) = 0 <1.050000>",
+                PID + "1001.050700 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress) <0.000100>"),
+                PID + "1001.050800 epoll_wait(3, [...], 200, 999) = 1 <0.000009>",
+                PID + "1001.051000 close(7)        = 0 <0.000050>",
+                PID + "1001.051100 writev(1, [...], 2) = 199 <0.000020>"),
+                List.of(DOWN.replace("be/s2", "be/s1")));
+
+        assertThat(observation.checkStarts().get("be/s1")).containsExactly(0.0, 1050.7);
+        assertThat(observation.checkLates().get("be/s1")).usingElementComparator(close())
+                .containsExactly(0.0, 50.1);
+        // the line followed network input, not a timer: the check's own lateness counts for it
+        assertThat(observation.lines().get("be/s1")).singleElement().extracting(Observation.LogLine::lateMillis)
+                .isEqualTo(0.0);
+    }
+
+    @Test
+    void aWaitHaproxyTakesForAClockJumpDelaysItsLaterTimers() {
+        Observation observation = observe(List.of(
+                PID + "1000.000000 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress) <0.000100>"),
+                PID + "1000.000500 close(7)        = 0 <0.000050>",
+                // 1037.7 ms for a 929 ms wait: more than 100 ms late, so HAProxy 2.6 advances its clock by 929 ms
+                // only and still waits the 72 ms it believes are left
+                PID + "1000.000600 epoll_wait(3, [], 200, 929) = 0 <1.037700>",
+                PID + "1001.038400 epoll_wait(3, [], 200, 72) = 0 <0.072000>",
+                PID + "1001.110600 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress) <0.000100>"),
+                // a timeout armed after the jump fires on time
+                PID + "1001.110700 epoll_wait(3, [], 200, 500) = 0 <0.500010>",
+                PID + "1001.610900 writev(1, [...], 2) = 199 <0.000020>"),
+                List.of(DOWN.replace("be/s2", "be/s1")));
+
+        assertThat(observation.checkLates().get("be/s1")).usingElementComparator(close())
+                .containsExactly(0.0, 108.9);
+        assertThat(observation.lines().get("be/s1")).singleElement().extracting(Observation.LogLine::lateMillis)
+                .satisfies(late -> assertThat(late).isCloseTo(0.2, offset(1e-6)));
+    }
+
+    @Test
     void logLinesAndWritesMustAgree() {
         assertThatThrownBy(() -> observe(List.of(
                 PID + "1000.000000 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress)"),
@@ -68,6 +110,10 @@ class HaproxyRunTest {
         Observation.Builder builder = new Observation.Builder("haproxy", UnaryOperator.identity());
         HaproxyRun.observe(trace, stdout, 2_000_000_000L, ROLES, PLAYERS, builder);
         return builder.build();
+    }
+
+    private static java.util.Comparator<Double> close() {
+        return (a, b) -> Math.abs(a - b) < 1e-6 ? 0 : Double.compare(a, b);
     }
 
     private static String connect(int fd, int port, String result) {

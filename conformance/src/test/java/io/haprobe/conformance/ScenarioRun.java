@@ -226,16 +226,20 @@ final class ScenarioRun {
         HaproxyConfig config = HaproxyConfig.parse(scenario.name() + ".live.cfg", liveText);
         List<HealthEvent> events = Collections.synchronizedList(new ArrayList<>());
         List<ServerSnapshot> servers;
-        try (HealthCheckEngine engine = HealthCheckEngine.builder(config).listener(events::add).build()) {
-            player.start();
-            engine.start();
-            long deadline = engine.startNanos() + durationNanos;
-            await().atMost(Duration.ofNanos(durationNanos).plusSeconds(10)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> System.nanoTime() - deadline >= 0);
-            servers = engine.servers();
-        }
-        synchronized (events) {
-            return Observation.ofEvents("haprobe-live", List.copyOf(events), durationNanos, servers, normalize);
+        try (TimedTransport transport = new TimedTransport()) {
+            try (HealthCheckEngine engine = HealthCheckEngine.builder(config).transport(transport)
+                    .listener(events::add).build()) {
+                player.start();
+                engine.start();
+                long deadline = engine.startNanos() + durationNanos;
+                await().atMost(Duration.ofNanos(durationNanos).plusSeconds(10)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> System.nanoTime() - deadline >= 0);
+                servers = engine.servers();
+            }
+            synchronized (events) {
+                return Observation.ofEvents("haprobe-live", List.copyOf(events), durationNanos, servers, normalize,
+                        transport::lateMillisAt);
+            }
         }
     }
 
