@@ -49,14 +49,25 @@ final class ScenarioRun {
      * @param own      how haprobe simulated compared with haprobe live (what counts for scenarios with a
      *                 divergence, where HAProxy's differences are reported, not failed)
      * @param error    why the run itself failed, or null
+     * @param first    the first attempt, when this is the scenario's second (see {@link #retry}), else null
      */
     record Result(ConformanceScenario scenario, Observation haproxy, Comparison.Outcome live,
-                  Comparison.Outcome sim, Comparison.Outcome own, String error) {
+                  Comparison.Outcome sim, Comparison.Outcome own, String error, Result first) {
 
         private static final Comparison.Outcome NONE = new Comparison.Outcome(List.of(), List.of(), List.of());
 
-        static Result failed(ConformanceScenario scenario, String error) {
-            return new Result(scenario, null, NONE, NONE, NONE, error);
+        /**
+         * Whether a second attempt may decide: the run itself worked and the comparisons that decide differ only
+         * in timings, never in what was concluded.
+         */
+        boolean onlyTimingsDiffer() {
+            return error == null && !(livePasses() && simPasses())
+                    && deciding().stream().allMatch(outcome -> outcome.conclusions().isEmpty());
+        }
+
+        /** Whether this is a second attempt. */
+        boolean retried() {
+            return first != null;
         }
 
         boolean divergent() {
@@ -95,12 +106,33 @@ final class ScenarioRun {
     private ScenarioRun() {
     }
 
-    /** Runs the scenario; {@code pool} runs haprobe live while this thread runs HAProxy. */
+    /**
+     * Runs the scenario, its artifacts under {@code artifacts/<scenario>/}; {@code pool} runs haprobe live while
+     * this thread runs HAProxy.
+     */
     static Result run(ConformanceScenario scenario, Path artifacts, ExecutorService pool) {
-        Path dir = artifacts.resolve(scenario.name());
+        return run(scenario, artifacts.resolve(scenario.name()), pool, null);
+    }
+
+    /**
+     * Runs a scenario a second time, its artifacts under {@code artifacts/<scenario>/retry/}, after a first
+     * attempt whose deciding comparisons differed only in timings ({@link Result#onlyTimingsDiffer()}): the second
+     * attempt's result is the scenario's, and carries the first.
+     *
+     * @throws IllegalArgumentException if the first attempt differed in what it concluded, or failed to run
+     */
+    static Result retry(Result first, Path artifacts, ExecutorService pool) {
+        if (!first.onlyTimingsDiffer()) {
+            throw new IllegalArgumentException(first.scenario().name() + ": only a run whose timings alone differ"
+                    + " may be retried");
+        }
+        return run(first.scenario(), artifacts.resolve(first.scenario().name()).resolve("retry"), pool, first);
+    }
+
+    private static Result run(ConformanceScenario scenario, Path dir, ExecutorService pool, Result first) {
         try {
             Files.createDirectories(dir);
-            return play(scenario, dir, pool);
+            return play(scenario, dir, pool, first);
         } catch (Exception | AssertionError e) {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             try {
@@ -108,11 +140,12 @@ final class ScenarioRun {
             } catch (IOException ignored) {
                 // the result still carries it
             }
-            return Result.failed(scenario, error);
+            return new Result(scenario, null, Result.NONE, Result.NONE, Result.NONE, error, first);
         }
     }
 
-    private static Result play(ConformanceScenario scenario, Path dir, ExecutorService pool) throws Exception {
+    private static Result play(ConformanceScenario scenario, Path dir, ExecutorService pool, Result first)
+            throws Exception {
         long durationNanos = scenario.scenario().durationNanos();
         HaproxyConfig original = scenario.scenario().config();
         Comparison comparison = new Comparison(original);
@@ -184,7 +217,7 @@ final class ScenarioRun {
             sim.margins().forEach(margin -> margins.add("haproxy vs haprobe-sim: " + margin));
             own.margins().forEach(margin -> margins.add("haprobe-live vs haprobe-sim: " + margin));
             Files.write(dir.resolve("margins.txt"), margins);
-            return new Result(scenario, haproxy.observation(), live, sim, own, null);
+            return new Result(scenario, haproxy.observation(), live, sim, own, null, first);
         } finally {
             Files.deleteIfExists(socketDir.resolve("stats.sock"));
             Files.deleteIfExists(socketDir);
