@@ -76,11 +76,12 @@ final class HaproxyRun {
      *
      * @param roles     which series (e.g. {@code be/srv}, {@code be/srv agent}) a connection to each player port
      *                  starts
+     * @param grouped   the ports of {@code roles} whose checks open several connections (see {@link #observe})
      * @param players   every port of the player
      * @param normalize turns a player port in a text back into the scenario's port
      */
     static Result run(String config, Path dir, Path statsSocket, long durationNanos, Map<Integer, String> roles,
-                      Set<Integer> players, UnaryOperator<String> normalize, Runnable start)
+                      Set<Integer> grouped, Set<Integer> players, UnaryOperator<String> normalize, Runnable start)
             throws IOException, InterruptedException {
         Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
         Path trace = dir.resolve("haproxy.strace");
@@ -114,7 +115,7 @@ final class HaproxyRun {
             Files.writeString(dir.resolve("haproxy.servers-state"), serversState);
             stop(haproxy, strace);
             Observation.Builder observation = new Observation.Builder("haproxy", normalize);
-            observe(Files.readAllLines(trace), Files.readAllLines(stdout), durationNanos, roles, players,
+            observe(Files.readAllLines(trace), Files.readAllLines(stdout), durationNanos, roles, grouped, players,
                     observation);
             observation.stats.putAll(Observation.parseShowStat(normalize.apply(showStat)));
             return new Result(observation.build(), showStat, serversState);
@@ -156,10 +157,12 @@ final class HaproxyRun {
      * Reads the trace: the check connections' start and end times and the log lines' write times, relative to the
      * first connection to one of the {@code players} ports, keeping what happened up to {@code durationNanos} after
      * it; and how late HAProxy acted against its own plan, at each check start and log line (see
-     * {@link #late}).
+     * {@link #late}). On a {@code grouped} port a check opens several connections: a connection opened after a
+     * wait that ended on network input before its timeout continues the check before it; one that a timer led to
+     * starts a check (whose end is then not known).
      */
     static void observe(List<String> trace, List<String> stdout, long durationNanos, Map<Integer, String> roles,
-                        Set<Integer> players, Observation.Builder observation) {
+                        Set<Integer> grouped, Set<Integer> players, Observation.Builder observation) {
         // {at, late}, µs
         List<long[]> writes = new ArrayList<>();
         // {start, port, end (-1: not seen), late at start, clock lag at start, clock lag at end}, µs
@@ -227,11 +230,14 @@ final class HaproxyRun {
             if (!completion && players.contains(port)) {
                 lagAtLastStart = clockLag;
             }
-            if (!completion && roles.containsKey(port)) {
-                long at = micros(connect.group(1), connect.group(2));
+            long at = micros(connect.group(1), connect.group(2));
+            boolean continued = grouped.contains(port) && due >= 0 && at < due;
+            if (!completion && !continued && roles.containsKey(port)) {
                 long[] check = {at, port, -1, late(at, due), clockLag, clockLag};
                 connects.add(check);
-                open.put(fd, check);
+                if (!grouped.contains(port)) {
+                    open.put(fd, check);
+                }
             }
         }
         List<String> messages = stdout.stream().filter(line -> !line.isEmpty()).toList();

@@ -87,6 +87,26 @@ class HaproxyRunTest {
     }
 
     @Test
+    void aCheckOfSeveralConnectionsStartsWithTheOneATimerOpened() {
+        String inProgress = "-1 EINPROGRESS (Operation now in progress) <0.000100>";
+        Observation.Builder builder = new Observation.Builder("haproxy", UnaryOperator.identity());
+        HaproxyRun.observe(List.of(
+                PID + "1000.000000 " + connect(7, 5001, inProgress),
+                PID + "1000.000200 epoll_wait(3, [...], 200, 1000) = 1 <0.001000>",
+                PID + "1000.001300 close(7)        = 0 <0.000050>",
+                // the check's second connection, opened on the first one's answer
+                PID + "1000.001400 " + connect(7, 5001, inProgress),
+                PID + "1000.001500 epoll_wait(3, [...], 200, 999) = 1 <0.001000>",
+                PID + "1000.002600 close(7)        = 0 <0.000050>",
+                PID + "1000.002700 epoll_wait(3, [], 200, 998) = 0 <0.998000>",
+                // the next check, opened by its timer
+                PID + "1001.000800 " + connect(7, 5001, inProgress)),
+                List.of(), 2_000_000_000L, ROLES, Set.of(5001), PLAYERS, builder);
+
+        assertThat(builder.build().checkStarts().get("be/s1")).containsExactly(0.0, 1000.8);
+    }
+
+    @Test
     void logLinesAndWritesMustAgree() {
         assertThatThrownBy(() -> observe(List.of(
                 PID + "1000.000000 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress)"),
@@ -108,7 +128,7 @@ class HaproxyRunTest {
 
     private static Observation observe(List<String> trace, List<String> stdout) {
         Observation.Builder builder = new Observation.Builder("haproxy", UnaryOperator.identity());
-        HaproxyRun.observe(trace, stdout, 2_000_000_000L, ROLES, PLAYERS, builder);
+        HaproxyRun.observe(trace, stdout, 2_000_000_000L, ROLES, Set.of(), PLAYERS, builder);
         return builder.build();
     }
 

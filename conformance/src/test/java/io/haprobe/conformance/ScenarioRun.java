@@ -161,7 +161,8 @@ final class ScenarioRun {
             String liveText = liveText(scenario, livePlayer, dir.resolve("live-player"));
             Files.writeString(dir.resolve("haprobe-live.cfg"), liveText);
             Set<String> series = new HashSet<>();
-            Map<Integer, String> roles = roles(HaproxyConfig.parse("haproxy.cfg", haproxyLive), series);
+            Set<Integer> grouped = new HashSet<>();
+            Map<Integer, String> roles = roles(HaproxyConfig.parse("haproxy.cfg", haproxyLive), series, grouped);
 
             CompletableFuture<Observation> liveRun = CompletableFuture.supplyAsync(
                     () -> runLive(scenario, liveText, livePlayer, durationNanos, portNames(scenario, livePlayer)),
@@ -169,7 +170,7 @@ final class ScenarioRun {
             HaproxyRun.Result haproxy;
             try {
                 haproxy = HaproxyRun.run(LiveConfig.forHaproxy(haproxyLive, socketDir.resolve("stats.sock")), dir,
-                        socketDir.resolve("stats.sock"), durationNanos, roles,
+                        socketDir.resolve("stats.sock"), durationNanos, roles, grouped,
                         Set.copyOf(haproxyPlayer.ports().values()), portNames(scenario, haproxyPlayer),
                         haproxyPlayer::start);
             } finally {
@@ -305,10 +306,12 @@ final class ScenarioRun {
 
     /**
      * Which check series a connection to each player port starts: the port of a server's health check (its first
-     * connect rule's port, or its check port) and of its agent. A port two series share is left out, and
-     * {@code series} receives the series that remain.
+     * connect rule's port, or its check port) and of its agent. A port two series share is left out. {@code series}
+     * receives the series whose checks are compared one by one, and {@code grouped} the ports of checks that open
+     * several connections: HAProxy's trace tells their checks apart by the timer that starts each, well enough for
+     * the distance between the two sides' check starts, not for comparing each check.
      */
-    private static Map<Integer, String> roles(HaproxyConfig config, Set<String> series) {
+    private static Map<Integer, String> roles(HaproxyConfig config, Set<String> series, Set<Integer> grouped) {
         Map<Integer, String> roles = new HashMap<>();
         Set<Integer> shared = new HashSet<>();
         for (ProxyConfig proxy : config.proxies()) {
@@ -326,8 +329,10 @@ final class ScenarioRun {
                 String id = proxy.name() + '/' + server.name();
                 if (server.check().enabled()) {
                     int port = firstPort > 0 ? firstPort : server.effectiveCheckPort();
-                    // several connections per check to one port cannot be told apart from several checks
-                    assign(roles, shared, port, connects > 1 ? null : id);
+                    assign(roles, shared, port, id);
+                    if (connects > 1) {
+                        grouped.add(port);
+                    }
                 }
                 if (server.agent().enabled()) {
                     assign(roles, shared, server.effectiveAgentPort(), id + " agent");
@@ -335,12 +340,16 @@ final class ScenarioRun {
             }
         }
         shared.forEach(roles::remove);
-        roles.values().forEach(series::add);
+        roles.forEach((port, role) -> {
+            if (!grouped.contains(port)) {
+                series.add(role);
+            }
+        });
         return roles;
     }
 
     private static void assign(Map<Integer, String> roles, Set<Integer> shared, int port, String role) {
-        if (role == null || roles.containsKey(port)) {
+        if (roles.containsKey(port)) {
             shared.add(port);
         } else {
             roles.put(port, role);
