@@ -225,6 +225,19 @@ final class ScenarioRun {
         }
     }
 
+    /**
+     * Plays the first {@code nanos} of a scenario through haprobe live only, its artifacts under {@code dir} and
+     * its result dropped: the first run of a JVM loads and compiles the live path (sockets, TLS, the players, the
+     * listener thread), which took the first scenarios' checks 150 ms and more late on a loaded machine.
+     */
+    static void warmUp(ConformanceScenario scenario, Path dir, long nanos) throws IOException {
+        Files.createDirectories(dir);
+        try (LoopbackBackends player = player(scenario, LiveConfig.playerScripts(scenario))) {
+            String liveText = liveText(scenario, player, dir.resolve("live-player"));
+            runLive(scenario, liveText, player, nanos, UnaryOperator.identity());
+        }
+    }
+
     /** What haprobe simulated concludes, on virtual time. */
     static Observation simulate(ConformanceScenario scenario) {
         try (Simulation simulation = scenario.scenario().simulation().recordChecks(true).build()) {
