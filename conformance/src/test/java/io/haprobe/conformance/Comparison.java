@@ -38,7 +38,13 @@ import java.util.concurrent.TimeUnit;
  *       {@code k × (1 ms + 0.1% of inter)}, k being how many checks of its server started before it, and the
  *       measured distance between the two sides' starts of the check before it. Each gap between check starts is
  *       compared on its own, with no such allowance, so a wrong interval still shows.</li>
+ *   <li>measured stalls: a check start, and a log line a timer led to (a timeout), may be as late as the timer
+ *       that led to it fired late, measured on its own side ({@link Observation#checkLates()},
+ *       {@link Observation.LogLine#lateMillis()}: HAProxy's poller waits in its trace, haprobe live's scheduler
+ *       tasks); a check duration as well, by the line's. Virtual time measures none.</li>
  * </ul>
+ * What was concluded (text, order, how many checks, {@code show stat}) is told apart from when
+ * ({@link Outcome}): only the latter may be decided by a second attempt (see {@link ScenarioRun#retry}).
  */
 final class Comparison {
 
