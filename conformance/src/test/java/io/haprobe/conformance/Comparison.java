@@ -38,7 +38,13 @@ import java.util.concurrent.TimeUnit;
  *       {@code k × (1 ms + 0.1% of inter)}, k being how many checks of its server started before it, and the
  *       measured distance between the two sides' starts of the check before it. Each gap between check starts is
  *       compared on its own, with no such allowance, so a wrong interval still shows.</li>
+ *   <li>measured stalls: a check start, and a log line a timer led to (a timeout), may be as late as the timer
+ *       that led to it fired late, measured on its own side ({@link Observation#checkLates()},
+ *       {@link Observation.LogLine#lateMillis()}: HAProxy's poller waits in its trace, haprobe live's scheduler
+ *       tasks); a check duration as well, by the line's. Virtual time measures none.</li>
  * </ul>
+ * What was concluded (text, order, how many checks, {@code show stat}) is told apart from when
+ * ({@link Outcome}): only the latter may be decided by a second attempt (see {@link ScenarioRun#retry}).
  */
 final class Comparison {
 
@@ -75,40 +81,52 @@ final class Comparison {
     }
 
     /**
-     * Every difference of {@code actual} from {@code expected}, each as one readable line.
+     * Every difference of {@code actual} from {@code expected}, each as one readable line: {@link #compare}'s
+     * conclusions, then its timings.
      *
      * @param series the check series whose starts both sides observed unambiguously
      */
     List<String> differences(Observation expected, Observation actual, Set<String> series) {
-        List<String> differences = new ArrayList<>();
+        return compare(expected, actual, series).all();
+    }
+
+    /**
+     * Compares {@code actual} with {@code expected}: what they concluded (log lines' text and order, which checks
+     * ran, the final {@code show stat}) and when (each line's time and check duration, each check's start and
+     * interval), and how close the closest timing came to its tolerance.
+     *
+     * @param series the check series whose starts both sides observed unambiguously
+     */
+    Outcome compare(Observation expected, Observation actual, Set<String> series) {
+        Outcome.Builder out = new Outcome.Builder();
         if (expected.stats().isEmpty() || expected.checkStarts().isEmpty() && expected.lines().isEmpty()) {
             // a run that saw nothing must not pass for one that agreed
-            differences.add(expected.side() + " observed nothing (show stat rows: " + expected.stats().size()
+            out.conclusion(expected.side() + " observed nothing (show stat rows: " + expected.stats().size()
                     + ", checks: " + expected.checkStarts().size() + ", log lines: " + expected.lines().size() + ")");
         }
         Set<String> subjects = new TreeSet<>(expected.lines().keySet());
         subjects.addAll(actual.lines().keySet());
         double shift = startLag(expected, actual, series);
         for (String subject : subjects) {
-            logDifferences(subject, expected, actual, shift, differences);
+            logDifferences(subject, expected, actual, shift, out);
         }
         for (String key : series) {
-            startDifferences(key, expected, actual, shift, differences);
+            startDifferences(key, expected, actual, shift, out);
         }
         expected.stats().forEach((server, columns) -> {
             Map<String, String> other = actual.stats().get(server);
             if (other == null) {
-                differences.add(server + " show stat: no row on " + actual.side());
+                out.conclusion(server + " show stat: no row on " + actual.side());
                 return;
             }
             columns.forEach((column, value) -> {
                 if (value != null && !value.equals(other.get(column))) {
-                    differences.add(server + " show stat " + column + ": " + expected.side() + " '" + value + "', "
+                    out.conclusion(server + " show stat " + column + ": " + expected.side() + " '" + value + "', "
                             + actual.side() + " '" + other.get(column) + "'");
                 }
             });
         });
-        return differences;
+        return out.build();
     }
 
     /** How much later than its boot instant {@code expected}'s first check ran, ms (0 if it did not show). */
@@ -190,67 +208,83 @@ final class Comparison {
     }
 
     private void logDifferences(String subject, Observation expected, Observation actual, double shift,
-                                List<String> out) {
+                                Outcome.Builder out) {
         List<Observation.LogLine> want = expected.lines().getOrDefault(subject, List.of());
         List<Observation.LogLine> got = actual.lines().getOrDefault(subject, List.of());
         int reported = 0;
         for (int i = 0; i < Math.max(want.size(), got.size()) && reported < MAX_PER_SUBJECT; i++) {
             String where = subject + " log line " + (i + 1) + ": ";
             if (i >= got.size()) {
-                out.add(where + actual.side() + " did not log " + describe(expected.side(), want.get(i)));
+                out.conclusion(where + actual.side() + " did not log " + describe(expected.side(), want.get(i)));
                 reported++;
                 continue;
             }
             if (i >= want.size()) {
-                out.add(where + expected.side() + " did not log " + describe(actual.side(), got.get(i)));
+                out.conclusion(where + expected.side() + " did not log " + describe(actual.side(), got.get(i)));
                 reported++;
                 continue;
             }
             Observation.LogLine w = want.get(i);
             Observation.LogLine g = got.get(i);
             if (!w.text().equals(g.text())) {
-                out.add(where + describe(expected.side(), w) + " but " + describe(actual.side(), g));
+                out.conclusion(where + describe(expected.side(), w) + " but " + describe(actual.side(), g));
                 reported++;
                 continue;
             }
             double tolerance = tolerance(subject);
-            double allowed = tolerance + late(subject, actual, shift)
+            // a line a timer led to (a timeout) came as late as that timer fired on its side, measured there
+            double stall = Math.max(w.lateMillis(), g.lateMillis());
+            double allowed = tolerance + stall + late(subject, actual, shift)
                     + Math.max(timerLag(subject, w.atMillis(), expected, actual),
                     drift(subject, w.atMillis(), expected, actual, shift));
-            if (Math.abs(w.atMillis() + shift - g.atMillis()) > allowed) {
-                out.add(where + String.format(Locale.ROOT, "logged at %.1fms by %s (%.1fms after its start-up lag),"
-                                + " at %.1fms by %s (allowed: %.0fms): %s", w.atMillis(), expected.side(),
+            double off = Math.abs(w.atMillis() + shift - g.atMillis());
+            out.measured(where + "time", off, allowed, stall);
+            if (off > allowed) {
+                out.timing(where + String.format(Locale.ROOT, "logged at %.1fms by %s (%.1fms after its start-up"
+                                + " lag), at %.1fms by %s (allowed: %.0fms): %s", w.atMillis(), expected.side(),
                         w.atMillis() + shift, g.atMillis(), actual.side(), allowed, w.raw()));
                 reported++;
-            } else if (Math.abs(w.durationMillis() - g.durationMillis()) > tolerance) {
-                out.add(where + String.format(Locale.ROOT, "check duration %dms on %s, %dms on %s (tolerance"
+                continue;
+            }
+            if (w.durationMillis() < 0) {
+                continue;
+            }
+            long durationOff = Math.abs(w.durationMillis() - g.durationMillis());
+            out.measured(where + "check duration", durationOff, tolerance + stall, stall);
+            if (durationOff > tolerance + stall) {
+                out.timing(where + String.format(Locale.ROOT, "check duration %dms on %s, %dms on %s (allowed:"
                                 + " %.0fms)", w.durationMillis(), expected.side(), g.durationMillis(), actual.side(),
-                        tolerance));
+                        tolerance + stall));
                 reported++;
             }
         }
     }
 
     private void startDifferences(String key, Observation expected, Observation actual, double shift,
-                                  List<String> out) {
+                                  Outcome.Builder out) {
         List<Double> want = expected.checkStarts().getOrDefault(key, List.of());
         List<Double> got = actual.checkStarts().getOrDefault(key, List.of());
         double tolerance = tolerance(key);
         // a check still running at the end has started on HAProxy's trace but not completed on haprobe's side
         if (Math.abs(want.size() - got.size()) > 1) {
-            out.add(key + " checks: " + want.size() + " started on " + expected.side() + ", " + got.size() + " on "
-                    + actual.side() + " (" + expected.side() + " " + starts(want) + ", " + actual.side() + " "
-                    + starts(got) + ")");
+            out.conclusion(key + " checks: " + want.size() + " started on " + expected.side() + ", " + got.size()
+                    + " on " + actual.side() + " (" + expected.side() + " " + starts(want) + ", " + actual.side()
+                    + " " + starts(got) + ")");
             return;
         }
         if (want.isEmpty() || got.isEmpty()) {
             return;
         }
         // a check due before the expected side's event loop first turned ran when it turned
-        if (Math.abs(want.get(0) + shift - Math.max(got.get(0), shift)) > tolerance) {
-            out.add(String.format(Locale.ROOT, "%s first check at %.1fms on %s (%.1fms after its start-up lag), at"
-                            + " %.1fms on %s (tolerance %.0fms)", key, want.get(0), expected.side(),
-                    want.get(0) + shift, got.get(0), actual.side(), tolerance));
+        List<Double> wantLates = expected.checkLates().getOrDefault(key, List.of());
+        List<Double> gotLates = actual.checkLates().getOrDefault(key, List.of());
+        double firstOff = Math.abs(want.get(0) + shift - Math.max(got.get(0), shift));
+        double firstStall = Math.max(late(wantLates, 0), late(gotLates, 0));
+        out.measured(key + " first check", firstOff, tolerance + firstStall, firstStall);
+        if (firstOff > tolerance + firstStall) {
+            out.timing(String.format(Locale.ROOT, "%s first check at %.1fms on %s (%.1fms after its start-up lag),"
+                            + " at %.1fms on %s (allowed: %.0fms)", key, want.get(0), expected.side(),
+                    want.get(0) + shift, got.get(0), actual.side(), tolerance + firstStall));
             return;
         }
         // the interval runs from the end of a check to the start of the next (spec §2.2): compared so, a check's
@@ -260,14 +294,21 @@ final class Comparison {
         for (int i = 1; i < Math.min(want.size(), got.size()); i++) {
             double w = want.get(i) - endOrStart(wantEnds, want, i - 1);
             double g = got.get(i) - endOrStart(gotEnds, got, i - 1);
-            if (Math.abs(w - g) > tolerance) {
-                out.add(String.format(Locale.ROOT, "%s check %d started %.1fms after the one before ended on %s,"
-                                + " %.1fms on %s (tolerance %.0fms; starts on %s %s, on %s %s)", key, i + 1, w,
-                        expected.side(), g, actual.side(), tolerance, expected.side(), starts(want), actual.side(),
-                        starts(got)));
+            // a check that started late, as measured on its side, made its interval that much longer
+            double stall = Math.max(late(wantLates, i), late(gotLates, i));
+            out.measured(key + " check " + (i + 1) + " interval", Math.abs(w - g), tolerance + stall, stall);
+            if (Math.abs(w - g) > tolerance + stall) {
+                out.timing(String.format(Locale.ROOT, "%s check %d started %.1fms after the one before ended on"
+                                + " %s, %.1fms on %s (allowed: %.0fms; starts on %s %s, on %s %s)", key, i + 1, w,
+                        expected.side(), g, actual.side(), tolerance + stall, expected.side(), starts(want),
+                        actual.side(), starts(got)));
                 return;
             }
         }
+    }
+
+    private static double late(List<Double> lates, int i) {
+        return i < lates.size() ? lates.get(i) : 0;
     }
 
     private static double endOrStart(List<Double> ends, List<Double> starts, int i) {
@@ -288,5 +329,87 @@ final class Comparison {
 
     private static double tolerance(long interNanos) {
         return 10 + 0.01 * interNanos / TimeUnit.MILLISECONDS.toNanos(1);
+    }
+
+    /**
+     * What one comparison found.
+     *
+     * @param conclusions differences in what the sides concluded: a log line's text, its order or absence, how many
+     *                    checks ran, a final {@code show stat} column
+     * @param timings     differences in when, beyond the tolerance: a log line's time or check duration, a check
+     *                    series' first start or an interval
+     * @param margins     every timing comparison made, in the order made
+     */
+    record Outcome(List<String> conclusions, List<String> timings, List<Margin> margins) {
+
+        Outcome {
+            conclusions = List.copyOf(conclusions);
+            timings = List.copyOf(timings);
+            margins = List.copyOf(margins);
+        }
+
+        /** The timing comparison that used the largest share of its allowance, or null if none was made. */
+        Margin closest() {
+            return margins.stream().max(java.util.Comparator.comparingDouble(Margin::used)).orElse(null);
+        }
+
+        /** The conclusions, then the timings. */
+        List<String> all() {
+            List<String> all = new ArrayList<>(conclusions);
+            all.addAll(timings);
+            return all;
+        }
+
+        /** Whether the sides agreed on everything, timings included. */
+        boolean agrees() {
+            return conclusions.isEmpty() && timings.isEmpty();
+        }
+
+        /** Collects one comparison's findings. */
+        static final class Builder {
+
+            private final List<String> conclusions = new ArrayList<>();
+            private final List<String> timings = new ArrayList<>();
+            private final List<Margin> margins = new ArrayList<>();
+
+            void conclusion(String difference) {
+                conclusions.add(difference);
+            }
+
+            void timing(String difference) {
+                timings.add(difference);
+            }
+
+            void measured(String what, double offMillis, double allowedMillis, double stallMillis) {
+                margins.add(new Margin(what, offMillis, allowedMillis, stallMillis));
+            }
+
+            Outcome build() {
+                return new Outcome(conclusions, timings, margins);
+            }
+        }
+    }
+
+    /**
+     * One timing comparison.
+     *
+     * @param what          which time was compared, e.g. {@code be/s1 log line 2: time}
+     * @param offMillis     how far apart the two sides were, ms
+     * @param allowedMillis how far apart they were allowed to be, ms
+     * @param stallMillis   how much of that allowance was a timer's lateness measured on one side, ms
+     */
+    record Margin(String what, double offMillis, double allowedMillis, double stallMillis) {
+
+        /** The share of the allowance used: 1 is exactly at the tolerance, above 1 a difference. */
+        double used() {
+            return allowedMillis <= 0 ? (offMillis > 0 ? Double.POSITIVE_INFINITY : 0) : offMillis / allowedMillis;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s %.1fms of %.0fms (%.0f%%%s)", what, offMillis, allowedMillis,
+                    100 * used(), stallMillis > 0 ? String.format(Locale.ROOT, "; measured stall %.1fms",
+                            stallMillis) : "");
+        }
     }
 }

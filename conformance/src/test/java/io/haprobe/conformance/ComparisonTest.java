@@ -76,6 +76,29 @@ class ComparisonTest {
     }
 
     @Test
+    void aCheckStartedLateAsMeasuredOnItsSideIsAllowedThatMuchAndNoMore() {
+        // HAProxy's second check of s1 came 60 ms after its interval: measured so in its trace, it is allowed
+        assertThat(COMPARISON.differences(lateSecondCheck(60), onTime(), SERIES)).isEmpty();
+        // the same 60 ms with only 30 of them measured, or none, is a difference
+        assertThat(COMPARISON.differences(lateSecondCheck(30), onTime(), SERIES)).singleElement().asString()
+                .contains("be/s1 check 2 started 1060.0ms after the one before ended on haproxy, 1000.0ms on"
+                        + " haprobe-sim (allowed: 50ms;");
+        assertThat(COMPARISON.differences(lateSecondCheck(0), onTime(), SERIES)).singleElement().asString()
+                .contains("(allowed: 20ms;");
+    }
+
+    @Test
+    void aLineATimerLedToIsAllowedTheLatenessOfThatTimer() {
+        Observation.Builder late = builder("haproxy", 0, 500);
+        late.logged(560.4, DOWN.formatted(60), 60);
+        late.stats.put("be/s1", STAT);
+
+        assertThat(COMPARISON.differences(late.build(), haprobe(0, 500, 500, 0), SERIES)).isEmpty();
+        assertThat(COMPARISON.differences(haproxy(0, 500, 560.4, 60), haprobe(0, 500, 500, 0), SERIES))
+                .anyMatch(difference -> difference.contains("be/s1 log line 1: logged at 560.4ms by haproxy"));
+    }
+
+    @Test
     void aShowStatColumnIsComparedUnlessHaproxyClearedIt() {
         Observation.Builder other = builder("haprobe-live", 0, 500);
         other.logged(500, DOWN.formatted(0));
@@ -92,11 +115,42 @@ class ComparisonTest {
     }
 
     @Test
+    void whatWasConcludedIsToldApartFromWhenAndEveryTimingIsMeasured() {
+        Observation.Builder other = builder("haprobe-live", 0, 500);
+        other.logged(540, DOWN.formatted(0));
+        other.stats.put("be/s1", Map.of("status", "DOWN 1/2", "check_status", "L4CON"));
+
+        Comparison.Outcome outcome = COMPARISON.compare(haproxy(0, 500, 500.4, 0), other.build(), SERIES);
+
+        assertThat(outcome.conclusions()).containsExactly("be/s1 show stat status: haproxy 'DOWN', haprobe-live"
+                + " 'DOWN 1/2'");
+        assertThat(outcome.timings()).singleElement().asString().contains("be/s1 log line 1: logged at 500.4ms");
+        assertThat(outcome.margins()).extracting(Comparison.Margin::what).containsExactlyInAnyOrder("be/s1 log line 1: time",
+                "be/s1 first check", "be/s2 first check");
+        assertThat(outcome.closest().what()).isEqualTo("be/s1 log line 1: time");
+        assertThat(outcome.closest().used()).isGreaterThan(1);
+    }
+
+    @Test
     void aRunThatSawNothingDoesNotPass() {
         Observation nothing = new Observation.Builder("haproxy", UnaryOperator.identity()).build();
 
         assertThat(COMPARISON.differences(nothing, nothing, SERIES)).singleElement().asString()
                 .contains("haproxy observed nothing");
+    }
+
+    private static Observation lateSecondCheck(double measuredLateMillis) {
+        Observation.Builder haproxy = builder("haproxy", 0, 500);
+        haproxy.checked("be/s1", 1060, 1060, measuredLateMillis);
+        haproxy.stats.put("be/s1", STAT);
+        return haproxy.build();
+    }
+
+    private static Observation onTime() {
+        Observation.Builder haprobe = builder("haprobe-sim", 0, 500);
+        haprobe.checked("be/s1", 1000, 1000);
+        haprobe.stats.put("be/s1", STAT);
+        return haprobe.build();
     }
 
     private static Observation haproxy(double s1, double s2, double downAt, int duration) {

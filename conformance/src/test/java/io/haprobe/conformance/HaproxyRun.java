@@ -25,8 +25,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Runs real HAProxy 2.6 on a config for a scenario's duration and observes it: its log lines on stdout
  * ({@code log stdout format raw}), the final {@code show stat} and {@code show servers state} from its stats socket,
- * and, through {@code strace -e trace=connect,close,writev}, the microsecond at which it started and closed each
- * check connection and wrote each log line (HAProxy's own log lines carry no time in raw format, and a pipe adds its own delay).
+ * and, through {@code strace -e trace=connect,close,writev,epoll_wait}, the microsecond at which it started and
+ * closed each check connection and wrote each log line (HAProxy's own log lines carry no time in raw format, and a
+ * pipe adds its own delay), and how late it did so: its poller waits with the timeout of its next timer, so a
+ * connect or a write after a wait that ended later than that timeout came that much late (a loaded machine gave
+ * HAProxy the CPU late), as opposed to HAProxy having planned it so.
  *
  * <p>The process is stopped by its PID (taken from {@code show info}) when the run ends or fails.
  */
@@ -37,6 +40,19 @@ final class HaproxyRun {
             + "\\d+\\) = (.*)$");
     private static final Pattern CLOSE = Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d{6}) close\\((\\d+)\\)");
     private static final Pattern LOG_WRITE = Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d{6}) writev\\(1, ");
+    /**
+     * The poller's wait: its timeout (ms, -1 for none) is when HAProxy planned to act next; its result (0: the
+     * timeout expired) and, with {@code -T}, how long it took.
+     */
+    private static final Pattern WAIT = Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d{6}) epoll_p?wait\\(\\d+, "
+            + "(?:\\[.*?]|0x[0-9a-f]+|NULL), \\d+, (-?\\d+)[^)]*\\) = (-?\\d+).*?(?: <(\\d+)\\.(\\d{6})>)?$");
+    /**
+     * How much later than {@code timeout + 100 ms} a poller wait may end before HAProxy 2.6 takes it for a jump of
+     * the system clock ({@code clock_update_date()} in src/clock.c): it then advances its own clock by the timeout
+     * only (by nothing if events ended the wait), so that every timer it has armed fires that much later in real
+     * time.
+     */
+    private static final long CLOCK_JUMP_MARGIN_MICROS = 100_000;
     private static final Pattern PID = Pattern.compile("(?m)^Pid: (\\d+)$");
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -60,18 +76,19 @@ final class HaproxyRun {
      *
      * @param roles     which series (e.g. {@code be/srv}, {@code be/srv agent}) a connection to each player port
      *                  starts
+     * @param grouped   the ports of {@code roles} whose checks open several connections (see {@link #observe})
      * @param players   every port of the player
      * @param normalize turns a player port in a text back into the scenario's port
      */
     static Result run(String config, Path dir, Path statsSocket, long durationNanos, Map<Integer, String> roles,
-                      Set<Integer> players, UnaryOperator<String> normalize, Runnable start)
+                      Set<Integer> grouped, Set<Integer> players, UnaryOperator<String> normalize, Runnable start)
             throws IOException, InterruptedException {
         Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
         Path trace = dir.resolve("haproxy.strace");
         Path stdout = dir.resolve("haproxy.stdout");
         Path stderr = dir.resolve("haproxy.stderr");
-        ProcessBuilder builder = new ProcessBuilder("strace", "-f", "-ttt", "--seccomp-bpf",
-                "-e", "trace=connect,close,writev", "-s", "0", "-o", trace.toString(),
+        ProcessBuilder builder = new ProcessBuilder("strace", "-f", "-ttt", "-T", "--seccomp-bpf",
+                "-e", "trace=connect,close,writev,epoll_wait,epoll_pwait", "-s", "0", "-o", trace.toString(),
                 "haproxy", "-f", cfg.toString(), "-db")
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
@@ -98,7 +115,7 @@ final class HaproxyRun {
             Files.writeString(dir.resolve("haproxy.servers-state"), serversState);
             stop(haproxy, strace);
             Observation.Builder observation = new Observation.Builder("haproxy", normalize);
-            observe(Files.readAllLines(trace), Files.readAllLines(stdout), durationNanos, roles, players,
+            observe(Files.readAllLines(trace), Files.readAllLines(stdout), durationNanos, roles, grouped, players,
                     observation);
             observation.stats.putAll(Observation.parseShowStat(normalize.apply(showStat)));
             return new Result(observation.build(), showStat, serversState);
@@ -139,19 +156,46 @@ final class HaproxyRun {
     /**
      * Reads the trace: the check connections' start and end times and the log lines' write times, relative to the
      * first connection to one of the {@code players} ports, keeping what happened up to {@code durationNanos} after
-     * it.
+     * it; and how late HAProxy acted against its own plan, at each check start and log line (see
+     * {@link #late}). On a {@code grouped} port a check opens several connections: a connection opened after a
+     * wait that ended on network input before its timeout continues the check before it; one that a timer led to
+     * starts a check (whose end is then not known).
      */
     static void observe(List<String> trace, List<String> stdout, long durationNanos, Map<Integer, String> roles,
-                        Set<Integer> players, Observation.Builder observation) {
-        List<Long> writes = new ArrayList<>();
+                        Set<Integer> grouped, Set<Integer> players, Observation.Builder observation) {
+        // {at, late}, µs
+        List<long[]> writes = new ArrayList<>();
+        // {start, port, end (-1: not seen), late at start, clock lag at start, clock lag at end}, µs
         List<long[]> connects = new ArrayList<>();
         Map<Integer, Integer> pending = new HashMap<>();
         Map<Integer, long[]> open = new HashMap<>();
         long origin = -1;
+        // when the last poller wait's timeout expired (µs; -1: it had none), and how far HAProxy's own clock has
+        // fallen behind real time by waits it took for clock jumps (µs)
+        long due = -1;
+        long clockLag = 0;
+        long lagAtLastStart = 0;
         for (String line : trace) {
+            Matcher wait = WAIT.matcher(line);
+            if (wait.find()) {
+                long entered = micros(wait.group(1), wait.group(2));
+                long timeoutMillis = Long.parseLong(wait.group(3));
+                due = timeoutMillis < 0 ? -1 : entered + timeoutMillis * 1000;
+                if (due >= 0 && wait.group(5) != null) {
+                    long took = micros(wait.group(5), wait.group(6));
+                    if (took > timeoutMillis * 1000 + CLOCK_JUMP_MARGIN_MICROS) {
+                        boolean interrupted = !"0".equals(wait.group(4));
+                        clockLag += interrupted ? took : took - timeoutMillis * 1000;
+                    }
+                }
+                continue;
+            }
             Matcher write = LOG_WRITE.matcher(line);
             if (write.find()) {
-                writes.add(micros(write.group(1), write.group(2)));
+                long at = micros(write.group(1), write.group(2));
+                // a log line a timer led to (a timeout) came as late as that timer, counting the clock's jumps
+                // since the last check started
+                writes.add(new long[] {at, late(at, due) + clockLag - lagAtLastStart});
                 continue;
             }
             Matcher close = CLOSE.matcher(line);
@@ -161,6 +205,7 @@ final class HaproxyRun {
                 long[] check = open.remove(fd);
                 if (check != null) {
                     check[2] = micros(close.group(1), close.group(2));
+                    check[5] = clockLag;
                 }
                 pending.remove(fd);
                 continue;
@@ -182,10 +227,17 @@ final class HaproxyRun {
             if (!completion && origin < 0 && players.contains(port)) {
                 origin = micros(connect.group(1), connect.group(2));
             }
-            if (!completion && roles.containsKey(port)) {
-                long[] check = {micros(connect.group(1), connect.group(2)), port, -1};
+            if (!completion && players.contains(port)) {
+                lagAtLastStart = clockLag;
+            }
+            long at = micros(connect.group(1), connect.group(2));
+            boolean continued = grouped.contains(port) && due >= 0 && at < due;
+            if (!completion && !continued && roles.containsKey(port)) {
+                long[] check = {at, port, -1, late(at, due), clockLag, clockLag};
                 connects.add(check);
-                open.put(fd, check);
+                if (!grouped.contains(port)) {
+                    open.put(fd, check);
+                }
             }
         }
         List<String> messages = stdout.stream().filter(line -> !line.isEmpty()).toList();
@@ -197,17 +249,22 @@ final class HaproxyRun {
             return;
         }
         double durationMillis = durationNanos / 1e6;
+        Map<Integer, long[]> before = new HashMap<>();
         for (long[] connect : connects) {
+            // a check starts an interval after the previous one ended on HAProxy's clock: it is late by the wait
+            // that led to it and by the clock's jumps since that end
+            long[] last = before.put((int) connect[1], connect);
+            long late = connect[3] + connect[4] - (last == null ? 0 : last[5]);
             double at = (connect[0] - origin) / 1e3;
             if (at <= durationMillis) {
                 observation.checked(roles.get((int) connect[1]), at,
-                        connect[2] < 0 ? Double.NaN : (connect[2] - origin) / 1e3);
+                        connect[2] < 0 ? Double.NaN : (connect[2] - origin) / 1e3, late / 1e3);
             }
         }
         for (int i = 0; i < messages.size(); i++) {
-            double at = (writes.get(i) - origin) / 1e3;
+            double at = (writes.get(i)[0] - origin) / 1e3;
             if (at <= durationMillis) {
-                observation.logged(at, messages.get(i));
+                observation.logged(at, messages.get(i), writes.get(i)[1] / 1e3);
             }
         }
     }
@@ -257,6 +314,14 @@ final class HaproxyRun {
             strace.destroyForcibly();
             strace.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * How late (µs) something done at {@code at} came after the timeout of the poller wait before it, due at
+     * {@code due} (-1: none): 0 when network input ended the wait before its timeout.
+     */
+    private static long late(long at, long due) {
+        return due < 0 ? 0 : Math.max(0, at - due);
     }
 
     private static long micros(String seconds, String micros) {

@@ -45,6 +45,68 @@ class HaproxyRunTest {
     }
 
     @Test
+    void aCheckAfterAPollerWaitThatEndedLateIsAsLate() {
+        Observation observation = observe(List.of(
+                PID + "1000.000000 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress) <0.000100>"),
+                PID + "1000.000500 close(7)        = 0 <0.000050>",
+                // planned for 1001.000600; the machine gave HAProxy the CPU 50 ms later
+                PID + "1000.000600 epoll_wait(3, [], 200, 1000) = 0 <1.050000>",
+                PID + "1001.050700 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress) <0.000100>"),
+                PID + "1001.050800 epoll_wait(3, [...], 200, 999) = 1 <0.000009>",
+                PID + "1001.051000 close(7)        = 0 <0.000050>",
+                PID + "1001.051100 writev(1, [...], 2) = 199 <0.000020>"),
+                List.of(DOWN.replace("be/s2", "be/s1")));
+
+        assertThat(observation.checkStarts().get("be/s1")).containsExactly(0.0, 1050.7);
+        assertThat(observation.checkLates().get("be/s1")).usingElementComparator(close())
+                .containsExactly(0.0, 50.1);
+        // the line followed network input, not a timer: the check's own lateness counts for it
+        assertThat(observation.lines().get("be/s1")).singleElement().extracting(Observation.LogLine::lateMillis)
+                .isEqualTo(0.0);
+    }
+
+    @Test
+    void aWaitHaproxyTakesForAClockJumpDelaysItsLaterTimers() {
+        Observation observation = observe(List.of(
+                PID + "1000.000000 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress) <0.000100>"),
+                PID + "1000.000500 close(7)        = 0 <0.000050>",
+                // 1037.7 ms for a 929 ms wait: more than 100 ms late, so HAProxy 2.6 advances its clock by 929 ms
+                // only and still waits the 72 ms it believes are left
+                PID + "1000.000600 epoll_wait(3, [], 200, 929) = 0 <1.037700>",
+                PID + "1001.038400 epoll_wait(3, [], 200, 72) = 0 <0.072000>",
+                PID + "1001.110600 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress) <0.000100>"),
+                // a timeout armed after the jump fires on time
+                PID + "1001.110700 epoll_wait(3, [], 200, 500) = 0 <0.500010>",
+                PID + "1001.610900 writev(1, [...], 2) = 199 <0.000020>"),
+                List.of(DOWN.replace("be/s2", "be/s1")));
+
+        assertThat(observation.checkLates().get("be/s1")).usingElementComparator(close())
+                .containsExactly(0.0, 108.9);
+        assertThat(observation.lines().get("be/s1")).singleElement().extracting(Observation.LogLine::lateMillis)
+                .satisfies(late -> assertThat(late).isCloseTo(0.2, offset(1e-6)));
+    }
+
+    @Test
+    void aCheckOfSeveralConnectionsStartsWithTheOneATimerOpened() {
+        String inProgress = "-1 EINPROGRESS (Operation now in progress) <0.000100>";
+        Observation.Builder builder = new Observation.Builder("haproxy", UnaryOperator.identity());
+        HaproxyRun.observe(List.of(
+                PID + "1000.000000 " + connect(7, 5001, inProgress),
+                PID + "1000.000200 epoll_wait(3, [...], 200, 1000) = 1 <0.001000>",
+                PID + "1000.001300 close(7)        = 0 <0.000050>",
+                // the check's second connection, opened on the first one's answer
+                PID + "1000.001400 " + connect(7, 5001, inProgress),
+                PID + "1000.001500 epoll_wait(3, [...], 200, 999) = 1 <0.001000>",
+                PID + "1000.002600 close(7)        = 0 <0.000050>",
+                PID + "1000.002700 epoll_wait(3, [], 200, 998) = 0 <0.998000>",
+                // the next check, opened by its timer
+                PID + "1001.000800 " + connect(7, 5001, inProgress)),
+                List.of(), 2_000_000_000L, ROLES, Set.of(5001), PLAYERS, builder);
+
+        assertThat(builder.build().checkStarts().get("be/s1")).containsExactly(0.0, 1000.8);
+    }
+
+    @Test
     void logLinesAndWritesMustAgree() {
         assertThatThrownBy(() -> observe(List.of(
                 PID + "1000.000000 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress)"),
@@ -66,8 +128,12 @@ class HaproxyRunTest {
 
     private static Observation observe(List<String> trace, List<String> stdout) {
         Observation.Builder builder = new Observation.Builder("haproxy", UnaryOperator.identity());
-        HaproxyRun.observe(trace, stdout, 2_000_000_000L, ROLES, PLAYERS, builder);
+        HaproxyRun.observe(trace, stdout, 2_000_000_000L, ROLES, Set.of(), PLAYERS, builder);
         return builder.build();
+    }
+
+    private static java.util.Comparator<Double> close() {
+        return (a, b) -> Math.abs(a - b) < 1e-6 ? 0 : Double.compare(a, b);
     }
 
     private static String connect(int fd, int port, String result) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongToDoubleFunction;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,11 +25,14 @@ import java.util.regex.Pattern;
  * @param checkStarts when each check started (ms), by {@code backend/server} for health checks and
  *                    {@code backend/server agent} for agent checks
  * @param checkEnds   when each of those checks ended (ms; NaN if it did not show), in the same order
+ * @param checkLates  how late each of those checks started after the side had planned it, as measured on that side
+ *                    (ms; 0 when not measured, always 0 on virtual time), in the same order
  * @param stats       the final {@code show stat} columns of {@link #COLUMNS}, by {@code backend/server}
  * @param log         every log line as {@code t=<ms>ms <text>}, for the run's artifacts
  */
 record Observation(String side, Map<String, List<LogLine>> lines, Map<String, List<Double>> checkStarts,
-                   Map<String, List<Double>> checkEnds, Map<String, Map<String, String>> stats, List<String> log) {
+                   Map<String, List<Double>> checkEnds, Map<String, List<Double>> checkLates,
+                   Map<String, Map<String, String>> stats, List<String> log) {
 
     /** The {@code show stat} columns compared (spec §10.1). */
     static final List<String> COLUMNS = List.of("status", "weight", "check_status", "check_code", "check_desc",
@@ -46,16 +50,22 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
      * @param atMillis       when it was logged, ms after the side's first check
      * @param text           the line with its {@code check duration: <N>ms} masked as {@code <D>}
      * @param durationMillis the masked duration, or -1 if the line has none
+     * @param lateMillis     how late the timer that led to it fired, as measured on its side (a timeout, a check
+     *                       start), ms; 0 when not measured or when it followed network input
      */
-    record LogLine(double atMillis, String text, long durationMillis) {
+    record LogLine(double atMillis, String text, long durationMillis, double lateMillis) {
 
         static LogLine of(double atMillis, String message) {
+            return of(atMillis, message, 0);
+        }
+
+        static LogLine of(double atMillis, String message, double lateMillis) {
             Matcher duration = DURATION.matcher(message);
             if (!duration.find()) {
-                return new LogLine(atMillis, message, -1);
+                return new LogLine(atMillis, message, -1, lateMillis);
             }
             return new LogLine(atMillis, duration.replaceFirst("check duration: <D>ms"),
-                    Long.parseLong(duration.group(1)));
+                    Long.parseLong(duration.group(1)), lateMillis);
         }
 
         String raw() {
@@ -79,6 +89,17 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
      */
     static Observation ofEvents(String side, List<HealthEvent> events, long durationNanos,
                                 List<ServerSnapshot> servers, UnaryOperator<String> normalize) {
+        return ofEvents(side, events, durationNanos, servers, normalize, nanos -> 0);
+    }
+
+    /**
+     * What a haprobe engine concluded, as {@link #ofEvents(String, List, long, List, UnaryOperator)}, each check
+     * start and log line carrying how late the engine's timer fired then: {@code lateAt} answers it for a time on
+     * the engine's scheduler (see {@link TimedTransport}).
+     */
+    static Observation ofEvents(String side, List<HealthEvent> events, long durationNanos,
+                                List<ServerSnapshot> servers, UnaryOperator<String> normalize,
+                                LongToDoubleFunction lateAt) {
         long origin = Long.MAX_VALUE;
         for (HealthEvent event : events) {
             if (event instanceof HealthEvent.CheckCompleted check) {
@@ -100,16 +121,18 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
                 boolean again = before != null && before.outcome().durationNanos() == check.outcome().durationNanos()
                         && check.timeNanos() - before.timeNanos() < SAME_CHECK_NANOS;
                 if (!again) {
-                    builder.checked(server, millis(check.timeNanos() - check.outcome().durationNanos() - origin),
-                            millis(check.timeNanos() - origin));
+                    long start = check.timeNanos() - check.outcome().durationNanos();
+                    builder.checked(server, millis(start - origin), millis(check.timeNanos() - origin),
+                            lateAt.applyAsDouble(start));
                 }
             } else if (event instanceof HealthEvent.AgentCheckCompleted agent) {
-                builder.checked(agent.backend() + '/' + agent.server() + " agent",
-                        millis(agent.timeNanos() - agent.outcome().durationNanos() - origin),
-                        millis(agent.timeNanos() - origin));
+                long start = agent.timeNanos() - agent.outcome().durationNanos();
+                builder.checked(agent.backend() + '/' + agent.server() + " agent", millis(start - origin),
+                        millis(agent.timeNanos() - origin), lateAt.applyAsDouble(start));
             }
             if (event.logMessage() != null) {
-                builder.logged(millis(event.timeNanos() - origin), event.logMessage());
+                builder.logged(millis(event.timeNanos() - origin), event.logMessage(),
+                        lateAt.applyAsDouble(event.timeNanos()));
             }
         }
         for (ServerSnapshot server : servers) {
@@ -215,6 +238,7 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
         final Map<String, List<LogLine>> lines = new TreeMap<>();
         final Map<String, List<Double>> checkStarts = new TreeMap<>();
         final Map<String, List<Double>> checkEnds = new TreeMap<>();
+        final Map<String, List<Double>> checkLates = new TreeMap<>();
         final Map<String, Map<String, String>> stats = new TreeMap<>();
         final List<String> log = new ArrayList<>();
 
@@ -225,19 +249,32 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
         }
 
         void logged(double atMillis, String text) {
+            logged(atMillis, text, 0);
+        }
+
+        /** A log line written at {@code atMillis}, after a timer that fired {@code lateMillis} late (0: none). */
+        void logged(double atMillis, String text, double lateMillis) {
             String message = normalize.apply(text);
-            lines.computeIfAbsent(subject(message), key -> new ArrayList<>()).add(LogLine.of(atMillis, message));
-            log.add(String.format(java.util.Locale.ROOT, "t=%.1fms %s", atMillis, message));
+            lines.computeIfAbsent(subject(message), key -> new ArrayList<>())
+                    .add(LogLine.of(atMillis, message, lateMillis));
+            log.add(String.format(java.util.Locale.ROOT, lateMillis > 0 ? "t=%.1fms %s (timer %.1fms late)"
+                    : "t=%.1fms %s", atMillis, message, lateMillis));
         }
 
         /** A check of series {@code key} from {@code startMillis} to {@code endMillis} (NaN if unknown). */
         void checked(String key, double startMillis, double endMillis) {
+            checked(key, startMillis, endMillis, 0);
+        }
+
+        /** A check as {@link #checked(String, double, double)}, started {@code lateMillis} after it was due. */
+        void checked(String key, double startMillis, double endMillis, double lateMillis) {
             checkStarts.computeIfAbsent(key, k -> new ArrayList<>()).add(startMillis);
             checkEnds.computeIfAbsent(key, k -> new ArrayList<>()).add(endMillis);
+            checkLates.computeIfAbsent(key, k -> new ArrayList<>()).add(lateMillis);
         }
 
         Observation build() {
-            return new Observation(side, lines, checkStarts, checkEnds, stats, log);
+            return new Observation(side, lines, checkStarts, checkEnds, checkLates, stats, log);
         }
     }
 }

@@ -42,39 +42,97 @@ final class ScenarioRun {
     /**
      * What one scenario gave.
      *
-     * @param scenario    the scenario
-     * @param haproxy     what HAProxy concluded (null if its run failed)
-     * @param liveDiffs   how haprobe live differed from HAProxy
-     * @param simDiffs    how haprobe simulated differed from HAProxy
-     * @param ownDiffs    how haprobe simulated differed from haprobe live (compared for scenarios with a
-     *                    divergence, where HAProxy's differences are reported, not failed)
-     * @param error       why the run itself failed, or null
+     * @param scenario the scenario
+     * @param haproxy  what HAProxy concluded (null if its run failed)
+     * @param live     how haprobe live compared with HAProxy (its player's errors count as conclusions)
+     * @param sim      how haprobe simulated compared with HAProxy
+     * @param own      how haprobe simulated compared with haprobe live (what counts for scenarios with a
+     *                 divergence, where HAProxy's differences are reported, not failed)
+     * @param error    why the run itself failed, or null
+     * @param first    the first attempt, when this is the scenario's second (see {@link #retry}), else null
      */
-    record Result(ConformanceScenario scenario, Observation haproxy, List<String> liveDiffs, List<String> simDiffs,
-                  List<String> ownDiffs, String error) {
+    record Result(ConformanceScenario scenario, Observation haproxy, Comparison.Outcome live,
+                  Comparison.Outcome sim, Comparison.Outcome own, String error, Result first) {
+
+        private static final Comparison.Outcome NONE = new Comparison.Outcome(List.of(), List.of(), List.of());
+
+        /**
+         * Whether a second attempt may decide: the run itself worked and the comparisons that decide differ only
+         * in timings, never in what was concluded.
+         */
+        boolean onlyTimingsDiffer() {
+            return error == null && !(livePasses() && simPasses())
+                    && deciding().stream().allMatch(outcome -> outcome.conclusions().isEmpty());
+        }
+
+        /** Whether this is a second attempt. */
+        boolean retried() {
+            return first != null;
+        }
 
         boolean divergent() {
             return !scenario.divergences().isEmpty();
         }
 
+        /** How haprobe live differed from HAProxy. */
+        List<String> liveDiffs() {
+            return live.all();
+        }
+
+        /** How haprobe simulated differed from HAProxy. */
+        List<String> simDiffs() {
+            return sim.all();
+        }
+
+        /** How haprobe simulated differed from haprobe live. */
+        List<String> ownDiffs() {
+            return own.all();
+        }
+
         boolean livePasses() {
-            return error == null && (divergent() ? ownDiffs.isEmpty() : liveDiffs.isEmpty());
+            return error == null && (divergent() ? own.agrees() : live.agrees());
         }
 
         boolean simPasses() {
-            return error == null && (divergent() ? ownDiffs.isEmpty() : simDiffs.isEmpty());
+            return error == null && (divergent() ? own.agrees() : sim.agrees());
+        }
+
+        /** The comparisons that decide the verdicts: with HAProxy, or between the haprobe sides for a divergence. */
+        List<Comparison.Outcome> deciding() {
+            return divergent() ? List.of(own) : List.of(live, sim);
         }
     }
 
     private ScenarioRun() {
     }
 
-    /** Runs the scenario; {@code pool} runs haprobe live while this thread runs HAProxy. */
+    /**
+     * Runs the scenario, its artifacts under {@code artifacts/<scenario>/}; {@code pool} runs haprobe live while
+     * this thread runs HAProxy.
+     */
     static Result run(ConformanceScenario scenario, Path artifacts, ExecutorService pool) {
-        Path dir = artifacts.resolve(scenario.name());
+        return run(scenario, artifacts.resolve(scenario.name()), pool, null);
+    }
+
+    /**
+     * Runs a scenario a second time, its artifacts under {@code artifacts/<scenario>/retry/}, after a first
+     * attempt whose deciding comparisons differed only in timings ({@link Result#onlyTimingsDiffer()}): the second
+     * attempt's result is the scenario's, and carries the first.
+     *
+     * @throws IllegalArgumentException if the first attempt differed in what it concluded, or failed to run
+     */
+    static Result retry(Result first, Path artifacts, ExecutorService pool) {
+        if (!first.onlyTimingsDiffer()) {
+            throw new IllegalArgumentException(first.scenario().name() + ": only a run whose timings alone differ"
+                    + " may be retried");
+        }
+        return run(first.scenario(), artifacts.resolve(first.scenario().name()).resolve("retry"), pool, first);
+    }
+
+    private static Result run(ConformanceScenario scenario, Path dir, ExecutorService pool, Result first) {
         try {
             Files.createDirectories(dir);
-            return play(scenario, dir, pool);
+            return play(scenario, dir, pool, first);
         } catch (Exception | AssertionError e) {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             try {
@@ -82,11 +140,12 @@ final class ScenarioRun {
             } catch (IOException ignored) {
                 // the result still carries it
             }
-            return new Result(scenario, null, List.of(), List.of(), List.of(), error);
+            return new Result(scenario, null, Result.NONE, Result.NONE, Result.NONE, error, first);
         }
     }
 
-    private static Result play(ConformanceScenario scenario, Path dir, ExecutorService pool) throws Exception {
+    private static Result play(ConformanceScenario scenario, Path dir, ExecutorService pool, Result first)
+            throws Exception {
         long durationNanos = scenario.scenario().durationNanos();
         HaproxyConfig original = scenario.scenario().config();
         Comparison comparison = new Comparison(original);
@@ -102,23 +161,24 @@ final class ScenarioRun {
             String liveText = liveText(scenario, livePlayer, dir.resolve("live-player"));
             Files.writeString(dir.resolve("haprobe-live.cfg"), liveText);
             Set<String> series = new HashSet<>();
-            Map<Integer, String> roles = roles(HaproxyConfig.parse("haproxy.cfg", haproxyLive), series);
+            Set<Integer> grouped = new HashSet<>();
+            Map<Integer, String> roles = roles(HaproxyConfig.parse("haproxy.cfg", haproxyLive), series, grouped);
 
-            CompletableFuture<Observation> live = CompletableFuture.supplyAsync(
+            CompletableFuture<Observation> liveRun = CompletableFuture.supplyAsync(
                     () -> runLive(scenario, liveText, livePlayer, durationNanos, portNames(scenario, livePlayer)),
                     pool);
             HaproxyRun.Result haproxy;
             try {
                 haproxy = HaproxyRun.run(LiveConfig.forHaproxy(haproxyLive, socketDir.resolve("stats.sock")), dir,
-                        socketDir.resolve("stats.sock"), durationNanos, roles,
+                        socketDir.resolve("stats.sock"), durationNanos, roles, grouped,
                         Set.copyOf(haproxyPlayer.ports().values()), portNames(scenario, haproxyPlayer),
                         haproxyPlayer::start);
             } finally {
-                live.exceptionally(failure -> null).join();
+                liveRun.exceptionally(failure -> null).join();
             }
             Observation liveObservation;
             try {
-                liveObservation = live.join();
+                liveObservation = liveRun.join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
@@ -131,26 +191,50 @@ final class ScenarioRun {
                 Files.write(dir.resolve(side.side() + ".checks"), starts);
             }
 
-            List<String> liveDiffs = new ArrayList<>(comparison.differences(haproxy.observation(), liveObservation,
-                    series));
-            List<String> simDiffs = comparison.differences(haproxy.observation(), simulated, series);
-            Set<String> ownSeries = new LinkedHashSet<>(simulated.checkStarts().keySet());
-            List<String> ownDiffs = new ArrayList<>(comparison.differences(liveObservation, simulated, ownSeries));
+            Comparison.Outcome live = comparison.compare(haproxy.observation(), liveObservation, series);
+            List<String> playerErrors = new ArrayList<>();
             for (LoopbackBackends player : List.of(haproxyPlayer, livePlayer)) {
-                player.errors().forEach(error -> liveDiffs.add("player: " + error));
+                player.errors().forEach(error -> playerErrors.add("player: " + error));
             }
+            if (!playerErrors.isEmpty()) {
+                List<String> conclusions = new ArrayList<>(live.conclusions());
+                conclusions.addAll(playerErrors);
+                live = new Comparison.Outcome(conclusions, live.timings(), live.margins());
+            }
+            Comparison.Outcome sim = comparison.compare(haproxy.observation(), simulated, series);
+            Set<String> ownSeries = new LinkedHashSet<>(simulated.checkStarts().keySet());
+            Comparison.Outcome own = comparison.compare(liveObservation, simulated, ownSeries);
             List<String> report = new ArrayList<>();
             report.add("# haproxy vs haprobe-live");
-            report.addAll(liveDiffs);
+            report.addAll(live.all());
             report.add("# haproxy vs haprobe-sim");
-            report.addAll(simDiffs);
+            report.addAll(sim.all());
             report.add("# haprobe-live vs haprobe-sim");
-            report.addAll(ownDiffs);
+            report.addAll(own.all());
             Files.write(dir.resolve("differences.txt"), report);
-            return new Result(scenario, haproxy.observation(), liveDiffs, simDiffs, ownDiffs, null);
+            // every timing compared and how much of its allowance it used: how close a run came to failing
+            List<String> margins = new ArrayList<>();
+            live.margins().forEach(margin -> margins.add("haproxy vs haprobe-live: " + margin));
+            sim.margins().forEach(margin -> margins.add("haproxy vs haprobe-sim: " + margin));
+            own.margins().forEach(margin -> margins.add("haprobe-live vs haprobe-sim: " + margin));
+            Files.write(dir.resolve("margins.txt"), margins);
+            return new Result(scenario, haproxy.observation(), live, sim, own, null, first);
         } finally {
             Files.deleteIfExists(socketDir.resolve("stats.sock"));
             Files.deleteIfExists(socketDir);
+        }
+    }
+
+    /**
+     * Plays the first {@code nanos} of a scenario through haprobe live only, its artifacts under {@code dir} and
+     * its result dropped: the first run of a JVM loads and compiles the live path (sockets, TLS, the players, the
+     * listener thread), which took the first scenarios' checks 150 ms and more late on a loaded machine.
+     */
+    static void warmUp(ConformanceScenario scenario, Path dir, long nanos) throws IOException {
+        Files.createDirectories(dir);
+        try (LoopbackBackends player = player(scenario, LiveConfig.playerScripts(scenario))) {
+            String liveText = liveText(scenario, player, dir.resolve("live-player"));
+            runLive(scenario, liveText, player, nanos, UnaryOperator.identity());
         }
     }
 
@@ -189,16 +273,20 @@ final class ScenarioRun {
         HaproxyConfig config = HaproxyConfig.parse(scenario.name() + ".live.cfg", liveText);
         List<HealthEvent> events = Collections.synchronizedList(new ArrayList<>());
         List<ServerSnapshot> servers;
-        try (HealthCheckEngine engine = HealthCheckEngine.builder(config).listener(events::add).build()) {
-            player.start();
-            engine.start();
-            long deadline = engine.startNanos() + durationNanos;
-            await().atMost(Duration.ofNanos(durationNanos).plusSeconds(10)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> System.nanoTime() - deadline >= 0);
-            servers = engine.servers();
-        }
-        synchronized (events) {
-            return Observation.ofEvents("haprobe-live", List.copyOf(events), durationNanos, servers, normalize);
+        try (TimedTransport transport = new TimedTransport()) {
+            try (HealthCheckEngine engine = HealthCheckEngine.builder(config).transport(transport)
+                    .listener(events::add).build()) {
+                player.start();
+                engine.start();
+                long deadline = engine.startNanos() + durationNanos;
+                await().atMost(Duration.ofNanos(durationNanos).plusSeconds(10)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> System.nanoTime() - deadline >= 0);
+                servers = engine.servers();
+            }
+            synchronized (events) {
+                return Observation.ofEvents("haprobe-live", List.copyOf(events), durationNanos, servers, normalize,
+                        transport::lateMillisAt);
+            }
         }
     }
 
@@ -231,10 +319,12 @@ final class ScenarioRun {
 
     /**
      * Which check series a connection to each player port starts: the port of a server's health check (its first
-     * connect rule's port, or its check port) and of its agent. A port two series share is left out, and
-     * {@code series} receives the series that remain.
+     * connect rule's port, or its check port) and of its agent. A port two series share is left out. {@code series}
+     * receives the series whose checks are compared one by one, and {@code grouped} the ports of checks that open
+     * several connections: HAProxy's trace tells their checks apart by the timer that starts each, well enough for
+     * the distance between the two sides' check starts, not for comparing each check.
      */
-    private static Map<Integer, String> roles(HaproxyConfig config, Set<String> series) {
+    private static Map<Integer, String> roles(HaproxyConfig config, Set<String> series, Set<Integer> grouped) {
         Map<Integer, String> roles = new HashMap<>();
         Set<Integer> shared = new HashSet<>();
         for (ProxyConfig proxy : config.proxies()) {
@@ -252,8 +342,10 @@ final class ScenarioRun {
                 String id = proxy.name() + '/' + server.name();
                 if (server.check().enabled()) {
                     int port = firstPort > 0 ? firstPort : server.effectiveCheckPort();
-                    // several connections per check to one port cannot be told apart from several checks
-                    assign(roles, shared, port, connects > 1 ? null : id);
+                    assign(roles, shared, port, id);
+                    if (connects > 1) {
+                        grouped.add(port);
+                    }
                 }
                 if (server.agent().enabled()) {
                     assign(roles, shared, server.effectiveAgentPort(), id + " agent");
@@ -261,12 +353,16 @@ final class ScenarioRun {
             }
         }
         shared.forEach(roles::remove);
-        roles.values().forEach(series::add);
+        roles.forEach((port, role) -> {
+            if (!grouped.contains(port)) {
+                series.add(role);
+            }
+        });
         return roles;
     }
 
     private static void assign(Map<Integer, String> roles, Set<Integer> shared, int port, String role) {
-        if (role == null || roles.containsKey(port)) {
+        if (roles.containsKey(port)) {
             shared.add(port);
         } else {
             roles.put(port, role);
