@@ -101,6 +101,7 @@ final class Report {
                 listed(out, result.divergent() ? result.ownDiffs() : concat(result.liveDiffs(), result.simDiffs()));
             }
         }
+        out.addAll(CorpusReport.keptSection(file));
         Files.write(file, out, StandardCharsets.UTF_8);
     }
 
