@@ -126,9 +126,12 @@ class ConformanceTest {
         }
         List<ScenarioRun.Result> results = scenarios.stream().map(s -> RESULTS.get(s.name())).toList();
         Files.createDirectories(ARTIFACTS);
-        Files.write(ARTIFACTS.resolve("REPORT.md"), Report.ofRun(version.get(), results, parallelism),
-                StandardCharsets.UTF_8);
+        List<String> ofRun = new ArrayList<>(Report.ofRun(version.get(), results, parallelism));
+        // the config corpus's section (DifferentialCorpusTest) is kept as it is in each file
+        ofRun.addAll(CorpusReport.keptSection(ARTIFACTS.resolve("REPORT.md")));
+        Files.write(ARTIFACTS.resolve("REPORT.md"), ofRun, StandardCharsets.UTF_8);
         FRESH_REPORT.addAll(Report.committed(version.get(), results));
+        FRESH_REPORT.addAll(CorpusReport.sectionOf(COMMITTED_REPORT));
         if (WRITE && OWN_SCENARIOS) {
             Files.write(COMMITTED_REPORT, FRESH_REPORT, StandardCharsets.UTF_8);
         }
