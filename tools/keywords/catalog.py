@@ -80,6 +80,8 @@ for l in DK:
             name=m.group(1)
         out.append((sec,re.sub(r'\(.*','',name),'-','0'))
 out.append(('bind','ssl','-','0'))
+out.append(('program','no','-','1'))
+out.append(('log-forward','timeout','-','1'))  # 'timeout client', missed by the single-word probe  # 'no option start-on-reload'
 for a in "FALSE HTTP HTTP_1.0 HTTP_1.1 HTTP_2.0 HTTP_CONTENT HTTP_URL_ABS HTTP_URL_SLASH HTTP_URL_STAR LOCALHOST METH_CONNECT METH_DELETE METH_GET METH_HEAD METH_OPTIONS METH_POST METH_PUT METH_TRACE RDP_COOKIE REQ_CONTENT TRUE WAIT_END".split():
     out.append(('acl-predefined',a,'-','0'))
 TIMES={('global','max-spread-checks'),('global','hard-stop-after'),('global','grace'),('global','close-spread-time'),('global','tune.idletimer'),('global','tune.lua.session-timeout'),('global','tune.lua.task-timeout'),('global','tune.lua.service-timeout'),('proxy','clitcpka-idle'),('proxy','clitcpka-intvl'),('proxy','srvtcpka-idle'),('proxy','srvtcpka-intvl')}

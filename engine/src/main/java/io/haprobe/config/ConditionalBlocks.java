@@ -106,11 +106,15 @@ final class ConditionalBlocks {
     /**
      * Refuses a file that ends inside a block.
      *
-     * @throws ConfigException "non-terminated '.if' block", at the innermost open {@code .if}
+     * @param lastLine the file's last line number, where 2.6.12 reports the error
+     * @throws ConfigException "non-terminated '.if' block", at the last line, naming where the innermost open
+     *                         {@code .if} is
      */
-    void finish() {
+    void finish(int lastLine) {
         if (!levels.isEmpty()) {
-            throw new ConfigException(levels.peek().opened, "non-terminated '.if' block");
+            SourceLocation opened = levels.peek().opened;
+            throw new ConfigException(new SourceLocation(opened.file(), lastLine, 1),
+                    "non-terminated '.if' block (opened at line " + opened.line() + ")");
         }
     }
 

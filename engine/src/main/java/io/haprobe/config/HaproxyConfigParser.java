@@ -150,7 +150,8 @@ final class HaproxyConfigParser {
                 }
             });
         }
-        attempt(blocks::finish);
+        int lastLine = text.endsWith("\n") ? lines.length - 1 : lines.length;
+        attempt(() -> blocks.finish(Math.max(1, lastLine)));
         attempt(this::closeSection);
         attempt(recognizer::finish);
         GlobalSettings settings = global.settings();

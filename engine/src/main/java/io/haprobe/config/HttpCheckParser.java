@@ -68,7 +68,11 @@ final class HttpCheckParser {
      */
     void parse() {
         ConfigToken action = argument(1);
-        switch (action.text()) {
+        // set-var(check.name), set-var-fmt(check.name), unset-var(check.name), as tcp-check takes them
+        String word = action.text().matches("(set-var|set-var-fmt|unset-var)\\(.*")
+                ? action.text().substring(0, action.text().indexOf('(')).replace("set-var-fmt", "set-var")
+                : action.text();
+        switch (word) {
             case "connect" -> parseConnect();
             case "send" -> parseSend();
             case "expect" -> parseExpect();

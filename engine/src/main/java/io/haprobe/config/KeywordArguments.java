@@ -115,7 +115,7 @@ final class KeywordArguments {
     }
 
     /**
-     * Checks the addresses of a {@code bind} line: each comma-separated IP address needs a port or port range.
+     * Checks the addresses of a {@code bind} line: each comma-separated IP address needs a port after its colon.
      *
      * @throws ConfigException "'bind' : missing port specification in 'ADDR'"
      */
@@ -134,7 +134,8 @@ final class KeywordArguments {
                 continue;
             }
             int colon = bare.lastIndexOf(':');
-            if (colon < 0 || !PORT_RANGE.matcher(bare.substring(colon + 1)).matches()) {
+            // 2.6.12 reads the port with strtol: "1x" is port 1, only a missing port is refused
+            if (colon < 0 || colon == bare.length() - 1) {
                 throw in.error(addresses, "'bind' : missing port specification in '" + address + "'");
             }
         }

@@ -157,6 +157,11 @@ final class KeywordRecognizer {
         if (!section.equals("global") && !section.equals("defaults") && tokens.size() < 2) {
             throw in.error(keyword, "'" + section + "' expects <name> as arguments.");
         }
+        if (tokens.size() > 1 && !tokens.get(1).is("from") && Set.of("defaults", "frontend", "backend", "listen",
+                "userlist", "peers", "resolvers", "mailers", "ring", "cache", "http-errors", "log-forward",
+                "fcgi-app", "program").contains(section)) {
+            requireValidName(tokens.get(1));
+        }
         switch (section) {
             case "defaults" -> {
                 // "defaults from" alone names a section "from", as 2.6.12 reads it
@@ -290,6 +295,10 @@ final class KeywordRecognizer {
 
     private void recognizeWord(ConfigToken word, String context, String message) {
         String kind = "word:" + context;
+        if (word.text().startsWith("lua.") && !context.equals("mode") && !context.equals("balance")
+                && !context.equals("stats")) {
+            return; // actions registered by the Lua scripts of lua-load, known only once they run
+        }
         if (catalog.find(kind, word.text()) == null) {
             throw unknown(word, message + " '" + word.text() + "'", catalog.suggest(kind, word.text()));
         }
@@ -319,7 +328,7 @@ final class KeywordRecognizer {
             throw in.error(name, "missing or empty ACL expression for ACL '" + name.text() + "'");
         }
         ConfigToken expression = tokens.get(2);
-        String[] stages = expression.text().split(",", -1);
+        String[] stages = splitOutsideParentheses(expression.text());
         String fetch = stages[0].replaceFirst("\\(.*", "");
         if (catalog.find("fetch", fetch) == null) {
             throw unknown(expression, "error detected while parsing ACL '" + name.text() + "' : unknown fetch"
@@ -351,7 +360,7 @@ final class KeywordRecognizer {
         int braces = 0;
         for (int i = start; i < tokens.size(); i++) {
             String word = tokens.get(i).text();
-            if (word.equals("{")) {
+            if (word.equals("{") || word.equals("!{")) {
                 braces++;
             } else if (word.equals("}")) {
                 braces--;
@@ -367,6 +376,37 @@ final class KeywordRecognizer {
             throw in.error(tokens.get(tokens.size() - 1), "error detected while parsing an '" + ruleName(tokens)
                     + "' condition : missing closing '}' in condition.");
         }
+    }
+
+    /** Refuses a section name with a character HAProxy does not allow in names (letters, digits, "-_.:"). */
+    private void requireValidName(ConfigToken name) {
+        for (int i = 0; i < name.text().length(); i++) {
+            char c = name.text().charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-_.:".indexOf(c) >= 0)) {
+                throw in.error(name, "character '" + c + "' is not permitted in '" + section + "' name '"
+                        + name.text() + "'.");
+            }
+        }
+    }
+
+    /** Splits a sample expression into its fetch and converters at commas outside parentheses. */
+    private static String[] splitOutsideParentheses(String expression) {
+        List<String> stages = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth = Math.max(0, depth - 1);
+            } else if (c == ',' && depth == 0) {
+                stages.add(expression.substring(start, i));
+                start = i + 1;
+            }
+        }
+        stages.add(expression.substring(start));
+        return stages.toArray(String[]::new);
     }
 
     /** Names a rule as HAProxy does in condition errors: {@code http-request deny}, {@code use_backend}. */

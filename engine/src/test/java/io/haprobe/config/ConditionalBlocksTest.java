@@ -159,7 +159,7 @@ class ConditionalBlocksTest {
     @Test
     void unbalancedBlocksAreRefused() {
         assertThatThrownBy(() -> parse(Map.of(), "global", ".if 1", "  node x"))
-                .hasMessage("haproxy.cfg:2:1: non-terminated '.if' block");
+                .hasMessage("haproxy.cfg:3:1: non-terminated '.if' block (opened at line 2)");
         assertThatThrownBy(() -> parse(Map.of(), ".endif"))
                 .hasMessage("haproxy.cfg:1:1: lone '.endif' with no matching '.if'");
         assertThatThrownBy(() -> parse(Map.of(), ".else"))
