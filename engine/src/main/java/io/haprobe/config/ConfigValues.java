@@ -81,25 +81,13 @@ final class ConfigValues {
      *                         integer >= 1)} if there is no digit
      */
     static int parsePositiveAtol(ParseContext in, String keyword, ConfigToken token) {
-        String text = token.text();
-        int i = 0;
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-            i++;
-        }
-        boolean negative = false;
-        if (i < text.length() && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
-            negative = text.charAt(i) == '-';
-            i++;
-        }
-        int start = i;
-        while (i < text.length() && HaproxyTime.isDigit(text.charAt(i))) {
-            i++;
-        }
-        if (i == start) {
+        String text = token.text().stripLeading();
+        int first = !text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-') ? 1 : 0;
+        if (first >= text.length() || !HaproxyTime.isDigit(text.charAt(first))) {
             throw invalid(in.file(), in.line(), keyword, token, "an integer >= 1");
         }
-        long value = HaproxyTime.parseSaturated(text.substring(start, i));
-        if (negative || value <= 0) {
+        long value = atol(text);
+        if (value <= 0) {
             throw invalid(in.file(), in.line(), keyword, token, ">= 1");
         }
         return (int) Math.min(value, Integer.MAX_VALUE);
