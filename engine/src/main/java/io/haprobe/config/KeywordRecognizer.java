@@ -111,7 +111,8 @@ final class KeywordRecognizer {
             throw in.error(keyword, "the '" + keyword.text() + "' directive is not supported anymore since HAProxy"
                     + " 2.1. Use '" + REMOVED.get(keyword.text()) + "'.");
         }
-        if (entry.needsArgument() && (tokens.size() < 2 || tokens.get(1).text().isEmpty()) && !ARGUMENTS_CHECKED_ELSEWHERE.contains(keyword.text())) {
+        boolean noArgument = tokens.size() < 2 || tokens.get(1).text().isEmpty();
+        if (entry.needsArgument() && noArgument && !ARGUMENTS_CHECKED_ELSEWHERE.contains(keyword.text())) {
             throw in.error(keyword, "'" + keyword.text() + "' expects an argument");
         }
         if (entry.takesTime()) {
