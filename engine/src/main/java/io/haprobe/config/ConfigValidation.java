@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * What {@link HaproxyConfig#validate} found in a file: every error HAProxy 2.6.12 would report (in file order),
  * the warnings, and the configuration when there is no error. It mirrors {@code haproxy -c}: the file is
- * accepted (HAProxy would start) exactly when {@link #errors()} is empty.
+ * accepted (HAProxy would start) exactly when {@link #errors()} is empty. Immutable and thread-safe.
  *
  * @param file     the file name used in messages; never null
  * @param errors   the errors, each with its {@code file:line:column}; never null, empty when accepted

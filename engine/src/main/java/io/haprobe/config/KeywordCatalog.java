@@ -90,11 +90,6 @@ final class KeywordCatalog {
         return null;
     }
 
-    /** Returns whether a kind has any row (whether the catalog knows a section word, for instance). */
-    boolean hasKind(String kind) {
-        return byKind.containsKey(kind);
-    }
-
     /**
      * Returns the closest known keyword of a kind, for a did-you-mean.
      *

@@ -59,8 +59,7 @@ final class KeywordRecognizer {
             "RDP_COOKIE", "REQ_CONTENT", "TRUE", "WAIT_END");
 
     /** A {@code default_backend} or {@code use_backend} naming a backend, checked when the file ends. */
-    private record BackendReference(String proxy, String keyword, String backend, ConfigToken token,
-                                    SourceLocation location) {
+    private record BackendReference(String proxy, String keyword, String backend, SourceLocation location) {
     }
 
     private final ParseContext in;
@@ -238,7 +237,7 @@ final class KeywordRecognizer {
                 }
             }
             case "default_backend", "use_backend" -> references.add(new BackendReference(sectionName,
-                    keyword.text(), tokens.get(1).text(), tokens.get(1), in.location(tokens.get(1))));
+                    keyword.text(), tokens.get(1).text(), in.location(tokens.get(1))));
             default -> {
                 if (WORD_CHECKED.contains(keyword.text())) {
                     recognizeWord(tokens.get(1), keyword.text(), "'" + keyword.text() + "' does not support");
