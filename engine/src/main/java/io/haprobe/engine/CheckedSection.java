@@ -27,6 +27,10 @@ final class CheckedSection {
     private final CheckProgram programDown;
     private final Backend traffic;
     private final List<ServerChecker> servers;
+    private long downTransitions;
+    private long lastChangeNanos;
+    private long downNanos;
+    private boolean down;
 
     /**
      * Creates the section and its servers' checkers from its plan; nothing is scheduled yet.
@@ -91,5 +95,45 @@ final class CheckedSection {
         String state = HttpRequestEncoder.serverState(health.sendStateText(), server.address(), server.port(),
                 proxy.name(), server.name(), node, health.weight(), traffic.totalWeight(), 0, 0, 0);
         return CheckProgram.compile(proxy, stopped, state, bufferSize);
+    }
+
+    /**
+     * Records the backend's availability after a transition (HAProxy's {@code set_backend_down} and its return):
+     * going from some usable server to none counts in {@code chkdown} and starts a downtime. Event loop only.
+     *
+     * @param usable   whether the backend has a usable server now
+     * @param nowNanos the scheduler's time
+     */
+    void availability(boolean usable, long nowNanos) {
+        if (down == !usable) {
+            return;
+        }
+        if (down) {
+            downNanos += nowNanos - lastChangeNanos;
+        } else {
+            downTransitions++;
+        }
+        down = !usable;
+        lastChangeNanos = nowNanos;
+    }
+
+    /** Records the start: the origin of the backend's {@code lastchg}. */
+    void started(long nanos) {
+        lastChangeNanos = nanos;
+    }
+
+    /** Returns {@code chkdown} of the BACKEND row: how many times the backend lost its last usable server. */
+    long downTransitions() {
+        return downTransitions;
+    }
+
+    /** Returns when the backend last went down or came back (or the start), scheduler nanoseconds. */
+    long lastChangeNanos() {
+        return lastChangeNanos;
+    }
+
+    /** Returns the backend's time without a usable server until {@code nowNanos}, nanoseconds. */
+    long downtimeNanos(long nowNanos) {
+        return down ? downNanos + nowNanos - lastChangeNanos : downNanos;
     }
 }

@@ -131,6 +131,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         started = true;
         startNanos = scheduler.nanoTime();
         stats.started(startNanos);
+        sections.forEach(section -> section.started(startNanos));
         scheduler.execute(() -> sections.forEach(section -> section.servers().forEach(ServerChecker::start)));
     }
 

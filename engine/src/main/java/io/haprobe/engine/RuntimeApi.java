@@ -91,7 +91,7 @@ final class RuntimeApi {
         String what = args[1];
         switch (verb) {
             case "" -> {
-                return "";
+                return StatsReport.EMPTY_COMMAND;
             }
             case "help" -> {
                 return StatsReport.HELP;

@@ -54,6 +54,7 @@ final class ServerChecker {
     private volatile long downTransitions;
     private volatile long lastChangeNanos;
     private volatile long downNanos;
+    private volatile int effectiveWeight;
     private Cancellable next = Cancellable.NONE;
     private Cancellable agentNext = Cancellable.NONE;
 
@@ -81,6 +82,7 @@ final class ServerChecker {
         this.target = plan.target();
         this.logName = new HaproxyLogFormat.ServerName(section.name(), name, config.traffic().backup());
         this.health = plan.boot();
+        this.effectiveWeight = health.weight();
         this.traffic = section.traffic().addServer(name, config.traffic().backup(), health.usable(), health.weight());
     }
 
@@ -122,7 +124,21 @@ final class ServerChecker {
             lastChangeNanos = nowNanos;
         }
         health = after;
+        if (!after.maintenance()) {
+            // HAProxy recomputes the effective weight on every update except in maintenance (spec §9.2)
+            effectiveWeight = after.weight();
+        }
         traffic.update(after.usable(), after.weight());
+    }
+
+    /**
+     * Returns the effective weight {@code show stat} prints: the user weight, except that a change made while
+     * in maintenance shows only after it.
+     *
+     * @return 0..256
+     */
+    int effectiveWeight() {
+        return effectiveWeight;
     }
 
     /**

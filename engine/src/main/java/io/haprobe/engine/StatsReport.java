@@ -84,6 +84,10 @@ final class StatsReport {
     static final String HELP = "The following commands are valid at this level:\n" + String.join("\n", HELP_LINES)
             + "\n";
 
+    /** The reply to an empty command. */
+    static final String EMPTY_COMMAND = "Unknown command. Please enter one of the following commands only:\n"
+            + String.join("\n", HELP_LINES) + "\n";
+
     /**
      * Returns the reply to a command haprobe does not know: HAProxy's first line, the commands sharing the
      * command's first word (HAProxy picks its suggestions by a word similarity of its own), then {@code help},
@@ -175,13 +179,13 @@ final class StatsReport {
                 default -> words.add(args[i]);
             }
         }
-        if (words.size() >= 2) {
+        if (words.size() >= 3) {
+            // stats.c applies the filter only when the proxy, the type and the server id are all given; the
+            // proxy is a name, else a number (0, or a word, is no proxy; an unknown number matches nothing)
             proxyFilter = words.get(0);
             typeMask = (int) parseInt(words.get(1));
-            if (words.size() >= 3) {
-                sidFilter = (int) parseInt(words.get(2));
-            }
-            if (!proxyFilter.equals("-1") && !knownProxy(proxyFilter)) {
+            sidFilter = (int) parseInt(words.get(2));
+            if (!knownProxyName(proxyFilter) && parseInt(proxyFilter) == 0) {
                 return "No such proxy.\n";
             }
         }
@@ -190,7 +194,7 @@ final class StatsReport {
         for (ProxyDeclaration declaration : config.declarations()) {
             int iid = ids.get(declaration.name() + '/' + declaration.hasBackend());
             if (proxyFilter != null && !proxyFilter.equals("-1") && !proxyFilter.equals(declaration.name())
-                    && !proxyFilter.equals(Integer.toString(iid))) {
+                    && (knownProxyName(proxyFilter) || parseInt(proxyFilter) != iid)) {
                 continue;
             }
             CheckedSection section = declaration.hasBackend() ? sections.get(declaration.name()) : null;
@@ -330,7 +334,7 @@ final class StatsReport {
             set(f, "slim", Integer.toString(cfg.traffic().maxConn()));
         }
         set(f, "status", health.statusText());
-        set(f, "weight", Integer.toString(health.weight()));
+        set(f, "weight", Integer.toString(server.effectiveWeight()));
         set(f, "uweight", Integer.toString(health.weight()));
         boolean backup = cfg.traffic().backup();
         set(f, "act", backup ? "0" : "1");
@@ -391,7 +395,7 @@ final class StatsReport {
         f[0] = section.name();
         f[1] = "BACKEND";
         zero(f, "qcur", "qmax", "scur", "smax", "stot", "bin", "bout", "dreq", "dresp", "econ", "eresp", "wretr",
-                "wredis", "chkdown", "downtime", "lbtot", "rate", "rate_max", "req_tot", "cli_abrt", "srv_abrt",
+                "wredis", "lbtot", "rate", "rate_max", "req_tot", "cli_abrt", "srv_abrt",
                 "comp_in", "comp_out", "comp_byp", "comp_rsp", "qtime", "ctime", "rtime", "ttime", "wrew", "connect",
                 "reuse", "qtime_max", "ctime_max", "rtime_max", "ttime_max", "eint", "agg_server_status",
                 "agg_server_check_status", "agg_check_status");
@@ -413,11 +417,11 @@ final class StatsReport {
             if (server.plan().config().traffic().backup()) {
                 backup++;
                 if (firstBackupWeight < 0) {
-                    firstBackupWeight = health.weight();
+                    firstBackupWeight = server.effectiveWeight();
                 }
             } else {
                 active++;
-                activeWeight += health.weight();
+                activeWeight += server.effectiveWeight();
             }
         }
         int weight = active > 0 ? activeWeight : Math.max(0, firstBackupWeight);
@@ -426,7 +430,9 @@ final class StatsReport {
         set(f, "uweight", Integer.toString(weight));
         set(f, "act", Integer.toString(active));
         set(f, "bck", Integer.toString(backup));
-        set(f, "lastchg", Long.toString(seconds(now - startNanos)));
+        set(f, "chkdown", Long.toString(section.downTransitions()));
+        set(f, "lastchg", Long.toString(seconds(now - section.lastChangeNanos())));
+        set(f, "downtime", Long.toString(seconds(section.downtimeNanos(now))));
         set(f, "pid", "1");
         set(f, "iid", Integer.toString(iid));
         set(f, "sid", "0");
@@ -473,10 +479,9 @@ final class StatsReport {
         };
     }
 
-    private boolean knownProxy(String name) {
+    private boolean knownProxyName(String name) {
         for (ProxyDeclaration declaration : config.declarations()) {
-            if (declaration.name().equals(name)
-                    || name.equals(Integer.toString(ids.get(declaration.name() + '/' + declaration.hasBackend())))) {
+            if (declaration.name().equals(name)) {
                 return true;
             }
         }

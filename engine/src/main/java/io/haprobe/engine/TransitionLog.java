@@ -117,6 +117,7 @@ final class TransitionLog {
                     // the backend below
                 }
             }
+            server.section().availability(backend.hasUsableServer(), now);
             if (hadUsable && !backend.hasUsableServer()) {
                 sink.accept(new HealthEvent.NoServerAvailable(now, proxyName,
                         HaproxyLogFormat.noServerAvailable(proxy.kindWord(), proxyName)));
