@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code haprobe simulate SCENARIO [--seed N] [--duration D]}: replays a scenario file's haproxy.cfg against its
  * scripted backends on virtual time, prints every line HAProxy would log as {@code t=<virtual ms>ms <message>},
- * then the per-server summary of {@code haprobe check}. The same scenario and seed print the same bytes on
+ * then the per-server summary of {@code haprobe check}; {@code --stats-csv OUT} also writes the final
+ * {@code show stat} CSV. The same scenario and seed print the same bytes on
  * any machine.
  */
 @Command(name = "simulate",
@@ -44,6 +48,10 @@ final class SimulateCommand implements Callable<Integer> {
             description = "how long to run, in HAProxy time units (us, ms, s, m, h, d; bare = ms); "
                     + "default: the file's")
     private Long durationMillis;
+
+    @Option(names = "--stats-csv", paramLabel = "OUT",
+            description = "also write the final 'show stat' CSV (HAProxy 2.6.12's format) to this file")
+    private Path statsCsv;
 
     @Override
     public Integer call() {
@@ -73,9 +81,24 @@ final class SimulateCommand implements Callable<Integer> {
             List<ServerSnapshot> servers = simulation.engine().servers();
             ServerSummary.print(servers, out);
             out.flush();
+            if (statsCsv != null) {
+                writeStatsCsv(simulation.engine().showStat(), statsCsv);
+            }
             ServerSummary.hintNotChecked(servers, scenario.duration().toMillis(),
                     simulation.engine().lastFirstCheckDelay(), err);
             return ServerSummary.exitCode(servers);
+        }
+    }
+
+    /** Writes the CSV without the empty line that ends the runtime API's reply. */
+    static void writeStatsCsv(String showStat, Path target) {
+        String csv = showStat.endsWith("\n\n") ? showStat.substring(0, showStat.length() - 1) : showStat;
+        try {
+            Files.writeString(target, csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            String reason = e instanceof java.nio.file.NoSuchFileException ? "no such directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new IllegalArgumentException("--stats-csv: cannot write " + target + ": " + reason, e);
         }
     }
 }

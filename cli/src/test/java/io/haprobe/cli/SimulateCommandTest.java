@@ -43,6 +43,30 @@ class SimulateCommandTest {
     }
 
     @Test
+    void statsCsvWritesTheFinalShowStat() throws IOException {
+        Path csv = dir.resolve("stat.csv");
+        int exit = run("simulate", WRONG_STATUS.toString(), "--stats-csv", csv.toString());
+
+        assertThat(exit).isEqualTo(2);
+        String text = Files.readString(csv);
+        assertThat(text).startsWith("# pxname,svname,qcur,qmax,scur,smax,slim,stot,").endsWith(",\n");
+        assertThat(text.lines().filter(line -> line.startsWith("app_backend,web01,")).findFirst().orElseThrow()
+                .split(",")).satisfies(fields -> {
+                    assertThat(fields[17]).isEqualTo("DOWN");
+                    assertThat(fields[36]).isEqualTo("L7STS");
+                    assertThat(fields[37]).isEqualTo("204");
+                });
+    }
+
+    @Test
+    void statsCsvThatCannotBeWrittenIsAClearError() {
+        int exit = run("simulate", WRONG_STATUS.toString(), "--stats-csv", dir.resolve("no/such/dir/x.csv").toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("--stats-csv: cannot write").doesNotContain("Exception");
+    }
+
+    @Test
     void durationOverridesTheFile() {
         int exit = run("simulate", WRONG_STATUS.toString(), "--duration", "13s");
 
