@@ -115,6 +115,42 @@ public final class SimulatedHaproxy implements HaproxyServers, AutoCloseable {
     }
 
     /**
+     * Advances virtual time to {@code time} since t=0, so that what follows ({@link #execute(String)}, an
+     * assertion) happens at that moment: {@code haproxy.at("12s").execute("set server be/s1 state drain")}.
+     *
+     * @param time the moment, in haproxy.cfg's time format; never null
+     * @return this
+     * @throws NullPointerException     if {@code time} is null
+     * @throws IllegalArgumentException if {@code time} is not a time, or is earlier than the current virtual
+     *                                  time (the run cannot go back)
+     * @throws IllegalStateException    if closed, or called from another thread than the one that started it
+     */
+    public SimulatedHaproxy at(String time) {
+        Duration moment = Times.parse("time", time);
+        if (moment.compareTo(elapsed()) < 0) {
+            throw new IllegalArgumentException("time: " + time + " is before the current virtual time "
+                    + elapsed().toMillis() + "ms");
+        }
+        return runUntil(moment);
+    }
+
+    /**
+     * Runs a command of HAProxy's runtime API (the stats socket, spec §10) now, at the current virtual time,
+     * and returns HAProxy's reply: empty for most successful commands, an error text such as
+     * {@code No such server.\n}, or a report ({@code show stat}, {@code get weight be/s1}). Its log lines join
+     * the timeline at this moment. See {@link io.haprobe.engine.HealthCheckEngine#execute(String)}.
+     *
+     * @param command the command line, e.g. {@code set server be/s1 state maint}; never null
+     * @return the reply, never null
+     * @throws NullPointerException  if {@code command} is null
+     * @throws IllegalStateException if closed
+     */
+    public String execute(String command) {
+        ensureOpen();
+        return simulation.engine().execute(command);
+    }
+
+    /**
      * Returns the virtual time since t=0.
      *
      * @return the elapsed virtual time, never null
@@ -437,6 +473,21 @@ public final class SimulatedHaproxy implements HaproxyServers, AutoCloseable {
          */
         public Builder seed(long seed) {
             simulation.seed(seed);
+            return this;
+        }
+
+        /**
+         * Runs a runtime API command at virtual time {@code at}, as a scenario's {@code commands:} item does
+         * ({@link Simulation.Builder#command}).
+         *
+         * @param at      the moment, in haproxy.cfg's time format ({@code 1500ms}); never null
+         * @param command the command line; never null
+         * @return this
+         * @throws NullPointerException     if an argument is null
+         * @throws IllegalArgumentException if {@code at} is not a time
+         */
+        public Builder command(String at, String command) {
+            simulation.command(Times.parse("at", at), command);
             return this;
         }
 

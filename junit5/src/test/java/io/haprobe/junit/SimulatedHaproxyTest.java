@@ -262,6 +262,39 @@ class SimulatedHaproxyTest {
                 .hasMessageStartingWith("simulation is closed");
     }
 
+    @Test
+    void atThenExecuteRunsARuntimeCommandAtThatVirtualTime() {
+        SimulatedHaproxy sim = haprobe.config(CFG).server(WEB01, s -> s.http(200)).server(WEB02, s -> s.http(200))
+                .start();
+
+        assertThat(sim.at("3s").execute("set server app_backend/web01 state drain")).isEmpty();
+        assertThat(sim.execute("get weight app_backend/web01")).isEqualTo("1 (initial 1)\n");
+        assertThat(sim.execute("set server app_backend/nope state drain")).isEqualTo("No such server.\n");
+
+        sim.assertStatusText(WEB01, "DRAIN");
+        assertThat(sim.logLines()).containsSubsequence(
+                "t=3000ms > set server app_backend/web01 state drain",
+                "t=3000ms Server app_backend/web01 enters drain state. 1 active and 0 backup servers online. "
+                        + "0 sessions requeued, 0 total in queue.",
+                "t=3000ms > get weight app_backend/web01",
+                "1 (initial 1)");
+        assertThat(assertThrows(IllegalArgumentException.class, () -> sim.at("1s")))
+                .hasMessageContaining("before the current virtual time 3000ms");
+    }
+
+    @Test
+    void commandsGivenToTheBuilderRunAtTheirTime() {
+        SimulatedHaproxy sim = haprobe.config(CFG).server(WEB01, s -> s.http(200)).server(WEB02, s -> s.http(200))
+                .command("2500ms", "disable server app_backend/web02")
+                .start()
+                .runFor("4s");
+
+        sim.assertStatusText(WEB02, "MAINT");
+        assertThat(sim.logLines()).contains("t=2500ms > disable server app_backend/web02",
+                "t=2500ms Server app_backend/web02 is going DOWN for maintenance. 1 active and 0 backup servers "
+                        + "left. 0 sessions active, 0 requeued, 0 remaining in queue.");
+    }
+
     private SimulatedHaproxy wrongStatusOnWeb01At5s() {
         return haprobe.config(CFG)
                 .server(WEB01, s -> s.at("0s").http(200).at("5s").http(204, "No Content"))
