@@ -34,6 +34,7 @@ final class GlobalSectionParser {
     private String caBase;
     private String crtBase;
     private int bufferSize = GlobalSettings.DEFAULT_BUFFER_SIZE;
+    private final List<String> statsSockets = new java.util.ArrayList<>();
 
     /**
      * Creates the global state of one parse.
@@ -67,6 +68,11 @@ final class GlobalSectionParser {
             case "max-spread-checks" -> maxSpreadChecksNanos = ConfigValues.parseTimeNanos(in, "max-spread-checks",
                     in.argument(tokens, 1), false);
             case "node" -> node = in.argument(tokens, 1).text();
+            case "stats" -> {
+                if (tokens.size() > 2 && tokens.get(1).is("socket")) {
+                    statsSockets.add(tokens.get(2).text());
+                }
+            }
             case "ssl-server-verify" -> {
                 ConfigToken value = in.argument(tokens, 1);
                 sslServerVerifyRequired = switch (value.text()) {
@@ -140,6 +146,6 @@ final class GlobalSectionParser {
     /** Returns the settings read so far. */
     GlobalSettings settings() {
         return new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase,
-                bufferSize);
+                bufferSize, statsSockets);
     }
 }

@@ -1,5 +1,7 @@
 package io.haprobe.config;
 
+import java.util.List;
+
 /**
  * The settings of the {@code global} section that change how checks run.
  *
@@ -33,9 +35,12 @@ package io.haprobe.config;
  * @param crtBase                 {@code crt-base}, or null
  * @param bufferSize              {@code tune.bufsize} as HAProxy uses it (rounded up to a multiple of 16), bytes,
  *                                {@code >= 1}
+ * @param statsSockets            the addresses of the {@code stats socket} lines, as written (a path, or
+ *                                {@code ipv4@127.0.0.1:9999}...), in file order: the real HAProxy's sockets, which
+ *                                haprobe never opens; never null
  */
 public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
-                             String caBase, String crtBase, int bufferSize) {
+                             String caBase, String crtBase, int bufferSize, List<String> statsSockets) {
 
     /** HAProxy's default {@code tune.bufsize}, bytes. */
     public static final int DEFAULT_BUFFER_SIZE = 16384;
@@ -59,6 +64,25 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
         if (bufferSize < 1) {
             throw new IllegalArgumentException("bufferSize: " + bufferSize + " (expected: >= 1)");
         }
+        statsSockets = List.copyOf(statsSockets);
+    }
+
+    /**
+     * Creates settings without {@code stats socket} lines.
+     *
+     * @param spreadChecks            jitter percent, 0 to 50
+     * @param maxSpreadChecksNanos    the boot spreading cap in nanoseconds; 0 means no cap
+     * @param node                    the {@code node} name, or null
+     * @param sslServerVerifyRequired {@code ssl-server-verify required}
+     * @param caBase                  {@code ca-base}, or null
+     * @param crtBase                 {@code crt-base}, or null
+     * @param bufferSize              {@code tune.bufsize}, bytes
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
+                          String caBase, String crtBase, int bufferSize) {
+        this(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase, bufferSize,
+                List.of());
     }
 
     /**
