@@ -342,7 +342,7 @@ class ScenarioTest {
                 commands:
                   - at: soon
                     command: "get weight app_backend/web01"
-                """, "scenario.yaml:4:11: at: 'soon' (expected: a time such as 2s or 500ms)");
+                """, "scenario.yaml:4:9: at: 'soon' (expected: a time such as 2s or 500ms)");
         assertError("""
                 config: haproxy.cfg
                 duration: 10s
@@ -351,7 +351,7 @@ class ScenarioTest {
                     command: "get weight app_backend/web01"
                   - at: 1s
                     command: "get weight app_backend/web02"
-                """, "scenario.yaml:6:11: command at 1s is before the command at 2s on line 4 (expected: commands "
+                """, "scenario.yaml:6:9: command at 1s is before the command at 2s on line 4 (expected: commands "
                 + "in time order)");
         assertError("""
                 config: haproxy.cfg
@@ -540,7 +540,7 @@ class ScenarioTest {
                 + "but found '<stream end>' (expected: valid YAML)");
         assertError("", "scenario.yaml:1:1: empty scenario (expected: config or haproxy, duration and servers)");
         assertError("- a\n", "scenario.yaml:1:1: scenario: a list (expected: a mapping of config, haproxy, seed, "
-                + "duration, servers)");
+                + "duration, servers, commands)");
     }
 
     @Test
