@@ -172,7 +172,8 @@ final class ScenarioRun {
                 haproxy = HaproxyRun.run(LiveConfig.forHaproxy(haproxyLive, socketDir.resolve("stats.sock")), dir,
                         socketDir.resolve("stats.sock"), durationNanos, roles, grouped,
                         Set.copyOf(haproxyPlayer.ports().values()), portNames(scenario, haproxyPlayer),
-                        haproxyPlayer::start);
+                        haproxyPlayer::start, scenario.scenario().commands(),
+                        command -> LiveConfig.command(command, haproxyPlayer.ports()));
             } finally {
                 liveRun.exceptionally(failure -> null).join();
             }
