@@ -159,7 +159,17 @@ final class Comparison {
                 out.conclusion(where + "on " + expected.side() + ", '" + g.command() + "' on " + actual.side());
                 continue;
             }
-            if (!w.reply().equals(g.reply())) {
+            Map<String, Map<String, String>> shown = Observation.showColumns(w.command(), w.reply());
+            if (shown != null) {
+                Map<String, Map<String, String>> other;
+                try {
+                    other = Observation.showColumns(g.command(), g.reply());
+                } catch (IllegalArgumentException e) {
+                    out.conclusion(where + "replied " + quote(g.reply()) + " on " + actual.side());
+                    continue;
+                }
+                columnDifferences(where + "replied", shown, other, expected, actual, out);
+            } else if (!w.reply().equals(g.reply())) {
                 out.conclusion(where + "replied " + quote(w.reply()) + " on " + expected.side() + ", "
                         + quote(g.reply()) + " on " + actual.side());
             }

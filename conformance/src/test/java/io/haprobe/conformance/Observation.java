@@ -101,6 +101,24 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
                    Map<String, Map<String, String>> serversState) {
     }
 
+    /**
+     * Whether a command is {@code show stat} or {@code show servers state}, whose answer is compared by the columns
+     * haprobe can know ({@link #COMMAND_COLUMNS}, {@link #STATE_COLUMNS}) instead of as text.
+     */
+    static boolean isShow(String command) {
+        String words = String.join(" ", command.strip().split("\\s+"));
+        return words.startsWith("show stat") || words.startsWith("show servers state");
+    }
+
+    /** A show command's answer as the columns compared, by {@code backend/server}; null for another command. */
+    static Map<String, Map<String, String>> showColumns(String command, String reply) {
+        if (!isShow(command)) {
+            return null;
+        }
+        String words = String.join(" ", command.strip().split("\\s+"));
+        return words.startsWith("show stat") ? parseShowStat(reply, COMMAND_COLUMNS) : parseServersState(reply);
+    }
+
     /** The log subject of a command and its reply: the {@code backend/server} it names, else {@link #COMMANDS}. */
     static String commandSubject(String command) {
         Matcher server = COMMAND_SERVER.matcher(command);
@@ -347,8 +365,12 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
             subject.add(new LogLine(atMillis, "> " + command, -1, 0));
             log.add(String.format(java.util.Locale.ROOT, "t=%.1fms > %s", atMillis, command));
             for (String line : replyLines(named)) {
-                subject.add(new LogLine(atMillis, line, -1, 0));
                 log.add(line);
+                // a show command's answer holds what haprobe cannot know (traffic counters, times, pids): it is
+                // compared by its columns instead
+                if (!isShow(command)) {
+                    subject.add(new LogLine(atMillis, line, -1, 0));
+                }
             }
             commands.add(new Command(atMillis, command, named,
                     parseShowStat(normalize.apply(showStat), COMMAND_COLUMNS),
