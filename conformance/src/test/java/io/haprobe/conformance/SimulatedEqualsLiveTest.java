@@ -307,7 +307,7 @@ class SimulatedEqualsLiveTest {
                         + "\" health " + check.before().health() + "->" + check.after().health()));
             } else if (event instanceof HealthEvent.StateChanged change
                     && server.equals(change.backend() + '/' + change.server())) {
-                entries.add(new Entry(timeline.millisOf(event), change.cause().durationMillis(),
+                entries.add(new Entry(timeline.millisOf(event), change.cause() == null ? -1 : change.cause().durationMillis(),
                         masked(change.logMessage())));
             } else if (event instanceof HealthEvent.NoServerAvailable none && server.startsWith(none.backend() + '/')) {
                 entries.add(new Entry(timeline.millisOf(event), 0, none.logMessage()));

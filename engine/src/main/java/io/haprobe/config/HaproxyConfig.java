@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param global   the {@code global} settings; never null
  * @param proxies  the backend and listen sections in declaration order; never null
  * @param warnings what was accepted but not acted on, in file order; never null
+ * @param declarations every {@code frontend}, {@code backend} and {@code listen} section in file order, with its
+ *                 mode (what {@code show stat} lists); never null
  */
 public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig> proxies,
-                            List<ConfigWarning> warnings) {
+                            List<ConfigWarning> warnings, List<ProxyDeclaration> declarations) {
 
     /**
      * Validates the components and copies the lists.
@@ -36,6 +38,24 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
         Objects.requireNonNull(global, "global");
         proxies = List.copyOf(proxies);
         warnings = List.copyOf(warnings);
+        declarations = List.copyOf(declarations);
+    }
+
+    /**
+     * Creates a configuration without frontends, whose backend and listen sections are declared in the order of
+     * {@code proxies}, in mode {@code tcp}.
+     *
+     * @param file     the file name; never null
+     * @param global   the global settings; never null
+     * @param proxies  the backend and listen sections; never null
+     * @param warnings the warnings; never null
+     * @throws NullPointerException if an argument is null
+     */
+    public HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig> proxies,
+                         List<ConfigWarning> warnings) {
+        this(file, global, proxies, warnings, proxies.stream()
+                .map(p -> new ProxyDeclaration(p.name(), p.listen() ? "listen" : "backend", "tcp", p.location()))
+                .toList());
     }
 
     /**

@@ -80,6 +80,10 @@ final class HaproxyConfigParser {
     private final List<ProxyConfig> proxies = new ArrayList<>();
     private final Map<String, Section> namedDefaults = new HashMap<>();
     private final Map<String, DeclaredProxy> frontendNames = new HashMap<>();
+    private final List<ProxyDeclaration> declarations = new ArrayList<>();
+    private String frontendName;
+    private String frontendMode;
+    private SourceLocation frontendLocation;
     private final Map<String, DeclaredProxy> backendNames = new HashMap<>();
     private Section lastDefaults = new Section(SectionKind.DEFAULTS, "", null);
     private Section current;
@@ -158,7 +162,8 @@ final class HaproxyConfigParser {
         for (ProxyConfig proxy : proxies) {
             attempt(() -> requireCaFiles(proxy, settings));
         }
-        HaproxyConfig config = errors.isEmpty() ? new HaproxyConfig(file, settings, proxies, warnings) : null;
+        HaproxyConfig config = errors.isEmpty() ? new HaproxyConfig(file, settings, proxies, warnings,
+                declarations) : null;
         return new ConfigValidation(file, errors, warnings, config);
     }
 
@@ -210,6 +215,15 @@ final class HaproxyConfigParser {
                     closeSection();
                     if (word.equals("frontend")) {
                         declareProxyName(tokens, "frontend", true, false);
+                        if (tokens.size() > 1) {
+                            Section parent = lastDefaults;
+                            if (tokens.size() > 3 && tokens.get(2).is("from")) {
+                                parent = namedDefaults.getOrDefault(tokens.get(3).text(), lastDefaults);
+                            }
+                            frontendMode = parent.mode;
+                            frontendName = tokens.get(1).text();
+                            frontendLocation = location(tokens.get(0));
+                        }
                     }
                     skipping = SectionKind.OTHER;
                     return;
@@ -222,6 +236,9 @@ final class HaproxyConfigParser {
     private void parseSectionKeyword(List<ConfigToken> tokens) {
         switch (skipping) {
             case OTHER -> {
+                if (frontendName != null && tokens.get(0).is("mode") && tokens.size() > 1) {
+                    frontendMode = tokens.get(1).text();
+                }
                 return;
             }
             case GLOBAL -> {
@@ -327,6 +344,10 @@ final class HaproxyConfigParser {
     }
 
     private void closeSection() {
+        if (frontendName != null) {
+            declarations.add(new ProxyDeclaration(frontendName, "frontend", frontendMode, frontendLocation));
+            frontendName = null;
+        }
         if (current == null) {
             return;
         }
@@ -341,11 +362,14 @@ final class HaproxyConfigParser {
             return;
         }
         String kindWord = section.kind == SectionKind.LISTEN ? "proxy" : "backend";
+        declarations.add(new ProxyDeclaration(section.name, section.kind == SectionKind.LISTEN ? "listen" : "backend",
+                section.mode, section.location));
         List<HttpCheckRule> rules = section.http.build(kindWord, section.name, warnings);
         CheckOption checkOption = section.tcp.build(kindWord, section.name, warnings);
         proxies.add(new ProxyConfig(section.name, section.kind == SectionKind.LISTEN, section.location,
                 section.servers, rules, section.timeoutCheckNanos, section.timeoutConnectNanos,
-                section.logHealthChecks, checkOption, section.http.disablesOn404(), section.http.sendsState()));
+                section.logHealthChecks, checkOption, section.http.disablesOn404(), section.http.sendsState(),
+                section.balance, section.consistentHash));
     }
 
     /**
@@ -385,6 +409,23 @@ final class HaproxyConfigParser {
             case "timeout" -> parseTimeout(tokens);
             case "http-check" -> parseHttpCheck(tokens);
             case "tcp-check" -> current.tcp.parseRule(tokens, context);
+            case "mode" -> {
+                if (tokens.size() > 1) {
+                    current.mode = tokens.get(1).text();
+                }
+            }
+            case "balance" -> {
+                if (tokens.size() > 1) {
+                    String algorithm = tokens.get(1).text();
+                    int paren = algorithm.indexOf('(');
+                    current.balance = paren < 0 ? algorithm : algorithm.substring(0, paren);
+                }
+            }
+            case "hash-type" -> {
+                if (tokens.size() > 1) {
+                    current.consistentHash = tokens.get(1).is("consistent");
+                }
+            }
             default -> {
                 if (keyword.is("external-check")) {
                     warn(keyword, "keyword 'external-check' is not supported, ignored");
@@ -625,6 +666,9 @@ final class HaproxyConfigParser {
         long timeoutCheckNanos;
         long timeoutConnectNanos;
         boolean logHealthChecks;
+        String balance = "roundrobin";
+        boolean consistentHash;
+        String mode = "tcp";
 
         /** Creates a section with HAProxy's defaults; {@code location} is null only for the implicit defaults. */
         Section(SectionKind kind, String name, SourceLocation location) {
@@ -641,6 +685,9 @@ final class HaproxyConfigParser {
             timeoutCheckNanos = defaults.timeoutCheckNanos;
             timeoutConnectNanos = defaults.timeoutConnectNanos;
             logHealthChecks = defaults.logHealthChecks;
+            balance = defaults.balance;
+            mode = defaults.mode;
+            consistentHash = defaults.consistentHash;
         }
     }
 }

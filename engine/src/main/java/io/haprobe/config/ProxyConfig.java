@@ -46,10 +46,16 @@ import java.util.Optional;
  * @param checkOption         the non-HTTP check option, or null
  * @param disableOn404        {@code http-check disable-on-404}; false when the section has no HTTP check
  * @param sendState           {@code http-check send-state}; false when the section has no HTTP check
+ * @param balance             the {@code balance} algorithm's name as {@code show stat}'s {@code algo} column
+ *                            prints it ({@code roundrobin}, the default, {@code static-rr}, {@code leastconn},
+ *                            {@code first}, {@code source}, {@code uri}, {@code url_param}, {@code hdr},
+ *                            {@code rdp-cookie}, {@code random}); never null
+ * @param consistentHash      {@code hash-type consistent}; false for {@code map-based}, the default
  */
 public record ProxyConfig(String name, boolean listen, SourceLocation location, List<ServerConfig> servers,
                           List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
-                          boolean logHealthChecks, CheckOption checkOption, boolean disableOn404, boolean sendState) {
+                          boolean logHealthChecks, CheckOption checkOption, boolean disableOn404, boolean sendState,
+                          String balance, boolean consistentHash) {
 
     /**
      * Validates the components and copies the lists.
@@ -62,6 +68,7 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
     public ProxyConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(balance, "balance");
         servers = List.copyOf(servers);
         httpCheckRules = List.copyOf(httpCheckRules);
         if (timeoutCheckNanos < 0 || timeoutConnectNanos < 0) {
@@ -99,7 +106,22 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
                        List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
                        boolean logHealthChecks) {
         this(name, listen, location, servers, httpCheckRules, timeoutCheckNanos, timeoutConnectNanos,
-                logHealthChecks, null, false, false);
+                logHealthChecks, null, false, false, "roundrobin", false);
+    }
+
+    /**
+     * Tells whether the load-balancing algorithm is static (HAProxy's {@code BE_LB_PROP_DYN} unset):
+     * {@code static-rr}, or a hash algorithm with {@code hash-type map-based}. Such a backend accepts only the
+     * weights {@code 0%} and {@code 100%} at run time (spec §9.2).
+     *
+     * @return true if weights cannot change at run time
+     */
+    public boolean staticWeights() {
+        return switch (balance) {
+            case "static-rr" -> true;
+            case "source", "uri", "url_param", "hdr", "rdp-cookie" -> !consistentHash;
+            default -> false;
+        };
     }
 
     /**

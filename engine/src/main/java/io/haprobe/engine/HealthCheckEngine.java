@@ -71,6 +71,8 @@ public final class HealthCheckEngine implements AutoCloseable {
     private final ListenerDispatcher dispatcher;
     private final CheckLoop loop;
     private final List<CheckedSection> sections;
+    private final StatsReport stats;
+    private final RuntimeApi runtime;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile long startNanos;
@@ -86,6 +88,9 @@ public final class HealthCheckEngine implements AutoCloseable {
         this.loop = new CheckLoop(transport, random, config.global().spreadChecks(),
                 new TransitionLog(scheduler, dispatcher::emit));
         this.sections = plans.stream().map(plan -> new CheckedSection(plan, loop)).toList();
+        this.stats = new StatsReport(config, sections, scheduler,
+                scheduler instanceof VirtualScheduler ? 1 : ProcessHandle.current().pid());
+        this.runtime = new RuntimeApi(sections, loop, dispatcher::emit, stats);
     }
 
     /**
@@ -125,6 +130,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         started = true;
         startNanos = scheduler.nanoTime();
+        stats.started(startNanos);
         scheduler.execute(() -> sections.forEach(section -> section.servers().forEach(ServerChecker::start)));
     }
 
@@ -189,6 +195,102 @@ public final class HealthCheckEngine implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Runs a command of HAProxy 2.6's runtime API (the stats socket, spec §10) and returns its reply exactly as
+     * HAProxy prints it: {@code show stat}, {@code show servers state [<backend>]}, {@code show info},
+     * {@code help}, {@code disable|enable server|health|agent <backend>/<server>},
+     * {@code set server <backend>/<server> state ready|drain|maint}, {@code ... health up|stopping|down},
+     * {@code ... agent up|down}, {@code ... weight <w>[%]}, {@code ... addr <ip> [port <port>]},
+     * {@code set weight <backend>/<server> <w>[%]} and {@code get weight <backend>/<server>}; several commands
+     * may be separated by {@code ;}. Most successful commands reply nothing (an empty string); errors reply
+     * HAProxy's text, e.g. {@code No such server.\n}. The lines a command makes HAProxy log ({@code Server be/s1
+     * is going DOWN for maintenance. ...}) go to the listeners as {@link HealthEvent}s, after a
+     * {@link HealthEvent.CommandExecuted}; a server named {@code #<id>} is found by its number.
+     *
+     * <p>Thread-safe. On a live engine the command runs on the event loop and this method waits for it (at
+     * most 10 seconds); from the event loop itself, and on a {@link VirtualScheduler}, it runs at once on the
+     * calling thread, at the scheduler's current time.
+     *
+     * @param command the command line, without its line terminator; never null
+     * @return the reply, never null; empty when HAProxy replies nothing
+     * @throws NullPointerException  if {@code command} is null
+     * @throws IllegalStateException if the engine is closed, or the event loop did not run the command in time
+     */
+    public String execute(String command) {
+        Objects.requireNonNull(command, "command");
+        if (closed) {
+            throw new IllegalStateException("engine is closed");
+        }
+        if (scheduler instanceof VirtualScheduler || scheduler.inSchedulerThread()) {
+            return runtime.execute(command);
+        }
+        try {
+            return executeAsync(command).get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running '" + command + "'", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the event loop did not run '" + command + "'", e);
+        }
+    }
+
+    /**
+     * Runs a runtime API command on the event loop without waiting, as {@link #execute(String)} does; for
+     * callers on an I/O thread such as the stats socket. On a {@link VirtualScheduler} it runs at once.
+     *
+     * @param command the command line, without its line terminator; never null
+     * @return the reply, completed on the event loop; failed with {@link IllegalStateException} if the engine is
+     *         closed
+     * @throws NullPointerException if {@code command} is null
+     */
+    public java.util.concurrent.CompletableFuture<String> executeAsync(String command) {
+        Objects.requireNonNull(command, "command");
+        java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
+        if (closed) {
+            reply.completeExceptionally(new IllegalStateException("engine is closed"));
+            return reply;
+        }
+        Runnable task = () -> {
+            try {
+                reply.complete(runtime.execute(command));
+            } catch (RuntimeException e) {
+                reply.completeExceptionally(e);
+            }
+        };
+        if (scheduler instanceof VirtualScheduler || scheduler.inSchedulerThread()) {
+            task.run();
+        } else {
+            try {
+                scheduler.execute(task);
+            } catch (RuntimeException rejected) {
+                reply.completeExceptionally(new IllegalStateException("engine is closed", rejected));
+            }
+        }
+        return reply;
+    }
+
+    /**
+     * Returns {@code show stat}: HAProxy 2.6.12's CSV (spec §10.1), header included, ending with an empty line.
+     * Same as {@code execute("show stat")}.
+     *
+     * @return the CSV, never null
+     * @throws IllegalStateException as {@link #execute(String)}
+     */
+    public String showStat() {
+        return execute("show stat");
+    }
+
+    /**
+     * Returns {@code show servers state}: format version 1 (spec §10.2), ending with an empty line. Same as
+     * {@code execute("show servers state")}.
+     *
+     * @return the report, never null
+     * @throws IllegalStateException as {@link #execute(String)}
+     */
+    public String showServersState() {
+        return execute("show servers state");
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.Objects;
  */
 public sealed interface HealthEvent
         permits HealthEvent.CheckCompleted, HealthEvent.AgentCheckCompleted, HealthEvent.StateChanged,
-        HealthEvent.AdminStateChanged, HealthEvent.NoServerAvailable {
+        HealthEvent.AdminStateChanged, HealthEvent.NoServerAvailable, HealthEvent.CommandExecuted {
 
     /**
      * Returns when the event happened, in nanoseconds of the engine's {@link io.haprobe.time.Scheduler}
@@ -163,7 +163,9 @@ public sealed interface HealthEvent
      * @param backup        whether it is a {@code backup} server
      * @param from          the state before; never null
      * @param to            the state after; never null
-     * @param cause         the check outcome that caused it (the health check's or the agent's); never null
+     * @param cause         the check outcome that caused it (the health check's or the agent's), or null when the
+     *                      runtime API caused it ({@code set server B/S health|agent}: the line then says
+     *                      {@code changed from CLI})
      * @param activeServers usable active servers of the backend after the change
      * @param backupServers usable backup servers of the backend after the change
      * @param level         ALERT for DOWN from UP, NOTICE otherwise (from NOLB or drain); never null
@@ -176,14 +178,13 @@ public sealed interface HealthEvent
         /**
          * Validates the components.
          *
-         * @throws NullPointerException if a component is null
+         * @throws NullPointerException if a component other than {@code cause} is null
          */
         public StateChanged {
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(server, "server");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
-            Objects.requireNonNull(cause, "cause");
             Objects.requireNonNull(level, "level");
             Objects.requireNonNull(logMessage, "logMessage");
         }
@@ -212,6 +213,45 @@ public sealed interface HealthEvent
         @Override
         public LogLevel level() {
             return LogLevel.EMERG;
+        }
+    }
+
+    /**
+     * A runtime API command ran ({@link HealthCheckEngine#execute(String)}, a scenario's {@code commands:}, the
+     * stats socket; spec §10). It is not a log line of HAProxy's: {@link #logMessage()} is null, and
+     * {@link Timeline#logLines()} shows it as {@code t=<ms>ms > <command>} followed by the reply's lines. The
+     * lines the command caused follow it, at the same time.
+     *
+     * @param timeNanos when it ran, scheduler nanoseconds
+     * @param backend   the backend the command names ({@code set server be/s1 ...}), empty when it names none;
+     *                  never null
+     * @param command   the command as given, without its line terminator; never null
+     * @param reply     the reply exactly as HAProxy prints it (each line ends with {@code \n}; empty for most
+     *                  successful commands); never null
+     */
+    record CommandExecuted(long timeNanos, String backend, String command, String reply) implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public CommandExecuted {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(command, "command");
+            Objects.requireNonNull(reply, "reply");
+        }
+
+        /** Returns null: HAProxy logs nothing for a command itself. */
+        @Override
+        public String logMessage() {
+            return null;
+        }
+
+        /** Returns {@link LogLevel#NOTICE}. */
+        @Override
+        public LogLevel level() {
+            return LogLevel.NOTICE;
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.haprobe.engine;
 
 import io.haprobe.CheckOutcome;
+import io.haprobe.CheckResult;
+import io.haprobe.ServerState;
 import io.haprobe.check.AgentReply;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
@@ -10,6 +12,9 @@ import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.traffic.Backend;
+import io.haprobe.transport.CheckTarget;
+
+import java.net.InetSocketAddress;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,15 +37,23 @@ final class ServerChecker {
     private final CheckPlanner.ServerPlan plan;
     private final CheckLoop loop;
     private final String name;
-    private final String address;
-    private final int port;
     private final int weight;
     private final int sendProxy;
     private final int checkProxyVersion;
-    private final String checkTarget;
     private final HaproxyLogFormat.ServerName logName;
     private final Backend.Server traffic;
+    private final boolean ownCheckAddress;
+    private final boolean ownCheckPort;
+    private volatile String address;
+    private volatile int port;
+    private volatile String checkTargetText;
+    private volatile CheckTarget target;
     private volatile ServerHealth health;
+    private volatile boolean checkRunning;
+    private volatile long failedChecks;
+    private volatile long downTransitions;
+    private volatile long lastChangeNanos;
+    private volatile long downNanos;
     private Cancellable next = Cancellable.NONE;
     private Cancellable agentNext = Cancellable.NONE;
 
@@ -62,7 +75,10 @@ final class ServerChecker {
         this.weight = config.traffic().weight();
         this.sendProxy = config.traffic().proxyProtocol().version();
         this.checkProxyVersion = config.checkProxyProtocol().version();
-        this.checkTarget = config.effectiveCheckAddress() + ':' + config.effectiveCheckPort();
+        this.ownCheckAddress = config.check().target().address() != null;
+        this.ownCheckPort = config.check().target().port() != 0;
+        this.checkTargetText = config.effectiveCheckAddress() + ':' + config.effectiveCheckPort();
+        this.target = plan.target();
         this.logName = new HaproxyLogFormat.ServerName(section.name(), name, config.traffic().backup());
         this.health = plan.boot();
         this.traffic = section.traffic().addServer(name, config.traffic().backup(), health.usable(), health.weight());
@@ -71,6 +87,7 @@ final class ServerChecker {
     /** Schedules the first health check and the first agent check at their planned offsets. */
     void start() {
         Scheduler scheduler = loop.scheduler();
+        lastChangeNanos = scheduler.nanoTime();
         if (health.checked()) {
             next = scheduler.schedule(this::runCheck, plan.firstCheckNanos());
         }
@@ -86,12 +103,24 @@ final class ServerChecker {
     }
 
     /**
-     * Moves the server to {@code after}, one transition of a step, and recounts its backend. Called by the
+     * Moves the server to {@code after}, one transition of a step, recounts its backend and keeps the counters
+     * of {@code show stat} ({@code chkdown}, {@code lastchg}, {@code downtime}). Called by the
      * {@link TransitionLog} only, before it logs the transition.
      *
-     * @param after the state after the transition; never null
+     * @param after    the state after the transition; never null
+     * @param nowNanos the scheduler's time now
      */
-    void moveTo(ServerHealth after) {
+    void moveTo(ServerHealth after, long nowNanos) {
+        ServerHealth before = health;
+        if (before.state() != after.state() || before.maintenance() != after.maintenance()
+                || before.drain() != after.drain()) {
+            if (before.state() == ServerState.DOWN) {
+                downNanos += nowNanos - lastChangeNanos;
+            } else if (after.state() == ServerState.DOWN) {
+                downTransitions++;
+            }
+            lastChangeNanos = nowNanos;
+        }
         health = after;
         traffic.update(after.usable(), after.weight());
     }
@@ -102,7 +131,77 @@ final class ServerChecker {
      * @return the snapshot, never null
      */
     ServerSnapshot snapshot() {
-        return new ServerSnapshot(section.name(), name, checkTarget, logName.backup(), weight, health);
+        return new ServerSnapshot(section.name(), name, checkTargetText, logName.backup(), weight, health);
+    }
+
+    /** Returns the server's state now. Any thread. */
+    ServerHealth health() {
+        return health;
+    }
+
+    /** Returns the configured weight ({@code weight}, HAProxy's {@code iweight}), 0..256. */
+    int initialWeight() {
+        return weight;
+    }
+
+    /** Returns the plan the server was built from. */
+    CheckPlanner.ServerPlan plan() {
+        return plan;
+    }
+
+    /** Tells whether a health check is under way ({@code show stat} prints {@code * } before its status). */
+    boolean checkRunning() {
+        return checkRunning;
+    }
+
+    /** Returns {@code chkfail}: health checks that failed while the health was above 0 (spec §1.6). */
+    long failedChecks() {
+        return failedChecks;
+    }
+
+    /** Returns {@code chkdown}: transitions to DOWN, maintenance from UP included (spec §1.6). */
+    long downTransitions() {
+        return downTransitions;
+    }
+
+    /** Returns when the state, drain or maintenance last changed (or the start), scheduler nanoseconds. */
+    long lastChangeNanos() {
+        return lastChangeNanos;
+    }
+
+    /**
+     * Returns the time spent DOWN until {@code nowNanos}, the current stretch included (HAProxy's
+     * {@code srv_downtime}).
+     *
+     * @param nowNanos the scheduler's time now
+     * @return nanoseconds
+     */
+    long downtimeNanos(long nowNanos) {
+        return health.state() == ServerState.DOWN ? downNanos + nowNanos - lastChangeNanos : downNanos;
+    }
+
+    /**
+     * Changes the server's address and port (runtime API {@code set server B/S addr A [port P]}): the health
+     * check follows unless the server line gave it its own {@code addr} or {@code port}. Event loop only.
+     *
+     * @param newAddress the new IP address, as written
+     * @param newPort    the new port, or -1 to keep it
+     */
+    void changeAddress(String newAddress, int newPort) {
+        if (newAddress != null) {
+            address = newAddress;
+        }
+        if (newPort >= 0) {
+            port = newPort;
+        }
+        CheckTarget current = target;
+        InetSocketAddress old = current.address();
+        String host = ownCheckAddress ? old.getHostString() : address;
+        int checkPort = ownCheckPort ? old.getPort() : port;
+        InetSocketAddress next = old.isUnresolved() ? InetSocketAddress.createUnresolved(host, checkPort)
+                : new InetSocketAddress(host, checkPort);
+        target = new CheckTarget(current.backend(), current.server(), next);
+        checkTargetText = host + ':' + checkPort;
     }
 
     /** Returns the planned delay of the first health check after start, nanoseconds; -1 without {@code check}. */
@@ -134,11 +233,13 @@ final class ServerChecker {
         if (loop.stopped()) {
             return;
         }
-        if (health.maintenance()) {
-            // HAProxy pauses the check but keeps its task waking every inter, on the same cadence (spec §1.5)
+        if (health.maintenance() || !health.checked()) {
+            // HAProxy pauses the check (maintenance, disable health) but keeps its task waking every inter, on
+            // the same cadence (spec §1.5)
             next = loop.scheduler().schedule(this::runCheck, plan.policy().interNanos());
             return;
         }
+        checkRunning = true;
         startHealthCheck(this::onResults);
     }
 
@@ -154,7 +255,7 @@ final class ServerChecker {
         CheckRun run = new CheckRun(section.program(this, health), loop.scheduler(), plan.policy().interNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), results)
                 .proxyProtocol(sendProxy, checkProxyVersion);
-        run.start(loop.transport(), plan.target());
+        run.start(loop.transport(), target);
     }
 
     private void runAgentCheck() {
@@ -163,6 +264,11 @@ final class ServerChecker {
         }
         ProxyConfig proxy = section.proxy();
         CheckPlanner.AgentPlan agent = plan.agent();
+        if (!health.agent().enabled()) {
+            // disable agent: the task keeps waking on its cadence without connecting
+            agentNext = loop.scheduler().schedule(this::runAgentCheck, agent.policy().interNanos());
+            return;
+        }
         CheckRun[] run = new CheckRun[1];
         run[0] = new CheckRun(agent.program(), loop.scheduler(), agent.policy().interNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(),
@@ -173,15 +279,19 @@ final class ServerChecker {
 
     /** Applies what a health check reported, in order (twice for a passing mysql-check or ldap-check). */
     private void onResults(List<CheckOutcome> results) {
+        checkRunning = false;
         if (loop.stopped()) {
             return;
         }
-        if (health.maintenance()) {
-            // the agent put the server in maintenance while this check ran: HAProxy drops the paused result
+        if (health.maintenance() || !health.checked()) {
+            // the agent or the runtime API paused the check while it ran: HAProxy drops the paused result
             next = loop.scheduler().schedule(this::runCheck, plan.policy().interNanos());
             return;
         }
         for (CheckOutcome result : results) {
+            if (result.result() == CheckResult.FAILED && health.counter().health() > 0) {
+                failedChecks++;
+            }
             loop.log().publish(this, health.apply(result), result, false);
         }
         long interval = plan.policy().intervalNanos(health.counter(), health.state());
@@ -190,6 +300,11 @@ final class ServerChecker {
 
     private void onAgentOutcome(CheckOutcome outcome, AgentReply reply) {
         if (loop.stopped()) {
+            return;
+        }
+        if (!health.agent().enabled()) {
+            // disabled while it ran: the result is ignored
+            agentNext = loop.scheduler().schedule(this::runAgentCheck, plan.agent().policy().interNanos());
             return;
         }
         loop.log().publish(this, health.applyAgent(outcome, reply, weight), outcome, true);

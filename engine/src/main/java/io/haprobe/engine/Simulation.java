@@ -75,6 +75,9 @@ public final class Simulation implements AutoCloseable {
         builder.listeners.forEach(engineBuilder::listener);
         this.engine = engineBuilder.build();
         engine.start();
+        for (TimedCommand command : builder.commands) {
+            scheduler.schedule(() -> engine.execute(command.command()), command.atNanos());
+        }
     }
 
     /**
@@ -207,6 +210,7 @@ public final class Simulation implements AutoCloseable {
         private final Map<String, ServerScript> scripts = new LinkedHashMap<>();
         private final Set<String> backends = new LinkedHashSet<>();
         private final List<HealthListener> listeners = new ArrayList<>();
+        private final List<TimedCommand> commands = new ArrayList<>();
         private long seed;
         private boolean recordChecks = true;
 
@@ -279,6 +283,28 @@ public final class Simulation implements AutoCloseable {
         }
 
         /**
+         * Runs a runtime API command ({@link HealthCheckEngine#execute(String)}, spec §10) at virtual time
+         * {@code at} after the start, as a scenario's {@code commands:} item does: its reply and the lines it
+         * causes join the timeline there ({@link HealthEvent.CommandExecuted}). Commands at the same time run in
+         * the order they were added, before the checks due at that time that were not yet scheduled.
+         *
+         * @param at      when, from t=0; not negative
+         * @param command the command line, e.g. {@code set server be/s1 state drain}; never null
+         * @return this builder
+         * @throws NullPointerException     if an argument is null
+         * @throws IllegalArgumentException if {@code at} is negative
+         */
+        public Builder command(Duration at, String command) {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(command, "command");
+            if (at.isNegative()) {
+                throw new IllegalArgumentException("at: " + at + " (expected: >= 0)");
+            }
+            commands.add(new TimedCommand(at.toNanos(), command));
+            return this;
+        }
+
+        /**
          * Builds the simulation and boots the servers at t=0.
          *
          * @return the simulation, at t=0
@@ -324,5 +350,8 @@ public final class Simulation implements AutoCloseable {
             }
             return ids;
         }
+    }
+
+    private record TimedCommand(long atNanos, String command) {
     }
 }

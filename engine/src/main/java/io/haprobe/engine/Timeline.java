@@ -39,14 +39,24 @@ public record Timeline(long originNanos, List<HealthEvent> events) {
     }
 
     /**
-     * Returns every line HAProxy would log, each as {@code t=<ms>ms <message>}.
+     * Returns every line HAProxy would log, each as {@code t=<ms>ms <message>}, with each runtime API command
+     * ({@link HealthEvent.CommandExecuted}) in its place as {@code t=<ms>ms > <command>} followed by the lines of
+     * its reply as they are (an empty reply adds none).
      *
      * @return the lines, in order, without line terminators
      */
     public List<String> logLines() {
         List<String> lines = new ArrayList<>();
         for (HealthEvent event : events) {
-            if (event.logMessage() != null) {
+            if (event instanceof HealthEvent.CommandExecuted command) {
+                lines.add("t=" + millisOf(event) + "ms > " + command.command());
+                if (!command.reply().isEmpty()) {
+                    lines.addAll(List.of(command.reply().split("\n", -1)));
+                    if (command.reply().endsWith("\n")) {
+                        lines.remove(lines.size() - 1);
+                    }
+                }
+            } else if (event.logMessage() != null) {
                 lines.add("t=" + millisOf(event) + "ms " + event.logMessage());
             }
         }
@@ -106,22 +116,26 @@ public record Timeline(long originNanos, List<HealthEvent> events) {
      * @param server   {@code backend/server}
      * @param from     the state before
      * @param to       the state after
-     * @param cause    the check outcome that caused it
+     * @param cause    the check outcome that caused it, null when the runtime API did
      */
     public record Transition(long atMillis, String server, ServerState from, ServerState to, CheckOutcome cause) {
 
         /**
          * Returns e.g. {@code t=6000ms app_backend/web01 UP->DOWN L7STS 204 "No Content"}: the time, the server,
          * the {@code show stat} words of both states, the check status tag, the code when the status carries
-         * one, and the info when not empty.
+         * one, and the info when not empty; {@code changed from CLI} instead of the status when the runtime API
+         * caused it.
          *
          * @return the compact form
          */
         @Override
         public String toString() {
             StringBuilder out = new StringBuilder(80).append("t=").append(atMillis).append("ms ").append(server)
-                    .append(' ').append(from.word()).append("->").append(to.word()).append(' ')
-                    .append(cause.status().tag());
+                    .append(' ').append(from.word()).append("->").append(to.word()).append(' ');
+            if (cause == null) {
+                return out.append("changed from CLI").toString();
+            }
+            out.append(cause.status().tag());
             if (cause.status().hasCode()) {
                 out.append(' ').append(cause.code());
             }

@@ -71,8 +71,8 @@ final class TransitionLog {
         HaproxyLogFormat.ServerName name = server.logName();
         for (Transition t : step.transitions()) {
             boolean hadUsable = backend.hasUsableServer();
-            server.moveTo(t.after());
             long now = clock.nanoTime();
+            server.moveTo(t.after(), now);
             int active = backend.activeServers();
             int backup = backend.backupServers();
             HaproxyLogFormat.Counts counts = HaproxyLogFormat.Counts.of(active, backup);
@@ -94,10 +94,11 @@ final class TransitionLog {
                     }
                 }
                 case STATE -> {
-                    String line = HaproxyLogFormat.transition(name, to, logChecks ? null : outcome, counts);
+                    String line = t.reason() != null ? HaproxyLogFormat.transitionWithReason(name, to, t.reason(), counts)
+                            : HaproxyLogFormat.transition(name, to, logChecks ? null : outcome, counts);
                     LogLevel level = to == ServerState.DOWN && !quiet ? LogLevel.ALERT : LogLevel.NOTICE;
                     sink.accept(new HealthEvent.StateChanged(now, proxyName, name.server(), name.backup(), from, to,
-                            outcome, active, backup, level, line));
+                            t.reason() != null ? null : outcome, active, backup, level, line));
                 }
                 case MAINT_ON -> {
                     boolean wasDown = from == ServerState.DOWN;
@@ -111,8 +112,9 @@ final class TransitionLog {
                 case DRAIN_OFF -> admin(name, t, HaproxyLogFormat.drainOff(name, to != ServerState.DOWN),
                         LogLevel.NOTICE, now);
                 case DRAIN_REMAINS -> admin(name, t, HaproxyLogFormat.drainRemains(name), LogLevel.NOTICE, now);
-                case WEIGHT -> {
-                    // a weight change logs nothing itself; it may still empty the backend below
+                case WEIGHT, QUIET -> {
+                    // a weight change or a counter set by the runtime API logs nothing itself; it may still empty
+                    // the backend below
                 }
             }
             if (hadUsable && !backend.hasUsableServer()) {

@@ -12,11 +12,24 @@ import io.haprobe.CheckStatus;
  *
  * @param health      1 (the agent lets the server be UP) or 0 (it keeps the server DOWN)
  * @param lastOutcome the last completed agent check, null before the first one (status {@code INI})
+ * @param enabled     false after the runtime API's {@code disable agent} (spec §10.3): the agent's checks stop
+ *                    and its health no longer holds the server DOWN
  */
-public record AgentHealth(int health, CheckOutcome lastOutcome) {
+public record AgentHealth(int health, CheckOutcome lastOutcome, boolean enabled) {
 
-    /** The agent at boot: health 1 (HAProxy's {@code agent.health = agent.rise}), status {@code INI}. */
+    /** The agent at boot: health 1 (HAProxy's {@code agent.health = agent.rise}), status {@code INI}, enabled. */
     public static final AgentHealth BOOT = new AgentHealth(1, null);
+
+    /**
+     * Creates an enabled agent's state.
+     *
+     * @param health      1 or 0
+     * @param lastOutcome the last completed agent check, or null
+     * @throws IllegalArgumentException if {@code health} is not 0 or 1
+     */
+    public AgentHealth(int health, CheckOutcome lastOutcome) {
+        this(health, lastOutcome, true);
+    }
 
     /**
      * Validates the components.
@@ -39,12 +52,12 @@ public record AgentHealth(int health, CheckOutcome lastOutcome) {
     }
 
     /**
-     * Tells whether the agent lets the server be UP.
+     * Tells whether the agent lets the server be UP: it is disabled or its health is 1.
      *
-     * @return true if the health is 1
+     * @return true if the agent does not hold the server DOWN
      */
     public boolean isGood() {
-        return health == 1;
+        return !enabled || health == 1;
     }
 
     /**
@@ -54,5 +67,15 @@ public record AgentHealth(int health, CheckOutcome lastOutcome) {
      */
     public CheckStatus lastStatus() {
         return lastOutcome == null ? CheckStatus.INI : lastOutcome.status();
+    }
+
+    /**
+     * Returns this agent enabled or disabled (runtime API {@code enable|disable agent}); health and outcome kept.
+     *
+     * @param next true to enable
+     * @return the agent's state, this one when unchanged
+     */
+    public AgentHealth withEnabled(boolean next) {
+        return next == enabled ? this : new AgentHealth(health, lastOutcome, next);
     }
 }

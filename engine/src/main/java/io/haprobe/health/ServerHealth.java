@@ -206,7 +206,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         }
         CheckStatus status = outcome.status();
         int agentHealth = status == CheckStatus.L7OK ? 1 : status == CheckStatus.L7STS ? 0 : current.agent.health();
-        ServerHealth checkedState = current.withAgent(new AgentHealth(agentHealth, outcome));
+        ServerHealth checkedState = current.withAgent(new AgentHealth(agentHealth, outcome, current.agent.enabled()));
         transitions.add(new Transition(Transition.Kind.CHECK, current, checkedState));
         ServerState nextState = checkedState.state;
         boolean healthGood = !checked || checkedState.counter.isGood();
@@ -234,11 +234,12 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
             return "MAINT";
         }
         int up = counter.health() - counter.rise() + 1;
+        boolean agentEnabled = agent != null && agent.enabled();
         switch (state) {
             case UP, STARTING -> {
                 boolean goingDown = checked && !counter.isFull();
                 if (drain) {
-                    return agent != null ? "DRAIN (agent)" : goingDown ? "DRAIN " + up + '/' + counter.fall() : "DRAIN";
+                    return agentEnabled ? "DRAIN (agent)" : goingDown ? "DRAIN " + up + '/' + counter.fall() : "DRAIN";
                 }
                 if (!checked) {
                     return "no check";
@@ -249,13 +250,16 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
                 return !checked || counter.isFull() ? "NOLB" : "NOLB " + up + '/' + counter.fall();
             }
             default -> {
-                if (agent != null && !agent.isGood()) {
+                if (agentEnabled && agent.health() == 0) {
                     return "DOWN (agent)";
                 }
-                if (!checked || counter.health() == 0) {
+                if (checked && counter.health() == 0) {
                     return "DOWN";
                 }
-                return "DOWN " + counter.health() + '/' + counter.rise();
+                if (checked || agentEnabled) {
+                    return "DOWN " + counter.health() + '/' + counter.rise();
+                }
+                return "DOWN";
             }
         }
     }
@@ -277,6 +281,191 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
                     : word + ' ' + (counter.health() - counter.rise() + 1) + '/' + counter.fall();
         }
         return counter.health() == 0 ? "DOWN" : "DOWN " + counter.health() + '/' + counter.rise();
+    }
+
+    /**
+     * Applies the runtime API's {@code set server B/S state ready|drain|maint} ({@code enable server} is
+     * {@code ready}, {@code disable server} is {@code maint}; server.c {@code srv_adm_set_*}, spec §1.5, §10.3):
+     * {@code ready} clears the drain then the maintenance, {@code drain} sets the drain then clears the
+     * maintenance, {@code maint} sets the maintenance then clears the drain. A flag changed while in
+     * maintenance logs nothing; leaving maintenance resets a checked server's health to {@code rise} and brings
+     * it UP at once unless its agent holds it DOWN, and leaving it into drain adds
+     * {@code remains in forced drain mode}. A request that changes nothing gives a step without transitions.
+     *
+     * @param request the requested admin state; never null
+     * @return the step
+     * @throws NullPointerException if {@code request} is null
+     */
+    public HealthStep setAdminState(AdminRequest request) {
+        Objects.requireNonNull(request, "request");
+        List<Transition> transitions = new ArrayList<>();
+        ServerHealth current = this;
+        switch (request) {
+            case READY -> current = current.clearDrain(transitions).clearMaintenance(transitions);
+            case DRAIN -> current = current.setDrain(transitions).clearMaintenance(transitions);
+            case MAINT -> current = current.setMaintenance(transitions).clearDrain(transitions);
+        }
+        return new HealthStep(this, current, transitions);
+    }
+
+    /**
+     * Applies the runtime API's {@code set server B/S health up|stopping|down} (spec §10.3): the health counter
+     * goes to its maximum ({@code up}, {@code stopping}) or to 0 ({@code down}), then the server goes UP, NOLB
+     * or DOWN with the text reason, unless it is in maintenance or already there. The counter change alone logs
+     * nothing.
+     *
+     * @param target {@link ServerState#UP}, {@link ServerState#NOLB} or {@link ServerState#DOWN}; never null
+     * @param reason the reason of the state line, e.g. {@code changed from CLI}; never null
+     * @return the step
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code target} is {@link ServerState#STARTING}
+     */
+    public HealthStep setHealth(ServerState target, String reason) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(reason, "reason");
+        if (target == ServerState.STARTING) {
+            throw new IllegalArgumentException("target: STARTING (expected: UP, NOLB or DOWN)");
+        }
+        int health = target == ServerState.DOWN ? 0 : counter.rise() + counter.fall() - 1;
+        ServerHealth counted = new ServerHealth(new HealthCounter(counter.rise(), counter.fall(), health), state,
+                maintenance, lastOutcome, drain, weight, agent, checked);
+        return forced(counted, target, reason);
+    }
+
+    /**
+     * Applies the runtime API's {@code set server B/S agent up|down} (spec §10.3): the agent's health goes to 1
+     * or 0, then the server goes UP or DOWN with the text reason, unless it is in maintenance or already there
+     * (the health check is not consulted, as in HAProxy).
+     *
+     * @param up     true for {@code up}
+     * @param reason the reason of the state line, e.g. {@code changed from CLI}; never null
+     * @return the step
+     * @throws NullPointerException  if {@code reason} is null
+     * @throws IllegalStateException if the server has no agent or its agent is disabled
+     */
+    public HealthStep setAgentHealth(boolean up, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (agent == null || !agent.enabled()) {
+            throw new IllegalStateException("agent checks are not enabled on this server");
+        }
+        ServerHealth counted = withAgent(new AgentHealth(up ? 1 : 0, agent.lastOutcome(), true));
+        return forced(counted, up ? ServerState.UP : ServerState.DOWN, reason);
+    }
+
+    /**
+     * Applies a user weight from the runtime API ({@code set weight}, {@code set server B/S weight}; spec §9.2):
+     * no line of its own; a drained server adds {@code remains in forced drain mode}.
+     *
+     * @param next the user weight, 0..256
+     * @return the step
+     * @throws IllegalArgumentException if {@code next} is outside 0..256
+     */
+    public HealthStep setWeight(int next) {
+        ServerHealth weighted = withWeight(next);
+        List<Transition> transitions = new ArrayList<>();
+        transitions.add(new Transition(Transition.Kind.WEIGHT, this, weighted));
+        if (weighted.drain) {
+            transitions.add(new Transition(Transition.Kind.DRAIN_REMAINS, weighted, weighted));
+        }
+        return new HealthStep(this, weighted, transitions);
+    }
+
+    /**
+     * Enables or disables the health check (runtime API {@code enable|disable health}, spec §10.3). Disabling
+     * freezes the state: a DOWN server stays DOWN, an UP one shows {@code no check}; enabling does not reset the
+     * counter. Logs nothing.
+     *
+     * @param enabled true to enable
+     * @return the step, without transitions when nothing changes
+     */
+    public HealthStep setCheckEnabled(boolean enabled) {
+        if (enabled == checked) {
+            return new HealthStep(this, this, List.of());
+        }
+        ServerHealth after = new ServerHealth(counter, state, maintenance, lastOutcome, drain, weight, agent,
+                enabled);
+        return new HealthStep(this, after, List.of(new Transition(Transition.Kind.QUIET, this, after)));
+    }
+
+    /**
+     * Enables or disables the agent check (runtime API {@code enable|disable agent}, spec §10.3). Logs nothing.
+     *
+     * @param enabled true to enable
+     * @return the step, without transitions when nothing changes
+     * @throws IllegalStateException if the server has no {@code agent-check}
+     */
+    public HealthStep setAgentEnabled(boolean enabled) {
+        if (agent == null) {
+            throw new IllegalStateException("the server has no agent-check");
+        }
+        if (enabled == agent.enabled()) {
+            return new HealthStep(this, this, List.of());
+        }
+        ServerHealth after = withAgent(agent.withEnabled(enabled));
+        return new HealthStep(this, after, List.of(new Transition(Transition.Kind.QUIET, this, after)));
+    }
+
+    /** srv_set_running / srv_set_stopping / srv_set_stopped with a text reason, after a counter change. */
+    private HealthStep forced(ServerHealth counted, ServerState target, String reason) {
+        List<Transition> transitions = new ArrayList<>();
+        transitions.add(new Transition(Transition.Kind.QUIET, this, counted));
+        boolean already = switch (target) {
+            case UP -> counted.state == ServerState.UP || counted.state == ServerState.STARTING;
+            default -> counted.state == target;
+        };
+        ServerHealth after = counted;
+        if (!counted.maintenance && !already) {
+            after = counted.withState(target);
+            transitions.add(new Transition(Transition.Kind.STATE, counted, after, reason));
+            if (after.drain) {
+                transitions.add(new Transition(Transition.Kind.DRAIN_REMAINS, after, after));
+            }
+        }
+        return new HealthStep(this, after, transitions);
+    }
+
+    private ServerHealth setDrain(List<Transition> transitions) {
+        if (drain) {
+            return this;
+        }
+        ServerHealth after = new ServerHealth(counter, state, maintenance, lastOutcome, true, weight, agent, checked);
+        transitions.add(new Transition(maintenance ? Transition.Kind.QUIET : Transition.Kind.DRAIN_ON, this, after));
+        return after;
+    }
+
+    private ServerHealth clearDrain(List<Transition> transitions) {
+        if (!drain) {
+            return this;
+        }
+        ServerHealth after = new ServerHealth(counter, state, maintenance, lastOutcome, false, weight, agent,
+                checked);
+        transitions.add(new Transition(maintenance ? Transition.Kind.QUIET : Transition.Kind.DRAIN_OFF, this, after));
+        return after;
+    }
+
+    private ServerHealth setMaintenance(List<Transition> transitions) {
+        if (maintenance) {
+            return this;
+        }
+        ServerHealth after = new ServerHealth(new HealthCounter(counter.rise(), counter.fall(), 0),
+                ServerState.DOWN, true, lastOutcome, drain, weight, agent, checked);
+        transitions.add(new Transition(Transition.Kind.MAINT_ON, this, after));
+        return after;
+    }
+
+    private ServerHealth clearMaintenance(List<Transition> transitions) {
+        if (!maintenance) {
+            return this;
+        }
+        boolean agentGood = agent == null || agent.isGood();
+        HealthCounter reset = checked ? HealthCounter.initial(counter.rise(), counter.fall()) : counter;
+        ServerHealth after = new ServerHealth(reset, agentGood ? ServerState.UP : ServerState.DOWN, false,
+                lastOutcome, drain, weight, agent, checked);
+        transitions.add(new Transition(Transition.Kind.MAINT_OFF, this, after));
+        if (drain) {
+            transitions.add(new Transition(Transition.Kind.DRAIN_REMAINS, after, after));
+        }
+        return after;
     }
 
     private ServerHealth applyAdminWord(String word, List<Transition> transitions) {

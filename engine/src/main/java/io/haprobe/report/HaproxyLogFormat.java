@@ -43,6 +43,11 @@ public final class HaproxyLogFormat {
      * @throws NullPointerException if {@code server}, {@code to} or {@code counts} is null
      */
     public static String transition(ServerName server, ServerState to, CheckOutcome cause, Counts counts) {
+        return transition(server, to, cause, null, counts);
+    }
+
+    private static String transition(ServerName server, ServerState to, CheckOutcome cause, String reason,
+                                     Counts counts) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(counts, "counts");
         StringBuilder line = new StringBuilder(192);
@@ -54,9 +59,29 @@ public final class HaproxyLogFormat {
         });
         if (cause != null) {
             appendReason(line, cause);
+        } else if (reason != null) {
+            line.append(", ").append(reason);
         }
         appendCounts(line, to == ServerState.DOWN, counts);
         return line.toString();
+    }
+
+    /**
+     * Builds the line logged when the runtime API changes a server's operational state
+     * ({@code set server B/S health|agent}, spec §8.1): the reason is printed as {@code , <reason>}, whether or
+     * not {@code option log-health-checks} is on.
+     *
+     * @param server who changed; never null
+     * @param to     the new state; never null
+     * @param reason the text reason, e.g. {@code changed from CLI}; never null
+     * @param counts the backend's usable servers after the change, and the server's sessions and queue; never
+     *               null
+     * @return the message, without a line terminator
+     * @throws NullPointerException if an argument is null
+     */
+    public static String transitionWithReason(ServerName server, ServerState to, String reason, Counts counts) {
+        Objects.requireNonNull(reason, "reason");
+        return transition(server, to, null, reason, counts);
     }
 
     /**

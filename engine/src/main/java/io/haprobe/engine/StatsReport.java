@@ -1,0 +1,535 @@
+package io.haprobe.engine;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.CheckStatus;
+import io.haprobe.ServerState;
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.ProxyDeclaration;
+import io.haprobe.config.ServerConfig;
+import io.haprobe.health.AgentHealth;
+import io.haprobe.health.ServerHealth;
+import io.haprobe.time.Scheduler;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The runtime API's reports in HAProxy 2.6.12's formats (spec §10.1, §10.2): {@code show stat} (the CSV, header
+ * byte for byte, a {@code FRONTEND} row per frontend or listen section, a row per server, a {@code BACKEND} row
+ * per backend or listen section, each field filled or left empty as stats.c does), {@code show servers state}
+ * (format version 1) and {@code show info}.
+ *
+ * <p>What haprobe does not model is printed as HAProxy prints it with no traffic: session, byte, queue and
+ * response counters are 0 until the traffic model counts them; {@code slim} of a frontend and of a backend
+ * ({@code maxconn}, {@code fullconn}) is printed only when the configuration sets {@code maxconn} in
+ * {@code global} (HAProxy derives it from the file-descriptor limit otherwise); the module counters
+ * ({@code ssl_*}, {@code h2_*}, {@code h1_*}) are 0, where HAProxy's {@code h1_*} of a backend also count its
+ * health checks' own connections. Proxies are numbered from 2 in declaration order ({@code iid}): HAProxy gives
+ * number 1 to its stats socket's own proxy.
+ *
+ * <p>Threading: runs on the engine's event loop (reads the checkers' state there).
+ */
+final class StatsReport {
+
+    /** {@code show stat}'s first line, 2.6.12 with its SSL, HTTP/2 and HTTP/1 modules, without the newline. */
+    static final String HEADER = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,"
+            + "wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,"
+            + "tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,hrsp_2xx,hrsp_3xx,"
+            + "hrsp_4xx,hrsp_5xx,hrsp_other,hanafail,req_rate,req_rate_max,req_tot,cli_abrt,srv_abrt,comp_in,comp_out,"
+            + "comp_byp,comp_rsp,lastsess,last_chk,last_agt,qtime,ctime,rtime,ttime,agent_status,agent_code,"
+            + "agent_duration,check_desc,agent_desc,check_rise,check_fall,check_health,agent_rise,agent_fall,"
+            + "agent_health,addr,cookie,mode,algo,conn_rate,conn_rate_max,conn_tot,intercepted,dcon,dses,wrew,connect,"
+            + "reuse,cache_lookups,cache_hits,srv_icur,src_ilim,qtime_max,ctime_max,rtime_max,ttime_max,eint,"
+            + "idle_conn_cur,safe_conn_cur,used_conn_cur,need_conn_est,uweight,agg_server_status,"
+            + "agg_server_check_status,agg_check_status,-,ssl_sess,ssl_reused_sess,ssl_failed_handshake,"
+            + "h2_headers_rcvd,h2_data_rcvd,h2_settings_rcvd,h2_rst_stream_rcvd,h2_goaway_rcvd,"
+            + "h2_detected_conn_protocol_errors,h2_detected_strm_protocol_errors,h2_rst_stream_resp,h2_goaway_resp,"
+            + "h2_open_connections,h2_backend_open_streams,h2_total_connections,h2_backend_total_streams,"
+            + "h1_open_connections,h1_open_streams,h1_total_connections,h1_total_streams,h1_bytes_in,h1_bytes_out,"
+            + "h1_spliced_bytes_in,h1_spliced_bytes_out,";
+
+    /** The column names of {@link #HEADER}, in order. */
+    static final List<String> COLUMNS = List.of(HEADER.substring(2, HEADER.length() - 1).split(","));
+
+    /** The line of {@code show servers state}'s header, without the newline. */
+    static final String SERVERS_STATE_HEADER = "# be_id be_name srv_id srv_name srv_addr srv_op_state "
+            + "srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result "
+            + "srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port "
+            + "srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port";
+
+    /** The lines of {@code help} for the commands haprobe serves, in HAProxy 2.6.12's words and order. */
+    static final List<String> HELP_LINES = List.of(
+            "  disable agent                           : disable agent checks",
+            "  disable health                          : disable health checks",
+            "  disable server (DEPRECATED)             : disable a server for maintenance (use 'set server' instead)",
+            "  enable agent                            : enable agent checks",
+            "  enable health                           : enable health checks",
+            "  enable server  (DEPRECATED)             : enable a disabled server (use 'set server' instead)",
+            "  get weight <bk>/<srv>                   : report a server's current weight",
+            "  set server <bk>/<srv> [opts]            : change a server's state, weight, address or ssl",
+            "  set weight <bk>/<srv>  (DEPRECATED)     : change a server's weight (use 'set server' instead)",
+            "  show info [desc|json|typed|float]*      : report information about the running process",
+            "  show servers state [<backend>]          : dump volatile server information (all or for a single "
+                    + "backend)",
+            "  show stat [desc|json|no-maint|typed|up]*: report counters for each proxy and server",
+            "  help [<command>]                        : list matching or all commands",
+            "  prompt                                  : toggle interactive mode with prompt",
+            "  quit                                    : disconnect");
+
+    /** {@code help}'s reply. */
+    static final String HELP = "The following commands are valid at this level:\n" + String.join("\n", HELP_LINES)
+            + "\n";
+
+    /**
+     * Returns the reply to a command haprobe does not know: HAProxy's first line, the commands sharing the
+     * command's first word (HAProxy picks its suggestions by a word similarity of its own), then {@code help},
+     * {@code prompt} and {@code quit}.
+     *
+     * @param verb the command's first word
+     * @return the reply, never null
+     */
+    static String unknownCommand(String verb) {
+        StringBuilder out = new StringBuilder("Unknown command, but maybe one of the following ones is a better match:\n");
+        int fixed = HELP_LINES.size() - 3;
+        for (int i = 0; i < fixed; i++) {
+            String line = HELP_LINES.get(i);
+            if (!verb.isEmpty() && line.startsWith("  " + verb + ' ')) {
+                out.append(line).append('\n');
+            }
+        }
+        for (int i = fixed; i < HELP_LINES.size(); i++) {
+            out.append(HELP_LINES.get(i)).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static final int TYPE_FRONTEND = 1;
+    private static final int TYPE_BACKEND = 2;
+    private static final int TYPE_SERVER = 4;
+
+    private final HaproxyConfig config;
+    private final Map<String, CheckedSection> sections = new HashMap<>();
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final Scheduler clock;
+    private final long pid;
+    private long startNanos;
+    private long startMillis;
+
+    /**
+     * Creates the reports of an engine.
+     *
+     * @param config   the configuration; never null
+     * @param sections the engine's checked sections; never null
+     * @param clock    the engine's scheduler (ages and uptime); never null
+     * @param pid      the {@code pid} {@code show info} prints
+     */
+    StatsReport(HaproxyConfig config, List<CheckedSection> sections, Scheduler clock, long pid) {
+        this.config = config;
+        this.clock = clock;
+        this.pid = pid;
+        sections.forEach(section -> this.sections.put(section.name(), section));
+        int next = 2;
+        for (ProxyDeclaration declaration : config.declarations()) {
+            ids.putIfAbsent(declaration.name() + '/' + declaration.hasBackend(), next++);
+        }
+    }
+
+    /** Records the engine's start, the origin of uptime. */
+    void started(long nanos) {
+        startNanos = nanos;
+        startMillis = clock.currentTimeMillis();
+    }
+
+    /**
+     * Returns the {@code iid} of a backend or listen section.
+     *
+     * @param backend the section's name
+     * @return its number, 0 when unknown
+     */
+    int proxyId(String backend) {
+        return ids.getOrDefault(backend + "/true", 0);
+    }
+
+    /**
+     * {@code show stat [{<iid>|<proxy>} <type> <sid>] [up|no-maint]} (stats.c): with a proxy and a type mask
+     * (1 frontends, 2 backends, 4 servers) and optionally a server id, only those rows.
+     */
+    String showStat(String[] args) {
+        String proxyFilter = null;
+        int typeMask = -1;
+        int sidFilter = -1;
+        boolean upOnly = false;
+        boolean noMaint = false;
+        List<String> words = new ArrayList<>();
+        for (int i = 2; i < args.length && !args[i].isEmpty(); i++) {
+            switch (args[i]) {
+                case "up" -> upOnly = true;
+                case "no-maint" -> noMaint = true;
+                case "typed", "json", "desc" -> {
+                    return "haprobe does not implement 'show stat " + args[i] + "'.\n";
+                }
+                default -> words.add(args[i]);
+            }
+        }
+        if (words.size() >= 2) {
+            proxyFilter = words.get(0);
+            typeMask = (int) parseInt(words.get(1));
+            if (words.size() >= 3) {
+                sidFilter = (int) parseInt(words.get(2));
+            }
+            if (!proxyFilter.equals("-1") && !knownProxy(proxyFilter)) {
+                return "No such proxy.\n";
+            }
+        }
+        StringBuilder out = new StringBuilder(4096).append(HEADER).append('\n');
+        long now = clock.nanoTime();
+        for (ProxyDeclaration declaration : config.declarations()) {
+            int iid = ids.get(declaration.name() + '/' + declaration.hasBackend());
+            if (proxyFilter != null && !proxyFilter.equals("-1") && !proxyFilter.equals(declaration.name())
+                    && !proxyFilter.equals(Integer.toString(iid))) {
+                continue;
+            }
+            CheckedSection section = declaration.hasBackend() ? sections.get(declaration.name()) : null;
+            if (declaration.hasBackend() && section == null) {
+                continue;
+            }
+            if (declaration.hasFrontend() && (typeMask & TYPE_FRONTEND) != 0) {
+                line(out, frontendRow(declaration, iid));
+            }
+            if (section == null) {
+                continue;
+            }
+            if ((typeMask & TYPE_SERVER) != 0) {
+                int sid = 0;
+                for (ServerChecker server : section.servers()) {
+                    sid++;
+                    ServerHealth health = server.health();
+                    boolean up = !health.maintenance()
+                            && (health.state() == ServerState.UP || health.state() == ServerState.STARTING);
+                    if (sidFilter >= 0 && sid != sidFilter || noMaint && health.maintenance() || upOnly && !up) {
+                        continue;
+                    }
+                    line(out, serverRow(declaration, section, server, iid, sid, now));
+                }
+            }
+            if ((typeMask & TYPE_BACKEND) != 0) {
+                line(out, backendRow(declaration, section, iid, now));
+            }
+        }
+        return out.append('\n').toString();
+    }
+
+    /** {@code show servers state [<backend>]} (server_state.c), format version 1. */
+    String showServersState(String backend) {
+        if (!backend.isEmpty() && !sections.containsKey(backend)) {
+            return "Can't find backend.\n";
+        }
+        StringBuilder out = new StringBuilder(1024).append("1\n").append(SERVERS_STATE_HEADER).append('\n');
+        long now = clock.nanoTime();
+        for (ProxyDeclaration declaration : config.declarations()) {
+            CheckedSection section = declaration.hasBackend() ? sections.get(declaration.name()) : null;
+            if (section == null || !backend.isEmpty() && !backend.equals(declaration.name())) {
+                continue;
+            }
+            int iid = proxyId(declaration.name());
+            int sid = 0;
+            for (ServerChecker server : section.servers()) {
+                sid++;
+                ServerHealth health = server.health();
+                ServerConfig cfg = server.plan().config();
+                boolean configured = server.plan().boot().checked();
+                CheckOutcome last = health.lastOutcome();
+                int checkState = configured ? 2 | (health.checked() ? 4 : 0) | (health.maintenance() ? 8 : 0) : 0;
+                AgentHealth agent = health.agent();
+                int agentState = agent == null ? 0 : 0x12 | (agent.enabled() ? 4 : 0);
+                out.append(iid).append(' ').append(section.name()).append(' ').append(sid).append(' ')
+                        .append(server.name()).append(' ').append(server.address()).append(' ')
+                        .append(opState(health)).append(' ').append(adminState(health, cfg)).append(' ')
+                        .append(health.weight()).append(' ').append(server.initialWeight()).append(' ')
+                        .append(seconds(now - server.lastChangeNanos())).append(' ')
+                        .append(last == null ? CheckStatus.INI.number() : last.status().number()).append(' ')
+                        .append(last == null ? 0 : checkResult(last.status())).append(' ')
+                        .append(health.counter().health()).append(' ').append(checkState).append(' ')
+                        .append(agentState).append(" 0 0 - ").append(server.port()).append(" - ")
+                        .append(cfg.check().tls().ssl() ? 1 : 0).append(' ')
+                        .append(cfg.check().target().port()).append(' ')
+                        .append(cfg.check().target().address() == null ? "-" : cfg.check().target().address())
+                        .append(' ').append(cfg.agent().address() == null ? "-" : cfg.agent().address()).append(' ')
+                        .append(cfg.agent().enabled() ? cfg.effectiveAgentPort() : 0).append('\n');
+            }
+        }
+        return out.append('\n').toString();
+    }
+
+    /** {@code show info}: the fields of 2.6.12 in its order; what haprobe does not count is 0. */
+    String showInfo() {
+        long uptime = seconds(clock.nanoTime() - startNanos);
+        String node = config.global().node();
+        List<String> lines = new ArrayList<>(List.of(
+                "Name: HAProxy", "Version: 2.6.12", "Release_date: 2023/03/10", "Nbthread: 1", "Nbproc: 1",
+                "Process_num: 1", "Pid: " + pid, "Uptime: " + uptimeText(uptime), "Uptime_sec: " + uptime,
+                "Memmax_MB: 0", "PoolAlloc_MB: 0", "PoolUsed_MB: 0", "PoolFailed: 0", "Ulimit-n: 0", "Maxsock: 0",
+                "Maxconn: 0", "Hard_maxconn: 0", "CurrConns: 0", "CumConns: 0", "CumReq: 0", "MaxSslConns: 0",
+                "CurrSslConns: 0", "CumSslConns: 0", "Maxpipes: 0", "PipesUsed: 0", "PipesFree: 0", "ConnRate: 0",
+                "ConnRateLimit: 0", "MaxConnRate: 0", "SessRate: 0", "SessRateLimit: 0", "MaxSessRate: 0",
+                "SslRate: 0", "SslRateLimit: 0", "MaxSslRate: 0", "SslFrontendKeyRate: 0",
+                "SslFrontendMaxKeyRate: 0", "SslFrontendSessionReuse_pct: 0", "SslBackendKeyRate: 0",
+                "SslBackendMaxKeyRate: 0", "SslCacheLookups: 0", "SslCacheMisses: 0", "CompressBpsIn: 0",
+                "CompressBpsOut: 0", "CompressBpsRateLim: 0", "Tasks: 0", "Run_queue: 0", "Idle_pct: 100",
+                "node: " + (node == null ? "" : node), "Stopping: 0", "Jobs: 0", "Unstoppable Jobs: 0",
+                "Listeners: 0", "ActivePeers: 0", "ConnectedPeers: 0", "DroppedLogs: 0", "BusyPolling: 0",
+                "FailedResolutions: 0", "TotalBytesOut: 0", "TotalSplicdedBytesOut: 0", "BytesOutRate: 0",
+                "DebugCommandsIssued: 0", "CumRecvLogs: 0", "Build info: 2.6.12 (haprobe)", "Memmax_bytes: 0",
+                "PoolAlloc_bytes: 0", "PoolUsed_bytes: 0", "Start_time_sec: " + startMillis / 1000, "Tainted: 0"));
+        return String.join("\n", lines) + "\n\n";
+    }
+
+    private String[] frontendRow(ProxyDeclaration declaration, int iid) {
+        String[] f = empty();
+        boolean http = declaration.mode().equals("http");
+        f[0] = declaration.name();
+        f[1] = "FRONTEND";
+        zero(f, "scur", "smax", "stot", "bin", "bout", "dreq", "dresp", "ereq", "rate", "rate_lim", "rate_max",
+                "req_rate", "req_rate_max", "req_tot", "comp_in", "comp_out", "comp_byp", "comp_rsp", "conn_rate",
+                "conn_rate_max", "conn_tot", "dcon", "dses", "wrew", "eint");
+        if (http) {
+            zero(f, "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other", "intercepted",
+                    "cache_lookups", "cache_hits");
+        }
+        set(f, "status", "OPEN");
+        set(f, "pid", "1");
+        set(f, "iid", Integer.toString(iid));
+        set(f, "sid", "0");
+        set(f, "type", "0");
+        set(f, "mode", declaration.mode());
+        modules(f, true);
+        return f;
+    }
+
+    private String[] serverRow(ProxyDeclaration declaration, CheckedSection section, ServerChecker server, int iid,
+                               int sid, long now) {
+        String[] f = empty();
+        ServerHealth health = server.health();
+        boolean http = declaration.mode().equals("http");
+        boolean checkShown = health.checked() && !health.maintenance();
+        f[0] = section.name();
+        f[1] = server.name();
+        zero(f, "qcur", "qmax", "scur", "smax", "stot", "bin", "bout", "dresp", "econ", "eresp", "wretr", "wredis",
+                "lbtot", "rate", "rate_max", "cli_abrt", "srv_abrt", "qtime", "ctime", "rtime", "ttime", "wrew",
+                "connect", "reuse", "srv_icur", "qtime_max", "ctime_max", "rtime_max", "ttime_max", "eint",
+                "idle_conn_cur", "safe_conn_cur", "used_conn_cur");
+        if (http) {
+            zero(f, "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other", "req_tot");
+        }
+        ServerConfig cfg = server.plan().config();
+        if (cfg.traffic().maxConn() > 0) {
+            set(f, "slim", Integer.toString(cfg.traffic().maxConn()));
+        }
+        set(f, "status", health.statusText());
+        set(f, "weight", Integer.toString(health.weight()));
+        set(f, "uweight", Integer.toString(health.weight()));
+        boolean backup = cfg.traffic().backup();
+        set(f, "act", backup ? "0" : "1");
+        set(f, "bck", backup ? "1" : "0");
+        if (health.checked()) {
+            set(f, "chkfail", Long.toString(server.failedChecks()));
+            set(f, "chkdown", Long.toString(server.downTransitions()));
+            set(f, "downtime", Long.toString(seconds(server.downtimeNanos(now))));
+        }
+        set(f, "lastchg", Long.toString(seconds(now - server.lastChangeNanos())));
+        set(f, "pid", "1");
+        set(f, "iid", Integer.toString(iid));
+        set(f, "sid", Integer.toString(sid));
+        set(f, "type", "2");
+        set(f, "lastsess", "-1");
+        CheckOutcome last = health.lastOutcome();
+        CheckStatus status = last == null ? CheckStatus.INI : last.status();
+        if (checkShown) {
+            set(f, "check_status", (server.checkRunning() ? "* " : "") + status.tag());
+            if (status.ordinal() >= CheckStatus.L57DATA.ordinal()) {
+                set(f, "check_code", Integer.toString(last.code()));
+            }
+            if (status.ordinal() >= CheckStatus.CHECKED.ordinal()) {
+                set(f, "check_duration", Long.toString(last.durationMillis()));
+            }
+            set(f, "check_desc", status.description());
+            set(f, "last_chk", last == null ? "" : last.info());
+            set(f, "check_rise", Integer.toString(health.counter().rise()));
+            set(f, "check_fall", Integer.toString(health.counter().fall()));
+            set(f, "check_health", Integer.toString(health.counter().health()));
+        }
+        AgentHealth agent = health.agent();
+        if (agent != null && agent.enabled()) {
+            CheckOutcome agentLast = agent.lastOutcome();
+            CheckStatus agentStatus = agentLast == null ? CheckStatus.INI : agentLast.status();
+            set(f, "agent_status", agentStatus.tag());
+            if (agentStatus.ordinal() >= CheckStatus.L57DATA.ordinal()) {
+                set(f, "agent_code", Integer.toString(agentLast.code()));
+            }
+            set(f, "agent_duration", Long.toString(agentLast == null ? 0 : agentLast.durationMillis()));
+            set(f, "agent_desc", agentStatus.description());
+            set(f, "last_agt", agentLast == null ? "" : agentLast.info());
+            set(f, "agent_rise", "1");
+            set(f, "agent_fall", "1");
+            set(f, "agent_health", Integer.toString(agent.health()));
+        }
+        set(f, "addr", address(server.address(), server.port()));
+        set(f, "mode", declaration.mode());
+        set(f, "need_conn_est", health.checked() && !health.maintenance() ? "1" : "0");
+        set(f, "-", "-");
+        zero(f, "ssl_sess", "ssl_reused_sess", "ssl_failed_handshake");
+        return f;
+    }
+
+    private String[] backendRow(ProxyDeclaration declaration, CheckedSection section, int iid, long now) {
+        String[] f = empty();
+        boolean http = declaration.mode().equals("http");
+        f[0] = section.name();
+        f[1] = "BACKEND";
+        zero(f, "qcur", "qmax", "scur", "smax", "stot", "bin", "bout", "dreq", "dresp", "econ", "eresp", "wretr",
+                "wredis", "chkdown", "downtime", "lbtot", "rate", "rate_max", "req_tot", "cli_abrt", "srv_abrt",
+                "comp_in", "comp_out", "comp_byp", "comp_rsp", "qtime", "ctime", "rtime", "ttime", "wrew", "connect",
+                "reuse", "qtime_max", "ctime_max", "rtime_max", "ttime_max", "eint", "agg_server_status",
+                "agg_server_check_status", "agg_check_status");
+        if (http) {
+            zero(f, "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other", "cache_lookups",
+                    "cache_hits");
+        } else {
+            f[COLUMNS.indexOf("req_tot")] = "";
+        }
+        int active = 0;
+        int backup = 0;
+        int activeWeight = 0;
+        int firstBackupWeight = -1;
+        for (ServerChecker server : section.servers()) {
+            ServerHealth health = server.health();
+            if (!health.usable()) {
+                continue;
+            }
+            if (server.plan().config().traffic().backup()) {
+                backup++;
+                if (firstBackupWeight < 0) {
+                    firstBackupWeight = health.weight();
+                }
+            } else {
+                active++;
+                activeWeight += health.weight();
+            }
+        }
+        int weight = active > 0 ? activeWeight : Math.max(0, firstBackupWeight);
+        set(f, "status", weight > 0 || section.servers().isEmpty() ? "UP" : "DOWN");
+        set(f, "weight", Integer.toString(weight));
+        set(f, "uweight", Integer.toString(weight));
+        set(f, "act", Integer.toString(active));
+        set(f, "bck", Integer.toString(backup));
+        set(f, "lastchg", Long.toString(seconds(now - startNanos)));
+        set(f, "pid", "1");
+        set(f, "iid", Integer.toString(iid));
+        set(f, "sid", "0");
+        set(f, "type", "1");
+        set(f, "lastsess", "-1");
+        set(f, "mode", declaration.mode());
+        set(f, "algo", section.proxy().balance());
+        modules(f, true);
+        return f;
+    }
+
+    private static void modules(String[] f, boolean all) {
+        set(f, "-", "-");
+        int from = COLUMNS.indexOf("ssl_sess");
+        for (int i = from; i < f.length; i++) {
+            f[i] = all ? "0" : f[i];
+        }
+    }
+
+    private static String address(String host, int port) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ':' + port;
+    }
+
+    private static int opState(ServerHealth health) {
+        return switch (health.state()) {
+            case DOWN -> 0;
+            case STARTING -> 1;
+            case UP -> 2;
+            case NOLB -> 3;
+        };
+    }
+
+    private static int adminState(ServerHealth health, ServerConfig cfg) {
+        return (health.maintenance() ? 1 : 0) | (cfg.traffic().disabled() ? 4 : 0) | (health.drain() ? 8 : 0);
+    }
+
+    private static int checkResult(CheckStatus status) {
+        return switch (status.result()) {
+            case FAILED -> 2;
+            case PASSED -> 3;
+            case CONDPASS -> 4;
+            case NEUTRAL -> 1;
+            default -> 0;
+        };
+    }
+
+    private boolean knownProxy(String name) {
+        for (ProxyDeclaration declaration : config.declarations()) {
+            if (declaration.name().equals(name)
+                    || name.equals(Integer.toString(ids.get(declaration.name() + '/' + declaration.hasBackend())))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String[] empty() {
+        String[] fields = new String[COLUMNS.size()];
+        Arrays.fill(fields, "");
+        return fields;
+    }
+
+    private static void zero(String[] fields, String... columns) {
+        for (String column : columns) {
+            set(fields, column, "0");
+        }
+    }
+
+    private static void set(String[] fields, String column, String value) {
+        int index = COLUMNS.indexOf(column);
+        if (index < 0) {
+            throw new IllegalArgumentException("column: " + column);
+        }
+        fields[index] = value;
+    }
+
+    /** One CSV line: fields separated by commas, a trailing comma; a field with a comma is quoted. */
+    private static void line(StringBuilder out, String[] fields) {
+        for (String field : fields) {
+            if (field.indexOf(',') >= 0 || field.indexOf('"') >= 0) {
+                out.append('"').append(field.replace("\"", "\"\"")).append('"');
+            } else {
+                out.append(field);
+            }
+            out.append(',');
+        }
+        out.append('\n');
+    }
+
+    private static long seconds(long nanos) {
+        return TimeUnit.NANOSECONDS.toSeconds(Math.max(0, nanos));
+    }
+
+    private static String uptimeText(long seconds) {
+        return String.format("%dd %dh%02dm%02ds", seconds / 86400, seconds / 3600 % 24, seconds / 60 % 60,
+                seconds % 60);
+    }
+
+    private static long parseInt(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
