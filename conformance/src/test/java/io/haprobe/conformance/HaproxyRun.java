@@ -331,10 +331,22 @@ final class HaproxyRun {
                     .until(() -> System.nanoTime() - due >= 0);
             long sentMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
             String reply = command(socket, toPlayer.apply(command.command()));
-            sent.add(new Sent(sentMicros, command.command(), reply, command(socket, "show stat"),
-                    command(socket, "show servers state")));
+            sent.add(new Sent(sentMicros, command.command(), reply, show(socket, "show stat"),
+                    show(socket, "show servers state")));
         }
         return sent;
+    }
+
+    /**
+     * A show command's answer, asked again (at most twice) if it came empty: once, under load, the socket closed
+     * before a word of it, which HAProxy never answers to a show command it runs.
+     */
+    private static String show(Path socket, String command) throws IOException {
+        String answer = command(socket, command);
+        for (int again = 0; again < 2 && answer.isEmpty(); again++) {
+            answer = command(socket, command);
+        }
+        return answer;
     }
 
     /** The commands, replies and answers after them, for the run's artifacts. */

@@ -119,6 +119,16 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
         return words.startsWith("show stat") ? parseShowStat(reply, COMMAND_COLUMNS) : parseServersState(reply);
     }
 
+    /**
+     * What a haprobe side read right after running a command.
+     *
+     * @param command      the command as the scenario gives it
+     * @param showStat     the {@code show stat} answer
+     * @param serversState the {@code show servers state} answer
+     */
+    record Shown(String command, String showStat, String serversState) {
+    }
+
     /** The log subject of a command and its reply: the {@code backend/server} it names, else {@link #COMMANDS}. */
     static String commandSubject(String command) {
         Matcher server = COMMAND_SERVER.matcher(command);
@@ -161,6 +171,18 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
     static Observation ofEvents(String side, List<HealthEvent> events, long durationNanos,
                                 List<ServerSnapshot> servers, UnaryOperator<String> normalize,
                                 LongToDoubleFunction lateAt) {
+        return ofEvents(side, events, durationNanos, servers, normalize, lateAt, List.of());
+    }
+
+    /**
+     * What a haprobe engine concluded, as {@link #ofEvents(String, List, long, List, UnaryOperator,
+     * LongToDoubleFunction)}, with the commands it ran: each {@link HealthEvent.CommandExecuted} in turn is the
+     * command of {@code shown} in turn (the scenario's text, where the event has the player's ports), with the
+     * answers read right after it, whose own two events ({@code show stat}, {@code show servers state}) follow.
+     */
+    static Observation ofEvents(String side, List<HealthEvent> events, long durationNanos,
+                                List<ServerSnapshot> servers, UnaryOperator<String> normalize,
+                                LongToDoubleFunction lateAt, List<Shown> shown) {
         long origin = Long.MAX_VALUE;
         for (HealthEvent event : events) {
             if (event instanceof HealthEvent.CheckCompleted check) {
@@ -171,8 +193,26 @@ record Observation(String side, Map<String, List<LogLine>> lines, Map<String, Li
         }
         Builder builder = new Builder(side, normalize);
         Map<String, HealthEvent.CheckCompleted> previous = new HashMap<>();
+        // each command is followed by the harness's own show stat and show servers state, events as well
+        int commands = 0;
+        int reads = 0;
         for (HealthEvent event : events) {
             if (origin == Long.MAX_VALUE || event.timeNanos() - origin > durationNanos) {
+                continue;
+            }
+            if (event instanceof HealthEvent.CommandExecuted executed) {
+                if (reads > 0) {
+                    reads--;
+                    continue;
+                }
+                reads = 2;
+                if (commands < shown.size()) {
+                    Shown after = shown.get(commands++);
+                    // the engine replies the command's message; the stats socket sends it followed by one line
+                    // break (HAProxy's non-interactive framing), which is what HAProxy's side recorded
+                    builder.commanded(millis(executed.timeNanos() - origin), after.command(),
+                            executed.reply() + "\n", after.showStat(), after.serversState());
+                }
                 continue;
             }
             if (event instanceof HealthEvent.CheckCompleted check) {

@@ -167,7 +167,7 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
     }
 
     /**
-     * Starts a simulation builder set up with this scenario's config, seed and scripts; add listeners or
+     * Starts a simulation builder set up with this scenario's config, seed, scripts and commands; add listeners or
      * restrict the backends, then {@link Simulation.Builder#build()} boots it at t=0. Running it is up to the
      * caller: {@code sim.runUntil(scenario.duration())}.
      *
@@ -176,6 +176,7 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
     public Simulation.Builder simulation() {
         Simulation.Builder builder = Simulation.builder(config).seed(seed);
         scripts.forEach(builder::script);
+        commands.forEach(command -> builder.command(command.at(), command.command()));
         return builder;
     }
 
