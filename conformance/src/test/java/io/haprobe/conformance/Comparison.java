@@ -22,7 +22,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>per check series (a server's health check, its agent), the first check's start and each interval from a
  *       check's end to the next one's start within the tolerance (intervals, so that differences in check
  *       durations do not add up over a run);</li>
- *   <li>the final {@code show stat} columns of {@link Observation#COLUMNS}, equal.</li>
+ *   <li>the final {@code show stat} columns of {@link Observation#COLUMNS}, equal;</li>
+ *   <li>the runtime API commands, in order: each reply equal, and right after each the {@code show stat} columns
+ *       of {@link Observation#COMMAND_COLUMNS} and the {@code show servers state} columns of
+ *       {@link Observation#STATE_COLUMNS} equal. A command and its reply's lines are also log lines of the server it
+ *       names, so their order against the lines they cause and their times are compared as above.</li>
  * </ul>
  * The tolerance of a server is 10 ms + 1% of its {@code inter} (of {@code agent-inter} for its agent); a backend's
  * is the largest of its servers'. Two real-time effects are taken out before comparing:
@@ -126,7 +130,75 @@ final class Comparison {
                 }
             });
         });
+        commandDifferences(expected, actual, out);
         return out.build();
+    }
+
+    /**
+     * The runtime API commands: the same commands in the same order, each with the same reply, and right after
+     * each the same {@code show stat} and {@code show servers state} columns (their times are compared with the
+     * log lines).
+     */
+    private static void commandDifferences(Observation expected, Observation actual, Outcome.Builder out) {
+        List<Observation.Command> want = expected.commands();
+        List<Observation.Command> got = actual.commands();
+        for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+            String where = "command " + (i + 1) + ": ";
+            if (i >= got.size()) {
+                out.conclusion(where + actual.side() + " did not run '" + want.get(i).command() + "'");
+                continue;
+            }
+            if (i >= want.size()) {
+                out.conclusion(where + expected.side() + " did not run '" + got.get(i).command() + "'");
+                continue;
+            }
+            Observation.Command w = want.get(i);
+            Observation.Command g = got.get(i);
+            where += "'" + w.command() + "' ";
+            if (!w.command().equals(g.command())) {
+                out.conclusion(where + "on " + expected.side() + ", '" + g.command() + "' on " + actual.side());
+                continue;
+            }
+            Map<String, Map<String, String>> shown = Observation.showColumns(w.command(), w.reply());
+            if (shown != null) {
+                Map<String, Map<String, String>> other;
+                try {
+                    other = Observation.showColumns(g.command(), g.reply());
+                } catch (IllegalArgumentException e) {
+                    out.conclusion(where + "replied " + quote(g.reply()) + " on " + actual.side());
+                    continue;
+                }
+                columnDifferences(where + "replied", shown, other, expected, actual, out);
+            } else if (!w.reply().equals(g.reply())) {
+                out.conclusion(where + "replied " + quote(w.reply()) + " on " + expected.side() + ", "
+                        + quote(g.reply()) + " on " + actual.side());
+            }
+            columnDifferences(where + "then show stat", w.stat(), g.stat(), expected, actual, out);
+            columnDifferences(where + "then show servers state", w.serversState(), g.serversState(), expected,
+                    actual, out);
+        }
+    }
+
+    private static void columnDifferences(String where, Map<String, Map<String, String>> want,
+                                          Map<String, Map<String, String>> got, Observation expected,
+                                          Observation actual, Outcome.Builder out) {
+        want.forEach((server, columns) -> {
+            Map<String, String> other = got.get(server);
+            if (other == null) {
+                out.conclusion(where + " " + server + ": no row on " + actual.side());
+                return;
+            }
+            columns.forEach((column, value) -> {
+                if (value != null && !value.equals(other.get(column))) {
+                    out.conclusion(where + " " + server + " " + column + ": " + expected.side() + " '" + value
+                            + "', " + actual.side() + " '" + other.get(column) + "'");
+                }
+            });
+        });
+    }
+
+    private static String quote(String reply) {
+        return '"' + reply.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") + '"';
     }
 
     /** How much later than its boot instant {@code expected}'s first check ran, ms (0 if it did not show). */

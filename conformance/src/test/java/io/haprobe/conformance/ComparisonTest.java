@@ -132,6 +132,42 @@ class ComparisonTest {
     }
 
     @Test
+    void commandsAreComparedByReplyAndByTheStateRightAfterThem() {
+        String stat = """
+                # pxname,svname,status,weight,check_status,
+                be,s1,UP,%d,L4OK,
+                """;
+        String state = """
+                1
+                # be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight
+                2 be 1 s1 127.0.0.1 2 0 %d 1
+                """;
+        Observation.Builder haproxy = builder("haproxy", 0, 500);
+        haproxy.stats.put("be/s1", STAT);
+        haproxy.commanded(1500, "set weight be/s1 20", "\n", stat.formatted(20), state.formatted(20));
+        haproxy.commanded(1600, "get weight be/s1", "20 (initial 1)\n\n", stat.formatted(20), state.formatted(20));
+        haproxy.commanded(1700, "show stat", stat.formatted(20) + "\n", stat.formatted(20), state.formatted(20));
+        Observation.Builder sim = builder("haprobe-sim", 0, 500);
+        sim.stats.put("be/s1", STAT);
+        sim.commanded(1500, "set weight be/s1 20", "\n", stat.formatted(2), state.formatted(2));
+        sim.commanded(1600, "get weight be/s1", "2 (initial 1)\n", stat.formatted(2), state.formatted(2));
+
+        assertThat(COMPARISON.differences(haproxy.build(), sim.build(), SERIES)).containsExactly(
+                "(commands) log line 1: haprobe-sim did not log haproxy at 1700.0ms \"> show stat\"",
+                "be/s1 log line 3: haproxy at 1600.0ms \"20 (initial 1)\" but haprobe-sim at 1600.0ms "
+                        + "\"2 (initial 1)\"",
+                "command 1: 'set weight be/s1 20' then show stat be/s1 weight: haproxy '20', haprobe-sim '2'",
+                "command 1: 'set weight be/s1 20' then show servers state be/s1 srv_uweight: haproxy '20', "
+                        + "haprobe-sim '2'",
+                "command 2: 'get weight be/s1' replied \"20 (initial 1)\\n\\n\" on haproxy, \"2 (initial 1)\\n\" on "
+                        + "haprobe-sim",
+                "command 2: 'get weight be/s1' then show stat be/s1 weight: haproxy '20', haprobe-sim '2'",
+                "command 2: 'get weight be/s1' then show servers state be/s1 srv_uweight: haproxy '20', "
+                        + "haprobe-sim '2'",
+                "command 3: haprobe-sim did not run 'show stat'");
+    }
+
+    @Test
     void aRunThatSawNothingDoesNotPass() {
         Observation nothing = new Observation.Builder("haproxy", UnaryOperator.identity()).build();
 

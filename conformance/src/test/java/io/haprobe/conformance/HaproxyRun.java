@@ -1,5 +1,7 @@
 package io.haprobe.conformance;
 
+import io.haprobe.testkit.Scenario;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -9,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +71,18 @@ final class HaproxyRun {
     record Result(Observation observation, String showStat, String serversState) {
     }
 
+    /**
+     * A runtime API command sent during the run.
+     *
+     * @param sentMicros   when it was written to the stats socket, µs of the real-time clock strace prints
+     * @param command      the command as the scenario gives it
+     * @param reply        HAProxy's whole reply, one char per byte
+     * @param showStat     the {@code show stat} answer read right after it
+     * @param serversState the {@code show servers state} answer read right after it
+     */
+    record Sent(long sentMicros, String command, String reply, String showStat, String serversState) {
+    }
+
     private HaproxyRun() {
     }
 
@@ -79,9 +95,12 @@ final class HaproxyRun {
      * @param grouped   the ports of {@code roles} whose checks open several connections (see {@link #observe})
      * @param players   every port of the player
      * @param normalize turns a player port in a text back into the scenario's port
+     * @param commands  the runtime API commands to send, each at its time after the boot (the phases' origin)
+     * @param toPlayer  turns a command's ports and addresses into the player's
      */
     static Result run(String config, Path dir, Path statsSocket, long durationNanos, Map<Integer, String> roles,
-                      Set<Integer> grouped, Set<Integer> players, UnaryOperator<String> normalize, Runnable start)
+                      Set<Integer> grouped, Set<Integer> players, UnaryOperator<String> normalize, Runnable start,
+                      List<Scenario.Command> commands, UnaryOperator<String> toPlayer)
             throws IOException, InterruptedException {
         Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
         Path trace = dir.resolve("haproxy.strace");
@@ -106,6 +125,8 @@ final class HaproxyRun {
                 throw new IllegalStateException("no Pid in show info: " + info);
             }
             haproxy = ProcessHandle.of(Long.parseLong(pid.group(1)));
+            List<Sent> sent = send(statsSocket, readyNanos, durationNanos, commands, toPlayer);
+            Files.write(dir.resolve("haproxy.commands"), transcript(sent));
             long deadline = readyNanos + durationNanos;
             await().atMost(Duration.ofNanos(durationNanos).plusSeconds(10)).pollInterval(Duration.ofMillis(10))
                     .until(() -> System.nanoTime() - deadline >= 0);
@@ -116,7 +137,7 @@ final class HaproxyRun {
             stop(haproxy, strace);
             Observation.Builder observation = new Observation.Builder("haproxy", normalize);
             observe(Files.readAllLines(trace), Files.readAllLines(stdout), durationNanos, roles, grouped, players,
-                    observation);
+                    sent, observation);
             observation.stats.putAll(Observation.parseShowStat(normalize.apply(showStat)));
             return new Result(observation.build(), showStat, serversState);
         } finally {
@@ -163,6 +184,16 @@ final class HaproxyRun {
      */
     static void observe(List<String> trace, List<String> stdout, long durationNanos, Map<Integer, String> roles,
                         Set<Integer> grouped, Set<Integer> players, Observation.Builder observation) {
+        observe(trace, stdout, durationNanos, roles, grouped, players, List.of(), observation);
+    }
+
+    /**
+     * Reads the trace as {@link #observe(List, List, long, Map, Set, Set, Observation.Builder)}, with the commands
+     * {@code sent} in between the log lines by the time each was sent.
+     */
+    static void observe(List<String> trace, List<String> stdout, long durationNanos, Map<Integer, String> roles,
+                        Set<Integer> grouped, Set<Integer> players, List<Sent> sent,
+                        Observation.Builder observation) {
         // {at, late}, µs
         List<long[]> writes = new ArrayList<>();
         // {start, port, end (-1: not seen), late at start, clock lag at start, clock lag at end}, µs
@@ -261,12 +292,75 @@ final class HaproxyRun {
                         connect[2] < 0 ? Double.NaN : (connect[2] - origin) / 1e3, late / 1e3);
             }
         }
+        int next = 0;
         for (int i = 0; i < messages.size(); i++) {
+            // a command comes before the lines written after it was sent: those it caused, and later ones
+            for (; next < sent.size() && sent.get(next).sentMicros() <= writes.get(i)[0]; next++) {
+                commanded(sent.get(next), origin, durationMillis, observation);
+            }
             double at = (writes.get(i)[0] - origin) / 1e3;
             if (at <= durationMillis) {
                 observation.logged(at, messages.get(i), writes.get(i)[1] / 1e3);
             }
         }
+        for (; next < sent.size(); next++) {
+            commanded(sent.get(next), origin, durationMillis, observation);
+        }
+    }
+
+    private static void commanded(Sent sent, long origin, double durationMillis, Observation.Builder observation) {
+        double at = (sent.sentMicros() - origin) / 1e3;
+        if (at <= durationMillis) {
+            observation.commanded(at, sent.command(), sent.reply(), sent.showStat(), sent.serversState());
+        }
+    }
+
+    /**
+     * Sends each command at its time after {@code readyNanos}, and right after it reads {@code show stat} and
+     * {@code show servers state}; a command after the run's end is not sent.
+     */
+    private static List<Sent> send(Path socket, long readyNanos, long durationNanos, List<Scenario.Command> commands,
+                                   UnaryOperator<String> toPlayer) throws IOException {
+        List<Sent> sent = new ArrayList<>();
+        for (Scenario.Command command : commands) {
+            long due = readyNanos + command.at().toNanos();
+            if (command.at().toNanos() > durationNanos) {
+                break;
+            }
+            await().atMost(command.at().plusSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> System.nanoTime() - due >= 0);
+            long sentMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+            String reply = command(socket, toPlayer.apply(command.command()));
+            sent.add(new Sent(sentMicros, command.command(), reply, show(socket, "show stat"),
+                    show(socket, "show servers state")));
+        }
+        return sent;
+    }
+
+    /**
+     * A show command's answer, asked again (at most twice) if it came empty: once, under load, the socket closed
+     * before a word of it, which HAProxy never answers to a show command it runs.
+     */
+    private static String show(Path socket, String command) throws IOException {
+        String answer = command(socket, command);
+        for (int again = 0; again < 2 && answer.isEmpty(); again++) {
+            answer = command(socket, command);
+        }
+        return answer;
+    }
+
+    /** The commands, replies and answers after them, for the run's artifacts. */
+    private static List<String> transcript(List<Sent> sent) {
+        List<String> lines = new ArrayList<>();
+        for (Sent one : sent) {
+            lines.add("> " + one.command() + " (sent at " + one.sentMicros() + " µs)");
+            lines.add(one.reply());
+            lines.add("> show stat");
+            lines.add(one.showStat());
+            lines.add("> show servers state");
+            lines.add(one.serversState());
+        }
+        return lines;
     }
 
     /**

@@ -107,6 +107,45 @@ class HaproxyRunTest {
     }
 
     @Test
+    void aCommandJoinsItsServersLogBeforeTheLinesWrittenAfterItWasSent() {
+        String stat = """
+                # pxname,svname,status,weight,act,bck,
+                be,s1,MAINT,1,1,0,
+                """;
+        String state = """
+                1
+                # be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight
+                2 be 1 s1 127.0.0.1 0 1 1 1
+                """;
+        Observation.Builder builder = new Observation.Builder("haproxy", UnaryOperator.identity());
+        HaproxyRun.observe(List.of(
+                PID + "1000.000000 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress)"),
+                PID + "1001.500800 writev(1, [...], 2) = 199"),
+                List.of("Server be/s1 is going DOWN for maintenance. 0 active and 0 backup servers left."),
+                2_000_000_000L, ROLES, Set.of(), PLAYERS,
+                List.of(new HaproxyRun.Sent(1_001_500_300L, "disable server be/s1", "\n", stat, state),
+                        new HaproxyRun.Sent(1_001_600_000L, "get weight be/s1", "1 (initial 1)\n\n", stat, state),
+                        new HaproxyRun.Sent(1_001_700_000L, "show stat", stat + "\n", stat, state)),
+                builder);
+        Observation observation = builder.build();
+
+        assertThat(observation.lines().get("be/s1")).extracting(Observation.LogLine::text).containsExactly(
+                "> disable server be/s1",
+                "Server be/s1 is going DOWN for maintenance. 0 active and 0 backup servers left.",
+                "> get weight be/s1", "1 (initial 1)");
+        assertThat(observation.lines().get("be/s1").get(0).atMillis()).isCloseTo(1500.3, offset(1e-6));
+        // a show command's answer is compared by its columns, not as lines
+        assertThat(observation.lines().get(Observation.COMMANDS)).extracting(Observation.LogLine::text)
+                .containsExactly("> show stat");
+        assertThat(observation.commands()).extracting(Observation.Command::command)
+                .containsExactly("disable server be/s1", "get weight be/s1", "show stat");
+        assertThat(observation.commands().get(0).stat().get("be/s1")).containsEntry("status", "MAINT")
+                .containsEntry("act", "1").containsEntry("bck", "0");
+        assertThat(observation.commands().get(0).serversState().get("be/s1")).containsEntry("srv_admin_state", "1")
+                .containsEntry("srv_addr", "127.0.0.1").containsEntry("srv_port", "");
+    }
+
+    @Test
     void logLinesAndWritesMustAgree() {
         assertThatThrownBy(() -> observe(List.of(
                 PID + "1000.000000 " + connect(7, 5001, "-1 EINPROGRESS (Operation now in progress)"),

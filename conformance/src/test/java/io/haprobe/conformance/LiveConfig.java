@@ -107,6 +107,40 @@ final class LiveConfig {
         return String.join("\n", out) + "\n";
     }
 
+    /**
+     * Rewrites a runtime API command for the player whose ports are given, as {@link #rewrite} does a server line:
+     * in {@code set server B/S addr|check-addr|agent-addr A [port P]} and {@code check-port|agent-port P}, the
+     * address becomes {@code 127.0.0.1} and the port the player port of {@code B/S:P} (else of {@code B/S}). Any
+     * other command, or one naming a server without a player, is left as it is.
+     */
+    static String command(String command, Map<String, Integer> ports) {
+        String[] tokens = command.strip().split("\\s+");
+        if (tokens.length < 5 || !tokens[0].equals("set") || !tokens[1].equals("server")
+                || !ports.containsKey(tokens[2])) {
+            return command;
+        }
+        String id = tokens[2];
+        switch (tokens[3]) {
+            case "addr", "check-addr", "agent-addr" -> {
+                tokens[4] = "127.0.0.1";
+                for (int i = 5; i < tokens.length - 1; i++) {
+                    if (tokens[i].equals("port") && tokens[i + 1].matches("[0-9]{1,5}")) {
+                        tokens[i + 1] = Integer.toString(port(ports, id, Integer.parseInt(tokens[i + 1])));
+                    }
+                }
+            }
+            case "check-port", "agent-port" -> {
+                if (tokens[4].matches("[0-9]{1,5}")) {
+                    tokens[4] = Integer.toString(port(ports, id, Integer.parseInt(tokens[4])));
+                }
+            }
+            default -> {
+                return command;
+            }
+        }
+        return String.join(" ", tokens);
+    }
+
     private static String server(String[] tokens, String proxy, Map<String, Integer> ports, Path caFile,
                                  Path crtFile) {
         if (proxy == null || tokens.length < 3) {

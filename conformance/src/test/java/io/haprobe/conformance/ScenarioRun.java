@@ -11,6 +11,7 @@ import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.engine.Simulation;
 import io.haprobe.sim.ServerScript;
 import io.haprobe.testkit.LoopbackBackends;
+import io.haprobe.testkit.Scenario;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -136,12 +137,18 @@ final class ScenarioRun {
         } catch (Exception | AssertionError e) {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             try {
-                Files.writeString(dir.resolve("error.txt"), error);
+                Files.writeString(dir.resolve("error.txt"), error + "\n" + stackTrace(e));
             } catch (IOException ignored) {
                 // the result still carries it
             }
             return new Result(scenario, null, Result.NONE, Result.NONE, Result.NONE, error, first);
         }
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        return trace.toString();
     }
 
     private static Result play(ConformanceScenario scenario, Path dir, ExecutorService pool, Result first)
@@ -163,6 +170,7 @@ final class ScenarioRun {
             Set<String> series = new HashSet<>();
             Set<Integer> grouped = new HashSet<>();
             Map<Integer, String> roles = roles(HaproxyConfig.parse("haproxy.cfg", haproxyLive), series, grouped);
+            movedChecks(scenario, haproxyPlayer.ports(), roles);
 
             CompletableFuture<Observation> liveRun = CompletableFuture.supplyAsync(
                     () -> runLive(scenario, liveText, livePlayer, durationNanos, portNames(scenario, livePlayer)),
@@ -172,7 +180,8 @@ final class ScenarioRun {
                 haproxy = HaproxyRun.run(LiveConfig.forHaproxy(haproxyLive, socketDir.resolve("stats.sock")), dir,
                         socketDir.resolve("stats.sock"), durationNanos, roles, grouped,
                         Set.copyOf(haproxyPlayer.ports().values()), portNames(scenario, haproxyPlayer),
-                        haproxyPlayer::start);
+                        haproxyPlayer::start, scenario.scenario().commands(),
+                        command -> LiveConfig.command(command, haproxyPlayer.ports()));
             } finally {
                 liveRun.exceptionally(failure -> null).join();
             }
@@ -241,9 +250,20 @@ final class ScenarioRun {
     /** What haprobe simulated concludes, on virtual time. */
     static Observation simulate(ConformanceScenario scenario) {
         try (Simulation simulation = scenario.scenario().simulation().recordChecks(true).build()) {
+            List<Observation.Shown> shown = new ArrayList<>();
+            for (Scenario.Command command : scenario.scenario().commands()) {
+                if (command.at().toNanos() > scenario.scenario().durationNanos()) {
+                    break;
+                }
+                // the command runs at its time, so the state right after it is the state at its time
+                simulation.runUntil(command.at());
+                shown.add(new Observation.Shown(command.command(), simulation.engine().showStat(),
+                        simulation.engine().showServersState()));
+            }
             simulation.runUntil(scenario.scenario().duration());
             return Observation.ofEvents("haprobe-sim", simulation.timeline().events(),
-                    scenario.scenario().durationNanos(), simulation.engine().servers(), UnaryOperator.identity());
+                    scenario.scenario().durationNanos(), simulation.engine().servers(), UnaryOperator.identity(),
+                    nanos -> 0, shown);
         }
     }
 
@@ -273,11 +293,14 @@ final class ScenarioRun {
         HaproxyConfig config = HaproxyConfig.parse(scenario.name() + ".live.cfg", liveText);
         List<HealthEvent> events = Collections.synchronizedList(new ArrayList<>());
         List<ServerSnapshot> servers;
+        List<Observation.Shown> shown;
         try (TimedTransport transport = new TimedTransport()) {
             try (HealthCheckEngine engine = HealthCheckEngine.builder(config).transport(transport)
                     .listener(events::add).build()) {
                 player.start();
                 engine.start();
+                shown = command(engine, scenario.scenario().commands(), durationNanos,
+                        command -> LiveConfig.command(command, player.ports()));
                 long deadline = engine.startNanos() + durationNanos;
                 await().atMost(Duration.ofNanos(durationNanos).plusSeconds(10)).pollInterval(Duration.ofMillis(10))
                         .until(() -> System.nanoTime() - deadline >= 0);
@@ -285,9 +308,29 @@ final class ScenarioRun {
             }
             synchronized (events) {
                 return Observation.ofEvents("haprobe-live", List.copyOf(events), durationNanos, servers, normalize,
-                        transport::lateMillisAt);
+                        transport::lateMillisAt, shown);
             }
         }
+    }
+
+    /**
+     * Runs each command on the live engine at its time after the engine's start, and reads {@code show stat} and
+     * {@code show servers state} right after it; a command after the run's end is not run.
+     */
+    private static List<Observation.Shown> command(HealthCheckEngine engine, List<Scenario.Command> commands,
+                                                   long durationNanos, UnaryOperator<String> toPlayer) {
+        List<Observation.Shown> shown = new ArrayList<>();
+        for (Scenario.Command command : commands) {
+            if (command.at().toNanos() > durationNanos) {
+                break;
+            }
+            long due = engine.startNanos() + command.at().toNanos();
+            await().atMost(command.at().plusSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> System.nanoTime() - due >= 0);
+            engine.execute(toPlayer.apply(command.command()));
+            shown.add(new Observation.Shown(command.command(), engine.showStat(), engine.showServersState()));
+        }
+        return shown;
     }
 
     /**
@@ -359,6 +402,24 @@ final class ScenarioRun {
             }
         });
         return roles;
+    }
+
+    /**
+     * Adds the ports that {@code set server B/S addr A port P} commands move a server's checks to: a connection to
+     * the player of {@code B/S:P} then starts a check of {@code B/S}.
+     */
+    private static void movedChecks(ConformanceScenario scenario, Map<String, Integer> ports,
+                                    Map<Integer, String> roles) {
+        for (Scenario.Command command : scenario.scenario().commands()) {
+            String[] tokens = command.command().strip().split("\\s+");
+            if (tokens.length >= 7 && tokens[0].equals("set") && tokens[1].equals("server")
+                    && tokens[3].equals("addr") && tokens[5].equals("port")) {
+                Integer port = ports.get(tokens[2] + ':' + tokens[6]);
+                if (port != null) {
+                    roles.putIfAbsent(port, tokens[2]);
+                }
+            }
+        }
     }
 
     private static void assign(Map<Integer, String> roles, Set<Integer> shared, int port, String role) {

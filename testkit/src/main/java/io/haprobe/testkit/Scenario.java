@@ -37,6 +37,11 @@ import java.util.Objects;
  *       refuse: true
  *     - at: 40s
  *       sequence: [ {http: {status: 503}}, {http: {status: 503}}, {http: {status: 200}} ]
+ * commands:                    # optional: runtime API commands, as sent to HAProxy's stats socket, in time order
+ *   - at: 15s                  # from the boot, as the phases
+ *     command: "set server app_backend/web01 state drain"
+ *   - at: 25s
+ *     command: "set weight app_backend/web01 50%"
  * }</pre>
  *
  * <table>
@@ -72,17 +77,18 @@ import java.util.Objects;
  * @param seed          the seed of every random draw ({@code seed:}, default 0)
  * @param durationNanos how long to run ({@code duration:}), nanoseconds, {@code > 0}
  * @param scripts       the scripted backends by {@code backend/server}, in file order; never null
+ * @param commands      the runtime API commands ({@code commands:}), in time order; never null
  * @param warnings      what the scenario accepted but may not mean, in file order (the haproxy.cfg's own
  *                      warnings are in {@link HaproxyConfig#warnings()}); never null
  */
 public record Scenario(String file, HaproxyConfig config, long seed, long durationNanos,
-                       Map<String, ServerScript> scripts, List<ConfigWarning> warnings) {
+                       Map<String, ServerScript> scripts, List<Command> commands, List<ConfigWarning> warnings) {
 
     /**
      * Validates and copies the components.
      *
-     * @throws NullPointerException     if an argument, a key or a script is null
-     * @throws IllegalArgumentException if {@code durationNanos <= 0}
+     * @throws NullPointerException     if an argument, a key, a script or a command is null
+     * @throws IllegalArgumentException if {@code durationNanos <= 0}, or the commands are not in time order
      */
     public Scenario {
         Objects.requireNonNull(file, "file");
@@ -94,6 +100,13 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
         scripts.forEach((server, script) -> copy.put(Objects.requireNonNull(server, "server"),
                 Objects.requireNonNull(script, "script")));
         scripts = Collections.unmodifiableMap(copy);
+        commands = List.copyOf(commands);
+        for (int i = 1; i < commands.size(); i++) {
+            if (commands.get(i).at().compareTo(commands.get(i - 1).at()) < 0) {
+                throw new IllegalArgumentException("commands: " + commands.get(i) + " after " + commands.get(i - 1)
+                        + " (expected: in time order)");
+            }
+        }
         warnings = List.copyOf(warnings);
     }
 
@@ -139,7 +152,7 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
      * @return a scenario differing only by its seed
      */
     public Scenario withSeed(long seed) {
-        return new Scenario(file, config, seed, durationNanos, scripts, warnings);
+        return new Scenario(file, config, seed, durationNanos, scripts, commands, warnings);
     }
 
     /**
@@ -150,11 +163,11 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
      * @throws IllegalArgumentException if {@code durationNanos <= 0}
      */
     public Scenario withDurationNanos(long durationNanos) {
-        return new Scenario(file, config, seed, durationNanos, scripts, warnings);
+        return new Scenario(file, config, seed, durationNanos, scripts, commands, warnings);
     }
 
     /**
-     * Starts a simulation builder set up with this scenario's config, seed and scripts; add listeners or
+     * Starts a simulation builder set up with this scenario's config, seed, scripts and commands; add listeners or
      * restrict the backends, then {@link Simulation.Builder#build()} boots it at t=0. Running it is up to the
      * caller: {@code sim.runUntil(scenario.duration())}.
      *
@@ -163,6 +176,33 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
     public Simulation.Builder simulation() {
         Simulation.Builder builder = Simulation.builder(config).seed(seed);
         scripts.forEach(builder::script);
+        commands.forEach(command -> builder.command(command.at(), command.command()));
         return builder;
+    }
+
+    /**
+     * One runtime API command of a scenario, as HAProxy's stats socket reads it.
+     *
+     * @param at      when it runs, from the boot (the origin of the scripts' phases); {@code >= 0}
+     * @param command the command line, e.g. {@code set weight be/s1 20}; one line, not blank
+     */
+    public record Command(Duration at, String command) {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException     if an argument is null
+         * @throws IllegalArgumentException if {@code at} is negative or {@code command} is blank or has a line break
+         */
+        public Command {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(command, "command");
+            if (at.isNegative()) {
+                throw new IllegalArgumentException("at: " + at + " (expected: >= 0)");
+            }
+            if (command.isBlank() || command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException("command: '" + command + "' (expected: one line, not blank)");
+            }
+        }
     }
 }

@@ -31,6 +31,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ScenarioParser {
 
-    static final List<String> KEYS = List.of("config", "haproxy", "seed", "duration", "servers");
+    static final List<String> KEYS = List.of("config", "haproxy", "seed", "duration", "servers", "commands");
+    static final List<String> COMMAND_KEYS = List.of("at", "command");
     static final List<String> BEHAVIOURS = List.of("http", "tcp", "dialogue", "refuse", "blackhole", "hang", "reset",
             "close", "sequence", "tls");
     static final List<String> PHASE_KEYS = concat(List.of("at"), BEHAVIOURS);
@@ -114,7 +116,10 @@ final class ScenarioParser {
                 ? servers(entries.get("servers").getValueNode(), config)
                 : Map.of();
         warnUnscripted(config, scripts);
-        return new Scenario(file, config, seed, durationNanos, scripts, warnings);
+        List<Scenario.Command> commands = entries.containsKey("commands")
+                ? commands(entries.get("commands").getValueNode())
+                : List.of();
+        return new Scenario(file, config, seed, durationNanos, scripts, commands, warnings);
     }
 
     private Node compose(String text) {
@@ -250,6 +255,46 @@ final class ScenarioParser {
             scripts.put(id, script(id, tuple.getValueNode()));
         }
         return scripts;
+    }
+
+    /** The runtime API commands: a list of {@code at: TIME} and {@code command: TEXT}, in time order. */
+    private List<Scenario.Command> commands(Node node) {
+        if (node instanceof ScalarNode scalar && scalar.getValue().isEmpty()) {
+            return List.of();
+        }
+        if (!(node instanceof SequenceNode list)) {
+            throw error(node, "commands: " + describe(node) + " (expected: a list of '- at: TIME' with "
+                    + "'command: TEXT')");
+        }
+        List<Scenario.Command> commands = new ArrayList<>();
+        Node previousAt = null;
+        long previousNanos = 0;
+        for (Node item : list.getValue()) {
+            MappingNode mapping = mapping(item, "command", "at: TIME and command: TEXT");
+            Map<String, NodeTuple> entries = entries(mapping, COMMAND_KEYS, "key", COMMAND_KEYS);
+            NodeTuple at = entries.get("at");
+            NodeTuple command = entries.get("command");
+            if (at == null || command == null) {
+                throw error(mapping, "command without " + (at == null ? "at" : "command") + " (expected: at: a "
+                        + "time such as 1500ms, and command: a runtime API command such as 'get weight be/s1')");
+            }
+            long atNanos = time(at.getValueNode(), "at", false);
+            if (previousAt != null && atNanos < previousNanos) {
+                String before = ((ScalarNode) previousAt).getValue();
+                throw error(at.getValueNode(), "command at " + ((ScalarNode) at.getValueNode()).getValue()
+                        + " is before the command at " + before + " on line " + line(previousAt)
+                        + " (expected: commands in time order)");
+            }
+            previousAt = at.getValueNode();
+            previousNanos = atNanos;
+            String text = scalar(command.getValueNode(), "command", "a runtime API command").getValue();
+            if (text.isBlank() || hasLineBreak(text)) {
+                throw error(command.getValueNode(), "command: " + describe(command.getValueNode()) + " (expected: "
+                        + "one command on one line, such as 'set weight be/s1 20')");
+            }
+            commands.add(new Scenario.Command(Duration.ofNanos(atNanos), text));
+        }
+        return commands;
     }
 
     /** The {@code backend/server} of a key, which may name one port of the server's host: {@code be/srv:5555}. */

@@ -261,13 +261,121 @@ class ScenarioTest {
                 duration: 10s
                 sed: 7
                 """, "scenario.yaml:3:1: unknown key 'sed' (expected: one of config, haproxy, seed, duration, "
-                + "servers; did you mean 'seed'?)");
+                + "servers, commands; did you mean 'seed'?)");
         assertError("""
                 config: haproxy.cfg
                 duration: 10s
                 backends: {}
                 """, "scenario.yaml:3:1: unknown key 'backends' (expected: one of config, haproxy, seed, duration, "
-                + "servers)");
+                + "servers, commands)");
+    }
+
+    @Test
+    void commandsAreReadInTimeOrder() {
+        Scenario scenario = parse("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - at: 1500ms
+                    command: "set weight app_backend/web01 20"
+                  - at: 1500ms
+                    command: get weight app_backend/web01
+                  - at: 3s
+                    command: "show servers state"
+                """);
+        assertThat(scenario.commands()).containsExactly(
+                new Scenario.Command(java.time.Duration.ofMillis(1500), "set weight app_backend/web01 20"),
+                new Scenario.Command(java.time.Duration.ofMillis(1500), "get weight app_backend/web01"),
+                new Scenario.Command(java.time.Duration.ofSeconds(3), "show servers state"));
+        assertThat(parse("""
+                config: haproxy.cfg
+                duration: 10s
+                """).commands()).isEmpty();
+        assertThat(parse("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                """).commands()).isEmpty();
+    }
+
+    @Test
+    void badCommandsSayWhatIsWrongWhere() {
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands: "get weight app_backend/web01"
+                """, "scenario.yaml:3:11: commands: 'get weight app_backend/web01' (expected: a list of "
+                + "'- at: TIME' with 'command: TEXT')");
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - "get weight app_backend/web01"
+                """, "scenario.yaml:4:5: command: 'get weight app_backend/web01' (expected: at: TIME and command: "
+                + "TEXT)");
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - at: 1s
+                    comand: "get weight app_backend/web01"
+                """, "scenario.yaml:5:5: unknown key 'comand' (expected: one of at, command; did you mean "
+                + "'command'?)");
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - at: 1s
+                """, "scenario.yaml:4:5: command without command (expected: at: a time such as 1500ms, and "
+                + "command: a runtime API command such as 'get weight app_backend/web01')".replace(
+                "app_backend/web01", "be/s1"));
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - command: "get weight app_backend/web01"
+                """, "scenario.yaml:4:5: command without at (expected: at: a time such as 1500ms, and command: a "
+                + "runtime API command such as 'get weight be/s1')");
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - at: soon
+                    command: "get weight app_backend/web01"
+                """, "scenario.yaml:4:9: at: 'soon' (expected: a time such as 2s or 500ms)");
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - at: 2s
+                    command: "get weight app_backend/web01"
+                  - at: 1s
+                    command: "get weight app_backend/web02"
+                """, "scenario.yaml:6:9: command at 1s is before the command at 2s on line 4 (expected: commands "
+                + "in time order)");
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - at: 1s
+                    command: "  "
+                """, "scenario.yaml:5:14: command: '  ' (expected: one command on one line, such as "
+                + "'set weight be/s1 20')");
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - at: 1s
+                    command: "get weight a\\nget weight b"
+                """, "scenario.yaml:5:14: command: 'get weight a\\nget weight b' (expected: one command on one "
+                + "line, such as 'set weight be/s1 20')");
+        assertError("""
+                config: haproxy.cfg
+                duration: 10s
+                commands:
+                  - at: 1s
+                    command: {get: weight}
+                """, "scenario.yaml:5:14: command: a mapping (expected: a runtime API command)");
     }
 
     @Test
@@ -432,7 +540,7 @@ class ScenarioTest {
                 + "but found '<stream end>' (expected: valid YAML)");
         assertError("", "scenario.yaml:1:1: empty scenario (expected: config or haproxy, duration and servers)");
         assertError("- a\n", "scenario.yaml:1:1: scenario: a list (expected: a mapping of config, haproxy, seed, "
-                + "duration, servers)");
+                + "duration, servers, commands)");
     }
 
     @Test
