@@ -205,6 +205,54 @@ class ExampleScenariosTest {
         assertThat(transitions("firewall-drop")).containsExactly("t=18000ms pg_backend/pg01 UP->DOWN L4TOUT");
     }
 
+    /**
+     * Drain at 5100, maintenance at 10100 (NOTICE: it was drained), ready at 25100: UP at once with health rise,
+     * no check-driven transition while the deploy refused (paused).
+     */
+    @Test
+    void drainForMaintenance() {
+        assertThat(transitions("drain-for-maintenance")).isEmpty();
+        assertThat(simulate(EXAMPLES.resolve("drain-for-maintenance/scenario.yaml"))).contains("""
+                t=5100ms > set server app_backend/web01 state drain
+                t=5100ms Server app_backend/web01 enters drain state. 1 active and 0 backup servers online. \
+                0 sessions requeued, 0 total in queue.
+                t=10100ms > set server app_backend/web01 state maint
+                t=10100ms Server app_backend/web01 is going DOWN for maintenance. 1 active and 0 backup servers \
+                left. 0 sessions active, 0 requeued, 0 remaining in queue.
+                """).contains("3 app_backend 1 web01 10.0.1.11 0 1 1 1 0 15 3 0 14 0 0 0 - 8080 - 0 0 - - 0\n")
+                .contains("""
+                t=25100ms > set server app_backend/web01 state ready
+                t=25100ms Server app_backend/web01 is UP/READY (leaving forced maintenance).
+                t=25200ms > get weight app_backend/web01
+                1 (initial 1)
+                """);
+    }
+
+    /** 50% of 100, then 10, a refused 300, 0 (still UP, out of the BACKEND's count), then 100% again. */
+    @Test
+    void shiftWeight() {
+        String out = simulate(EXAMPLES.resolve("shift-weight/scenario.yaml"));
+        assertThat(out).contains("t=3200ms > get weight app_backend/web01\n50 (initial 100)\n",
+                "t=6200ms > get weight app_backend/web01\n10 (initial 100)\n",
+                "t=9100ms > set weight app_backend/web01 300\n"
+                        + "Absolute weight can only be between 0 and 256 inclusive.\n",
+                "app_backend,web01,0,0,0,0,,0,0,0,,0,,0,0,0,0,UP,0,1,0,",
+                "app_backend,BACKEND,0,0,0,0,,0,0,0,0,0,,0,0,0,0,UP,200,2,0,",
+                "t=15200ms > get weight app_backend/web01\n100 (initial 100)\n");
+    }
+
+    /** web02 and web03 DOWN on their first checks; maintenance on web01 empties the backend at 8100. */
+    @Test
+    void lastServerMaintenance() {
+        assertThat(simulate(EXAMPLES.resolve("last-server-maintenance/scenario.yaml"))).contains("""
+                t=8100ms > disable server app_backend/web01
+                t=8100ms Server app_backend/web01 is going DOWN for maintenance. 0 active and 0 backup servers \
+                left. 0 sessions active, 0 requeued, 0 remaining in queue.
+                t=8100ms backend app_backend has no server available!
+                """).contains("app_backend,BACKEND,0,0,0,0,,0,0,0,0,0,,0,0,0,0,DOWN,0,0,0,,1,")
+                .contains("t=14100ms Server app_backend/web01 is UP/READY (leaving forced maintenance).");
+    }
+
     private static List<String> transitions(String example) {
         Scenario scenario = Scenario.parse(EXAMPLES.resolve(example).resolve("scenario.yaml"));
         try (Simulation simulation = scenario.simulation().build()) {
