@@ -6,10 +6,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -75,6 +77,8 @@ public final class StatsSocketServer implements AutoCloseable {
 
     /** HAProxy's default {@code stats timeout}. */
     static final int IDLE_TIMEOUT_SECONDS = 10;
+    /** HAProxy's default {@code tune.bufsize}. */
+    static final int BUFSIZE = 16384;
     private static final int CLOSE_TIMEOUT_SECONDS = 5;
 
     private final EventLoopGroup group;
@@ -120,11 +124,17 @@ public final class StatsSocketServer implements AutoCloseable {
         try {
             ChannelGroup sessions = new DefaultChannelGroup("stats-socket-sessions", group.next());
             ServerBootstrap bootstrap = new ServerBootstrap().group(group)
-                    // HAProxy answers what was sent before the client's shutdown(SHUT_WR), as socat does at EOF
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    // reads no bigger than HAProxy's request buffer: what a too long request leaves unread stays in
+                    // the kernel, which then resets the connection at close, as HAProxy's does
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(BUFSIZE))
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            // HAProxy answers what came before the client's shutdown(SHUT_WR), which socat does at
+                            // EOF; set on the config, as the domain socket's setOption does not know this option
+                            if (ch.config() instanceof DuplexChannelConfig duplex) {
+                                duplex.setAllowHalfClosure(true);
+                            }
                             sessions.add(ch);
                             ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS),
                                     new StatsSocketSession(handler));
