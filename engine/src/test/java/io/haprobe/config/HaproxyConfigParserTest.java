@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +74,8 @@ class HaproxyConfigParserTest {
                 "    tune.ssl.default-dh-param 2048",
                 "    spread-checks 5",
                 "    max-spread-checks 300");
-        assertThat(config.global()).isEqualTo(new GlobalSettings(5, 300_000_000L));
+        assertThat(config.global()).isEqualTo(new GlobalSettings(5, 300_000_000L, null, true, null, null,
+                GlobalSettings.DEFAULT_BUFFER_SIZE, List.of("/run/haproxy.sock")));
         assertThat(config.warnings()).isEmpty();
     }
 
