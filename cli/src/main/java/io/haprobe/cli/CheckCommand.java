@@ -2,11 +2,13 @@ package io.haprobe.cli;
 
 import io.haprobe.config.ConfigValidation;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.runtime.StatsSocketServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +16,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]}: runs the
- * config's health checks against the real servers it names, prints HAProxy's log lines as they happen and
- * a per-server summary.
+ * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]
+ * [--stats-socket ADDRESS]}: runs the config's health checks against the real servers it names, prints HAProxy's
+ * log lines as they happen and a per-server summary. With {@code --stats-socket}, HAProxy's runtime API (spec §10)
+ * is served there while the checks run, for {@code socat} and the runbooks' scripts; the config's own
+ * {@code stats socket} addresses are refused (they belong to the host's HAProxy).
  */
 @Command(name = "check",
         description = {"Runs the health checks of a haproxy.cfg against its real servers.",
@@ -45,6 +49,11 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--timestamps", description = "prefix each line with t=<ms since start>ms")
     private boolean timestamps;
 
+    @Option(names = "--stats-socket", paramLabel = "ADDRESS",
+            description = {"serve HAProxy's runtime API (show stat, set server ..., ...) while the checks run, on a",
+                    "UNIX socket path or 127.0.0.1:PORT ([::1]:PORT); loopback only; never the config's own"})
+    private String statsSocket;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -54,11 +63,30 @@ final class CheckCommand implements Callable<Integer> {
             return ServerSummary.EXIT_USAGE;
         }
         HaproxyConfig config = validation.config();
-        try (LiveSession session = new LiveSession(config, backends, timestamps, out)) {
+        if (statsSocket != null) {
+            RuntimeSockets.refuseConfigSocket(statsSocket, config);
+        }
+        try (LiveSession session = new LiveSession(config, backends, timestamps, out);
+             StatsSocketServer socket = statsSocket == null ? null : bind(session)) {
             ServerSummary.requireServersToCheck(session.servers(), config.file(), backends);
+            if (socket != null) {
+                err.println("haprobe: runtime API on " + RuntimeSockets.describe(socket.localAddress())
+                        + " (e.g. echo \"show stat\" | socat stdio " + RuntimeSockets.socatAddress(socket.localAddress())
+                        + ")");
+                err.flush();
+            }
             int exitCode = session.runFor(durationMillis);
             ServerSummary.hintNotChecked(session.servers(), durationMillis, session.lastFirstCheckDelay(), err);
             return exitCode;
+        }
+    }
+
+    private StatsSocketServer bind(LiveSession session) {
+        try {
+            return StatsSocketServer.bind(statsSocket, session.engine()::executeAsync);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--stats-socket " + statsSocket + ": cannot listen there: "
+                    + RuntimeSockets.reason(e), e);
         }
     }
 }

@@ -46,6 +46,11 @@ final class LiveSession implements AutoCloseable {
         engine.start();
     }
 
+    /** Returns the engine, for the runtime API's socket and the metrics endpoint. */
+    HealthCheckEngine engine() {
+        return engine;
+    }
+
     /**
      * Waits until {@code millis} after the start, as timed by the engine's own scheduler (the one time
      * seam), so that "t=" prefixes and the run's end agree.

@@ -90,11 +90,10 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes the CSV without the empty line that ends the runtime API's reply. */
+    /** Writes the CSV as {@code show stat} prints it. */
     static void writeStatsCsv(String showStat, Path target) {
-        String csv = showStat.endsWith("\n\n") ? showStat.substring(0, showStat.length() - 1) : showStat;
         try {
-            Files.writeString(target, csv, StandardCharsets.UTF_8);
+            Files.writeString(target, showStat, StandardCharsets.UTF_8);
         } catch (IOException e) {
             String reason = e instanceof java.nio.file.NoSuchFileException ? "no such directory"
                     : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();

@@ -9,15 +9,24 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code haprobe check} end to end: real config files, real loopback backends, exit codes and output. */
 @Tag("live")
@@ -182,6 +191,65 @@ class CheckCommandTest {
                 .contains("Server crash_recover/app01 is DOWN, reason: Layer4 connection problem")
                 .contains("Server crash_recover/app01 is UP, reason: Layer7 check passed, code: 200");
         assertThat(out.toString()).doesNotContain("UNEXPECTED");
+    }
+
+    @Test
+    void statsSocketServesHaproxysRuntimeApiWhileTheChecksRun() throws Exception {
+        backend = answering(200);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));
+        Path socket = dir.resolve("hp.sock");
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("check", "-f", cfg.toString(),
+                "--duration", "3s", "--stats-socket", socket.toString()));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket) || exit.isDone());
+        String stat = command(socket, "show stat");
+        assertThat(stat).startsWith("# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,")
+                .contains("\napp_backend,web01,").endsWith(",\n\n");
+        assertThat(command(socket, "set server app_backend/web01 state maint")).isEqualTo("\n");
+        assertThat(command(socket, "set server app_backend/web01 state bogus"))
+                .isEqualTo("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n");
+
+        assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(out.toString()).contains("Server app_backend/web01 is going DOWN for maintenance. 0 active and 0 "
+                + "backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.\n"
+                + "backend app_backend has no server available!\n")
+                .containsPattern("app_backend/web01 +MAINT ");
+        assertThat(err.toString()).startsWith("haprobe: runtime API on " + socket);
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void statsSocketRefusesTheConfigsOwnSocketAndNonLoopbackAddresses() throws IOException {
+        Path cfg = write("""
+                global
+                    stats socket %s/admin.sock mode 660 level admin
+                backend app_backend
+                    server web01 127.0.0.1:1 check
+                """.formatted(dir));
+
+        assertThat(run("check", "-f", cfg.toString(), "--stats-socket", dir + "/admin.sock")).isEqualTo(1);
+        assertThat(err.toString()).contains("--stats-socket " + dir + "/admin.sock: this is the 'stats socket "
+                + dir + "/admin.sock' of " + cfg + ", which belongs to the HAProxy of this host")
+                .doesNotContain("Exception");
+        err.getBuffer().setLength(0);
+
+        assertThat(run("check", "-f", cfg.toString(), "--stats-socket", "0.0.0.0:9999")).isEqualTo(1);
+        assertThat(err.toString()).contains("0.0.0.0:9999").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /** Sends one command as {@code echo CMD | socat stdio SOCKET} does and returns every byte until the close. */
+    private static String command(Path socket, String command) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ByteArrayOutputStream reply = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            while (channel.read(buffer) >= 0) {
+                reply.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            return reply.toString(StandardCharsets.US_ASCII);
+        }
     }
 
     private static LoopbackBackends answering(int status) {

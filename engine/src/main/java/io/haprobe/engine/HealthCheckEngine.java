@@ -273,8 +273,9 @@ public final class HealthCheckEngine implements AutoCloseable {
     }
 
     /**
-     * Returns {@code show stat}: HAProxy 2.6.12's CSV (spec §10.1), header included, ending with an empty line.
-     * Same as {@code execute("show stat")}.
+     * Returns {@code show stat}: HAProxy 2.6.12's CSV (spec §10.1), header included, each line ending with
+     * {@code \n} (the stats socket adds the empty line that ends every reply). Same as
+     * {@code execute("show stat")}.
      *
      * @return the CSV, never null
      * @throws IllegalStateException as {@link #execute(String)}
@@ -284,8 +285,8 @@ public final class HealthCheckEngine implements AutoCloseable {
     }
 
     /**
-     * Returns {@code show servers state}: format version 1 (spec §10.2), ending with an empty line. Same as
-     * {@code execute("show servers state")}.
+     * Returns {@code show servers state}: format version 1 (spec §10.2), each line ending with {@code \n}.
+     * Same as {@code execute("show servers state")}.
      *
      * @return the report, never null
      * @throws IllegalStateException as {@link #execute(String)}

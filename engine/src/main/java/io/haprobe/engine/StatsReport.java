@@ -224,7 +224,7 @@ final class StatsReport {
                 line(out, backendRow(declaration, section, iid, now));
             }
         }
-        return out.append('\n').toString();
+        return out.toString();
     }
 
     /** {@code show servers state [<backend>]} (server_state.c), format version 1. */
@@ -266,7 +266,7 @@ final class StatsReport {
                         .append(cfg.agent().enabled() ? cfg.effectiveAgentPort() : 0).append('\n');
             }
         }
-        return out.append('\n').toString();
+        return out.toString();
     }
 
     /** {@code show info}: the fields of 2.6.12 in its order; what haprobe does not count is 0. */
@@ -289,7 +289,7 @@ final class StatsReport {
                 "FailedResolutions: 0", "TotalBytesOut: 0", "TotalSplicdedBytesOut: 0", "BytesOutRate: 0",
                 "DebugCommandsIssued: 0", "CumRecvLogs: 0", "Build info: 2.6.12 (haprobe)", "Memmax_bytes: 0",
                 "PoolAlloc_bytes: 0", "PoolUsed_bytes: 0", "Start_time_sec: " + startMillis / 1000, "Tainted: 0"));
-        return String.join("\n", lines) + "\n\n";
+        return String.join("\n", lines) + "\n";
     }
 
     private String[] frontendRow(ProxyDeclaration declaration, int iid) {
