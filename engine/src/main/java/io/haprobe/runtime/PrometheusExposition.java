@@ -493,7 +493,7 @@ public final class PrometheusExposition {
         for (Family family : FAMILIES) {
             out.append("# HELP ").append(family.name()).append(' ').append(family.help()).append('\n');
             out.append("# TYPE ").append(family.name()).append(' ').append(family.type().text).append('\n');
-            for (Sample sample : samples(family, csv, info)) {
+            for (Sample sample : samples(family, csv, info, false)) {
                 out.append(family.name());
                 appendLabels(out, sample.labels());
                 out.append(' ').append(sample.value()).append('\n');
@@ -502,8 +502,14 @@ public final class PrometheusExposition {
         return out.toString();
     }
 
-    /** The samples of one family, in HAProxy's order. */
-    static List<Sample> samples(Family family, StatsCsv csv, Map<String, String> info) {
+    /**
+     * The samples of one family, in HAProxy's order.
+     *
+     * @param everySeries also the series HAProxy leaves out while a server has no check result to show
+     *                    ({@code check_status}, {@code check_code}, {@code check_duration_seconds}), as
+     *                    {@code NaN}: the meters of {@link HaproxyMeterBinder} exist from the start
+     */
+    static List<Sample> samples(Family family, StatsCsv csv, Map<String, String> info, boolean everySeries) {
         List<Sample> samples = new ArrayList<>();
         if (family.scope() == PROCESS) {
             String value = info.get(family.source());
@@ -533,12 +539,13 @@ public final class PrometheusExposition {
             return samples;
         }
         for (StatsCsv.Row row : rows) {
-            rowSamples(family, row, csv, samples);
+            rowSamples(family, row, csv, samples, everySeries);
         }
         return samples;
     }
 
-    private static void rowSamples(Family family, StatsCsv.Row row, StatsCsv csv, List<Sample> samples) {
+    private static void rowSamples(Family family, StatsCsv.Row row, StatsCsv csv, List<Sample> samples,
+                                   boolean everySeries) {
         List<Label> labels = objectLabels(family.scope(), row);
         switch (family.kind()) {
             case VALUE, HTTP_VALUE, INFO -> samples.add(new Sample(labels, number(row.get(family.source()))));
@@ -556,16 +563,24 @@ public final class PrometheusExposition {
                 String status = checkStatus(row);
                 if (!status.isEmpty()) {
                     stateSamples(labels, CHECK_STATES, s -> s.equals(status) ? 1 : 0, samples);
+                } else if (everySeries) {
+                    for (String state : CHECK_STATES) {
+                        List<Label> withState = new ArrayList<>(labels);
+                        withState.add(new Label("state", state));
+                        samples.add(new Sample(withState, "NaN"));
+                    }
                 }
             }
             case CHECK_CODE -> {
                 if (!checkStatus(row).isEmpty()) {
                     String code = row.get("check_code");
                     samples.add(new Sample(labels, code.isEmpty() ? "0" : number(code)));
+                } else if (everySeries) {
+                    samples.add(new Sample(labels, "NaN"));
                 }
             }
             case CHECK_DURATION -> {
-                if (!row.get("check_duration").isEmpty()) {
+                if (!row.get("check_duration").isEmpty() || everySeries) {
                     samples.add(new Sample(labels, seconds(row.get("check_duration"))));
                 }
             }
