@@ -2,21 +2,24 @@ package io.haprobe.cli;
 
 import io.haprobe.config.ConfigValidation;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.runtime.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]}: runs the
- * config's health checks against the real servers it names, prints HAProxy's log lines as they happen and
- * a per-server summary.
+ * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps] [--metrics HOST:PORT]}:
+ * runs the config's health checks against the real servers it names, prints HAProxy's log lines as they happen
+ * and a per-server summary; with {@code --metrics}, serves {@code /metrics} in the text of HAProxy 2.6's
+ * Prometheus exporter for the duration of the run (loopback addresses only).
  */
 @Command(name = "check",
         description = {"Runs the health checks of a haproxy.cfg against its real servers.",
@@ -45,10 +48,18 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--timestamps", description = "prefix each line with t=<ms since start>ms")
     private boolean timestamps;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "serve /metrics (HAProxy 2.6's Prometheus exporter: haproxy_server_status, ...) on this "
+                    + "loopback address during the run, e.g. 127.0.0.1:9101")
+    private String metrics;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (metrics != null) {
+            MetricsServer.loopbackAddress(metrics); // a bad address fails before any check runs
+        }
         ConfigValidation validation = ValidateCommand.validate(file, err);
         if (!validation.accepted()) {
             return ServerSummary.EXIT_USAGE;
@@ -56,9 +67,31 @@ final class CheckCommand implements Callable<Integer> {
         HaproxyConfig config = validation.config();
         try (LiveSession session = new LiveSession(config, backends, timestamps, out)) {
             ServerSummary.requireServersToCheck(session.servers(), config.file(), backends);
-            int exitCode = session.runFor(durationMillis);
-            ServerSummary.hintNotChecked(session.servers(), durationMillis, session.lastFirstCheckDelay(), err);
-            return exitCode;
+            MetricsServer server;
+            try {
+                server = metrics == null ? null : session.serveMetrics(metrics);
+            } catch (UncheckedIOException e) {
+                err.println("haprobe: " + e.getMessage());
+                return ServerSummary.EXIT_USAGE;
+            }
+            try {
+                if (server != null) {
+                    err.println("haprobe: serving http://" + hostPort(server) + "/metrics during the run");
+                    err.flush();
+                }
+                int exitCode = session.runFor(durationMillis);
+                ServerSummary.hintNotChecked(session.servers(), durationMillis, session.lastFirstCheckDelay(), err);
+                return exitCode;
+            } finally {
+                if (server != null) {
+                    server.close();
+                }
+            }
         }
+    }
+
+    private static String hostPort(MetricsServer server) {
+        String ip = server.address().getAddress().getHostAddress();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + server.address().getPort();
     }
 }
