@@ -2,6 +2,7 @@ package io.haprobe.cli;
 
 import io.haprobe.config.ConfigValidation;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.runtime.MetricsServer;
 import io.haprobe.runtime.StatsSocketServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +19,12 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]
- * [--stats-socket ADDRESS]}: runs the config's health checks against the real servers it names, prints HAProxy's
- * log lines as they happen and a per-server summary. With {@code --stats-socket}, HAProxy's runtime API (spec §10)
- * is served there while the checks run, for {@code socat} and the runbooks' scripts; the config's own
- * {@code stats socket} addresses are refused (they belong to the host's HAProxy).
+ * [--stats-socket ADDRESS] [--metrics HOST:PORT]}: runs the config's health checks against the real servers it
+ * names, prints HAProxy's log lines as they happen and a per-server summary. With {@code --stats-socket},
+ * HAProxy's runtime API (spec §10) is served there while the checks run, for {@code socat} and the runbooks'
+ * scripts; the config's own {@code stats socket} addresses are refused (they belong to the host's HAProxy). With
+ * {@code --metrics}, {@code /metrics} is served in the text of HAProxy 2.6's Prometheus exporter for the
+ * duration of the run (loopback addresses only).
  */
 @Command(name = "check",
         description = {"Runs the health checks of a haproxy.cfg against its real servers.",
@@ -54,10 +58,18 @@ final class CheckCommand implements Callable<Integer> {
                     "UNIX socket path or 127.0.0.1:PORT ([::1]:PORT); loopback only; never the config's own"})
     private String statsSocket;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "serve /metrics (HAProxy 2.6's Prometheus exporter: haproxy_server_status, ...) on this "
+                    + "loopback address during the run, e.g. 127.0.0.1:9101")
+    private String metrics;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (metrics != null) {
+            MetricsServer.loopbackAddress(metrics); // a bad address fails before any check runs
+        }
         ConfigValidation validation = ValidateCommand.validate(file, err);
         if (!validation.accepted()) {
             return ServerSummary.EXIT_USAGE;
@@ -69,15 +81,31 @@ final class CheckCommand implements Callable<Integer> {
         try (LiveSession session = new LiveSession(config, backends, timestamps, out);
              StatsSocketServer socket = statsSocket == null ? null : bind(session)) {
             ServerSummary.requireServersToCheck(session.servers(), config.file(), backends);
-            if (socket != null) {
-                err.println("haprobe: runtime API on " + RuntimeSockets.describe(socket.localAddress())
-                        + " (e.g. echo \"show stat\" | socat stdio " + RuntimeSockets.socatAddress(socket.localAddress())
-                        + ")");
-                err.flush();
+            MetricsServer server;
+            try {
+                server = metrics == null ? null : session.serveMetrics(metrics);
+            } catch (UncheckedIOException e) {
+                err.println("haprobe: " + e.getMessage());
+                return ServerSummary.EXIT_USAGE;
             }
-            int exitCode = session.runFor(durationMillis);
-            ServerSummary.hintNotChecked(session.servers(), durationMillis, session.lastFirstCheckDelay(), err);
-            return exitCode;
+            try {
+                if (socket != null) {
+                    err.println("haprobe: runtime API on " + RuntimeSockets.describe(socket.localAddress())
+                            + " (e.g. echo \"show stat\" | socat stdio "
+                            + RuntimeSockets.socatAddress(socket.localAddress()) + ")");
+                }
+                if (server != null) {
+                    err.println("haprobe: serving http://" + hostPort(server) + "/metrics during the run");
+                }
+                err.flush();
+                int exitCode = session.runFor(durationMillis);
+                ServerSummary.hintNotChecked(session.servers(), durationMillis, session.lastFirstCheckDelay(), err);
+                return exitCode;
+            } finally {
+                if (server != null) {
+                    server.close();
+                }
+            }
         }
     }
 
@@ -88,5 +116,10 @@ final class CheckCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--stats-socket " + statsSocket + ": cannot listen there: "
                     + RuntimeSockets.reason(e), e);
         }
+    }
+
+    private static String hostPort(MetricsServer server) {
+        String ip = server.address().getAddress().getHostAddress();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + server.address().getPort();
     }
 }

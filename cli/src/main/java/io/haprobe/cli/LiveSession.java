@@ -3,6 +3,7 @@ package io.haprobe.cli;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.engine.HealthCheckEngine;
 import io.haprobe.engine.ServerSnapshot;
+import io.haprobe.runtime.MetricsServer;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.NettyProbeTransport;
 
@@ -98,6 +99,20 @@ final class LiveSession implements AutoCloseable {
                 // the hook is running or has run: it prints the summary
             }
         }
+    }
+
+    /**
+     * Serves {@code /metrics} (HAProxy 2.6's Prometheus exporter) from this session's engine until the returned
+     * server is closed; once the session is finished it answers 503.
+     *
+     * @param hostPort a loopback {@code HOST:PORT}
+     * @return the running server
+     * @throws IllegalArgumentException if {@code hostPort} is not a loopback {@code HOST:PORT}
+     * @throws java.io.UncheckedIOException if it cannot be bound
+     */
+    MetricsServer serveMetrics(String hostPort) {
+        return MetricsServer.bind(hostPort, () -> engine.executeAsync("show stat"),
+                () -> engine.executeAsync("show info"));
     }
 
     /** Returns when the last first health check is planned after the start; see the engine's. */

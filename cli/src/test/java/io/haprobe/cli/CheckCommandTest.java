@@ -88,6 +88,47 @@ class CheckCommandTest {
     }
 
     @Test
+    void metricsServesHaproxysExporterFromTheRunningChecks() throws Exception {
+        backend = answering(200);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run("check", "-f", cfg.toString(), "--duration", "4s", "--metrics", "127.0.0.1:0"));
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+
+        String body = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    java.util.regex.Matcher port = java.util.regex.Pattern
+                            .compile("serving http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(err.toString());
+                    if (!port.find()) {
+                        return "";
+                    }
+                    var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    return response.statusCode() == 200 ? response.body() : "";
+                }, text -> text.contains("state=\"L7OK\"} 1"));
+
+        assertThat(body).startsWith("# HELP haproxy_process_nbthread Number of started threads (global.nbthread)\n")
+                .contains("haproxy_server_status{proxy=\"app_backend\",server=\"web01\",state=\"UP\"} 1\n")
+                .contains("haproxy_server_check_status{proxy=\"app_backend\",server=\"web01\",state=\"L7OK\"} 1\n")
+                .contains("haproxy_backend_active_servers{proxy=\"app_backend\"} 1\n");
+        assertThat(exit.get(10, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void metricsOnANonLoopbackAddressExits1WithoutStackTrace() throws IOException {
+        Path cfg = write(runbook(1, "http-check expect status 200"));
+
+        int exit = run("check", "-f", cfg.toString(), "--metrics", "0.0.0.0:9101");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("haprobe: metrics address: '0.0.0.0:9101' is not loopback (expected: "
+                + "127.0.0.1, ::1 or localhost; /metrics is served without authentication)\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void backendOptionRestrictsTheChecks() throws IOException {
         backend = answering(200);
         Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200") + """
