@@ -109,6 +109,12 @@ final class RuntimeApi {
                     case "info" -> {
                         return stats.showInfo();
                     }
+                    case "backend" -> {
+                        return stats.showBackend();
+                    }
+                    case "version" -> {
+                        return "2.6.12\n";
+                    }
                     default -> {
                         // falls through to the unknown command's reply
                     }
@@ -148,6 +154,18 @@ final class RuntimeApi {
             default -> {
                 // falls through to the unknown command's reply
             }
+        }
+        List<String> words = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.isEmpty()) {
+                break;
+            }
+            words.add(arg);
+        }
+        String notServed = StatsReport.notServed(words);
+        if (notServed != null) {
+            return "haprobe does not implement '" + notServed + "' of HAProxy's runtime API ('help' lists what it "
+                    + "serves).\n";
         }
         return StatsReport.unknownCommand(verb);
     }

@@ -72,13 +72,123 @@ final class StatsReport {
             "  get weight <bk>/<srv>                   : report a server's current weight",
             "  set server <bk>/<srv> [opts]            : change a server's state, weight, address or ssl",
             "  set weight <bk>/<srv>  (DEPRECATED)     : change a server's weight (use 'set server' instead)",
+            "  show backend                            : list backends in the current running config",
             "  show info [desc|json|typed|float]*      : report information about the running process",
             "  show servers state [<backend>]          : dump volatile server information (all or for a single "
                     + "backend)",
             "  show stat [desc|json|no-maint|typed|up]*: report counters for each proxy and server",
+            "  show version                            : show version of the current process",
             "  help [<command>]                        : list matching or all commands",
             "  prompt                                  : toggle interactive mode with prompt",
             "  quit                                    : disconnect");
+
+    /**
+     * The commands of HAProxy 2.6.12's runtime API that haprobe does not serve (its {@code help}, first words):
+     * they are refused by name rather than answered as unknown.
+     */
+    static final List<String> NOT_SERVED = List.of(
+            "abort ssl ca-file",
+            "abort ssl cert",
+            "abort ssl crl-file",
+            "add acl",
+            "add map",
+            "add server",
+            "add ssl crt-list",
+            "clear acl",
+            "clear counters",
+            "clear map",
+            "clear table",
+            "commit acl",
+            "commit map",
+            "commit ssl ca-file",
+            "commit ssl cert",
+            "commit ssl crl-file",
+            "del acl",
+            "del map",
+            "del server",
+            "del ssl ca-file",
+            "del ssl cert",
+            "del ssl crl-file",
+            "del ssl crt-list",
+            "disable dynamic-cookie backend",
+            "disable frontend",
+            "enable dynamic-cookie backend",
+            "enable frontend",
+            "get acl",
+            "get map",
+            "get var",
+            "new ssl ca-file",
+            "new ssl cert",
+            "new ssl crlfile",
+            "operator",
+            "prepare acl",
+            "prepare map",
+            "set dynamic-cookie-key backend",
+            "set map",
+            "set maxconn frontend",
+            "set maxconn global",
+            "set maxconn server",
+            "set profiling",
+            "set rate-limit",
+            "set severity-output",
+            "set ssl ca-file",
+            "set ssl cert",
+            "set ssl crl-file",
+            "set ssl ocsp-response",
+            "set ssl tls-key",
+            "set table",
+            "set timeout",
+            "show acl",
+            "show activity",
+            "show cache",
+            "show cli level",
+            "show cli sockets",
+            "show env",
+            "show errors",
+            "show events",
+            "show fd",
+            "show libs",
+            "show map",
+            "show peers",
+            "show pools",
+            "show profiling",
+            "show resolvers",
+            "show schema json",
+            "show servers conn",
+            "show sess",
+            "show ssl ca-file",
+            "show ssl cert",
+            "show ssl crl-file",
+            "show ssl crt-list",
+            "show ssl ocsp-response",
+            "show ssl providers",
+            "show startup-logs",
+            "show table",
+            "show tasks",
+            "show threads",
+            "show tls-keys",
+            "show trace",
+            "shutdown frontend",
+            "shutdown session",
+            "shutdown sessions server",
+            "trace",
+            "user");
+
+    /**
+     * Returns the HAProxy command that {@code words} starts with among those haprobe does not serve.
+     *
+     * @param words the command's words
+     * @return the command's name, or null when HAProxy does not know it either
+     */
+    static String notServed(List<String> words) {
+        String line = String.join(" ", words);
+        for (String command : NOT_SERVED) {
+            if (line.equals(command) || line.startsWith(command + ' ')) {
+                return command;
+            }
+        }
+        return null;
+    }
 
     /** {@code help}'s reply. */
     static final String HELP = "The following commands are valid at this level:\n" + String.join("\n", HELP_LINES)
@@ -264,6 +374,17 @@ final class StatsReport {
                         .append(cfg.check().target().address() == null ? "-" : cfg.check().target().address())
                         .append(' ').append(cfg.agent().address() == null ? "-" : cfg.agent().address()).append(' ')
                         .append(cfg.agent().enabled() ? cfg.effectiveAgentPort() : 0).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code show backend}: {@code # name}, then each backend or listen section checked, in order. */
+    String showBackend() {
+        StringBuilder out = new StringBuilder("# name\n");
+        for (ProxyDeclaration declaration : config.declarations()) {
+            if (declaration.hasBackend() && sections.containsKey(declaration.name())) {
+                out.append(declaration.name()).append('\n');
             }
         }
         return out.toString();

@@ -8,12 +8,17 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannelConfig;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -119,8 +124,13 @@ public final class StatsSocketServer implements AutoCloseable {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(handler, "handler");
         StatsSocketAddress where = StatsSocketAddress.parse(address);
+        // a UNIX socket needs epoll where it exists: Netty 4.2's NIO domain socket closes the connection at the
+        // client's shutdown(SHUT_WR) whatever ALLOW_HALF_CLOSURE says (it only honours it on TCP), and socat does
+        // that right after sending the command, before the reply
+        boolean epoll = where instanceof StatsSocketAddress.Unix && Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("haprobe-stats-socket", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("haprobe-stats-socket", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
             ChannelGroup sessions = new DefaultChannelGroup("stats-socket-sessions", group.next());
             ServerBootstrap bootstrap = new ServerBootstrap().group(group)
@@ -134,6 +144,8 @@ public final class StatsSocketServer implements AutoCloseable {
                             // EOF; set on the config, as the domain socket's setOption does not know this option
                             if (ch.config() instanceof DuplexChannelConfig duplex) {
                                 duplex.setAllowHalfClosure(true);
+                            } else if (ch.config() instanceof EpollDomainSocketChannelConfig domain) {
+                                domain.setAllowHalfClosure(true);
                             }
                             sessions.add(ch);
                             ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS),
@@ -146,7 +158,8 @@ public final class StatsSocketServer implements AutoCloseable {
                 return new StatsSocketServer(group, listener, sessions, listener.localAddress(), null, null);
             }
             Path path = ((StatsSocketAddress.Unix) where).path();
-            return bindUnix(bootstrap.channel(NioServerDomainSocketChannel.class), path, group, sessions);
+            return bindUnix(bootstrap.channel(epoll ? EpollServerDomainSocketChannel.class
+                    : NioServerDomainSocketChannel.class), path, group, sessions, epoll);
         } catch (IOException | RuntimeException | Error e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
@@ -194,13 +207,14 @@ public final class StatsSocketServer implements AutoCloseable {
     }
 
     private static StatsSocketServer bindUnix(ServerBootstrap bootstrap, Path path, EventLoopGroup group,
-            ChannelGroup sessions) throws IOException {
+            ChannelGroup sessions, boolean epoll) throws IOException {
         refuseWhatIsNotASocket(path);
         // HAProxy's way (sock_unix_bind_receiver): bind a temporary name, then rename it over the path, so that a
         // stale socket, or one a live process listens on, is replaced atomically
         Path temporary = path.resolveSibling(path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         Files.deleteIfExists(temporary);
-        Channel listener = bindOrThrow(bootstrap, UnixDomainSocketAddress.of(temporary), path.toString());
+        Channel listener = bindOrThrow(bootstrap, epoll ? new DomainSocketAddress(temporary.toString())
+                : UnixDomainSocketAddress.of(temporary), path.toString());
         try {
             refuseWhatIsNotASocket(path);
             Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

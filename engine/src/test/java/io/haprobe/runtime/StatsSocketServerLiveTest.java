@@ -78,7 +78,10 @@ class StatsSocketServerLiveTest {
         pending.forEach(f -> f.complete("late\n"));
     }
 
-    /** What HAProxy answers to show version; fail and throw fail; slow never completes until the test does. */
+    /**
+     * What HAProxy answers to show version; fail and throw fail; slow never completes until the test does; later
+     * answers 100 ms later, on another thread.
+     */
     private CompletableFuture<String> handle(String command) {
         commands.add(command);
         switch (command) {
@@ -95,6 +98,9 @@ class StatsSocketServerLiveTest {
             }
             case "big":
                 return CompletableFuture.supplyAsync(() -> "x".repeat(79).concat("\n").repeat(50_000));
+            case "later":
+                return CompletableFuture.supplyAsync(() -> "late\n",
+                        CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS));
             default:
                 return CompletableFuture.completedFuture("Unknown command.\n");
         }
@@ -194,6 +200,21 @@ class StatsSocketServerLiveTest {
             assertThat(client.readUntilClosed()).isEqualTo(HAPROXY_PROMPT_THEN_EOF);
         }
         assertThat(commands).containsExactly("show version");
+    }
+
+    /**
+     * {@code echo "show stat" | socat stdio SOCKET}: socat shuts its writing side down right after the command,
+     * before the reply exists; the reply still comes (on a UNIX socket this needs epoll: Netty's NIO domain socket
+     * closes at the client's shutdown whatever ALLOW_HALF_CLOSURE says).
+     */
+    @Test
+    void aReplyThatComesLaterStillReachesAClientThatShutItsOutputDown() throws IOException {
+        for (SocketAddress address : List.of(unixServer(), tcpServer())) {
+            try (StatsSocketClient client = StatsSocketClient.connect(address)) {
+                client.send("later\n").shutdownOutput();
+                assertThat(client.readUntilClosed()).as(address.toString()).isEqualTo("late\n\n");
+            }
+        }
     }
 
     @Test

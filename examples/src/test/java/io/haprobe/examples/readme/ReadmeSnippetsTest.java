@@ -28,7 +28,8 @@ class ReadmeSnippetsTest {
     void eachJavaBlockOfTheMainReadmeIsARegionOfATestThatRuns() throws IOException {
         assertJavaBlocks(Path.of("../README.md"), "README.md",
                 "readme/EngineSnippetTest.java",
-                "readme/JUnitSnippetTest.java");
+                "readme/JUnitSnippetTest.java",
+                "readme/RuntimeApiSnippetTest.java");
     }
 
     @Test
