@@ -1,7 +1,9 @@
 package io.haprobe.engine;
 
+import io.haprobe.ServerState;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.health.AdminRequest;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.VirtualScheduler;
 import io.haprobe.transport.NettyProbeTransport;
@@ -270,6 +272,107 @@ public final class HealthCheckEngine implements AutoCloseable {
             }
         }
         return reply;
+    }
+
+    /**
+     * Sets a server's admin state, as {@code set server <backend>/<server> state ready|drain|maint} does
+     * (spec §1.5, §10.3): the lines HAProxy logs for it go to the listeners.
+     *
+     * @param backend the backend or listen section; never null
+     * @param server  the server; never null
+     * @param state   the requested state; never null
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException with HAProxy's reply ({@code No such backend.}, {@code No such server.})
+     *                                  when the server is not found
+     * @throws IllegalStateException    as {@link #execute(String)}
+     */
+    public void setServerState(String backend, String server, AdminRequest state) {
+        Objects.requireNonNull(state, "state");
+        requireSilent(execute("set server " + target(backend, server) + " state "
+                + state.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /**
+     * Forces a server's health, as {@code set server <backend>/<server> health up|stopping|down} does
+     * (spec §10.3): {@link ServerState#UP}, {@link ServerState#NOLB} (stopping) or {@link ServerState#DOWN}; the
+     * line says {@code changed from CLI}.
+     *
+     * @param backend the backend or listen section; never null
+     * @param server  the server; never null
+     * @param health  UP, NOLB or DOWN; never null
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code health} is STARTING, or with HAProxy's reply when the server is
+     *                                  not found
+     * @throws IllegalStateException    as {@link #execute(String)}
+     */
+    public void setServerHealth(String backend, String server, ServerState health) {
+        String word = switch (Objects.requireNonNull(health, "health")) {
+            case UP -> "up";
+            case NOLB -> "stopping";
+            case DOWN -> "down";
+            case STARTING -> throw new IllegalArgumentException("health: STARTING (expected: UP, NOLB or DOWN)");
+        };
+        requireSilent(execute("set server " + target(backend, server) + " health " + word));
+    }
+
+    /**
+     * Sets a server's user weight, as {@code set weight <backend>/<server> <weight>} does (spec §9.2, §10.3):
+     * 0 takes it out of load balancing while it stays UP.
+     *
+     * @param backend the backend or listen section; never null
+     * @param server  the server; never null
+     * @param weight  0..256
+     * @throws NullPointerException     if {@code backend} or {@code server} is null
+     * @throws IllegalArgumentException with HAProxy's reply when the weight is out of range, the backend's
+     *                                  algorithm is static, or the server is not found
+     * @throws IllegalStateException    as {@link #execute(String)}
+     */
+    public void setWeight(String backend, String server, int weight) {
+        requireSilent(execute("set weight " + target(backend, server) + ' ' + weight));
+    }
+
+    /**
+     * Returns a server's user weight, as {@code get weight <backend>/<server>} prints it first
+     * ({@code 10 (initial 20)} gives 10).
+     *
+     * @param backend the backend or listen section; never null
+     * @param server  the server; never null
+     * @return the weight, 0..256
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException with HAProxy's reply when the server is not found
+     * @throws IllegalStateException    as {@link #execute(String)}
+     */
+    public int weight(String backend, String server) {
+        String reply = execute("get weight " + target(backend, server));
+        int space = reply.indexOf(' ');
+        if (space <= 0 || !reply.substring(0, space).chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException(reply.strip());
+        }
+        return Integer.parseInt(reply.substring(0, space));
+    }
+
+    private static String target(String backend, String server) {
+        return escape(Objects.requireNonNull(backend, "backend")) + '/' + escape(Objects.requireNonNull(server,
+                "server"));
+    }
+
+    /** Protects the characters the CLI splits on (blanks, {@code ;}, backslash) with a backslash. */
+    private static String escape(String word) {
+        StringBuilder out = new StringBuilder(word.length());
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c == ' ' || c == '\t' || c == ';' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    private static void requireSilent(String reply) {
+        if (!reply.isEmpty()) {
+            throw new IllegalArgumentException(reply.strip());
+        }
     }
 
     /**

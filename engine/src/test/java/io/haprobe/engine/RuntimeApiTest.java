@@ -76,4 +76,28 @@ class RuntimeApiTest {
                     "t=5000ms Server be/w20 is DOWN, changed from CLI. 2 active and 1 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.");
         }
     }
+
+    @Test
+    void typedMethodsRunTheCommandsAndThrowHaproxysErrors() {
+        try (Simulation sim = simulation()) {
+            sim.runFor(Duration.ofSeconds(3));
+            HealthCheckEngine engine = sim.engine();
+            engine.setServerState("be", "s1", io.haprobe.health.AdminRequest.DRAIN);
+            engine.setWeight("be", "w20", 5);
+            engine.setServerHealth("be", "b1", io.haprobe.ServerState.NOLB);
+
+            assertThat(engine.server("be", "s1").orElseThrow().statusText()).isEqualTo("DRAIN");
+            assertThat(engine.weight("be", "w20")).isEqualTo(5);
+            assertThat(engine.server("be", "b1").orElseThrow().statusText()).isEqualTo("NOLB");
+            assertThat(sim.timeline().logLines()).contains("t=3000ms Backup Server be/b1 is stopping, changed from "
+                    + "CLI. 2 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.setWeight("be", "w20", 300))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("Absolute weight can only be between 0 and 256 inclusive.");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.weight("be", "nope"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("No such server.");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.setServerState("b e;x", "s1",
+                    io.haprobe.health.AdminRequest.MAINT)).hasMessage("No such backend.");
+        }
+    }
 }
