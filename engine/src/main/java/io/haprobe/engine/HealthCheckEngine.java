@@ -48,7 +48,8 @@ import java.util.random.RandomGenerator;
  * listener executor, so a slow or throwing listener cannot stall or break the checks; {@link #close()}
  * delivers the events already produced before it returns, those of a check finishing during it included. {@link #servers()} and
  * {@link #server(String, String)} may be called from any thread and return immutable snapshots.
- * {@link #close()} must not be called from the scheduler thread.
+ * {@link #close()} must not be called from the scheduler thread. The runtime API ({@link #execute(String)}, the
+ * stats socket's commands) may be called from any thread: it runs on the scheduler thread, between checks.
  *
  * <pre>{@code
  * HaproxyConfig config = HaproxyConfig.parse(Path.of("haproxy.cfg"));

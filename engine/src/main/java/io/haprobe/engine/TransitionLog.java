@@ -24,13 +24,14 @@ import java.util.function.Consumer;
  *   <tr><th>transition</th><th>event</th><th>level</th></tr>
  *   <tr><td>CHECK</td><td>{@link HealthEvent.CheckCompleted}, {@link HealthEvent.AgentCheckCompleted}; a line only
  *       with {@code option log-health-checks} and a changed status or health</td><td>NOTICE</td></tr>
- *   <tr><td>STATE</td><td>{@link HealthEvent.StateChanged}; the reason only without
- *       {@code log-health-checks}</td><td>ALERT going DOWN, unless from NOLB or drain; else NOTICE</td></tr>
+ *   <tr><td>STATE</td><td>{@link HealthEvent.StateChanged}; a check's reason only without
+ *       {@code log-health-checks}, the runtime API's ({@code changed from CLI}) always</td><td>ALERT going DOWN,
+ *       unless from NOLB or drain; else NOTICE</td></tr>
  *   <tr><td>MAINT_ON</td><td>{@link HealthEvent.AdminStateChanged}</td><td>ALERT unless it was DOWN, NOLB or
  *       draining</td></tr>
  *   <tr><td>MAINT_OFF, DRAIN_ON, DRAIN_OFF, DRAIN_REMAINS</td><td>{@link HealthEvent.AdminStateChanged}</td>
  *       <td>NOTICE</td></tr>
- *   <tr><td>WEIGHT</td><td>none</td><td>-</td></tr>
+ *   <tr><td>WEIGHT, QUIET (a counter or flag set by the runtime API)</td><td>none</td><td>-</td></tr>
  *   <tr><td>any that leaves no usable server</td><td>then {@link HealthEvent.NoServerAvailable}</td>
  *       <td>EMERG</td></tr>
  * </table>

@@ -26,6 +26,10 @@ import java.util.Objects;
  *       if the health check agrees and the server is not NOLB. Agent connection failures change nothing.</li>
  *   <li>In maintenance the health check is paused: its counter is 0 and it does not run; leaving it resets the
  *       counter to {@code rise} and brings the server UP at once unless the agent says down.</li>
+ *   <li>The runtime API (spec §10.3): {@link #setAdminState} ({@code set server ... state}), {@link #setHealth}
+ *       and {@link #setAgentHealth} ({@code ... health|agent}, reason {@code changed from CLI}),
+ *       {@link #setWeight}, {@link #setCheckEnabled} and {@link #setAgentEnabled} ({@code enable|disable
+ *       health|agent}: a disabled check leaves the state frozen, and {@link #checked()} false).</li>
  * </ul>
  *
  * <p>Immutable and thread-safe; {@link #apply(CheckOutcome)} and {@link #applyAgent} return the next value
@@ -45,7 +49,8 @@ import java.util.Objects;
  * @param drain       true while in forced drain (agent {@code drain}): UP but not used for load balancing
  * @param weight      the current user weight, 0..256 ({@code weight}, changed by agent {@code N%})
  * @param agent       the agent check's state, or null when the server has no {@code agent-check}
- * @param checked     true when the server has {@code check} (the health check is configured)
+ * @param checked     true when the server has {@code check} (the health check is configured) and the runtime
+ *                    API has not disabled it ({@code disable health})
  */
 public record ServerHealth(HealthCounter counter, ServerState state, boolean maintenance, CheckOutcome lastOutcome,
                            boolean drain, int weight, AgentHealth agent, boolean checked) {
