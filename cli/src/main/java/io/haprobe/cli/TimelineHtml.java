@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Renders a simulation's {@link Timeline} as one self-contained HTML page ({@code haprobe simulate --html}): a
@@ -47,6 +49,12 @@ final class TimelineHtml {
     private static final int MARK_HEIGHT = 12;
     private static final int AXIS_HEIGHT = 34;
     private static final int RIGHT_MARGIN = 20;
+
+    /**
+     * A runtime API command that changes admin flags HAProxy may clear without a log line of their own ({@code state
+     * ready} leaves drain and maintenance, logging only the latter).
+     */
+    private static final Pattern SET_STATE = Pattern.compile("set\\s+server\\s+(\\S+)\\s+state\\s+(ready|drain|maint)");
 
     /** The band words, in legend order. */
     static final List<String> STATES = List.of("UP", "NOLB", "DRAIN", "MAINT", "DOWN");
@@ -102,6 +110,11 @@ final class TimelineHtml {
         for (HealthEvent event : timeline.events()) {
             if (event instanceof HealthEvent.CommandExecuted command) {
                 commands.add(command);
+                Matcher state = SET_STATE.matcher(command.command().strip());
+                Lane lane = state.matches() && command.reply().isEmpty() ? lanes.get(state.group(1)) : null;
+                if (lane != null) {
+                    lane.events.add(command);
+                }
                 continue;
             }
             Lane lane = lanes.get(serverOf(event));
@@ -258,7 +271,7 @@ final class TimelineHtml {
                     .append("\" y2=\"").append(top + 8).append("\"/><text x=\"").append(x).append("\" y=\"")
                     .append(top + 22).append("\" text-anchor=\"middle\">").append(seconds(t)).append("</text>\n");
         }
-        out.append("<text x=\"").append(LABEL_WIDTH - 8).append("\" y=\"").append(top + 22)
+        out.append("<text x=\"").append(LABEL_WIDTH - 24).append("\" y=\"").append(top + 22)
                 .append("\" text-anchor=\"end\">virtual time</text>\n");
         for (HealthEvent.CommandExecuted command : commands) {
             long t = Math.min(timeline.millisOf(command), durationMillis);
@@ -276,7 +289,7 @@ final class TimelineHtml {
         for (String state : STATES) {
             out.append("<li><span class=\"sw st-").append(state).append("\"></span>").append(state).append("</li>\n");
         }
-        out.append("<li>│ transition (hover: the log line)</li>\n");
+        out.append("<li>│ transition (hover: the log line)</li>\n<li>▲ runtime API command</li>\n");
         for (CheckStatus status : statuses) {
             String tag = status.tag().isEmpty() ? status.name() : status.tag();
             out.append("<li title=\"").append(escape(status.description())).append("\"><span class=\"sw ")
@@ -407,6 +420,13 @@ final class TimelineHtml {
                         case DRAIN_OFF -> drain = false;
                         default -> { }
                     }
+                } else if (event instanceof HealthEvent.CommandExecuted command) {
+                    Matcher m = SET_STATE.matcher(command.command().strip());
+                    if (!m.matches()) {
+                        continue;
+                    }
+                    maint = m.group(2).equals("maint");
+                    drain = m.group(2).equals("drain") || maint && drain;
                 } else {
                     continue;
                 }
@@ -484,7 +504,7 @@ final class TimelineHtml {
                             .append(escape("t=" + at + "ms agent check: " + outcomeText(agent.outcome())
                                     + (agent.logMessage() == null ? "" : "\n" + agent.logMessage())))
                             .append("</title></circle>\n");
-                } else {
+                } else if (!(event instanceof HealthEvent.CommandExecuted)) {
                     String from = event instanceof HealthEvent.StateChanged c ? c.from().word()
                             : ((HealthEvent.AdminStateChanged) event).from().word();
                     String to = event instanceof HealthEvent.StateChanged c ? c.to().word()

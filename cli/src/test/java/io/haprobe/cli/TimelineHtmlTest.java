@@ -62,6 +62,23 @@ class TimelineHtmlTest {
     }
 
     @Test
+    void drainAndMaintenanceAreBandsOfTheirOwnAndReadyLeavesBoth() {
+        Scenario scenario = Scenario.parse(EXAMPLES.resolve("drain-for-maintenance/scenario.yaml"));
+        try (Simulation simulation = scenario.simulation().build()) {
+            simulation.runUntil(scenario.duration());
+            String page = TimelineHtml.render("drain", 0, 40_000, simulation.engine().servers(),
+                    simulation.timeline());
+
+            assertThat(Pattern.compile("<rect class=\"band st-(\\w+)\"[^>]*><title>([^<]*)</title>")
+                    .matcher(lane(page, "app_backend/web01")).results().map(r -> r.group(2)).toList())
+                    .containsExactly("UP from t=0ms to t=5100ms", "DRAIN from t=5100ms to t=10100ms",
+                            "MAINT from t=10100ms to t=25100ms", "UP from t=25100ms to t=40000ms");
+            assertThat(count(page, "<path class=\"command\"")).isEqualTo(5);
+            assertThat(page).contains("<title>t=5100ms &gt; set server app_backend/web01 state drain</title>");
+        }
+    }
+
+    @Test
     void eachTransitionCarriesItsLogLineAsTitleAndEachCheckItsStatus() {
         Scenario scenario = Scenario.parse(FLAPPING);
         try (Simulation simulation = scenario.simulation().build()) {
