@@ -91,7 +91,9 @@ final class SimulateCommand implements Callable<Integer> {
             if (html != null) {
                 int checks = TimelineHtml.write(html, scenario.file(), scenario.seed(), scenario.duration().toMillis(),
                         servers, simulation.timeline());
-                err.println("haprobe: wrote " + html + " (" + servers.size() + " servers, " + checks + " checks)");
+                err.println("haprobe: wrote " + html + " (" + servers.size()
+                        + (servers.size() == 1 ? " server, " : " servers, ") + checks
+                        + (checks == 1 ? " check)" : " checks)"));
                 err.flush();
             }
             ServerSummary.hintNotChecked(servers, scenario.duration().toMillis(),

@@ -6,6 +6,7 @@ import io.haprobe.ServerState;
 import io.haprobe.engine.HealthEvent;
 import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.engine.Timeline;
+import io.haprobe.health.Transition;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -215,7 +218,7 @@ final class TimelineHtml {
         if (millis % 1000 == 0) {
             return millis / 1000 + "s";
         }
-        String fraction = String.format(java.util.Locale.ROOT, "%03d", Math.abs(millis % 1000))
+        String fraction = String.format(Locale.ROOT, "%03d", Math.abs(millis % 1000))
                 .replaceAll("0+$", "");
         return (millis < 0 ? "-" : "") + Math.abs(millis / 1000) + "." + fraction + "s";
     }
@@ -248,7 +251,7 @@ final class TimelineHtml {
 
     private static String statusCss(Set<CheckStatus> statuses) {
         StringBuilder css = new StringBuilder();
-        Set<String> done = new java.util.HashSet<>();
+        Set<String> done = new HashSet<>();
         for (CheckStatus status : statuses) {
             String cls = statusClass(status);
             if (done.add(cls)) {
@@ -259,8 +262,9 @@ final class TimelineHtml {
         return css.toString();
     }
 
-    private static void axis(StringBuilder out, int top, long durationMillis, List<HealthEvent.CommandExecuted> commands,
-                             Timeline timeline) {
+    /** The time axis with its ticks and grid lines, and each runtime API command as a triangle on it. */
+    private static void axis(StringBuilder out, int top, long durationMillis,
+                             List<HealthEvent.CommandExecuted> commands, Timeline timeline) {
         long step = tickStep(durationMillis);
         out.append("<g class=\"axis\">\n<line x1=\"").append(LABEL_WIDTH).append("\" y1=\"").append(top + 4)
                 .append("\" x2=\"").append(LABEL_WIDTH + PLOT_WIDTH).append("\" y2=\"").append(top + 4)
@@ -276,7 +280,8 @@ final class TimelineHtml {
         for (HealthEvent.CommandExecuted command : commands) {
             long t = Math.min(timeline.millisOf(command), durationMillis);
             double x = xValue(t, durationMillis);
-            out.append("<path class=\"command\" d=\"M").append(fixed(x - 4)).append(' ').append(top + 4).append(" h8 l-4 -7 z\"><title>")
+            out.append("<path class=\"command\" d=\"M").append(fixed(x - 4)).append(' ').append(top + 4)
+                    .append(" h8 l-4 -7 z\"><title>")
                     .append(escape("t=" + timeline.millisOf(command) + "ms > " + command.command()
                             + (command.reply().isEmpty() ? "" : "\n" + command.reply().stripTrailing())))
                     .append("</title></path>\n");
@@ -365,8 +370,7 @@ final class TimelineHtml {
 
         final ServerSnapshot server;
         final List<HealthEvent> events = new ArrayList<>();
-        final List<long[]> bandStarts = new ArrayList<>();
-        final List<String> bandStates = new ArrayList<>();
+        final List<Band> bands = new ArrayList<>();
 
         Lane(ServerSnapshot server) {
             this.server = server;
@@ -392,13 +396,13 @@ final class TimelineHtml {
                     switch (admin.change()) {
                         case MAINT_ON, MAINT_OFF -> {
                             if (!maintKnown) {
-                                maint = admin.change() == io.haprobe.health.Transition.Kind.MAINT_OFF;
+                                maint = admin.change() == Transition.Kind.MAINT_OFF;
                                 maintKnown = true;
                             }
                         }
                         case DRAIN_ON, DRAIN_OFF -> {
                             if (!drainKnown) {
-                                drain = admin.change() == io.haprobe.health.Transition.Kind.DRAIN_OFF;
+                                drain = admin.change() == Transition.Kind.DRAIN_OFF;
                                 drainKnown = true;
                             }
                         }
@@ -434,21 +438,19 @@ final class TimelineHtml {
             }
         }
 
+        /** Opens a band of {@code word} at {@code t}, replacing one opened at the same time (no empty bands). */
         private void open(long t, String word) {
-            int last = bandStates.size() - 1;
-            if (last >= 0 && bandStates.get(last).equals(word)) {
+            int last = bands.size() - 1;
+            if (last >= 0 && bands.get(last).word().equals(word)) {
                 return;
             }
-            if (last >= 0 && bandStarts.get(last)[0] == t) {
-                bandStates.set(last, word);
-                if (last > 0 && bandStates.get(last - 1).equals(word)) {
-                    bandStates.remove(last);
-                    bandStarts.remove(last);
+            if (last >= 0 && bands.get(last).fromMillis() == t) {
+                bands.remove(last);
+                if (last > 0 && bands.get(last - 1).word().equals(word)) {
+                    return;
                 }
-                return;
             }
-            bandStarts.add(new long[] {t});
-            bandStates.add(word);
+            bands.add(new Band(t, word));
         }
 
         private static String word(ServerState state, boolean maint, boolean drain) {
@@ -474,15 +476,16 @@ final class TimelineHtml {
                     .append("<text class=\"final\" x=\"8\" y=\"").append(MARK_Y + 10).append("\" fill=\"#555\">")
                     .append("now ").append(escape(server.statusText())).append(' ')
                     .append(escape(server.lastStatus().tag())).append("</text>\n");
-            for (int i = 0; i < bandStates.size(); i++) {
-                long from = bandStarts.get(i)[0];
-                long to = i + 1 < bandStates.size() ? bandStarts.get(i + 1)[0] : durationMillis;
+            for (int i = 0; i < bands.size(); i++) {
+                Band band = bands.get(i);
+                long from = band.fromMillis();
+                long to = i + 1 < bands.size() ? bands.get(i + 1).fromMillis() : durationMillis;
                 double x1 = xValue(from, durationMillis);
                 double x2 = xValue(to, durationMillis);
-                out.append("<rect class=\"band st-").append(bandStates.get(i)).append("\" x=\"").append(fixed(x1))
+                out.append("<rect class=\"band st-").append(band.word()).append("\" x=\"").append(fixed(x1))
                         .append("\" y=\"").append(BAND_Y).append("\" width=\"").append(fixed(x2 - x1))
                         .append("\" height=\"").append(BAND_HEIGHT).append("\"><title>")
-                        .append(bandStates.get(i)).append(" from t=").append(from).append("ms to t=").append(to)
+                        .append(band.word()).append(" from t=").append(from).append("ms to t=").append(to)
                         .append("ms</title></rect>\n");
             }
             for (HealthEvent event : events) {
@@ -519,5 +522,9 @@ final class TimelineHtml {
             }
             out.append("</g>\n");
         }
+    }
+
+    /** A band of a lane: from {@code fromMillis} to the next band's start (or the end), in state {@code word}. */
+    private record Band(long fromMillis, String word) {
     }
 }

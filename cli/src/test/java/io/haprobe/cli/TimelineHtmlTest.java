@@ -79,6 +79,22 @@ class TimelineHtmlTest {
     }
 
     @Test
+    void agentChecksAreDotsAndTheirAdminWordsAreBands() {
+        Path file = EXAMPLES.getParent().getParent().resolve("conformance/scenarios/042-agent-admin-words.yaml");
+        Scenario scenario = Scenario.parse(file);
+        try (Simulation simulation = scenario.simulation().build()) {
+            simulation.runUntil(scenario.duration());
+            String page = TimelineHtml.render("agent", 0, 5_000, simulation.engine().servers(),
+                    simulation.timeline());
+
+            assertThat(Pattern.compile("<rect class=\"band st-(\\w+)\"").matcher(page).results()
+                    .map(r -> r.group(1)).toList()).containsExactly("UP", "DRAIN", "UP", "MAINT", "UP");
+            assertThat(count(page, "<circle class=\"agent ")).isEqualTo(5);
+            assertThat(page).contains("<title>t=500ms agent check: L7OK");
+        }
+    }
+
+    @Test
     void eachTransitionCarriesItsLogLineAsTitleAndEachCheckItsStatus() {
         Scenario scenario = Scenario.parse(FLAPPING);
         try (Simulation simulation = scenario.simulation().build()) {
