@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code haprobe simulate SCENARIO [--seed N] [--duration D]}: replays a scenario file's haproxy.cfg against its
  * scripted backends on virtual time, prints every line HAProxy would log as {@code t=<virtual ms>ms <message>},
  * then the per-server summary of {@code haprobe check}; {@code --stats-csv OUT} also writes the final
- * {@code show stat} CSV. The same scenario and seed print the same bytes on
- * any machine.
+ * {@code show stat} CSV, {@code --html OUT} the timeline as one HTML page ({@link TimelineHtml}). The same
+ * scenario and seed print the same bytes on any machine.
  */
 @Command(name = "simulate",
         description = {"Replays a scenario: a haproxy.cfg's checks against scripted backends, on virtual time.",
@@ -52,6 +52,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--stats-csv", paramLabel = "OUT",
             description = "also write the final 'show stat' CSV (HAProxy 2.6.12's format) to this file")
     private Path statsCsv;
+
+    @Option(names = "--html", paramLabel = "OUT",
+            description = "also write the timeline as one self-contained HTML page (a lane per server) to this file")
+    private Path html;
 
     @Override
     public Integer call() {
@@ -83,6 +87,14 @@ final class SimulateCommand implements Callable<Integer> {
             out.flush();
             if (statsCsv != null) {
                 writeStatsCsv(simulation.engine().showStat(), statsCsv);
+            }
+            if (html != null) {
+                int checks = TimelineHtml.write(html, scenario.file(), scenario.seed(), scenario.duration().toMillis(),
+                        servers, simulation.timeline());
+                err.println("haprobe: wrote " + html + " (" + servers.size()
+                        + (servers.size() == 1 ? " server, " : " servers, ") + checks
+                        + (checks == 1 ? " check)" : " checks)"));
+                err.flush();
             }
             ServerSummary.hintNotChecked(servers, scenario.duration().toMillis(),
                     simulation.engine().lastFirstCheckDelay(), err);
