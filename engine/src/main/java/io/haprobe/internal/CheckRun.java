@@ -312,7 +312,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
             address = server.isUnresolved() ? InetSocketAddress.createUnresolved(server.getHostString(), port)
                     : new InetSocketAddress(server.getAddress(), port);
         }
-        return new CheckTarget(target.backend(), target.server(), address);
+        return target.withAddress(address);
     }
 
     private void onDeadline() {
