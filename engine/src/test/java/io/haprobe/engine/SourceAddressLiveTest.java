@@ -81,6 +81,34 @@ class SourceAddressLiveTest {
         assertThat(peers).containsOnly("127.0.0.1");
     }
 
+    @Test
+    void agentChecksLeaveFromTheSameSource() {
+        String config = String.join("\n",
+                "backend b",
+                "  server s 127.0.0.1:" + listener.getLocalPort() + " agent-check agent-port "
+                        + listener.getLocalPort() + " agent-inter 100 source 127.0.0.2");
+        engine = HealthCheckEngine.builder(HaproxyConfig.parse("haproxy.cfg", config)).build();
+        engine.start();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(peers).isNotEmpty());
+        assertThat(peers).containsOnly("127.0.0.2");
+    }
+
+    @Test
+    void aSourceThatIsNoLocalAddressFailsAtLayer4WithHaproxysText() {
+        // haproxy 2.6.12 with "source 10.9.9.9": L4CON, info "Can't bind to source address (Cannot assign
+        // requested address)"
+        engine = start("source 10.9.9.9");
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(engine.server("b", "s").orElseThrow().lastOutcome()).hasValueSatisfying(outcome -> {
+                    assertThat(outcome.status()).isEqualTo(CheckStatus.L4CON);
+                    assertThat(outcome.info()).isEqualTo("Can't bind to source address (Cannot assign requested"
+                            + " address)");
+                }));
+        assertThat(peers).isEmpty();
+    }
+
     private HealthCheckEngine start(String serverSource, String... backendLines) {
         String config = String.join("\n",
                 "backend b",
