@@ -366,8 +366,14 @@ final class HaproxyConfigParser {
                 section.mode, section.location));
         List<HttpCheckRule> rules = section.http.build(kindWord, section.name, warnings);
         CheckOption checkOption = section.tcp.build(kindWord, section.name, warnings);
+        List<ServerConfig> servers = section.servers;
+        if (section.source.isSet()) {
+            // tcp_connect_server: the server's own source first, the proxy's next
+            servers = servers.stream().map(s -> s.source().isSet() ? s : s.toBuilder().source(section.source).build())
+                    .toList();
+        }
         proxies.add(new ProxyConfig(section.name, section.kind == SectionKind.LISTEN, section.location,
-                section.servers, rules, section.timeoutCheckNanos, section.timeoutConnectNanos,
+                servers, rules, section.timeoutCheckNanos, section.timeoutConnectNanos,
                 section.logHealthChecks, checkOption, section.http.disablesOn404(), section.http.sendsState(),
                 section.balance, section.consistentHash));
     }
@@ -409,6 +415,7 @@ final class HaproxyConfigParser {
             case "timeout" -> parseTimeout(tokens);
             case "http-check" -> parseHttpCheck(tokens);
             case "tcp-check" -> current.tcp.parseRule(tokens, context);
+            case "source" -> current.source = serverLines().source(tokens, 0).address();
             case "mode" -> {
                 if (tokens.size() > 1) {
                     current.mode = tokens.get(1).text();
@@ -669,6 +676,7 @@ final class HaproxyConfigParser {
         String balance = "roundrobin";
         boolean consistentHash;
         String mode = "tcp";
+        SourceAddress source = SourceAddress.NONE;
 
         /** Creates a section with HAProxy's defaults; {@code location} is null only for the implicit defaults. */
         Section(SectionKind kind, String name, SourceLocation location) {
@@ -677,7 +685,10 @@ final class HaproxyConfigParser {
             this.location = location;
         }
 
-        /** Copies what a proxy or defaults section inherits: timeouts, HTTP check, log option, default-server. */
+        /**
+         * Copies what a proxy or defaults section inherits: timeouts, HTTP check, log option, default-server,
+         * {@code source}.
+         */
         void inheritFrom(Section defaults) {
             defaultServer = defaults.defaultServer.copy();
             http = defaults.http.inherit();
@@ -688,6 +699,7 @@ final class HaproxyConfigParser {
             balance = defaults.balance;
             mode = defaults.mode;
             consistentHash = defaults.consistentHash;
+            source = defaults.source;
         }
     }
 }

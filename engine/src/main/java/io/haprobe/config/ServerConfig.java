@@ -24,6 +24,8 @@ import java.util.Objects;
  *       <td>kept for the traffic model and the state machine</td></tr>
  *   <tr><td>{@code initAddr}</td><td>{@link InitAddr#DEFAULT}</td><td>{@code init-addr}</td><td>how the
  *       address is found at start; {@code none} starts an unresolvable server in maintenance</td></tr>
+ *   <tr><td>{@code source}</td><td>{@link SourceAddress#NONE}</td><td>{@code source}</td><td>the local
+ *       address the health and agent checks leave from; the backend's {@code source} already applied</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe. Build one with {@link #builder}:
@@ -45,9 +47,12 @@ import java.util.Objects;
  * @param traffic  weight, limits, backup, maintenance and PROXY protocol; never null
  * @param initAddr {@code init-addr}: how the address is found at start; never null,
  *                 {@link InitAddr#DEFAULT} when the line says nothing
+ * @param source   {@code source}: where the checks leave from; never null, {@link SourceAddress#NONE} when
+ *                 neither the server nor its backend gives one
  */
 public record ServerConfig(String name, String address, int port, SourceLocation location, CheckTiming timing,
-                           HealthCheck check, AgentCheck agent, TrafficSettings traffic, InitAddr initAddr) {
+                           HealthCheck check, AgentCheck agent, TrafficSettings traffic, InitAddr initAddr,
+                           SourceAddress source) {
 
     /**
      * Validates the components, across groups too.
@@ -66,6 +71,7 @@ public record ServerConfig(String name, String address, int port, SourceLocation
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(traffic, "traffic");
         Objects.requireNonNull(initAddr, "initAddr");
+        Objects.requireNonNull(source, "source");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }
@@ -100,7 +106,7 @@ public record ServerConfig(String name, String address, int port, SourceLocation
      */
     public Builder toBuilder() {
         return new Builder(name, address, port, location).timing(timing).check(check).agent(agent).traffic(traffic)
-                .initAddr(initAddr);
+                .initAddr(initAddr).source(source);
     }
 
     /**
@@ -164,6 +170,7 @@ public record ServerConfig(String name, String address, int port, SourceLocation
         private AgentCheck agent = AgentCheck.NONE;
         private TrafficSettings traffic = TrafficSettings.DEFAULT;
         private InitAddr initAddr = InitAddr.DEFAULT;
+        private SourceAddress source = SourceAddress.NONE;
 
         private Builder(String name, String address, int port, SourceLocation location) {
             this.name = Objects.requireNonNull(name, "name");
@@ -229,6 +236,18 @@ public record ServerConfig(String name, String address, int port, SourceLocation
         }
 
         /**
+         * Sets {@code source}, the local address the checks leave from.
+         *
+         * @param source the address; never null; default {@link SourceAddress#NONE}
+         * @return this builder
+         * @throws NullPointerException if {@code source} is null
+         */
+        public Builder source(SourceAddress source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
          * Builds the server; the builder stays usable.
          *
          * @return a new server
@@ -236,7 +255,8 @@ public record ServerConfig(String name, String address, int port, SourceLocation
          *                                  constructor)
          */
         public ServerConfig build() {
-            return new ServerConfig(name, address, port, location, timing, check, agent, traffic, initAddr);
+            return new ServerConfig(name, address, port, location, timing, check, agent, traffic, initAddr,
+                    source);
         }
     }
 }

@@ -29,11 +29,12 @@ final class ServerKeywords {
             "ca-file", 1, "crt", 1, "check-sni", 1, "sni", 1, "alpn", 1, "check-alpn", 1,
             "ssl-min-ver", 1, "ssl-max-ver", 1, "ciphers", 1, "ciphersuites", 1,
             // how the engine finds the address at start (InitAddr)
-            "init-addr", 1);
+            "init-addr", 1,
+            // where checks leave from (SourceAddress); usesrc/interface pairs are handled by the parser
+            "source", 1);
 
     /**
-     * HAProxy 2.6 keywords haprobe accepts but ignores, with their argument count. {@code source} takes
-     * one argument plus optional {@code usesrc X} and {@code interface X} pairs, handled by the parser.
+     * HAProxy 2.6 keywords haprobe accepts but ignores, with their argument count.
      */
     static final Map<String, Integer> IGNORED = table(
             "allow-0rtt", 0, "check-proto", 1, "check-via-socks4", 0,
@@ -47,7 +48,7 @@ final class ServerKeywords {
             "pool-max-conn", 1, "pool-purge-delay", 1, "proto", 1, "proxy-v2-options", 1, "redir", 1,
             "resolve-net", 1, "resolve-opts", 1, "resolve-prefer", 1, "resolvers", 1, "send-proxy-v2-ssl", 0,
             "send-proxy-v2-ssl-cn", 0,
-            "socks4", 1, "source", 1, "ssl-reuse", 0, "stick", 0, "tcp-ut", 1, "tfo", 0, "tls-tickets", 0,
+            "socks4", 1, "ssl-reuse", 0, "stick", 0, "tcp-ut", 1, "tfo", 0, "tls-tickets", 0,
             "track", 1, "ws", 1);
 
     /**

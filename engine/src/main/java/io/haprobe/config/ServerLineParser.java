@@ -92,7 +92,7 @@ final class ServerLineParser {
         for (long i = bounds[0] + 1; i <= bounds[1]; i++) {
             servers.add(ServerConfig.builder(prefix + i, model.address(), model.port(), model.location())
                     .timing(model.timing()).check(model.check()).agent(model.agent()).traffic(model.traffic())
-                    .initAddr(model.initAddr()).build());
+                    .initAddr(model.initAddr()).source(model.source()).build());
         }
         return servers;
     }
@@ -135,7 +135,11 @@ final class ServerLineParser {
         for (int i = start; i < tokens.size(); i++) {
             ConfigToken keyword = tokens.get(i);
             String word = keyword.text();
-            if (ServerKeywords.SUPPORTED.containsKey(word)) {
+            if (word.equals("source")) {
+                SourceClause clause = source(tokens, i);
+                settings.source = clause.address();
+                i += clause.consumed();
+            } else if (ServerKeywords.SUPPORTED.containsKey(word)) {
                 i += applyServerKeyword(tokens, i, settings);
             } else if (ServerKeywords.IGNORED.containsKey(word)) {
                 in.warn(keyword, "server keyword '" + word + "' is not supported yet, ignored");
@@ -144,13 +148,6 @@ final class ServerLineParser {
                     in.argument(tokens, i + a);
                 }
                 i += arity;
-                if (word.equals("source")) {
-                    while (i + 1 < tokens.size()
-                            && (tokens.get(i + 1).is("usesrc") || tokens.get(i + 1).is("interface"))) {
-                        in.argument(tokens, i + 2);
-                        i += 2;
-                    }
-                }
             } else {
                 String suggestion = ServerKeywords.suggest(word);
                 throw in.error(keyword, "unknown keyword '" + word + "' in " + lineKind + " line"
@@ -324,5 +321,63 @@ final class ServerLineParser {
     /** HAProxy prefixes {@code ca-base}/{@code crt-base} to a path that does not start with '/'. */
     private static String withBase(String base, String path) {
         return base == null || path.startsWith("/") ? path : base + "/" + path;
+    }
+
+    /**
+     * Parses {@code source <addr>[:<port>] [usesrc <x>] [interface <name>]} from {@code index} (the
+     * {@code source} keyword), on a server, {@code default-server} or proxy line (CFG §4.2, §5.2). The address
+     * must be an IP literal ({@code ipv4@}/{@code ipv6@} prefixes allowed); {@code 0.0.0.0}, {@code ::} and
+     * {@code *} mean "the kernel chooses" unless a port is given. A port range {@code low-high} (server lines
+     * only in HAProxy) binds the first port of the range, with a warning. {@code usesrc} and
+     * {@code interface} are consumed with a warning each: haprobe does not honour them.
+     *
+     * @param tokens the line; never null
+     * @param index  the position of {@code source}
+     * @return the address and how many tokens after the keyword were consumed
+     * @throws ConfigException if the address is missing or is not an IP literal, or the port is bad
+     */
+    SourceClause source(List<ConfigToken> tokens, int index) {
+        ConfigToken value = in.argument(tokens, index + 1);
+        Addresses.Parts parts = Addresses.split(value.text());
+        String literal = Addresses.ipLiteral(parts.host(), parts.prefix());
+        if (literal == null) {
+            throw in.error(value, "'source' : invalid source address '" + value.text()
+                    + "' (expected: an IPv4 or IPv6 literal, optionally with :<port>)");
+        }
+        int port = 0;
+        if (!parts.port().isEmpty()) {
+            String portText = parts.port();
+            int dash = portText.indexOf('-');
+            if (dash > 0) {
+                in.warn(value, "'source' : port range '" + portText + "' is not supported, checks bind port "
+                        + portText.substring(0, dash));
+                portText = portText.substring(0, dash);
+            }
+            port = ConfigValues.parseInt(in.file(), in.line(), "source port",
+                    new ConfigToken(portText, value.column()), 0, 65535);
+        }
+        String address = literal.isEmpty() && port != 0
+                ? (parts.host().contains(":") ? "::" : "0.0.0.0") : literal.isEmpty() ? null : literal;
+        int consumed = 1;
+        while (index + consumed + 1 < tokens.size()) {
+            ConfigToken option = tokens.get(index + consumed + 1);
+            if (option.is("usesrc")) {
+                in.argument(tokens, index + consumed + 2);
+                in.warn(option, "'source ... usesrc' (transparent proxying) is not supported, ignored: checks"
+                        + " leave from " + value.text() + ", as HAProxy's checks do");
+            } else if (option.is("interface")) {
+                ConfigToken name = in.argument(tokens, index + consumed + 2);
+                in.warn(option, "'source ... interface " + name.text() + "' is not supported, ignored: checks"
+                        + " are not bound to that interface and may leave by another one");
+            } else {
+                break;
+            }
+            consumed += 2;
+        }
+        return new SourceClause(address == null ? SourceAddress.NONE : new SourceAddress(address, port), consumed);
+    }
+
+    /** A parsed {@code source} clause and the number of tokens it took after the keyword. */
+    record SourceClause(SourceAddress address, int consumed) {
     }
 }

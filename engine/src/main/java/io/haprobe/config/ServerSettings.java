@@ -37,6 +37,7 @@ final class ServerSettings {
     long agentInterNanos = AgentCheck.DEFAULT_INTER_NANOS;
     String agentSend;
     String agentAddress;
+    SourceAddress source = SourceAddress.NONE;
     /** The {@code init-addr} value and where it was written, or null (HAProxy's default {@code last,libc}). */
     ConfigToken initAddr;
     boolean ssl;
@@ -90,6 +91,7 @@ final class ServerSettings {
         copy.agentInterNanos = agentInterNanos;
         copy.agentSend = agentSend;
         copy.agentAddress = agentAddress;
+        copy.source = source;
         copy.ssl = ssl;
         copy.checkSsl = checkSsl;
         copy.verifyRequired = verifyRequired;
@@ -129,6 +131,7 @@ final class ServerSettings {
                 .traffic(new TrafficSettings(weight, maxConn, slowStartNanos, backup, disabled,
                         ProxyProtocol.of(sendProxyV1, sendProxyV2)))
                 .initAddr(initAddr == null ? InitAddr.DEFAULT : InitAddr.parse(initAddr.text()))
+                .source(source)
                 .build();
     }
 }

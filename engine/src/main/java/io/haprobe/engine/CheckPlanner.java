@@ -9,6 +9,7 @@ import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.InitAddr;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
+import io.haprobe.config.SourceAddress;
 import io.haprobe.config.TrafficSettings;
 import io.haprobe.health.BootSpread;
 import io.haprobe.health.IntervalPolicy;
@@ -141,9 +142,10 @@ final class CheckPlanner {
         ServerHealth boot = unresolved ? maintenanceBoot(server) : bootHealth(server);
         String checkHost = server.check().target().address() != null ? server.check().target().address()
                 : serverHost;
+        InetSocketAddress source = sourceOf(server);
         CheckTarget target = new CheckTarget(proxy.name(), server.name(), checked && !unresolved
                 ? resolve(server, checkHost, server.effectiveCheckPort())
-                : InetSocketAddress.createUnresolved(server.address(), server.effectiveCheckPort()));
+                : InetSocketAddress.createUnresolved(server.address(), server.effectiveCheckPort()), source);
         AgentPlan agent = null;
         if (server.agent().enabled()) {
             AgentCheck agentCheck = server.agent();
@@ -152,7 +154,7 @@ final class CheckPlanner {
             agent = new AgentPlan(CheckProgram.agent(server.effectiveAgentPort(), null, send),
                     new CheckTarget(proxy.name(), server.name(), unresolved && agentCheck.address() == null
                             ? InetSocketAddress.createUnresolved(server.address(), server.effectiveAgentPort())
-                            : resolve(server, host, server.effectiveAgentPort())),
+                            : resolve(server, host, server.effectiveAgentPort()), source),
                     agentPolicy(server), agentFirstCheckNanos);
         }
         return new ServerPlan(server, boot, healthPolicy(server), target, firstCheckNanos, tls, agent);
@@ -224,6 +226,18 @@ final class CheckPlanner {
         TrafficSettings traffic = server.traffic();
         return ServerHealth.boot(timing.rise(), timing.fall(), true, traffic.weight(), server.agent().enabled(),
                 server.check().enabled());
+    }
+
+    /**
+     * The local address the server's health and agent checks bind ({@code source}), or null. An IP literal,
+     * so nothing is looked up; a simulated transport receives it unresolved like every other address.
+     */
+    private InetSocketAddress sourceOf(ServerConfig server) {
+        SourceAddress source = server.source();
+        if (!source.isSet()) {
+            return null;
+        }
+        return resolve(server, source.address(), source.port());
     }
 
     private InetSocketAddress resolve(ServerConfig server, String host, int port) {

@@ -216,7 +216,7 @@ final class ServerChecker {
         int checkPort = ownCheckPort ? old.getPort() : port;
         InetSocketAddress next = old.isUnresolved() ? InetSocketAddress.createUnresolved(host, checkPort)
                 : new InetSocketAddress(host, checkPort);
-        target = new CheckTarget(current.backend(), current.server(), next);
+        target = current.withAddress(next);
         checkTargetText = host + ':' + checkPort;
     }
 

@@ -287,7 +287,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         }
         connect.addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess() && opened == channel) {
-                conclude(session.failed(ErrnoText.of(future.cause())));
+                conclude(session.failed(ErrnoText.ofConnect(future.cause())));
             } else if (future.isSuccess() && proxyVersion > 0 && opened == channel) {
                 // runs before channelActive reaches any handler: the header goes first, in clear, before a TLS
                 // ClientHello or the check's bytes; the first context writes straight to the socket
@@ -312,7 +312,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
             address = server.isUnresolved() ? InetSocketAddress.createUnresolved(server.getHostString(), port)
                     : new InetSocketAddress(server.getAddress(), port);
         }
-        return new CheckTarget(target.backend(), target.server(), address);
+        return target.withAddress(address);
     }
 
     private void onDeadline() {

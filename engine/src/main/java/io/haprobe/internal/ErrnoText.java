@@ -34,6 +34,25 @@ public final class ErrnoText {
     }
 
     /**
+     * Returns the info HAProxy prints for a failed check connect: the {@code strerror} text, or, when binding
+     * the {@code source} address failed, {@code Can't bind to source address (Cannot assign requested address)}
+     * (2.6.12's {@code CO_ER_CANT_BIND} text followed by {@code strerror}, verified with {@code source
+     * 10.9.9.9}: L4CON with that info).
+     *
+     * @param cause the connect's exception; may be null
+     * @return the info text; empty for null
+     */
+    public static String ofConnect(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof java.net.BindException || message != null && message.startsWith("bind(")) {
+                return "Can't bind to source address (" + of(t) + ")";
+            }
+        }
+        return of(cause);
+    }
+
+    /**
      * Returns the {@code strerror} text for {@code cause}.
      *
      * @param cause the exception from a connect, read or write; may be null

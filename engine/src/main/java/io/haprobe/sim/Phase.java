@@ -4,19 +4,21 @@ import java.util.Objects;
 
 /**
  * One phase of a scripted backend: from {@code atNanos} on (virtual time since the simulation started) until
- * the next phase, every new check connection meets {@code behaviour}.
+ * the next phase, every new check connection meets {@code behaviour}, unless {@code firewall} drops or rejects
+ * it first by its source address.
  *
  * <p>Immutable and thread-safe.
  *
  * @param atNanos   when the phase starts, in virtual nanoseconds since the start, {@code >= 0}
  * @param behaviour what the backend does; never null
+ * @param firewall  which source addresses reach the backend; never null, {@link Firewall#OPEN} for all
  */
-public record Phase(long atNanos, Behaviour behaviour) {
+public record Phase(long atNanos, Behaviour behaviour, Firewall firewall) {
 
     /**
      * Validates the components.
      *
-     * @throws NullPointerException     if {@code behaviour} is null
+     * @throws NullPointerException     if {@code behaviour} or {@code firewall} is null
      * @throws IllegalArgumentException if {@code atNanos} is negative
      */
     public Phase {
@@ -24,5 +26,18 @@ public record Phase(long atNanos, Behaviour behaviour) {
             throw new IllegalArgumentException("atNanos: " + atNanos + " (expected: >= 0)");
         }
         Objects.requireNonNull(behaviour, "behaviour");
+        Objects.requireNonNull(firewall, "firewall");
+    }
+
+    /**
+     * Creates a phase without a firewall.
+     *
+     * @param atNanos   when the phase starts, {@code >= 0}
+     * @param behaviour what the backend does; never null
+     * @throws NullPointerException     if {@code behaviour} is null
+     * @throws IllegalArgumentException if {@code atNanos} is negative
+     */
+    public Phase(long atNanos, Behaviour behaviour) {
+        this(atNanos, behaviour, Firewall.OPEN);
     }
 }

@@ -62,6 +62,8 @@ public final class SimulatedTransport implements ProbeTransport {
     private final Map<String, ScriptedServer> servers = new HashMap<>();
     /** Scripts by target, looked up once: bounded by the targets the checks use (server and rule ports). */
     private final Map<CheckTarget, ScriptedServer> byTarget = new HashMap<>();
+    /** The source address of each connect not yet seen by its server; event-loop thread only. */
+    private final Map<VirtualChannel, String> sources = new java.util.IdentityHashMap<>();
     /** The random source, the TLS side and the rendered responses every connection's player shares. */
     private final BehaviourPlayer.Stage stage;
     private final ScriptedServer nothingListens;
@@ -173,6 +175,7 @@ public final class SimulatedTransport implements ProbeTransport {
             return new DefaultChannelPromise(channel, ImmediateEventExecutor.INSTANCE)
                     .setFailure(new ConnectException("simulated transport is closed"));
         }
+        sources.put(channel, sourceOf(target));
         eventLoop.register(channel);
         return channel.connect(target.address());
     }
@@ -183,6 +186,17 @@ public final class SimulatedTransport implements ProbeTransport {
         closed = true;
         servers.values().forEach(ScriptedServer::stop);
         eventLoop.shutdown();
+    }
+
+    /**
+     * The source address a firewall sees: the target's {@code source}, else the loopback address of the check
+     * address's family (a simulated host's own address).
+     */
+    private static String sourceOf(CheckTarget target) {
+        if (target.source() != null) {
+            return target.source().getHostString();
+        }
+        return target.address().getHostString().indexOf(':') >= 0 ? "::1" : "127.0.0.1";
     }
 
     private static boolean playsTls(ServerScript script) {
@@ -202,12 +216,14 @@ public final class SimulatedTransport implements ProbeTransport {
         private final ServerScript script;
         private final Cancellable[] phaseStarts;
         private Behaviour behaviour;
+        private Firewall firewall;
         private long connectionsInPhase;
         private Connection open;
 
         ScriptedServer(ServerScript script) {
             this.script = script;
             this.behaviour = script.phases().get(0).behaviour();
+            this.firewall = script.phases().get(0).firewall();
             this.phaseStarts = new Cancellable[script.phases().size()];
         }
 
@@ -230,6 +246,7 @@ public final class SimulatedTransport implements ProbeTransport {
 
         private void startPhase(Phase phase) {
             behaviour = phase.behaviour();
+            firewall = phase.firewall();
             connectionsInPhase = 0;
             if (behaviour instanceof Behaviour.Refuse) {
                 // the process died: the kernel resets every connection it had
@@ -243,6 +260,14 @@ public final class SimulatedTransport implements ProbeTransport {
 
         @Override
         public void connectRequested(VirtualChannel channel) {
+            String source = sources.remove(channel);
+            if (source != null && !firewall.allows(source)) {
+                if (firewall.action() == Firewall.Action.REJECT) {
+                    scheduler.execute(() -> channel.refuse(new ConnectException("No route to host")));
+                }
+                // DROP: the SYN is never answered and the backend never sees the connection
+                return;
+            }
             Behaviour chosen = behaviour;
             if (chosen instanceof Behaviour.Sequence sequence) {
                 chosen = sequence.step(connectionsInPhase);

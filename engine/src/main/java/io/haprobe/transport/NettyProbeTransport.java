@@ -109,7 +109,10 @@ public final class NettyProbeTransport implements ProbeTransport {
     public ChannelFuture connect(CheckTarget target, ChannelHandler handler) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(handler, "handler");
-        return bootstrap.clone().handler(handler).connect(target.address());
+        Bootstrap probe = bootstrap.clone().handler(handler);
+        // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
+        return target.source() == null ? probe.connect(target.address())
+                : probe.connect(target.address(), target.source());
     }
 
     /**

@@ -440,7 +440,9 @@ class HaproxyConfigParserTest {
                 "server keyword 'id' is not supported yet, ignored",
                 "server keyword 'maxqueue' is not supported yet, ignored",
                 "server keyword 'minconn' is not supported yet, ignored",
-                "server keyword 'source' is not supported yet, ignored");
+                "'source ... usesrc' (transparent proxying) is not supported, ignored: checks leave from 10.0.0.1,"
+                        + " as HAProxy's checks do");
+        assertThat(server(config, "b", "s").source()).isEqualTo(new SourceAddress("10.0.0.1", 0));
         assertThat(config.warnings().get(0).location()).isEqualTo(new SourceLocation("haproxy.cfg", 2, 71));
         assertThat(server(config, "b", "s").check().tls()).extracting(TlsSettings::ssl, t -> t.verification().required(),
                 t -> t.verification().caFile(), t -> t.hello().sni()).containsExactly(true, false, "/etc/ca.pem", "str(x)");

@@ -43,7 +43,7 @@ class CheckResponseFuzzTest {
     /** The default budget; {@code -Dfuzz.seconds} overrides it. */
     private static final double SECONDS = 5;
     private static final long INTER = 2_000_000_000L;
-    private static final CheckTarget TARGET = new CheckTarget("b", "s", new InetSocketAddress("10.0.0.1", 80));
+    private static final CheckTarget TARGET = new CheckTarget("b", "s", new InetSocketAddress("10.0.0.1", 80), null);
     private static final List<String> CHECKS = List.of(
             "option httpchk GET /health",
             "option httpchk HEAD /\n    http-check expect status 200-399",

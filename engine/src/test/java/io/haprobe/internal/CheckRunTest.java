@@ -38,7 +38,7 @@ class CheckRunTest {
 
     private static final long MS = 1_000_000L;
     private static final long INTER = 2000 * MS;
-    private static final CheckTarget TARGET = new CheckTarget("be", "s1", new InetSocketAddress("10.0.0.1", 80));
+    private static final CheckTarget TARGET = new CheckTarget("be", "s1", new InetSocketAddress("10.0.0.1", 80), null);
     private static final String OK_200 = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
     private static final String PROXY_V1 = "PROXY TCP4 127.0.0.1 10.0.0.1 40000 80\r\n";
     private static final String PROXY_V2_LOCAL_HEX = "0d0a0d0a000d0a515549540a20000000";

@@ -28,7 +28,7 @@ class SimulatedTransportTest {
                 .at(Duration.ZERO, Behaviour.hang())
                 .at(Duration.ofMillis(100), Behaviour.refuse())
                 .build()), new SplittableRandom(1));
-        CheckTarget target = new CheckTarget("be", "s1", InetSocketAddress.createUnresolved("10.0.0.1", 80));
+        CheckTarget target = new CheckTarget("be", "s1", InetSocketAddress.createUnresolved("10.0.0.1", 80), null);
         scheduler.execute(() -> {
             for (int i = 0; i < 3; i++) {
                 transport.connect(target, new Recorder("c" + i));
@@ -47,7 +47,7 @@ class SimulatedTransportTest {
     @Test
     void aScriptlessServerRefusesAndAClosedTransportConnectsNothing() {
         SimulatedTransport transport = new SimulatedTransport(scheduler, Map.of(), new SplittableRandom(1));
-        CheckTarget target = new CheckTarget("be", "nobody", InetSocketAddress.createUnresolved("10.0.0.9", 80));
+        CheckTarget target = new CheckTarget("be", "nobody", InetSocketAddress.createUnresolved("10.0.0.9", 80), null);
         scheduler.execute(() -> transport.connect(target, new Recorder("a")).addListener(
                 f -> seen.add("a connect " + f.cause().getMessage())));
         scheduler.runFor(0);

@@ -2,6 +2,8 @@ package io.haprobe.testkit;
 
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.BehaviourPlayer;
+import io.haprobe.sim.Delay;
+import io.haprobe.sim.Firewall;
 import io.haprobe.sim.Phase;
 import io.haprobe.sim.ServerScript;
 import io.haprobe.time.Cancellable;
@@ -67,6 +69,7 @@ final class LoopbackServer {
     /** How many of {@link #connections} {@code takeConnection} has handed out; guarded by the record lock. */
     int taken;
     private Behaviour behaviour;
+    private Firewall firewall = Firewall.OPEN;
     /** Counts phase changes, so that a retry of an earlier phase's listen gives up. */
     private long generation;
     private long connectionsInPhase;
@@ -96,7 +99,7 @@ final class LoopbackServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(newConnection());
+                        channel.pipeline().addLast(newConnection(channel.remoteAddress()));
                     }
                 });
     }
@@ -159,7 +162,7 @@ final class LoopbackServer {
 
     /** Puts the server in its first phase; on the event loop. */
     void enterFirstPhase() {
-        enter(script.phases().get(0).behaviour());
+        enter(script.phases().get(0));
     }
 
     /** Arms the starts of the later phases, {@code at} after {@code origin}; on the event loop. */
@@ -167,7 +170,7 @@ final class LoopbackServer {
         List<Phase> phases = script.phases();
         for (int i = 1; i < phases.size(); i++) {
             Phase phase = phases.get(i);
-            phaseStarts.add(scheduler.schedule(() -> enter(phase.behaviour()),
+            phaseStarts.add(scheduler.schedule(() -> enter(phase),
                     origin + phase.atNanos() - scheduler.nanoTime()));
         }
     }
@@ -203,8 +206,10 @@ final class LoopbackServer {
         owner.violation(what);
     }
 
-    /** Puts the server in {@code next}'s listening mode; the connections already open keep their behaviour. */
-    private void enter(Behaviour next) {
+    /** Puts the server in {@code phase}'s listening mode; the connections already open keep their behaviour. */
+    private void enter(Phase phase) {
+        Behaviour next = phase.behaviour();
+        firewall = phase.firewall();
         generation++;
         behaviour = next;
         connectionsInPhase = 0;
@@ -222,8 +227,18 @@ final class LoopbackServer {
         listen(generation, blackholeWanted, 1);
     }
 
-    /** The connection of the next accept, playing the phase's behaviour or its sequence's step. */
-    private LoopbackConnection newConnection() {
+    /**
+     * The connection of the next accept, playing the phase's behaviour or its sequence's step. A source the
+     * phase's firewall does not allow gets a connection that resets at once ({@code reject}) or never answers
+     * ({@code drop}): without root tools the kernel has completed the handshake before the player sees the
+     * source, so a live check sees L4OK where a kernel firewall gives L4TOUT or L4CON (docs/scenarios.md).
+     */
+    private LoopbackConnection newConnection(InetSocketAddress peer) {
+        if (peer != null && !firewall.allows(peer.getAddress().getHostAddress())) {
+            Behaviour blocked = firewall.action() == Firewall.Action.REJECT ? new Behaviour.Reset(Delay.NONE)
+                    : Behaviour.hang();
+            return owner.record(this, index -> new LoopbackConnection(this, index, blocked, stage, scheduler));
+        }
         Behaviour chosen = behaviour;
         if (chosen instanceof Behaviour.Sequence sequence) {
             chosen = sequence.step(connectionsInPhase);

@@ -9,6 +9,7 @@ import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
 import io.haprobe.config.Spelling;
+import io.haprobe.sim.Firewall;
 import io.haprobe.sim.Phase;
 import io.haprobe.sim.ServerScript;
 import org.yaml.snakeyaml.DumperOptions;
@@ -51,7 +52,8 @@ final class ScenarioParser {
     static final List<String> COMMAND_KEYS = List.of("at", "command");
     static final List<String> BEHAVIOURS = List.of("http", "tcp", "dialogue", "refuse", "blackhole", "hang", "reset",
             "close", "sequence", "tls");
-    static final List<String> PHASE_KEYS = concat(List.of("at"), BEHAVIOURS);
+    static final List<String> PHASE_KEYS = concat(List.of("at", "firewall"), BEHAVIOURS);
+    static final List<String> FIREWALL_KEYS = List.of("allow", "action");
     static final List<String> HTTP_KEYS = List.of("status", "reason", "headers", "body", "delay");
     static final List<String> TCP_KEYS = List.of("reply", "reply-hex", "close", "banner", "delay");
     static final List<String> DELAY_KEYS = List.of("delay");
@@ -341,9 +343,45 @@ final class ScenarioParser {
             }
             previousAt = at.getValueNode();
             previousNanos = atNanos;
-            phases.add(new Phase(atNanos, behaviours.onlyBehaviour(phase, entries, false)));
+            NodeTuple firewall = entries.remove("firewall");
+            phases.add(new Phase(atNanos, behaviours.onlyBehaviour(phase, entries, false),
+                    firewall == null ? Firewall.OPEN : firewall(firewall.getValueNode())));
         }
         return new ServerScript(phases);
+    }
+
+    /** Parses {@code firewall: { allow: [CIDR, ...], action: drop|reject }}. */
+    private Firewall firewall(Node node) {
+        MappingNode mapping = mapping(node, "firewall", "allow: [CIDR, ...] and action: drop or reject");
+        Map<String, NodeTuple> entries = entries(mapping, FIREWALL_KEYS, "firewall key", FIREWALL_KEYS);
+        NodeTuple allow = entries.get("allow");
+        NodeTuple action = entries.get("action");
+        if (allow == null || action == null) {
+            throw error(node, "firewall without " + (allow == null ? "allow" : "action")
+                    + " (expected: allow: [CIDR, ...] and action: drop or reject)");
+        }
+        if (!(allow.getValueNode() instanceof SequenceNode list)) {
+            throw error(allow.getValueNode(), "allow: " + describe(allow.getValueNode())
+                    + " (expected: a list of CIDRs such as [127.0.0.2/32, 10.0.0.0/8])");
+        }
+        List<String> cidrs = new ArrayList<>();
+        for (Node item : list.getValue()) {
+            String cidr = scalar(item, "allow", "a CIDR such as 10.0.0.0/8").getValue();
+            try {
+                new Firewall(List.of(cidr), Firewall.Action.DROP);
+            } catch (IllegalArgumentException e) {
+                throw error(item, "allow: '" + oneLine(cidr) + "' (expected: an IPv4 or IPv6 address with an"
+                        + " optional /prefix, such as 10.0.0.0/8)");
+            }
+            cidrs.add(cidr);
+        }
+        String verb = scalar(action.getValueNode(), "action", "drop or reject").getValue();
+        Firewall.Action chosen = switch (verb) {
+            case "drop" -> Firewall.Action.DROP;
+            case "reject" -> Firewall.Action.REJECT;
+            default -> throw error(action.getValueNode(), "action: '" + oneLine(verb) + "' (expected: drop or reject)");
+        };
+        return new Firewall(cidrs, chosen);
     }
 
     /** Parses a time node to nanoseconds, as HAProxy writes times. */
