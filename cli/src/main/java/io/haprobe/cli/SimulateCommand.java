@@ -22,14 +22,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code haprobe simulate SCENARIO [--seed N] [--duration D]}: replays a scenario file's haproxy.cfg against its
  * scripted backends on virtual time, prints every line HAProxy would log as {@code t=<virtual ms>ms <message>},
- * then the per-server summary of {@code haprobe check}; {@code --stats-csv OUT} also writes the final
+ * then the per-server summary of {@code haprobe check} and the diagnosis of each server not UP (follow-up probes
+ * against the scripted backends, on virtual time); {@code --stats-csv OUT} also writes the final
  * {@code show stat} CSV. The same scenario and seed print the same bytes on
  * any machine.
  */
 @Command(name = "simulate",
         description = {"Replays a scenario: a haproxy.cfg's checks against scripted backends, on virtual time.",
                 "Prints the lines HAProxy 2.6 would log, each prefixed with t=<virtual ms>ms, then a per-server",
-                "summary. The same scenario and seed always print the same bytes; an hour runs in milliseconds.",
+                "summary and the diagnosis of each server not UP (root cause, evidence, fix). The same scenario",
+                "and seed always print the same bytes; an hour runs in milliseconds.",
                 "Exit status: 0 all checked servers UP; 2 some DOWN; 3 none DOWN but some not checked (no check",
                 "completed before the end); 1 usage, scenario or config error, or nothing to check."},
         mixinStandardHelpOptions = true)
@@ -81,8 +83,10 @@ final class SimulateCommand implements Callable<Integer> {
             List<ServerSnapshot> servers = simulation.engine().servers();
             ServerSummary.print(servers, out);
             out.flush();
+            String showStat = simulation.engine().showStat();
+            DiagnosisPrinter.print(simulation.diagnoses(true), out);
             if (statsCsv != null) {
-                writeStatsCsv(simulation.engine().showStat(), statsCsv);
+                writeStatsCsv(showStat, statsCsv);
             }
             ServerSummary.hintNotChecked(servers, scenario.duration().toMillis(),
                     simulation.engine().lastFirstCheckDelay(), err);

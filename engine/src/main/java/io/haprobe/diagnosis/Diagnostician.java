@@ -146,25 +146,55 @@ public final class Diagnostician {
             evidence.add(tls ? "the check speaks TLS to " + target + " (ssl/check-ssl) and the handshake fails"
                     : "the check speaks plain text to " + target + " and the answer is not plain text");
             String line = serverLine();
+            Optional<FollowUp> unverified = followUp(FollowUp.Kind.TLS_UNVERIFIED);
+            Optional<FollowUp> anyVersion = followUp(FollowUp.Kind.TLS_ANY_VERSION);
+            Optional<FollowUp> plain = followUp(FollowUp.Kind.PLAIN);
+            unverified.ifPresent(f -> evidence.add("a follow-up handshake with 'verify none': "
+                    + verdict(f.outcome())));
+            anyVersion.ifPresent(f -> evidence.add("a follow-up handshake with 'verify none' and any TLS version: "
+                    + verdict(f.outcome())));
+            plain.ifPresent(f -> evidence.add("a follow-up check without TLS: " + verdict(f.outcome())));
+            String lower = last.info().toLowerCase(Locale.ROOT);
             Fix fix;
             if (!tls) {
                 fix = new Fix("add 'check-ssl' (the port speaks TLS) or check the port that speaks plain text",
                         line, line + " check-ssl verify none");
-            } else if (last.info().toLowerCase(Locale.ROOT).contains("verif")
-                    || last.info().toLowerCase(Locale.ROOT).contains("certificate")) {
+            } else if (unverified.filter(f -> passed(f.outcome())).isPresent()
+                    && lower.contains("different from the expected")) {
+                evidence.add("the certificate does not carry the name 'check-sni'/'verifyhost' asks for");
+                fix = new Fix("set 'check-sni' (or 'verifyhost') to a name the server's certificate carries, or "
+                        + "issue the server a certificate for the configured name", line,
+                        line + " check-sni <name-in-the-certificate>");
+            } else if (unverified.filter(f -> passed(f.outcome())).isPresent()) {
+                evidence.add("the handshake succeeds once verification is off: the certificate's chain does not "
+                        + "verify against the configured CA (unknown CA, self-signed or expired)");
+                fix = new Fix("give 'ca-file' the CA that issued the server's certificate (or, where the runbook "
+                        + "allows it, 'verify none')", line, line + " ca-file <issuing-ca.pem>");
+            } else if (anyVersion.filter(f -> passed(f.outcome())).isPresent()) {
+                evidence.add("the handshake succeeds once 'ssl-min-ver'/'ssl-max-ver' are lifted: no TLS version "
+                        + "in common");
+                String after = line.replaceAll(" ssl-max-ver \\S+", "").replaceAll(" ssl-min-ver \\S+", "");
+                fix = new Fix("allow the TLS version the server speaks: remove or widen 'ssl-max-ver'/'ssl-min-ver'",
+                        line, after.equals(line) ? line + " ssl-max-ver TLSv1.3" : after);
+            } else if (plain.filter(f -> passed(f.outcome())).isPresent()) {
+                evidence.add("the check passes without TLS: the port speaks plain text");
+                fix = new Fix("remove 'ssl'/'check-ssl' from the server (or add 'no-check-ssl')", line,
+                        line.contains(" ssl") || line.contains(" check-ssl")
+                                ? line.replace(" check-ssl", "").replace(" ssl", "") : line + " no-check-ssl");
+            } else if (lower.contains("verif") || lower.contains("certificate")) {
                 fix = new Fix("give 'ca-file' the CA that issued the server's certificate, fix 'sni'/'check-sni',"
                         + " or, where the runbook allows it, 'verify none'", line,
                         line + " verify none");
-            } else if (last.status() == CheckStatus.L6TOUT) {
-                fix = new Fix("the port does not answer the handshake: remove 'ssl'/'check-ssl' if it speaks plain"
-                        + " text", line, line.replace(" check-ssl", "").replace(" ssl", ""));
             } else {
                 fix = new Fix("align the TLS versions ('ssl-min-ver'/'ssl-max-ver') and the certificate checks"
                         + " ('ca-file', 'check-sni') with the server, or remove 'ssl' if it speaks plain text",
-                        line, line.replaceAll(" ssl-max-ver \\S+", "").replaceAll(" ssl-min-ver \\S+", "")
-                        + " ssl-min-ver TLSv1.2");
+                        line, line + " verify none");
             }
             return diagnosis(Cause.SSL_MISMATCH, evidence, fix);
+        }
+
+        private Optional<FollowUp> followUp(FollowUp.Kind kind) {
+            return followUps.stream().filter(f -> f.kind() == kind).findFirst();
         }
 
         private boolean intermittent() {
@@ -251,8 +281,7 @@ public final class Diagnostician {
             if (longProbe.isPresent() && answered(longProbe.get().outcome())) {
                 CheckOutcome answer = longProbe.get().outcome();
                 long latency = Math.max(1, answer.durationMillis());
-                evidence.add("a follow-up check with a 30s timeout got " + describe(answer) + " after " + latency
-                        + "ms");
+                evidence.add("a follow-up check with a 30s timeout got " + describe(answer));
                 long wanted = roundUp(latency * 2);
                 String before = timeoutCheckLine();
                 String after = "timeout check " + wanted + "ms";
@@ -430,6 +459,10 @@ public final class Diagnostician {
 
     private static boolean passed(CheckOutcome outcome) {
         return outcome.result() == io.haprobe.CheckResult.PASSED || outcome.result() == io.haprobe.CheckResult.CONDPASS;
+    }
+
+    private static String verdict(CheckOutcome outcome) {
+        return (passed(outcome) ? "passes (" : "fails (") + describe(outcome) + ")";
     }
 
     private static boolean answered(CheckOutcome outcome) {

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param kind    what was probed; never null
  * @param address the address probed, an IP literal or host name; never null
  * @param port    the port probed, 1..65535
- * @param outcome what the probe reported (a plain connect for {@link Kind#PORT}, the server's own check for
- *                {@link Kind#LONG_TIMEOUT}); never null
+ * @param outcome what the probe reported (a plain connect for {@link Kind#PORT}, the server's own check,
+ *                changed as the kind says, for the others); never null
  */
 public record FollowUp(Kind kind, String address, int port, CheckOutcome outcome) {
 
@@ -34,7 +34,13 @@ public record FollowUp(Kind kind, String address, int port, CheckOutcome outcome
         /** A plain TCP connect to another port the config names for the server's host. */
         PORT,
         /** The server's own check once more, with {@code timeout connect} and {@code timeout check} of 30 s. */
-        LONG_TIMEOUT
+        LONG_TIMEOUT,
+        /** The server's own TLS check once more, with {@code verify none} (no chain or name verification). */
+        TLS_UNVERIFIED,
+        /** The server's own TLS check with {@code verify none} and no {@code ssl-min-ver}/{@code ssl-max-ver}. */
+        TLS_ANY_VERSION,
+        /** The server's own check without TLS ({@code no-ssl}, {@code no-check-ssl}). */
+        PLAIN
     }
 
     /**

@@ -10,6 +10,9 @@ import io.haprobe.config.HealthCheck;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
+import io.haprobe.config.TlsProtocols;
+import io.haprobe.config.TlsSettings;
+import io.haprobe.config.TlsVerification;
 import io.haprobe.diagnosis.CheckRecord;
 import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.diagnosis.Diagnostician;
@@ -42,7 +45,8 @@ import java.util.function.Function;
  * connect, a plain connect to each other port the config names for the server's host (the traffic port,
  * {@code port}, {@code agent-port}, other servers on that host; at most {@value #MAX_PORT_PROBES}); for a
  * timeout, the server's own check once with {@code timeout connect}, {@code timeout check} and {@code inter} of
- * 30 s (one long probe per server). All probes of a run go out together, so the whole step lasts at most about
+ * 30 s (one long probe per server); for a failed TLS handshake, the server's check once with {@code verify none},
+ * once also without {@code ssl-min-ver}/{@code ssl-max-ver}, and once without TLS. All probes of a run go out together, so the whole step lasts at most about
  * 31 s. They run on the run's transport: real sockets for a live run, the scripted backends on virtual time
  * (advancing the simulation's clock) for a {@link Simulation} via {@link Simulation#diagnoses(boolean)}.
  *
@@ -207,6 +211,16 @@ public final class Diagnoses {
                         List.of(plain), List.of(), proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false);
                 started.add(new Started(FollowUp.Kind.PORT, host, port, check(config, probeProxy, server, transport)));
             }
+        } else if ((status == CheckStatus.L6RSP || status == CheckStatus.L6TOUT)
+                && server.check().tls().checkUsesTls(server.check().target().isSet())) {
+            TlsSettings tls = server.check().tls();
+            TlsSettings unverified = new TlsSettings(tls.ssl(), tls.checkSsl(), new TlsVerification(false, null, null),
+                    tls.crt(), tls.hello(), tls.protocols());
+            TlsSettings anyVersion = new TlsSettings(tls.ssl(), tls.checkSsl(), unverified.verification(), tls.crt(),
+                    tls.hello(), TlsProtocols.DEFAULT);
+            started.add(tlsProbe(config, proxy, server, unverified, FollowUp.Kind.TLS_UNVERIFIED, transport));
+            started.add(tlsProbe(config, proxy, server, anyVersion, FollowUp.Kind.TLS_ANY_VERSION, transport));
+            started.add(tlsProbe(config, proxy, server, TlsSettings.NONE, FollowUp.Kind.PLAIN, transport));
         } else if (status == CheckStatus.L4TOUT || status == CheckStatus.L6TOUT || status == CheckStatus.L7TOUT) {
             CheckTiming t = server.timing();
             ServerConfig slow = server.toBuilder()
@@ -220,6 +234,18 @@ public final class Diagnoses {
                     server.effectiveCheckPort(), check(config, probeProxy, server, transport)));
         }
         return started;
+    }
+
+    private static Started tlsProbe(HaproxyConfig config, ProxyConfig proxy, ServerConfig server, TlsSettings tls,
+                                    FollowUp.Kind kind, ProbeTransport transport) {
+        HealthCheck check = server.check();
+        ServerConfig changed = server.toBuilder()
+                .check(new HealthCheck(true, check.target(), check.sendProxy(), tls)).build();
+        ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(), List.of(changed),
+                proxy.httpCheckRules(), proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false,
+                proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balance(), proxy.consistentHash());
+        return new Started(kind, server.effectiveCheckAddress(), server.effectiveCheckPort(),
+                check(config, probeProxy, server, transport));
     }
 
     private static CompletableFuture<List<CheckOutcome>> check(HaproxyConfig config, ProxyConfig probeProxy,

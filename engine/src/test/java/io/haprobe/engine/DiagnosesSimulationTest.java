@@ -100,7 +100,7 @@ class DiagnosesSimulationTest {
             assertThat(d.cause()).isEqualTo(Cause.TIMEOUT_TOO_LOW);
             assertThat(d.evidence()).contains("the timeout that applied: timeout check 1000ms");
             assertThat(d.evidence()).anyMatch(e -> e.contains("a follow-up check with a 30s timeout got L7OK 200")
-                    && e.endsWith("after 3000ms"));
+                    && e.endsWith("in 3000ms"));
             assertThat(d.fix().before()).isEqualTo("timeout check 1000ms");
             assertThat(d.fix().after()).isEqualTo("timeout check 6000ms");
         });
