@@ -281,7 +281,7 @@ public final class Diagnostician {
             if (longProbe.isPresent() && answered(longProbe.get().outcome())) {
                 CheckOutcome answer = longProbe.get().outcome();
                 long latency = Math.max(1, answer.durationMillis());
-                evidence.add("a follow-up check with a 30s timeout got " + describe(answer));
+                evidence.add("a follow-up check with a long timeout got " + describe(answer));
                 long wanted = roundUp(latency * 2);
                 String before = timeoutCheckLine();
                 String after = "timeout check " + wanted + "ms";
@@ -293,11 +293,11 @@ public final class Diagnostician {
                 return diagnosis(Cause.TIMEOUT_TOO_LOW, evidence, fix);
             }
             if (last.status() == CheckStatus.L4TOUT) {
-                longProbe.ifPresent(f -> evidence.add("a follow-up connect with a 30s timeout got no answer either ("
+                longProbe.ifPresent(f -> evidence.add("a follow-up connect with a long timeout got no answer either ("
                         + describe(f.outcome()) + "): the SYN is never answered"));
                 return blocked(evidence);
             }
-            longProbe.ifPresent(f -> evidence.add("a follow-up check with a 30s timeout got no answer either ("
+            longProbe.ifPresent(f -> evidence.add("a follow-up check with a long timeout got no answer either ("
                     + describe(f.outcome()) + ")"));
             if (longProbe.isEmpty()) {
                 evidence.add("no follow-up probe (--no-probe): cannot tell a slow server from a hung one");

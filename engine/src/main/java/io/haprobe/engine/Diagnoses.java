@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -83,7 +84,29 @@ public final class Diagnoses {
      * @throws NullPointerException if {@code engine} or {@code timeline} is null
      */
     public static List<Diagnosis> live(HealthCheckEngine engine, Timeline timeline, ProbeTransport transport) {
-        return diagnose(engine.config(), engine.servers(), timeline, transport, Diagnoses::awaitWallClock);
+        return live(engine, timeline, transport, Duration.ofNanos(LONG_PROBE_NANOS));
+    }
+
+    /**
+     * Diagnoses the servers of a live run that are not UP, with a shorter bound for the long probe (for tests and
+     * impatient callers: a timeout the long probe does not get past reads as no answer).
+     *
+     * @param engine    the engine that ran the checks (closed or not); never null
+     * @param timeline  the run's events; never null
+     * @param transport the transport to probe on, still open; null to run no follow-up probe
+     * @param longProbe the long probe's {@code timeout connect}, {@code timeout check} and {@code inter}, more
+     *                  than 0 and at most 30 s
+     * @return a diagnosis per checked server not UP, in the engine's order; never null
+     * @throws NullPointerException     if {@code engine}, {@code timeline} or {@code longProbe} is null
+     * @throws IllegalArgumentException if {@code longProbe} is not in (0, 30 s]
+     */
+    public static List<Diagnosis> live(HealthCheckEngine engine, Timeline timeline, ProbeTransport transport,
+                                       Duration longProbe) {
+        long nanos = longProbe.toNanos();
+        if (nanos <= 0 || nanos > LONG_PROBE_NANOS) {
+            throw new IllegalArgumentException("longProbe: " + longProbe + " (expected: > 0 and <= 30s)");
+        }
+        return diagnose(engine.config(), engine.servers(), timeline, transport, Diagnoses::awaitWallClock, nanos);
     }
 
     /**
@@ -124,6 +147,11 @@ public final class Diagnoses {
 
     static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
                                     ProbeTransport transport, Await await) {
+        return diagnose(config, servers, timeline, transport, await, LONG_PROBE_NANOS);
+    }
+
+    static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
+                                    ProbeTransport transport, Await await, long longProbeNanos) {
         Function<SourceLocation, String> lines = lineReader(config);
         List<Pending> pending = new ArrayList<>();
         for (ServerSnapshot snapshot : servers) {
@@ -137,17 +165,17 @@ public final class Diagnoses {
             }
             ServerHistory history = history(timeline, snapshot);
             pending.add(new Pending(proxy, server, history, transport == null ? List.of()
-                    : startProbes(config, proxy, server, history, transport)));
+                    : startProbes(config, proxy, server, history, transport, longProbeNanos)));
         }
         List<Diagnosis> diagnoses = new ArrayList<>();
         for (Pending p : pending) {
             List<FollowUp> followUps = new ArrayList<>();
             for (Started started : p.probes()) {
-                List<CheckOutcome> outcomes = await.await(started.future(), LONG_PROBE_NANOS + TimeUnit.SECONDS
+                List<CheckOutcome> outcomes = await.await(started.future(), longProbeNanos + TimeUnit.SECONDS
                         .toNanos(1));
                 CheckOutcome outcome = outcomes.isEmpty()
                         ? CheckOutcome.of(started.kind() == FollowUp.Kind.PORT ? CheckStatus.L4TOUT
-                        : CheckStatus.L7TOUT, 0, "no answer within the probe's bound", LONG_PROBE_NANOS)
+                        : CheckStatus.L7TOUT, 0, "no answer within the probe's bound", longProbeNanos)
                         : outcomes.get(outcomes.size() - 1);
                 followUps.add(new FollowUp(started.kind(), started.address(), started.port(), outcome));
             }
@@ -186,7 +214,8 @@ public final class Diagnoses {
     }
 
     private static List<Started> startProbes(HaproxyConfig config, ProxyConfig proxy, ServerConfig server,
-                                             ServerHistory history, ProbeTransport transport) {
+                                             ServerHistory history, ProbeTransport transport,
+                                             long longProbeNanos) {
         CheckOutcome last = null;
         for (CheckRecord check : history.checks()) {
             if (check.outcome().result() == CheckResult.FAILED) {
@@ -224,11 +253,11 @@ public final class Diagnoses {
         } else if (status == CheckStatus.L4TOUT || status == CheckStatus.L6TOUT || status == CheckStatus.L7TOUT) {
             CheckTiming t = server.timing();
             ServerConfig slow = server.toBuilder()
-                    .timing(new CheckTiming(LONG_PROBE_NANOS, t.fastInterNanos(), t.downInterNanos(), t.rise(),
+                    .timing(new CheckTiming(longProbeNanos, t.fastInterNanos(), t.downInterNanos(), t.rise(),
                             t.fall()))
                     .build();
             ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(), List.of(slow),
-                    proxy.httpCheckRules(), LONG_PROBE_NANOS, LONG_PROBE_NANOS, false, proxy.checkOption(),
+                    proxy.httpCheckRules(), longProbeNanos, longProbeNanos, false, proxy.checkOption(),
                     proxy.disableOn404(), proxy.sendState(), proxy.balance(), proxy.consistentHash());
             started.add(new Started(FollowUp.Kind.LONG_TIMEOUT, server.effectiveCheckAddress(),
                     server.effectiveCheckPort(), check(config, probeProxy, server, transport)));

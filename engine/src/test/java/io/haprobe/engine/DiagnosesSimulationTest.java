@@ -99,7 +99,7 @@ class DiagnosesSimulationTest {
         assertThat(diagnoses).singleElement().satisfies(d -> {
             assertThat(d.cause()).isEqualTo(Cause.TIMEOUT_TOO_LOW);
             assertThat(d.evidence()).contains("the timeout that applied: timeout check 1000ms");
-            assertThat(d.evidence()).anyMatch(e -> e.contains("a follow-up check with a 30s timeout got L7OK 200")
+            assertThat(d.evidence()).anyMatch(e -> e.contains("a follow-up check with a long timeout got L7OK 200")
                     && e.endsWith("in 3000ms"));
             assertThat(d.fix().before()).isEqualTo("timeout check 1000ms");
             assertThat(d.fix().after()).isEqualTo("timeout check 6000ms");
@@ -112,7 +112,7 @@ class DiagnosesSimulationTest {
                 Map.of("be/s1", ServerScript.of(Behaviour.blackhole())));
         assertThat(diagnoses).singleElement().satisfies(d -> {
             assertThat(d.cause()).isEqualTo(Cause.NETWORK_BLOCKED);
-            assertThat(d.evidence()).anyMatch(e -> e.startsWith("a follow-up connect with a 30s timeout got no "
+            assertThat(d.evidence()).anyMatch(e -> e.startsWith("a follow-up connect with a long timeout got no "
                     + "answer either (L4TOUT"));
             assertThat(d.evidence()).anyMatch(e -> e.startsWith("the checks leave from the host's default address"));
             assertThat(d.fix().after()).isEqualTo("server s1 10.0.0.1:8080 check source <allowed-address>");
