@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Picks the runbook's {@link Cause} of a server that is not UP from its configuration, its check history and the
@@ -41,6 +42,11 @@ import java.util.function.Function;
  * <p>Pure: no I/O; the config lines come from the {@code lineText} function. Stateless and thread-safe.
  */
 public final class Diagnostician {
+
+    private static final Pattern SECTION =
+            Pattern.compile("(global|defaults|frontend|backend|listen|peers|resolvers|userlist|"
+                    + "program|http-errors|ring|mailers|cache)\\b");
+    private static final Pattern TIMEOUT_CHECK = Pattern.compile("timeout\\s+check\\b");
 
     private Diagnostician() {
     }
@@ -395,9 +401,32 @@ public final class Diagnostician {
             return check > 0 ? "timeout check" : "inter (no timeout check)";
         }
 
+        /**
+         * Finds the {@code timeout check} line in force: in the section, else the nearest one above it (its
+         * defaults); rebuilt from the value when the file cannot be read.
+         */
         private String timeoutCheckLine() {
             if (proxy.timeoutCheckNanos() <= 0) {
                 return null;
+            }
+            SourceLocation section = proxy.location();
+            for (int line = section.line() + 1; ; line++) {
+                String text = lineText.apply(new SourceLocation(section.file(), line, 1));
+                if (text == null || SECTION.matcher(text).lookingAt()) {
+                    break;
+                }
+                if (TIMEOUT_CHECK.matcher(text).lookingAt()) {
+                    return text;
+                }
+            }
+            for (int line = section.line() - 1; line >= 1; line--) {
+                String text = lineText.apply(new SourceLocation(section.file(), line, 1));
+                if (text == null) {
+                    break;
+                }
+                if (TIMEOUT_CHECK.matcher(text).lookingAt()) {
+                    return text;
+                }
             }
             return "timeout check " + TimeUnit.NANOSECONDS.toMillis(proxy.timeoutCheckNanos()) + "ms";
         }

@@ -47,7 +47,8 @@ import java.util.function.Function;
  * {@code port}, {@code agent-port}, other servers on that host; at most {@value #MAX_PORT_PROBES}); for a
  * timeout, the server's own check once with {@code timeout connect}, {@code timeout check} and {@code inter} of
  * 30 s (one long probe per server); for a failed TLS handshake, the server's check once with {@code verify none},
- * once also without {@code ssl-min-ver}/{@code ssl-max-ver}, and once without TLS. All probes of a run go out together, so the whole step lasts at most about
+ * once also without {@code ssl-min-ver}/{@code ssl-max-ver}, and once without TLS. All probes of a run go out
+ * together, so the whole step lasts at most about
  * 31 s. They run on the run's transport: real sockets for a live run, the scripted backends on virtual time
  * (advancing the simulation's clock) for a {@link Simulation} via {@link Simulation#diagnoses(boolean)}.
  *

@@ -109,8 +109,8 @@ class LiveDiagnosisTest {
 
         assertThat(d.cause()).isEqualTo(Cause.CHECK_MISCONFIGURED);
         assertThat(d.evidence().get(0)).startsWith("127.0.0.1:" + port + " answered 204 \"No Content\" (L7STS)");
-        assertThat(d.evidence().get(1)).isEqualTo("rejected by 'http-check expect status 200' (" + dir.resolve("haproxy.cfg")
-                + ":6:5)");
+        assertThat(d.evidence().get(1)).isEqualTo("rejected by 'http-check expect status 200' ("
+                + dir.resolve("haproxy.cfg") + ":6:5)");
         assertThat(d.fix().before()).isEqualTo("http-check expect status 200");
         assertThat(d.fix().after()).isEqualTo("http-check expect status 204");
     }
