@@ -59,21 +59,22 @@ public final class Diagnostician {
      * @param sourceAddress the address the checks leave from, as {@code source} gives it, or null for the host's
      *                      default (the kernel picks it by route)
      * @param history       the run's checks of the server; never null
-     * @param followUps     the follow-up probes' results; never null, empty when probes were off
+     * @param followUps     the follow-up probes' results; never null, empty when probes were off or none applied
+     * @param probed        whether follow-up probes were allowed (false: {@code --no-probe}); the evidence says so
      * @param lineText      gives the text of a config line by location (trimmed), or null when the file cannot be
      *                      read (the line is then rebuilt from the parsed values); never null
      * @return the diagnosis, never null
      * @throws NullPointerException if an argument other than {@code sourceAddress} is null
      */
     public static Diagnosis diagnose(ProxyConfig proxy, ServerConfig server, String sourceAddress,
-                                     ServerHistory history, List<FollowUp> followUps,
+                                     ServerHistory history, List<FollowUp> followUps, boolean probed,
                                      Function<SourceLocation, String> lineText) {
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(followUps, "followUps");
         Objects.requireNonNull(lineText, "lineText");
-        return new Run(proxy, server, sourceAddress, history, followUps, lineText).diagnose();
+        return new Run(proxy, server, sourceAddress, history, followUps, probed, lineText).diagnose();
     }
 
     /** The decision for one server. */
@@ -84,12 +85,14 @@ public final class Diagnostician {
         private final ServerHistory history;
         private final List<FollowUp> followUps;
         private final Function<SourceLocation, String> lineText;
+        private final boolean probed;
         private final List<CheckOutcome> failures = new ArrayList<>();
         private final int total;
         private final String target;
 
         Run(ProxyConfig proxy, ServerConfig server, String source, ServerHistory history, List<FollowUp> followUps,
-            Function<SourceLocation, String> lineText) {
+            boolean probed, Function<SourceLocation, String> lineText) {
+            this.probed = probed;
             this.proxy = proxy;
             this.server = server;
             this.source = source;
@@ -175,7 +178,9 @@ public final class Diagnostician {
                 evidence.add("the handshake succeeds once verification is off: the certificate's chain does not "
                         + "verify against the configured CA (unknown CA, self-signed or expired)");
                 fix = new Fix("give 'ca-file' the CA that issued the server's certificate (or, where the runbook "
-                        + "allows it, 'verify none')", line, line + " ca-file <issuing-ca.pem>");
+                        + "allows it, 'verify none')", line, line.matches(".* ca-file \\S+.*")
+                        ? line.replaceFirst(" ca-file \\S+", " ca-file <issuing-ca.pem>")
+                        : line + " ca-file <issuing-ca.pem>");
             } else if (anyVersion.filter(f -> passed(f.outcome())).isPresent()) {
                 evidence.add("the handshake succeeds once 'ssl-min-ver'/'ssl-max-ver' are lifted: no TLS version "
                         + "in common");
@@ -305,7 +310,7 @@ public final class Diagnostician {
             }
             longProbe.ifPresent(f -> evidence.add("a follow-up check with a long timeout got no answer either ("
                     + describe(f.outcome()) + ")"));
-            if (longProbe.isEmpty()) {
+            if (!probed) {
                 evidence.add("no follow-up probe (--no-probe): cannot tell a slow server from a hung one");
             }
             return diagnosis(Cause.UNKNOWN, evidence,
@@ -354,7 +359,7 @@ public final class Diagnostician {
                 return diagnosis(Cause.PORT_MISMATCH, evidence,
                         new Fix("check the port that listens (" + port + ")", line, after));
             }
-            if (ports.isEmpty() && followUps.isEmpty()) {
+            if (!probed) {
                 evidence.add("no follow-up probe (--no-probe): other ports not tried");
             } else if (ports.isEmpty()) {
                 evidence.add("the config names no other port for " + server.effectiveCheckAddress());
@@ -435,7 +440,9 @@ public final class Diagnostician {
             HttpExpect found = null;
             for (HttpCheckRule rule : proxy.httpCheckRules()) {
                 if (rule instanceof HttpExpect expect) {
-                    found = expect;
+                    String text = lineText.apply(expect.location());
+                    // option httpchk's implicit 'status 200-399' is located at the option's line
+                    found = text != null && text.startsWith("option") ? null : expect;
                 }
             }
             return Optional.ofNullable(found);

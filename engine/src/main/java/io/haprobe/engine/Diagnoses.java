@@ -180,7 +180,8 @@ public final class Diagnoses {
                         : outcomes.get(outcomes.size() - 1);
                 followUps.add(new FollowUp(started.kind(), started.address(), started.port(), outcome));
             }
-            diagnoses.add(Diagnostician.diagnose(p.proxy(), p.server(), null, p.history(), followUps, lines));
+            diagnoses.add(Diagnostician.diagnose(p.proxy(), p.server(), null, p.history(), followUps,
+                    transport != null, lines));
         }
         return diagnoses;
     }
