@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]
- * [--stats-socket ADDRESS] [--metrics HOST:PORT]}: runs the config's health checks against the real servers it
- * names, prints HAProxy's log lines as they happen and a per-server summary. With {@code --stats-socket},
+ * [--stats-socket ADDRESS] [--metrics HOST:PORT] [--no-probe]}: runs the config's health checks against the real
+ * servers it names, prints HAProxy's log lines as they happen, a per-server summary and, for each server not UP,
+ * its diagnosis (cause, evidence, fix; follow-up probes off with {@code --no-probe}). With {@code --stats-socket},
  * HAProxy's runtime API (spec §10) is served there while the checks run, for {@code socat} and the runbooks'
  * scripts; the config's own {@code stats socket} addresses are refused (they belong to the host's HAProxy). With
  * {@code --metrics}, {@code /metrics} is served in the text of HAProxy 2.6's Prometheus exporter for the
@@ -28,7 +29,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "check",
         description = {"Runs the health checks of a haproxy.cfg against its real servers.",
-                "Prints the lines HAProxy 2.6 logs as they happen, then a per-server summary.",
+                "Prints the lines HAProxy 2.6 logs as they happen, then a per-server summary and, for each server",
+                "not UP, its diagnosis: the runbook's root cause, the evidence and the fix.",
                 "Exit status: 0 all checked servers UP; 2 some DOWN; 3 none DOWN but some not checked (no check",
                 "completed before the end: --duration too short); 1 usage or config error, or nothing to check."},
         mixinStandardHelpOptions = true)
@@ -63,6 +65,11 @@ final class CheckCommand implements Callable<Integer> {
                     + "loopback address during the run, e.g. 127.0.0.1:9101")
     private String metrics;
 
+    @Option(names = "--no-probe",
+            description = {"no follow-up probes for the diagnoses of servers not UP (they are few, bounded, to the",
+                    "addresses and ports the config names, at most one of up to 30s per server)"})
+    private boolean noProbe;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,6 +88,9 @@ final class CheckCommand implements Callable<Integer> {
         try (LiveSession session = new LiveSession(config, backends, timestamps, out);
              StatsSocketServer socket = statsSocket == null ? null : bind(session)) {
             ServerSummary.requireServersToCheck(session.servers(), config.file(), backends);
+            if (noProbe) {
+                session.noProbe();
+            }
             MetricsServer server;
             try {
                 server = metrics == null ? null : session.serveMetrics(metrics);

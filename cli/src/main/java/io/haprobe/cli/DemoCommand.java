@@ -21,13 +21,14 @@ import java.util.concurrent.Callable;
 /**
  * {@code haprobe demo}: plays scripted backends on 127.0.0.1 ({@link LoopbackBackends}) that reproduce the
  * runbooks' first root causes, checks them exactly as {@code haprobe check} would with short intervals, and
- * verifies that each ended as HAProxy 2.6 would have it. Finishes in about 16 seconds.
+ * verifies that each ended as HAProxy 2.6 would have it; the summary is followed by each DOWN backend's diagnosis
+ * (cause, evidence, fix). Finishes in about 18 seconds.
  */
 @Command(name = "demo",
         description = {"Runs live checks against embedded backends that reproduce DOWN root causes.",
                 "Loopback backends play: a wrong status, the rstatus fix, a port mismatch, a slow backend,",
-                "a crash and recovery. Needs no setup. Exit status: 0 when every server ended as HAProxy",
-                "2.6 would have it."},
+                "a crash and recovery, then prints the diagnosis of each backend left DOWN. Needs no setup.",
+                "Exit status: 0 when every server ended as HAProxy 2.6 would have it."},
         mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
 
@@ -68,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
                 .script("wrong_status/web01", ServerScript.of(Behaviour.http(204)))
                 .script("rstatus_fix/web01", ServerScript.of(Behaviour.http(204)))
                 .script("port_mismatch/api01", ServerScript.of(Behaviour.refuse()))
+                .script("port_mismatch/api01_service", ServerScript.of(Behaviour.http(200)))
                 .script("slow_backend/slow01", ServerScript.of(new Behaviour.Http(200, null, Map.of(), "",
                         Delay.of(Duration.ofMillis(1_500)))))
                 .script("crash_recover/app01", ServerScript.builder()
@@ -92,28 +94,29 @@ final class DemoCommand implements Callable<Integer> {
                 backend wrong_status
                     option httpchk GET /status
                     http-check expect status 200
-                    server web01 127.0.0.1:%d check
+                    server web01 127.0.0.1:%1$d check
 
                 # the runbook's fix: accept any 2xx or 3xx
                 backend rstatus_fix
                     option httpchk GET /status
                     http-check expect rstatus (2|3)[0-9][0-9]
-                    server web01 127.0.0.1:%d check
+                    server web01 127.0.0.1:%2$d check
 
-                # root cause 2: the check goes to a port where nothing listens
+                # root cause 2: the check goes to a port where nothing listens (the service listens on its
+                # traffic port)
                 backend port_mismatch
-                    server api01 127.0.0.1:%d check
+                    server api01 127.0.0.1:%4$d check port %3$d
 
                 # root cause 3: the backend answers after 1500ms, later than timeout check
                 backend slow_backend
                     option httpchk GET /health
                     timeout check 500ms
-                    server slow01 127.0.0.1:%d check
+                    server slow01 127.0.0.1:%5$d check
 
                 # root cause 4: the backend crashes, then comes back
                 backend crash_recover
                     option httpchk GET /health
-                    server app01 127.0.0.1:%d check
+                    server app01 127.0.0.1:%6$d check
                 """.formatted(ports.values().toArray());
     }
 

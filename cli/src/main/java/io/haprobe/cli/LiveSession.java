@@ -1,6 +1,8 @@
 package io.haprobe.cli;
 
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.diagnosis.Diagnosis;
+import io.haprobe.engine.Diagnoses;
 import io.haprobe.engine.HealthCheckEngine;
 import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.runtime.MetricsServer;
@@ -26,6 +28,8 @@ final class LiveSession implements AutoCloseable {
     private final HealthCheckEngine engine;
     private final PrintWriter out;
     private final boolean timestamps;
+    private final Diagnoses.Recorder recorder = new Diagnoses.Recorder();
+    private boolean probe = true;
     private Integer exitCode;
 
     LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out) {
@@ -40,6 +44,7 @@ final class LiveSession implements AutoCloseable {
                         printLine(event.timeNanos(), event.logMessage());
                     }
                 })
+                .listener(recorder)
                 .build();
     }
 
@@ -64,18 +69,31 @@ final class LiveSession implements AutoCloseable {
         reached.await();
     }
 
+    /** Turns the follow-up probes of the diagnoses off ({@code --no-probe}); they are on by default. */
+    void noProbe() {
+        probe = false;
+    }
+
     /**
-     * Stops the checks, prints the summary and returns the exit code. Only the first call prints; later
-     * calls (e.g. from the Ctrl-C hook after a normal end) return the same code.
+     * Stops the checks, prints the summary, then the diagnosis of each server not UP, and returns the exit code.
+     * Only the first call prints; later calls (e.g. from the Ctrl-C hook after a normal end) return the same code.
      */
     synchronized int finish() {
+        return finish(probe);
+    }
+
+    private synchronized int finish(boolean followUps) {
         if (exitCode != null) {
             return exitCode;
         }
-        close();
+        engine.close();
         List<ServerSnapshot> servers = engine.servers();
         ServerSummary.print(servers, out);
         exitCode = ServerSummary.exitCode(servers);
+        List<Diagnosis> diagnoses = Diagnoses.live(engine, recorder.timeline(engine.startNanos()),
+                followUps ? transport : null);
+        DiagnosisPrinter.print(diagnoses, out);
+        close();
         return exitCode;
     }
 
@@ -133,7 +151,7 @@ final class LiveSession implements AutoCloseable {
     /** {@link #finish()} from the Ctrl-C hook: a failure there is one line on standard error, not a trace. */
     private void finishOnInterrupt() {
         try {
-            finish();
+            finish(false); // no follow-up probes while the JVM stops
         } catch (RuntimeException | Error e) {
             System.err.println("haprobe: " + Main.internalError(e));
             System.err.flush();

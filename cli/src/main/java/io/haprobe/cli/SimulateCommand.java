@@ -22,14 +22,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code haprobe simulate SCENARIO [--seed N] [--duration D]}: replays a scenario file's haproxy.cfg against its
  * scripted backends on virtual time, prints every line HAProxy would log as {@code t=<virtual ms>ms <message>},
- * then the per-server summary of {@code haprobe check}; {@code --stats-csv OUT} also writes the final
+ * then the per-server summary of {@code haprobe check} and the diagnosis of each server not UP (follow-up probes
+ * against the scripted backends, on virtual time); {@code --stats-csv OUT} also writes the final
  * {@code show stat} CSV, {@code --html OUT} the timeline as one HTML page ({@link TimelineHtml}). The same
  * scenario and seed print the same bytes on any machine.
  */
 @Command(name = "simulate",
         description = {"Replays a scenario: a haproxy.cfg's checks against scripted backends, on virtual time.",
                 "Prints the lines HAProxy 2.6 would log, each prefixed with t=<virtual ms>ms, then a per-server",
-                "summary. The same scenario and seed always print the same bytes; an hour runs in milliseconds.",
+                "summary and the diagnosis of each server not UP (root cause, evidence, fix). The same scenario",
+                "and seed always print the same bytes; an hour runs in milliseconds.",
                 "Exit status: 0 all checked servers UP; 2 some DOWN; 3 none DOWN but some not checked (no check",
                 "completed before the end); 1 usage, scenario or config error, or nothing to check."},
         mixinStandardHelpOptions = true)
@@ -85,12 +87,16 @@ final class SimulateCommand implements Callable<Integer> {
             List<ServerSnapshot> servers = simulation.engine().servers();
             ServerSummary.print(servers, out);
             out.flush();
+            // the reports are of the scenario's end: the diagnosis' follow-up probes advance virtual time
+            String showStat = simulation.engine().showStat();
+            io.haprobe.engine.Timeline timeline = simulation.timeline();
+            DiagnosisPrinter.print(simulation.diagnoses(true), out);
             if (statsCsv != null) {
-                writeStatsCsv(simulation.engine().showStat(), statsCsv);
+                writeStatsCsv(showStat, statsCsv);
             }
             if (html != null) {
                 int checks = TimelineHtml.write(html, scenario.file(), scenario.seed(), scenario.duration().toMillis(),
-                        servers, simulation.timeline());
+                        servers, timeline);
                 err.println("haprobe: wrote " + html + " (" + servers.size()
                         + (servers.size() == 1 ? " server, " : " servers, ") + checks
                         + (checks == 1 ? " check)" : " checks)"));

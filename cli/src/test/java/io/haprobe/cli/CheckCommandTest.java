@@ -66,6 +66,36 @@ class CheckCommandTest {
     }
 
     @Test
+    void eachServerNotUpGetsItsDiagnosisUnderTheSummary() throws IOException {
+        backend = answering(204);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "1500ms");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).containsPattern("(?s)backend/server .*\n\ndiagnosis app_backend/web01: "
+                + "check-misconfigured\n  evidence: 127.0.0.1:\\d+ answered 204 \"No Content\" \\(L7STS\\) on 1 of 1 "
+                + "checks\n  evidence: rejected by 'http-check expect status 200' \\(" + java.util.regex.Pattern.quote(
+                cfg.toString()) + ":10:5\\)\n  fix: .*\n    - http-check expect status 200\n"
+                + "    \\+ http-check expect status 204\n");
+    }
+
+    @Test
+    void noProbeDiagnosesFromTheChecksAlone() throws IOException {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Path cfg = write(runbook(port, "http-check expect status 200"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "500ms", "--no-probe");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).contains("diagnosis app_backend/web01: backend-down\n",
+                "  evidence: no follow-up probe (--no-probe): other ports not tried\n");
+    }
+
+    @Test
     void runbookRstatusFixStaysUpAndExits0() throws IOException {
         backend = answering(204);
         Path cfg = write(runbook(backend.port(SERVER), "http-check expect rstatus (2|3)[0-9][0-9]"));
@@ -231,7 +261,12 @@ class CheckCommandTest {
                 .contains("Server slow_backend/slow01 is DOWN, reason: Layer7 timeout, check duration: Nms.")
                 .contains("Server crash_recover/app01 is DOWN, reason: Layer4 connection problem")
                 .contains("Server crash_recover/app01 is UP, reason: Layer7 check passed, code: 200");
-        assertThat(out.toString()).doesNotContain("UNEXPECTED");
+        assertThat(out.toString()).doesNotContain("UNEXPECTED")
+                .contains("diagnosis wrong_status/web01: check-misconfigured\n",
+                        "diagnosis port_mismatch/api01: port-mismatch\n",
+                        "diagnosis slow_backend/slow01: timeout-too-low\n")
+                .containsPattern("    \\+ server api01 127.0.0.1:(\\d+) check port \\1\n")
+                .doesNotContain("diagnosis rstatus_fix", "diagnosis crash_recover");
     }
 
     @Test

@@ -26,7 +26,7 @@ class SimulateCommandTest {
     private final StringWriter err = new StringWriter();
 
     @Test
-    void printsEveryLogLineWithItsVirtualTimeThenTheSummaryAndExits2WhenAServerIsDown() {
+    void printsEveryLogLineWithItsVirtualTimeThenTheSummaryAndTheDiagnosisAndExits2WhenAServerIsDown() {
         int exit = run("simulate", WRONG_STATUS.toString());
 
         assertThat(exit).isEqualTo(2);
@@ -38,7 +38,15 @@ class SimulateCommandTest {
                 backend/server     status  check_status  code  info          duration
                 app_backend/web01  DOWN    L7STS         204   "No Content"  0ms
                 app_backend/web02  UP      L7OK          200   -             0ms
-                """);
+
+                diagnosis app_backend/web01: check-misconfigured
+                  evidence: 10.0.1.11:8080 answered 204 "No Content" (L7STS) on 11 of 16 checks
+                  evidence: rejected by 'http-check expect status 200' (%s:19:5)
+                  fix: expect what the server answers when healthy (or 'status 200-399', or 'rstatus \
+                (2|3)[0-9][0-9]' for any 2xx/3xx)
+                    - http-check expect status 200
+                    + http-check expect status 204
+                """.formatted(WRONG_STATUS.resolveSibling("haproxy.cfg")));
         assertThat(err.toString()).isEmpty();
     }
 

@@ -3,6 +3,7 @@ package io.haprobe.engine;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
+import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.ServerScript;
 import io.haprobe.sim.SimulatedTransport;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A deterministic run of a haproxy.cfg's health checks against scripted backends, on virtual time: the real
@@ -179,6 +181,28 @@ public final class Simulation implements AutoCloseable {
             throw new IllegalArgumentException("server: '" + server + "' (expected: backend/server)");
         }
         return engine.server(server.substring(0, slash), server.substring(slash + 1));
+    }
+
+    /**
+     * Diagnoses every checked server that is not UP now, as {@link Diagnoses} does for a live run: the history
+     * comes from this simulation's timeline (which must record checks, the default), and the follow-up probes,
+     * when {@code probe} is true, go to the scripted backends. The probes run on virtual time: this advances the
+     * simulation's clock by up to 31 s (the checks keep running meanwhile), so call it at the end of a run.
+     *
+     * @param probe whether to run follow-up probes (false: {@code --no-probe})
+     * @return a diagnosis per checked server that is DOWN, in the engine's order; never null
+     */
+    public List<Diagnosis> diagnoses(boolean probe) {
+        Timeline history = timeline();
+        return Diagnoses.diagnose(engine.config(), engine.servers(), history, probe ? transport : null,
+                (future, nanos) -> {
+                    long deadline = scheduler.nanoTime() + nanos;
+                    long step = TimeUnit.MILLISECONDS.toNanos(10);
+                    while (!future.isDone() && scheduler.nanoTime() < deadline) {
+                        scheduler.runFor(step);
+                    }
+                    return future.isDone() ? future.join() : List.of();
+                });
     }
 
     /** Stops the checks and the scripted backends. Calling it again does nothing. */

@@ -1,0 +1,346 @@
+package io.haprobe.engine;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.CheckResult;
+import io.haprobe.CheckStatus;
+import io.haprobe.ServerState;
+import io.haprobe.config.CheckTiming;
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.HealthCheck;
+import io.haprobe.config.ProxyConfig;
+import io.haprobe.config.ServerConfig;
+import io.haprobe.config.SourceLocation;
+import io.haprobe.config.TlsProtocols;
+import io.haprobe.config.TlsSettings;
+import io.haprobe.config.TlsVerification;
+import io.haprobe.diagnosis.CheckRecord;
+import io.haprobe.diagnosis.Diagnosis;
+import io.haprobe.diagnosis.Diagnostician;
+import io.haprobe.diagnosis.FollowUp;
+import io.haprobe.diagnosis.ServerHistory;
+import io.haprobe.transport.ProbeTransport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Diagnoses every checked server that is not UP at the end of a run: reads its check history from the run's
+ * {@link Timeline}, runs the follow-up probes that tell the causes apart, and hands both to the pure
+ * {@link Diagnostician}.
+ *
+ * <p>Follow-up probes are few and bounded, and only go to addresses and ports the config names: for a refused
+ * connect, a plain connect to each other port the config names for the server's host (the traffic port,
+ * {@code port}, {@code agent-port}, other servers on that host; at most {@value #MAX_PORT_PROBES}); for a
+ * timeout, the server's own check once with {@code timeout connect}, {@code timeout check} and {@code inter} of
+ * 30 s (one long probe per server); for a failed TLS handshake, the server's check once with {@code verify none},
+ * once also without {@code ssl-min-ver}/{@code ssl-max-ver}, and once without TLS. All probes of a run go out
+ * together, so the whole step lasts at most about
+ * 31 s. They run on the run's transport: real sockets for a live run, the scripted backends on virtual time
+ * (advancing the simulation's clock) for a {@link Simulation} via {@link Simulation#diagnoses(boolean)}.
+ *
+ * <p>Not thread-safe: call from the thread that owns the run (for a simulation, the simulation's thread).
+ */
+public final class Diagnoses {
+
+    /** The long probe's timeouts, nanoseconds: 30 s, the bound. */
+    static final long LONG_PROBE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** At most this many other ports are tried per server. */
+    static final int MAX_PORT_PROBES = 4;
+
+    private Diagnoses() {
+    }
+
+    /**
+     * Waits for a follow-up probe: on the wall clock for a live run, by running the virtual scheduler for a
+     * simulation.
+     */
+    @FunctionalInterface
+    interface Await {
+        /** Returns the probe's outcomes, or an empty list when it did not complete within {@code nanos}. */
+        List<CheckOutcome> await(CompletableFuture<List<CheckOutcome>> future, long nanos);
+    }
+
+    /**
+     * Diagnoses the servers of a live run that are not UP.
+     *
+     * @param engine    the engine that ran the checks (closed or not); never null
+     * @param timeline  the run's events, at least every {@link HealthEvent.CheckCompleted} and
+     *                  {@link HealthEvent.StateChanged}; never null
+     * @param transport the transport to probe on, still open; null to run no follow-up probe ({@code --no-probe})
+     * @return a diagnosis per checked server not UP (DOWN, or never checked), in the engine's order; never null
+     * @throws NullPointerException if {@code engine} or {@code timeline} is null
+     */
+    public static List<Diagnosis> live(HealthCheckEngine engine, Timeline timeline, ProbeTransport transport) {
+        return live(engine, timeline, transport, Duration.ofNanos(LONG_PROBE_NANOS));
+    }
+
+    /**
+     * Diagnoses the servers of a live run that are not UP, with a shorter bound for the long probe (for tests and
+     * impatient callers: a timeout the long probe does not get past reads as no answer).
+     *
+     * @param engine    the engine that ran the checks (closed or not); never null
+     * @param timeline  the run's events; never null
+     * @param transport the transport to probe on, still open; null to run no follow-up probe
+     * @param longProbe the long probe's {@code timeout connect}, {@code timeout check} and {@code inter}, more
+     *                  than 0 and at most 30 s
+     * @return a diagnosis per checked server not UP, in the engine's order; never null
+     * @throws NullPointerException     if {@code engine}, {@code timeline} or {@code longProbe} is null
+     * @throws IllegalArgumentException if {@code longProbe} is not in (0, 30 s]
+     */
+    public static List<Diagnosis> live(HealthCheckEngine engine, Timeline timeline, ProbeTransport transport,
+                                       Duration longProbe) {
+        long nanos = longProbe.toNanos();
+        if (nanos <= 0 || nanos > LONG_PROBE_NANOS) {
+            throw new IllegalArgumentException("longProbe: " + longProbe + " (expected: > 0 and <= 30s)");
+        }
+        return diagnose(engine.config(), engine.servers(), timeline, transport, Diagnoses::awaitWallClock, nanos);
+    }
+
+    /**
+     * Records the events a diagnosis needs from a live engine (checks and state changes), as a listener.
+     *
+     * <p>Thread-safe: the engine may call it from its listener executor while another thread reads
+     * {@link #timeline(long)}.
+     */
+    public static final class Recorder implements HealthListener {
+        private final List<HealthEvent> events = new ArrayList<>();
+
+        /** Creates an empty recorder. */
+        public Recorder() {
+        }
+
+        /**
+         * Keeps check completions and state changes.
+         *
+         * @param event the event; never null
+         */
+        @Override
+        public synchronized void onEvent(HealthEvent event) {
+            if (event instanceof HealthEvent.CheckCompleted || event instanceof HealthEvent.StateChanged) {
+                events.add(event);
+            }
+        }
+
+        /**
+         * Returns what was recorded so far.
+         *
+         * @param originNanos the run's start ({@link HealthCheckEngine#startNanos()})
+         * @return the timeline, never null
+         */
+        public synchronized Timeline timeline(long originNanos) {
+            return new Timeline(originNanos, List.copyOf(events));
+        }
+    }
+
+    static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
+                                    ProbeTransport transport, Await await) {
+        return diagnose(config, servers, timeline, transport, await, LONG_PROBE_NANOS);
+    }
+
+    static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
+                                    ProbeTransport transport, Await await, long longProbeNanos) {
+        Function<SourceLocation, String> lines = lineReader(config);
+        List<Pending> pending = new ArrayList<>();
+        for (ServerSnapshot snapshot : servers) {
+            if (!snapshot.checked() || snapshot.maintenance() || snapshot.state() != ServerState.DOWN) {
+                continue;
+            }
+            ProxyConfig proxy = config.proxy(snapshot.backend()).orElse(null);
+            ServerConfig server = proxy == null ? null : proxy.server(snapshot.server()).orElse(null);
+            if (server == null) {
+                continue;
+            }
+            ServerHistory history = history(timeline, snapshot);
+            pending.add(new Pending(proxy, server, history, transport == null ? List.of()
+                    : startProbes(config, proxy, server, history, transport, longProbeNanos)));
+        }
+        List<Diagnosis> diagnoses = new ArrayList<>();
+        for (Pending p : pending) {
+            List<FollowUp> followUps = new ArrayList<>();
+            for (Started started : p.probes()) {
+                List<CheckOutcome> outcomes = await.await(started.future(), longProbeNanos + TimeUnit.SECONDS
+                        .toNanos(1));
+                CheckOutcome outcome = outcomes.isEmpty()
+                        ? CheckOutcome.of(started.kind() == FollowUp.Kind.PORT ? CheckStatus.L4TOUT
+                        : CheckStatus.L7TOUT, 0, "no answer within the probe's bound", longProbeNanos)
+                        : outcomes.get(outcomes.size() - 1);
+                followUps.add(new FollowUp(started.kind(), started.address(), started.port(), outcome));
+            }
+            diagnoses.add(Diagnostician.diagnose(p.proxy(), p.server(), null, p.history(), followUps,
+                    transport != null, lines));
+        }
+        return diagnoses;
+    }
+
+    private record Pending(ProxyConfig proxy, ServerConfig server, ServerHistory history, List<Started> probes) {
+    }
+
+    private record Started(FollowUp.Kind kind, String address, int port,
+                           CompletableFuture<List<CheckOutcome>> future) {
+    }
+
+    static ServerHistory history(Timeline timeline, ServerSnapshot snapshot) {
+        List<CheckRecord> checks = new ArrayList<>();
+        long lastUp = -1;
+        boolean passedSinceDown = false;
+        for (HealthEvent event : timeline.events()) {
+            if (event instanceof HealthEvent.CheckCompleted check && check.backend().equals(snapshot.backend())
+                    && check.server().equals(snapshot.server())) {
+                checks.add(new CheckRecord(timeline.millisOf(event), check.outcome()));
+                CheckResult result = check.outcome().result();
+                passedSinceDown |= result == CheckResult.PASSED || result == CheckResult.CONDPASS;
+            } else if (event instanceof HealthEvent.StateChanged change
+                    && change.backend().equals(snapshot.backend()) && change.server().equals(snapshot.server())
+                    && change.to() == ServerState.DOWN) {
+                if (passedSinceDown) {
+                    lastUp = timeline.millisOf(event);
+                }
+                passedSinceDown = false;
+            }
+        }
+        return new ServerHistory(checks, lastUp);
+    }
+
+    private static List<Started> startProbes(HaproxyConfig config, ProxyConfig proxy, ServerConfig server,
+                                             ServerHistory history, ProbeTransport transport,
+                                             long longProbeNanos) {
+        CheckOutcome last = null;
+        for (CheckRecord check : history.checks()) {
+            if (check.outcome().result() == CheckResult.FAILED) {
+                last = check.outcome();
+            }
+        }
+        if (last == null) {
+            return List.of();
+        }
+        List<Started> started = new ArrayList<>();
+        CheckStatus status = last.status();
+        if (status == CheckStatus.L4CON && !history.wasUp()) {
+            String host = server.effectiveCheckAddress();
+            int checkPort = server.effectiveCheckPort();
+            for (int port : portsNamedFor(config, server, host)) {
+                if (port == checkPort || started.size() >= MAX_PORT_PROBES) {
+                    continue;
+                }
+                ServerConfig plain = ServerConfig.builder(server.name(), host, port, server.location())
+                        .timing(server.timing()).check(HealthCheck.ENABLED).build();
+                ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(),
+                        List.of(plain), List.of(), proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false);
+                started.add(new Started(FollowUp.Kind.PORT, host, port, check(config, probeProxy, server, transport)));
+            }
+        } else if ((status == CheckStatus.L6RSP || status == CheckStatus.L6TOUT)
+                && server.check().tls().checkUsesTls(server.check().target().isSet())) {
+            TlsSettings tls = server.check().tls();
+            TlsSettings unverified = new TlsSettings(tls.ssl(), tls.checkSsl(), new TlsVerification(false, null, null),
+                    tls.crt(), tls.hello(), tls.protocols());
+            TlsSettings anyVersion = new TlsSettings(tls.ssl(), tls.checkSsl(), unverified.verification(), tls.crt(),
+                    tls.hello(), TlsProtocols.DEFAULT);
+            started.add(tlsProbe(config, proxy, server, unverified, FollowUp.Kind.TLS_UNVERIFIED, transport));
+            started.add(tlsProbe(config, proxy, server, anyVersion, FollowUp.Kind.TLS_ANY_VERSION, transport));
+            started.add(tlsProbe(config, proxy, server, TlsSettings.NONE, FollowUp.Kind.PLAIN, transport));
+        } else if (status == CheckStatus.L4TOUT || status == CheckStatus.L6TOUT || status == CheckStatus.L7TOUT) {
+            CheckTiming t = server.timing();
+            ServerConfig slow = server.toBuilder()
+                    .timing(new CheckTiming(longProbeNanos, t.fastInterNanos(), t.downInterNanos(), t.rise(),
+                            t.fall()))
+                    .build();
+            ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(), List.of(slow),
+                    proxy.httpCheckRules(), longProbeNanos, longProbeNanos, false, proxy.checkOption(),
+                    proxy.disableOn404(), proxy.sendState(), proxy.balance(), proxy.consistentHash());
+            started.add(new Started(FollowUp.Kind.LONG_TIMEOUT, server.effectiveCheckAddress(),
+                    server.effectiveCheckPort(), check(config, probeProxy, server, transport)));
+        }
+        return started;
+    }
+
+    private static Started tlsProbe(HaproxyConfig config, ProxyConfig proxy, ServerConfig server, TlsSettings tls,
+                                    FollowUp.Kind kind, ProbeTransport transport) {
+        HealthCheck check = server.check();
+        ServerConfig changed = server.toBuilder()
+                .check(new HealthCheck(true, check.target(), check.sendProxy(), tls)).build();
+        ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(), List.of(changed),
+                proxy.httpCheckRules(), proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false,
+                proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balance(), proxy.consistentHash());
+        return new Started(kind, server.effectiveCheckAddress(), server.effectiveCheckPort(),
+                check(config, probeProxy, server, transport));
+    }
+
+    private static CompletableFuture<List<CheckOutcome>> check(HaproxyConfig config, ProxyConfig probeProxy,
+                                                               ServerConfig server, ProbeTransport transport) {
+        HaproxyConfig probeConfig = new HaproxyConfig(config.file(), config.global(), List.of(probeProxy),
+                List.of());
+        try {
+            Probe probe = Probe.create(probeConfig, transport);
+            return probe.check(probeProxy.name(), server.name());
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+    }
+
+    /** The ports the config names for {@code host}: the server's own, check and agent ports, other servers'. */
+    static Set<Integer> portsNamedFor(HaproxyConfig config, ServerConfig server, String host) {
+        Set<Integer> ports = new LinkedHashSet<>();
+        if (server.address().equals(host) && server.port() > 0) {
+            ports.add(server.port());
+        }
+        if (server.check().target().port() > 0) {
+            ports.add(server.check().target().port());
+        }
+        if (server.agent().enabled() && server.effectiveAgentPort() > 0) {
+            ports.add(server.effectiveAgentPort());
+        }
+        for (ProxyConfig proxy : config.proxies()) {
+            for (ServerConfig other : proxy.servers()) {
+                if (other.address().equals(host) && other.port() > 0) {
+                    ports.add(other.port());
+                }
+                if (other.check().target().isSet() && host.equals(other.effectiveCheckAddress())
+                        && other.effectiveCheckPort() > 0) {
+                    ports.add(other.effectiveCheckPort());
+                }
+            }
+        }
+        return ports;
+    }
+
+    private static List<CheckOutcome> awaitWallClock(CompletableFuture<List<CheckOutcome>> future, long nanos) {
+        try {
+            return future.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    /** Reads config lines by location, each file once; null for a line that cannot be read. */
+    private static Function<SourceLocation, String> lineReader(HaproxyConfig config) {
+        Map<String, List<String>> files = new HashMap<>();
+        return location -> {
+            List<String> lines = files.computeIfAbsent(location.file(), file -> {
+                try {
+                    return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+                } catch (IOException | RuntimeException e) {
+                    return List.of();
+                }
+            });
+            int index = location.line() - 1;
+            return index >= 0 && index < lines.size() ? lines.get(index).trim() : null;
+        };
+    }
+}

@@ -1,0 +1,243 @@
+package io.haprobe.live;
+
+import io.haprobe.ServerState;
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.diagnosis.Cause;
+import io.haprobe.diagnosis.Diagnosis;
+import io.haprobe.engine.Diagnoses;
+import io.haprobe.engine.HealthCheckEngine;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
+import io.haprobe.sim.ServerScript;
+import io.haprobe.testkit.LoopbackBackends;
+import io.haprobe.transport.NettyProbeTransport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every cause the diagnosis names, against real loopback servers: the engine runs the checks until the server is
+ * DOWN, then {@link Diagnoses#live} runs the follow-up probes over the same transport.
+ *
+ * <p>{@code network-blocked} uses a blackhole backend (a listener whose accept queue is full, so the SYN is never
+ * answered): dropping SYNs by source address needs root and a firewall tool (there is no iptables here).
+ */
+@Tag("live")
+class LiveDiagnosisTest {
+
+    private static final String SERVER = "app_backend/web01";
+
+    @TempDir
+    Path dir;
+
+    private LoopbackBackends backends;
+    private NettyProbeTransport transport;
+    private HealthCheckEngine engine;
+    private final Diagnoses.Recorder recorder = new Diagnoses.Recorder();
+
+    @AfterEach
+    void closeEverything() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (transport != null) {
+            transport.close();
+        }
+        if (backends != null) {
+            backends.close();
+        }
+    }
+
+    private LoopbackBackends serve(Map<String, ServerScript> scripts) {
+        LoopbackBackends.Builder builder = LoopbackBackends.builder().strict(false);
+        scripts.forEach(builder::script);
+        backends = builder.bind();
+        backends.start();
+        return backends;
+    }
+
+    private int serve(Behaviour behaviour) {
+        return serve(Map.of(SERVER, ServerScript.of(behaviour))).port(SERVER);
+    }
+
+    /** Runs {@code cfg} until web01 is DOWN (within {@code atMost}), then diagnoses with a 3 s long probe. */
+    private Diagnosis diagnose(String cfg, Duration atMost) {
+        transport = NettyProbeTransport.create();
+        engine = HealthCheckEngine.builder(parse(cfg)).transport(transport)
+                .listener(recorder).build();
+        engine.start();
+        await().atMost(atMost).pollInterval(Duration.ofMillis(10)).until(() ->
+                engine.server("app_backend", "web01").orElseThrow().state() == ServerState.DOWN);
+        engine.close();
+        List<Diagnosis> diagnoses = Diagnoses.live(engine, recorder.timeline(engine.startNanos()), transport,
+                Duration.ofSeconds(3));
+        assertThat(diagnoses).hasSize(1);
+        return diagnoses.get(0);
+    }
+
+    /** Writes the config to a file, as the CLI reads it, so that fixes quote its lines. */
+    private HaproxyConfig parse(String cfg) {
+        try {
+            return HaproxyConfig.parse(Files.writeString(dir.resolve("haproxy.cfg"), cfg));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String cfg(String backendLines, String serverLine) {
+        return "defaults\n    mode http\n    timeout connect 1s\nbackend app_backend\n" + backendLines
+                + "    " + serverLine + "\n";
+    }
+
+    @Test
+    void checkMisconfigured() {
+        int port = serve(new Behaviour.Http(204, "No Content", Map.of(), "", Delay.NONE));
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n    http-check expect status 200\n",
+                "server web01 127.0.0.1:" + port + " check inter 200ms fall 2"), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.CHECK_MISCONFIGURED);
+        assertThat(d.evidence().get(0)).startsWith("127.0.0.1:" + port + " answered 204 \"No Content\" (L7STS)");
+        assertThat(d.evidence().get(1)).isEqualTo("rejected by 'http-check expect status 200' ("
+                + dir.resolve("haproxy.cfg") + ":6:5)");
+        assertThat(d.fix().before()).isEqualTo("http-check expect status 200");
+        assertThat(d.fix().after()).isEqualTo("http-check expect status 204");
+    }
+
+    @Test
+    void portMismatch() throws IOException {
+        int service = serve(Behaviour.http(200));
+        int closed = LiveConfigs.closedPort();
+        Diagnosis d = diagnose(cfg("", "server web01 127.0.0.1:" + service + " check port " + closed
+                + " inter 200ms fall 2"), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.PORT_MISMATCH);
+        assertThat(d.evidence()).contains("127.0.0.1:" + service + ": accepts connections");
+        assertThat(d.fix().before()).isEqualTo("server web01 127.0.0.1:" + service + " check port " + closed
+                + " inter 200ms fall 2");
+        assertThat(d.fix().after()).isEqualTo("server web01 127.0.0.1:" + service + " check port " + service
+                + " inter 200ms fall 2");
+    }
+
+    @Test
+    void backendDownWhenEveryNamedPortRefuses() throws IOException {
+        int closed = LiveConfigs.closedPort();
+        int alsoClosed = LiveConfigs.closedPort();
+        Diagnosis d = diagnose(cfg("", "server web01 127.0.0.1:" + closed + " check port " + alsoClosed
+                + " inter 200ms fall 2"), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.BACKEND_DOWN);
+        assertThat(d.evidence().get(0)).startsWith("127.0.0.1:" + alsoClosed + " refused the connection (L4CON)");
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("127.0.0.1:" + closed + ": L4CON \"Connection refused\""));
+        assertThat(d.fix().changesConfig()).isFalse();
+        assertThat(d.fix().summary()).startsWith("start the service on 127.0.0.1:" + alsoClosed);
+    }
+
+    @Test
+    void backendDownAfterACrash() {
+        int port = serve(Map.of(SERVER, ServerScript.builder().at(Duration.ZERO, Behaviour.http(200))
+                .at(Duration.ofMillis(1000), Behaviour.refuse()).build())).port(SERVER);
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n",
+                "server web01 127.0.0.1:" + port + " check inter 200ms fall 2"), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.BACKEND_DOWN);
+        assertThat(d.evidence()).anyMatch(e -> e.matches("the server was UP until \\d+ms into the run, then "
+                + "refused: it crashed or was stopped"));
+        assertThat(d.fix().summary()).startsWith("restart the service on 127.0.0.1:" + port);
+    }
+
+    @Test
+    void timeoutTooLow() {
+        int port = serve(new Behaviour.Http(200, null, Map.of(), "", Delay.of(Duration.ofMillis(800))));
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n    timeout check 300ms\n",
+                "server web01 127.0.0.1:" + port + " check inter 300ms fall 2"), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.TIMEOUT_TOO_LOW);
+        assertThat(d.evidence()).contains("the timeout that applied: timeout check 300ms");
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("a follow-up check with a long timeout got L7OK 200"));
+        assertThat(d.fix().before()).isEqualTo("timeout check 300ms");
+        assertThat(d.fix().after()).matches("timeout check \\d+ms");
+        assertThat(Long.parseLong(d.fix().after().replaceAll("\\D", ""))).isBetween(1600L, 3000L);
+    }
+
+    @Test
+    void networkBlockedWhenTheSynIsNeverAnswered() {
+        int port = serve(Behaviour.blackhole());
+        Diagnosis d = diagnose(cfg("", "server web01 127.0.0.1:" + port + " check inter 300ms fall 2"),
+                Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.NETWORK_BLOCKED);
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("a follow-up connect with a long timeout got no answer "
+                + "either (L4TOUT"));
+        assertThat(d.evidence()).contains("the checks leave from the host's default address for the route to "
+                + "127.0.0.1");
+        assertThat(d.fix().after()).isEqualTo("server web01 127.0.0.1:" + port
+                + " check inter 300ms fall 2 source <allowed-address>");
+    }
+
+    @Test
+    void resourceExhaustionWhenChecksPassAndFailByTurns() {
+        int port = serve(Map.of(SERVER, ServerScript.builder().at(Duration.ZERO, Behaviour.http(200))
+                .at(Duration.ofMillis(700), Behaviour.refuse())
+                .at(Duration.ofMillis(1400), Behaviour.http(200))
+                .at(Duration.ofMillis(2100), Behaviour.refuse()).build())).port(SERVER);
+        transport = NettyProbeTransport.create();
+        engine = HealthCheckEngine.builder(parse(cfg("    option httpchk GET /health\n",
+                "server web01 127.0.0.1:" + port + " check inter 150ms fall 2 rise 2"))).transport(transport)
+                .listener(recorder).build();
+        engine.start();
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(10)).until(() ->
+                transport.scheduler().nanoTime() - engine.startNanos() > Duration.ofMillis(2600).toNanos()
+                        && engine.server("app_backend", "web01").orElseThrow().state() == ServerState.DOWN);
+        engine.close();
+        Diagnosis d = Diagnoses.live(engine, recorder.timeline(engine.startNanos()), transport,
+                Duration.ofSeconds(3)).get(0);
+
+        assertThat(d.cause()).isEqualTo(Cause.RESOURCE_EXHAUSTION);
+        assertThat(d.evidence().get(0)).containsPattern("127.0.0.1:" + port + " passed \\d+ and failed \\d+ of "
+                + "\\d+ checks, alternating, with connect timeouts or refusals \\(\\d+x L4CON\\)");
+        assertThat(d.fix().after()).endsWith(" maxconn 100");
+    }
+
+    @Test
+    void sslMismatchWhenTheCaDoesNotVerifyTheCertificate() throws IOException {
+        int port = serve(Behaviour.tls(Behaviour.http(200)));
+        Path notTheCa = backends.writeCrtFile(dir.resolve("server.pem"));
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n", "server web01 127.0.0.1:" + port
+                + " check inter 300ms fall 2 ssl verify required ca-file " + notTheCa), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.SSL_MISMATCH);
+        assertThat(d.evidence().get(0)).contains("L6RSP \"SSL handshake failure\"");
+        assertThat(d.evidence()).contains("a follow-up handshake with 'verify none': passes (L7OK 200 in "
+                + d.evidence().stream().filter(e -> e.startsWith("a follow-up handshake with 'verify none': "))
+                .findFirst().orElseThrow().replaceAll(".* in (\\d+ms)\\)$", "$1") + ")");
+        assertThat(d.fix().after()).endsWith(" ca-file <issuing-ca.pem>");
+    }
+
+    @Test
+    void sslMismatchWhenTheTlsVersionsDoNotMeet() throws IOException {
+        int port = serve(Behaviour.tls(Behaviour.http(200)));
+        Path ca = backends.writeCaFile(dir.resolve("ca.pem"));
+        String line = "server web01 127.0.0.1:" + port + " check inter 300ms fall 2 ssl verify required ca-file "
+                + ca + " ssl-max-ver TLSv1.1";
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n", line), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.SSL_MISMATCH);
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("a follow-up handshake with 'verify none': fails"));
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("a follow-up handshake with 'verify none' and any TLS "
+                + "version: passes"));
+        assertThat(d.fix().before()).isEqualTo(line);
+        assertThat(d.fix().after()).isEqualTo(line.replace(" ssl-max-ver TLSv1.1", ""));
+    }
+}
