@@ -6,6 +6,7 @@ import io.haprobe.engine.Simulation;
 import io.haprobe.testkit.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -53,6 +54,9 @@ final class SimulateCommand implements Callable<Integer> {
             description = "also write the final 'show stat' CSV (HAProxy 2.6.12's format) to this file")
     private Path statsCsv;
 
+    @Mixin
+    private RunOutputOptions output = new RunOutputOptions();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -76,10 +80,14 @@ final class SimulateCommand implements Callable<Integer> {
         err.flush();
         try (Simulation simulation = scenario.simulation().build()) {
             ServerSummary.requireServersToCheck(simulation.engine().servers(), scenario.config().file(), List.of());
-            simulation.runUntil(scenario.duration());
-            simulation.timeline().logLines().forEach(out::println);
+            simulation.runUntil(SimulatedRunExtras.end(scenario, output));
             List<ServerSnapshot> servers = simulation.engine().servers();
-            ServerSummary.print(servers, out);
+            if (output.json()) {
+                SimulatedRunExtras.printJson(scenario, output, simulation, out);
+            } else {
+                simulation.timeline().logLines().forEach(out::println);
+                ServerSummary.print(servers, out);
+            }
             out.flush();
             if (statsCsv != null) {
                 writeStatsCsv(simulation.engine().showStat(), statsCsv);
