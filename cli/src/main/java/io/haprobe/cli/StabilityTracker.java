@@ -1,5 +1,6 @@
 package io.haprobe.cli;
 
+import io.haprobe.CheckResult;
 import io.haprobe.ServerState;
 import io.haprobe.engine.HealthEvent;
 import io.haprobe.engine.HealthListener;
@@ -11,7 +12,10 @@ import java.util.Map;
 
 /**
  * {@code --until-stable}: tells when every checked server has had {@code max(rise, fall)} health checks since its
- * last transition (or since the start), so that its state is what HAProxy would settle on. Fed by the engine's
+ * last transition (or since the start), all with the same result, so that its state is what HAProxy would settle
+ * on: a server whose checks just started failing ({@code UP 1/3}) is not stable until it has gone DOWN and failed
+ * {@code max(rise, fall)} more, and a server that fails one check in two never is (the run then lasts
+ * {@code --duration}). Fed by the engine's
  * events; also counts UP and DOWN servers for the progress line.
  *
  * <p>Thread-safe: the engine's listener feeds it on one thread, the progress line reads it on another.
@@ -25,6 +29,7 @@ final class StabilityTracker implements HealthListener {
     private static final class Server {
         final int needed;
         int checksSinceTransition;
+        CheckResult lastResult;
         ServerState state;
 
         Server(int needed, ServerState state) {
@@ -53,7 +58,14 @@ final class StabilityTracker implements HealthListener {
         if (event instanceof HealthEvent.CheckCompleted check) {
             Server s = servers.get(check.backend() + '/' + check.server());
             if (s != null) {
-                s.checksSinceTransition++;
+                CheckResult result = check.outcome().result();
+                if (check.before().isGood() != check.after().isGood()) {
+                    // this check makes the transition: the count starts after it
+                    s.checksSinceTransition = 0;
+                } else {
+                    s.checksSinceTransition = result == s.lastResult ? s.checksSinceTransition + 1 : 1;
+                }
+                s.lastResult = result;
             }
         } else if (event instanceof HealthEvent.StateChanged change) {
             Server s = servers.get(change.backend() + '/' + change.server());
