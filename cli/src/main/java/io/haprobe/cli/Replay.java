@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code haprobe replay}: plays a {@link Trace}'s recorded health check outcomes on virtual time through the pure
  * state machine ({@link ServerHealth}, {@link IntervalPolicy}) with other settings, and returns the lines HAProxy
- * would have logged. Each replayed check takes the recorded check that began nearest to it: when that is the next
- * recorded check, within a tenth of the interval that scheduled it (at least 5 ms), the replay follows the
- * recording (its end time included); otherwise the outcome is "taken from the nearest" and counted. Agent checks
+ * would have logged. Each replayed check takes the recorded check that began nearest to it: when that one was not taken yet
+ * and began within 40% of the interval that scheduled the replayed check (at least 5 ms: a live check starts a
+ * little late), the replay follows the recording (its end time included); otherwise the outcome is "taken from the
+ * nearest" and counted. Recorded checks the new settings skip are counted as unused. Agent checks
  * are not replayed. Pure; deterministic.
  */
 final class Replay {
@@ -134,7 +135,7 @@ final class Replay {
             Server s = due.server();
             int index = nearestIndex(s.recorded, due.startMs());
             Trace.Check pick = s.recorded.get(index);
-            boolean follows = index == s.next && Math.abs(pick.startMs() - due.startMs()) <= due.toleranceMs();
+            boolean follows = index >= s.next && Math.abs(pick.startMs() - due.startMs()) <= due.toleranceMs();
             long atMs;
             if (follows) {
                 atMs = pick.timeMs();
@@ -148,7 +149,7 @@ final class Replay {
             apply(s, pick.outcome(), atMs, servers, lines, transitions);
             long interval = TimeUnit.NANOSECONDS.toMillis(
                     s.policy.intervalNanos(s.health.counter(), s.health.state()));
-            queue.add(new Due(atMs + interval, Math.max(5, interval / 10), seq++, s));
+            queue.add(new Due(atMs + interval, Math.max(5, interval * 2 / 5), seq++, s));
         }
         int unused = 0;
         for (Server s : servers.values()) {
