@@ -78,8 +78,8 @@ class RecordReplayLiveTest {
         StringWriter same = new StringWriter();
         assertThat(run(same, new StringWriter(), "replay", trace.toString())).isIn(0, 2);
         List<String> replayed = same.toString().lines().filter(l -> l.startsWith("t=")).toList();
-        // the same lines; the times agree within 5 ms (a live line is stamped when the engine logs it, just after its check
-        // ends, which the trace records)
+        // the same lines; the times agree within 5 ms (a live line is stamped when the engine logs it, just after
+        // its check ends, which the trace records)
         assertThat(withoutTimes(replayed)).isEqualTo(withoutTimes(liveTransitions));
         for (int i = 0; i < replayed.size(); i++) {
             assertThat(timeOf(replayed.get(i))).isCloseTo(timeOf(liveTransitions.get(i)), within(5L));
