@@ -29,6 +29,11 @@ final class ProgressLine {
         return onTerminal() ? new ProgressLine(err) : null;
     }
 
+    /** Returns a progress line on {@code err} whatever the output is, for tests. */
+    static ProgressLine on(PrintWriter err) {
+        return new ProgressLine(err);
+    }
+
     /** Tells whether the JVM runs on a terminal: a console and picocli's ANSI detection agree. */
     static boolean onTerminal() {
         return System.console() != null && CommandLine.Help.Ansi.AUTO.enabled();

@@ -134,9 +134,19 @@ class JsonAndUntilStableTest {
     }
 
     @Test
-    void progressLineRewritesItselfInPlace() {
+    void progressLineSaysHowManyServersAreSettledAndRewritesItselfInPlace() {
         StabilityTracker tracker = new StabilityTracker();
         assertThat(tracker.progress(12_345)).isEqualTo("0/0 servers checked enough, 0 UP, 0 DOWN, 13s left");
+
+        StringWriter terminal = new StringWriter();
+        ProgressLine line = ProgressLine.on(new PrintWriter(terminal));
+        line.show("2/3 servers checked enough, 2 UP, 1 DOWN, 10s left");
+        line.show("3/3 servers checked enough, 2 UP, 1 DOWN, 9s left");
+        line.clear();
+
+        assertThat(terminal.toString()).isEqualTo("\r2/3 servers checked enough, 2 UP, 1 DOWN, 10s left"
+                + "\r3/3 servers checked enough, 2 UP, 1 DOWN, 9s left "
+                + "\r" + " ".repeat(49) + "\r");
     }
 
     private Path write(String text) throws IOException {
