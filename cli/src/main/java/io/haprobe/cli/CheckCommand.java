@@ -108,6 +108,7 @@ final class CheckCommand implements Callable<Integer> {
                     err.println("haprobe: serving http://" + hostPort(server) + "/metrics during the run");
                 }
                 err.flush();
+                extras.diagnoses(DiagnosisHook.NONE); // the diagnosis hook: wire the diagnoses here
                 int exitCode = extras.run(session, config, durationMillis, out, err);
                 ServerSummary.hintNotChecked(session.servers(), durationMillis, session.lastFirstCheckDelay(), err);
                 return exitCode;

@@ -1,6 +1,7 @@
 package io.haprobe.cli;
 
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.engine.HealthListener;
 import io.haprobe.engine.ServerSnapshot;
 
@@ -8,6 +9,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What {@code haprobe check}'s {@code --format json}, {@code --until-stable} and {@code --record} add to a
@@ -20,6 +23,7 @@ final class LiveRunExtras implements AutoCloseable {
     private final RunOutputOptions options;
     private final StabilityTracker tracker;
     private final TraceRecorder recorder;
+    private Function<ServerSnapshot, Optional<Diagnosis>> diagnoser = DiagnosisHook.NONE;
 
     /**
      * Opens the {@code --record} file, if any.
@@ -30,6 +34,14 @@ final class LiveRunExtras implements AutoCloseable {
         this.options = options;
         this.tracker = options.untilStable ? new StabilityTracker() : null;
         this.recorder = record == null ? null : TraceRecorder.create(record);
+    }
+
+    /**
+     * Sets where the JSON document's {@code diagnosis} of each server comes from; {@link DiagnosisHook#NONE}
+     * (every {@code diagnosis} null) unless called.
+     */
+    void diagnoses(Function<ServerSnapshot, Optional<Diagnosis>> diagnoser) {
+        this.diagnoser = java.util.Objects.requireNonNull(diagnoser, "diagnoser");
     }
 
     /** Returns the listeners the session's engine needs. */
@@ -67,7 +79,7 @@ final class LiveRunExtras implements AutoCloseable {
             session.onFinish(end -> JsonReport.print(JsonReport.document(
                     new JsonReport.Run(config.file(), "live", session.elapsedMillis(), options.untilStable, null,
                             ServerSummary.exitCode(end)),
-                    end, session.events(), session.engine().startNanos(), DiagnosisHook.NONE), out));
+                    end, session.events(), session.engine().startNanos(), diagnoser), out));
         }
         return session.runFor(durationMillis, tracker, tracker == null ? null : ProgressLine.onTerminal(err));
     }

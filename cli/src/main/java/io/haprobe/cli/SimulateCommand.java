@@ -83,7 +83,8 @@ final class SimulateCommand implements Callable<Integer> {
             simulation.runUntil(SimulatedRunExtras.end(scenario, output));
             List<ServerSnapshot> servers = simulation.engine().servers();
             if (output.json()) {
-                SimulatedRunExtras.printJson(scenario, output, simulation, out);
+                // the diagnosis hook: DiagnosisHook.NONE until the diagnoses are wired here
+                SimulatedRunExtras.printJson(scenario, output, simulation, DiagnosisHook.NONE, out);
             } else {
                 simulation.timeline().logLines().forEach(out::println);
                 ServerSummary.print(servers, out);

@@ -1,5 +1,6 @@
 package io.haprobe.cli;
 
+import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.engine.Simulation;
 import io.haprobe.testkit.Scenario;
@@ -7,6 +8,8 @@ import io.haprobe.testkit.Scenario;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What {@code haprobe simulate}'s {@code --until-stable} and {@code --format json} add to a simulation. Stateless.
@@ -46,13 +49,18 @@ final class SimulatedRunExtras {
         }
     }
 
-    /** Prints the JSON document of a finished simulation. */
-    static void printJson(Scenario scenario, RunOutputOptions options, Simulation simulation, PrintWriter out) {
+    /**
+     * Prints the JSON document of a finished simulation.
+     *
+     * @param diagnoser each server's {@code diagnosis}, {@link DiagnosisHook#NONE} for none
+     */
+    static void printJson(Scenario scenario, RunOutputOptions options, Simulation simulation,
+                          Function<ServerSnapshot, Optional<Diagnosis>> diagnoser, PrintWriter out) {
         List<ServerSnapshot> servers = simulation.engine().servers();
         JsonReport.print(JsonReport.document(
                 new JsonReport.Run(scenario.file(), "simulated", simulation.elapsed().toMillis(), options.untilStable,
                         simulation.seed(), ServerSummary.exitCode(servers)),
-                servers, simulation.timeline().events(), simulation.timeline().originNanos(), DiagnosisHook.NONE),
+                servers, simulation.timeline().events(), simulation.timeline().originNanos(), diagnoser),
                 out);
     }
 }
