@@ -149,6 +149,19 @@ class JsonAndUntilStableTest {
                 + "\r" + " ".repeat(49) + "\r");
     }
 
+    @Test
+    void aRecordFileThatCannotBeWrittenIsAUsageErrorBeforeAnyCheck() throws IOException {
+        Path cfg = dir.resolve("haproxy.cfg");
+        Files.writeString(cfg, "backend b\n    server s1 127.0.0.1:9 check\n");
+
+        int exit = run("check", "-f", cfg.toString(), "--record", dir.resolve("no/such/dir/t.jsonl").toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("--record: cannot write").contains("no such directory")
+                .doesNotContain("Exception");
+        assertThat(out.toString()).isEmpty();
+    }
+
     private Path write(String text) throws IOException {
         Path file = dir.resolve("scenario.yaml");
         Files.writeString(file, text);
