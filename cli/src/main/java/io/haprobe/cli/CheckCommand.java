@@ -6,6 +6,7 @@ import io.haprobe.runtime.MetricsServer;
 import io.haprobe.runtime.StatsSocketServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -70,6 +71,13 @@ final class CheckCommand implements Callable<Integer> {
                     "addresses and ports the config names, at most one of up to 30s per server)"})
     private boolean noProbe;
 
+    @Mixin
+    private RunOutputOptions output = new RunOutputOptions();
+
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "record every check's outcome and timing to FILE (JSON lines), for 'haprobe replay'")
+    private Path record;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -85,7 +93,9 @@ final class CheckCommand implements Callable<Integer> {
         if (statsSocket != null) {
             RuntimeSockets.refuseConfigSocket(statsSocket, config);
         }
-        try (LiveSession session = new LiveSession(config, backends, timestamps, out);
+        try (LiveRunExtras extras = new LiveRunExtras(output, record);
+             LiveSession session = new LiveSession(config, backends, timestamps, extras.lineOut(out),
+                     extras.listeners());
              StatsSocketServer socket = statsSocket == null ? null : bind(session)) {
             ServerSummary.requireServersToCheck(session.servers(), config.file(), backends);
             if (noProbe) {
@@ -108,7 +118,8 @@ final class CheckCommand implements Callable<Integer> {
                     err.println("haprobe: serving http://" + hostPort(server) + "/metrics during the run");
                 }
                 err.flush();
-                int exitCode = session.runFor(durationMillis);
+                extras.diagnoses(session::diagnosis);
+                int exitCode = extras.run(session, config, durationMillis, out, err);
                 ServerSummary.hintNotChecked(session.servers(), durationMillis, session.lastFirstCheckDelay(), err);
                 return exitCode;
             } finally {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "haprobe 0.1.0 (HAProxy 2.6 health checks)",
         description = "Replays HAProxy 2.6 server health checks from a real haproxy.cfg.",
-        subcommands = {CheckCommand.class, SimulateCommand.class, ValidateCommand.class, DemoCommand.class})
+        subcommands = {CheckCommand.class, SimulateCommand.class, ValidateCommand.class, ReplayCommand.class,
+                DemoCommand.class})
 final class HaprobeCommand implements Runnable {
 
     @Spec

@@ -4,6 +4,8 @@ import io.haprobe.config.HaproxyConfig;
 import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.engine.Diagnoses;
 import io.haprobe.engine.HealthCheckEngine;
+import io.haprobe.engine.HealthEvent;
+import io.haprobe.engine.HealthListener;
 import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.runtime.MetricsServer;
 import io.haprobe.time.Scheduler;
@@ -11,7 +13,10 @@ import io.haprobe.transport.NettyProbeTransport;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,24 +33,64 @@ final class LiveSession implements AutoCloseable {
     private final HealthCheckEngine engine;
     private final PrintWriter out;
     private final boolean timestamps;
+    private final List<HealthEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private Consumer<List<ServerSnapshot>> summary;
     private final Diagnoses.Recorder recorder = new Diagnoses.Recorder();
     private boolean probe = true;
+    private volatile List<Diagnosis> diagnoses = List.of();
     private Integer exitCode;
+    private long finishedNanos = -1;
 
     LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out) {
+        this(config, backends, timestamps, out, List.of());
+    }
+
+    /**
+     * Creates a session.
+     *
+     * @param out       where log lines and the summary go, or null to print nothing (JSON output: the caller
+     *                  prints the document from {@link #events()} in {@link #onFinish})
+     * @param listeners more listeners of the engine's events (the {@code --record} trace, {@code --until-stable})
+     */
+    LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out,
+                List<HealthListener> listeners) {
         this.out = out;
         this.timestamps = timestamps;
+        this.summary = out == null ? servers -> { } : servers -> {
+            ServerSummary.print(servers, out);
+            DiagnosisPrinter.print(diagnoses, out);
+        };
         this.transport = NettyProbeTransport.create();
-        this.engine = HealthCheckEngine.builder(config)
+        HealthCheckEngine.Builder builder = HealthCheckEngine.builder(config)
                 .transport(transport)
                 .backends(backends)
                 .listener(event -> {
-                    if (event.logMessage() != null) {
+                    events.add(event);
+                    if (out != null && event.logMessage() != null) {
                         printLine(event.timeNanos(), event.logMessage());
                     }
                 })
-                .listener(recorder)
-                .build();
+                .listener(recorder);
+        listeners.forEach(builder::listener);
+        this.engine = builder.build();
+    }
+
+    /** Replaces what {@link #finish()} prints (the summary table) by {@code summary}, e.g. the JSON document. */
+    void onFinish(Consumer<List<ServerSnapshot>> summary) {
+        this.summary = summary;
+    }
+
+    /** Returns the events so far, in order. */
+    List<HealthEvent> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** Returns how long the run lasted (until {@link #finish()}, or until now), milliseconds. */
+    long elapsedMillis() {
+        long end = finishedNanos >= 0 ? finishedNanos : transport.scheduler().nanoTime();
+        return TimeUnit.NANOSECONDS.toMillis(end - engine.startNanos());
     }
 
     void start() {
@@ -69,14 +114,30 @@ final class LiveSession implements AutoCloseable {
         reached.await();
     }
 
-    /** Turns the follow-up probes of the diagnoses off ({@code --no-probe}); they are on by default. */
-    void noProbe() {
-        probe = false;
+    private void awaitStableOrMillis(long millis, StabilityTracker until, ProgressLine progress)
+            throws InterruptedException {
+        Scheduler scheduler = transport.scheduler();
+        CountDownLatch reached = new CountDownLatch(1);
+        long end = engine.startNanos() + TimeUnit.MILLISECONDS.toNanos(millis);
+        scheduler.schedule(() -> {
+            reached.countDown();
+            synchronized (until) {
+                until.notifyAll();
+            }
+        }, end - scheduler.nanoTime());
+        while (reached.getCount() > 0 && !until.awaitStable(200)) {
+            if (progress != null) {
+                progress.show(until.progress(TimeUnit.NANOSECONDS.toMillis(end - scheduler.nanoTime())));
+            }
+        }
+        if (progress != null) {
+            progress.clear();
+        }
     }
 
     /**
-     * Stops the checks, prints the summary, then the diagnosis of each server not UP, and returns the exit code.
-     * Only the first call prints; later calls (e.g. from the Ctrl-C hook after a normal end) return the same code.
+     * Stops the checks, prints the summary and returns the exit code. Only the first call prints; later
+     * calls (e.g. from the Ctrl-C hook after a normal end) return the same code.
      */
     synchronized int finish() {
         return finish(probe);
@@ -86,15 +147,30 @@ final class LiveSession implements AutoCloseable {
         if (exitCode != null) {
             return exitCode;
         }
+        finishedNanos = transport.scheduler().nanoTime();
         engine.close();
         List<ServerSnapshot> servers = engine.servers();
-        ServerSummary.print(servers, out);
         exitCode = ServerSummary.exitCode(servers);
-        List<Diagnosis> diagnoses = Diagnoses.live(engine, recorder.timeline(engine.startNanos()),
-                followUps ? transport : null);
-        DiagnosisPrinter.print(diagnoses, out);
+        diagnoses = Diagnoses.live(engine, recorder.timeline(engine.startNanos()), followUps ? transport : null);
+        summary.accept(servers);
         close();
         return exitCode;
+    }
+
+    /** Turns the follow-up probes of the diagnoses off ({@code --no-probe}); they are on by default. */
+    void noProbe() {
+        probe = false;
+    }
+
+    /**
+     * Returns the diagnosis of a server, once {@link #finish()} has made them.
+     *
+     * @param server the server's snapshot
+     * @return its diagnosis, empty when it is UP or the run has not finished
+     */
+    java.util.Optional<Diagnosis> diagnosis(ServerSnapshot server) {
+        return diagnoses.stream().filter(d -> d.backend().equals(server.backend())
+                && d.server().equals(server.server())).findFirst();
     }
 
     /**
@@ -104,11 +180,26 @@ final class LiveSession implements AutoCloseable {
      * @return the exit code of {@link #finish()}
      */
     int runFor(long millis) throws InterruptedException {
+        return runFor(millis, null, null);
+    }
+
+    /**
+     * Runs as {@link #runFor(long)}, but with {@code until} stops as soon as it is stable ({@code --until-stable}),
+     * showing {@code progress} meanwhile; {@code millis} stays the upper bound.
+     *
+     * @param until    the stability rule, or null to run the whole {@code millis}
+     * @param progress the progress line, or null
+     */
+    int runFor(long millis, StabilityTracker until, ProgressLine progress) throws InterruptedException {
         Thread onInterrupt = new Thread(this::finishOnInterrupt, "haprobe-summary");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             start();
-            awaitMillisSinceStart(millis);
+            if (until == null) {
+                awaitMillisSinceStart(millis);
+            } else {
+                awaitStableOrMillis(millis, until, progress);
+            }
             return finish();
         } finally {
             try {

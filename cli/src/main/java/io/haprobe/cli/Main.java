@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code haprobe} command line: {@code haprobe check -f haproxy.cfg}, {@code haprobe simulate
- * scenario.yaml} and {@code haprobe demo}.
+ * scenario.yaml}, {@code haprobe validate -f haproxy.cfg}, {@code haprobe replay trace.jsonl} and
+ * {@code haprobe demo}.
  *
  * <p>Exit codes: 0 every checked server ended UP; 2 at least one ended DOWN; 3 none ended DOWN but at least one
  * never completed a check ({@code not checked}: the run was too short); 1 usage or configuration error (the

@@ -1,11 +1,13 @@
 package io.haprobe.cli;
 
 import io.haprobe.config.ConfigWarning;
+import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.engine.Simulation;
 import io.haprobe.testkit.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -59,6 +61,9 @@ final class SimulateCommand implements Callable<Integer> {
             description = "also write the timeline as one self-contained HTML page (a lane per server) to this file")
     private Path html;
 
+    @Mixin
+    private RunOutputOptions output = new RunOutputOptions();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -82,15 +87,23 @@ final class SimulateCommand implements Callable<Integer> {
         err.flush();
         try (Simulation simulation = scenario.simulation().build()) {
             ServerSummary.requireServersToCheck(simulation.engine().servers(), scenario.config().file(), List.of());
-            simulation.runUntil(scenario.duration());
-            simulation.timeline().logLines().forEach(out::println);
+            simulation.runUntil(SimulatedRunExtras.end(scenario, output));
             List<ServerSnapshot> servers = simulation.engine().servers();
-            ServerSummary.print(servers, out);
-            out.flush();
             // the reports are of the scenario's end: the diagnosis' follow-up probes advance virtual time
             String showStat = simulation.engine().showStat();
             io.haprobe.engine.Timeline timeline = simulation.timeline();
-            DiagnosisPrinter.print(simulation.diagnoses(true), out);
+            long elapsedMillis = simulation.elapsed().toMillis();
+            List<Diagnosis> diagnoses = simulation.diagnoses(true);
+            if (output.json()) {
+                SimulatedRunExtras.printJson(scenario, output, simulation.seed(), elapsedMillis, servers, timeline,
+                        server -> diagnoses.stream().filter(d -> d.backend().equals(server.backend())
+                                && d.server().equals(server.server())).findFirst(), out);
+            } else {
+                timeline.logLines().forEach(out::println);
+                ServerSummary.print(servers, out);
+                DiagnosisPrinter.print(diagnoses, out);
+            }
+            out.flush();
             if (statsCsv != null) {
                 writeStatsCsv(showStat, statsCsv);
             }
