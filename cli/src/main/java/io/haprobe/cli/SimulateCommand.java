@@ -90,8 +90,8 @@ final class SimulateCommand implements Callable<Integer> {
             simulation.runUntil(SimulatedRunExtras.end(scenario, output));
             List<ServerSnapshot> servers = simulation.engine().servers();
             // the reports are of the scenario's end: the diagnosis' follow-up probes advance virtual time
-            String showStat = simulation.engine().showStat();
             io.haprobe.engine.Timeline timeline = simulation.timeline();
+            String showStat = simulation.engine().showStat(); // after the timeline: it is a command of its own
             long elapsedMillis = simulation.elapsed().toMillis();
             List<Diagnosis> diagnoses = simulation.diagnoses(true);
             if (output.json()) {

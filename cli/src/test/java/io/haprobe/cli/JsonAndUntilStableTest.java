@@ -46,7 +46,7 @@ class JsonAndUntilStableTest {
     private final StringWriter err = new StringWriter();
 
     @Test
-    void jsonIsOneDocumentWithTheRunEachServerItsTransitionsAndAnEmptyDiagnosis() throws IOException {
+    void jsonIsOneDocumentWithTheRunEachServerItsTransitionsAndItsDiagnosis() throws IOException {
         int exit = run("simulate", WRONG_STATUS.toString(), "--format", "json");
 
         assertThat(exit).isEqualTo(2);
@@ -73,7 +73,9 @@ class JsonAndUntilStableTest {
         assertThat(down.path("cause").path("code").asInt()).isEqualTo(204);
         assertThat(down.path("line").asText()).startsWith("Server app_backend/web01 is DOWN, reason: Layer7 "
                 + "wrong status, code: 204, info: \"No Content\"");
-        assertThat(web01.path("diagnosis").isNull()).isTrue();
+        assertThat(web01.path("diagnosis").path("cause").asText()).isEqualTo("check-misconfigured");
+        assertThat(web01.path("diagnosis").path("evidence").size()).isPositive();
+        assertThat(web01.path("diagnosis").path("fix").path("after").asText()).contains("http-check expect");
         JsonNode web02 = doc.path("servers").get(1);
         assertThat(web02.path("state").asText()).isEqualTo("UP");
         assertThat(web02.path("code").asInt()).isEqualTo(200);
