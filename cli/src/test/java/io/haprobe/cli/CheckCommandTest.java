@@ -275,7 +275,7 @@ class CheckCommandTest {
         Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));
         Path socket = dir.resolve("hp.sock");
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("check", "-f", cfg.toString(),
-                "--duration", "3s", "--stats-socket", socket.toString()));
+                "--duration", "8s", "--stats-socket", socket.toString()));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket) || exit.isDone());
         String stat = command(socket, "show stat");

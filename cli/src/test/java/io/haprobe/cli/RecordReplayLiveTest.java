@@ -50,13 +50,14 @@ class RecordReplayLiveTest {
         backend = LoopbackBackends.builder().script(SERVER, ServerScript.of(new Behaviour.Sequence(List.of(
                 Behaviour.http(200), Behaviour.http(200), Behaviour.http(200), Behaviour.http(200),
                 Behaviour.http(503), Behaviour.http(503), Behaviour.http(503))))).bind();
-        Path cfg = config(backend.port(SERVER), "inter 100ms rise 2 fall 3");
+        // inter 300ms: a check started up to 120 ms late (40% of it, a loaded machine) is still replayed as recorded
+        Path cfg = config(backend.port(SERVER), "inter 300ms rise 2 fall 3");
         Path trace = dir.resolve("trace.jsonl");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
         CompletableFuture<Integer> check = CompletableFuture.supplyAsync(() -> run(out, err, "check", "-f",
-                cfg.toString(), "--duration", "2s", "--timestamps", "--record", trace.toString()));
+                cfg.toString(), "--duration", "5s", "--timestamps", "--record", trace.toString()));
         int exit = await().atMost(Duration.ofSeconds(15)).until(check::join, code -> code != null);
 
         assertThat(exit).isIn(0, 2);
@@ -65,7 +66,7 @@ class RecordReplayLiveTest {
         assertThat(first.path("haprobe_trace").asInt()).isEqualTo(1);
         assertThat(first.path("config").asText()).isEqualTo(cfg.toString());
         assertThat(first.path("servers").get(0).path("fall").asInt()).isEqualTo(3);
-        assertThat(first.path("servers").get(0).path("inter_ms").asLong()).isEqualTo(100);
+        assertThat(first.path("servers").get(0).path("inter_ms").asLong()).isEqualTo(300);
         JsonNode check1 = new ObjectMapper().readTree(header.get(1));
         assertThat(check1.path("kind").asText()).isEqualTo("health");
         assertThat(check1.path("status").asText()).isEqualTo("L7OK");
@@ -94,7 +95,8 @@ class RecordReplayLiveTest {
     @Test
     void checkFormatJsonPrintsOnlyTheDocumentAndUntilStableStopsEarlyWithoutAProgressLine() throws Exception {
         backend = LoopbackBackends.builder().script(SERVER, ServerScript.of(Behaviour.http(503))).bind();
-        Path cfg = config(backend.port(SERVER), "inter 100ms rise 2 fall 3");
+        // inter 300ms: a check started up to 120 ms late (40% of it, a loaded machine) is still replayed as recorded
+        Path cfg = config(backend.port(SERVER), "inter 300ms rise 2 fall 3");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 

@@ -70,9 +70,10 @@ final class TransitionLog {
         boolean logChecks = proxy.logHealthChecks();
         String proxyName = proxy.name();
         HaproxyLogFormat.ServerName name = server.logName();
+        // one time for the whole step, as HAProxy logs a check's result and the state change it causes at one `now`
+        long now = clock.nanoTime();
         for (Transition t : step.transitions()) {
             boolean hadUsable = backend.hasUsableServer();
-            long now = clock.nanoTime();
             server.moveTo(t.after(), now);
             int active = backend.activeServers();
             int backup = backend.backupServers();
