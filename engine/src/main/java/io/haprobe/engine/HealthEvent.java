@@ -17,7 +17,8 @@ import java.util.Objects;
  */
 public sealed interface HealthEvent
         permits HealthEvent.CheckCompleted, HealthEvent.AgentCheckCompleted, HealthEvent.StateChanged,
-        HealthEvent.AdminStateChanged, HealthEvent.NoServerAvailable, HealthEvent.CommandExecuted {
+        HealthEvent.AdminStateChanged, HealthEvent.NoServerAvailable, HealthEvent.CommandExecuted,
+        HealthEvent.RequestCompleted {
 
     /**
      * Returns when the event happened, in nanoseconds of the engine's {@link io.haprobe.time.Scheduler}
@@ -252,6 +253,73 @@ public sealed interface HealthEvent
         @Override
         public LogLevel level() {
             return LogLevel.NOTICE;
+        }
+    }
+
+    /**
+     * A client request of a simulation's traffic ended (spec §9): served by a server, refused with a 503 (no server
+     * available, queue timeout or overflow, connect retries exhausted), failed with a 502 or 504, or abandoned by a
+     * client whose timeout expired. Times follow HAProxy's log timers: each phase's duration, or -1 when the
+     * request never reached it, as {@code %Tw}, {@code %Tc} and {@code %Tr} print.
+     *
+     * @param timeNanos        when it ended (the answer reached the client, or the client gave up), scheduler
+     *                         nanoseconds
+     * @param frontend         the frontend the request entered, or null when the traffic targeted a backend
+     * @param backend          the backend that handled it; never null
+     * @param server           the server that served it last, or null when none was assigned ({@code <NOSRV>})
+     * @param requestId        the request's number in the simulation, from 1, in the order requests were sent
+     * @param sentNanos        when the client sent it, scheduler nanoseconds
+     * @param status           the HTTP status the client received, or -1 when it received none (it gave up)
+     * @param terminationState HAProxy's two-character termination state ({@code --} for a normal end,
+     *                         {@code sQ} queue timeout, {@code SC} connect refused, {@code sC} connect timeout,
+     *                         {@code sH} server timeout, {@code SH} server closed or reset, {@code PH} invalid
+     *                         response, {@code CQ}/{@code CC}/{@code CD} client gave up); never null
+     * @param queueNanos       time spent in a queue ({@code %Tw}), or -1 when it ended before leaving the queue
+     *                         ({@code 0} when it never waited)
+     * @param connectNanos     time to establish the server connection ({@code %Tc}), or -1 when none was
+     * @param responseNanos    time from the request being sent to the server to the response headers
+     *                         ({@code %Tr}), or -1 when no response came
+     * @param retries          how many connect retries it took ({@code %rc}), {@code >= 0}
+     * @param redispatched     whether a retry went to another server ({@code +} before the retries in the log)
+     * @param logMessage       the {@code option httplog} line when the frontend logs one, else null
+     */
+    record RequestCompleted(long timeNanos, String frontend, String backend, String server, long requestId,
+                            long sentNanos, int status, String terminationState, long queueNanos, long connectNanos,
+                            long responseNanos, int retries, boolean redispatched, String logMessage)
+            implements HealthEvent {
+
+        /**
+         * Validates the components.
+         *
+         * @throws NullPointerException     if {@code backend} or {@code terminationState} is null
+         * @throws IllegalArgumentException if {@code terminationState} is not two characters or
+         *                                  {@code retries} is negative
+         */
+        public RequestCompleted {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(terminationState, "terminationState");
+            if (terminationState.length() != 2) {
+                throw new IllegalArgumentException("terminationState: '" + terminationState
+                        + "' (expected: two characters such as -- or sQ)");
+            }
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries: " + retries + " (expected: >= 0)");
+            }
+        }
+
+        /**
+         * Returns the request's total time ({@code %Ta}): from being sent to its end.
+         *
+         * @return nanoseconds, {@code >= 0}
+         */
+        public long totalNanos() {
+            return timeNanos - sentNanos;
+        }
+
+        /** Returns {@link LogLevel#INFO}, the level of HAProxy's traffic logs. */
+        @Override
+        public LogLevel level() {
+            return LogLevel.INFO;
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.haprobe.engine;
 
 /**
- * The syslog severity HAProxy gives a health message (spec §8), with its syslog number.
+ * The syslog severity HAProxy gives a health message (spec §8) or a traffic log line, with its syslog number.
  *
  * <p>Immutable and thread-safe.
  */
@@ -11,7 +11,9 @@ public enum LogLevel {
     /** 1: a server going DOWN from UP. */
     ALERT(1),
     /** 5: UP, NOLB, DOWN from NOLB or drain, per-check lines of {@code option log-health-checks}. */
-    NOTICE(5);
+    NOTICE(5),
+    /** 6: a request's traffic log line ({@code option httplog}, {@code option tcplog}). */
+    INFO(6);
 
     private final int severity;
 
@@ -22,7 +24,7 @@ public enum LogLevel {
     /**
      * Returns the syslog severity number.
      *
-     * @return 0 for EMERG, 1 for ALERT, 5 for NOTICE
+     * @return 0 for EMERG, 1 for ALERT, 5 for NOTICE, 6 for INFO
      */
     public int severity() {
         return severity;

@@ -7,6 +7,7 @@ import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.ServerScript;
 import io.haprobe.sim.SimulatedTransport;
+import io.haprobe.sim.Traffic;
 import io.haprobe.time.VirtualScheduler;
 
 import java.time.Duration;
@@ -235,6 +236,7 @@ public final class Simulation implements AutoCloseable {
         private final Set<String> backends = new LinkedHashSet<>();
         private final List<HealthListener> listeners = new ArrayList<>();
         private final List<TimedCommand> commands = new ArrayList<>();
+        private final List<Traffic> traffic = new ArrayList<>();
         private long seed;
         private boolean recordChecks = true;
 
@@ -325,6 +327,21 @@ public final class Simulation implements AutoCloseable {
                 throw new IllegalArgumentException("at: " + at + " (expected: >= 0)");
             }
             commands.add(new TimedCommand(at.toNanos(), command));
+            return this;
+        }
+
+        /**
+         * Adds client traffic (a scenario's {@code traffic:} item): requests sent to a frontend or a backend on
+         * virtual time, each load-balanced, queued, served or refused as HAProxy 2.6 would (spec §9), with its
+         * outcome on the timeline ({@link HealthEvent.RequestCompleted}) and in the counters of
+         * {@code show stat}.
+         *
+         * @param traffic the item; never null
+         * @return this builder
+         * @throws NullPointerException if {@code traffic} is null
+         */
+        public Builder traffic(Traffic traffic) {
+            this.traffic.add(Objects.requireNonNull(traffic, "traffic"));
             return this;
         }
 

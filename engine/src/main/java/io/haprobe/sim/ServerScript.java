@@ -103,6 +103,20 @@ public record ServerScript(List<Phase> phases) {
         }
 
         /**
+         * Adds a phase whose proxied requests meet their own behaviour (scenario key {@code serve:}).
+         *
+         * @param at        when the phase starts, since the simulation started; never null, not negative
+         * @param behaviour what check connections meet; never null
+         * @param serve     what proxied requests meet, or null for {@code behaviour}
+         * @return this builder
+         * @throws NullPointerException if {@code at} or {@code behaviour} is null
+         */
+        public Builder at(Duration at, Behaviour behaviour, Behaviour serve) {
+            phases.add(new Phase(Objects.requireNonNull(at, "at").toNanos(), behaviour, Firewall.OPEN, serve));
+            return this;
+        }
+
+        /**
          * Builds the script.
          *
          * @return the script

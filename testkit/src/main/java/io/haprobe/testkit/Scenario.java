@@ -7,6 +7,7 @@ import io.haprobe.engine.Simulation;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.Delay;
 import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.Traffic;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,11 +79,13 @@ import java.util.Objects;
  * @param durationNanos how long to run ({@code duration:}), nanoseconds, {@code > 0}
  * @param scripts       the scripted backends by {@code backend/server}, in file order; never null
  * @param commands      the runtime API commands ({@code commands:}), in time order; never null
+ * @param traffic       the client traffic ({@code traffic:}), in file order; never null, empty without traffic
  * @param warnings      what the scenario accepted but may not mean, in file order (the haproxy.cfg's own
  *                      warnings are in {@link HaproxyConfig#warnings()}); never null
  */
 public record Scenario(String file, HaproxyConfig config, long seed, long durationNanos,
-                       Map<String, ServerScript> scripts, List<Command> commands, List<ConfigWarning> warnings) {
+                       Map<String, ServerScript> scripts, List<Command> commands, List<Traffic> traffic,
+                       List<ConfigWarning> warnings) {
 
     /**
      * Validates and copies the components.
@@ -101,6 +104,7 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
                 Objects.requireNonNull(script, "script")));
         scripts = Collections.unmodifiableMap(copy);
         commands = List.copyOf(commands);
+        traffic = List.copyOf(traffic);
         for (int i = 1; i < commands.size(); i++) {
             if (commands.get(i).at().compareTo(commands.get(i - 1).at()) < 0) {
                 throw new IllegalArgumentException("commands: " + commands.get(i) + " after " + commands.get(i - 1)
@@ -152,7 +156,7 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
      * @return a scenario differing only by its seed
      */
     public Scenario withSeed(long seed) {
-        return new Scenario(file, config, seed, durationNanos, scripts, commands, warnings);
+        return new Scenario(file, config, seed, durationNanos, scripts, commands, traffic, warnings);
     }
 
     /**
@@ -163,7 +167,7 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
      * @throws IllegalArgumentException if {@code durationNanos <= 0}
      */
     public Scenario withDurationNanos(long durationNanos) {
-        return new Scenario(file, config, seed, durationNanos, scripts, commands, warnings);
+        return new Scenario(file, config, seed, durationNanos, scripts, commands, traffic, warnings);
     }
 
     /**
@@ -177,6 +181,7 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
         Simulation.Builder builder = Simulation.builder(config).seed(seed);
         scripts.forEach(builder::script);
         commands.forEach(command -> builder.command(command.at(), command.command()));
+        traffic.forEach(builder::traffic);
         return builder;
     }
 

@@ -9,9 +9,11 @@ import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
 import io.haprobe.config.Spelling;
+import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.Firewall;
 import io.haprobe.sim.Phase;
 import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.Traffic;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
@@ -48,11 +50,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class ScenarioParser {
 
-    static final List<String> KEYS = List.of("config", "haproxy", "seed", "duration", "servers", "commands");
+    static final List<String> KEYS = List.of("config", "haproxy", "seed", "duration", "servers", "commands",
+            "traffic");
     static final List<String> COMMAND_KEYS = List.of("at", "command");
     static final List<String> BEHAVIOURS = List.of("http", "tcp", "dialogue", "refuse", "blackhole", "hang", "reset",
             "close", "sequence", "tls");
-    static final List<String> PHASE_KEYS = concat(List.of("at", "firewall"), BEHAVIOURS);
+    static final List<String> PHASE_KEYS = concat(List.of("at", "firewall", "serve"), BEHAVIOURS);
     static final List<String> FIREWALL_KEYS = List.of("allow", "action");
     static final List<String> HTTP_KEYS = List.of("status", "reason", "headers", "body", "delay");
     static final List<String> TCP_KEYS = List.of("reply", "reply-hex", "close", "banner", "delay");
@@ -121,7 +124,10 @@ final class ScenarioParser {
         List<Scenario.Command> commands = entries.containsKey("commands")
                 ? commands(entries.get("commands").getValueNode())
                 : List.of();
-        return new Scenario(file, config, seed, durationNanos, scripts, commands, warnings);
+        List<Traffic> traffic = entries.containsKey("traffic")
+                ? new TrafficParser(this).traffic(entries.get("traffic").getValueNode(), config)
+                : List.of();
+        return new Scenario(file, config, seed, durationNanos, scripts, commands, traffic, warnings);
     }
 
     private Node compose(String text) {
@@ -344,10 +350,19 @@ final class ScenarioParser {
             previousAt = at.getValueNode();
             previousNanos = atNanos;
             NodeTuple firewall = entries.remove("firewall");
+            NodeTuple serve = entries.remove("serve");
             phases.add(new Phase(atNanos, behaviours.onlyBehaviour(phase, entries, false),
-                    firewall == null ? Firewall.OPEN : firewall(firewall.getValueNode())));
+                    firewall == null ? Firewall.OPEN : firewall(firewall.getValueNode()),
+                    serve == null ? null : serve(serve.getValueNode())));
         }
         return new ServerScript(phases);
+    }
+
+    /** Parses {@code serve: { BEHAVIOUR }}: how the server answers proxied requests in the phase. */
+    private Behaviour serve(Node node) {
+        MappingNode mapping = mapping(node, "serve", "one behaviour, such as { http: { status: 200, delay: 800ms } }");
+        Map<String, NodeTuple> entries = entries(mapping, BEHAVIOURS, "behaviour", BEHAVIOURS);
+        return behaviours.onlyBehaviour(node, entries, false);
     }
 
     /** Parses {@code firewall: { allow: [CIDR, ...], action: drop|reject }}. */
