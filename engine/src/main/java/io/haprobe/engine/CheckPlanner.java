@@ -225,7 +225,7 @@ final class CheckPlanner {
         CheckTiming timing = server.timing();
         TrafficSettings traffic = server.traffic();
         return ServerHealth.boot(timing.rise(), timing.fall(), true, traffic.weight(), server.agent().enabled(),
-                server.check().enabled());
+                server.check().enabled(), traffic.slowStartNanos() > 0);
     }
 
     /**
@@ -253,7 +253,7 @@ final class CheckPlanner {
         CheckTiming timing = server.timing();
         TrafficSettings traffic = server.traffic();
         return ServerHealth.boot(timing.rise(), timing.fall(), traffic.disabled(), traffic.weight(),
-                server.agent().enabled(), server.check().enabled());
+                server.agent().enabled(), server.check().enabled(), traffic.slowStartNanos() > 0);
     }
 
     private static IntervalPolicy healthPolicy(ServerConfig server) {

@@ -57,6 +57,7 @@ final class ServerChecker {
     private volatile int effectiveWeight;
     private Cancellable next = Cancellable.NONE;
     private Cancellable agentNext = Cancellable.NONE;
+    private Cancellable warmup = Cancellable.NONE;
 
     /**
      * Creates the checker of a planned server at its boot state, and counts it in its section's backend.
@@ -102,6 +103,7 @@ final class ServerChecker {
     void stop() {
         next.cancel();
         agentNext.cancel();
+        warmup.cancel();
     }
 
     /**
@@ -124,11 +126,31 @@ final class ServerChecker {
             lastChangeNanos = nowNanos;
         }
         health = after;
+        if (after.state() == ServerState.STARTING && before.state() != ServerState.STARTING) {
+            warmup.cancel();
+            warmup = loop.scheduler().schedule(this::endWarmup, slowStartSeconds() * 1_000_000_000L);
+        }
         if (!after.maintenance()) {
             // HAProxy recomputes the effective weight on every update except in maintenance (spec §9.2)
             effectiveWeight = after.weight();
         }
         traffic.update(after.usable(), after.weight());
+    }
+
+    /**
+     * {@code slowstart} in whole seconds, rounded up, as HAProxy stores it (spec §9.3). The warm-up task runs
+     * every second and ends the warm-up at the first run where {@code now_s - last_change_s >= S}: exactly S
+     * seconds after the server entered STARTING, whatever the sub-second phase.
+     */
+    private long slowStartSeconds() {
+        long millis = plan.config().traffic().slowStartNanos() / 1_000_000L;
+        return (millis + 999) / 1000;
+    }
+
+    /** The warm-up is over: STARTING becomes UP, with HAProxy's second "is UP" line (spec §8.1). */
+    private void endWarmup() {
+        warmup = Cancellable.NONE;
+        loop.log().publish(this, health.warmupEnded(), null, false);
     }
 
     /**

@@ -61,7 +61,8 @@ final class TransitionLog {
      *
      * @param server     the server the step is about; never null
      * @param step       what the check did; never null
-     * @param outcome    the check's outcome; never null
+     * @param outcome    the check's outcome, or null when no check caused the step (the end of a slowstart
+     *                   warm-up: its "is UP" line has no reason)
      * @param agentCheck true for an agent check ({@code agent-check}), false for the health check
      */
     void publish(ServerChecker server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {

@@ -51,9 +51,12 @@ import java.util.Objects;
  * @param agent       the agent check's state, or null when the server has no {@code agent-check}
  * @param checked     true when the server has {@code check} (the health check is configured) and the runtime
  *                    API has not disabled it ({@code disable health})
+ * @param slowStart   true when the server has {@code slowstart} above 0: coming back UP (after DOWN or
+ *                    maintenance, never at boot) it enters {@link ServerState#STARTING} until
+ *                    {@link #warmupEnded()}
  */
 public record ServerHealth(HealthCounter counter, ServerState state, boolean maintenance, CheckOutcome lastOutcome,
-                           boolean drain, int weight, AgentHealth agent, boolean checked) {
+                           boolean drain, int weight, AgentHealth agent, boolean checked, boolean slowStart) {
 
     /**
      * Validates the components.
@@ -79,7 +82,26 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
      * @throws NullPointerException if {@code counter} or {@code state} is null
      */
     public ServerHealth(HealthCounter counter, ServerState state, boolean maintenance, CheckOutcome lastOutcome) {
-        this(counter, state, maintenance, lastOutcome, false, 1, null, true);
+        this(counter, state, maintenance, lastOutcome, false, 1, null, true, false);
+    }
+
+    /**
+     * Creates the state of a server without {@code slowstart}.
+     *
+     * @param counter     the health counter; never null
+     * @param state       the operational state; never null
+     * @param maintenance true while in maintenance
+     * @param lastOutcome the last health check, or null
+     * @param drain       true while in forced drain
+     * @param weight      the user weight, 0..256
+     * @param agent       the agent's state, or null without {@code agent-check}
+     * @param checked     true when the health check runs
+     * @throws NullPointerException     if {@code counter} or {@code state} is null
+     * @throws IllegalArgumentException if {@code weight} is outside 0..256
+     */
+    public ServerHealth(HealthCounter counter, ServerState state, boolean maintenance, CheckOutcome lastOutcome,
+                        boolean drain, int weight, AgentHealth agent, boolean checked) {
+        this(counter, state, maintenance, lastOutcome, drain, weight, agent, checked, false);
     }
 
     /**
@@ -112,13 +134,33 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
      */
     public static ServerHealth boot(int rise, int fall, boolean disabled, int weight, boolean agent,
                                     boolean checked) {
+        return boot(rise, fall, disabled, weight, agent, checked, false);
+    }
+
+    /**
+     * Returns the state of a server at boot (spec §1.3), as {@link #boot(int, int, boolean, int, boolean, boolean)}
+     * does, for a server that may have {@code slowstart}. Slowstart never applies at boot: the server starts UP
+     * (RUNNING), and enters {@link ServerState#STARTING} only when it comes back later (spec §9.3).
+     *
+     * @param rise      {@code rise}, {@code >= 1}
+     * @param fall      {@code fall}, {@code >= 1}
+     * @param disabled  the {@code disabled} keyword
+     * @param weight    the configured {@code weight}, 0..256
+     * @param agent     true when the server has {@code agent-check}
+     * @param checked   true when the server has {@code check}
+     * @param slowStart true when the server has a {@code slowstart} above 0
+     * @return the boot state
+     * @throws IllegalArgumentException as the other {@code boot}
+     */
+    public static ServerHealth boot(int rise, int fall, boolean disabled, int weight, boolean agent,
+                                    boolean checked, boolean slowStart) {
         AgentHealth agentHealth = agent ? AgentHealth.BOOT : null;
         if (disabled) {
             return new ServerHealth(new HealthCounter(rise, fall, 0), ServerState.DOWN, true, null, false, weight,
-                    agentHealth, checked);
+                    agentHealth, checked, slowStart);
         }
         return new ServerHealth(HealthCounter.initial(rise, fall), ServerState.UP, false, null, false, weight,
-                agentHealth, checked);
+                agentHealth, checked, slowStart);
     }
 
     /**
@@ -166,7 +208,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
             nextState = ServerState.DOWN;
         } else if (result == CheckResult.PASSED && next.isGood() && agentGood
                 && (state == ServerState.DOWN || state == ServerState.NOLB)) {
-            nextState = ServerState.UP;
+            nextState = running();
         } else if (result == CheckResult.CONDPASS && next.isGood() && agentGood) {
             nextState = ServerState.NOLB;
         }
@@ -217,7 +259,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         boolean healthGood = !checked || checkedState.counter.isGood();
         if (!checkedState.maintenance && status == CheckStatus.L7OK && healthGood
                 && checkedState.state == ServerState.DOWN) {
-            nextState = ServerState.UP;
+            nextState = running();
         } else if (!checkedState.maintenance && status == CheckStatus.L7STS && agentHealth == 0
                 && checkedState.state != ServerState.DOWN) {
             nextState = ServerState.DOWN;
@@ -333,7 +375,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         }
         int health = target == ServerState.DOWN ? 0 : counter.rise() + counter.fall() - 1;
         ServerHealth counted = new ServerHealth(new HealthCounter(counter.rise(), counter.fall(), health), state,
-                maintenance, lastOutcome, drain, weight, agent, checked);
+                maintenance, lastOutcome, drain, weight, agent, checked, slowStart);
         return forced(counted, target, reason);
     }
 
@@ -388,7 +430,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
             return new HealthStep(this, this, List.of());
         }
         ServerHealth after = new ServerHealth(counter, state, maintenance, lastOutcome, drain, weight, agent,
-                enabled);
+                enabled, slowStart);
         return new HealthStep(this, after, List.of(new Transition(Transition.Kind.QUIET, this, after)));
     }
 
@@ -410,6 +452,30 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         return new HealthStep(this, after, List.of(new Transition(Transition.Kind.QUIET, this, after)));
     }
 
+    /**
+     * Ends a {@code slowstart} warm-up (server.c {@code server_warmup}, spec §9.3): a {@link ServerState#STARTING}
+     * server becomes {@link ServerState#UP} (RUNNING), which HAProxy logs as a second "is UP" line without a
+     * reason. The caller decides when: {@code slowstart} (whole seconds, rounded up) after the server entered
+     * STARTING.
+     *
+     * @return the step; without transitions when the server is not STARTING (it went DOWN or into maintenance
+     *         meanwhile)
+     */
+    public HealthStep warmupEnded() {
+        if (state != ServerState.STARTING) {
+            return new HealthStep(this, this, List.of());
+        }
+        ServerHealth after = withState(ServerState.UP);
+        List<Transition> transitions = new ArrayList<>();
+        addStateChange(transitions, this, after);
+        return new HealthStep(this, after, transitions);
+    }
+
+    /** srv_set_running's target: STARTING when the server has {@code slowstart}, else UP (RUNNING). */
+    private ServerState running() {
+        return slowStart ? ServerState.STARTING : ServerState.UP;
+    }
+
     /** srv_set_running / srv_set_stopping / srv_set_stopped with a text reason, after a counter change. */
     private HealthStep forced(ServerHealth counted, ServerState target, String reason) {
         List<Transition> transitions = new ArrayList<>();
@@ -420,7 +486,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         };
         ServerHealth after = counted;
         if (!counted.maintenance && !already) {
-            after = counted.withState(target);
+            after = counted.withState(target == ServerState.UP ? running() : target);
             transitions.add(new Transition(Transition.Kind.STATE, counted, after, reason));
             if (after.drain) {
                 transitions.add(new Transition(Transition.Kind.DRAIN_REMAINS, after, after));
@@ -433,7 +499,8 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         if (drain) {
             return this;
         }
-        ServerHealth after = new ServerHealth(counter, state, maintenance, lastOutcome, true, weight, agent, checked);
+        ServerHealth after = new ServerHealth(counter, state, maintenance, lastOutcome, true, weight, agent, checked,
+                slowStart);
         transitions.add(new Transition(maintenance ? Transition.Kind.QUIET : Transition.Kind.DRAIN_ON, this, after));
         return after;
     }
@@ -443,7 +510,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
             return this;
         }
         ServerHealth after = new ServerHealth(counter, state, maintenance, lastOutcome, false, weight, agent,
-                checked);
+                checked, slowStart);
         transitions.add(new Transition(maintenance ? Transition.Kind.QUIET : Transition.Kind.DRAIN_OFF, this, after));
         return after;
     }
@@ -453,7 +520,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
             return this;
         }
         ServerHealth after = new ServerHealth(new HealthCounter(counter.rise(), counter.fall(), 0),
-                ServerState.DOWN, true, lastOutcome, drain, weight, agent, checked);
+                ServerState.DOWN, true, lastOutcome, drain, weight, agent, checked, slowStart);
         transitions.add(new Transition(Transition.Kind.MAINT_ON, this, after));
         return after;
     }
@@ -464,8 +531,8 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         }
         boolean agentGood = agent == null || agent.isGood();
         HealthCounter reset = checked ? HealthCounter.initial(counter.rise(), counter.fall()) : counter;
-        ServerHealth after = new ServerHealth(reset, agentGood ? ServerState.UP : ServerState.DOWN, false,
-                lastOutcome, drain, weight, agent, checked);
+        ServerHealth after = new ServerHealth(reset, agentGood ? running() : ServerState.DOWN, false,
+                lastOutcome, drain, weight, agent, checked, slowStart);
         transitions.add(new Transition(Transition.Kind.MAINT_OFF, this, after));
         if (drain) {
             transitions.add(new Transition(Transition.Kind.DRAIN_REMAINS, after, after));
@@ -480,7 +547,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
                     return this;
                 }
                 ServerHealth after = new ServerHealth(counter, state, maintenance, lastOutcome, true, weight, agent,
-                        checked);
+                        checked, slowStart);
                 if (!maintenance) {
                     transitions.add(new Transition(Transition.Kind.DRAIN_ON, this, after));
                 }
@@ -491,7 +558,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
                     return this;
                 }
                 ServerHealth after = new ServerHealth(new HealthCounter(counter.rise(), counter.fall(), 0),
-                        ServerState.DOWN, true, lastOutcome, false, weight, agent, checked);
+                        ServerState.DOWN, true, lastOutcome, false, weight, agent, checked, slowStart);
                 transitions.add(new Transition(Transition.Kind.MAINT_ON, this, after));
                 return after;
             }
@@ -499,14 +566,14 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
                 if (maintenance) {
                     boolean agentGood = agent == null || agent.isGood();
                     HealthCounter reset = checked ? HealthCounter.initial(counter.rise(), counter.fall()) : counter;
-                    ServerHealth after = new ServerHealth(reset, agentGood ? ServerState.UP : ServerState.DOWN,
-                            false, lastOutcome, false, weight, agent, checked);
+                    ServerHealth after = new ServerHealth(reset, agentGood ? running() : ServerState.DOWN,
+                            false, lastOutcome, false, weight, agent, checked, slowStart);
                     transitions.add(new Transition(Transition.Kind.MAINT_OFF, this, after));
                     return after;
                 }
                 if (drain) {
                     ServerHealth after = new ServerHealth(counter, state, false, lastOutcome, false, weight, agent,
-                            checked);
+                            checked, slowStart);
                     transitions.add(new Transition(Transition.Kind.DRAIN_OFF, this, after));
                     return after;
                 }
@@ -526,19 +593,19 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
     }
 
     private ServerHealth withCheck(HealthCounter next, CheckOutcome outcome) {
-        return new ServerHealth(next, state, maintenance, outcome, drain, weight, agent, checked);
+        return new ServerHealth(next, state, maintenance, outcome, drain, weight, agent, checked, slowStart);
     }
 
     private ServerHealth withState(ServerState next) {
         return next == state ? this : new ServerHealth(counter, next, maintenance, lastOutcome, drain, weight, agent,
-                checked);
+                checked, slowStart);
     }
 
     private ServerHealth withWeight(int next) {
-        return new ServerHealth(counter, state, maintenance, lastOutcome, drain, next, agent, checked);
+        return new ServerHealth(counter, state, maintenance, lastOutcome, drain, next, agent, checked, slowStart);
     }
 
     private ServerHealth withAgent(AgentHealth next) {
-        return new ServerHealth(counter, state, maintenance, lastOutcome, drain, weight, next, checked);
+        return new ServerHealth(counter, state, maintenance, lastOutcome, drain, weight, next, checked, slowStart);
     }
 }
