@@ -375,7 +375,8 @@ final class HaproxyConfigParser {
         proxies.add(new ProxyConfig(section.name, section.kind == SectionKind.LISTEN, section.location,
                 servers, rules, section.timeoutCheckNanos, section.timeoutConnectNanos,
                 section.logHealthChecks, checkOption, section.http.disablesOn404(), section.http.sendsState(),
-                section.balance, section.consistentHash));
+                section.balance, section.consistentHash,
+                section.traffic.toSettings()));
     }
 
     /**
@@ -434,6 +435,9 @@ final class HaproxyConfigParser {
                 }
             }
             default -> {
+                if (current.traffic.keyword(tokens, context)) {
+                    return;
+                }
                 if (keyword.is("external-check")) {
                     warn(keyword, "keyword 'external-check' is not supported, ignored");
                 }
@@ -462,6 +466,9 @@ final class HaproxyConfigParser {
             }
             case "log-health-checks" -> current.logHealthChecks = !negated;
             default -> {
+                if (current.traffic.option(tokens, negated)) {
+                    return;
+                }
                 if (TcpCheckSettings.isCheckOption(name.text())) {
                     if (negated) {
                         throw error(name, "negation is not supported for option '" + name.text() + "'");
@@ -542,6 +549,8 @@ final class HaproxyConfigParser {
         } else if (which.is("connect")) {
             current.timeoutConnectNanos = ConfigValues.parseTimeNanos(context, "timeout connect",
                     argument(tokens, 2), false);
+        } else {
+            current.traffic.timeout(tokens, context);
         }
     }
 
@@ -677,6 +686,7 @@ final class HaproxyConfigParser {
         boolean consistentHash;
         String mode = "tcp";
         SourceAddress source = SourceAddress.NONE;
+        ProxyTrafficParser traffic = new ProxyTrafficParser();
 
         /** Creates a section with HAProxy's defaults; {@code location} is null only for the implicit defaults. */
         Section(SectionKind kind, String name, SourceLocation location) {
@@ -700,6 +710,7 @@ final class HaproxyConfigParser {
             mode = defaults.mode;
             consistentHash = defaults.consistentHash;
             source = defaults.source;
+            traffic = defaults.traffic.copy();
         }
     }
 }

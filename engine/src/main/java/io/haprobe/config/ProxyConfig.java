@@ -29,6 +29,9 @@ import java.util.Optional;
  *       <td>a 404 from a server that is not DOWN is a conditional pass: the server goes NOLB (spec §4.5)</td></tr>
  *   <tr><td>{@code sendState}</td><td>false</td><td>{@code http-check send-state}</td>
  *       <td>each HTTP check request carries {@code X-Haproxy-Server-State} (spec §4.4)</td></tr>
+ *   <tr><td>{@code traffic}</td><td>{@link ProxyTrafficSettings#DEFAULT}</td><td>{@code timeout queue},
+ *       {@code timeout server}, {@code retries}, {@code option redispatch}, {@code option allbackups},
+ *       {@code option persist}, {@code fullconn}, {@code cookie}</td><td>what the request model needs</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -51,11 +54,12 @@ import java.util.Optional;
  *                            {@code first}, {@code source}, {@code uri}, {@code url_param}, {@code hdr},
  *                            {@code rdp-cookie}, {@code random}); never null
  * @param consistentHash      {@code hash-type consistent}; false for {@code map-based}, the default
+ * @param traffic             the request model's settings; never null
  */
 public record ProxyConfig(String name, boolean listen, SourceLocation location, List<ServerConfig> servers,
                           List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
                           boolean logHealthChecks, CheckOption checkOption, boolean disableOn404, boolean sendState,
-                          String balance, boolean consistentHash) {
+                          String balance, boolean consistentHash, ProxyTrafficSettings traffic) {
 
     /**
      * Validates the components and copies the lists.
@@ -69,6 +73,7 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(balance, "balance");
+        Objects.requireNonNull(traffic, "traffic");
         servers = List.copyOf(servers);
         httpCheckRules = List.copyOf(httpCheckRules);
         if (timeoutCheckNanos < 0 || timeoutConnectNanos < 0) {
@@ -88,8 +93,8 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
     }
 
     /**
-     * Creates a section without a non-HTTP check option, {@code http-check disable-on-404} and
-     * {@code send-state}.
+     * Creates a section without a non-HTTP check option, {@code http-check disable-on-404},
+     * {@code send-state} and traffic keywords.
      *
      * @param name                the section name; never null
      * @param listen              true for a {@code listen} section
@@ -106,7 +111,7 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
                        List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
                        boolean logHealthChecks) {
         this(name, listen, location, servers, httpCheckRules, timeoutCheckNanos, timeoutConnectNanos,
-                logHealthChecks, null, false, false, "roundrobin", false);
+                logHealthChecks, null, false, false, "roundrobin", false, ProxyTrafficSettings.DEFAULT);
     }
 
     /**

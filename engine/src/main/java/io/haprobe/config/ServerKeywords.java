@@ -31,20 +31,22 @@ final class ServerKeywords {
             // how the engine finds the address at start (InitAddr)
             "init-addr", 1,
             // where checks leave from (SourceAddress); usesrc/interface pairs are handled by the parser
-            "source", 1);
+            "source", 1,
+            // the request model (io.haprobe.traffic: queues, persistence, on-marked-* actions)
+            "minconn", 1, "maxqueue", 1, "cookie", 1, "id", 1, "on-marked-down", 1, "on-marked-up", 1);
 
     /**
      * HAProxy 2.6 keywords haprobe accepts but ignores, with their argument count.
      */
     static final Map<String, Integer> IGNORED = table(
             "allow-0rtt", 0, "check-proto", 1, "check-via-socks4", 0,
-            "cookie", 1, "crl-file", 1, "error-limit", 1,
+            "crl-file", 1, "error-limit", 1,
             "force-sslv3", 0, "force-tlsv10", 0, "force-tlsv11", 0, "force-tlsv12", 0, "force-tlsv13", 0,
-            "id", 1, "log-proto", 1, "max-reuse", 1, "maxqueue", 1, "minconn", 1,
+            "log-proto", 1, "max-reuse", 1,
             "namespace", 1, "no-send-proxy-v2-ssl", 0, "no-send-proxy-v2-ssl-cn", 0,
             "no-ssl-reuse", 0, "no-sslv3", 0, "no-tfo", 0, "no-tls-tickets", 0, "no-tlsv10", 0,
             "no-tlsv11", 0, "no-tlsv12", 0, "no-tlsv13", 0, "non-stick", 0, "npn", 1,
-            "observe", 1, "on-error", 1, "on-marked-down", 1, "on-marked-up", 1, "pool-low-conn", 1,
+            "observe", 1, "on-error", 1, "pool-low-conn", 1,
             "pool-max-conn", 1, "pool-purge-delay", 1, "proto", 1, "proxy-v2-options", 1, "redir", 1,
             "resolve-net", 1, "resolve-opts", 1, "resolve-prefer", 1, "resolvers", 1, "send-proxy-v2-ssl", 0,
             "send-proxy-v2-ssl-cn", 0,

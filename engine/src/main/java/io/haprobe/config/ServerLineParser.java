@@ -254,12 +254,40 @@ final class ServerLineParser {
                     case "agent-send" -> settings.agentSend = value.text();
                     case "agent-addr" -> settings.agentAddress = in.requireNonEmpty(value, "agent-addr");
                     case "init-addr" -> settings.initAddr = initAddr(value);
+                    // atol() in 2.6.12: garbage reads as its leading digits, or 0
+                    case "minconn" -> settings.minConn = (int) Math.max(0, ConfigValues.atol(value.text()));
+                    case "maxqueue" -> settings.maxQueue = (int) Math.max(0, ConfigValues.atol(value.text()));
+                    case "cookie" -> settings.cookie = in.requireNonEmpty(value, word);
+                    case "id" -> settings.id = serverId(value);
+                    case "on-marked-down" -> {
+                        if (!value.text().equals("shutdown-sessions")) {
+                            throw in.error(value, "'on-marked-down' expects 'shutdown-sessions' but got '"
+                                    + value.text() + "'");
+                        }
+                        settings.shutdownOnMarkedDown = true;
+                    }
+                    case "on-marked-up" -> {
+                        if (!value.text().equals("shutdown-backup-sessions")) {
+                            throw in.error(value, "'on-marked-up' expects 'shutdown-backup-sessions' but got '"
+                                    + value.text() + "'");
+                        }
+                        settings.shutdownBackupsOnMarkedUp = true;
+                    }
                     default -> applyTlsKeyword(word, value, settings);
                 }
                 return 1;
             }
         }
         return 0;
+    }
+
+    /** {@code id}: HAProxy 2.6.12 reads it with atol() and wants it above 0 (uniqueness is the proxy's check). */
+    private int serverId(ConfigToken value) {
+        long id = ConfigValues.atol(value.text());
+        if (id <= 0 || id > Integer.MAX_VALUE) {
+            throw in.error(value, "'id' : custom id has to be > 0");
+        }
+        return (int) id;
     }
 
     /** The SSL/TLS keywords of a server line that take one argument (spec §6.2). */

@@ -29,6 +29,12 @@ final class ServerSettings {
     int weight = TrafficSettings.DEFAULT_WEIGHT;
     int maxConn;
     long slowStartNanos;
+    int minConn;
+    int maxQueue;
+    String cookie;
+    int id;
+    boolean shutdownOnMarkedDown;
+    boolean shutdownBackupsOnMarkedUp;
     boolean sendProxyV1;
     boolean sendProxyV2;
     boolean checkSendProxy;
@@ -83,6 +89,12 @@ final class ServerSettings {
         copy.weight = weight;
         copy.maxConn = maxConn;
         copy.slowStartNanos = slowStartNanos;
+        copy.minConn = minConn;
+        copy.maxQueue = maxQueue;
+        copy.cookie = cookie;
+        copy.id = id;
+        copy.shutdownOnMarkedDown = shutdownOnMarkedDown;
+        copy.shutdownBackupsOnMarkedUp = shutdownBackupsOnMarkedUp;
         copy.sendProxyV1 = sendProxyV1;
         copy.sendProxyV2 = sendProxyV2;
         copy.checkSendProxy = checkSendProxy;
@@ -129,7 +141,8 @@ final class ServerSettings {
                 .check(new HealthCheck(check, new CheckAddress(checkAddress, checkPort), checkSendProxy, tls))
                 .agent(new AgentCheck(agentCheck, agentPort, agentInterNanos, agentSend, agentAddress))
                 .traffic(new TrafficSettings(weight, maxConn, slowStartNanos, backup, disabled,
-                        ProxyProtocol.of(sendProxyV1, sendProxyV2)))
+                        ProxyProtocol.of(sendProxyV1, sendProxyV2), minConn, maxQueue, cookie, id,
+                        shutdownOnMarkedDown, shutdownBackupsOnMarkedUp))
                 .initAddr(initAddr == null ? InitAddr.DEFAULT : InitAddr.parse(initAddr.text()))
                 .source(source)
                 .build();

@@ -341,7 +341,7 @@ class HaproxyConfigParserTest {
                         new SourceLocation("haproxy.cfg", 2, 3))
                 .timing(new CheckTiming(3_000_000_000L, 500_000_000L, 10_000_000_000L, 4, 5))
                 .check(new HealthCheck(true, new CheckAddress("10.0.0.9", 9000), false, TlsSettings.NONE))
-                .traffic(new TrafficSettings(0, 100, 30_000_000_000L, true, true, ProxyProtocol.NONE))
+                .traffic(TrafficSettings.of(0, 100, 30_000_000_000L, true, true, ProxyProtocol.NONE))
                 .build());
     }
 

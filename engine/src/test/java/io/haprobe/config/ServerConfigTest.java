@@ -27,7 +27,7 @@ class ServerConfigTest {
         ServerConfig first = builder.build();
         assertThat(builder.build()).isEqualTo(first).isNotSameAs(first);
         ServerConfig backup = first.toBuilder()
-                .traffic(new TrafficSettings(1, 0, 0, true, false, ProxyProtocol.NONE)).build();
+                .traffic(TrafficSettings.of(1, 0, 0, true, false, ProxyProtocol.NONE)).build();
         assertThat(backup.traffic().backup()).isTrue();
         assertThat(backup.toBuilder().traffic(TrafficSettings.DEFAULT).build()).isEqualTo(first);
     }
@@ -51,7 +51,7 @@ class ServerConfigTest {
     void groupsCheckTheirOwnRanges() {
         assertThatThrownBy(() -> new CheckTiming(0, 0, 0, 2, 3)).hasMessage("interNanos: 0 (expected: > 0)");
         assertThatThrownBy(() -> new CheckTiming(1, 0, 0, 0, 3)).hasMessage("rise: 0 (expected: >= 1)");
-        assertThatThrownBy(() -> new TrafficSettings(257, 0, 0, false, false, ProxyProtocol.NONE))
+        assertThatThrownBy(() -> TrafficSettings.of(257, 0, 0, false, false, ProxyProtocol.NONE))
                 .hasMessage("weight: 257 (expected: 0..256)");
         assertThatThrownBy(() -> new CheckAddress(null, 70000)).hasMessage("port: 70000 (expected: 0..65535)");
         assertThatThrownBy(() -> new AgentCheck(false, 0, 0, null, null)).hasMessage("interNanos: 0 (expected: > 0)");
@@ -60,7 +60,7 @@ class ServerConfigTest {
     @Test
     void checksInheritTheServersProxyProtocolUnlessTheyHaveTheirOwnAddress() {
         ServerConfig v2 = ServerConfig.builder("s", "10.0.0.1", 80, HERE)
-                .traffic(new TrafficSettings(1, 0, 0, false, false, ProxyProtocol.V2)).build();
+                .traffic(TrafficSettings.of(1, 0, 0, false, false, ProxyProtocol.V2)).build();
         assertThat(v2.checkProxyProtocol()).isEqualTo(ProxyProtocol.V2);
         HealthCheck ownPort = new HealthCheck(true, new CheckAddress(null, 81), false, TlsSettings.NONE);
         assertThat(v2.toBuilder().check(ownPort).build().checkProxyProtocol()).isEqualTo(ProxyProtocol.NONE);

@@ -180,7 +180,7 @@ class EngineTimelineTest {
         scripts.put("be/s3", ServerScript.of(Behaviour.hang()));
         ServerConfig disabled = ServerConfig.builder("s2", "127.0.0.1", 9002, new SourceLocation("test.cfg", 2, 1))
                 .check(HealthCheck.ENABLED).timing(new CheckTiming(1000 * MS, 0, 0, 2, 3))
-                .traffic(new TrafficSettings(1, 0, 0, false, true, ProxyProtocol.NONE)).build();
+                .traffic(TrafficSettings.of(1, 0, 0, false, true, ProxyProtocol.NONE)).build();
         start(config(backend("be", List.of(server("s1", 9001, 1000, 0, 0, 2, 3), disabled,
                 server("s3", 9003, 1000, 0, 0, 2, 3)), List.of(), 0, 0, false)));
         scheduler.runUntil(900 * MS);

@@ -1,0 +1,161 @@
+package io.haprobe.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The mutable traffic settings of one {@code defaults}, {@code backend}, {@code listen} or {@code frontend}
+ * section while it is read: the keywords of {@link ProxyTrafficSettings} and the frontend side
+ * ({@code maxconn}, {@code default_backend}, {@code use_backend}). Inherited from {@code defaults} by
+ * {@link #copy()}, as HAProxy's {@code init_new_proxy()}/{@code proxy_preset_defaults()} copy them.
+ *
+ * <p>Not thread-safe: one parser's.
+ */
+final class ProxyTrafficParser {
+
+    long timeoutQueueNanos;
+    long timeoutServerNanos;
+    int retries = ProxyTrafficSettings.DEFAULT_RETRIES;
+    int redispatchAfter;
+    boolean allBackups;
+    boolean persist;
+    int fullConn;
+    ProxyTrafficSettings.Cookie cookie;
+    int maxConn;
+    String defaultBackend;
+    final List<String> useBackends = new ArrayList<>();
+
+    /** Copies what a section inherits from its {@code defaults} ({@code use_backend} rules are not inherited). */
+    ProxyTrafficParser copy() {
+        ProxyTrafficParser copy = new ProxyTrafficParser();
+        copy.timeoutQueueNanos = timeoutQueueNanos;
+        copy.timeoutServerNanos = timeoutServerNanos;
+        copy.retries = retries;
+        copy.redispatchAfter = redispatchAfter;
+        copy.allBackups = allBackups;
+        copy.persist = persist;
+        copy.fullConn = fullConn;
+        copy.cookie = cookie;
+        copy.maxConn = maxConn;
+        copy.defaultBackend = defaultBackend;
+        return copy;
+    }
+
+    ProxyTrafficSettings toSettings() {
+        return new ProxyTrafficSettings(timeoutQueueNanos, timeoutServerNanos, retries, redispatchAfter, allBackups,
+                persist, fullConn, cookie);
+    }
+
+    /**
+     * Reads {@code timeout queue} and {@code timeout server}.
+     *
+     * @return true if the timeout was one of them
+     */
+    boolean timeout(List<ConfigToken> tokens, ParseContext in) {
+        ConfigToken which = tokens.get(1);
+        if (which.is("queue")) {
+            timeoutQueueNanos = ConfigValues.parseTimeNanos(in, "timeout queue", in.argument(tokens, 2), false);
+            return true;
+        }
+        if (which.is("server")) {
+            timeoutServerNanos = ConfigValues.parseTimeNanos(in, "timeout server", in.argument(tokens, 2), false);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Reads {@code option redispatch [N]}, {@code option allbackups}, {@code option persist} and their
+     * {@code no option} forms.
+     *
+     * @return true if the option was one of them
+     */
+    boolean option(List<ConfigToken> tokens, boolean negated) {
+        switch (tokens.get(1).text()) {
+            case "redispatch" -> redispatchAfter = negated ? 0
+                    : tokens.size() > 2 ? (int) clamp(ConfigValues.atol(tokens.get(2).text())) : -1;
+            case "allbackups" -> allBackups = !negated;
+            case "persist" -> persist = !negated;
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads {@code retries}, {@code fullconn}, {@code cookie}, {@code maxconn}, {@code default_backend} and
+     * {@code use_backend}.
+     *
+     * @return true if the keyword was one of them
+     * @throws ConfigException with HAProxy 2.6.12's message when an argument is missing
+     */
+    boolean keyword(List<ConfigToken> tokens, ParseContext in) {
+        ConfigToken keyword = tokens.get(0);
+        switch (keyword.text()) {
+            case "retries" -> retries = (int) Math.max(0, clamp(ConfigValues.atol(required(tokens, in,
+                    "'retries' expects an integer argument (dispatch counts for one)."))));
+            case "fullconn" -> fullConn = (int) Math.max(0, clamp(ConfigValues.atol(required(tokens, in,
+                    "'fullconn' expects an integer argument."))));
+            case "maxconn" -> maxConn = (int) Math.max(0, clamp(ConfigValues.atol(required(tokens, in,
+                    "'maxconn' expects an integer argument."))));
+            case "cookie" -> cookie = cookie(tokens, in);
+            case "default_backend" -> defaultBackend = required(tokens, in, "'default_backend' expects a backend name.");
+            case "use_backend" -> {
+                String target = required(tokens, in, "'use_backend' expects a backend name.");
+                if (tokens.size() > 2) {
+                    in.warn(tokens.get(2), "'use_backend " + target + "' has a condition; ACL routing is not"
+                            + " modelled: the traffic model ignores this rule and sends requests to the"
+                            + " default_backend");
+                } else {
+                    useBackends.add(target);
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String required(List<ConfigToken> tokens, ParseContext in, String message) {
+        if (tokens.size() < 2 || tokens.get(1).text().isEmpty()) {
+            throw in.error(tokens.get(0), message);
+        }
+        return tokens.get(1).text();
+    }
+
+    private static ProxyTrafficSettings.Cookie cookie(List<ConfigToken> tokens, ParseContext in) {
+        String name = required(tokens, in, "'cookie' expects <cookie_name> as argument.");
+        ProxyTrafficSettings.CookieMode mode = ProxyTrafficSettings.CookieMode.PASSIVE;
+        int modes = 0;
+        for (int i = 2; i < tokens.size(); i++) {
+            switch (tokens.get(i).text()) {
+                case "rewrite" -> {
+                    mode = ProxyTrafficSettings.CookieMode.REWRITE;
+                    modes++;
+                }
+                case "insert" -> {
+                    mode = ProxyTrafficSettings.CookieMode.INSERT;
+                    modes++;
+                }
+                case "prefix" -> {
+                    mode = ProxyTrafficSettings.CookieMode.PREFIX;
+                    modes++;
+                }
+                case "domain", "maxidle", "maxlife", "attr" -> i++;
+                default -> {
+                    // indirect, nocache, postonly, preserve, httponly, secure, dynamic: no effect on the choice
+                }
+            }
+        }
+        if (modes > 1) {
+            throw in.error(tokens.get(0), "cookie 'rewrite', 'insert' and 'prefix' modes are mutually exclusive.");
+        }
+        return new ProxyTrafficSettings.Cookie(name, mode);
+    }
+
+    private static long clamp(long value) {
+        return Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+    }
+}

@@ -1,0 +1,62 @@
+package io.haprobe.traffic;
+
+import java.util.Objects;
+
+/**
+ * The properties of a {@code balance} algorithm that the request model needs besides the
+ * {@link LoadBalancer} itself (HAProxy's {@code lbprm.algo} bits, backend-t.h):
+ *
+ * <table>
+ *   <caption>Traits</caption>
+ *   <tr><th>trait</th><th>HAProxy</th><th>true for</th><th>effect</th></tr>
+ *   <tr><td>{@code dynamicWeights}</td><td>{@code BE_LB_PROP_DYN}</td><td>roundrobin, leastconn, first,
+ *       random, consistent hashing</td><td>weights scale by 16 ({@code wdiv}) and ramp during slowstart; else
+ *       full weight at once</td></tr>
+ *   <tr><td>{@code roundRobinKind}</td><td>{@code BE_LB_KIND_RR}</td><td>roundrobin, static-rr, random</td>
+ *       <td>with {@code option redispatch} and more than one active server, every retry of a non-persistent
+ *       stream is redispatched at once (stream.h {@code stream_choose_redispatch()})</td></tr>
+ *   <tr><td>{@code queueShortcut}</td><td>{@code BE_LB_ALGO_RR}, {@code _SRR}, {@code _FAS}</td>
+ *       <td>roundrobin, static-rr, first</td><td>a non-empty backend queue sends new requests straight to it
+ *       (backend.c {@code assign_server()})</td></tr>
+ *   <tr><td>{@code hashing}</td><td>{@code BE_LB_KIND_HI}</td><td>source, uri, url_param, hdr, rdp-cookie,
+ *       hash</td><td>a retry waits the turn-around even when redispatched</td></tr>
+ * </table>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param dynamicWeights  {@code BE_LB_PROP_DYN}
+ * @param roundRobinKind  {@code BE_LB_KIND_RR}
+ * @param queueShortcut   the algorithm is roundrobin, static-rr or first
+ * @param hashing         {@code BE_LB_KIND_HI}
+ */
+public record AlgorithmTraits(boolean dynamicWeights, boolean roundRobinKind, boolean queueShortcut,
+                              boolean hashing) {
+
+    /** {@code balance roundrobin}, HAProxy's default. */
+    public static final AlgorithmTraits ROUND_ROBIN = new AlgorithmTraits(true, true, true, false);
+
+    /**
+     * Returns the traits of an algorithm by its {@code show stat} name.
+     *
+     * @param balance        {@code roundrobin}, {@code static-rr}, {@code leastconn}, {@code first},
+     *                       {@code source}, {@code uri}, {@code url_param}, {@code hdr}, {@code rdp-cookie},
+     *                       {@code random} or {@code hash}; never null
+     * @param consistentHash {@code hash-type consistent} (hashing algorithms only)
+     * @return the traits
+     * @throws NullPointerException     if {@code balance} is null
+     * @throws IllegalArgumentException if the name is none of the above
+     */
+    public static AlgorithmTraits of(String balance, boolean consistentHash) {
+        return switch (Objects.requireNonNull(balance, "balance")) {
+            case "roundrobin" -> ROUND_ROBIN;
+            case "static-rr" -> new AlgorithmTraits(false, true, true, false);
+            case "random" -> new AlgorithmTraits(true, true, false, false);
+            case "leastconn" -> new AlgorithmTraits(true, false, false, false);
+            case "first" -> new AlgorithmTraits(true, false, true, false);
+            case "source", "uri", "url_param", "hdr", "rdp-cookie", "hash" ->
+                    new AlgorithmTraits(consistentHash, false, false, true);
+            default -> throw new IllegalArgumentException("balance: " + balance
+                    + " (expected: a balance algorithm name)");
+        };
+    }
+}
