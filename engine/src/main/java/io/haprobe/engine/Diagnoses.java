@@ -260,7 +260,7 @@ public final class Diagnoses {
                     .build();
             ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(), List.of(slow),
                     proxy.httpCheckRules(), longProbeNanos, longProbeNanos, false, proxy.checkOption(),
-                    proxy.disableOn404(), proxy.sendState(), proxy.balance(), proxy.consistentHash());
+                    proxy.disableOn404(), proxy.sendState(), proxy.balancing());
             started.add(new Started(FollowUp.Kind.LONG_TIMEOUT, server.effectiveCheckAddress(),
                     server.effectiveCheckPort(), check(config, probeProxy, server, transport)));
         }
@@ -274,7 +274,7 @@ public final class Diagnoses {
                 .check(new HealthCheck(true, check.target(), check.sendProxy(), tls)).build();
         ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(), List.of(changed),
                 proxy.httpCheckRules(), proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false,
-                proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balance(), proxy.consistentHash());
+                proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balancing());
         return new Started(kind, server.effectiveCheckAddress(), server.effectiveCheckPort(),
                 check(config, probeProxy, server, transport));
     }
