@@ -375,7 +375,8 @@ final class HaproxyConfigParser {
         proxies.add(new ProxyConfig(section.name, section.kind == SectionKind.LISTEN, section.location,
                 servers, rules, section.timeoutCheckNanos, section.timeoutConnectNanos,
                 section.logHealthChecks, checkOption, section.http.disablesOn404(), section.http.sendsState(),
-                section.balance, section.consistentHash,
+                BalanceParser.finish(section.balancing, section.mode, kindWord, section.name, section.location,
+                        warnings),
                 section.traffic.toSettings()));
     }
 
@@ -422,18 +423,10 @@ final class HaproxyConfigParser {
                     current.mode = tokens.get(1).text();
                 }
             }
-            case "balance" -> {
-                if (tokens.size() > 1) {
-                    String algorithm = tokens.get(1).text();
-                    int paren = algorithm.indexOf('(');
-                    current.balance = paren < 0 ? algorithm : algorithm.substring(0, paren);
-                }
-            }
-            case "hash-type" -> {
-                if (tokens.size() > 1) {
-                    current.consistentHash = tokens.get(1).is("consistent");
-                }
-            }
+            case "balance" -> current.balancing = BalanceParser.balance(tokens, current.balancing, context);
+            case "hash-type" -> current.balancing = BalanceParser.hashType(tokens, current.balancing, context);
+            case "hash-balance-factor" -> current.balancing = BalanceParser.hashBalanceFactor(tokens,
+                    current.balancing, context);
             default -> {
                 if (current.traffic.keyword(tokens, context)) {
                     return;
@@ -682,8 +675,7 @@ final class HaproxyConfigParser {
         long timeoutCheckNanos;
         long timeoutConnectNanos;
         boolean logHealthChecks;
-        String balance = "roundrobin";
-        boolean consistentHash;
+        Balancing balancing = Balancing.DEFAULT;
         String mode = "tcp";
         SourceAddress source = SourceAddress.NONE;
         ProxyTrafficParser traffic = new ProxyTrafficParser();
@@ -706,9 +698,8 @@ final class HaproxyConfigParser {
             timeoutCheckNanos = defaults.timeoutCheckNanos;
             timeoutConnectNanos = defaults.timeoutConnectNanos;
             logHealthChecks = defaults.logHealthChecks;
-            balance = defaults.balance;
+            balancing = defaults.balancing;
             mode = defaults.mode;
-            consistentHash = defaults.consistentHash;
             source = defaults.source;
             traffic = defaults.traffic.copy();
         }

@@ -49,17 +49,14 @@ import java.util.Optional;
  * @param checkOption         the non-HTTP check option, or null
  * @param disableOn404        {@code http-check disable-on-404}; false when the section has no HTTP check
  * @param sendState           {@code http-check send-state}; false when the section has no HTTP check
- * @param balance             the {@code balance} algorithm's name as {@code show stat}'s {@code algo} column
- *                            prints it ({@code roundrobin}, the default, {@code static-rr}, {@code leastconn},
- *                            {@code first}, {@code source}, {@code uri}, {@code url_param}, {@code hdr},
- *                            {@code rdp-cookie}, {@code random}); never null
- * @param consistentHash      {@code hash-type consistent}; false for {@code map-based}, the default
+ * @param balancing           {@code balance}, {@code hash-type} and {@code hash-balance-factor}
+ *                            ({@link Balancing#DEFAULT}: round robin); never null
  * @param traffic             the request model's settings; never null
  */
 public record ProxyConfig(String name, boolean listen, SourceLocation location, List<ServerConfig> servers,
                           List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
                           boolean logHealthChecks, CheckOption checkOption, boolean disableOn404, boolean sendState,
-                          String balance, boolean consistentHash, ProxyTrafficSettings traffic) {
+                          Balancing balancing, ProxyTrafficSettings traffic) {
 
     /**
      * Validates the components and copies the lists.
@@ -72,7 +69,7 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
     public ProxyConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(location, "location");
-        Objects.requireNonNull(balance, "balance");
+        Objects.requireNonNull(balancing, "balancing");
         Objects.requireNonNull(traffic, "traffic");
         servers = List.copyOf(servers);
         httpCheckRules = List.copyOf(httpCheckRules);
@@ -94,7 +91,7 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
 
     /**
      * Creates a section without a non-HTTP check option, {@code http-check disable-on-404},
-     * {@code send-state} and traffic keywords.
+     * {@code send-state} and traffic keywords, balanced by round robin.
      *
      * @param name                the section name; never null
      * @param listen              true for a {@code listen} section
@@ -111,22 +108,37 @@ public record ProxyConfig(String name, boolean listen, SourceLocation location, 
                        List<HttpCheckRule> httpCheckRules, long timeoutCheckNanos, long timeoutConnectNanos,
                        boolean logHealthChecks) {
         this(name, listen, location, servers, httpCheckRules, timeoutCheckNanos, timeoutConnectNanos,
-                logHealthChecks, null, false, false, "roundrobin", false, ProxyTrafficSettings.DEFAULT);
+                logHealthChecks, null, false, false, Balancing.DEFAULT, ProxyTrafficSettings.DEFAULT);
+    }
+
+    /**
+     * Returns the {@code balance} algorithm's name as {@code show stat}'s {@code algo} column prints it
+     * ({@link Balancing#balance()}).
+     *
+     * @return the name, never null
+     */
+    public String balance() {
+        return balancing.balance();
+    }
+
+    /**
+     * Tells whether {@code hash-type consistent} is set ({@link Balancing#consistentHash()}).
+     *
+     * @return true for consistent hashing, false for map-based, the default
+     */
+    public boolean consistentHash() {
+        return balancing.consistentHash();
     }
 
     /**
      * Tells whether the load-balancing algorithm is static (HAProxy's {@code BE_LB_PROP_DYN} unset):
      * {@code static-rr}, or a hash algorithm with {@code hash-type map-based}. Such a backend accepts only the
-     * weights {@code 0%} and {@code 100%} at run time (spec §9.2).
+     * weights {@code 0%} and {@code 100%} at run time (spec §9.2; {@link Balancing#staticWeights()}).
      *
      * @return true if weights cannot change at run time
      */
     public boolean staticWeights() {
-        return switch (balance) {
-            case "static-rr" -> true;
-            case "source", "uri", "url_param", "hdr", "rdp-cookie" -> !consistentHash;
-            default -> false;
-        };
+        return balancing.staticWeights();
     }
 
     /**

@@ -260,7 +260,7 @@ public final class Diagnoses {
                     .build();
             ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(), List.of(slow),
                     proxy.httpCheckRules(), longProbeNanos, longProbeNanos, false, proxy.checkOption(),
-                    proxy.disableOn404(), proxy.sendState(), proxy.balance(), proxy.consistentHash(),
+                    proxy.disableOn404(), proxy.sendState(), proxy.balancing(),
                     proxy.traffic());
             started.add(new Started(FollowUp.Kind.LONG_TIMEOUT, server.effectiveCheckAddress(),
                     server.effectiveCheckPort(), check(config, probeProxy, server, transport)));
@@ -275,8 +275,8 @@ public final class Diagnoses {
                 .check(new HealthCheck(true, check.target(), check.sendProxy(), tls)).build();
         ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(), List.of(changed),
                 proxy.httpCheckRules(), proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false,
-                proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balance(), proxy.consistentHash(),
-                proxy.traffic());
+                proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balancing(),
+                    proxy.traffic());
         return new Started(kind, server.effectiveCheckAddress(), server.effectiveCheckPort(),
                 check(config, probeProxy, server, transport));
     }
