@@ -47,7 +47,10 @@ public interface LbServer {
     /**
      * Returns the effective weight in the backend's scale (HAProxy's {@code srv->cur_eweight}, spec §9.2):
      * {@code 16 × uweight} for dynamic algorithms, {@code uweight} for static ones, lower while a slowstart
-     * ramp runs. 0 when the server must not be picked.
+     * ramp runs. 0 when the server must not be picked. It does not depend on the server's state: a DOWN
+     * server keeps its weight, as HAProxy keeps its {@code cur_eweight}, and {@link #usable()} says whether it
+     * may be picked. {@code static-rr} and map-based hashing divide it by the greatest common divisor of the
+     * servers' weights when the balancer is built ({@code lbprm.wmult}).
      *
      * @return the effective weight, {@code >= 0}
      */
@@ -81,6 +84,17 @@ public interface LbServer {
      * @return the dynamic limit, {@code >= 1} when {@link #maxConn()} is above 0
      */
     int dynamicMaxConn();
+
+    /**
+     * Returns the server's {@code maxqueue} ({@code srv->maxqueue}): how many requests may wait in its own
+     * queue; 0 means no limit. {@code balance leastconn} counts it as room: it picks a server while
+     * {@code served + queueLength < dynamicMaxConn + maxQueue} (lb_fwlc.c). The default returns 0.
+     *
+     * @return the queue limit, {@code >= 0}
+     */
+    default int maxQueue() {
+        return 0;
+    }
 
     /**
      * Tells whether the server is full in HAProxy's sense: it has a {@code maxconn} and either requests wait in

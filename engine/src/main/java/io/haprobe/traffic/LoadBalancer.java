@@ -1,5 +1,10 @@
 package io.haprobe.traffic;
 
+import io.haprobe.config.Balancing;
+import java.util.List;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
 /**
  * One backend's load-balancing algorithm ({@code balance}, {@code hash-type}; HAProxy's lb_fwrr.c, lb_map.c,
  * lb_fwlc.c, lb_fas.c, lb_chash.c and backend.c {@code assign_server()}): which server a request goes to, in
@@ -13,6 +18,61 @@ package io.haprobe.traffic;
  * <p>Not thread-safe: confined to the thread that runs the traffic model.
  */
 public interface LoadBalancer {
+
+    /**
+     * Builds the algorithm {@code balancing} names over a backend's servers, in the state they are in now, as
+     * HAProxy does when it starts (cfgparse.c: {@code fwrr_init_server_groups}, {@code init_server_map},
+     * {@code fwlc_init_server_tree}, {@code fas_init_server_tree}, {@code chash_init_server_tree}):
+     *
+     * <table>
+     *   <caption>Algorithms</caption>
+     *   <tr><th>{@code balance}</th><th>structure</th><th>HAProxy</th></tr>
+     *   <tr><td>{@code roundrobin}</td><td>weighted round robin trees</td><td>lb_fwrr.c</td></tr>
+     *   <tr><td>{@code static-rr}; {@code source}, {@code uri}, {@code url_param}, {@code hdr} with
+     *       {@code hash-type map-based}</td><td>a static map</td><td>lb_map.c</td></tr>
+     *   <tr><td>{@code leastconn}</td><td>trees by connections per weight</td><td>lb_fwlc.c</td></tr>
+     *   <tr><td>{@code first}</td><td>trees by server id</td><td>lb_fas.c</td></tr>
+     *   <tr><td>{@code random}; the hashes with {@code hash-type consistent}</td><td>hash rings</td>
+     *       <td>lb_chash.c</td></tr>
+     * </table>
+     *
+     * <p>Hashing algorithms read the request's key as backend.c does ({@code get_server_sh}, {@code _uh},
+     * {@code _ph}, {@code _hh}) and balance by round robin on the same structure when the request has none (no
+     * source address, no such header or parameter). {@code url_param ... check_post} never reads a body here: a
+     * POST without the parameter in its query string is balanced by round robin.
+     *
+     * <p>Weights are read from {@link LbServer#eweight()} in the backend's scale ({@code 16 × weight} for
+     * dynamic algorithms, {@code weight} for static ones, see {@link Balancing#staticWeights()}).
+     *
+     * @param balancing  the backend's {@code balance} and {@code hash-type}; never null
+     * @param servers    the backend's servers in declaration order, {@code servers.get(i).index() == i}; never
+     *                   null, may be empty
+     * @param allBackups {@code option allbackups}: every usable backup takes traffic when no active server is
+     *                   usable, instead of the first one alone
+     * @param random     the random source of {@code balance random}, seeded for reproducible runs; never null
+     * @return a balancer confined to the calling thread
+     * @throws NullPointerException     if an argument or a server is null
+     * @throws IllegalArgumentException if the servers are not in declaration order, or the algorithm is not
+     *                                  modelled ({@code rdp-cookie}, {@code hash <expression>}:
+     *                                  {@link Balancing#modelled()})
+     */
+    static LoadBalancer of(Balancing balancing, List<? extends LbServer> servers, boolean allBackups,
+                           RandomGenerator random) {
+        Objects.requireNonNull(balancing, "balancing");
+        Objects.requireNonNull(servers, "servers");
+        Objects.requireNonNull(random, "random");
+        if (!balancing.modelled()) {
+            throw new IllegalArgumentException("balancing: balance " + balancing.algorithm().statName()
+                    + " (expected: an algorithm whose traffic decisions haprobe models, not rdp-cookie or hash)");
+        }
+        return switch (balancing.lookup()) {
+            case WEIGHTED_ROUND_ROBIN -> new WeightedRoundRobin(servers, allBackups);
+            case MAP -> new StaticMap(balancing, servers, allBackups);
+            case LEAST_CONNECTIONS -> new LeastConnections(servers, allBackups);
+            case FIRST_AVAILABLE -> new FirstAvailable(servers, allBackups);
+            case CONSISTENT_HASH -> new ConsistentHash(balancing, servers, allBackups, random);
+        };
+    }
 
     /**
      * Picks the server for a request, as HAProxy's lookup function for the algorithm does.
