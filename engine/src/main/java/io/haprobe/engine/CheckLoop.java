@@ -22,6 +22,8 @@ final class CheckLoop {
     private final RandomGenerator random;
     private final int spreadChecks;
     private final TransitionLog log;
+    private final RandomGenerator trafficRandom;
+    private TrafficEffects trafficEffects = TrafficEffects.NONE;
     private volatile boolean stopped;
 
     /**
@@ -32,12 +34,29 @@ final class CheckLoop {
      * @param spreadChecks {@code spread-checks}, a percentage 0..50; 0 for no jitter
      * @param log          where the checks' results go; never null
      */
-    CheckLoop(ProbeTransport transport, RandomGenerator random, int spreadChecks, TransitionLog log) {
+    CheckLoop(ProbeTransport transport, RandomGenerator random, int spreadChecks, TransitionLog log,
+              RandomGenerator trafficRandom) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.scheduler = transport.scheduler();
         this.random = Objects.requireNonNull(random, "random");
         this.spreadChecks = spreadChecks;
         this.log = Objects.requireNonNull(log, "log");
+        this.trafficRandom = Objects.requireNonNull(trafficRandom, "trafficRandom");
+    }
+
+    /** The random source of the traffic model ({@code balance random}), apart from the checks' jitter. */
+    RandomGenerator trafficRandom() {
+        return trafficRandom;
+    }
+
+    /** Where the decisions a server's state change takes about queued and running requests go. */
+    TrafficEffects trafficEffects() {
+        return trafficEffects;
+    }
+
+    /** Sets who carries out traffic decisions (the simulation's traffic driver); before the engine starts. */
+    void trafficEffects(TrafficEffects effects) {
+        this.trafficEffects = Objects.requireNonNull(effects, "effects");
     }
 
     Scheduler scheduler() {

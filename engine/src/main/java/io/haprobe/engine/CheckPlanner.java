@@ -125,7 +125,7 @@ final class CheckPlanner {
                         : offsets[position + (server.check().enabled() ? 1 : 0)];
                 servers.add(serverPlan(proxy, server, first, agentFirst, tlsOf(proxy, programUp, server)));
             }
-            plans.add(new SectionPlan(proxy, node, bufferSize, programUp, programDown, servers));
+            plans.add(new SectionPlan(proxy, node, bufferSize, programUp, programDown, servers, fullConn(proxy)));
         }
         return List.copyOf(plans);
     }
@@ -249,6 +249,11 @@ final class CheckPlanner {
         }
     }
 
+    /** The {@code fullconn} the section runs with: its own, else at least 1 until frontends are modelled. */
+    private static int fullConn(ProxyConfig proxy) {
+        return Math.max(1, proxy.traffic().fullConn());
+    }
+
     private static ServerHealth bootHealth(ServerConfig server) {
         CheckTiming timing = server.timing();
         TrafficSettings traffic = server.traffic();
@@ -301,7 +306,7 @@ final class CheckPlanner {
      * @param servers     the plans of its servers, in declaration order; never null
      */
     record SectionPlan(ProxyConfig proxy, String node, int bufferSize, CheckProgram programUp,
-                       CheckProgram programDown, List<ServerPlan> servers) {
+                       CheckProgram programDown, List<ServerPlan> servers, int fullConn) {
 
         SectionPlan {
             servers = List.copyOf(servers);

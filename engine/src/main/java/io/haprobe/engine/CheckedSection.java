@@ -5,7 +5,10 @@ import io.haprobe.check.CheckProgram;
 import io.haprobe.check.HttpRequestEncoder;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.health.ServerHealth;
+import io.haprobe.traffic.AlgorithmTraits;
 import io.haprobe.traffic.Backend;
+import io.haprobe.traffic.BackendTraffic;
+import io.haprobe.traffic.LoadBalancer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,7 @@ final class CheckedSection {
     private final CheckProgram programUp;
     private final CheckProgram programDown;
     private final Backend traffic;
+    private final BackendTraffic requests;
     private final List<ServerChecker> servers;
     private long downTransitions;
     private long lastChangeNanos;
@@ -45,6 +49,11 @@ final class CheckedSection {
         this.programUp = plan.programUp();
         this.programDown = plan.programDown();
         this.traffic = new Backend(proxy.name());
+        this.requests = proxy.balancing().modelled()
+                ? BackendTraffic.of(proxy, plan.fullConn(), AlgorithmTraits.of(proxy.balance(), proxy.consistentHash()),
+                        servers -> LoadBalancer.of(proxy.balancing(), servers, proxy.traffic().allBackups(),
+                                loop.trafficRandom()))
+                : null;
         List<ServerChecker> checkers = new ArrayList<>();
         for (CheckPlanner.ServerPlan server : plan.servers()) {
             checkers.add(new ServerChecker(this, server, loop));
@@ -74,6 +83,14 @@ final class CheckedSection {
      *
      * @return an immutable list, in declaration order
      */
+    /**
+     * Returns the request model of the section (spec §9): the counts of HAProxy's transition lines and the
+     * simulation's traffic; null when the section's {@code balance} algorithm is not modelled.
+     */
+    BackendTraffic requests() {
+        return requests;
+    }
+
     List<ServerChecker> servers() {
         return servers;
     }

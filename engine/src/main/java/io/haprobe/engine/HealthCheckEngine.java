@@ -89,7 +89,8 @@ public final class HealthCheckEngine implements AutoCloseable {
         this.ownsTransport = owns;
         this.scheduler = transport.scheduler();
         this.loop = new CheckLoop(transport, random, config.global().spreadChecks(),
-                new TransitionLog(scheduler, dispatcher::emit));
+                new TransitionLog(scheduler, dispatcher::emit),
+                builder.trafficRandom != null ? builder.trafficRandom : new SplittableRandom());
         this.sections = plans.stream().map(plan -> new CheckedSection(plan, loop)).toList();
         this.stats = new StatsReport(config, sections, scheduler,
                 scheduler instanceof VirtualScheduler ? 1 : ProcessHandle.current().pid());
@@ -146,6 +147,47 @@ public final class HealthCheckEngine implements AutoCloseable {
      */
     public long startNanos() {
         return startNanos;
+    }
+
+    /**
+     * Returns a checked section's request model, for the simulation's traffic.
+     *
+     * @param backend the section's name; never null
+     * @return the model, or null when the section is not checked or its algorithm is not modelled
+     */
+    io.haprobe.traffic.BackendTraffic requests(String backend) {
+        for (CheckedSection section : sections) {
+            if (section.name().equals(backend)) {
+                return section.requests();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Returns a server's configuration by its request model's server.
+     *
+     * @param backend the section's name; never null
+     * @param server  the server's name; never null
+     * @return the configuration; never null
+     * @throws IllegalArgumentException if there is no such checked server
+     */
+    io.haprobe.config.ServerConfig serverConfig(String backend, String server) {
+        for (CheckedSection section : sections) {
+            if (section.name().equals(backend)) {
+                for (ServerChecker checker : section.servers()) {
+                    if (checker.name().equals(server)) {
+                        return checker.plan().config();
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException("server: " + backend + "/" + server + " (expected: a checked server)");
+    }
+
+    /** Sets who carries out the traffic decisions of servers' state changes; before {@link #start()}. */
+    void trafficEffects(TrafficEffects effects) {
+        loop.trafficEffects(effects);
     }
 
     /**
@@ -465,6 +507,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         private final List<HealthListener> listeners = new ArrayList<>();
         private ProbeTransport transport;
         private RandomGenerator random;
+        private RandomGenerator trafficRandom;
         private Executor listenerExecutor;
 
         private Builder(HaproxyConfig config) {
@@ -521,6 +564,18 @@ public final class HealthCheckEngine implements AutoCloseable {
          */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Sets the random source of the traffic model ({@code balance random}), kept apart from the checks' jitter
+         * so that traffic never moves a check. Package-private: a {@link Simulation} seeds it.
+         *
+         * @param trafficRandom the generator; never null
+         * @return this builder
+         */
+        Builder trafficRandom(RandomGenerator trafficRandom) {
+            this.trafficRandom = Objects.requireNonNull(trafficRandom, "trafficRandom");
             return this;
         }
 

@@ -47,7 +47,7 @@ public final class Probe implements AutoCloseable {
         List<CheckPlanner.SectionPlan> plans = new CheckPlanner(config, transport).plan(Set.of());
         // a probe logs nothing and draws no jitter: its transition log and random source are never used
         CheckLoop loop = new CheckLoop(transport, new SplittableRandom(0), 0,
-                new TransitionLog(transport.scheduler(), event -> { }));
+                new TransitionLog(transport.scheduler(), event -> { }), new SplittableRandom(0));
         List<CheckedSection> checked = new ArrayList<>();
         for (CheckPlanner.SectionPlan plan : plans) {
             checked.add(new CheckedSection(plan, loop));

@@ -12,6 +12,9 @@ import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.traffic.Backend;
+import io.haprobe.traffic.BackendTraffic;
+import io.haprobe.traffic.Decision;
+import io.haprobe.traffic.ServerTraffic;
 import io.haprobe.transport.CheckTarget;
 
 import java.net.InetSocketAddress;
@@ -33,6 +36,9 @@ import java.util.function.Consumer;
  */
 final class ServerChecker {
 
+    /** HAProxy's warm-up task runs every second ({@code MAX(1000, slowstart/20)} ms with slowstart in s). */
+    private static final long WARMUP_PERIOD_NANOS = 1_000_000_000L;
+
     private final CheckedSection section;
     private final CheckPlanner.ServerPlan plan;
     private final CheckLoop loop;
@@ -42,6 +48,7 @@ final class ServerChecker {
     private final int checkProxyVersion;
     private final HaproxyLogFormat.ServerName logName;
     private final Backend.Server traffic;
+    private final ServerTraffic requests;
     private final boolean ownCheckAddress;
     private final boolean ownCheckPort;
     private volatile String address;
@@ -57,7 +64,9 @@ final class ServerChecker {
     private volatile int effectiveWeight;
     private Cancellable next = Cancellable.NONE;
     private Cancellable agentNext = Cancellable.NONE;
+    private long warmupStartNanos;
     private Cancellable warmup = Cancellable.NONE;
+    private io.haprobe.traffic.Transition warmupEnd;
 
     /**
      * Creates the checker of a planned server at its boot state, and counts it in its section's backend.
@@ -85,6 +94,11 @@ final class ServerChecker {
         this.health = plan.boot();
         this.effectiveWeight = health.weight();
         this.traffic = section.traffic().addServer(name, config.traffic().backup(), health.usable(), health.weight());
+        BackendTraffic model = section.requests();
+        this.requests = model == null ? null : model.server(name);
+        if (requests != null) {
+            model.bootState(requests, health.state(), health.maintenance(), health.drain(), health.weight());
+        }
     }
 
     /** Schedules the first health check and the first agent check at their planned offsets. */
@@ -113,8 +127,10 @@ final class ServerChecker {
      *
      * @param after    the state after the transition; never null
      * @param nowNanos the scheduler's time now
+     * @return what the change did to the section's requests (the numbers of HAProxy's line), or null when the
+     *         state, admin flags and weight did not change or the section has no request model
      */
-    void moveTo(ServerHealth after, long nowNanos) {
+    io.haprobe.traffic.Transition moveTo(ServerHealth after, long nowNanos) {
         ServerHealth before = health;
         if (before.state() != after.state() || before.maintenance() != after.maintenance()
                 || before.drain() != after.drain()) {
@@ -128,13 +144,24 @@ final class ServerChecker {
         health = after;
         if (after.state() == ServerState.STARTING && before.state() != ServerState.STARTING) {
             warmup.cancel();
-            warmup = loop.scheduler().schedule(this::endWarmup, slowStartSeconds() * 1_000_000_000L);
+            warmupStartNanos = nowNanos;
+            warmup = loop.scheduler().schedule(this::warmUp, WARMUP_PERIOD_NANOS);
         }
         if (!after.maintenance()) {
             // HAProxy recomputes the effective weight on every update except in maintenance (spec §9.2)
             effectiveWeight = after.weight();
         }
         traffic.update(after.usable(), after.weight());
+        if (requests == null || (before.state() == after.state() && before.maintenance() == after.maintenance()
+                && before.drain() == after.drain() && before.weight() == after.weight())) {
+            return null;
+        }
+        io.haprobe.traffic.Transition change = warmupEnd != null ? warmupEnd
+                : section.requests().serverChanged(requests, after.state(), after.maintenance(), after.drain(),
+                        after.weight(), nowNanos);
+        warmupEnd = null;
+        carryOutLater(change);
+        return change;
     }
 
     /**
@@ -147,10 +174,43 @@ final class ServerChecker {
         return (millis + 999) / 1000;
     }
 
-    /** The warm-up is over: STARTING becomes UP, with HAProxy's second "is UP" line (spec §8.1). */
-    private void endWarmup() {
+    /**
+     * Carries out what a change decided about requests right after the current task, at the same virtual time: the
+     * line of the change comes first, then the requeued streams run, as in HAProxy where they are woken up.
+     */
+    private void carryOutLater(io.haprobe.traffic.Transition change) {
+        if (change.effects().isEmpty()) {
+            return;
+        }
+        List<Decision> effects = List.copyOf(change.effects());
+        BackendTraffic model = section.requests();
+        loop.scheduler().schedule(() -> loop.trafficEffects().carryOut(model, effects), 0);
+    }
+
+    /**
+     * One run of HAProxy's warm-up task (server.c {@code server_warmup}, every second while STARTING): the request
+     * model ramps the server's weight and limit; at {@code slowstart} seconds the warm-up is over, STARTING
+     * becomes UP and HAProxy logs its second "is UP" line (spec §8.1), with what the full server took from the
+     * backend queue.
+     */
+    private void warmUp() {
         warmup = Cancellable.NONE;
+        if (health.state() != ServerState.STARTING) {
+            return;
+        }
+        long now = loop.scheduler().nanoTime();
+        io.haprobe.traffic.Transition ramp = requests == null ? null : section.requests().warmup(requests, now);
+        boolean over = now - warmupStartNanos >= slowStartSeconds() * WARMUP_PERIOD_NANOS;
+        if (!over) {
+            if (ramp != null) {
+                carryOutLater(ramp);
+            }
+            warmup = loop.scheduler().schedule(this::warmUp, WARMUP_PERIOD_NANOS);
+            return;
+        }
+        warmupEnd = ramp;
         loop.log().publish(this, health.warmupEnded(), null, false);
+        warmupEnd = null;
     }
 
     /**

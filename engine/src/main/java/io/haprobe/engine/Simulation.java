@@ -62,10 +62,12 @@ public final class Simulation implements AutoCloseable {
         SplittableRandom root = new SplittableRandom(builder.seed);
         SplittableRandom engineRandom = root.split();
         SplittableRandom backendRandom = root.split();
+        SplittableRandom trafficRandom = root.split();
         this.transport = new SimulatedTransport(scheduler, builder.scripts, backendRandom);
         HealthCheckEngine.Builder engineBuilder = HealthCheckEngine.builder(builder.config)
                 .transport(transport)
                 .random(engineRandom)
+                .trafficRandom(trafficRandom.split())
                 .listenerExecutor(Runnable::run)
                 .listener(builder.recordChecks ? events::add : event -> {
                     if (!(event instanceof HealthEvent.CheckCompleted) || event.logMessage() != null) {
@@ -77,10 +79,27 @@ public final class Simulation implements AutoCloseable {
         }
         builder.listeners.forEach(engineBuilder::listener);
         this.engine = engineBuilder.build();
+        if (!builder.traffic.isEmpty()) {
+            TrafficDriver driver = new TrafficDriver(scheduler, scheduler.nanoTime(), engine::requests,
+                    target -> route(builder.config, target), builder.scripts,
+                    server -> engine.serverConfig(server.backendTraffic().name(), server.name()), trafficRandom,
+                    event -> events.add(event));
+            engine.trafficEffects(driver::carryOut);
+            builder.traffic.forEach(driver::add);
+        }
         engine.start();
         for (TimedCommand command : builder.commands) {
             scheduler.schedule(() -> engine.execute(command.command()), command.atNanos());
         }
+    }
+
+    /** The backend a traffic target reaches: the backend itself, or the frontend's routing. */
+    private static String route(HaproxyConfig config, Traffic.Target target) {
+        if (!target.frontend()) {
+            return target.name();
+        }
+        throw new IllegalArgumentException("traffic: " + target + " (frontend routing is not modelled yet: target "
+                + "the backend)");
     }
 
     /**

@@ -75,10 +75,12 @@ final class TransitionLog {
         long now = clock.nanoTime();
         for (Transition t : step.transitions()) {
             boolean hadUsable = backend.hasUsableServer();
-            server.moveTo(t.after(), now);
+            io.haprobe.traffic.Transition requests = server.moveTo(t.after(), now);
             int active = backend.activeServers();
             int backup = backend.backupServers();
-            HaproxyLogFormat.Counts counts = HaproxyLogFormat.Counts.of(active, backup);
+            HaproxyLogFormat.Counts counts = requests == null ? HaproxyLogFormat.Counts.of(active, backup)
+                    : new HaproxyLogFormat.Counts(active, backup, active == 0 && backup > 0, requests.sessions(),
+                            requests.requeued(), requests.queued());
             ServerState from = t.before().state();
             ServerState to = t.after().state();
             boolean quiet = from == ServerState.NOLB || t.before().drain();

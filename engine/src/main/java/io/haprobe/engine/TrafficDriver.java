@@ -1,0 +1,318 @@
+package io.haprobe.engine;
+
+import io.haprobe.config.ServerConfig;
+import io.haprobe.sim.Phase;
+import io.haprobe.sim.ServedRequest;
+import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.Traffic;
+import io.haprobe.time.Scheduler;
+import io.haprobe.traffic.BackendTraffic;
+import io.haprobe.traffic.ConnectFailure;
+import io.haprobe.traffic.Decision;
+import io.haprobe.traffic.Request;
+import io.haprobe.traffic.ServerTraffic;
+import io.haprobe.traffic.Stream;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * Plays a simulation's client traffic on virtual time: sends each {@link Traffic} item's requests, hands them to
+ * their backend's request model ({@link BackendTraffic}), and carries out what the model decides: a connect meets
+ * the scripted server's {@linkplain Phase#requestBehaviour() request behaviour} ({@link ServedRequest}), queue
+ * and turn-around timers fire, the server answers after its delay or {@code timeout server} expires, the client
+ * gives up after its own timeout. Each request's end becomes a {@link HealthEvent.RequestCompleted}.
+ *
+ * <p>The model is pure; this is its only driver. Stale timers are harmless: each callback checks that the stream
+ * is still where the timer left it (its phase and its attempt number).
+ *
+ * <p>Threading: confined to the simulation's thread, like the engine it shares the scheduler with.
+ */
+final class TrafficDriver {
+
+    private final Scheduler scheduler;
+    private final long startNanos;
+    private final Function<String, BackendTraffic> backends;
+    private final Function<Traffic.Target, String> router;
+    private final Map<String, ServerScript> scripts;
+    private final Function<ServerTraffic, ServerConfig> configs;
+    private final RandomGenerator random;
+    private final Consumer<HealthEvent> sink;
+    private final Map<Stream, Client> clients = new HashMap<>();
+    private final Map<ServerTraffic, long[]> connections = new HashMap<>();
+
+    /**
+     * Creates a driver.
+     *
+     * @param scheduler  the simulation's virtual clock; never null
+     * @param startNanos the scheduler time of t=0
+     * @param backends   the request model of a backend by name, or null for none; never null
+     * @param router     the backend a traffic target reaches (a frontend's {@code default_backend}); never null
+     * @param scripts    the scripted backends by {@code backend/server}; never null
+     * @param configs    a model server's configuration; never null
+     * @param random     where delay ranges draw from; never null
+     * @param sink       where request events go, in order; never null
+     */
+    TrafficDriver(Scheduler scheduler, long startNanos, Function<String, BackendTraffic> backends,
+                  Function<Traffic.Target, String> router, Map<String, ServerScript> scripts,
+                  Function<ServerTraffic, ServerConfig> configs, RandomGenerator random, Consumer<HealthEvent> sink) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.startNanos = startNanos;
+        this.backends = Objects.requireNonNull(backends, "backends");
+        this.router = Objects.requireNonNull(router, "router");
+        this.scripts = Objects.requireNonNull(scripts, "scripts");
+        this.configs = Objects.requireNonNull(configs, "configs");
+        this.random = Objects.requireNonNull(random, "random");
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Schedules a traffic item's requests.
+     *
+     * @param item the item; never null
+     * @throws IllegalArgumentException if its target leads to no backend
+     */
+    void add(Traffic item) {
+        String backendName = router.apply(item.target());
+        BackendTraffic backend = backendName == null ? null : backends.apply(backendName);
+        if (backend == null) {
+            throw new IllegalArgumentException("traffic: " + item.target() + " (expected: a frontend with a "
+                    + "default_backend, or a backend)");
+        }
+        String frontend = item.target().frontend() ? item.target().name() : null;
+        Request request = new Request("GET", item.path(), item.headers(), item.source());
+        long at = startNanos + item.atNanos();
+        if (item.load() instanceof Traffic.Burst burst) {
+            scheduler.schedule(() -> {
+                for (int i = 0; i < burst.requests(); i++) {
+                    send(item, frontend, backend, request, null);
+                }
+            }, delayUntil(at));
+        } else if (item.load() instanceof Traffic.Sequential sequential) {
+            scheduler.schedule(() -> sendSequence(item, frontend, backend, request, sequential.requests()),
+                    delayUntil(at));
+        } else {
+            scheduleRate(item, frontend, backend, request, (Traffic.Rate) item.load(), at, 0);
+        }
+    }
+
+    /**
+     * Carries out decisions about other streams that a change of the health side caused (a server going DOWN
+     * requeues its queue, one coming UP takes from the backend queue).
+     *
+     * @param backend   the backend; never null
+     * @param decisions the decisions; never null
+     */
+    void carryOut(BackendTraffic backend, List<Decision> decisions) {
+        for (Decision decision : List.copyOf(decisions)) {
+            handle(backend, decision);
+        }
+    }
+
+    /**
+     * Carries out a decision the model just returned, then the decisions about other streams the same call left
+     * in {@link BackendTraffic#effects()} (copied first: handling a decision calls the model again).
+     */
+    private void act(BackendTraffic backend, Decision decision) {
+        List<Decision> effects = backend.effects().isEmpty() ? List.of() : List.copyOf(backend.effects());
+        handle(backend, decision);
+        for (Decision effect : effects) {
+            handle(backend, effect);
+        }
+    }
+
+    private void sendSequence(Traffic item, String frontend, BackendTraffic backend, Request request, int left) {
+        Runnable next = left > 1
+                ? () -> sendSequence(item, frontend, backend, request, left - 1)
+                : null;
+        send(item, frontend, backend, request, next);
+    }
+
+    private void scheduleRate(Traffic item, String frontend, BackendTraffic backend, Request request,
+                              Traffic.Rate rate, long firstAt, long index) {
+        // evenly spaced from the first request, without accumulating the period's rounding
+        long at = firstAt + Math.round(index * 1e9 / rate.perSecond());
+        if (at >= startNanos + rate.untilNanos()) {
+            return;
+        }
+        scheduler.schedule(() -> {
+            send(item, frontend, backend, request, null);
+            scheduleRate(item, frontend, backend, request, rate, firstAt, index + 1);
+        }, delayUntil(at));
+    }
+
+    private void send(Traffic item, String frontend, BackendTraffic backend, Request request, Runnable then) {
+        long now = scheduler.nanoTime();
+        Decision decision = backend.arrive(request, now);
+        Client client = new Client(frontend, backend, then);
+        clients.put(decision.stream(), client);
+        if (item.timeoutNanos() > 0) {
+            Stream stream = decision.stream();
+            scheduler.schedule(() -> {
+                if (stream.phase() != Stream.Phase.DONE) {
+                    act(backend, backend.clientAborted(stream, scheduler.nanoTime()));
+                }
+            }, item.timeoutNanos());
+        }
+        act(backend, decision);
+    }
+
+    private void handle(BackendTraffic backend, Decision decision) {
+        if (decision == null) {
+            return;
+        }
+        Stream stream = decision.stream();
+        if (decision instanceof Decision.Connect connect) {
+            connect(backend, stream, connect.server());
+        } else if (decision instanceof Decision.Queued queued) {
+            client(stream).queued(scheduler.nanoTime());
+            if (queued.deadlineNanos() != Long.MAX_VALUE) {
+                scheduler.schedule(() -> {
+                    Decision expired = backend.queueExpired(stream, scheduler.nanoTime());
+                    if (expired != null) {
+                        act(backend, expired);
+                    }
+                }, delayUntil(queued.deadlineNanos()));
+            }
+        } else if (decision instanceof Decision.Turnaround turnaround) {
+            int attempt = client(stream).attempt;
+            scheduler.schedule(() -> {
+                Client client = clients.get(stream);
+                if (client != null && client.attempt == attempt && stream.phase() == Stream.Phase.TURNAROUND) {
+                    act(backend, backend.turnaroundExpired(stream, scheduler.nanoTime()));
+                }
+            }, delayUntil(turnaround.retryAtNanos()));
+        } else {
+            finish(backend, (Decision.Finished) decision);
+        }
+    }
+
+    private void connect(BackendTraffic backend, Stream stream, ServerTraffic server) {
+        Client client = client(stream);
+        long now = scheduler.nanoTime();
+        client.connecting(now);
+        int attempt = ++client.attempt;
+        ServedRequest served = serve(backend, server, now);
+        switch (served.kind()) {
+            case REFUSED, HANDSHAKE_FAILURE -> act(backend, backend.connectFailed(stream, ConnectFailure.REFUSED,
+                    now));
+            case UNANSWERED -> {
+                long timeout = backend.timeoutConnectNanos();
+                if (timeout > 0) {
+                    at(now + timeout, stream, attempt, Stream.Phase.CONNECTING,
+                            () -> act(backend, backend.connectFailed(stream, ConnectFailure.TIMEOUT,
+                                    scheduler.nanoTime())));
+                }
+            }
+            default -> {
+                backend.connected(stream, now);
+                long timeoutServer = backend.timeoutServerNanos();
+                boolean answers = served.kind() != ServedRequest.Kind.SILENT;
+                if (timeoutServer > 0 && (!answers || served.delayNanos() >= timeoutServer)) {
+                    at(now + timeoutServer, stream, attempt, Stream.Phase.CONNECTED,
+                            () -> act(backend, backend.serverTimedOut(stream, scheduler.nanoTime())));
+                } else if (answers) {
+                    at(now + served.delayNanos(), stream, attempt, Stream.Phase.CONNECTED, () -> {
+                        long end = scheduler.nanoTime();
+                        act(backend, served.kind() == ServedRequest.Kind.RESPONSE
+                                ? backend.responded(stream, served.status(), end)
+                                : backend.serverClosed(stream, end));
+                    });
+                }
+            }
+        }
+    }
+
+    /** Runs {@code action} at {@code time} if the stream is still in {@code phase} of the same attempt. */
+    private void at(long time, Stream stream, int attempt, Stream.Phase phase, Runnable action) {
+        scheduler.schedule(() -> {
+            Client client = clients.get(stream);
+            if (client != null && client.attempt == attempt && stream.phase() == phase) {
+                action.run();
+            }
+        }, delayUntil(time));
+    }
+
+    private ServedRequest serve(BackendTraffic backend, ServerTraffic server, long now) {
+        ServerScript script = scripts.get(backend.name() + '/' + server.name());
+        if (script == null) {
+            // nothing listens where the server line points: the connect is refused, as a check's is
+            return ServedRequest.REFUSED;
+        }
+        long elapsed = now - startNanos;
+        int phaseIndex = script.phaseIndexAt(elapsed);
+        Phase phase = script.phases().get(phaseIndex);
+        long[] counters = connections.computeIfAbsent(server, s -> new long[script.phases().size()]);
+        long index = counters[phaseIndex]++;
+        boolean ssl = configs.apply(server).check().tls().ssl();
+        return ServedRequest.of(phase.requestBehaviour(), index, ssl, random);
+    }
+
+    private void finish(BackendTraffic backend, Decision.Finished finished) {
+        Stream stream = finished.stream();
+        Client client = clients.remove(stream);
+        if (client == null) {
+            return;
+        }
+        long now = scheduler.nanoTime();
+        long queueNanos = client.queuedAt < 0 ? 0 : client.connectingAt < 0 ? -1 : client.connectingAt - client.queuedAt;
+        long connectedAt = stream.connectedAtNanos();
+        long connectNanos = connectedAt < 0 ? -1 : connectedAt - client.connectingAt;
+        long responseNanos = finished.status() > 0 && connectedAt >= 0
+                && finished.termination() == io.haprobe.traffic.Termination.SERVED ? now - connectedAt : -1;
+        ServerTraffic server = stream.server();
+        sink.accept(new HealthEvent.RequestCompleted(now, client.frontend, backend.name(),
+                server == null ? null : server.name(), stream.id(), stream.arrivalNanos(), finished.status(),
+                BackendTraffic.terminationState(stream), queueNanos, connectNanos, responseNanos, stream.retries(),
+                false, null));
+        if (client.then != null) {
+            client.then.run();
+        }
+    }
+
+    private Client client(Stream stream) {
+        Client client = clients.get(stream);
+        if (client == null) {
+            throw new IllegalStateException("stream " + stream.id() + " has no client");
+        }
+        return client;
+    }
+
+    private long delayUntil(long time) {
+        return Math.max(0, time - scheduler.nanoTime());
+    }
+
+    /** The client side of one stream: where it came in, what follows it, and its timers' bookkeeping. */
+    private static final class Client {
+
+        final String frontend;
+        final BackendTraffic backend;
+        final Runnable then;
+        int attempt;
+        long queuedAt = -1;
+        long connectingAt = -1;
+
+        Client(String frontend, BackendTraffic backend, Runnable then) {
+            this.frontend = frontend;
+            this.backend = backend;
+            this.then = then;
+        }
+
+        void queued(long now) {
+            if (queuedAt < 0) {
+                queuedAt = now;
+            }
+        }
+
+        void connecting(long now) {
+            if (connectingAt < 0) {
+                connectingAt = now;
+            }
+        }
+    }
+}

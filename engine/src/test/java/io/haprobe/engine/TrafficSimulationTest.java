@@ -1,0 +1,127 @@
+package io.haprobe.engine;
+
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Delay;
+import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.Traffic;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Client traffic in a simulation (spec §9): each request load-balanced, queued, served or refused on virtual time. */
+class TrafficSimulationTest {
+
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void sequentialRequestsFollowWeightedRoundRobin() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout server 5s
+                backend app
+                    server web01 127.0.0.1:8081 check weight 2
+                    server web02 127.0.0.1:8082 check weight 1
+                """);
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(Behaviour.http(200)))
+                .script("app/web02", ServerScript.of(Behaviour.http(200)))
+                .traffic(Traffic.to(Traffic.Target.backend("app"), Duration.ofSeconds(1), new Traffic.Sequential(6)))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(2));
+
+            // the order HAProxy 2.6.12 gave the same backend (its httplog, six curl requests one after the other)
+            assertThat(requests(sim)).containsExactly(
+                    "t=1000 #1 web01 200 --", "t=1000 #2 web01 200 --", "t=1000 #3 web02 200 --",
+                    "t=1000 #4 web01 200 --", "t=1000 #5 web01 200 --", "t=1000 #6 web02 200 --");
+        }
+    }
+
+    @Test
+    void aFullServerQueuesAndTimeoutQueueEndsIn503() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout server 5s
+                    timeout queue 1s
+                backend app
+                    server web01 127.0.0.1:8081 check maxconn 1
+                """);
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(new Behaviour.Http(200, null, Map.of(), "",
+                        Delay.of(Duration.ofMillis(800)))))
+                .traffic(Traffic.to(Traffic.Target.backend("app"), Duration.ZERO, new Traffic.Burst(3)))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(3));
+
+            assertThat(requests(sim)).containsExactly(
+                    "t=800 #1 web01 200 --", "t=1000 #3 <NOSRV> 503 sQ", "t=1600 #2 web01 200 --");
+            HealthEvent.RequestCompleted second = completed(sim).get(2);
+            assertThat(second.queueNanos()).isEqualTo(800 * MS);
+            assertThat(second.responseNanos()).isEqualTo(800 * MS);
+        }
+    }
+
+    @Test
+    void noUsableServerGives503AtOnce() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                backend app
+                    server web01 127.0.0.1:8081 check inter 1s fall 1
+                """);
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(Behaviour.refuse()))
+                .traffic(Traffic.to(Traffic.Target.backend("app"), Duration.ofSeconds(2), new Traffic.Burst(2)))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(3));
+
+            assertThat(requests(sim)).containsExactly("t=2000 #1 <NOSRV> 503 SC", "t=2000 #2 <NOSRV> 503 SC");
+        }
+    }
+
+    @Test
+    void aRefusingServerIsRetriedAfterTheTurnaroundThenGives503() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                backend app
+                    server web01 127.0.0.1:8081
+                """);
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(Behaviour.refuse()))
+                .traffic(Traffic.to(Traffic.Target.backend("app"), Duration.ZERO, new Traffic.Burst(1)))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(5));
+
+            // observed on HAProxy 2.6.12: 0/0/-1/-1/3006 503 ... SC-- .../3 (three retries a second apart)
+            assertThat(requests(sim)).containsExactly("t=3000 #1 web01 503 SC");
+            assertThat(completed(sim).get(0).retries()).isEqualTo(3);
+        }
+    }
+
+    private static List<HealthEvent.RequestCompleted> completed(Simulation sim) {
+        return sim.timeline().events().stream()
+                .filter(HealthEvent.RequestCompleted.class::isInstance)
+                .map(HealthEvent.RequestCompleted.class::cast)
+                .toList();
+    }
+
+    private static List<String> requests(Simulation sim) {
+        long start = sim.engine().startNanos();
+        return completed(sim).stream()
+                .map(e -> "t=" + (e.timeNanos() - start) / MS + " #" + e.requestId() + " "
+                        + (e.server() == null ? "<NOSRV>" : e.server()) + " " + e.status() + " "
+                        + e.terminationState())
+                .toList();
+    }
+}
