@@ -8,6 +8,8 @@ import io.haprobe.config.ProxyDeclaration;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.health.AgentHealth;
 import io.haprobe.health.ServerHealth;
+import io.haprobe.traffic.BackendTraffic;
+import io.haprobe.traffic.ServerTraffic;
 import io.haprobe.time.Scheduler;
 
 import java.util.ArrayList;
@@ -454,6 +456,31 @@ final class StatsReport {
         if (cfg.traffic().maxConn() > 0) {
             set(f, "slim", Integer.toString(cfg.traffic().maxConn()));
         }
+        BackendTraffic model = section.requests();
+        ServerTraffic requests = model == null ? null : model.server(server.name());
+        if (requests != null) {
+            set(f, "qcur", Integer.toString(requests.queueLength()));
+            set(f, "qmax", Integer.toString(requests.maxQueueLength()));
+            set(f, "scur", Integer.toString(requests.currentSessions()));
+            set(f, "smax", Integer.toString(requests.maxSessions()));
+            set(f, "stot", Long.toString(requests.totalSessions()));
+            set(f, "lbtot", Long.toString(requests.lbTotal()));
+            set(f, "econ", Long.toString(requests.connectErrors()));
+            set(f, "eresp", Long.toString(requests.responseErrors()));
+            set(f, "wretr", Long.toString(requests.retries()));
+            set(f, "wredis", Long.toString(requests.redispatches()));
+            set(f, "cli_abrt", Long.toString(requests.clientAborts()));
+            if (http) {
+                httpCounters(f, requests::httpResponses);
+                set(f, "req_tot", Long.toString(requests.requestTotal()));
+            }
+            if (health.state() == ServerState.STARTING) {
+                set(f, "weight", Integer.toString(requests.csvWeight()));
+                if (requests.throttle() >= 0) {
+                    set(f, "throttle", Integer.toString(requests.throttle()));
+                }
+            }
+        }
         set(f, "status", health.statusText());
         set(f, "weight", Integer.toString(server.effectiveWeight()));
         set(f, "uweight", Integer.toString(health.weight()));
@@ -525,6 +552,24 @@ final class StatsReport {
                     "cache_hits");
         } else {
             f[COLUMNS.indexOf("req_tot")] = "";
+        }
+        BackendTraffic requests = section.requests();
+        if (requests != null) {
+            set(f, "qcur", Integer.toString(requests.queueLength()));
+            set(f, "qmax", Integer.toString(requests.maxQueueLength()));
+            set(f, "scur", Integer.toString(requests.currentSessions()));
+            set(f, "smax", Integer.toString(requests.maxSessions()));
+            set(f, "stot", Long.toString(requests.totalSessions()));
+            set(f, "lbtot", Long.toString(requests.lbTotal()));
+            set(f, "econ", Long.toString(requests.connectErrors()));
+            set(f, "eresp", Long.toString(requests.responseErrors()));
+            set(f, "wretr", Long.toString(requests.retries()));
+            set(f, "wredis", Long.toString(requests.redispatches()));
+            set(f, "cli_abrt", Long.toString(requests.clientAborts()));
+            if (http) {
+                httpCounters(f, requests::httpResponses);
+                set(f, "req_tot", Long.toString(requests.requestTotal()));
+            }
         }
         int active = 0;
         int backup = 0;
@@ -613,6 +658,15 @@ final class StatsReport {
         String[] fields = new String[COLUMNS.size()];
         Arrays.fill(fields, "");
         return fields;
+    }
+
+    private static void httpCounters(String[] f, java.util.function.IntToLongFunction byClass) {
+        set(f, "hrsp_1xx", Long.toString(byClass.applyAsLong(1)));
+        set(f, "hrsp_2xx", Long.toString(byClass.applyAsLong(2)));
+        set(f, "hrsp_3xx", Long.toString(byClass.applyAsLong(3)));
+        set(f, "hrsp_4xx", Long.toString(byClass.applyAsLong(4)));
+        set(f, "hrsp_5xx", Long.toString(byClass.applyAsLong(5)));
+        set(f, "hrsp_other", Long.toString(byClass.applyAsLong(0)));
     }
 
     private static void zero(String[] fields, String... columns) {

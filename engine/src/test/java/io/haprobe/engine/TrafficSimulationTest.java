@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TrafficSimulationTest {
 
     private static final long MS = 1_000_000L;
+    /** A path {@code balance uri} (map-based, sdbm) sends to the first of two servers of weight 1. */
+    private static final String WEB01_PATH = "/a";
 
     @Test
     void sequentialRequestsFollowWeightedRoundRobin() {
@@ -106,6 +108,47 @@ class TrafficSimulationTest {
             // observed on HAProxy 2.6.12: 0/0/-1/-1/3006 503 ... SC-- .../3 (three retries a second apart)
             assertThat(requests(sim)).containsExactly("t=3000 #1 web01 503 SC");
             assertThat(completed(sim).get(0).retries()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aServerGoingDownHandsItsQueueBackWithRedispatchOrLeavesItThere() {
+        String cfg = """
+                defaults
+                    mode http
+                    balance uri
+                    timeout connect 1s
+                    timeout server 10s
+                    timeout queue 10s
+                    %s
+                backend app
+                    server web01 127.0.0.1:8081 check inter 1s fall 1 maxconn 1
+                    server web02 127.0.0.1:8082 check inter 1s fall 1 maxconn 1
+                """;
+        String down = "t=3000ms Server app/web01 is DOWN, reason: Layer4 connection problem, info: \"Connection "
+                + "refused\", check duration: 0ms. 1 active and 0 backup servers left. ";
+
+        assertThat(logLines(cfg.formatted("option redispatch"))).contains(down
+                + "1 sessions active, 3 requeued, 0 remaining in queue.");
+        assertThat(logLines(cfg.formatted(""))).contains(down
+                + "1 sessions active, 0 requeued, 3 remaining in queue.");
+    }
+
+    /** Four requests for one URI at 2 s all hash to web01 (one served, three in its queue); it fails at 2.5 s. */
+    private static List<String> logLines(String config) {
+        HaproxyConfig parsed = HaproxyConfig.parse("haproxy.cfg", config);
+        Behaviour slow = new Behaviour.Http(200, null, Map.of(), "", Delay.of(Duration.ofSeconds(5)));
+        try (Simulation sim = Simulation.builder(parsed)
+                .script("app/web01", ServerScript.builder()
+                        .at(Duration.ZERO, slow)
+                        .at(Duration.ofMillis(2500), Behaviour.refuse())
+                        .build())
+                .script("app/web02", ServerScript.of(slow))
+                .traffic(Traffic.to(Traffic.Target.backend("app"), Duration.ofMillis(2000), new Traffic.Burst(4))
+                        .withPath(WEB01_PATH))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(4));
+            return sim.timeline().logLines();
         }
     }
 
