@@ -83,6 +83,7 @@ final class HaproxyConfigParser {
     private final List<ProxyDeclaration> declarations = new ArrayList<>();
     private String frontendName;
     private String frontendMode;
+    private Routing frontendRouting;
     private SourceLocation frontendLocation;
     private final Map<String, DeclaredProxy> backendNames = new HashMap<>();
     private Section lastDefaults = new Section(SectionKind.DEFAULTS, "", null);
@@ -221,6 +222,7 @@ final class HaproxyConfigParser {
                                 parent = namedDefaults.getOrDefault(tokens.get(3).text(), lastDefaults);
                             }
                             frontendMode = parent.mode;
+                            frontendRouting = parent.routing.inherited();
                             frontendName = tokens.get(1).text();
                             frontendLocation = location(tokens.get(0));
                         }
@@ -238,6 +240,9 @@ final class HaproxyConfigParser {
             case OTHER -> {
                 if (frontendName != null && tokens.get(0).is("mode") && tokens.size() > 1) {
                     frontendMode = tokens.get(1).text();
+                }
+                if (frontendName != null) {
+                    frontendRouting.parse(tokens, "frontend", frontendName, this::warn);
                 }
                 return;
             }
@@ -345,7 +350,8 @@ final class HaproxyConfigParser {
 
     private void closeSection() {
         if (frontendName != null) {
-            declarations.add(new ProxyDeclaration(frontendName, "frontend", frontendMode, frontendLocation));
+            declarations.add(new ProxyDeclaration(frontendName, "frontend", frontendMode, frontendLocation,
+                    frontendRouting.route(null)));
             frontendName = null;
         }
         if (current == null) {
@@ -363,7 +369,8 @@ final class HaproxyConfigParser {
         }
         String kindWord = section.kind == SectionKind.LISTEN ? "proxy" : "backend";
         declarations.add(new ProxyDeclaration(section.name, section.kind == SectionKind.LISTEN ? "listen" : "backend",
-                section.mode, section.location));
+                section.mode, section.location,
+                section.kind == SectionKind.LISTEN ? section.routing.route(section.name) : null));
         List<HttpCheckRule> rules = section.http.build(kindWord, section.name, warnings);
         CheckOption checkOption = section.tcp.build(kindWord, section.name, warnings);
         List<ServerConfig> servers = section.servers;
@@ -423,6 +430,8 @@ final class HaproxyConfigParser {
                     current.mode = tokens.get(1).text();
                 }
             }
+            case "default_backend", "use_backend" -> current.routing.parse(tokens,
+                    current.kind == SectionKind.LISTEN ? "proxy" : "defaults", current.name, this::warn);
             case "balance" -> current.balancing = BalanceParser.balance(tokens, current.balancing, context);
             case "hash-type" -> current.balancing = BalanceParser.hashType(tokens, current.balancing, context);
             case "hash-balance-factor" -> current.balancing = BalanceParser.hashBalanceFactor(tokens,
@@ -679,6 +688,7 @@ final class HaproxyConfigParser {
         String mode = "tcp";
         SourceAddress source = SourceAddress.NONE;
         ProxyTrafficParser traffic = new ProxyTrafficParser();
+        Routing routing = new Routing();
 
         /** Creates a section with HAProxy's defaults; {@code location} is null only for the implicit defaults. */
         Section(SectionKind kind, String name, SourceLocation location) {
@@ -702,6 +712,54 @@ final class HaproxyConfigParser {
             mode = defaults.mode;
             source = defaults.source;
             traffic = defaults.traffic.copy();
+            routing = defaults.routing.inherited();
+        }
+    }
+
+    /**
+     * Where a frontend's (or listen section's) traffic goes, as far as haprobe models it: the first
+     * {@code use_backend} without a condition, else {@code default_backend} (inherited from {@code defaults}).
+     * A {@code use_backend} with a condition is warned about once: ACLs are not evaluated.
+     */
+    private static final class Routing {
+
+        String defaultBackend;
+        String useBackend;
+        boolean warned;
+
+        Routing inherited() {
+            Routing copy = new Routing();
+            copy.defaultBackend = defaultBackend;
+            return copy;
+        }
+
+        void parse(List<ConfigToken> tokens, String kind, String name,
+                   java.util.function.BiConsumer<ConfigToken, String> warn) {
+            ConfigToken keyword = tokens.get(0);
+            if (tokens.size() < 2 || !(keyword.is("default_backend") || keyword.is("use_backend"))) {
+                return;
+            }
+            String backend = tokens.get(1).text();
+            if (keyword.is("default_backend")) {
+                defaultBackend = backend;
+                return;
+            }
+            if (tokens.size() > 2) {
+                if (!warned) {
+                    warned = true;
+                    warn.accept(tokens.get(2), "'use_backend " + backend + " " + tokens.get(2).text() + " ...': conditions "
+                            + "are not evaluated; simulated traffic to " + kind + " '" + name + "' follows its first "
+                            + "use_backend without a condition, else its default_backend");
+                }
+                return;
+            }
+            if (useBackend == null) {
+                useBackend = backend;
+            }
+        }
+
+        String route(String self) {
+            return useBackend != null ? useBackend : defaultBackend != null ? defaultBackend : self;
         }
     }
 }

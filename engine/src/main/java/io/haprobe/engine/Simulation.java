@@ -98,8 +98,12 @@ public final class Simulation implements AutoCloseable {
         if (!target.frontend()) {
             return target.name();
         }
-        throw new IllegalArgumentException("traffic: " + target + " (frontend routing is not modelled yet: target "
-                + "the backend)");
+        for (io.haprobe.config.ProxyDeclaration declaration : config.declarations()) {
+            if (declaration.hasFrontend() && declaration.name().equals(target.name())) {
+                return declaration.route();
+            }
+        }
+        return null;
     }
 
     /**

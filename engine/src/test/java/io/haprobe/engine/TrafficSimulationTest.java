@@ -152,6 +152,41 @@ class TrafficSimulationTest {
         }
     }
 
+    @Test
+    void aFrontendSendsItsTrafficToItsFirstUnconditionalUseBackendElseItsDefaultBackend() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    default_backend other
+                frontend fe_main
+                    bind 127.0.0.1:8080
+                    use_backend other if { path_beg /x }
+                    use_backend app
+                    use_backend other
+                frontend fe_default
+                    bind 127.0.0.1:8081
+                backend app
+                    server web01 127.0.0.1:8081
+                backend other
+                    server o1 127.0.0.1:8082
+                """);
+        assertThat(config.warnings()).extracting(w -> w.location().line() + ": " + w.message()).containsExactly(
+                "7: 'use_backend other if ...': conditions are not evaluated; simulated traffic to frontend "
+                        + "'fe_main' follows its first use_backend without a condition, else its default_backend");
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(Behaviour.http(200)))
+                .script("other/o1", ServerScript.of(Behaviour.http(404)))
+                .traffic(Traffic.to(Traffic.Target.frontend("fe_main"), Duration.ZERO, new Traffic.Burst(1)))
+                .traffic(Traffic.to(Traffic.Target.frontend("fe_default"), Duration.ZERO, new Traffic.Burst(1)))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(1));
+
+            assertThat(completed(sim)).extracting(e -> e.frontend() + " " + e.backend() + "/" + e.server() + " "
+                    + e.status()).containsExactly("fe_main app/web01 200", "fe_default other/o1 404");
+        }
+    }
+
     private static List<HealthEvent.RequestCompleted> completed(Simulation sim) {
         return sim.timeline().events().stream()
                 .filter(HealthEvent.RequestCompleted.class::isInstance)
