@@ -242,7 +242,7 @@ final class HaproxyConfigParser {
                     frontendMode = tokens.get(1).text();
                 }
                 if (frontendName != null) {
-                    frontendRouting.parse(tokens, "frontend", frontendName, this::warn);
+                    frontendRouting.parse(tokens);
                 }
                 return;
             }
@@ -351,7 +351,7 @@ final class HaproxyConfigParser {
     private void closeSection() {
         if (frontendName != null) {
             declarations.add(new ProxyDeclaration(frontendName, "frontend", frontendMode, frontendLocation,
-                    frontendRouting.route(null)));
+                    frontendRouting.route(null), frontendRouting.conditional));
             frontendName = null;
         }
         if (current == null) {
@@ -370,7 +370,8 @@ final class HaproxyConfigParser {
         String kindWord = section.kind == SectionKind.LISTEN ? "proxy" : "backend";
         declarations.add(new ProxyDeclaration(section.name, section.kind == SectionKind.LISTEN ? "listen" : "backend",
                 section.mode, section.location,
-                section.kind == SectionKind.LISTEN ? section.routing.route(section.name) : null));
+                section.kind == SectionKind.LISTEN ? section.routing.route(section.name) : null,
+                section.routing.conditional));
         List<HttpCheckRule> rules = section.http.build(kindWord, section.name, warnings);
         CheckOption checkOption = section.tcp.build(kindWord, section.name, warnings);
         List<ServerConfig> servers = section.servers;
@@ -430,8 +431,7 @@ final class HaproxyConfigParser {
                     current.mode = tokens.get(1).text();
                 }
             }
-            case "default_backend", "use_backend" -> current.routing.parse(tokens,
-                    current.kind == SectionKind.LISTEN ? "proxy" : "defaults", current.name, this::warn);
+            case "default_backend", "use_backend" -> current.routing.parse(tokens);
             case "balance" -> current.balancing = BalanceParser.balance(tokens, current.balancing, context);
             case "hash-type" -> current.balancing = BalanceParser.hashType(tokens, current.balancing, context);
             case "hash-balance-factor" -> current.balancing = BalanceParser.hashBalanceFactor(tokens,
@@ -719,13 +719,14 @@ final class HaproxyConfigParser {
     /**
      * Where a frontend's (or listen section's) traffic goes, as far as haprobe models it: the first
      * {@code use_backend} without a condition, else {@code default_backend} (inherited from {@code defaults}).
-     * A {@code use_backend} with a condition is warned about once: ACLs are not evaluated.
+     * ACLs are not evaluated: a {@code use_backend} with a condition is only noted, for the traffic that targets
+     * the frontend to warn about.
      */
     private static final class Routing {
 
         String defaultBackend;
         String useBackend;
-        boolean warned;
+        boolean conditional;
 
         Routing inherited() {
             Routing copy = new Routing();
@@ -733,8 +734,7 @@ final class HaproxyConfigParser {
             return copy;
         }
 
-        void parse(List<ConfigToken> tokens, String kind, String name,
-                   java.util.function.BiConsumer<ConfigToken, String> warn) {
+        void parse(List<ConfigToken> tokens) {
             ConfigToken keyword = tokens.get(0);
             if (tokens.size() < 2 || !(keyword.is("default_backend") || keyword.is("use_backend"))) {
                 return;
@@ -745,12 +745,7 @@ final class HaproxyConfigParser {
                 return;
             }
             if (tokens.size() > 2) {
-                if (!warned) {
-                    warned = true;
-                    warn.accept(tokens.get(2), "'use_backend " + backend + " " + tokens.get(2).text() + " ...': conditions "
-                            + "are not evaluated; simulated traffic to " + kind + " '" + name + "' follows its first "
-                            + "use_backend without a condition, else its default_backend");
-                }
+                conditional = true;
                 return;
             }
             if (useBackend == null) {

@@ -17,8 +17,11 @@ import java.util.Objects;
  * @param route    the backend the section's traffic goes to ({@code use_backend} without a condition, else
  *                 {@code default_backend}, inherited from {@code defaults}; a listen section's own servers
  *                 otherwise), or null: a backend, or a frontend that routes nowhere
+ * @param conditionalRoutes true when the section has {@code use_backend} rules with a condition: haprobe does
+ *                 not evaluate ACLs, so simulated traffic follows {@code route} and is warned about
  */
-public record ProxyDeclaration(String name, String kind, String mode, SourceLocation location, String route) {
+public record ProxyDeclaration(String name, String kind, String mode, SourceLocation location, String route,
+                               boolean conditionalRoutes) {
 
     /**
      * Validates the components.
@@ -42,7 +45,7 @@ public record ProxyDeclaration(String name, String kind, String mode, SourceLoca
      * @throws NullPointerException if an argument is null
      */
     public ProxyDeclaration(String name, String kind, String mode, SourceLocation location) {
-        this(name, kind, mode, location, null);
+        this(name, kind, mode, location, null, false);
     }
 
     /**

@@ -85,6 +85,7 @@ public final class Simulation implements AutoCloseable {
                     server -> engine.serverConfig(server.backendTraffic().name(), server.name()), trafficRandom,
                     event -> events.add(event));
             engine.trafficEffects(driver::carryOut);
+            transport.proxiedSessions(driver::sessions);
             builder.traffic.forEach(driver::add);
         }
         engine.start();

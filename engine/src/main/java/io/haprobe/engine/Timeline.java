@@ -91,6 +91,45 @@ public record Timeline(long originNanos, List<HealthEvent> events) {
     }
 
     /**
+     * Returns the requests of the simulation's traffic that ended, in the order they ended
+     * ({@link HealthEvent.RequestCompleted}).
+     *
+     * @return the requests; never null, empty without traffic
+     */
+    public List<HealthEvent.RequestCompleted> requests() {
+        List<HealthEvent.RequestCompleted> requests = new ArrayList<>();
+        for (HealthEvent event : events) {
+            if (event instanceof HealthEvent.RequestCompleted request) {
+                requests.add(request);
+            }
+        }
+        return requests;
+    }
+
+    /**
+     * Counts the requests that ended with {@code status} between two times since t=0, as in "between t=10s and
+     * t=20s, 37 requests got 503".
+     *
+     * @param status the HTTP status the client received, or -1 for requests whose client gave up
+     * @param from   the start of the window, inclusive, since t=0; never null
+     * @param to     the end of the window, exclusive, since t=0; never null
+     * @return the count, {@code >= 0}
+     * @throws NullPointerException if {@code from} or {@code to} is null
+     */
+    public long requests(int status, java.time.Duration from, java.time.Duration to) {
+        long fromNanos = originNanos + from.toNanos();
+        long toNanos = originNanos + to.toNanos();
+        long count = 0;
+        for (HealthEvent event : events) {
+            if (event instanceof HealthEvent.RequestCompleted request && request.status() == status
+                    && request.timeNanos() >= fromNanos && request.timeNanos() < toNanos) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
      * Returns the results one server's checks reported, in order: one per check, two for a passing mysql-check
      * or ldap-check ({@link HealthEvent.CheckCompleted}).
      *

@@ -1,6 +1,7 @@
 package io.haprobe.engine;
 
 import io.haprobe.config.ServerConfig;
+import io.haprobe.sim.Capacity;
 import io.haprobe.sim.Phase;
 import io.haprobe.sim.ServedRequest;
 import io.haprobe.sim.ServerScript;
@@ -45,6 +46,8 @@ final class TrafficDriver {
     private final Consumer<HealthEvent> sink;
     private final Map<Stream, Client> clients = new HashMap<>();
     private final Map<ServerTraffic, long[]> connections = new HashMap<>();
+    /** Proxied requests each scripted server ({@code backend/server}) holds open now. */
+    private final Map<String, int[]> open = new HashMap<>();
 
     /**
      * Creates a driver.
@@ -99,6 +102,17 @@ final class TrafficDriver {
         } else {
             scheduleRate(item, frontend, backend, request, (Traffic.Rate) item.load(), at, 0);
         }
+    }
+
+    /**
+     * Returns how many proxied requests a scripted server serves now (its {@code capacity:} counts them).
+     *
+     * @param server {@code backend/server}; never null
+     * @return the open requests, {@code >= 0}
+     */
+    int sessions(String server) {
+        int[] count = open.get(server);
+        return count == null ? 0 : count[0];
     }
 
     /**
@@ -211,6 +225,8 @@ final class TrafficDriver {
             }
             default -> {
                 backend.connected(stream, now);
+                client.openAt = backend.name() + '/' + server.name();
+                open.computeIfAbsent(client.openAt, k -> new int[1])[0]++;
                 long timeoutServer = backend.timeoutServerNanos();
                 boolean answers = served.kind() != ServedRequest.Kind.SILENT;
                 if (timeoutServer > 0 && (!answers || served.delayNanos() >= timeoutServer)) {
@@ -239,7 +255,8 @@ final class TrafficDriver {
     }
 
     private ServedRequest serve(BackendTraffic backend, ServerTraffic server, long now) {
-        ServerScript script = scripts.get(backend.name() + '/' + server.name());
+        String id = backend.name() + '/' + server.name();
+        ServerScript script = scripts.get(id);
         if (script == null) {
             // nothing listens where the server line points: the connect is refused, as a check's is
             return ServedRequest.REFUSED;
@@ -247,6 +264,10 @@ final class TrafficDriver {
         long elapsed = now - startNanos;
         int phaseIndex = script.phaseIndexAt(elapsed);
         Phase phase = script.phases().get(phaseIndex);
+        if (phase.capacity() != null && phase.capacity().full(sessions(id))) {
+            return phase.capacity().whenFull() == Capacity.WhenFull.REFUSE ? ServedRequest.REFUSED
+                    : ServedRequest.UNANSWERED;
+        }
         long[] counters = connections.computeIfAbsent(server, s -> new long[script.phases().size()]);
         long index = counters[phaseIndex]++;
         boolean ssl = configs.apply(server).check().tls().ssl();
@@ -258,6 +279,9 @@ final class TrafficDriver {
         Client client = clients.remove(stream);
         if (client == null) {
             return;
+        }
+        if (client.openAt != null) {
+            open.get(client.openAt)[0]--;
         }
         long now = scheduler.nanoTime();
         long queueNanos = client.queuedAt < 0 ? 0 : client.connectingAt < 0 ? -1 : client.connectingAt - client.queuedAt;
@@ -296,6 +320,7 @@ final class TrafficDriver {
         int attempt;
         long queuedAt = -1;
         long connectingAt = -1;
+        String openAt;
 
         Client(String frontend, BackendTraffic backend, Runnable then) {
             this.frontend = frontend;

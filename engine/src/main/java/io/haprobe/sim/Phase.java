@@ -16,8 +16,10 @@ import java.util.Objects;
  * @param firewall  which source addresses reach the backend; never null, {@link Firewall#OPEN} for all
  * @param serve     how the backend answers proxied requests (scenario key {@code serve:}), or null for
  *                  {@code behaviour}
+ * @param capacity  how many proxied requests the backend serves at once and what new connections (checks too)
+ *                  meet when it is full (scenario key {@code capacity:}), or null for no limit
  */
-public record Phase(long atNanos, Behaviour behaviour, Firewall firewall, Behaviour serve) {
+public record Phase(long atNanos, Behaviour behaviour, Firewall firewall, Behaviour serve, Capacity capacity) {
 
     /**
      * Validates the components.
@@ -43,7 +45,21 @@ public record Phase(long atNanos, Behaviour behaviour, Firewall firewall, Behavi
      * @throws IllegalArgumentException if {@code atNanos} is negative
      */
     public Phase(long atNanos, Behaviour behaviour, Firewall firewall) {
-        this(atNanos, behaviour, firewall, null);
+        this(atNanos, behaviour, firewall, null, null);
+    }
+
+    /**
+     * Creates a phase without a capacity limit.
+     *
+     * @param atNanos   when the phase starts, {@code >= 0}
+     * @param behaviour what check connections meet; never null
+     * @param firewall  which source addresses reach the backend; never null
+     * @param serve     what proxied requests meet, or null for {@code behaviour}
+     * @throws NullPointerException     if {@code behaviour} or {@code firewall} is null
+     * @throws IllegalArgumentException if {@code atNanos} is negative
+     */
+    public Phase(long atNanos, Behaviour behaviour, Firewall firewall, Behaviour serve) {
+        this(atNanos, behaviour, firewall, serve, null);
     }
 
     /**

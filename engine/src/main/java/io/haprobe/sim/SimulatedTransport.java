@@ -70,6 +70,7 @@ public final class SimulatedTransport implements ProbeTransport {
     private long nextChannelId;
     private boolean closed;
     private TlsSimulation tlsSimulation;
+    private java.util.function.ToIntFunction<String> proxiedSessions = server -> 0;
 
     /**
      * Creates a transport whose backends play {@code scripts}.
@@ -87,11 +88,12 @@ public final class SimulatedTransport implements ProbeTransport {
         this.stage = new BehaviourPlayer.Stage(Objects.requireNonNull(random, "random"), this::tlsSimulation);
         long origin = scheduler.nanoTime();
         for (Map.Entry<String, ServerScript> entry : scripts.entrySet()) {
-            ScriptedServer server = new ScriptedServer(Objects.requireNonNull(entry.getValue(), entry.getKey()));
+            ScriptedServer server = new ScriptedServer(entry.getKey(),
+                    Objects.requireNonNull(entry.getValue(), entry.getKey()));
             servers.put(Objects.requireNonNull(entry.getKey(), "backend/server"), server);
             server.schedulePhases(origin);
         }
-        this.nothingListens = new ScriptedServer(ServerScript.of(Behaviour.refuse()));
+        this.nothingListens = new ScriptedServer("", ServerScript.of(Behaviour.refuse()));
         if (scripts.values().stream().anyMatch(SimulatedTransport::playsTls)) {
             // fail now, not at the first connection, when the TLS provider is missing
             tlsSimulation();
@@ -101,6 +103,18 @@ public final class SimulatedTransport implements ProbeTransport {
     @Override
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * Tells the scripted backends how many proxied requests each one serves now, so that a phase's
+     * {@link Capacity} can turn check connections away while traffic fills the server (a simulation with traffic
+     * sets it; without, every server serves none). Virtual event loop only.
+     *
+     * @param sessions the requests served now by {@code backend/server}; never null
+     * @throws NullPointerException if {@code sessions} is null
+     */
+    public void proxiedSessions(java.util.function.ToIntFunction<String> sessions) {
+        this.proxiedSessions = Objects.requireNonNull(sessions, "sessions");
     }
 
     /**
@@ -213,17 +227,22 @@ public final class SimulatedTransport implements ProbeTransport {
     /** One scripted backend: the phase in force and the connections open to it. */
     private final class ScriptedServer implements VirtualPeer {
 
+        private final String server;
         private final ServerScript script;
         private final Cancellable[] phaseStarts;
         private Behaviour behaviour;
         private Firewall firewall;
+        private Capacity capacity;
         private long connectionsInPhase;
         private Connection open;
 
-        ScriptedServer(ServerScript script) {
+        ScriptedServer(String key, ServerScript script) {
+            int colon = key.lastIndexOf(':');
+            this.server = colon > key.indexOf('/') ? key.substring(0, colon) : key;
             this.script = script;
             this.behaviour = script.phases().get(0).behaviour();
             this.firewall = script.phases().get(0).firewall();
+            this.capacity = script.phases().get(0).capacity();
             this.phaseStarts = new Cancellable[script.phases().size()];
         }
 
@@ -247,6 +266,7 @@ public final class SimulatedTransport implements ProbeTransport {
         private void startPhase(Phase phase) {
             behaviour = phase.behaviour();
             firewall = phase.firewall();
+            capacity = phase.capacity();
             connectionsInPhase = 0;
             if (behaviour instanceof Behaviour.Refuse) {
                 // the process died: the kernel resets every connection it had
@@ -269,6 +289,10 @@ public final class SimulatedTransport implements ProbeTransport {
                 return;
             }
             Behaviour chosen = behaviour;
+            if (capacity != null && capacity.full(proxiedSessions.applyAsInt(server))) {
+                // saturated by traffic: the check meets the full server, not the script
+                chosen = capacity.whenFull() == Capacity.WhenFull.REFUSE ? Behaviour.refuse() : Behaviour.blackhole();
+            }
             if (chosen instanceof Behaviour.Sequence sequence) {
                 chosen = sequence.step(connectionsInPhase);
             }

@@ -171,9 +171,8 @@ class TrafficSimulationTest {
                 backend other
                     server o1 127.0.0.1:8082
                 """);
-        assertThat(config.warnings()).extracting(w -> w.location().line() + ": " + w.message()).containsExactly(
-                "7: 'use_backend other if ...': conditions are not evaluated; simulated traffic to frontend "
-                        + "'fe_main' follows its first use_backend without a condition, else its default_backend");
+        assertThat(config.warnings()).isEmpty();
+        assertThat(config.declarations().get(0).conditionalRoutes()).isTrue();
         try (Simulation sim = Simulation.builder(config)
                 .script("app/web01", ServerScript.of(Behaviour.http(200)))
                 .script("other/o1", ServerScript.of(Behaviour.http(404)))
@@ -184,6 +183,57 @@ class TrafficSimulationTest {
 
             assertThat(completed(sim)).extracting(e -> e.frontend() + " " + e.backend() + "/" + e.server() + " "
                     + e.status()).containsExactly("fe_main app/web01 200", "fe_default other/o1 404");
+        }
+    }
+
+    @Test
+    void trafficThatSaturatesAServerFailsItsChecksAndTheLoadCascadesUnlessMaxconnProtectsIt() {
+        String cfg = """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout server 10s
+                    timeout queue 5s
+                    timeout check 1s
+                backend app
+                    option httpchk GET /health
+                    default-server check inter 1s fall 2 rise 2 %s
+                    server web01 127.0.0.1:8081
+                    server web02 127.0.0.1:8082
+                    server web03 127.0.0.1:8083
+                """;
+        List<String> unprotected = cascade(cfg.formatted(""));
+        List<String> protectedByMaxconn = cascade(cfg.formatted("maxconn 8"));
+
+        // 70 requests/s of 500 ms need 35 slots; three servers have 10 each: the first one full fails its checks
+        assertThat(unprotected.get(0)).startsWith("t=7000ms Server app/web01 is DOWN, reason: Layer4 connection "
+                + "problem, info: \"Connection refused\"").endsWith("10 sessions active, 0 requeued, 0 remaining "
+                + "in queue.");
+        assertThat(unprotected).contains("t=8833ms backend app has no server available!");
+        // with maxconn 8 HAProxy never fills a server: the excess waits in the queue, the checks keep passing
+        assertThat(protectedByMaxconn).noneMatch(line -> line.contains(" is DOWN"));
+        assertThat(unprotected).endsWith("503 988", "200 1462");
+        assertThat(protectedByMaxconn).endsWith("503 530", "200 1896");
+    }
+
+    private static List<String> cascade(String config) {
+        HaproxyConfig parsed = HaproxyConfig.parse("haproxy.cfg", config);
+        Simulation.Builder builder = Simulation.builder(parsed);
+        for (String server : List.of("web01", "web02", "web03")) {
+            builder.script("app/" + server, new ServerScript(List.of(new io.haprobe.sim.Phase(0,
+                    new Behaviour.Http(200, null, Map.of(), "", Delay.of(Duration.ofMillis(500))),
+                    io.haprobe.sim.Firewall.OPEN, null,
+                    new io.haprobe.sim.Capacity(10, io.haprobe.sim.Capacity.WhenFull.REFUSE)))));
+        }
+        try (Simulation sim = builder
+                .traffic(Traffic.to(Traffic.Target.backend("app"), Duration.ofSeconds(5),
+                        new Traffic.Rate(70, Duration.ofSeconds(40).toNanos())))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(45));
+            List<String> out = new java.util.ArrayList<>(sim.timeline().logLines());
+            out.add("503 " + sim.timeline().requests(503, Duration.ZERO, Duration.ofSeconds(45)));
+            out.add("200 " + sim.timeline().requests(200, Duration.ZERO, Duration.ofSeconds(45)));
+            return out;
         }
     }
 

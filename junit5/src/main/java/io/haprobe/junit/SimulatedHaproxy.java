@@ -8,6 +8,7 @@ import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.engine.Simulation;
 import io.haprobe.engine.Timeline;
 import io.haprobe.sim.ServerScript;
+import io.haprobe.sim.Traffic;
 import org.opentest4j.AssertionFailedError;
 
 import java.time.Duration;
@@ -194,6 +195,41 @@ public final class SimulatedHaproxy implements HaproxyServers, AutoCloseable {
      */
     public List<String> transitions() {
         return timeline().transitions().stream().map(Timeline.Transition::toString).toList();
+    }
+
+    /**
+     * Counts the requests of the run's traffic that ended with {@code status} in a window of virtual time
+     * ({@link Timeline#requests(int, Duration, Duration)}).
+     *
+     * @param status the HTTP status the client got, or -1 for requests whose client gave up
+     * @param from   the window's start since t=0, inclusive, in haproxy.cfg's time format ({@code 10s}); never null
+     * @param to     the window's end since t=0, exclusive; never null
+     * @return the count
+     * @throws NullPointerException     if {@code from} or {@code to} is null
+     * @throws IllegalArgumentException if a time is not a time
+     * @throws IllegalStateException    if closed
+     */
+    public long requests(int status, String from, String to) {
+        ensureOpen();
+        return simulation.timeline().requests(status, Times.parse("from", from), Times.parse("to", to));
+    }
+
+    /**
+     * Asserts how many requests ended with {@code status} in a window: "between t=10s and t=20s, 37 requests got
+     * 503" is {@code assertRequests(37, 503, "10s", "20s")}.
+     *
+     * @param expected the count expected
+     * @param status   the HTTP status, or -1 for requests whose client gave up
+     * @param from     the window's start since t=0, inclusive; never null
+     * @param to       the window's end since t=0, exclusive; never null
+     * @return this
+     * @throws AssertionFailedError     if the count differs
+     * @throws IllegalArgumentException if a time is not a time
+     * @throws IllegalStateException    if closed
+     */
+    public SimulatedHaproxy assertRequests(long expected, int status, String from, String to) {
+        return assertValue("requests with status " + status + " between t=" + from + " and t=" + to, expected,
+                requests(status, from, to));
     }
 
     /**
@@ -488,6 +524,24 @@ public final class SimulatedHaproxy implements HaproxyServers, AutoCloseable {
          */
         public Builder command(String at, String command) {
             simulation.command(Times.parse("at", at), command);
+            return this;
+        }
+
+        /**
+         * Adds client traffic ({@link Simulation.Builder#traffic}): requests load-balanced, queued, served or
+         * refused as HAProxy 2.6 would; see {@link #requests(int, String, String)}.
+         *
+         * <pre>{@code
+         * .traffic(Traffic.to(Traffic.Target.frontend("fe_main"), Duration.ofSeconds(10),
+         *         new Traffic.Rate(50, Duration.ofSeconds(30).toNanos())))
+         * }</pre>
+         *
+         * @param traffic the item; never null
+         * @return this
+         * @throws NullPointerException if {@code traffic} is null
+         */
+        public Builder traffic(Traffic traffic) {
+            simulation.traffic(traffic);
             return this;
         }
 

@@ -10,6 +10,7 @@ import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
 import io.haprobe.config.Spelling;
 import io.haprobe.sim.Behaviour;
+import io.haprobe.sim.Capacity;
 import io.haprobe.sim.Firewall;
 import io.haprobe.sim.Phase;
 import io.haprobe.sim.ServerScript;
@@ -55,7 +56,8 @@ final class ScenarioParser {
     static final List<String> COMMAND_KEYS = List.of("at", "command");
     static final List<String> BEHAVIOURS = List.of("http", "tcp", "dialogue", "refuse", "blackhole", "hang", "reset",
             "close", "sequence", "tls");
-    static final List<String> PHASE_KEYS = concat(List.of("at", "firewall", "serve"), BEHAVIOURS);
+    static final List<String> PHASE_KEYS = concat(List.of("at", "firewall", "serve", "capacity"), BEHAVIOURS);
+    static final List<String> CAPACITY_KEYS = List.of("max-sessions", "when-full");
     static final List<String> FIREWALL_KEYS = List.of("allow", "action");
     static final List<String> HTTP_KEYS = List.of("status", "reason", "headers", "body", "delay");
     static final List<String> TCP_KEYS = List.of("reply", "reply-hex", "close", "banner", "delay");
@@ -351,9 +353,11 @@ final class ScenarioParser {
             previousNanos = atNanos;
             NodeTuple firewall = entries.remove("firewall");
             NodeTuple serve = entries.remove("serve");
+            NodeTuple capacity = entries.remove("capacity");
             phases.add(new Phase(atNanos, behaviours.onlyBehaviour(phase, entries, false),
                     firewall == null ? Firewall.OPEN : firewall(firewall.getValueNode()),
-                    serve == null ? null : serve(serve.getValueNode())));
+                    serve == null ? null : serve(serve.getValueNode()),
+                    capacity == null ? null : capacity(capacity.getValueNode())));
         }
         return new ServerScript(phases);
     }
@@ -363,6 +367,31 @@ final class ScenarioParser {
         MappingNode mapping = mapping(node, "serve", "one behaviour, such as { http: { status: 200, delay: 800ms } }");
         Map<String, NodeTuple> entries = entries(mapping, BEHAVIOURS, "behaviour", BEHAVIOURS);
         return behaviours.onlyBehaviour(node, entries, false);
+    }
+
+    /** Parses {@code capacity: { max-sessions: N, when-full: refuse|blackhole }}. */
+    private Capacity capacity(Node node) {
+        MappingNode mapping = mapping(node, "capacity", "max-sessions: N and when-full: refuse or blackhole");
+        Map<String, NodeTuple> entries = entries(mapping, CAPACITY_KEYS, "capacity key", CAPACITY_KEYS);
+        NodeTuple max = entries.get("max-sessions");
+        NodeTuple whenFull = entries.get("when-full");
+        if (max == null || whenFull == null) {
+            throw error(node, "capacity without " + (max == null ? "max-sessions" : "when-full")
+                    + " (expected: max-sessions: N and when-full: refuse or blackhole)");
+        }
+        String count = scalar(max.getValueNode(), "max-sessions", "a number of requests").getValue();
+        if (!count.matches("[0-9]{1,7}") || Integer.parseInt(count) < 1) {
+            throw error(max.getValueNode(), "max-sessions: '" + oneLine(count) + "' (expected: a number of "
+                    + "requests from 1 to 9999999)");
+        }
+        String verb = scalar(whenFull.getValueNode(), "when-full", "refuse or blackhole").getValue();
+        Capacity.WhenFull action = switch (verb) {
+            case "refuse" -> Capacity.WhenFull.REFUSE;
+            case "blackhole" -> Capacity.WhenFull.BLACKHOLE;
+            default -> throw error(whenFull.getValueNode(), "when-full: '" + oneLine(verb)
+                    + "' (expected: refuse or blackhole)");
+        };
+        return new Capacity(Integer.parseInt(count), action);
     }
 
     /** Parses {@code firewall: { allow: [CIDR, ...], action: drop|reject }}. */
@@ -546,6 +575,10 @@ final class ScenarioParser {
         }
         String value = ((ScalarNode) node).getValue();
         return value.isEmpty() ? "nothing" : "'" + oneLine(value) + "'";
+    }
+
+    void warn(Node node, String message) {
+        warnings.add(new ConfigWarning(location(node), message));
     }
 
     ConfigException error(Node node, String detail) {

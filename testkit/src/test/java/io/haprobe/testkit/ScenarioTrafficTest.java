@@ -80,6 +80,26 @@ class ScenarioTrafficTest {
     }
 
     @Test
+    void aPhaseCanHaveACapacity() {
+        Scenario scenario = parse(HEAD + """
+                servers:
+                  app/web01:
+                    - at: 0s
+                      http: { status: 200 }
+                      capacity: { max-sessions: 50, when-full: refuse }
+                """);
+
+        assertThat(scenario.scripts().get("app/web01").phases().get(0).capacity())
+                .isEqualTo(new io.haprobe.sim.Capacity(50, io.haprobe.sim.Capacity.WhenFull.REFUSE));
+        assertError(HEAD + "servers:\n  app/web01:\n    - at: 0s\n      http: { status: 200 }\n"
+                + "      capacity: { max-sessions: 0, when-full: refuse }\n",
+                "scenario.yaml:17:33: max-sessions: '0' (expected: a number of requests from 1 to 9999999)");
+        assertError(HEAD + "servers:\n  app/web01:\n    - at: 0s\n      http: { status: 200 }\n"
+                + "      capacity: { max-sessions: 5, when-full: drop }\n",
+                "scenario.yaml:17:47: when-full: 'drop' (expected: refuse or blackhole)");
+    }
+
+    @Test
     void reportsEachMistakeAtItsPlace() {
         assertError(HEAD + "traffic: 3\n", "scenario.yaml:13:10: traffic: '3' (expected: a list of '- at: TIME' with a "
                 + "frontend or backend and one of burst, sequential or rate)");
