@@ -111,25 +111,6 @@ final class ServerSummary {
             String statusText = notChecked(server) ? "not checked" : server.statusText();
             rows.add(new String[] {server.id(), statusText, status, code, info, duration});
         }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        synchronized (out) {
-            out.println();
-            for (String[] row : rows) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < row.length; i++) {
-                    line.append(row[i]);
-                    if (i < row.length - 1) {
-                        line.append(" ".repeat(widths[i] - row[i].length() + 2));
-                    }
-                }
-                out.println(line.toString().stripTrailing());
-            }
-            out.flush();
-        }
+        Tables.print(rows, out);
     }
 }

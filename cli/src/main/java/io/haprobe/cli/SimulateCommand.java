@@ -101,6 +101,7 @@ final class SimulateCommand implements Callable<Integer> {
             } else {
                 timeline.logLines().forEach(out::println);
                 ServerSummary.print(servers, out);
+                TrafficSummary.print(showStat, timeline, out);
                 DiagnosisPrinter.print(diagnoses, out);
             }
             out.flush();
