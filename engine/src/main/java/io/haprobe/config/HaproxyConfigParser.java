@@ -84,6 +84,8 @@ final class HaproxyConfigParser {
     private String frontendName;
     private String frontendMode;
     private SourceLocation frontendLocation;
+    private ProxyTrafficParser frontendTraffic;
+    private final List<FrontendConfig> frontends = new ArrayList<>();
     private final Map<String, DeclaredProxy> backendNames = new HashMap<>();
     private Section lastDefaults = new Section(SectionKind.DEFAULTS, "", null);
     private Section current;
@@ -163,7 +165,7 @@ final class HaproxyConfigParser {
             attempt(() -> requireCaFiles(proxy, settings));
         }
         HaproxyConfig config = errors.isEmpty() ? new HaproxyConfig(file, settings, proxies, warnings,
-                declarations) : null;
+                declarations, frontends) : null;
         return new ConfigValidation(file, errors, warnings, config);
     }
 
@@ -221,6 +223,7 @@ final class HaproxyConfigParser {
                                 parent = namedDefaults.getOrDefault(tokens.get(3).text(), lastDefaults);
                             }
                             frontendMode = parent.mode;
+                            frontendTraffic = parent.traffic.copy();
                             frontendName = tokens.get(1).text();
                             frontendLocation = location(tokens.get(0));
                         }
@@ -238,6 +241,9 @@ final class HaproxyConfigParser {
             case OTHER -> {
                 if (frontendName != null && tokens.get(0).is("mode") && tokens.size() > 1) {
                     frontendMode = tokens.get(1).text();
+                }
+                if (frontendName != null) {
+                    frontendTraffic.frontendKeyword(tokens, context);
                 }
                 return;
             }
@@ -346,6 +352,7 @@ final class HaproxyConfigParser {
     private void closeSection() {
         if (frontendName != null) {
             declarations.add(new ProxyDeclaration(frontendName, "frontend", frontendMode, frontendLocation));
+            frontends.add(frontendTraffic.toFrontend(frontendName, false, frontendLocation));
             frontendName = null;
         }
         if (current == null) {
@@ -362,6 +369,9 @@ final class HaproxyConfigParser {
             return;
         }
         String kindWord = section.kind == SectionKind.LISTEN ? "proxy" : "backend";
+        if (section.kind == SectionKind.LISTEN) {
+            frontends.add(section.traffic.toFrontend(section.name, true, section.location));
+        }
         declarations.add(new ProxyDeclaration(section.name, section.kind == SectionKind.LISTEN ? "listen" : "backend",
                 section.mode, section.location));
         List<HttpCheckRule> rules = section.http.build(kindWord, section.name, warnings);
