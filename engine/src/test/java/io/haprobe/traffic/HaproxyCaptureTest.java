@@ -1,0 +1,190 @@
+package io.haprobe.traffic;
+
+import io.haprobe.ServerState;
+import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.ProxyConfig;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The request model against captures of real HAProxy 2.6.12 (resources {@code haproxy-2.6.12/}, see its README):
+ * each case is replayed on virtual time with the capture's timings, and the transition line's numbers and the
+ * {@code show stat} counters must be HAProxy's.
+ */
+class HaproxyCaptureTest {
+
+    static final long MS = 1_000_000L;
+    static final long S = 1_000_000_000L;
+    static final String DIR = "haproxy-2.6.12/";
+
+    @Test
+    void aServerGoingDownWithRedispatchRequeuesItsQueueAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("down-redispatch.cfg");
+        List<Stream> onS1 = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Decision d = be.arrive(BackendTrafficTest.cookie("a"), S + i * 100 * MS);
+            onS1.add(d.stream());
+        }
+        be.connected(onS1.get(0), S);
+
+        Transition t = be.serverChanged(be.server("s1"), ServerState.DOWN, false, false, 1, 1800 * MS);
+        for (Decision d : t.effects()) {
+            be.connected(d.stream(), 1800 * MS);
+            be.responded(d.stream(), 200, 1801 * MS);
+        }
+        be.responded(onS1.get(0), 200, 5 * S);
+
+        assertThat(downLine(t)).isEqualTo(line("down-redispatch.log"));
+        assertCounters(be, "down-redispatch.show-stat.csv");
+    }
+
+    @Test
+    void aServerGoingDownWithoutRedispatchKeepsItsQueueAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("down-keep-queue.cfg");
+        Stream first = be.arrive(BackendTrafficTest.cookie("a"), S).stream();
+        for (int i = 1; i < 4; i++) {
+            be.arrive(BackendTrafficTest.cookie("a"), S + i * 100 * MS);
+        }
+        be.connected(first, S);
+
+        Transition t = be.serverChanged(be.server("s1"), ServerState.DOWN, false, false, 1, 1800 * MS);
+
+        assertThat(downLine(t)).isEqualTo(line("down-keep-queue.log"));
+        assertCounters(be, "down-keep-queue.show-stat.csv");
+    }
+
+    @Test
+    void aServerComingUpTakesFromTheBackendQueueAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("up-grabs.cfg");
+        be.serverChanged(be.server("s2"), ServerState.DOWN, false, false, 1, S);
+        List<Decision> arrivals = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            arrivals.add(be.arrive(Request.ROOT, S + i * 100 * MS));
+        }
+        for (Decision d : arrivals) {
+            if (d instanceof Decision.Connect) {
+                be.connected(d.stream(), d.stream().arrivalNanos());
+            }
+        }
+
+        Transition up = be.serverChanged(be.server("s2"), ServerState.UP, false, false, 1, 1900 * MS);
+        List<Stream> onS2 = up.effects().stream().map(Decision::stream).toList();
+        onS2.forEach(s -> be.connected(s, 1900 * MS));
+        // s1's two answer after 4 s; the last queued request takes the first freed slot and is still running
+        be.responded(arrivals.get(0).stream(), 200, 5000 * MS);
+        Stream last = be.effects().get(0).stream();
+        be.connected(last, 5000 * MS);
+        be.responded(arrivals.get(1).stream(), 200, 5100 * MS);
+        onS2.forEach(s -> be.responded(s, 200, 5900 * MS));
+
+        assertThat(upLine(up)).isEqualTo(line("up-grabs.log"));
+        assertCounters(be, "up-grabs.show-stat.csv");
+    }
+
+    static BackendTraffic backend(String cfg) throws IOException {
+        HaproxyConfig config = HaproxyConfig.parse(cfg, read(cfg));
+        ProxyConfig proxy = config.proxy("rd").orElseThrow();
+        return BackendTraffic.of(proxy, 999, AlgorithmTraits.ROUND_ROBIN,
+                servers -> new DeclarationOrderRoundRobin(servers, proxy.traffic().allBackups()));
+    }
+
+    static String downLine(Transition t) {
+        return t.active() + " active and " + t.backup() + " backup servers left. " + t.sessions()
+                + " sessions active, " + t.requeued() + " requeued, " + t.queued() + " remaining in queue.";
+    }
+
+    static String upLine(Transition t) {
+        return t.active() + " active and " + t.backup() + " backup servers online. " + t.requeued()
+                + " sessions requeued, " + t.queued() + " total in queue.";
+    }
+
+    /** The counts part of the capture's last transition line. */
+    static String line(String log) throws IOException {
+        String[] lines = read(log).strip().split("\n");
+        String last = lines[lines.length - 1];
+        return last.substring(last.indexOf(". ") + 2);
+    }
+
+    static final List<String> SERVER_COLUMNS = List.of("qcur", "qmax", "scur", "smax", "stot", "econ", "eresp",
+            "wretr", "wredis", "lbtot", "hrsp_2xx", "hrsp_5xx");
+
+    static void assertCounters(BackendTraffic be, String csv) throws IOException {
+        Map<String, Map<String, String>> rows = showStat(read(csv));
+        for (ServerTraffic s : be.servers()) {
+            Map<String, String> expected = select(rows.get(s.name()), SERVER_COLUMNS);
+            Map<String, String> actual = new LinkedHashMap<>();
+            actual.put("qcur", "" + s.queueLength());
+            actual.put("qmax", "" + s.maxQueueLength());
+            actual.put("scur", "" + s.currentSessions());
+            actual.put("smax", "" + s.maxSessions());
+            actual.put("stot", "" + s.totalSessions());
+            actual.put("econ", "" + s.connectErrors());
+            actual.put("eresp", "" + s.responseErrors());
+            actual.put("wretr", "" + s.retries());
+            actual.put("wredis", "" + s.redispatches());
+            actual.put("lbtot", "" + s.lbTotal());
+            actual.put("hrsp_2xx", "" + s.httpResponses(2));
+            actual.put("hrsp_5xx", "" + s.httpResponses(5));
+            assertThat(actual).as(s.name()).isEqualTo(expected);
+        }
+        Map<String, String> expected = select(rows.get("BACKEND"), SERVER_COLUMNS);
+        Map<String, String> actual = new LinkedHashMap<>();
+        actual.put("qcur", "" + be.queueLength());
+        actual.put("qmax", "" + be.maxQueueLength());
+        actual.put("scur", "" + be.currentSessions());
+        actual.put("smax", "" + be.maxSessions());
+        actual.put("stot", "" + be.totalSessions());
+        actual.put("econ", "" + be.connectErrors());
+        actual.put("eresp", "" + be.responseErrors());
+        actual.put("wretr", "" + be.retries());
+        actual.put("wredis", "" + be.redispatches());
+        actual.put("lbtot", "" + be.lbTotal());
+        actual.put("hrsp_2xx", "" + be.httpResponses(2));
+        actual.put("hrsp_5xx", "" + be.httpResponses(5));
+        assertThat(actual).as("BACKEND").isEqualTo(expected);
+    }
+
+    static Map<String, String> select(Map<String, String> row, List<String> columns) {
+        Map<String, String> out = new LinkedHashMap<>();
+        columns.forEach(c -> out.put(c, row.get(c)));
+        return out;
+    }
+
+    /** The rows of backend {@code rd} by server name, each a map column to value. */
+    static Map<String, Map<String, String>> showStat(String csv) {
+        String[] lines = csv.split("\n");
+        List<String> header = Arrays.asList(lines[0].substring(2).split(",", -1));
+        Map<String, Map<String, String>> rows = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] fields = lines[i].split(",", -1);
+            if (!fields[0].equals("rd")) {
+                continue;
+            }
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int c = 0; c < header.size() && c < fields.length; c++) {
+                row.put(header.get(c), fields[c]);
+            }
+            rows.put(fields[1], row);
+        }
+        return rows;
+    }
+
+    static String read(String name) throws IOException {
+        try (InputStream in = HaproxyCaptureTest.class.getResourceAsStream(DIR + name)) {
+            if (in == null) {
+                throw new IOException("missing resource " + DIR + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
