@@ -324,10 +324,10 @@ class BackendTrafficTest {
         }
 
         @Test
-        void optionRedispatchSendsTheLastRetryToAnotherServer() {
+        void underAHashOptionRedispatchSendsOnlyTheLastRetryToAnotherServer() {
             BackendTraffic be = backend("    option redispatch\n"
                     + "    server s1 127.0.0.1:8001\n    server s2 127.0.0.1:8002\n",
-                    AlgorithmTraits.of("leastconn", false), 100);
+                    AlgorithmTraits.of("uri", false), 100);
             Stream stream = be.arrive(Request.ROOT, 0).stream();
             List<String> servers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -346,7 +346,7 @@ class BackendTrafficTest {
         void optionRedispatchWithAnIntervalRedispatchesEveryNthRetry() {
             BackendTraffic be = backend("    option redispatch 1\n"
                     + "    server s1 127.0.0.1:8001\n    server s2 127.0.0.1:8002\n",
-                    AlgorithmTraits.of("leastconn", false), 100);
+                    AlgorithmTraits.of("source", false), 100);
             Stream stream = be.arrive(Request.ROOT, 0).stream();
 
             assertThat(server(be.connectFailed(stream, ConnectFailure.TIMEOUT, 5 * S))).isEqualTo("s2");
@@ -354,16 +354,34 @@ class BackendTrafficTest {
         }
 
         @Test
-        void underRoundRobinWithSeveralActiveServersEveryRetryIsRedispatchedAtOnce() {
-            BackendTraffic be = backend("    option redispatch\n"
-                    + "    server s1 127.0.0.1:8001\n    server s2 127.0.0.1:8002\n");
+        void withSeveralActiveServersEveryRetryIsRedispatchedAtOnceUnlessTheAlgorithmHashes() {
+            for (String balance : List.of("roundrobin", "static-rr", "leastconn", "first", "random")) {
+                BackendTraffic be = backend("    option redispatch\n"
+                        + "    server s1 127.0.0.1:8001\n    server s2 127.0.0.1:8002\n",
+                        AlgorithmTraits.of(balance, false), 100);
+                Stream stream = be.arrive(Request.ROOT, 0).stream();
+
+                Decision d = be.connectFailed(stream, ConnectFailure.REFUSED, 0);
+
+                // no turn-around: another server will do (2.6.12, as captured for leastconn, first, roundrobin)
+                assertThat(d).as(balance).isEqualTo(new Decision.Connect(stream, be.server("s2")));
+                assertThat(be.server("s1").redispatches()).as(balance).isEqualTo(1);
+            }
+        }
+
+        @Test
+        void withOneActiveServerARedispatchedRetryStillWaitsTheTurnaround() {
+            BackendTraffic be = backend("    option redispatch 1\n"
+                    + "    server s1 127.0.0.1:8001\n    server b1 127.0.0.1:8002 backup\n");
             Stream stream = be.arrive(Request.ROOT, 0).stream();
 
             Decision d = be.connectFailed(stream, ConnectFailure.REFUSED, 0);
 
-            // no turn-around: another server will do
-            assertThat(d).isEqualTo(new Decision.Connect(stream, be.server("s2")));
-            assertThat(be.server("s1").redispatches()).isEqualTo(1);
+            assertThat(d).isEqualTo(new Decision.Turnaround(stream, S));
+            assertThat(server(be.turnaroundExpired(stream, S))).isEqualTo("s1");
+            // load balancing gave the same server back: a retry, not a redispatch
+            assertThat(be.server("s1").retries()).isEqualTo(1);
+            assertThat(be.server("s1").redispatches()).isZero();
         }
 
         @Test

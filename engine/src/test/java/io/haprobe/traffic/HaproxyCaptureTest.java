@@ -91,11 +91,110 @@ class HaproxyCaptureTest {
         assertCounters(be, "up-grabs.show-stat.csv");
     }
 
+    @Test
+    void aRefusingServerGetsThreeRetriesOneSecondApartThen503AsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("retries.cfg", "rt", AlgorithmTraits.ROUND_ROBIN, null);
+
+        Decision d = be.arrive(Request.ROOT, 0);
+        long now = 0;
+        while (!(d instanceof Decision.Finished)) {
+            d = be.connectFailed(d.stream(), ConnectFailure.REFUSED, now);
+            if (d instanceof Decision.Turnaround t) {
+                now = t.retryAtNanos();
+                d = be.turnaroundExpired(t.stream(), now);
+            }
+        }
+
+        // the log: "0/0/-1/-1/3010 503 ... SC-- ... 1/1/0/0/3"
+        assertThat(now).isEqualTo(3 * S);
+        assertThat(BackendTraffic.terminationState(d.stream())).isEqualTo("SC");
+        assertThat(d.stream().retries()).isEqualTo(3);
+        assertCounters(be, "retries.show-stat.csv", "rt");
+    }
+
+    @Test
+    void redispatchGoesToAnotherServerOnTheFirstRetryUnlessTheAlgorithmHashesAsHaproxyDid() throws IOException {
+        for (String name : List.of("lc3", "lc5", "lcI3", "first", "rr", "lc3tc")) {
+            String balance = name.startsWith("lc") ? "leastconn" : name.equals("rr") ? "roundrobin" : name;
+            BackendTraffic be = backend("redispatch-algorithms.cfg", name, AlgorithmTraits.of(balance, false), null);
+            Decision first = be.arrive(Request.ROOT, 0);
+            assertThat(first.stream().server().name()).isEqualTo("s1");
+
+            Decision retry = be.connectFailed(first.stream(), ConnectFailure.REFUSED, 0);
+            be.connected(retry.stream(), 0);
+            be.responded(retry.stream(), 200, MS);
+
+            assertThat(retry).as(name).isEqualTo(new Decision.Connect(first.stream(), be.server("s2")));
+            assertCounters(be, "redispatch-algorithms.show-stat.csv", name);
+        }
+    }
+
+    @Test
+    void underAHashTheLastRetryHashesToTheSameServerAsHaproxyDid() throws IOException {
+        // balance uri: /a and /c hash to s1, /b and /d to s2; map-based hashing ignores the server to avoid
+        BackendTraffic be = backend("retries-hash.cfg", "h", AlgorithmTraits.of("uri", false),
+                servers -> new FixedHash(servers));
+        long now = 0;
+        for (String path : List.of("/a", "/b", "/c", "/d")) {
+            Decision d = be.arrive(new Request("GET", path, Map.of(), null), now);
+            long start = now;
+            while (!(d instanceof Decision.Finished)) {
+                if (d instanceof Decision.Connect c && c.server().name().equals("s2")) {
+                    be.connected(d.stream(), now);
+                    d = be.responded(d.stream(), 200, now);
+                } else {
+                    d = be.connectFailed(d.stream(), ConnectFailure.REFUSED, now);
+                    if (d instanceof Decision.Turnaround t) {
+                        now = t.retryAtNanos();
+                        d = be.turnaroundExpired(t.stream(), now);
+                    }
+                }
+            }
+            // the log: 503 after 2004 ms for /a and /c, 200 at once for /b and /d
+            assertThat(now - start).as(path).isEqualTo(path.equals("/a") || path.equals("/c") ? 2 * S : 0);
+            now += 10 * MS;
+        }
+        assertCounters(be, "retries-hash.show-stat.csv", "h");
+    }
+
+    /** {@code balance uri} as the capture saw it, ignoring the server to avoid as map-based hashing does. */
+    static final class FixedHash implements LoadBalancer {
+
+        private final List<? extends LbServer> servers;
+
+        FixedHash(List<? extends LbServer> servers) {
+            this.servers = servers;
+        }
+
+        @Override
+        public LbServer pick(Request request, LbServer avoid) {
+            return servers.get(request.uri().equals("/a") || request.uri().equals("/c") ? 0 : 1);
+        }
+
+        @Override
+        public void update(LbServer server) {
+        }
+
+        @Override
+        public void taken(LbServer server) {
+        }
+
+        @Override
+        public void released(LbServer server) {
+        }
+    }
+
     static BackendTraffic backend(String cfg) throws IOException {
+        return backend(cfg, "rd", AlgorithmTraits.ROUND_ROBIN, null);
+    }
+
+    static BackendTraffic backend(String cfg, String name, AlgorithmTraits traits,
+                                  java.util.function.Function<List<? extends LbServer>, LoadBalancer> balancer)
+            throws IOException {
         HaproxyConfig config = HaproxyConfig.parse(cfg, read(cfg));
-        ProxyConfig proxy = config.proxy("rd").orElseThrow();
-        return BackendTraffic.of(proxy, 999, AlgorithmTraits.ROUND_ROBIN,
-                servers -> new DeclarationOrderRoundRobin(servers, proxy.traffic().allBackups()));
+        ProxyConfig proxy = config.proxy(name).orElseThrow();
+        return BackendTraffic.of(proxy, 999, traits, balancer != null ? balancer
+                : servers -> new DeclarationOrderRoundRobin(servers, proxy.traffic().allBackups()));
     }
 
     static String downLine(Transition t) {
@@ -119,7 +218,11 @@ class HaproxyCaptureTest {
             "wretr", "wredis", "lbtot", "hrsp_2xx", "hrsp_5xx");
 
     static void assertCounters(BackendTraffic be, String csv) throws IOException {
-        Map<String, Map<String, String>> rows = showStat(read(csv));
+        assertCounters(be, csv, "rd");
+    }
+
+    static void assertCounters(BackendTraffic be, String csv, String backend) throws IOException {
+        Map<String, Map<String, String>> rows = showStat(read(csv), backend);
         for (ServerTraffic s : be.servers()) {
             Map<String, String> expected = select(rows.get(s.name()), SERVER_COLUMNS);
             Map<String, String> actual = new LinkedHashMap<>();
@@ -135,7 +238,7 @@ class HaproxyCaptureTest {
             actual.put("lbtot", "" + s.lbTotal());
             actual.put("hrsp_2xx", "" + s.httpResponses(2));
             actual.put("hrsp_5xx", "" + s.httpResponses(5));
-            assertThat(actual).as(s.name()).isEqualTo(expected);
+            assertThat(actual).as(backend + "/" + s.name()).isEqualTo(expected);
         }
         Map<String, String> expected = select(rows.get("BACKEND"), SERVER_COLUMNS);
         Map<String, String> actual = new LinkedHashMap<>();
@@ -151,7 +254,7 @@ class HaproxyCaptureTest {
         actual.put("lbtot", "" + be.lbTotal());
         actual.put("hrsp_2xx", "" + be.httpResponses(2));
         actual.put("hrsp_5xx", "" + be.httpResponses(5));
-        assertThat(actual).as("BACKEND").isEqualTo(expected);
+        assertThat(actual).as(backend + "/BACKEND").isEqualTo(expected);
     }
 
     static Map<String, String> select(Map<String, String> row, List<String> columns) {
@@ -160,14 +263,14 @@ class HaproxyCaptureTest {
         return out;
     }
 
-    /** The rows of backend {@code rd} by server name, each a map column to value. */
-    static Map<String, Map<String, String>> showStat(String csv) {
+    /** The rows of a backend by server name, each a map column to value. */
+    static Map<String, Map<String, String>> showStat(String csv, String backend) {
         String[] lines = csv.split("\n");
         List<String> header = Arrays.asList(lines[0].substring(2).split(",", -1));
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             String[] fields = lines[i].split(",", -1);
-            if (!fields[0].equals("rd")) {
+            if (!fields[0].equals(backend)) {
                 continue;
             }
             Map<String, String> row = new LinkedHashMap<>();
