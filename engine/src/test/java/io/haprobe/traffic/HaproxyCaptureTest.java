@@ -92,6 +92,27 @@ class HaproxyCaptureTest {
     }
 
     @Test
+    void whatAServerComingUpTakesHoldsNoSlotSoItCanGoOverItsMaxconnAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("up-grab-overcommits.cfg");
+        be.serverChanged(be.server("s2"), ServerState.DOWN, false, false, 1, S);
+        for (int i = 0; i < 3; i++) {
+            Decision d = be.arrive(Request.ROOT, S + i * 100 * MS);
+            if (d instanceof Decision.Connect) {
+                be.connected(d.stream(), d.stream().arrivalNanos());
+            }
+        }
+        Transition up = be.serverChanged(be.server("s2"), ServerState.UP, false, false, 1, 1600 * MS);
+        up.effects().forEach(d -> be.connected(d.stream(), 1600 * MS));
+
+        Decision fourth = be.arrive(Request.ROOT, 1900 * MS);
+        be.connected(fourth.stream(), 1900 * MS);
+
+        assertThat(upLine(up)).isEqualTo(line("up-grab-overcommits.log"));
+        assertThat(fourth).isEqualTo(new Decision.Connect(fourth.stream(), be.server("s2")));
+        assertCounters(be, "up-grab-overcommits.show-stat.csv");
+    }
+
+    @Test
     void aRefusingServerGetsThreeRetriesOneSecondApartThen503AsHaproxyDid() throws IOException {
         BackendTraffic be = backend("retries.cfg", "rt", AlgorithmTraits.ROUND_ROBIN, null);
 
