@@ -113,6 +113,31 @@ class HaproxyCaptureTest {
     }
 
     @Test
+    void queueTimeoutsAndAFullServerQueueGive503sAsHaproxyDid() throws IOException {
+        for (String name : List.of("q1", "q2")) {
+            BackendTraffic be = backend("queue-timeout.cfg", name, AlgorithmTraits.ROUND_ROBIN, null);
+            Request request = name.equals("q1") ? Request.ROOT : BackendTrafficTest.cookie("a");
+            List<Decision> arrivals = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                arrivals.add(be.arrive(request, i * 100 * MS));
+            }
+            be.connected(arrivals.get(0).stream(), 0);
+            List<String> states = new ArrayList<>();
+            for (Decision d : arrivals.subList(1, 3)) {
+                if (d instanceof Decision.Queued q) {
+                    d = be.queueExpired(q.stream(), q.deadlineNanos());
+                }
+                states.add(((Decision.Finished) d).status() + " " + BackendTraffic.terminationState(d.stream()));
+            }
+            be.responded(arrivals.get(0).stream(), 200, 3 * S);
+
+            assertThat(states).as(name).containsExactly(name.equals("q1") ? "503 sQ" : "503 sQ",
+                    name.equals("q1") ? "503 sQ" : "503 SQ");
+            assertCounters(be, "queue-timeout.show-stat.csv", name);
+        }
+    }
+
+    @Test
     void aRefusingServerGetsThreeRetriesOneSecondApartThen503AsHaproxyDid() throws IOException {
         BackendTraffic be = backend("retries.cfg", "rt", AlgorithmTraits.ROUND_ROBIN, null);
 
