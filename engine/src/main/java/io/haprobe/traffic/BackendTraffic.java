@@ -176,7 +176,7 @@ public final class BackendTraffic {
      * @param proxy    the section; never null
      * @param fullConn the {@code fullconn} HAProxy runs with: the section's own, else 10% of the {@code maxconn}
      *                 of the frontends that can route to it, rounded up, at least 1
-     *                 ({@link io.haprobe.config.HaproxyConfig#fullConn(ProxyConfig)})
+     *                 ({@link io.haprobe.config.HaproxyConfig#fullConn(ProxyConfig, int)})
      * @param traits   the algorithm's properties; never null
      * @param balancer makes the algorithm over the servers (in declaration order); never null, nor what it
      *                 returns
