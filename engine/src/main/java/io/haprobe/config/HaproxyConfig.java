@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * A parsed haproxy.cfg: the global settings and, in declaration order, every {@code backend} and
- * {@code listen} section with its servers and checks. {@code frontend} sections and unknown sections are
- * skipped; keywords haprobe does not act on are kept as {@link #warnings()}.
+ * {@code listen} section with its servers and checks, and where each frontend sends its requests
+ * ({@link #frontends()}); unknown sections are skipped; keywords haprobe does not act on are kept as {@link #warnings()}.
  *
  * <p>Immutable and thread-safe.
  *
@@ -24,9 +24,12 @@ import java.util.Optional;
  * @param warnings what was accepted but not acted on, in file order; never null
  * @param declarations every {@code frontend}, {@code backend} and {@code listen} section in file order, with its
  *                 mode (what {@code show stat} lists); never null
+ * @param frontends the {@code frontend} sections and the frontend side of the {@code listen} sections, in
+ *                  declaration order (the request model's routing); never null
  */
 public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig> proxies,
-                            List<ConfigWarning> warnings, List<ProxyDeclaration> declarations) {
+                            List<ConfigWarning> warnings, List<ProxyDeclaration> declarations,
+                            List<FrontendConfig> frontends) {
 
     /**
      * Validates the components and copies the lists.
@@ -39,6 +42,7 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
         proxies = List.copyOf(proxies);
         warnings = List.copyOf(warnings);
         declarations = List.copyOf(declarations);
+        frontends = List.copyOf(frontends);
     }
 
     /**
@@ -55,7 +59,7 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
                          List<ConfigWarning> warnings) {
         this(file, global, proxies, warnings, proxies.stream()
                 .map(p -> new ProxyDeclaration(p.name(), p.listen() ? "listen" : "backend", "tcp", p.location()))
-                .toList());
+                .toList(), List.of());
     }
 
     /**
@@ -151,5 +155,39 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Returns the {@code fullconn} HAProxy 2.6 runs a backend with (proxy.c {@code proxy_adjust_all_maxconn()}):
+     * its own {@code fullconn}, else 10% (rounded up, at least 1) of the sum of the {@code maxconn} of the
+     * frontends that can send it requests: those whose {@code default_backend} or unconditional
+     * {@code use_backend} names it (each frontend once), and a listen section for itself. A frontend without
+     * {@code maxconn} counts with the global one, which HAProxy derives from the file-descriptor limit when
+     * {@code global maxconn} is unset: the caller says what it is.
+     *
+     * @param proxy         a backend or listen section of this configuration; never null
+     * @param globalMaxConn the global {@code maxconn} to assume for frontends without their own, {@code >= 0}
+     * @return the value, {@code >= 1}
+     * @throws NullPointerException     if {@code proxy} is null
+     * @throws IllegalArgumentException if {@code globalMaxConn} is negative
+     */
+    public int fullConn(ProxyConfig proxy, int globalMaxConn) {
+        Objects.requireNonNull(proxy, "proxy");
+        if (globalMaxConn < 0) {
+            throw new IllegalArgumentException("globalMaxConn: " + globalMaxConn + " (expected: >= 0)");
+        }
+        if (proxy.traffic().fullConn() > 0) {
+            return proxy.traffic().fullConn();
+        }
+        long total = 0;
+        for (FrontendConfig frontend : frontends) {
+            String fallback = frontend.defaultBackend() != null ? frontend.defaultBackend()
+                    : frontend.listen() ? frontend.name() : null;
+            boolean routes = proxy.name().equals(fallback) || frontend.useBackends().contains(proxy.name());
+            if (routes) {
+                total += frontend.maxConn() > 0 ? frontend.maxConn() : globalMaxConn;
+            }
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (total + 9) / 10));
     }
 }

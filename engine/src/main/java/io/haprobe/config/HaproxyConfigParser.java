@@ -83,8 +83,9 @@ final class HaproxyConfigParser {
     private final List<ProxyDeclaration> declarations = new ArrayList<>();
     private String frontendName;
     private String frontendMode;
-    private Routing frontendRouting;
     private SourceLocation frontendLocation;
+    private ProxyTrafficParser frontendTraffic;
+    private final List<FrontendConfig> frontends = new ArrayList<>();
     private final Map<String, DeclaredProxy> backendNames = new HashMap<>();
     private Section lastDefaults = new Section(SectionKind.DEFAULTS, "", null);
     private Section current;
@@ -164,7 +165,7 @@ final class HaproxyConfigParser {
             attempt(() -> requireCaFiles(proxy, settings));
         }
         HaproxyConfig config = errors.isEmpty() ? new HaproxyConfig(file, settings, proxies, warnings,
-                declarations) : null;
+                declarations, frontends) : null;
         return new ConfigValidation(file, errors, warnings, config);
     }
 
@@ -222,7 +223,7 @@ final class HaproxyConfigParser {
                                 parent = namedDefaults.getOrDefault(tokens.get(3).text(), lastDefaults);
                             }
                             frontendMode = parent.mode;
-                            frontendRouting = parent.routing.inherited();
+                            frontendTraffic = parent.traffic.copy();
                             frontendName = tokens.get(1).text();
                             frontendLocation = location(tokens.get(0));
                         }
@@ -242,7 +243,7 @@ final class HaproxyConfigParser {
                     frontendMode = tokens.get(1).text();
                 }
                 if (frontendName != null) {
-                    frontendRouting.parse(tokens);
+                    frontendTraffic.frontendKeyword(tokens, context);
                 }
                 return;
             }
@@ -350,8 +351,8 @@ final class HaproxyConfigParser {
 
     private void closeSection() {
         if (frontendName != null) {
-            declarations.add(new ProxyDeclaration(frontendName, "frontend", frontendMode, frontendLocation,
-                    frontendRouting.route(null), frontendRouting.conditional));
+            declarations.add(new ProxyDeclaration(frontendName, "frontend", frontendMode, frontendLocation));
+            frontends.add(frontendTraffic.toFrontend(frontendName, false, frontendLocation));
             frontendName = null;
         }
         if (current == null) {
@@ -368,10 +369,11 @@ final class HaproxyConfigParser {
             return;
         }
         String kindWord = section.kind == SectionKind.LISTEN ? "proxy" : "backend";
+        if (section.kind == SectionKind.LISTEN) {
+            frontends.add(section.traffic.toFrontend(section.name, true, section.location));
+        }
         declarations.add(new ProxyDeclaration(section.name, section.kind == SectionKind.LISTEN ? "listen" : "backend",
-                section.mode, section.location,
-                section.kind == SectionKind.LISTEN ? section.routing.route(section.name) : null,
-                section.routing.conditional));
+                section.mode, section.location));
         List<HttpCheckRule> rules = section.http.build(kindWord, section.name, warnings);
         CheckOption checkOption = section.tcp.build(kindWord, section.name, warnings);
         List<ServerConfig> servers = section.servers;
@@ -431,7 +433,6 @@ final class HaproxyConfigParser {
                     current.mode = tokens.get(1).text();
                 }
             }
-            case "default_backend", "use_backend" -> current.routing.parse(tokens);
             case "balance" -> current.balancing = BalanceParser.balance(tokens, current.balancing, context);
             case "hash-type" -> current.balancing = BalanceParser.hashType(tokens, current.balancing, context);
             case "hash-balance-factor" -> current.balancing = BalanceParser.hashBalanceFactor(tokens,
@@ -688,7 +689,6 @@ final class HaproxyConfigParser {
         String mode = "tcp";
         SourceAddress source = SourceAddress.NONE;
         ProxyTrafficParser traffic = new ProxyTrafficParser();
-        Routing routing = new Routing();
 
         /** Creates a section with HAProxy's defaults; {@code location} is null only for the implicit defaults. */
         Section(SectionKind kind, String name, SourceLocation location) {
@@ -712,49 +712,6 @@ final class HaproxyConfigParser {
             mode = defaults.mode;
             source = defaults.source;
             traffic = defaults.traffic.copy();
-            routing = defaults.routing.inherited();
-        }
-    }
-
-    /**
-     * Where a frontend's (or listen section's) traffic goes, as far as haprobe models it: the first
-     * {@code use_backend} without a condition, else {@code default_backend} (inherited from {@code defaults}).
-     * ACLs are not evaluated: a {@code use_backend} with a condition is only noted, for the traffic that targets
-     * the frontend to warn about.
-     */
-    private static final class Routing {
-
-        String defaultBackend;
-        String useBackend;
-        boolean conditional;
-
-        Routing inherited() {
-            Routing copy = new Routing();
-            copy.defaultBackend = defaultBackend;
-            return copy;
-        }
-
-        void parse(List<ConfigToken> tokens) {
-            ConfigToken keyword = tokens.get(0);
-            if (tokens.size() < 2 || !(keyword.is("default_backend") || keyword.is("use_backend"))) {
-                return;
-            }
-            String backend = tokens.get(1).text();
-            if (keyword.is("default_backend")) {
-                defaultBackend = backend;
-                return;
-            }
-            if (tokens.size() > 2) {
-                conditional = true;
-                return;
-            }
-            if (useBackend == null) {
-                useBackend = backend;
-            }
-        }
-
-        String route(String self) {
-            return useBackend != null ? useBackend : defaultBackend != null ? defaultBackend : self;
         }
     }
 }

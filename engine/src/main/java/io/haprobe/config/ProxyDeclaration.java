@@ -14,38 +14,19 @@ import java.util.Objects;
  * @param mode     its {@code mode}, inherited from its defaults: {@code http} or {@code tcp} (the default), as
  *                 {@code show stat}'s {@code mode} column prints it; never null
  * @param location where it is declared; never null
- * @param route    the backend the section's traffic goes to ({@code use_backend} without a condition, else
- *                 {@code default_backend}, inherited from {@code defaults}; a listen section's own servers
- *                 otherwise), or null: a backend, or a frontend that routes nowhere
- * @param conditionalRoutes true when the section has {@code use_backend} rules with a condition: haprobe does
- *                 not evaluate ACLs, so simulated traffic follows {@code route} and is warned about
  */
-public record ProxyDeclaration(String name, String kind, String mode, SourceLocation location, String route,
-                               boolean conditionalRoutes) {
+public record ProxyDeclaration(String name, String kind, String mode, SourceLocation location) {
 
     /**
      * Validates the components.
      *
-     * @throws NullPointerException if a component other than {@code route} is null
+     * @throws NullPointerException if a component is null
      */
     public ProxyDeclaration {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(location, "location");
-    }
-
-    /**
-     * Creates a declaration without routing.
-     *
-     * @param name     the section's name; never null
-     * @param kind     {@code frontend}, {@code backend} or {@code listen}; never null
-     * @param mode     {@code http} or {@code tcp}; never null
-     * @param location where the section starts; never null
-     * @throws NullPointerException if an argument is null
-     */
-    public ProxyDeclaration(String name, String kind, String mode, SourceLocation location) {
-        this(name, kind, mode, location, null, false);
     }
 
     /**

@@ -118,6 +118,23 @@ final class ProxyTrafficParser {
         return true;
     }
 
+    /**
+     * Reads the frontend keywords of a {@code frontend} section: {@code maxconn}, {@code default_backend},
+     * {@code use_backend}.
+     *
+     * @return true if the keyword was one of them
+     */
+    boolean frontendKeyword(List<ConfigToken> tokens, ParseContext in) {
+        return switch (tokens.get(0).text()) {
+            case "maxconn", "default_backend", "use_backend" -> keyword(tokens, in);
+            default -> false;
+        };
+    }
+
+    FrontendConfig toFrontend(String name, boolean listen, SourceLocation location) {
+        return new FrontendConfig(name, listen, location, maxConn, defaultBackend, useBackends);
+    }
+
     private static String required(List<ConfigToken> tokens, ParseContext in, String message) {
         if (tokens.size() < 2 || tokens.get(1).text().isEmpty()) {
             throw in.error(tokens.get(0), message);
@@ -150,7 +167,7 @@ final class ProxyTrafficParser {
             }
         }
         if (modes > 1) {
-            throw in.error(tokens.get(0), "cookie 'rewrite', 'insert' and 'prefix' modes are mutually exclusive.");
+            throw in.error(tokens.get(0), "cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.");
         }
         return new ProxyTrafficSettings.Cookie(name, mode);
     }

@@ -99,9 +99,9 @@ public final class Simulation implements AutoCloseable {
         if (!target.frontend()) {
             return target.name();
         }
-        for (io.haprobe.config.ProxyDeclaration declaration : config.declarations()) {
-            if (declaration.hasFrontend() && declaration.name().equals(target.name())) {
-                return declaration.route();
+        for (io.haprobe.config.FrontendConfig frontend : config.frontends()) {
+            if (frontend.name().equals(target.name())) {
+                return frontend.backend();
             }
         }
         return null;

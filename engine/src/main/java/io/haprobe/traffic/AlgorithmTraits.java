@@ -12,28 +12,26 @@ import java.util.Objects;
  *   <tr><td>{@code dynamicWeights}</td><td>{@code BE_LB_PROP_DYN}</td><td>roundrobin, leastconn, first,
  *       random, consistent hashing</td><td>weights scale by 16 ({@code wdiv}) and ramp during slowstart; else
  *       full weight at once</td></tr>
- *   <tr><td>{@code roundRobinKind}</td><td>{@code BE_LB_KIND_RR}</td><td>roundrobin, static-rr, random</td>
- *       <td>with {@code option redispatch} and more than one active server, every retry of a non-persistent
- *       stream is redispatched at once (stream.h {@code stream_choose_redispatch()})</td></tr>
  *   <tr><td>{@code queueShortcut}</td><td>{@code BE_LB_ALGO_RR}, {@code _SRR}, {@code _FAS}</td>
  *       <td>roundrobin, static-rr, first</td><td>a non-empty backend queue sends new requests straight to it
  *       (backend.c {@code assign_server()})</td></tr>
  *   <tr><td>{@code hashing}</td><td>{@code BE_LB_KIND_HI}</td><td>source, uri, url_param, hdr, rdp-cookie,
- *       hash</td><td>a retry waits the turn-around even when redispatched</td></tr>
+ *       hash</td><td>with {@code option redispatch}, a retry of a request that is not persistent goes back to
+ *       load balancing at once when more than one active server is usable, unless the algorithm hashes
+ *       (stream.h {@code stream_choose_redispatch()} in 2.6.12, with the backported fix of GitHub issue
+ *       #1878)</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
  *
  * @param dynamicWeights  {@code BE_LB_PROP_DYN}
- * @param roundRobinKind  {@code BE_LB_KIND_RR}
  * @param queueShortcut   the algorithm is roundrobin, static-rr or first
  * @param hashing         {@code BE_LB_KIND_HI}
  */
-public record AlgorithmTraits(boolean dynamicWeights, boolean roundRobinKind, boolean queueShortcut,
-                              boolean hashing) {
+public record AlgorithmTraits(boolean dynamicWeights, boolean queueShortcut, boolean hashing) {
 
     /** {@code balance roundrobin}, HAProxy's default. */
-    public static final AlgorithmTraits ROUND_ROBIN = new AlgorithmTraits(true, true, true, false);
+    public static final AlgorithmTraits ROUND_ROBIN = new AlgorithmTraits(true, true, false);
 
     /**
      * Returns the traits of an algorithm by its {@code show stat} name.
@@ -49,12 +47,11 @@ public record AlgorithmTraits(boolean dynamicWeights, boolean roundRobinKind, bo
     public static AlgorithmTraits of(String balance, boolean consistentHash) {
         return switch (Objects.requireNonNull(balance, "balance")) {
             case "roundrobin" -> ROUND_ROBIN;
-            case "static-rr" -> new AlgorithmTraits(false, true, true, false);
-            case "random" -> new AlgorithmTraits(true, true, false, false);
-            case "leastconn" -> new AlgorithmTraits(true, false, false, false);
-            case "first" -> new AlgorithmTraits(true, false, true, false);
+            case "static-rr" -> new AlgorithmTraits(false, true, false);
+            case "random", "leastconn" -> new AlgorithmTraits(true, false, false);
+            case "first" -> new AlgorithmTraits(true, true, false);
             case "source", "uri", "url_param", "hdr", "rdp-cookie", "hash" ->
-                    new AlgorithmTraits(consistentHash, false, false, true);
+                    new AlgorithmTraits(consistentHash, false, true);
             default -> throw new IllegalArgumentException("balance: " + balance
                     + " (expected: a balance algorithm name)");
         };

@@ -176,7 +176,7 @@ public final class BackendTraffic {
      * @param proxy    the section; never null
      * @param fullConn the {@code fullconn} HAProxy runs with: the section's own, else 10% of the {@code maxconn}
      *                 of the frontends that can route to it, rounded up, at least 1
-     *                 ({@link io.haprobe.config.HaproxyConfig#fullConn(ProxyConfig)})
+     *                 ({@link io.haprobe.config.HaproxyConfig#fullConn(ProxyConfig, int)})
      * @param traits   the algorithm's properties; never null
      * @param balancer makes the algorithm over the servers (in declaration order); never null, nor what it
      *                 returns
@@ -481,13 +481,14 @@ public final class BackendTraffic {
     }
 
     /**
-     * A connect attempt failed (backend.c {@code back_handle_st_cer()}): out of {@code retries} the stream ends
-     * with 503 ({@code SC}, or {@code sC} when the first failure was a timeout) and {@code econ}; else it
-     * retries, on the same server ({@code wretr}) or, with {@code option redispatch} when it is time (the last
-     * retry by default, every Nth with an interval, every retry of a non-persistent stream under round robin
-     * with several active servers, or at once when the server is not running), through load balancing again
-     * ({@code wredis} when another server is picked). A refused or reset connect waits the turn-around delay
-     * ({@code min(1 s, timeout connect)}) before retrying on the same server.
+     * A connect attempt failed (backend.c {@code back_handle_st_cer()}, 2.6.12): out of {@code retries} the
+     * stream ends with 503 ({@code SC}, or {@code sC} when the first failure was a timeout) and {@code econ};
+     * else it retries, on the same server ({@code wretr}) or, with {@code option redispatch}, through load
+     * balancing again ({@code wredis} when another server is picked, {@code wretr} when the same one is): at
+     * once when the server is not running or the request is not persistent, more than one active server is
+     * usable and the algorithm does not hash; else on the last retry (every Nth with an interval). A refused or
+     * reset connect waits the turn-around delay ({@code min(1 s, timeout connect)}) before retrying on the same
+     * server, or when at most one active server is usable.
      *
      * @param stream   a stream in {@link Stream.Phase#CONNECTING}; never null
      * @param failure  what happened; never null
@@ -519,7 +520,8 @@ public final class BackendTraffic {
         if (failure.isError()) {
             long delay = timeoutConnectNanos > 0 ? Math.min(NANOS_PER_SECOND, timeoutConnectNanos)
                     : NANOS_PER_SECOND;
-            if (!redispatched || !traits.roundRobinKind() || activeServers <= 1) {
+            // "only wait when we're retrying on the same server" (2.6.12, GitHub issue #1878)
+            if (!redispatched || activeServers <= 1) {
                 stream.phase = Stream.Phase.TURNAROUND;
                 stream.retryAtNanos = nowNanos + delay;
                 return new Decision.Turnaround(stream, stream.retryAtNanos);
@@ -1126,7 +1128,7 @@ public final class BackendTraffic {
                 && (server.state == ServerState.DOWN || server.state == ServerState.STARTING
                 || redispatchAfter > 0 && stream.retries % redispatchAfter == 0
                 || redispatchAfter < 0 && stream.retries % (retries + 1 + redispatchAfter) == 0
-                || !stream.direct && activeServers > 1 && traits.roundRobinKind());
+                || !stream.direct && activeServers > 1 && !traits.hashing());
         if (redispatch) {
             releaseSlot(stream, nowNanos);
             stream.direct = false;

@@ -243,7 +243,7 @@ class HaproxyConfigParserTest {
     }
 
     @Test
-    void frontendSectionsAreRecognizedButNotModelled() {
+    void frontendSectionsGiveOnlyTheirRoutingAndAclRoutingIsWarned() {
         HaproxyConfig config = parse(
                 "frontend f",
                 "  bind :80",
@@ -251,7 +251,11 @@ class HaproxyConfigParserTest {
                 "  use_backend b if api",
                 "backend b");
         assertThat(config.proxies()).extracting(ProxyConfig::name).containsExactly("b");
-        assertThat(config.warnings()).isEmpty();
+        assertThat(config.frontends()).extracting(FrontendConfig::name, FrontendConfig::backend)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("f", null));
+        assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly("'use_backend b' has a"
+                + " condition; ACL routing is not modelled: the traffic model ignores this rule and sends requests to"
+                + " the default_backend");
         // haproxy -c 2.6.12: "'server' not allowed because frontend 'f' has no backend capability."
         assertThatThrownBy(() -> parse("frontend f", "  bind :80", "  server nonsense 127.0.0.1:80 check"))
                 .hasMessage("haproxy.cfg:3:3: 'server' not allowed because frontend 'f' has no backend capability");
@@ -433,17 +437,16 @@ class HaproxyConfigParserTest {
         assertThat(server(config, "b", "s").timing().rise()).isEqualTo(7);
         assertThat(server(config, "b", "s").check().enabled()).isTrue();
         assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
-                "server keyword 'cookie' is not supported yet, ignored",
                 "server keyword 'resolvers' is not supported yet, ignored",
-                "server keyword 'on-marked-down' is not supported yet, ignored",
                 "server keyword 'track' is not supported yet, ignored",
-                "server keyword 'id' is not supported yet, ignored",
-                "server keyword 'maxqueue' is not supported yet, ignored",
-                "server keyword 'minconn' is not supported yet, ignored",
                 "'source ... usesrc' (transparent proxying) is not supported, ignored: checks leave from 10.0.0.1,"
                         + " as HAProxy's checks do");
         assertThat(server(config, "b", "s").source()).isEqualTo(new SourceAddress("10.0.0.1", 0));
-        assertThat(config.warnings().get(0).location()).isEqualTo(new SourceLocation("haproxy.cfg", 2, 71));
+        assertThat(config.warnings().get(0).location()).isEqualTo(new SourceLocation("haproxy.cfg", 2, 92));
+        // the request model's keywords are read, not warned
+        assertThat(server(config, "b", "s").traffic()).extracting(TrafficSettings::cookie, TrafficSettings::id,
+                TrafficSettings::maxQueue, TrafficSettings::minConn, TrafficSettings::shutdownOnMarkedDown)
+                .containsExactly("s1", 3, 10, 2, true);
         assertThat(server(config, "b", "s").check().tls()).extracting(TlsSettings::ssl, t -> t.verification().required(),
                 t -> t.verification().caFile(), t -> t.hello().sni()).containsExactly(true, false, "/etc/ca.pem", "str(x)");
     }

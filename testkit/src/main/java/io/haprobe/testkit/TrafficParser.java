@@ -105,15 +105,6 @@ final class TrafficParser {
                     + ScenarioParser.oneOf(known, "a " + kind + (toFrontend ? " or listen" : " or listen")
                     + " section of the haproxy.cfg") + ScenarioParser.suggestion(name, known, 3) + ")");
         }
-        for (ProxyDeclaration declaration : config.declarations()) {
-            if (toFrontend && declaration.hasFrontend() && declaration.name().equals(name)
-                    && declaration.conditionalRoutes()) {
-                scenario.warn(value, "frontend '" + name + "' has use_backend rules with conditions, which are not "
-                        + "evaluated: its simulated traffic goes to " + (declaration.route() == null
-                        ? "no backend" : "backend '" + declaration.route() + "'")
-                        + " (its first use_backend without a condition, else its default_backend)");
-            }
-        }
         return new Traffic.Target(name, toFrontend);
     }
 

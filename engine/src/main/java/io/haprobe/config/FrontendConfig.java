@@ -1,0 +1,63 @@
+package io.haprobe.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a {@code frontend} (or the frontend side of a {@code listen} section) sends its requests, and how many
+ * connections it accepts, after its {@code defaults} section was applied. ACL routing is not modelled:
+ * {@code use_backend} rules with an {@code if}/{@code unless} condition are left out (the parser warns).
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>option</th><th>default</th><th>HAProxy keyword</th><th>meaning</th></tr>
+ *   <tr><td>{@code maxConn}</td><td>0 (unset: the global {@code maxconn})</td><td>{@code maxconn}</td>
+ *       <td>concurrent connections the frontend accepts; its share of the backends' default
+ *       {@code fullconn}</td></tr>
+ *   <tr><td>{@code defaultBackend}</td><td>null (inherited from {@code defaults})</td>
+ *       <td>{@code default_backend}</td><td>where requests go when no rule applies; a listen section without
+ *       it serves them itself</td></tr>
+ *   <tr><td>{@code useBackends}</td><td>empty</td><td>{@code use_backend NAME} without condition</td>
+ *       <td>the first one takes every request</td></tr>
+ * </table>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param name           the section name; never null
+ * @param listen         true for a {@code listen} section
+ * @param location       the place of the section keyword; never null
+ * @param maxConn        {@code maxconn}, {@code >= 0}, 0 when unset
+ * @param defaultBackend {@code default_backend}, or null
+ * @param useBackends    the unconditional {@code use_backend} rules in order; never null
+ */
+public record FrontendConfig(String name, boolean listen, SourceLocation location, int maxConn, String defaultBackend,
+                             List<String> useBackends) {
+
+    /**
+     * Validates the components and copies the list.
+     *
+     * @throws NullPointerException     if {@code name}, {@code location} or {@code useBackends} is null
+     * @throws IllegalArgumentException if {@code maxConn} is negative
+     */
+    public FrontendConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(location, "location");
+        useBackends = List.copyOf(useBackends);
+        if (maxConn < 0) {
+            throw new IllegalArgumentException("maxConn: " + maxConn + " (expected: >= 0)");
+        }
+    }
+
+    /**
+     * Returns the backend a request without ACL routing goes to: the first unconditional {@code use_backend},
+     * else the {@code default_backend}, else a listen section itself.
+     *
+     * @return the backend or listen name, or null when a frontend names none (HAProxy answers 503)
+     */
+    public String backend() {
+        if (!useBackends.isEmpty()) {
+            return useBackends.get(0);
+        }
+        return defaultBackend != null ? defaultBackend : listen ? name : null;
+    }
+}
