@@ -48,6 +48,9 @@ import java.util.Set;
  */
 final class CheckPlanner {
 
+    /** HAProxy 2.6.12's global {@code maxconn} under a 20,000-descriptor limit ({@code show info}'s Maxconn). */
+    static final int ASSUMED_GLOBAL_MAXCONN = 9986;
+
     private final HaproxyConfig config;
     private final ProbeTransport transport;
 
@@ -249,9 +252,15 @@ final class CheckPlanner {
         }
     }
 
-    /** The {@code fullconn} the section runs with: its own, else at least 1 until frontends are modelled. */
-    private static int fullConn(ProxyConfig proxy) {
-        return Math.max(1, proxy.traffic().fullConn());
+    /**
+     * The {@code fullconn} the section runs with ({@link HaproxyConfig#fullConn(ProxyConfig, int)}). A frontend
+     * without {@code maxconn} counts with the global one, which HAProxy derives from the process's file-descriptor
+     * limit when {@code global maxconn} is unset; haprobe assumes {@value #ASSUMED_GLOBAL_MAXCONN}, what HAProxy
+     * 2.6.12 computed under a 20,000-descriptor limit. Set {@code fullconn} or the frontends' {@code maxconn} for
+     * exact dynamic limits ({@code minconn}).
+     */
+    private int fullConn(ProxyConfig proxy) {
+        return config.fullConn(proxy, ASSUMED_GLOBAL_MAXCONN);
     }
 
     private static ServerHealth bootHealth(ServerConfig server) {
