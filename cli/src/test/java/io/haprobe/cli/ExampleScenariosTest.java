@@ -267,6 +267,28 @@ class ExampleScenariosTest {
         }
     }
 
+    /** The numbers the traffic examples' READMEs and the main README quote. */
+    @Test
+    void trafficExamplesGiveTheNumbersTheReadmesQuote() {
+        assertThat(simulate(EXAMPLES.resolve("traffic-cascade/scenario.yaml")))
+                .contains("t=7000ms Server app/web01 is DOWN, reason: Layer4 connection problem, info: \"Connection "
+                        + "refused\", check duration: 0ms. 2 active and 0 backup servers left. 10 sessions active, 0 "
+                        + "requeued, 0 remaining in queue.")
+                .contains("t=8833ms backend app has no server available!")
+                .contains("app/BACKEND     1750  151   0     1021      657       657   0       657");
+        assertThat(simulate(EXAMPLES.resolve("traffic-cascade-maxconn/scenario.yaml")))
+                .doesNotContain(" is DOWN")
+                .contains("app/BACKEND     1750  374   350   1177      201       201   0       201");
+        assertThat(simulate(EXAMPLES.resolve("traffic-all-down/scenario.yaml")))
+                .contains("app/BACKEND     300   1     0     100       200       149   0       149");
+        assertThat(simulate(EXAMPLES.resolve("traffic-maxconn-queue/scenario.yaml")))
+                .contains("app/web01       600   200   0     600       0         0     0       0")
+                .contains("app/BACKEND     1000  1000  800   600       400       400   0       400");
+        assertThat(simulate(EXAMPLES.resolve("traffic-slowstart/scenario.yaml")))
+                .contains("t=21500ms Server app/web02 is UP, reason: Layer7 check passed")
+                .contains("t=51500ms Server app/web02 is UP. 2 active and 0 backup servers online.");
+    }
+
     private static String simulate(Path scenario) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
