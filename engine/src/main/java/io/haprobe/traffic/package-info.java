@@ -10,6 +10,8 @@
  *       from persistence and load balancing to queues, retries and the response; the counters {@code show stat}
  *       prints; and what a server's state change does to its queue, with the numbers of its transition line
  *       ({@link io.haprobe.traffic.Transition}).</li>
+ *   <li>{@link io.haprobe.traffic.FrontendTraffic} is a frontend's side: where its requests go, its
+ *       {@code maxconn} (connections wait in the backlog), its FRONTEND row's counters.</li>
  *   <li>{@link io.haprobe.traffic.LoadBalancer} is the seam to the balance algorithms, which read servers as
  *       {@link io.haprobe.traffic.LbServer}s and requests as {@link io.haprobe.traffic.Request}s.</li>
  * </ul>
