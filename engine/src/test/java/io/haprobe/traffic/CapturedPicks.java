@@ -32,6 +32,7 @@ final class CapturedPicks {
     final String name;
     final Balancing balancing;
     final List<TestServer> servers = new ArrayList<>();
+    private final Map<String, Integer> initialWeights = new LinkedHashMap<>();
     final LoadBalancer balancer;
     private final List<String> steps;
 
@@ -58,6 +59,7 @@ final class CapturedPicks {
                 id = next++;
             }
             int weight = server.traffic().weight();
+            initialWeights.put(server.name(), weight);
             servers.add(new TestServer(server.name(), servers.size(), id, server.traffic().backup(), scaled(weight)));
         }
         boolean allBackups = cfg.contains("option allbackups");
@@ -107,7 +109,10 @@ final class CapturedPicks {
         String[] words = command.split(" ");
         TestServer server = server(words[2].substring(words[2].indexOf('/') + 1));
         if (command.startsWith("set server ") && words[3].equals("state")) {
-            server.up = !words[4].equals("maint");
+            server.up = words[4].equals("ready"); // maint and drain both stop new traffic
+        } else if (command.startsWith("set weight ") && words[3].endsWith("%")) {
+            int percent = Integer.parseInt(words[3].substring(0, words[3].length() - 1));
+            server.eweight = scaled(initialWeights.get(server.name) * percent / 100);
         } else if (command.startsWith("set weight ")) {
             server.eweight = scaled(Integer.parseInt(words[3]));
         } else {
