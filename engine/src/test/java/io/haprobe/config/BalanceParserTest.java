@@ -121,6 +121,7 @@ class BalanceParserTest {
             "balance random(0)|2:11: balance random : number of draws must be at least 1.",
             "balance random(2x|2:11: balance random : unexpected character 'x' after argument.",
             "balance random(3|2:11: balance random : missing closing parenthesis.",
+            "balance random( 3)|2:11: balance random : missing closing parenthesis.",
             "balance uri len 0|2:15: balance uri : 'len' expects a positive integer (got '0').",
             "balance uri depth|2:15: balance uri : 'depth' expects a positive integer (got '').",
             "balance uri foo|2:15: balance uri only accepts parameters 'len', 'depth', 'path-only', and 'whole'"
