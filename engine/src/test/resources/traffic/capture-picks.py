@@ -248,6 +248,26 @@ SCENARIOS = {
         "steps": times(8, get()) + [cmd("set weight be/s2 0")] + times(5, get())
         + [cmd("set weight be/s2 100%")] + times(12, get()),
     },
+    "backup-allbackups-consistent": {
+        "backend": ["balance source", "hash-type consistent", "option allbackups"],
+        "servers": ["a1", "b1 backup", "b2 backup weight 2", "b3 backup"],
+        "steps": [get(src=s) for s in SOURCES[:6]] + [cmd("set server be/a1 state maint")]
+        + [get(src=s) for s in SOURCES[:24]] + [cmd("set server be/b2 state maint")]
+        + [get(src=s) for s in SOURCES[:12]],
+    },
+    "backup-allbackups-static-rr": {
+        "backend": ["balance static-rr", "option allbackups"],
+        "servers": ["a1", "b1 backup weight 2", "b2 backup weight 3"],
+        "steps": times(2, get()) + [cmd("set server be/a1 state maint")] + times(12, get())
+        + [cmd("set server be/a1 state ready")] + times(3, get()),
+    },
+    "backup-leastconn-first": {
+        "backend": ["balance leastconn"],
+        "servers": ["a1", "a2", "b1 backup", "b2 backup"],
+        "steps": times(4, get()) + [cmd("set server be/a1 state maint"), cmd("set server be/a2 state maint")]
+        + times(4, get()) + [cmd("set server be/b1 state maint")] + times(3, get())
+        + [cmd("set server be/b1 state ready")] + times(3, get()),
+    },
 }
 
 

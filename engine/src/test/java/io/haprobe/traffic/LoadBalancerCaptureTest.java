@@ -41,7 +41,10 @@ class LoadBalancerCaptureTest {
             "backup-first-only",
             "backup-allbackups",
             "backup-static-rr",
-            "backup-source-consistent"})
+            "backup-source-consistent",
+            "backup-allbackups-consistent",
+            "backup-allbackups-static-rr",
+            "backup-leastconn-first"})
     void picksTheSameServersAsHaproxy(String scenario) {
         List<List<String>> run = CapturedPicks.load(scenario).replay();
 
