@@ -23,7 +23,7 @@ for k in sorted(cand['proxy']):
     rc,o=probe['proxy:l'][k]
     if unknown(o): continue
     out.append(('proxy',k,''.join(c for c in 'dflb' if c in flags),needs_arg(rc,o) or '0'))
-for k in ['server','server-template','option','no','default','timeout','stick-table','stick','monitor','monitor-uri','redirect','use-server','tcp-request','tcp-response','http-request','http-response','http-after-response','http-check','tcp-check','stats','capture','email-alert','persist','rate-limit','unique-id-format','unique-id-header','use_backend','default_backend']:
+for k in ['server','server-template','option','no','default','timeout','hash-balance-factor','stick-table','stick','monitor','monitor-uri','redirect','use-server','tcp-request','tcp-response','http-request','http-response','http-after-response','http-check','tcp-check','stats','capture','email-alert','persist','rate-limit','unique-id-format','unique-id-header','use_backend','default_backend']:
     if not any(r[0]=='proxy' and r[1]==k for r in out):
         out.append(('proxy',k,'dflb' if k not in ('server','server-template') else 'lb','1'))
 for k in sorted(cand['option']):

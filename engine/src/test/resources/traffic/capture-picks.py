@@ -224,6 +224,50 @@ SCENARIOS = {
         "steps": [cmd("set server be/a1 state maint"), cmd("set server be/a2 state maint")]
         + [get(src=s) for s in SOURCES[:8]],
     },
+    "roundrobin-churn": {
+        "backend": ["balance roundrobin"],
+        "servers": ["s1 weight 5", "s2 weight 1", "s3 weight 3", "s4 weight 2", "s5 weight 4"],
+        "steps": times(7, get()) + [cmd("set weight be/s2 7")] + times(11, get())
+        + [cmd("set server be/s3 state maint")] + times(5, get()) + [cmd("set weight be/s5 1")] + times(9, get())
+        + [cmd("set server be/s3 state ready"), cmd("set weight be/s1 0")] + times(13, get())
+        + [cmd("set server be/s4 state drain")] + times(6, get()) + [cmd("set server be/s4 state ready")]
+        + [cmd("set weight be/s1 9"), cmd("set weight be/s2 2")] + times(40, get()),
+    },
+    "consistent-weights-and-walk": {
+        "backend": ["balance hdr(X-User)", "hash-type consistent"],
+        "servers": ["s1", "s2 weight 2", "s3", "s4"],
+        "steps": [get(x_user="u%d" % i) for i in range(15)] + times(5, get())
+        + [cmd("set weight be/s2 1")] + [get(x_user="u%d" % i) for i in range(15)] + times(3, get())
+        + [cmd("set server be/s3 state maint")] + times(6, get()) + [get(x_user="u%d" % i) for i in range(15)]
+        + [cmd("set weight be/s4 4")] + [get(x_user="u%d" % i) for i in range(15)] + times(9, get())
+        + [cmd("set server be/s3 state ready")] + times(9, get()),
+    },
+    "static-rr-weight-0": {
+        "backend": ["balance static-rr"],
+        "servers": ["s1 weight 2", "s2 weight 3", "s3"],
+        "steps": times(8, get()) + [cmd("set weight be/s2 0")] + times(5, get())
+        + [cmd("set weight be/s2 100%")] + times(12, get()),
+    },
+    "backup-allbackups-consistent": {
+        "backend": ["balance source", "hash-type consistent", "option allbackups"],
+        "servers": ["a1", "b1 backup", "b2 backup weight 2", "b3 backup"],
+        "steps": [get(src=s) for s in SOURCES[:6]] + [cmd("set server be/a1 state maint")]
+        + [get(src=s) for s in SOURCES[:24]] + [cmd("set server be/b2 state maint")]
+        + [get(src=s) for s in SOURCES[:12]],
+    },
+    "backup-allbackups-static-rr": {
+        "backend": ["balance static-rr", "option allbackups"],
+        "servers": ["a1", "b1 backup weight 2", "b2 backup weight 3"],
+        "steps": times(2, get()) + [cmd("set server be/a1 state maint")] + times(12, get())
+        + [cmd("set server be/a1 state ready")] + times(3, get()),
+    },
+    "backup-leastconn-first": {
+        "backend": ["balance leastconn"],
+        "servers": ["a1", "a2", "b1 backup", "b2 backup"],
+        "steps": times(4, get()) + [cmd("set server be/a1 state maint"), cmd("set server be/a2 state maint")]
+        + times(4, get()) + [cmd("set server be/b1 state maint")] + times(3, get())
+        + [cmd("set server be/b1 state ready")] + times(3, get()),
+    },
 }
 
 

@@ -224,7 +224,7 @@ final class BalanceParser {
      */
     private static int draws(ConfigToken word, ParseContext context) {
         String text = word.text();
-        if (text.length() < 8 || text.charAt(6) != '(' || text.charAt(7) == ')') {
+        if (text.length() < 7 || text.charAt(6) != '(' || text.length() > 7 && text.charAt(7) == ')') {
             return 2;
         }
         int[] end = new int[1];

@@ -29,6 +29,8 @@ import java.util.Optional;
  *       <td>a 404 from a server that is not DOWN is a conditional pass: the server goes NOLB (spec §4.5)</td></tr>
  *   <tr><td>{@code sendState}</td><td>false</td><td>{@code http-check send-state}</td>
  *       <td>each HTTP check request carries {@code X-Haproxy-Server-State} (spec §4.4)</td></tr>
+ *   <tr><td>{@code balancing}</td><td>{@link Balancing#DEFAULT}</td><td>{@code balance}, {@code hash-type},
+ *       {@code hash-balance-factor}</td><td>how requests are spread over the servers (CFG §4.2)</td></tr>
  *   <tr><td>{@code traffic}</td><td>{@link ProxyTrafficSettings#DEFAULT}</td><td>{@code timeout queue},
  *       {@code timeout server}, {@code retries}, {@code option redispatch}, {@code option allbackups},
  *       {@code option persist}, {@code fullconn}, {@code cookie}</td><td>what the request model needs</td></tr>

@@ -78,9 +78,18 @@ public interface LoadBalancer {
      * Picks the server for a request, as HAProxy's lookup function for the algorithm does.
      *
      * <p>Round robin, static round robin, leastconn and first skip {@linkplain LbServer#full() full} servers and
-     * return null when every usable server is full (the request then waits in the backend queue). Hashing
-     * algorithms return the server the key maps to even when it is full (the request then waits in that
-     * server's queue).
+     * return null when every usable server is full (the request then waits in the backend queue); leastconn
+     * counts a server's {@link LbServer#maxQueue()} as room, as lb_fwlc.c does. Hashing algorithms return the
+     * server the key maps to even when it is full (the request then waits in that server's queue); without a
+     * key they balance by round robin and skip full servers. {@code random} returns null when the server its
+     * draws chose is full. When no active server is usable and {@code option allbackups} is off, the first
+     * usable backup is returned without looking at its load (HAProxy's {@code lbprm.fbck}); the static map is
+     * the exception: it is built over the usable backups with the first one's weight, as lb_map.c does.
+     *
+     * <p>What this does not do, and the traffic model must: assign_server's "backend queue not empty" rule
+     * (with {@code first}, {@code roundrobin} and {@code static-rr}, a request goes straight to the backend
+     * queue while it is not empty), persistence, and telling "no usable server" (503) from "all full"
+     * (queue). Steady state allocates nothing, except for hashing an IPv6 source (16 bytes).
      *
      * @param request the request; never null
      * @param avoid   a server to avoid when another one is usable (HAProxy's {@code srvtoavoid}: the server a

@@ -5,6 +5,7 @@ import io.haprobe.config.Balancing.Arguments;
 import io.haprobe.config.Balancing.HashFunction;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.Locale;
 
 /**
  * The key a hashing algorithm reads from a request and its hash (backend.c {@code get_server_sh},
@@ -23,8 +24,11 @@ final class RequestHash {
     private final Arguments arguments;
     private final HashFunction function;
     private final boolean avalanche;
+    /** The header name as {@link Request#headers()} keys it, lowered once here rather than on every pick. */
+    private final String headerKey;
 
     RequestHash(Balancing balancing) {
+        this.headerKey = balancing.arguments().name().toLowerCase(Locale.ROOT);
         this.algorithm = balancing.algorithm();
         this.arguments = balancing.arguments();
         this.function = balancing.hashType().function();
@@ -41,7 +45,7 @@ final class RequestHash {
             case SOURCE -> source(request.source(), totalUsed);
             case URI -> totalUsed == 1 ? 0 : uri(request.uri());
             case URL_PARAM -> urlParam(request.uri());
-            case HDR -> totalUsed == 1 ? 0 : header(request.header(arguments.name()));
+            case HDR -> totalUsed == 1 ? 0 : header(request.headers().get(headerKey));
             default -> ABSENT;
         };
     }

@@ -12,8 +12,10 @@
  *       ({@link io.haprobe.traffic.Transition}).</li>
  *   <li>{@link io.haprobe.traffic.FrontendTraffic} is a frontend's side: where its requests go, its
  *       {@code maxconn} (connections wait in the backlog), its FRONTEND row's counters.</li>
- *   <li>{@link io.haprobe.traffic.LoadBalancer} is the seam to the balance algorithms, which read servers as
- *       {@link io.haprobe.traffic.LbServer}s and requests as {@link io.haprobe.traffic.Request}s.</li>
+ *   <li>{@link io.haprobe.traffic.LoadBalancer#of} builds HAProxy 2.6's load-balancing algorithms over
+ *       {@link io.haprobe.traffic.LbServer}s, one class per lookup (lb_fwrr.c, lb_map.c, lb_fwlc.c, lb_fas.c,
+ *       lb_chash.c), with the request keys of backend.c and the hash functions of hash.c
+ *       ({@link io.haprobe.traffic.HashFunctions}), backups and {@code allbackups} included.</li>
  * </ul>
  * Pure: nothing here imports Netty or reads a clock; time comes in as {@code nowNanos} arguments.
  */
