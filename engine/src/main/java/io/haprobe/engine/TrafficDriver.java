@@ -45,9 +45,10 @@ final class TrafficDriver {
     private final RandomGenerator random;
     private final Consumer<HealthEvent> sink;
     private final Map<Stream, Client> clients = new HashMap<>();
-    private final Map<ServerTraffic, long[]> connections = new HashMap<>();
-    /** Proxied requests each scripted server ({@code backend/server}) holds open now. */
-    private final Map<String, int[]> open = new HashMap<>();
+    /** What the driver knows of each server, looked up once (the script, {@code ssl}, the counts). */
+    private final Map<ServerTraffic, ServerSide> sides = new java.util.IdentityHashMap<>();
+    /** The same by {@code backend/server}, for the scripted transport's capacity check. */
+    private final Map<String, ServerSide> sidesById = new HashMap<>();
 
     /**
      * Creates a driver.
@@ -111,8 +112,8 @@ final class TrafficDriver {
      * @return the open requests, {@code >= 0}
      */
     int sessions(String server) {
-        int[] count = open.get(server);
-        return count == null ? 0 : count[0];
+        ServerSide side = sidesById.get(server);
+        return side == null ? 0 : side.open;
     }
 
     /**
@@ -225,8 +226,8 @@ final class TrafficDriver {
             }
             default -> {
                 backend.connected(stream, now);
-                client.openAt = backend.name() + '/' + server.name();
-                open.computeIfAbsent(client.openAt, k -> new int[1])[0]++;
+                client.openAt = side(backend, server);
+                client.openAt.open++;
                 long timeoutServer = backend.timeoutServerNanos();
                 boolean answers = served.kind() != ServedRequest.Kind.SILENT;
                 if (timeoutServer > 0 && (!answers || served.delayNanos() >= timeoutServer)) {
@@ -255,8 +256,8 @@ final class TrafficDriver {
     }
 
     private ServedRequest serve(BackendTraffic backend, ServerTraffic server, long now) {
-        String id = backend.name() + '/' + server.name();
-        ServerScript script = scripts.get(id);
+        ServerSide side = side(backend, server);
+        ServerScript script = side.script;
         if (script == null) {
             // nothing listens where the server line points: the connect is refused, as a check's is
             return ServedRequest.REFUSED;
@@ -264,13 +265,12 @@ final class TrafficDriver {
         long elapsed = now - startNanos;
         int phaseIndex = script.phaseIndexAt(elapsed);
         Phase phase = script.phases().get(phaseIndex);
-        if (phase.capacity() != null && phase.capacity().full(sessions(id))) {
+        if (phase.capacity() != null && phase.capacity().full(side.open)) {
             return phase.capacity().whenFull() == Capacity.WhenFull.REFUSE ? ServedRequest.REFUSED
                     : ServedRequest.UNANSWERED;
         }
-        long[] counters = connections.computeIfAbsent(server, s -> new long[script.phases().size()]);
-        long index = counters[phaseIndex]++;
-        boolean ssl = configs.apply(server).check().tls().ssl();
+        long index = side.connections[phaseIndex]++;
+        boolean ssl = side.ssl;
         return ServedRequest.of(phase.requestBehaviour(), index, ssl, random);
     }
 
@@ -281,7 +281,7 @@ final class TrafficDriver {
             return;
         }
         if (client.openAt != null) {
-            open.get(client.openAt)[0]--;
+            client.openAt.open--;
         }
         long now = scheduler.nanoTime();
         long queueNanos = client.queuedAt < 0 ? 0 : client.connectingAt < 0 ? -1 : client.connectingAt - client.queuedAt;
@@ -299,6 +299,17 @@ final class TrafficDriver {
         }
     }
 
+    private ServerSide side(BackendTraffic backend, ServerTraffic server) {
+        ServerSide side = sides.get(server);
+        if (side == null) {
+            String id = backend.name() + '/' + server.name();
+            side = new ServerSide(scripts.get(id), configs.apply(server).check().tls().ssl());
+            sides.put(server, side);
+            sidesById.put(id, side);
+        }
+        return side;
+    }
+
     private Client client(Stream stream) {
         Client client = clients.get(stream);
         if (client == null) {
@@ -311,6 +322,21 @@ final class TrafficDriver {
         return Math.max(0, time - scheduler.nanoTime());
     }
 
+    /** A server as the driver plays it: its script and {@code ssl}, its connections per phase, its open requests. */
+    private static final class ServerSide {
+
+        final ServerScript script;
+        final boolean ssl;
+        final long[] connections;
+        int open;
+
+        ServerSide(ServerScript script, boolean ssl) {
+            this.script = script;
+            this.ssl = ssl;
+            this.connections = new long[script == null ? 0 : script.phases().size()];
+        }
+    }
+
     /** The client side of one stream: where it came in, what follows it, and its timers' bookkeeping. */
     private static final class Client {
 
@@ -320,7 +346,7 @@ final class TrafficDriver {
         int attempt;
         long queuedAt = -1;
         long connectingAt = -1;
-        String openAt;
+        ServerSide openAt;
 
         Client(String frontend, BackendTraffic backend, Runnable then) {
             this.frontend = frontend;
