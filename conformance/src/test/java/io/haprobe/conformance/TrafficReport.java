@@ -45,9 +45,9 @@ final class TrafficReport {
                 + "; per `sequential` item each request's server, status and termination state in order (HAProxy's"
                 + " from its httplog line, matched to the client's request by the client's port); per `burst` and"
                 + " `rate` item how many requests had each server, status and termination state. A scenario headed"
-                + " `# tolerance: N (why)` allows its rate items' counts and those `show stat` counters to differ by"
+                + " `# tolerance: N (why)` allows its burst and rate items' counts and those `show stat` counters to differ by"
                 + " N: with an open-loop rate real time decides on which side of a time-dependent step (a slowstart"
-                + " weight step, a check) a request falls. A scenario whose checks alone differ in timing is played"
+                + " weight step, a check) a request falls, or HAProxy draws at random where the simulation draws from its seed. A scenario whose checks alone differ in timing is played"
                 + " once more, alone.");
         out.add("");
         long passing = results.stream().filter(TrafficRun.Result::passes).count();
