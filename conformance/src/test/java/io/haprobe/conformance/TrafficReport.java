@@ -46,8 +46,9 @@ final class TrafficReport {
                 + " from its httplog line, matched to the client's request by the client's port); per `burst` and"
                 + " `rate` item how many requests had each server, status and termination state. A scenario headed"
                 + " `# tolerance: N (why)` allows its burst and rate items' counts and those `show stat` counters to differ by"
-                + " N: with an open-loop rate real time decides on which side of a time-dependent step (a slowstart"
-                + " weight step, a check) a request falls, or HAProxy draws at random where the simulation draws from its seed. A scenario whose checks alone differ in timing is played"
+                + " N (`# tolerance: COLUMN N (why)`: that column alone): with an open-loop rate real time decides on which side of a time-dependent step (a slowstart"
+                + " weight step, a check) a request falls, a client timer that fired late sends two requests together, or HAProxy draws at"
+                + " random where the simulation draws from its seed. A scenario whose checks alone differ in timing is played"
                 + " once more, alone.");
         out.add("");
         long passing = results.stream().filter(TrafficRun.Result::passes).count();
@@ -59,9 +60,11 @@ final class TrafficReport {
         out.add("|---|---|---|---|---|");
         for (TrafficRun.Result result : results) {
             ConformanceScenario scenario = result.scenario();
-            int tolerance = TrafficRun.tolerance(scenario);
+            java.util.Map<String, Integer> tolerances = TrafficRun.tolerances(scenario);
+            String tolerance = tolerances.isEmpty() ? "exact" : String.join(", ", tolerances.entrySet().stream()
+                    .map(t -> (t.getKey().isEmpty() ? "" : "`" + t.getKey() + "` ") + "±" + t.getValue()).toList());
             out.add("| " + scenario.name() + " | " + String.join(", ", scenario.covers()) + " | "
-                    + scenario.about().replace("|", "\\|") + " | " + (tolerance == 0 ? "exact" : "±" + tolerance)
+                    + scenario.about().replace("|", "\\|") + " | " + tolerance
                     + " | " + verdict(result) + " |");
         }
         out.add("");
@@ -70,9 +73,7 @@ final class TrafficReport {
         boolean any = false;
         for (TrafficRun.Result result : results) {
             List<String> notes = new ArrayList<>(result.scenario().divergences());
-            if (TrafficRun.tolerance(result.scenario()) > 0) {
-                notes.add("tolerance " + tolerance(result.scenario()));
-            }
+            notes.addAll(tolerance(result.scenario()).stream().map(t -> "tolerance " + t).toList());
             if (!notes.isEmpty()) {
                 any = true;
                 out.add("- " + result.scenario().name() + ": " + String.join("; ", notes));
@@ -105,11 +106,11 @@ final class TrafficReport {
         return out;
     }
 
-    private static String tolerance(ConformanceScenario scenario) {
+    private static List<String> tolerance(ConformanceScenario scenario) {
         try {
             return Files.readAllLines(scenario.file(), StandardCharsets.UTF_8).stream()
                     .filter(line -> line.startsWith("# tolerance:"))
-                    .map(line -> line.substring("# tolerance:".length()).strip()).findFirst().orElse("");
+                    .map(line -> line.substring("# tolerance:".length()).strip()).toList();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

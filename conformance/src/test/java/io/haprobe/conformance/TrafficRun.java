@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * request's server, status and termination state in order for {@code sequential} items, their counts for
  * {@code burst} and {@code rate} items; the final {@code show stat} columns of {@link #COLUMNS} per server and
  * backend. A scenario headed {@code # tolerance: N (why)} allows each count of a burst or rate item and each counter of
- * {@link #COLUMNS} to differ by N (open-loop rates against a time-dependent state, such as a slowstart ramp, where
+ * {@link #COLUMNS} to differ by N, {@code # tolerance: COLUMN N (why)} one column alone (open-loop rates against a time-dependent state, such as a slowstart ramp, where
  * real time decides on which side of a step a request falls).
  */
 final class TrafficRun {
@@ -50,7 +50,7 @@ final class TrafficRun {
     static final Pattern HTTPLOG = Pattern.compile("^[0-9.]+:(\\d+) \\[[^\\]]*] (\\S+) ([^/\\s]+)/(\\S+) "
             + "(-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/\\+?(-?\\d+) (-?\\d+) \\S+ \\S+ \\S+ (\\S{4}) "
             + "\\d+/\\d+/\\d+/\\d+/\\+?(\\d+) ");
-    private static final Pattern TOLERANCE = Pattern.compile("(?m)^# tolerance: (\\d+)(.*)$");
+    private static final Pattern TOLERANCE = Pattern.compile("(?m)^# tolerance: (?:([a-z_0-9]+) )?(\\d+)(.*)$");
 
     /**
      * One request as a side saw it.
@@ -113,14 +113,26 @@ final class TrafficRun {
     private TrafficRun() {
     }
 
-    /** The tolerance of a scenario's counts ({@code # tolerance: N}), 0 when it states none. */
-    static int tolerance(ConformanceScenario scenario) {
+    /**
+     * The tolerances a scenario states: {@code # tolerance: N (why)} for its burst and rate counts and every column
+     * of {@link #COLUMNS} (key {@code ""}), {@code # tolerance: COLUMN N (why)} for one column alone. Empty: exact.
+     */
+    static Map<String, Integer> tolerances(ConformanceScenario scenario) {
         try {
+            Map<String, Integer> tolerances = new TreeMap<>();
             Matcher matcher = TOLERANCE.matcher(Files.readString(scenario.file()));
-            return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+            while (matcher.find()) {
+                tolerances.put(matcher.group(1) == null ? "" : matcher.group(1), Integer.parseInt(matcher.group(2)));
+            }
+            return tolerances;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The tolerance of a scenario's counts ({@code # tolerance: N}), 0 when it states none. */
+    static int tolerance(ConformanceScenario scenario) {
+        return tolerances(scenario).getOrDefault("", 0);
     }
 
     /** Runs the scenario, its artifacts under {@code artifacts/<scenario>/}. */
@@ -301,16 +313,17 @@ final class TrafficRun {
 
             Comparison comparison = new Comparison(original);
             Comparison.Outcome checkOutcome = comparison.compare(checks, simulated.observation(), series);
-            int tolerance = tolerance(scenario);
+            Map<String, Integer> tolerances = tolerances(scenario);
+            int tolerance = tolerances.getOrDefault("", 0);
             List<String> differences = new ArrayList<>(problems);
             player.errors().forEach(error -> differences.add("player: " + error));
             List<String> summary = new ArrayList<>();
             compareRequests(items, real, simulated.requests(), tolerance, differences, summary);
-            compareStats(haproxy.showStat(), simulated.showStat(), tolerance, differences);
+            compareStats(haproxy.showStat(), simulated.showStat(), tolerances, differences);
             List<String> report = new ArrayList<>();
             report.add("# haproxy vs haprobe-sim: checks");
             report.addAll(checkOutcome.all());
-            report.add("# haproxy vs haprobe-sim: traffic (tolerance " + tolerance + ")");
+            report.add("# haproxy vs haprobe-sim: traffic (tolerances " + tolerances + ")");
             report.addAll(differences);
             report.add("# requests per item");
             report.addAll(summary);
@@ -393,8 +406,12 @@ final class TrafficRun {
         return item.target() + ", " + load + " at " + item.atNanos() / 1_000_000 + "ms";
     }
 
-    /** The {@link #COLUMNS} of every server and backend row, equal within {@code tolerance}. */
-    static void compareStats(String haproxy, String simulated, int tolerance, List<String> differences) {
+    /**
+     * The {@link #COLUMNS} of every server and backend row, equal within the column's tolerance (the larger of
+     * {@code tolerances.get(column)} and {@code tolerances.get("")}).
+     */
+    static void compareStats(String haproxy, String simulated, Map<String, Integer> tolerances,
+                             List<String> differences) {
         Map<String, Map<String, String>> want = rows(haproxy);
         Map<String, Map<String, String>> got = rows(simulated);
         want.forEach((row, columns) -> {
@@ -404,6 +421,7 @@ final class TrafficRun {
                 return;
             }
             columns.forEach((column, value) -> {
+                int tolerance = Math.max(tolerances.getOrDefault("", 0), tolerances.getOrDefault(column, 0));
                 String mine = other.get(column);
                 boolean close = false;
                 if (tolerance > 0 && value.matches("\\d+") && mine != null && mine.matches("\\d+")) {
