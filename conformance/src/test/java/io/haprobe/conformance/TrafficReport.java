@@ -42,9 +42,9 @@ final class TrafficReport {
                 + " lines' `N sessions active, N requeued, N remaining in queue` counts, their times, check starts,"
                 + " final check columns); per server and backend the final `show stat` columns "
                 + String.join(", ", TrafficRun.COLUMNS.stream().map(c -> "`" + c + "`").toList())
-                + "; per `sequential` item each request's server, status and termination state in order (HAProxy's"
+                + "; per `sequential` item each request's server, status, termination state and connect retries in order (HAProxy's"
                 + " from its httplog line, matched to the client's request by the client's port); per `burst` and"
-                + " `rate` item how many requests had each server, status and termination state. A scenario headed"
+                + " `rate` item how many requests had each server, status, termination state and retries. A scenario headed"
                 + " `# tolerance: N (why)` allows its burst and rate items' counts and those `show stat` counters to differ by"
                 + " N (`# tolerance: COLUMN N (why)`: that column alone): with an open-loop rate real time decides on which side of a time-dependent step (a slowstart"
                 + " weight step, a check) a request falls, a client timer that fired late sends two requests together, or HAProxy draws at"

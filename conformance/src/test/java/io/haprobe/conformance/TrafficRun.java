@@ -66,8 +66,9 @@ final class TrafficRun {
     record Request(int item, int index, double sentMillis, String server, int status, String termination,
                    int retries) {
 
+        /** Server, status, termination state and, when any, the connect retries: what is compared. */
         String outcome() {
-            return server + " " + status + " " + termination;
+            return server + " " + status + " " + termination + (retries > 0 ? " retries " + retries : "");
         }
     }
 
