@@ -11,20 +11,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Plays a scenario's {@code traffic:} items against real HAProxy over loopback sockets, as a haprobe simulation
@@ -69,7 +64,6 @@ final class LoadClient implements AutoCloseable {
         return thread;
     });
     private final ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
     private volatile long originNanos;
 
     /**
@@ -84,9 +78,6 @@ final class LoadClient implements AutoCloseable {
         }
         this.items = List.copyOf(items);
         this.ports = List.copyOf(ports);
-        for (Traffic item : items) {
-            pending.addAndGet(count(item));
-        }
     }
 
     /** How many requests an item sends. */
@@ -133,14 +124,6 @@ final class LoadClient implements AutoCloseable {
         }
     }
 
-    /** Waits (at most {@code atMost}) until every request has ended, and returns them by item and index. */
-    List<Sent> awaitAll(Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(10)).until(() -> pending.get() == 0);
-        List<Sent> all = new ArrayList<>(sent);
-        all.sort(Comparator.comparingInt(Sent::item).thenComparingInt(Sent::index));
-        return all;
-    }
-
     /** The requests ended so far, by item and index. */
     List<Sent> ended() {
         List<Sent> all = new ArrayList<>(sent);
@@ -180,7 +163,6 @@ final class LoadClient implements AutoCloseable {
             status = -1;
         } finally {
             sent.add(new Sent(itemIndex, index, localPort, sentMillis, millis(System.nanoTime()), status));
-            pending.decrementAndGet();
         }
     }
 
@@ -214,7 +196,6 @@ final class LoadClient implements AutoCloseable {
     /** The status of an HTTP/1.x response's status line, or -1 if the bytes are not one. */
     static int status(byte[] response) {
         String head = new String(response, 0, Math.min(response.length, 12), StandardCharsets.ISO_8859_1);
-        Objects.requireNonNull(head);
         return head.matches("HTTP/1\\.[01] [1-5][0-9][0-9]") ? Integer.parseInt(head.substring(9, 12)) : -1;
     }
 }
