@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -101,12 +102,22 @@ final class LoadClient implements AutoCloseable {
             int itemIndex = i;
             int port = ports.get(i);
             if (item.load() instanceof Traffic.Burst burst) {
-                at(item.atNanos(), () -> {
-                    for (int k = 0; k < burst.requests(); k++) {
-                        int index = k;
-                        requests.execute(() -> send(itemIndex, index, item, port));
-                    }
-                });
+                // each request's thread is started now and waits at the gate, which opens at the item's time: a
+                // burst of 60 sent by threads started at that time trickled out over 280 ms on a loaded machine
+                CountDownLatch gate = new CountDownLatch(1);
+                for (int k = 0; k < burst.requests(); k++) {
+                    int index = k;
+                    requests.execute(() -> {
+                        try {
+                            gate.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                        send(itemIndex, index, item, port);
+                    });
+                }
+                at(item.atNanos(), gate::countDown);
             } else if (item.load() instanceof Traffic.Sequential sequential) {
                 at(item.atNanos(), () -> requests.execute(() -> {
                     for (int k = 0; k < sequential.requests(); k++) {
