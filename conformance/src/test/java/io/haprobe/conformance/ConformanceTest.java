@@ -95,8 +95,9 @@ class ConformanceTest {
         assumeTrue(tools, "haproxy or strace is not installed: conformance suite skipped");
         assertThat(version.get()).as("haproxy -v").contains("version 2.6.");
 
+        // traffic scenarios are TrafficConformanceTest's
         List<ConformanceScenario> scenarios = ConformanceScenario.files(SCENARIOS).stream()
-                .map(ConformanceScenario::load).toList();
+                .map(ConformanceScenario::load).filter(scenario -> !TrafficSetup.hasTraffic(scenario)).toList();
         // simulated first, one after the other, then a few seconds of haprobe live with and without TLS: the JIT
         // then has the check code compiled and the live path loaded before real time counts
         scenarios.forEach(ScenarioRun::simulate);
@@ -129,11 +130,22 @@ class ConformanceTest {
         List<String> ofRun = new ArrayList<>(Report.ofRun(version.get(), results, parallelism));
         // the config corpus's section (DifferentialCorpusTest) is kept as it is in each file
         ofRun.addAll(CorpusReport.keptSection(ARTIFACTS.resolve("REPORT.md")));
+        // and the traffic section (TrafficConformanceTest's) as well
+        List<String> traffic = TrafficReport.sectionOf(ARTIFACTS.resolve("REPORT.md"));
+        if (!traffic.isEmpty()) {
+            ofRun.add("");
+            ofRun.addAll(traffic);
+        }
         Files.write(ARTIFACTS.resolve("REPORT.md"), ofRun, StandardCharsets.UTF_8);
         FRESH_REPORT.addAll(Report.committed(version.get(), results));
         if (WRITE && OWN_SCENARIOS) {
             List<String> rewritten = new ArrayList<>(FRESH_REPORT);
             rewritten.addAll(CorpusReport.sectionOf(COMMITTED_REPORT)); // DifferentialCorpusTest's part, kept
+            List<String> kept = TrafficReport.sectionOf(COMMITTED_REPORT); // TrafficConformanceTest's, kept
+            if (!kept.isEmpty()) {
+                rewritten.add("");
+                rewritten.addAll(kept);
+            }
             Files.write(COMMITTED_REPORT, rewritten, StandardCharsets.UTF_8);
         }
     }
@@ -160,7 +172,8 @@ class ConformanceTest {
     }
 
     static List<String> scenarios() {
-        return ConformanceScenario.files(SCENARIOS).stream().map(ConformanceScenario::name).toList();
+        return ConformanceScenario.files(SCENARIOS).stream().map(ConformanceScenario::load)
+                .filter(scenario -> !TrafficSetup.hasTraffic(scenario)).map(ConformanceScenario::name).toList();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -191,7 +204,8 @@ class ConformanceTest {
     @Test
     void theCommittedReportHoldsThisRunsVerdicts() throws IOException {
         assumeTrue(OWN_SCENARIOS, "another directory was played");
-        List<String> committed = Files.readAllLines(COMMITTED_REPORT, StandardCharsets.UTF_8);
+        // TrafficConformanceTest's section is checked there
+        List<String> committed = TrafficReport.without(Files.readAllLines(COMMITTED_REPORT, StandardCharsets.UTF_8));
         int corpus = committed.indexOf(CorpusReport.BEGIN); // DifferentialCorpusTest's part, checked there
         List<String> differences = Report.differences(corpus < 0 ? committed
                 : trimTrailingBlanks(committed.subList(0, corpus)), trimTrailingBlanks(FRESH_REPORT));
@@ -211,6 +225,9 @@ class ConformanceTest {
         assertThat(scenarios()).hasSizeGreaterThanOrEqualTo(40);
         for (Path file : ConformanceScenario.files(SCENARIOS)) {
             ConformanceScenario scenario = ConformanceScenario.load(file);
+            if (TrafficSetup.hasTraffic(scenario)) {
+                continue; // TrafficConformanceTest's
+            }
             assertThat(scenario.about()).as(file + " # about:").isNotBlank();
             assertThat(scenario.covers()).as(file + " # covers:").isNotEmpty();
             assertThat(Files.readString(COMMITTED_REPORT))

@@ -59,7 +59,8 @@ final class Report {
                 + " line's time and check duration within ±(10 ms + 1% of `inter`), each check's start and interval"
                 + " within the same tolerance, and the same final `show stat`"
                 + " columns " + String.join(", ", Observation.COLUMNS.stream().map(c -> "`" + c + "`").toList())
-                + ". Artifacts of each run: `conformance/target/conformance/<scenario>/`.");
+                + ". Artifacts of each run: `conformance/target/conformance/<scenario>/`. Scenarios with a `traffic:`"
+                + " list are played by `TrafficConformanceTest` instead: see the traffic section at the end.");
         out.add("");
         out.add("Real-time effects are taken out only where they are measured or bounded: HAProxy's first check"
                 + " (boot offset 0) runs when its event loop first turns, some ms after the boot instant the other"

@@ -337,7 +337,7 @@ final class ScenarioRun {
      * Turns each player port a text names (e.g. {@code (connect port 41234)} in an info) back into the port the
      * scenario gave: {@code N} for a {@code backend/server:N} script, the server line's port otherwise.
      */
-    private static UnaryOperator<String> portNames(ConformanceScenario scenario, LoopbackBackends player) {
+    static UnaryOperator<String> portNames(ConformanceScenario scenario, LoopbackBackends player) {
         Map<Pattern, String> names = new HashMap<>();
         player.ports().forEach((key, port) -> {
             int colon = key.lastIndexOf(':');
@@ -367,7 +367,7 @@ final class ScenarioRun {
      * several connections: HAProxy's trace tells their checks apart by the timer that starts each, well enough for
      * the distance between the two sides' check starts, not for comparing each check.
      */
-    private static Map<Integer, String> roles(HaproxyConfig config, Set<String> series, Set<Integer> grouped) {
+    static Map<Integer, String> roles(HaproxyConfig config, Set<String> series, Set<Integer> grouped) {
         Map<Integer, String> roles = new HashMap<>();
         Set<Integer> shared = new HashSet<>();
         for (ProxyConfig proxy : config.proxies()) {

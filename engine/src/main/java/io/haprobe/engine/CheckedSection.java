@@ -50,7 +50,7 @@ final class CheckedSection {
         this.programDown = plan.programDown();
         this.traffic = new Backend(proxy.name());
         this.requests = proxy.balancing().modelled()
-                ? BackendTraffic.of(proxy, plan.fullConn(), AlgorithmTraits.of(proxy.balance(), proxy.consistentHash()),
+                ? BackendTraffic.of(proxy, plan.fullConn(), AlgorithmTraits.of(algorithmName(proxy), proxy.consistentHash()),
                         servers -> LoadBalancer.of(proxy.balancing(), servers, proxy.traffic().allBackups(),
                                 loop.trafficRandom()))
                 : null;
@@ -152,5 +152,14 @@ final class CheckedSection {
     /** Returns the backend's time without a usable server until {@code nowNanos}, nanoseconds. */
     long downtimeNanos(long nowNanos) {
         return down ? downNanos + nowNanos - lastChangeNanos : downNanos;
+    }
+
+    /**
+     * The algorithm's name as {@link AlgorithmTraits#of} takes it: {@code show stat}'s name, except for
+     * {@code random}, which HAProxy 2.6 prints as {@code unknown}.
+     */
+    static String algorithmName(io.haprobe.config.ProxyConfig proxy) {
+        return proxy.balancing().algorithm() == io.haprobe.config.Balancing.Algorithm.RANDOM ? "random"
+                : proxy.balance();
     }
 }

@@ -169,8 +169,14 @@ final class TrafficDriver {
         if (item.timeoutNanos() > 0) {
             Stream stream = decision.stream();
             scheduler.schedule(() -> {
-                if (stream.phase() != Stream.Phase.DONE) {
-                    act(backend, backend.clientAborted(stream, scheduler.nanoTime()));
+                Client gone = clients.get(stream);
+                if (gone != null && stream.phase() != Stream.Phase.DONE) {
+                    // HAProxy 2.6 without option abortonclose (its default, and all haprobe models) does not abort
+                    // a stream whose client closed after sending its request: queued or connected, it goes on to
+                    // its end and is logged with that end's status and termination state (observed on 2.6.12:
+                    // 200 '----' after the client's close). The client alone is gone: it received nothing, and
+                    // its next request leaves now.
+                    gone.gaveUp();
                 }
             }, item.timeoutNanos());
         }
@@ -291,12 +297,11 @@ final class TrafficDriver {
                 && finished.termination() == io.haprobe.traffic.Termination.SERVED ? now - connectedAt : -1;
         ServerTraffic server = stream.server();
         sink.accept(new HealthEvent.RequestCompleted(now, client.frontend, backend.name(),
-                server == null ? null : server.name(), stream.id(), stream.arrivalNanos(), finished.status(),
+                server == null ? null : server.name(), stream.id(), stream.arrivalNanos(),
+                client.gaveUp ? -1 : finished.status(),
                 BackendTraffic.terminationState(stream), queueNanos, connectNanos, responseNanos, stream.retries(),
                 false, null));
-        if (client.then != null) {
-            client.then.run();
-        }
+        client.next();
     }
 
     private ServerSide side(BackendTraffic backend, ServerTraffic server) {
@@ -342,7 +347,8 @@ final class TrafficDriver {
 
         final String frontend;
         final BackendTraffic backend;
-        final Runnable then;
+        Runnable then;
+        boolean gaveUp;
         int attempt;
         long queuedAt = -1;
         long connectingAt = -1;
@@ -352,6 +358,21 @@ final class TrafficDriver {
             this.frontend = frontend;
             this.backend = backend;
             this.then = then;
+        }
+
+        /** The client's own timeout expired: it stops waiting, and its next request (if any) leaves. */
+        void gaveUp() {
+            gaveUp = true;
+            next();
+        }
+
+        /** Runs what follows this request, once. */
+        void next() {
+            Runnable next = then;
+            then = null;
+            if (next != null) {
+                next.run();
+            }
         }
 
         void queued(long now) {
