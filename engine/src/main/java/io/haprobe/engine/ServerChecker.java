@@ -15,6 +15,7 @@ import io.haprobe.traffic.Backend;
 import io.haprobe.traffic.BackendTraffic;
 import io.haprobe.traffic.Decision;
 import io.haprobe.traffic.ServerTraffic;
+import io.haprobe.traffic.Transition;
 import io.haprobe.transport.CheckTarget;
 
 import java.net.InetSocketAddress;
@@ -66,7 +67,7 @@ final class ServerChecker {
     private Cancellable agentNext = Cancellable.NONE;
     private long warmupStartNanos;
     private Cancellable warmup = Cancellable.NONE;
-    private io.haprobe.traffic.Transition warmupEnd;
+    private Transition warmupEnd;
 
     /**
      * Creates the checker of a planned server at its boot state, and counts it in its section's backend.
@@ -130,7 +131,7 @@ final class ServerChecker {
      * @return what the change did to the section's requests (the numbers of HAProxy's line), or null when the
      *         state, admin flags and weight did not change or the section has no request model
      */
-    io.haprobe.traffic.Transition moveTo(ServerHealth after, long nowNanos) {
+    Transition moveTo(ServerHealth after, long nowNanos) {
         ServerHealth before = health;
         if (before.state() != after.state() || before.maintenance() != after.maintenance()
                 || before.drain() != after.drain()) {
@@ -156,7 +157,7 @@ final class ServerChecker {
                 && before.drain() == after.drain() && before.weight() == after.weight())) {
             return null;
         }
-        io.haprobe.traffic.Transition change = warmupEnd != null ? warmupEnd
+        Transition change = warmupEnd != null ? warmupEnd
                 : section.requests().serverChanged(requests, after.state(), after.maintenance(), after.drain(),
                         after.weight(), nowNanos);
         warmupEnd = null;
@@ -178,7 +179,7 @@ final class ServerChecker {
      * Carries out what a change decided about requests right after the current task, at the same virtual time: the
      * line of the change comes first, then the requeued streams run, as in HAProxy where they are woken up.
      */
-    private void carryOutLater(io.haprobe.traffic.Transition change) {
+    private void carryOutLater(Transition change) {
         if (change.effects().isEmpty()) {
             return;
         }
@@ -199,7 +200,7 @@ final class ServerChecker {
             return;
         }
         long now = loop.scheduler().nanoTime();
-        io.haprobe.traffic.Transition ramp = requests == null ? null : section.requests().warmup(requests, now);
+        Transition ramp = requests == null ? null : section.requests().warmup(requests, now);
         boolean over = now - warmupStartNanos >= slowStartSeconds() * WARMUP_PERIOD_NANOS;
         if (!over) {
             if (ramp != null) {
