@@ -36,8 +36,11 @@ import java.util.function.Consumer;
  *       <td>EMERG</td></tr>
  * </table>
  *
- * <p>Threading: owned by the engine's event loop, the scheduler's thread; {@link #publish} is called there only.
- * Event times are the scheduler's nanoseconds.
+ * <p>Threading: one per event loop of the engine ({@link CheckLoop}), whose scheduler stamps its events; the
+ * servers of one backend may live on different loops, so {@link #publish} runs under the section's monitor
+ * (taken here, re-entrantly when the caller already holds it): a server's events are emitted in the order of its
+ * steps, and a backend's recounts and lines in the order its servers' steps took the monitor, as HAProxy's
+ * threads take its server and backend locks. Event times are the scheduler's nanoseconds.
  */
 final class TransitionLog {
 
@@ -48,8 +51,8 @@ final class TransitionLog {
      * Creates a transition log.
      *
      * @param clock the scheduler whose time stamps the events; never null
-     * @param sink  where events go, in order, on the event loop (the engine's {@link ListenerDispatcher});
-     *              never null
+     * @param sink  where events go, in order, from the event loop and under the section's monitor (the engine's
+     *              {@link ListenerDispatcher}); never null
      */
     TransitionLog(Scheduler clock, Consumer<HealthEvent> sink) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -65,6 +68,12 @@ final class TransitionLog {
      * @param agentCheck true for an agent check ({@code agent-check}), false for the health check
      */
     void publish(ServerChecker server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {
+        synchronized (server.section()) {
+            publishLocked(server, step, outcome, agentCheck);
+        }
+    }
+
+    private void publishLocked(ServerChecker server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {
         ProxyConfig proxy = server.section().proxy();
         Backend backend = server.section().traffic();
         boolean logChecks = proxy.logHealthChecks();
