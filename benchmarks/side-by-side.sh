@@ -16,7 +16,9 @@
 #
 # Environment: HAPROXY (default /usr/sbin/haproxy), NGINX (/usr/sbin/nginx), WARMUP (seconds, default 3),
 # HAPROBE_JAVA_OPTS (extra JVM options for haprobe, e.g. -XX:StartFlightRecording=...), HAPROBE_ARGS (extra
-# `haprobe check` options, e.g. "--threads 1"), KEEP=1 keeps the temp dir (its path is printed).
+# `haprobe check` options, e.g. "--threads 1"), HAPROBE_JAR (a haprobe.jar to run instead of building and running
+# this checkout's cli/target/haprobe.jar, e.g. an older build to compare), KEEP=1 keeps the temp dir (its path is
+# printed).
 #
 # Every process it starts is stopped by its PID on exit (normal end, error or Ctrl-C); the temp dir is removed.
 set -euo pipefail
@@ -203,8 +205,13 @@ haproxy_threads=$(awk '/^Threads:/ { print $2 }' "/proc/$haproxy_pid/status")
 kill "$haproxy_pid"
 wait "$haproxy_pid" 2>/dev/null || true
 
-jar="$root/cli/target/haprobe.jar"
-"$root/haprobe" --version >/dev/null || die "cannot build the haprobe CLI"
+if [ -n "${HAPROBE_JAR:-}" ]; then
+  jar=$HAPROBE_JAR
+  [ -f "$jar" ] || die "HAPROBE_JAR: no such file: $jar"
+else
+  jar="$root/cli/target/haprobe.jar"
+  "$root/haprobe" --version >/dev/null || die "cannot build the haprobe CLI"
+fi
 # shellcheck disable=SC2086
 java ${HAPROBE_JAVA_OPTS:-} -jar "$jar" check -f "$cfg" --duration "${seconds}s" --no-probe ${HAPROBE_ARGS:-} \
   >"$tmp/haprobe.out" 2>"$tmp/haprobe.err" &
