@@ -67,7 +67,11 @@ final class LiveSession implements AutoCloseable {
                 .transport(transport)
                 .backends(backends)
                 .listener(event -> {
-                    events.add(event);
+                    if (event.logMessage() != null || !(event instanceof HealthEvent.CheckCompleted
+                            || event instanceof HealthEvent.AgentCheckCompleted)) {
+                        // the JSON document needs lines and changes; a check without a line would only pile up
+                        events.add(event);
+                    }
                     if (out != null && event.logMessage() != null) {
                         printLine(event.timeNanos(), event.logMessage());
                     }
@@ -82,7 +86,10 @@ final class LiveSession implements AutoCloseable {
         this.summary = summary;
     }
 
-    /** Returns the events so far, in order. */
+    /**
+     * Returns the events so far, in order: every event except the checks that logged no line (with
+     * {@code option log-health-checks} off, all of them), which are not kept.
+     */
     List<HealthEvent> events() {
         synchronized (events) {
             return List.copyOf(events);

@@ -9,6 +9,7 @@ import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Scheduler;
 import io.haprobe.traffic.Backend;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -81,12 +82,13 @@ final class TransitionLog {
         HaproxyLogFormat.ServerName name = server.logName();
         // one time for the whole step, as HAProxy logs a check's result and the state change it causes at one `now`
         long now = clock.nanoTime();
-        for (Transition t : step.transitions()) {
+        List<Transition> transitions = step.transitions();
+        for (int i = 0; i < transitions.size(); i++) {
+            Transition t = transitions.get(i);
             boolean hadUsable = backend.hasUsableServer();
             server.moveTo(t.after(), now);
             int active = backend.activeServers();
             int backup = backend.backupServers();
-            HaproxyLogFormat.Counts counts = HaproxyLogFormat.Counts.of(active, backup);
             ServerState from = t.before().state();
             ServerState to = t.after().state();
             boolean quiet = from == ServerState.NOLB || t.before().drain();
@@ -105,6 +107,7 @@ final class TransitionLog {
                     }
                 }
                 case STATE -> {
+                    HaproxyLogFormat.Counts counts = HaproxyLogFormat.Counts.of(active, backup);
                     String line = t.reason() != null ? HaproxyLogFormat.transitionWithReason(name, to, t.reason(), counts)
                             : HaproxyLogFormat.transition(name, to, logChecks ? null : outcome, counts);
                     LogLevel level = to == ServerState.DOWN && !quiet ? LogLevel.ALERT : LogLevel.NOTICE;
@@ -113,12 +116,13 @@ final class TransitionLog {
                 }
                 case MAINT_ON -> {
                     boolean wasDown = from == ServerState.DOWN;
-                    admin(name, t, HaproxyLogFormat.maintOn(name, wasDown, counts),
+                    admin(name, t, HaproxyLogFormat.maintOn(name, wasDown, HaproxyLogFormat.Counts.of(active, backup)),
                             wasDown || quiet ? LogLevel.NOTICE : LogLevel.ALERT, now);
                 }
                 case MAINT_OFF -> admin(name, t, HaproxyLogFormat.maintOff(name, to != ServerState.DOWN,
                         t.after().drain()), LogLevel.NOTICE, now);
-                case DRAIN_ON -> admin(name, t, HaproxyLogFormat.drainOn(name, to == ServerState.DOWN, counts),
+                case DRAIN_ON -> admin(name, t, HaproxyLogFormat.drainOn(name, to == ServerState.DOWN,
+                        HaproxyLogFormat.Counts.of(active, backup)),
                         LogLevel.NOTICE, now);
                 case DRAIN_OFF -> admin(name, t, HaproxyLogFormat.drainOff(name, to != ServerState.DOWN),
                         LogLevel.NOTICE, now);
