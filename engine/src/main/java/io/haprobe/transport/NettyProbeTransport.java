@@ -6,7 +6,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -161,54 +160,13 @@ public final class NettyProbeTransport implements ProbeTransport {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(handler, "handler");
         int loop = currentLoop();
-        if (!eventLoops[loop].inEventLoop() || target.address().isUnresolved()) {
-            Bootstrap probe = bootstraps[loop].clone().handler(handler);
-            // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
-            return target.source() == null ? probe.connect(target.address())
-                    : probe.connect(target.address(), target.source());
-        }
-        // on the loop with a resolved address, what Bootstrap.connect does without its clone (copies of the option
-        // and attribute maps) and its registration listener: registering from the loop completes at once
-        Channel channel = bootstraps[loop].config().channelFactory().newChannel();
-        channel.pipeline().addLast(handler);
-        channel.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
-        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        channel.config().setOption(ChannelOption.TCP_NODELAY, true);
-        channel.config().setOption(ChannelOption.AUTO_CLOSE, false);
-        ChannelFuture registered = eventLoops[loop].register(channel);
-        if (!registered.isDone()) {
-            return bootstrapConnectAfter(registered, target);
-        }
-        if (!registered.isSuccess()) {
-            channel.unsafe().closeForcibly();
-            return registered;
-        }
-        ChannelFuture connect = target.source() == null ? channel.connect(target.address())
-                : channel.connect(target.address(), target.source());
-        // as Bootstrap does: a failed connect closes its channel before the caller's listeners run
-        return connect.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-    }
-
-    /** Connects once a registration that did not complete at once has (not expected on the loop). */
-    private static ChannelFuture bootstrapConnectAfter(ChannelFuture registered, CheckTarget target) {
-        Channel channel = registered.channel();
-        io.netty.channel.ChannelPromise connected = channel.newPromise();
-        registered.addListener(done -> {
-            if (!done.isSuccess()) {
-                connected.setFailure(done.cause());
-                return;
-            }
-            ChannelFuture connect = target.source() == null ? channel.connect(target.address())
-                    : channel.connect(target.address(), target.source());
-            connect.addListener(ChannelFutureListener.CLOSE_ON_FAILURE).addListener(c -> {
-                if (c.isSuccess()) {
-                    connected.trySuccess();
-                } else {
-                    connected.tryFailure(c.cause());
-                }
-            });
-        });
-        return connected;
+        // on its own loop, the loop's bootstrap is confined to that thread: it takes the check's handler without
+        // Bootstrap.clone()'s per-check copies of its option and attribute maps; from any other thread, a clone
+        Bootstrap probe = eventLoops[loop].inEventLoop() ? bootstraps[loop].handler(handler)
+                : bootstraps[loop].clone().handler(handler);
+        // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
+        return target.source() == null ? probe.connect(target.address())
+                : probe.connect(target.address(), target.source());
     }
 
     private int currentLoop() {
