@@ -48,6 +48,7 @@ nginx=${NGINX:-/usr/sbin/nginx}
 [ -x "$nginx" ] || die "nginx not found at $nginx (apt-get install nginx, or set NGINX)"
 command -v curl >/dev/null || die "curl is needed to read nginx's stub_status"
 command -v python3 >/dev/null || die "python3 is needed to find free ports"
+command -v socat >/dev/null || die "socat is needed to read HAProxy's show stat"
 ticks=$(getconf CLK_TCK)
 
 # the inter in milliseconds, for the demand
@@ -148,6 +149,7 @@ cfg="$tmp/haproxy.cfg"
 {
   echo "global"
   echo "    maxconn 4096"
+  echo "    stats socket $tmp/haproxy.sock"
   echo
   echo "defaults"
   echo "    mode http"
@@ -202,6 +204,9 @@ wait_port "$frontend_port" "$haproxy_pid" haproxy
 measure haproxy "$haproxy_pid"
 haproxy_rate=$rate haproxy_cpu=$cpu haproxy_pct=$cpu_pct
 haproxy_threads=$(awk '/^Threads:/ { print $2 }' "/proc/$haproxy_pid/status")
+# servers UP at the end of the window (show stat's status column)
+haproxy_up=$(echo "show stat" | socat -t 5 stdio "unix-connect:$tmp/haproxy.sock" 2>/dev/null \
+  | awk -F, '$1 == "bench" && $2 != "BACKEND" && $18 ~ /^UP/' | wc -l)
 kill "$haproxy_pid"
 wait "$haproxy_pid" 2>/dev/null || true
 
@@ -222,7 +227,7 @@ haprobe_rate=$rate haprobe_cpu=$cpu haprobe_pct=$cpu_pct
 haprobe_threads=$(awk '/^Threads:/ { print $2 }' "/proc/$haprobe_pid/status")
 haprobe_status=0
 wait "$haprobe_pid" || haprobe_status=$?
-haprobe_down=$(grep -c ' DOWN ' "$tmp/haprobe.out" || true)
+haprobe_up=$(grep -cE '^bench/s[0-9]+ +UP ' "$tmp/haprobe.out" || true)
 
 demand=$(awk "BEGIN { printf \"%.0f\", $servers * 1000 / $inter_ms }")
 printf '\n%-8s %-6s %-9s %-10s %-12s %-8s %-12s %-10s %s\n' servers inter demand/s program checks/s "% demand" "CPU us/check" "CPU %" threads
@@ -233,5 +238,6 @@ printf '%-8s %-6s %-9s %-10s %-12s %-8s %-12s %-10s %s\n' "$servers" "$inter" "$
 echo
 echo "ratios haprobe/haproxy: checks/s $(awk "BEGIN { printf \"%.2f\", $haprobe_rate / $haproxy_rate }")," \
   "CPU per check $(awk "BEGIN { printf \"%.2f\", $haprobe_cpu / $haproxy_cpu }")"
-echo "haprobe exit status $haprobe_status (0: every server UP), summary rows DOWN: $haprobe_down"
+echo "servers UP at the end: haproxy $haproxy_up/$servers (show stat after the window)," \
+  "haprobe $haprobe_up/$servers (its summary; exit status $haprobe_status)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"

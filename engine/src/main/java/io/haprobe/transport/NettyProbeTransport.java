@@ -5,10 +5,13 @@ import io.haprobe.time.Scheduler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -160,13 +163,61 @@ public final class NettyProbeTransport implements ProbeTransport {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(handler, "handler");
         int loop = currentLoop();
-        // on its own loop, the loop's bootstrap is confined to that thread: it takes the check's handler without
-        // Bootstrap.clone()'s per-check copies of its option and attribute maps; from any other thread, a clone
-        Bootstrap probe = eventLoops[loop].inEventLoop() ? bootstraps[loop].handler(handler)
-                : bootstraps[loop].clone().handler(handler);
-        // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
-        return target.source() == null ? probe.connect(target.address())
-                : probe.connect(target.address(), target.source());
+        EventLoop eventLoop = eventLoops[loop];
+        if (!eventLoop.inEventLoop() || target.address().isUnresolved()) {
+            // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
+            Bootstrap probe = bootstraps[loop].clone().handler(handler);
+            return target.source() == null ? probe.connect(target.address())
+                    : probe.connect(target.address(), target.source());
+        }
+        // On its loop with a resolved address: what Bootstrap.connect does, without its per-connect copies of the
+        // option map (Bootstrap.clone, AbstractBootstrap.newOptionsArray): the channel gets the handler and the
+        // options, is registered at once (on its own loop), and connects in a task that runs after the caller has
+        // added its listeners, as Bootstrap's connect does.
+        Channel channel = bootstraps[loop].config().channelFactory().newChannel();
+        channel.pipeline().addLast(handler);
+        ChannelConfig config = channel.config();
+        config.setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
+        config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        config.setOption(ChannelOption.TCP_NODELAY, true);
+        config.setOption(ChannelOption.AUTO_CLOSE, false);
+        ChannelFuture registered = eventLoop.register(channel);
+        if (registered.isDone() && !registered.isSuccess()) {
+            if (channel.isRegistered()) {
+                channel.close();
+            } else {
+                channel.unsafe().closeForcibly();
+            }
+            return registered;
+        }
+        ChannelPromise connected = channel.newPromise();
+        eventLoop.execute(new Connect(channel, target, connected));
+        return connected;
+    }
+
+    /** Bootstrap's deferred connect: a failed connect closes its channel. */
+    private static final class Connect implements Runnable {
+
+        private final Channel channel;
+        private final CheckTarget target;
+        private final ChannelPromise promise;
+
+        Connect(Channel channel, CheckTarget target, ChannelPromise promise) {
+            this.channel = channel;
+            this.target = target;
+            this.promise = promise;
+        }
+
+        @Override
+        public void run() {
+            if (target.source() == null) {
+                channel.connect(target.address(), promise);
+            } else {
+                // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
+                channel.connect(target.address(), target.source(), promise);
+            }
+            promise.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
     }
 
     private int currentLoop() {
