@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]
- * [--stats-socket ADDRESS] [--metrics HOST:PORT] [--no-probe]}: runs the config's health checks against the real
+ * [--stats-socket ADDRESS] [--metrics HOST:PORT] [--no-probe] [--threads N]}: runs the config's health checks against the real
  * servers it names, prints HAProxy's log lines as they happen, a per-server summary and, for each server not UP,
  * its diagnosis (cause, evidence, fix; follow-up probes off with {@code --no-probe}). With {@code --stats-socket},
  * HAProxy's runtime API (spec §10) is served there while the checks run, for {@code socat} and the runbooks'
@@ -71,6 +71,11 @@ final class CheckCommand implements Callable<Integer> {
                     "addresses and ports the config names, at most one of up to 30s per server)"})
     private boolean noProbe;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = {"run the checks on N event loops (HAProxy's threads; each server's checks stay on one);",
+                    "default: the config's nbthread, else one per processor"})
+    private int threads;
+
     @Mixin
     private RunOutputOptions output = new RunOutputOptions();
 
@@ -90,12 +95,16 @@ final class CheckCommand implements Callable<Integer> {
             return ServerSummary.EXIT_USAGE;
         }
         HaproxyConfig config = validation.config();
+        if (threads < 0) {
+            err.println("haprobe: --threads " + threads + ": expected a number of threads >= 1 (0: the default)");
+            return ServerSummary.EXIT_USAGE;
+        }
         if (statsSocket != null) {
             RuntimeSockets.refuseConfigSocket(statsSocket, config);
         }
         try (LiveRunExtras extras = new LiveRunExtras(output, record);
              LiveSession session = new LiveSession(config, backends, timestamps, extras.lineOut(out),
-                     extras.listeners());
+                     extras.listeners(), threads);
              StatsSocketServer socket = statsSocket == null ? null : bind(session)) {
             ServerSummary.requireServersToCheck(session.servers(), config.file(), backends);
             if (noProbe) {

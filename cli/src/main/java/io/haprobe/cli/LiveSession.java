@@ -42,7 +42,7 @@ final class LiveSession implements AutoCloseable {
     private long finishedNanos = -1;
 
     LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out) {
-        this(config, backends, timestamps, out, List.of());
+        this(config, backends, timestamps, out, List.of(), 0);
     }
 
     /**
@@ -51,21 +51,27 @@ final class LiveSession implements AutoCloseable {
      * @param out       where log lines and the summary go, or null to print nothing (JSON output: the caller
      *                  prints the document from {@link #events()} in {@link #onFinish})
      * @param listeners more listeners of the engine's events (the {@code --record} trace, {@code --until-stable})
+     * @param threads   the event loops to check on ({@code --threads}); 0 for the config's {@code nbthread}, else
+     *                  one per processor
      */
     LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out,
-                List<HealthListener> listeners) {
+                List<HealthListener> listeners, int threads) {
         this.out = out;
         this.timestamps = timestamps;
         this.summary = out == null ? servers -> { } : servers -> {
             ServerSummary.print(servers, out);
             DiagnosisPrinter.print(diagnoses, out);
         };
-        this.transport = NettyProbeTransport.create();
+        this.transport = NettyProbeTransport.create(HealthCheckEngine.eventLoops(config, threads));
         HealthCheckEngine.Builder builder = HealthCheckEngine.builder(config)
                 .transport(transport)
                 .backends(backends)
                 .listener(event -> {
-                    events.add(event);
+                    if (event.logMessage() != null || !(event instanceof HealthEvent.CheckCompleted
+                            || event instanceof HealthEvent.AgentCheckCompleted)) {
+                        // the JSON document needs lines and changes; a check without a line would only pile up
+                        events.add(event);
+                    }
                     if (out != null && event.logMessage() != null) {
                         printLine(event.timeNanos(), event.logMessage());
                     }
@@ -80,7 +86,10 @@ final class LiveSession implements AutoCloseable {
         this.summary = summary;
     }
 
-    /** Returns the events so far, in order. */
+    /**
+     * Returns the events so far, in order: every event except the checks that logged no line (with
+     * {@code option log-health-checks} off, all of them), which are not kept.
+     */
     List<HealthEvent> events() {
         synchronized (events) {
             return List.copyOf(events);

@@ -66,6 +66,31 @@ class CheckCommandTest {
     }
 
     @Test
+    void threadsRunsTheSameChecksOnSeveralLoops() throws IOException {
+        backend = answering(204);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "1500ms", "--threads", "3", "--no-probe");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(masked(out.toString())).startsWith(
+                "Server app_backend/web01 is DOWN, reason: Layer7 wrong status, code: 204, info: \"No Content\", "
+                        + "check duration: Nms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, "
+                        + "0 remaining in queue.\n"
+                        + "backend app_backend has no server available!\n");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void negativeThreadsIsAUsageError() throws IOException {
+        Path cfg = write(runbook(18080, "http-check expect status 200"));
+
+        assertThat(run("check", "-f", cfg.toString(), "--threads", "-1")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("haprobe: --threads -1: expected a number of threads >= 1 (0: the "
+                + "default)\n");
+    }
+
+    @Test
     void eachServerNotUpGetsItsDiagnosisUnderTheSummary() throws IOException {
         backend = answering(204);
         Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));

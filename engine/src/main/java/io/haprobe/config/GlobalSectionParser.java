@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Parses the {@code global} section's keywords haprobe acts on (CFG §3): {@code spread-checks},
  * {@code max-spread-checks}, {@code node}, {@code ssl-server-verify}, {@code ca-base}, {@code crt-base},
- * {@code tune.bufsize}, and the environment keywords of CFG §3.1, applied in file order to the environment the rest of the file sees:
+ * {@code tune.bufsize}, {@code nbthread}, and the environment keywords of CFG §3.1, applied in file order to the environment the rest of the file sees:
  *
  * <table>
  *   <caption>Environment keywords</caption>
@@ -34,6 +34,7 @@ final class GlobalSectionParser {
     private String caBase;
     private String crtBase;
     private int bufferSize = GlobalSettings.DEFAULT_BUFFER_SIZE;
+    private int nbthread;
     private final List<String> statsSockets = new java.util.ArrayList<>();
 
     /**
@@ -85,6 +86,7 @@ final class GlobalSectionParser {
             case "ca-base" -> caBase = in.requireNonEmpty(in.argument(tokens, 1), "ca-base");
             case "crt-base" -> crtBase = in.requireNonEmpty(in.argument(tokens, 1), "crt-base");
             case "tune.bufsize" -> bufferSize = parseBufferSize(in.argument(tokens, 1));
+            case "nbthread" -> nbthread = parseNbthread(tokens);
             case "setenv", "presetenv" -> {
                 if (tokens.size() < 3) {
                     throw in.error(keyword, "'" + keyword.text() + "' expects a name and a value");
@@ -133,6 +135,22 @@ final class GlobalSectionParser {
         return size;
     }
 
+    /**
+     * Reads {@code nbthread}: a decimal integer 1..64 sets it; anything else leaves it unset. HAProxy refuses
+     * such a value; haprobe's validation does not model that refusal yet, so the run falls back to the default.
+     */
+    private static int parseNbthread(List<ConfigToken> tokens) {
+        if (tokens.size() < 2) {
+            return 0;
+        }
+        String text = tokens.get(1).text();
+        if (text.isEmpty() || text.length() > 2 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return 0;
+        }
+        int value = Integer.parseInt(text);
+        return value >= 1 && value <= GlobalSettings.MAX_THREADS ? value : 0;
+    }
+
     /** Returns {@code ca-base}, or null. */
     String caBase() {
         return caBase;
@@ -146,6 +164,6 @@ final class GlobalSectionParser {
     /** Returns the settings read so far. */
     GlobalSettings settings() {
         return new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase,
-                bufferSize, statsSockets);
+                bufferSize, statsSockets, nbthread);
     }
 }

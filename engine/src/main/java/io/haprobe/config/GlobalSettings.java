@@ -23,6 +23,9 @@ import java.util.List;
  *   <tr><td>{@code bufferSize}</td><td>16384</td><td>{@code tune.bufsize}</td><td>bytes of a check's buffer:
  *       a {@code tcp-check send} string must be shorter, an HTTP check request must fit as HTX (spec §5.2);
  *       HAProxy rounds the value up to a multiple of 16</td></tr>
+ *   <tr><td>{@code nbthread}</td><td>0 (not set: one thread per processor)</td><td>{@code nbthread}</td>
+ *       <td>how many threads run the checks: a live engine's event loops, unless the caller asks for a number
+ *       ({@code haprobe check --threads})</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -38,9 +41,14 @@ import java.util.List;
  * @param statsSockets            the addresses of the {@code stats socket} lines, as written (a path, or
  *                                {@code ipv4@127.0.0.1:9999}...), in file order: the real HAProxy's sockets, which
  *                                haprobe never opens; never null
+ * @param nbthread                {@code nbthread}, 1 to 64 (HAProxy 2.6's {@code MAX_THREADS}); 0 when not set
  */
 public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
-                             String caBase, String crtBase, int bufferSize, List<String> statsSockets) {
+                             String caBase, String crtBase, int bufferSize, List<String> statsSockets,
+                             int nbthread) {
+
+    /** The most threads HAProxy 2.6 accepts in {@code nbthread} ({@code MAX_THREADS} of its Debian build). */
+    public static final int MAX_THREADS = 64;
 
     /** HAProxy's default {@code tune.bufsize}, bytes. */
     public static final int DEFAULT_BUFFER_SIZE = 16384;
@@ -51,8 +59,8 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
     /**
      * Validates the components.
      *
-     * @throws IllegalArgumentException if {@code spreadChecks} is outside 0..50, the cap is negative or
-     *                                  {@code bufferSize} is below 1
+     * @throws IllegalArgumentException if {@code spreadChecks} is outside 0..50, the cap is negative,
+     *                                  {@code bufferSize} is below 1 or {@code nbthread} is outside 0..64
      */
     public GlobalSettings {
         if (spreadChecks < 0 || spreadChecks > 50) {
@@ -64,11 +72,14 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
         if (bufferSize < 1) {
             throw new IllegalArgumentException("bufferSize: " + bufferSize + " (expected: >= 1)");
         }
+        if (nbthread < 0 || nbthread > MAX_THREADS) {
+            throw new IllegalArgumentException("nbthread: " + nbthread + " (expected: 0..64)");
+        }
         statsSockets = List.copyOf(statsSockets);
     }
 
     /**
-     * Creates settings without {@code stats socket} lines.
+     * Creates settings without {@code stats socket} lines and without {@code nbthread}.
      *
      * @param spreadChecks            jitter percent, 0 to 50
      * @param maxSpreadChecksNanos    the boot spreading cap in nanoseconds; 0 means no cap
@@ -82,7 +93,7 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
     public GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
                           String caBase, String crtBase, int bufferSize) {
         this(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase, bufferSize,
-                List.of());
+                List.of(), 0);
     }
 
     /**

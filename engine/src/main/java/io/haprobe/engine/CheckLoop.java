@@ -8,12 +8,13 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * What every {@link ServerChecker} of one engine shares: the scheduler that times the checks, the transport that
- * opens their connections, the one random source ({@code spread-checks}), the {@link TransitionLog} their
- * results go to, and whether the engine is stopped.
+ * What the {@link ServerChecker}s of one event loop share: the loop's scheduler that times their checks, the
+ * transport that opens their connections, the loop's random source ({@code spread-checks}), the
+ * {@link TransitionLog} their results go to, and whether the engine is stopped. An engine has one per event
+ * loop of its transport (one on a virtual scheduler), as HAProxy has one check scheduler per thread.
  *
- * <p>Threading: owned by the engine's event loop, the scheduler's thread; the random source and the transition
- * log are used on it only. {@link #stop()} and {@link #stopped()} may be called from any thread.
+ * <p>Threading: owned by its event loop, the scheduler's thread; the random source and the transition log are
+ * used on it only. {@link #stop()} and {@link #stopped()} may be called from any thread.
  */
 final class CheckLoop {
 
@@ -22,31 +23,26 @@ final class CheckLoop {
     private final RandomGenerator random;
     private final int spreadChecks;
     private final TransitionLog log;
-    private final RandomGenerator trafficRandom;
     private TrafficEffects trafficEffects = TrafficEffects.NONE;
     private volatile boolean stopped;
 
     /**
      * Creates the loop.
      *
-     * @param transport    the transport, whose scheduler times the checks; never null
+     * @param transport    the transport that opens the checks' connections; never null
+     * @param scheduler    the scheduler of this loop, one of the transport's {@link ProbeTransport#schedulers()};
+     *                     never null
      * @param random       the source of the {@code spread-checks} jitter; never null
      * @param spreadChecks {@code spread-checks}, a percentage 0..50; 0 for no jitter
      * @param log          where the checks' results go; never null
      */
-    CheckLoop(ProbeTransport transport, RandomGenerator random, int spreadChecks, TransitionLog log,
-              RandomGenerator trafficRandom) {
+    CheckLoop(ProbeTransport transport, Scheduler scheduler, RandomGenerator random, int spreadChecks,
+              TransitionLog log) {
         this.transport = Objects.requireNonNull(transport, "transport");
-        this.scheduler = transport.scheduler();
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.random = Objects.requireNonNull(random, "random");
         this.spreadChecks = spreadChecks;
         this.log = Objects.requireNonNull(log, "log");
-        this.trafficRandom = Objects.requireNonNull(trafficRandom, "trafficRandom");
-    }
-
-    /** The random source of the traffic model ({@code balance random}), apart from the checks' jitter. */
-    RandomGenerator trafficRandom() {
-        return trafficRandom;
     }
 
     /** Where the decisions a server's state change takes about queued and running requests go. */

@@ -12,14 +12,20 @@ import io.haprobe.traffic.LoadBalancer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
+import java.util.function.Supplier;
 
 /**
  * One checked backend or listen section at run time: its compiled check programs, its servers' checkers in
  * declaration order, and its traffic {@link Backend}, whose counts the servers' changes keep current.
  *
- * <p>Threading: owned by the engine's event loop, the scheduler's thread; the backend counts and
- * {@link #program} are used there only. {@link #proxy()}, {@link #servers()} and {@link #name()} are immutable
- * and may be read from any thread.
+ * <p>Threading: the section's servers may be confined to different event loops (servers are spread round robin
+ * over the engine's loops), so what they share is guarded by the section's monitor ({@code synchronized (section)}):
+ * the backend counts ({@link #traffic()}), the availability counters, and every read-modify-write of one of its
+ * servers' state (a check's result applied by {@link TransitionLog}, a runtime API command), so that a
+ * transition, its recount and its log line are one atomic step, as under HAProxy's server and backend locks.
+ * The counters' getters lock it themselves. {@link #proxy()}, {@link #servers()} and {@link #name()} are
+ * immutable and may be read from any thread.
  */
 final class CheckedSection {
 
@@ -39,10 +45,11 @@ final class CheckedSection {
     /**
      * Creates the section and its servers' checkers from its plan; nothing is scheduled yet.
      *
-     * @param plan the section's plan; never null
-     * @param loop what the checkers share; never null
+     * @param plan  the section's plan; never null
+     * @param loops gives each server, in declaration order, the loop its checks are confined to; never null
+     * @param trafficRandom the random source of the request model's {@code balance random}; never null
      */
-    CheckedSection(CheckPlanner.SectionPlan plan, CheckLoop loop) {
+    CheckedSection(CheckPlanner.SectionPlan plan, Supplier<CheckLoop> loops, RandomGenerator trafficRandom) {
         this.proxy = plan.proxy();
         this.node = plan.node();
         this.bufferSize = plan.bufferSize();
@@ -52,11 +59,11 @@ final class CheckedSection {
         this.requests = proxy.balancing().modelled()
                 ? BackendTraffic.of(proxy, plan.fullConn(), AlgorithmTraits.of(algorithmName(proxy), proxy.consistentHash()),
                         servers -> LoadBalancer.of(proxy.balancing(), servers, proxy.traffic().allBackups(),
-                                loop.trafficRandom()))
+                                trafficRandom))
                 : null;
         List<ServerChecker> checkers = new ArrayList<>();
         for (CheckPlanner.ServerPlan server : plan.servers()) {
-            checkers.add(new ServerChecker(this, server, loop));
+            checkers.add(new ServerChecker(this, server, loops.get()));
         }
         this.servers = List.copyOf(checkers);
     }
@@ -74,6 +81,7 @@ final class CheckedSection {
         return proxy.name();
     }
 
+    /** Returns the backend's counts; read and change them holding this section's monitor. */
     Backend traffic() {
         return traffic;
     }
@@ -98,7 +106,7 @@ final class CheckedSection {
     /**
      * Returns the program of one health check of {@code server} in state {@code health}: {@code disable-on-404}
      * applies only while it is not DOWN, and {@code http-check send-state} puts its current state, address and
-     * weights in each request (spec §4.4). Event loop only.
+     * weights in each request (spec §4.4). On the server's event loop.
      *
      * @param server the server; never null
      * @param health its state now; never null
@@ -109,19 +117,24 @@ final class CheckedSection {
         if (!proxy.sendState()) {
             return stopped ? programDown : programUp;
         }
+        int totalWeight;
+        synchronized (this) {
+            totalWeight = traffic.totalWeight();
+        }
         String state = HttpRequestEncoder.serverState(health.sendStateText(), server.address(), server.port(),
-                proxy.name(), server.name(), node, health.weight(), traffic.totalWeight(), 0, 0, 0);
+                proxy.name(), server.name(), node, health.weight(), totalWeight, 0, 0, 0);
         return CheckProgram.compile(proxy, stopped, state, bufferSize);
     }
 
     /**
      * Records the backend's availability after a transition (HAProxy's {@code set_backend_down} and its return):
-     * going from some usable server to none counts in {@code chkdown} and starts a downtime. Event loop only.
+     * going from some usable server to none counts in {@code chkdown} and starts a downtime. Holding this
+     * section's monitor.
      *
      * @param usable   whether the backend has a usable server now
      * @param nowNanos the scheduler's time
      */
-    void availability(boolean usable, long nowNanos) {
+    synchronized void availability(boolean usable, long nowNanos) {
         if (down == !usable) {
             return;
         }
@@ -135,22 +148,22 @@ final class CheckedSection {
     }
 
     /** Records the start: the origin of the backend's {@code lastchg}. */
-    void started(long nanos) {
+    synchronized void started(long nanos) {
         lastChangeNanos = nanos;
     }
 
     /** Returns {@code chkdown} of the BACKEND row: how many times the backend lost its last usable server. */
-    long downTransitions() {
+    synchronized long downTransitions() {
         return downTransitions;
     }
 
     /** Returns when the backend last went down or came back (or the start), scheduler nanoseconds. */
-    long lastChangeNanos() {
+    synchronized long lastChangeNanos() {
         return lastChangeNanos;
     }
 
     /** Returns the backend's time without a usable server until {@code nowNanos}, nanoseconds. */
-    long downtimeNanos(long nowNanos) {
+    synchronized long downtimeNanos(long nowNanos) {
         return down ? downNanos + nowNanos - lastChangeNanos : downNanos;
     }
 

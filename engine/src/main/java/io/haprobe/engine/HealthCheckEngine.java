@@ -37,19 +37,26 @@ import java.util.random.RandomGenerator;
  *       the boot spreading still counts every configured check, as HAProxy does</td></tr>
  *   <tr><td>{@link Builder#listener(HealthListener)}</td><td>none</td><td>receives every event</td></tr>
  *   <tr><td>{@link Builder#transport(ProbeTransport)}</td><td>a live {@link NettyProbeTransport} the engine
- *       owns and closes</td><td>how check connections are opened, and the scheduler that times them</td></tr>
+ *       owns and closes</td><td>how check connections are opened, and the schedulers that time them</td></tr>
+ *   <tr><td>{@link Builder#threads(int)}</td><td>0: {@code nbthread}, else one per processor</td><td>the event
+ *       loops of the transport the engine creates ({@code nbthread})</td></tr>
  *   <tr><td>{@link Builder#random(RandomGenerator)}</td><td>an unseeded {@link SplittableRandom}</td>
  *       <td>the one source of randomness ({@code spread-checks} jitter)</td></tr>
  *   <tr><td>{@link Builder#listenerExecutor(Executor)}</td><td>one daemon thread of the engine's,
  *       {@code haprobe-events}</td><td>where listeners run, one event at a time, in order</td></tr>
  * </table>
  *
- * <p>Threading: every server's check state lives on the transport's scheduler thread. Listeners run on the
- * listener executor, so a slow or throwing listener cannot stall or break the checks; {@link #close()}
+ * <p>Threading: the servers are spread round robin over the transport's event loops
+ * ({@link ProbeTransport#schedulers()}; one on a virtual scheduler), and each server's check state lives on its
+ * loop's thread, as HAProxy confines each check task to one of its threads. What servers of one backend share
+ * (its counts, its availability) changes under a lock, so a server's events and log lines come in the order of
+ * its checks; the lines of different servers on different loops may interleave, as HAProxy's threads' do.
+ * Listeners run on the listener executor, so a slow or throwing listener cannot stall or break the checks; {@link #close()}
  * delivers the events already produced before it returns, those of a check finishing during it included. {@link #servers()} and
  * {@link #server(String, String)} may be called from any thread and return immutable snapshots.
- * {@link #close()} must not be called from the scheduler thread. The runtime API ({@link #execute(String)}, the
- * stats socket's commands) may be called from any thread: it runs on the scheduler thread, between checks.
+ * {@link #close()} must not be called from an event loop. The runtime API ({@link #execute(String)}, the
+ * stats socket's commands) may be called from any thread: it runs on the first event loop, and each of its
+ * changes to a server is one atomic step against that server's checks.
  *
  * <pre>{@code
  * HaproxyConfig config = HaproxyConfig.parse(Path.of("haproxy.cfg"));
@@ -72,7 +79,7 @@ public final class HealthCheckEngine implements AutoCloseable {
     private final boolean ownsTransport;
     private final Scheduler scheduler;
     private final ListenerDispatcher dispatcher;
-    private final CheckLoop loop;
+    private final List<CheckLoop> loops;
     private final List<CheckedSection> sections;
     private final StatsReport stats;
     private final RuntimeApi runtime;
@@ -88,13 +95,59 @@ public final class HealthCheckEngine implements AutoCloseable {
         this.transport = transport;
         this.ownsTransport = owns;
         this.scheduler = transport.scheduler();
-        this.loop = new CheckLoop(transport, random, config.global().spreadChecks(),
-                new TransitionLog(scheduler, dispatcher::emit),
-                builder.trafficRandom != null ? builder.trafficRandom : new SplittableRandom());
-        this.sections = plans.stream().map(plan -> new CheckedSection(plan, loop)).toList();
+        RandomGenerator trafficRandom = builder.trafficRandom != null ? builder.trafficRandom : new SplittableRandom();
+        List<Scheduler> schedulers = transport.schedulers();
+        List<CheckLoop> each = new ArrayList<>(schedulers.size());
+        for (int i = 0; i < schedulers.size(); i++) {
+            Scheduler on = schedulers.get(i);
+            // the first loop draws from the builder's generator, as the single loop always did (a simulation's
+            // draws stay the same); each other loop gets a generator of its own, seeded from it
+            RandomGenerator loopRandom = i == 0 ? random : new SplittableRandom(random.nextLong());
+            each.add(new CheckLoop(transport, on, loopRandom, config.global().spreadChecks(),
+                    new TransitionLog(on, dispatcher::emit)));
+        }
+        this.loops = List.copyOf(each);
+        int[] nextLoop = {0};
+        // servers are spread round robin over the loops, in declaration order across sections
+        this.sections = plans.stream().map(plan -> new CheckedSection(plan,
+                () -> loops.get(nextLoop[0]++ % loops.size()), trafficRandom)).toList();
         this.stats = new StatsReport(config, sections, scheduler,
                 scheduler instanceof VirtualScheduler ? 1 : ProcessHandle.current().pid());
-        this.runtime = new RuntimeApi(sections, loop, dispatcher::emit, stats);
+        this.runtime = new RuntimeApi(sections, loops.get(0), dispatcher::emit, stats);
+    }
+
+    /**
+     * Returns how many event loops a live engine checks on: {@code requested} when it is above 0, else the
+     * {@code nbthread} of the config's {@code global} section when set, else one per available processor, as
+     * HAProxy 2.6 starts one thread per CPU it may run on when {@code nbthread} is not set.
+     *
+     * @param config    the configuration; never null
+     * @param requested the number asked for (the CLI's {@code --threads}, {@link Builder#threads(int)}), 0 for
+     *                  the default; {@code >= 0}
+     * @return the number of event loops, {@code >= 1}
+     * @throws NullPointerException     if {@code config} is null
+     * @throws IllegalArgumentException if {@code requested} is negative
+     */
+    public static int eventLoops(HaproxyConfig config, int requested) {
+        Objects.requireNonNull(config, "config");
+        if (requested < 0) {
+            throw new IllegalArgumentException("threads: " + requested + " (expected: >= 0)");
+        }
+        if (requested > 0) {
+            return requested;
+        }
+        int nbthread = config.global().nbthread();
+        return nbthread > 0 ? nbthread : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Returns how many event loops the engine checks on: the size of its transport's
+     * {@link ProbeTransport#schedulers()}, 1 on a virtual scheduler.
+     *
+     * @return {@code >= 1}
+     */
+    public int threads() {
+        return loops.size();
     }
 
     /**
@@ -136,7 +189,14 @@ public final class HealthCheckEngine implements AutoCloseable {
         startNanos = scheduler.nanoTime();
         stats.started(startNanos);
         sections.forEach(section -> section.started(startNanos));
-        scheduler.execute(() -> sections.forEach(section -> section.servers().forEach(ServerChecker::start)));
+        for (CheckLoop loop : loops) {
+            // each loop starts its own servers, in declaration order
+            loop.scheduler().execute(() -> sections.forEach(section -> section.servers().forEach(server -> {
+                if (server.loop() == loop) {
+                    server.start();
+                }
+            })));
+        }
     }
 
     /**
@@ -187,7 +247,7 @@ public final class HealthCheckEngine implements AutoCloseable {
 
     /** Sets who carries out the traffic decisions of servers' state changes; before {@link #start()}. */
     void trafficEffects(TrafficEffects effects) {
-        loop.trafficEffects(effects);
+        loops.forEach(each -> each.trafficEffects(effects));
     }
 
     /**
@@ -255,9 +315,9 @@ public final class HealthCheckEngine implements AutoCloseable {
      * is going DOWN for maintenance. ...}) go to the listeners as {@link HealthEvent}s, after a
      * {@link HealthEvent.CommandExecuted}; a server named {@code #<id>} is found by its number.
      *
-     * <p>Thread-safe. On a live engine the command runs on the event loop and this method waits for it (at
-     * most 10 seconds); from the event loop itself, and on a {@link VirtualScheduler}, it runs at once on the
-     * calling thread, at the scheduler's current time.
+     * <p>Thread-safe. On a live engine the command runs on the first event loop and this method waits for it (at
+     * most 10 seconds); from one of the engine's event loops, and on a {@link VirtualScheduler}, it runs at once on
+     * the calling thread, at the scheduler's current time.
      *
      * @param command the command line, without its line terminator; never null
      * @return the reply, never null; empty when HAProxy replies nothing
@@ -269,7 +329,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("engine is closed");
         }
-        if (scheduler instanceof VirtualScheduler || scheduler.inSchedulerThread()) {
+        if (scheduler instanceof VirtualScheduler || onLoop()) {
             return runtime.execute(command);
         }
         try {
@@ -305,7 +365,7 @@ public final class HealthCheckEngine implements AutoCloseable {
                 reply.completeExceptionally(e);
             }
         };
-        if (scheduler instanceof VirtualScheduler || scheduler.inSchedulerThread()) {
+        if (scheduler instanceof VirtualScheduler || onLoop()) {
             task.run();
         } else {
             try {
@@ -453,11 +513,12 @@ public final class HealthCheckEngine implements AutoCloseable {
      * {@link VirtualScheduler}, which runs tasks only inside its owner's {@code runUntil}, nothing runs
      * concurrently and nothing is waited for.
      *
-     * @throws IllegalStateException if called from the scheduler thread (e.g. from a listener)
+     * @throws IllegalStateException if called from one of the engine's event loops (e.g. from a listener called
+     *                               on the loop)
      */
     @Override
     public void close() {
-        if (scheduler.inSchedulerThread()) {
+        if (onLoop()) {
             throw new IllegalStateException("close() must not be called from the engine's event loop");
         }
         synchronized (this) {
@@ -465,19 +526,26 @@ public final class HealthCheckEngine implements AutoCloseable {
                 return;
             }
             closed = true;
-            loop.stop();
+            loops.forEach(CheckLoop::stop);
         }
-        CountDownLatch stoppedOnLoop = new CountDownLatch(1);
-        try {
-            scheduler.execute(() -> {
-                sections.forEach(section -> section.servers().forEach(ServerChecker::stop));
-                stoppedOnLoop.countDown();
-            });
-            if (!(scheduler instanceof VirtualScheduler)) {
-                awaitStop(stoppedOnLoop);
+        CountDownLatch stoppedOnLoops = new CountDownLatch(loops.size());
+        for (CheckLoop loop : loops) {
+            try {
+                loop.scheduler().execute(() -> {
+                    sections.forEach(section -> section.servers().forEach(server -> {
+                        if (server.loop() == loop) {
+                            server.stop();
+                        }
+                    }));
+                    stoppedOnLoops.countDown();
+                });
+            } catch (RuntimeException alreadyStopped) {
+                stoppedOnLoops.countDown();
+                LOGGER.log(System.Logger.Level.DEBUG, "scheduler already stopped", alreadyStopped);
             }
-        } catch (RuntimeException alreadyStopped) {
-            LOGGER.log(System.Logger.Level.DEBUG, "scheduler already stopped", alreadyStopped);
+        }
+        if (!(scheduler instanceof VirtualScheduler)) {
+            awaitStop(stoppedOnLoops);
         }
         if (ownsTransport) {
             transport.close();
@@ -485,11 +553,21 @@ public final class HealthCheckEngine implements AutoCloseable {
         dispatcher.close();
     }
 
-    /** Waits until the event loop ran the stop: any check result it was applying has emitted its events. */
+    /** Tells whether the calling thread is one of the engine's event loops. */
+    private boolean onLoop() {
+        for (CheckLoop loop : loops) {
+            if (loop.scheduler().inSchedulerThread()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits until every event loop ran the stop: any check result it was applying has emitted its events. */
     private static void awaitStop(CountDownLatch stoppedOnLoop) {
         try {
             if (!stoppedOnLoop.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOGGER.log(System.Logger.Level.WARNING, "event loop still busy 10 s after close()");
+                LOGGER.log(System.Logger.Level.WARNING, "an event loop still busy 10 s after close()");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -509,6 +587,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         private RandomGenerator random;
         private RandomGenerator trafficRandom;
         private Executor listenerExecutor;
+        private int threads;
 
         private Builder(HaproxyConfig config) {
             this.config = config;
@@ -555,8 +634,29 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
 
         /**
+         * Sets how many event loops (threads) the live transport the engine creates checks on, as HAProxy's
+         * {@code nbthread}: the servers are spread round robin over the loops, each server's checks confined to
+         * one. By default (0) the {@code nbthread} of the config's {@code global} section, else one loop per
+         * available processor ({@link HealthCheckEngine#eventLoops(HaproxyConfig, int)}). Ignored when a
+         * {@link #transport(ProbeTransport)} is given: its {@link ProbeTransport#schedulers()} decide (one for a
+         * simulation, which always runs on one thread).
+         *
+         * @param threads the number of event loops, {@code >= 0}; 0 for the default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code threads} is negative
+         */
+        public Builder threads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads: " + threads + " (expected: >= 0)");
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
          * Sets the source of randomness ({@code spread-checks} jitter); pass a seeded generator for repeatable
-         * runs. Used on the scheduler thread only.
+         * runs. Used on the first event loop only; with several loops each other loop draws from a
+         * {@link SplittableRandom} seeded from it when the engine is built.
          *
          * @param random the generator; never null
          * @return this builder
@@ -611,7 +711,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         public HealthCheckEngine build() {
             List<CheckPlanner.SectionPlan> plans = new CheckPlanner(config, transport).plan(backends);
             boolean owns = transport == null;
-            ProbeTransport chosen = owns ? NettyProbeTransport.create() : transport;
+            ProbeTransport chosen = owns ? NettyProbeTransport.create(eventLoops(config, threads)) : transport;
             return new HealthCheckEngine(this, plans, chosen, owns);
         }
     }

@@ -1,23 +1,26 @@
 package io.haprobe.engine;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hands the engine's {@link HealthEvent}s to its {@link HealthListener}s, isolated from the checks: each event is
- * one task on the listener executor, which calls every listener in the order they were added; a listener that
+ * Hands the engine's {@link HealthEvent}s to its {@link HealthListener}s, isolated from the checks: events queue
+ * up in emission order and one task on the listener executor delivers all those queued (a batch: one hand-off to
+ * the listener thread, not one per check), calling every listener in the order they were added; a listener that
  * throws is logged and skipped, and a slow one delays only later events, never a check.
  *
  * <p>The executor is the one given to {@link HealthCheckEngine.Builder#listenerExecutor}, which the caller owns,
  * or else a single daemon thread of the dispatcher's own ({@code haprobe-events}), drained by {@link #close()}.
  *
- * <p>Threading: {@link #emit} is called on the engine's event loop (the transport's scheduler thread), and
- * {@link #close()} from any other thread; listeners run on the listener executor. The listener list is
- * immutable.
+ * <p>Threading: {@link #emit} is called on the engine's event loops, several at once (a lock-free queue keeps
+ * the order in which the calls happened), and {@link #close()} from any other thread; listeners run on the
+ * listener executor, one batch at a time. The listener list is immutable.
  */
 final class ListenerDispatcher {
 
@@ -27,6 +30,10 @@ final class ListenerDispatcher {
     private final List<HealthListener> listeners;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
+    private final ConcurrentLinkedQueue<HealthEvent> pending = new ConcurrentLinkedQueue<>();
+    /** True while a delivery task is queued or running: emits in between only queue their event. */
+    private final AtomicBoolean delivering = new AtomicBoolean();
+    private final Runnable deliverPending = this::deliverPending;
 
     /**
      * Creates a dispatcher.
@@ -42,9 +49,10 @@ final class ListenerDispatcher {
     }
 
     /**
-     * Queues {@code event} for every listener; does nothing without listeners. If the executor rejects it (an
-     * executor of the caller's, shut down before the engine was closed), the event is dropped by design: a
-     * one-line debug message, no exception and no trace.
+     * Queues {@code event} for every listener; does nothing without listeners. The event joins the batch that the
+     * listener executor is about to deliver, or starts a new one. If the executor rejects the batch (an executor of
+     * the caller's, shut down before the engine was closed), its events are dropped by design: a one-line debug
+     * message, no exception and no trace.
      *
      * @param event the event; never null
      */
@@ -52,10 +60,36 @@ final class ListenerDispatcher {
         if (listeners.isEmpty()) {
             return;
         }
+        pending.add(event);
+        if (delivering.compareAndSet(false, true)) {
+            submit();
+        }
+    }
+
+    private void submit() {
         try {
-            executor.execute(() -> deliver(event));
+            executor.execute(deliverPending);
         } catch (RejectedExecutionException e) {
-            LOGGER.log(System.Logger.Level.DEBUG, () -> "listener executor shut down, event dropped: " + event);
+            int dropped = pending.size();
+            pending.clear();
+            delivering.set(false);
+            LOGGER.log(System.Logger.Level.DEBUG, () -> "listener executor shut down, " + dropped
+                    + " event(s) dropped");
+        }
+    }
+
+    /** Delivers every queued event, in order, until the queue is empty and no other delivery is due. */
+    private void deliverPending() {
+        while (true) {
+            HealthEvent event;
+            while ((event = pending.poll()) != null) {
+                deliver(event);
+            }
+            delivering.set(false);
+            // an emit between the last poll and the reset queued its event without starting a delivery
+            if (pending.isEmpty() || !delivering.compareAndSet(false, true)) {
+                return;
+            }
         }
     }
 

@@ -46,11 +46,11 @@ public final class Probe implements AutoCloseable {
         this.ownsTransport = ownsTransport;
         List<CheckPlanner.SectionPlan> plans = new CheckPlanner(config, transport).plan(Set.of());
         // a probe logs nothing and draws no jitter: its transition log and random source are never used
-        CheckLoop loop = new CheckLoop(transport, new SplittableRandom(0), 0,
-                new TransitionLog(transport.scheduler(), event -> { }), new SplittableRandom(0));
+        CheckLoop loop = new CheckLoop(transport, transport.scheduler(), new SplittableRandom(0), 0,
+                new TransitionLog(transport.scheduler(), event -> { }));
         List<CheckedSection> checked = new ArrayList<>();
         for (CheckPlanner.SectionPlan plan : plans) {
-            checked.add(new CheckedSection(plan, loop));
+            checked.add(new CheckedSection(plan, () -> loop, new SplittableRandom(0)));
         }
         this.sections = List.copyOf(checked);
     }

@@ -191,7 +191,7 @@ final class RuntimeApi {
                 if (request == null) {
                     return "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n";
                 }
-                effects.add(() -> publish(server, server.health().setAdminState(request)));
+                effects.add(() -> publish(server, h -> h.setAdminState(request)));
                 return "";
             }
             case "health" -> {
@@ -204,7 +204,7 @@ final class RuntimeApi {
                 if (target == null) {
                     return "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n";
                 }
-                effects.add(() -> publish(server, server.health().setHealth(target, FROM_CLI)));
+                effects.add(() -> publish(server, h -> h.setHealth(target, FROM_CLI)));
                 return "";
             }
             case "agent" -> {
@@ -216,7 +216,7 @@ final class RuntimeApi {
                     return "'set server <srv> agent' expects 'up' or 'down'.\n";
                 }
                 boolean up = value.equals("up");
-                effects.add(() -> publish(server, server.health().setAgentHealth(up, FROM_CLI)));
+                effects.add(() -> publish(server, h -> h.setAgentHealth(up, FROM_CLI)));
                 return "";
             }
             case "addr" -> {
@@ -238,7 +238,7 @@ final class RuntimeApi {
             return found.error;
         }
         ServerChecker server = found.server;
-        effects.add(() -> publish(server, server.health().setAdminState(request)));
+        effects.add(() -> publish(server, h -> h.setAdminState(request)));
         return "";
     }
 
@@ -254,7 +254,7 @@ final class RuntimeApi {
         if (!enable && !server.plan().boot().checked()) {
             return "";
         }
-        effects.add(() -> publish(server, server.health().setCheckEnabled(enable)));
+        effects.add(() -> publish(server, h -> h.setCheckEnabled(enable)));
         return "";
     }
 
@@ -267,7 +267,7 @@ final class RuntimeApi {
         if (server.health().agent() == null) {
             return enable ? "Agent was not configured on this server, cannot enable.\n" : "";
         }
-        effects.add(() -> publish(server, server.health().setAgentEnabled(enable)));
+        effects.add(() -> publish(server, h -> h.setAgentEnabled(enable)));
         return "";
     }
 
@@ -305,7 +305,7 @@ final class RuntimeApi {
             return "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n";
         }
         int weight = (int) w;
-        effects.add(() -> publish(server, server.health().setWeight(weight)));
+        effects.add(() -> publish(server, h -> h.setWeight(weight)));
         return "";
     }
 
@@ -366,8 +366,15 @@ final class RuntimeApi {
         }
     }
 
-    private void publish(ServerChecker server, HealthStep step) {
-        loop.log().publish(server, step, server.health().lastOutcome(), false);
+    /**
+     * Applies a command's change to the server's state now and logs it, as one step under the section's monitor:
+     * the server's own loop may be applying a check's result at the same time.
+     */
+    private void publish(ServerChecker server, java.util.function.Function<ServerHealth, HealthStep> change) {
+        synchronized (server.section()) {
+            ServerHealth now = server.health();
+            loop.log().publish(server, change.apply(now), now.lastOutcome(), false);
+        }
     }
 
     /** cli.c {@code cli_find_server}: {@code backend/server}, each a name or {@code #id}. */

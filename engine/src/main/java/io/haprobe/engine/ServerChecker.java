@@ -30,10 +30,13 @@ import java.util.function.Consumer;
  * {@code inter} (spec §1.5). Every result goes through the {@link TransitionLog}, which moves the server's state
  * one transition at a time ({@link #moveTo}).
  *
- * <p>Threading: owned by the engine's event loop, the scheduler's thread: {@link #start()}, {@link #stop()},
- * {@link #moveTo} and the checks' callbacks run there. The state is an immutable {@link ServerHealth} published
- * through a volatile field, so {@link #snapshot()} and the accessors of the server's immutable identity may be
- * called from any thread. Durations are nanoseconds of the scheduler.
+ * <p>Threading: confined to one event loop of the engine, its {@link CheckLoop}'s scheduler thread:
+ * {@link #start()}, {@link #stop()} and the checks' callbacks run there. The state is an immutable
+ * {@link ServerHealth} published through a volatile field; it changes only under the section's monitor
+ * ({@link #moveTo}, from the {@link TransitionLog}), where a check's result and a runtime API command (which runs
+ * on the engine's first loop) are each read, applied and logged as one step. {@link #snapshot()} and the
+ * accessors of the server's immutable identity may be called from any thread. Durations are nanoseconds of the
+ * scheduler.
  */
 final class ServerChecker {
 
@@ -63,6 +66,10 @@ final class ServerChecker {
     private volatile long lastChangeNanos;
     private volatile long downNanos;
     private volatile int effectiveWeight;
+    /** The check tasks, made once: scheduling a check allocates no method reference. */
+    private final Runnable checkTask = this::runCheck;
+    private final Runnable agentTask = this::runAgentCheck;
+    private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
     private Cancellable next = Cancellable.NONE;
     private Cancellable agentNext = Cancellable.NONE;
     private long warmupStartNanos;
@@ -107,10 +114,10 @@ final class ServerChecker {
         Scheduler scheduler = loop.scheduler();
         lastChangeNanos = scheduler.nanoTime();
         if (health.checked()) {
-            next = scheduler.schedule(this::runCheck, plan.firstCheckNanos());
+            next = scheduler.schedule(checkTask, plan.firstCheckNanos());
         }
         if (plan.agent() != null) {
-            agentNext = scheduler.schedule(this::runAgentCheck, plan.agent().firstCheckNanos());
+            agentNext = scheduler.schedule(agentTask, plan.agent().firstCheckNanos());
         }
     }
 
@@ -124,7 +131,7 @@ final class ServerChecker {
     /**
      * Moves the server to {@code after}, one transition of a step, recounts its backend and keeps the counters
      * of {@code show stat} ({@code chkdown}, {@code lastchg}, {@code downtime}). Called by the
-     * {@link TransitionLog} only, before it logs the transition.
+     * {@link TransitionLog} only, holding the section's monitor, before it logs the transition.
      *
      * @param after    the state after the transition; never null
      * @param nowNanos the scheduler's time now
@@ -200,7 +207,12 @@ final class ServerChecker {
             return;
         }
         long now = loop.scheduler().nanoTime();
-        Transition ramp = requests == null ? null : section.requests().warmup(requests, now);
+        Transition ramp = null;
+        if (requests != null) {
+            synchronized (section) {
+                ramp = section.requests().warmup(requests, now);
+            }
+        }
         boolean over = now - warmupStartNanos >= slowStartSeconds() * WARMUP_PERIOD_NANOS;
         if (!over) {
             if (ramp != null) {
@@ -312,6 +324,11 @@ final class ServerChecker {
         return section;
     }
 
+    /** Returns the loop the server's checks are confined to. */
+    CheckLoop loop() {
+        return loop;
+    }
+
     String name() {
         return name;
     }
@@ -335,11 +352,11 @@ final class ServerChecker {
         if (health.maintenance() || !health.checked()) {
             // HAProxy pauses the check (maintenance, disable health) but keeps its task waking every inter, on
             // the same cadence (spec §1.5)
-            next = loop.scheduler().schedule(this::runCheck, plan.policy().interNanos());
+            next = loop.scheduler().schedule(checkTask, plan.policy().interNanos());
             return;
         }
         checkRunning = true;
-        startHealthCheck(this::onResults);
+        startHealthCheck(resultsTask);
     }
 
     /**
@@ -365,7 +382,7 @@ final class ServerChecker {
         CheckPlanner.AgentPlan agent = plan.agent();
         if (!health.agent().enabled()) {
             // disable agent: the task keeps waking on its cadence without connecting
-            agentNext = loop.scheduler().schedule(this::runAgentCheck, agent.policy().interNanos());
+            agentNext = loop.scheduler().schedule(agentTask, agent.policy().interNanos());
             return;
         }
         CheckRun[] run = new CheckRun[1];
@@ -382,32 +399,41 @@ final class ServerChecker {
         if (loop.stopped()) {
             return;
         }
-        if (health.maintenance() || !health.checked()) {
-            // the agent or the runtime API paused the check while it ran: HAProxy drops the paused result
-            next = loop.scheduler().schedule(this::runCheck, plan.policy().interNanos());
-            return;
-        }
-        for (CheckOutcome result : results) {
-            if (result.result() == CheckResult.FAILED && health.counter().health() > 0) {
-                failedChecks++;
+        long interval;
+        synchronized (section) {
+            if (health.maintenance() || !health.checked()) {
+                // the agent or the runtime API paused the check while it ran: HAProxy drops the paused result
+                interval = -1;
+            } else {
+                for (int i = 0; i < results.size(); i++) {
+                    CheckOutcome result = results.get(i);
+                    if (result.result() == CheckResult.FAILED && health.counter().health() > 0) {
+                        failedChecks++;
+                    }
+                    loop.log().publish(this, health.apply(result), result, false);
+                }
+                interval = loop.delayNanos(plan.policy().intervalNanos(health.counter(), health.state()));
             }
-            loop.log().publish(this, health.apply(result), result, false);
         }
-        long interval = plan.policy().intervalNanos(health.counter(), health.state());
-        next = loop.scheduler().schedule(this::runCheck, loop.delayNanos(interval));
+        next = loop.scheduler().schedule(checkTask, interval < 0 ? plan.policy().interNanos() : interval);
     }
 
     private void onAgentOutcome(CheckOutcome outcome, AgentReply reply) {
         if (loop.stopped()) {
             return;
         }
-        if (!health.agent().enabled()) {
-            // disabled while it ran: the result is ignored
-            agentNext = loop.scheduler().schedule(this::runAgentCheck, plan.agent().policy().interNanos());
-            return;
+        long interval;
+        synchronized (section) {
+            if (!health.agent().enabled()) {
+                // disabled while it ran: the result is ignored
+                interval = -1;
+            } else {
+                loop.log().publish(this, health.applyAgent(outcome, reply, weight), outcome, true);
+                interval = loop.delayNanos(plan.agent().policy().intervalNanos(health.agent().counter(),
+                        health.state()));
+            }
         }
-        loop.log().publish(this, health.applyAgent(outcome, reply, weight), outcome, true);
-        long interval = plan.agent().policy().intervalNanos(health.agent().counter(), health.state());
-        agentNext = loop.scheduler().schedule(this::runAgentCheck, loop.delayNanos(interval));
+        agentNext = loop.scheduler().schedule(agentTask, interval < 0 ? plan.agent().policy().interNanos()
+                : interval);
     }
 }

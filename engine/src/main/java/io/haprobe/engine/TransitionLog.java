@@ -9,6 +9,7 @@ import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Scheduler;
 import io.haprobe.traffic.Backend;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -36,8 +37,11 @@ import java.util.function.Consumer;
  *       <td>EMERG</td></tr>
  * </table>
  *
- * <p>Threading: owned by the engine's event loop, the scheduler's thread; {@link #publish} is called there only.
- * Event times are the scheduler's nanoseconds.
+ * <p>Threading: one per event loop of the engine ({@link CheckLoop}), whose scheduler stamps its events; the
+ * servers of one backend may live on different loops, so {@link #publish} runs under the section's monitor
+ * (taken here, re-entrantly when the caller already holds it): a server's events are emitted in the order of its
+ * steps, and a backend's recounts and lines in the order its servers' steps took the monitor, as HAProxy's
+ * threads take its server and backend locks. Event times are the scheduler's nanoseconds.
  */
 final class TransitionLog {
 
@@ -48,8 +52,8 @@ final class TransitionLog {
      * Creates a transition log.
      *
      * @param clock the scheduler whose time stamps the events; never null
-     * @param sink  where events go, in order, on the event loop (the engine's {@link ListenerDispatcher});
-     *              never null
+     * @param sink  where events go, in order, from the event loop and under the section's monitor (the engine's
+     *              {@link ListenerDispatcher}); never null
      */
     TransitionLog(Scheduler clock, Consumer<HealthEvent> sink) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -66,6 +70,12 @@ final class TransitionLog {
      * @param agentCheck true for an agent check ({@code agent-check}), false for the health check
      */
     void publish(ServerChecker server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {
+        synchronized (server.section()) {
+            publishLocked(server, step, outcome, agentCheck);
+        }
+    }
+
+    private void publishLocked(ServerChecker server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {
         ProxyConfig proxy = server.section().proxy();
         Backend backend = server.section().traffic();
         boolean logChecks = proxy.logHealthChecks();
@@ -73,14 +83,13 @@ final class TransitionLog {
         HaproxyLogFormat.ServerName name = server.logName();
         // one time for the whole step, as HAProxy logs a check's result and the state change it causes at one `now`
         long now = clock.nanoTime();
-        for (Transition t : step.transitions()) {
+        List<Transition> transitions = step.transitions();
+        for (int i = 0; i < transitions.size(); i++) {
+            Transition t = transitions.get(i);
             boolean hadUsable = backend.hasUsableServer();
             io.haprobe.traffic.Transition requests = server.moveTo(t.after(), now);
             int active = backend.activeServers();
             int backup = backend.backupServers();
-            HaproxyLogFormat.Counts counts = requests == null ? HaproxyLogFormat.Counts.of(active, backup)
-                    : new HaproxyLogFormat.Counts(active, backup, active == 0 && backup > 0, requests.sessions(),
-                            requests.requeued(), requests.queued());
             ServerState from = t.before().state();
             ServerState to = t.after().state();
             boolean quiet = from == ServerState.NOLB || t.before().drain();
@@ -99,6 +108,7 @@ final class TransitionLog {
                     }
                 }
                 case STATE -> {
+                    HaproxyLogFormat.Counts counts = counts(active, backup, requests);
                     String line = t.reason() != null ? HaproxyLogFormat.transitionWithReason(name, to, t.reason(), counts)
                             : HaproxyLogFormat.transition(name, to, logChecks ? null : outcome, counts);
                     LogLevel level = to == ServerState.DOWN && !quiet ? LogLevel.ALERT : LogLevel.NOTICE;
@@ -107,12 +117,13 @@ final class TransitionLog {
                 }
                 case MAINT_ON -> {
                     boolean wasDown = from == ServerState.DOWN;
-                    admin(name, t, HaproxyLogFormat.maintOn(name, wasDown, counts),
+                    admin(name, t, HaproxyLogFormat.maintOn(name, wasDown, counts(active, backup, requests)),
                             wasDown || quiet ? LogLevel.NOTICE : LogLevel.ALERT, now);
                 }
                 case MAINT_OFF -> admin(name, t, HaproxyLogFormat.maintOff(name, to != ServerState.DOWN,
                         t.after().drain()), LogLevel.NOTICE, now);
-                case DRAIN_ON -> admin(name, t, HaproxyLogFormat.drainOn(name, to == ServerState.DOWN, counts),
+                case DRAIN_ON -> admin(name, t, HaproxyLogFormat.drainOn(name, to == ServerState.DOWN,
+                        counts(active, backup, requests)),
                         LogLevel.NOTICE, now);
                 case DRAIN_OFF -> admin(name, t, HaproxyLogFormat.drainOff(name, to != ServerState.DOWN),
                         LogLevel.NOTICE, now);
@@ -128,6 +139,13 @@ final class TransitionLog {
                         HaproxyLogFormat.noServerAvailable(proxy.kindWord(), proxyName)));
             }
         }
+    }
+
+    /** The numbers of a line: the usable servers, and the request model's sessions and queues when it has one. */
+    private static HaproxyLogFormat.Counts counts(int active, int backup, io.haprobe.traffic.Transition requests) {
+        return requests == null ? HaproxyLogFormat.Counts.of(active, backup)
+                : new HaproxyLogFormat.Counts(active, backup, active == 0 && backup > 0, requests.sessions(),
+                        requests.requeued(), requests.queued());
     }
 
     private void admin(HaproxyLogFormat.ServerName name, Transition t, String line, LogLevel level, long now) {

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.concurrent.FastThreadLocal;
 import jdk.net.ExtendedSocketOptions;
 
 import java.net.InetSocketAddress;
@@ -54,14 +55,28 @@ import java.util.function.Consumer;
  * 2.6.12: a silent peer gives {@code L6TOUT} at {@code timeout connect} when {@code timeout check} is set); the
  * rules run once the layer reports the handshake done, and {@code timeout check} starts then.
  *
+ * <p>Lean: a run is its own deadline task ({@link #run()}), connect and write listener
+ * ({@link #operationComplete}) and writer ({@link #accept}), so a check allocates no lambda; the bytes it sends
+ * go out in a pooled buffer of the channel's allocator, and the bytes of a direct read buffer are judged from a
+ * scratch array of the event loop's thread.
+ *
  * <p>Confined to the transport's scheduler thread: create and {@link #start} it there. Not API.
  */
 @ChannelHandler.Sharable
-public final class CheckRun extends ChannelInboundHandlerAdapter {
+public final class CheckRun extends ChannelInboundHandlerAdapter
+        implements Runnable, ChannelFutureListener, Consumer<byte[]> {
 
     /** NIO's name for TCP_QUICKACK; {@code NioChannelOption.of} makes a new option on every call. */
     private static final ChannelOption<Boolean> NIO_TCP_QUICKACK =
             NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK);
+
+    /** Per event loop thread: where the bytes of a direct read buffer are copied to be judged (not retained). */
+    private static final FastThreadLocal<byte[]> READ_SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[4096];
+        }
+    };
 
     private final CheckProgram program;
     private final CheckSession session;
@@ -81,6 +96,9 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
     private CheckTarget target;
     private CheckRule.Connect openedWith;
     private Channel channel;
+    private ChannelFuture connecting;
+    private int connectingProxyVersion;
+    private ChannelHandlerContext writeContext;
     private boolean finished;
     private int serverProxyVersion;
     private int checkProxyVersion;
@@ -192,7 +210,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
             return;
         }
         armTimeoutCheck();
-        conclude(session.connected(writer(ctx)));
+        writeContext = ctx;
+        conclude(session.connected(this));
     }
 
     @Override
@@ -205,9 +224,14 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
             if (buf.hasArray()) {
                 conclude(session.received(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes()));
             } else {
-                byte[] bytes = new byte[buf.readableBytes()];
-                buf.getBytes(buf.readerIndex(), bytes);
-                conclude(session.received(bytes, 0, bytes.length));
+                int count = buf.readableBytes();
+                byte[] scratch = READ_SCRATCH.get();
+                if (scratch.length < count) {
+                    scratch = new byte[Math.max(count, scratch.length * 2)];
+                    READ_SCRATCH.set(scratch);
+                }
+                buf.getBytes(buf.readerIndex(), scratch, 0, count);
+                conclude(session.received(scratch, 0, count));
             }
         } finally {
             buf.release();
@@ -227,7 +251,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
             session.tlsHandshakeStarted();
             if (event.handshakeDone()) {
                 armTimeoutCheck();
-                conclude(session.tlsEstablished(writer(ctx)));
+                writeContext = ctx;
+                conclude(session.tlsEstablished(this));
             } else {
                 conclude(session.tlsFailed(event.failure()));
             }
@@ -248,21 +273,54 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Writes the bytes the session asks for on this connection; a failed write is a connection error. */
-    private Consumer<byte[]> writer(ChannelHandlerContext ctx) {
-        return bytes -> ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes))
-                .addListener((ChannelFutureListener) write -> {
-                    if (!write.isSuccess()) {
-                        conclude(session.failed(ErrnoText.of(write.cause())));
-                    }
-                });
+    /**
+     * Writes bytes the session asks for on the current connection, in a pooled buffer; a failed write is a
+     * connection error ({@link #operationComplete}). The session's writer; not for other callers.
+     *
+     * @param bytes the bytes; never null, not modified
+     */
+    @Override
+    public void accept(byte[] bytes) {
+        ChannelHandlerContext ctx = writeContext;
+        ctx.writeAndFlush(ctx.alloc().ioBuffer(bytes.length).writeBytes(bytes)).addListener(this);
+    }
+
+    /**
+     * Completes a connect (a failure is the check's verdict; with the PROXY protocol, the header goes first) or a
+     * write (a failure is a connection error). The run's own listener; not for other callers.
+     *
+     * @param future the connect or write future
+     */
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        Channel opened = future.channel();
+        if (future != connecting) {
+            if (!future.isSuccess()) {
+                conclude(session.failed(ErrnoText.of(future.cause())));
+            }
+            return;
+        }
+        if (!future.isSuccess() && opened == channel) {
+            conclude(session.failed(ErrnoText.ofConnect(future.cause())));
+        } else if (future.isSuccess() && connectingProxyVersion > 0 && opened == channel) {
+            // runs before channelActive reaches any handler: the header goes first, in clear, before a TLS
+            // ClientHello or the check's bytes; the first context writes straight to the socket
+            opened.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(
+                    ProxyHeader.of(connectingProxyVersion, opened.localAddress(), opened.remoteAddress())));
+        }
+    }
+
+    /** The deadline: the check times out. The run's own timer task; not for other callers. */
+    @Override
+    public void run() {
+        conclude(session.timedOut());
     }
 
     /** Once connected (after the TLS handshake for TLS), {@code timeout check} replaces the connect bound. */
     private void armTimeoutCheck() {
         if (timeoutCheckNanos > 0) {
             deadline.cancel();
-            deadline = scheduler.schedule(this::onDeadline, timeoutCheckNanos);
+            deadline = scheduler.schedule(this, timeoutCheckNanos);
         }
     }
 
@@ -278,23 +336,16 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
             connectBound = Math.min(interNanos, timeoutConnectNanos);
         }
         deadline.cancel();
-        deadline = scheduler.schedule(this::onDeadline, connectBound);
+        deadline = scheduler.schedule(this, connectBound);
         channel = null;
         ChannelFuture connect = transport.connect(addressOf(rule), this);
         Channel opened = connect.channel();
         if (channel == null) {
             channel = opened;
         }
-        connect.addListener((ChannelFutureListener) future -> {
-            if (!future.isSuccess() && opened == channel) {
-                conclude(session.failed(ErrnoText.ofConnect(future.cause())));
-            } else if (future.isSuccess() && proxyVersion > 0 && opened == channel) {
-                // runs before channelActive reaches any handler: the header goes first, in clear, before a TLS
-                // ClientHello or the check's bytes; the first context writes straight to the socket
-                opened.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(
-                        ProxyHeader.of(proxyVersion, opened.localAddress(), opened.remoteAddress())));
-            }
-        });
+        connecting = connect;
+        connectingProxyVersion = proxyVersion;
+        connect.addListener(this);
     }
 
     /** The rule's {@code addr} and {@code port} over the server's check address (spec §5.2 port order). */
@@ -313,10 +364,6 @@ public final class CheckRun extends ChannelInboundHandlerAdapter {
                     : new InetSocketAddress(server.getAddress(), port);
         }
         return target.withAddress(address);
-    }
-
-    private void onDeadline() {
-        conclude(session.timedOut());
     }
 
     private void conclude(CheckVerdict verdict) {

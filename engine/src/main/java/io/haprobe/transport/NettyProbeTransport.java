@@ -5,10 +5,13 @@ import io.haprobe.time.Scheduler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -24,54 +27,88 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The live {@link ProbeTransport}: real TCP connections through a Netty {@link Bootstrap} on one event
- * loop, with the native epoll transport when it is available and NIO otherwise.
+ * The live {@link ProbeTransport}: real TCP connections through Netty on one or more event loops (HAProxy's
+ * threads), with the native epoll transport when it is available and NIO otherwise.
  *
  * <pre>{@code
- * try (NettyProbeTransport transport = NettyProbeTransport.create()) {
+ * try (NettyProbeTransport transport = NettyProbeTransport.create(2)) {
  *     HealthCheckEngine engine = HealthCheckEngine.builder(config).transport(transport).build();
  *     ...
  * }
  * }</pre>
  *
- * <p>Thread-safe.
+ * <p>Threading: thread-safe. Each event loop has its own {@link EventLoopScheduler} ({@link #schedulers()}); a
+ * channel is registered on the loop of the thread that calls {@link #connect}, or on the first loop when the
+ * caller is not one of them.
  */
 public final class NettyProbeTransport implements ProbeTransport {
 
     private static final System.Logger LOGGER = System.getLogger(NettyProbeTransport.class.getName());
 
     private final EventLoopGroup ownedGroup;
-    private final EventLoopScheduler scheduler;
-    private final Bootstrap bootstrap;
+    private final List<Scheduler> schedulers;
+    private final EventLoop[] eventLoops;
+    /** One bootstrap per loop, built once: a check's connect clones nothing. */
+    private final Bootstrap[] bootstraps;
 
-    private NettyProbeTransport(EventLoopGroup ownedGroup, EventLoop eventLoop, Class<? extends SocketChannel> type) {
+    private NettyProbeTransport(EventLoopGroup ownedGroup, List<EventLoop> loops, Class<? extends SocketChannel> type) {
         this.ownedGroup = ownedGroup;
-        this.scheduler = EventLoopScheduler.of(eventLoop);
-        this.bootstrap = new Bootstrap()
-                .group(eventLoop)
-                .channel(type)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.AUTO_CLOSE, false);
+        this.eventLoops = loops.toArray(new EventLoop[0]);
+        this.bootstraps = new Bootstrap[eventLoops.length];
+        List<Scheduler> each = new ArrayList<>(eventLoops.length);
+        for (int i = 0; i < eventLoops.length; i++) {
+            each.add(EventLoopScheduler.of(eventLoops[i]));
+            bootstraps[i] = new Bootstrap()
+                    .group(eventLoops[i])
+                    .channel(type)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
+                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.AUTO_CLOSE, false);
+        }
+        this.schedulers = List.copyOf(each);
     }
 
     /**
      * Creates a transport with its own single event loop thread (named {@code haprobe-check}), epoll when
-     * available; {@link #close()} shuts it down.
+     * available; {@link #close()} shuts it down. Same as {@code create(1)}.
      *
      * @return the transport
      */
     public static NettyProbeTransport create() {
+        return create(1);
+    }
+
+    /**
+     * Creates a transport with its own {@code threads} event loop threads (daemon threads named
+     * {@code haprobe-check-*}), epoll when available; {@link #close()} shuts them down. An engine on it spreads
+     * its servers over the loops, as HAProxy spreads its check tasks over {@code nbthread} threads.
+     *
+     * @param threads how many event loops, {@code >= 0}; 0 means one per available processor
+     *                ({@link Runtime#availableProcessors()})
+     * @return the transport
+     * @throws IllegalArgumentException if {@code threads} is negative
+     */
+    public static NettyProbeTransport create(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads: " + threads + " (expected: >= 0)");
+        }
+        int count = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("haprobe-check", true),
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(count, new DefaultThreadFactory("haprobe-check", true),
                 factory);
-        NettyProbeTransport transport = new NettyProbeTransport(group, group.next(),
+        List<EventLoop> loops = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            loops.add(group.next());
+        }
+        NettyProbeTransport transport = new NettyProbeTransport(group, loops,
                 epoll ? EpollSocketChannel.class : NioSocketChannel.class);
         transport.warmUp();
         return transport;
@@ -87,7 +124,7 @@ public final class NettyProbeTransport implements ProbeTransport {
      * @throws NullPointerException if an argument is null
      */
     public static NettyProbeTransport on(EventLoop eventLoop, Class<? extends SocketChannel> channelType) {
-        return new NettyProbeTransport(null, Objects.requireNonNull(eventLoop, "eventLoop"),
+        return new NettyProbeTransport(null, List.of(Objects.requireNonNull(eventLoop, "eventLoop")),
                 Objects.requireNonNull(channelType, "channelType"));
     }
 
@@ -97,22 +134,99 @@ public final class NettyProbeTransport implements ProbeTransport {
      * @return {@code epoll} or {@code nio}
      */
     public String socketType() {
-        return bootstrap.config().channelFactory().toString().contains("Epoll") ? "epoll" : "nio";
+        return bootstraps[0].config().channelFactory().toString().contains("Epoll") ? "epoll" : "nio";
     }
 
     @Override
     public Scheduler scheduler() {
-        return scheduler;
+        return schedulers.get(0);
     }
 
+    /**
+     * Returns the schedulers of the transport's event loops, one per loop.
+     *
+     * @return an immutable list of one or more schedulers; the first is {@link #scheduler()}
+     */
+    @Override
+    public List<Scheduler> schedulers() {
+        return schedulers;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The channel is registered on the event loop of the calling thread, or on the first loop when the caller
+     * is none of the transport's loops.
+     */
     @Override
     public ChannelFuture connect(CheckTarget target, ChannelHandler handler) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(handler, "handler");
-        Bootstrap probe = bootstrap.clone().handler(handler);
-        // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
-        return target.source() == null ? probe.connect(target.address())
-                : probe.connect(target.address(), target.source());
+        int loop = currentLoop();
+        EventLoop eventLoop = eventLoops[loop];
+        if (!eventLoop.inEventLoop() || target.address().isUnresolved()) {
+            // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
+            Bootstrap probe = bootstraps[loop].clone().handler(handler);
+            return target.source() == null ? probe.connect(target.address())
+                    : probe.connect(target.address(), target.source());
+        }
+        // On its loop with a resolved address: what Bootstrap.connect does, without its per-connect copies of the
+        // option map (Bootstrap.clone, AbstractBootstrap.newOptionsArray): the channel gets the handler and the
+        // options, is registered at once (on its own loop), and connects in a task that runs after the caller has
+        // added its listeners, as Bootstrap's connect does.
+        Channel channel = bootstraps[loop].config().channelFactory().newChannel();
+        channel.pipeline().addLast(handler);
+        ChannelConfig config = channel.config();
+        config.setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
+        config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        config.setOption(ChannelOption.TCP_NODELAY, true);
+        config.setOption(ChannelOption.AUTO_CLOSE, false);
+        ChannelFuture registered = eventLoop.register(channel);
+        if (registered.isDone() && !registered.isSuccess()) {
+            if (channel.isRegistered()) {
+                channel.close();
+            } else {
+                channel.unsafe().closeForcibly();
+            }
+            return registered;
+        }
+        ChannelPromise connected = channel.newPromise();
+        eventLoop.execute(new Connect(channel, target, connected));
+        return connected;
+    }
+
+    /** Bootstrap's deferred connect: a failed connect closes its channel. */
+    private static final class Connect implements Runnable {
+
+        private final Channel channel;
+        private final CheckTarget target;
+        private final ChannelPromise promise;
+
+        Connect(Channel channel, CheckTarget target, ChannelPromise promise) {
+            this.channel = channel;
+            this.target = target;
+            this.promise = promise;
+        }
+
+        @Override
+        public void run() {
+            if (target.source() == null) {
+                channel.connect(target.address(), promise);
+            } else {
+                // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
+                channel.connect(target.address(), target.source(), promise);
+            }
+            promise.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+    }
+
+    private int currentLoop() {
+        for (int i = 1; i < eventLoops.length; i++) {
+            if (eventLoops[i].inEventLoop()) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     /**
@@ -123,7 +237,7 @@ public final class NettyProbeTransport implements ProbeTransport {
      */
     private void warmUp() {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Channel channel = bootstrap.clone().handler(new ChannelInboundHandlerAdapter())
+            Channel channel = bootstraps[0].clone().handler(new ChannelInboundHandlerAdapter())
                     .connect(listener.getLocalSocketAddress()).syncUninterruptibly().channel();
             channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\n'})).syncUninterruptibly();
             channel.config().setOption(ChannelOption.SO_LINGER, 0);

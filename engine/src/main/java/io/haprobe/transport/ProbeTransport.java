@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandler;
 
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,7 +17,8 @@ import java.util.Objects;
  * a simulated one connects an in-memory channel to a scripted backend. The check interpreter above it
  * cannot tell which.
  *
- * <p>Every channel a transport opens is registered on the thread of {@link #scheduler()}, so a check's
+ * <p>Every channel a transport opens is registered on the thread of the scheduler whose thread called
+ * {@link #connect} (one of {@link #schedulers()}; {@link #scheduler()} when the transport has one), so a check's
  * timers and its channel events run on one thread. The channel's options are those of a check socket:
  * half-closure allowed (a server FIN is delivered as
  * {@link io.netty.channel.socket.ChannelInputShutdownEvent}), no connect timeout of its own (the check's
@@ -32,6 +34,17 @@ public interface ProbeTransport extends AutoCloseable {
      * @return the scheduler, never null
      */
     Scheduler scheduler();
+
+    /**
+     * Returns the schedulers of all the transport's threads (event loops): an engine on this transport confines
+     * each server's checks to one of them, spreading the servers round robin. A transport with one thread (the
+     * default) returns {@code List.of(scheduler())}; a simulated transport always has one.
+     *
+     * @return an immutable, non-empty list whose first element is {@link #scheduler()}
+     */
+    default List<Scheduler> schedulers() {
+        return List.of(scheduler());
+    }
 
     /**
      * Turns a server's check host and port into the address its checks will use. Called once per server when
@@ -71,11 +84,12 @@ public interface ProbeTransport extends AutoCloseable {
     /**
      * Starts connecting to {@code target} with {@code handler} as the channel's only handler. A connection
      * failure completes the returned future with the cause (e.g. {@link java.net.ConnectException} for a
-     * refused connect); the handler then sees no event. Must be called on the scheduler's thread.
+     * refused connect); the handler then sees no event. Must be called on the thread of one of
+     * {@link #schedulers()}: the channel is registered on that thread's loop.
      *
      * @param target  the server and its check address; never null
      * @param handler the handler that runs the check; never null
-     * @return the connect future; its channel is registered on the scheduler's thread
+     * @return the connect future; its channel is registered on the calling scheduler's thread
      * @throws NullPointerException if an argument is null
      */
     ChannelFuture connect(CheckTarget target, ChannelHandler handler);
