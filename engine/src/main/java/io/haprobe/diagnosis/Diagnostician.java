@@ -74,7 +74,59 @@ public final class Diagnostician {
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(followUps, "followUps");
         Objects.requireNonNull(lineText, "lineText");
-        return new Run(proxy, server, sourceAddress, history, followUps, probed, lineText).diagnose();
+        return new Run(proxy, server, sourceAddress, history, followUps, probed ? null : "--no-probe", lineText)
+                .diagnose();
+    }
+
+    /**
+     * Diagnoses one DOWN transition of a timeline from the checks around it, without follow-up probes (the
+     * failure may be over; a probe now would not see it). The first evidence says when the checks started
+     * failing, when the server went DOWN and when it left DOWN again, e.g. {@code DOWN at t=12000ms (failing
+     * since t=11000ms), UP again at t=40000ms}; the rest is what {@link #diagnose} says of the same checks.
+     *
+     * @param proxy             the server's backend or listen section; never null
+     * @param server            the server; never null
+     * @param sourceAddress     the address the checks leave from, or null when unknown
+     * @param history           the checks from the previous time the server left DOWN (or the run's start) until it
+     *                          left DOWN again (or the run's end); {@link ServerHistory#lastUpMillis()} is the
+     *                          transition's time when the server was UP before it, else -1; never null
+     * @param downAtMillis      the transition's time, milliseconds since the run's start
+     * @param recoveredAtMillis when the server left DOWN again, or -1 when it was still DOWN at the end
+     * @param lineText          gives the text of a config line by location, or null; never null
+     * @return the transition's diagnosis, never null
+     * @throws NullPointerException     if an argument other than {@code sourceAddress} is null
+     * @throws IllegalArgumentException if the times are inconsistent (see {@link TransitionDiagnosis})
+     */
+    public static TransitionDiagnosis diagnoseTransition(ProxyConfig proxy, ServerConfig server,
+                                                         String sourceAddress, ServerHistory history,
+                                                         long downAtMillis, long recoveredAtMillis,
+                                                         Function<SourceLocation, String> lineText) {
+        Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(lineText, "lineText");
+        long failingSince = -1;
+        for (CheckRecord check : history.checks()) {
+            if (check.atMillis() > downAtMillis) {
+                break;
+            }
+            if (passed(check.outcome())) {
+                failingSince = -1;
+            } else if (failingSince < 0) {
+                failingSince = check.atMillis();
+            }
+        }
+        String when = "DOWN at t=" + downAtMillis + "ms" + (failingSince >= 0 ? " (failing since t=" + failingSince
+                + "ms)" : "") + (recoveredAtMillis >= 0 ? ", UP again at t=" + recoveredAtMillis + "ms"
+                : ", still DOWN at the end of the run");
+        String reason = recoveredAtMillis >= 0 ? "the server recovered before the end of the run"
+                : "a past transition";
+        Diagnosis found = new Run(proxy, server, sourceAddress, history, List.of(), reason, lineText).diagnose();
+        List<String> evidence = new ArrayList<>();
+        evidence.add(when);
+        evidence.addAll(found.evidence());
+        return new TransitionDiagnosis(downAtMillis, recoveredAtMillis,
+                new Diagnosis(found.backend(), found.server(), found.cause(), evidence, found.fix()));
     }
 
     /** The decision for one server. */
@@ -85,14 +137,15 @@ public final class Diagnostician {
         private final ServerHistory history;
         private final List<FollowUp> followUps;
         private final Function<SourceLocation, String> lineText;
-        private final boolean probed;
+        /** Why no follow-up probe ran ({@code --no-probe}, a past transition), or null when they could. */
+        private final String noProbe;
         private final List<CheckOutcome> failures = new ArrayList<>();
         private final int total;
         private final String target;
 
         Run(ProxyConfig proxy, ServerConfig server, String source, ServerHistory history, List<FollowUp> followUps,
-            boolean probed, Function<SourceLocation, String> lineText) {
-            this.probed = probed;
+            String noProbe, Function<SourceLocation, String> lineText) {
+            this.noProbe = noProbe;
             this.proxy = proxy;
             this.server = server;
             this.source = source;
@@ -310,8 +363,8 @@ public final class Diagnostician {
             }
             longProbe.ifPresent(f -> evidence.add("a follow-up check with a long timeout got no answer either ("
                     + describe(f.outcome()) + ")"));
-            if (!probed) {
-                evidence.add("no follow-up probe (--no-probe): cannot tell a slow server from a hung one");
+            if (noProbe != null) {
+                evidence.add("no follow-up probe (" + noProbe + "): cannot tell a slow server from a hung one");
             }
             return diagnosis(Cause.UNKNOWN, evidence,
                     Fix.backendSide("the server accepts connections but does not answer the check: look at "
@@ -359,8 +412,8 @@ public final class Diagnostician {
                 return diagnosis(Cause.PORT_MISMATCH, evidence,
                         new Fix("check the port that listens (" + port + ")", line, after));
             }
-            if (!probed) {
-                evidence.add("no follow-up probe (--no-probe): other ports not tried");
+            if (noProbe != null) {
+                evidence.add("no follow-up probe (" + noProbe + "): other ports not tried");
             } else if (ports.isEmpty()) {
                 evidence.add("the config names no other port for " + server.effectiveCheckAddress());
             }

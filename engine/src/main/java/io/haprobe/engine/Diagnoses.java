@@ -18,6 +18,7 @@ import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.diagnosis.Diagnostician;
 import io.haprobe.diagnosis.FollowUp;
 import io.haprobe.diagnosis.ServerHistory;
+import io.haprobe.diagnosis.TransitionDiagnosis;
 import io.haprobe.transport.ProbeTransport;
 
 import java.io.IOException;
@@ -143,6 +144,96 @@ public final class Diagnoses {
          */
         public synchronized Timeline timeline(long originNanos) {
             return new Timeline(originNanos, List.copyOf(events));
+        }
+    }
+
+    /**
+     * Diagnoses every DOWN transition of a timeline, from the checks around it (see
+     * {@link Diagnostician#diagnoseTransition}): a server that went DOWN at t=12 s and came back UP at t=40 s gets
+     * the cause of that DOWN, even though it is UP at the end. No follow-up probe runs: a failure that is over
+     * cannot be probed. The last DOWN transition of a server still DOWN at the end is included too (with
+     * {@link TransitionDiagnosis#recoveredAtMillis()} -1); {@link #live} and {@link Simulation#diagnoses} give
+     * the fuller diagnosis of such a server, with probes.
+     *
+     * <p>Works the same on a live run's timeline ({@link Recorder}) and a simulation's ({@link
+     * Simulation#timeline()}). Reads the config's file to quote its lines in the fixes.
+     *
+     * @param config   the run's config; never null
+     * @param timeline the run's events, at least every {@link HealthEvent.CheckCompleted} and
+     *                 {@link HealthEvent.StateChanged}; never null
+     * @return a diagnosis per DOWN transition, in the timeline's order; never null
+     * @throws NullPointerException if an argument is null
+     */
+    public static List<TransitionDiagnosis> transitions(HaproxyConfig config, Timeline timeline) {
+        return transitions(config, timeline, server -> null);
+    }
+
+    /**
+     * As {@link #transitions(HaproxyConfig, Timeline)}, naming the address each server's checks left from.
+     *
+     * @param source the address a server's checks leave from (an IP literal), or null when unknown; never null
+     */
+    static List<TransitionDiagnosis> transitions(HaproxyConfig config, Timeline timeline,
+                                                 Function<ServerConfig, String> source) {
+        java.util.Objects.requireNonNull(config, "config");
+        java.util.Objects.requireNonNull(timeline, "timeline");
+        Function<SourceLocation, String> lines = lineReader(config);
+        Map<String, Episode> episodes = new HashMap<>();
+        List<Episode> down = new ArrayList<>();
+        for (HealthEvent event : timeline.events()) {
+            if (event instanceof HealthEvent.CheckCompleted check) {
+                Episode episode = episodes.computeIfAbsent(check.backend() + '/' + check.server(),
+                        key -> new Episode(check.backend(), check.server(), false));
+                episode.checks.add(new CheckRecord(timeline.millisOf(event), check.outcome()));
+                CheckResult result = check.outcome().result();
+                if (episode.downAtMillis < 0) {
+                    episode.passed |= result == CheckResult.PASSED || result == CheckResult.CONDPASS;
+                }
+            } else if (event instanceof HealthEvent.StateChanged change) {
+                String key = change.backend() + '/' + change.server();
+                Episode episode = episodes.computeIfAbsent(key,
+                        k -> new Episode(change.backend(), change.server(), false));
+                if (change.to() == ServerState.DOWN && episode.downAtMillis < 0) {
+                    episode.downAtMillis = timeline.millisOf(event);
+                    down.add(episode);
+                } else if (change.from() == ServerState.DOWN && change.to() != ServerState.DOWN
+                        && episode.downAtMillis >= 0) {
+                    episode.recoveredAtMillis = timeline.millisOf(event);
+                    episodes.put(key, new Episode(change.backend(), change.server(), true));
+                }
+            }
+        }
+        List<TransitionDiagnosis> diagnoses = new ArrayList<>();
+        for (Episode episode : down) {
+            ProxyConfig proxy = config.proxy(episode.backend).orElse(null);
+            ServerConfig server = proxy == null ? null : proxy.server(episode.server).orElse(null);
+            if (server == null) {
+                continue;
+            }
+            boolean wasUp = episode.cameUp || episode.passed;
+            ServerHistory history = new ServerHistory(episode.checks, wasUp ? episode.downAtMillis : -1);
+            diagnoses.add(Diagnostician.diagnoseTransition(proxy, server, source.apply(server), history,
+                    episode.downAtMillis, episode.recoveredAtMillis, lines));
+        }
+        return diagnoses;
+    }
+
+    /** One server's checks from the time it left DOWN (or the start) until it leaves DOWN again. */
+    private static final class Episode {
+        private final String backend;
+        private final String server;
+        /** Whether the episode began with the server leaving DOWN (it was UP at the episode's start). */
+        private final boolean cameUp;
+        private final List<CheckRecord> checks = new ArrayList<>();
+        /** Whether a check passed before the DOWN transition. */
+        private boolean passed;
+        private long downAtMillis = -1;
+        private long recoveredAtMillis = -1;
+
+        Episode(String backend, String server, boolean cameUp) {
+            this.backend = backend;
+            this.server = server;
+            this.cameUp = cameUp;
         }
     }
 
