@@ -121,7 +121,9 @@ public final class Diagnostician {
                 : ", still DOWN at the end of the run");
         String reason = recoveredAtMillis >= 0 ? "the server recovered before the end of the run"
                 : "a past transition";
-        Diagnosis found = new Run(proxy, server, sourceAddress, history, List.of(), reason, lineText).diagnose();
+        Run run = new Run(proxy, server, sourceAddress, history, List.of(), reason, lineText);
+        run.recoveredAtMillis = recoveredAtMillis;
+        Diagnosis found = run.diagnose();
         List<String> evidence = new ArrayList<>();
         evidence.add(when);
         evidence.addAll(found.evidence());
@@ -139,6 +141,8 @@ public final class Diagnostician {
         private final Function<SourceLocation, String> lineText;
         /** Why no follow-up probe ran ({@code --no-probe}, a past transition), or null when they could. */
         private final String noProbe;
+        /** For a past transition, when the server left DOWN again; -1 otherwise. */
+        private long recoveredAtMillis = -1;
         private final List<CheckOutcome> failures = new ArrayList<>();
         private final int total;
         private final String target;
@@ -395,9 +399,11 @@ public final class Diagnostician {
             if (history.wasUp()) {
                 evidence.add("the server was UP until " + history.lastUpMillis() + "ms into the run, then "
                         + "refused: it crashed or was stopped");
-                return diagnosis(Cause.BACKEND_DOWN, evidence,
-                        Fix.backendSide("restart the service on " + target + " and find why it stopped (its "
-                                + "logs, the OOM killer)"));
+                return diagnosis(Cause.BACKEND_DOWN, evidence, Fix.backendSide(recoveredAtMillis >= 0
+                        ? "find why the service on " + target + " stopped (its logs, the OOM killer); it answered "
+                        + "again at t=" + recoveredAtMillis + "ms"
+                        : "restart the service on " + target + " and find why it stopped (its logs, the OOM "
+                        + "killer)"));
             }
             List<FollowUp> ports = followUps.stream().filter(f -> f.kind() == FollowUp.Kind.PORT).toList();
             Optional<FollowUp> open = ports.stream().filter(f -> passed(f.outcome())).findFirst();
