@@ -158,6 +158,39 @@ class LiveDiagnosisTest {
     }
 
     @Test
+    void aCrashTheServerRecoveredFromIsDiagnosedAtItsDownTransition() {
+        int port = serve(Map.of(SERVER, ServerScript.builder().at(Duration.ZERO, Behaviour.http(200))
+                .at(Duration.ofMillis(800), Behaviour.refuse())
+                .at(Duration.ofMillis(1800), Behaviour.http(200)).build())).port(SERVER);
+        transport = NettyProbeTransport.create();
+        engine = HealthCheckEngine.builder(parse(cfg("    option httpchk GET /health\n",
+                "server web01 127.0.0.1:" + port + " check inter 100ms fall 2 rise 2"))).transport(transport)
+                .listener(recorder).build();
+        engine.start();
+        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(10)).until(() ->
+                recorder.timeline(engine.startNanos()).transitions(SERVER).size() >= 2);
+        engine.close();
+        io.haprobe.engine.Timeline timeline = recorder.timeline(engine.startNanos());
+
+        List<io.haprobe.diagnosis.TransitionDiagnosis> transitions = Diagnoses.transitions(engine.config(), timeline);
+
+        assertThat(Diagnoses.live(engine, timeline, null)).as("UP at the end").isEmpty();
+        io.haprobe.diagnosis.TransitionDiagnosis first = transitions.get(0);
+        long downAt = timeline.transitions(SERVER).get(0).atMillis();
+        long upAt = timeline.transitions(SERVER).get(1).atMillis();
+        assertThat(first.downAtMillis()).isEqualTo(downAt);
+        assertThat(first.recoveredAtMillis()).isEqualTo(upAt);
+        Diagnosis d = first.diagnosis();
+        assertThat(d.cause()).isEqualTo(Cause.BACKEND_DOWN);
+        assertThat(d.evidence().get(0)).matches("DOWN at t=" + downAt + "ms \\(failing since t=\\d+ms\\), UP again at t="
+                + upAt + "ms");
+        assertThat(d.evidence()).contains("the server was UP until " + downAt + "ms into the run, then refused: it "
+                + "crashed or was stopped");
+        assertThat(d.fix().summary()).isEqualTo("find why the service on 127.0.0.1:" + port + " stopped (its logs, "
+                + "the OOM killer); it answered again at t=" + upAt + "ms");
+    }
+
+    @Test
     void timeoutTooLow() {
         int port = serve(new Behaviour.Http(200, null, Map.of(), "", Delay.of(Duration.ofMillis(800))));
         Diagnosis d = diagnose(cfg("    option httpchk GET /health\n    timeout check 300ms\n",
