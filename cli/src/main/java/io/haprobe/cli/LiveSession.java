@@ -151,8 +151,9 @@ final class LiveSession implements AutoCloseable {
         List<ServerSnapshot> servers = engine.servers();
         exitCode = ServerSummary.exitCode(servers);
         io.haprobe.engine.Timeline timeline = recorder.timeline(engine.startNanos());
-        diagnoses = new RunDiagnoses(Diagnoses.live(engine, timeline, followUps ? transport : null),
-                Diagnoses.transitions(engine.config(), timeline));
+        List<io.haprobe.diagnosis.TransitionDiagnosis> transitions = Diagnoses.transitions(engine.config(), timeline,
+                transport);
+        diagnoses = new RunDiagnoses(Diagnoses.live(engine, timeline, transport, followUps), transitions);
         summary.accept(servers);
         close();
         return exitCode;

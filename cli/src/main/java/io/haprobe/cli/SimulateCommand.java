@@ -1,7 +1,6 @@
 package io.haprobe.cli;
 
 import io.haprobe.config.ConfigWarning;
-import io.haprobe.engine.Diagnoses;
 import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.engine.Simulation;
 import io.haprobe.testkit.Scenario;
@@ -93,8 +92,9 @@ final class SimulateCommand implements Callable<Integer> {
             io.haprobe.engine.Timeline timeline = simulation.timeline();
             String showStat = simulation.engine().showStat(); // after the timeline: it is a command of its own
             long elapsedMillis = simulation.elapsed().toMillis();
-            RunDiagnoses diagnoses = new RunDiagnoses(simulation.diagnoses(true),
-                    Diagnoses.transitions(scenario.config(), timeline));
+            // the transitions first: the probes of the servers' diagnoses advance virtual time
+            List<io.haprobe.diagnosis.TransitionDiagnosis> transitions = simulation.transitionDiagnoses();
+            RunDiagnoses diagnoses = new RunDiagnoses(simulation.diagnoses(true), transitions);
             if (output.json()) {
                 SimulatedRunExtras.printJson(scenario, output, simulation.seed(), elapsedMillis, servers, timeline,
                         diagnoses, out);

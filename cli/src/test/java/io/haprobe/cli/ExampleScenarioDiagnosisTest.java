@@ -102,8 +102,8 @@ class ExampleScenarioDiagnosisTest {
     void firewallDropIsNetworkBlocked() {
         assertThat(diagnose("firewall-drop", null)).singleElement().satisfies(d -> {
             assertThat(d.cause()).isEqualTo(Cause.NETWORK_BLOCKED);
-            assertThat(d.evidence()).contains("the checks leave from the host's default address for the route to "
-                    + "10.0.7.71");
+            assertThat(d.evidence()).contains("the checks leave from 127.0.0.1 (no 'source' is set: the host's "
+                    + "address for the route to 10.0.7.71)");
             assertThat(d.fix().after()).isEqualTo("server pg01 10.0.7.71:5432 check source <allowed-address>");
         });
     }

@@ -56,8 +56,8 @@ public final class Diagnostician {
      *
      * @param proxy         the server's backend or listen section; never null
      * @param server        the server; never null
-     * @param sourceAddress the address the checks leave from, as {@code source} gives it, or null for the host's
-     *                      default (the kernel picks it by route)
+     * @param sourceAddress the address the checks leave from (an IP literal): the configured {@code source}, or the
+     *                      one the kernel chose (live) or the simulated check carried; null when unknown
      * @param history       the run's checks of the server; never null
      * @param followUps     the follow-up probes' results; never null, empty when probes were off or none applied
      * @param probed        whether follow-up probes were allowed (false: {@code --no-probe}); the evidence says so
@@ -376,14 +376,23 @@ public final class Diagnostician {
         }
 
         private Diagnosis blocked(List<String> evidence) {
-            String from = source != null ? source : "the host's default address for the route to "
-                    + server.effectiveCheckAddress();
-            evidence.add("the checks leave from " + from);
+            boolean configured = server.source().isSet();
+            String route = "the host's address for the route to " + server.effectiveCheckAddress();
+            if (source == null) {
+                evidence.add("the checks leave from " + (configured ? server.source().address() + " ('source')"
+                        : route));
+            } else {
+                evidence.add("the checks leave from " + source + (configured ? " ('source')"
+                        : " (no 'source' is set: " + route + ")"));
+            }
             String line = serverLine();
-            Fix fix = source != null
-                    ? Fix.backendSide("allow " + source + " to reach " + target + " on the backend's firewall")
-                    : new Fix("allow the checks' source address on the backend's firewall, or make the checks leave"
-                    + " from an allowed address with 'source'", line, line + " source <allowed-address>");
+            String from = source != null ? source : configured ? server.source().address() : null;
+            Fix fix = configured
+                    ? Fix.backendSide("allow " + from + " to reach " + target + " on the backend's firewall, or set "
+                    + "'source' to an address it allows")
+                    : new Fix("allow " + (from != null ? from : "the checks' source address") + " on the backend's "
+                    + "firewall, or make the checks leave from an allowed address with 'source'", line,
+                    line + " source <allowed-address>");
             return diagnosis(Cause.NETWORK_BLOCKED, evidence, fix);
         }
 

@@ -90,6 +90,24 @@ public final class Diagnoses {
     }
 
     /**
+     * Diagnoses the servers of a live run that are not UP, with or without follow-up probes; either way the
+     * transport names the address each server's checks left from ({@link ProbeTransport#lastSource}).
+     *
+     * @param engine    the engine that ran the checks (closed or not); never null
+     * @param timeline  the run's events; never null
+     * @param transport the transport the checks ran on (still open when {@code probe} is true); never null
+     * @param probe     whether to run follow-up probes (false: {@code --no-probe})
+     * @return a diagnosis per checked server not UP, in the engine's order; never null
+     * @throws NullPointerException if an argument is null
+     */
+    public static List<Diagnosis> live(HealthCheckEngine engine, Timeline timeline, ProbeTransport transport,
+                                       boolean probe) {
+        java.util.Objects.requireNonNull(transport, "transport");
+        return diagnose(engine.config(), engine.servers(), timeline, transport, probe, Diagnoses::awaitWallClock,
+                LONG_PROBE_NANOS);
+    }
+
+    /**
      * Diagnoses the servers of a live run that are not UP, with a shorter bound for the long probe (for tests and
      * impatient callers: a timeout the long probe does not get past reads as no answer).
      *
@@ -108,7 +126,8 @@ public final class Diagnoses {
         if (nanos <= 0 || nanos > LONG_PROBE_NANOS) {
             throw new IllegalArgumentException("longProbe: " + longProbe + " (expected: > 0 and <= 30s)");
         }
-        return diagnose(engine.config(), engine.servers(), timeline, transport, Diagnoses::awaitWallClock, nanos);
+        return diagnose(engine.config(), engine.servers(), timeline, transport, transport != null,
+                Diagnoses::awaitWallClock, nanos);
     }
 
     /**
@@ -165,16 +184,21 @@ public final class Diagnoses {
      * @throws NullPointerException if an argument is null
      */
     public static List<TransitionDiagnosis> transitions(HaproxyConfig config, Timeline timeline) {
-        return transitions(config, timeline, server -> null);
+        return transitions(config, timeline, null);
     }
 
     /**
-     * As {@link #transitions(HaproxyConfig, Timeline)}, naming the address each server's checks left from.
+     * As {@link #transitions(HaproxyConfig, Timeline)}, naming the address each server's checks left from as the
+     * transport saw it ({@link ProbeTransport#lastSource}).
      *
-     * @param source the address a server's checks leave from (an IP literal), or null when unknown; never null
+     * @param config    the run's config; never null
+     * @param timeline  the run's events; never null
+     * @param transport the transport the checks ran on, or null to name only configured {@code source}s
+     * @return a diagnosis per DOWN transition, in the timeline's order; never null
+     * @throws NullPointerException if {@code config} or {@code timeline} is null
      */
-    static List<TransitionDiagnosis> transitions(HaproxyConfig config, Timeline timeline,
-                                                 Function<ServerConfig, String> source) {
+    public static List<TransitionDiagnosis> transitions(HaproxyConfig config, Timeline timeline,
+                                                        ProbeTransport transport) {
         java.util.Objects.requireNonNull(config, "config");
         java.util.Objects.requireNonNull(timeline, "timeline");
         Function<SourceLocation, String> lines = lineReader(config);
@@ -212,7 +236,7 @@ public final class Diagnoses {
             }
             boolean wasUp = episode.cameUp || episode.passed;
             ServerHistory history = new ServerHistory(episode.checks, wasUp ? episode.downAtMillis : -1);
-            diagnoses.add(Diagnostician.diagnoseTransition(proxy, server, source.apply(server), history,
+            diagnoses.add(Diagnostician.diagnoseTransition(proxy, server, sourceOf(proxy, server, transport), history,
                     episode.downAtMillis, episode.recoveredAtMillis, lines));
         }
         return diagnoses;
@@ -238,12 +262,26 @@ public final class Diagnoses {
     }
 
     static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
-                                    ProbeTransport transport, Await await) {
-        return diagnose(config, servers, timeline, transport, await, LONG_PROBE_NANOS);
+                                    ProbeTransport transport, boolean probe, Await await) {
+        return diagnose(config, servers, timeline, transport, probe, await, LONG_PROBE_NANOS);
+    }
+
+    /**
+     * The address a server's checks leave from: as the transport saw it, else its configured {@code source},
+     * else null.
+     */
+    private static String sourceOf(ProxyConfig proxy, ServerConfig server, ProbeTransport transport) {
+        if (transport != null) {
+            java.util.Optional<java.net.InetSocketAddress> seen = transport.lastSource(proxy.name(), server.name());
+            if (seen.isPresent()) {
+                return seen.get().getHostString();
+            }
+        }
+        return server.source().isSet() ? server.source().address() : null;
     }
 
     static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
-                                    ProbeTransport transport, Await await, long longProbeNanos) {
+                                    ProbeTransport transport, boolean probe, Await await, long longProbeNanos) {
         Function<SourceLocation, String> lines = lineReader(config);
         List<Pending> pending = new ArrayList<>();
         for (ServerSnapshot snapshot : servers) {
@@ -256,7 +294,9 @@ public final class Diagnoses {
                 continue;
             }
             ServerHistory history = history(timeline, snapshot);
-            pending.add(new Pending(proxy, server, history, transport == null ? List.of()
+            // read before the probes, which connect for the same server
+            String source = sourceOf(proxy, server, transport);
+            pending.add(new Pending(proxy, server, source, history, !probe || transport == null ? List.of()
                     : startProbes(config, proxy, server, history, transport, longProbeNanos)));
         }
         List<Diagnosis> diagnoses = new ArrayList<>();
@@ -271,13 +311,14 @@ public final class Diagnoses {
                         : outcomes.get(outcomes.size() - 1);
                 followUps.add(new FollowUp(started.kind(), started.address(), started.port(), outcome));
             }
-            diagnoses.add(Diagnostician.diagnose(p.proxy(), p.server(), null, p.history(), followUps,
-                    transport != null, lines));
+            diagnoses.add(Diagnostician.diagnose(p.proxy(), p.server(), p.source(), p.history(), followUps,
+                    probe && transport != null, lines));
         }
         return diagnoses;
     }
 
-    private record Pending(ProxyConfig proxy, ServerConfig server, ServerHistory history, List<Started> probes) {
+    private record Pending(ProxyConfig proxy, ServerConfig server, String source, ServerHistory history,
+                           List<Started> probes) {
     }
 
     private record Started(FollowUp.Kind kind, String address, int port,

@@ -23,8 +23,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +51,8 @@ public final class NettyProbeTransport implements ProbeTransport {
     private final EventLoopGroup ownedGroup;
     private final EventLoopScheduler scheduler;
     private final Bootstrap bootstrap;
+    /** {@code backend/server} to the local address its last check connection left from. */
+    private final Map<String, InetSocketAddress> sources = new ConcurrentHashMap<>();
 
     private NettyProbeTransport(EventLoopGroup ownedGroup, EventLoop eventLoop, Class<? extends SocketChannel> type) {
         this.ownedGroup = ownedGroup;
@@ -111,8 +117,29 @@ public final class NettyProbeTransport implements ProbeTransport {
         Objects.requireNonNull(handler, "handler");
         Bootstrap probe = bootstrap.clone().handler(handler);
         // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
-        return target.source() == null ? probe.connect(target.address())
+        ChannelFuture connect = target.source() == null ? probe.connect(target.address())
                 : probe.connect(target.address(), target.source());
+        // the bootstrap starts the connect in a task of the channel's event loop; a task queued after it reads the
+        // address the kernel bound at connect(2), even when the SYN is never answered
+        Channel channel = connect.channel();
+        String id = target.id();
+        try {
+            channel.eventLoop().execute(() -> {
+                if (channel.localAddress() instanceof InetSocketAddress local) {
+                    sources.put(id, local);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the transport is closing: the connect fails on its own, there is no address to read
+        }
+        return connect;
+    }
+
+    @Override
+    public Optional<InetSocketAddress> lastSource(String backend, String server) {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(server, "server");
+        return Optional.ofNullable(sources.get(backend + '/' + server));
     }
 
     /**

@@ -115,9 +115,50 @@ class DiagnosesSimulationTest {
             assertThat(d.cause()).isEqualTo(Cause.NETWORK_BLOCKED);
             assertThat(d.evidence()).anyMatch(e -> e.startsWith("a follow-up connect with a long timeout got no "
                     + "answer either (L4TOUT"));
-            assertThat(d.evidence()).anyMatch(e -> e.startsWith("the checks leave from the host's default address"));
+            assertThat(d.evidence()).contains("the checks leave from 127.0.0.1 (no 'source' is set: the host's "
+                    + "address for the route to 10.0.0.1)");
+            assertThat(d.fix().summary()).startsWith("allow 127.0.0.1 on the backend's firewall, or make the checks "
+                    + "leave from an allowed address with 'source'");
             assertThat(d.fix().after()).isEqualTo("server s1 10.0.0.1:8080 check source <allowed-address>");
         });
+    }
+
+    @Test
+    void networkBlockedByAFirewallNamesTheSourceTheSimulatedChecksCarry() {
+        ServerScript dropsOthers = new ServerScript(List.of(new io.haprobe.sim.Phase(0, Behaviour.http(200),
+                new io.haprobe.sim.Firewall(List.of("10.9.0.0/16"), io.haprobe.sim.Firewall.Action.DROP))));
+        List<Diagnosis> diagnoses = run("", "    server s1 10.0.0.1:8080 check\n    server s2 10.0.0.2:8080 check"
+                + " source 10.8.0.5", Map.of("be/s1", dropsOthers, "be/s2", dropsOthers));
+
+        assertThat(diagnoses).hasSize(2);
+        assertThat(diagnoses.get(0).cause()).isEqualTo(Cause.NETWORK_BLOCKED);
+        assertThat(diagnoses.get(0).evidence()).contains("the checks leave from 127.0.0.1 (no 'source' is set: the "
+                + "host's address for the route to 10.0.0.1)");
+        assertThat(diagnoses.get(1).cause()).isEqualTo(Cause.NETWORK_BLOCKED);
+        assertThat(diagnoses.get(1).evidence()).contains("the checks leave from 10.8.0.5 ('source')");
+        assertThat(diagnoses.get(1).fix().summary()).isEqualTo("allow 10.8.0.5 to reach 10.0.0.2:8080 on the "
+                + "backend's firewall, or set 'source' to an address it allows");
+        assertThat(diagnoses.get(1).fix().changesConfig()).isFalse();
+    }
+
+    @Test
+    void aRejectingFirewallAtADownTransitionNamesTheSourceToo() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", HTTP.formatted("",
+                "    server s1 10.0.0.1:8080 check"));
+        ServerScript script = new ServerScript(List.of(new io.haprobe.sim.Phase(0, Behaviour.http(200)),
+                new io.haprobe.sim.Phase(Duration.ofMillis(4_500).toNanos(), Behaviour.http(200),
+                        new io.haprobe.sim.Firewall(List.of("10.9.0.0/16"), io.haprobe.sim.Firewall.Action.REJECT)),
+                new io.haprobe.sim.Phase(Duration.ofMillis(9_500).toNanos(), Behaviour.http(200))));
+        try (Simulation simulation = Simulation.builder(config).script("be/s1", script).build()) {
+            simulation.runFor(Duration.ofSeconds(15));
+
+            assertThat(simulation.transitionDiagnoses()).singleElement().satisfies(t -> {
+                assertThat(t.recovered()).isTrue();
+                assertThat(t.diagnosis().cause()).isEqualTo(Cause.NETWORK_BLOCKED);
+                assertThat(t.diagnosis().evidence()).contains("the checks leave from 127.0.0.1 (no 'source' is set: "
+                        + "the host's address for the route to 10.0.0.1)");
+            });
+        }
     }
 
     @Test

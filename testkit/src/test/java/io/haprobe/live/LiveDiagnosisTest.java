@@ -213,10 +213,53 @@ class LiveDiagnosisTest {
         assertThat(d.cause()).isEqualTo(Cause.NETWORK_BLOCKED);
         assertThat(d.evidence()).anyMatch(e -> e.startsWith("a follow-up connect with a long timeout got no answer "
                 + "either (L4TOUT"));
-        assertThat(d.evidence()).contains("the checks leave from the host's default address for the route to "
-                + "127.0.0.1");
+        assertThat(d.evidence()).contains("the checks leave from 127.0.0.1 (no 'source' is set: the host's address "
+                + "for the route to 127.0.0.1)");
         assertThat(d.fix().after()).isEqualTo("server web01 127.0.0.1:" + port
                 + " check inter 300ms fall 2 source <allowed-address>");
+    }
+
+    @Test
+    void networkBlockedNamesTheAddressTheKernelChoseForTheProbeSocket() throws IOException {
+        // SYNs to 127.0.0.3 are dropped (a full accept queue); the kernel sends them from 127.0.0.1, not 127.0.0.3
+        try (Blackhole blackhole = new Blackhole("127.0.0.3")) {
+            transport = NettyProbeTransport.create();
+            engine = HealthCheckEngine.builder(parse(cfg("", "server web01 127.0.0.3:" + blackhole.port()
+                    + " check inter 300ms fall 2"))).transport(transport).listener(recorder).build();
+            engine.start();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() ->
+                    engine.server("app_backend", "web01").orElseThrow().state() == ServerState.DOWN);
+            engine.close();
+
+            Diagnosis d = Diagnoses.live(engine, recorder.timeline(engine.startNanos()), transport, false).get(0);
+
+            assertThat(transport.lastSource("app_backend", "web01")).get()
+                    .extracting(java.net.InetSocketAddress::getHostString).isEqualTo("127.0.0.1");
+            assertThat(d.cause()).isEqualTo(Cause.NETWORK_BLOCKED);
+            assertThat(d.evidence()).contains("the checks leave from 127.0.0.1 (no 'source' is set: the host's "
+                    + "address for the route to 127.0.0.3)");
+            assertThat(d.fix().summary()).startsWith("allow 127.0.0.1 on the backend's firewall");
+        }
+    }
+
+    @Test
+    void networkBlockedNamesTheConfiguredSource() throws IOException {
+        try (Blackhole blackhole = new Blackhole("127.0.0.3")) {
+            transport = NettyProbeTransport.create();
+            engine = HealthCheckEngine.builder(parse(cfg("", "server web01 127.0.0.3:" + blackhole.port()
+                    + " check inter 300ms fall 2 source 127.0.0.2"))).transport(transport).listener(recorder).build();
+            engine.start();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() ->
+                    engine.server("app_backend", "web01").orElseThrow().state() == ServerState.DOWN);
+            engine.close();
+
+            Diagnosis d = Diagnoses.live(engine, recorder.timeline(engine.startNanos()), transport, false).get(0);
+
+            assertThat(d.cause()).isEqualTo(Cause.NETWORK_BLOCKED);
+            assertThat(d.evidence()).contains("the checks leave from 127.0.0.2 ('source')");
+            assertThat(d.fix().summary()).isEqualTo("allow 127.0.0.2 to reach 127.0.0.3:" + blackhole.port()
+                    + " on the backend's firewall, or set 'source' to an address it allows");
+        }
     }
 
     @Test
@@ -272,5 +315,37 @@ class LiveDiagnosisTest {
                 + "version: passes"));
         assertThat(d.fix().before()).isEqualTo(line);
         assertThat(d.fix().after()).isEqualTo(line.replace(" ssl-max-ver TLSv1.1", ""));
+    }
+
+    /**
+     * A listener on {@code host} whose accept queue is full, so the kernel drops further SYNs (Linux queues
+     * backlog + 1 handshaken connections): the checks' connects are never answered.
+     */
+    private static final class Blackhole implements AutoCloseable {
+        private final java.nio.channels.ServerSocketChannel listener;
+        private final List<java.nio.channels.SocketChannel> fillers = new java.util.ArrayList<>();
+
+        Blackhole(String host) throws IOException {
+            listener = java.nio.channels.ServerSocketChannel.open();
+            listener.bind(new java.net.InetSocketAddress(host, 0), 1);
+            for (int i = 0; i < 3; i++) {
+                java.nio.channels.SocketChannel filler = java.nio.channels.SocketChannel.open();
+                fillers.add(filler);
+                filler.configureBlocking(false);
+                filler.connect(listener.getLocalAddress());
+            }
+        }
+
+        int port() throws IOException {
+            return ((java.net.InetSocketAddress) listener.getLocalAddress()).getPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (java.nio.channels.SocketChannel filler : fillers) {
+                filler.close();
+            }
+            listener.close();
+        }
     }
 }
