@@ -8,6 +8,7 @@ import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
 
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,13 +70,31 @@ public final class Diagnostician {
     public static Diagnosis diagnose(ProxyConfig proxy, ServerConfig server, String sourceAddress,
                                      ServerHistory history, List<FollowUp> followUps, boolean probed,
                                      Function<SourceLocation, String> lineText) {
+        return diagnose(proxy, server, sourceAddress, history, followUps, null, probed, lineText);
+    }
+
+    /**
+     * Diagnoses one server that is not UP, with what the certificate follow-up probe found: for
+     * {@code ssl-mismatch}, the evidence then quotes the server's certificate (subject, issuer, subject alternative
+     * names, validity, self-signed or not) and says why verification fails, and the fix follows that reason
+     * ({@code ca-file}, {@code check-sni} with a name the certificate carries, {@code crt}, the versions, or
+     * renewing the certificate).
+     *
+     * @param tls what the certificate probe found, or null when none ran (no TLS failure, {@code --no-probe}, no
+     *            TLS provider)
+     * @see #diagnose(ProxyConfig, ServerConfig, String, ServerHistory, List, boolean, Function)
+     */
+    public static Diagnosis diagnose(ProxyConfig proxy, ServerConfig server, String sourceAddress,
+                                     ServerHistory history, List<FollowUp> followUps, TlsFindings tls,
+                                     boolean probed, Function<SourceLocation, String> lineText) {
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(followUps, "followUps");
         Objects.requireNonNull(lineText, "lineText");
-        return new Run(proxy, server, sourceAddress, history, followUps, probed ? null : "--no-probe", lineText)
-                .diagnose();
+        Run run = new Run(proxy, server, sourceAddress, history, followUps, probed ? null : "--no-probe", lineText);
+        run.tls = tls;
+        return run.diagnose();
     }
 
     /**
@@ -141,6 +160,8 @@ public final class Diagnostician {
         private final Function<SourceLocation, String> lineText;
         /** Why no follow-up probe ran ({@code --no-probe}, a past transition), or null when they could. */
         private final String noProbe;
+        /** What the certificate probe found, or null. */
+        private TlsFindings tls;
         /** For a past transition, when the server left DOWN again; -1 otherwise. */
         private long recoveredAtMillis = -1;
         private final List<CheckOutcome> failures = new ArrayList<>();
@@ -221,7 +242,10 @@ public final class Diagnostician {
                     + verdict(f.outcome())));
             plain.ifPresent(f -> evidence.add("a follow-up check without TLS: " + verdict(f.outcome())));
             String lower = last.info().toLowerCase(Locale.ROOT);
-            Fix fix;
+            Fix fix = tls ? certificateFix(evidence, line) : null;
+            if (fix != null) {
+                return diagnosis(Cause.SSL_MISMATCH, evidence, fix);
+            }
             if (!tls) {
                 fix = new Fix("add 'check-ssl' (the port speaks TLS) or check the port that speaks plain text",
                         line, line + " check-ssl verify none");
@@ -259,6 +283,80 @@ public final class Diagnostician {
                         line, line + " verify none");
             }
             return diagnosis(Cause.SSL_MISMATCH, evidence, fix);
+        }
+
+        /**
+         * Adds the certificate probe's evidence and returns the fix its reason calls for, or null when it found
+         * nothing decisive (the follow-up checks decide then).
+         */
+        private Fix certificateFix(List<String> evidence, String line) {
+            if (tls == null) {
+                return null;
+            }
+            X509Certificate leaf = tls.chain().isEmpty() ? null : tls.chain().get(0);
+            if (leaf != null) {
+                evidence.add("the server presents " + Certificates.describe(leaf)
+                        + (tls.protocol() != null ? ", over " + tls.protocol() : ""));
+            }
+            TlsFindings.Problem problem = tls.problem();
+            if (problem != TlsFindings.Problem.NONE) {
+                evidence.add("why verification fails: " + problem.text()
+                        + (tls.detail() != null ? " (" + tls.detail() + ")" : ""));
+            }
+            switch (problem) {
+                case UNKNOWN_CA -> {
+                    boolean selfSigned = leaf != null && Certificates.selfSigned(leaf);
+                    return new Fix("give 'ca-file' the CA that issued the server's certificate" + (selfSigned
+                            ? " (it is self-signed: the certificate itself)" : "") + ", or, where the runbook allows"
+                            + " it, 'verify none'", line, line.matches(".* ca-file \\S+.*")
+                            ? line.replaceFirst(" ca-file \\S+", " ca-file <issuing-ca.pem>")
+                            : line + " ca-file <issuing-ca.pem>");
+                }
+                case EXPIRED -> {
+                    return Fix.backendSide("renew the server's certificate (it expired "
+                            + (leaf == null ? "" : "on " + leaf.getNotAfter().toInstant() + " ") + "); 'verify none' "
+                            + "only where the runbook allows it");
+                }
+                case NOT_YET_VALID -> {
+                    return Fix.backendSide("the certificate is not valid yet"
+                            + (leaf == null ? "" : " (from " + leaf.getNotBefore().toInstant() + ")")
+                            + ": check the clocks of the server and of this host, or the certificate's dates");
+                }
+                case NAME_MISMATCH -> {
+                    String name = leaf == null ? null : Certificates.firstName(leaf);
+                    String wanted = name != null ? name : "<name-in-the-certificate>";
+                    String after;
+                    if (line.matches(".* check-sni \\S+.*")) {
+                        after = line.replaceFirst(" check-sni \\S+", " check-sni " + wanted);
+                    } else if (line.matches(".* verifyhost \\S+.*")) {
+                        after = line.replaceFirst(" verifyhost \\S+", " verifyhost " + wanted);
+                    } else {
+                        after = line + " check-sni " + wanted;
+                    }
+                    return new Fix("expect a name the server's certificate carries" + (name != null ? " (" + name
+                            + ")" : "") + ", or issue the server a certificate for the configured name", line, after);
+                }
+                case PROTOCOL_VERSION -> {
+                    String after = line.replaceAll(" ssl-max-ver \\S+", "").replaceAll(" ssl-min-ver \\S+", "");
+                    String chosen = tls.protocol() != null ? " (" + tls.protocol() + ")" : "";
+                    return new Fix("allow the TLS version the server speaks" + chosen + ": remove or widen "
+                            + "'ssl-max-ver'/'ssl-min-ver'", line, after.equals(line)
+                            ? line + " ssl-max-ver TLSv1.3" : after);
+                }
+                case CLIENT_CERTIFICATE_REQUIRED -> {
+                    return new Fix("present a client certificate the server trusts with 'crt' (certificate and key,"
+                            + " PEM)", line, line.matches(".* crt \\S+.*")
+                            ? line.replaceFirst(" crt \\S+", " crt <client-cert.pem>") : line + " crt <client-cert.pem>");
+                }
+                case NOT_TLS -> {
+                    return new Fix("remove 'ssl'/'check-ssl' from the server (or add 'no-check-ssl'): the port "
+                            + "speaks plain text", line, line.contains(" ssl") || line.contains(" check-ssl")
+                            ? line.replace(" check-ssl", "").replace(" ssl", "") : line + " no-check-ssl");
+                }
+                default -> {
+                    return null;
+                }
+            }
         }
 
         private Optional<FollowUp> followUp(FollowUp.Kind kind) {

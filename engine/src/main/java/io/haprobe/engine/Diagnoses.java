@@ -18,7 +18,9 @@ import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.diagnosis.Diagnostician;
 import io.haprobe.diagnosis.FollowUp;
 import io.haprobe.diagnosis.ServerHistory;
+import io.haprobe.diagnosis.TlsFindings;
 import io.haprobe.diagnosis.TransitionDiagnosis;
+import io.haprobe.spi.TlsPeer;
 import io.haprobe.transport.ProbeTransport;
 
 import java.io.IOException;
@@ -48,7 +50,9 @@ import java.util.function.Function;
  * {@code port}, {@code agent-port}, other servers on that host; at most {@value #MAX_PORT_PROBES}); for a
  * timeout, the server's own check once with {@code timeout connect}, {@code timeout check} and {@code inter} of
  * 30 s (one long probe per server); for a failed TLS handshake, the server's check once with {@code verify none},
- * once also without {@code ssl-min-ver}/{@code ssl-max-ver}, and once without TLS. All probes of a run go out
+ * once also without {@code ssl-min-ver}/{@code ssl-max-ver}, once without TLS, and one handshake through the TLS
+ * SPI's inspection ({@code TlsClient.newInspectionHandler}) that reports the certificate the server presents and
+ * why verification fails (at most 10 s). All probes of a run go out
  * together, so the whole step lasts at most about
  * 31 s. They run on the run's transport: real sockets for a live run, the scripted backends on virtual time
  * (advancing the simulation's clock) for a {@link Simulation} via {@link Simulation#diagnoses(boolean)}.
@@ -59,6 +63,8 @@ public final class Diagnoses {
 
     /** The long probe's timeouts, nanoseconds: 30 s, the bound. */
     static final long LONG_PROBE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The certificate inspection's bound, nanoseconds: 10 s (a handshake, no application data). */
+    static final long INSPECTION_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** At most this many other ports are tried per server. */
     static final int MAX_PORT_PROBES = 4;
 
@@ -296,8 +302,12 @@ public final class Diagnoses {
             ServerHistory history = history(timeline, snapshot);
             // read before the probes, which connect for the same server
             String source = sourceOf(proxy, server, transport);
-            pending.add(new Pending(proxy, server, source, history, !probe || transport == null ? List.of()
-                    : startProbes(config, proxy, server, history, transport, longProbeNanos)));
+            boolean probing = probe && transport != null;
+            pending.add(new Pending(proxy, server, source, history, !probing ? List.of()
+                    : startProbes(config, proxy, server, history, transport, longProbeNanos),
+                    probing && tlsHandshakeFailed(server, history)
+                            ? TlsInspectionProbe.start(config, proxy, server, transport,
+                            Math.min(longProbeNanos, INSPECTION_NANOS)) : null));
         }
         List<Diagnosis> diagnoses = new ArrayList<>();
         for (Pending p : pending) {
@@ -311,18 +321,38 @@ public final class Diagnoses {
                         : outcomes.get(outcomes.size() - 1);
                 followUps.add(new FollowUp(started.kind(), started.address(), started.port(), outcome));
             }
-            diagnoses.add(Diagnostician.diagnose(p.proxy(), p.server(), p.source(), p.history(), followUps,
+            TlsFindings tls = null;
+            if (p.inspection() != null) {
+                // the Await waits on its own clock (wall or virtual) for any future; the report is read after it
+                await.await(p.inspection().handle((peer, error) -> List.<CheckOutcome>of()), INSPECTION_NANOS);
+                TlsPeer peer = p.inspection().getNow(null);
+                tls = peer == null ? null : new TlsFindings(peer.protocol(), peer.chain(),
+                        TlsFindings.Problem.valueOf(peer.problem().name()), peer.detail());
+            }
+            diagnoses.add(Diagnostician.diagnose(p.proxy(), p.server(), p.source(), p.history(), followUps, tls,
                     probe && transport != null, lines));
         }
         return diagnoses;
     }
 
     private record Pending(ProxyConfig proxy, ServerConfig server, String source, ServerHistory history,
-                           List<Started> probes) {
+                           List<Started> probes, CompletableFuture<TlsPeer> inspection) {
     }
 
     private record Started(FollowUp.Kind kind, String address, int port,
                            CompletableFuture<List<CheckOutcome>> future) {
+    }
+
+    /** Whether the server's last failed check was a TLS handshake failure of a check that uses TLS. */
+    private static boolean tlsHandshakeFailed(ServerConfig server, ServerHistory history) {
+        CheckOutcome last = null;
+        for (CheckRecord check : history.checks()) {
+            if (check.outcome().result() == CheckResult.FAILED) {
+                last = check.outcome();
+            }
+        }
+        return last != null && (last.status() == CheckStatus.L6RSP || last.status() == CheckStatus.L6TOUT)
+                && server.check().tls().checkUsesTls(server.check().target().isSet());
     }
 
     static ServerHistory history(Timeline timeline, ServerSnapshot snapshot) {
