@@ -343,7 +343,10 @@ public final class Diagnoses {
                            CompletableFuture<List<CheckOutcome>> future) {
     }
 
-    /** Whether the server's last failed check was a TLS handshake failure of a check that uses TLS. */
+    /**
+     * Whether the server's last failed check was a TLS failure (L6RSP, L6TOUT, or an info naming SSL, TLS, the
+     * handshake or a certificate, as the diagnosis reads it) of a check that uses TLS.
+     */
     private static boolean tlsHandshakeFailed(ServerConfig server, ServerHistory history) {
         CheckOutcome last = null;
         for (CheckRecord check : history.checks()) {
@@ -351,8 +354,12 @@ public final class Diagnoses {
                 last = check.outcome();
             }
         }
-        return last != null && (last.status() == CheckStatus.L6RSP || last.status() == CheckStatus.L6TOUT)
-                && server.check().tls().checkUsesTls(server.check().target().isSet());
+        if (last == null || !server.check().tls().checkUsesTls(server.check().target().isSet())) {
+            return false;
+        }
+        String info = last.info().toLowerCase(java.util.Locale.ROOT);
+        return last.status() == CheckStatus.L6RSP || last.status() == CheckStatus.L6TOUT || info.contains("ssl")
+                || info.contains("tls") || info.contains("handshake") || info.contains("certificate");
     }
 
     static ServerHistory history(Timeline timeline, ServerSnapshot snapshot) {

@@ -9,6 +9,7 @@ import io.haprobe.engine.HealthCheckEngine;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.Delay;
 import io.haprobe.sim.ServerScript;
+import io.haprobe.spi.TlsBackend;
 import io.haprobe.testkit.LoopbackBackends;
 import io.haprobe.transport.NettyProbeTransport;
 import org.junit.jupiter.api.AfterEach;
@@ -299,13 +300,92 @@ class LiveDiagnosisTest {
                 + d.evidence().stream().filter(e -> e.startsWith("a follow-up handshake with 'verify none': "))
                 .findFirst().orElseThrow().replaceAll(".* in (\\d+ms)\\)$", "$1") + ")");
         assertThat(d.fix().after()).endsWith(" ca-file <issuing-ca.pem>");
+        assertThat(d.evidence()).anyMatch(e -> e.matches("the server presents subject 'CN=localhost', issuer '[^']+'"
+                + " \\(not self-signed\\), SAN \\[DNS:localhost.*], valid \\S+ to \\S+, over TLSv1.3"));
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("why verification fails: unknown CA: the chain does not "
+                + "lead to a CA of 'ca-file' ("));
+    }
+
+    private static Behaviour tls(TlsBackend.Issuer issuer, List<String> names, boolean clientCertificate) {
+        return new Behaviour.Tls(new TlsBackend(issuer, TlsBackend.KeyType.RSA, names, List.of(), null, null,
+                List.of(), clientCertificate), Delay.NONE, Behaviour.http(200));
+    }
+
+    @Test
+    void sslMismatchOfASelfSignedCertificateSaysSo() throws IOException {
+        int port = serve(tls(TlsBackend.Issuer.SELF_SIGNED, List.of("localhost"), false));
+        Path ca = backends.writeCaFile(dir.resolve("ca.pem"));
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n", "server web01 127.0.0.1:" + port
+                + " check inter 300ms fall 2 ssl verify required ca-file " + ca), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.SSL_MISMATCH);
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("the server presents subject 'CN=localhost', issuer "
+                + "'CN=localhost' (self-signed), SAN [DNS:localhost"));
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("why verification fails: unknown CA"));
+        assertThat(d.fix().summary()).contains("it is self-signed");
+        assertThat(d.fix().after()).endsWith(" ca-file <issuing-ca.pem>");
+    }
+
+    @Test
+    void sslMismatchOfAnExpiredCertificateAsksToRenewIt() throws IOException {
+        int port = serve(tls(TlsBackend.Issuer.EXPIRED, List.of("localhost"), false));
+        Path ca = backends.writeCaFile(dir.resolve("ca.pem"));
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n", "server web01 127.0.0.1:" + port
+                + " check inter 300ms fall 2 ssl verify required ca-file " + ca), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.SSL_MISMATCH);
+        assertThat(d.evidence()).anyMatch(e -> e.matches("why verification fails: expired certificate \\(notAfter "
+                + "\\S+ is past\\)"));
+        assertThat(d.fix().changesConfig()).isFalse();
+        assertThat(d.fix().summary()).startsWith("renew the server's certificate (it expired on ");
+    }
+
+    @Test
+    void sslMismatchOfANameProposesANameTheCertificateCarries() throws IOException {
+        int port = serve(tls(TlsBackend.Issuer.TRUSTED, List.of("web01.internal"), false));
+        Path ca = backends.writeCaFile(dir.resolve("ca.pem"));
+        String line = "server web01 127.0.0.1:" + port + " check inter 300ms fall 2 ssl verify required ca-file " + ca
+                + " check-sni app.internal";
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n", line), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.SSL_MISMATCH);
+        assertThat(d.evidence().get(0)).contains("different from the expected one");
+        assertThat(d.evidence()).contains("why verification fails: name mismatch (the certificate does not carry "
+                + "'app.internal' (the SNI, 'check-sni'))");
+        assertThat(d.fix().before()).isEqualTo(line);
+        assertThat(d.fix().after()).isEqualTo(line.replace("check-sni app.internal", "check-sni web01.internal"));
+    }
+
+    @Test
+    void sslMismatchOfAMissingClientCertificateProposesCrt() throws IOException {
+        int port = serve(tls(TlsBackend.Issuer.TRUSTED, List.of("localhost"), true));
+        Path ca = backends.writeCaFile(dir.resolve("ca.pem"));
+        String line = "server web01 127.0.0.1:" + port + " check inter 300ms fall 2 ssl verify required ca-file " + ca;
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n", line), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.SSL_MISMATCH);
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("why verification fails: client certificate required"));
+        assertThat(d.fix().after()).isEqualTo(line + " crt <client-cert.pem>");
+    }
+
+    @Test
+    void sslAgainstAPlainPortIsSeenAsNotTls() {
+        int port = serve(new Behaviour.Tcp("SSH-2.0-OpenSSH_9.2\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                Delay.NONE, false, true));
+        String line = "server web01 127.0.0.1:" + port + " check inter 300ms fall 2 ssl verify none";
+        Diagnosis d = diagnose(cfg("", line), Duration.ofSeconds(5));
+
+        assertThat(d.cause()).isEqualTo(Cause.SSL_MISMATCH);
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("why verification fails: the server does not speak TLS"));
+        assertThat(d.fix().after()).isEqualTo("server web01 127.0.0.1:" + port + " check inter 300ms fall 2 verify none");
     }
 
     @Test
     void sslMismatchWhenTheTlsVersionsDoNotMeet() throws IOException {
         int port = serve(Behaviour.tls(Behaviour.http(200)));
         Path ca = backends.writeCaFile(dir.resolve("ca.pem"));
-        String line = "server web01 127.0.0.1:" + port + " check inter 300ms fall 2 ssl verify required ca-file "
+        // inter 1s: the follow-up checks take the server's inter as their timeout, and four TLS probes share the CPU
+        String line = "server web01 127.0.0.1:" + port + " check inter 1s fall 2 ssl verify required ca-file "
                 + ca + " ssl-max-ver TLSv1.1";
         Diagnosis d = diagnose(cfg("    option httpchk GET /health\n", line), Duration.ofSeconds(5));
 
@@ -315,6 +395,8 @@ class LiveDiagnosisTest {
                 + "version: passes"));
         assertThat(d.fix().before()).isEqualTo(line);
         assertThat(d.fix().after()).isEqualTo(line.replace(" ssl-max-ver TLSv1.1", ""));
+        assertThat(d.evidence()).anyMatch(e -> e.startsWith("why verification fails: protocol version (the server "
+                + "chose TLSv1.3, the check allows "));
     }
 
     /**
