@@ -4,6 +4,7 @@ import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
 import io.haprobe.config.HttpCheckRule;
 import io.haprobe.config.HttpExpect;
+import io.haprobe.config.HttpSend;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
@@ -412,8 +413,9 @@ public final class Diagnostician {
             }
             if (code == 404) {
                 evidence.add("the check's path does not exist on the server");
-                return diagnosis(Cause.CHECK_MISCONFIGURED, evidence,
-                        Fix.backendSide("point 'option httpchk'/'http-check send' at a path the server serves"
+                Fix path = otherPath(evidence);
+                return diagnosis(Cause.CHECK_MISCONFIGURED, evidence, path != null ? path
+                        : Fix.backendSide("point 'option httpchk'/'http-check send' at a path the server serves"
                                 + " (e.g. its health endpoint), or serve the configured path"));
             }
             if (rule == null) {
@@ -434,6 +436,74 @@ public final class Diagnostician {
             return diagnosis(Cause.CHECK_MISCONFIGURED, evidence,
                     new Fix("expect what the server answers when healthy (or 'status 200-399', or 'rstatus "
                             + "(2|3)[0-9][0-9]' for any 2xx/3xx)", indent + rule, indent + after));
+        }
+
+        /**
+         * Adds what the other configured paths answered and, when one answered 2xx or 3xx, returns the fix that
+         * checks it: the line naming the request URI ({@code option httpchk} or {@code http-check send}) with
+         * that path; null when none did.
+         */
+        private Fix otherPath(List<String> evidence) {
+            String found = null;
+            for (FollowUp probe : followUps) {
+                if (probe.kind() != FollowUp.Kind.PATH) {
+                    continue;
+                }
+                CheckOutcome outcome = probe.outcome();
+                int code = outcome.status().hasCode() ? outcome.code() : 0;
+                boolean answers = code >= 200 && code < 400;
+                evidence.add("the same check with '" + probe.path() + "' (another check's path in the config): "
+                        + describe(outcome) + (answers ? ", the server serves it" : ""));
+                if (answers && found == null) {
+                    found = probe.path();
+                }
+            }
+            if (found == null) {
+                return null;
+            }
+            HttpSend send = null;
+            for (HttpCheckRule rule : proxy.httpCheckRules()) {
+                if (rule instanceof HttpSend s) {
+                    send = s;
+                    break;
+                }
+            }
+            if (send == null) {
+                return null;
+            }
+            String quoted = java.util.regex.Pattern.quote(send.uri());
+            Pattern naming = Pattern.compile("(option\\s+httpchk|http-check\\s+send)\\b.*(^|\\s)" + quoted
+                    + "(\\s.*|$)");
+            String text = lineText.apply(send.location());
+            if (text == null || !naming.matcher(text).matches()) {
+                text = sectionLine(naming);
+            }
+            String before;
+            String after;
+            if (text != null) {
+                before = text;
+                after = text.replaceFirst("(^|(?<=\\s))" + quoted + "(?=\\s|$)",
+                        java.util.regex.Matcher.quoteReplacement(found));
+            } else {
+                before = "option httpchk " + send.method() + " " + send.uri();
+                after = "option httpchk " + send.method() + " " + found;
+            }
+            return new Fix("check the path the server serves (" + found + ", which another check in the config uses)",
+                    before, after);
+        }
+
+        /** The first line of the server's section that matches {@code pattern}, or null. */
+        private String sectionLine(Pattern pattern) {
+            SourceLocation section = proxy.location();
+            for (int line = section.line() + 1; ; line++) {
+                String text = lineText.apply(new SourceLocation(section.file(), line, 1));
+                if (text == null || SECTION.matcher(text).lookingAt()) {
+                    return null;
+                }
+                if (pattern.matcher(text).matches()) {
+                    return text;
+                }
+            }
         }
 
         private Diagnosis timeout(CheckOutcome last) {

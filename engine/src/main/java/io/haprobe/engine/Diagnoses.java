@@ -7,6 +7,8 @@ import io.haprobe.ServerState;
 import io.haprobe.config.CheckTiming;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.HealthCheck;
+import io.haprobe.config.HttpCheckRule;
+import io.haprobe.config.HttpSend;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
@@ -52,7 +54,8 @@ import java.util.function.Function;
  * 30 s (one long probe per server); for a failed TLS handshake, the server's check once with {@code verify none},
  * once also without {@code ssl-min-ver}/{@code ssl-max-ver}, once without TLS, and one handshake through the TLS
  * SPI's inspection ({@code TlsClient.newInspectionHandler}) that reports the certificate the server presents and
- * why verification fails (at most 10 s). All probes of a run go out
+ * why verification fails (at most 10 s); for a 404 answer, the server's own check (its address and port only) with
+ * each other request URI the config's HTTP checks name (at most 3). All probes of a run go out
  * together, so the whole step lasts at most about
  * 31 s. They run on the run's transport: real sockets for a live run, the scripted backends on virtual time
  * (advancing the simulation's clock) for a {@link Simulation} via {@link Simulation#diagnoses(boolean)}.
@@ -65,6 +68,8 @@ public final class Diagnoses {
     static final long LONG_PROBE_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** The certificate inspection's bound, nanoseconds: 10 s (a handshake, no application data). */
     static final long INSPECTION_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** At most this many other HTTP check paths are tried per server after a 404. */
+    static final int MAX_PATH_PROBES = 3;
     /** At most this many other ports are tried per server. */
     static final int MAX_PORT_PROBES = 4;
 
@@ -319,7 +324,8 @@ public final class Diagnoses {
                         ? CheckOutcome.of(started.kind() == FollowUp.Kind.PORT ? CheckStatus.L4TOUT
                         : CheckStatus.L7TOUT, 0, "no answer within the probe's bound", longProbeNanos)
                         : outcomes.get(outcomes.size() - 1);
-                followUps.add(new FollowUp(started.kind(), started.address(), started.port(), outcome));
+                followUps.add(new FollowUp(started.kind(), started.address(), started.port(), outcome,
+                        started.path()));
             }
             TlsFindings tls = null;
             if (p.inspection() != null) {
@@ -340,7 +346,11 @@ public final class Diagnoses {
     }
 
     private record Started(FollowUp.Kind kind, String address, int port,
-                           CompletableFuture<List<CheckOutcome>> future) {
+                           CompletableFuture<List<CheckOutcome>> future, String path) {
+
+        Started(FollowUp.Kind kind, String address, int port, CompletableFuture<List<CheckOutcome>> future) {
+            this(kind, address, port, future, null);
+        }
     }
 
     /**
@@ -411,6 +421,20 @@ public final class Diagnoses {
                         List.of(plain), List.of(), proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false);
                 started.add(new Started(FollowUp.Kind.PORT, host, port, check(config, probeProxy, server, transport)));
             }
+        } else if (status == CheckStatus.L7STS && last.code() == 404 && proxy.httpCheck()) {
+            for (String path : otherPaths(config, proxy)) {
+                List<HttpCheckRule> rules = new ArrayList<>();
+                for (HttpCheckRule rule : proxy.httpCheckRules()) {
+                    rules.add(rule instanceof HttpSend send ? new HttpSend(send.method(), path, send.version(),
+                            send.headers(), send.body(), send.location()) : rule);
+                }
+                ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(),
+                        List.of(server), rules, proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false,
+                        proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balance(),
+                        proxy.consistentHash());
+                started.add(new Started(FollowUp.Kind.PATH, server.effectiveCheckAddress(),
+                        server.effectiveCheckPort(), check(config, probeProxy, server, transport), path));
+            }
         } else if ((status == CheckStatus.L6RSP || status == CheckStatus.L6TOUT)
                 && server.check().tls().checkUsesTls(server.check().target().isSet())) {
             TlsSettings tls = server.check().tls();
@@ -458,6 +482,28 @@ public final class Diagnoses {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(List.of());
         }
+    }
+
+    /**
+     * The request URIs of the config's other HTTP checks ({@code option httpchk <uri>}, {@code http-check send
+     * uri}), in file order, without the proxy's own and without duplicates; at most {@value #MAX_PATH_PROBES}.
+     */
+    static List<String> otherPaths(HaproxyConfig config, ProxyConfig proxy) {
+        Set<String> own = new LinkedHashSet<>();
+        for (HttpCheckRule rule : proxy.httpCheckRules()) {
+            if (rule instanceof HttpSend send) {
+                own.add(send.uri());
+            }
+        }
+        Set<String> paths = new LinkedHashSet<>();
+        for (ProxyConfig other : config.proxies()) {
+            for (HttpCheckRule rule : other.httpCheckRules()) {
+                if (rule instanceof HttpSend send && !own.contains(send.uri()) && paths.size() < MAX_PATH_PROBES) {
+                    paths.add(send.uri());
+                }
+            }
+        }
+        return List.copyOf(paths);
     }
 
     /** The ports the config names for {@code host}: the server's own, check and agent ports, other servers'. */

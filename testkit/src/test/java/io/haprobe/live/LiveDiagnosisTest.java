@@ -117,6 +117,42 @@ class LiveDiagnosisTest {
     }
 
     @Test
+    void notFoundProbesTheOtherConfiguredPathsAndProposesTheOneThatAnswers() throws IOException {
+        // a real HTTP server: /ready answers 200, every other path 404 (the JDK server's answer for no context)
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+        java.util.List<String> asked = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        http.createContext("/", exchange -> {
+            asked.add(exchange.getRequestURI().getPath());
+            int status = exchange.getRequestURI().getPath().equals("/ready") ? 200 : 404;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        http.start();
+        try {
+            int port = http.getAddress().getPort();
+            String cfg = cfg("    option httpchk GET /healthz\n", "server web01 127.0.0.1:" + port
+                    + " check inter 1s fall 2") + "backend other\n    option httpchk GET /ready\n"
+                    + "    server o1 127.0.0.1:" + LiveConfigs.closedPort() + "\n"
+                    + "backend third\n    option httpchk\n    http-check send meth GET uri /status\n"
+                    + "    server t1 127.0.0.1:" + LiveConfigs.closedPort() + "\n";
+            Diagnosis d = diagnose(cfg, Duration.ofSeconds(8));
+
+            assertThat(d.cause()).isEqualTo(Cause.CHECK_MISCONFIGURED);
+            assertThat(d.evidence()).anyMatch(e -> e.startsWith("the same check with '/ready' (another check's path in"
+                    + " the config): L7OK 200") && e.endsWith(", the server serves it"));
+            assertThat(d.evidence()).anyMatch(e -> e.startsWith("the same check with '/status' (another check's path "
+                    + "in the config): L7STS 404"));
+            assertThat(d.fix().before()).isEqualTo("option httpchk GET /healthz");
+            assertThat(d.fix().after()).isEqualTo("option httpchk GET /ready");
+            assertThat(asked).as("probes only the server's own address, with the config's paths")
+                    .containsOnly("/healthz", "/ready", "/status");
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
     void portMismatch() throws IOException {
         int service = serve(Behaviour.http(200));
         int closed = LiveConfigs.closedPort();
