@@ -292,7 +292,9 @@ class CheckCommandTest {
                         "diagnosis port_mismatch/api01: port-mismatch\n",
                         "diagnosis slow_backend/slow01: timeout-too-low\n")
                 .containsPattern("    \\+ server api01 127.0.0.1:(\\d+) check port \\1\n")
-                .doesNotContain("diagnosis rstatus_fix", "diagnosis crash_recover");
+                .containsPattern("diagnosis crash_recover/app01 DOWN at t=\\d+ms: backend-down\n  evidence: DOWN at "
+                        + "t=\\d+ms \\(failing since t=\\d+ms\\), UP again at t=\\d+ms\n")
+                .doesNotContain("diagnosis rstatus_fix", "diagnosis crash_recover/app01: ");
     }
 
     @Test

@@ -27,14 +27,16 @@ import java.util.regex.Pattern;
  * <p>Rules, first match wins:
  * <ol>
  *   <li>{@code L6RSP}/{@code L6TOUT}, a TLS check whose failure names the handshake, or a plain check answered
- *       by TLS bytes: {@code ssl-mismatch};</li>
+ *       by TLS bytes: {@code ssl-mismatch}, its fix chosen by the certificate inspection's reason
+ *       ({@link TlsFindings}) when there is one, else by the follow-up checks;</li>
  *   <li>checks that passed and failed more than once with {@code L4TOUT}/{@code L4CON}:
  *       {@code resource-exhaustion};</li>
- *   <li>{@code L7STS}/{@code L7RSP}: {@code check-misconfigured} for a 1xx-4xx answer, {@code backend-down}
- *       for a 5xx (the application reports itself unhealthy);</li>
+ *   <li>{@code L7STS}/{@code L7RSP}: {@code check-misconfigured} for a 1xx-4xx answer (for a 404, the fix is
+ *       another path the config's HTTP checks name when a {@link FollowUp.Kind#PATH} probe got 2xx/3xx from it),
+ *       {@code backend-down} for a 5xx (the application reports itself unhealthy);</li>
  *   <li>a timeout ({@code L4TOUT}, {@code L6TOUT}, {@code L7TOUT}) while the long follow-up probe got an answer:
  *       {@code timeout-too-low}; an {@code L4TOUT} the long probe did not get past either, or an ICMP
- *       unreachable: {@code network-blocked};</li>
+ *       unreachable: {@code network-blocked}, naming the address the checks leave from;</li>
  *   <li>{@code L4CON} refused: {@code backend-down} if the server was UP during the run (a crash),
  *       {@code port-mismatch} if another port the config names for the host accepts, else
  *       {@code backend-down};</li>

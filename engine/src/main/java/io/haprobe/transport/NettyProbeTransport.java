@@ -123,15 +123,18 @@ public final class NettyProbeTransport implements ProbeTransport {
         // address the kernel bound at connect(2), even when the SYN is never answered
         Channel channel = connect.channel();
         String id = target.id();
-        try {
-            channel.eventLoop().execute(() -> {
-                if (channel.localAddress() instanceof InetSocketAddress local) {
-                    sources.put(id, local);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the transport is closing: the connect fails on its own, there is no address to read
+        if (channel.isRegistered()) {
+            try {
+                channel.eventLoop().execute(() -> {
+                    if (channel.localAddress() instanceof InetSocketAddress local) {
+                        sources.put(id, local);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the transport is closing: the connect fails on its own, there is no address to read
+            }
         }
+        // else registration failed (the future carries why): no socket, no address
         return connect;
     }
 
