@@ -127,7 +127,7 @@ final class CheckCommand implements Callable<Integer> {
                     err.println("haprobe: serving http://" + hostPort(server) + "/metrics during the run");
                 }
                 err.flush();
-                extras.diagnoses(session::diagnosis);
+                extras.diagnoses(session::diagnoses);
                 int exitCode = extras.run(session, config, durationMillis, out, err);
                 ServerSummary.hintNotChecked(session.servers(), durationMillis, session.lastFirstCheckDelay(), err);
                 return exitCode;

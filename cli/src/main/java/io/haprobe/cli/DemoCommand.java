@@ -22,12 +22,14 @@ import java.util.concurrent.Callable;
  * {@code haprobe demo}: plays scripted backends on 127.0.0.1 ({@link LoopbackBackends}) that reproduce the
  * runbooks' first root causes, checks them exactly as {@code haprobe check} would with short intervals, and
  * verifies that each ended as HAProxy 2.6 would have it; the summary is followed by each DOWN backend's diagnosis
- * (cause, evidence, fix). Finishes in about 18 seconds.
+ * (cause, evidence, fix), and by the diagnosis of the crash the recovering backend came back from. Finishes in
+ * about 18 seconds.
  */
 @Command(name = "demo",
         description = {"Runs live checks against embedded backends that reproduce DOWN root causes.",
                 "Loopback backends play: a wrong status, the rstatus fix, a port mismatch, a slow backend,",
-                "a crash and recovery, then prints the diagnosis of each backend left DOWN. Needs no setup.",
+                "a crash and recovery, then prints the diagnosis of each backend left DOWN and of the crash.",
+                "Needs no setup.",
                 "Exit status: 0 when every server ended as HAProxy 2.6 would have it."},
         mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {

@@ -2,6 +2,7 @@ package io.haprobe.cli;
 
 import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.diagnosis.Fix;
+import io.haprobe.diagnosis.TransitionDiagnosis;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -16,6 +17,10 @@ import java.util.List;
  *   fix: expect what the server answers when healthy ...
  *     - http-check expect status 200
  *     + http-check expect status 204
+ *
+ * diagnosis app_backend/web02 DOWN at t=12000ms: backend-down
+ *   evidence: DOWN at t=12000ms (failing since t=11000ms), UP again at t=40000ms
+ *   ...
  * </pre>
  *
  * <p>Stateless and thread-safe; printing holds the output's lock.
@@ -32,20 +37,40 @@ final class DiagnosisPrinter {
         }
         synchronized (out) {
             for (Diagnosis diagnosis : diagnoses) {
-                out.println();
-                out.println("diagnosis " + diagnosis.backend() + "/" + diagnosis.server() + ": "
-                        + diagnosis.cause().label());
-                for (String evidence : diagnosis.evidence()) {
-                    out.println("  evidence: " + evidence);
-                }
-                Fix fix = diagnosis.fix();
-                out.println("  fix: " + fix.summary());
-                if (fix.changesConfig()) {
-                    fix.before().lines().forEach(line -> out.println("    - " + line));
-                    fix.after().lines().forEach(line -> out.println("    + " + line));
-                }
+                print(diagnosis, "", out);
             }
             out.flush();
+        }
+    }
+
+    /**
+     * Prints a blank line and each transition's diagnosis, headed {@code diagnosis be/srv DOWN at t=12000ms:
+     * cause} (its first evidence says when it failed and came back); nothing when the list is empty.
+     */
+    static void printTransitions(List<TransitionDiagnosis> transitions, PrintWriter out) {
+        if (transitions.isEmpty()) {
+            return;
+        }
+        synchronized (out) {
+            for (TransitionDiagnosis transition : transitions) {
+                print(transition.diagnosis(), " DOWN at t=" + transition.downAtMillis() + "ms", out);
+            }
+            out.flush();
+        }
+    }
+
+    private static void print(Diagnosis diagnosis, String when, PrintWriter out) {
+        out.println();
+        out.println("diagnosis " + diagnosis.backend() + "/" + diagnosis.server() + when + ": "
+                + diagnosis.cause().label());
+        for (String evidence : diagnosis.evidence()) {
+            out.println("  evidence: " + evidence);
+        }
+        Fix fix = diagnosis.fix();
+        out.println("  fix: " + fix.summary());
+        if (fix.changesConfig()) {
+            fix.before().lines().forEach(line -> out.println("    - " + line));
+            fix.after().lines().forEach(line -> out.println("    + " + line));
         }
     }
 }

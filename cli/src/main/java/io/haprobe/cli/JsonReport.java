@@ -11,19 +11,20 @@ import io.haprobe.engine.ServerSnapshot;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The one JSON document {@code haprobe check --format json} and {@code haprobe simulate --format json} print:
- * the run, then each server's final state, its transitions (with HAProxy's log line) and its diagnosis.
+ * the run, then each server's final state, its transitions (with HAProxy's log line, and for each DOWN the
+ * diagnosis of that transition) and its diagnosis when it is not UP at the end.
  *
  * <pre>{@code
  * {"run": {"config": "haproxy.cfg", "mode": "live", "duration_ms": 6000, "until_stable": false, ...},
  *  "servers": [{"backend": "app", "server": "web1", "address": "127.0.0.1:8080", "state": "DOWN",
  *               "status": "DOWN", "check_status": "L4CON", "code": null, "info": "Connection refused",
- *               "duration_ms": 0, "transitions": [...], "diagnosis": null}],
+ *               "duration_ms": 0, "transitions": [{"time_ms": 1012, "from": "UP", "to": "DOWN", ...,
+ *                                                  "diagnosis": {"cause": "backend-down", ...}}],
+ *               "diagnosis": {"cause": "backend-down", "evidence": [...], "fix": {...}}}],
  *  "log": [{"time_ms": 1012, "line": "Server app/web1 is DOWN, ..."}]}
  * }</pre>
  *
@@ -56,11 +57,11 @@ final class JsonReport {
      * @param servers     every server's final snapshot
      * @param events      the run's events, in order
      * @param originNanos the scheduler time of t=0
-     * @param diagnoser   the diagnosis of a server, empty for none
+     * @param diagnoses   the run's diagnoses: each server's, and each DOWN transition's
      * @return the document
      */
     static ObjectNode document(Run run, List<ServerSnapshot> servers, List<HealthEvent> events, long originNanos,
-                               Function<ServerSnapshot, Optional<Diagnosis>> diagnoser) {
+                               RunDiagnoses diagnoses) {
         ObjectNode root = MAPPER.createObjectNode();
         ObjectNode r = root.putObject("run");
         r.put("config", run.config());
@@ -73,7 +74,7 @@ final class JsonReport {
         r.put("exit_code", run.exitCode());
         ArrayNode list = root.putArray("servers");
         for (ServerSnapshot server : servers) {
-            list.add(server(server, events, originNanos, diagnoser.apply(server).orElse(null)));
+            list.add(server(server, events, originNanos, diagnoses));
         }
         ArrayNode log = root.putArray("log");
         for (HealthEvent event : events) {
@@ -97,7 +98,8 @@ final class JsonReport {
     }
 
     private static ObjectNode server(ServerSnapshot server, List<HealthEvent> events, long originNanos,
-                                     Diagnosis diagnosis) {
+                                     RunDiagnoses diagnoses) {
+        Diagnosis diagnosis = diagnoses.of(server).orElse(null);
         ObjectNode s = MAPPER.createObjectNode();
         s.put("backend", server.backend());
         s.put("server", server.server());
@@ -130,6 +132,9 @@ final class JsonReport {
                 t.put("to", change.to().name());
                 t.set("cause", cause(change.cause()));
                 t.put("line", change.logMessage());
+                Diagnosis down = change.to() == io.haprobe.ServerState.DOWN ? diagnoses.ofTransition(
+                        server.backend(), server.server(), millis(event, originNanos)).orElse(null) : null;
+                t.set("diagnosis", down == null ? t.nullNode() : diagnosis(down));
             } else if (event instanceof HealthEvent.AdminStateChanged change
                     && change.server().equals(server.server())) {
                 ObjectNode t = transitions.addObject();
@@ -139,6 +144,7 @@ final class JsonReport {
                 t.put("admin", change.change().name().toLowerCase(java.util.Locale.ROOT));
                 t.putNull("cause");
                 t.put("line", change.logMessage());
+                t.putNull("diagnosis");
             }
         }
         s.set("diagnosis", diagnosis == null ? s.nullNode() : diagnosis(diagnosis));

@@ -1,7 +1,6 @@
 package io.haprobe.cli;
 
 import io.haprobe.config.HaproxyConfig;
-import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.engine.HealthListener;
 import io.haprobe.engine.ServerSnapshot;
 
@@ -9,8 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What {@code haprobe check}'s {@code --format json}, {@code --until-stable} and {@code --record} add to a
@@ -23,7 +21,7 @@ final class LiveRunExtras implements AutoCloseable {
     private final RunOutputOptions options;
     private final StabilityTracker tracker;
     private final TraceRecorder recorder;
-    private Function<ServerSnapshot, Optional<Diagnosis>> diagnoser = DiagnosisHook.NONE;
+    private Supplier<RunDiagnoses> diagnoses = () -> RunDiagnoses.NONE;
 
     /**
      * Opens the {@code --record} file, if any.
@@ -37,11 +35,11 @@ final class LiveRunExtras implements AutoCloseable {
     }
 
     /**
-     * Sets where the JSON document's {@code diagnosis} of each server comes from; {@link DiagnosisHook#NONE}
-     * (every {@code diagnosis} null) unless called.
+     * Sets where the JSON document's diagnoses come from (asked once the session has finished);
+     * {@link RunDiagnoses#NONE} (every {@code diagnosis} null) unless called.
      */
-    void diagnoses(Function<ServerSnapshot, Optional<Diagnosis>> diagnoser) {
-        this.diagnoser = java.util.Objects.requireNonNull(diagnoser, "diagnoser");
+    void diagnoses(Supplier<RunDiagnoses> diagnoses) {
+        this.diagnoses = java.util.Objects.requireNonNull(diagnoses, "diagnoses");
     }
 
     /** Returns the listeners the session's engine needs. */
@@ -79,7 +77,7 @@ final class LiveRunExtras implements AutoCloseable {
             session.onFinish(end -> JsonReport.print(JsonReport.document(
                     new JsonReport.Run(config.file(), "live", session.elapsedMillis(), options.untilStable, null,
                             ServerSummary.exitCode(end)),
-                    end, session.events(), session.engine().startNanos(), diagnoser), out));
+                    end, session.events(), session.engine().startNanos(), diagnoses.get()), out));
         }
         return session.runFor(durationMillis, tracker, tracker == null ? null : ProgressLine.onTerminal(err));
     }

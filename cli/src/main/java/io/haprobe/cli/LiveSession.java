@@ -1,7 +1,6 @@
 package io.haprobe.cli;
 
 import io.haprobe.config.HaproxyConfig;
-import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.engine.Diagnoses;
 import io.haprobe.engine.HealthCheckEngine;
 import io.haprobe.engine.HealthEvent;
@@ -37,7 +36,7 @@ final class LiveSession implements AutoCloseable {
     private Consumer<List<ServerSnapshot>> summary;
     private final Diagnoses.Recorder recorder = new Diagnoses.Recorder();
     private boolean probe = true;
-    private volatile List<Diagnosis> diagnoses = List.of();
+    private volatile RunDiagnoses diagnoses = RunDiagnoses.NONE;
     private Integer exitCode;
     private long finishedNanos = -1;
 
@@ -60,7 +59,7 @@ final class LiveSession implements AutoCloseable {
         this.timestamps = timestamps;
         this.summary = out == null ? servers -> { } : servers -> {
             ServerSummary.print(servers, out);
-            DiagnosisPrinter.print(diagnoses, out);
+            diagnoses.print(out);
         };
         this.transport = NettyProbeTransport.create(HealthCheckEngine.eventLoops(config, threads));
         HealthCheckEngine.Builder builder = HealthCheckEngine.builder(config)
@@ -160,7 +159,10 @@ final class LiveSession implements AutoCloseable {
         engine.close();
         List<ServerSnapshot> servers = engine.servers();
         exitCode = ServerSummary.exitCode(servers);
-        diagnoses = Diagnoses.live(engine, recorder.timeline(engine.startNanos()), followUps ? transport : null);
+        io.haprobe.engine.Timeline timeline = recorder.timeline(engine.startNanos());
+        List<io.haprobe.diagnosis.TransitionDiagnosis> transitions = Diagnoses.transitions(engine.config(), timeline,
+                transport);
+        diagnoses = new RunDiagnoses(Diagnoses.live(engine, timeline, transport, followUps), transitions);
         summary.accept(servers);
         close();
         return exitCode;
@@ -172,14 +174,13 @@ final class LiveSession implements AutoCloseable {
     }
 
     /**
-     * Returns the diagnosis of a server, once {@link #finish()} has made them.
+     * Returns the run's diagnoses (servers not UP at the end, DOWN transitions), once {@link #finish()} has made
+     * them.
      *
-     * @param server the server's snapshot
-     * @return its diagnosis, empty when it is UP or the run has not finished
+     * @return the diagnoses, {@link RunDiagnoses#NONE} before the run has finished
      */
-    java.util.Optional<Diagnosis> diagnosis(ServerSnapshot server) {
-        return diagnoses.stream().filter(d -> d.backend().equals(server.backend())
-                && d.server().equals(server.server())).findFirst();
+    RunDiagnoses diagnoses() {
+        return diagnoses;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.haprobe.cli;
 
 import io.haprobe.config.ConfigWarning;
-import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.engine.Simulation;
 import io.haprobe.testkit.Scenario;
@@ -93,16 +92,17 @@ final class SimulateCommand implements Callable<Integer> {
             io.haprobe.engine.Timeline timeline = simulation.timeline();
             String showStat = simulation.engine().showStat(); // after the timeline: it is a command of its own
             long elapsedMillis = simulation.elapsed().toMillis();
-            List<Diagnosis> diagnoses = simulation.diagnoses(true);
+            // the transitions first: the probes of the servers' diagnoses advance virtual time
+            List<io.haprobe.diagnosis.TransitionDiagnosis> transitions = simulation.transitionDiagnoses();
+            RunDiagnoses diagnoses = new RunDiagnoses(simulation.diagnoses(true), transitions);
             if (output.json()) {
                 SimulatedRunExtras.printJson(scenario, output, simulation.seed(), elapsedMillis, servers, timeline,
-                        server -> diagnoses.stream().filter(d -> d.backend().equals(server.backend())
-                                && d.server().equals(server.server())).findFirst(), out);
+                        diagnoses, out);
             } else {
                 timeline.logLines().forEach(out::println);
                 ServerSummary.print(servers, out);
                 TrafficSummary.print(showStat, timeline, out);
-                DiagnosisPrinter.print(diagnoses, out);
+                diagnoses.print(out);
             }
             out.flush();
             if (statsCsv != null) {

@@ -1,6 +1,5 @@
 package io.haprobe.cli;
 
-import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.engine.ServerSnapshot;
 import io.haprobe.engine.Simulation;
 import io.haprobe.testkit.Scenario;
@@ -8,8 +7,6 @@ import io.haprobe.testkit.Scenario;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * What {@code haprobe simulate}'s {@code --until-stable} and {@code --format json} add to a simulation. Stateless.
@@ -52,15 +49,15 @@ final class SimulatedRunExtras {
     /**
      * Prints the JSON document of a finished simulation.
      *
-     * @param diagnoser each server's {@code diagnosis}, {@link DiagnosisHook#NONE} for none
+     * @param diagnoses the run's diagnoses, {@link RunDiagnoses#NONE} for none
      */
     static void printJson(Scenario scenario, RunOutputOptions options, long seed, long elapsedMillis,
                           List<ServerSnapshot> servers, io.haprobe.engine.Timeline timeline,
-                          Function<ServerSnapshot, Optional<Diagnosis>> diagnoser, PrintWriter out) {
+                          RunDiagnoses diagnoses, PrintWriter out) {
         JsonReport.print(JsonReport.document(
                 new JsonReport.Run(scenario.file(), "simulated", elapsedMillis, options.untilStable, seed,
                         ServerSummary.exitCode(servers)),
-                servers, timeline.events(), timeline.originNanos(), diagnoser),
+                servers, timeline.events(), timeline.originNanos(), diagnoses),
                 out);
     }
 }

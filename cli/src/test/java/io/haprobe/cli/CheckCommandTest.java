@@ -106,6 +106,32 @@ class CheckCommandTest {
     }
 
     @Test
+    void aDownTransitionTheServerRecoveredFromGetsItsDiagnosisInTextAndJson() throws IOException {
+        backend = LoopbackBackends.builder().script(SERVER, ServerScript.builder()
+                .at(java.time.Duration.ZERO, Behaviour.http(200))
+                .at(java.time.Duration.ofMillis(500), Behaviour.refuse())
+                .at(java.time.Duration.ofMillis(1300), Behaviour.http(200)).build()).bind();
+        backend.start();
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200")
+                .replace("inter 2s fall 3 rise 2", "inter 100ms fall 2 rise 2"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "2500ms", "--format", "json");
+
+        assertThat(exit).isZero();
+        com.fasterxml.jackson.databind.JsonNode web01 = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toString()).path("servers").get(0);
+        assertThat(web01.path("state").asText()).isEqualTo("UP");
+        assertThat(web01.path("diagnosis").isNull()).isTrue();
+        com.fasterxml.jackson.databind.JsonNode down = web01.path("transitions").get(0);
+        assertThat(down.path("to").asText()).isEqualTo("DOWN");
+        assertThat(down.path("diagnosis").path("cause").asText()).isEqualTo("backend-down");
+        assertThat(down.path("diagnosis").path("evidence").get(0).asText()).matches("DOWN at t="
+                + down.path("time_ms").asLong() + "ms \\(failing since t=\\d+ms\\), UP again at t="
+                + web01.path("transitions").get(1).path("time_ms").asLong() + "ms");
+        assertThat(web01.path("transitions").get(1).path("diagnosis").isNull()).isTrue();
+    }
+
+    @Test
     void noProbeDiagnosesFromTheChecksAlone() throws IOException {
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -291,7 +317,9 @@ class CheckCommandTest {
                         "diagnosis port_mismatch/api01: port-mismatch\n",
                         "diagnosis slow_backend/slow01: timeout-too-low\n")
                 .containsPattern("    \\+ server api01 127.0.0.1:(\\d+) check port \\1\n")
-                .doesNotContain("diagnosis rstatus_fix", "diagnosis crash_recover");
+                .containsPattern("diagnosis crash_recover/app01 DOWN at t=\\d+ms: backend-down\n  evidence: DOWN at "
+                        + "t=\\d+ms \\(failing since t=\\d+ms\\), UP again at t=\\d+ms\n")
+                .doesNotContain("diagnosis rstatus_fix", "diagnosis crash_recover/app01: ");
     }
 
     @Test

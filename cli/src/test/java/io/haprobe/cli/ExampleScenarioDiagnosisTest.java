@@ -68,10 +68,20 @@ class ExampleScenarioDiagnosisTest {
                 + "<issuing-ca.pem>");
         assertThat(diagnoses.get(0).evidence()).contains("a follow-up handshake with 'verify none': passes (L7OK 200"
                 + " in 0ms)");
-        assertThat(diagnoses.get(1).evidence()).contains("the certificate does not carry the name "
-                + "'check-sni'/'verifyhost' asks for");
+        assertThat(diagnoses.get(0).evidence()).anyMatch(e -> e.matches("the server presents subject "
+                + "'CN=app.internal', issuer 'CN=app.internal' \\(self-signed\\), SAN \\[DNS:app.internal], valid \\S+ to"
+                + " \\S+, over TLSv1.3"));
+        assertThat(diagnoses.get(0).evidence()).anyMatch(e -> e.startsWith("why verification fails: unknown CA: the "
+                + "chain does not lead to a CA of 'ca-file'"));
+        assertThat(diagnoses.get(0).fix().summary()).contains("(it is self-signed: the certificate itself)");
+        assertThat(diagnoses.get(1).evidence()).anyMatch(e -> e.startsWith("the server presents subject "
+                + "'CN=web02.internal', issuer 'CN=haprobe simulation ca' (not self-signed), SAN [DNS:web02.internal]"));
+        assertThat(diagnoses.get(1).evidence()).contains("why verification fails: name mismatch (the certificate does"
+                + " not carry 'app.internal' (the SNI, 'check-sni'))");
         assertThat(diagnoses.get(1).fix().after()).isEqualTo("server web02 10.0.1.12:8443 check check-sni "
-                + "<name-in-the-certificate>");
+                + "web02.internal");
+        assertThat(diagnoses.get(2).evidence()).contains("why verification fails: protocol version (the server chose"
+                + " TLSv1.3, the check allows TLSv1.2)");
         assertThat(diagnoses.get(2).fix().before()).isEqualTo("server web03 10.0.1.13:8443 check ssl-max-ver "
                 + "TLSv1.2");
         assertThat(diagnoses.get(2).fix().after()).isEqualTo("server web03 10.0.1.13:8443 check");
@@ -102,8 +112,8 @@ class ExampleScenarioDiagnosisTest {
     void firewallDropIsNetworkBlocked() {
         assertThat(diagnose("firewall-drop", null)).singleElement().satisfies(d -> {
             assertThat(d.cause()).isEqualTo(Cause.NETWORK_BLOCKED);
-            assertThat(d.evidence()).contains("the checks leave from the host's default address for the route to "
-                    + "10.0.7.71");
+            assertThat(d.evidence()).contains("the checks leave from 127.0.0.1 (no 'source' is set: the host's "
+                    + "address for the route to 10.0.7.71)");
             assertThat(d.fix().after()).isEqualTo("server pg01 10.0.7.71:5432 check source <allowed-address>");
         });
     }

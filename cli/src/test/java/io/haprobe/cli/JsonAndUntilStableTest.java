@@ -18,6 +18,8 @@ class JsonAndUntilStableTest {
 
     private static final Path WRONG_STATUS = Path.of("").toAbsolutePath().getParent()
             .resolve("examples/scenarios/wrong-status/scenario.yaml");
+    private static final Path CRASH_RECOVERY = WRONG_STATUS.getParent().resolveSibling("crash-recovery")
+            .resolve("scenario.yaml");
 
     /** s1 always answers 200; s2 answers 503 from 1.2s on: it goes DOWN at 3.5s. inter 1s, rise 2, fall 3. */
     private static final String GOING_DOWN = """
@@ -76,11 +78,52 @@ class JsonAndUntilStableTest {
         assertThat(web01.path("diagnosis").path("cause").asText()).isEqualTo("check-misconfigured");
         assertThat(web01.path("diagnosis").path("evidence").size()).isPositive();
         assertThat(web01.path("diagnosis").path("fix").path("after").asText()).contains("http-check expect");
+        assertThat(down.path("diagnosis")).as("the last DOWN of a server still DOWN carries its end diagnosis")
+                .isEqualTo(web01.path("diagnosis"));
         JsonNode web02 = doc.path("servers").get(1);
         assertThat(web02.path("state").asText()).isEqualTo("UP");
         assertThat(web02.path("code").asInt()).isEqualTo(200);
         assertThat(web02.path("transitions").size()).isZero();
         assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void aDownTransitionOfAServerUpAtTheEndCarriesItsOwnDiagnosisInJson() throws IOException {
+        int exit = run("simulate", CRASH_RECOVERY.toString(), "--format", "json");
+
+        assertThat(exit).isZero();
+        JsonNode app01 = new ObjectMapper().readTree(out.toString()).path("servers").get(0);
+        assertThat(app01.path("state").asText()).isEqualTo("UP");
+        assertThat(app01.path("diagnosis").isNull()).isTrue();
+        JsonNode down = app01.path("transitions").get(0);
+        assertThat(down.path("to").asText()).isEqualTo("DOWN");
+        assertThat(down.path("time_ms").asLong()).isEqualTo(12000);
+        assertThat(down.path("diagnosis").path("cause").asText()).isEqualTo("backend-down");
+        assertThat(down.path("diagnosis").path("evidence").get(0).asText())
+                .isEqualTo("DOWN at t=12000ms (failing since t=10000ms), UP again at t=28000ms");
+        assertThat(down.path("diagnosis").path("evidence").get(2).asText())
+                .isEqualTo("the server was UP until 12000ms into the run, then refused: it crashed or was stopped");
+        assertThat(down.path("diagnosis").path("fix").path("summary").asText())
+                .startsWith("find why the service on 10.0.4.41:8080 stopped");
+        JsonNode up = app01.path("transitions").get(1);
+        assertThat(up.path("to").asText()).isEqualTo("UP");
+        assertThat(up.path("diagnosis").isNull()).isTrue();
+    }
+
+    @Test
+    void textModePrintsTheDiagnosisOfADownTransitionUnderTheSummary() {
+        int exit = run("simulate", CRASH_RECOVERY.toString());
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).endsWith("""
+                app_backend/app02  UP      L7OK          200   -     0ms
+
+                diagnosis app_backend/app01 DOWN at t=12000ms: backend-down
+                  evidence: DOWN at t=12000ms (failing since t=10000ms), UP again at t=28000ms
+                  evidence: 10.0.4.41:8080 refused the connection (L4CON) on 5 of 12 checks: nothing listens there
+                  evidence: the server was UP until 12000ms into the run, then refused: it crashed or was stopped
+                  fix: find why the service on 10.0.4.41:8080 stopped (its logs, the OOM killer); it answered again at t=28000ms
+                """);
     }
 
     @Test

@@ -133,7 +133,9 @@ class SimulateCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).isEqualTo(
-                "[WARNING] " + scenario + ":3:35: server keyword 'tfo' is not supported yet, ignored\n"
+                "[WARNING] " + scenario + ":3:35: server keyword 'tfo' changes health checks but is ignored: HAProxy"
+                        + " 2.6 opens the server's connections, checks included, with TCP Fast Open (the first bytes"
+                        + " ride on the SYN); haprobe's checks do a plain handshake\n"
                         + "[WARNING] " + scenario + ":4:7: server b/s2 has no script in " + scenario
                         + ": nothing listens, its checks are refused\n");
         assertThat(out.toString()).contains("t=1000ms Server b/s2 is DOWN, reason: Layer4 connection problem, "

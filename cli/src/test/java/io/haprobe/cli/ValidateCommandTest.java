@@ -40,6 +40,30 @@ class ValidateCommandTest {
     }
 
     @Test
+    void keywordsThatChangeChecksButAreIgnoredAreWarnedWithFileLineAndExit0() throws Exception {
+        Path file = write("""
+                global
+                    ssl-default-server-options ssl-min-ver TLSv1.3
+                backend api
+                    disabled
+                    server api1 127.0.0.1:8080 check observe layer4 error-limit 5 on-error mark-down
+                    server api2 127.0.0.1:8081 check track api/api1
+                """);
+
+        assertThat(run("validate", "-f", file.toString())).isEqualTo(0);
+        assertThat(out.toString()).isEqualTo(file + ": valid for HAProxy 2.6.12 (1 backend with 2 servers,"
+                + " 6 warnings)\n");
+        assertThat(err.toString().lines().map(line -> line.replaceFirst(" but is ignored: .*", "")))
+                .containsExactly(
+                        "[WARNING] " + file + ":2:5: global keyword 'ssl-default-server-options' changes health checks",
+                        "[WARNING] " + file + ":4:5: keyword 'disabled' changes health checks",
+                        "[WARNING] " + file + ":5:38: server keyword 'observe' changes health checks",
+                        "[WARNING] " + file + ":5:53: server keyword 'error-limit' changes health checks",
+                        "[WARNING] " + file + ":5:67: server keyword 'on-error' changes health checks",
+                        "[WARNING] " + file + ":6:38: server keyword 'track' changes health checks");
+    }
+
+    @Test
     void everyErrorIsPrintedAtItsLineAndTheExitIs1() throws Exception {
         // haproxy -c 2.6.12 reports lines 3 and 6, then the missing backend (line 5 here)
         Path file = write("""

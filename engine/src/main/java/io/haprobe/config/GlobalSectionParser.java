@@ -108,6 +108,10 @@ final class GlobalSectionParser {
                 env.keySet().retainAll(kept);
             }
             default -> {
+                String ignored = IgnoredCheckKeywords.global(keyword.text());
+                if (ignored != null) {
+                    in.warn(keyword, ignored);
+                }
                 // other global keywords do not concern checks
             }
         }

@@ -444,6 +444,10 @@ final class HaproxyConfigParser {
                 if (keyword.is("external-check")) {
                     warn(keyword, "keyword 'external-check' is not supported, ignored");
                 }
+                String ignored = IgnoredCheckKeywords.proxy(tokens);
+                if (ignored != null) {
+                    warn(keyword, ignored);
+                }
                 // every other keyword was recognized (KeywordRecognizer) and does not change a check
             }
         }

@@ -142,8 +142,10 @@ final class ServerLineParser {
             } else if (ServerKeywords.SUPPORTED.containsKey(word)) {
                 i += applyServerKeyword(tokens, i, settings);
             } else if (ServerKeywords.IGNORED.containsKey(word)) {
-                in.warn(keyword, "server keyword '" + word + "' is not supported yet, ignored");
                 int arity = ServerKeywords.IGNORED.get(word);
+                String loud = IgnoredCheckKeywords.server(word, arity > 0 && i + 1 < tokens.size()
+                        ? tokens.get(i + 1).text() : null);
+                in.warn(keyword, loud != null ? loud : "server keyword '" + word + "' is not supported yet, ignored");
                 for (int a = 1; a <= arity; a++) {
                     in.argument(tokens, i + a);
                 }

@@ -4,10 +4,12 @@ import io.haprobe.CheckOutcome;
 import io.haprobe.CheckStatus;
 import io.haprobe.config.HttpCheckRule;
 import io.haprobe.config.HttpExpect;
+import io.haprobe.config.HttpSend;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
 
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +27,16 @@ import java.util.regex.Pattern;
  * <p>Rules, first match wins:
  * <ol>
  *   <li>{@code L6RSP}/{@code L6TOUT}, a TLS check whose failure names the handshake, or a plain check answered
- *       by TLS bytes: {@code ssl-mismatch};</li>
+ *       by TLS bytes: {@code ssl-mismatch}, its fix chosen by the certificate inspection's reason
+ *       ({@link TlsFindings}) when there is one, else by the follow-up checks;</li>
  *   <li>checks that passed and failed more than once with {@code L4TOUT}/{@code L4CON}:
  *       {@code resource-exhaustion};</li>
- *   <li>{@code L7STS}/{@code L7RSP}: {@code check-misconfigured} for a 1xx-4xx answer, {@code backend-down}
- *       for a 5xx (the application reports itself unhealthy);</li>
+ *   <li>{@code L7STS}/{@code L7RSP}: {@code check-misconfigured} for a 1xx-4xx answer (for a 404, the fix is
+ *       another path the config's HTTP checks name when a {@link FollowUp.Kind#PATH} probe got 2xx/3xx from it),
+ *       {@code backend-down} for a 5xx (the application reports itself unhealthy);</li>
  *   <li>a timeout ({@code L4TOUT}, {@code L6TOUT}, {@code L7TOUT}) while the long follow-up probe got an answer:
  *       {@code timeout-too-low}; an {@code L4TOUT} the long probe did not get past either, or an ICMP
- *       unreachable: {@code network-blocked};</li>
+ *       unreachable: {@code network-blocked}, naming the address the checks leave from;</li>
  *   <li>{@code L4CON} refused: {@code backend-down} if the server was UP during the run (a crash),
  *       {@code port-mismatch} if another port the config names for the host accepts, else
  *       {@code backend-down};</li>
@@ -56,8 +60,8 @@ public final class Diagnostician {
      *
      * @param proxy         the server's backend or listen section; never null
      * @param server        the server; never null
-     * @param sourceAddress the address the checks leave from, as {@code source} gives it, or null for the host's
-     *                      default (the kernel picks it by route)
+     * @param sourceAddress the address the checks leave from (an IP literal): the configured {@code source}, or the
+     *                      one the kernel chose (live) or the simulated check carried; null when unknown
      * @param history       the run's checks of the server; never null
      * @param followUps     the follow-up probes' results; never null, empty when probes were off or none applied
      * @param probed        whether follow-up probes were allowed (false: {@code --no-probe}); the evidence says so
@@ -69,12 +73,84 @@ public final class Diagnostician {
     public static Diagnosis diagnose(ProxyConfig proxy, ServerConfig server, String sourceAddress,
                                      ServerHistory history, List<FollowUp> followUps, boolean probed,
                                      Function<SourceLocation, String> lineText) {
+        return diagnose(proxy, server, sourceAddress, history, followUps, null, probed, lineText);
+    }
+
+    /**
+     * Diagnoses one server that is not UP, with what the certificate follow-up probe found: for
+     * {@code ssl-mismatch}, the evidence then quotes the server's certificate (subject, issuer, subject alternative
+     * names, validity, self-signed or not) and says why verification fails, and the fix follows that reason
+     * ({@code ca-file}, {@code check-sni} with a name the certificate carries, {@code crt}, the versions, or
+     * renewing the certificate).
+     *
+     * @param tls what the certificate probe found, or null when none ran (no TLS failure, {@code --no-probe}, no
+     *            TLS provider)
+     * @see #diagnose(ProxyConfig, ServerConfig, String, ServerHistory, List, boolean, Function)
+     */
+    public static Diagnosis diagnose(ProxyConfig proxy, ServerConfig server, String sourceAddress,
+                                     ServerHistory history, List<FollowUp> followUps, TlsFindings tls,
+                                     boolean probed, Function<SourceLocation, String> lineText) {
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(followUps, "followUps");
         Objects.requireNonNull(lineText, "lineText");
-        return new Run(proxy, server, sourceAddress, history, followUps, probed, lineText).diagnose();
+        Run run = new Run(proxy, server, sourceAddress, history, followUps, probed ? null : "--no-probe", lineText);
+        run.tls = tls;
+        return run.diagnose();
+    }
+
+    /**
+     * Diagnoses one DOWN transition of a timeline from the checks around it, without follow-up probes (the
+     * failure may be over; a probe now would not see it). The first evidence says when the checks started
+     * failing, when the server went DOWN and when it left DOWN again, e.g. {@code DOWN at t=12000ms (failing
+     * since t=11000ms), UP again at t=40000ms}; the rest is what {@link #diagnose} says of the same checks.
+     *
+     * @param proxy             the server's backend or listen section; never null
+     * @param server            the server; never null
+     * @param sourceAddress     the address the checks leave from, or null when unknown
+     * @param history           the checks from the previous time the server left DOWN (or the run's start) until it
+     *                          left DOWN again (or the run's end); {@link ServerHistory#lastUpMillis()} is the
+     *                          transition's time when the server was UP before it, else -1; never null
+     * @param downAtMillis      the transition's time, milliseconds since the run's start
+     * @param recoveredAtMillis when the server left DOWN again, or -1 when it was still DOWN at the end
+     * @param lineText          gives the text of a config line by location, or null; never null
+     * @return the transition's diagnosis, never null
+     * @throws NullPointerException     if an argument other than {@code sourceAddress} is null
+     * @throws IllegalArgumentException if the times are inconsistent (see {@link TransitionDiagnosis})
+     */
+    public static TransitionDiagnosis diagnoseTransition(ProxyConfig proxy, ServerConfig server,
+                                                         String sourceAddress, ServerHistory history,
+                                                         long downAtMillis, long recoveredAtMillis,
+                                                         Function<SourceLocation, String> lineText) {
+        Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(lineText, "lineText");
+        long failingSince = -1;
+        for (CheckRecord check : history.checks()) {
+            if (check.atMillis() > downAtMillis) {
+                break;
+            }
+            if (passed(check.outcome())) {
+                failingSince = -1;
+            } else if (failingSince < 0) {
+                failingSince = check.atMillis();
+            }
+        }
+        String when = "DOWN at t=" + downAtMillis + "ms" + (failingSince >= 0 ? " (failing since t=" + failingSince
+                + "ms)" : "") + (recoveredAtMillis >= 0 ? ", UP again at t=" + recoveredAtMillis + "ms"
+                : ", still DOWN at the end of the run");
+        String reason = recoveredAtMillis >= 0 ? "the server recovered before the end of the run"
+                : "a past transition";
+        Run run = new Run(proxy, server, sourceAddress, history, List.of(), reason, lineText);
+        run.recoveredAtMillis = recoveredAtMillis;
+        Diagnosis found = run.diagnose();
+        List<String> evidence = new ArrayList<>();
+        evidence.add(when);
+        evidence.addAll(found.evidence());
+        return new TransitionDiagnosis(downAtMillis, recoveredAtMillis,
+                new Diagnosis(found.backend(), found.server(), found.cause(), evidence, found.fix()));
     }
 
     /** The decision for one server. */
@@ -85,14 +161,19 @@ public final class Diagnostician {
         private final ServerHistory history;
         private final List<FollowUp> followUps;
         private final Function<SourceLocation, String> lineText;
-        private final boolean probed;
+        /** Why no follow-up probe ran ({@code --no-probe}, a past transition), or null when they could. */
+        private final String noProbe;
+        /** What the certificate probe found, or null. */
+        private TlsFindings tls;
+        /** For a past transition, when the server left DOWN again; -1 otherwise. */
+        private long recoveredAtMillis = -1;
         private final List<CheckOutcome> failures = new ArrayList<>();
         private final int total;
         private final String target;
 
         Run(ProxyConfig proxy, ServerConfig server, String source, ServerHistory history, List<FollowUp> followUps,
-            boolean probed, Function<SourceLocation, String> lineText) {
-            this.probed = probed;
+            String noProbe, Function<SourceLocation, String> lineText) {
+            this.noProbe = noProbe;
             this.proxy = proxy;
             this.server = server;
             this.source = source;
@@ -164,7 +245,10 @@ public final class Diagnostician {
                     + verdict(f.outcome())));
             plain.ifPresent(f -> evidence.add("a follow-up check without TLS: " + verdict(f.outcome())));
             String lower = last.info().toLowerCase(Locale.ROOT);
-            Fix fix;
+            Fix fix = tls ? certificateFix(evidence, line) : null;
+            if (fix != null) {
+                return diagnosis(Cause.SSL_MISMATCH, evidence, fix);
+            }
             if (!tls) {
                 fix = new Fix("add 'check-ssl' (the port speaks TLS) or check the port that speaks plain text",
                         line, line + " check-ssl verify none");
@@ -202,6 +286,80 @@ public final class Diagnostician {
                         line, line + " verify none");
             }
             return diagnosis(Cause.SSL_MISMATCH, evidence, fix);
+        }
+
+        /**
+         * Adds the certificate probe's evidence and returns the fix its reason calls for, or null when it found
+         * nothing decisive (the follow-up checks decide then).
+         */
+        private Fix certificateFix(List<String> evidence, String line) {
+            if (tls == null) {
+                return null;
+            }
+            X509Certificate leaf = tls.chain().isEmpty() ? null : tls.chain().get(0);
+            if (leaf != null) {
+                evidence.add("the server presents " + Certificates.describe(leaf)
+                        + (tls.protocol() != null ? ", over " + tls.protocol() : ""));
+            }
+            TlsFindings.Problem problem = tls.problem();
+            if (problem != TlsFindings.Problem.NONE) {
+                evidence.add("why verification fails: " + problem.text()
+                        + (tls.detail() != null ? " (" + tls.detail() + ")" : ""));
+            }
+            switch (problem) {
+                case UNKNOWN_CA -> {
+                    boolean selfSigned = leaf != null && Certificates.selfSigned(leaf);
+                    return new Fix("give 'ca-file' the CA that issued the server's certificate" + (selfSigned
+                            ? " (it is self-signed: the certificate itself)" : "") + ", or, where the runbook allows"
+                            + " it, 'verify none'", line, line.matches(".* ca-file \\S+.*")
+                            ? line.replaceFirst(" ca-file \\S+", " ca-file <issuing-ca.pem>")
+                            : line + " ca-file <issuing-ca.pem>");
+                }
+                case EXPIRED -> {
+                    return Fix.backendSide("renew the server's certificate (it expired "
+                            + (leaf == null ? "" : "on " + leaf.getNotAfter().toInstant() + " ") + "); 'verify none' "
+                            + "only where the runbook allows it");
+                }
+                case NOT_YET_VALID -> {
+                    return Fix.backendSide("the certificate is not valid yet"
+                            + (leaf == null ? "" : " (from " + leaf.getNotBefore().toInstant() + ")")
+                            + ": check the clocks of the server and of this host, or the certificate's dates");
+                }
+                case NAME_MISMATCH -> {
+                    String name = leaf == null ? null : Certificates.firstName(leaf);
+                    String wanted = name != null ? name : "<name-in-the-certificate>";
+                    String after;
+                    if (line.matches(".* check-sni \\S+.*")) {
+                        after = line.replaceFirst(" check-sni \\S+", " check-sni " + wanted);
+                    } else if (line.matches(".* verifyhost \\S+.*")) {
+                        after = line.replaceFirst(" verifyhost \\S+", " verifyhost " + wanted);
+                    } else {
+                        after = line + " check-sni " + wanted;
+                    }
+                    return new Fix("expect a name the server's certificate carries" + (name != null ? " (" + name
+                            + ")" : "") + ", or issue the server a certificate for the configured name", line, after);
+                }
+                case PROTOCOL_VERSION -> {
+                    String after = line.replaceAll(" ssl-max-ver \\S+", "").replaceAll(" ssl-min-ver \\S+", "");
+                    String chosen = tls.protocol() != null ? " (" + tls.protocol() + ")" : "";
+                    return new Fix("allow the TLS version the server speaks" + chosen + ": remove or widen "
+                            + "'ssl-max-ver'/'ssl-min-ver'", line, after.equals(line)
+                            ? line + " ssl-max-ver TLSv1.3" : after);
+                }
+                case CLIENT_CERTIFICATE_REQUIRED -> {
+                    return new Fix("present a client certificate the server trusts with 'crt' (certificate and key,"
+                            + " PEM)", line, line.matches(".* crt \\S+.*")
+                            ? line.replaceFirst(" crt \\S+", " crt <client-cert.pem>") : line + " crt <client-cert.pem>");
+                }
+                case NOT_TLS -> {
+                    return new Fix("remove 'ssl'/'check-ssl' from the server (or add 'no-check-ssl'): the port "
+                            + "speaks plain text", line, line.contains(" ssl") || line.contains(" check-ssl")
+                            ? line.replace(" check-ssl", "").replace(" ssl", "") : line + " no-check-ssl");
+                }
+                default -> {
+                    return null;
+                }
+            }
         }
 
         private Optional<FollowUp> followUp(FollowUp.Kind kind) {
@@ -257,8 +415,9 @@ public final class Diagnostician {
             }
             if (code == 404) {
                 evidence.add("the check's path does not exist on the server");
-                return diagnosis(Cause.CHECK_MISCONFIGURED, evidence,
-                        Fix.backendSide("point 'option httpchk'/'http-check send' at a path the server serves"
+                Fix path = otherPath(evidence);
+                return diagnosis(Cause.CHECK_MISCONFIGURED, evidence, path != null ? path
+                        : Fix.backendSide("point 'option httpchk'/'http-check send' at a path the server serves"
                                 + " (e.g. its health endpoint), or serve the configured path"));
             }
             if (rule == null) {
@@ -279,6 +438,74 @@ public final class Diagnostician {
             return diagnosis(Cause.CHECK_MISCONFIGURED, evidence,
                     new Fix("expect what the server answers when healthy (or 'status 200-399', or 'rstatus "
                             + "(2|3)[0-9][0-9]' for any 2xx/3xx)", indent + rule, indent + after));
+        }
+
+        /**
+         * Adds what the other configured paths answered and, when one answered 2xx or 3xx, returns the fix that
+         * checks it: the line naming the request URI ({@code option httpchk} or {@code http-check send}) with
+         * that path; null when none did.
+         */
+        private Fix otherPath(List<String> evidence) {
+            String found = null;
+            for (FollowUp probe : followUps) {
+                if (probe.kind() != FollowUp.Kind.PATH) {
+                    continue;
+                }
+                CheckOutcome outcome = probe.outcome();
+                int code = outcome.status().hasCode() ? outcome.code() : 0;
+                boolean answers = code >= 200 && code < 400;
+                evidence.add("the same check with '" + probe.path() + "' (another check's path in the config): "
+                        + describe(outcome) + (answers ? ", the server serves it" : ""));
+                if (answers && found == null) {
+                    found = probe.path();
+                }
+            }
+            if (found == null) {
+                return null;
+            }
+            HttpSend send = null;
+            for (HttpCheckRule rule : proxy.httpCheckRules()) {
+                if (rule instanceof HttpSend s) {
+                    send = s;
+                    break;
+                }
+            }
+            if (send == null) {
+                return null;
+            }
+            String quoted = java.util.regex.Pattern.quote(send.uri());
+            Pattern naming = Pattern.compile("(option\\s+httpchk|http-check\\s+send)\\b.*(^|\\s)" + quoted
+                    + "(\\s.*|$)");
+            String text = lineText.apply(send.location());
+            if (text == null || !naming.matcher(text).matches()) {
+                text = sectionLine(naming);
+            }
+            String before;
+            String after;
+            if (text != null) {
+                before = text;
+                after = text.replaceFirst("(^|(?<=\\s))" + quoted + "(?=\\s|$)",
+                        java.util.regex.Matcher.quoteReplacement(found));
+            } else {
+                before = "option httpchk " + send.method() + " " + send.uri();
+                after = "option httpchk " + send.method() + " " + found;
+            }
+            return new Fix("check the path the server serves (" + found + ", which another check in the config uses)",
+                    before, after);
+        }
+
+        /** The first line of the server's section that matches {@code pattern}, or null. */
+        private String sectionLine(Pattern pattern) {
+            SourceLocation section = proxy.location();
+            for (int line = section.line() + 1; ; line++) {
+                String text = lineText.apply(new SourceLocation(section.file(), line, 1));
+                if (text == null || SECTION.matcher(text).lookingAt()) {
+                    return null;
+                }
+                if (pattern.matcher(text).matches()) {
+                    return text;
+                }
+            }
         }
 
         private Diagnosis timeout(CheckOutcome last) {
@@ -310,8 +537,8 @@ public final class Diagnostician {
             }
             longProbe.ifPresent(f -> evidence.add("a follow-up check with a long timeout got no answer either ("
                     + describe(f.outcome()) + ")"));
-            if (!probed) {
-                evidence.add("no follow-up probe (--no-probe): cannot tell a slow server from a hung one");
+            if (noProbe != null) {
+                evidence.add("no follow-up probe (" + noProbe + "): cannot tell a slow server from a hung one");
             }
             return diagnosis(Cause.UNKNOWN, evidence,
                     Fix.backendSide("the server accepts connections but does not answer the check: look at "
@@ -319,14 +546,23 @@ public final class Diagnostician {
         }
 
         private Diagnosis blocked(List<String> evidence) {
-            String from = source != null ? source : "the host's default address for the route to "
-                    + server.effectiveCheckAddress();
-            evidence.add("the checks leave from " + from);
+            boolean configured = server.source().isSet();
+            String route = "the host's address for the route to " + server.effectiveCheckAddress();
+            if (source == null) {
+                evidence.add("the checks leave from " + (configured ? server.source().address() + " ('source')"
+                        : route));
+            } else {
+                evidence.add("the checks leave from " + source + (configured ? " ('source')"
+                        : " (no 'source' is set: " + route + ")"));
+            }
             String line = serverLine();
-            Fix fix = source != null
-                    ? Fix.backendSide("allow " + source + " to reach " + target + " on the backend's firewall")
-                    : new Fix("allow the checks' source address on the backend's firewall, or make the checks leave"
-                    + " from an allowed address with 'source'", line, line + " source <allowed-address>");
+            String from = source != null ? source : configured ? server.source().address() : null;
+            Fix fix = configured
+                    ? Fix.backendSide("allow " + from + " to reach " + target + " on the backend's firewall, or set "
+                    + "'source' to an address it allows")
+                    : new Fix("allow " + (from != null ? from : "the checks' source address") + " on the backend's "
+                    + "firewall, or make the checks leave from an allowed address with 'source'", line,
+                    line + " source <allowed-address>");
             return diagnosis(Cause.NETWORK_BLOCKED, evidence, fix);
         }
 
@@ -342,9 +578,11 @@ public final class Diagnostician {
             if (history.wasUp()) {
                 evidence.add("the server was UP until " + history.lastUpMillis() + "ms into the run, then "
                         + "refused: it crashed or was stopped");
-                return diagnosis(Cause.BACKEND_DOWN, evidence,
-                        Fix.backendSide("restart the service on " + target + " and find why it stopped (its "
-                                + "logs, the OOM killer)"));
+                return diagnosis(Cause.BACKEND_DOWN, evidence, Fix.backendSide(recoveredAtMillis >= 0
+                        ? "find why the service on " + target + " stopped (its logs, the OOM killer); it answered "
+                        + "again at t=" + recoveredAtMillis + "ms"
+                        : "restart the service on " + target + " and find why it stopped (its logs, the OOM "
+                        + "killer)"));
             }
             List<FollowUp> ports = followUps.stream().filter(f -> f.kind() == FollowUp.Kind.PORT).toList();
             Optional<FollowUp> open = ports.stream().filter(f -> passed(f.outcome())).findFirst();
@@ -359,8 +597,8 @@ public final class Diagnostician {
                 return diagnosis(Cause.PORT_MISMATCH, evidence,
                         new Fix("check the port that listens (" + port + ")", line, after));
             }
-            if (!probed) {
-                evidence.add("no follow-up probe (--no-probe): other ports not tried");
+            if (noProbe != null) {
+                evidence.add("no follow-up probe (" + noProbe + "): other ports not tried");
             } else if (ports.isEmpty()) {
                 evidence.add("the config names no other port for " + server.effectiveCheckAddress());
             }

@@ -15,18 +15,23 @@ import java.util.Objects;
  * @param port    the port probed, 1..65535
  * @param outcome what the probe reported (a plain connect for {@link Kind#PORT}, the server's own check,
  *                changed as the kind says, for the others); never null
+ * @param path    the request URI tried for {@link Kind#PATH}, null for the other kinds
  */
-public record FollowUp(Kind kind, String address, int port, CheckOutcome outcome) {
+public record FollowUp(Kind kind, String address, int port, CheckOutcome outcome, String path) {
 
     /**
      * Validates the components.
      *
-     * @throws NullPointerException if a component is null
+     * @throws NullPointerException     if a component other than {@code path} is null
+     * @throws IllegalArgumentException if {@code path} is null for {@link Kind#PATH}, or set for another kind
      */
     public FollowUp {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(outcome, "outcome");
+        if ((kind == Kind.PATH) != (path != null)) {
+            throw new IllegalArgumentException("path: " + path + " (expected: a URI for PATH only, kind " + kind + ")");
+        }
     }
 
     /** What a follow-up probe tests. */
@@ -40,7 +45,12 @@ public record FollowUp(Kind kind, String address, int port, CheckOutcome outcome
         /** The server's own TLS check with {@code verify none} and no {@code ssl-min-ver}/{@code ssl-max-ver}. */
         TLS_ANY_VERSION,
         /** The server's own check without TLS ({@code no-ssl}, {@code no-check-ssl}). */
-        PLAIN
+        PLAIN,
+        /**
+         * The server's own HTTP check with the request URI of another HTTP check the config names (another
+         * backend's {@code option httpchk} or {@code http-check send uri}), after the server answered 404.
+         */
+        PATH
     }
 
     /**

@@ -7,6 +7,8 @@ import io.haprobe.ServerState;
 import io.haprobe.config.CheckTiming;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.HealthCheck;
+import io.haprobe.config.HttpCheckRule;
+import io.haprobe.config.HttpSend;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.config.SourceLocation;
@@ -18,6 +20,9 @@ import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.diagnosis.Diagnostician;
 import io.haprobe.diagnosis.FollowUp;
 import io.haprobe.diagnosis.ServerHistory;
+import io.haprobe.diagnosis.TlsFindings;
+import io.haprobe.diagnosis.TransitionDiagnosis;
+import io.haprobe.spi.TlsPeer;
 import io.haprobe.transport.ProbeTransport;
 
 import java.io.IOException;
@@ -47,7 +52,10 @@ import java.util.function.Function;
  * {@code port}, {@code agent-port}, other servers on that host; at most {@value #MAX_PORT_PROBES}); for a
  * timeout, the server's own check once with {@code timeout connect}, {@code timeout check} and {@code inter} of
  * 30 s (one long probe per server); for a failed TLS handshake, the server's check once with {@code verify none},
- * once also without {@code ssl-min-ver}/{@code ssl-max-ver}, and once without TLS. All probes of a run go out
+ * once also without {@code ssl-min-ver}/{@code ssl-max-ver}, once without TLS, and one handshake through the TLS
+ * SPI's inspection ({@code TlsClient.newInspectionHandler}) that reports the certificate the server presents and
+ * why verification fails (at most 10 s); for a 404 answer, the server's own check (its address and port only) with
+ * each other request URI the config's HTTP checks name (at most 3). All probes of a run go out
  * together, so the whole step lasts at most about
  * 31 s. They run on the run's transport: real sockets for a live run, the scripted backends on virtual time
  * (advancing the simulation's clock) for a {@link Simulation} via {@link Simulation#diagnoses(boolean)}.
@@ -58,6 +66,10 @@ public final class Diagnoses {
 
     /** The long probe's timeouts, nanoseconds: 30 s, the bound. */
     static final long LONG_PROBE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The certificate inspection's bound, nanoseconds: 10 s (a handshake, no application data). */
+    static final long INSPECTION_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** At most this many other HTTP check paths are tried per server after a 404. */
+    static final int MAX_PATH_PROBES = 3;
     /** At most this many other ports are tried per server. */
     static final int MAX_PORT_PROBES = 4;
 
@@ -89,6 +101,24 @@ public final class Diagnoses {
     }
 
     /**
+     * Diagnoses the servers of a live run that are not UP, with or without follow-up probes; either way the
+     * transport names the address each server's checks left from ({@link ProbeTransport#lastSource}).
+     *
+     * @param engine    the engine that ran the checks (closed or not); never null
+     * @param timeline  the run's events; never null
+     * @param transport the transport the checks ran on (still open when {@code probe} is true); never null
+     * @param probe     whether to run follow-up probes (false: {@code --no-probe})
+     * @return a diagnosis per checked server not UP, in the engine's order; never null
+     * @throws NullPointerException if an argument is null
+     */
+    public static List<Diagnosis> live(HealthCheckEngine engine, Timeline timeline, ProbeTransport transport,
+                                       boolean probe) {
+        java.util.Objects.requireNonNull(transport, "transport");
+        return diagnose(engine.config(), engine.servers(), timeline, transport, probe, Diagnoses::awaitWallClock,
+                LONG_PROBE_NANOS);
+    }
+
+    /**
      * Diagnoses the servers of a live run that are not UP, with a shorter bound for the long probe (for tests and
      * impatient callers: a timeout the long probe does not get past reads as no answer).
      *
@@ -107,7 +137,8 @@ public final class Diagnoses {
         if (nanos <= 0 || nanos > LONG_PROBE_NANOS) {
             throw new IllegalArgumentException("longProbe: " + longProbe + " (expected: > 0 and <= 30s)");
         }
-        return diagnose(engine.config(), engine.servers(), timeline, transport, Diagnoses::awaitWallClock, nanos);
+        return diagnose(engine.config(), engine.servers(), timeline, transport, transport != null,
+                Diagnoses::awaitWallClock, nanos);
     }
 
     /**
@@ -146,13 +177,122 @@ public final class Diagnoses {
         }
     }
 
-    static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
-                                    ProbeTransport transport, Await await) {
-        return diagnose(config, servers, timeline, transport, await, LONG_PROBE_NANOS);
+    /**
+     * Diagnoses every DOWN transition of a timeline, from the checks around it (see
+     * {@link Diagnostician#diagnoseTransition}): a server that went DOWN at t=12 s and came back UP at t=40 s gets
+     * the cause of that DOWN, even though it is UP at the end. No follow-up probe runs: a failure that is over
+     * cannot be probed. The last DOWN transition of a server still DOWN at the end is included too (with
+     * {@link TransitionDiagnosis#recoveredAtMillis()} -1); {@link #live} and {@link Simulation#diagnoses} give
+     * the fuller diagnosis of such a server, with probes.
+     *
+     * <p>Works the same on a live run's timeline ({@link Recorder}) and a simulation's ({@link
+     * Simulation#timeline()}). Reads the config's file to quote its lines in the fixes.
+     *
+     * @param config   the run's config; never null
+     * @param timeline the run's events, at least every {@link HealthEvent.CheckCompleted} and
+     *                 {@link HealthEvent.StateChanged}; never null
+     * @return a diagnosis per DOWN transition, in the timeline's order; never null
+     * @throws NullPointerException if an argument is null
+     */
+    public static List<TransitionDiagnosis> transitions(HaproxyConfig config, Timeline timeline) {
+        return transitions(config, timeline, null);
+    }
+
+    /**
+     * As {@link #transitions(HaproxyConfig, Timeline)}, naming the address each server's checks left from as the
+     * transport saw it ({@link ProbeTransport#lastSource}).
+     *
+     * @param config    the run's config; never null
+     * @param timeline  the run's events; never null
+     * @param transport the transport the checks ran on, or null to name only configured {@code source}s
+     * @return a diagnosis per DOWN transition, in the timeline's order; never null
+     * @throws NullPointerException if {@code config} or {@code timeline} is null
+     */
+    public static List<TransitionDiagnosis> transitions(HaproxyConfig config, Timeline timeline,
+                                                        ProbeTransport transport) {
+        java.util.Objects.requireNonNull(config, "config");
+        java.util.Objects.requireNonNull(timeline, "timeline");
+        Function<SourceLocation, String> lines = lineReader(config);
+        Map<String, Episode> episodes = new HashMap<>();
+        List<Episode> down = new ArrayList<>();
+        for (HealthEvent event : timeline.events()) {
+            if (event instanceof HealthEvent.CheckCompleted check) {
+                Episode episode = episodes.computeIfAbsent(check.backend() + '/' + check.server(),
+                        key -> new Episode(check.backend(), check.server(), false));
+                episode.checks.add(new CheckRecord(timeline.millisOf(event), check.outcome()));
+                CheckResult result = check.outcome().result();
+                if (episode.downAtMillis < 0) {
+                    episode.passed |= result == CheckResult.PASSED || result == CheckResult.CONDPASS;
+                }
+            } else if (event instanceof HealthEvent.StateChanged change) {
+                String key = change.backend() + '/' + change.server();
+                Episode episode = episodes.computeIfAbsent(key,
+                        k -> new Episode(change.backend(), change.server(), false));
+                if (change.to() == ServerState.DOWN && episode.downAtMillis < 0) {
+                    episode.downAtMillis = timeline.millisOf(event);
+                    down.add(episode);
+                } else if (change.from() == ServerState.DOWN && change.to() != ServerState.DOWN
+                        && episode.downAtMillis >= 0) {
+                    episode.recoveredAtMillis = timeline.millisOf(event);
+                    episodes.put(key, new Episode(change.backend(), change.server(), true));
+                }
+            }
+        }
+        List<TransitionDiagnosis> diagnoses = new ArrayList<>();
+        for (Episode episode : down) {
+            ProxyConfig proxy = config.proxy(episode.backend).orElse(null);
+            ServerConfig server = proxy == null ? null : proxy.server(episode.server).orElse(null);
+            if (server == null) {
+                continue;
+            }
+            boolean wasUp = episode.cameUp || episode.passed;
+            ServerHistory history = new ServerHistory(episode.checks, wasUp ? episode.downAtMillis : -1);
+            diagnoses.add(Diagnostician.diagnoseTransition(proxy, server, sourceOf(proxy, server, transport), history,
+                    episode.downAtMillis, episode.recoveredAtMillis, lines));
+        }
+        return diagnoses;
+    }
+
+    /** One server's checks from the time it left DOWN (or the start) until it leaves DOWN again. */
+    private static final class Episode {
+        private final String backend;
+        private final String server;
+        /** Whether the episode began with the server leaving DOWN (it was UP at the episode's start). */
+        private final boolean cameUp;
+        private final List<CheckRecord> checks = new ArrayList<>();
+        /** Whether a check passed before the DOWN transition. */
+        private boolean passed;
+        private long downAtMillis = -1;
+        private long recoveredAtMillis = -1;
+
+        Episode(String backend, String server, boolean cameUp) {
+            this.backend = backend;
+            this.server = server;
+            this.cameUp = cameUp;
+        }
     }
 
     static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
-                                    ProbeTransport transport, Await await, long longProbeNanos) {
+                                    ProbeTransport transport, boolean probe, Await await) {
+        return diagnose(config, servers, timeline, transport, probe, await, LONG_PROBE_NANOS);
+    }
+
+    /**
+     * The address a server's checks leave from: as the transport saw it, else its configured {@code source},
+     * else null.
+     */
+    private static String sourceOf(ProxyConfig proxy, ServerConfig server, ProbeTransport transport) {
+        if (transport != null) {
+            java.util.Optional<java.net.InetSocketAddress> seen = transport.lastSource(proxy.name(), server.name());
+            if (seen.isPresent()) {
+                return seen.get().getHostString();
+            }
+        }
+        return server.source().isSet() ? server.source().address() : null;
+    }
+
+    static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
+                                    ProbeTransport transport, boolean probe, Await await, long longProbeNanos) {
         Function<SourceLocation, String> lines = lineReader(config);
         List<Pending> pending = new ArrayList<>();
         for (ServerSnapshot snapshot : servers) {
@@ -165,8 +305,14 @@ public final class Diagnoses {
                 continue;
             }
             ServerHistory history = history(timeline, snapshot);
-            pending.add(new Pending(proxy, server, history, transport == null ? List.of()
-                    : startProbes(config, proxy, server, history, transport, longProbeNanos)));
+            // read before the probes, which connect for the same server
+            String source = sourceOf(proxy, server, transport);
+            boolean probing = probe && transport != null;
+            pending.add(new Pending(proxy, server, source, history, !probing ? List.of()
+                    : startProbes(config, proxy, server, history, transport, longProbeNanos),
+                    probing && tlsHandshakeFailed(server, history)
+                            ? TlsInspectionProbe.start(config, proxy, server, transport,
+                            Math.min(longProbeNanos, INSPECTION_NANOS)) : null));
         }
         List<Diagnosis> diagnoses = new ArrayList<>();
         for (Pending p : pending) {
@@ -178,19 +324,52 @@ public final class Diagnoses {
                         ? CheckOutcome.of(started.kind() == FollowUp.Kind.PORT ? CheckStatus.L4TOUT
                         : CheckStatus.L7TOUT, 0, "no answer within the probe's bound", longProbeNanos)
                         : outcomes.get(outcomes.size() - 1);
-                followUps.add(new FollowUp(started.kind(), started.address(), started.port(), outcome));
+                followUps.add(new FollowUp(started.kind(), started.address(), started.port(), outcome,
+                        started.path()));
             }
-            diagnoses.add(Diagnostician.diagnose(p.proxy(), p.server(), null, p.history(), followUps,
-                    transport != null, lines));
+            TlsFindings tls = null;
+            if (p.inspection() != null) {
+                // the Await waits on its own clock (wall or virtual) for any future; the report is read after it
+                await.await(p.inspection().handle((peer, error) -> List.<CheckOutcome>of()), INSPECTION_NANOS);
+                TlsPeer peer = p.inspection().getNow(null);
+                tls = peer == null ? null : new TlsFindings(peer.protocol(), peer.chain(),
+                        TlsFindings.Problem.valueOf(peer.problem().name()), peer.detail());
+            }
+            diagnoses.add(Diagnostician.diagnose(p.proxy(), p.server(), p.source(), p.history(), followUps, tls,
+                    probe && transport != null, lines));
         }
         return diagnoses;
     }
 
-    private record Pending(ProxyConfig proxy, ServerConfig server, ServerHistory history, List<Started> probes) {
+    private record Pending(ProxyConfig proxy, ServerConfig server, String source, ServerHistory history,
+                           List<Started> probes, CompletableFuture<TlsPeer> inspection) {
     }
 
     private record Started(FollowUp.Kind kind, String address, int port,
-                           CompletableFuture<List<CheckOutcome>> future) {
+                           CompletableFuture<List<CheckOutcome>> future, String path) {
+
+        Started(FollowUp.Kind kind, String address, int port, CompletableFuture<List<CheckOutcome>> future) {
+            this(kind, address, port, future, null);
+        }
+    }
+
+    /**
+     * Whether the server's last failed check was a TLS failure (L6RSP, L6TOUT, or an info naming SSL, TLS, the
+     * handshake or a certificate, as the diagnosis reads it) of a check that uses TLS.
+     */
+    private static boolean tlsHandshakeFailed(ServerConfig server, ServerHistory history) {
+        CheckOutcome last = null;
+        for (CheckRecord check : history.checks()) {
+            if (check.outcome().result() == CheckResult.FAILED) {
+                last = check.outcome();
+            }
+        }
+        if (last == null || !server.check().tls().checkUsesTls(server.check().target().isSet())) {
+            return false;
+        }
+        String info = last.info().toLowerCase(java.util.Locale.ROOT);
+        return last.status() == CheckStatus.L6RSP || last.status() == CheckStatus.L6TOUT || info.contains("ssl")
+                || info.contains("tls") || info.contains("handshake") || info.contains("certificate");
     }
 
     static ServerHistory history(Timeline timeline, ServerSnapshot snapshot) {
@@ -242,6 +421,20 @@ public final class Diagnoses {
                         List.of(plain), List.of(), proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false);
                 started.add(new Started(FollowUp.Kind.PORT, host, port, check(config, probeProxy, server, transport)));
             }
+        } else if (status == CheckStatus.L7STS && last.code() == 404 && proxy.httpCheck()) {
+            for (String path : otherPaths(config, proxy)) {
+                List<HttpCheckRule> rules = new ArrayList<>();
+                for (HttpCheckRule rule : proxy.httpCheckRules()) {
+                    rules.add(rule instanceof HttpSend send ? new HttpSend(send.method(), path, send.version(),
+                            send.headers(), send.body(), send.location()) : rule);
+                }
+                ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(),
+                        List.of(server), rules, proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false,
+                        proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balance(),
+                        proxy.consistentHash());
+                started.add(new Started(FollowUp.Kind.PATH, server.effectiveCheckAddress(),
+                        server.effectiveCheckPort(), check(config, probeProxy, server, transport), path));
+            }
         } else if ((status == CheckStatus.L6RSP || status == CheckStatus.L6TOUT)
                 && server.check().tls().checkUsesTls(server.check().target().isSet())) {
             TlsSettings tls = server.check().tls();
@@ -291,6 +484,28 @@ public final class Diagnoses {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(List.of());
         }
+    }
+
+    /**
+     * The request URIs of the config's other HTTP checks ({@code option httpchk <uri>}, {@code http-check send
+     * uri}), in file order, without the proxy's own and without duplicates; at most {@value #MAX_PATH_PROBES}.
+     */
+    static List<String> otherPaths(HaproxyConfig config, ProxyConfig proxy) {
+        Set<String> own = new LinkedHashSet<>();
+        for (HttpCheckRule rule : proxy.httpCheckRules()) {
+            if (rule instanceof HttpSend send) {
+                own.add(send.uri());
+            }
+        }
+        Set<String> paths = new LinkedHashSet<>();
+        for (ProxyConfig other : config.proxies()) {
+            for (HttpCheckRule rule : other.httpCheckRules()) {
+                if (rule instanceof HttpSend send && !own.contains(send.uri()) && paths.size() < MAX_PATH_PROBES) {
+                    paths.add(send.uri());
+                }
+            }
+        }
+        return List.copyOf(paths);
     }
 
     /** The ports the config names for {@code host}: the server's own, check and agent ports, other servers'. */

@@ -4,6 +4,7 @@ import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.diagnosis.Diagnosis;
+import io.haprobe.diagnosis.TransitionDiagnosis;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.ServerScript;
 import io.haprobe.sim.SimulatedTransport;
@@ -219,7 +220,7 @@ public final class Simulation implements AutoCloseable {
      */
     public List<Diagnosis> diagnoses(boolean probe) {
         Timeline history = timeline();
-        return Diagnoses.diagnose(engine.config(), engine.servers(), history, probe ? transport : null,
+        return Diagnoses.diagnose(engine.config(), engine.servers(), history, transport, probe,
                 (future, nanos) -> {
                     long deadline = scheduler.nanoTime() + nanos;
                     long step = TimeUnit.MILLISECONDS.toNanos(10);
@@ -228,6 +229,16 @@ public final class Simulation implements AutoCloseable {
                     }
                     return future.isDone() ? future.join() : List.of();
                 });
+    }
+
+    /**
+     * Diagnoses every DOWN transition of this simulation's timeline so far, as {@link Diagnoses#transitions} does,
+     * naming the source address the simulated checks carried. Runs no probe and does not advance the clock.
+     *
+     * @return a diagnosis per DOWN transition, in the timeline's order; never null
+     */
+    public List<TransitionDiagnosis> transitionDiagnoses() {
+        return Diagnoses.transitions(engine.config(), timeline(), transport);
     }
 
     /** Stops the checks and the scripted backends. Calling it again does nothing. */

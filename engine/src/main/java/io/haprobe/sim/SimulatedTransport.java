@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -64,6 +65,8 @@ public final class SimulatedTransport implements ProbeTransport {
     private final Map<CheckTarget, ScriptedServer> byTarget = new HashMap<>();
     /** The source address of each connect not yet seen by its server; event-loop thread only. */
     private final Map<VirtualChannel, String> sources = new java.util.IdentityHashMap<>();
+    /** {@code backend/server} to the source address of its last check connection. */
+    private final Map<String, InetSocketAddress> lastSources = new HashMap<>();
     /** The random source, the TLS side and the rendered responses every connection's player shares. */
     private final BehaviourPlayer.Stage stage;
     private final ScriptedServer nothingListens;
@@ -189,9 +192,24 @@ public final class SimulatedTransport implements ProbeTransport {
             return new DefaultChannelPromise(channel, ImmediateEventExecutor.INSTANCE)
                     .setFailure(new ConnectException("simulated transport is closed"));
         }
-        sources.put(channel, sourceOf(target));
+        String source = sourceOf(target);
+        sources.put(channel, source);
+        lastSources.put(target.id(), InetSocketAddress.createUnresolved(source,
+                target.source() == null ? 0 : target.source().getPort()));
         eventLoop.register(channel);
         return channel.connect(target.address());
+    }
+
+    /**
+     * Returns the source address the last check connection to the server carried: its {@code source}, else the
+     * loopback address of the check address's family, as the scripted backends' firewalls see it. Unresolved (a
+     * simulated host has no interfaces): read it with {@link InetSocketAddress#getHostString()}.
+     */
+    @Override
+    public Optional<InetSocketAddress> lastSource(String backend, String server) {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(server, "server");
+        return Optional.ofNullable(lastSources.get(backend + '/' + server));
     }
 
     /** Stops the scripted backends from starting new phases; connections still open are left as they are. */

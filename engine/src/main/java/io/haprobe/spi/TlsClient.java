@@ -26,4 +26,20 @@ public interface TlsClient {
      * @return a new handler for one channel
      */
     ChannelHandler newHandler(String sni, List<String> alpn);
+
+    /**
+     * Makes the handler of one inspection connection, for the diagnosis of a failing TLS check: it puts its TLS
+     * layer in front of itself, handshakes with every version the provider offers and without verifying anything
+     * (presenting the configured client certificate, if any), then judges the certificates the server presented
+     * against this client's settings ({@code verify}, {@code ca-file}, {@code verifyhost}, the given SNI,
+     * {@code ssl-min-ver}/{@code ssl-max-ver}) and fires exactly one {@link TlsPeer} as a user event, after which
+     * it closes the channel. It never throws on what the server sends and never times out on its own.
+     *
+     * @param sni  the server name to send and to check the certificate against, or null
+     * @param alpn the protocols to offer; never null
+     * @return a new handler for one channel, or null when this client cannot inspect (the default)
+     */
+    default ChannelHandler newInspectionHandler(String sni, List<String> alpn) {
+        return null;
+    }
 }

@@ -26,10 +26,14 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +60,8 @@ public final class NettyProbeTransport implements ProbeTransport {
     private final EventLoop[] eventLoops;
     /** One bootstrap per loop, built once: a check's connect clones nothing. */
     private final Bootstrap[] bootstraps;
+    /** {@code backend/server} to the local address its last check connection left from. */
+    private final Map<String, InetSocketAddress> sources = new ConcurrentHashMap<>();
 
     private NettyProbeTransport(EventLoopGroup ownedGroup, List<EventLoop> loops, Class<? extends SocketChannel> type) {
         this.ownedGroup = ownedGroup;
@@ -167,8 +173,19 @@ public final class NettyProbeTransport implements ProbeTransport {
         if (!eventLoop.inEventLoop() || target.address().isUnresolved()) {
             // "source": bind before connecting, as HAProxy's tcp_connect_server does for checks
             Bootstrap probe = bootstraps[loop].clone().handler(handler);
-            return target.source() == null ? probe.connect(target.address())
+            ChannelFuture connect = target.source() == null ? probe.connect(target.address())
                     : probe.connect(target.address(), target.source());
+            // the bootstrap starts the connect in a task of the channel's event loop; a task queued after it reads
+            // the address the kernel bound at connect(2), even when the SYN is never answered
+            Channel channel = connect.channel();
+            if (channel.isRegistered()) {
+                try {
+                    channel.eventLoop().execute(() -> recordSource(channel, target));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the transport is closing: the connect fails on its own, there is no address to read
+                }
+            }
+            return connect;
         }
         // On its loop with a resolved address: what Bootstrap.connect does, without its per-connect copies of the
         // option map (Bootstrap.clone, AbstractBootstrap.newOptionsArray): the channel gets the handler and the
@@ -191,7 +208,7 @@ public final class NettyProbeTransport implements ProbeTransport {
             return registered;
         }
         ChannelPromise connected = channel.newPromise();
-        eventLoop.execute(new Connect(channel, target, connected));
+        eventLoop.execute(new Connect(channel, target, connected, sources));
         return connected;
     }
 
@@ -201,11 +218,13 @@ public final class NettyProbeTransport implements ProbeTransport {
         private final Channel channel;
         private final CheckTarget target;
         private final ChannelPromise promise;
+        private final Map<String, InetSocketAddress> sources;
 
-        Connect(Channel channel, CheckTarget target, ChannelPromise promise) {
+        Connect(Channel channel, CheckTarget target, ChannelPromise promise, Map<String, InetSocketAddress> sources) {
             this.channel = channel;
             this.target = target;
             this.promise = promise;
+            this.sources = sources;
         }
 
         @Override
@@ -217,7 +236,24 @@ public final class NettyProbeTransport implements ProbeTransport {
                 channel.connect(target.address(), target.source(), promise);
             }
             promise.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            // connect(2) has bound the local address, even when the SYN is never answered
+            if (channel.localAddress() instanceof InetSocketAddress local) {
+                sources.put(target.id(), local);
+            }
         }
+    }
+
+    private void recordSource(Channel channel, CheckTarget target) {
+        if (channel.localAddress() instanceof InetSocketAddress local) {
+            sources.put(target.id(), local);
+        }
+    }
+
+    @Override
+    public Optional<InetSocketAddress> lastSource(String backend, String server) {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(server, "server");
+        return Optional.ofNullable(sources.get(backend + '/' + server));
     }
 
     private int currentLoop() {

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Opens check connections. The live implementation ({@link NettyProbeTransport}) opens real TCP sockets;
@@ -93,6 +94,24 @@ public interface ProbeTransport extends AutoCloseable {
      * @throws NullPointerException if an argument is null
      */
     ChannelFuture connect(CheckTarget target, ChannelHandler handler);
+
+    /**
+     * Returns the local address the last connection opened for a server's checks left from: the {@code source}
+     * it was bound to, else the address the kernel chose for the route (read from the socket once the connect has
+     * been started, so it is known even when the SYN is never answered). A simulated transport returns the source
+     * its scripted backends' firewalls see. Used by the diagnosis to name where blocked checks come from.
+     *
+     * @param backend the backend or listen section; never null
+     * @param server  the server; never null
+     * @return the address, empty when no connection was opened for that server or its address is not known; the
+     *         default implementation always returns empty
+     * @throws NullPointerException if an argument is null
+     */
+    default Optional<InetSocketAddress> lastSource(String backend, String server) {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(server, "server");
+        return Optional.empty();
+    }
 
     /**
      * Makes the TLS side of a server's checks, when its checks use TLS (spec §6.2). Called once per such server

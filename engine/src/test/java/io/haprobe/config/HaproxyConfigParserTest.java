@@ -436,9 +436,10 @@ class HaproxyConfigParserTest {
                         + " maxqueue 10 minconn 2 source 10.0.0.1 usesrc clientip check rise 7");
         assertThat(server(config, "b", "s").timing().rise()).isEqualTo(7);
         assertThat(server(config, "b", "s").check().enabled()).isTrue();
-        assertThat(config.warnings()).extracting(ConfigWarning::message).containsExactly(
-                "server keyword 'resolvers' is not supported yet, ignored",
-                "server keyword 'track' is not supported yet, ignored",
+        assertThat(config.warnings()).extracting(w -> w.message().replaceFirst("(but is ignored): .*", "$1"))
+                .containsExactly(
+                "server keyword 'resolvers' changes health checks but is ignored",
+                "server keyword 'track' changes health checks but is ignored",
                 "'source ... usesrc' (transparent proxying) is not supported, ignored: checks leave from 10.0.0.1,"
                         + " as HAProxy's checks do");
         assertThat(server(config, "b", "s").source()).isEqualTo(new SourceAddress("10.0.0.1", 0));

@@ -48,6 +48,50 @@ class DiagnosticianTest {
     }
 
     @Test
+    void notFoundWithAnotherConfiguredPathThatAnswersProposesThatPath() {
+        CheckOutcome notFound = CheckOutcome.of(CheckStatus.L7STS, 404, "Not Found", MS);
+        Diagnosis d = diagnose("    option httpchk GET /healthz HTTP/1.1\n", "server s1 10.0.0.1:80 check",
+                times(3, notFound), -1, List.of(
+                        new FollowUp(FollowUp.Kind.PATH, "10.0.0.1", 80, notFound, "/status"),
+                        new FollowUp(FollowUp.Kind.PATH, "10.0.0.1", 80,
+                                CheckOutcome.of(CheckStatus.L7OK, 200, "OK", 2 * MS), "/ready")), true);
+
+        assertThat(d.cause()).isEqualTo(Cause.CHECK_MISCONFIGURED);
+        assertThat(d.evidence()).contains(
+                "the same check with '/status' (another check's path in the config): L7STS 404 \"Not Found\" in 1ms",
+                "the same check with '/ready' (another check's path in the config): L7OK 200 \"OK\" in 2ms, the server"
+                        + " serves it");
+        assertThat(d.fix().summary()).isEqualTo("check the path the server serves (/ready, which another check in "
+                + "the config uses)");
+        assertThat(d.fix().before()).isEqualTo("option httpchk GET /healthz HTTP/1.1");
+        assertThat(d.fix().after()).isEqualTo("option httpchk GET /ready HTTP/1.1");
+    }
+
+    @Test
+    void notFoundEverywhereKeepsTheBackendSideFix() {
+        CheckOutcome notFound = CheckOutcome.of(CheckStatus.L7STS, 404, "Not Found", MS);
+        Diagnosis d = diagnose("    option httpchk\n    http-check send meth GET uri /healthz ver HTTP/1.1\n",
+                "server s1 10.0.0.1:80 check", times(3, notFound), -1,
+                List.of(new FollowUp(FollowUp.Kind.PATH, "10.0.0.1", 80, notFound, "/status")), true);
+
+        assertThat(d.evidence()).contains("the same check with '/status' (another check's path in the config): L7STS"
+                + " 404 \"Not Found\" in 1ms");
+        assertThat(d.fix().changesConfig()).isFalse();
+    }
+
+    @Test
+    void anHttpCheckSendUriIsTheLineTheFixChanges() {
+        CheckOutcome notFound = CheckOutcome.of(CheckStatus.L7STS, 404, "Not Found", MS);
+        Diagnosis d = diagnose("    option httpchk\n    http-check send meth GET uri /healthz ver HTTP/1.1\n",
+                "server s1 10.0.0.1:80 check", times(3, notFound), -1,
+                List.of(new FollowUp(FollowUp.Kind.PATH, "10.0.0.1", 80,
+                        CheckOutcome.of(CheckStatus.L7STS, 301, "Moved", MS), "/health/")), true);
+
+        assertThat(d.fix().before()).isEqualTo("http-check send meth GET uri /healthz ver HTTP/1.1");
+        assertThat(d.fix().after()).isEqualTo("http-check send meth GET uri /health/ ver HTTP/1.1");
+    }
+
+    @Test
     void aRedirectUnderAStatusRuleIsFixedWithTheRange() {
         Diagnosis d = diagnose("    option httpchk GET /\n    http-check expect status 200\n",
                 "server s1 10.0.0.1:80 check", times(3, CheckOutcome.of(CheckStatus.L7STS, 301, "Moved", MS)), -1,
@@ -86,7 +130,7 @@ class DiagnosticianTest {
         Diagnosis d = diagnose("    option httpchk GET /\n", "server s1 10.0.0.1:80 check",
                 times(3, CheckOutcome.of(CheckStatus.L7TOUT, 0, "", 2000 * MS)), -1,
                 List.of(new FollowUp(FollowUp.Kind.LONG_TIMEOUT, "10.0.0.1", 80,
-                        CheckOutcome.of(CheckStatus.L7OK, 200, "OK", 2400 * MS))), true);
+                        CheckOutcome.of(CheckStatus.L7OK, 200, "OK", 2400 * MS), null)), true);
         assertThat(d.cause()).isEqualTo(Cause.TIMEOUT_TOO_LOW);
         assertThat(d.fix().before()).isEqualTo("backend be");
         assertThat(d.fix().after()).isEqualTo("backend be\n    timeout check 5000ms");
@@ -107,7 +151,7 @@ class DiagnosticianTest {
         Diagnosis d = Diagnostician.diagnose(proxy, proxy.servers().get(0), null,
                 new ServerHistory(List.of(new CheckRecord(0, CheckOutcome.of(CheckStatus.L4CON, 0,
                         "Connection refused", 0))), -1),
-                List.of(new FollowUp(FollowUp.Kind.PORT, "10.0.0.1", 80, CheckOutcome.of(CheckStatus.L4OK, 0, "", 0))),
+                List.of(new FollowUp(FollowUp.Kind.PORT, "10.0.0.1", 80, CheckOutcome.of(CheckStatus.L4OK, 0, "", 0), null)),
                 true, location -> null);
         assertThat(d.cause()).isEqualTo(Cause.PORT_MISMATCH);
         assertThat(d.fix().before()).isEqualTo("server s1 10.0.0.1:80 check port 81");

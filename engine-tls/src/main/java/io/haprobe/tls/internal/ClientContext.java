@@ -6,6 +6,7 @@ import io.haprobe.config.TlsSettings;
 import io.haprobe.config.TlsVersion;
 import io.haprobe.spi.TlsClient;
 import io.haprobe.spi.TlsClientSpec;
+import io.haprobe.spi.TlsPeer;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.SslHandler;
 
@@ -49,13 +50,22 @@ public final class ClientContext implements TlsClient {
     private final String[] protocols;
     private final String[] cipherSuites;
     private final Map<SSLEngine, String> sniByEngine;
+    private final TlsClientSpec spec;
+    private final List<X509Certificate> authorities;
+    private final PrivateKey clientKey;
+    private final List<X509Certificate> clientChain;
 
     private ClientContext(SSLContext context, String[] protocols, String[] cipherSuites,
-                          Map<SSLEngine, String> sniByEngine) {
+                          Map<SSLEngine, String> sniByEngine, TlsClientSpec spec, List<X509Certificate> authorities,
+                          PrivateKey clientKey, List<X509Certificate> clientChain) {
         this.context = context;
         this.protocols = protocols;
         this.cipherSuites = cipherSuites;
         this.sniByEngine = sniByEngine;
+        this.spec = spec;
+        this.authorities = List.copyOf(authorities);
+        this.clientKey = clientKey;
+        this.clientChain = List.copyOf(clientChain);
     }
 
     /**
@@ -80,7 +90,8 @@ public final class ClientContext implements TlsClient {
             SSLContext context = SSLContext.getInstance("TLS", Providers.JSSE);
             context.init(clientKey == null ? null : keyManagers(clientKey, clientChain), new TrustManager[] {trust},
                     new SecureRandom());
-            return new ClientContext(context, protocols(spec, context), cipherSuites(spec, context), sniByEngine);
+            return new ClientContext(context, protocols(spec, context), cipherSuites(spec, context), sniByEngine,
+                    spec, authorities, clientKey, clientChain);
         } catch (GeneralSecurityException | IOException e) {
             throw new ConfigException(spec.location(), "cannot set up TLS for server " + spec.id() + ": "
                     + e.getMessage());
@@ -90,6 +101,92 @@ public final class ClientContext implements TlsClient {
     @Override
     public ChannelHandler newHandler(String sni, List<String> alpn) {
         return new CheckTlsLayer(new SslHandler(newEngine(sni, alpn)));
+    }
+
+    /**
+     * Makes the inspection handler: a fresh context that trusts any certificate and records it, records whether
+     * the server asks for a client certificate (presenting the configured {@code crt}, if any), and offers every
+     * version the provider has; then {@link #judge} compares what was seen with this client's settings.
+     */
+    @Override
+    public ChannelHandler newInspectionHandler(String sni, List<String> alpn) {
+        InspectionLayer.Inspection inspection = new InspectionLayer.Inspection();
+        try {
+            SSLContext open = SSLContext.getInstance("TLS", Providers.JSSE);
+            KeyManager[] keys = clientKey == null ? null : keyManagers(clientKey, clientChain);
+            open.init(new KeyManager[] {Inspecting.keys(keys, inspection)},
+                    new TrustManager[] {Inspecting.trust(inspection)}, new SecureRandom());
+            SSLEngine engine = open.createSSLEngine();
+            engine.setUseClientMode(true);
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setProtocols(open.getSupportedSSLParameters().getProtocols());
+            parameters.setEndpointIdentificationAlgorithm(null);
+            SNIServerName name = sni == null ? null : sniName(sni);
+            if (name != null) {
+                parameters.setServerNames(List.of(name));
+            }
+            if (!alpn.isEmpty()) {
+                parameters.setApplicationProtocols(alpn.toArray(String[]::new));
+            }
+            engine.setSSLParameters(parameters);
+            return new InspectionLayer(new SslHandler(engine), inspection, (seen, failure) -> judge(seen, failure,
+                    sni));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot set up the TLS inspection of " + spec.id(), e);
+        }
+    }
+
+    /**
+     * Judges an inspection as this client's checks would: the version first (it is negotiated first), then with
+     * {@code verify required} the chain against {@code ca-file} (at a date inside the certificate's validity, so
+     * that trust and time are told apart), the validity dates, and the name (the SNI, else {@code verifyhost}).
+     */
+    private TlsPeer judge(InspectionLayer.Inspection seen, Throwable failure, String sni) {
+        List<X509Certificate> chain = seen.chain;
+        if (failure != null) {
+            String detail = String.valueOf(failure.getMessage());
+            if (seen.clientCertificateRequested) {
+                return new TlsPeer(null, chain, TlsPeer.Problem.CLIENT_CERTIFICATE_REQUIRED, detail);
+            }
+            if (chain.isEmpty() && InspectionLayer.notTls(failure)) {
+                return new TlsPeer(null, chain, TlsPeer.Problem.NOT_TLS, detail);
+            }
+            boolean version = detail.toLowerCase(java.util.Locale.ROOT).contains("protocol_version");
+            return new TlsPeer(null, chain, version ? TlsPeer.Problem.PROTOCOL_VERSION : TlsPeer.Problem.HANDSHAKE,
+                    detail);
+        }
+        String protocol = seen.protocol;
+        if (seen.clientCertificateRequested && clientKey == null) {
+            return new TlsPeer(protocol, chain, TlsPeer.Problem.CLIENT_CERTIFICATE_REQUIRED,
+                    "the server asked for a client certificate");
+        }
+        if (protocol != null && !Arrays.asList(protocols).contains(protocol)) {
+            return new TlsPeer(protocol, chain, TlsPeer.Problem.PROTOCOL_VERSION, "the server chose " + protocol
+                    + ", the check allows " + String.join(", ", protocols));
+        }
+        if (!spec.verify() || chain.isEmpty()) {
+            return new TlsPeer(protocol, chain, TlsPeer.Problem.NONE, null);
+        }
+        X509Certificate leaf = chain.get(0);
+        String untrusted = Inspecting.pkixFailure(chain, authorities);
+        if (untrusted != null) {
+            return new TlsPeer(protocol, chain, TlsPeer.Problem.UNKNOWN_CA, untrusted);
+        }
+        java.util.Date now = new java.util.Date();
+        if (now.after(leaf.getNotAfter())) {
+            return new TlsPeer(protocol, chain, TlsPeer.Problem.EXPIRED, "notAfter " + leaf.getNotAfter().toInstant()
+                    + " is past");
+        }
+        if (now.before(leaf.getNotBefore())) {
+            return new TlsPeer(protocol, chain, TlsPeer.Problem.NOT_YET_VALID, "notBefore "
+                    + leaf.getNotBefore().toInstant() + " is ahead");
+        }
+        String expected = sni != null ? sni : spec.settings().verification().host();
+        if (expected != null && !ServerTrust.carriesName(leaf, expected)) {
+            return new TlsPeer(protocol, chain, TlsPeer.Problem.NAME_MISMATCH, "the certificate does not carry '"
+                    + expected + "'" + (sni != null ? " (the SNI, 'check-sni')" : " ('verifyhost')"));
+        }
+        return new TlsPeer(protocol, chain, TlsPeer.Problem.NONE, null);
     }
 
     /**

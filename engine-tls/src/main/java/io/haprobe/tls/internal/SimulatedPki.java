@@ -41,7 +41,11 @@ public final class SimulatedPki implements TlsSimulation {
     private static final char[] NO_PASSWORD = new char[0];
     private static final Duration DAY = Duration.ofDays(1);
 
-    private final Instant now = Instant.now();
+    /**
+     * The validity dates' reference: today at 00:00 UTC, so that certificates made the same day carry the same
+     * dates and a simulation's output (the diagnosis quotes them) is the same bytes on every run that day.
+     */
+    private final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
     private final Map<String, Identity> identities = new HashMap<>();
     private final Map<TlsBackend, SSLContext> serverContexts = new HashMap<>();
 
