@@ -430,8 +430,8 @@ public final class Diagnoses {
                 }
                 ProxyConfig probeProxy = new ProxyConfig(proxy.name(), proxy.listen(), proxy.location(),
                         List.of(server), rules, proxy.timeoutCheckNanos(), proxy.timeoutConnectNanos(), false,
-                        proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balance(),
-                        proxy.consistentHash());
+                        proxy.checkOption(), proxy.disableOn404(), proxy.sendState(), proxy.balancing(),
+                        proxy.traffic());
                 started.add(new Started(FollowUp.Kind.PATH, server.effectiveCheckAddress(),
                         server.effectiveCheckPort(), check(config, probeProxy, server, transport), path));
             }
