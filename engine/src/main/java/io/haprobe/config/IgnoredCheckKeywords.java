@@ -18,8 +18,6 @@ import java.util.Map;
  *   <tr><th>where</th><th>keywords</th><th>effect on checks</th></tr>
  *   <tr><td>server, default-server</td><td>{@code observe}, {@code on-error}, {@code error-limit}</td>
  *       <td>passive health (spec §11): traffic errors mark the server DOWN (HANA) or pull checks forward</td></tr>
- *   <tr><td>server, default-server</td><td>{@code on-marked-down}, {@code on-marked-up}</td>
- *       <td>actions taken at a transition (sessions shut down)</td></tr>
  *   <tr><td>server</td><td>{@code track}</td><td>no check of its own: the state follows another server</td></tr>
  *   <tr><td>server, default-server</td><td>{@code resolvers}, {@code resolve-prefer}, {@code resolve-net},
  *       {@code resolve-opts}</td><td>the checked address changes with DNS at run time</td></tr>
@@ -51,10 +49,6 @@ final class IgnoredCheckKeywords {
                 + passive);
         SERVER.put("error-limit", "with 'observe', HAProxy 2.6 fails a check (HANA) after this many consecutive"
                 + " traffic errors" + passive);
-        SERVER.put("on-marked-down", "HAProxy 2.6 acts when the server is marked DOWN (shutdown-sessions closes its"
-                + " sessions); haprobe logs the transition but takes no action");
-        SERVER.put("on-marked-up", "HAProxy 2.6 acts when the server is marked UP (shutdown-backup-sessions closes"
-                + " the backup servers' sessions); haprobe logs the transition but takes no action");
         SERVER.put("track", "HAProxy 2.6 gives a tracking server no check of its own: its state follows the tracked"
                 + " server's (lines end 'via <backend>/<server>'); haprobe checks the server on its own");
         String dns = "; haprobe resolves the name once, at start, with the system resolver";

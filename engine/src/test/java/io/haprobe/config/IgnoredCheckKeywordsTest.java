@@ -23,8 +23,6 @@ class IgnoredCheckKeywordsTest {
             "observe layer7|HAProxy 2.6 also counts the errors of the server's traffic",
             "on-error mark-down|with 'observe', HAProxy 2.6 runs this action after 'error-limit' traffic errors",
             "error-limit 5|with 'observe', HAProxy 2.6 fails a check (HANA) after this many consecutive",
-            "on-marked-down shutdown-sessions|HAProxy 2.6 acts when the server is marked DOWN",
-            "on-marked-up shutdown-backup-sessions|HAProxy 2.6 acts when the server is marked UP",
             "track b/other|HAProxy 2.6 gives a tracking server no check of its own",
             "resolvers dns|HAProxy 2.6 re-resolves the server's name at run time",
             "resolve-prefer ipv6|HAProxy 2.6 prefers this address family",
