@@ -138,6 +138,27 @@ class HaproxyCaptureTest {
     }
 
     @Test
+    void underRoundRobinANonEmptyBackendQueueTakesNewRequestsEvenWithAnIdleServerAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("backend-queue-shortcut.cfg");
+        be.serverChanged(be.server("s2"), ServerState.UP, false, true, 1, 0);
+        Stream req1 = be.arrive(Request.ROOT, 100 * MS).stream();
+        be.connected(req1, 100 * MS);
+        Stream req2 = be.arrive(Request.ROOT, 200 * MS).stream();
+        be.serverChanged(be.server("s2"), ServerState.UP, false, false, 1, 400 * MS);
+        Decision req3 = be.arrive(Request.ROOT, 600 * MS);
+
+        assertThat(req3).isEqualTo(new Decision.Queued(req3.stream(), null, 600 * MS + 20 * S));
+        assertCounters(be, "backend-queue-shortcut.show-stat-mid.csv");
+
+        be.responded(req1, 200, 3100 * MS);
+        be.connected(req2, 3100 * MS);
+        be.responded(req2, 200, 6100 * MS);
+        assertThat(be.effects()).containsExactly(new Decision.Connect(req3.stream(), be.server("s1")));
+        be.connected(req3.stream(), 6100 * MS);
+        assertCounters(be, "backend-queue-shortcut.show-stat.csv");
+    }
+
+    @Test
     void aRefusingServerGetsThreeRetriesOneSecondApartThen503AsHaproxyDid() throws IOException {
         BackendTraffic be = backend("retries.cfg", "rt", AlgorithmTraits.ROUND_ROBIN, null);
 
