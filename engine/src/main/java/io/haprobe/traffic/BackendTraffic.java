@@ -39,6 +39,17 @@ import java.util.function.Function;
  *       HAProxy's transition line ({@link Transition}); a server warming up ({@code slowstart}) needs
  *       {@link #warmup} at {@link ServerTraffic#nextWarmupNanos()}.</li>
  * </ol>
+ * Events the driver scheduled may go stale: a stream it waits on may have been dequeued, requeued or killed
+ * since (effects of another call). {@link #queueExpired} returns null for a stale queue timer; for the other
+ * events, check {@link Stream#phase()} first (a {@link Stream.Phase#DONE} stream takes no more calls; the
+ * methods throw {@link IllegalStateException} for a stream in the wrong phase).
+ *
+ * <p>Quirks of 2.6.12 kept on purpose (each checked against a capture, see the tests' resources
+ * {@code haproxy-2.6.12/}): streams a server takes from the backend queue when it comes UP hold no slot, so
+ * the server can go over its {@code maxconn}; under roundrobin, static-rr and first a non-empty backend queue
+ * takes new requests even when a server is idle; a retry under a non-hashing algorithm with more than one
+ * active server goes to another server at once; lines count the sessions that {@code on-marked-down
+ * shutdown-sessions} is about to kill.
  *
  * <table>
  *   <caption>What is modelled, by HAProxy keyword</caption>
