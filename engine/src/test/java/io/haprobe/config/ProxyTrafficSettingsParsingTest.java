@@ -81,6 +81,8 @@ class ProxyTrafficSettingsParsingTest {
                 .hasMessage("haproxy.cfg:2:40: 'on-marked-down' expects 'shutdown-sessions' but got 'foo'");
         assertThatThrownBy(() -> parse("backend b", "  server s 127.0.0.1:80 id 0"))
                 .hasMessage("haproxy.cfg:2:28: 'id' : custom id has to be > 0");
+        assertThatThrownBy(() -> parse("backend b", "  server s1 127.0.0.1:80 id 1", "  server s2 127.0.0.1:81 id 1"))
+                .hasMessage("haproxy.cfg:3:26: 'id' : custom id 1 already used at haproxy.cfg:2 ('server s1')");
     }
 
     @Test
