@@ -61,6 +61,10 @@ class ProxyTrafficSettingsParsingTest {
     void aCookieWithoutModeIsPassiveAndTwoModesAreAnError() {
         assertThat(traffic(parse("backend b", "  cookie JSESSIONID"), "b").cookie().mode())
                 .isEqualTo(ProxyTrafficSettings.CookieMode.PASSIVE);
+        assertThat(traffic(parse("backend b", "  cookie S insert insert"), "b").cookie().mode())
+                .isEqualTo(ProxyTrafficSettings.CookieMode.INSERT);
+        assertThatThrownBy(() -> parse("backend b", "  cookie S rewrite indirect"))
+                .hasMessage("haproxy.cfg:2:3: cookie 'rewrite' and 'indirect' modes are incompatible.");
         assertThatThrownBy(() -> parse("backend b", "  cookie S insert prefix"))
                 .hasMessage("haproxy.cfg:2:3: cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.");
         assertThatThrownBy(() -> parse("backend b", "  retries"))
