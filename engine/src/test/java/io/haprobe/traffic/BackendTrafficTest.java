@@ -616,6 +616,38 @@ class BackendTrafficTest {
     }
 
     @Test
+    void aBurstOverMaxconnAgainstASlowServerQueuesThenTimesOutWith503() {
+        // the runbook's case: maxconn 200, answers in 2 s, timeout queue 1s, 1000 requests at once
+        BackendTraffic be = backend("    timeout queue 1s\n    server s1 127.0.0.1:8001 maxconn 200\n");
+        List<Decision> burst = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            burst.add(be.arrive(Request.ROOT, 0));
+        }
+        assertThat(burst).filteredOn(d -> d instanceof Decision.Connect).hasSize(200);
+        assertThat(be.queueLength()).isEqualTo(800);
+
+        for (Decision d : burst) {
+            if (d instanceof Decision.Queued q) {
+                be.queueExpired(q.stream(), q.deadlineNanos());
+            } else {
+                be.connected(d.stream(), 0);
+            }
+        }
+        for (Decision d : burst) {
+            if (d instanceof Decision.Connect) {
+                be.responded(d.stream(), 200, 2 * S);
+            }
+        }
+
+        assertThat(be.terminations(Termination.QUEUE_TIMEOUT)).isEqualTo(800);
+        assertThat(be.httpResponses(2)).isEqualTo(200);
+        assertThat(be.httpResponses(5)).isEqualTo(800);
+        assertThat(be.maxQueueLength()).isEqualTo(800);
+        assertThat(be.server("s1").maxSessions()).isEqualTo(200);
+        assertThat(be.connectErrors()).isEqualTo(800);
+    }
+
+    @Test
     void clientAbortsEndTheStreamWherever() {
         BackendTraffic be = backend("    server s1 127.0.0.1:8001 maxconn 1\n");
         Stream connectedOne = connected(be, be.arrive(Request.ROOT, 0), 0);
