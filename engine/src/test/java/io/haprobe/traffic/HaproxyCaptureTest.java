@@ -3,6 +3,7 @@ package io.haprobe.traffic;
 import io.haprobe.ServerState;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
+import io.haprobe.report.HaproxyLogFormat;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -264,14 +265,21 @@ class HaproxyCaptureTest {
                 : servers -> new DeclarationOrderRoundRobin(servers, proxy.traffic().allBackups()));
     }
 
+    /** The counts part of HAProxy's DOWN line, as haprobe's log format builds it from the model's numbers. */
     static String downLine(Transition t) {
-        return t.active() + " active and " + t.backup() + " backup servers left. " + t.sessions()
-                + " sessions active, " + t.requeued() + " requeued, " + t.queued() + " remaining in queue.";
+        return counts(HaproxyLogFormat.transitionWithReason(NAME, ServerState.DOWN, "changed from CLI",
+                HaproxyLogFormat.Counts.of(t)));
     }
 
     static String upLine(Transition t) {
-        return t.active() + " active and " + t.backup() + " backup servers online. " + t.requeued()
-                + " sessions requeued, " + t.queued() + " total in queue.";
+        return counts(HaproxyLogFormat.transitionWithReason(NAME, ServerState.UP, "changed from CLI",
+                HaproxyLogFormat.Counts.of(t)));
+    }
+
+    static final HaproxyLogFormat.ServerName NAME = new HaproxyLogFormat.ServerName("rd", "s", false);
+
+    static String counts(String line) {
+        return line.substring(line.indexOf(". ") + 2);
     }
 
     /** The counts part of the capture's last transition line. */
