@@ -665,6 +665,26 @@ class BackendTrafficTest {
     }
 
     @Test
+    void aRecycledStreamComesBackAsTheNextArrivalWithAFreshState() {
+        BackendTraffic be = backend("    server s1 127.0.0.1:8001\n");
+        Stream first = connected(be, be.arrive(Request.ROOT, 0), 0);
+        Decision.Finished done = be.responded(first, 200, S);
+        assertThatThrownBy(() -> be.recycle(connected(be, be.arrive(Request.ROOT, S), S)))
+                .isInstanceOf(IllegalStateException.class);
+
+        be.recycle(first);
+        Decision again = be.arrive(Request.ROOT, 2 * S);
+
+        assertThat(again.stream()).isSameAs(first);
+        assertThat(first.id()).isEqualTo(3);
+        assertThat(first.phase()).isEqualTo(Stream.Phase.CONNECTING);
+        assertThat(first.termination()).isNull();
+        assertThat(first.arrivalNanos()).isEqualTo(2 * S);
+        // the same decision object as before: nothing allocated
+        assertThat(be.responded(connected(be, again, 2 * S), 200, 3 * S)).isSameAs(done);
+    }
+
+    @Test
     void automaticServerIdsSkipTheExplicitOnes() {
         BackendTraffic be = backend("    server s1 127.0.0.1:8001\n    server s2 127.0.0.1:8002 id 1\n"
                 + "    server s3 127.0.0.1:8003\n");
