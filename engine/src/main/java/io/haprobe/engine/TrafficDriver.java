@@ -266,7 +266,9 @@ final class TrafficDriver {
             return;
         }
         long now = scheduler.nanoTime();
-        long queueNanos = client.queuedAt < 0 ? 0 : client.connectingAt < 0 ? -1 : client.connectingAt - client.queuedAt;
+        // %Tw: -1 for a stream that never got as far as a connection attempt (no server available, queue full or
+        // timed out), as HAProxy 2.6.12 logs it ('0/-1/-1/-1/0 503 ... SC--'); 0 when it never waited
+        long queueNanos = client.connectingAt < 0 ? -1 : client.queuedAt < 0 ? 0 : client.connectingAt - client.queuedAt;
         long connectedAt = stream.connectedAtNanos();
         long connectNanos = connectedAt < 0 ? -1 : connectedAt - client.connectingAt;
         long responseNanos = finished.status() > 0 && connectedAt >= 0
