@@ -1334,13 +1334,16 @@ public final class BackendTraffic {
         terminations[termination.ordinal()]++;
         httpResponses[statusClass(finalStatus)]++;
         requestTotal++;
-        currentSessions--;
         ServerTraffic server = stream.server;
         if (stream.currentSession) {
             stream.currentSession = false;
             server.currentSessions--;
         }
         releaseSlot(stream, nowNanos);
+        // beconn drops after the dequeue: HAProxy releases the server slot and processes its queue while the stream
+        // still counts in the backend, so srv_dynamic_maxconn() sees it (observed on 2.6.12: minconn 1 maxconn 4
+        // fullconn 8, eight requests at once: the first one's end lets four in, not three)
+        currentSessions--;
         return new Decision.Finished(stream, finalStatus, termination);
     }
 }
