@@ -225,9 +225,12 @@ final class TrafficDriver {
                 } else if (answers) {
                     at(now + served.delayNanos(), stream, attempt, Stream.Phase.CONNECTED, () -> {
                         long end = scheduler.nanoTime();
-                        act(backend, served.kind() == ServedRequest.Kind.RESPONSE
-                                ? backend.responded(stream, served.status(), end)
-                                : backend.serverClosed(stream, end));
+                        act(backend, switch (served.kind()) {
+                            case RESPONSE -> backend.responded(stream, served.status(), end);
+                            case RESET -> backend.serverReset(stream, end);
+                            case INVALID -> backend.invalidResponse(stream, end);
+                            default -> backend.serverClosed(stream, end);
+                        });
                     });
                 }
             }
