@@ -628,7 +628,8 @@ public final class BackendTraffic {
     }
 
     /**
-     * The server closed or reset the connection without a response: 502 {@code SH}, {@code eresp}.
+     * The server closed the connection (FIN) without a response: 502 {@code SH}, {@code eresp}. A reset is
+     * {@link #serverReset}.
      *
      * @param stream   a stream in {@link Stream.Phase#CONNECTED}; never null
      * @param nowNanos the virtual time
@@ -641,6 +642,41 @@ public final class BackendTraffic {
         stream.server.responseErrors++;
         responseErrors++;
         return end(stream, Termination.SERVER_CLOSED, 502, nowNanos);
+    }
+
+    /**
+     * The server reset the connection (RST) without a response: 502 {@code SH}, and {@code eresp} counted twice, as
+     * HAProxy 2.6.12 counts a read error on the server side (two requests reset after their request was sent:
+     * {@code eresp} 4 on the server and the backend; a close with a FIN counts once, {@link #serverClosed}).
+     *
+     * @param stream   a stream in {@link Stream.Phase#CONNECTED}; never null
+     * @param nowNanos the virtual time
+     * @return the {@link Decision.Finished}; streams the freed slot went to are in {@link #effects()}
+     * @throws IllegalStateException if the stream is not connected
+     */
+    public Decision.Finished serverReset(Stream stream, long nowNanos) {
+        tick(nowNanos);
+        requirePhase(stream, Stream.Phase.CONNECTED);
+        stream.server.responseErrors += 2;
+        responseErrors += 2;
+        return end(stream, Termination.SERVER_CLOSED, 502, nowNanos);
+    }
+
+    /**
+     * The server answered something that is not an HTTP response: 502 {@code PH} (HAProxy's proxy rejected the
+     * response headers), {@code eresp} once.
+     *
+     * @param stream   a stream in {@link Stream.Phase#CONNECTED}; never null
+     * @param nowNanos the virtual time
+     * @return the {@link Decision.Finished}; streams the freed slot went to are in {@link #effects()}
+     * @throws IllegalStateException if the stream is not connected
+     */
+    public Decision.Finished invalidResponse(Stream stream, long nowNanos) {
+        tick(nowNanos);
+        requirePhase(stream, Stream.Phase.CONNECTED);
+        stream.server.responseErrors++;
+        responseErrors++;
+        return end(stream, Termination.SERVER_CLOSED, 502, nowNanos, "PH");
     }
 
     /**
@@ -1377,13 +1413,16 @@ public final class BackendTraffic {
         terminations[termination.ordinal()]++;
         httpResponses[statusClass(finalStatus)]++;
         requestTotal++;
-        currentSessions--;
         ServerTraffic server = stream.server;
         if (stream.currentSession) {
             stream.currentSession = false;
             server.currentSessions--;
         }
         releaseSlot(stream, nowNanos);
+        // beconn drops after the dequeue: HAProxy releases the server slot and processes its queue while the stream
+        // still counts in the backend, so srv_dynamic_maxconn() sees it (observed on 2.6.12: minconn 1 maxconn 4
+        // fullconn 8, eight requests at once: the first one's end lets four in, not three)
+        currentSessions--;
         Decision.Finished decision = stream.finishedDecision;
         if (decision == null || decision.status() != finalStatus || decision.termination() != termination) {
             decision = new Decision.Finished(stream, finalStatus, termination);
