@@ -1,0 +1,42 @@
+package io.haprobe.traffic;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link RankedSet} and {@link RankedHeap} keep eb32 trees' order: unsigned key, then insertion order. */
+class RankedOrderTest {
+
+    @Test
+    void duplicatesComeInInsertionOrderAndKeysUnsigned() {
+        RankedSet set = new RankedSet(4);
+        set.insert(2, 5);
+        set.insert(0, 5);
+        set.insert(1, -1); // 0xffffffff, the largest unsigned key
+        set.insert(3, 0);
+
+        assertThat(new int[] {set.get(0), set.get(1), set.get(2), set.get(3)}).containsExactly(3, 2, 0, 1);
+        set.insert(2, 5); // moves behind the other 5
+        assertThat(new int[] {set.get(0), set.get(1), set.get(2), set.get(3)}).containsExactly(3, 0, 2, 1);
+    }
+
+    @Test
+    void theHeapAlwaysHasTheSetsFirstMember() {
+        SplittableRandom random = new SplittableRandom(3);
+        RankedSet set = new RankedSet(50);
+        RankedHeap heap = new RankedHeap(50);
+        for (int step = 0; step < 100_000; step++) {
+            int server = random.nextInt(50);
+            if (random.nextInt(3) == 0) {
+                set.remove(server);
+                heap.remove(server);
+            } else {
+                int key = random.nextInt(8) - 2; // few keys, so many duplicates, and unsigned wrap-around
+                set.insert(server, key);
+                heap.insert(server, key);
+            }
+            assertThat(heap.first()).isEqualTo(set.first());
+        }
+    }
+}
