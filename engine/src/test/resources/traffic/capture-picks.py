@@ -8,7 +8,8 @@ its own connection; `source` scenarios bind the client to 127.0.0.x), runs the s
 commands between them, and writes next to this script:
 
   <scenario>.cfg    the configuration HAProxy ran (ports vary between runs; the backend section does not)
-  <scenario>.picks  one line per step: `pick METHOD URI [src=IP] [hdr:NAME=VALUE]... -> SERVER`, or
+  <scenario>.picks  one line per step: `pick METHOD URI [src=IP] [hdr:NAME=VALUE]... -> SERVER` (a space or
+                    `%` in a header value written `%20`, `%25`), or
                     `cmd COMMAND` for a stats-socket command
 
 HAProxy is stopped by its PID at the end of each scenario, the servers are closed. Run:
@@ -268,6 +269,12 @@ SCENARIOS = {
         + times(4, get()) + [cmd("set server be/b1 state maint")] + times(3, get())
         + [cmd("set server be/b1 state ready")] + times(3, get()),
     },
+    "hdr-list-values": {
+        "backend": ["balance hdr(X-User)"],
+        "servers": ["s1", "s2", "s3", "s4", "s5"],
+        "steps": [get(x_user=v) for v in ["a", "a,b", "a, b", "b", "b,a", "c", "c,,d", "d", "e", "e,f,g",
+                                          "user1", "user1,user2", "x y", "x y, z"]],
+    },
 }
 
 
@@ -339,7 +346,7 @@ def describe(method, uri, src, headers):
         parts.append("src=" + src)
     for k, v in headers.items():
         if v != "":
-            parts.append("hdr:%s=%s" % (k, v))
+            parts.append("hdr:%s=%s" % (k, v.replace("%", "%25").replace(" ", "%20")))
     return " ".join(parts)
 
 

@@ -138,7 +138,8 @@ final class CapturedPicks {
                 }
             } else if (words[i].startsWith("hdr:")) {
                 int eq = words[i].indexOf('=');
-                headers.put(words[i].substring(4, eq), words[i].substring(eq + 1));
+                headers.put(words[i].substring(4, eq),
+                        words[i].substring(eq + 1).replace("%20", " ").replace("%25", "%"));
             }
         }
         return new Request(words[1], words[2], headers, source);

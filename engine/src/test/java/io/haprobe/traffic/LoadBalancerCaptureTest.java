@@ -36,6 +36,7 @@ class LoadBalancerCaptureTest {
             "hdr-host",
             "hdr-host-domain-only",
             "hdr-custom-consistent",
+            "hdr-list-values",
             "consistent-weights-and-walk",
             "url-param",
             "backup-first-only",
