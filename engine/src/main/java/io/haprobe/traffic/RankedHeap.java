@@ -1,5 +1,6 @@
 package io.haprobe.traffic;
 
+import java.util.Arrays;
 /**
  * The same order as {@link RankedSet} (unsigned 32-bit key, then insertion order) for the trees HAProxy only
  * ever reads from their first node, as the round robin trees of lb_fwrr.c: an indexed binary min-heap, so that
@@ -23,7 +24,7 @@ final class RankedHeap {
         heap = new int[capacity];
         rankOf = new long[capacity];
         position = new int[capacity];
-        java.util.Arrays.fill(position, -1);
+        Arrays.fill(position, -1);
     }
 
     /** Inserts {@code server} with {@code key} (unsigned), after the members of the same key. */
@@ -102,12 +103,12 @@ final class RankedHeap {
 
     /** Renumbers the sequences in rank order, keeping the order, before they overflow their 31 bits. */
     private void renumber() {
-        int[] members = java.util.Arrays.copyOf(heap, size);
+        int[] members = Arrays.copyOf(heap, size);
         Integer[] boxed = new Integer[size];
         for (int i = 0; i < size; i++) {
             boxed[i] = members[i];
         }
-        java.util.Arrays.sort(boxed, (a, b) -> Long.compare(rankOf[a], rankOf[b]));
+        Arrays.sort(boxed, (a, b) -> Long.compare(rankOf[a], rankOf[b]));
         for (int i = 0; i < size; i++) {
             rankOf[boxed[i]] = (rankOf[boxed[i]] & ~SEQUENCE_LIMIT) | i;
         }
