@@ -133,6 +133,18 @@ class LoadBalancerTest {
     }
 
     @Test
+    void aBackendWithoutServersPicksNothing() {
+        for (Balancing balancing : List.of(ROUNDROBIN, FIRST, LEASTCONN,
+                Balancing.DEFAULT.withAlgorithm(Algorithm.STATIC_RR, Arguments.NONE),
+                Balancing.DEFAULT.withAlgorithm(Algorithm.RANDOM, Arguments.random(2)),
+                Balancing.DEFAULT.withAlgorithm(Algorithm.URI, Arguments.uri(false, false, 0, 0))
+                        .withHashType(HashType.CONSISTENT))) {
+            LoadBalancer lb = LoadBalancer.of(balancing, List.of(), false, new SplittableRandom(1));
+            assertThat(lb.pick(Request.ROOT, null)).as(balancing.balance()).isNull();
+        }
+    }
+
+    @Test
     void aWeightOfZeroTakesAServerOutAndBackIn() {
         List<TestServer> servers = servers(1, 1);
         LoadBalancer lb = LoadBalancer.of(ROUNDROBIN, servers, false, new SplittableRandom(1));
