@@ -45,7 +45,11 @@ class LoadBalancerCaptureTest {
             "backup-source-consistent",
             "backup-allbackups-consistent",
             "backup-allbackups-static-rr",
-            "backup-leastconn-first"})
+            "backup-leastconn-first",
+            "first-maxconn-held",
+            "leastconn-held",
+            "roundrobin-maxconn-held",
+            "static-rr-maxconn-held"})
     void picksTheSameServersAsHaproxy(String scenario) {
         List<List<String>> run = CapturedPicks.load(scenario).replay();
 
