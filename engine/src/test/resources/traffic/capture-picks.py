@@ -318,6 +318,18 @@ SCENARIOS = {
         "servers": ["s1 weight 2 maxconn 1", "s2", "s3"],
         "steps": [hold(), get(), get(), get(), get(), release(0), get(), get(), get(), get()],
     },
+    "consistent-walk-maxconn-held": {
+        "backend": ["balance hdr(X-User)", "hash-type consistent"],
+        "servers": ["s1 maxconn 1", "s2 maxconn 1", "s3 maxconn 2", "s4 maxconn 1"],
+        "steps": [hold(), hold(), get(), hold(), get(x_user="u1"), hold(), release(1), get(), hold(), get(),
+                  release(0), release(3), hold(), get(), get(), get()],
+    },
+    "map-walk-maxconn-held": {
+        "backend": ["balance hdr(X-User)"],
+        "servers": ["s1 maxconn 1 weight 2", "s2 maxconn 1", "s3 maxconn 2"],
+        "steps": [hold(), hold(), get(), hold(), release(0), get(), hold(), get(), get(), release(2), get(),
+                  get()],
+    },
 }
 
 

@@ -49,7 +49,9 @@ class LoadBalancerCaptureTest {
             "first-maxconn-held",
             "leastconn-held",
             "roundrobin-maxconn-held",
-            "static-rr-maxconn-held"})
+            "static-rr-maxconn-held",
+            "consistent-walk-maxconn-held",
+            "map-walk-maxconn-held"})
     void picksTheSameServersAsHaproxy(String scenario) {
         List<List<String>> run = CapturedPicks.load(scenario).replay();
 
