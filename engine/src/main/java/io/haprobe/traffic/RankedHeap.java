@@ -11,16 +11,24 @@ import java.util.Arrays;
 final class RankedHeap {
 
     private static final long SEQUENCE_LIMIT = (1L << 31) - 1;
+    private static final long SEQUENCE_MASK = SEQUENCE_LIMIT;
 
     private final int[] heap;
     private final long[] rankOf;
     /** Where each server is in {@link #heap}, -1 when it is not a member. */
     private final int[] position;
+    private final long sequenceLimit;
     private int size;
     private long sequence;
 
     /** Creates an empty heap for servers {@code 0..capacity-1}. */
     RankedHeap(int capacity) {
+        this(capacity, SEQUENCE_LIMIT);
+    }
+
+    /** Creates an empty heap that renumbers its sequences after {@code sequenceLimit} inserts (tests). */
+    RankedHeap(int capacity, long sequenceLimit) {
+        this.sequenceLimit = Math.min(sequenceLimit, SEQUENCE_LIMIT);
         heap = new int[capacity];
         rankOf = new long[capacity];
         position = new int[capacity];
@@ -30,7 +38,7 @@ final class RankedHeap {
     /** Inserts {@code server} with {@code key} (unsigned), after the members of the same key. */
     void insert(int server, int key) {
         remove(server);
-        if (sequence == SEQUENCE_LIMIT) {
+        if (sequence == sequenceLimit) {
             renumber();
         }
         rankOf[server] = (Integer.toUnsignedLong(key) << 31) | sequence++;
@@ -110,7 +118,7 @@ final class RankedHeap {
         }
         Arrays.sort(boxed, (a, b) -> Long.compare(rankOf[a], rankOf[b]));
         for (int i = 0; i < size; i++) {
-            rankOf[boxed[i]] = (rankOf[boxed[i]] & ~SEQUENCE_LIMIT) | i;
+            rankOf[boxed[i]] = (rankOf[boxed[i]] & ~SEQUENCE_MASK) | i;
         }
         sequence = size;
     }

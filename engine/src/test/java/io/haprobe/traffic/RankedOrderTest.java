@@ -23,9 +23,25 @@ class RankedOrderTest {
 
     @Test
     void theHeapAlwaysHasTheSetsFirstMember() {
+        theHeapFollowsTheSet(new RankedSet(50), new RankedHeap(50));
+    }
+
+    @Test
+    void renumberingTheSequencesKeepsTheOrder() {
+        // sequences renumbered every 64 inserts instead of every 2^31: the order must not change across it
+        theHeapFollowsTheSet(new RankedSet(50, 64), new RankedHeap(50, 64));
+        RankedSet set = new RankedSet(3, 4);
+        RankedSet reference = new RankedSet(3);
+        for (int i = 0; i < 1000; i++) {
+            set.insert(i % 3, i % 2);
+            reference.insert(i % 3, i % 2);
+            assertThat(new int[] {set.get(0), set.get(1), set.get(2)})
+                    .containsExactly(reference.get(0), reference.get(1), reference.get(2));
+        }
+    }
+
+    private static void theHeapFollowsTheSet(RankedSet set, RankedHeap heap) {
         SplittableRandom random = new SplittableRandom(3);
-        RankedSet set = new RankedSet(50);
-        RankedHeap heap = new RankedHeap(50);
         for (int step = 0; step < 100_000; step++) {
             int server = random.nextInt(50);
             if (random.nextInt(3) == 0) {
