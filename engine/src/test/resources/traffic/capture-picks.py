@@ -8,7 +8,10 @@ its own connection; `source` scenarios bind the client to 127.0.0.x), runs the s
 commands between them, and writes next to this script:
 
   <scenario>.cfg    the configuration HAProxy ran (ports vary between runs; the backend section does not)
-  <scenario>.picks  one line per step: `pick METHOD URI [src=IP] [hdr:NAME=VALUE]... -> SERVER`, or
+  <scenario>.picks  one line per step: `pick METHOD URI [src=IP] [hdr:NAME=VALUE]... -> SERVER` (a space or
+                    `%` in a header value written `%20`, `%25`), `hold GET / -> SERVER` for a request its server
+                    keeps open, `release K` when the K-th held request (from 0) is answered and HAProxy no
+                    longer counts it (`show stat` scur), or
                     `cmd COMMAND` for a stats-socket command
 
 HAProxy is stopped by its PID at the end of each scenario, the servers are closed. Run:
@@ -18,6 +21,7 @@ HAProxy is stopped by its PID at the end of each scenario, the servers are close
 Only 127.0.0.0/8 is used.
 """
 import os
+import queue
 import socket
 import socketserver
 import subprocess
@@ -42,6 +46,9 @@ class NamedServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
 
+ARRIVALS = queue.Queue()
+
+
 def start_server(name):
     class Handler(socketserver.BaseRequestHandler):
         def handle(self):
@@ -51,6 +58,10 @@ def start_server(name):
                 if not chunk:
                     return
                 data += chunk
+            if b"\r\nx-hold: 1\r\n" in data.lower():
+                release = threading.Event()
+                ARRIVALS.put((name, release))
+                release.wait(10)
             body = name.encode()
             self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
                                  % (len(body), body))
@@ -67,6 +78,16 @@ def get(uri="/", src=None, **headers):
 
 def cmd(text):
     return ("cmd", text)
+
+
+def hold():
+    """A request whose server keeps it (and its connection slot) until a later release()."""
+    return ("hold",)
+
+
+def release(k):
+    """Lets the server of the k-th held request (from 0) answer it; waits until HAProxy no longer counts it."""
+    return ("release", k)
 
 
 def times(n, step):
@@ -268,6 +289,47 @@ SCENARIOS = {
         + times(4, get()) + [cmd("set server be/b1 state maint")] + times(3, get())
         + [cmd("set server be/b1 state ready")] + times(3, get()),
     },
+    "hdr-list-values": {
+        "backend": ["balance hdr(X-User)"],
+        "servers": ["s1", "s2", "s3", "s4", "s5"],
+        "steps": [get(x_user=v) for v in ["a", "a,b", "a, b", "b", "b,a", "c", "c,,d", "d", "e", "e,f,g",
+                                          "user1", "user1,user2", "x y", "x y, z"]],
+    },
+    "first-maxconn-held": {
+        "backend": ["balance first"],
+        "servers": ["s1 maxconn 2", "s2 maxconn 2", "s3 maxconn 3"],
+        "steps": [hold(), hold(), hold(), get(), hold(), release(0), get(), hold(), release(2), release(1),
+                  hold(), hold(), hold(), get()],
+    },
+    "leastconn-held": {
+        "backend": ["balance leastconn"],
+        "servers": ["s1 weight 2", "s2", "s3"],
+        "steps": [hold(), hold(), hold(), hold(), hold(), release(1), hold(), release(0), release(3), hold(),
+                  hold(), get(), get(), release(4), hold(), hold()],
+    },
+    "roundrobin-maxconn-held": {
+        "backend": ["balance roundrobin"],
+        "servers": ["s1 weight 3 maxconn 1", "s2 maxconn 2", "s3"],
+        "steps": [hold(), get(), get(), get(), hold(), get(), get(), release(0), get(), get(), get(),
+                  release(1), get(), get(), get(), get()],
+    },
+    "static-rr-maxconn-held": {
+        "backend": ["balance static-rr"],
+        "servers": ["s1 weight 2 maxconn 1", "s2", "s3"],
+        "steps": [hold(), get(), get(), get(), get(), release(0), get(), get(), get(), get()],
+    },
+    "consistent-walk-maxconn-held": {
+        "backend": ["balance hdr(X-User)", "hash-type consistent"],
+        "servers": ["s1 maxconn 1", "s2 maxconn 1", "s3 maxconn 2", "s4 maxconn 1"],
+        "steps": [hold(), hold(), get(), hold(), get(x_user="u1"), hold(), release(1), get(), hold(), get(),
+                  release(0), release(3), hold(), get(), get(), get()],
+    },
+    "map-walk-maxconn-held": {
+        "backend": ["balance hdr(X-User)"],
+        "servers": ["s1 maxconn 1 weight 2", "s2 maxconn 1", "s3 maxconn 2"],
+        "steps": [hold(), hold(), get(), hold(), release(0), get(), hold(), get(), get(), release(2), get(),
+                  get()],
+    },
 }
 
 
@@ -313,6 +375,27 @@ def stats_command(sock, text):
         raise RuntimeError("'%s' replied: %s" % (text, reply))
 
 
+def wait_sessions(sock, server, expected, deadline_s=5.0):
+    """Polls `show stat` until the server's current sessions (scur) are `expected`."""
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.connect(sock)
+            s.sendall(b"show stat\n")
+            out = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                out += chunk
+        for line in out.decode().splitlines():
+            fields = line.split(",")
+            if len(fields) > 4 and fields[0] == "be" and fields[1] == server and int(fields[4]) == expected:
+                return
+        time.sleep(0.01)
+    raise RuntimeError("%s did not get back to %d sessions" % (server, expected))
+
+
 def request(fe_port, method, uri, src, headers):
     conn = http.client.HTTPConnection("127.0.0.1", fe_port, timeout=5,
                                       source_address=(src, 0) if src else None)
@@ -339,7 +422,7 @@ def describe(method, uri, src, headers):
         parts.append("src=" + src)
     for k, v in headers.items():
         if v != "":
-            parts.append("hdr:%s=%s" % (k, v))
+            parts.append("hdr:%s=%s" % (k, v.replace("%", "%25").replace(" ", "%20")))
     return " ".join(parts)
 
 
@@ -369,14 +452,34 @@ def capture(name, scenario):
     out = []
     try:
         wait_listening(fe_port, proc)
+        held = []  # (server, thread) per held request
         for step in scenario["steps"]:
             if step[0] == "cmd":
                 stats_command(sock, step[1])
                 out.append("cmd " + step[1])
+            elif step[0] == "hold":
+                thread = threading.Thread(target=request, args=(fe_port, "GET", "/", None, {"X-Hold": "1"}),
+                                          daemon=True)
+                thread.start()
+                server, release_event = ARRIVALS.get(timeout=5)
+                held.append((server, release_event, thread))
+                out.append("hold GET / -> " + server)
+            elif step[0] == "release":
+                server, release_event, thread = held[step[1]]
+                release_event.set()
+                thread.join(5)
+                still = sum(1 for h in held if h[0] == server and not h[1].is_set())
+                wait_sessions(sock, server, still)
+                out.append("release %d" % step[1])
             else:
                 method, uri, src, headers = step
                 server = request(fe_port, method, uri, src, headers)
                 out.append(describe(method, uri, src, headers) + " -> " + server)
+                # the next pick must not race HAProxy's release of this one
+                wait_sessions(sock, server, sum(1 for h in held if h[0] == server and not h[1].is_set()))
+        for server, release_event, thread in held:
+            release_event.set()
+            thread.join(5)
     finally:
         proc.kill()  # this PID only
         proc.wait()

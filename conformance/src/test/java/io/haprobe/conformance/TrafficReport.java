@@ -43,7 +43,8 @@ final class TrafficReport {
                 + " final check columns); per server and backend the final `show stat` columns "
                 + String.join(", ", TrafficRun.COLUMNS.stream().map(c -> "`" + c + "`").toList())
                 + "; per `sequential` item each request's server, status, termination state and connect retries in order (HAProxy's"
-                + " from its httplog line, matched to the client's request by the client's port); per `burst` and"
+                + " from its httplog line, matched to the client's request by the client's port), and each one's"
+                + " queue time `%Tw` and total time `%Ta` within 25 ms + 1% (a timing: a second attempt may decide); per `burst` and"
                 + " `rate` item how many requests had each server, status, termination state and retries. A scenario headed"
                 + " `# tolerance: N (why)` allows its burst and rate items' counts and those `show stat` counters to differ by"
                 + " N (`# tolerance: COLUMN N (why)`: that column alone): with an open-loop rate real time decides on which side of a time-dependent step (a slowstart"

@@ -50,6 +50,8 @@ final class TrafficRun {
     static final Pattern HTTPLOG = Pattern.compile("^[0-9.]+:(\\d+) \\[[^\\]]*] (\\S+) ([^/\\s]+)/(\\S+) "
             + "(-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/\\+?(-?\\d+) (-?\\d+) \\S+ \\S+ \\S+ (\\S{4}) "
             + "\\d+/\\d+/\\d+/\\d+/\\+?(\\d+) ");
+    /** The fixed part of the tolerance of a request's times, ms. */
+    static final long TIME_TOLERANCE_MILLIS = 25;
     private static final Pattern TOLERANCE = Pattern.compile("(?m)^# tolerance: (?:([a-z_0-9]+) )?(\\d+)(.*)$");
 
     /**
@@ -62,9 +64,11 @@ final class TrafficRun {
      * @param status      the status the client received, -1 when none
      * @param termination HAProxy's two-character termination state
      * @param retries     the connect retries it took
+     * @param queueMillis its time in a queue, HAProxy's {@code %Tw} (-1 when it ended in the queue)
+     * @param totalMillis its time from being received to its end, HAProxy's {@code %Ta}
      */
     record Request(int item, int index, double sentMillis, String server, int status, String termination,
-                   int retries) {
+                   int retries, long queueMillis, long totalMillis) {
 
         /** Server, status, termination state and, when any, the connect retries: what is compared. */
         String outcome() {
@@ -77,13 +81,15 @@ final class TrafficRun {
      *
      * @param scenario   the scenario
      * @param checks     how haprobe simulated's check side compared with HAProxy's
-     * @param traffic    how its traffic compared: one line per difference (empty when equal)
+     * @param traffic    how its traffic compared: one line per difference in what was concluded (empty when
+     *                   equal)
+     * @param trafficTimings the sequential requests' times that differed beyond their tolerance
      * @param summary    what HAProxy's and the simulation's requests were, one line per item, for the report
      * @param error      why the run itself failed, or null
      * @param first      the first attempt when this is the second, else null
      */
     record Result(ConformanceScenario scenario, Comparison.Outcome checks, List<String> traffic,
-                  List<String> summary, String error, Result first) {
+                  List<String> trafficTimings, List<String> summary, String error, Result first) {
 
         boolean divergent() {
             return !scenario.divergences().isEmpty();
@@ -91,10 +97,10 @@ final class TrafficRun {
 
         /** Whether haprobe simulated agreed with HAProxy (or the scenario is a stated divergence that ran). */
         boolean passes() {
-            return error == null && (divergent() || checks.agrees() && traffic.isEmpty());
+            return error == null && (divergent() || checks.agrees() && traffic.isEmpty() && trafficTimings.isEmpty());
         }
 
-        /** Whether only check timings differed, so that a second attempt may decide. */
+        /** Whether only timings differed (checks' or requests'), so that a second attempt may decide. */
         boolean onlyTimingsDiffer() {
             return error == null && !passes() && checks.conclusions().isEmpty() && traffic.isEmpty();
         }
@@ -103,6 +109,7 @@ final class TrafficRun {
         List<String> differences() {
             List<String> all = new ArrayList<>(checks.all());
             all.addAll(traffic);
+            all.addAll(trafficTimings);
             return all;
         }
 
@@ -160,7 +167,7 @@ final class TrafficRun {
             } catch (IOException ignored) {
                 // the result carries it
             }
-            return new Result(scenario, none, List.of(), List.of(), error, first);
+            return new Result(scenario, none, List.of(), List.of(), List.of(), error, first);
         }
     }
 
@@ -203,7 +210,9 @@ final class TrafficRun {
                 int index = next.merge(item, 1, Integer::sum) - 1;
                 requests.add(new Request(item, index, sent / 1e6,
                         request.server() == null ? "<NOSRV>" : request.server(), request.status(),
-                        request.terminationState(), request.retries()));
+                        request.terminationState(), request.retries(),
+                        request.queueNanos() < 0 ? -1 : request.queueNanos() / 1_000_000,
+                        request.totalNanos() / 1_000_000));
             }
             return new Simulated(observation, requests, simulation.engine().showStat());
         }
@@ -296,20 +305,22 @@ final class TrafficRun {
                 if (httplog == null) {
                     problems.add("request " + one.item() + "#" + one.index() + " (client port " + one.localPort()
                             + ", status " + one.status() + "): no httplog line");
-                    real.add(new Request(one.item(), one.index(), one.sentMillis(), "?", one.status(), "??", 0));
+                    real.add(new Request(one.item(), one.index(), one.sentMillis(), "?", one.status(), "??", 0, -1,
+                            -1));
                     continue;
                 }
                 real.add(new Request(one.item(), one.index(), one.sentMillis(), httplog.group(4), one.status(),
-                        httplog.group(11).substring(0, 2), Integer.parseInt(httplog.group(12))));
+                        httplog.group(11).substring(0, 2), Integer.parseInt(httplog.group(12)),
+                        Long.parseLong(httplog.group(6)), Long.parseLong(httplog.group(9))));
             }
             List<String> requestLog = new ArrayList<>();
-            real.forEach(r -> requestLog.add(String.format(Locale.ROOT, "item %d #%d sent at %.1fms: %s retries %d",
-                    r.item(), r.index(), r.sentMillis(), r.outcome(), r.retries())));
+            real.forEach(r -> requestLog.add(String.format(Locale.ROOT, "item %d #%d sent at %.1fms: %s, Tw %d ms,"
+                    + " Ta %d ms", r.item(), r.index(), r.sentMillis(), r.outcome(), r.queueMillis(), r.totalMillis())));
             Files.write(dir.resolve("haproxy.requests"), requestLog);
             List<String> simLog = new ArrayList<>();
             simulated.requests().forEach(r -> simLog.add(String.format(Locale.ROOT,
-                    "item %d #%d sent at %.1fms: %s retries %d", r.item(), r.index(), r.sentMillis(), r.outcome(),
-                    r.retries())));
+                    "item %d #%d sent at %.1fms: %s, Tw %d ms, Ta %d ms", r.item(), r.index(), r.sentMillis(),
+                    r.outcome(), r.queueMillis(), r.totalMillis())));
             Files.write(dir.resolve("haprobe-sim.requests"), simLog);
 
             Comparison comparison = new Comparison(original);
@@ -319,17 +330,21 @@ final class TrafficRun {
             List<String> differences = new ArrayList<>(problems);
             player.errors().forEach(error -> differences.add("player: " + error));
             List<String> summary = new ArrayList<>();
+            List<String> timings = new ArrayList<>();
             compareRequests(items, real, simulated.requests(), tolerance, differences, summary);
+            compareTimes(items, real, simulated.requests(), timings);
             compareStats(haproxy.showStat(), simulated.showStat(), tolerances, differences);
             List<String> report = new ArrayList<>();
             report.add("# haproxy vs haprobe-sim: checks");
             report.addAll(checkOutcome.all());
             report.add("# haproxy vs haprobe-sim: traffic (tolerances " + tolerances + ")");
             report.addAll(differences);
+            report.add("# haproxy vs haprobe-sim: request times (sequential items)");
+            report.addAll(timings);
             report.add("# requests per item");
             report.addAll(summary);
             Files.write(dir.resolve("differences.txt"), report);
-            return new Result(scenario, checkOutcome, differences, summary, null, first);
+            return new Result(scenario, checkOutcome, differences, timings, summary, null, first);
         } finally {
             Files.deleteIfExists(socketDir.resolve("stats.sock"));
             Files.deleteIfExists(socketDir);
@@ -391,6 +406,46 @@ final class TrafficRun {
                             + (allowed > 0 ? " (allowed ±" + allowed + ")" : ""));
                 }
             }
+        }
+    }
+
+    /**
+     * Each request of a sequential item, on both sides the same outcome: its queue time ({@code %Tw}) and total
+     * time ({@code %Ta}) within {@value #TIME_TOLERANCE_MILLIS} ms + 1%. Real requests take some ms where simulated
+     * ones take none (loopback, the client's threads, HAProxy's strace), which the constant allows.
+     */
+    static void compareTimes(List<Traffic> items, List<Request> real, List<Request> simulated, List<String> out) {
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i).load() instanceof Traffic.Sequential)) {
+                continue;
+            }
+            int item = i;
+            List<Request> want = real.stream().filter(r -> r.item() == item).toList();
+            List<Request> got = simulated.stream().filter(r -> r.item() == item).toList();
+            for (int k = 0; k < Math.min(want.size(), got.size()); k++) {
+                Request w = want.get(k);
+                Request g = got.get(k);
+                if (!w.outcome().equals(g.outcome())) {
+                    continue; // a difference of its own
+                }
+                String where = "item " + i + " request " + (k + 1) + " ";
+                time(where + "Tw", w.queueMillis(), g.queueMillis(), out);
+                time(where + "Ta", w.totalMillis(), g.totalMillis(), out);
+            }
+        }
+    }
+
+    private static void time(String what, long haproxy, long simulated, List<String> out) {
+        if (haproxy < 0 || simulated < 0) {
+            if (haproxy != simulated) {
+                out.add(what + ": haproxy " + haproxy + " ms, haprobe-sim " + simulated + " ms");
+            }
+            return;
+        }
+        double allowed = TIME_TOLERANCE_MILLIS + 0.01 * Math.max(haproxy, simulated);
+        if (Math.abs(haproxy - simulated) > allowed) {
+            out.add(String.format(Locale.ROOT, "%s: haproxy %d ms, haprobe-sim %d ms (allowed: %.0f ms)", what,
+                    haproxy, simulated, allowed));
         }
     }
 

@@ -578,7 +578,21 @@ final class HaproxyConfigParser {
         if (previous != null) {
             throw error(name, "server '" + name.text() + "' is already defined at line " + previous);
         }
-        current.servers.add(serverLines().parseServer(tokens, current.name, current.defaultServer.copy()));
+        ServerConfig server = serverLines().parseServer(tokens, current.name, current.defaultServer.copy());
+        requireUniqueId(tokens, server);
+        current.servers.add(server);
+    }
+
+    /** 2.6.12: "'id' : custom id 1 already used at t.cfg:2 ('server s1')". */
+    private void requireUniqueId(List<ConfigToken> tokens, ServerConfig server) {
+        int id = server.traffic().id();
+        for (ServerConfig other : id == 0 ? List.<ServerConfig>of() : current.servers) {
+            if (other.traffic().id() == id) {
+                ConfigToken at = tokens.stream().filter(t -> t.is("id")).reduce((a, b) -> b).orElse(tokens.get(0));
+                throw error(at, "'id' : custom id " + id + " already used at " + other.location().file() + ":"
+                        + other.location().line() + " ('server " + other.name() + "')");
+            }
+        }
     }
 
     private void parseServerTemplate(List<ConfigToken> tokens) {

@@ -144,31 +144,29 @@ final class ProxyTrafficParser {
 
     private static ProxyTrafficSettings.Cookie cookie(List<ConfigToken> tokens, ParseContext in) {
         String name = required(tokens, in, "'cookie' expects <cookie_name> as argument.");
-        ProxyTrafficSettings.CookieMode mode = ProxyTrafficSettings.CookieMode.PASSIVE;
-        int modes = 0;
+        java.util.EnumSet<ProxyTrafficSettings.CookieMode> modes =
+                java.util.EnumSet.noneOf(ProxyTrafficSettings.CookieMode.class);
+        boolean indirect = false;
         for (int i = 2; i < tokens.size(); i++) {
             switch (tokens.get(i).text()) {
-                case "rewrite" -> {
-                    mode = ProxyTrafficSettings.CookieMode.REWRITE;
-                    modes++;
-                }
-                case "insert" -> {
-                    mode = ProxyTrafficSettings.CookieMode.INSERT;
-                    modes++;
-                }
-                case "prefix" -> {
-                    mode = ProxyTrafficSettings.CookieMode.PREFIX;
-                    modes++;
-                }
+                case "rewrite" -> modes.add(ProxyTrafficSettings.CookieMode.REWRITE);
+                case "insert" -> modes.add(ProxyTrafficSettings.CookieMode.INSERT);
+                case "prefix" -> modes.add(ProxyTrafficSettings.CookieMode.PREFIX);
+                case "indirect" -> indirect = true;
                 case "domain", "maxidle", "maxlife", "attr" -> i++;
                 default -> {
-                    // indirect, nocache, postonly, preserve, httponly, secure, dynamic: no effect on the choice
+                    // nocache, postonly, preserve, httponly, secure, dynamic: no effect on the choice of server
                 }
             }
         }
-        if (modes > 1) {
+        if (indirect && modes.contains(ProxyTrafficSettings.CookieMode.REWRITE)) {
+            throw in.error(tokens.get(0), "cookie 'rewrite' and 'indirect' modes are incompatible.");
+        }
+        if (modes.size() > 1) {
             throw in.error(tokens.get(0), "cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.");
         }
+        ProxyTrafficSettings.CookieMode mode = modes.isEmpty() ? ProxyTrafficSettings.CookieMode.PASSIVE
+                : modes.iterator().next();
         return new ProxyTrafficSettings.Cookie(name, mode);
     }
 

@@ -242,9 +242,12 @@ final class TrafficDriver {
                 } else if (answers) {
                     at(now + served.delayNanos(), stream, attempt, Stream.Phase.CONNECTED, () -> {
                         long end = scheduler.nanoTime();
-                        act(backend, served.kind() == ServedRequest.Kind.RESPONSE
-                                ? backend.responded(stream, served.status(), end)
-                                : backend.serverClosed(stream, end));
+                        act(backend, switch (served.kind()) {
+                            case RESPONSE -> backend.responded(stream, served.status(), end);
+                            case RESET -> backend.serverReset(stream, end);
+                            case INVALID -> backend.invalidResponse(stream, end);
+                            default -> backend.serverClosed(stream, end);
+                        });
                     });
                 }
             }
@@ -290,7 +293,9 @@ final class TrafficDriver {
             client.openAt.open--;
         }
         long now = scheduler.nanoTime();
-        long queueNanos = client.queuedAt < 0 ? 0 : client.connectingAt < 0 ? -1 : client.connectingAt - client.queuedAt;
+        // %Tw: -1 for a stream that never got as far as a connection attempt (no server available, queue full or
+        // timed out), as HAProxy 2.6.12 logs it ('0/-1/-1/-1/0 503 ... SC--'); 0 when it never waited
+        long queueNanos = client.connectingAt < 0 ? -1 : client.queuedAt < 0 ? 0 : client.connectingAt - client.queuedAt;
         long connectedAt = stream.connectedAtNanos();
         long connectNanos = connectedAt < 0 ? -1 : connectedAt - client.connectingAt;
         long responseNanos = finished.status() > 0 && connectedAt >= 0

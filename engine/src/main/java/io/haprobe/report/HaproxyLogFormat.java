@@ -345,5 +345,18 @@ public final class HaproxyLogFormat {
         public static Counts of(int active, int backup) {
             return new Counts(active, backup, active == 0 && backup > 0, 0, 0, 0);
         }
+
+        /**
+         * Returns the counts the request model computed for a transition (server.c {@code srv_append_status()}):
+         * the usable servers after the change, the server's sessions, what was requeued and what is queued.
+         *
+         * @param transition the model's transition; never null
+         * @return the counts
+         * @throws NullPointerException if {@code transition} is null
+         */
+        public static Counts of(io.haprobe.traffic.Transition transition) {
+            return new Counts(transition.active(), transition.backup(), transition.runningOnBackup(),
+                    transition.sessions(), transition.requeued(), transition.queued());
+        }
     }
 }

@@ -38,7 +38,21 @@ import java.util.function.Function;
  *   <li>The health side reports each state change of a server ({@link #serverChanged}) and gets the numbers of
  *       HAProxy's transition line ({@link Transition}); a server warming up ({@code slowstart}) needs
  *       {@link #warmup} at {@link ServerTraffic#nextWarmupNanos()}.</li>
+ *   <li>Optionally, an ended stream the driver is done with goes back through {@link #recycle}: the next
+ *       arrival reuses it, and the decisions made for a stream are reused when equal, so that a steady flow
+ *       allocates (almost) nothing.</li>
  * </ol>
+ * Events the driver scheduled may go stale: a stream it waits on may have been dequeued, requeued or killed
+ * since (effects of another call). {@link #queueExpired} returns null for a stale queue timer; for the other
+ * events, check {@link Stream#phase()} first (a {@link Stream.Phase#DONE} stream takes no more calls; the
+ * methods throw {@link IllegalStateException} for a stream in the wrong phase).
+ *
+ * <p>Quirks of 2.6.12 kept on purpose (each checked against a capture, see the tests' resources
+ * {@code haproxy-2.6.12/}): streams a server takes from the backend queue when it comes UP hold no slot, so
+ * the server can go over its {@code maxconn}; under roundrobin, static-rr and first a non-empty backend queue
+ * takes new requests even when a server is idle; a retry under a non-hashing algorithm with more than one
+ * active server goes to another server at once; lines count the sessions that {@code on-marked-down
+ * shutdown-sessions} is about to kill.
  *
  * <table>
  *   <caption>What is modelled, by HAProxy keyword</caption>
@@ -97,6 +111,8 @@ public final class BackendTraffic {
     private final List<Decision> effectsView = Collections.unmodifiableList(effects);
 
     private long nextStreamId = 1;
+    /** Streams handed back by {@link #recycle}, linked through {@code Stream.next}. */
+    private Stream recycled;
     /** HAProxy's {@code now.tv_sec} of the call being handled: whole virtual seconds. */
     private long clockSeconds;
     private int activeServers;
@@ -453,7 +469,13 @@ public final class BackendTraffic {
         Objects.requireNonNull(request, "request");
         tick(nowNanos);
         ServerTraffic persistent = persistentServer(request);
-        Stream stream = new Stream(nextStreamId++, request, nowNanos, persistent);
+        Stream stream = recycled;
+        if (stream == null) {
+            stream = new Stream(nextStreamId++, request, nowNanos, persistent);
+        } else {
+            recycled = stream.next;
+            stream.reset(nextStreamId++, request, nowNanos, persistent);
+        }
         currentSessions++;
         maxSessions = Math.max(maxSessions, currentSessions);
         totalSessions++;
@@ -606,7 +628,8 @@ public final class BackendTraffic {
     }
 
     /**
-     * The server closed or reset the connection without a response: 502 {@code SH}, {@code eresp}.
+     * The server closed the connection (FIN) without a response: 502 {@code SH}, {@code eresp}. A reset is
+     * {@link #serverReset}.
      *
      * @param stream   a stream in {@link Stream.Phase#CONNECTED}; never null
      * @param nowNanos the virtual time
@@ -619,6 +642,41 @@ public final class BackendTraffic {
         stream.server.responseErrors++;
         responseErrors++;
         return end(stream, Termination.SERVER_CLOSED, 502, nowNanos);
+    }
+
+    /**
+     * The server reset the connection (RST) without a response: 502 {@code SH}, and {@code eresp} counted twice, as
+     * HAProxy 2.6.12 counts a read error on the server side (two requests reset after their request was sent:
+     * {@code eresp} 4 on the server and the backend; a close with a FIN counts once, {@link #serverClosed}).
+     *
+     * @param stream   a stream in {@link Stream.Phase#CONNECTED}; never null
+     * @param nowNanos the virtual time
+     * @return the {@link Decision.Finished}; streams the freed slot went to are in {@link #effects()}
+     * @throws IllegalStateException if the stream is not connected
+     */
+    public Decision.Finished serverReset(Stream stream, long nowNanos) {
+        tick(nowNanos);
+        requirePhase(stream, Stream.Phase.CONNECTED);
+        stream.server.responseErrors += 2;
+        responseErrors += 2;
+        return end(stream, Termination.SERVER_CLOSED, 502, nowNanos);
+    }
+
+    /**
+     * The server answered something that is not an HTTP response: 502 {@code PH} (HAProxy's proxy rejected the
+     * response headers), {@code eresp} once.
+     *
+     * @param stream   a stream in {@link Stream.Phase#CONNECTED}; never null
+     * @param nowNanos the virtual time
+     * @return the {@link Decision.Finished}; streams the freed slot went to are in {@link #effects()}
+     * @throws IllegalStateException if the stream is not connected
+     */
+    public Decision.Finished invalidResponse(Stream stream, long nowNanos) {
+        tick(nowNanos);
+        requirePhase(stream, Stream.Phase.CONNECTED);
+        stream.server.responseErrors++;
+        responseErrors++;
+        return end(stream, Termination.SERVER_CLOSED, 502, nowNanos, "PH");
     }
 
     /**
@@ -650,6 +708,20 @@ public final class BackendTraffic {
             }
         }
         return end(stream, Termination.CLIENT_ABORTED, -1, nowNanos, "C" + phase);
+    }
+
+    /**
+     * Hands back an ended stream the driver no longer refers to, nor to any decision naming it: a later
+     * {@link #arrive} reuses the object, so that a steady flow of requests allocates nothing. Optional: a
+     * driver that keeps streams (a timeline of requests) simply does not call it.
+     *
+     * @param stream a stream of this backend in {@link Stream.Phase#DONE}; never null
+     * @throws IllegalStateException if the stream has not ended
+     */
+    public void recycle(Stream stream) {
+        requirePhase(stream, Stream.Phase.DONE);
+        stream.next = recycled;
+        recycled = stream;
     }
 
     // ---- server state
@@ -1118,7 +1190,12 @@ public final class BackendTraffic {
         server.currentSessions++;
         server.maxSessions = Math.max(server.maxSessions, server.currentSessions);
         server.totalSessions++;
-        return new Decision.Connect(stream, server);
+        Decision.Connect decision = stream.connectDecision;
+        if (decision == null || decision.server() != server) {
+            decision = new Decision.Connect(stream, server);
+            stream.connectDecision = decision;
+        }
+        return decision;
     }
 
     /** stream.h {@code stream_choose_redispatch()}: true when the stream goes back to load balancing. */
@@ -1336,13 +1413,21 @@ public final class BackendTraffic {
         terminations[termination.ordinal()]++;
         httpResponses[statusClass(finalStatus)]++;
         requestTotal++;
-        currentSessions--;
         ServerTraffic server = stream.server;
         if (stream.currentSession) {
             stream.currentSession = false;
             server.currentSessions--;
         }
         releaseSlot(stream, nowNanos);
-        return new Decision.Finished(stream, finalStatus, termination);
+        // beconn drops after the dequeue: HAProxy releases the server slot and processes its queue while the stream
+        // still counts in the backend, so srv_dynamic_maxconn() sees it (observed on 2.6.12: minconn 1 maxconn 4
+        // fullconn 8, eight requests at once: the first one's end lets four in, not three)
+        currentSessions--;
+        Decision.Finished decision = stream.finishedDecision;
+        if (decision == null || decision.status() != finalStatus || decision.termination() != termination) {
+            decision = new Decision.Finished(stream, finalStatus, termination);
+            stream.finishedDecision = decision;
+        }
+        return decision;
     }
 }

@@ -355,17 +355,16 @@ final class ConsistentHash extends AbstractLoadBalancer {
 
         /** The first point whose key is {@code >= h} (unsigned), or {@link #size}. */
         int lowerBound(int h) {
-            int lo = 0;
-            int hi = size;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (Integer.compareUnsigned(keys[mid], h) < 0) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
+            // halving without a data-dependent branch: random hashes make a branchy search mispredict each step
+            int target = h ^ Integer.MIN_VALUE;
+            int base = 0;
+            int n = size;
+            while (n > 1) {
+                int half = n >>> 1;
+                base = (keys[base + half - 1] ^ Integer.MIN_VALUE) < target ? base + half : base;
+                n -= half;
             }
-            return lo;
+            return n == 1 && (keys[base] ^ Integer.MIN_VALUE) < target ? base + 1 : base;
         }
 
         /**

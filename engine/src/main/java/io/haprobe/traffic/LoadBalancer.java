@@ -15,7 +15,24 @@ import java.util.random.RandomGenerator;
  * <p>Active servers are used whenever one is usable; otherwise the first usable backup in declaration order,
  * or every usable backup with {@code option allbackups} (spec §9.1).
  *
+ * <p>Read from HAProxy's v2.6.0 sources, plus 2.6.2's fix that balances a request without a source address by
+ * round robin under {@code balance source}; 2.6.12's changelog has no other load-balancing change. Checked pick
+ * by pick against HAProxy 2.6.12 (the engine's {@code LoadBalancerCaptureTest}).
+ *
  * <p>Not thread-safe: confined to the thread that runs the traffic model.
+ *
+ * <pre>{@code
+ * LoadBalancer lb = LoadBalancer.of(proxy.balancing(), servers, allBackups, new SplittableRandom(seed));
+ * LbServer server = lb.pick(request, null);   // null: no usable server, or all of them full
+ * if (server != null) {
+ *     // the model counts the request on the server, then tells the balancer
+ *     lb.taken(server);
+ *     // ... and when the server has answered:
+ *     lb.released(server);
+ * }
+ * // a server went DOWN, into MAINT or DRAIN, came back, or changed weight:
+ * lb.update(server);
+ * }</pre>
  */
 public interface LoadBalancer {
 

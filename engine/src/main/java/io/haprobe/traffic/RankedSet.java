@@ -14,16 +14,24 @@ final class RankedSet {
 
     /** Ranks pack the key above 31 bits of insertion sequence; the sequence is renumbered before it overflows. */
     private static final long SEQUENCE_LIMIT = (1L << 31) - 1;
+    private static final long SEQUENCE_MASK = SEQUENCE_LIMIT;
 
     private final int[] members;
     private final long[] ranks;
     private final long[] rankOf;
     private final boolean[] contains;
+    private final long sequenceLimit;
     private int size;
     private long sequence;
 
     /** Creates an empty set for servers {@code 0..capacity-1}. */
     RankedSet(int capacity) {
+        this(capacity, SEQUENCE_LIMIT);
+    }
+
+    /** Creates an empty set that renumbers its sequences after {@code sequenceLimit} inserts (tests). */
+    RankedSet(int capacity, long sequenceLimit) {
+        this.sequenceLimit = Math.min(sequenceLimit, SEQUENCE_LIMIT);
         members = new int[capacity];
         ranks = new long[capacity];
         rankOf = new long[capacity];
@@ -35,7 +43,7 @@ final class RankedSet {
         if (contains[server]) {
             remove(server);
         }
-        if (sequence == SEQUENCE_LIMIT) {
+        if (sequence == sequenceLimit) {
             renumber();
         }
         long rank = (Integer.toUnsignedLong(key) << 31) | sequence++;
@@ -88,7 +96,7 @@ final class RankedSet {
 
     private void renumber() {
         for (int i = 0; i < size; i++) {
-            ranks[i] = (ranks[i] & ~SEQUENCE_LIMIT) | i;
+            ranks[i] = (ranks[i] & ~SEQUENCE_MASK) | i;
             rankOf[members[i]] = ranks[i];
         }
         sequence = size;

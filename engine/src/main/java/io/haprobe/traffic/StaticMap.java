@@ -1,6 +1,7 @@
 package io.haprobe.traffic;
 
 import io.haprobe.config.Balancing;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -113,7 +114,7 @@ final class StaticMap extends AbstractLoadBalancer {
             map = new int[total];
         }
         boolean backups = activeCount == 0;
-        java.util.Arrays.fill(score, 0);
+        Arrays.fill(score, 0);
         for (int slot = 0; slot < total; slot++) {
             int best = -1;
             int max = 0;

@@ -35,10 +35,10 @@ public final class Stream {
         DONE
     }
 
-    private final long id;
-    private final Request request;
-    private final long arrivalNanos;
-    private final ServerTraffic persistent;
+    private long id;
+    private Request request;
+    private long arrivalNanos;
+    private ServerTraffic persistent;
     Phase phase;
     ServerTraffic server;
     /** The server whose slot ({@code srv->served}) this stream holds, HAProxy's {@code srv_conn}; or null. */
@@ -68,12 +68,41 @@ public final class Stream {
     // intrusive list of the streams holding a slot of a server (HAProxy's srv->per_thr.streams)
     Stream slotPrevious;
     Stream slotNext;
+    // the last decisions made for this stream, reused when the next one is equal (no allocation per request)
+    Decision.Connect connectDecision;
+    Decision.Finished finishedDecision;
 
     Stream(long id, Request request, long arrivalNanos, ServerTraffic persistent) {
+        reset(id, request, arrivalNanos, persistent);
+    }
+
+    /** Makes this (new or recycled) stream a fresh arrival; the cached decisions stay, they name this object. */
+    void reset(long id, Request request, long arrivalNanos, ServerTraffic persistent) {
         this.id = id;
         this.request = Objects.requireNonNull(request, "request");
         this.arrivalNanos = arrivalNanos;
         this.persistent = persistent;
+        phase = null;
+        server = null;
+        slot = null;
+        currentSession = false;
+        direct = false;
+        assigned = false;
+        queuedAtNanos = -1;
+        queuedAtMillis = 0;
+        queueDeadlineNanos = Long.MAX_VALUE;
+        connectedAtNanos = -1;
+        retryAtNanos = -1;
+        retries = 0;
+        firstFailure = null;
+        termination = null;
+        terminationState = null;
+        status = 0;
+        previous = null;
+        next = null;
+        queue = null;
+        slotPrevious = null;
+        slotNext = null;
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.Objects;
  * which each server is due next ({@code npos}, then the heavier first), and two weight-ordered trees that swap
  * roles ("init" and "next") each time the group has gone once through its total weight. A pick takes the
  * first due server of the current tree, or the heaviest waiting in "init"; full servers are set aside and put
- * back afterwards, as HAProxy does.
+ * back afterwards, as HAProxy does. HAProxy only ever reads these trees from their first node, so each is a
+ * heap here ({@link RankedHeap}) with the trees' order: key, then insertion order.
  *
  * <p>Not thread-safe.
  */
@@ -27,9 +28,9 @@ final class WeightedRoundRobin extends AbstractLoadBalancer {
     private final int[] lpos;
     private final int[] rweight;
     /** The tree HAProxy's {@code srv->lb_tree} names; may be stale while a pick holds the server out. */
-    private final RankedSet[] tree;
+    private final RankedHeap[] tree;
     /** The tree that holds the server now, or null. */
-    private final RankedSet[] member;
+    private final RankedHeap[] member;
     private final int[] setAside;
 
     WeightedRoundRobin(List<? extends LbServer> servers, boolean allBackups) {
@@ -38,8 +39,8 @@ final class WeightedRoundRobin extends AbstractLoadBalancer {
         npos = new int[n];
         lpos = new int[n];
         rweight = new int[n];
-        tree = new RankedSet[n];
-        member = new RankedSet[n];
+        tree = new RankedHeap[n];
+        member = new RankedHeap[n];
         setAside = new int[n];
         readAll();
         active = new Group(n, activeWeight);
@@ -230,11 +231,11 @@ final class WeightedRoundRobin extends AbstractLoadBalancer {
     }
 
     /** {@code fwrr_queue_by_weight}: heaviest first. */
-    private void queueByWeight(RankedSet into, int s) {
+    private void queueByWeight(RankedHeap into, int s) {
         insert(into, s, EWEIGHT_MAX - nextWeight[s]);
     }
 
-    private void insert(RankedSet into, int s, int key) {
+    private void insert(RankedHeap into, int s, int key) {
         into.insert(s, key);
         member[s] = into;
         tree[s] = into;
@@ -249,17 +250,17 @@ final class WeightedRoundRobin extends AbstractLoadBalancer {
 
     /** One group (active or backup servers) and its three trees. */
     private static final class Group {
-        final RankedSet curr;
-        RankedSet init;
-        RankedSet next;
+        final RankedHeap curr;
+        RankedHeap init;
+        RankedHeap next;
         int currPos;
         int currWeight;
         int nextWeight;
 
         Group(int capacity, int weight) {
-            curr = new RankedSet(capacity);
-            init = new RankedSet(capacity);
-            next = new RankedSet(capacity);
+            curr = new RankedHeap(capacity);
+            init = new RankedHeap(capacity);
+            next = new RankedHeap(capacity);
             currPos = weight;
             currWeight = weight;
             nextWeight = weight;
@@ -267,7 +268,7 @@ final class WeightedRoundRobin extends AbstractLoadBalancer {
 
         /** {@code fwrr_switch_trees}: "next" becomes "init" and a new round starts. */
         void switchTrees() {
-            RankedSet swap = init;
+            RankedHeap swap = init;
             init = next;
             next = swap;
             currWeight = nextWeight;

@@ -61,6 +61,10 @@ class ProxyTrafficSettingsParsingTest {
     void aCookieWithoutModeIsPassiveAndTwoModesAreAnError() {
         assertThat(traffic(parse("backend b", "  cookie JSESSIONID"), "b").cookie().mode())
                 .isEqualTo(ProxyTrafficSettings.CookieMode.PASSIVE);
+        assertThat(traffic(parse("backend b", "  cookie S insert insert"), "b").cookie().mode())
+                .isEqualTo(ProxyTrafficSettings.CookieMode.INSERT);
+        assertThatThrownBy(() -> parse("backend b", "  cookie S rewrite indirect"))
+                .hasMessage("haproxy.cfg:2:3: cookie 'rewrite' and 'indirect' modes are incompatible.");
         assertThatThrownBy(() -> parse("backend b", "  cookie S insert prefix"))
                 .hasMessage("haproxy.cfg:2:3: cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.");
         assertThatThrownBy(() -> parse("backend b", "  retries"))
@@ -81,6 +85,8 @@ class ProxyTrafficSettingsParsingTest {
                 .hasMessage("haproxy.cfg:2:40: 'on-marked-down' expects 'shutdown-sessions' but got 'foo'");
         assertThatThrownBy(() -> parse("backend b", "  server s 127.0.0.1:80 id 0"))
                 .hasMessage("haproxy.cfg:2:28: 'id' : custom id has to be > 0");
+        assertThatThrownBy(() -> parse("backend b", "  server s1 127.0.0.1:80 id 1", "  server s2 127.0.0.1:81 id 1"))
+                .hasMessage("haproxy.cfg:3:26: 'id' : custom id 1 already used at haproxy.cfg:2 ('server s1')");
     }
 
     @Test

@@ -616,6 +616,38 @@ class BackendTrafficTest {
     }
 
     @Test
+    void aBurstOverMaxconnAgainstASlowServerQueuesThenTimesOutWith503() {
+        // the runbook's case: maxconn 200, answers in 2 s, timeout queue 1s, 1000 requests at once
+        BackendTraffic be = backend("    timeout queue 1s\n    server s1 127.0.0.1:8001 maxconn 200\n");
+        List<Decision> burst = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            burst.add(be.arrive(Request.ROOT, 0));
+        }
+        assertThat(burst).filteredOn(d -> d instanceof Decision.Connect).hasSize(200);
+        assertThat(be.queueLength()).isEqualTo(800);
+
+        for (Decision d : burst) {
+            if (d instanceof Decision.Queued q) {
+                be.queueExpired(q.stream(), q.deadlineNanos());
+            } else {
+                be.connected(d.stream(), 0);
+            }
+        }
+        for (Decision d : burst) {
+            if (d instanceof Decision.Connect) {
+                be.responded(d.stream(), 200, 2 * S);
+            }
+        }
+
+        assertThat(be.terminations(Termination.QUEUE_TIMEOUT)).isEqualTo(800);
+        assertThat(be.httpResponses(2)).isEqualTo(200);
+        assertThat(be.httpResponses(5)).isEqualTo(800);
+        assertThat(be.maxQueueLength()).isEqualTo(800);
+        assertThat(be.server("s1").maxSessions()).isEqualTo(200);
+        assertThat(be.connectErrors()).isEqualTo(800);
+    }
+
+    @Test
     void clientAbortsEndTheStreamWherever() {
         BackendTraffic be = backend("    server s1 127.0.0.1:8001 maxconn 1\n");
         Stream connectedOne = connected(be, be.arrive(Request.ROOT, 0), 0);
@@ -630,6 +662,26 @@ class BackendTrafficTest {
         assertThat(be.httpResponses(0)).isEqualTo(2);
         assertThat(be.currentSessions()).isZero();
         assertThatThrownBy(() -> be.clientAborted(queued, S)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aRecycledStreamComesBackAsTheNextArrivalWithAFreshState() {
+        BackendTraffic be = backend("    server s1 127.0.0.1:8001\n");
+        Stream first = connected(be, be.arrive(Request.ROOT, 0), 0);
+        Decision.Finished done = be.responded(first, 200, S);
+        assertThatThrownBy(() -> be.recycle(connected(be, be.arrive(Request.ROOT, S), S)))
+                .isInstanceOf(IllegalStateException.class);
+
+        be.recycle(first);
+        Decision again = be.arrive(Request.ROOT, 2 * S);
+
+        assertThat(again.stream()).isSameAs(first);
+        assertThat(first.id()).isEqualTo(3);
+        assertThat(first.phase()).isEqualTo(Stream.Phase.CONNECTING);
+        assertThat(first.termination()).isNull();
+        assertThat(first.arrivalNanos()).isEqualTo(2 * S);
+        // the same decision object as before: nothing allocated
+        assertThat(be.responded(connected(be, again, 2 * S), 200, 3 * S)).isSameAs(done);
     }
 
     @Test

@@ -60,7 +60,9 @@ final class CapturedPicks {
             }
             int weight = server.traffic().weight();
             initialWeights.put(server.name(), weight);
-            servers.add(new TestServer(server.name(), servers.size(), id, server.traffic().backup(), scaled(weight)));
+            TestServer s = new TestServer(server.name(), servers.size(), id, server.traffic().backup(), scaled(weight));
+            s.maxConn = server.traffic().maxConn();
+            servers.add(s);
         }
         boolean allBackups = cfg.contains("option allbackups");
         balancer = LoadBalancer.of(balancing, servers, allBackups, new SplittableRandom(1));
@@ -72,13 +74,23 @@ final class CapturedPicks {
     }
 
     /**
-     * Replays every step, one request after the other (each taken and released before the next, as the
-     * sequential client did), and returns the expected and the actual picks as two parallel lists of lines.
+     * Replays every step, one request after the other: a {@code pick} is taken and released before the next
+     * step, as the sequential client's was; a {@code hold} keeps its connection until its {@code release}
+     * step. Returns the expected and the actual picks as two parallel lists of lines.
      */
     List<List<String>> replay() {
         List<String> expected = new ArrayList<>();
         List<String> actual = new ArrayList<>();
+        List<TestServer> held = new ArrayList<>();
         for (String step : steps) {
+            if (step.startsWith("release ")) {
+                TestServer s = held.get(Integer.parseInt(step.substring(8)));
+                s.served--;
+                balancer.released(s);
+                expected.add(step);
+                actual.add(step);
+                continue;
+            }
             if (step.startsWith("cmd ")) {
                 command(step.substring(4));
                 expected.add(step);
@@ -94,8 +106,12 @@ final class CapturedPicks {
                 TestServer s = (TestServer) picked;
                 s.served++;
                 balancer.taken(s);
-                s.served--;
-                balancer.released(s);
+                if (step.startsWith("hold ")) {
+                    held.add(s); // its server keeps it until a "release" step
+                } else {
+                    s.served--;
+                    balancer.released(s);
+                }
             }
         }
         return List.of(expected, actual);
@@ -138,7 +154,8 @@ final class CapturedPicks {
                 }
             } else if (words[i].startsWith("hdr:")) {
                 int eq = words[i].indexOf('=');
-                headers.put(words[i].substring(4, eq), words[i].substring(eq + 1));
+                headers.put(words[i].substring(4, eq),
+                        words[i].substring(eq + 1).replace("%20", " ").replace("%25", "%"));
             }
         }
         return new Request(words[1], words[2], headers, source);

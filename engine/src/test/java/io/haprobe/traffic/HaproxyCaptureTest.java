@@ -3,6 +3,7 @@ package io.haprobe.traffic;
 import io.haprobe.ServerState;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
+import io.haprobe.report.HaproxyLogFormat;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -138,6 +139,27 @@ class HaproxyCaptureTest {
     }
 
     @Test
+    void underRoundRobinANonEmptyBackendQueueTakesNewRequestsEvenWithAnIdleServerAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("backend-queue-shortcut.cfg");
+        be.serverChanged(be.server("s2"), ServerState.UP, false, true, 1, 0);
+        Stream req1 = be.arrive(Request.ROOT, 100 * MS).stream();
+        be.connected(req1, 100 * MS);
+        Stream req2 = be.arrive(Request.ROOT, 200 * MS).stream();
+        be.serverChanged(be.server("s2"), ServerState.UP, false, false, 1, 400 * MS);
+        Decision req3 = be.arrive(Request.ROOT, 600 * MS);
+
+        assertThat(req3).isEqualTo(new Decision.Queued(req3.stream(), null, 600 * MS + 20 * S));
+        assertCounters(be, "backend-queue-shortcut.show-stat-mid.csv");
+
+        be.responded(req1, 200, 3100 * MS);
+        be.connected(req2, 3100 * MS);
+        be.responded(req2, 200, 6100 * MS);
+        assertThat(be.effects()).containsExactly(new Decision.Connect(req3.stream(), be.server("s1")));
+        be.connected(req3.stream(), 6100 * MS);
+        assertCounters(be, "backend-queue-shortcut.show-stat.csv");
+    }
+
+    @Test
     void aRefusingServerGetsThreeRetriesOneSecondApartThen503AsHaproxyDid() throws IOException {
         BackendTraffic be = backend("retries.cfg", "rt", AlgorithmTraits.ROUND_ROBIN, null);
 
@@ -243,14 +265,21 @@ class HaproxyCaptureTest {
                 : servers -> new DeclarationOrderRoundRobin(servers, proxy.traffic().allBackups()));
     }
 
+    /** The counts part of HAProxy's DOWN line, as haprobe's log format builds it from the model's numbers. */
     static String downLine(Transition t) {
-        return t.active() + " active and " + t.backup() + " backup servers left. " + t.sessions()
-                + " sessions active, " + t.requeued() + " requeued, " + t.queued() + " remaining in queue.";
+        return counts(HaproxyLogFormat.transitionWithReason(NAME, ServerState.DOWN, "changed from CLI",
+                HaproxyLogFormat.Counts.of(t)));
     }
 
     static String upLine(Transition t) {
-        return t.active() + " active and " + t.backup() + " backup servers online. " + t.requeued()
-                + " sessions requeued, " + t.queued() + " total in queue.";
+        return counts(HaproxyLogFormat.transitionWithReason(NAME, ServerState.UP, "changed from CLI",
+                HaproxyLogFormat.Counts.of(t)));
+    }
+
+    static final HaproxyLogFormat.ServerName NAME = new HaproxyLogFormat.ServerName("rd", "s", false);
+
+    static String counts(String line) {
+        return line.substring(line.indexOf(". ") + 2);
     }
 
     /** The counts part of the capture's last transition line. */

@@ -36,6 +36,7 @@ class LoadBalancerCaptureTest {
             "hdr-host",
             "hdr-host-domain-only",
             "hdr-custom-consistent",
+            "hdr-list-values",
             "consistent-weights-and-walk",
             "url-param",
             "backup-first-only",
@@ -44,7 +45,13 @@ class LoadBalancerCaptureTest {
             "backup-source-consistent",
             "backup-allbackups-consistent",
             "backup-allbackups-static-rr",
-            "backup-leastconn-first"})
+            "backup-leastconn-first",
+            "first-maxconn-held",
+            "leastconn-held",
+            "roundrobin-maxconn-held",
+            "static-rr-maxconn-held",
+            "consistent-walk-maxconn-held",
+            "map-walk-maxconn-held"})
     void picksTheSameServersAsHaproxy(String scenario) {
         List<List<String>> run = CapturedPicks.load(scenario).replay();
 

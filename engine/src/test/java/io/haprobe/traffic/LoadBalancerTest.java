@@ -5,7 +5,9 @@ import io.haprobe.config.Balancing.Algorithm;
 import io.haprobe.config.Balancing.Arguments;
 import io.haprobe.config.Balancing.HashType;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 /**
  * What the captures of real HAProxy cannot show deterministically (concurrent connections, {@code maxconn},
@@ -130,6 +133,18 @@ class LoadBalancerTest {
     }
 
     @Test
+    void aBackendWithoutServersPicksNothing() {
+        for (Balancing balancing : List.of(ROUNDROBIN, FIRST, LEASTCONN,
+                Balancing.DEFAULT.withAlgorithm(Algorithm.STATIC_RR, Arguments.NONE),
+                Balancing.DEFAULT.withAlgorithm(Algorithm.RANDOM, Arguments.random(2)),
+                Balancing.DEFAULT.withAlgorithm(Algorithm.URI, Arguments.uri(false, false, 0, 0))
+                        .withHashType(HashType.CONSISTENT))) {
+            LoadBalancer lb = LoadBalancer.of(balancing, List.of(), false, new SplittableRandom(1));
+            assertThat(lb.pick(Request.ROOT, null)).as(balancing.balance()).isNull();
+        }
+    }
+
+    @Test
     void aWeightOfZeroTakesAServerOutAndBackIn() {
         List<TestServer> servers = servers(1, 1);
         LoadBalancer lb = LoadBalancer.of(ROUNDROBIN, servers, false, new SplittableRandom(1));
@@ -169,7 +184,7 @@ class LoadBalancerTest {
         double twoDraws = share(LoadBalancer.of(Balancing.DEFAULT.withAlgorithm(Algorithm.RANDOM,
                 Arguments.random(2)), servers, false, new SplittableRandom(8)), servers.get(0), 40_000);
 
-        assertThat(twoDraws).isCloseTo(oneDraw * oneDraw, org.assertj.core.data.Offset.offset(0.02));
+        assertThat(twoDraws).isCloseTo(oneDraw * oneDraw, offset(0.02));
     }
 
     @Test
@@ -261,7 +276,7 @@ class LoadBalancerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("balance rdp-cookie");
         List<TestServer> reversed = new ArrayList<>(servers(1, 1));
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         assertThatThrownBy(() -> LoadBalancer.of(ROUNDROBIN, reversed, false, new SplittableRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("servers[0].index(): 1 (expected: 0, servers in declaration order)");
@@ -320,7 +335,7 @@ class LoadBalancerTest {
     private static Request from(String address) {
         try {
             return new Request("GET", "/", Map.of(), InetAddress.getByName(address));
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
     }
