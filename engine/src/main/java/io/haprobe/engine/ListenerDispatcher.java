@@ -1,7 +1,9 @@
 package io.haprobe.engine;
 
+import io.netty.util.internal.PlatformDependent;
+
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,8 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The executor is the one given to {@link HealthCheckEngine.Builder#listenerExecutor}, which the caller owns,
  * or else a single daemon thread of the dispatcher's own ({@code haprobe-events}), drained by {@link #close()}.
  *
- * <p>Threading: {@link #emit} is called on the engine's event loops, several at once (a lock-free queue keeps
- * the order in which the calls happened), and {@link #close()} from any other thread; listeners run on the
+ * <p>Threading: {@link #emit} is called on the engine's event loops, several at once (a lock-free
+ * multi-producer queue keeps the order in which the calls happened), and {@link #close()} from any other thread; listeners run on the
  * listener executor, one batch at a time. The listener list is immutable.
  */
 final class ListenerDispatcher {
@@ -30,7 +32,11 @@ final class ListenerDispatcher {
     private final List<HealthListener> listeners;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
-    private final ConcurrentLinkedQueue<HealthEvent> pending = new ConcurrentLinkedQueue<>();
+    /**
+     * Many producers (the event loops, under a section's monitor), one consumer at a time (the delivery task,
+     * serialized by {@link #delivering}); an array-chunked queue, so queueing an event allocates no node.
+     */
+    private final Queue<HealthEvent> pending = PlatformDependent.newMpscQueue();
     /** True while a delivery task is queued or running: emits in between only queue their event. */
     private final AtomicBoolean delivering = new AtomicBoolean();
     private final Runnable deliverPending = this::deliverPending;
