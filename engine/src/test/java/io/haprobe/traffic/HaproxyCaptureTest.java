@@ -160,6 +160,45 @@ class HaproxyCaptureTest {
     }
 
     @Test
+    void aWarmingServerTakesFromTheBackendQueueEverySecondAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("slowstart-grabs.cfg");
+        ServerTraffic s1 = be.server("s1");
+        be.serverChanged(s1, ServerState.DOWN, false, false, 1, 100 * S);
+        for (int i = 0; i < 40; i++) {
+            Decision d = be.arrive(Request.ROOT, 100_350 * MS);
+            if (d instanceof Decision.Connect) {
+                be.connected(d.stream(), 100_350 * MS);
+            }
+        }
+
+        Transition up = be.serverChanged(s1, ServerState.UP, false, false, 1, 100_850 * MS);
+        List<String> samples = new ArrayList<>(List.of(sample(s1)));
+        String lastLine = null;
+        while (s1.nextWarmupNanos() >= 0) {
+            Transition t = be.warmup(s1, s1.nextWarmupNanos());
+            if (t.logged()) {
+                lastLine = upLine(t);
+            }
+            samples.add(sample(s1));
+        }
+
+        String[] log = read("slowstart-grabs.log").strip().split("\n");
+        assertThat(upLine(up)).isEqualTo(counts(log[1]));
+        assertThat(lastLine).isEqualTo(counts(log[2]));
+        // "t=3 <time> s1,0,7,1,32 BACKEND,...": qcur, scur, weight, throttle of s1 once a second
+        List<String> captured = read("slowstart-grabs.samples").lines().filter(l -> l.startsWith("t="))
+                .map(l -> l.split(" ")[2].substring(3)).toList();
+        assertThat(samples).isEqualTo(captured.subList(0, samples.size()));
+        assertThat(samples).hasSize(11);
+    }
+
+    /** qcur, scur, weight, throttle as {@code show stat} prints them. */
+    static String sample(ServerTraffic s) {
+        return s.queueLength() + "," + s.currentSessions() + "," + s.csvWeight() + ","
+                + (s.throttle() < 0 ? "" : s.throttle());
+    }
+
+    @Test
     void aRefusingServerGetsThreeRetriesOneSecondApartThen503AsHaproxyDid() throws IOException {
         BackendTraffic be = backend("retries.cfg", "rt", AlgorithmTraits.ROUND_ROBIN, null);
 
