@@ -1377,13 +1377,18 @@ public final class BackendTraffic {
         terminations[termination.ordinal()]++;
         httpResponses[statusClass(finalStatus)]++;
         requestTotal++;
-        currentSessions--;
         ServerTraffic server = stream.server;
         if (stream.currentSession) {
             stream.currentSession = false;
             server.currentSessions--;
         }
+        // process_stream() frees the slot and serves the queue while the backend still counts the stream
+        // (beconn, which the dynamic maxconn reads), then stops counting it, then stream_free() looks again
         releaseSlot(stream, nowNanos);
+        currentSessions--;
+        if (server != null && mayDequeue(server)) {
+            processServerQueue(server, nowNanos);
+        }
         Decision.Finished decision = stream.finishedDecision;
         if (decision == null || decision.status() != finalStatus || decision.termination() != termination) {
             decision = new Decision.Finished(stream, finalStatus, termination);

@@ -192,6 +192,45 @@ class HaproxyCaptureTest {
         assertThat(samples).hasSize(11);
     }
 
+    @Test
+    void minconnGrowsWithTheBackendLoadOverFullconnAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("minconn-fullconn.cfg");
+        ServerTraffic s1 = be.server("s1");
+        java.util.ArrayDeque<Stream> connected = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 12; i++) {
+            Decision d = be.arrive(Request.ROOT, 0);
+            if (d instanceof Decision.Connect) {
+                be.connected(d.stream(), 0);
+                connected.add(d.stream());
+            }
+        }
+        Map<Long, String> samples = new LinkedHashMap<>();
+        for (long t = 1; t <= 12; t++) {
+            // the samples were taken a few ms after each second, the answers came 3 s after each connect
+            long now = t * S + 20 * MS;
+            // each request is answered 3 s after it connected, in the order it connected
+            while (!connected.isEmpty() && connected.peek().connectedAtNanos() + 3 * S <= now) {
+                Stream done = connected.poll();
+                be.responded(done, 200, done.connectedAtNanos() + 3 * S);
+                // effects() is valid until the next call: copy it before calling connected()
+                for (Decision d : List.copyOf(be.effects())) {
+                    be.connected(d.stream(), done.connectedAtNanos() + 3 * S);
+                    connected.add(d.stream());
+                }
+            }
+            samples.put(t, "s1," + s1.queueLength() + "," + s1.maxQueueLength() + "," + s1.currentSessions() + ","
+                    + s1.maxSessions() + "," + s1.totalSessions() + " BACKEND," + be.queueLength() + ","
+                    + be.maxQueueLength() + "," + be.currentSessions() + "," + be.maxSessions() + ","
+                    + be.totalSessions());
+        }
+
+        // "t=3 s1,0,0,5,6,7 BACKEND,5,10,10,12,12": sampled once a second after the burst
+        Map<Long, String> captured = new LinkedHashMap<>();
+        read("minconn-fullconn.samples").lines().forEach(l -> captured.put(Long.parseLong(l.substring(2,
+                l.indexOf(' '))), l.substring(l.indexOf(' ') + 1).strip()));
+        assertThat(samples).isEqualTo(captured);
+    }
+
     /** qcur, scur, weight, throttle as {@code show stat} prints them. */
     static String sample(ServerTraffic s) {
         return s.queueLength() + "," + s.currentSessions() + "," + s.csvWeight() + ","
@@ -300,7 +339,9 @@ class HaproxyCaptureTest {
             throws IOException {
         HaproxyConfig config = HaproxyConfig.parse(cfg, read(cfg));
         ProxyConfig proxy = config.proxy(name).orElseThrow();
-        return BackendTraffic.of(proxy, 999, traits, balancer != null ? balancer
+        // without fullconn, these captures' BACKEND rows print slim 999 (10% of HAProxy's own maxconn)
+        int fullConn = proxy.traffic().fullConn() > 0 ? proxy.traffic().fullConn() : 999;
+        return BackendTraffic.of(proxy, fullConn, traits, balancer != null ? balancer
                 : servers -> new DeclarationOrderRoundRobin(servers, proxy.traffic().allBackups()));
     }
 
