@@ -1343,8 +1343,14 @@ public final class BackendTraffic {
             if (s.phase == Stream.Phase.DONE) {
                 continue;
             }
-            char phase = s.phase == Stream.Phase.CONNECTED ? 'H' : 'C';
-            effects.add(end(s, termination, -1, nowNanos, termination.state().charAt(0) + String.valueOf(phase)));
+            boolean connected = s.phase == Stream.Phase.CONNECTED;
+            if (connected) {
+                // the client gets a 502 and the response counts as failed (2.6.12: "502 ... DH--", eresp)
+                s.server.responseErrors++;
+                responseErrors++;
+            }
+            effects.add(end(s, termination, connected ? 502 : -1, nowNanos,
+                    termination.state().charAt(0) + (connected ? "H" : "C")));
         }
     }
 
@@ -1367,7 +1373,8 @@ public final class BackendTraffic {
 
     /** The end of a stream ({@code stream_free()}): counts, releases the connection and the slot, dequeues. */
     private Decision.Finished end(Stream stream, Termination termination, int status, long nowNanos, String state) {
-        int finalStatus = termination == Termination.SERVED ? status : termination.status();
+        int finalStatus = termination == Termination.SERVED || termination == Termination.SERVER_DOWN
+                || termination == Termination.BACKUP_SHUTDOWN ? status : termination.status();
         stream.phase = Stream.Phase.DONE;
         stream.termination = termination;
         stream.terminationState = state;

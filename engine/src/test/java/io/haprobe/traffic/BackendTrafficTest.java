@@ -505,9 +505,12 @@ class BackendTrafficTest {
             Transition t = be.serverChanged(be.server("s1"), ServerState.DOWN, false, false, 1, S);
 
             assertThat(t.sessions()).isEqualTo(1);
-            assertThat(t.effects()).containsExactly(new Decision.Finished(a, -1, Termination.SERVER_DOWN));
+            // 2.6.12 (nbthread 1): "1 sessions active", then the client gets "502 ... DH--"
+            assertThat(t.effects()).containsExactly(new Decision.Finished(a, 502, Termination.SERVER_DOWN));
             assertThat(BackendTraffic.terminationState(a)).isEqualTo("DH");
             assertThat(be.server("s1").currentSessions()).isZero();
+            assertThat(be.server("s1").responseErrors()).isEqualTo(1);
+            assertThat(be.httpResponses(5)).isEqualTo(1);
         }
 
         @Test

@@ -231,6 +231,53 @@ class HaproxyCaptureTest {
         assertThat(samples).isEqualTo(captured);
     }
 
+    @Test
+    void onMarkedDownShutdownSessionsCountsThenKillsWith502AsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("down-shutdown-sessions.cfg", "rd", AlgorithmTraits.of("first", false),
+                FirstUsable::new);
+        List<Stream> onS1 = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Decision d = be.arrive(Request.ROOT, i * 100 * MS);
+            be.connected(d.stream(), i * 100 * MS);
+            onS1.add(d.stream());
+        }
+
+        Transition t = be.serverChanged(be.server("s1"), ServerState.DOWN, false, false, 1, 700 * MS);
+
+        assertThat(downLine(t)).isEqualTo(counts(read("down-shutdown-sessions.log").lines().findFirst()
+                .orElseThrow()));
+        assertThat(t.effects()).extracting(d -> d.stream().status() + " " + BackendTraffic.terminationState(
+                d.stream())).containsExactly("502 DH", "502 DH");
+        assertCounters(be, "down-shutdown-sessions.show-stat.csv");
+    }
+
+    /** {@code balance first} without its ordering by id: the first usable server that is not full. */
+    static final class FirstUsable implements LoadBalancer {
+
+        private final List<? extends LbServer> servers;
+
+        FirstUsable(List<? extends LbServer> servers) {
+            this.servers = servers;
+        }
+
+        @Override
+        public LbServer pick(Request request, LbServer avoid) {
+            return servers.stream().filter(s -> s.usable() && !s.full()).findFirst().orElse(null);
+        }
+
+        @Override
+        public void update(LbServer server) {
+        }
+
+        @Override
+        public void taken(LbServer server) {
+        }
+
+        @Override
+        public void released(LbServer server) {
+        }
+    }
+
     /** qcur, scur, weight, throttle as {@code show stat} prints them. */
     static String sample(ServerTraffic s) {
         return s.queueLength() + "," + s.currentSessions() + "," + s.csvWeight() + ","
