@@ -75,7 +75,10 @@ import java.util.function.Function;
  * </table>
  *
  * <p>Not modelled: priorities ({@code http-request set-priority-*}), {@code force-persist}, {@code option
- * prefer-last-server} and connection reuse, L7 retries ({@code retry-on}), {@code observe}.
+ * prefer-last-server} and connection reuse, L7 retries ({@code retry-on}), {@code observe}, {@code srv_abrt};
+ * the HTTP counters ({@code hrsp_*}, {@code req_tot}) are counted as in {@code mode http} whatever the mode.
+ * HAProxy runs several threads; the model is HAProxy with {@code nbthread 1} (where threads race, as for the
+ * sessions a DOWN line counts with {@code shutdown-sessions}, it gives the one-thread answer).
  *
  * <p>Not thread-safe: a backend, its servers and its streams are confined to one thread (the simulation's).
  *
