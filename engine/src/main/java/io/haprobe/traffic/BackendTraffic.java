@@ -846,15 +846,6 @@ public final class BackendTraffic {
                 transition.sessions(), transition.requeued(), transition.queued(), transition.logged(), effects);
     }
 
-    /** What one state change did, gathered while {@code srv_update_status()} runs. */
-    private static final class Change {
-        int requeued;
-        boolean logged;
-        final List<Stream> requeuedStreams = new ArrayList<>(0);
-        final List<Stream> killed = new ArrayList<>(0);
-        Termination killedAs;
-    }
-
     /** The DOWN and STOPPING branches of {@code srv_update_status()}, and MAINT on a running server. */
     private void goDown(ServerTraffic server, ServerState state, Change change) {
         server.state = state;
@@ -1056,8 +1047,6 @@ public final class BackendTraffic {
             return connect(stream, server);
         }
     }
-
-    private enum Outcome { OK, FULL, NO_SERVER }
 
     /** backend.c {@code assign_server()} for the algorithms that balance (the only kind haprobe models). */
     private Outcome assignServer(Stream stream) {
@@ -1405,5 +1394,17 @@ public final class BackendTraffic {
             stream.finishedDecision = decision;
         }
         return decision;
+    }
+
+    /** What {@code assign_server()} found. */
+    private enum Outcome { OK, FULL, NO_SERVER }
+
+    /** What one state change did, gathered while {@code srv_update_status()} runs. */
+    private static final class Change {
+        int requeued;
+        boolean logged;
+        final List<Stream> requeuedStreams = new ArrayList<>(0);
+        final List<Stream> killed = new ArrayList<>(0);
+        Termination killedAs;
     }
 }
