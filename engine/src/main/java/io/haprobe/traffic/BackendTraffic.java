@@ -75,7 +75,10 @@ import java.util.function.Function;
  * </table>
  *
  * <p>Not modelled: priorities ({@code http-request set-priority-*}), {@code force-persist}, {@code option
- * prefer-last-server} and connection reuse, L7 retries ({@code retry-on}), {@code observe}.
+ * prefer-last-server} and connection reuse, L7 retries ({@code retry-on}), {@code observe}, {@code srv_abrt};
+ * the HTTP counters ({@code hrsp_*}, {@code req_tot}) are counted as in {@code mode http} whatever the mode.
+ * HAProxy runs several threads; the model is HAProxy with {@code nbthread 1} (where threads race, as for the
+ * sessions a DOWN line counts with {@code shutdown-sessions}, it gives the one-thread answer).
  *
  * <p>Not thread-safe: a backend, its servers and its streams are confined to one thread (the simulation's).
  *
@@ -879,15 +882,6 @@ public final class BackendTraffic {
                 transition.sessions(), transition.requeued(), transition.queued(), transition.logged(), effects);
     }
 
-    /** What one state change did, gathered while {@code srv_update_status()} runs. */
-    private static final class Change {
-        int requeued;
-        boolean logged;
-        final List<Stream> requeuedStreams = new ArrayList<>(0);
-        final List<Stream> killed = new ArrayList<>(0);
-        Termination killedAs;
-    }
-
     /** The DOWN and STOPPING branches of {@code srv_update_status()}, and MAINT on a running server. */
     private void goDown(ServerTraffic server, ServerState state, Change change) {
         server.state = state;
@@ -1089,8 +1083,6 @@ public final class BackendTraffic {
             return connect(stream, server);
         }
     }
-
-    private enum Outcome { OK, FULL, NO_SERVER }
 
     /** backend.c {@code assign_server()} for the algorithms that balance (the only kind haprobe models). */
     private Outcome assignServer(Stream stream) {
@@ -1379,8 +1371,14 @@ public final class BackendTraffic {
             if (s.phase == Stream.Phase.DONE) {
                 continue;
             }
-            char phase = s.phase == Stream.Phase.CONNECTED ? 'H' : 'C';
-            effects.add(end(s, termination, -1, nowNanos, termination.state().charAt(0) + String.valueOf(phase)));
+            boolean connected = s.phase == Stream.Phase.CONNECTED;
+            if (connected) {
+                // the client gets a 502 and the response counts as failed (2.6.12: "502 ... DH--", eresp)
+                s.server.responseErrors++;
+                responseErrors++;
+            }
+            effects.add(end(s, termination, connected ? 502 : -1, nowNanos,
+                    termination.state().charAt(0) + (connected ? "H" : "C")));
         }
     }
 
@@ -1403,7 +1401,8 @@ public final class BackendTraffic {
 
     /** The end of a stream ({@code stream_free()}): counts, releases the connection and the slot, dequeues. */
     private Decision.Finished end(Stream stream, Termination termination, int status, long nowNanos, String state) {
-        int finalStatus = termination == Termination.SERVED ? status : termination.status();
+        int finalStatus = termination == Termination.SERVED || termination == Termination.SERVER_DOWN
+                || termination == Termination.BACKUP_SHUTDOWN ? status : termination.status();
         stream.phase = Stream.Phase.DONE;
         stream.termination = termination;
         stream.terminationState = state;
@@ -1418,16 +1417,30 @@ public final class BackendTraffic {
             stream.currentSession = false;
             server.currentSessions--;
         }
+        // process_stream() frees the slot and serves the queue while the backend still counts the stream
+        // (beconn, which the dynamic maxconn reads), then stops counting it, then stream_free() looks again
         releaseSlot(stream, nowNanos);
-        // beconn drops after the dequeue: HAProxy releases the server slot and processes its queue while the stream
-        // still counts in the backend, so srv_dynamic_maxconn() sees it (observed on 2.6.12: minconn 1 maxconn 4
-        // fullconn 8, eight requests at once: the first one's end lets four in, not three)
         currentSessions--;
+        if (server != null && mayDequeue(server)) {
+            processServerQueue(server, nowNanos);
+        }
         Decision.Finished decision = stream.finishedDecision;
         if (decision == null || decision.status() != finalStatus || decision.termination() != termination) {
             decision = new Decision.Finished(stream, finalStatus, termination);
             stream.finishedDecision = decision;
         }
         return decision;
+    }
+
+    /** What {@code assign_server()} found. */
+    private enum Outcome { OK, FULL, NO_SERVER }
+
+    /** What one state change did, gathered while {@code srv_update_status()} runs. */
+    private static final class Change {
+        int requeued;
+        boolean logged;
+        final List<Stream> requeuedStreams = new ArrayList<>(0);
+        final List<Stream> killed = new ArrayList<>(0);
+        Termination killedAs;
     }
 }

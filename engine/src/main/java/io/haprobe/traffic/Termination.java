@@ -27,10 +27,11 @@ package io.haprobe.traffic;
  *   <tr><td>{@link #CLIENT_ABORTED}</td><td>-1</td><td>{@code CQ}, {@code CC} or {@code CH}</td><td>the
  *       client gave up (while queued, connecting, or waiting for the response)</td><td>cli_abrt once a server
  *       has the request</td></tr>
- *   <tr><td>{@link #SERVER_DOWN}</td><td>-1</td><td>{@code DC} or {@code DH}</td><td>killed by
- *       {@code on-marked-down shutdown-sessions}</td><td>-</td></tr>
- *   <tr><td>{@link #BACKUP_SHUTDOWN}</td><td>-1</td><td>{@code UC} or {@code UH}</td><td>killed on a backup
- *       server by {@code on-marked-up shutdown-backup-sessions}</td><td>-</td></tr>
+ *   <tr><td>{@link #SERVER_DOWN}</td><td>502 ({@code DH}) once the server has the request; -1 ({@code DC})
+ *       while connecting</td><td>{@code DH} or {@code DC}</td><td>killed by {@code on-marked-down
+ *       shutdown-sessions}</td><td>eresp (502 only)</td></tr>
+ *   <tr><td>{@link #BACKUP_SHUTDOWN}</td><td>502 or -1, as above</td><td>{@code UH} or {@code UC}</td><td>killed
+ *       on a backup server by {@code on-marked-up shutdown-backup-sessions}</td><td>eresp (502 only)</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -54,10 +55,13 @@ public enum Termination {
     SERVER_CLOSED(502, "SH"),
     /** No status ({@code -1}): the client aborted; the state's second letter is the phase. */
     CLIENT_ABORTED(-1, "C-"),
-    /** No status: {@code on-marked-down shutdown-sessions} killed the stream. */
-    SERVER_DOWN(-1, "D-"),
-    /** No status: {@code on-marked-up shutdown-backup-sessions} killed the stream on a backup server. */
-    BACKUP_SHUTDOWN(-1, "U-");
+    /**
+     * {@code on-marked-down shutdown-sessions} killed the stream: 502 {@code DH} while it waited for the response
+     * (captured on 2.6.12), no status ({@code DC}) while it connected (not captured).
+     */
+    SERVER_DOWN(502, "D-"),
+    /** {@code on-marked-up shutdown-backup-sessions} killed the stream on a backup server; as {@link #SERVER_DOWN}. */
+    BACKUP_SHUTDOWN(502, "U-");
 
     private final int status;
     private final String state;
@@ -71,7 +75,8 @@ public enum Termination {
      * Returns the status HAProxy sends for this termination.
      *
      * @return 503, 502 or 504; -1 when the client gets no response; 0 for {@link #SERVED} (the server's
-     *         status applies)
+     *         status applies); for {@link #SERVER_DOWN} and {@link #BACKUP_SHUTDOWN} the status once the server
+     *         had the request ({@link Stream#status()} has the exact one)
      */
     public int status() {
         return status;

@@ -160,6 +160,131 @@ class HaproxyCaptureTest {
     }
 
     @Test
+    void aWarmingServerTakesFromTheBackendQueueEverySecondAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("slowstart-grabs.cfg");
+        ServerTraffic s1 = be.server("s1");
+        be.serverChanged(s1, ServerState.DOWN, false, false, 1, 100 * S);
+        for (int i = 0; i < 40; i++) {
+            Decision d = be.arrive(Request.ROOT, 100_350 * MS);
+            if (d instanceof Decision.Connect) {
+                be.connected(d.stream(), 100_350 * MS);
+            }
+        }
+
+        Transition up = be.serverChanged(s1, ServerState.UP, false, false, 1, 100_850 * MS);
+        List<String> samples = new ArrayList<>(List.of(sample(s1)));
+        String lastLine = null;
+        while (s1.nextWarmupNanos() >= 0) {
+            Transition t = be.warmup(s1, s1.nextWarmupNanos());
+            if (t.logged()) {
+                lastLine = upLine(t);
+            }
+            samples.add(sample(s1));
+        }
+
+        String[] log = read("slowstart-grabs.log").strip().split("\n");
+        assertThat(upLine(up)).isEqualTo(counts(log[1]));
+        assertThat(lastLine).isEqualTo(counts(log[2]));
+        // "t=3 <time> s1,0,7,1,32 BACKEND,...": qcur, scur, weight, throttle of s1 once a second
+        List<String> captured = read("slowstart-grabs.samples").lines().filter(l -> l.startsWith("t="))
+                .map(l -> l.split(" ")[2].substring(3)).toList();
+        assertThat(samples).isEqualTo(captured.subList(0, samples.size()));
+        assertThat(samples).hasSize(11);
+    }
+
+    @Test
+    void minconnGrowsWithTheBackendLoadOverFullconnAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("minconn-fullconn.cfg");
+        ServerTraffic s1 = be.server("s1");
+        java.util.ArrayDeque<Stream> connected = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 12; i++) {
+            Decision d = be.arrive(Request.ROOT, 0);
+            if (d instanceof Decision.Connect) {
+                be.connected(d.stream(), 0);
+                connected.add(d.stream());
+            }
+        }
+        Map<Long, String> samples = new LinkedHashMap<>();
+        for (long t = 1; t <= 12; t++) {
+            // the samples were taken a few ms after each second, the answers came 3 s after each connect
+            long now = t * S + 20 * MS;
+            // each request is answered 3 s after it connected, in the order it connected
+            while (!connected.isEmpty() && connected.peek().connectedAtNanos() + 3 * S <= now) {
+                Stream done = connected.poll();
+                be.responded(done, 200, done.connectedAtNanos() + 3 * S);
+                // effects() is valid until the next call: copy it before calling connected()
+                for (Decision d : List.copyOf(be.effects())) {
+                    be.connected(d.stream(), done.connectedAtNanos() + 3 * S);
+                    connected.add(d.stream());
+                }
+            }
+            samples.put(t, "s1," + s1.queueLength() + "," + s1.maxQueueLength() + "," + s1.currentSessions() + ","
+                    + s1.maxSessions() + "," + s1.totalSessions() + " BACKEND," + be.queueLength() + ","
+                    + be.maxQueueLength() + "," + be.currentSessions() + "," + be.maxSessions() + ","
+                    + be.totalSessions());
+        }
+
+        // "t=3 s1,0,0,5,6,7 BACKEND,5,10,10,12,12": sampled once a second after the burst
+        Map<Long, String> captured = new LinkedHashMap<>();
+        read("minconn-fullconn.samples").lines().forEach(l -> captured.put(Long.parseLong(l.substring(2,
+                l.indexOf(' '))), l.substring(l.indexOf(' ') + 1).strip()));
+        assertThat(samples).isEqualTo(captured);
+    }
+
+    @Test
+    void onMarkedDownShutdownSessionsCountsThenKillsWith502AsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("down-shutdown-sessions.cfg", "rd", AlgorithmTraits.of("first", false),
+                FirstUsable::new);
+        List<Stream> onS1 = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Decision d = be.arrive(Request.ROOT, i * 100 * MS);
+            be.connected(d.stream(), i * 100 * MS);
+            onS1.add(d.stream());
+        }
+
+        Transition t = be.serverChanged(be.server("s1"), ServerState.DOWN, false, false, 1, 700 * MS);
+
+        assertThat(downLine(t)).isEqualTo(counts(read("down-shutdown-sessions.log").lines().findFirst()
+                .orElseThrow()));
+        assertThat(t.effects()).extracting(d -> d.stream().status() + " " + BackendTraffic.terminationState(
+                d.stream())).containsExactly("502 DH", "502 DH");
+        assertCounters(be, "down-shutdown-sessions.show-stat.csv");
+    }
+
+    /** {@code balance first} without its ordering by id: the first usable server that is not full. */
+    static final class FirstUsable implements LoadBalancer {
+
+        private final List<? extends LbServer> servers;
+
+        FirstUsable(List<? extends LbServer> servers) {
+            this.servers = servers;
+        }
+
+        @Override
+        public LbServer pick(Request request, LbServer avoid) {
+            return servers.stream().filter(s -> s.usable() && !s.full()).findFirst().orElse(null);
+        }
+
+        @Override
+        public void update(LbServer server) {
+        }
+
+        @Override
+        public void taken(LbServer server) {
+        }
+
+        @Override
+        public void released(LbServer server) {
+        }
+    }
+
+    /** qcur, scur, weight, throttle as {@code show stat} prints them. */
+    static String sample(ServerTraffic s) {
+        return s.queueLength() + "," + s.currentSessions() + "," + s.csvWeight() + ","
+                + (s.throttle() < 0 ? "" : s.throttle());
+    }
+
+    @Test
     void aRefusingServerGetsThreeRetriesOneSecondApartThen503AsHaproxyDid() throws IOException {
         BackendTraffic be = backend("retries.cfg", "rt", AlgorithmTraits.ROUND_ROBIN, null);
 
@@ -261,7 +386,9 @@ class HaproxyCaptureTest {
             throws IOException {
         HaproxyConfig config = HaproxyConfig.parse(cfg, read(cfg));
         ProxyConfig proxy = config.proxy(name).orElseThrow();
-        return BackendTraffic.of(proxy, 999, traits, balancer != null ? balancer
+        // without fullconn, these captures' BACKEND rows print slim 999 (10% of HAProxy's own maxconn)
+        int fullConn = proxy.traffic().fullConn() > 0 ? proxy.traffic().fullConn() : 999;
+        return BackendTraffic.of(proxy, fullConn, traits, balancer != null ? balancer
                 : servers -> new DeclarationOrderRoundRobin(servers, proxy.traffic().allBackups()));
     }
 
