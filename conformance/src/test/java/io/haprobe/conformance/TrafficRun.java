@@ -287,17 +287,20 @@ final class TrafficRun {
             // the httplog lines leave the check side's log: they are compared request by request
             // a client port comes back soon (HAProxy closes first, so the client keeps no TIME_WAIT): each port's
             // lines are taken in log order by its requests in the order they were sent
-            Map<Integer, java.util.ArrayDeque<Matcher>> byPort = new HashMap<>();
+            // (by address and port: two clients of different source addresses may have the same port)
+            Map<String, java.util.ArrayDeque<Matcher>> byClient = new HashMap<>();
             for (String line : Files.readAllLines(dir.resolve("haproxy.stdout"))) {
                 Matcher httplog = HTTPLOG.matcher(line);
                 if (httplog.find()) {
-                    byPort.computeIfAbsent(Integer.parseInt(httplog.group(1)), port -> new java.util.ArrayDeque<>())
-                            .add(httplog);
+                    byClient.computeIfAbsent(line.substring(0, line.indexOf(' ')),
+                            client -> new java.util.ArrayDeque<>()).add(httplog);
                 }
             }
             Map<LoadClient.Sent, Matcher> lines = new HashMap<>();
             sent.stream().sorted(java.util.Comparator.comparingDouble(LoadClient.Sent::sentMillis)).forEach(one -> {
-                java.util.ArrayDeque<Matcher> queue = byPort.get(one.localPort());
+                java.net.InetAddress source = items.get(one.item()).source();
+                String client = (source == null ? "127.0.0.1" : source.getHostAddress()) + ':' + one.localPort();
+                java.util.ArrayDeque<Matcher> queue = byClient.get(client);
                 if (queue != null && !queue.isEmpty()) {
                     lines.put(one, queue.poll());
                 }
