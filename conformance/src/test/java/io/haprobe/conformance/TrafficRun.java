@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -286,13 +285,26 @@ final class TrafficRun {
             Files.write(dir.resolve("haproxy.log"), haproxy.observation().log());
 
             // the httplog lines leave the check side's log: they are compared request by request
-            Map<Integer, Matcher> byPort = new HashMap<>();
+            // a client port comes back soon (HAProxy closes first, so the client keeps no TIME_WAIT): each port's
+            // lines are taken in log order by its requests in the order they were sent
+            // (by address and port: two clients of different source addresses may have the same port)
+            Map<String, java.util.ArrayDeque<Matcher>> byClient = new HashMap<>();
             for (String line : Files.readAllLines(dir.resolve("haproxy.stdout"))) {
                 Matcher httplog = HTTPLOG.matcher(line);
                 if (httplog.find()) {
-                    byPort.put(Integer.parseInt(httplog.group(1)), httplog);
+                    byClient.computeIfAbsent(line.substring(0, line.indexOf(' ')),
+                            client -> new java.util.ArrayDeque<>()).add(httplog);
                 }
             }
+            Map<LoadClient.Sent, Matcher> lines = new HashMap<>();
+            sent.stream().sorted(java.util.Comparator.comparingDouble(LoadClient.Sent::sentMillis)).forEach(one -> {
+                java.net.InetAddress source = items.get(one.item()).source();
+                String client = (source == null ? "127.0.0.1" : source.getHostAddress()) + ':' + one.localPort();
+                java.util.ArrayDeque<Matcher> queue = byClient.get(client);
+                if (queue != null && !queue.isEmpty()) {
+                    lines.put(one, queue.poll());
+                }
+            });
             Observation checks = withoutHttplog(haproxy.observation());
             List<Request> real = new ArrayList<>();
             List<String> problems = new ArrayList<>();
@@ -301,7 +313,7 @@ final class TrafficRun {
                 if (one.endMillis() > durationMillis) {
                     continue; // not over within the scenario's time: the simulation does not count it either
                 }
-                Matcher httplog = byPort.get(one.localPort());
+                Matcher httplog = lines.get(one);
                 if (httplog == null) {
                     problems.add("request " + one.item() + "#" + one.index() + " (client port " + one.localPort()
                             + ", status " + one.status() + "): no httplog line");
