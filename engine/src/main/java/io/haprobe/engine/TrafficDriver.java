@@ -305,7 +305,7 @@ final class TrafficDriver {
                 server == null ? null : server.name(), stream.id(), stream.arrivalNanos(),
                 client.gaveUp ? -1 : finished.status(),
                 BackendTraffic.terminationState(stream), queueNanos, connectNanos, responseNanos, stream.retries(),
-                false, null));
+                stream.redispatched(), null));
         client.next();
     }
 

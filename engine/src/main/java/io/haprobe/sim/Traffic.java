@@ -28,8 +28,10 @@ import java.util.Objects;
  * @param headers      request headers (names as given, one value each); never null, may be empty
  * @param source       the client's address ({@code balance source}), or null for the simulation's default
  *                     client, 127.0.0.1
- * @param timeoutNanos how long the client waits for its answer before it gives up (HAProxy logs a client
- *                     abort, {@code CQ} or {@code CD}), in nanoseconds; 0 means the client waits for ever
+ * @param timeoutNanos how long the client waits for its answer before it gives up and, in a {@code sequential}
+ *                     item, sends its next request, in nanoseconds; 0 means the client waits for ever. HAProxy 2.6
+ *                     without {@code option abortonclose} lets the abandoned request go on (observed on
+ *                     2.6.12), so its outcome and counters do not change
  */
 public record Traffic(long atNanos, Target target, Load load, String path, Map<String, String> headers,
                       InetAddress source, long timeoutNanos) {

@@ -236,6 +236,32 @@ class TrafficSimulationTest {
         }
     }
 
+    @Test
+    void aRedispatchedRetryIsMarkedAsHaproxysLogMarksIt() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    option redispatch
+                backend app
+                    server web01 127.0.0.1:8081
+                    server web02 127.0.0.1:8082
+                """);
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(Behaviour.refuse()))
+                .script("app/web02", ServerScript.of(Behaviour.http(200)))
+                .traffic(Traffic.to(Traffic.Target.backend("app"), Duration.ZERO, new Traffic.Burst(1)))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(2));
+
+            // 2.6.12 logs "+1" for this request (conformance scenario 094)
+            HealthEvent.RequestCompleted request = completed(sim).get(0);
+            assertThat(request.server()).isEqualTo("web02");
+            assertThat(request.retries()).isEqualTo(1);
+            assertThat(request.redispatched()).isTrue();
+        }
+    }
+
     private static List<HealthEvent.RequestCompleted> completed(Simulation sim) {
         return sim.timeline().events().stream()
                 .filter(HealthEvent.RequestCompleted.class::isInstance)
