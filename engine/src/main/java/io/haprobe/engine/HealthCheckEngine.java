@@ -3,6 +3,8 @@ package io.haprobe.engine;
 import io.haprobe.ServerState;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.FrontendConfig;
+import io.haprobe.traffic.FrontendTraffic;
 import io.haprobe.health.AdminRequest;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.VirtualScheduler;
@@ -14,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -74,6 +78,7 @@ public final class HealthCheckEngine implements AutoCloseable {
     private final ListenerDispatcher dispatcher;
     private final CheckLoop loop;
     private final List<CheckedSection> sections;
+    private final Map<String, FrontendTraffic> frontends;
     private final StatsReport stats;
     private final RuntimeApi runtime;
     private volatile boolean started;
@@ -92,8 +97,13 @@ public final class HealthCheckEngine implements AutoCloseable {
                 new TransitionLog(scheduler, dispatcher::emit),
                 builder.trafficRandom != null ? builder.trafficRandom : new SplittableRandom());
         this.sections = plans.stream().map(plan -> new CheckedSection(plan, loop)).toList();
+        Map<String, FrontendTraffic> frontendModels = new HashMap<>();
+        for (FrontendConfig frontend : config.frontends()) {
+            frontendModels.put(frontend.name(), FrontendTraffic.of(frontend, CheckPlanner.ASSUMED_GLOBAL_MAXCONN));
+        }
+        this.frontends = Map.copyOf(frontendModels);
         this.stats = new StatsReport(config, sections, scheduler,
-                scheduler instanceof VirtualScheduler ? 1 : ProcessHandle.current().pid());
+                scheduler instanceof VirtualScheduler ? 1 : ProcessHandle.current().pid(), frontends);
         this.runtime = new RuntimeApi(sections, loop, dispatcher::emit, stats);
     }
 
@@ -183,6 +193,17 @@ public final class HealthCheckEngine implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("server: " + backend + "/" + server + " (expected: a checked server)");
+    }
+
+    /**
+     * Returns the request model of a frontend or listen section (its {@code maxconn} and FRONTEND counters), for the
+     * simulation's traffic.
+     *
+     * @param name the section's name; never null
+     * @return the model, or null when the config has no such frontend
+     */
+    FrontendTraffic frontendTraffic(String name) {
+        return frontends.get(name);
     }
 
     /** Sets who carries out the traffic decisions of servers' state changes; before {@link #start()}. */

@@ -264,13 +264,14 @@ public sealed interface HealthEvent
      * timers: each phase's duration, or -1 when the request never reached it, as {@code %Tw}, {@code %Tc} and
      * {@code %Tr} print.
      *
-     * @param timeNanos        when HAProxy ended it (the answer was sent), scheduler nanoseconds
+     * @param timeNanos        when HAProxy ended it, scheduler nanoseconds
      * @param frontend         the frontend the request entered, or null when the traffic targeted a backend
      * @param backend          the backend that handled it; never null
      * @param server           the server that served it last, or null when none was assigned ({@code <NOSRV>})
      * @param requestId        the request's number in the simulation, from 1, in the order requests were sent
      * @param sentNanos        when the client sent it, scheduler nanoseconds
-     * @param status           the HTTP status HAProxy sent, or -1 when it sent none
+     * @param status           the HTTP status the client received, or -1 when it received none (its own timeout
+     *                         expired first; HAProxy still ended the request as the termination state says)
      * @param terminationState HAProxy's two-character termination state ({@code --} for a normal end,
      *                         {@code sQ} queue timeout, {@code SC} connect refused, {@code sC} connect timeout,
      *                         {@code sH} server timeout, {@code SH} server closed or reset, {@code PH} invalid
