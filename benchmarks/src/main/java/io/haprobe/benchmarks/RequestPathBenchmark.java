@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
  * One request through a backend's request model ({@link BackendTraffic}), the traffic side of a simulation
  * without the scheduler: {@link BackendTraffic#arrive} (persistence, load balancing, the {@code maxconn}
  * check), {@link BackendTraffic#connected}, then {@link BackendTraffic#responded} (counters, the freed slot,
- * the queues looked at). {@code servers} servers with weights 1 to 4 and {@code maxconn 100}, all UP, one request
+ * the queues looked at); {@link #requestRecycled()} hands the ended stream back. {@code servers} servers with weights 1 to 4 and {@code maxconn 100}, all UP, one request
  * in flight at a time: the steady state of a lightly loaded backend, where no request waits.
  *
  * <p>Per-thread state: each benchmark thread has its own backend.
@@ -59,7 +59,8 @@ public class RequestPathBenchmark {
     }
 
     /**
-     * Sends one request through the model: arrival, connection, response.
+     * Sends one request through the model: arrival, connection, response. The ended stream is kept (as a
+     * simulation that records every request does), so each request allocates its stream.
      *
      * @return the ended stream
      */
@@ -71,5 +72,22 @@ public class RequestPathBenchmark {
         backend.connected(stream, now);
         backend.responded(stream, 200, now);
         return stream;
+    }
+
+    /**
+     * The same, then the ended stream goes back to the model ({@link BackendTraffic#recycle}): the steady state of a
+     * driver that keeps no per-request object.
+     *
+     * @return the status
+     */
+    @Benchmark
+    public int requestRecycled() {
+        now += 1_000;
+        Decision decision = backend.arrive(Request.ROOT, now);
+        Stream stream = decision.stream();
+        backend.connected(stream, now);
+        int status = backend.responded(stream, 200, now).status();
+        backend.recycle(stream);
+        return status;
     }
 }

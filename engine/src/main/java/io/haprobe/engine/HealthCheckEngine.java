@@ -3,6 +3,8 @@ package io.haprobe.engine;
 import io.haprobe.ServerState;
 import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.FrontendConfig;
+import io.haprobe.traffic.FrontendTraffic;
 import io.haprobe.health.AdminRequest;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.VirtualScheduler;
@@ -14,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +85,7 @@ public final class HealthCheckEngine implements AutoCloseable {
     private final ListenerDispatcher dispatcher;
     private final List<CheckLoop> loops;
     private final List<CheckedSection> sections;
+    private final Map<String, FrontendTraffic> frontends;
     private final StatsReport stats;
     private final RuntimeApi runtime;
     private volatile boolean started;
@@ -111,8 +116,13 @@ public final class HealthCheckEngine implements AutoCloseable {
         // servers are spread round robin over the loops, in declaration order across sections
         this.sections = plans.stream().map(plan -> new CheckedSection(plan,
                 () -> loops.get(nextLoop[0]++ % loops.size()), trafficRandom)).toList();
+        Map<String, FrontendTraffic> frontendModels = new HashMap<>();
+        for (FrontendConfig frontend : config.frontends()) {
+            frontendModels.put(frontend.name(), FrontendTraffic.of(frontend, CheckPlanner.ASSUMED_GLOBAL_MAXCONN));
+        }
+        this.frontends = Map.copyOf(frontendModels);
         this.stats = new StatsReport(config, sections, scheduler,
-                scheduler instanceof VirtualScheduler ? 1 : ProcessHandle.current().pid());
+                scheduler instanceof VirtualScheduler ? 1 : ProcessHandle.current().pid(), frontends);
         this.runtime = new RuntimeApi(sections, loops.get(0), dispatcher::emit, stats);
     }
 
@@ -243,6 +253,17 @@ public final class HealthCheckEngine implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("server: " + backend + "/" + server + " (expected: a checked server)");
+    }
+
+    /**
+     * Returns the request model of a frontend or listen section (its {@code maxconn} and FRONTEND counters), for the
+     * simulation's traffic.
+     *
+     * @param name the section's name; never null
+     * @return the model, or null when the config has no such frontend
+     */
+    FrontendTraffic frontendTraffic(String name) {
+        return frontends.get(name);
     }
 
     /** Sets who carries out the traffic decisions of servers' state changes; before {@link #start()}. */

@@ -258,22 +258,25 @@ public sealed interface HealthEvent
 
     /**
      * A client request of a simulation's traffic ended (spec §9): served by a server, refused with a 503 (no server
-     * available, queue timeout or overflow, connect retries exhausted), failed with a 502 or 504, or abandoned by a
-     * client whose timeout expired. Times follow HAProxy's log timers: each phase's duration, or -1 when the
-     * request never reached it, as {@code %Tw}, {@code %Tc} and {@code %Tr} print.
+     * available, queue timeout or overflow, connect retries exhausted), or failed with a 502 or 504. A client whose
+     * own {@code timeout} expires stops waiting, but HAProxy 2.6 without {@code option abortonclose} lets the
+     * request go on (observed on 2.6.12), so the event tells how HAProxy ended it. Times follow HAProxy's log
+     * timers: each phase's duration, or -1 when the request never reached it, as {@code %Tw}, {@code %Tc} and
+     * {@code %Tr} print.
      *
-     * @param timeNanos        when it ended (the answer reached the client, or the client gave up), scheduler
-     *                         nanoseconds
+     * @param timeNanos        when HAProxy ended it, scheduler nanoseconds
      * @param frontend         the frontend the request entered, or null when the traffic targeted a backend
      * @param backend          the backend that handled it; never null
      * @param server           the server that served it last, or null when none was assigned ({@code <NOSRV>})
      * @param requestId        the request's number in the simulation, from 1, in the order requests were sent
      * @param sentNanos        when the client sent it, scheduler nanoseconds
-     * @param status           the HTTP status the client received, or -1 when it received none (it gave up)
+     * @param status           the HTTP status the client received, or -1 when it received none (its own timeout
+     *                         expired first; HAProxy still ended the request as the termination state says)
      * @param terminationState HAProxy's two-character termination state ({@code --} for a normal end,
      *                         {@code sQ} queue timeout, {@code SC} connect refused, {@code sC} connect timeout,
      *                         {@code sH} server timeout, {@code SH} server closed or reset, {@code PH} invalid
-     *                         response, {@code CQ}/{@code CC}/{@code CD} client gave up); never null
+     *                         response, {@code DH}/{@code DC} killed by {@code on-marked-down
+     *                         shutdown-sessions}); never null
      * @param queueNanos       time spent in a queue ({@code %Tw}), or -1 when it ended before leaving the queue
      *                         ({@code 0} when it never waited)
      * @param connectNanos     time to establish the server connection ({@code %Tc}), or -1 when none was
@@ -281,7 +284,8 @@ public sealed interface HealthEvent
      *                         ({@code %Tr}), or -1 when no response came
      * @param retries          how many connect retries it took ({@code %rc}), {@code >= 0}
      * @param redispatched     whether a retry went to another server ({@code +} before the retries in the log)
-     * @param logMessage       the {@code option httplog} line when the frontend logs one, else null
+     * @param logMessage       the {@code option httplog} line; null: the simulation does not build httplog lines
+     *                         yet (the event carries their fields)
      */
     record RequestCompleted(long timeNanos, String frontend, String backend, String server, long requestId,
                             long sentNanos, int status, String terminationState, long queueNanos, long connectNanos,

@@ -82,7 +82,7 @@ public final class Simulation implements AutoCloseable {
         this.engine = engineBuilder.build();
         if (!builder.traffic.isEmpty()) {
             TrafficDriver driver = new TrafficDriver(scheduler, scheduler.nanoTime(), engine::requests,
-                    target -> route(builder.config, target), builder.scripts,
+                    target -> route(builder.config, target), engine::frontendTraffic, builder.scripts,
                     server -> engine.serverConfig(server.backendTraffic().name(), server.name()), trafficRandom,
                     event -> events.add(event));
             engine.trafficEffects(driver::carryOut);

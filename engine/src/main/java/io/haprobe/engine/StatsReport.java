@@ -9,6 +9,7 @@ import io.haprobe.config.ServerConfig;
 import io.haprobe.health.AgentHealth;
 import io.haprobe.health.ServerHealth;
 import io.haprobe.traffic.BackendTraffic;
+import io.haprobe.traffic.FrontendTraffic;
 import io.haprobe.traffic.ServerTraffic;
 import io.haprobe.time.Scheduler;
 
@@ -234,6 +235,7 @@ final class StatsReport {
     private final long pid;
     private long startNanos;
     private long startMillis;
+    private final Map<String, FrontendTraffic> frontends;
 
     /**
      * Creates the reports of an engine.
@@ -242,9 +244,13 @@ final class StatsReport {
      * @param sections the engine's checked sections; never null
      * @param clock    the engine's scheduler (ages and uptime); never null
      * @param pid      the {@code pid} {@code show info} prints
+     * @param frontends the request model of each frontend and listen section, by name (its FRONTEND row's
+     *                  counters); never null
      */
-    StatsReport(HaproxyConfig config, List<CheckedSection> sections, Scheduler clock, long pid) {
+    StatsReport(HaproxyConfig config, List<CheckedSection> sections, Scheduler clock, long pid,
+                Map<String, FrontendTraffic> frontends) {
         this.config = config;
+        this.frontends = frontends;
         this.clock = clock;
         this.pid = pid;
         sections.forEach(section -> this.sections.put(section.name(), section));
@@ -426,6 +432,17 @@ final class StatsReport {
         if (http) {
             zero(f, "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other", "intercepted",
                     "cache_lookups", "cache_hits");
+        }
+        FrontendTraffic traffic = frontends.get(declaration.name());
+        if (traffic != null) {
+            set(f, "scur", Integer.toString(traffic.currentSessions()));
+            set(f, "smax", Integer.toString(traffic.maxSessions()));
+            set(f, "stot", Long.toString(traffic.totalSessions()));
+            set(f, "conn_tot", Long.toString(traffic.totalSessions()));
+            set(f, "req_tot", Long.toString(traffic.requestTotal()));
+            if (http) {
+                httpCounters(f, traffic::httpResponses);
+            }
         }
         set(f, "status", "OPEN");
         set(f, "pid", "1");

@@ -10,6 +10,7 @@ import io.haprobe.time.Scheduler;
 import io.haprobe.traffic.BackendTraffic;
 import io.haprobe.traffic.ConnectFailure;
 import io.haprobe.traffic.Decision;
+import io.haprobe.traffic.FrontendTraffic;
 import io.haprobe.traffic.Request;
 import io.haprobe.traffic.ServerTraffic;
 import io.haprobe.traffic.Stream;
@@ -40,6 +41,9 @@ final class TrafficDriver {
     private final long startNanos;
     private final Function<String, BackendTraffic> backends;
     private final Function<Traffic.Target, String> router;
+    private final Function<String, FrontendTraffic> frontends;
+    /** Per frontend, the connections waiting in its listener's backlog while it holds {@code maxconn} sessions. */
+    private final Map<String, java.util.ArrayDeque<Runnable>> backlogs = new HashMap<>();
     private final Map<String, ServerScript> scripts;
     private final Function<ServerTraffic, ServerConfig> configs;
     private final RandomGenerator random;
@@ -57,18 +61,22 @@ final class TrafficDriver {
      * @param startNanos the scheduler time of t=0
      * @param backends   the request model of a backend by name, or null for none; never null
      * @param router     the backend a traffic target reaches (a frontend's {@code default_backend}); never null
+     * @param frontends  the request model of a frontend by name ({@code maxconn}, FRONTEND counters), or null for
+     *                   none; never null
      * @param scripts    the scripted backends by {@code backend/server}; never null
      * @param configs    a model server's configuration; never null
      * @param random     where delay ranges draw from; never null
      * @param sink       where request events go, in order; never null
      */
     TrafficDriver(Scheduler scheduler, long startNanos, Function<String, BackendTraffic> backends,
-                  Function<Traffic.Target, String> router, Map<String, ServerScript> scripts,
+                  Function<Traffic.Target, String> router, Function<String, FrontendTraffic> frontends,
+                  Map<String, ServerScript> scripts,
                   Function<ServerTraffic, ServerConfig> configs, RandomGenerator random, Consumer<HealthEvent> sink) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.startNanos = startNanos;
         this.backends = Objects.requireNonNull(backends, "backends");
         this.router = Objects.requireNonNull(router, "router");
+        this.frontends = Objects.requireNonNull(frontends, "frontends");
         this.scripts = Objects.requireNonNull(scripts, "scripts");
         this.configs = Objects.requireNonNull(configs, "configs");
         this.random = Objects.requireNonNull(random, "random");
@@ -162,6 +170,17 @@ final class TrafficDriver {
     }
 
     private void send(Traffic item, String frontend, BackendTraffic backend, Request request, Runnable then) {
+        FrontendTraffic model = frontend == null ? null : frontends.apply(frontend);
+        if (model != null && !model.accept(scheduler.nanoTime())) {
+            // at maxconn HAProxy stops accepting: the connection waits in the backlog for a session to end
+            backlogs.computeIfAbsent(frontend, name -> new java.util.ArrayDeque<>())
+                    .add(() -> admit(item, frontend, backend, request, then));
+            return;
+        }
+        admit(item, frontend, backend, request, then);
+    }
+
+    private void admit(Traffic item, String frontend, BackendTraffic backend, Request request, Runnable then) {
         long now = scheduler.nanoTime();
         Decision decision = backend.arrive(request, now);
         Client client = new Client(frontend, backend, then);
@@ -305,7 +324,11 @@ final class TrafficDriver {
                 server == null ? null : server.name(), stream.id(), stream.arrivalNanos(),
                 client.gaveUp ? -1 : finished.status(),
                 BackendTraffic.terminationState(stream), queueNanos, connectNanos, responseNanos, stream.retries(),
-                false, null));
+                stream.redispatched(), null));
+        FrontendTraffic model = client.frontend == null ? null : frontends.apply(client.frontend);
+        if (model != null && model.release(finished.status(), now)) {
+            backlogs.get(client.frontend).poll().run();
+        }
         client.next();
     }
 

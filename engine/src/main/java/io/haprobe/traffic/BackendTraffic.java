@@ -542,6 +542,10 @@ public final class BackendTraffic {
         }
         stream.retries++;
         boolean redispatched = chooseRedispatch(stream, nowNanos);
+        if (redispatched) {
+            // SF_REDISP: the log's retry count gets its '+'
+            stream.redispatched = true;
+        }
         if (failure.isError()) {
             long delay = timeoutConnectNanos > 0 ? Math.min(NANOS_PER_SECOND, timeoutConnectNanos)
                     : NANOS_PER_SECOND;

@@ -56,6 +56,8 @@ public final class Stream {
     long connectedAtNanos = -1;
     long retryAtNanos = -1;
     int retries;
+    /** True once a connect retry went back through load balancing ({@code SF_REDISP}). */
+    boolean redispatched;
     /** The first connect error ({@code conn_err_type}): null, or the failure that ends the stream. */
     ConnectFailure firstFailure;
     Termination termination;
@@ -94,6 +96,7 @@ public final class Stream {
         connectedAtNanos = -1;
         retryAtNanos = -1;
         retries = 0;
+        redispatched = false;
         firstFailure = null;
         termination = null;
         terminationState = null;
@@ -196,6 +199,16 @@ public final class Stream {
      */
     public int retries() {
         return retries;
+    }
+
+    /**
+     * Tells whether a connect retry of this stream went back through load balancing ({@code option redispatch},
+     * HAProxy's {@code SF_REDISP}: the {@code +} before the retry count in the log line).
+     *
+     * @return true once redispatched
+     */
+    public boolean redispatched() {
+        return redispatched;
     }
 
     /**

@@ -236,6 +236,68 @@ class TrafficSimulationTest {
         }
     }
 
+    @Test
+    void aRedispatchedRetryIsMarkedAsHaproxysLogMarksIt() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    option redispatch
+                backend app
+                    server web01 127.0.0.1:8081
+                    server web02 127.0.0.1:8082
+                """);
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(Behaviour.refuse()))
+                .script("app/web02", ServerScript.of(Behaviour.http(200)))
+                .traffic(Traffic.to(Traffic.Target.backend("app"), Duration.ZERO, new Traffic.Burst(1)))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(2));
+
+            // 2.6.12 logs "+1" for this request (conformance scenario 094)
+            HealthEvent.RequestCompleted request = completed(sim).get(0);
+            assertThat(request.server()).isEqualTo("web02");
+            assertThat(request.retries()).isEqualTo(1);
+            assertThat(request.redispatched()).isTrue();
+        }
+    }
+
+    @Test
+    void aFrontendAtItsMaxconnLeavesNewConnectionsInTheBacklogAndCountsItsRow() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout server 10s
+                frontend fe_main
+                    bind 127.0.0.1:8080
+                    maxconn 2
+                    default_backend app
+                backend app
+                    server web01 127.0.0.1:8081
+                """);
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(new Behaviour.Http(200, null, Map.of(), "",
+                        Delay.of(Duration.ofSeconds(1)))))
+                .traffic(Traffic.to(Traffic.Target.frontend("fe_main"), Duration.ZERO, new Traffic.Burst(4)))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(3));
+
+            // HAProxy 2.6.12, four curls at once: 1.008, 1.008, 2.008, 2.005 s; FRONTEND stot 4 smax 2 req_tot 4
+            assertThat(requests(sim)).containsExactly("t=1000 #1 web01 200 --", "t=1000 #2 web01 200 --",
+                    "t=2000 #3 web01 200 --", "t=2000 #4 web01 200 --");
+            String frontend = sim.engine().showStat().lines().filter(l -> l.startsWith("fe_main,FRONTEND,"))
+                    .findFirst().orElseThrow();
+            List<String> header = List.of(sim.engine().showStat().lines().findFirst().orElseThrow().substring(2)
+                    .split(","));
+            String[] f = frontend.split(",", -1);
+            assertThat(f[header.indexOf("stot")]).isEqualTo("4");
+            assertThat(f[header.indexOf("smax")]).isEqualTo("2");
+            assertThat(f[header.indexOf("req_tot")]).isEqualTo("4");
+            assertThat(f[header.indexOf("hrsp_2xx")]).isEqualTo("4");
+        }
+    }
+
     private static List<HealthEvent.RequestCompleted> completed(Simulation sim) {
         return sim.timeline().events().stream()
                 .filter(HealthEvent.RequestCompleted.class::isInstance)
