@@ -21,11 +21,12 @@ import java.util.function.Supplier;
  *
  * <p>Threading: the section's servers may be confined to different event loops (servers are spread round robin
  * over the engine's loops), so what they share is guarded by the section's monitor ({@code synchronized (section)}):
- * the backend counts ({@link #traffic()}), the availability counters, and every read-modify-write of one of its
- * servers' state (a check's result applied by {@link TransitionLog}, a runtime API command), so that a
- * transition, its recount and its log line are one atomic step, as under HAProxy's server and backend locks.
- * The counters' getters lock it themselves. {@link #proxy()}, {@link #servers()} and {@link #name()} are
- * immutable and may be read from any thread.
+ * the backend counts ({@link #traffic()}) and the availability counters, changed by a step that changes a server's
+ * state, admin state, weight or usability (taken by {@link TransitionLog}, always after the server's own monitor),
+ * so that a transition, its recount and its log line are one atomic step, as under HAProxy's server and backend
+ * locks; a check that changes none of these takes only its server's monitor. The counters' getters lock it
+ * themselves. {@link #proxy()}, {@link #servers()} and {@link #name()} are immutable and may be read from any
+ * thread.
  */
 final class CheckedSection {
 

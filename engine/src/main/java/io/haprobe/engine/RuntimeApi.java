@@ -367,11 +367,11 @@ final class RuntimeApi {
     }
 
     /**
-     * Applies a command's change to the server's state now and logs it, as one step under the section's monitor:
+     * Applies a command's change to the server's state now and logs it, as one step under the server's monitor:
      * the server's own loop may be applying a check's result at the same time.
      */
     private void publish(ServerChecker server, java.util.function.Function<ServerHealth, HealthStep> change) {
-        synchronized (server.section()) {
+        synchronized (server) {
             ServerHealth now = server.health();
             loop.log().publish(server, change.apply(now), now.lastOutcome(), false);
         }

@@ -32,9 +32,10 @@ import java.util.function.Consumer;
  *
  * <p>Threading: confined to one event loop of the engine, its {@link CheckLoop}'s scheduler thread:
  * {@link #start()}, {@link #stop()} and the checks' callbacks run there. The state is an immutable
- * {@link ServerHealth} published through a volatile field; it changes only under the section's monitor
- * ({@link #moveTo}, from the {@link TransitionLog}), where a check's result and a runtime API command (which runs
- * on the engine's first loop) are each read, applied and logged as one step. {@link #snapshot()} and the
+ * {@link ServerHealth} published through a volatile field; it is read, changed and logged under the server's own
+ * monitor ({@code synchronized (server)}; {@link #moveTo} from the {@link TransitionLog}), so a check's result
+ * and a runtime API command (which runs on the engine's first loop) are each one step; a step that changes what
+ * the backend counts also takes the section's monitor (always after the server's). {@link #snapshot()} and the
  * accessors of the server's immutable identity may be called from any thread. Durations are nanoseconds of the
  * scheduler.
  */
@@ -131,7 +132,8 @@ final class ServerChecker {
     /**
      * Moves the server to {@code after}, one transition of a step, recounts its backend and keeps the counters
      * of {@code show stat} ({@code chkdown}, {@code lastchg}, {@code downtime}). Called by the
-     * {@link TransitionLog} only, holding the section's monitor, before it logs the transition.
+     * {@link TransitionLog} only, holding the server's monitor (and the section's when usability or weight
+     * change), before it logs the transition.
      *
      * @param after    the state after the transition; never null
      * @param nowNanos the scheduler's time now
@@ -159,7 +161,10 @@ final class ServerChecker {
             // HAProxy recomputes the effective weight on every update except in maintenance (spec §9.2)
             effectiveWeight = after.weight();
         }
-        traffic.update(after.usable(), after.weight());
+        if (before.usable() != after.usable() || before.weight() != after.weight()) {
+            // only under the section's monitor (TransitionLog takes it for such a step)
+            traffic.update(after.usable(), after.weight());
+        }
         if (requests == null || (before.state() == after.state() && before.maintenance() == after.maintenance()
                 && before.drain() == after.drain() && before.weight() == after.weight())) {
             return null;
@@ -400,7 +405,7 @@ final class ServerChecker {
             return;
         }
         long interval;
-        synchronized (section) {
+        synchronized (this) {
             if (health.maintenance() || !health.checked()) {
                 // the agent or the runtime API paused the check while it ran: HAProxy drops the paused result
                 interval = -1;
@@ -423,7 +428,7 @@ final class ServerChecker {
             return;
         }
         long interval;
-        synchronized (section) {
+        synchronized (this) {
             if (!health.agent().enabled()) {
                 // disabled while it ran: the result is ignored
                 interval = -1;

@@ -37,11 +37,13 @@ import java.util.function.Consumer;
  *       <td>EMERG</td></tr>
  * </table>
  *
- * <p>Threading: one per event loop of the engine ({@link CheckLoop}), whose scheduler stamps its events; the
- * servers of one backend may live on different loops, so {@link #publish} runs under the section's monitor
- * (taken here, re-entrantly when the caller already holds it): a server's events are emitted in the order of its
- * steps, and a backend's recounts and lines in the order its servers' steps took the monitor, as HAProxy's
- * threads take its server and backend locks. Event times are the scheduler's nanoseconds.
+ * <p>Threading: one per event loop of the engine ({@link CheckLoop}), whose scheduler stamps its events. The
+ * caller holds the server's monitor ({@code synchronized (server)}), so a server's steps and events come one at a
+ * time, in order. The servers of one backend may live on different loops, so a step that changes what the backend
+ * counts (a state, admin or weight change, or the server's usability) also runs under the section's monitor,
+ * taken here: a backend's recounts and lines come in the order its servers' steps took it, as HAProxy's threads
+ * take its server and backend locks. A check that changes none of that (most checks) takes no shared lock. Event
+ * times are the scheduler's nanoseconds.
  */
 final class TransitionLog {
 
@@ -70,12 +72,32 @@ final class TransitionLog {
      * @param agentCheck true for an agent check ({@code agent-check}), false for the health check
      */
     void publish(ServerChecker server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {
+        if (!changesBackend(step)) {
+            // a check that changes nothing the backend counts: the server's own monitor (held by the caller) is
+            // enough, so the loops do not contend for the backend on every check
+            publish(server, step, outcome, agentCheck, false);
+            return;
+        }
         synchronized (server.section()) {
-            publishLocked(server, step, outcome, agentCheck);
+            publish(server, step, outcome, agentCheck, true);
         }
     }
 
-    private void publishLocked(ServerChecker server, HealthStep step, CheckOutcome outcome, boolean agentCheck) {
+    /** Tells whether a step changes more than its server: a state, admin or weight change, or its usability. */
+    private static boolean changesBackend(HealthStep step) {
+        List<Transition> transitions = step.transitions();
+        for (int i = 0; i < transitions.size(); i++) {
+            Transition t = transitions.get(i);
+            if (t.kind() != Transition.Kind.CHECK || t.before().usable() != t.after().usable()
+                    || t.before().weight() != t.after().weight()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void publish(ServerChecker server, HealthStep step, CheckOutcome outcome, boolean agentCheck,
+                         boolean backendLocked) {
         ProxyConfig proxy = server.section().proxy();
         Backend backend = server.section().traffic();
         boolean logChecks = proxy.logHealthChecks();
@@ -86,7 +108,7 @@ final class TransitionLog {
         List<Transition> transitions = step.transitions();
         for (int i = 0; i < transitions.size(); i++) {
             Transition t = transitions.get(i);
-            boolean hadUsable = backend.hasUsableServer();
+            boolean hadUsable = backendLocked && backend.hasUsableServer();
             io.haprobe.traffic.Transition requests = server.moveTo(t.after(), now);
             int active = backend.activeServers();
             int backup = backend.backupServers();
@@ -132,6 +154,9 @@ final class TransitionLog {
                     // a weight change or a counter set by the runtime API logs nothing itself; it may still empty
                     // the backend below
                 }
+            }
+            if (!backendLocked) {
+                continue;
             }
             server.section().availability(backend.hasUsableServer(), now);
             if (hadUsable && !backend.hasUsableServer()) {
