@@ -251,6 +251,30 @@ class HaproxyCaptureTest {
         assertCounters(be, "down-shutdown-sessions.show-stat.csv");
     }
 
+    @Test
+    void backupsServeAsHaproxysDidWithAndWithoutAllbackups() throws IOException {
+        String[] log = read("backups.log").strip().split("\n");
+        for (String name : List.of("first", "all")) {
+            BackendTraffic be = backend("backups.cfg", name, AlgorithmTraits.ROUND_ROBIN, null);
+            Transition down = be.serverChanged(be.server("s1"), ServerState.DOWN, false, false, 1, S);
+            for (int i = 0; i < 3; i++) {
+                Decision d = be.arrive(Request.ROOT, S + i * 100 * MS);
+                if (d instanceof Decision.Connect) {
+                    be.connected(d.stream(), d.stream().arrivalNanos());
+                }
+            }
+            assertCounters(be, "backups.show-stat-down.csv", name);
+
+            Transition up = be.serverChanged(be.server("s1"), ServerState.UP, false, false, 1, 1800 * MS);
+            up.effects().forEach(d -> be.connected(d.stream(), 1800 * MS));
+
+            int at = name.equals("first") ? 0 : 1;
+            assertThat(downLine(down)).isEqualTo(counts(log[at]));
+            assertThat(upLine(up)).isEqualTo(counts(log[at + 2]));
+            assertCounters(be, "backups.show-stat-up.csv", name);
+        }
+    }
+
     /** {@code balance first} without its ordering by id: the first usable server that is not full. */
     static final class FirstUsable implements LoadBalancer {
 
