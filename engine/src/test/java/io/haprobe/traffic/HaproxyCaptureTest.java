@@ -275,6 +275,23 @@ class HaproxyCaptureTest {
         }
     }
 
+    @Test
+    void aFullServerQueueRedispatchesAPersistentRequestAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("maxqueue-redispatch.cfg", "mq", AlgorithmTraits.ROUND_ROBIN, null);
+        Stream req1 = be.arrive(BackendTrafficTest.cookie("a"), 0).stream();
+        be.connected(req1, 0);
+        Stream req2 = be.arrive(BackendTrafficTest.cookie("a"), 100 * MS).stream();
+        Decision req3 = be.arrive(BackendTrafficTest.cookie("a"), 200 * MS);
+
+        assertThat(req3).isEqualTo(new Decision.Connect(req3.stream(), be.server("s2")));
+        be.connected(req3.stream(), 200 * MS);
+        be.responded(req3.stream(), 200, 201 * MS);
+        be.responded(req1, 200, 2000 * MS);
+        be.connected(req2, 2000 * MS);
+        be.responded(req2, 200, 4000 * MS);
+        assertCounters(be, "maxqueue-redispatch.show-stat.csv", "mq");
+    }
+
     /** {@code balance first} without its ordering by id: the first usable server that is not full. */
     static final class FirstUsable implements LoadBalancer {
 
