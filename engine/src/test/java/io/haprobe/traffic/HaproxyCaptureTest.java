@@ -251,6 +251,47 @@ class HaproxyCaptureTest {
         assertCounters(be, "down-shutdown-sessions.show-stat.csv");
     }
 
+    @Test
+    void backupsServeAsHaproxysDidWithAndWithoutAllbackups() throws IOException {
+        String[] log = read("backups.log").strip().split("\n");
+        for (String name : List.of("first", "all")) {
+            BackendTraffic be = backend("backups.cfg", name, AlgorithmTraits.ROUND_ROBIN, null);
+            Transition down = be.serverChanged(be.server("s1"), ServerState.DOWN, false, false, 1, S);
+            for (int i = 0; i < 3; i++) {
+                Decision d = be.arrive(Request.ROOT, S + i * 100 * MS);
+                if (d instanceof Decision.Connect) {
+                    be.connected(d.stream(), d.stream().arrivalNanos());
+                }
+            }
+            assertCounters(be, "backups.show-stat-down.csv", name);
+
+            Transition up = be.serverChanged(be.server("s1"), ServerState.UP, false, false, 1, 1800 * MS);
+            up.effects().forEach(d -> be.connected(d.stream(), 1800 * MS));
+
+            int at = name.equals("first") ? 0 : 1;
+            assertThat(downLine(down)).isEqualTo(counts(log[at]));
+            assertThat(upLine(up)).isEqualTo(counts(log[at + 2]));
+            assertCounters(be, "backups.show-stat-up.csv", name);
+        }
+    }
+
+    @Test
+    void aFullServerQueueRedispatchesAPersistentRequestAsHaproxyDid() throws IOException {
+        BackendTraffic be = backend("maxqueue-redispatch.cfg", "mq", AlgorithmTraits.ROUND_ROBIN, null);
+        Stream req1 = be.arrive(BackendTrafficTest.cookie("a"), 0).stream();
+        be.connected(req1, 0);
+        Stream req2 = be.arrive(BackendTrafficTest.cookie("a"), 100 * MS).stream();
+        Decision req3 = be.arrive(BackendTrafficTest.cookie("a"), 200 * MS);
+
+        assertThat(req3).isEqualTo(new Decision.Connect(req3.stream(), be.server("s2")));
+        be.connected(req3.stream(), 200 * MS);
+        be.responded(req3.stream(), 200, 201 * MS);
+        be.responded(req1, 200, 2000 * MS);
+        be.connected(req2, 2000 * MS);
+        be.responded(req2, 200, 4000 * MS);
+        assertCounters(be, "maxqueue-redispatch.show-stat.csv", "mq");
+    }
+
     /** {@code balance first} without its ordering by id: the first usable server that is not full. */
     static final class FirstUsable implements LoadBalancer {
 
