@@ -11,6 +11,7 @@ import io.haprobe.health.ServerHealth;
 import io.haprobe.traffic.BackendTraffic;
 import io.haprobe.traffic.FrontendTraffic;
 import io.haprobe.traffic.ServerTraffic;
+import io.haprobe.traffic.TrafficCounters;
 import io.haprobe.time.Scheduler;
 
 import java.util.ArrayList;
@@ -476,21 +477,7 @@ final class StatsReport {
         BackendTraffic model = section.requests();
         ServerTraffic requests = model == null ? null : model.server(server.name());
         if (requests != null) {
-            set(f, "qcur", Integer.toString(requests.queueLength()));
-            set(f, "qmax", Integer.toString(requests.maxQueueLength()));
-            set(f, "scur", Integer.toString(requests.currentSessions()));
-            set(f, "smax", Integer.toString(requests.maxSessions()));
-            set(f, "stot", Long.toString(requests.totalSessions()));
-            set(f, "lbtot", Long.toString(requests.lbTotal()));
-            set(f, "econ", Long.toString(requests.connectErrors()));
-            set(f, "eresp", Long.toString(requests.responseErrors()));
-            set(f, "wretr", Long.toString(requests.retries()));
-            set(f, "wredis", Long.toString(requests.redispatches()));
-            set(f, "cli_abrt", Long.toString(requests.clientAborts()));
-            if (http) {
-                httpCounters(f, requests::httpResponses);
-                set(f, "req_tot", Long.toString(requests.requestTotal()));
-            }
+            counters(f, requests, http);
             if (health.state() == ServerState.STARTING) {
                 set(f, "weight", Integer.toString(requests.csvWeight()));
                 if (requests.throttle() >= 0) {
@@ -572,21 +559,7 @@ final class StatsReport {
         }
         BackendTraffic requests = section.requests();
         if (requests != null) {
-            set(f, "qcur", Integer.toString(requests.queueLength()));
-            set(f, "qmax", Integer.toString(requests.maxQueueLength()));
-            set(f, "scur", Integer.toString(requests.currentSessions()));
-            set(f, "smax", Integer.toString(requests.maxSessions()));
-            set(f, "stot", Long.toString(requests.totalSessions()));
-            set(f, "lbtot", Long.toString(requests.lbTotal()));
-            set(f, "econ", Long.toString(requests.connectErrors()));
-            set(f, "eresp", Long.toString(requests.responseErrors()));
-            set(f, "wretr", Long.toString(requests.retries()));
-            set(f, "wredis", Long.toString(requests.redispatches()));
-            set(f, "cli_abrt", Long.toString(requests.clientAborts()));
-            if (http) {
-                httpCounters(f, requests::httpResponses);
-                set(f, "req_tot", Long.toString(requests.requestTotal()));
-            }
+            counters(f, requests, http);
         }
         int active = 0;
         int backup = 0;
@@ -675,6 +648,25 @@ final class StatsReport {
         String[] fields = new String[COLUMNS.size()];
         Arrays.fill(fields, "");
         return fields;
+    }
+
+    /** The request model's counters of a server or BACKEND row. */
+    private static void counters(String[] f, TrafficCounters counters, boolean http) {
+        set(f, "qcur", Integer.toString(counters.queueLength()));
+        set(f, "qmax", Integer.toString(counters.maxQueueLength()));
+        set(f, "scur", Integer.toString(counters.currentSessions()));
+        set(f, "smax", Integer.toString(counters.maxSessions()));
+        set(f, "stot", Long.toString(counters.totalSessions()));
+        set(f, "lbtot", Long.toString(counters.lbTotal()));
+        set(f, "econ", Long.toString(counters.connectErrors()));
+        set(f, "eresp", Long.toString(counters.responseErrors()));
+        set(f, "wretr", Long.toString(counters.retries()));
+        set(f, "wredis", Long.toString(counters.redispatches()));
+        set(f, "cli_abrt", Long.toString(counters.clientAborts()));
+        if (http) {
+            httpCounters(f, counters::httpResponses);
+            set(f, "req_tot", Long.toString(counters.requestTotal()));
+        }
     }
 
     private static void httpCounters(String[] f, java.util.function.IntToLongFunction byClass) {

@@ -90,7 +90,7 @@ import java.util.function.Function;
  * be.responded(stream, 200, now3);              // frees the slot; be.effects() says who got it
  * }</pre>
  */
-public final class BackendTraffic {
+public final class BackendTraffic implements TrafficCounters {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NANOS_PER_MS = 1_000_000L;

@@ -36,7 +36,7 @@ import io.haprobe.ServerState;
  * <p>Not thread-safe: confined with its backend to the thread that runs the traffic model. The getters are
  * plain field reads, for {@link LoadBalancer}s.
  */
-public final class ServerTraffic implements LbServer {
+public final class ServerTraffic implements LbServer, TrafficCounters {
 
     private final BackendTraffic backend;
     private final int index;
