@@ -14,6 +14,7 @@ import io.haprobe.traffic.FrontendTraffic;
 import io.haprobe.traffic.Request;
 import io.haprobe.traffic.ServerTraffic;
 import io.haprobe.traffic.Stream;
+import io.haprobe.traffic.Termination;
 
 import java.util.HashMap;
 import java.util.List;
@@ -318,7 +319,7 @@ final class TrafficDriver {
         long connectedAt = stream.connectedAtNanos();
         long connectNanos = connectedAt < 0 ? -1 : connectedAt - client.connectingAt;
         long responseNanos = finished.status() > 0 && connectedAt >= 0
-                && finished.termination() == io.haprobe.traffic.Termination.SERVED ? now - connectedAt : -1;
+                && finished.termination() == Termination.SERVED ? now - connectedAt : -1;
         ServerTraffic server = stream.server();
         sink.accept(new HealthEvent.RequestCompleted(now, client.frontend, backend.name(),
                 server == null ? null : server.name(), stream.id(), stream.arrivalNanos(),
