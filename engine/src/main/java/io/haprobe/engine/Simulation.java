@@ -384,8 +384,9 @@ public final class Simulation implements AutoCloseable {
          * Builds the simulation and boots the servers at t=0.
          *
          * @return the simulation, at t=0
-         * @throws IllegalArgumentException if a script names a server the config does not have, or a backend
-         *                                  given to {@link #backends} is not in the config
+         * @throws IllegalArgumentException if a script names a server the config does not have, a backend
+         *                                  given to {@link #backends} is not in the config, or a traffic item's
+         *                                  target leads to no backend whose {@code balance} haprobe models
          */
         public Simulation build() {
             for (String server : scripts.keySet()) {

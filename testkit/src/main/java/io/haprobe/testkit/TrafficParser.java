@@ -1,6 +1,8 @@
 package io.haprobe.testkit;
 
+import io.haprobe.config.FrontendConfig;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ProxyDeclaration;
 import io.haprobe.sim.Traffic;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -104,6 +106,26 @@ final class TrafficParser {
             throw scenario.error(value, "unknown " + kind + " '" + ScenarioParser.oneLine(name) + "' (expected: "
                     + ScenarioParser.oneOf(known, "a " + kind + (toFrontend ? " or listen" : " or listen")
                     + " section of the haproxy.cfg") + ScenarioParser.suggestion(name, known, 3) + ")");
+        }
+        String destination = name;
+        if (toFrontend) {
+            destination = config.frontends().stream().filter(f -> f.name().equals(name)).findFirst()
+                    .map(FrontendConfig::backend).orElse(null);
+            if (destination == null) {
+                throw scenario.error(value, "frontend '" + ScenarioParser.oneLine(name) + "' sends its requests to no "
+                        + "backend (expected: a frontend with a default_backend or a use_backend without a condition)");
+            }
+        }
+        String routed = destination;
+        ProxyConfig proxy = config.proxy(routed).orElse(null);
+        if (proxy == null) {
+            throw scenario.error(value, kind + " '" + ScenarioParser.oneLine(name) + "' leads to '" + routed
+                    + "', which has no servers (expected: a backend or listen section)");
+        }
+        if (!proxy.balancing().modelled()) {
+            throw scenario.error(value, kind + " '" + ScenarioParser.oneLine(name) + "' leads to backend '" + routed
+                    + "', whose 'balance " + proxy.balance() + "' haprobe does not model (expected: roundrobin, "
+                    + "static-rr, leastconn, first, source, uri, url_param, hdr or random)");
         }
         return new Traffic.Target(name, toFrontend);
     }

@@ -147,6 +147,28 @@ class ScenarioTrafficTest {
                         + "800ms } })");
     }
 
+    @Test
+    void aTargetMustLeadToAModelledBackend() {
+        String cfg = """
+                haproxy: |
+                  defaults
+                    mode http
+                  frontend fe_none
+                    bind 127.0.0.1:8080
+                  backend rdp
+                    balance rdp-cookie
+                    server r1 10.0.0.3:3389 check
+                duration: 10s
+                """;
+        assertError(cfg + "traffic:\n  - at: 1s\n    frontend: fe_none\n    burst: 1\n",
+                "scenario.yaml:12:15: frontend 'fe_none' sends its requests to no backend (expected: a frontend with "
+                        + "a default_backend or a use_backend without a condition)");
+        assertError(cfg + "traffic:\n  - at: 1s\n    backend: rdp\n    burst: 1\n",
+                "scenario.yaml:12:14: backend 'rdp' leads to backend 'rdp', whose 'balance rdp-cookie' haprobe does not "
+                        + "model (expected: roundrobin, static-rr, leastconn, first, source, uri, url_param, hdr or "
+                        + "random)");
+    }
+
     private static Scenario parse(String text) {
         return Scenario.parse("scenario.yaml", text, Path.of("."));
     }
