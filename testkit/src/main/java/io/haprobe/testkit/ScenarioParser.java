@@ -577,10 +577,6 @@ final class ScenarioParser {
         return value.isEmpty() ? "nothing" : "'" + oneLine(value) + "'";
     }
 
-    void warn(Node node, String message) {
-        warnings.add(new ConfigWarning(location(node), message));
-    }
-
     ConfigException error(Node node, String detail) {
         return new ConfigException(location(node), detail);
     }
