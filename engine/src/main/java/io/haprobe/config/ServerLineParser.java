@@ -256,9 +256,10 @@ final class ServerLineParser {
                     case "agent-send" -> settings.agentSend = value.text();
                     case "agent-addr" -> settings.agentAddress = in.requireNonEmpty(value, "agent-addr");
                     case "init-addr" -> settings.initAddr = initAddr(value);
-                    // atol() in 2.6.12: garbage reads as its leading digits, or 0
-                    case "minconn" -> settings.minConn = (int) Math.max(0, ConfigValues.atol(value.text()));
-                    case "maxqueue" -> settings.maxQueue = (int) Math.max(0, ConfigValues.atol(value.text()));
+                    // atol() in 2.6.12: garbage reads as its leading digits, or 0; 2.6.12 accepts any size, kept
+                    // within an int here (a huge limit is no limit either way)
+                    case "minconn" -> settings.minConn = nonNegativeInt(ConfigValues.atol(value.text()));
+                    case "maxqueue" -> settings.maxQueue = nonNegativeInt(ConfigValues.atol(value.text()));
                     case "cookie" -> settings.cookie = in.requireNonEmpty(value, word);
                     case "id" -> settings.id = serverId(value);
                     case "on-marked-down" -> {
@@ -405,6 +406,11 @@ final class ServerLineParser {
             consumed += 2;
         }
         return new SourceClause(address == null ? SourceAddress.NONE : new SourceAddress(address, port), consumed);
+    }
+
+    /** An {@code atol()} value as a limit: negatives read as 0, values past an int as the largest int. */
+    private static int nonNegativeInt(long value) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, value));
     }
 
     /** A parsed {@code source} clause and the number of tokens it took after the keyword. */

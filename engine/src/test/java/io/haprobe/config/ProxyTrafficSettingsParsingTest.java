@@ -124,4 +124,15 @@ class ProxyTrafficSettingsParsingTest {
                 .fullConn(parse("backend b", "  fullconn 9").proxy("b").orElseThrow(), 0)).isEqualTo(9);
         assertThat(List.of(config.proxies().size())).containsExactly(3);
     }
+
+    @Test
+    void aServerLimitPastAnIntIsTheLargestIntNotACrash() {
+        // haproxy -c 2.6.12 accepts these (atol); found by the config fuzzer as an IllegalArgumentException
+        HaproxyConfig config = parse("backend b", "  server s 127.0.0.1:80 minconn 99999999999999999999 maxconn 4"
+                + " maxqueue 999999999999999");
+
+        TrafficSettings server = config.proxy("b").orElseThrow().servers().get(0).traffic();
+        assertThat(server.minConn()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(server.maxQueue()).isEqualTo(Integer.MAX_VALUE);
+    }
 }
