@@ -143,6 +143,45 @@ class SimulateCommandTest {
     }
 
     @Test
+    void trafficThroughALineTheTrafficModelIgnoresIsWarnedOnceAtTheConfigLine() throws IOException {
+        Path scenario = write("""
+                config: haproxy.cfg
+                duration: 3s
+                servers:
+                  app/web01:
+                    - at: 0s
+                      http: { status: 200 }
+                traffic:
+                  - at: 1s
+                    frontend: fe
+                    burst: 2
+                  - at: 2s
+                    frontend: fe
+                    burst: 1
+                """);
+        Files.writeString(dir.resolve("haproxy.cfg"), """
+                defaults
+                    mode http
+                    timeout connect 1s
+                frontend fe
+                    bind 127.0.0.1:8080
+                    http-request deny if { path /admin }
+                    default_backend app
+                backend app
+                    server web01 10.0.0.1:80 check
+                """);
+
+        int exit = run("simulate", scenario.toString());
+
+        assertThat(exit).isZero();
+        assertThat(err.toString()).isEqualTo("[WARNING] " + dir.resolve("haproxy.cfg") + ":6:5: keyword "
+                + "'http-request deny' changes traffic but the traffic model ignores it: HAProxy 2.6 runs this rule "
+                + "on each request before load balancing: it can answer the request itself (deny, return, redirect, "
+                + "tarpit, auth), change what balancing and persistence read (path, headers, source), the queue "
+                + "priority or the timeouts; haprobe forwards each request as the scenario writes it\n");
+    }
+
+    @Test
     void badScenarioExits1WithFileLineColumnAndNoStackTrace() throws IOException {
         Path scenario = write("""
                 config: haproxy.cfg

@@ -19,6 +19,9 @@ import java.util.Objects;
  *       it serves them itself</td></tr>
  *   <tr><td>{@code useBackends}</td><td>empty</td><td>{@code use_backend NAME} without condition</td>
  *       <td>the first one takes every request</td></tr>
+ *   <tr><td>{@code unmodelled}</td><td>empty</td><td>{@code http-request}, {@code tcp-request},
+ *       {@code redirect}, ... ({@code IgnoredTrafficKeywords})</td><td>lines the model ignores; a simulation
+ *       warns when its traffic goes through them</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -29,20 +32,25 @@ import java.util.Objects;
  * @param maxConn        {@code maxconn}, {@code >= 0}, 0 when unset
  * @param defaultBackend {@code default_backend}, or null
  * @param useBackends    the unconditional {@code use_backend} rules in order; never null
+ * @param unmodelled     the section's lines (its own and its defaults') that change traffic in HAProxy 2.6 but
+ *                       that the traffic model ignores, such as {@code http-request deny}, in file order; never
+ *                       null
  */
 public record FrontendConfig(String name, boolean listen, SourceLocation location, int maxConn, String defaultBackend,
-                             List<String> useBackends) {
+                             List<String> useBackends, List<UnmodelledTraffic> unmodelled) {
 
     /**
      * Validates the components and copies the list.
      *
-     * @throws NullPointerException     if {@code name}, {@code location} or {@code useBackends} is null
+     * @throws NullPointerException     if {@code name}, {@code location}, {@code useBackends} or {@code unmodelled}
+     *                                  is null
      * @throws IllegalArgumentException if {@code maxConn} is negative
      */
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(location, "location");
         useBackends = List.copyOf(useBackends);
+        unmodelled = List.copyOf(unmodelled);
         if (maxConn < 0) {
             throw new IllegalArgumentException("maxConn: " + maxConn + " (expected: >= 0)");
         }

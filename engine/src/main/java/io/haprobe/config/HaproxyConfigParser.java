@@ -243,6 +243,7 @@ final class HaproxyConfigParser {
                     frontendMode = tokens.get(1).text();
                 }
                 if (frontendName != null) {
+                    frontendTraffic.unmodelled(tokens, context);
                     frontendTraffic.frontendKeyword(tokens, context);
                 }
                 return;
@@ -418,6 +419,7 @@ final class HaproxyConfigParser {
 
     private void parseProxyKeyword(List<ConfigToken> tokens) {
         ConfigToken keyword = tokens.get(0);
+        current.traffic.unmodelled(tokens, context);
         switch (keyword.text()) {
             case "server" -> parseServer(tokens);
             case "server-template" -> parseServerTemplate(tokens);

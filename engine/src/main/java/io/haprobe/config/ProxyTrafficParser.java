@@ -24,6 +24,8 @@ final class ProxyTrafficParser {
     int maxConn;
     String defaultBackend;
     final List<String> useBackends = new ArrayList<>();
+    /** The lines the traffic model ignores, this section's and those inherited, in file order. */
+    final List<UnmodelledTraffic> unmodelled = new ArrayList<>();
 
     /** Copies what a section inherits from its {@code defaults} ({@code use_backend} rules are not inherited). */
     ProxyTrafficParser copy() {
@@ -38,12 +40,40 @@ final class ProxyTrafficParser {
         copy.cookie = cookie;
         copy.maxConn = maxConn;
         copy.defaultBackend = defaultBackend;
+        copy.unmodelled.addAll(unmodelled);
         return copy;
     }
 
     ProxyTrafficSettings toSettings() {
         return new ProxyTrafficSettings(timeoutQueueNanos, timeoutServerNanos, retries, redispatchAfter, allBackups,
-                persist, fullConn, cookie);
+                persist, fullConn, cookie, unmodelled);
+    }
+
+    /**
+     * Records a line that changes traffic in HAProxy 2.6 but not in haprobe's model ({@link IgnoredTrafficKeywords});
+     * a setting (not a rule) replaces what an earlier line or the defaults section said, and its {@code no option}
+     * form only removes it. Warns nothing: the line does not change health checks.
+     *
+     * @param tokens any line of the section; never null nor empty
+     * @param in     the line's context; never null
+     */
+    void unmodelled(List<ConfigToken> tokens, ParseContext in) {
+        ConfigToken first = tokens.get(0);
+        List<ConfigToken> line = tokens;
+        if (first.is("no") && tokens.size() > 1) {
+            line = tokens.subList(1, tokens.size());
+        }
+        String keyword = IgnoredTrafficKeywords.keyword(line);
+        if (keyword == null) {
+            return;
+        }
+        if (!IgnoredTrafficKeywords.accumulates(line.get(0).text())) {
+            unmodelled.removeIf(entry -> entry.keyword().equals(keyword));
+        }
+        String effect = line == tokens ? IgnoredTrafficKeywords.effect(line) : null;
+        if (effect != null) {
+            unmodelled.add(new UnmodelledTraffic(keyword, in.location(first), effect));
+        }
     }
 
     /**
@@ -132,7 +162,7 @@ final class ProxyTrafficParser {
     }
 
     FrontendConfig toFrontend(String name, boolean listen, SourceLocation location) {
-        return new FrontendConfig(name, listen, location, maxConn, defaultBackend, useBackends);
+        return new FrontendConfig(name, listen, location, maxConn, defaultBackend, useBackends, unmodelled);
     }
 
     private static String required(List<ConfigToken> tokens, ParseContext in, String message) {

@@ -1,5 +1,6 @@
 package io.haprobe.config;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,6 +28,9 @@ import java.util.Objects;
  *       have a {@code minconn}</td></tr>
  *   <tr><td>{@code cookie}</td><td>null (no persistence)</td><td>{@code cookie NAME insert|prefix|rewrite}</td>
  *       <td>cookie persistence: a request carrying a server's {@code cookie} value goes to that server</td></tr>
+ *   <tr><td>{@code unmodelled}</td><td>empty</td><td>{@code http-request}, {@code use-server}, {@code stick},
+ *       ... ({@code IgnoredTrafficKeywords})</td><td>lines the model ignores; a simulation warns when its
+ *       traffic goes through them</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -39,23 +43,28 @@ import java.util.Objects;
  * @param persist            {@code option persist}
  * @param fullConn           {@code fullconn}, {@code >= 0}, 0 when unset
  * @param cookie             the {@code cookie} keyword, or null
+ * @param unmodelled         the section's lines (its own and its defaults') that change traffic in HAProxy 2.6 but
+ *                           that the traffic model ignores, such as {@code use-server}, in file order; never null
  */
 public record ProxyTrafficSettings(long timeoutQueueNanos, long timeoutServerNanos, int retries, int redispatchAfter,
-                                   boolean allBackups, boolean persist, int fullConn, Cookie cookie) {
+                                   boolean allBackups, boolean persist, int fullConn, Cookie cookie,
+                                   List<UnmodelledTraffic> unmodelled) {
 
     /** HAProxy's default {@code retries}: 3. */
     public static final int DEFAULT_RETRIES = 3;
 
     /** A section without any of these keywords. */
     public static final ProxyTrafficSettings DEFAULT = new ProxyTrafficSettings(0, 0, DEFAULT_RETRIES, 0, false,
-            false, 0, null);
+            false, 0, null, List.of());
 
     /**
      * Validates the components.
      *
      * @throws IllegalArgumentException if a timeout, {@code retries} or {@code fullConn} is negative
+     * @throws NullPointerException     if {@code unmodelled} is null
      */
     public ProxyTrafficSettings {
+        unmodelled = List.copyOf(unmodelled);
         if (timeoutQueueNanos < 0 || timeoutServerNanos < 0) {
             throw new IllegalArgumentException("timeoutQueueNanos, timeoutServerNanos: " + timeoutQueueNanos + ", "
                     + timeoutServerNanos + " (expected: >= 0)");

@@ -34,7 +34,7 @@ class ProxyTrafficSettingsParsingTest {
                 "  cookie SRVID insert indirect nocache domain .example.com", "  server s 127.0.0.1:80");
 
         assertThat(traffic(config, "b")).isEqualTo(new ProxyTrafficSettings(2000 * MS, 30_000 * MS, 5, -1, true,
-                true, 300, new ProxyTrafficSettings.Cookie("SRVID", ProxyTrafficSettings.CookieMode.INSERT)));
+                true, 300, new ProxyTrafficSettings.Cookie("SRVID", ProxyTrafficSettings.CookieMode.INSERT), List.of()));
     }
 
     @Test
@@ -52,7 +52,7 @@ class ProxyTrafficSettingsParsingTest {
                 "backend c", "  no option allbackups", "  retries 0");
 
         assertThat(traffic(config, "b")).isEqualTo(new ProxyTrafficSettings(1000 * MS, 0, 1, 3, true, false, 0,
-                new ProxyTrafficSettings.Cookie("S", ProxyTrafficSettings.CookieMode.PREFIX)));
+                new ProxyTrafficSettings.Cookie("S", ProxyTrafficSettings.CookieMode.PREFIX), List.of()));
         assertThat(traffic(config, "c").allBackups()).isFalse();
         assertThat(traffic(config, "c").retries()).isZero();
     }

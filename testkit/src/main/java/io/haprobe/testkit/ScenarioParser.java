@@ -577,6 +577,11 @@ final class ScenarioParser {
         return value.isEmpty() ? "nothing" : "'" + oneLine(value) + "'";
     }
 
+    /** Adds a warning about the haproxy.cfg that only this scenario's content makes worth saying. */
+    void warn(ConfigWarning warning) {
+        warnings.add(warning);
+    }
+
     ConfigException error(Node node, String detail) {
         return new ConfigException(location(node), detail);
     }

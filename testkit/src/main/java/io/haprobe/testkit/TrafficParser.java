@@ -4,6 +4,7 @@ import io.haprobe.config.FrontendConfig;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ProxyDeclaration;
+import io.haprobe.config.UnmodelledTraffic;
 import io.haprobe.sim.Traffic;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -14,16 +15,20 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses a scenario's {@code traffic:} list into {@link Traffic} items: each {@code at}, one target
  * ({@code frontend: NAME} or {@code backend: NAME}), one load ({@code burst: N}, {@code sequential: N} or
  * {@code rate: R/s} with {@code until}), and optional {@code path}, {@code headers}, {@code source},
- * {@code timeout}. Strict: unknown keys, missing or doubled choices, unknown sections and bad values are errors
- * with the file, line and column. One per scenario parse; not thread-safe.
+ * {@code timeout}. Strict: unknown keys, missing or doubled choices, unknown sections, a target that leads to no
+ * backend or to a {@code balance} haprobe does not model, and bad values are errors with the file, line and column. The haproxy.cfg lines the traffic model
+ * ignores ({@link UnmodelledTraffic}) on a target's way are warned about, once per line. One per scenario parse;
+ * not thread-safe.
  */
 final class TrafficParser {
 
@@ -33,6 +38,8 @@ final class TrafficParser {
     private static final int MAX_REQUESTS = 10_000_000;
 
     private final ScenarioParser scenario;
+    /** The config lines already warned about, by file and line. */
+    private final Set<List<Object>> warnedLines = new HashSet<>();
 
     TrafficParser(ScenarioParser scenario) {
         this.scenario = scenario;
@@ -127,7 +134,20 @@ final class TrafficParser {
                     + "', whose 'balance " + proxy.balance() + "' haprobe does not model (expected: roundrobin, "
                     + "static-rr, leastconn, first, source, uri, url_param, hdr or random)");
         }
+        if (toFrontend) {
+            config.frontends().stream().filter(f -> f.name().equals(name)).findFirst()
+                    .ifPresent(f -> warnUnmodelled(f.unmodelled()));
+        }
+        warnUnmodelled(proxy.traffic().unmodelled());
         return new Traffic.Target(name, toFrontend);
+    }
+
+    private void warnUnmodelled(List<UnmodelledTraffic> lines) {
+        for (UnmodelledTraffic line : lines) {
+            if (warnedLines.add(List.of(line.location().file(), line.location().line()))) {
+                scenario.warn(line.warning());
+            }
+        }
     }
 
     private Traffic.Load load(MappingNode mapping, Map<String, NodeTuple> entries, long atNanos) {

@@ -169,6 +169,42 @@ class ScenarioTrafficTest {
                         + "random)");
     }
 
+    @Test
+    void linesTheTrafficModelIgnoresAreWarnedOncePerLineWhenTrafficGoesThroughThem() {
+        String cfg = """
+                haproxy: |
+                  defaults
+                    mode http
+                    option abortonclose
+                  frontend fe
+                    bind 127.0.0.1:8080
+                    http-request deny if { path /admin }
+                    default_backend app
+                  backend app
+                    use-server web01 if { src 10.0.0.9 }
+                    server web01 10.0.0.1:8080 check
+                  backend quiet
+                    server q1 10.0.0.2:8080 check
+                duration: 10s
+                """;
+        Scenario quiet = parse(cfg + "traffic:\n  - at: 1s\n    backend: quiet\n    burst: 1\n");
+        Scenario through = parse(cfg + "traffic:\n  - at: 1s\n    frontend: fe\n    burst: 1\n"
+                + "  - at: 2s\n    backend: app\n    burst: 1\n");
+
+        assertThat(quiet.warnings()).extracting(Object::toString).filteredOn(w -> w.contains("traffic model"))
+                .containsExactly("scenario.yaml:4:5: keyword "
+                + "'option abortonclose' changes traffic but the traffic model ignores it: HAProxy 2.6 aborts a "
+                + "queued or connecting request whose client closed; haprobe models HAProxy without it (the request "
+                + "keeps its place, its server still gets it)");
+        assertThat(through.warnings()).filteredOn(w -> w.message().contains("traffic model"))
+                .extracting(w -> w.location().toString() + " " + w.message().substring(0,
+                w.message().indexOf(" changes"))).containsExactly(
+                "scenario.yaml:4:5 keyword 'option abortonclose'",
+                "scenario.yaml:7:5 keyword 'http-request deny'",
+                "scenario.yaml:10:5 keyword 'use-server'");
+        assertThat(parse(cfg).warnings()).noneMatch(w -> w.message().contains("traffic model"));
+    }
+
     private static Scenario parse(String text) {
         return Scenario.parse("scenario.yaml", text, Path.of("."));
     }
