@@ -182,6 +182,27 @@ class SimulateCommandTest {
     }
 
     @Test
+    void trafficToAModeTcpBackendExits1AtTheTrafficItem() throws IOException {
+        Path scenario = write("""
+                haproxy: |
+                  backend db
+                      server d1 10.0.0.1:5432 check
+                duration: 3s
+                traffic:
+                  - at: 1s
+                    backend: db
+                    burst: 1
+                """);
+
+        int exit = run("simulate", scenario.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("haprobe: " + scenario + ":7:14: backend 'db' leads to backend 'db' ("
+                + scenario + ":2), in mode tcp; haprobe's traffic model is HTTP (expected: a backend in mode http)\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void badScenarioExits1WithFileLineColumnAndNoStackTrace() throws IOException {
         Path scenario = write("""
                 config: haproxy.cfg

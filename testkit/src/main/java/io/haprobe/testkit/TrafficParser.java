@@ -4,6 +4,7 @@ import io.haprobe.config.FrontendConfig;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ProxyDeclaration;
+import io.haprobe.config.SourceLocation;
 import io.haprobe.config.UnmodelledTraffic;
 import io.haprobe.sim.Traffic;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -26,7 +27,8 @@ import java.util.Set;
  * ({@code frontend: NAME} or {@code backend: NAME}), one load ({@code burst: N}, {@code sequential: N} or
  * {@code rate: R/s} with {@code until}), and optional {@code path}, {@code headers}, {@code source},
  * {@code timeout}. Strict: unknown keys, missing or doubled choices, unknown sections, a target that leads to no
- * backend or to a {@code balance} haprobe does not model, and bad values are errors with the file, line and column. The haproxy.cfg lines the traffic model
+ * backend, to a {@code balance} haprobe does not model or to a {@code mode tcp} backend (the traffic model is
+ * HTTP), and bad values are errors with the file, line and column. The haproxy.cfg lines the traffic model
  * ignores ({@link UnmodelledTraffic}) on a target's way are warned about, once per line. One per scenario parse;
  * not thread-safe.
  */
@@ -133,6 +135,14 @@ final class TrafficParser {
             throw scenario.error(value, kind + " '" + ScenarioParser.oneLine(name) + "' leads to backend '" + routed
                     + "', whose 'balance " + proxy.balance() + "' haprobe does not model (expected: roundrobin, "
                     + "static-rr, leastconn, first, source, uri, url_param, hdr or random)");
+        }
+        ProxyDeclaration declared = config.declarations().stream()
+                .filter(d -> d.name().equals(routed) && d.hasBackend()).findFirst().orElseThrow();
+        if (!declared.mode().equals("http")) {
+            SourceLocation at = declared.location();
+            throw scenario.error(value, kind + " '" + ScenarioParser.oneLine(name) + "' leads to " + declared.kind()
+                    + " '" + routed + "' (" + at.file() + ":" + at.line() + "), in mode " + declared.mode()
+                    + "; haprobe's traffic model is HTTP (expected: a backend in mode http)");
         }
         if (toFrontend) {
             config.frontends().stream().filter(f -> f.name().equals(name)).findFirst()

@@ -170,6 +170,25 @@ class ScenarioTrafficTest {
     }
 
     @Test
+    void aTargetInModeTcpIsAnError() {
+        String cfg = """
+                haproxy: |
+                  frontend fe
+                    bind 127.0.0.1:8080
+                    default_backend db
+                  backend db
+                    server d1 10.0.0.3:5432 check
+                duration: 10s
+                """;
+        assertError(cfg + "traffic:\n  - at: 1s\n    frontend: fe\n    burst: 1\n",
+                "scenario.yaml:10:15: frontend 'fe' leads to backend 'db' (scenario.yaml:5), in mode tcp; haprobe's "
+                        + "traffic model is HTTP (expected: a backend in mode http)");
+        assertError(cfg + "traffic:\n  - at: 1s\n    backend: db\n    burst: 1\n",
+                "scenario.yaml:10:14: backend 'db' leads to backend 'db' (scenario.yaml:5), in mode tcp; haprobe's "
+                        + "traffic model is HTTP (expected: a backend in mode http)");
+    }
+
+    @Test
     void linesTheTrafficModelIgnoresAreWarnedOncePerLineWhenTrafficGoesThroughThem() {
         String cfg = """
                 haproxy: |
