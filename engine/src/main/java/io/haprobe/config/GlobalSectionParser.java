@@ -140,19 +140,35 @@ final class GlobalSectionParser {
     }
 
     /**
-     * Reads {@code nbthread}: a decimal integer 1..64 sets it; anything else leaves it unset. HAProxy refuses
-     * such a value; haprobe's validation does not model that refusal yet, so the run falls back to the default.
+     * Reads {@code nbthread} as HAProxy 2.6.12 does ({@code strtol} in base 10, the whole argument): leading
+     * blanks and a sign are allowed, anything after the digits is refused, and the value must be 1..64
+     * ({@code MAX_THREADS}). A second {@code nbthread} line replaces the first; a value above the processor count
+     * is accepted without a word, as 2.6.12 does.
+     *
+     * @throws ConfigException with 2.6.12's message ({@code 'nbthread' cannot handle unexpected argument 'x'.},
+     *                         {@code 'nbthread' passed a missing or unparsable integer
+     *                         value in 'x'}, {@code 'nbthread' value must be between 1 and 64 (was 0)}), at the
+     *                         value (at the keyword when it is missing)
      */
-    private static int parseNbthread(List<ConfigToken> tokens) {
-        if (tokens.size() < 2) {
-            return 0;
+    private int parseNbthread(List<ConfigToken> tokens) {
+        if (tokens.size() > 2) {
+            throw in.error(tokens.get(2), "'nbthread' cannot handle unexpected argument '" + tokens.get(2).text()
+                    + "'.");
         }
-        String text = tokens.get(1).text();
-        if (text.isEmpty() || text.length() > 2 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return 0;
+        ConfigToken at = tokens.size() < 2 ? tokens.get(0) : tokens.get(1);
+        String text = tokens.size() < 2 ? "" : at.text();
+        if (!text.matches("[ \t\n\u000B\f\r]*[+-]?[0-9]+")) {
+            throw in.error(at, "'nbthread' passed a missing or unparsable integer value in '" + text + "'");
         }
-        int value = Integer.parseInt(text);
-        return value >= 1 && value <= GlobalSettings.MAX_THREADS ? value : 0;
+        long value = ConfigValues.atol(text);
+        if (value == -Long.MAX_VALUE && !text.strip().matches("-0*9223372036854775807")) {
+            value = Long.MIN_VALUE; // strtol saturates below at LONG_MIN
+        }
+        if (value < 1 || value > GlobalSettings.MAX_THREADS) {
+            throw in.error(at, "'nbthread' value must be between 1 and " + GlobalSettings.MAX_THREADS + " (was "
+                    + value + ")");
+        }
+        return (int) value;
     }
 
     /** Returns {@code ca-base}, or null. */

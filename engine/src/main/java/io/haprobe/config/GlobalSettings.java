@@ -25,7 +25,8 @@ import java.util.List;
  *       HAProxy rounds the value up to a multiple of 16</td></tr>
  *   <tr><td>{@code nbthread}</td><td>0 (not set: one thread per processor)</td><td>{@code nbthread}</td>
  *       <td>how many threads run the checks: a live engine's event loops, unless the caller asks for a number
- *       ({@code haprobe check --threads})</td></tr>
+ *       ({@code haprobe check --threads}); the parser refuses what 2.6.12 refuses (outside 1..64, not an
+ *       integer, a second argument) with its message</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.

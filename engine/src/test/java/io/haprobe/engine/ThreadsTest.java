@@ -1,5 +1,6 @@
 package io.haprobe.engine;
 
+import io.haprobe.config.ConfigException;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.transport.NettyProbeTransport;
 import org.junit.jupiter.api.Test;
@@ -39,11 +40,39 @@ class ThreadsTest {
     }
 
     @Test
-    void nbthreadHaproxyRefusesIsLeftUnset() {
-        for (String value : new String[] {"0", "65", "abc", "4x"}) {
-            HaproxyConfig config = HaproxyConfig.parse("t.cfg", "global\n    nbthread " + value + "\n" + SERVERS);
-            assertThat(config.global().nbthread()).as(value).isZero();
+    void nbthreadHaproxyRefusesIsRefusedWithItsMessage() {
+        // each message as haproxy -c -f 2.6.12 prints it for the same line ("parsing [t.cfg:2] : ...")
+        String range = "'nbthread' value must be between 1 and 64 (was ";
+        String unparsable = "'nbthread' passed a missing or unparsable integer value in '";
+        String[][] cases = {
+                {"0", "t.cfg:2:14: " + range + "0)"},
+                {"65", "t.cfg:2:14: " + range + "65)"},
+                {"-1", "t.cfg:2:14: " + range + "-1)"},
+                {"2147483648", "t.cfg:2:14: " + range + "2147483648)"},
+                {"99999999999999999999", "t.cfg:2:14: " + range + "9223372036854775807)"},
+                {"-99999999999999999999", "t.cfg:2:14: " + range + "-9223372036854775808)"},
+                {"abc", "t.cfg:2:14: " + unparsable + "abc'"},
+                {"4x", "t.cfg:2:14: " + unparsable + "4x'"},
+                {"0x10", "t.cfg:2:14: " + unparsable + "0x10'"},
+                {"'5 '", "t.cfg:2:14: " + unparsable + "5 '"},
+                {"", "t.cfg:2:5: " + unparsable + "'"},
+                {"1 2", "t.cfg:2:16: 'nbthread' cannot handle unexpected argument '2'."},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> HaproxyConfig.parse("t.cfg", "global\n    nbthread " + c[0] + "\n" + SERVERS))
+                    .as(c[0]).isInstanceOf(ConfigException.class).hasMessage(c[1]);
         }
+    }
+
+    @Test
+    void nbthreadReadsAsStrtolAndTheLastLineWins() {
+        // 2.6.12 accepts these (haproxy -c exit 2 "no listener" only), also 3 threads on this 2-core machine
+        for (String value : new String[] {"+5", "' 5'", "005"}) {
+            assertThat(HaproxyConfig.parse("t.cfg", "global\n    nbthread " + value + "\n" + SERVERS).global()
+                    .nbthread()).as(value).isEqualTo(5);
+        }
+        assertThat(HaproxyConfig.parse("t.cfg", "global\n    nbthread 2\n    nbthread 64\n" + SERVERS).global()
+                .nbthread()).isEqualTo(64);
     }
 
     @Test
