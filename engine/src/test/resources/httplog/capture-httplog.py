@@ -13,7 +13,9 @@ Cases: ok (200, empty body), body (200, 5-byte body), slow (504 after timeout se
 3 retries, SC), nosrv (every server DOWN: 503 <NOSRV> SC), qtimeout (maxconn 1: the second request times out
 in the queue, sQ), queued (maxconn 1: three requests wait their turn, Tw and srv_queue), invalid (502 PH),
 closed (the server closes without answering: 502 SH), errors (`option log-separate-errors`: a 503 at level
-err, a 200 at info), dontlog (`option dontlog-normal`: only the error is logged).
+err, a 200 at info), dontlog (`option dontlog-normal`: only the error is logged), sizes (one request to each of
+SIZES' servers, routed by path, for the %B HAProxy counts: `CASE sizes` lines are preceded by `REPLY <python
+repr of the bytes the server sent>`).
 
 HAProxy is stopped by its PID at the end; the servers are closed. Run: python3 capture-httplog.py
 Only 127.0.0.0/8 is used.
@@ -67,6 +69,17 @@ def start_server(reply, delay=0.0):
 
 
 EMPTY = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+SIZES = [
+    EMPTY,
+    b"HTTP/1.1 200 Okay\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-A: b\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-A: b\r\nX-B: c\r\n\r\n",
+    b"HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabc",
+    b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nabcd",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+    b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+]
 BODY = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
 
 
@@ -138,7 +151,9 @@ def main():
         ("dontlog", "", f"server web01 127.0.0.1:{ok.server_address[1]}\n    server web02 127.0.0.1:{refused}",
          lambda p: (get(p, "/"), get(p, "/"))),
     ]
+    sized = [start_server(reply) for reply in SIZES]
     ports = {name: free_port() for name, *_ in cases}
+    sizes_port = free_port()
     cfg = ["global", "    maxconn 100", "",
            "defaults", "    mode http", "    timeout connect 1s", "    timeout client 10s",
            "    timeout server 10s", "    balance roundrobin", ""]
@@ -152,6 +167,10 @@ def main():
                    f"    log 127.0.0.1:{log_port} local0\n    option httplog\n{options}"
                    f"    default_backend be_{name}\n")
         cfg.append(f"backend be_{name}\n{extra}    {servers}\n")
+    cfg.append(f"frontend fe_sizes\n    bind 127.0.0.1:{sizes_port}\n    log 127.0.0.1:{log_port} local0\n"
+               f"    option httplog\n    use_backend be_size%[path,field(2,/)]\n")
+    for i, server in enumerate(sized):
+        cfg.append(f"backend be_size{i}\n    server web01 127.0.0.1:{server.server_address[1]}\n")
     text = "\n".join(cfg)
     with tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False) as f:
         f.write(text)
@@ -164,6 +183,13 @@ def main():
             run(ports[name])
             time.sleep(0.3)
             lines.append(f"CASE {name}")
+            lines.extend(received[before:])
+        lines.append("CASE sizes")
+        for i, reply in enumerate(SIZES):
+            before = len(received)
+            get(sizes_port, f"/{i}")
+            time.sleep(0.2)
+            lines.append(f"REPLY {reply!r}")
             lines.extend(received[before:])
     finally:
         haproxy.kill()

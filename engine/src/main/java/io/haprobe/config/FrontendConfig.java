@@ -19,6 +19,9 @@ import java.util.Objects;
  *       it serves them itself</td></tr>
  *   <tr><td>{@code useBackends}</td><td>empty</td><td>{@code use_backend NAME} without condition</td>
  *       <td>the first one takes every request</td></tr>
+ *   <tr><td>{@code log}</td><td>{@link TrafficLog#NONE}</td><td>{@code log}, {@code option httplog},
+ *       {@code option dontlog-normal}, {@code option log-separate-errors}</td><td>how its requests are
+ *       logged</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -29,18 +32,21 @@ import java.util.Objects;
  * @param maxConn        {@code maxconn}, {@code >= 0}, 0 when unset
  * @param defaultBackend {@code default_backend}, or null
  * @param useBackends    the unconditional {@code use_backend} rules in order; never null
+ * @param log            how its requests are logged; never null ({@link TrafficLog#NONE} for nothing)
  */
 public record FrontendConfig(String name, boolean listen, SourceLocation location, int maxConn, String defaultBackend,
-                             List<String> useBackends) {
+                             List<String> useBackends, TrafficLog log) {
 
     /**
      * Validates the components and copies the list.
      *
-     * @throws NullPointerException     if {@code name}, {@code location} or {@code useBackends} is null
+     * @throws NullPointerException     if {@code name}, {@code location}, {@code useBackends} or {@code log} is
+     *                                  null
      * @throws IllegalArgumentException if {@code maxConn} is negative
      */
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(log, "log");
         Objects.requireNonNull(location, "location");
         useBackends = List.copyOf(useBackends);
         if (maxConn < 0) {
