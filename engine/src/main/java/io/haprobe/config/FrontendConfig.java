@@ -22,6 +22,9 @@ import java.util.Objects;
  *   <tr><td>{@code unmodelled}</td><td>empty</td><td>{@code http-request}, {@code tcp-request},
  *       {@code redirect}, ... ({@code IgnoredTrafficKeywords})</td><td>lines the model ignores; a simulation
  *       warns when its traffic goes through them</td></tr>
+ *   <tr><td>{@code log}</td><td>{@link TrafficLog#NONE}</td><td>{@code log}, {@code option httplog},
+ *       {@code option dontlog-normal}, {@code option log-separate-errors}</td><td>how its requests are
+ *       logged</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -35,19 +38,21 @@ import java.util.Objects;
  * @param unmodelled     the section's lines (its own and its defaults') that change traffic in HAProxy 2.6 but
  *                       that the traffic model ignores, such as {@code http-request deny}, in file order; never
  *                       null
+ * @param log            how its requests are logged; never null ({@link TrafficLog#NONE} for nothing)
  */
 public record FrontendConfig(String name, boolean listen, SourceLocation location, int maxConn, String defaultBackend,
-                             List<String> useBackends, List<UnmodelledTraffic> unmodelled) {
+                             List<String> useBackends, List<UnmodelledTraffic> unmodelled, TrafficLog log) {
 
     /**
      * Validates the components and copies the list.
      *
-     * @throws NullPointerException     if {@code name}, {@code location}, {@code useBackends} or {@code unmodelled}
-     *                                  is null
+     * @throws NullPointerException     if {@code name}, {@code location}, {@code useBackends}, {@code unmodelled}
+     *                                  or {@code log} is null
      * @throws IllegalArgumentException if {@code maxConn} is negative
      */
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(log, "log");
         Objects.requireNonNull(location, "location");
         useBackends = List.copyOf(useBackends);
         unmodelled = List.copyOf(unmodelled);

@@ -86,6 +86,8 @@ final class HaproxyConfigParser {
     private SourceLocation frontendLocation;
     private ProxyTrafficParser frontendTraffic;
     private final List<FrontendConfig> frontends = new ArrayList<>();
+    /** The global section's {@code log} targets so far, what a later {@code log global} copies. */
+    private final List<TrafficLog.Target> globalLogs = new ArrayList<>();
     private final Map<String, DeclaredProxy> backendNames = new HashMap<>();
     private Section lastDefaults = new Section(SectionKind.DEFAULTS, "", null);
     private Section current;
@@ -249,6 +251,12 @@ final class HaproxyConfigParser {
                 return;
             }
             case GLOBAL -> {
+                if (tokens.get(0).is("log")) {
+                    TrafficLog.Target target = ProxyTrafficParser.target(tokens);
+                    if (target != null) {
+                        globalLogs.add(target);
+                    }
+                }
                 global.parse(tokens);
                 return;
             }
@@ -353,7 +361,7 @@ final class HaproxyConfigParser {
     private void closeSection() {
         if (frontendName != null) {
             declarations.add(new ProxyDeclaration(frontendName, "frontend", frontendMode, frontendLocation));
-            frontends.add(frontendTraffic.toFrontend(frontendName, false, frontendLocation));
+            frontends.add(frontendTraffic.toFrontend(frontendName, false, frontendLocation, globalLogs, context));
             frontendName = null;
         }
         if (current == null) {
@@ -371,7 +379,7 @@ final class HaproxyConfigParser {
         }
         String kindWord = section.kind == SectionKind.LISTEN ? "proxy" : "backend";
         if (section.kind == SectionKind.LISTEN) {
-            frontends.add(section.traffic.toFrontend(section.name, true, section.location));
+            frontends.add(section.traffic.toFrontend(section.name, true, section.location, globalLogs, context));
         }
         declarations.add(new ProxyDeclaration(section.name, section.kind == SectionKind.LISTEN ? "listen" : "backend",
                 section.mode, section.location));
@@ -456,6 +464,9 @@ final class HaproxyConfigParser {
     }
 
     private void parseNo(List<ConfigToken> tokens) {
+        if (current.traffic.noLog(tokens)) {
+            return;
+        }
         if (tokens.size() < 2 || !tokens.get(1).is("option")) {
             warn(tokens.get(0), "keyword 'no' is only supported before 'option', line ignored");
             return;

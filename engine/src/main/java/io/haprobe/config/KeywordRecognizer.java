@@ -218,6 +218,13 @@ final class KeywordRecognizer {
         switch (keyword.text()) {
             case "option" -> recognizeOption(tokens, 1);
             case "no", "default" -> {
+                if (keyword.is("no") && tokens.size() > 1 && tokens.get(1).is("log")) {
+                    // 2.6.12 accepts 'no log' (drops the proxy's log targets), without arguments
+                    if (tokens.size() > 2) {
+                        throw in.error(tokens.get(2), "log : 'no log' does not expect arguments");
+                    }
+                    return;
+                }
                 if (tokens.size() < 3 || !tokens.get(1).is("option")) {
                     throw in.error(keyword, "'" + keyword.text() + "' only supports 'option'.");
                 }

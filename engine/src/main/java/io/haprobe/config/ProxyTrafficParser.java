@@ -26,6 +26,12 @@ final class ProxyTrafficParser {
     final List<String> useBackends = new ArrayList<>();
     /** The lines the traffic model ignores, this section's and those inherited, in file order. */
     final List<UnmodelledTraffic> unmodelled = new ArrayList<>();
+    // the traffic log (TrafficLog): targets as written, null standing for 'log global'
+    final List<TrafficLog.Target> logTargets = new ArrayList<>();
+    TrafficLog.Format logFormat = TrafficLog.Format.NONE;
+    ConfigToken logFormatToken;
+    boolean dontLogNormal;
+    boolean logSeparateErrors;
 
     /** Copies what a section inherits from its {@code defaults} ({@code use_backend} rules are not inherited). */
     ProxyTrafficParser copy() {
@@ -41,6 +47,11 @@ final class ProxyTrafficParser {
         copy.maxConn = maxConn;
         copy.defaultBackend = defaultBackend;
         copy.unmodelled.addAll(unmodelled);
+        copy.logTargets.addAll(logTargets);
+        copy.logFormat = logFormat;
+        copy.logFormatToken = logFormatToken;
+        copy.dontLogNormal = dontLogNormal;
+        copy.logSeparateErrors = logSeparateErrors;
         return copy;
     }
 
@@ -102,6 +113,12 @@ final class ProxyTrafficParser {
      */
     boolean option(List<ConfigToken> tokens, boolean negated) {
         switch (tokens.get(1).text()) {
+            case "httplog" -> logFormat(tokens.get(1), negated ? TrafficLog.Format.NONE
+                    : tokens.size() > 2 && tokens.get(2).is("clf") ? TrafficLog.Format.HTTPLOG_CLF
+                    : TrafficLog.Format.HTTPLOG);
+            case "tcplog" -> logFormat(tokens.get(1), negated ? TrafficLog.Format.NONE : TrafficLog.Format.TCPLOG);
+            case "dontlog-normal" -> dontLogNormal = !negated;
+            case "log-separate-errors" -> logSeparateErrors = !negated;
             case "redispatch" -> redispatchAfter = negated ? 0
                     : tokens.size() > 2 ? (int) clamp(ConfigValues.atol(tokens.get(2).text())) : -1;
             case "allbackups" -> allBackups = !negated;
@@ -130,6 +147,8 @@ final class ProxyTrafficParser {
             case "maxconn" -> maxConn = (int) Math.max(0, clamp(ConfigValues.atol(required(tokens, in,
                     "'maxconn' expects an integer argument."))));
             case "cookie" -> cookie = cookie(tokens, in);
+            case "log" -> log(tokens);
+            case "log-format" -> logFormat(keyword, TrafficLog.Format.CUSTOM);
             case "default_backend" -> defaultBackend = required(tokens, in, "'default_backend' expects a backend name.");
             case "use_backend" -> {
                 String target = required(tokens, in, "'use_backend' expects a backend name.");
@@ -156,13 +175,98 @@ final class ProxyTrafficParser {
      */
     boolean frontendKeyword(List<ConfigToken> tokens, ParseContext in) {
         return switch (tokens.get(0).text()) {
-            case "maxconn", "default_backend", "use_backend" -> keyword(tokens, in);
+            case "maxconn", "default_backend", "use_backend", "log", "log-format" -> keyword(tokens, in);
+            case "option" -> tokens.size() > 1 && option(tokens, false);
+            case "no" -> tokens.size() > 2 && tokens.get(1).is("option") ? option(tokens.subList(1, tokens.size()),
+                    true) : noLog(tokens);
             default -> false;
         };
     }
 
-    FrontendConfig toFrontend(String name, boolean listen, SourceLocation location) {
-        return new FrontendConfig(name, listen, location, maxConn, defaultBackend, useBackends, unmodelled);
+    /**
+     * Reads {@code no log}: the section drops every log target it has so far.
+     *
+     * @return true if the line was {@code no log}
+     */
+    boolean noLog(List<ConfigToken> tokens) {
+        if (tokens.size() < 2 || !tokens.get(1).is("log")) {
+            return false;
+        }
+        logTargets.clear();
+        return true;
+    }
+
+    /**
+     * Builds the frontend side of the section, with {@code log global} replaced by the global section's targets,
+     * and warns about a log format haprobe does not build.
+     *
+     * @param globalLogs the global section's {@code log} targets; never null
+     * @param in         where warnings go; never null
+     */
+    FrontendConfig toFrontend(String name, boolean listen, SourceLocation location,
+                              List<TrafficLog.Target> globalLogs, ParseContext in) {
+        List<TrafficLog.Target> targets = new ArrayList<>();
+        for (TrafficLog.Target target : logTargets) {
+            if (target == null) {
+                targets.addAll(globalLogs);
+            } else {
+                targets.add(target);
+            }
+        }
+        TrafficLog log = logFormat == TrafficLog.Format.NONE && !dontLogNormal && !logSeparateErrors
+                && targets.isEmpty() ? TrafficLog.NONE
+                : new TrafficLog(logFormat, targets, dontLogNormal, logSeparateErrors);
+        if (!targets.isEmpty() && logFormatToken != null && logFormat != TrafficLog.Format.HTTPLOG
+                && logFormat != TrafficLog.Format.NONE) {
+            in.warn(logFormatToken, (listen ? "proxy '" : "frontend '") + name + "' logs its requests with '"
+                    + switch (logFormat) {
+                        case TCPLOG -> "option tcplog";
+                        case HTTPLOG_CLF -> "option httplog clf";
+                        default -> "log-format";
+                    } + "': not modelled, a simulation prints no log line for its requests (only 'option httplog'"
+                    + " is)");
+        }
+        return new FrontendConfig(name, listen, location, maxConn, defaultBackend, useBackends, unmodelled, log);
+    }
+
+    /** Reads a {@code log} line (already checked by {@link KeywordArguments#log}). */
+    private void log(List<ConfigToken> tokens) {
+        if (tokens.size() > 1 && tokens.get(1).is("global")) {
+            logTargets.add(null);
+            return;
+        }
+        TrafficLog.Target target = target(tokens);
+        if (target != null) {
+            logTargets.add(target);
+        }
+    }
+
+    /**
+     * Reads the target of a {@code log} line of any section: {@code log <address> [len N] [format F] [sample R:S]
+     * <facility> [level [minlevel]]}.
+     *
+     * @return the target, or null for {@code log global} or an incomplete line
+     */
+    static TrafficLog.Target target(List<ConfigToken> tokens) {
+        if (tokens.size() < 3 || tokens.get(1).is("global")) {
+            return null;
+        }
+        int i = 2;
+        while (i + 1 < tokens.size() && (tokens.get(i).is("len") || tokens.get(i).is("format")
+                || tokens.get(i).is("sample"))) {
+            i += 2;
+        }
+        if (i >= tokens.size()) {
+            return null;
+        }
+        String level = i + 1 < tokens.size() && TrafficLog.severity(tokens.get(i + 1).text()) >= 0
+                ? tokens.get(i + 1).text() : null;
+        return new TrafficLog.Target(tokens.get(1).text(), tokens.get(i).text(), level);
+    }
+
+    private void logFormat(ConfigToken token, TrafficLog.Format format) {
+        logFormat = format;
+        logFormatToken = token;
     }
 
     private static String required(List<ConfigToken> tokens, ParseContext in, String message) {

@@ -4,6 +4,7 @@ import io.haprobe.CheckOutcome;
 import io.haprobe.ServerState;
 import io.haprobe.health.HealthCounter;
 import io.haprobe.health.Transition;
+import io.haprobe.report.HttpLog;
 
 import java.util.Objects;
 
@@ -284,23 +285,28 @@ public sealed interface HealthEvent
      *                         ({@code %Tr}), or -1 when no response came
      * @param retries          how many connect retries it took ({@code %rc}), {@code >= 0}
      * @param redispatched     whether a retry went to another server ({@code +} before the retries in the log)
-     * @param logMessage       the {@code option httplog} line; null: the simulation does not build httplog lines
-     *                         yet (the event carries their fields)
+     * @param httpLog          the fields of the frontend's {@code option httplog} line, or null when HAProxy logs
+     *                         nothing for it (no frontend, no {@code option httplog} or no {@code log} target,
+     *                         {@code option dontlog-normal} on a normal end, a level no target takes)
+     * @param level            the level the line is logged at: {@link LogLevel#INFO}, or {@link LogLevel#ERR}
+     *                         for an error with {@code option log-separate-errors}; never null
      */
     record RequestCompleted(long timeNanos, String frontend, String backend, String server, long requestId,
                             long sentNanos, int status, String terminationState, long queueNanos, long connectNanos,
-                            long responseNanos, int retries, boolean redispatched, String logMessage)
+                            long responseNanos, int retries, boolean redispatched, HttpLog.Fields httpLog,
+                            LogLevel level)
             implements HealthEvent {
 
         /**
          * Validates the components.
          *
-         * @throws NullPointerException     if {@code backend} or {@code terminationState} is null
+         * @throws NullPointerException     if {@code backend}, {@code terminationState} or {@code level} is null
          * @throws IllegalArgumentException if {@code terminationState} is not two characters or
          *                                  {@code retries} is negative
          */
         public RequestCompleted {
             Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(level, "level");
             Objects.requireNonNull(terminationState, "terminationState");
             if (terminationState.length() != 2) {
                 throw new IllegalArgumentException("terminationState: '" + terminationState
@@ -320,10 +326,15 @@ public sealed interface HealthEvent
             return timeNanos - sentNanos;
         }
 
-        /** Returns {@link LogLevel#INFO}, the level of HAProxy's traffic logs. */
+        /**
+         * Returns the frontend's {@code option httplog} line ({@link HttpLog#format}), built on each call from
+         * {@link #httpLog()}: a simulation keeps the fields, never a string per request.
+         *
+         * @return the line without a line terminator, or null when HAProxy logs nothing for this request
+         */
         @Override
-        public LogLevel level() {
-            return LogLevel.INFO;
+        public String logMessage() {
+            return httpLog == null ? null : HttpLog.format(httpLog);
         }
     }
 }

@@ -12,8 +12,10 @@ import io.haprobe.sim.Traffic;
 import io.haprobe.time.VirtualScheduler;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,6 +87,11 @@ public final class Simulation implements AutoCloseable {
                     target -> route(builder.config, target), engine::frontendTraffic, builder.scripts,
                     server -> engine.serverConfig(server.backendTraffic().name(), server.name()), trafficRandom,
                     event -> events.add(event));
+            Map<String, io.haprobe.config.TrafficLog> logs = new HashMap<>();
+            for (io.haprobe.config.FrontendConfig frontend : builder.config.frontends()) {
+                logs.putIfAbsent(frontend.name(), frontend.log());
+            }
+            driver.httpLog(logs::get, builder.epoch.toEpochMilli());
             engine.trafficEffects(driver::carryOut);
             transport.proxiedSessions(driver::sessions);
             builder.traffic.forEach(driver::add);
@@ -274,9 +281,23 @@ public final class Simulation implements AutoCloseable {
         private final List<Traffic> traffic = new ArrayList<>();
         private long seed;
         private boolean recordChecks = true;
+        private Instant epoch = Instant.EPOCH;
 
         private Builder(HaproxyConfig config) {
             this.config = config;
+        }
+
+        /**
+         * Sets the wall-clock date of t=0, what the {@code option httplog} lines of the traffic print as their
+         * accept date ({@code %tr}, t=0 plus the request's virtual time, in UTC).
+         *
+         * @param epoch the date of t=0; never null; default {@link Instant#EPOCH} (01/Jan/1970:00:00:00.000)
+         * @return this builder
+         * @throws NullPointerException if {@code epoch} is null
+         */
+        public Builder epoch(Instant epoch) {
+            this.epoch = Objects.requireNonNull(epoch, "epoch");
+            return this;
         }
 
         /**

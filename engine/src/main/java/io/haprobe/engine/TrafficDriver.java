@@ -1,6 +1,10 @@
 package io.haprobe.engine;
 
 import io.haprobe.config.ServerConfig;
+import io.haprobe.config.TrafficLog;
+import io.haprobe.report.HttpLog;
+import io.haprobe.report.ResponseSize;
+import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.Capacity;
 import io.haprobe.sim.Phase;
 import io.haprobe.sim.ServedRequest;
@@ -29,7 +33,8 @@ import java.util.random.RandomGenerator;
  * their backend's request model ({@link BackendTraffic}), and carries out what the model decides: a connect meets
  * the scripted server's {@linkplain Phase#requestBehaviour() request behaviour} ({@link ServedRequest}), queue
  * and turn-around timers fire, the server answers after its delay or {@code timeout server} expires, the client
- * gives up after its own timeout. Each request's end becomes a {@link HealthEvent.RequestCompleted}.
+ * gives up after its own timeout. Each request's end becomes a {@link HealthEvent.RequestCompleted}, with the
+ * fields of its frontend's {@code option httplog} line when the frontend logs ({@link #httpLog}).
  *
  * <p>The model is pure; this is its only driver. Stale timers are harmless: each callback checks that the stream
  * is still where the timer left it (its phase and its attempt number).
@@ -37,6 +42,10 @@ import java.util.random.RandomGenerator;
  * <p>Threading: confined to the simulation's thread, like the engine it shares the scheduler with.
  */
 final class TrafficDriver {
+
+    private static final int FIRST_PORT = 32768;
+    private static final int LAST_PORT = 60999;
+    private static final long NANOS_PER_MS = 1_000_000L;
 
     private final Scheduler scheduler;
     private final long startNanos;
@@ -54,6 +63,16 @@ final class TrafficDriver {
     private final Map<ServerTraffic, ServerSide> sides = new java.util.IdentityHashMap<>();
     /** The same by {@code backend/server}, for the scripted transport's capacity check. */
     private final Map<String, ServerSide> sidesById = new HashMap<>();
+    /** How each frontend logs its requests; nothing by default. */
+    private Function<String, TrafficLog> logs = frontend -> null;
+    /** The wall-clock date of t=0 in the httplog lines, ms since the Unix epoch. */
+    private long epochMillis;
+    /** The next client port, as a kernel hands out its ephemeral range (Linux: 32768 to 60999). */
+    private int nextPort = FIRST_PORT;
+    /** Requests admitted and not yet ended (the httplog's {@code actconn}). */
+    private int active;
+    /** The decisions about other streams the model call being carried out left, not carried out yet. */
+    private List<Decision> pending = List.of();
 
     /**
      * Creates a driver.
@@ -82,6 +101,18 @@ final class TrafficDriver {
         this.configs = Objects.requireNonNull(configs, "configs");
         this.random = Objects.requireNonNull(random, "random");
         this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Turns on the {@code option httplog} lines of the frontends that log (their requests' events carry the
+     * line's fields).
+     *
+     * @param logs        how a frontend logs, by name, or null for none; never null
+     * @param epochMillis the date of t=0 in the lines ({@code %tr}), ms since the Unix epoch
+     */
+    void httpLog(Function<String, TrafficLog> logs, long epochMillis) {
+        this.logs = Objects.requireNonNull(logs, "logs");
+        this.epochMillis = epochMillis;
     }
 
     /**
@@ -144,7 +175,9 @@ final class TrafficDriver {
      */
     private void act(BackendTraffic backend, Decision decision) {
         List<Decision> effects = backend.effects().isEmpty() ? List.of() : List.copyOf(backend.effects());
+        pending = effects;
         handle(backend, decision);
+        pending = List.of();
         for (Decision effect : effects) {
             handle(backend, effect);
         }
@@ -185,6 +218,13 @@ final class TrafficDriver {
         long now = scheduler.nanoTime();
         Decision decision = backend.arrive(request, now);
         Client client = new Client(frontend, backend, then);
+        client.port = nextPort;
+        nextPort = nextPort == LAST_PORT ? FIRST_PORT : nextPort + 1;
+        active++;
+        TrafficLog log = frontend == null ? null : logs.apply(frontend);
+        if (log != null && log.httplog()) {
+            client.log = log;
+        }
         clients.put(decision.stream(), client);
         if (item.timeoutNanos() > 0) {
             Stream stream = decision.stream();
@@ -251,6 +291,10 @@ final class TrafficDriver {
                 }
             }
             default -> {
+                if (client.log != null && served.kind() == ServedRequest.Kind.RESPONSE) {
+                    ServerSide side = side(backend, server);
+                    client.responseBytes = ServedRequest.responseBytes(side.behaviour, side.index);
+                }
                 backend.connected(stream, now);
                 client.openAt = side(backend, server);
                 client.openAt.open++;
@@ -299,6 +343,8 @@ final class TrafficDriver {
                     : ServedRequest.UNANSWERED;
         }
         long index = side.connections[phaseIndex]++;
+        side.behaviour = phase.requestBehaviour();
+        side.index = index;
         boolean ssl = side.ssl;
         return ServedRequest.of(phase.requestBehaviour(), index, ssl, random);
     }
@@ -321,16 +367,75 @@ final class TrafficDriver {
         long responseNanos = finished.status() > 0 && connectedAt >= 0
                 && finished.termination() == Termination.SERVED ? now - connectedAt : -1;
         ServerTraffic server = stream.server();
+        String terminationState = BackendTraffic.terminationState(stream);
+        FrontendTraffic model = client.frontend == null ? null : frontends.apply(client.frontend);
+        HttpLog.Fields httpLog = null;
+        LogLevel level = LogLevel.INFO;
+        if (client.log != null) {
+            // log.c strm_log(): an error is a redispatch, a termination past 'L', retries, or a 5xx
+            char cause = terminationState.charAt(0);
+            boolean error = stream.redispatched() || cause != '-' && cause != 'L' || stream.retries() > 0
+                    || finished.status() >= 500;
+            level = error && client.log.logSeparateErrors() ? LogLevel.ERR : LogLevel.INFO;
+            if ((error || !client.log.dontLogNormal()) && client.log.sends(level.severity())) {
+                httpLog = httpLog(backend, stream, client, finished, terminationState, model, now);
+            }
+        }
         sink.accept(new HealthEvent.RequestCompleted(now, client.frontend, backend.name(),
                 server == null ? null : server.name(), stream.id(), stream.arrivalNanos(),
                 client.gaveUp ? -1 : finished.status(),
-                BackendTraffic.terminationState(stream), queueNanos, connectNanos, responseNanos, stream.retries(),
-                stream.redispatched(), null));
-        FrontendTraffic model = client.frontend == null ? null : frontends.apply(client.frontend);
+                terminationState, queueNanos, connectNanos, responseNanos, stream.retries(),
+                stream.redispatched(), httpLog, level));
+        active--;
         if (model != null && model.release(finished.status(), now)) {
             backlogs.get(client.frontend).poll().run();
         }
         client.next();
+    }
+
+    /**
+     * The fields of the request's httplog line, as HAProxy fills them when it logs at the stream's end: its
+     * timers are differences of times since the accept, each truncated to the ms (log.c's {@code %Tw},
+     * {@code %Tc}, {@code %Tr} from {@code t_queue}, {@code t_connect}, {@code t_data}); the connection counts
+     * still include the stream on the process and its frontend, no longer on its backend and server.
+     */
+    private HttpLog.Fields httpLog(BackendTraffic backend, Stream stream, Client client, Decision.Finished finished,
+                                   String terminationState, FrontendTraffic frontend, long now) {
+        long arrival = stream.arrivalNanos();
+        long leftQueue = client.connectingAt >= 0 ? client.connectingAt
+                : client.queuedAt >= 0 ? now : -1;
+        long queueMs = leftQueue < 0 ? -1 : (leftQueue - arrival) / NANOS_PER_MS;
+        long connectedAt = stream.connectedAtNanos();
+        long connectMs = connectedAt < 0 ? -1 : (connectedAt - arrival) / NANOS_PER_MS - queueMs;
+        long totalMs = (now - arrival) / NANOS_PER_MS;
+        boolean served = finished.termination() == Termination.SERVED && connectedAt >= 0;
+        long responseMs = served ? totalMs - (connectedAt - arrival) / NANOS_PER_MS : -1;
+        int status = finished.status();
+        long bytes = served ? client.responseBytes
+                : status == 502 || status == 503 || status == 504 ? ResponseSize.errorPage(status) : 0;
+        Request request = stream.request();
+        ServerTraffic server = stream.server();
+        return new HttpLog.Fields(request.source() == null ? "127.0.0.1" : request.source().getHostAddress(),
+                client.port, epochMillis + (arrival - startNanos) / NANOS_PER_MS, client.frontend, backend.name(),
+                server == null ? null : server.name(), 0, queueMs, connectMs, responseMs, totalMs, status, bytes,
+                terminationState, active, frontend == null ? active : frontend.currentSessions(),
+                backend.currentSessions(), server == null ? 0 : currentSessions(server), stream.retries(),
+                stream.redispatched(), stream.serverQueuePosition(), stream.backendQueuePosition(), request.method(),
+                request.uri());
+    }
+
+    /**
+     * The server's {@code cur_sess} as HAProxy logs it: the model counts a stream that a freed slot dequeued at
+     * once, HAProxy only when that stream's own task connects, after this log line.
+     */
+    private int currentSessions(ServerTraffic server) {
+        int sessions = server.currentSessions();
+        for (int i = 0; i < pending.size(); i++) {
+            if (pending.get(i) instanceof Decision.Connect connect && connect.server() == server) {
+                sessions--;
+            }
+        }
+        return Math.max(0, sessions);
     }
 
     private ServerSide side(BackendTraffic backend, ServerTraffic server) {
@@ -363,6 +468,9 @@ final class TrafficDriver {
         final boolean ssl;
         final long[] connections;
         int open;
+        /** The behaviour and connection index of the last request served, for its httplog size. */
+        Behaviour behaviour;
+        long index;
 
         ServerSide(ServerScript script, boolean ssl) {
             this.script = script;
@@ -382,6 +490,11 @@ final class TrafficDriver {
         long queuedAt = -1;
         long connectingAt = -1;
         ServerSide openAt;
+        int port;
+        /** How its frontend logs it, or null when no line is built. */
+        TrafficLog log;
+        /** The {@code %B} of the server's response, when one came. */
+        long responseBytes;
 
         Client(String frontend, BackendTraffic backend, Runnable then) {
             this.frontend = frontend;

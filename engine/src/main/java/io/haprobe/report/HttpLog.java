@@ -36,7 +36,7 @@ public final class HttpLog {
         Objects.requireNonNull(fields, "fields");
         StringBuilder line = new StringBuilder(160);
         line.append(fields.clientAddress()).append(':').append(fields.clientPort())
-                .append(" [").append(DATE.format(fields.acceptDate())).append("] ")
+                .append(" [").append(DATE.format(Instant.ofEpochMilli(fields.acceptEpochMillis()))).append("] ")
                 .append(fields.frontend()).append(' ')
                 .append(fields.backend()).append('/').append(fields.server() == null ? "<NOSRV>" : fields.server())
                 .append(' ')
@@ -62,7 +62,8 @@ public final class HttpLog {
      *
      * @param clientAddress    {@code %ci}, the client's address as text; never null
      * @param clientPort       {@code %cp}, the client's port
-     * @param acceptDate       {@code %tr}, when the request was received, printed in UTC to the ms; never null
+     * @param acceptEpochMillis {@code %tr}, when the connection was accepted, milliseconds since the Unix epoch,
+     *                         printed in UTC
      * @param frontend         {@code %ft}; never null
      * @param backend          {@code %b}; never null
      * @param server           {@code %s}, or null for {@code <NOSRV>}
@@ -80,12 +81,14 @@ public final class HttpLog {
      * @param srvConn          {@code %sc}, connections on the server when logged
      * @param retries          {@code %rc}, connect retries
      * @param redispatched     whether the request was redispatched ({@code +} before {@code %rc})
-     * @param serverQueue      {@code %sq}, requests ahead of it in the server's queue when it was queued
-     * @param backendQueue     {@code %bq}, requests ahead of it in the backend queue when it was queued
+     * @param serverQueue      {@code %sq}: for each stay in a server's queue, the requests that left it for a
+     *                         connection while this one waited, plus one (its position from 1 in a first come
+     *                         first served queue); 0 when it never waited there
+     * @param backendQueue     {@code %bq}, the same for the backend's queue
      * @param method           the request method; never null
      * @param uri              the request target; never null
      */
-    public record Fields(String clientAddress, int clientPort, Instant acceptDate, String frontend, String backend,
+    public record Fields(String clientAddress, int clientPort, long acceptEpochMillis, String frontend, String backend,
                          String server, long requestMillis, long queueMillis, long connectMillis,
                          long responseMillis, long totalMillis, int status, long bytes, String terminationState,
                          int actconn, int feconn, int beconn, int srvConn, int retries, boolean redispatched,
@@ -99,7 +102,6 @@ public final class HttpLog {
          */
         public Fields {
             Objects.requireNonNull(clientAddress, "clientAddress");
-            Objects.requireNonNull(acceptDate, "acceptDate");
             Objects.requireNonNull(frontend, "frontend");
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(terminationState, "terminationState");

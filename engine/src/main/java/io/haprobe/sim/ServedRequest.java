@@ -1,5 +1,7 @@
 package io.haprobe.sim;
 
+import io.haprobe.report.ResponseSize;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -96,6 +98,59 @@ public record ServedRequest(Kind kind, int status, long delayNanos) {
             };
         }
         return ssl ? HANDSHAKE_FAILURE : plain(played, random);
+    }
+
+    /**
+     * Returns the {@code %B} HAProxy's httplog line shows for the response a server playing {@code behaviour}
+     * sends to one proxied request ({@link ResponseSize}), for the cases where {@link #of} gives a
+     * {@link Kind#RESPONSE}: an {@code http} behaviour's response (its headers, the {@code Content-Length} it adds
+     * unless given; the {@code Connection: close} it adds is not counted), or a raw reply that is an HTTP response.
+     *
+     * @param behaviour       the phase's request behaviour; never null
+     * @param connectionIndex the connection's position among the server's proxied connections in the phase, as
+     *                        given to {@link #of}
+     * @return the size, or 0 when the behaviour gives no response
+     * @throws NullPointerException if {@code behaviour} is null
+     */
+    public static long responseBytes(Behaviour behaviour, long connectionIndex) {
+        Behaviour played = Objects.requireNonNull(behaviour, "behaviour") instanceof Behaviour.Sequence sequence
+                ? sequence.step(connectionIndex)
+                : behaviour;
+        if (played instanceof Behaviour.Tls tls) {
+            played = tls.then();
+        }
+        if (played instanceof Behaviour.Http http) {
+            return httpBytes(http);
+        }
+        byte[] reply = null;
+        if (played instanceof Behaviour.Tcp tcp) {
+            reply = tcp.reply();
+        } else if (played instanceof Behaviour.Dialogue dialogue) {
+            for (Behaviour.Dialogue.Exchange exchange : dialogue.exchanges()) {
+                if (exchange.reply().length > 0) {
+                    reply = exchange.reply();
+                    break;
+                }
+            }
+        }
+        return reply == null ? 0 : Math.max(0, ResponseSize.ofRaw(reply));
+    }
+
+    private static long httpBytes(Behaviour.Http http) {
+        boolean length = false;
+        boolean chunked = false;
+        for (String name : http.headers().keySet()) {
+            length |= name.equalsIgnoreCase("content-length");
+            chunked |= name.equalsIgnoreCase("transfer-encoding");
+            length |= chunked;
+        }
+        // the body goes as ISO-8859-1, one byte per char
+        long body = http.body().length();
+        long size = ResponseSize.of("HTTP/1.1", http.status(), http.effectiveReason(), http.headers(), body, chunked);
+        if (!length) {
+            size += "Content-Length".length() + Long.toString(body).length();
+        }
+        return size;
     }
 
     private static ServedRequest plain(Behaviour behaviour, RandomGenerator random) {

@@ -109,7 +109,7 @@ public final class BackendTraffic implements TrafficCounters {
     private final ProxyTrafficSettings.Cookie cookie;
     private final List<ServerTraffic> servers;
     private final LoadBalancer balancer;
-    private final StreamQueue queue = new StreamQueue();
+    private final StreamQueue queue = new StreamQueue(false);
     private final ArrayList<Decision> effects = new ArrayList<>();
     private final List<Decision> effectsView = Collections.unmodifiableList(effects);
 
@@ -1230,10 +1230,10 @@ public final class BackendTraffic implements TrafficCounters {
                 break;
             } else if (pp == null || p != null && p.queuedAtMillis <= pp.queuedAtMillis) {
                 next = p;
-                s.queue.remove(p);
+                s.queue.dequeue(p);
             } else {
                 next = pp;
-                queue.remove(pp);
+                queue.dequeue(pp);
             }
             next.server = s;
             next.assigned = true;

@@ -63,7 +63,7 @@ public final class ServerTraffic implements LbServer, TrafficCounters {
 
     int served;
     int currentSessions;
-    final StreamQueue queue = new StreamQueue();
+    final StreamQueue queue = new StreamQueue(true);
     /** The streams holding one of this server's slots, newest first. */
     Stream slotHolders;
 

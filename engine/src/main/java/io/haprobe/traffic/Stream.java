@@ -67,6 +67,11 @@ public final class Stream {
     Stream previous;
     Stream next;
     Object queue;
+    /** The queue's dequeue count when this stream entered it. */
+    long queueMark;
+    /** HAProxy's {@code logs.srv_queue_pos} and {@code logs.prx_queue_pos}, the httplog's {@code %sq}/{@code %bq}. */
+    int serverQueuePosition;
+    int backendQueuePosition;
     // intrusive list of the streams holding a slot of a server (HAProxy's srv->per_thr.streams)
     Stream slotPrevious;
     Stream slotNext;
@@ -104,6 +109,9 @@ public final class Stream {
         previous = null;
         next = null;
         queue = null;
+        queueMark = 0;
+        serverQueuePosition = 0;
+        backendQueuePosition = 0;
         slotPrevious = null;
         slotNext = null;
     }
@@ -218,6 +226,27 @@ public final class Stream {
      */
     public long connectedAtNanos() {
         return connectedAtNanos;
+    }
+
+    /**
+     * Returns the httplog's {@code %sq} ({@code srv_queue}): for each stay in a server's queue, the streams that
+     * left it for a connection while this one waited, plus one (its position when it entered, counted from 1,
+     * when the queue is first come first served); 0 when it never waited there.
+     *
+     * @return the position, {@code >= 0}
+     */
+    public int serverQueuePosition() {
+        return serverQueuePosition;
+    }
+
+    /**
+     * Returns the httplog's {@code %bq} ({@code backend_queue}): for each stay in the backend queue, the streams
+     * that left it for a connection while this one waited, plus one; 0 when it never waited there.
+     *
+     * @return the position, {@code >= 0}
+     */
+    public int backendQueuePosition() {
+        return backendQueuePosition;
     }
 
     /**

@@ -13,9 +13,18 @@ final class StreamQueue {
     Stream head;
     Stream tail;
     int length;
+    /** True for a server's queue, false for the backend's: which log position a stream's stay here adds to. */
+    final boolean ofServer;
+    /** Streams handed a connection from this queue so far (HAProxy's {@code queue.idx}). */
+    long dequeues;
+
+    StreamQueue(boolean ofServer) {
+        this.ofServer = ofServer;
+    }
 
     void add(Stream stream) {
         stream.queue = this;
+        stream.queueMark = dequeues;
         stream.previous = tail;
         stream.next = null;
         if (tail == null) {
@@ -45,6 +54,20 @@ final class StreamQueue {
         stream.next = null;
         stream.queue = null;
         length--;
+        // the httplog's %sq/%bq: the streams dequeued while it waited, plus one (queue.c adds q->idx - queue_idx
+        // on leaving, queue_idx being q->idx - 1 when it entered)
+        int position = (int) Math.min(Integer.MAX_VALUE, dequeues - stream.queueMark + 1);
+        if (ofServer) {
+            stream.serverQueuePosition += position;
+        } else {
+            stream.backendQueuePosition += position;
+        }
+    }
+
+    /** Removes a stream that leaves the queue for a connection ({@code pendconn_process_next_strm}). */
+    void dequeue(Stream stream) {
+        remove(stream);
+        dequeues++;
     }
 
     Stream poll() {
