@@ -264,6 +264,11 @@ public final class Simulation implements AutoCloseable {
         return Diagnoses.transitions(engine.config(), histories, transport);
     }
 
+    /** What the diagnoses read of the checks so far, for tests. */
+    CheckHistories histories() {
+        return histories;
+    }
+
     /** Stops the checks and the scripted backends. Calling it again does nothing. */
     @Override
     public void close() {
