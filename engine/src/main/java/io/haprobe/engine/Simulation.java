@@ -423,8 +423,9 @@ public final class Simulation implements AutoCloseable {
          *                                  target leads to no backend whose {@code balance} haprobe models
          */
         public Simulation build() {
+            Set<String> ids = new java.util.HashSet<>(serverIds());
             for (String server : scripts.keySet()) {
-                if (!hasServer(server)) {
+                if (!hasServer(ids, server)) {
                     throw new IllegalArgumentException("server: '" + server + "' (expected: one of "
                             + serverIds() + ")");
                 }
@@ -432,16 +433,11 @@ public final class Simulation implements AutoCloseable {
             return new Simulation(this);
         }
 
-        private boolean hasServer(String key) {
+        /** Whether a script's key names a configured server; {@code ids} are the {@code backend/server} ids. */
+        private static boolean hasServer(Set<String> ids, String key) {
             int colon = key.lastIndexOf(':');
             String id = colon > key.indexOf('/') && isPort(key.substring(colon + 1)) ? key.substring(0, colon) : key;
-            int slash = id.indexOf('/');
-            if (slash < 0) {
-                return false;
-            }
-            Optional<ProxyConfig> proxy = config.proxy(id.substring(0, slash));
-            String name = id.substring(slash + 1);
-            return proxy.isPresent() && proxy.get().servers().stream().anyMatch(s -> s.name().equals(name));
+            return id.indexOf('/') >= 0 && ids.contains(id);
         }
 
         private static boolean isPort(String text) {
