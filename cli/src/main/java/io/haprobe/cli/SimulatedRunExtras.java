@@ -29,7 +29,7 @@ final class SimulatedRunExtras {
             return scenario.duration();
         }
         StabilityTracker tracker = new StabilityTracker();
-        try (Simulation first = scenario.simulation().listener(tracker).build()) {
+        try (Simulation first = scenario.simulation().recordChecks(false).listener(tracker).build()) {
             tracker.track(first.engine().servers());
             Duration at = Duration.ZERO;
             while (!tracker.stable() && at.compareTo(scenario.duration()) < 0) {

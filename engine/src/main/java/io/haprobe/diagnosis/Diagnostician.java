@@ -111,7 +111,9 @@ public final class Diagnostician {
      * @param sourceAddress     the address the checks leave from, or null when unknown
      * @param history           the checks from the previous time the server left DOWN (or the run's start) until it
      *                          left DOWN again (or the run's end); {@link ServerHistory#lastUpMillis()} is the
-     *                          transition's time when the server was UP before it, else -1; never null
+     *                          transition's time when the server was UP before it, else -1, and its
+     *                          {@link ServerHistory#failingSinceMillis()} is that of the transition (built with
+     *                          {@link ServerHistory.Builder#downAt(long)} {@code downAtMillis}); never null
      * @param downAtMillis      the transition's time, milliseconds since the run's start
      * @param recoveredAtMillis when the server left DOWN again, or -1 when it was still DOWN at the end
      * @param lineText          gives the text of a config line by location, or null; never null
@@ -127,17 +129,7 @@ public final class Diagnostician {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(lineText, "lineText");
-        long failingSince = -1;
-        for (CheckRecord check : history.checks()) {
-            if (check.atMillis() > downAtMillis) {
-                break;
-            }
-            if (passed(check.outcome())) {
-                failingSince = -1;
-            } else if (failingSince < 0) {
-                failingSince = check.atMillis();
-            }
-        }
+        long failingSince = history.failingSinceMillis();
         String when = "DOWN at t=" + downAtMillis + "ms" + (failingSince >= 0 ? " (failing since t=" + failingSince
                 + "ms)" : "") + (recoveredAtMillis >= 0 ? ", UP again at t=" + recoveredAtMillis + "ms"
                 : ", still DOWN at the end of the run");
@@ -167,8 +159,9 @@ public final class Diagnostician {
         private TlsFindings tls;
         /** For a past transition, when the server left DOWN again; -1 otherwise. */
         private long recoveredAtMillis = -1;
-        private final List<CheckOutcome> failures = new ArrayList<>();
-        private final int total;
+        /** The failed checks and all the completed ones. */
+        private final long failures;
+        private final long total;
         private final String target;
 
         Run(ProxyConfig proxy, ServerConfig server, String source, ServerHistory history, List<FollowUp> followUps,
@@ -180,26 +173,22 @@ public final class Diagnostician {
             this.history = history;
             this.followUps = followUps;
             this.lineText = lineText;
-            for (CheckRecord check : history.checks()) {
-                if (check.outcome().result() == io.haprobe.CheckResult.FAILED) {
-                    failures.add(check.outcome());
-                }
-            }
-            this.total = history.checks().size();
+            this.failures = history.failures();
+            this.total = history.checks();
             String address = server.effectiveCheckAddress();
             int port = server.effectiveCheckPort();
             this.target = (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
         }
 
         Diagnosis diagnose() {
-            if (failures.isEmpty()) {
+            if (failures == 0) {
                 return diagnosis(Cause.UNKNOWN, List.of(total == 0
                                 ? "no check of " + target + " completed during the run"
                                 : "all " + total + " checks of " + target + " passed; the server is not UP for"
                                 + " another reason (maintenance, drain or an agent)"),
                         Fix.backendSide("run the checks longer, or look at the server's admin state"));
             }
-            CheckOutcome last = failures.get(failures.size() - 1);
+            CheckOutcome last = history.lastFailure();
             if (sslMismatch(last)) {
                 return ssl(last);
             }
@@ -367,25 +356,13 @@ public final class Diagnostician {
         }
 
         private boolean intermittent() {
-            int changes = 0;
-            boolean previous = true;
-            boolean sawConnectFailure = false;
-            for (CheckRecord check : history.checks()) {
-                boolean ok = passed(check.outcome());
-                if (ok != previous) {
-                    changes++;
-                }
-                previous = ok;
-                CheckStatus status = check.outcome().status();
-                sawConnectFailure |= status == CheckStatus.L4TOUT || status == CheckStatus.L4CON;
-            }
-            return sawConnectFailure && changes >= 3;
+            return history.connectFailure() && history.alternations() >= 3;
         }
 
         private Diagnosis exhaustion() {
-            long passes = total - failures.size();
+            long passes = total - failures;
             List<String> evidence = new ArrayList<>();
-            evidence.add(target + " passed " + passes + " and failed " + failures.size() + " of " + total
+            evidence.add(target + " passed " + passes + " and failed " + failures + " of " + total
                     + " checks, alternating, with connect timeouts or refusals (" + statuses() + ")");
             evidence.add("a server that accepts some connections and drops others is out of accept queue, "
                     + "file descriptors or workers");
@@ -400,7 +377,7 @@ public final class Diagnostician {
             int code = last.code();
             List<String> evidence = new ArrayList<>();
             evidence.add(target + " answered " + (code > 0 ? code + " " : "") + "\"" + last.info() + "\" ("
-                    + last.status().tag() + ") on " + failures.size() + " of " + total + " checks");
+                    + last.status().tag() + ") on " + failures + " of " + total + " checks");
             Optional<HttpExpect> expect = expectRule();
             String rule = expect.map(this::expectLine).orElse(null);
             if (rule != null) {
@@ -573,7 +550,7 @@ public final class Diagnostician {
                 evidence.add(count(last) + ": " + describe(last) + " (an ICMP unreachable)");
                 return blocked(evidence);
             }
-            evidence.add(target + " refused the connection (L4CON) on " + failures.size() + " of " + total
+            evidence.add(target + " refused the connection (L4CON) on " + failures + " of " + total
                     + " checks: nothing listens there");
             if (history.wasUp()) {
                 evidence.add("the server was UP until " + history.lastUpMillis() + "ms into the run, then "
@@ -713,16 +690,12 @@ public final class Diagnostician {
         }
 
         private String count(CheckOutcome last) {
-            return target + " failed " + failures.size() + " of " + total + " checks (" + statuses() + ")";
+            return target + " failed " + failures + " of " + total + " checks (" + statuses() + ")";
         }
 
         private String statuses() {
-            java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-            for (CheckOutcome failure : failures) {
-                counts.merge(failure.status().tag(), 1, Integer::sum);
-            }
             List<String> parts = new ArrayList<>();
-            counts.forEach((tag, n) -> parts.add(n + "x " + tag));
+            history.failureStatuses().forEach((status, n) -> parts.add(n + "x " + status.tag()));
             return String.join(", ", parts);
         }
 

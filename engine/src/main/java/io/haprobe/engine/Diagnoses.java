@@ -1,7 +1,6 @@
 package io.haprobe.engine;
 
 import io.haprobe.CheckOutcome;
-import io.haprobe.CheckResult;
 import io.haprobe.CheckStatus;
 import io.haprobe.ServerState;
 import io.haprobe.config.CheckTiming;
@@ -15,7 +14,6 @@ import io.haprobe.config.SourceLocation;
 import io.haprobe.config.TlsProtocols;
 import io.haprobe.config.TlsSettings;
 import io.haprobe.config.TlsVerification;
-import io.haprobe.diagnosis.CheckRecord;
 import io.haprobe.diagnosis.Diagnosis;
 import io.haprobe.diagnosis.Diagnostician;
 import io.haprobe.diagnosis.FollowUp;
@@ -212,64 +210,24 @@ public final class Diagnoses {
                                                         ProbeTransport transport) {
         java.util.Objects.requireNonNull(config, "config");
         java.util.Objects.requireNonNull(timeline, "timeline");
+        return transitions(config, CheckHistories.of(timeline), transport);
+    }
+
+    /** As {@link #transitions(HaproxyConfig, Timeline, ProbeTransport)}, from histories taken as the run went. */
+    static List<TransitionDiagnosis> transitions(HaproxyConfig config, CheckHistories histories,
+                                                 ProbeTransport transport) {
         Function<SourceLocation, String> lines = lineReader(config);
-        Map<String, Episode> episodes = new HashMap<>();
-        List<Episode> down = new ArrayList<>();
-        for (HealthEvent event : timeline.events()) {
-            if (event instanceof HealthEvent.CheckCompleted check) {
-                Episode episode = episodes.computeIfAbsent(check.backend() + '/' + check.server(),
-                        key -> new Episode(check.backend(), check.server(), false));
-                episode.checks.add(new CheckRecord(timeline.millisOf(event), check.outcome()));
-                CheckResult result = check.outcome().result();
-                if (episode.downAtMillis < 0) {
-                    episode.passed |= result == CheckResult.PASSED || result == CheckResult.CONDPASS;
-                }
-            } else if (event instanceof HealthEvent.StateChanged change) {
-                String key = change.backend() + '/' + change.server();
-                Episode episode = episodes.computeIfAbsent(key,
-                        k -> new Episode(change.backend(), change.server(), false));
-                if (change.to() == ServerState.DOWN && episode.downAtMillis < 0) {
-                    episode.downAtMillis = timeline.millisOf(event);
-                    down.add(episode);
-                } else if (change.from() == ServerState.DOWN && change.to() != ServerState.DOWN
-                        && episode.downAtMillis >= 0) {
-                    episode.recoveredAtMillis = timeline.millisOf(event);
-                    episodes.put(key, new Episode(change.backend(), change.server(), true));
-                }
-            }
-        }
         List<TransitionDiagnosis> diagnoses = new ArrayList<>();
-        for (Episode episode : down) {
-            ProxyConfig proxy = config.proxy(episode.backend).orElse(null);
-            ServerConfig server = proxy == null ? null : proxy.server(episode.server).orElse(null);
+        for (CheckHistories.Down down : histories.downs()) {
+            ProxyConfig proxy = config.proxy(down.backend()).orElse(null);
+            ServerConfig server = proxy == null ? null : proxy.server(down.server()).orElse(null);
             if (server == null) {
                 continue;
             }
-            boolean wasUp = episode.cameUp || episode.passed;
-            ServerHistory history = new ServerHistory(episode.checks, wasUp ? episode.downAtMillis : -1);
-            diagnoses.add(Diagnostician.diagnoseTransition(proxy, server, sourceOf(proxy, server, transport), history,
-                    episode.downAtMillis, episode.recoveredAtMillis, lines));
+            diagnoses.add(Diagnostician.diagnoseTransition(proxy, server, sourceOf(proxy, server, transport),
+                    down.history(), down.downAtMillis(), down.recoveredAtMillis(), lines));
         }
         return diagnoses;
-    }
-
-    /** One server's checks from the time it left DOWN (or the start) until it leaves DOWN again. */
-    private static final class Episode {
-        private final String backend;
-        private final String server;
-        /** Whether the episode began with the server leaving DOWN (it was UP at the episode's start). */
-        private final boolean cameUp;
-        private final List<CheckRecord> checks = new ArrayList<>();
-        /** Whether a check passed before the DOWN transition. */
-        private boolean passed;
-        private long downAtMillis = -1;
-        private long recoveredAtMillis = -1;
-
-        Episode(String backend, String server, boolean cameUp) {
-            this.backend = backend;
-            this.server = server;
-            this.cameUp = cameUp;
-        }
     }
 
     static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
@@ -293,6 +251,12 @@ public final class Diagnoses {
 
     static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, Timeline timeline,
                                     ProbeTransport transport, boolean probe, Await await, long longProbeNanos) {
+        return diagnose(config, servers, CheckHistories.of(timeline), transport, probe, await, longProbeNanos);
+    }
+
+    /** As {@link #diagnose(HaproxyConfig, List, Timeline, ProbeTransport, boolean, Await, long)}, from histories. */
+    static List<Diagnosis> diagnose(HaproxyConfig config, List<ServerSnapshot> servers, CheckHistories histories,
+                                    ProbeTransport transport, boolean probe, Await await, long longProbeNanos) {
         Function<SourceLocation, String> lines = lineReader(config);
         List<Pending> pending = new ArrayList<>();
         for (ServerSnapshot snapshot : servers) {
@@ -304,7 +268,7 @@ public final class Diagnoses {
             if (server == null) {
                 continue;
             }
-            ServerHistory history = history(timeline, snapshot);
+            ServerHistory history = histories.history(snapshot.backend(), snapshot.server());
             // read before the probes, which connect for the same server
             String source = sourceOf(proxy, server, transport);
             boolean probing = probe && transport != null;
@@ -358,12 +322,7 @@ public final class Diagnoses {
      * handshake or a certificate, as the diagnosis reads it) of a check that uses TLS.
      */
     private static boolean tlsHandshakeFailed(ServerConfig server, ServerHistory history) {
-        CheckOutcome last = null;
-        for (CheckRecord check : history.checks()) {
-            if (check.outcome().result() == CheckResult.FAILED) {
-                last = check.outcome();
-            }
-        }
+        CheckOutcome last = history.lastFailure();
         if (last == null || !server.check().tls().checkUsesTls(server.check().target().isSet())) {
             return false;
         }
@@ -372,37 +331,10 @@ public final class Diagnoses {
                 || info.contains("tls") || info.contains("handshake") || info.contains("certificate");
     }
 
-    static ServerHistory history(Timeline timeline, ServerSnapshot snapshot) {
-        List<CheckRecord> checks = new ArrayList<>();
-        long lastUp = -1;
-        boolean passedSinceDown = false;
-        for (HealthEvent event : timeline.events()) {
-            if (event instanceof HealthEvent.CheckCompleted check && check.backend().equals(snapshot.backend())
-                    && check.server().equals(snapshot.server())) {
-                checks.add(new CheckRecord(timeline.millisOf(event), check.outcome()));
-                CheckResult result = check.outcome().result();
-                passedSinceDown |= result == CheckResult.PASSED || result == CheckResult.CONDPASS;
-            } else if (event instanceof HealthEvent.StateChanged change
-                    && change.backend().equals(snapshot.backend()) && change.server().equals(snapshot.server())
-                    && change.to() == ServerState.DOWN) {
-                if (passedSinceDown) {
-                    lastUp = timeline.millisOf(event);
-                }
-                passedSinceDown = false;
-            }
-        }
-        return new ServerHistory(checks, lastUp);
-    }
-
     private static List<Started> startProbes(HaproxyConfig config, ProxyConfig proxy, ServerConfig server,
                                              ServerHistory history, ProbeTransport transport,
                                              long longProbeNanos) {
-        CheckOutcome last = null;
-        for (CheckRecord check : history.checks()) {
-            if (check.outcome().result() == CheckResult.FAILED) {
-                last = check.outcome();
-            }
-        }
+        CheckOutcome last = history.lastFailure();
         if (last == null) {
             return List.of();
         }

@@ -57,6 +57,10 @@ public final class Simulation implements AutoCloseable {
     private final SimulatedTransport transport;
     private final HealthCheckEngine engine;
     private final List<HealthEvent> events = new ArrayList<>();
+    /** What the diagnoses read of the checks, fed as they complete: O(servers + DOWN transitions). */
+    private final CheckHistories histories = new CheckHistories();
+    /** The last {@link #timeline()}, returned again while no event was added; null before the first call. */
+    private Timeline timeline;
     private final long seed;
 
     private Simulation(Builder builder) {
@@ -72,11 +76,7 @@ public final class Simulation implements AutoCloseable {
                 .random(engineRandom)
                 .trafficRandom(trafficRandom.split())
                 .listenerExecutor(Runnable::run)
-                .listener(builder.recordChecks ? events::add : event -> {
-                    if (!(event instanceof HealthEvent.CheckCompleted) || event.logMessage() != null) {
-                        events.add(event);
-                    }
-                });
+                .listener(builder.recordChecks ? this::recordAll : this::recordLogged);
         if (!builder.backends.isEmpty()) {
             engineBuilder.backends(builder.backends);
         }
@@ -99,6 +99,24 @@ public final class Simulation implements AutoCloseable {
         engine.start();
         for (TimedCommand command : builder.commands) {
             scheduler.schedule(() -> engine.execute(command.command()), command.atNanos());
+        }
+    }
+
+    /** Keeps every event; the diagnoses' histories take the checks as they come. */
+    private void recordAll(HealthEvent event) {
+        histories.add(event, TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - engine.startNanos()));
+        events.add(event);
+    }
+
+    /**
+     * Keeps every event but the completed checks HAProxy does not log (health and agent checks without
+     * {@code option log-health-checks}); the diagnoses' histories take the checks as they come.
+     */
+    private void recordLogged(HealthEvent event) {
+        histories.add(event, TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - engine.startNanos()));
+        if (event.logMessage() != null || !(event instanceof HealthEvent.CheckCompleted
+                || event instanceof HealthEvent.AgentCheckCompleted)) {
+            events.add(event);
         }
     }
 
@@ -175,12 +193,16 @@ public final class Simulation implements AutoCloseable {
     }
 
     /**
-     * Returns what happened so far.
+     * Returns what happened so far. The snapshot is built once per new event: calls with no event in between
+     * return the same instance.
      *
      * @return an immutable snapshot of the events since t=0
      */
     public Timeline timeline() {
-        return new Timeline(engine.startNanos(), events);
+        if (timeline == null || timeline.events().size() != events.size()) {
+            timeline = new Timeline(engine.startNanos(), events);
+        }
+        return timeline;
     }
 
     /**
@@ -218,7 +240,8 @@ public final class Simulation implements AutoCloseable {
 
     /**
      * Diagnoses every checked server that is not UP now, as {@link Diagnoses} does for a live run: the history
-     * comes from this simulation's timeline (which must record checks, the default), and the follow-up probes,
+     * comes from the checks as they completed (kept as counts whether or not the timeline records them, see
+     * {@link Builder#recordChecks(boolean)}), and the follow-up probes,
      * when {@code probe} is true, go to the scripted backends. The probes run on virtual time: this advances the
      * simulation's clock by up to 31 s (the checks keep running meanwhile), so call it at the end of a run.
      *
@@ -226,8 +249,7 @@ public final class Simulation implements AutoCloseable {
      * @return a diagnosis per checked server that is DOWN, in the engine's order; never null
      */
     public List<Diagnosis> diagnoses(boolean probe) {
-        Timeline history = timeline();
-        return Diagnoses.diagnose(engine.config(), engine.servers(), history, transport, probe,
+        return Diagnoses.diagnose(engine.config(), engine.servers(), histories, transport, probe,
                 (future, nanos) -> {
                     long deadline = scheduler.nanoTime() + nanos;
                     long step = TimeUnit.MILLISECONDS.toNanos(10);
@@ -235,17 +257,23 @@ public final class Simulation implements AutoCloseable {
                         scheduler.runFor(step);
                     }
                     return future.isDone() ? future.join() : List.of();
-                });
+                }, Diagnoses.LONG_PROBE_NANOS);
     }
 
     /**
      * Diagnoses every DOWN transition of this simulation's timeline so far, as {@link Diagnoses#transitions} does,
-     * naming the source address the simulated checks carried. Runs no probe and does not advance the clock.
+     * naming the source address the simulated checks carried. Runs no probe and does not advance the clock. The
+     * histories come from the checks as they completed, whether or not the timeline records them.
      *
      * @return a diagnosis per DOWN transition, in the timeline's order; never null
      */
     public List<TransitionDiagnosis> transitionDiagnoses() {
-        return Diagnoses.transitions(engine.config(), timeline(), transport);
+        return Diagnoses.transitions(engine.config(), histories, transport);
+    }
+
+    /** What the diagnoses read of the checks so far, for tests. */
+    CheckHistories histories() {
+        return histories;
     }
 
     /** Stops the checks and the scripted backends. Calling it again does nothing. */
@@ -265,7 +293,7 @@ public final class Simulation implements AutoCloseable {
      *   <tr><td>{@link #script(String, ServerScript)}</td><td>none: nothing listens</td>
      *       <td>the backend behind a server</td></tr>
      *   <tr><td>{@link #recordChecks(boolean)}</td><td>true</td><td>whether the timeline keeps every
-     *       check</td></tr>
+     *       check (false: memory grows with servers and transitions, not checks)</td></tr>
      *   <tr><td>{@link #backends(Collection)}</td><td>all</td><td>the sections to check</td></tr>
      *   <tr><td>{@link #listener(HealthListener)}</td><td>none</td><td>extra listeners, called on the
      *       simulation's thread</td></tr>
@@ -312,10 +340,16 @@ public final class Simulation implements AutoCloseable {
         }
 
         /**
-         * Sets whether the timeline keeps every completed check. With false it keeps the state changes, the
-         * "no server available" events and the checks HAProxy logs ({@code option log-health-checks}), so a long
-         * run over many servers does not grow with the number of checks; {@link Timeline#checks(String)} then
-         * sees only the logged ones. Listeners get every event either way.
+         * Sets whether the timeline keeps every completed check ({@link HealthEvent.CheckCompleted} and
+         * {@link HealthEvent.AgentCheckCompleted}). With false it keeps the state changes, the "no server
+         * available" events, the commands, the requests of the traffic and the checks HAProxy logs ({@code option
+         * log-health-checks}), and nothing per check otherwise: a long run over many servers grows with servers
+         * and transitions, not with checks; {@link Timeline#checks(String)} then sees only the logged ones.
+         * Listeners get every event either way (to stream per-check records, add one), and
+         * {@link Simulation#diagnoses} and {@link Simulation#transitionDiagnoses} give the same diagnoses either
+         * way: they keep per-server counts as the checks complete, not the checks.
+         *
+         * <p>The default, true, keeps what earlier versions kept; a long or large run should pass false.
          *
          * @param recordChecks default true
          * @return this builder
@@ -410,8 +444,9 @@ public final class Simulation implements AutoCloseable {
          *                                  target leads to no backend whose {@code balance} haprobe models
          */
         public Simulation build() {
+            Set<String> ids = new java.util.HashSet<>(serverIds());
             for (String server : scripts.keySet()) {
-                if (!hasServer(server)) {
+                if (!hasServer(ids, server)) {
                     throw new IllegalArgumentException("server: '" + server + "' (expected: one of "
                             + serverIds() + ")");
                 }
@@ -419,16 +454,11 @@ public final class Simulation implements AutoCloseable {
             return new Simulation(this);
         }
 
-        private boolean hasServer(String key) {
+        /** Whether a script's key names a configured server; {@code ids} are the {@code backend/server} ids. */
+        private static boolean hasServer(Set<String> ids, String key) {
             int colon = key.lastIndexOf(':');
             String id = colon > key.indexOf('/') && isPort(key.substring(colon + 1)) ? key.substring(0, colon) : key;
-            int slash = id.indexOf('/');
-            if (slash < 0) {
-                return false;
-            }
-            Optional<ProxyConfig> proxy = config.proxy(id.substring(0, slash));
-            String name = id.substring(slash + 1);
-            return proxy.isPresent() && proxy.get().servers().stream().anyMatch(s -> s.name().equals(name));
+            return id.indexOf('/') >= 0 && ids.contains(id);
         }
 
         private static boolean isPort(String text) {

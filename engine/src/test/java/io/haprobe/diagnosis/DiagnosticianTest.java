@@ -29,7 +29,7 @@ class DiagnosticianTest {
             checks.add(new CheckRecord(i * 1000L, outcomes.get(i)));
         }
         List<String> lines = text.lines().toList();
-        return Diagnostician.diagnose(proxy, server, null, new ServerHistory(checks, lastUp), followUps, probed,
+        return Diagnostician.diagnose(proxy, server, null, ServerHistory.of(checks, lastUp), followUps, probed,
                 location -> location.line() <= lines.size() ? lines.get(location.line() - 1).trim() : null);
     }
 
@@ -149,7 +149,7 @@ class DiagnosticianTest {
         HaproxyConfig config = HaproxyConfig.parse("mem.cfg", "backend be\n    server s1 10.0.0.1:80 check port 81\n");
         ProxyConfig proxy = config.proxies().get(0);
         Diagnosis d = Diagnostician.diagnose(proxy, proxy.servers().get(0), null,
-                new ServerHistory(List.of(new CheckRecord(0, CheckOutcome.of(CheckStatus.L4CON, 0,
+                ServerHistory.of(List.of(new CheckRecord(0, CheckOutcome.of(CheckStatus.L4CON, 0,
                         "Connection refused", 0))), -1),
                 List.of(new FollowUp(FollowUp.Kind.PORT, "10.0.0.1", 80, CheckOutcome.of(CheckStatus.L4OK, 0, "", 0), null)),
                 true, location -> null);

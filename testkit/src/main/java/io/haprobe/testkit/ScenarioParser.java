@@ -51,6 +51,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ScenarioParser {
 
+    /**
+     * The largest scenario file read, in code points: 64 Mi (SnakeYAML's default is 3 Mi, about 60,000 generated
+     * servers); a generated scenario of 100,000 servers takes about 6 Mi.
+     */
+    static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
     static final List<String> KEYS = List.of("config", "haproxy", "seed", "duration", "servers", "commands",
             "traffic");
     static final List<String> COMMAND_KEYS = List.of("at", "command");
@@ -133,8 +138,14 @@ final class ScenarioParser {
     }
 
     private Node compose(String text) {
+        if (text.length() > MAX_CODE_POINTS && text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
+            throw new ConfigException(new SourceLocation(file, 1, 1), "the scenario file has "
+                    + text.codePointCount(0, text.length()) + " characters (expected: at most " + MAX_CODE_POINTS
+                    + ", 64 Mi; split the run into several scenarios)");
+        }
         LoaderOptions options = new LoaderOptions();
         options.setAllowRecursiveKeys(false);
+        options.setCodePointLimit(MAX_CODE_POINTS);
         try {
             // the composer alone: nodes with their marks, no object construction
             return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(),

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Feeds seeded random YAML-ish junk: the scenario parser may only succeed or throw ConfigException. */
 class ScenarioRobustnessTest {
@@ -26,6 +27,21 @@ class ScenarioRobustnessTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void aGeneratedScenarioPastSnakeYamlsDefaultLimitParsesAndOnePast64MiIsALocatedError() throws IOException {
+        Files.writeString(dir.resolve("haproxy.cfg"), "backend app_backend\n    server web01 1.2.3.4:80 check\n");
+        String head = "config: haproxy.cfg\nduration: 10s\n";
+        // 4 Mi code points: past SnakeYAML's default of 3 Mi, as a generated scenario of 100,000 servers is
+        String large = head + ("#" + "x".repeat(1023) + "\n").repeat(4096);
+        assertThat(Scenario.parse("large.yaml", large, dir).durationNanos()).isEqualTo(10_000_000_000L);
+
+        String tooLarge = head + "#" + "x".repeat(ScenarioParser.MAX_CODE_POINTS) + "\n";
+        assertThatThrownBy(() -> Scenario.parse("huge.yaml", tooLarge, dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("huge.yaml:1:1")
+                .hasMessageContaining("(expected: at most 67108864, 64 Mi;");
+    }
 
     @Test
     void randomYamlMixesOnlyEverThrowConfigException() throws IOException {

@@ -1,0 +1,177 @@
+package io.haprobe.engine;
+
+import io.haprobe.CheckResult;
+import io.haprobe.ServerState;
+import io.haprobe.diagnosis.ServerHistory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the diagnoses need of a run's checks, taken event by event as the checks complete, so that a run need not
+ * keep its checks to be diagnosed: per server, the whole run's {@link ServerHistory} (for the diagnosis of a
+ * server not UP at the end, {@link Diagnoses#diagnose}) and one per DOWN transition, from the previous time the
+ * server left DOWN (or the start) until it leaves DOWN again (for {@link Diagnoses#transitions}). Memory grows
+ * with servers and DOWN transitions, never with checks.
+ *
+ * <p>A {@link Simulation} feeds one as its engine emits events, whatever its timeline keeps; a live run's
+ * diagnoses build one from its timeline ({@link #of(Timeline)}). Both give the same histories for the same
+ * events.
+ *
+ * <p>Not thread-safe: fed and read on one thread (the simulation's, or the diagnosing caller's).
+ */
+final class CheckHistories {
+
+    /** Backend name, then server name. */
+    private final Map<String, Map<String, Server>> servers = new HashMap<>();
+    /** Every DOWN transition so far, in the order they happened. */
+    private final List<Episode> downs = new ArrayList<>();
+
+    /**
+     * Returns the histories of a timeline's events.
+     *
+     * @param timeline the run's events, at least every {@link HealthEvent.CheckCompleted} and
+     *                 {@link HealthEvent.StateChanged}
+     * @return new histories
+     */
+    static CheckHistories of(Timeline timeline) {
+        CheckHistories histories = new CheckHistories();
+        for (HealthEvent event : timeline.events()) {
+            histories.add(event, timeline.millisOf(event));
+        }
+        return histories;
+    }
+
+    /**
+     * Takes the next event of the run; only checks ({@link HealthEvent.CheckCompleted}) and state changes
+     * ({@link HealthEvent.StateChanged}) count, the rest is ignored.
+     *
+     * @param event  the event
+     * @param millis its time since the run's start, milliseconds (as {@link Timeline#millisOf})
+     */
+    void add(HealthEvent event, long millis) {
+        if (event instanceof HealthEvent.CheckCompleted check) {
+            server(check.backend(), check.server()).check(millis, check);
+        } else if (event instanceof HealthEvent.StateChanged change) {
+            server(change.backend(), change.server()).stateChanged(millis, change);
+        }
+    }
+
+    /**
+     * Returns the whole run's history of one server so far: every check, and the last time it left UP.
+     *
+     * @param backend the backend's name
+     * @param server  the server's name
+     * @return the history; empty (no check, never UP) for a server no event named
+     */
+    ServerHistory history(String backend, String server) {
+        Server state = servers.getOrDefault(backend, Map.of()).get(server);
+        return state == null ? ServerHistory.builder().build() : state.whole.lastUpMillis(state.lastUpMillis).build();
+    }
+
+    /**
+     * Returns every DOWN transition so far, in the order they happened, with the history around it.
+     *
+     * @return the transitions; a new list
+     */
+    List<Down> downs() {
+        List<Down> result = new ArrayList<>(downs.size());
+        for (Episode episode : downs) {
+            result.add(new Down(episode.backend, episode.server, episode.downAtMillis, episode.recoveredAtMillis,
+                    episode.history != null ? episode.history : episode.builder.build()));
+        }
+        return result;
+    }
+
+    private Server server(String backend, String server) {
+        return servers.computeIfAbsent(backend, b -> new HashMap<>())
+                .computeIfAbsent(server, s -> new Server(backend, server));
+    }
+
+    /**
+     * One DOWN transition and its history.
+     *
+     * @param backend           the backend's name
+     * @param server            the server's name
+     * @param downAtMillis      when it went DOWN, since the run's start
+     * @param recoveredAtMillis when it left DOWN again, or -1
+     * @param history           the checks from the previous time it left DOWN (or the start) until it left DOWN
+     *                          again (or now); {@link ServerHistory#lastUpMillis()} is {@code downAtMillis} when
+     *                          it was UP before, else -1
+     */
+    record Down(String backend, String server, long downAtMillis, long recoveredAtMillis, ServerHistory history) {
+    }
+
+    /** One server's state. */
+    private final class Server {
+        private final String backend;
+        private final String name;
+        /** The whole run's checks. */
+        private final ServerHistory.Builder whole = ServerHistory.builder();
+        /** Whether a check passed since the last DOWN transition (or the start). */
+        private boolean passedSinceDown;
+        private long lastUpMillis = -1;
+        /** The checks since the server last left DOWN (or the start). */
+        private Episode episode;
+
+        Server(String backend, String name) {
+            this.backend = backend;
+            this.name = name;
+            this.episode = new Episode(backend, name, false);
+        }
+
+        void check(long millis, HealthEvent.CheckCompleted check) {
+            whole.check(millis, check.outcome());
+            CheckResult result = check.outcome().result();
+            boolean passed = result == CheckResult.PASSED || result == CheckResult.CONDPASS;
+            passedSinceDown |= passed;
+            episode.builder.check(millis, check.outcome());
+            if (episode.downAtMillis < 0) {
+                episode.passed |= passed;
+            }
+        }
+
+        void stateChanged(long millis, HealthEvent.StateChanged change) {
+            if (change.to() == ServerState.DOWN) {
+                if (passedSinceDown) {
+                    lastUpMillis = millis;
+                }
+                passedSinceDown = false;
+            }
+            if (change.to() == ServerState.DOWN && episode.downAtMillis < 0) {
+                episode.downAtMillis = millis;
+                episode.builder.downAt(millis).lastUpMillis(episode.cameUp || episode.passed ? millis : -1);
+                downs.add(episode);
+            } else if (change.from() == ServerState.DOWN && change.to() != ServerState.DOWN
+                    && episode.downAtMillis >= 0) {
+                episode.recoveredAtMillis = millis;
+                episode.history = episode.builder.build();
+                episode.builder = null;
+                episode = new Episode(backend, name, true);
+            }
+        }
+    }
+
+    /** One server's checks from the time it left DOWN (or the start) until it leaves DOWN again. */
+    private static final class Episode {
+        private final String backend;
+        private final String server;
+        /** Whether the episode began with the server leaving DOWN (it was UP at the episode's start). */
+        private final boolean cameUp;
+        private ServerHistory.Builder builder = ServerHistory.builder();
+        /** The history once the server left DOWN again; null until then. */
+        private ServerHistory history;
+        /** Whether a check passed before the DOWN transition. */
+        private boolean passed;
+        private long downAtMillis = -1;
+        private long recoveredAtMillis = -1;
+
+        Episode(String backend, String server, boolean cameUp) {
+            this.backend = backend;
+            this.server = server;
+            this.cameUp = cameUp;
+        }
+    }
+}
