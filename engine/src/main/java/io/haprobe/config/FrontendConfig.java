@@ -35,16 +35,18 @@ import java.util.Objects;
  * @param unmodelled     the section's lines (its own and its defaults') that change traffic in HAProxy 2.6 but
  *                       that the traffic model ignores, such as {@code http-request deny}, in file order; never
  *                       null
+ * @param listeners      the listening sockets of its {@code bind} lines (one per address, one per port of a
+ *                       range), {@code >= 0}: what HAProxy sets aside descriptors for
  */
 public record FrontendConfig(String name, boolean listen, SourceLocation location, int maxConn, String defaultBackend,
-                             List<String> useBackends, List<UnmodelledTraffic> unmodelled) {
+                             List<String> useBackends, List<UnmodelledTraffic> unmodelled, int listeners) {
 
     /**
      * Validates the components and copies the list.
      *
      * @throws NullPointerException     if {@code name}, {@code location}, {@code useBackends} or {@code unmodelled}
      *                                  is null
-     * @throws IllegalArgumentException if {@code maxConn} is negative
+     * @throws IllegalArgumentException if {@code maxConn} or {@code listeners} is negative
      */
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -53,6 +55,9 @@ public record FrontendConfig(String name, boolean listen, SourceLocation locatio
         unmodelled = List.copyOf(unmodelled);
         if (maxConn < 0) {
             throw new IllegalArgumentException("maxConn: " + maxConn + " (expected: >= 0)");
+        }
+        if (listeners < 0) {
+            throw new IllegalArgumentException("listeners: " + listeners + " (expected: >= 0)");
         }
     }
 
