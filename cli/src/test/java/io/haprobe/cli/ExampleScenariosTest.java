@@ -237,7 +237,7 @@ class ExampleScenariosTest {
                 "t=9100ms > set weight app_backend/web01 300\n"
                         + "Absolute weight can only be between 0 and 256 inclusive.\n",
                 "app_backend,web01,0,0,0,0,,0,0,0,,0,,0,0,0,0,UP,0,1,0,",
-                "app_backend,BACKEND,0,0,0,0,,0,0,0,0,0,,0,0,0,0,UP,200,2,0,",
+                "app_backend,BACKEND,0,0,0,0,999,0,0,0,0,0,,0,0,0,0,UP,200,2,0,",
                 "t=15200ms > get weight app_backend/web01\n100 (initial 100)\n");
     }
 
@@ -249,7 +249,7 @@ class ExampleScenariosTest {
                 t=8100ms Server app_backend/web01 is going DOWN for maintenance. 0 active and 0 backup servers \
                 left. 0 sessions active, 0 requeued, 0 remaining in queue.
                 t=8100ms backend app_backend has no server available!
-                """).contains("app_backend,BACKEND,0,0,0,0,,0,0,0,0,0,,0,0,0,0,DOWN,0,0,0,,1,")
+                """).contains("app_backend,BACKEND,0,0,0,0,999,0,0,0,0,0,,0,0,0,0,DOWN,0,0,0,,1,")
                 .contains("t=14100ms Server app_backend/web01 is UP/READY (leaving forced maintenance).");
     }
 

@@ -39,16 +39,19 @@ import java.util.Objects;
  *                       that the traffic model ignores, such as {@code http-request deny}, in file order; never
  *                       null
  * @param log            how its requests are logged; never null ({@link TrafficLog#NONE} for nothing)
+ * @param listeners      the listening sockets of its {@code bind} lines (one per address, one per port of a
+ *                       range), {@code >= 0}: what HAProxy sets aside descriptors for
  */
 public record FrontendConfig(String name, boolean listen, SourceLocation location, int maxConn, String defaultBackend,
-                             List<String> useBackends, List<UnmodelledTraffic> unmodelled, TrafficLog log) {
+                             List<String> useBackends, List<UnmodelledTraffic> unmodelled, TrafficLog log,
+                             int listeners) {
 
     /**
      * Validates the components and copies the list.
      *
      * @throws NullPointerException     if {@code name}, {@code location}, {@code useBackends}, {@code unmodelled}
      *                                  or {@code log} is null
-     * @throws IllegalArgumentException if {@code maxConn} is negative
+     * @throws IllegalArgumentException if {@code maxConn} or {@code listeners} is negative
      */
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
@@ -58,6 +61,9 @@ public record FrontendConfig(String name, boolean listen, SourceLocation locatio
         unmodelled = List.copyOf(unmodelled);
         if (maxConn < 0) {
             throw new IllegalArgumentException("maxConn: " + maxConn + " (expected: >= 0)");
+        }
+        if (listeners < 0) {
+            throw new IllegalArgumentException("listeners: " + listeners + " (expected: >= 0)");
         }
     }
 

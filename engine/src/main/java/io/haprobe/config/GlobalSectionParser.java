@@ -35,6 +35,7 @@ final class GlobalSectionParser {
     private String crtBase;
     private int bufferSize = GlobalSettings.DEFAULT_BUFFER_SIZE;
     private int nbthread;
+    private int maxConn;
     private final List<String> statsSockets = new java.util.ArrayList<>();
 
     /**
@@ -87,6 +88,7 @@ final class GlobalSectionParser {
             case "crt-base" -> crtBase = in.requireNonEmpty(in.argument(tokens, 1), "crt-base");
             case "tune.bufsize" -> bufferSize = parseBufferSize(in.argument(tokens, 1));
             case "nbthread" -> nbthread = parseNbthread(tokens);
+            case "maxconn" -> parseMaxConn(tokens);
             case "setenv", "presetenv" -> {
                 if (tokens.size() < 3) {
                     throw in.error(keyword, "'" + keyword.text() + "' expects a name and a value");
@@ -171,6 +173,36 @@ final class GlobalSectionParser {
         return (int) value;
     }
 
+    /**
+     * Reads {@code maxconn} as HAProxy 2.6.12 does: {@code atol} into an int (so {@code 10x} is 10, {@code abc} and
+     * {@code 0} leave it unset), a second line while a value is set is ignored with 2.6.12's alert (which does
+     * not fail {@code haproxy -c}), here a warning. A negative value passes {@code haproxy -c} but crashes 2.6.12
+     * at start (segmentation fault): warned, and read as unset.
+     *
+     * @throws ConfigException with 2.6.12's message for a missing argument or a second one
+     */
+    private void parseMaxConn(List<ConfigToken> tokens) {
+        ConfigToken keyword = tokens.get(0);
+        if (tokens.size() > 2) {
+            throw in.error(tokens.get(2), "'maxconn' cannot handle unexpected argument '" + tokens.get(2).text()
+                    + "'.");
+        }
+        if (maxConn != 0) {
+            in.warn(keyword, "'maxconn' already specified. Continuing.");
+            return;
+        }
+        if (tokens.size() < 2 || tokens.get(1).text().isEmpty()) {
+            throw in.error(keyword, "'maxconn' expects an integer argument.");
+        }
+        int value = (int) ConfigValues.atol(tokens.get(1).text()); // HAProxy's int field keeps the low 32 bits
+        if (value < 0) {
+            in.warn(tokens.get(1), "global 'maxconn' " + value + " is negative: haproxy -c 2.6.12 accepts it but"
+                    + " HAProxy crashes at start (segmentation fault); haprobe reads it as not set");
+            return;
+        }
+        maxConn = value;
+    }
+
     /** Returns {@code ca-base}, or null. */
     String caBase() {
         return caBase;
@@ -184,6 +216,6 @@ final class GlobalSectionParser {
     /** Returns the settings read so far. */
     GlobalSettings settings() {
         return new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase,
-                bufferSize, statsSockets, nbthread);
+                bufferSize, statsSockets, nbthread, maxConn);
     }
 }

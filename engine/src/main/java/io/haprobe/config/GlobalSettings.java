@@ -27,6 +27,10 @@ import java.util.List;
  *       <td>how many threads run the checks: a live engine's event loops, unless the caller asks for a number
  *       ({@code haprobe check --threads}); the parser refuses what 2.6.12 refuses (outside 1..64, not an
  *       integer, a second argument) with its message</td></tr>
+ *   <tr><td>{@code maxConn}</td><td>0 (not set: derived from the descriptor limit, {@link
+ *       #effectiveMaxConn(long, int)})</td><td>{@code maxconn}</td><td>the process's connection limit: the
+ *       {@code maxconn} of a frontend without its own ({@code show stat}'s {@code slim}), {@code show info}'s
+ *       Maxconn, and the default {@code fullconn} of backends</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -43,10 +47,18 @@ import java.util.List;
  *                                {@code ipv4@127.0.0.1:9999}...), in file order: the real HAProxy's sockets, which
  *                                haprobe never opens; never null
  * @param nbthread                {@code nbthread}, 1 to 64 (HAProxy 2.6's {@code MAX_THREADS}); 0 when not set
+ * @param maxConn                 {@code maxconn}, {@code >= 0}; 0 when not set (or set to 0, or to text without
+ *                                digits, which 2.6.12 reads as not set)
  */
 public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
                              String caBase, String crtBase, int bufferSize, List<String> statsSockets,
-                             int nbthread) {
+                             int nbthread, int maxConn) {
+
+    /**
+     * The descriptors HAProxy 2.6.12 sets aside whatever the configuration (standard streams, logs, its own
+     * needs), before the listeners, the checks and the threads: measured, see {@link #effectiveMaxConn(long, int)}.
+     */
+    public static final int FIXED_RESERVED_DESCRIPTORS = 20;
 
     /** The most threads HAProxy 2.6 accepts in {@code nbthread} ({@code MAX_THREADS} of its Debian build). */
     public static final int MAX_THREADS = 64;
@@ -61,7 +73,8 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
      * Validates the components.
      *
      * @throws IllegalArgumentException if {@code spreadChecks} is outside 0..50, the cap is negative,
-     *                                  {@code bufferSize} is below 1 or {@code nbthread} is outside 0..64
+     *                                  {@code bufferSize} is below 1, {@code nbthread} is outside 0..64 or
+     *                                  {@code maxConn} is negative
      */
     public GlobalSettings {
         if (spreadChecks < 0 || spreadChecks > 50) {
@@ -76,11 +89,14 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
         if (nbthread < 0 || nbthread > MAX_THREADS) {
             throw new IllegalArgumentException("nbthread: " + nbthread + " (expected: 0..64)");
         }
+        if (maxConn < 0) {
+            throw new IllegalArgumentException("maxConn: " + maxConn + " (expected: >= 0)");
+        }
         statsSockets = List.copyOf(statsSockets);
     }
 
     /**
-     * Creates settings without {@code stats socket} lines and without {@code nbthread}.
+     * Creates settings without {@code stats socket} lines, {@code nbthread} or {@code maxconn}.
      *
      * @param spreadChecks            jitter percent, 0 to 50
      * @param maxSpreadChecksNanos    the boot spreading cap in nanoseconds; 0 means no cap
@@ -94,7 +110,7 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
     public GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
                           String caBase, String crtBase, int bufferSize) {
         this(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase, bufferSize,
-                List.of(), 0);
+                List.of(), 0, 0);
     }
 
     /**
@@ -107,5 +123,35 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
      */
     public GlobalSettings(int spreadChecks, long maxSpreadChecksNanos) {
         this(spreadChecks, maxSpreadChecksNanos, null, true, null, null, DEFAULT_BUFFER_SIZE);
+    }
+
+    /**
+     * Returns the process's connection limit as HAProxy 2.6.12 runs with it ({@code show info}'s Maxconn and
+     * Hard_maxconn, the {@code slim} of a frontend without {@code maxconn}): {@link #maxConn()} when set, else the
+     * limit HAProxy derives from the descriptors it may open. Without {@code global maxconn} (and without
+     * {@code -m} or {@code fd-hard-limit}), HAProxy 2.6.12 takes the larger of the soft and the hard
+     * {@code RLIMIT_NOFILE} it booted with ({@code ulimit -n}), sets some descriptors aside, and gives each
+     * connection two of the rest (one to the client, one to the server):
+     * {@code (fdLimit - reservedDescriptors) / 2}, rounded down. Measured with {@code show info} on 2.6.12 for
+     * limits of 1024, 4096 and 20000 descriptors (20000, the hard limit of the machine it was measured on, is the
+     * highest that could be tried); see {@code HaproxyConfig#effectiveMaxConn(long, int)} for what is set aside.
+     *
+     * @param fdLimit             the descriptor limit HAProxy boots with ({@code ulimit -n}, the larger of soft
+     *                            and hard), {@code >= 1}; unused when {@code maxconn} is set
+     * @param reservedDescriptors the descriptors set aside, {@code >= 0}
+     * @return the limit, {@code >= 1}
+     * @throws IllegalArgumentException if {@code fdLimit} is below 1 or {@code reservedDescriptors} is negative
+     */
+    public int effectiveMaxConn(long fdLimit, int reservedDescriptors) {
+        if (fdLimit < 1) {
+            throw new IllegalArgumentException("fdLimit: " + fdLimit + " (expected: >= 1)");
+        }
+        if (reservedDescriptors < 0) {
+            throw new IllegalArgumentException("reservedDescriptors: " + reservedDescriptors + " (expected: >= 0)");
+        }
+        if (maxConn > 0) {
+            return maxConn;
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (fdLimit - reservedDescriptors) / 2));
     }
 }

@@ -190,4 +190,35 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
         }
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (total + 9) / 10));
     }
+
+    /**
+     * Returns the process's connection limit HAProxy 2.6.12 runs this configuration with: {@code global maxconn}
+     * when set, else derived from the descriptor limit ({@link GlobalSettings#effectiveMaxConn(long, int)}) after
+     * HAProxy sets aside, as measured on 2.6.12 with {@code show info}: {@value
+     * GlobalSettings#FIXED_RESERVED_DESCRIPTORS} descriptors, one per listening socket ({@code bind} addresses and
+     * ports, {@code stats socket} lines), one per server health check, two per agent check, and three per thread
+     * (its poller and its wake-up pipe). With 20000 descriptors, 2 threads, one {@code bind}, one
+     * {@code stats socket} and no check, that is (20000 - 28) / 2 = 9986.
+     *
+     * @param fdLimit the descriptor limit HAProxy boots with ({@code ulimit -n}, the larger of soft and hard),
+     *                {@code >= 1}
+     * @param threads the threads HAProxy runs: {@code nbthread}, else its processors, {@code >= 1}
+     * @return the limit, {@code >= 1}
+     * @throws IllegalArgumentException if {@code fdLimit} or {@code threads} is below 1
+     */
+    public int effectiveMaxConn(long fdLimit, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
+        }
+        long reserved = GlobalSettings.FIXED_RESERVED_DESCRIPTORS + global.statsSockets().size() + 3L * threads;
+        for (FrontendConfig frontend : frontends) {
+            reserved += frontend.listeners();
+        }
+        for (ProxyConfig proxy : proxies) {
+            for (ServerConfig server : proxy.servers()) {
+                reserved += (server.check().enabled() ? 1 : 0) + (server.agent().enabled() ? 2 : 0);
+            }
+        }
+        return global.effectiveMaxConn(fdLimit, (int) Math.min(Integer.MAX_VALUE, reserved));
+    }
 }

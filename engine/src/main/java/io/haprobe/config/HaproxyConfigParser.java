@@ -246,6 +246,7 @@ final class HaproxyConfigParser {
                 }
                 if (frontendName != null) {
                     frontendTraffic.unmodelled(tokens, context);
+                    frontendTraffic.bind(tokens);
                     frontendTraffic.frontendKeyword(tokens, context);
                 }
                 return;
@@ -428,6 +429,7 @@ final class HaproxyConfigParser {
     private void parseProxyKeyword(List<ConfigToken> tokens) {
         ConfigToken keyword = tokens.get(0);
         current.traffic.unmodelled(tokens, context);
+        current.traffic.bind(tokens);
         switch (keyword.text()) {
             case "server" -> parseServer(tokens);
             case "server-template" -> parseServerTemplate(tokens);

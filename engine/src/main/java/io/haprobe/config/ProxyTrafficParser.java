@@ -24,6 +24,8 @@ final class ProxyTrafficParser {
     int maxConn;
     String defaultBackend;
     final List<String> useBackends = new ArrayList<>();
+    /** The listening sockets of the section's {@code bind} lines (not inherited: defaults have none). */
+    int listeners;
     /** The lines the traffic model ignores, this section's and those inherited, in file order. */
     final List<UnmodelledTraffic> unmodelled = new ArrayList<>();
     // the traffic log (TrafficLog): targets as written, null standing for 'log global'
@@ -226,7 +228,8 @@ final class ProxyTrafficParser {
                     } + "': not modelled, a simulation prints no log line for its requests (only 'option httplog'"
                     + " is)");
         }
-        return new FrontendConfig(name, listen, location, maxConn, defaultBackend, useBackends, unmodelled, log);
+        return new FrontendConfig(name, listen, location, maxConn, defaultBackend, useBackends, unmodelled, log,
+                listeners);
     }
 
     /** Reads a {@code log} line (already checked by {@link KeywordArguments#log}). */
@@ -267,6 +270,30 @@ final class ProxyTrafficParser {
     private void logFormat(ConfigToken token, TrafficLog.Format format) {
         logFormat = format;
         logFormatToken = token;
+    }
+
+    /**
+     * Counts the listening sockets of a {@code bind} line, as HAProxy opens them: one per comma-separated address,
+     * and one per port of a port range ({@code :8000-8009} is ten).
+     *
+     * @param tokens any line of the section; never null nor empty
+     */
+    void bind(List<ConfigToken> tokens) {
+        if (!tokens.get(0).is("bind") || tokens.size() < 2) {
+            return;
+        }
+        for (String address : tokens.get(1).text().split(",", -1)) {
+            int colon = address.lastIndexOf(':');
+            String port = colon < 0 ? "" : address.substring(colon + 1);
+            int dash = port.indexOf('-');
+            if (dash > 0 && port.substring(0, dash).matches("[0-9]{1,5}") && port.substring(dash + 1).matches(
+                    "[0-9]{1,5}")) {
+                listeners += Math.max(1, Integer.parseInt(port.substring(dash + 1))
+                        - Integer.parseInt(port.substring(0, dash)) + 1);
+            } else {
+                listeners++;
+            }
+        }
     }
 
     private static String required(List<ConfigToken> tokens, ParseContext in, String message) {

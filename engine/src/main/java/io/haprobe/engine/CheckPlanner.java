@@ -5,6 +5,7 @@ import io.haprobe.check.CheckRule;
 import io.haprobe.config.AgentCheck;
 import io.haprobe.config.CheckTiming;
 import io.haprobe.config.ConfigException;
+import io.haprobe.config.GlobalSettings;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.InitAddr;
 import io.haprobe.config.ProxyConfig;
@@ -21,6 +22,9 @@ import io.haprobe.spi.TlsSupport;
 import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.ProbeTransport;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -48,8 +52,14 @@ import java.util.Set;
  */
 final class CheckPlanner {
 
-    /** HAProxy 2.6.12's global {@code maxconn} under a 20,000-descriptor limit ({@code show info}'s Maxconn). */
-    static final int ASSUMED_GLOBAL_MAXCONN = 9986;
+    /**
+     * The descriptor limit ({@code ulimit -n}) a simulation gives HAProxy: 20000, that of the machine haprobe's
+     * captures of HAProxy 2.6.12 were taken on, so that a simulation's {@code show stat} and {@code show info}
+     * are theirs and the same on every machine.
+     */
+    static final long SIMULATED_FD_LIMIT = 20_000;
+    /** The processors a simulation gives HAProxy (its threads without {@code nbthread}): 2, as on that machine. */
+    static final int SIMULATED_PROCESSORS = 2;
 
     private final HaproxyConfig config;
     private final ProbeTransport transport;
@@ -254,13 +264,42 @@ final class CheckPlanner {
 
     /**
      * The {@code fullconn} the section runs with ({@link HaproxyConfig#fullConn(ProxyConfig, int)}). A frontend
-     * without {@code maxconn} counts with the global one, which HAProxy derives from the process's file-descriptor
-     * limit when {@code global maxconn} is unset; haprobe assumes {@value #ASSUMED_GLOBAL_MAXCONN}, what HAProxy
-     * 2.6.12 computed under a 20,000-descriptor limit. Set {@code fullconn} or the frontends' {@code maxconn} for
-     * exact dynamic limits ({@code minconn}).
+     * without {@code maxconn} counts with the global one ({@link #globalMaxConn(HaproxyConfig, boolean)}).
      */
     private int fullConn(ProxyConfig proxy) {
-        return config.fullConn(proxy, ASSUMED_GLOBAL_MAXCONN);
+        boolean simulated = transport != null && transport.scheduler() instanceof io.haprobe.time.VirtualScheduler;
+        return config.fullConn(proxy, globalMaxConn(config, simulated));
+    }
+
+    /**
+     * Returns the process's {@code maxconn} HAProxy 2.6.12 would run this configuration with
+     * ({@link HaproxyConfig#effectiveMaxConn(long, int)}): {@code global maxconn} when set, else derived from the
+     * descriptor limit and the threads. A live engine takes them from this host, as an HAProxy started here by
+     * the same user would have them: the JVM's descriptor limit (the JVM raises its soft limit to the hard one,
+     * which is the larger one HAProxy takes) and, without {@code nbthread}, the available processors. A
+     * simulation takes {@value #SIMULATED_FD_LIMIT} descriptors and {@value #SIMULATED_PROCESSORS} processors,
+     * whatever the host.
+     *
+     * @param config    the configuration; never null
+     * @param simulated true on virtual time
+     * @return the limit, {@code >= 1}
+     */
+    static int globalMaxConn(HaproxyConfig config, boolean simulated) {
+        int nbthread = config.global().nbthread();
+        int processors = simulated ? SIMULATED_PROCESSORS : Runtime.getRuntime().availableProcessors();
+        int threads = nbthread > 0 ? nbthread : Math.min(GlobalSettings.MAX_THREADS, processors);
+        return config.effectiveMaxConn(simulated ? SIMULATED_FD_LIMIT : hostFdLimit(), threads);
+    }
+
+    /** The descriptor limit of this process, or the simulated one when the platform does not say. */
+    private static long hostFdLimit() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long limit = unix.getMaxFileDescriptorCount();
+            if (limit > 0) {
+                return limit;
+            }
+        }
+        return SIMULATED_FD_LIMIT;
     }
 
     private static ServerHealth bootHealth(ServerConfig server) {

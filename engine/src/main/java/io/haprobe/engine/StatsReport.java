@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>What haprobe does not model is printed as HAProxy prints it with no traffic: session, byte, queue and
  * response counters are 0 until the traffic model counts them; {@code slim} of a frontend and of a backend
- * ({@code maxconn}, {@code fullconn}) is printed only when the configuration sets {@code maxconn} in
- * {@code global} (HAProxy derives it from the file-descriptor limit otherwise); the module counters
+ * ({@code maxconn}, {@code fullconn}) and {@code show info}'s Maxconn and Hard_maxconn follow the process's
+ * {@code maxconn} ({@code CheckPlanner.globalMaxConn}: {@code global maxconn}, else derived from the descriptor
+ * limit as 2.6.12 does); the module counters
  * ({@code ssl_*}, {@code h2_*}, {@code h1_*}) are 0, where HAProxy's {@code h1_*} of a backend also count its
  * health checks' own connections. Proxies are numbered from 2 in declaration order ({@code iid}): HAProxy gives
  * number 1 to its stats socket's own proxy.
@@ -230,6 +231,7 @@ final class StatsReport {
     private static final int TYPE_SERVER = 4;
 
     private final HaproxyConfig config;
+    private final int globalMaxConn;
     private final Map<String, CheckedSection> sections = new HashMap<>();
     private final Map<String, Integer> ids = new HashMap<>();
     private final Scheduler clock;
@@ -246,11 +248,14 @@ final class StatsReport {
      * @param clock    the engine's scheduler (ages and uptime); never null
      * @param pid      the {@code pid} {@code show info} prints
      * @param frontends the request model of each frontend and listen section, by name (its FRONTEND row's
-     *                  counters); never null
+     *                  counters and {@code slim}); never null
+     * @param globalMaxConn the process's {@code maxconn} ({@code show info}'s Maxconn, the default
+     *                  {@code fullconn} of the BACKEND rows' {@code slim}), {@code >= 1}
      */
     StatsReport(HaproxyConfig config, List<CheckedSection> sections, Scheduler clock, long pid,
-                Map<String, FrontendTraffic> frontends) {
+                Map<String, FrontendTraffic> frontends, int globalMaxConn) {
         this.config = config;
+        this.globalMaxConn = globalMaxConn;
         this.frontends = frontends;
         this.clock = clock;
         this.pid = pid;
@@ -407,7 +412,7 @@ final class StatsReport {
                 "Name: HAProxy", "Version: 2.6.12", "Release_date: 2023/03/10", "Nbthread: 1", "Nbproc: 1",
                 "Process_num: 1", "Pid: " + pid, "Uptime: " + uptimeText(uptime), "Uptime_sec: " + uptime,
                 "Memmax_MB: 0", "PoolAlloc_MB: 0", "PoolUsed_MB: 0", "PoolFailed: 0", "Ulimit-n: 0", "Maxsock: 0",
-                "Maxconn: 0", "Hard_maxconn: 0", "CurrConns: 0", "CumConns: 0", "CumReq: 0", "MaxSslConns: 0",
+                "Maxconn: " + globalMaxConn, "Hard_maxconn: " + globalMaxConn, "CurrConns: 0", "CumConns: 0", "CumReq: 0", "MaxSslConns: 0",
                 "CurrSslConns: 0", "CumSslConns: 0", "Maxpipes: 0", "PipesUsed: 0", "PipesFree: 0", "ConnRate: 0",
                 "ConnRateLimit: 0", "MaxConnRate: 0", "SessRate: 0", "SessRateLimit: 0", "MaxSessRate: 0",
                 "SslRate: 0", "SslRateLimit: 0", "MaxSslRate: 0", "SslFrontendKeyRate: 0",
@@ -436,6 +441,7 @@ final class StatsReport {
         }
         FrontendTraffic traffic = frontends.get(declaration.name());
         if (traffic != null) {
+            set(f, "slim", Integer.toString(traffic.maxConn()));
             set(f, "scur", Integer.toString(traffic.currentSessions()));
             set(f, "smax", Integer.toString(traffic.maxSessions()));
             set(f, "stot", Long.toString(traffic.totalSessions()));
@@ -557,6 +563,7 @@ final class StatsReport {
         } else {
             f[COLUMNS.indexOf("req_tot")] = "";
         }
+        set(f, "slim", Integer.toString(config.fullConn(section.proxy(), globalMaxConn)));
         BackendTraffic requests = section.requests();
         if (requests != null) {
             counters(f, requests, http);
