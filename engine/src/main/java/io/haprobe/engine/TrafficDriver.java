@@ -37,7 +37,8 @@ import java.util.random.RandomGenerator;
  * fields of its frontend's {@code option httplog} line when the frontend logs ({@link #httpLog}).
  *
  * <p>The model is pure; this is its only driver. Stale timers are harmless: each callback checks that the stream
- * is still where the timer left it (its phase and its attempt number).
+ * is still where the timer left it (its id, phase and attempt number). An ended stream goes back to the model
+ * ({@link BackendTraffic#recycle}) as soon as its event is out, so a steady flow reuses a few stream objects.
  *
  * <p>Threading: confined to the simulation's thread, like the engine it shares the scheduler with.
  */
@@ -228,9 +229,10 @@ final class TrafficDriver {
         clients.put(decision.stream(), client);
         if (item.timeoutNanos() > 0) {
             Stream stream = decision.stream();
+            long id = stream.id();
             scheduler.schedule(() -> {
                 Client gone = clients.get(stream);
-                if (gone != null && stream.phase() != Stream.Phase.DONE) {
+                if (gone != null && stream.id() == id && stream.phase() != Stream.Phase.DONE) {
                     // HAProxy 2.6 without option abortonclose (its default, and all haprobe models) does not abort
                     // a stream whose client closed after sending its request: queued or connected, it goes on to
                     // its end and is logged with that end's status and termination state (observed on 2.6.12:
@@ -253,7 +255,11 @@ final class TrafficDriver {
         } else if (decision instanceof Decision.Queued queued) {
             client(stream).queued(scheduler.nanoTime());
             if (queued.deadlineNanos() != Long.MAX_VALUE) {
+                long id = stream.id();
                 scheduler.schedule(() -> {
+                    if (stream.id() != id) {
+                        return; // ended, and the object serves another request
+                    }
                     Decision expired = backend.queueExpired(stream, scheduler.nanoTime());
                     if (expired != null) {
                         act(backend, expired);
@@ -262,9 +268,11 @@ final class TrafficDriver {
             }
         } else if (decision instanceof Decision.Turnaround turnaround) {
             int attempt = client(stream).attempt;
+            long id = stream.id();
             scheduler.schedule(() -> {
                 Client client = clients.get(stream);
-                if (client != null && client.attempt == attempt && stream.phase() == Stream.Phase.TURNAROUND) {
+                if (client != null && stream.id() == id && client.attempt == attempt
+                        && stream.phase() == Stream.Phase.TURNAROUND) {
                     act(backend, backend.turnaroundExpired(stream, scheduler.nanoTime()));
                 }
             }, delayUntil(turnaround.retryAtNanos()));
@@ -320,9 +328,10 @@ final class TrafficDriver {
 
     /** Runs {@code action} at {@code time} if the stream is still in {@code phase} of the same attempt. */
     private void at(long time, Stream stream, int attempt, Stream.Phase phase, Runnable action) {
+        long id = stream.id();
         scheduler.schedule(() -> {
             Client client = clients.get(stream);
-            if (client != null && client.attempt == attempt && stream.phase() == phase) {
+            if (client != null && stream.id() == id && client.attempt == attempt && stream.phase() == phase) {
                 action.run();
             }
         }, delayUntil(time));
@@ -387,6 +396,9 @@ final class TrafficDriver {
                 terminationState, queueNanos, connectNanos, responseNanos, stream.retries(),
                 stream.redispatched(), httpLog, level));
         active--;
+        // the event holds values only: the stream object goes back to the model for a later request (timers still
+        // naming it check its id)
+        backend.recycle(stream);
         if (model != null && model.release(finished.status(), now)) {
             backlogs.get(client.frontend).poll().run();
         }

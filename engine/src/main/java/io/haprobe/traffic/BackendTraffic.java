@@ -478,6 +478,7 @@ public final class BackendTraffic implements TrafficCounters {
         } else {
             recycled = stream.next;
             stream.reset(nextStreamId++, request, nowNanos, persistent);
+            stream.recycled = true;
         }
         currentSessions++;
         maxSessions = Math.max(maxSessions, currentSessions);
@@ -1188,7 +1189,7 @@ public final class BackendTraffic implements TrafficCounters {
         server.totalSessions++;
         Decision.Connect decision = stream.connectDecision;
         if (decision == null || decision.server() != server) {
-            decision = new Decision.Connect(stream, server);
+            decision = stream.recycledConnect(server, servers.size());
             stream.connectDecision = decision;
         }
         return decision;

@@ -77,6 +77,10 @@ public final class Stream {
     Stream slotNext;
     // the last decisions made for this stream, reused when the next one is equal (no allocation per request)
     Decision.Connect connectDecision;
+    /** True once the object came back through {@code BackendTraffic.recycle}: it lives on, so it keeps decisions. */
+    boolean recycled;
+    /** A recycled stream's connect decisions by server index, so that a new server allocates no decision. */
+    private Decision.Connect[] connectByServer;
     Decision.Finished finishedDecision;
 
     Stream(long id, Request request, long arrivalNanos, ServerTraffic persistent) {
@@ -114,6 +118,29 @@ public final class Stream {
         backendQueuePosition = 0;
         slotPrevious = null;
         slotNext = null;
+    }
+
+    /**
+     * Returns a connect decision to {@code server}: a new one for a stream that was never recycled (its decisions
+     * die with it), else the one this object keeps for that server.
+     *
+     * @param servers the backend's number of servers, the size of the kept table
+     */
+    Decision.Connect recycledConnect(ServerTraffic server, int servers) {
+        if (!recycled) {
+            return new Decision.Connect(this, server);
+        }
+        int index = server.index();
+        if (connectByServer == null || index >= connectByServer.length) {
+            connectByServer = java.util.Arrays.copyOf(connectByServer == null ? new Decision.Connect[0]
+                    : connectByServer, Math.max(servers, index + 1));
+        }
+        Decision.Connect decision = connectByServer[index];
+        if (decision == null) {
+            decision = new Decision.Connect(this, server);
+            connectByServer[index] = decision;
+        }
+        return decision;
     }
 
     /**
