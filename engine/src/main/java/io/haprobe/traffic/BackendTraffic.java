@@ -108,6 +108,8 @@ public final class BackendTraffic implements TrafficCounters {
     private final boolean persist;
     private final ProxyTrafficSettings.Cookie cookie;
     private final List<ServerTraffic> servers;
+    /** The servers by name (the first of a repeated name), for {@link #server(String)}. */
+    private final java.util.Map<String, ServerTraffic> byName = new java.util.HashMap<>();
     private final LoadBalancer balancer;
     private final StreamQueue queue = new StreamQueue(false);
     private final ArrayList<Decision> effects = new ArrayList<>();
@@ -180,6 +182,7 @@ public final class BackendTraffic implements TrafficCounters {
             list.add(s);
         }
         this.servers = Collections.unmodifiableList(list);
+        list.forEach(server -> byName.putIfAbsent(server.name(), server));
         for (ServerTraffic s : servers) {
             recalcEweight(s, 0);
             s.usable = computeUsable(s);
@@ -237,12 +240,7 @@ public final class BackendTraffic implements TrafficCounters {
      * @return the server, or null when there is none of that name
      */
     public ServerTraffic server(String serverName) {
-        for (ServerTraffic s : servers) {
-            if (s.name().equals(serverName)) {
-                return s;
-            }
-        }
-        return null;
+        return byName.get(serverName);
     }
 
     /**
@@ -1341,10 +1339,21 @@ public final class BackendTraffic implements TrafficCounters {
                 && s.eweight > 0;
     }
 
-    /** Recomputes the server's usability, the backend's counts, and tells the algorithm. */
+    /**
+     * Recomputes the server's usability, the backend's counts, and tells the algorithm. The counts change by the
+     * one server (a full {@link #recount()} per server made booting N servers O(N^2)); the first usable backup is
+     * looked for again only when a backup's usability changes.
+     */
     private void refresh(ServerTraffic s) {
+        boolean was = s.usable;
         s.usable = computeUsable(s);
-        recount();
+        if (s.usable != was) {
+            if (!s.backup()) {
+                activeServers += s.usable ? 1 : -1;
+            } else {
+                recount();
+            }
+        }
         if (balancer != null) {
             balancer.update(s);
         }
