@@ -288,9 +288,9 @@ class ExampleScenariosTest {
                 .contains("t=21500ms Server app/web02 is UP, reason: Layer7 check passed")
                 .contains("t=51500ms Server app/web02 is UP. 2 active and 0 backup servers online.");
         assertThat(simulate(EXAMPLES.resolve("traffic-httplog/scenario.yaml")))
-                .contains("t=3000ms 127.0.0.1:32769 [01/Jan/1970:00:00:01.000] fe_main app/web02 0/0/0/-1/2000 504 198 "
+                .contains("t=3000ms 127.0.0.1:32769 [06/Dec/2026:08:00:01.000] fe_main app/web02 0/0/0/-1/2000 504 198 "
                         + "- - sH-- 4/4/3/3/0 0/0 \"GET / HTTP/1.1\"")
-                .contains("t=9400ms 127.0.0.1:32775 [01/Jan/1970:00:00:06.400] fe_main app/web02 0/0/-1/-1/3000 503 217 "
+                .contains("t=9400ms 127.0.0.1:32775 [06/Dec/2026:08:00:06.400] fe_main app/web02 0/0/-1/-1/3000 503 217 "
                         + "- - SC-- 1/1/0/0/3 0/0 \"GET /cart?id=7 HTTP/1.1\"");
     }
 

@@ -11,6 +11,7 @@ import io.haprobe.sim.Traffic;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Objects;
  *   backend app_backend
  *     ...
  * seed: 7                      # optional, default 0
+ * epoch: 2026-12-06T08:00:00Z  # optional, the date of t=0 in httplog lines, default 1970-01-01T00:00:00Z
  * duration: 60s                # required, HAProxy time units: us ms s m h d (a bare number is ms)
  * servers:
  *   app_backend/web01:         # backend/server as in the haproxy.cfg
@@ -82,10 +84,12 @@ import java.util.Objects;
  * @param traffic       the client traffic ({@code traffic:}), in file order; never null, empty without traffic
  * @param warnings      what the scenario accepted but may not mean, in file order (the haproxy.cfg's own
  *                      warnings are in {@link HaproxyConfig#warnings()}); never null
+ * @param epoch         the wall-clock date of t=0 ({@code epoch:}), what {@code option httplog} lines print as
+ *                      their accept date; never null, default {@link Instant#EPOCH}
  */
 public record Scenario(String file, HaproxyConfig config, long seed, long durationNanos,
                        Map<String, ServerScript> scripts, List<Command> commands, List<Traffic> traffic,
-                       List<ConfigWarning> warnings) {
+                       List<ConfigWarning> warnings, Instant epoch) {
 
     /**
      * Validates and copies the components.
@@ -96,6 +100,7 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
     public Scenario {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(epoch, "epoch");
         if (durationNanos <= 0) {
             throw new IllegalArgumentException("durationNanos: " + durationNanos + " (expected: > 0)");
         }
@@ -156,7 +161,7 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
      * @return a scenario differing only by its seed
      */
     public Scenario withSeed(long seed) {
-        return new Scenario(file, config, seed, durationNanos, scripts, commands, traffic, warnings);
+        return new Scenario(file, config, seed, durationNanos, scripts, commands, traffic, warnings, epoch);
     }
 
     /**
@@ -167,18 +172,18 @@ public record Scenario(String file, HaproxyConfig config, long seed, long durati
      * @throws IllegalArgumentException if {@code durationNanos <= 0}
      */
     public Scenario withDurationNanos(long durationNanos) {
-        return new Scenario(file, config, seed, durationNanos, scripts, commands, traffic, warnings);
+        return new Scenario(file, config, seed, durationNanos, scripts, commands, traffic, warnings, epoch);
     }
 
     /**
-     * Starts a simulation builder set up with this scenario's config, seed, scripts and commands; add listeners or
+     * Starts a simulation builder set up with this scenario's config, seed, epoch, scripts and commands; add listeners or
      * restrict the backends, then {@link Simulation.Builder#build()} boots it at t=0. Running it is up to the
      * caller: {@code sim.runUntil(scenario.duration())}.
      *
      * @return a new builder
      */
     public Simulation.Builder simulation() {
-        Simulation.Builder builder = Simulation.builder(config).seed(seed);
+        Simulation.Builder builder = Simulation.builder(config).seed(seed).epoch(epoch);
         scripts.forEach(builder::script);
         commands.forEach(command -> builder.command(command.at(), command.command()));
         traffic.forEach(builder::traffic);

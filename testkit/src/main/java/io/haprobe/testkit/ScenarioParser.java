@@ -56,8 +56,8 @@ final class ScenarioParser {
      * servers); a generated scenario of 100,000 servers takes about 6 Mi.
      */
     static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
-    static final List<String> KEYS = List.of("config", "haproxy", "seed", "duration", "servers", "commands",
-            "traffic");
+    static final List<String> KEYS = List.of("config", "haproxy", "seed", "epoch", "duration", "servers",
+            "commands", "traffic");
     static final List<String> COMMAND_KEYS = List.of("at", "command");
     static final List<String> BEHAVIOURS = List.of("http", "tcp", "dialogue", "refuse", "blackhole", "hang", "reset",
             "close", "sequence", "tls");
@@ -120,6 +120,8 @@ final class ScenarioParser {
             throw error(top, "no duration (expected: duration: a time such as 60s)");
         }
         long seed = entries.containsKey("seed") ? seed(entries.get("seed").getValueNode()) : 0;
+        java.time.Instant epoch = entries.containsKey("epoch") ? epoch(entries.get("epoch").getValueNode())
+                : java.time.Instant.EPOCH;
         long durationNanos = time(entries.get("duration").getValueNode(), "duration", true);
         HaproxyConfig config = configEntry != null
                 ? configFile(configEntry.getValueNode())
@@ -134,7 +136,7 @@ final class ScenarioParser {
         List<Traffic> traffic = entries.containsKey("traffic")
                 ? new TrafficParser(this).traffic(entries.get("traffic").getValueNode(), config)
                 : List.of();
-        return new Scenario(file, config, seed, durationNanos, scripts, commands, traffic, warnings);
+        return new Scenario(file, config, seed, durationNanos, scripts, commands, traffic, warnings, epoch);
     }
 
     private Node compose(String text) {
@@ -158,6 +160,15 @@ final class ScenarioParser {
             // SnakeYAML reports a few input errors (bad characters, limits) without a mark
             throw new ConfigException(new SourceLocation(file, 1, 1),
                     oneLine(String.valueOf(e.getMessage())) + " (expected: valid YAML)");
+        }
+    }
+
+    private java.time.Instant epoch(Node node) {
+        String value = scalar(node, "epoch", "a UTC date such as 2026-12-06T08:00:00Z").getValue();
+        try {
+            return java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw error(node, "epoch: '" + value + "' (expected: a UTC date such as 2026-12-06T08:00:00Z)");
         }
     }
 

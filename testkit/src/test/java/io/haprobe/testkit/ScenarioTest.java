@@ -260,13 +260,13 @@ class ScenarioTest {
                 config: haproxy.cfg
                 duration: 10s
                 sed: 7
-                """, "scenario.yaml:3:1: unknown key 'sed' (expected: one of config, haproxy, seed, duration, "
+                """, "scenario.yaml:3:1: unknown key 'sed' (expected: one of config, haproxy, seed, epoch, duration, "
                 + "servers, commands, traffic; did you mean 'seed'?)");
         assertError("""
                 config: haproxy.cfg
                 duration: 10s
                 backends: {}
-                """, "scenario.yaml:3:1: unknown key 'backends' (expected: one of config, haproxy, seed, duration, "
+                """, "scenario.yaml:3:1: unknown key 'backends' (expected: one of config, haproxy, seed, epoch, duration, "
                 + "servers, commands, traffic)");
     }
 
@@ -540,7 +540,7 @@ class ScenarioTest {
                 + "but found '<stream end>' (expected: valid YAML)");
         assertError("", "scenario.yaml:1:1: empty scenario (expected: config or haproxy, duration and servers)");
         assertError("- a\n", "scenario.yaml:1:1: scenario: a list (expected: a mapping of config, haproxy, seed, "
-                + "duration, servers, commands, traffic)");
+                + "epoch, duration, servers, commands, traffic)");
     }
 
     @Test
