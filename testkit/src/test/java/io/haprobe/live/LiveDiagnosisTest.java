@@ -327,8 +327,9 @@ class LiveDiagnosisTest {
     void sslMismatchWhenTheCaDoesNotVerifyTheCertificate() throws IOException {
         int port = serve(Behaviour.tls(Behaviour.http(200)));
         Path notTheCa = backends.writeCrtFile(dir.resolve("server.pem"));
-        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n", "server web01 127.0.0.1:" + port
-                + " check inter 300ms fall 2 ssl verify required ca-file " + notTheCa), Duration.ofSeconds(5));
+        // 'timeout check 3s': the follow-up handshakes get 3 s instead of 'inter', which a loaded machine can miss
+        Diagnosis d = diagnose(cfg("    option httpchk GET /health\n    timeout check 3s\n", "server web01 127.0.0.1:"
+                + port + " check inter 300ms fall 2 ssl verify required ca-file " + notTheCa), Duration.ofSeconds(5));
 
         assertThat(d.cause()).isEqualTo(Cause.SSL_MISMATCH);
         assertThat(d.evidence().get(0)).contains("L6RSP \"SSL handshake failure\"");
