@@ -295,16 +295,25 @@ public final class Diagnoses {
                                     ProbeTransport transport, boolean probe, Await await, long longProbeNanos) {
         Function<SourceLocation, String> lines = lineReader(config);
         List<Pending> pending = new ArrayList<>();
+        // one pass over the timeline and the config, not one per server DOWN: 100k servers DOWN stay linear
+        Map<String, List<HealthEvent>> eventsByServer = null;
+        Map<String, ServerConfig> configs = null;
         for (ServerSnapshot snapshot : servers) {
             if (!snapshot.checked() || snapshot.maintenance() || snapshot.state() != ServerState.DOWN) {
                 continue;
             }
+            if (eventsByServer == null) {
+                eventsByServer = eventsByServer(timeline);
+                configs = serverConfigs(config);
+            }
             ProxyConfig proxy = config.proxy(snapshot.backend()).orElse(null);
-            ServerConfig server = proxy == null ? null : proxy.server(snapshot.server()).orElse(null);
+            ServerConfig server = proxy == null ? null
+                    : configs.get(serverKey(snapshot.backend(), snapshot.server()));
             if (server == null) {
                 continue;
             }
-            ServerHistory history = history(timeline, snapshot);
+            ServerHistory history = history(timeline, eventsByServer.getOrDefault(
+                    serverKey(snapshot.backend(), snapshot.server()), List.of()), snapshot);
             // read before the probes, which connect for the same server
             String source = sourceOf(proxy, server, transport);
             boolean probing = probe && transport != null;
@@ -373,10 +382,48 @@ public final class Diagnoses {
     }
 
     static ServerHistory history(Timeline timeline, ServerSnapshot snapshot) {
+        return history(timeline, timeline.events(), snapshot);
+    }
+
+    /** The first server of each {@code backend/server} name of the config (as {@link ProxyConfig#server}). */
+    private static Map<String, ServerConfig> serverConfigs(HaproxyConfig config) {
+        Map<String, ServerConfig> configs = new HashMap<>();
+        Set<String> sections = new java.util.HashSet<>();
+        for (ProxyConfig proxy : config.proxies()) {
+            if (!sections.add(proxy.name())) {
+                continue; // a later section of a name already seen: proxy(name) never returns it
+            }
+            for (ServerConfig server : proxy.servers()) {
+                configs.putIfAbsent(serverKey(proxy.name(), server.name()), server);
+            }
+        }
+        return configs;
+    }
+
+    /** The timeline's check completions and state changes, by {@code backend/server}, each list in order. */
+    private static Map<String, List<HealthEvent>> eventsByServer(Timeline timeline) {
+        Map<String, List<HealthEvent>> byServer = new HashMap<>();
+        for (HealthEvent event : timeline.events()) {
+            if (event instanceof HealthEvent.CheckCompleted check) {
+                byServer.computeIfAbsent(serverKey(check.backend(), check.server()), k -> new ArrayList<>())
+                        .add(event);
+            } else if (event instanceof HealthEvent.StateChanged change) {
+                byServer.computeIfAbsent(serverKey(change.backend(), change.server()), k -> new ArrayList<>())
+                        .add(event);
+            }
+        }
+        return byServer;
+    }
+
+    private static String serverKey(String backend, String server) {
+        return backend + '\0' + server;
+    }
+
+    private static ServerHistory history(Timeline timeline, List<HealthEvent> events, ServerSnapshot snapshot) {
         List<CheckRecord> checks = new ArrayList<>();
         long lastUp = -1;
         boolean passedSinceDown = false;
-        for (HealthEvent event : timeline.events()) {
+        for (HealthEvent event : events) {
             if (event instanceof HealthEvent.CheckCompleted check && check.backend().equals(snapshot.backend())
                     && check.server().equals(snapshot.server())) {
                 checks.add(new CheckRecord(timeline.millisOf(event), check.outcome()));

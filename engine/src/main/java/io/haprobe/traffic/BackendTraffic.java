@@ -8,8 +8,10 @@ import io.haprobe.config.TrafficSettings;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -108,6 +110,8 @@ public final class BackendTraffic implements TrafficCounters {
     private final boolean persist;
     private final ProxyTrafficSettings.Cookie cookie;
     private final List<ServerTraffic> servers;
+    /** The servers by name, the first of a name kept: {@link #server(String)} in constant time at any size. */
+    private final Map<String, ServerTraffic> byName;
     private final LoadBalancer balancer;
     private final StreamQueue queue = new StreamQueue();
     private final ArrayList<Decision> effects = new ArrayList<>();
@@ -180,7 +184,9 @@ public final class BackendTraffic implements TrafficCounters {
             list.add(s);
         }
         this.servers = Collections.unmodifiableList(list);
+        this.byName = new HashMap<>(Math.max(16, list.size() * 2));
         for (ServerTraffic s : servers) {
+            byName.putIfAbsent(s.name(), s);
             recalcEweight(s, 0);
             s.usable = computeUsable(s);
         }
@@ -237,12 +243,7 @@ public final class BackendTraffic implements TrafficCounters {
      * @return the server, or null when there is none of that name
      */
     public ServerTraffic server(String serverName) {
-        for (ServerTraffic s : servers) {
-            if (s.name().equals(serverName)) {
-                return s;
-            }
-        }
-        return null;
+        return byName.get(serverName);
     }
 
     /**
@@ -1342,8 +1343,12 @@ public final class BackendTraffic implements TrafficCounters {
 
     /** Recomputes the server's usability, the backend's counts, and tells the algorithm. */
     private void refresh(ServerTraffic s) {
+        boolean was = s.usable;
         s.usable = computeUsable(s);
-        recount();
+        if (was != s.usable) {
+            // the counts read only the servers' usability: unchanged, a recount (O(servers)) would find the same
+            recount();
+        }
         if (balancer != null) {
             balancer.update(s);
         }
