@@ -1346,11 +1346,39 @@ public final class BackendTraffic implements TrafficCounters {
         boolean was = s.usable;
         s.usable = computeUsable(s);
         if (was != s.usable) {
-            // the counts read only the servers' usability: unchanged, a recount (O(servers)) would find the same
-            recount();
+            counted(s);
         }
         if (balancer != null) {
             balancer.update(s);
+        }
+    }
+
+    /**
+     * {@link #recount()} after one server's usability flipped (the counts read nothing else): O(1), but when the
+     * first usable backup stops being usable (the backups after it are scanned), so that a backend of 100,000
+     * servers does not walk them all on each transition.
+     */
+    private void counted(ServerTraffic s) {
+        int delta = s.usable ? 1 : -1;
+        if (!s.backup()) {
+            activeServers += delta;
+            return;
+        }
+        backupServers += delta;
+        if (allBackups) {
+            return;
+        }
+        if (s.usable && (firstBackup == null || s.index() < firstBackup.index())) {
+            firstBackup = s;
+        } else if (!s.usable && firstBackup == s) {
+            firstBackup = null;
+            for (int i = s.index() + 1; i < servers.size(); i++) {
+                ServerTraffic next = servers.get(i);
+                if (next.backup() && next.usable) {
+                    firstBackup = next;
+                    break;
+                }
+            }
         }
     }
 
