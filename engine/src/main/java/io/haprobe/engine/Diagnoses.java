@@ -239,9 +239,10 @@ public final class Diagnoses {
             }
         }
         List<TransitionDiagnosis> diagnoses = new ArrayList<>();
+        Map<String, ServerConfig> configs = down.isEmpty() ? Map.of() : serverConfigs(config);
         for (Episode episode : down) {
             ProxyConfig proxy = config.proxy(episode.backend).orElse(null);
-            ServerConfig server = proxy == null ? null : proxy.server(episode.server).orElse(null);
+            ServerConfig server = proxy == null ? null : configs.get(serverKey(episode.backend, episode.server));
             if (server == null) {
                 continue;
             }
