@@ -20,13 +20,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]
- * [--stats-socket ADDRESS] [--metrics HOST:PORT] [--no-probe] [--threads N]}: runs the config's health checks against the real
+ * [--stats-socket ADDRESS] [--metrics HOST:PORT] [--no-probe] [--threads N] [--lateness]}: runs the config's health checks against the real
  * servers it names, prints HAProxy's log lines as they happen, a per-server summary and, for each server not UP,
  * its diagnosis (cause, evidence, fix; follow-up probes off with {@code --no-probe}). With {@code --stats-socket},
  * HAProxy's runtime API (spec §10) is served there while the checks run, for {@code socat} and the runbooks'
  * scripts; the config's own {@code stats socket} addresses are refused (they belong to the host's HAProxy). With
  * {@code --metrics}, {@code /metrics} is served in the text of HAProxy 2.6's Prometheus exporter for the
- * duration of the run (loopback addresses only).
+ * duration of the run (loopback addresses only). With {@code --lateness}, how late the checks started (actual −
+ * planned start, an HdrHistogram) is printed after the summary as percentiles in ms, or in the JSON document's
+ * {@code run.lateness}.
  */
 @Command(name = "check",
         description = {"Runs the health checks of a haproxy.cfg against its real servers.",
@@ -76,6 +78,11 @@ final class CheckCommand implements Callable<Integer> {
                     "default: the config's nbthread, else one per processor"})
     private int threads;
 
+    @Option(names = "--lateness",
+            description = {"measure how late each check starts (actual - planned start): print p50, p90, p99, p99.9",
+                    "and max in ms after the summary (JSON: run.lateness)"})
+    private boolean lateness;
+
     @Mixin
     private RunOutputOptions output = new RunOutputOptions();
 
@@ -102,9 +109,9 @@ final class CheckCommand implements Callable<Integer> {
         if (statsSocket != null) {
             RuntimeSockets.refuseConfigSocket(statsSocket, config);
         }
-        try (LiveRunExtras extras = new LiveRunExtras(output, record);
+        try (LiveRunExtras extras = new LiveRunExtras(output, record, lateness);
              LiveSession session = new LiveSession(config, backends, timestamps, extras.lineOut(out),
-                     extras.listeners(), threads);
+                     extras.listeners(), threads, extras.checkStarts());
              StatsSocketServer socket = statsSocket == null ? null : bind(session)) {
             ServerSummary.requireServersToCheck(session.servers(), config.file(), backends);
             if (noProbe) {

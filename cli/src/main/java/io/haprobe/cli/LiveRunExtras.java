@@ -1,6 +1,8 @@
 package io.haprobe.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.CheckStartRecorder;
 import io.haprobe.engine.HealthListener;
 import io.haprobe.engine.ServerSnapshot;
 
@@ -11,8 +13,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * What {@code haprobe check}'s {@code --format json}, {@code --until-stable} and {@code --record} add to a
- * {@link LiveSession}: the listeners they need, the JSON document at the end, the early stop.
+ * What {@code haprobe check}'s {@code --format json}, {@code --until-stable}, {@code --record} and
+ * {@code --lateness} add to a {@link LiveSession}: the listeners they need, the JSON document at the end, the early
+ * stop, the lateness percentiles after the summary (or in the document's {@code run.lateness}).
  *
  * <p>Not thread-safe: driven by the command's thread.
  */
@@ -21,6 +24,7 @@ final class LiveRunExtras implements AutoCloseable {
     private final RunOutputOptions options;
     private final StabilityTracker tracker;
     private final TraceRecorder recorder;
+    private final LatenessRecorder lateness;
     private Supplier<RunDiagnoses> diagnoses = () -> RunDiagnoses.NONE;
 
     /**
@@ -29,7 +33,18 @@ final class LiveRunExtras implements AutoCloseable {
      * @param record the trace file, or null
      */
     LiveRunExtras(RunOutputOptions options, Path record) {
+        this(options, record, false);
+    }
+
+    /**
+     * Opens the {@code --record} file, if any, and with {@code lateness} measures how late the checks start.
+     *
+     * @param record   the trace file, or null
+     * @param lateness whether to record the checks' lateness ({@code --lateness})
+     */
+    LiveRunExtras(RunOutputOptions options, Path record, boolean lateness) {
         this.options = options;
+        this.lateness = lateness ? new LatenessRecorder() : null;
         this.tracker = options.untilStable ? new StabilityTracker() : null;
         this.recorder = record == null ? null : TraceRecorder.create(record);
     }
@@ -54,6 +69,11 @@ final class LiveRunExtras implements AutoCloseable {
         return listeners;
     }
 
+    /** Returns who records the checks' starts: the {@code --lateness} histogram, else nobody. */
+    CheckStartRecorder checkStarts() {
+        return lateness == null ? CheckStartRecorder.NONE : lateness;
+    }
+
     /** Returns where the session prints log lines and the summary: nowhere in JSON mode. */
     PrintWriter lineOut(PrintWriter out) {
         return options.json() ? null : out;
@@ -74,12 +94,22 @@ final class LiveRunExtras implements AutoCloseable {
             recorder.origin(() -> session.engine().startNanos());
         }
         if (options.json()) {
-            session.onFinish(end -> JsonReport.print(JsonReport.document(
-                    new JsonReport.Run(config.file(), "live", session.elapsedMillis(), options.untilStable, null,
-                            ServerSummary.exitCode(end)),
-                    end, session.events(), session.engine().startNanos(), diagnoses.get()), out));
+            session.onFinish(end -> {
+                ObjectNode document = JsonReport.document(
+                        new JsonReport.Run(config.file(), "live", session.elapsedMillis(), options.untilStable, null,
+                                ServerSummary.exitCode(end)),
+                        end, session.events(), session.engine().startNanos(), diagnoses.get());
+                if (lateness != null) {
+                    lateness.addTo((ObjectNode) document.get("run"));
+                }
+                JsonReport.print(document, out);
+            });
         }
-        return session.runFor(durationMillis, tracker, tracker == null ? null : ProgressLine.onTerminal(err));
+        int exitCode = session.runFor(durationMillis, tracker, tracker == null ? null : ProgressLine.onTerminal(err));
+        if (lateness != null && !options.json()) {
+            lateness.print(out);
+        }
+        return exitCode;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.haprobe.cli;
 
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.engine.CheckStartRecorder;
 import io.haprobe.engine.Diagnoses;
 import io.haprobe.engine.HealthCheckEngine;
 import io.haprobe.engine.HealthEvent;
@@ -41,7 +42,7 @@ final class LiveSession implements AutoCloseable {
     private long finishedNanos = -1;
 
     LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out) {
-        this(config, backends, timestamps, out, List.of(), 0);
+        this(config, backends, timestamps, out, List.of(), 0, CheckStartRecorder.NONE);
     }
 
     /**
@@ -52,9 +53,11 @@ final class LiveSession implements AutoCloseable {
      * @param listeners more listeners of the engine's events (the {@code --record} trace, {@code --until-stable})
      * @param threads   the event loops to check on ({@code --threads}); 0 for the config's {@code nbthread}, else
      *                  one per processor
+     * @param checkStarts receives each check's planned and actual start ({@code --lateness}), or
+     *                  {@link CheckStartRecorder#NONE}
      */
     LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out,
-                List<HealthListener> listeners, int threads) {
+                List<HealthListener> listeners, int threads, CheckStartRecorder checkStarts) {
         this.out = out;
         this.timestamps = timestamps;
         this.summary = out == null ? servers -> { } : servers -> {
@@ -65,6 +68,7 @@ final class LiveSession implements AutoCloseable {
         HealthCheckEngine.Builder builder = HealthCheckEngine.builder(config)
                 .transport(transport)
                 .backends(backends)
+                .checkStarts(checkStarts)
                 .listener(event -> {
                     if (event.logMessage() != null || !(event instanceof HealthEvent.CheckCompleted
                             || event instanceof HealthEvent.AgentCheckCompleted)) {

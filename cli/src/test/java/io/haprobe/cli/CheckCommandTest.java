@@ -82,6 +82,53 @@ class CheckCommandTest {
     }
 
     @Test
+    void latenessPrintsThePercentilesOfHowLateTheChecksStartedAfterTheSummary() throws IOException {
+        backend = answering(200);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200")
+                .replace("inter 2s", "inter 100ms"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "1500ms", "--lateness", "--no-probe");
+
+        assertThat(exit).isZero();
+        String[] lines = out.toString().split("\n");
+        // the line comes last; its figures depend on the machine's load, so only their shape is checked
+        assertThat(lines[lines.length - 1]).matches("lateness of check starts \\((\\d+) checks\\): "
+                + "p50 \\d+\\.\\d{3} ms, p90 \\d+\\.\\d{3} ms, p99 \\d+\\.\\d{3} ms, p99\\.9 \\d+\\.\\d{3} ms, "
+                + "max \\d+\\.\\d{3} ms");
+        assertThat(lines[lines.length - 1]).doesNotContain("(0 checks)");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void latenessGoesToTheJsonDocumentsRun() throws IOException {
+        backend = answering(200);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200")
+                .replace("inter 2s", "inter 100ms"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "1500ms", "--lateness", "--format", "json");
+
+        assertThat(exit).isZero();
+        com.fasterxml.jackson.databind.JsonNode lateness = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toString()).path("run").path("lateness");
+        assertThat(lateness.path("checks").asLong()).isPositive();
+        assertThat(lateness.path("p50_ms").asDouble()).isLessThanOrEqualTo(lateness.path("p99_ms").asDouble());
+        assertThat(lateness.path("p99_ms").asDouble()).isLessThanOrEqualTo(lateness.path("max_ms").asDouble());
+        assertThat(lateness.has("p90_ms")).isTrue();
+        assertThat(lateness.has("p99_9_ms")).isTrue();
+    }
+
+    @Test
+    void withoutLatenessTheJsonRunHasNone() throws IOException {
+        backend = answering(200);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200"));
+
+        run("check", "-f", cfg.toString(), "--duration", "300ms", "--format", "json");
+
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString()).path("run")
+                .has("lateness")).isFalse();
+    }
+
+    @Test
     void negativeThreadsIsAUsageError() throws IOException {
         Path cfg = write(runbook(18080, "http-check expect status 200"));
 

@@ -24,6 +24,8 @@ final class CheckLoop {
     private final int spreadChecks;
     private final TransitionLog log;
     private TrafficEffects trafficEffects = TrafficEffects.NONE;
+    private CheckStartRecorder checkStarts = CheckStartRecorder.NONE;
+    private boolean checkStartsFailed;
     private volatile boolean stopped;
 
     /**
@@ -53,6 +55,30 @@ final class CheckLoop {
     /** Sets who carries out traffic decisions (the simulation's traffic driver); before the engine starts. */
     void trafficEffects(TrafficEffects effects) {
         this.trafficEffects = Objects.requireNonNull(effects, "effects");
+    }
+
+    /** Sets who receives the checks' planned and actual starts; before the engine starts. */
+    void checkStarts(CheckStartRecorder recorder) {
+        this.checkStarts = Objects.requireNonNull(recorder, "recorder");
+    }
+
+    /**
+     * Reports a health check's start to the {@link CheckStartRecorder}; a recorder that throws is logged once and
+     * never breaks the check. Event loop only.
+     */
+    void checkStarted(String backend, String server, long plannedNanos, long actualNanos) {
+        if (checkStarts == CheckStartRecorder.NONE) {
+            return;
+        }
+        try {
+            checkStarts.checkStarted(backend, server, plannedNanos, actualNanos);
+        } catch (RuntimeException e) {
+            if (!checkStartsFailed) {
+                checkStartsFailed = true;
+                System.getLogger(CheckLoop.class.getName()).log(System.Logger.Level.WARNING,
+                        "check start recorder failed (logged once)", e);
+            }
+        }
     }
 
     Scheduler scheduler() {

@@ -218,9 +218,10 @@ public final class Diagnoses {
                                                  ProbeTransport transport) {
         Function<SourceLocation, String> lines = lineReader(config);
         List<TransitionDiagnosis> diagnoses = new ArrayList<>();
+        Map<String, ServerConfig> configs = histories.downs().isEmpty() ? Map.of() : serverConfigs(config);
         for (CheckHistories.Down down : histories.downs()) {
             ProxyConfig proxy = config.proxy(down.backend()).orElse(null);
-            ServerConfig server = proxy == null ? null : proxy.server(down.server()).orElse(null);
+            ServerConfig server = proxy == null ? null : configs.get(serverKey(down.backend(), down.server()));
             if (server == null) {
                 continue;
             }
@@ -259,12 +260,18 @@ public final class Diagnoses {
                                     ProbeTransport transport, boolean probe, Await await, long longProbeNanos) {
         Function<SourceLocation, String> lines = lineReader(config);
         List<Pending> pending = new ArrayList<>();
+        // one pass over the config, not one per server DOWN: 100k servers DOWN stay linear
+        Map<String, ServerConfig> configs = null;
         for (ServerSnapshot snapshot : servers) {
             if (!snapshot.checked() || snapshot.maintenance() || snapshot.state() != ServerState.DOWN) {
                 continue;
             }
+            if (configs == null) {
+                configs = serverConfigs(config);
+            }
             ProxyConfig proxy = config.proxy(snapshot.backend()).orElse(null);
-            ServerConfig server = proxy == null ? null : proxy.server(snapshot.server()).orElse(null);
+            ServerConfig server = proxy == null ? null
+                    : configs.get(serverKey(snapshot.backend(), snapshot.server()));
             if (server == null) {
                 continue;
             }
@@ -329,6 +336,25 @@ public final class Diagnoses {
         String info = last.info().toLowerCase(java.util.Locale.ROOT);
         return last.status() == CheckStatus.L6RSP || last.status() == CheckStatus.L6TOUT || info.contains("ssl")
                 || info.contains("tls") || info.contains("handshake") || info.contains("certificate");
+    }
+
+    /** The first server of each {@code backend/server} name of the config (as {@link ProxyConfig#server}). */
+    private static Map<String, ServerConfig> serverConfigs(HaproxyConfig config) {
+        Map<String, ServerConfig> configs = new HashMap<>();
+        Set<String> sections = new java.util.HashSet<>();
+        for (ProxyConfig proxy : config.proxies()) {
+            if (!sections.add(proxy.name())) {
+                continue; // a later section of a name already seen: proxy(name) never returns it
+            }
+            for (ServerConfig server : proxy.servers()) {
+                configs.putIfAbsent(serverKey(proxy.name(), server.name()), server);
+            }
+        }
+        return configs;
+    }
+
+    private static String serverKey(String backend, String server) {
+        return backend + '\0' + server;
     }
 
     private static List<Started> startProbes(HaproxyConfig config, ProxyConfig proxy, ServerConfig server,

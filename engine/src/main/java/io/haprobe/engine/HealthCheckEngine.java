@@ -44,6 +44,8 @@ import java.util.random.RandomGenerator;
  *       owns and closes</td><td>how check connections are opened, and the schedulers that time them</td></tr>
  *   <tr><td>{@link Builder#threads(int)}</td><td>0: {@code nbthread}, else one per processor</td><td>the event
  *       loops of the transport the engine creates ({@code nbthread})</td></tr>
+ *   <tr><td>{@link Builder#checkStarts(CheckStartRecorder)}</td><td>none</td><td>receives each health
+ *       check's planned and actual start (its lateness), on the event loop</td></tr>
  *   <tr><td>{@link Builder#random(RandomGenerator)}</td><td>an unseeded {@link SplittableRandom}</td>
  *       <td>the one source of randomness ({@code spread-checks} jitter)</td></tr>
  *   <tr><td>{@link Builder#listenerExecutor(Executor)}</td><td>one daemon thread of the engine's,
@@ -110,6 +112,7 @@ public final class HealthCheckEngine implements AutoCloseable {
             RandomGenerator loopRandom = i == 0 ? random : new SplittableRandom(random.nextLong());
             each.add(new CheckLoop(transport, on, loopRandom, config.global().spreadChecks(),
                     new TransitionLog(on, dispatcher::emit)));
+            each.get(i).checkStarts(builder.checkStarts);
         }
         this.loops = List.copyOf(each);
         int[] nextLoop = {0};
@@ -610,6 +613,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         private RandomGenerator trafficRandom;
         private Executor listenerExecutor;
         private int threads;
+        private CheckStartRecorder checkStarts = CheckStartRecorder.NONE;
 
         private Builder(HaproxyConfig config) {
             this.config = config;
@@ -672,6 +676,20 @@ public final class HealthCheckEngine implements AutoCloseable {
                 throw new IllegalArgumentException("threads: " + threads + " (expected: >= 0)");
             }
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets who receives each health check's planned and actual start, to measure how late the checks start
+         * (see {@link CheckStartRecorder} for its threading contract). By default none
+         * ({@link CheckStartRecorder#NONE}), which costs nothing per check.
+         *
+         * @param recorder the recorder; never null
+         * @return this builder
+         * @throws NullPointerException if {@code recorder} is null
+         */
+        public Builder checkStarts(CheckStartRecorder recorder) {
+            this.checkStarts = Objects.requireNonNull(recorder, "recorder");
             return this;
         }
 

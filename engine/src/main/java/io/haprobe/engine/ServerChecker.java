@@ -72,6 +72,8 @@ final class ServerChecker {
     private final Runnable agentTask = this::runAgentCheck;
     private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
     private Cancellable next = Cancellable.NONE;
+    /** When the health check {@link #next} runs was due, scheduler nanoseconds (for the lateness of its start). */
+    private long nextPlannedNanos;
     private Cancellable agentNext = Cancellable.NONE;
     private long warmupStartNanos;
     private Cancellable warmup = Cancellable.NONE;
@@ -115,7 +117,7 @@ final class ServerChecker {
         Scheduler scheduler = loop.scheduler();
         lastChangeNanos = scheduler.nanoTime();
         if (health.checked()) {
-            next = scheduler.schedule(checkTask, plan.firstCheckNanos());
+            scheduleCheck(plan.firstCheckNanos());
         }
         if (plan.agent() != null) {
             agentNext = scheduler.schedule(agentTask, plan.agent().firstCheckNanos());
@@ -357,10 +359,11 @@ final class ServerChecker {
         if (health.maintenance() || !health.checked()) {
             // HAProxy pauses the check (maintenance, disable health) but keeps its task waking every inter, on
             // the same cadence (spec §1.5)
-            next = loop.scheduler().schedule(checkTask, plan.policy().interNanos());
+            scheduleCheck(plan.policy().interNanos());
             return;
         }
         checkRunning = true;
+        loop.checkStarted(section.name(), name, nextPlannedNanos, loop.scheduler().nanoTime());
         startHealthCheck(resultsTask);
     }
 
@@ -420,7 +423,14 @@ final class ServerChecker {
                 interval = loop.delayNanos(plan.policy().intervalNanos(health.counter(), health.state()));
             }
         }
-        next = loop.scheduler().schedule(checkTask, interval < 0 ? plan.policy().interNanos() : interval);
+        scheduleCheck(interval < 0 ? plan.policy().interNanos() : interval);
+    }
+
+    /** Schedules the next health check in {@code delayNanos}, remembering when it is due. Event loop only. */
+    private void scheduleCheck(long delayNanos) {
+        Scheduler scheduler = loop.scheduler();
+        nextPlannedNanos = scheduler.nanoTime() + delayNanos;
+        next = scheduler.schedule(checkTask, delayNanos);
     }
 
     private void onAgentOutcome(CheckOutcome outcome, AgentReply reply) {

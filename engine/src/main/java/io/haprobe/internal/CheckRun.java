@@ -338,7 +338,14 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         deadline.cancel();
         deadline = scheduler.schedule(this, connectBound);
         channel = null;
-        ChannelFuture connect = transport.connect(addressOf(rule), this);
+        ChannelFuture connect;
+        try {
+            connect = transport.connect(addressOf(rule), this);
+        } catch (io.netty.channel.ChannelException e) {
+            // socket(2) failed (EMFILE, ENFILE): HAProxy fails the check at once, L4CON with its fd-limit reason
+            conclude(session.failed(ErrnoText.ofSocket(e)));
+            return;
+        }
         Channel opened = connect.channel();
         if (channel == null) {
             channel = opened;

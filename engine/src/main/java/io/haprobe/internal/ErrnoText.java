@@ -25,6 +25,7 @@ public final class ErrnoText {
             "Address family not supported by protocol",
             "Permission denied",
             "Operation not permitted",
+            "Too many open files in system",
             "Too many open files",
             "Resource temporarily unavailable",
             "Software caused connection abort",
@@ -50,6 +51,25 @@ public final class ErrnoText {
             }
         }
         return of(cause);
+    }
+
+    /**
+     * Returns the info HAProxy prints when a check's socket cannot be created: for EMFILE, 2.6.12's
+     * {@code CO_ER_PROC_FDLIM} text followed by {@code strerror}, {@code Too many sockets on the process (Too many
+     * open files)} (verified under {@code ulimit -n 40}: L4CON, check duration 0ms); for ENFILE
+     * {@code CO_ER_SYS_FDLIM}'s, {@code Too many sockets on the system (Too many open files in system)}, from the
+     * same code path; else the {@code strerror} text alone, as {@link #of(Throwable)}.
+     *
+     * @param cause the exception the channel factory threw; may be null
+     * @return the info text; empty for null
+     */
+    public static String ofSocket(Throwable cause) {
+        String errno = of(cause);
+        return switch (errno) {
+            case "Too many open files" -> "Too many sockets on the process (" + errno + ")";
+            case "Too many open files in system" -> "Too many sockets on the system (" + errno + ")";
+            default -> errno;
+        };
     }
 
     /**

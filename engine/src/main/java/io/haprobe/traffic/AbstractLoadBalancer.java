@@ -89,7 +89,7 @@ abstract class AbstractLoadBalancer implements LoadBalancer {
         if (nextUsable[i] == usable[i] && nextWeight[i] == weight[i]) {
             return;
         }
-        recount();
+        recountOne(i);
         changed(i, usable[i], nextUsable[i]);
         commit(i);
     }
@@ -135,6 +135,47 @@ abstract class AbstractLoadBalancer implements LoadBalancer {
     }
 
     /** {@code recount_servers} then {@code update_backend_weight}, on the new state. */
+    /**
+     * {@link #recount()} after a change of server {@code i} alone (the others' next state equals their committed
+     * one): its old contribution out, its new one in, in O(1) but when the first usable backup stops being usable
+     * (then the backups after it are scanned), so that a backend of 100,000 servers does not walk them all on each
+     * change.
+     */
+    private void recountOne(int i) {
+        if (usable[i]) {
+            if (backup[i]) {
+                backupCount--;
+                backupWeight -= weight[i];
+            } else {
+                activeCount--;
+                activeWeight -= weight[i];
+            }
+        }
+        if (nextUsable[i]) {
+            if (backup[i]) {
+                backupCount++;
+                backupWeight += nextWeight[i];
+            } else {
+                activeCount++;
+                activeWeight += nextWeight[i];
+            }
+        }
+        if (backup[i] && !allBackups) {
+            if (nextUsable[i] && (firstBackup < 0 || i < firstBackup)) {
+                firstBackup = i;
+            } else if (!nextUsable[i] && firstBackup == i) {
+                firstBackup = -1;
+                for (int j = i + 1; j < servers.length; j++) {
+                    if (backup[j] && nextUsable[j]) {
+                        firstBackup = j;
+                        break;
+                    }
+                }
+            }
+        }
+        totals();
+    }
+
     private void recount() {
         activeCount = 0;
         backupCount = 0;
@@ -156,6 +197,10 @@ abstract class AbstractLoadBalancer implements LoadBalancer {
                 activeWeight += nextWeight[i];
             }
         }
+        totals();
+    }
+
+    private void totals() {
         if (activeCount > 0) {
             totalWeight = activeWeight;
             totalUsed = activeCount;

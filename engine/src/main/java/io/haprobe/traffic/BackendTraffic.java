@@ -8,8 +8,10 @@ import io.haprobe.config.TrafficSettings;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -108,8 +110,8 @@ public final class BackendTraffic implements TrafficCounters {
     private final boolean persist;
     private final ProxyTrafficSettings.Cookie cookie;
     private final List<ServerTraffic> servers;
-    /** The servers by name (the first of a repeated name), for {@link #server(String)}. */
-    private final java.util.Map<String, ServerTraffic> byName = new java.util.HashMap<>();
+    /** The servers by name, the first of a name kept: {@link #server(String)} in constant time at any size. */
+    private final Map<String, ServerTraffic> byName;
     private final LoadBalancer balancer;
     private final StreamQueue queue = new StreamQueue(false);
     private final ArrayList<Decision> effects = new ArrayList<>();
@@ -182,8 +184,9 @@ public final class BackendTraffic implements TrafficCounters {
             list.add(s);
         }
         this.servers = Collections.unmodifiableList(list);
-        list.forEach(server -> byName.putIfAbsent(server.name(), server));
+        this.byName = new HashMap<>(Math.max(16, list.size() * 2));
         for (ServerTraffic s : servers) {
+            byName.putIfAbsent(s.name(), s);
             recalcEweight(s, 0);
             s.usable = computeUsable(s);
         }
@@ -1347,15 +1350,40 @@ public final class BackendTraffic implements TrafficCounters {
     private void refresh(ServerTraffic s) {
         boolean was = s.usable;
         s.usable = computeUsable(s);
-        if (s.usable != was) {
-            if (!s.backup()) {
-                activeServers += s.usable ? 1 : -1;
-            } else {
-                recount();
-            }
+        if (was != s.usable) {
+            counted(s);
         }
         if (balancer != null) {
             balancer.update(s);
+        }
+    }
+
+    /**
+     * {@link #recount()} after one server's usability flipped (the counts read nothing else): O(1), but when the
+     * first usable backup stops being usable (the backups after it are scanned), so that a backend of 100,000
+     * servers does not walk them all on each transition.
+     */
+    private void counted(ServerTraffic s) {
+        int delta = s.usable ? 1 : -1;
+        if (!s.backup()) {
+            activeServers += delta;
+            return;
+        }
+        backupServers += delta;
+        if (allBackups) {
+            return;
+        }
+        if (s.usable && (firstBackup == null || s.index() < firstBackup.index())) {
+            firstBackup = s;
+        } else if (!s.usable && firstBackup == s) {
+            firstBackup = null;
+            for (int i = s.index() + 1; i < servers.size(); i++) {
+                ServerTraffic next = servers.get(i);
+                if (next.backup() && next.usable) {
+                    firstBackup = next;
+                    break;
+                }
+            }
         }
     }
 

@@ -68,6 +68,22 @@ class CheckRunTest {
     }
 
     @Test
+    void aSocketThatCannotBeCreatedFailsAtOnceWithHaproxysFdLimitText() {
+        // haproxy 2.6.12 under "ulimit -n 40" with 60 servers: L4CON, info "Too many sockets on the process (Too
+        // many open files)", check duration 0ms; Netty's channel factory throws when socket(2) returns EMFILE
+        transport.failSocketCreation(new io.netty.channel.ChannelException("Unable to create Channel from class "
+                + "class io.netty.channel.epoll.EpollSocketChannel", new io.netty.channel.ChannelException(
+                new java.io.IOException("newSocketStream(..) failed: Too many open files"))));
+
+        start(http(), 0, 0, null);
+
+        assertThat(reports).containsExactly(List.of(outcome(CheckStatus.L4CON, 0,
+                "Too many sockets on the process (Too many open files)", 0)));
+        clock.runFor(INTER);
+        assertThat(reports).as("the deadline is cancelled").hasSize(1);
+    }
+
+    @Test
     void withTimeoutCheckTheConnectIsBoundByTimeoutConnectWhenShorterThanInter() {
         start(CheckProgram.connectOnly(), 500 * MS, 1000 * MS, null);
 

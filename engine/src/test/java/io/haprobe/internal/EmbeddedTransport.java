@@ -45,6 +45,7 @@ final class EmbeddedTransport implements ProbeTransport {
 
     private final Scheduler scheduler;
     private final List<Connection> connections = new ArrayList<>();
+    private RuntimeException socketFailure;
 
     EmbeddedTransport(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -57,6 +58,10 @@ final class EmbeddedTransport implements ProbeTransport {
 
     @Override
     public ChannelFuture connect(CheckTarget target, ChannelHandler handler) {
+        if (socketFailure != null) {
+            // what Netty's channel factory throws when socket(2) fails: no channel, no future
+            throw socketFailure;
+        }
         boolean previousClosed = connections.stream().noneMatch(Channel::isOpen);
         Connection connection = new Connection(target, handler, previousClosed);
         connections.add(connection);
@@ -68,6 +73,11 @@ final class EmbeddedTransport implements ProbeTransport {
         for (Connection connection : connections) {
             connection.close();
         }
+    }
+
+    /** Makes every later connect throw {@code failure}, as a channel factory does when socket(2) fails. */
+    void failSocketCreation(RuntimeException failure) {
+        this.socketFailure = failure;
     }
 
     /** Returns the connections opened so far, in order. */
