@@ -74,8 +74,8 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     private final VirtualScheduler scheduler;
     private final VirtualEventLoop eventLoop;
     private final Map<String, ScriptedServer> servers = new HashMap<>();
-    /** Scripts by target, looked up once: bounded by the targets the checks use (server and rule ports). */
-    private final Map<CheckTarget, ScriptedServer> byTarget = new HashMap<>();
+    /** Scripts and sources by target, made once: bounded by the targets the checks use (server and rule ports). */
+    private final Map<CheckTarget, Route> byTarget = new HashMap<>();
     /** The source address of each connect not yet seen by its server; event-loop thread only. */
     private final Map<VirtualChannel, String> sources = new java.util.IdentityHashMap<>();
     /** {@code backend/server} to the source address of its last check connection. */
@@ -189,7 +189,8 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     public ChannelFuture connect(CheckTarget target, ChannelHandler handler) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(handler, "handler");
-        ScriptedServer server = serverFor(target);
+        Route route = routeOf(target);
+        ScriptedServer server = route.server;
         VirtualChannel channel = new VirtualChannel(new SequenceChannelId(nextChannelId++), target.address(), server);
         channel.pipeline().addLast(HANDLER_NAME, handler);
         if (closed) {
@@ -198,7 +199,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             return new DefaultChannelPromise(channel, ImmediateEventExecutor.INSTANCE)
                     .setFailure(new ConnectException(CLOSED));
         }
-        sources.put(channel, noteSource(target));
+        sources.put(channel, noteSource(route));
         eventLoop.register(channel);
         return channel.connect(target.address());
     }
@@ -216,12 +217,13 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     @Override
     public CheckConnection connect(CheckTarget target, int proxyVersion, CheckDriver driver) {
         Objects.requireNonNull(driver, "driver");
-        ScriptedServer server = serverFor(Objects.requireNonNull(target, "target"));
+        Route route = routeOf(Objects.requireNonNull(target, "target"));
+        ScriptedServer server = route.server;
         if (closed) {
             return CheckConnection.failed(ErrnoText.ofConnect(new ConnectException(CLOSED)));
         }
         Connection connection = new Connection(server, driver, target.address(), proxyVersion);
-        String source = noteSource(target);
+        String source = noteSource(route);
         if (scheduler.inSchedulerThread()) {
             server.connectRequested(connection, source);
         } else {
@@ -231,24 +233,30 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         return connection;
     }
 
-    private ScriptedServer serverFor(CheckTarget target) {
-        ScriptedServer server = byTarget.get(target);
-        if (server == null) {
-            server = servers.get(target.id() + ':' + target.address().getPort());
+    /** Where connections to {@code target} go and where they come from, made on the target's first connect. */
+    private Route routeOf(CheckTarget target) {
+        Route route = byTarget.get(target);
+        if (route == null) {
+            String id = target.id();
+            ScriptedServer server = servers.get(id + ':' + target.address().getPort());
             if (server == null) {
-                server = servers.getOrDefault(target.id(), nothingListens);
+                server = servers.getOrDefault(id, nothingListens);
             }
-            byTarget.put(target, server);
+            route = new Route(id, server, InetSocketAddress.createUnresolved(sourceOf(target),
+                    target.source() == null ? 0 : target.source().getPort()));
+            byTarget.put(target, route);
         }
-        return server;
+        return route;
     }
 
-    /** Records the source address of a new connection to {@code target} and returns it. */
-    private String noteSource(CheckTarget target) {
-        String source = sourceOf(target);
-        lastSources.put(target.id(), InetSocketAddress.createUnresolved(source,
-                target.source() == null ? 0 : target.source().getPort()));
-        return source;
+    /** Records the source address of a new connection over {@code route} and returns it. */
+    private String noteSource(Route route) {
+        lastSources.put(route.id, route.source);
+        return route.source.getHostString();
+    }
+
+    /** A target's script, and the source its connections carry. */
+    private record Route(String id, ScriptedServer server, InetSocketAddress source) {
     }
 
     /**
@@ -304,6 +312,9 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         private Capacity capacity;
         private long connectionsInPhase;
         private Connection open;
+        private Firewall judgedBy;
+        private String judgedSource;
+        private boolean judgedAllowed;
 
         ScriptedServer(String key, ServerScript script) {
             int colon = key.lastIndexOf(':');
@@ -356,7 +367,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
 
         /** A check connects, over a channel or channel-free: the firewall, then the behaviour of this phase. */
         void connectRequested(Connection connection, String source) {
-            if (source != null && !firewall.allows(source)) {
+            if (source != null && !allows(source)) {
                 if (firewall.action() == Firewall.Action.REJECT) {
                     scheduler.execute(() -> connection.refuse("No route to host"));
                 }
@@ -399,6 +410,22 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
                 connection.player.closed();
                 unlink(connection);
             }
+        }
+
+        /**
+         * The phase's firewall on {@code source}, remembered for the last source asked: a server's checks come from
+         * one or two sources, and parsing the rules per connection was a sixth of a simulated check.
+         */
+        private boolean allows(String source) {
+            if (firewall == Firewall.OPEN) {
+                return true;
+            }
+            if (firewall != judgedBy || !source.equals(judgedSource)) {
+                judgedBy = firewall;
+                judgedSource = source;
+                judgedAllowed = firewall.allows(source);
+            }
+            return judgedAllowed;
         }
 
         private void link(Connection connection) {
