@@ -70,12 +70,18 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     /** The check handler's name in the pipeline; a fixed name spares Netty generating one per connection. */
     private static final String HANDLER_NAME = "check";
     private static final String CLOSED = "simulated transport is closed";
+    private static final int RECENT_TARGETS = 1 << 16;
 
     private final VirtualScheduler scheduler;
     private final VirtualEventLoop eventLoop;
     private final Map<String, ScriptedServer> servers = new HashMap<>();
     /** Scripts and sources by target, made once: bounded by the targets the checks use (server and rule ports). */
     private final Map<CheckTarget, Route> byTarget = new HashMap<>();
+    /**
+     * The same by target instance, for the first {@value #RECENT_TARGETS} instances met (the servers' own targets;
+     * a {@code tcp-check connect port} makes a new instance per check, which then takes {@link #byTarget}).
+     */
+    private final Map<CheckTarget, Route> recentTargets = new java.util.IdentityHashMap<>();
     /** The source address of each connect not yet seen by its server; event-loop thread only. */
     private final Map<VirtualChannel, String> sources = new java.util.IdentityHashMap<>();
     /** {@code backend/server} to the source address of its last check connection. */
@@ -235,6 +241,20 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
 
     /** Where connections to {@code target} go and where they come from, made on the target's first connect. */
     private Route routeOf(CheckTarget target) {
+        // by identity first: a server's checks reuse one target, and an unresolved address's hashCode lowers its
+        // host name on every call
+        Route route = recentTargets.get(target);
+        if (route != null) {
+            return route;
+        }
+        route = routeByValue(target);
+        if (recentTargets.size() < RECENT_TARGETS) {
+            recentTargets.put(target, route);
+        }
+        return route;
+    }
+
+    private Route routeByValue(CheckTarget target) {
         Route route = byTarget.get(target);
         if (route == null) {
             String id = target.id();

@@ -1340,10 +1340,29 @@ public final class BackendTraffic implements TrafficCounters {
                 && s.eweight > 0;
     }
 
-    /** Recomputes the server's usability, the backend's counts, and tells the algorithm. */
+    /**
+     * Recomputes the server's usability, the backend's counts, and tells the algorithm. The counts move by the one
+     * server that changed (a full recount per server made booting n servers O(n²)); the first usable backup is
+     * searched again only when it is the one that stopped being usable.
+     */
     private void refresh(ServerTraffic s) {
+        boolean was = s.usable;
         s.usable = computeUsable(s);
-        recount();
+        if (was != s.usable) {
+            int delta = s.usable ? 1 : -1;
+            if (!s.backup()) {
+                activeServers += delta;
+            } else {
+                backupServers += delta;
+                if (allBackups) {
+                    firstBackup = null;
+                } else if (s.usable && (firstBackup == null || s.index() < firstBackup.index())) {
+                    firstBackup = s;
+                } else if (!s.usable && s == firstBackup) {
+                    recount();
+                }
+            }
+        }
         if (balancer != null) {
             balancer.update(s);
         }
