@@ -434,7 +434,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
 
         /**
          * The phase's firewall on {@code source}, remembered for the last source asked: a server's checks come from
-         * one or two sources, and parsing the rules per connection was a sixth of a simulated check.
+         * one or two sources, and parsing the rules per connection was a large share of a simulated check's CPU.
          */
         private boolean allows(String source) {
             if (firewall == Firewall.OPEN) {
