@@ -179,6 +179,11 @@ public final class HttpResponseJudge {
             throw new IllegalArgumentException("length: " + length + " (expected: 0.." + Math.min(buf.length,
                     MAX_RESPONSE_BYTES) + ")");
         }
+        if (length == 0 && !endOfStream) {
+            // nothing read yet (the interpreter asks right after sending the request): more is needed, as the
+            // parser would say, without building a message
+            return null;
+        }
         boolean full = length == MAX_RESPONSE_BYTES;
         Http1Response msg = new Http1Response(buf, length, headerRules);
         int head = msg.parseHead();

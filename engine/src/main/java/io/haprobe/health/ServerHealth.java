@@ -214,8 +214,13 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         }
         ServerHealth checkedState = withCheck(next, outcome);
         ServerHealth after = checkedState.withState(nextState);
+        Transition check = new Transition(Transition.Kind.CHECK, this, checkedState);
+        if (after.state == checkedState.state) {
+            // most checks change no state: an immutable one-element list, which HealthStep keeps as it is
+            return new HealthStep(this, after, List.of(check));
+        }
         List<Transition> transitions = new ArrayList<>();
-        transitions.add(new Transition(Transition.Kind.CHECK, this, checkedState));
+        transitions.add(check);
         addStateChange(transitions, checkedState, after);
         return new HealthStep(this, after, transitions);
     }

@@ -6,7 +6,6 @@ import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckVerdict;
 import io.haprobe.spi.TlsEvent;
-import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.ProbeTransport;
@@ -25,19 +24,16 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.FastThreadLocal;
 import jdk.net.ExtendedSocketOptions;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * One run of a check over its connection(s): opens it through the {@link ProbeTransport}, feeds the channel's
- * events to a {@link CheckSession}, owns the check's deadline (spec §2.4), and closes the connection the
- * way HAProxy does once the verdict is known (RST, or FIN when the server's FIN was read first, spec §5.1).
- *
- * <p>Deadline: {@code inter} from the start; with both {@code timeout check} and {@code timeout connect},
- * {@code min(inter, timeout connect)} for the connect. Once connected, {@code timeout check} (when set)
- * replaces it for the rest of the check. This is the documented behaviour, not the 2.6.12 bug of spec §2.6.
+ * The Netty adapter of a check run: opens each connection of a {@link CheckDriver} through the
+ * {@link ProbeTransport} and turns the channel's events into the driver's, which holds the check's rules (deadline,
+ * verdict, close like HAProxy, spec §2.4 and §5.1). On a transport that is also a {@link DirectConnector} (the
+ * simulation) a check without TLS runs channel-free: {@link #start} hands the driver to the transport and this
+ * adapter is not involved further.
  *
  * <p>Handshake: like HAProxy since 2.6.5, a check that sends first or only connects turns TCP quick-ACK off
  * before connecting (Linux {@code TCP_QUICKACK} 0, epoll or NIO), so the handshake's last ACK is delayed: the
@@ -45,26 +41,27 @@ import java.util.function.Consumer;
  * (spec §5.1). Where the option is not available the connect is a plain one.
  *
  * <p>Several connections: a program with several connect rules ({@code tcp-check connect}) gets one
- * connection per connect rule, one after the other; each earlier one is closed (RST, or FIN with
- * {@code linger}) before the next opens, and each connect re-arms the deadline as HAProxy does. A connect
- * rule's {@code port} and {@code addr} replace the server's check port and address (spec §5.2). This handler
- * serves every connection of the run and ignores events of connections it already left.
+ * connection per connect rule, one after the other (see {@link CheckDriver}). This handler serves every connection
+ * of the run and ignores events of connections it already left.
  *
  * <p>TLS: a connection that uses TLS ({@link CheckTls}) gets its TLS layer in front of this handler before it
  * opens. The TCP connect then only starts the TLS handshake, still under the connect deadline (verified on
  * 2.6.12: a silent peer gives {@code L6TOUT} at {@code timeout connect} when {@code timeout check} is set); the
  * rules run once the layer reports the handshake done, and {@code timeout check} starts then.
  *
- * <p>Lean: a run is its own deadline task ({@link #run()}), connect and write listener
- * ({@link #operationComplete}) and writer ({@link #accept}), so a check allocates no lambda; the bytes it sends
- * go out in a pooled buffer of the channel's allocator, and the bytes of a direct read buffer are judged from a
- * scratch array of the event loop's thread.
+ * <p>Socket creation failure: a connect whose future has already failed when the transport returns it (Netty
+ * could not create the socket, e.g. {@code EMFILE}), or a transport that throws, ends the check at once with
+ * {@code L4CON} and HAProxy's text ({@link ErrnoText#ofConnect}), on the caller's thread.
+ *
+ * <p>Lean: a run is its own connector, connection, connect and write listener ({@link #operationComplete}), so a
+ * check allocates no lambda; the bytes it sends go out in a pooled buffer of the channel's allocator, and the bytes
+ * of a direct read buffer are judged from a scratch array of the event loop's thread.
  *
  * <p>Confined to the transport's scheduler thread: create and {@link #start} it there. Not API.
  */
 @ChannelHandler.Sharable
 public final class CheckRun extends ChannelInboundHandlerAdapter
-        implements Runnable, ChannelFutureListener, Consumer<byte[]> {
+        implements ChannelFutureListener, CheckDriver.Connector, CheckConnection {
 
     /** NIO's name for TCP_QUICKACK; {@code NioChannelOption.of} makes a new option on every call. */
     private static final ChannelOption<Boolean> NIO_TCP_QUICKACK =
@@ -78,30 +75,16 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         }
     };
 
-    private final CheckProgram program;
-    private final CheckSession session;
-    private final Scheduler scheduler;
-    private final long interNanos;
-    private final long timeoutConnectNanos;
-    private final long timeoutCheckNanos;
-    private final Consumer<List<CheckOutcome>> onResults;
+    private final CheckDriver driver;
     private final CheckTls tls;
     private ChannelHandler pendingTlsLayer;
     private boolean overTls;
     private boolean delayHandshakeAck;
-    private long startNanos;
-    private long stoppedDurationNanos = -1;
-    private Cancellable deadline = Cancellable.NONE;
     private ProbeTransport transport;
-    private CheckTarget target;
-    private CheckRule.Connect openedWith;
     private Channel channel;
     private ChannelFuture connecting;
     private int connectingProxyVersion;
     private ChannelHandlerContext writeContext;
-    private boolean finished;
-    private int serverProxyVersion;
-    private int checkProxyVersion;
 
     /**
      * Creates a run.
@@ -138,14 +121,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
     public CheckRun(CheckProgram program, Scheduler scheduler, long interNanos, long timeoutConnectNanos,
                     long timeoutCheckNanos, CheckTls tls, Consumer<List<CheckOutcome>> onResults) {
         this.tls = tls;
-        this.program = program;
-        // the ClientHello of ssl-hello-chk carries the wall-clock time, the one wall-clock value a check sends
-        this.session = new CheckSession(program, scheduler.currentTimeMillis() / 1000);
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.interNanos = interNanos;
-        this.timeoutConnectNanos = timeoutConnectNanos;
-        this.timeoutCheckNanos = timeoutCheckNanos;
-        this.onResults = Objects.requireNonNull(onResults, "onResults");
+        this.driver = new CheckDriver(program, scheduler, interNanos, timeoutConnectNanos, timeoutCheckNanos,
+                onResults);
     }
 
     /**
@@ -158,22 +135,24 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
      * @return this run
      */
     public CheckRun proxyProtocol(int serverVersion, int checkVersion) {
-        this.serverProxyVersion = serverVersion;
-        this.checkProxyVersion = checkVersion;
+        driver.proxyProtocol(serverVersion, checkVersion);
         return this;
     }
 
     /**
-     * Starts the check: arms the deadline and opens the connection.
+     * Starts the check: arms the deadline and opens the connection; channel-free when {@code transport} is a
+     * {@link DirectConnector} and the check has no TLS side.
      *
      * @param transport the transport; never null
      * @param target    the server and its check address; never null
      */
     public void start(ProbeTransport transport, CheckTarget target) {
         this.transport = Objects.requireNonNull(transport, "transport");
-        this.target = Objects.requireNonNull(target, "target");
-        startNanos = scheduler.nanoTime();
-        open(session.pendingConnect());
+        if (tls == null && transport instanceof DirectConnector direct) {
+            driver.start(direct, target);
+        } else {
+            driver.start(this, target);
+        }
     }
 
     /**
@@ -182,7 +161,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
      * @return the parsed reply, or null when the check did not end on a reply line
      */
     public AgentReply agentReply() {
-        return session.agentReply();
+        return driver.agentReply();
     }
 
     @Override
@@ -201,17 +180,16 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (finished || ctx.channel() != channel) {
+        if (ctx.channel() != channel) {
             return;
         }
         if (overTls) {
             // the TLS layer in front started its handshake; the rules wait for its TlsEvent
-            conclude(session.tlsHandshakeStarted());
+            driver.tlsHandshakeStarted(this);
             return;
         }
-        armTimeoutCheck();
         writeContext = ctx;
-        conclude(session.connected(this));
+        driver.connected(this);
     }
 
     @Override
@@ -222,7 +200,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
                 return;
             }
             if (buf.hasArray()) {
-                conclude(session.received(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes()));
+                driver.received(this, buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
             } else {
                 int count = buf.readableBytes();
                 byte[] scratch = READ_SCRATCH.get();
@@ -231,7 +209,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
                     READ_SCRATCH.set(scratch);
                 }
                 buf.getBytes(buf.readerIndex(), scratch, 0, count);
-                conclude(session.received(scratch, 0, count));
+                driver.received(this, scratch, 0, count);
             }
         } finally {
             buf.release();
@@ -244,43 +222,39 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
             return;
         }
         if (evt instanceof ChannelInputShutdownEvent) {
-            conclude(session.peerClosed());
+            driver.peerClosed(this);
         } else if (evt instanceof TlsEvent event) {
             // the layer may report before channelActive reaches this handler (a peer that answers the ClientHello
             // at once): the TCP connection is up either way
-            session.tlsHandshakeStarted();
             if (event.handshakeDone()) {
-                armTimeoutCheck();
                 writeContext = ctx;
-                conclude(session.tlsEstablished(this));
-            } else {
-                conclude(session.tlsFailed(event.failure()));
             }
+            driver.tlsCompleted(this, event.handshakeDone() ? null : event.failure());
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (ctx.channel() == channel) {
-            conclude(session.peerClosed());
+            driver.peerClosed(this);
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (ctx.channel() == channel) {
-            conclude(session.failed(ErrnoText.of(cause)));
+            driver.failed(this, ErrnoText.of(cause));
         }
     }
 
     /**
      * Writes bytes the session asks for on the current connection, in a pooled buffer; a failed write is a
-     * connection error ({@link #operationComplete}). The session's writer; not for other callers.
+     * connection error ({@link #operationComplete}). The driver's; not for other callers.
      *
      * @param bytes the bytes; never null, not modified
      */
     @Override
-    public void accept(byte[] bytes) {
+    public void send(byte[] bytes) {
         ChannelHandlerContext ctx = writeContext;
         ctx.writeAndFlush(ctx.alloc().ioBuffer(bytes.length).writeBytes(bytes)).addListener(this);
     }
@@ -296,12 +270,12 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         Channel opened = future.channel();
         if (future != connecting) {
             if (!future.isSuccess()) {
-                conclude(session.failed(ErrnoText.of(future.cause())));
+                driver.failed(this, ErrnoText.of(future.cause()));
             }
             return;
         }
         if (!future.isSuccess() && opened == channel) {
-            conclude(session.failed(ErrnoText.ofConnect(future.cause())));
+            driver.failed(this, ErrnoText.ofConnect(future.cause()));
         } else if (future.isSuccess() && connectingProxyVersion > 0 && opened == channel) {
             // runs before channelActive reaches any handler: the header goes first, in clear, before a TLS
             // ClientHello or the check's bytes; the first context writes straight to the socket
@@ -310,102 +284,52 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** The deadline: the check times out. The run's own timer task; not for other callers. */
+    /**
+     * Opens the channel of a connect rule for the driver, which has re-armed the deadline. The driver's; not for
+     * other callers.
+     */
     @Override
-    public void run() {
-        conclude(session.timedOut());
-    }
-
-    /** Once connected (after the TLS handshake for TLS), {@code timeout check} replaces the connect bound. */
-    private void armTimeoutCheck() {
-        if (timeoutCheckNanos > 0) {
-            deadline.cancel();
-            deadline = scheduler.schedule(this, timeoutCheckNanos);
-        }
-    }
-
-    /** Opens the connection of a connect rule, re-arming the deadline (spec §2.4: each connect re-applies it). */
-    private void open(CheckRule.Connect rule) {
-        openedWith = rule;
-        int proxyVersion = rule.proxyVersion(serverProxyVersion, checkProxyVersion);
+    public CheckConnection open(CheckTarget address, CheckRule.Connect rule, int proxyVersion) {
         pendingTlsLayer = tls == null ? null : tls.handlerFor(rule);
         overTls = pendingTlsLayer != null;
-        delayHandshakeAck = program.disablesQuickAck(session.connectIndex());
-        long connectBound = interNanos;
-        if (timeoutCheckNanos > 0 && timeoutConnectNanos > 0) {
-            connectBound = Math.min(interNanos, timeoutConnectNanos);
-        }
-        deadline.cancel();
-        deadline = scheduler.schedule(this, connectBound);
+        delayHandshakeAck = driver.disablesQuickAck();
         channel = null;
         ChannelFuture connect;
         try {
-            connect = transport.connect(addressOf(rule), this);
-        } catch (io.netty.channel.ChannelException e) {
-            // socket(2) failed (EMFILE, ENFILE): HAProxy fails the check at once, L4CON with its fd-limit reason
-            conclude(session.failed(ErrnoText.ofSocket(e)));
-            return;
+            connect = transport.connect(address, this);
+        } catch (RuntimeException e) {
+            // the transport could not even create the socket (e.g. EMFILE): L4CON at once, as HAProxy
+            return CheckConnection.failed(ErrnoText.ofConnect(e));
         }
         Channel opened = connect.channel();
         if (channel == null) {
             channel = opened;
         }
+        if (connect.isDone() && !connect.isSuccess()) {
+            // failed before it started (no socket: EMFILE; a closed transport): reported now, on this thread,
+            // not from whatever executor a channel that never registered would notify on
+            channel = null;
+            if (opened.isRegistered()) {
+                opened.close();
+            }
+            return CheckConnection.failed(ErrnoText.ofConnect(connect.cause()));
+        }
         connecting = connect;
         connectingProxyVersion = proxyVersion;
         connect.addListener(this);
+        return this;
     }
 
-    /** The rule's {@code addr} and {@code port} over the server's check address (spec §5.2 port order). */
-    private CheckTarget addressOf(CheckRule.Connect rule) {
-        if (rule.address() == null && rule.effectivePort() == 0) {
-            return target;
-        }
-        InetSocketAddress server = target.address();
-        int port = rule.effectivePort() != 0 ? rule.effectivePort() : server.getPort();
-        InetSocketAddress address;
-        if (rule.address() != null) {
-            // an IP literal (the parser accepts nothing else): no name lookup happens here
-            address = new InetSocketAddress(rule.address(), port);
-        } else {
-            address = server.isUnresolved() ? InetSocketAddress.createUnresolved(server.getHostString(), port)
-                    : new InetSocketAddress(server.getAddress(), port);
-        }
-        return target.withAddress(address);
-    }
-
-    private void conclude(CheckVerdict verdict) {
-        if (finished) {
-            return;
-        }
-        if (verdict == null) {
-            if (stoppedDurationNanos < 0 && session.durationStopped()) {
-                stoppedDurationNanos = Math.max(0, scheduler.nanoTime() - startNanos);
-            }
-            CheckRule.Connect next = session.pendingConnect();
-            if (next != null) {
-                Channel previous = channel;
-                // events of the previous connection are ignored from here on, even those its close fires
-                channel = null;
-                closeLikeHaproxy(previous);
-                open(next);
-            }
-            return;
-        }
-        finished = true;
-        long durationNanos = stoppedDurationNanos >= 0 ? stoppedDurationNanos
-                : Math.max(0, scheduler.nanoTime() - startNanos);
-        deadline.cancel();
-        closeLikeHaproxy(channel);
-        CheckOutcome outcome = verdict.toOutcome(durationNanos);
-        onResults.accept(verdict.earlier() == null ? List.of(outcome)
-                : List.of(verdict.earlier().toOutcome(durationNanos), outcome));
-    }
-
-    private void closeLikeHaproxy(Channel closing) {
+    /** Closes the current channel like HAProxy: RST ({@code SO_LINGER} 0) when {@code abort}, else FIN. */
+    @Override
+    public void close(boolean abort) {
+        Channel closing = channel;
+        // events of the closed channel are ignored from here on, even those its close fires
+        channel = null;
         if (closing == null || !closing.isRegistered()) {
             return;
         }
-        if (closing.isActive() && !session.isPeerClosed() && !openedWith.linger()) {
+        if (abort && closing.isActive()) {
             closing.config().setOption(ChannelOption.SO_LINGER, 0);
         }
         closing.close();

@@ -227,6 +227,9 @@ final class CheckSession {
         if (done || !connected) {
             return null;
         }
+        if (length == 0 && offset == 0 && count > 0 && count < MAX_BUFFER_BYTES) {
+            return judgeInPlace(bytes, count);
+        }
         int kept = Math.min(count, MAX_BUFFER_BYTES - length);
         if (kept > 0) {
             if (length + kept > buffer.length) {
@@ -236,6 +239,32 @@ final class CheckSession {
             length += kept;
         }
         return evaluate();
+    }
+
+    /**
+     * Judges a first read where it lies, in the caller's array: a whole response in one read (the common case) is
+     * never copied. The bytes are kept, in the session's own buffer, only when the rules wait for more.
+     */
+    private CheckVerdict judgeInPlace(byte[] bytes, int count) {
+        byte[] own = buffer;
+        buffer = bytes;
+        length = count;
+        CheckVerdict verdict;
+        try {
+            verdict = evaluate();
+        } finally {
+            byte[] held = buffer;
+            buffer = own;
+            if (held == bytes && length > 0 && !done) {
+                if (buffer.length < length) {
+                    buffer = new byte[Math.min(MAX_BUFFER_BYTES, Math.max(length, buffer.length * 2))];
+                }
+                System.arraycopy(bytes, 0, buffer, 0, length);
+            } else if (done) {
+                length = 0;
+            }
+        }
+        return verdict;
     }
 
     /**

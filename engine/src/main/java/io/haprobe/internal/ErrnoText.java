@@ -27,6 +27,7 @@ public final class ErrnoText {
             "Operation not permitted",
             "Too many open files in system",
             "Too many open files",
+            "No buffer space available",
             "Resource temporarily unavailable",
             "Software caused connection abort",
             "Protocol not available");
@@ -38,7 +39,12 @@ public final class ErrnoText {
      * Returns the info HAProxy prints for a failed check connect: the {@code strerror} text, or, when binding
      * the {@code source} address failed, {@code Can't bind to source address (Cannot assign requested address)}
      * (2.6.12's {@code CO_ER_CANT_BIND} text followed by {@code strerror}, verified with {@code source
-     * 10.9.9.9}: L4CON with that info).
+     * 10.9.9.9}: L4CON with that info). When the socket itself could not be created, HAProxy's connection error
+     * text comes first in the same way: {@code Too many sockets on the process (Too many open files)} for
+     * {@code EMFILE} ({@code CO_ER_PROC_FDLIM}; verified under {@code ulimit -n 40}: L4CON, check duration 0ms),
+     * {@code Too many sockets on the system (Too many open files in system)} for {@code ENFILE}
+     * ({@code CO_ER_SYS_FDLIM}), {@code Out of system buffers (No buffer space available)} for {@code ENOBUFS}
+     * ({@code CO_ER_SYS_MEMLIM}); the last two are connection.c's texts, not run.
      *
      * @param cause the connect's exception; may be null
      * @return the info text; empty for null
@@ -50,25 +56,12 @@ public final class ErrnoText {
                 return "Can't bind to source address (" + of(t) + ")";
             }
         }
-        return of(cause);
-    }
-
-    /**
-     * Returns the info HAProxy prints when a check's socket cannot be created: for EMFILE, 2.6.12's
-     * {@code CO_ER_PROC_FDLIM} text followed by {@code strerror}, {@code Too many sockets on the process (Too many
-     * open files)} (verified under {@code ulimit -n 40}: L4CON, check duration 0ms); for ENFILE
-     * {@code CO_ER_SYS_FDLIM}'s, {@code Too many sockets on the system (Too many open files in system)}, from the
-     * same code path; else the {@code strerror} text alone, as {@link #of(Throwable)}.
-     *
-     * @param cause the exception the channel factory threw; may be null
-     * @return the info text; empty for null
-     */
-    public static String ofSocket(Throwable cause) {
-        String errno = of(cause);
-        return switch (errno) {
-            case "Too many open files" -> "Too many sockets on the process (" + errno + ")";
-            case "Too many open files in system" -> "Too many sockets on the system (" + errno + ")";
-            default -> errno;
+        String text = of(cause);
+        return switch (text) {
+            case "Too many open files" -> "Too many sockets on the process (" + text + ")";
+            case "Too many open files in system" -> "Too many sockets on the system (" + text + ")";
+            case "No buffer space available" -> "Out of system buffers (" + text + ")";
+            default -> text;
         };
     }
 

@@ -1,5 +1,10 @@
 package io.haprobe.sim;
 
+import io.haprobe.internal.CheckConnection;
+import io.haprobe.internal.CheckDriver;
+import io.haprobe.internal.DirectConnector;
+import io.haprobe.internal.ErrnoText;
+import io.haprobe.internal.ProxyHeader;
 import io.haprobe.internal.sim.SequenceChannelId;
 import io.haprobe.internal.sim.VirtualChannel;
 import io.haprobe.internal.sim.VirtualEventLoop;
@@ -14,6 +19,7 @@ import io.haprobe.time.VirtualScheduler;
 import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.ProbeTransport;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.DefaultChannelPromise;
@@ -51,18 +57,31 @@ import java.util.random.RandomGenerator;
  * clock.runFor(Duration.ofSeconds(60));
  * }</pre>
  *
+ * <p>Channel-free checks: a check without TLS does not get a channel at all. The engine's check run finds that
+ * this transport is a {@link DirectConnector} and drives the same interpreter and timing rules
+ * ({@link CheckDriver}) straight from the virtual event queue: the scripted backend answers through direct calls,
+ * with the same tasks at the same virtual times as over a channel, so a scenario gives the same timeline either
+ * way. Checks with TLS ({@code ssl}, {@code check-ssl}) keep their in-memory channel, where the TLS layer lives.
+ *
  * <p>Confined to the scheduler's owner thread. Names are never looked up.
  */
-public final class SimulatedTransport implements ProbeTransport {
+public final class SimulatedTransport implements ProbeTransport, DirectConnector {
 
     /** The check handler's name in the pipeline; a fixed name spares Netty generating one per connection. */
     private static final String HANDLER_NAME = "check";
+    private static final String CLOSED = "simulated transport is closed";
+    private static final int RECENT_TARGETS = 1 << 16;
 
     private final VirtualScheduler scheduler;
     private final VirtualEventLoop eventLoop;
     private final Map<String, ScriptedServer> servers = new HashMap<>();
-    /** Scripts by target, looked up once: bounded by the targets the checks use (server and rule ports). */
-    private final Map<CheckTarget, ScriptedServer> byTarget = new HashMap<>();
+    /** Scripts and sources by target, made once: bounded by the targets the checks use (server and rule ports). */
+    private final Map<CheckTarget, Route> byTarget = new HashMap<>();
+    /**
+     * The same by target instance, for the first {@value #RECENT_TARGETS} instances met (the servers' own targets;
+     * a {@code tcp-check connect port} makes a new instance per check, which then takes {@link #byTarget}).
+     */
+    private final Map<CheckTarget, Route> recentTargets = new java.util.IdentityHashMap<>();
     /** The source address of each connect not yet seen by its server; event-loop thread only. */
     private final Map<VirtualChannel, String> sources = new java.util.IdentityHashMap<>();
     /** {@code backend/server} to the source address of its last check connection. */
@@ -176,28 +195,88 @@ public final class SimulatedTransport implements ProbeTransport {
     public ChannelFuture connect(CheckTarget target, ChannelHandler handler) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(handler, "handler");
-        ScriptedServer server = byTarget.get(target);
-        if (server == null) {
-            server = servers.get(target.id() + ':' + target.address().getPort());
-            if (server == null) {
-                server = servers.getOrDefault(target.id(), nothingListens);
-            }
-            byTarget.put(target, server);
-        }
+        Route route = routeOf(target);
+        ScriptedServer server = route.server;
         VirtualChannel channel = new VirtualChannel(new SequenceChannelId(nextChannelId++), target.address(), server);
         channel.pipeline().addLast(HANDLER_NAME, handler);
         if (closed) {
             // never registered: the future's listeners run at once, on the caller's thread
             channel.unsafe().closeForcibly();
             return new DefaultChannelPromise(channel, ImmediateEventExecutor.INSTANCE)
-                    .setFailure(new ConnectException("simulated transport is closed"));
+                    .setFailure(new ConnectException(CLOSED));
         }
-        String source = sourceOf(target);
-        sources.put(channel, source);
-        lastSources.put(target.id(), InetSocketAddress.createUnresolved(source,
-                target.source() == null ? 0 : target.source().getPort()));
+        sources.put(channel, noteSource(route));
         eventLoop.register(channel);
         return channel.connect(target.address());
+    }
+
+    /**
+     * Opens a channel-free check connection to the scripted backend of {@code target}: the same tasks as
+     * {@link #connect(CheckTarget, ChannelHandler)} gives a channel, with no channel. Not API: the engine's check
+     * run calls it for checks without TLS.
+     *
+     * @param target       the server and the address of this connection; never null
+     * @param proxyVersion the PROXY protocol version the check sends first (1 or 2), 0 for none
+     * @param driver       the check's driver; never null
+     * @return the connection, reporting to {@code driver} from later tasks
+     */
+    @Override
+    public CheckConnection connect(CheckTarget target, int proxyVersion, CheckDriver driver) {
+        Objects.requireNonNull(driver, "driver");
+        Route route = routeOf(Objects.requireNonNull(target, "target"));
+        ScriptedServer server = route.server;
+        if (closed) {
+            return CheckConnection.failed(ErrnoText.ofConnect(new ConnectException(CLOSED)));
+        }
+        Connection connection = new Connection(server, driver, target.address(), proxyVersion);
+        String source = noteSource(route);
+        if (scheduler.inSchedulerThread()) {
+            server.connectRequested(connection, source);
+        } else {
+            // a channel registers and connects from tasks when started outside the loop: the same, in one task
+            scheduler.execute(() -> server.connectRequested(connection, source));
+        }
+        return connection;
+    }
+
+    /** Where connections to {@code target} go and where they come from, made on the target's first connect. */
+    private Route routeOf(CheckTarget target) {
+        // by identity first: a server's checks reuse one target, and an unresolved address's hashCode lowers its
+        // host name on every call
+        Route route = recentTargets.get(target);
+        if (route != null) {
+            return route;
+        }
+        route = routeByValue(target);
+        if (recentTargets.size() < RECENT_TARGETS) {
+            recentTargets.put(target, route);
+        }
+        return route;
+    }
+
+    private Route routeByValue(CheckTarget target) {
+        Route route = byTarget.get(target);
+        if (route == null) {
+            String id = target.id();
+            ScriptedServer server = servers.get(id + ':' + target.address().getPort());
+            if (server == null) {
+                server = servers.getOrDefault(id, nothingListens);
+            }
+            route = new Route(id, server, InetSocketAddress.createUnresolved(sourceOf(target),
+                    target.source() == null ? 0 : target.source().getPort()));
+            byTarget.put(target, route);
+        }
+        return route;
+    }
+
+    /** Records the source address of a new connection over {@code route} and returns it. */
+    private String noteSource(Route route) {
+        lastSources.put(route.id, route.source);
+        return route.source.getHostString();
+    }
+
+    /** A target's script, and the source its connections carry. */
+    private record Route(String id, ScriptedServer server, InetSocketAddress source) {
     }
 
     /**
@@ -253,6 +332,9 @@ public final class SimulatedTransport implements ProbeTransport {
         private Capacity capacity;
         private long connectionsInPhase;
         private Connection open;
+        private Firewall judgedBy;
+        private String judgedSource;
+        private boolean judgedAllowed;
 
         ScriptedServer(String key, ServerScript script) {
             int colon = key.lastIndexOf(':');
@@ -290,7 +372,7 @@ public final class SimulatedTransport implements ProbeTransport {
                 // the process died: the kernel resets every connection it had
                 for (Connection c = open; c != null; ) {
                     Connection next = c.next; // the reset closes c, which unlinks it
-                    c.channel.reset();
+                    c.reset();
                     c = next;
                 }
             }
@@ -298,10 +380,16 @@ public final class SimulatedTransport implements ProbeTransport {
 
         @Override
         public void connectRequested(VirtualChannel channel) {
-            String source = sources.remove(channel);
-            if (source != null && !firewall.allows(source)) {
+            Connection connection = new Connection(channel);
+            channel.attach(connection);
+            connectRequested(connection, sources.remove(channel));
+        }
+
+        /** A check connects, over a channel or channel-free: the firewall, then the behaviour of this phase. */
+        void connectRequested(Connection connection, String source) {
+            if (source != null && !allows(source)) {
                 if (firewall.action() == Firewall.Action.REJECT) {
-                    scheduler.execute(() -> channel.refuse(new ConnectException("No route to host")));
+                    scheduler.execute(() -> connection.refuse("No route to host"));
                 }
                 // DROP: the SYN is never answered and the backend never sees the connection
                 return;
@@ -315,22 +403,14 @@ public final class SimulatedTransport implements ProbeTransport {
                 chosen = sequence.step(connectionsInPhase);
             }
             connectionsInPhase++;
-            Connection connection = new Connection(channel, chosen);
-            channel.attach(connection);
+            connection.play(chosen);
             if (chosen instanceof Behaviour.Refuse) {
-                scheduler.execute(() -> channel.refuse(new ConnectException("Connection refused")));
+                scheduler.execute(() -> connection.refuse("Connection refused"));
                 return;
             }
             link(connection);
             if (!(chosen instanceof Behaviour.Blackhole)) {
-                scheduler.execute(() -> accepted(connection));
-            }
-        }
-
-        private void accepted(Connection connection) {
-            connection.channel.accept();
-            if (connection.channel.isActive()) {
-                connection.player.accepted();
+                scheduler.execute(connection::accepted);
             }
         }
 
@@ -341,11 +421,31 @@ public final class SimulatedTransport implements ProbeTransport {
 
         @Override
         public void closed(VirtualChannel channel) {
-            Connection connection = (Connection) channel.attachment();
-            if (connection != null) {
+            closed((Connection) channel.attachment());
+        }
+
+        /** The check closed the connection: the player stops (nothing to stop when the firewall dropped it). */
+        void closed(Connection connection) {
+            if (connection != null && connection.player != null) {
                 connection.player.closed();
                 unlink(connection);
             }
+        }
+
+        /**
+         * The phase's firewall on {@code source}, remembered for the last source asked: a server's checks come from
+         * one or two sources, and parsing the rules per connection was a large share of a simulated check's CPU.
+         */
+        private boolean allows(String source) {
+            if (firewall == Firewall.OPEN) {
+                return true;
+            }
+            if (firewall != judgedBy || !source.equals(judgedSource)) {
+                judgedBy = firewall;
+                judgedSource = source;
+                judgedAllowed = firewall.allows(source);
+            }
+            return judgedAllowed;
         }
 
         private void link(Connection connection) {
@@ -375,18 +475,87 @@ public final class SimulatedTransport implements ProbeTransport {
         }
     }
 
-    /** One check connection as the backend sees it: the wire its {@link BehaviourPlayer} plays on. */
-    private final class Connection implements PeerWire {
+    /**
+     * One check connection as the backend sees it: the wire its {@link BehaviourPlayer} plays on. Over a channel,
+     * the wire's events go through the channel to the check's handler; channel-free, this is also the check's
+     * {@link CheckConnection} and reports straight to its {@link CheckDriver}, with the channel's rules: bytes and
+     * FINs only while connected, a FIN once, nothing after the close.
+     */
+    private final class Connection implements PeerWire, CheckConnection {
 
+        /** The check's channel, or null channel-free. */
         final VirtualChannel channel;
-        final BehaviourPlayer player;
+        final ScriptedServer server;
+        final CheckDriver driver;
+        final InetSocketAddress remote;
+        final int proxyVersion;
+        /** Null until the server chose a behaviour (never, when the firewall dropped or rejected the SYN). */
+        BehaviourPlayer player;
         boolean linked;
         Connection next;
         Connection previous;
+        /** Channel-free state, as {@link VirtualChannel} keeps it. */
+        private boolean open = true;
+        private boolean connectPending = true;
+        private boolean active;
+        private boolean inputShutdown;
 
-        Connection(VirtualChannel channel, Behaviour behaviour) {
+        Connection(VirtualChannel channel) {
             this.channel = channel;
-            this.player = stage.player(behaviour, this, BehaviourPlayer.Observer.NONE);
+            this.server = null;
+            this.driver = null;
+            this.remote = null;
+            this.proxyVersion = 0;
+        }
+
+        Connection(ScriptedServer server, CheckDriver driver, InetSocketAddress remote, int proxyVersion) {
+            this.channel = null;
+            this.server = server;
+            this.driver = driver;
+            this.remote = remote;
+            this.proxyVersion = proxyVersion;
+        }
+
+        void play(Behaviour behaviour) {
+            player = stage.player(behaviour, this, BehaviourPlayer.Observer.NONE);
+        }
+
+        /** Server side: completes the connect; the check is connected, then the player starts. */
+        void accepted() {
+            if (channel != null) {
+                channel.accept();
+                if (channel.isActive()) {
+                    player.accepted();
+                }
+                return;
+            }
+            if (!connectPending || !open) {
+                return;
+            }
+            connectPending = false;
+            active = true;
+            if (proxyVersion > 0) {
+                // as over a channel: the header goes first, before the check's own bytes
+                player.received(Unpooled.wrappedBuffer(ProxyHeader.of(proxyVersion, null, remote)));
+            }
+            driver.connected(this);
+            if (open && active) {
+                player.accepted();
+            }
+        }
+
+        /** Server side: fails the connect with {@code errnoText} and closes the connection. */
+        void refuse(String errnoText) {
+            if (channel != null) {
+                channel.refuse(new ConnectException(errnoText));
+                return;
+            }
+            if (!connectPending || !open) {
+                return;
+            }
+            connectPending = false;
+            driver.failed(this, errnoText);
+            closeDirect();
         }
 
         @Override
@@ -400,19 +569,61 @@ public final class SimulatedTransport implements ProbeTransport {
             scheduler.schedule(task, atNanos - scheduler.nanoTime());
         }
 
+        /** The server writes: one read of the check. */
         @Override
         public void write(byte[] bytes) {
-            channel.deliver(bytes);
+            if (channel != null) {
+                channel.deliver(bytes);
+            } else if (active && !inputShutdown && bytes.length > 0) {
+                driver.received(this, bytes, 0, bytes.length);
+            }
         }
 
         @Override
         public void fin() {
-            channel.shutdownInput();
+            if (channel != null) {
+                channel.shutdownInput();
+            } else if (active && !inputShutdown) {
+                inputShutdown = true;
+                driver.peerClosed(this);
+            }
         }
 
         @Override
         public void reset() {
-            channel.reset();
+            if (channel != null) {
+                channel.reset();
+                return;
+            }
+            if (!active) {
+                return;
+            }
+            driver.failed(this, "Connection reset by peer");
+            closeDirect();
+        }
+
+        /** The check writes (channel-free): the player reads, while connected. */
+        @Override
+        public void send(byte[] bytes) {
+            if (active) {
+                player.received(Unpooled.wrappedBuffer(bytes));
+            }
+        }
+
+        /** The check closes (channel-free): the player stops; an RST or a FIN looks the same to the script. */
+        @Override
+        public void close(boolean abort) {
+            closeDirect();
+        }
+
+        private void closeDirect() {
+            if (!open) {
+                return;
+            }
+            open = false;
+            active = false;
+            connectPending = false;
+            server.closed(this);
         }
     }
 }

@@ -21,6 +21,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * owner's own tasks it depends on when the owner runs, so deterministic runs submit from the owner only).
  * {@link #inSchedulerThread()} is true only while the owner runs tasks.
  *
+ * <p>Queues: tasks due at the current time wait in a FIFO; tasks scheduled with one of the first
+ * {@value #MAX_LANES} distinct delays used (a check's {@code inter}, its timeouts) each wait in a FIFO lane of their
+ * delay, which the clock's monotony keeps sorted; the rest wait in a 4-ary heap. The next task is the smallest
+ * (time, sequence) of the heads, so the order is exactly the one a single queue gives.
+ *
  * <pre>{@code
  * VirtualScheduler clock = new VirtualScheduler();
  * clock.schedule(() -> System.out.println("t=" + clock.nanoTime()), TimeUnit.SECONDS.toNanos(2));
@@ -30,11 +35,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class VirtualScheduler implements Scheduler {
 
     private static final int INITIAL_CAPACITY = 64;
+    /** How many distinct delays get a FIFO lane of their own; later delays go to the heap. */
+    static final int MAX_LANES = 8;
 
     private final Thread owner;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     /**
-     * A binary heap ordered by (time, sequence). The keys live in primitive arrays beside the tasks, so that
+     * A 4-ary heap ordered by (time, sequence), for the tasks no FIFO takes. The keys live in primitive arrays beside the tasks, so that
      * sifting compares without touching the task objects: with thousands of servers that is most of the
      * cost of a check.
      */
@@ -44,6 +51,10 @@ public final class VirtualScheduler implements Scheduler {
     private int size;
     /** Tasks due at the time they were queued, in sequence order: a FIFO is enough for them, no heap needed. */
     private Task[] due = new Task[INITIAL_CAPACITY];
+    /** FIFO lanes by delay: each holds tasks of one delay, so in (time, sequence) order. */
+    private final Lane[] lanes = new Lane[MAX_LANES];
+    private int laneCount;
+    private int laneTasks;
     private int dueHead;
     private int dueCount;
     private long now;
@@ -95,11 +106,11 @@ public final class VirtualScheduler implements Scheduler {
         Objects.requireNonNull(task, "task");
         if (Thread.currentThread() != owner) {
             Task deferred = new Task(0, 0, task);
-            inbox.add(() -> enqueue(deferred, saturatedAdd(now, Math.max(0, delayNanos))));
+            inbox.add(() -> enqueue(deferred, Math.max(0, delayNanos)));
             return deferred;
         }
         Task entry = new Task(0, 0, task);
-        enqueue(entry, saturatedAdd(now, Math.max(0, delayNanos)));
+        enqueue(entry, Math.max(0, delayNanos));
         return entry;
     }
 
@@ -145,12 +156,8 @@ public final class VirtualScheduler implements Scheduler {
         try {
             drainInbox();
             for (;;) {
-                Task task;
-                if (dueCount > 0 && due[dueHead].time <= timeNanos && (size == 0 || dueFirst())) {
-                    task = pollDue();
-                } else if (size > 0 && heapTimes[0] <= timeNanos) {
-                    task = poll();
-                } else {
+                Task task = next(timeNanos, true);
+                if (task == null) {
                     break;
                 }
                 now = task.time;
@@ -212,7 +219,7 @@ public final class VirtualScheduler implements Scheduler {
      * @return the queue length
      */
     public int pendingTasks() {
-        return size + dueCount;
+        return size + dueCount + laneTasks;
     }
 
     /**
@@ -230,16 +237,17 @@ public final class VirtualScheduler implements Scheduler {
      * @return virtual nanoseconds, or {@link Long#MAX_VALUE} when nothing waits
      */
     public long nextTaskNanos() {
-        while (dueCount > 0 && due[dueHead].runnable == null) {
-            pollDue();
+        for (;;) {
+            Task next = next(Long.MAX_VALUE, false);
+            if (next == null) {
+                return Long.MAX_VALUE;
+            }
+            if (next.runnable != null) {
+                return next.time;
+            }
+            next(next.time, true); // a cancelled task: dropped
+
         }
-        if (dueCount > 0) {
-            return due[dueHead].time;
-        }
-        while (size > 0 && heap[0].runnable == null) {
-            poll();
-        }
-        return size == 0 ? Long.MAX_VALUE : heapTimes[0];
     }
 
     private void drainInbox() {
@@ -248,10 +256,11 @@ public final class VirtualScheduler implements Scheduler {
         }
     }
 
-    private void enqueue(Task task, long time) {
+    private void enqueue(Task task, long delayNanos) {
         if (task.runnable == null) {
             return; // cancelled from another thread before it reached the queue
         }
+        long time = saturatedAdd(now, delayNanos);
         task.time = time;
         task.sequence = sequence++;
         if (time == now) {
@@ -261,12 +270,80 @@ public final class VirtualScheduler implements Scheduler {
             due[(dueHead + dueCount++) & (due.length - 1)] = task;
             return;
         }
+        Lane lane = laneFor(delayNanos);
+        if (lane != null) {
+            lane.add(task);
+            laneTasks++;
+            return;
+        }
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
             heapTimes = Arrays.copyOf(heapTimes, size * 2);
             heapSequences = Arrays.copyOf(heapSequences, size * 2);
         }
         siftUp(size++, task, time, task.sequence);
+    }
+
+    /** The lane of {@code delayNanos}, opened if a lane is free; null when the task goes to the heap. */
+    private Lane laneFor(long delayNanos) {
+        Lane[] l = lanes;
+        for (int i = 0; i < laneCount; i++) {
+            if (l[i].delay == delayNanos) {
+                return l[i];
+            }
+        }
+        if (laneCount == MAX_LANES) {
+            return null;
+        }
+        Lane lane = new Lane(delayNanos);
+        l[laneCount++] = lane;
+        return lane;
+    }
+
+    /**
+     * Returns the first task in (time, sequence) order if its time is at most {@code limit}, removing it when
+     * {@code remove}; null when there is none.
+     */
+    private Task next(long limit, boolean remove) {
+        Task best = null;
+        int from = -2; // -1: due FIFO, 0..: a lane, MAX_LANES: the heap
+        if (dueCount > 0) {
+            best = due[dueHead];
+            from = -1;
+        }
+        if (laneTasks > 0) {
+            Lane[] l = lanes;
+            for (int i = 0; i < laneCount; i++) {
+                Lane lane = l[i];
+                if (lane.count > 0) {
+                    Task head = lane.tasks[lane.head];
+                    if (best == null || head.time < best.time
+                            || (head.time == best.time && head.sequence < best.sequence)) {
+                        best = head;
+                        from = i;
+                    }
+                }
+            }
+        }
+        if (size > 0 && (best == null || heapTimes[0] < best.time
+                || (heapTimes[0] == best.time && heapSequences[0] < best.sequence))) {
+            best = heap[0];
+            from = MAX_LANES;
+        }
+        if (best == null || best.time > limit) {
+            return null;
+        }
+        if (!remove) {
+            return best;
+        }
+        if (from == -1) {
+            return pollDue();
+        }
+        if (from == MAX_LANES) {
+            return poll();
+        }
+        laneTasks--;
+        return lanes[from].poll();
     }
 
     private Task pollDue() {
@@ -286,12 +363,6 @@ public final class VirtualScheduler implements Scheduler {
         dueHead = 0;
     }
 
-    /** Tells whether the head of the due-now FIFO comes before the top of the heap. */
-    private boolean dueFirst() {
-        Task head = due[dueHead];
-        return head.time < heapTimes[0] || (head.time == heapTimes[0] && head.sequence < heapSequences[0]);
-    }
-
     private Task poll() {
         Task first = heap[0];
         int last = --size;
@@ -305,12 +376,13 @@ public final class VirtualScheduler implements Scheduler {
         return first;
     }
 
+    /** 4-ary heap: half the depth of a binary one, and a node's children share a cache line or two. */
     private void siftUp(int index, Task task, long time, long seq) {
         Task[] h = heap;
         long[] times = heapTimes;
         long[] sequences = heapSequences;
         while (index > 0) {
-            int parent = (index - 1) >>> 1;
+            int parent = (index - 1) >>> 2;
             long parentTime = times[parent];
             if (time > parentTime || (time == parentTime && seq > sequences[parent])) {
                 break;
@@ -330,19 +402,22 @@ public final class VirtualScheduler implements Scheduler {
         long[] times = heapTimes;
         long[] sequences = heapSequences;
         int n = size;
-        int half = n >>> 1;
         int index = 0;
-        while (index < half) {
-            int child = 2 * index + 1;
-            int right = child + 1;
-            long childTime = times[child];
-            long childSeq = sequences[child];
-            if (right < n) {
-                long rightTime = times[right];
-                if (rightTime < childTime || (rightTime == childTime && sequences[right] < childSeq)) {
-                    child = right;
-                    childTime = rightTime;
-                    childSeq = sequences[right];
+        for (;;) {
+            int first = 4 * index + 1;
+            if (first >= n) {
+                break;
+            }
+            int child = first;
+            long childTime = times[first];
+            long childSeq = sequences[first];
+            int end = Math.min(first + 4, n);
+            for (int c = first + 1; c < end; c++) {
+                long t = times[c];
+                if (t < childTime || (t == childTime && sequences[c] < childSeq)) {
+                    child = c;
+                    childTime = t;
+                    childSeq = sequences[c];
                 }
             }
             if (time < childTime || (time == childTime && seq < childSeq)) {
@@ -368,6 +443,39 @@ public final class VirtualScheduler implements Scheduler {
             return duration.toNanos();
         } catch (ArithmeticException overflow) {
             return Long.MAX_VALUE;
+        }
+    }
+
+    /** A FIFO of tasks of one delay: scheduled at a non-decreasing clock, they come out in (time, sequence) order. */
+    private static final class Lane {
+
+        final long delay;
+        Task[] tasks = new Task[INITIAL_CAPACITY];
+        int head;
+        int count;
+
+        Lane(long delay) {
+            this.delay = delay;
+        }
+
+        void add(Task task) {
+            if (count == tasks.length) {
+                Task[] grown = new Task[tasks.length * 2];
+                for (int i = 0; i < count; i++) {
+                    grown[i] = tasks[(head + i) & (tasks.length - 1)];
+                }
+                tasks = grown;
+                head = 0;
+            }
+            tasks[(head + count++) & (tasks.length - 1)] = task;
+        }
+
+        Task poll() {
+            Task task = tasks[head];
+            tasks[head] = null;
+            head = (head + 1) & (tasks.length - 1);
+            count--;
+            return task;
         }
     }
 

@@ -151,6 +151,52 @@ class CheckRunTest {
     }
 
     @Test
+    void aSocketThatCannotBeCreatedIsL4conAtOnceWithHaproxysText() {
+        // Bootstrap.connect hands back an already failed future when the socket cannot be created: its listeners
+        // would run on Netty's global executor, not the check's thread; the run reports at once, on its own thread
+        io.netty.channel.embedded.EmbeddedChannel never = new io.netty.channel.embedded.EmbeddedChannel();
+        FailingTransport emfile = new FailingTransport(() -> new io.netty.channel.DefaultChannelPromise(never,
+                io.netty.util.concurrent.GlobalEventExecutor.INSTANCE).setFailure(new io.netty.channel.ChannelException(
+                new java.io.IOException("newSocketStream(..) failed: Too many open files"))));
+        new CheckRun(http(), clock, INTER, 0, 0, reports::add).start(emfile, TARGET);
+
+        assertThat(reports).containsExactly(List.of(outcome(CheckStatus.L4CON, 0,
+                "Too many sockets on the process (Too many open files)", 0)));
+        assertThat(never.isOpen()).isFalse();
+        assertThat(clock.nextTaskNanos()).as("the deadline is cancelled").isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aTransportThatThrowsOnConnectIsL4conAtOnce() {
+        FailingTransport enfile = new FailingTransport(() -> {
+            throw new io.netty.channel.ChannelException(new java.net.SocketException("Too many open files in system"));
+        });
+        new CheckRun(tcpCheck("tcp-check connect"), clock, INTER, 0, 0, reports::add).start(enfile, TARGET);
+
+        assertThat(reports).containsExactly(List.of(outcome(CheckStatus.L4CON, 0,
+                "Too many sockets on the system (Too many open files in system) at step 1 of tcp-check (connect)", 0)));
+    }
+
+    /** A transport whose every connect fails before any socket exists. */
+    private record FailingTransport(java.util.function.Supplier<io.netty.channel.ChannelFuture> connects)
+            implements io.haprobe.transport.ProbeTransport {
+
+        @Override
+        public io.haprobe.time.Scheduler scheduler() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public io.netty.channel.ChannelFuture connect(CheckTarget target, ChannelHandler handler) {
+            return connects.get();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
     void eachConnectRuleOpensItsOwnConnectionOnceThePreviousOneIsClosed() {
         start(tcpCheck("tcp-check connect port 9001", "tcp-check send A\\n", "tcp-check expect string A",
                 "tcp-check connect port 9002 linger", "tcp-check send B\\n", "tcp-check expect string B"), 0, 0, null);

@@ -61,6 +61,33 @@ class CheckSessionTest {
     }
 
     @Test
+    void aFirstReadIsJudgedInTheCallersArrayAndKeptOnlyWhenTheRulesWaitForMore() {
+        // the caller reuses its read array (a channel's scratch array): what the session waits on must be its own
+        byte[] scratch = new byte[64];
+        CheckSession session = new CheckSession(HTTP);
+        session.connected(this::record);
+        int n = copy("HTTP/1.1 200 O", scratch);
+        assertThat(session.received(scratch, 0, n)).isNull();
+        java.util.Arrays.fill(scratch, (byte) 'X');
+        n = copy("K\r\n\r\n", scratch);
+        assertThat(session.received(scratch, 0, n)).isEqualTo(verdict(CheckStatus.L7OK, 200, ""));
+
+        CheckSession whole = new CheckSession(HTTP);
+        whole.connected(this::record);
+        n = copy("HTTP/1.1 503 Busy\r\n\r\n", scratch);
+        assertThat(whole.received(scratch, 0, n)).isEqualTo(verdict(CheckStatus.L7STS, 503, "Busy"));
+        // judged in place: after the verdict the caller's array is the caller's again
+        java.util.Arrays.fill(scratch, (byte) 0);
+        assertThat(whole.timedOut()).isNull();
+    }
+
+    private static int copy(String text, byte[] into) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(bytes, 0, into, 0, bytes.length);
+        return bytes.length;
+    }
+
+    @Test
     void aCloseBeforeAnyAnswerIsL7rspWithoutInfoAndMarksThePeerClosed() {
         CheckSession session = new CheckSession(HTTP);
         session.connected(this::record);

@@ -146,4 +146,166 @@ class VirtualSchedulerTest {
         assertThat(order).extracting(e -> e[0]).containsExactlyElementsOf(
                 reference.stream().map(e -> e[0]).toList());
     }
+
+    @Test
+    void tasksThatScheduleTasksRunInTheOrderOfOneSortedQueueAcrossTheFifosLanesAndHeap() {
+        // a few fixed delays (the lanes: more of them than lanes exist), random ones (the heap), 0 (the due FIFO),
+        // and cancels, scheduled from within tasks as a simulation does; the reference is a plain sorted list
+        for (long seed = 1; seed <= 5; seed++) {
+            assertThat(trace(new VirtualClock(new VirtualScheduler()), seed)).as("seed %d", seed)
+                    .containsExactlyElementsOf(trace(new ReferenceScheduler(), seed));
+        }
+    }
+
+    @Test
+    void aCancelledTaskAtTheHeadOfALaneIsSkipped() {
+        List<String> ran = new ArrayList<>();
+        Cancellable first = scheduler.schedule(() -> ran.add("first"), 100);
+        scheduler.schedule(() -> ran.add("second"), 100);
+        scheduler.runFor(10);
+        Cancellable third = scheduler.schedule(() -> ran.add("third"), 100);
+        scheduler.schedule(() -> ran.add("fourth"), 100);
+
+        assertThat(first.cancel()).isTrue();
+        assertThat(third.cancel()).isTrue();
+        assertThat(scheduler.pendingTasks()).isEqualTo(4);
+        assertThat(scheduler.nextTaskNanos()).isEqualTo(100);
+        scheduler.runFor(1_000);
+
+        assertThat(ran).containsExactly("second", "fourth");
+        assertThat(first.cancel()).isFalse();
+        assertThat(scheduler.nextTaskNanos()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aLaneTaskAndADueTaskOfTheSameTimeRunInSubmissionOrder() {
+        List<String> ran = new ArrayList<>();
+        scheduler.schedule(() -> {
+            ran.add("lane@" + scheduler.nanoTime());
+            scheduler.execute(() -> ran.add("due@" + scheduler.nanoTime()));
+        }, 50);
+        scheduler.schedule(() -> ran.add("heap@" + scheduler.nanoTime()), 50 + 7); // another delay, same time later
+        scheduler.runFor(7);
+        scheduler.schedule(() -> ran.add("lane2@" + scheduler.nanoTime()), 50); // also at 57, after "heap"
+        scheduler.runFor(100);
+
+        assertThat(ran).containsExactly("lane@50", "due@50", "heap@57", "lane2@57");
+    }
+
+    /** What a simulation-like workload ran, as {@code id@time}, on {@code clock}. */
+    private static List<String> trace(Clock clock, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        long[] fixed = {0, 1_000, 2_000, 3_000, 5_000, 7_000, 11_000, 13_000, 17_000, 19_000, 23_000};
+        List<String> ran = new ArrayList<>();
+        List<Cancellable> pending = new ArrayList<>();
+        int[] ids = {0};
+        Runnable[] spawn = new Runnable[1];
+        spawn[0] = () -> {
+            int id = ids[0]++;
+            long delay = random.nextInt(3) == 0 ? random.nextLong(0, 30_000) : fixed[random.nextInt(fixed.length)];
+            pending.add(clock.schedule(() -> {
+                ran.add(id + "@" + clock.nanoTime());
+                if (ids[0] < 5_000) {
+                    for (int k = random.nextInt(3); k >= 0; k--) {
+                        spawn[0].run();
+                    }
+                }
+                if (random.nextInt(5) == 0 && !pending.isEmpty()) {
+                    pending.remove(random.nextInt(pending.size())).cancel();
+                }
+            }, delay));
+        };
+        for (int i = 0; i < 50; i++) {
+            spawn[0].run();
+        }
+        while (clock.step()) {
+            // runs until nothing is left
+        }
+        return ran;
+    }
+
+    /** The scheduling a workload needs, on the real scheduler or on the reference. */
+    private interface Clock {
+        Cancellable schedule(Runnable task, long delay);
+
+        long nanoTime();
+
+        /** Runs what is due within the next 10 microseconds; false once nothing is left. */
+        boolean step();
+    }
+
+    /** The scheduler under test as a {@link Clock}. */
+    private record VirtualClock(VirtualScheduler scheduler) implements Clock {
+
+        @Override
+        public Cancellable schedule(Runnable task, long delay) {
+            return scheduler.schedule(task, delay);
+        }
+
+        @Override
+        public long nanoTime() {
+            return scheduler.nanoTime();
+        }
+
+        @Override
+        public boolean step() {
+            if (scheduler.pendingTasks() == 0) {
+                return false;
+            }
+            scheduler.runFor(10_000);
+            return true;
+        }
+    }
+
+    /** One sorted list of (time, sequence): obviously right, and slow. */
+    private static final class ReferenceScheduler implements Clock {
+
+        private final List<Object[]> queue = new ArrayList<>(); // {time, sequence, task, cancelled[]}
+        private long now;
+        private long sequence;
+
+        @Override
+        public Cancellable schedule(Runnable task, long delay) {
+            boolean[] cancelled = {false};
+            queue.add(new Object[] {now + Math.max(0, delay), sequence++, task, cancelled});
+            return () -> {
+                boolean was = !cancelled[0];
+                cancelled[0] = true;
+                return was;
+            };
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public boolean step() {
+            if (queue.isEmpty()) {
+                return false;
+            }
+            long until = now + 10_000;
+            for (;;) {
+                Object[] first = null;
+                for (Object[] e : queue) {
+                    if (first == null || (long) e[0] < (long) first[0]
+                            || ((long) e[0] == (long) first[0] && (long) e[1] < (long) first[1])) {
+                        first = e;
+                    }
+                }
+                if (first == null || (long) first[0] > until) {
+                    break;
+                }
+                queue.remove(first);
+                now = (long) first[0];
+                if (!((boolean[]) first[3])[0]) {
+                    ((boolean[]) first[3])[0] = true;
+                    ((Runnable) first[2]).run();
+                }
+            }
+            now = until;
+            return true;
+        }
+    }
 }

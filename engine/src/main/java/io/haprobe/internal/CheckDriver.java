@@ -1,0 +1,340 @@
+package io.haprobe.internal;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.check.AgentReply;
+import io.haprobe.check.CheckProgram;
+import io.haprobe.check.CheckRule;
+import io.haprobe.check.CheckVerdict;
+import io.haprobe.time.Cancellable;
+import io.haprobe.time.Scheduler;
+import io.haprobe.transport.CheckTarget;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * One run of a check, whatever carries its connections: feeds their events to a {@link CheckSession}, owns the
+ * check's deadline (spec §2.4), opens one connection per connect rule, closes each the way HAProxy does once done
+ * with it (RST, or FIN when the server's FIN was read first or the rule has {@code linger}, spec §5.1), and turns
+ * the verdict into the {@link CheckOutcome}s it reports. The live check drives it through the Netty adapter
+ * {@link CheckRun}; a simulated plain check straight from the virtual event queue through a
+ * {@link DirectConnector}. There is one implementation of these rules for both.
+ *
+ * <p>Deadline: {@code inter} from the start; with both {@code timeout check} and {@code timeout connect},
+ * {@code min(inter, timeout connect)} for the connect. Once connected (after the TLS handshake for TLS),
+ * {@code timeout check} (when set) replaces it for the rest of the check. This is the documented behaviour, not
+ * the 2.6.12 bug of spec §2.6. Each connect rule re-arms the connect bound.
+ *
+ * <p>A connection that cannot even be created ({@link CheckConnection#failure()}: {@code socket()} failing with
+ * {@code EMFILE}, say) ends the check at once with {@code L4CON}, as HAProxy does.
+ *
+ * <p>Events name the connection that fires them; events of a connection the run already left (an earlier
+ * connect rule's, or any after the verdict) are ignored. The driver is its own deadline task ({@link #run()}) and
+ * the session's writer ({@link #accept}), so a check allocates no lambda.
+ *
+ * <p>Confined to the scheduler's thread: create and start it there. Not API.
+ */
+public final class CheckDriver implements Runnable, Consumer<byte[]> {
+
+    /** Opens the connection of one connect rule: the Netty adapter's side of a run. */
+    public interface Connector {
+
+        /**
+         * Starts connecting; the connection reports to the driver later (a synchronous report from within this call
+         * is tolerated only through {@link CheckConnection#failure()}).
+         *
+         * @param target       the address of this connection (the rule's {@code addr}/{@code port} applied); never
+         *                     null
+         * @param rule         the connect rule; never null
+         * @param proxyVersion the PROXY protocol version to send first (1 or 2), 0 for none
+         * @return the connection; never null
+         */
+        CheckConnection open(CheckTarget target, CheckRule.Connect rule, int proxyVersion);
+    }
+
+    private final CheckProgram program;
+    private final CheckSession session;
+    private final Scheduler scheduler;
+    private final long interNanos;
+    private final long timeoutConnectNanos;
+    private final long timeoutCheckNanos;
+    private final Consumer<List<CheckOutcome>> onResults;
+    private Connector connector;
+    private DirectConnector direct;
+    private CheckTarget target;
+    private CheckRule.Connect openedWith;
+    private CheckConnection current;
+    private long startNanos;
+    private long stoppedDurationNanos = -1;
+    private Cancellable deadline = Cancellable.NONE;
+    private boolean finished;
+    private int serverProxyVersion;
+    private int checkProxyVersion;
+
+    /**
+     * Creates a run.
+     *
+     * @param program             the compiled check; never null
+     * @param scheduler           the connections' scheduler; never null
+     * @param interNanos          the check's plain {@code inter} (or {@code agent-inter}) in nanoseconds, {@code > 0}
+     * @param timeoutConnectNanos {@code timeout connect} in nanoseconds, 0 when unset
+     * @param timeoutCheckNanos   {@code timeout check} in nanoseconds, 0 when unset
+     * @param onResults           receives, once and on the scheduler thread, what the check reported, in order,
+     *                            all with the check's duration: one outcome, or two when HAProxy reports twice
+     *                            within one check ({@link CheckVerdict#earlier()}); never null
+     */
+    public CheckDriver(CheckProgram program, Scheduler scheduler, long interNanos, long timeoutConnectNanos,
+                       long timeoutCheckNanos, Consumer<List<CheckOutcome>> onResults) {
+        this.program = Objects.requireNonNull(program, "program");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        // the ClientHello of ssl-hello-chk carries the wall-clock time, the one wall-clock value a check sends
+        this.session = new CheckSession(program, scheduler.currentTimeMillis() / 1000);
+        this.interNanos = interNanos;
+        this.timeoutConnectNanos = timeoutConnectNanos;
+        this.timeoutCheckNanos = timeoutCheckNanos;
+        this.onResults = Objects.requireNonNull(onResults, "onResults");
+    }
+
+    /**
+     * Sets the PROXY protocol versions of the server (spec §6.2): before starting; by default none.
+     *
+     * @param serverVersion the server's {@code send-proxy} (1) or {@code send-proxy-v2} (2) version, 0 for none
+     * @param checkVersion  what the checks send on an implicit or {@code default} connect, 0 for none
+     */
+    void proxyProtocol(int serverVersion, int checkVersion) {
+        this.serverProxyVersion = serverVersion;
+        this.checkProxyVersion = checkVersion;
+    }
+
+    /**
+     * Starts the check over connections {@code connector} opens: arms the deadline and opens the first one.
+     *
+     * @param connector opens each connection; never null
+     * @param target    the server and its check address; never null
+     */
+    public void start(Connector connector, CheckTarget target) {
+        this.connector = Objects.requireNonNull(connector, "connector");
+        begin(target);
+    }
+
+    /**
+     * Starts the check over channel-free connections: arms the deadline and opens the first one.
+     *
+     * @param connector the transport's direct side; never null
+     * @param target    the server and its check address; never null
+     */
+    public void start(DirectConnector connector, CheckTarget target) {
+        this.direct = Objects.requireNonNull(connector, "connector");
+        begin(target);
+    }
+
+    private void begin(CheckTarget target) {
+        this.target = Objects.requireNonNull(target, "target");
+        startNanos = scheduler.nanoTime();
+        open(session.pendingConnect());
+    }
+
+    /**
+     * Returns the agent reply the check ended with, for agent checks.
+     *
+     * @return the parsed reply, or null when the check did not end on a reply line
+     */
+    public AgentReply agentReply() {
+        return session.agentReply();
+    }
+
+    /**
+     * Tells whether the connect rule being opened asks for HAProxy's delayed handshake ACK (spec §5.1).
+     *
+     * @return {@link CheckProgram#disablesQuickAck(int)} of the current connect rule
+     */
+    boolean disablesQuickAck() {
+        return program.disablesQuickAck(session.connectIndex());
+    }
+
+    /**
+     * The connection's TCP connect completed (for TLS: its handshake began, see {@link #tlsHandshakeStarted}).
+     *
+     * @param from the reporting connection
+     */
+    public void connected(CheckConnection from) {
+        if (finished || from != current) {
+            return;
+        }
+        armTimeoutCheck();
+        conclude(session.connected(this));
+    }
+
+    /**
+     * The connection's TCP connect completed and its TLS layer began the handshake: the rules wait for
+     * {@link #tlsCompleted}.
+     *
+     * @param from the reporting connection
+     */
+    public void tlsHandshakeStarted(CheckConnection from) {
+        if (finished || from != current) {
+            return;
+        }
+        conclude(session.tlsHandshakeStarted());
+    }
+
+    /**
+     * The connection's TLS layer reports its handshake's end (which may come before the TCP connect reached
+     * {@link #tlsHandshakeStarted}: the TCP connection is up either way).
+     *
+     * @param from    the reporting connection
+     * @param failure null when the handshake completed; else HAProxy's text for the TLS error
+     */
+    public void tlsCompleted(CheckConnection from, String failure) {
+        if (from != current) {
+            return;
+        }
+        session.tlsHandshakeStarted();
+        if (failure == null) {
+            armTimeoutCheck();
+            conclude(session.tlsEstablished(this));
+        } else {
+            conclude(session.tlsFailed(failure));
+        }
+    }
+
+    /**
+     * The server sent bytes.
+     *
+     * @param from   the reporting connection
+     * @param bytes  the array holding them; not retained
+     * @param offset where they start
+     * @param count  how many
+     */
+    public void received(CheckConnection from, byte[] bytes, int offset, int count) {
+        if (from == current) {
+            conclude(session.received(bytes, offset, count));
+        }
+    }
+
+    /**
+     * The server's FIN was read, or the connection closed.
+     *
+     * @param from the reporting connection
+     */
+    public void peerClosed(CheckConnection from) {
+        if (from == current) {
+            conclude(session.peerClosed());
+        }
+    }
+
+    /**
+     * The connection failed: a refused or failed connect, a reset, a failed write.
+     *
+     * @param from      the reporting connection
+     * @param errnoText the error as HAProxy words it (see {@link ErrnoText}); never null
+     */
+    public void failed(CheckConnection from, String errnoText) {
+        if (from == current) {
+            conclude(session.failed(errnoText));
+        }
+    }
+
+    /** The deadline: the check times out. The run's own timer task; not for other callers. */
+    @Override
+    public void run() {
+        conclude(session.timedOut());
+    }
+
+    /**
+     * Writes bytes the session asks for on the current connection. The session's writer; not for other callers.
+     *
+     * @param bytes the bytes; never null, not modified
+     */
+    @Override
+    public void accept(byte[] bytes) {
+        current.send(bytes);
+    }
+
+    /** Once connected (after the TLS handshake for TLS), {@code timeout check} replaces the connect bound. */
+    private void armTimeoutCheck() {
+        if (timeoutCheckNanos > 0) {
+            deadline.cancel();
+            deadline = scheduler.schedule(this, timeoutCheckNanos);
+        }
+    }
+
+    /** Opens the connection of a connect rule, re-arming the deadline (spec §2.4: each connect re-applies it). */
+    private void open(CheckRule.Connect rule) {
+        openedWith = rule;
+        int proxyVersion = rule.proxyVersion(serverProxyVersion, checkProxyVersion);
+        long connectBound = interNanos;
+        if (timeoutCheckNanos > 0 && timeoutConnectNanos > 0) {
+            connectBound = Math.min(interNanos, timeoutConnectNanos);
+        }
+        deadline.cancel();
+        deadline = scheduler.schedule(this, connectBound);
+        CheckTarget address = addressOf(rule);
+        CheckConnection opened = direct != null ? direct.connect(address, proxyVersion, this)
+                : connector.open(address, rule, proxyVersion);
+        if (finished) {
+            return; // the Netty adapter's connect failed and reported at once
+        }
+        current = opened;
+        if (opened.failure() != null) {
+            // no socket at all (EMFILE, ENFILE, ENOBUFS): HAProxy reports L4CON at once
+            failed(opened, opened.failure());
+        }
+    }
+
+    /** The rule's {@code addr} and {@code port} over the server's check address (spec §5.2 port order). */
+    private CheckTarget addressOf(CheckRule.Connect rule) {
+        if (rule.address() == null && rule.effectivePort() == 0) {
+            return target;
+        }
+        InetSocketAddress server = target.address();
+        int port = rule.effectivePort() != 0 ? rule.effectivePort() : server.getPort();
+        InetSocketAddress address;
+        if (rule.address() != null) {
+            // an IP literal (the parser accepts nothing else): no name lookup happens here
+            address = new InetSocketAddress(rule.address(), port);
+        } else {
+            address = server.isUnresolved() ? InetSocketAddress.createUnresolved(server.getHostString(), port)
+                    : new InetSocketAddress(server.getAddress(), port);
+        }
+        return target.withAddress(address);
+    }
+
+    private void conclude(CheckVerdict verdict) {
+        if (finished) {
+            return;
+        }
+        if (verdict == null) {
+            if (stoppedDurationNanos < 0 && session.durationStopped()) {
+                stoppedDurationNanos = Math.max(0, scheduler.nanoTime() - startNanos);
+            }
+            CheckRule.Connect next = session.pendingConnect();
+            if (next != null) {
+                CheckConnection previous = current;
+                // events of the previous connection are ignored from here on, even those its close fires
+                current = null;
+                closeLikeHaproxy(previous);
+                open(next);
+            }
+            return;
+        }
+        finished = true;
+        long durationNanos = stoppedDurationNanos >= 0 ? stoppedDurationNanos
+                : Math.max(0, scheduler.nanoTime() - startNanos);
+        deadline.cancel();
+        CheckConnection closing = current;
+        current = null;
+        closeLikeHaproxy(closing);
+        CheckOutcome outcome = verdict.toOutcome(durationNanos);
+        onResults.accept(verdict.earlier() == null ? List.of(outcome)
+                : List.of(verdict.earlier().toOutcome(durationNanos), outcome));
+    }
+
+    private void closeLikeHaproxy(CheckConnection closing) {
+        if (closing != null) {
+            closing.close(!session.isPeerClosed() && !openedWith.linger());
+        }
+    }
+}
