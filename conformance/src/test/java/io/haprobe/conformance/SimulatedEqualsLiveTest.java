@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * The same scripted behaviours, run once simulated ({@link Simulation} on virtual time) and once live (the
  * engine's real transport against {@link LoopbackBackends} on 127.0.0.1), give the same checks and transitions:
  * statuses, codes, info strings, health counters and log lines in the same order, at the same times and with the
- * same check durations within ±(50 ms + 10%).
+ * same check durations within ±(50 ms + 10%), counted from each server's first check (which may start up to
+ * 250 ms late live: an event loop stalled at start-up on a loaded machine delays all its servers alike).
  *
  * <p>Short intervals (inter 200ms, fastinter 100ms, downinter 300ms, fall 2, rise 2) keep the live run under 3 s;
  * every scripted server has a section of its own, so one run of each side covers every behaviour. Live checks
@@ -60,6 +61,8 @@ class SimulatedEqualsLiveTest {
      */
     private static final long TOLERANCE_MILLIS = 50;
     private static final double TOLERANCE_FRACTION = 0.10;
+    /** How late a server's first live check may start, ms: its loop's start-up stall, not a timing difference. */
+    private static final long START_LAG_MILLIS = 250;
     private static final Duration AT_MOST = Duration.ofSeconds(15);
     private static final Map<String, ServerScript> SCRIPTS = scripts();
 
@@ -94,8 +97,14 @@ class SimulatedEqualsLiveTest {
 
             assertThat(actual.stream().map(Entry::text).toList()).as("what happened to " + server + " live: " + actual + "\nsimulated: " + expected)
                     .isEqualTo(expected.stream().map(Entry::text).toList());
+            // an event loop that starts late (a JIT or GC stall on a loaded machine, seen at 100 to 115 ms for
+            // every server of one loop) shifts all its servers' checks alike: the start is bounded on its own,
+            // the times after it are compared from it
+            long startLag = expected.isEmpty() ? 0 : actual.get(0).atMillis() - expected.get(0).atMillis();
+            assertThat(startLag).as("how late the first check of " + server + " starts live, ms")
+                    .isBetween(-TOLERANCE_MILLIS, START_LAG_MILLIS);
             for (int i = 0; i < expected.size(); i++) {
-                assertThat(actual.get(i).atMillis()).as("time of " + expected.get(i))
+                assertThat(actual.get(i).atMillis() - startLag).as("time of " + expected.get(i))
                         .isCloseTo(expected.get(i).atMillis(), within(expected.get(i).atMillis()));
                 assertThat(actual.get(i).durationMillis()).as("check duration of " + expected.get(i))
                         .isCloseTo(expected.get(i).durationMillis(), within(expected.get(i).durationMillis()));
