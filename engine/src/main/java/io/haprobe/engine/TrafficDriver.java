@@ -430,7 +430,7 @@ final class TrafficDriver {
         return new HttpLog.Fields(request.source() == null ? "127.0.0.1" : request.source().getHostAddress(),
                 client.port, epochMillis + (arrival - startNanos) / NANOS_PER_MS, client.frontend, backend.name(),
                 server == null ? null : server.name(), 0, queueMs, connectMs, responseMs, totalMs, status, bytes,
-                terminationState, active, frontend == null ? active : frontend.currentSessions(),
+                terminationState, stream.cookieState(), active, frontend == null ? active : frontend.currentSessions(),
                 backend.currentSessions(), server == null ? 0 : currentSessions(server), stream.retries(),
                 stream.redispatched(), stream.serverQueuePosition(), stream.backendQueuePosition(), request.method(),
                 request.uri());
