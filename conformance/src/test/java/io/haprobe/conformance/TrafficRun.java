@@ -35,8 +35,11 @@ import java.util.regex.Pattern;
  * <p>Compared strictly: the check side as {@link Comparison} compares it (log lines, whose transition lines carry
  * the sessions, requeued and queue counts, each check start, the final {@code show stat} check columns); each
  * request's server, status and termination state in order for {@code sequential} items, their counts for
- * {@code burst} and {@code rate} items; the final {@code show stat} columns of {@link #COLUMNS} per server and
- * backend. A scenario headed {@code # tolerance: N (why)} allows each count of a burst or rate item and each counter of
+ * {@code burst} and {@code rate} items; each request's {@code option httplog} line, HAProxy's (from a
+ * {@link SyslogListener}) against the simulation's ({@link #compareHttplog}); the final {@code show stat} columns
+ * of {@link #COLUMNS} per server and backend. The simulation plays the config HAProxy gets, as far as it matters to
+ * it: the harness frontends and {@code option httplog} with a log target ({@link TrafficSetup#simulationText}).
+ * A scenario headed {@code # tolerance: N (why)} allows each count of a burst or rate item and each counter of
  * {@link #COLUMNS} to differ by N, {@code # tolerance: COLUMN N (why)} one column alone (open-loop rates against a time-dependent state, such as a slowstart ramp, where
  * real time decides on which side of a step a request falls).
  */
