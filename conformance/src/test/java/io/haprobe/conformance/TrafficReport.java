@@ -43,7 +43,7 @@ final class TrafficReport {
                 + " final check columns); per server and backend the final `show stat` columns "
                 + String.join(", ", TrafficRun.COLUMNS.stream().map(c -> "`" + c + "`").toList())
                 + "; per `sequential` item each request's server, status, termination state and connect retries in order (HAProxy's"
-                + " from its httplog line, matched to the client's request by the client's port), and each one's"
+                + " from its httplog line, matched to the client's request by the client's address and port), and each one's"
                 + " queue time `%Tw` and total time `%Ta` within 25 ms + 1% (a timing: a second attempt may decide); per `burst` and"
                 + " `rate` item how many requests had each server, status, termination state and retries. A scenario headed"
                 + " `# tolerance: N (why)` allows its burst and rate items' counts and those `show stat` counters to differ by"
@@ -51,6 +51,19 @@ final class TrafficReport {
                 + " weight step, a check) a request falls, a client timer that fired late sends two requests together, or HAProxy draws at"
                 + " random where the simulation draws from its seed. A scenario whose checks alone differ in timing is played"
                 + " once more, alone.");
+        out.add("");
+        out.add("httplog lines: every frontend (the harness's included) gets `option httplog` and `log <UDP syslog"
+                + " listener of the test on 127.0.0.1> format raw local0` on HAProxy, and the simulation plays the same"
+                + " sections with `option httplog` and a log target, so each request has its line on both sides."
+                + " Per `sequential` request, strictly: `%ft`, `%b/%s`, `%ST`, `%B`, the four characters of `%tsc`"
+                + " (with the persistence cookie's), `%ac/%fc/%bc/%sc/%rc` (with the `+` of a redispatch),"
+                + " `%sq/%bq` and the request line; `%TR/%Tw/%Tc/%Tr/%Ta` within 25 ms + 1% (a timing). Per `burst` and"
+                + " `rate` item, counts of `%ft %b/%s %ST %B %tsc %rc` and the request line. Not compared: `%ci:%cp`"
+                + " and `%tr` (the kernel's ephemeral port and the wall-clock date, against the simulation's 32768"
+                + " upwards and its `epoch:`); in burst and rate items the connection counts and queue positions"
+                + " (which of simultaneous requests HAProxy accepts, queues and logs first is the kernel's and the"
+                + " scheduler's choice, so these fields differ from run to run on HAProxy itself); the captured"
+                + " cookie and header fields (`%CC %CS`, always `-`: no `capture` in any scenario).");
         out.add("");
         long passing = results.stream().filter(TrafficRun.Result::passes).count();
         long divergent = results.stream().filter(TrafficRun.Result::divergent).count();

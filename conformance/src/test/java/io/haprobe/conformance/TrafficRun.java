@@ -35,8 +35,11 @@ import java.util.regex.Pattern;
  * <p>Compared strictly: the check side as {@link Comparison} compares it (log lines, whose transition lines carry
  * the sessions, requeued and queue counts, each check start, the final {@code show stat} check columns); each
  * request's server, status and termination state in order for {@code sequential} items, their counts for
- * {@code burst} and {@code rate} items; the final {@code show stat} columns of {@link #COLUMNS} per server and
- * backend. A scenario headed {@code # tolerance: N (why)} allows each count of a burst or rate item and each counter of
+ * {@code burst} and {@code rate} items; each request's {@code option httplog} line, HAProxy's (from a
+ * {@link SyslogListener}) against the simulation's ({@link #compareHttplog}); the final {@code show stat} columns
+ * of {@link #COLUMNS} per server and backend. The simulation plays the config HAProxy gets, as far as it matters to
+ * it: the harness frontends and {@code option httplog} with a log target ({@link TrafficSetup#simulationText}).
+ * A scenario headed {@code # tolerance: N (why)} allows each count of a burst or rate item and each counter of
  * {@link #COLUMNS} to differ by N, {@code # tolerance: COLUMN N (why)} one column alone (open-loop rates against a time-dependent state, such as a slowstart ramp, where
  * real time decides on which side of a step a request falls).
  */
@@ -49,6 +52,16 @@ final class TrafficRun {
     static final Pattern HTTPLOG = Pattern.compile("^[0-9.]+:(\\d+) \\[[^\\]]*] (\\S+) ([^/\\s]+)/(\\S+) "
             + "(-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/\\+?(-?\\d+) (-?\\d+) \\S+ \\S+ \\S+ (\\S{4}) "
             + "\\d+/\\d+/\\d+/\\d+/\\+?(\\d+) ");
+    /**
+     * HAProxy 2.6's whole {@code option httplog} line ({@code format raw}), as {@link io.haprobe.report.HttpLog}
+     * builds it: 1 client address, 2 port, 3 accept date, 4 frontend, 5 backend, 6 server, 7-11 {@code %TR},
+     * {@code %Tw}, {@code %Tc}, {@code %Tr}, {@code %Ta}, 12 status, 13 bytes, 14 termination state (four
+     * characters), 15-18 {@code %ac/%fc/%bc/%sc}, 19 {@code %rc} (with its {@code +} when redispatched), 20-21
+     * {@code %sq/%bq}, 22 the quoted request line.
+     */
+    static final Pattern HTTPLOG_LINE = Pattern.compile("^([0-9.]+):(\\d+) \\[([^\\]]*)] (\\S+) ([^/\\s]+)/(\\S+) "
+            + "(-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/\\+?(-?\\d+) (-?\\d+) (\\d+) \\S+ \\S+ (\\S{4}) "
+            + "(\\d+)/(\\d+)/(\\d+)/(\\d+)/(\\+?\\d+) (\\d+)/(\\d+) (\".*\")$");
     /** The fixed part of the tolerance of a request's times, ms. */
     static final long TIME_TOLERANCE_MILLIS = 25;
     private static final Pattern TOLERANCE = Pattern.compile("(?m)^# tolerance: (?:([a-z_0-9]+) )?(\\d+)(.*)$");
@@ -65,9 +78,10 @@ final class TrafficRun {
      * @param retries     the connect retries it took
      * @param queueMillis its time in a queue, HAProxy's {@code %Tw} (-1 when it ended in the queue)
      * @param totalMillis its time from being received to its end, HAProxy's {@code %Ta}
+     * @param httplog     its {@code option httplog} line, or null when none was logged
      */
     record Request(int item, int index, double sentMillis, String server, int status, String termination,
-                   int retries, long queueMillis, long totalMillis) {
+                   int retries, long queueMillis, long totalMillis, String httplog) {
 
         /** Server, status, termination state and, when any, the connect retries: what is compared. */
         String outcome() {
@@ -176,7 +190,14 @@ final class TrafficRun {
 
     /** Plays the scenario on virtual time. */
     static Simulated simulate(ConformanceScenario scenario) {
-        try (Simulation simulation = scenario.scenario().simulation().recordChecks(true).build()) {
+        io.haprobe.testkit.Scenario played = scenario.scenario();
+        Simulation.Builder builder = Simulation.builder(HaproxyConfig.parse(scenario.file().toString(),
+                TrafficSetup.simulationText(scenario))).seed(played.seed()).epoch(played.epoch());
+        played.scripts().forEach(builder::script);
+        played.commands().forEach(command -> builder.command(command.at(), command.command()));
+        List<Traffic> items = TrafficSetup.throughFrontends(played.traffic());
+        items.forEach(builder::traffic);
+        try (Simulation simulation = builder.recordChecks(true).build()) {
             List<Observation.Shown> shown = new ArrayList<>();
             for (io.haprobe.testkit.Scenario.Command command : scenario.scenario().commands()) {
                 if (command.at().toNanos() > scenario.scenario().durationNanos()) {
@@ -188,9 +209,10 @@ final class TrafficRun {
             }
             simulation.runUntil(scenario.scenario().duration());
             List<HealthEvent> events = simulation.timeline().events();
-            Observation observation = Observation.ofEvents("haprobe-sim", events,
+            // its httplog lines are compared request by request, not with the check side's log
+            Observation observation = withoutHttplog(Observation.ofEvents("haprobe-sim", events,
                     scenario.scenario().durationNanos(), simulation.engine().servers(), UnaryOperator.identity(),
-                    nanos -> 0, shown);
+                    nanos -> 0, shown));
             long start = simulation.engine().startNanos();
             List<HealthEvent.RequestCompleted> completed = new ArrayList<>();
             for (HealthEvent event : events) {
@@ -200,7 +222,6 @@ final class TrafficRun {
             }
             completed.sort(java.util.Comparator.comparingLong(HealthEvent.RequestCompleted::sentNanos)
                     .thenComparingLong(HealthEvent.RequestCompleted::requestId));
-            List<Traffic> items = scenario.scenario().traffic();
             Map<Integer, Integer> next = new HashMap<>();
             List<Request> requests = new ArrayList<>();
             for (HealthEvent.RequestCompleted request : completed) {
@@ -211,7 +232,7 @@ final class TrafficRun {
                         request.server() == null ? "<NOSRV>" : request.server(), request.status(),
                         request.terminationState(), request.retries(),
                         request.queueNanos() < 0 ? -1 : request.queueNanos() / 1_000_000,
-                        request.totalNanos() / 1_000_000));
+                        request.totalNanos() / 1_000_000, request.logMessage()));
             }
             return new Simulated(observation, requests, simulation.engine().showStat());
         }
@@ -250,7 +271,7 @@ final class TrafficRun {
         Path socketDir = Files.createTempDirectory("haprobe-traffic-");
         LoopbackBackends.Builder builder = LoopbackBackends.builder().seed(scenario.scenario().seed()).strict(false);
         scripts.forEach(builder::script);
-        try (LoopbackBackends player = builder.bind()) {
+        try (LoopbackBackends player = builder.bind(); SyslogListener syslog = new SyslogListener()) {
             Map<String, Integer> frontPorts = new HashMap<>();
             for (String section : TrafficSetup.boundSections(scenario.haproxyText())) {
                 frontPorts.put(section, freePort());
@@ -265,7 +286,8 @@ final class TrafficRun {
             Set<String> series = new HashSet<>();
             Set<Integer> grouped = new HashSet<>();
             Map<Integer, String> roles = ScenarioRun.roles(HaproxyConfig.parse("haproxy.cfg", live), series, grouped);
-            String config = TrafficSetup.httplog(LiveConfig.forHaproxy(live, socketDir.resolve("stats.sock")));
+            String config = TrafficSetup.httplog(LiveConfig.forHaproxy(live, socketDir.resolve("stats.sock")),
+                    syslog.target());
             List<Integer> ports = new ArrayList<>();
             for (Traffic item : items) {
                 ports.add(frontPorts.get(item.target().frontend() ? item.target().name()
@@ -283,24 +305,25 @@ final class TrafficRun {
                 sent = client.ended();
             }
             Files.write(dir.resolve("haproxy.log"), haproxy.observation().log());
+            List<String> syslogLines = syslog.lines();
+            Files.write(dir.resolve("haproxy.httplog"), syslogLines);
 
             // the httplog lines leave the check side's log: they are compared request by request
             // a client port comes back soon (HAProxy closes first, so the client keeps no TIME_WAIT): each port's
             // lines are taken in log order by its requests in the order they were sent
             // (by address and port: two clients of different source addresses may have the same port)
-            Map<String, java.util.ArrayDeque<Matcher>> byClient = new HashMap<>();
-            for (String line : Files.readAllLines(dir.resolve("haproxy.stdout"))) {
-                Matcher httplog = HTTPLOG.matcher(line);
-                if (httplog.find()) {
+            Map<String, java.util.ArrayDeque<String>> byClient = new HashMap<>();
+            for (String line : syslogLines) {
+                if (HTTPLOG.matcher(line).find()) {
                     byClient.computeIfAbsent(line.substring(0, line.indexOf(' ')),
-                            client -> new java.util.ArrayDeque<>()).add(httplog);
+                            client -> new java.util.ArrayDeque<>()).add(line);
                 }
             }
-            Map<LoadClient.Sent, Matcher> lines = new HashMap<>();
+            Map<LoadClient.Sent, String> lines = new HashMap<>();
             sent.stream().sorted(java.util.Comparator.comparingDouble(LoadClient.Sent::sentMillis)).forEach(one -> {
                 java.net.InetAddress source = items.get(one.item()).source();
                 String client = (source == null ? "127.0.0.1" : source.getHostAddress()) + ':' + one.localPort();
-                java.util.ArrayDeque<Matcher> queue = byClient.get(client);
+                java.util.ArrayDeque<String> queue = byClient.get(client);
                 if (queue != null && !queue.isEmpty()) {
                     lines.put(one, queue.poll());
                 }
@@ -313,26 +336,29 @@ final class TrafficRun {
                 if (one.endMillis() > durationMillis) {
                     continue; // not over within the scenario's time: the simulation does not count it either
                 }
-                Matcher httplog = lines.get(one);
-                if (httplog == null) {
+                String line = lines.get(one);
+                if (line == null) {
                     problems.add("request " + one.item() + "#" + one.index() + " (client port " + one.localPort()
                             + ", status " + one.status() + "): no httplog line");
                     real.add(new Request(one.item(), one.index(), one.sentMillis(), "?", one.status(), "??", 0, -1,
-                            -1));
+                            -1, null));
                     continue;
                 }
+                Matcher httplog = HTTPLOG.matcher(line);
+                httplog.find();
                 real.add(new Request(one.item(), one.index(), one.sentMillis(), httplog.group(4), one.status(),
                         httplog.group(11).substring(0, 2), Integer.parseInt(httplog.group(12)),
-                        Long.parseLong(httplog.group(6)), Long.parseLong(httplog.group(9))));
+                        Long.parseLong(httplog.group(6)), Long.parseLong(httplog.group(9)), line));
             }
             List<String> requestLog = new ArrayList<>();
             real.forEach(r -> requestLog.add(String.format(Locale.ROOT, "item %d #%d sent at %.1fms: %s, Tw %d ms,"
-                    + " Ta %d ms", r.item(), r.index(), r.sentMillis(), r.outcome(), r.queueMillis(), r.totalMillis())));
+                    + " Ta %d ms | %s", r.item(), r.index(), r.sentMillis(), r.outcome(), r.queueMillis(),
+                    r.totalMillis(), r.httplog())));
             Files.write(dir.resolve("haproxy.requests"), requestLog);
             List<String> simLog = new ArrayList<>();
             simulated.requests().forEach(r -> simLog.add(String.format(Locale.ROOT,
-                    "item %d #%d sent at %.1fms: %s, Tw %d ms, Ta %d ms", r.item(), r.index(), r.sentMillis(),
-                    r.outcome(), r.queueMillis(), r.totalMillis())));
+                    "item %d #%d sent at %.1fms: %s, Tw %d ms, Ta %d ms | %s", r.item(), r.index(), r.sentMillis(),
+                    r.outcome(), r.queueMillis(), r.totalMillis(), r.httplog())));
             Files.write(dir.resolve("haprobe-sim.requests"), simLog);
 
             Comparison comparison = new Comparison(original);
@@ -345,6 +371,7 @@ final class TrafficRun {
             List<String> timings = new ArrayList<>();
             compareRequests(items, real, simulated.requests(), tolerance, differences, summary);
             compareTimes(items, real, simulated.requests(), timings);
+            compareHttplog(items, real, simulated.requests(), tolerance, differences, timings);
             compareStats(haproxy.showStat(), simulated.showStat(), tolerances, differences);
             List<String> report = new ArrayList<>();
             report.add("# haproxy vs haprobe-sim: checks");
@@ -361,6 +388,94 @@ final class TrafficRun {
             Files.deleteIfExists(socketDir.resolve("stats.sock"));
             Files.deleteIfExists(socketDir);
         }
+    }
+
+    /**
+     * Each request's httplog line, HAProxy's against the simulation's, for requests whose outcome
+     * ({@link Request#outcome()}) agrees (a differing outcome is a difference of its own). A sequential item's
+     * requests one by one: {@link #deterministicFields} exactly, {@code %TR/%Tw/%Tc/%Tr/%Ta} within
+     * {@value #TIME_TOLERANCE_MILLIS} ms + 1% (a difference there is a timing); the accept date and client port
+     * are not compared (real time, the kernel's choice). A burst or rate item's requests as counts of
+     * {@link #sharedFields}, within {@code tolerance}: which of simultaneous requests is first is the kernel's and
+     * the scheduler's choice, so the connection counts and queue positions are not compared there.
+     */
+    static void compareHttplog(List<Traffic> items, List<Request> real, List<Request> simulated, int tolerance,
+                               List<String> differences, List<String> timings) {
+        for (int i = 0; i < items.size(); i++) {
+            int item = i;
+            List<Request> want = real.stream().filter(r -> r.item() == item).toList();
+            List<Request> got = simulated.stream().filter(r -> r.item() == item).toList();
+            String name = "item " + i + " (" + describe(items.get(i)) + ")";
+            if (items.get(i).load() instanceof Traffic.Sequential) {
+                for (int k = 0; k < Math.min(want.size(), got.size()); k++) {
+                    Request w = want.get(k);
+                    Request g = got.get(k);
+                    if (!w.outcome().equals(g.outcome()) || w.httplog() == null) {
+                        continue; // a difference of its own
+                    }
+                    String where = name + " request " + (k + 1) + " httplog";
+                    Matcher a = HTTPLOG_LINE.matcher(w.httplog());
+                    Matcher b = g.httplog() == null ? null : HTTPLOG_LINE.matcher(g.httplog());
+                    if (!a.matches() || b == null || !b.matches()) {
+                        differences.add(where + ": haproxy '" + w.httplog() + "', haprobe-sim '" + g.httplog() + "'");
+                        continue;
+                    }
+                    String x = deterministicFields(a);
+                    String y = deterministicFields(b);
+                    if (!x.equals(y)) {
+                        differences.add(where + ": haproxy '" + x + "', haprobe-sim '" + y + "'");
+                    }
+                    String[] timers = {"TR", "Tw", "Tc", "Tr", "Ta"};
+                    for (int t = 0; t < timers.length; t++) {
+                        time(where + " " + timers[t], Long.parseLong(a.group(7 + t)), Long.parseLong(b.group(7 + t)),
+                                timings);
+                    }
+                }
+                continue;
+            }
+            Map<String, Integer> w = new TreeMap<>();
+            Map<String, Integer> g = new TreeMap<>();
+            want.forEach(r -> w.merge(shared(r), 1, Integer::sum));
+            got.forEach(r -> g.merge(shared(r), 1, Integer::sum));
+            Set<String> keys = new TreeSet<>(w.keySet());
+            keys.addAll(g.keySet());
+            for (String key : keys) {
+                int a = w.getOrDefault(key, 0);
+                int b = g.getOrDefault(key, 0);
+                if (Math.abs(a - b) > tolerance) {
+                    differences.add(name + " httplog '" + key + "': haproxy " + a + ", haprobe-sim " + b
+                            + (tolerance > 0 ? " (allowed ±" + tolerance + ")" : ""));
+                }
+            }
+        }
+    }
+
+    /**
+     * The fields of an httplog line a sequential request has the same on both sides: frontend, backend/server,
+     * status, {@code %B}, termination state, {@code %ac/%fc/%bc/%sc/%rc}, {@code %sq/%bq} and the request line.
+     */
+    static String deterministicFields(Matcher line) {
+        return line.group(4) + ' ' + line.group(5) + '/' + line.group(6) + ' ' + line.group(12) + ' ' + line.group(13)
+                + ' ' + line.group(14) + ' ' + line.group(15) + '/' + line.group(16) + '/' + line.group(17) + '/'
+                + line.group(18) + '/' + line.group(19) + ' ' + line.group(20) + '/' + line.group(21) + ' '
+                + line.group(22);
+    }
+
+    /**
+     * The fields of an httplog line compared by count in a burst or rate item: frontend, backend/server, status,
+     * {@code %B}, termination state, {@code %rc} and the request line ({@code (no line)} when there is none).
+     */
+    static String sharedFields(Matcher line) {
+        return line.group(4) + ' ' + line.group(5) + '/' + line.group(6) + ' ' + line.group(12) + ' ' + line.group(13)
+                + ' ' + line.group(14) + " rc " + line.group(19) + ' ' + line.group(22);
+    }
+
+    private static String shared(Request request) {
+        if (request.httplog() == null) {
+            return "(no line)";
+        }
+        Matcher line = HTTPLOG_LINE.matcher(request.httplog());
+        return line.matches() ? sharedFields(line) : "(unreadable) " + request.httplog();
     }
 
     /** The observation without its httplog lines. */

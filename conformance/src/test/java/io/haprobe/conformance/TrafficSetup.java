@@ -27,8 +27,9 @@ import java.util.Set;
  *   <li>every frontend's {@code bind} on an ephemeral port of 127.0.0.1, and for each backend that traffic targets
  *       directly, a frontend of the harness ({@value #HARNESS_PREFIX}{@code <backend>}) whose
  *       {@code default_backend} it is;</li>
- *   <li>{@code option httplog} and {@code log stdout format raw local0} in every frontend and listen section, so
- *       that each request's httplog line joins the run's log.</li>
+ *   <li>{@code option httplog} and a {@code log} target in every frontend and listen section: for HAProxy the
+ *       run's UDP syslog listener, so that each request's httplog line can be compared with the simulation's,
+ *       which plays the same sections ({@link #simulationText}).</li>
  * </ul>
  * Check scenarios never come here: their set-up is {@link LiveConfig}'s alone.
  */
@@ -152,25 +153,62 @@ final class TrafficSetup {
     }
 
     /**
-     * Adds {@code option httplog} to every frontend and listen section of a config {@link LiveConfig#forHaproxy}
-     * already prepared, and {@code log stdout format raw local0} to every frontend (listen sections have it).
+     * Adds {@code option httplog} and {@code log <target> format raw local0} to every frontend and listen section
+     * (after the section's line, so before anything else of it). For real HAProxy the target is the run's UDP
+     * syslog listener ({@link SyslogListener}); a listen section keeps the {@code log stdout} that
+     * {@link LiveConfig#forHaproxy} gave it for its transition lines, so its httplog lines are written there too.
+     * For the simulation any target will do: a frontend with {@code option httplog} and a target builds the lines.
+     *
+     * @param text   a config; never null
+     * @param target the log target, such as {@code 127.0.0.1:40000}; never null
      */
-    static String httplog(String haproxyText) {
+    static String httplog(String text, String target) {
         List<String> out = new ArrayList<>();
-        for (String line : haproxyText.lines().toList()) {
+        for (String line : text.lines().toList()) {
             out.add(line);
             String[] tokens = line.strip().split("\\s+");
             if (!line.equals(line.stripLeading()) || line.isBlank()) {
                 continue;
             }
-            if (tokens[0].equals("frontend")) {
-                out.add("    log stdout format raw local0");
-                out.add("    option httplog");
-            } else if (tokens[0].equals("listen")) {
+            if (tokens[0].equals("frontend") || tokens[0].equals("listen")) {
+                out.add("    log " + target + " format raw local0");
                 out.add("    option httplog");
             }
         }
         return String.join("\n", out) + "\n";
+    }
+
+    /**
+     * The config the simulation plays to compare its httplog lines with HAProxy's: the scenario's own, with the
+     * harness frontend of every directly targeted backend (as HAProxy gets it) and {@link #httplog} in every
+     * frontend and listen section. The binds' addresses do not matter to a simulation.
+     */
+    static String simulationText(ConformanceScenario scenario) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        String text = scenario.haproxyText();
+        int port = 20000;
+        for (String section : boundSections(text)) {
+            ports.put(section, port++);
+        }
+        Set<String> backends = targetedBackends(scenario.scenario().traffic());
+        for (String backend : backends) {
+            ports.put(HARNESS_PREFIX + backend, port++);
+        }
+        return httplog(bindFrontends(text, ports, backends), "127.0.0.1:514");
+    }
+
+    /**
+     * The traffic as HAProxy's load client plays it: an item targeting a backend goes to that backend's harness
+     * frontend instead (so that its requests have a frontend, and an httplog line); the others as they are.
+     */
+    static List<Traffic> throughFrontends(List<Traffic> items) {
+        List<Traffic> out = new ArrayList<>();
+        for (Traffic item : items) {
+            out.add(item.target().frontend() ? item : new Traffic(item.atNanos(),
+                    Traffic.Target.frontend(HARNESS_PREFIX + item.target().name()), item.load(), item.path(),
+                    item.headers(), item.source(), item.timeoutNanos()));
+        }
+        return out;
     }
 
     /** The sections a client connects to: every frontend and listen section with a bind, by name. */

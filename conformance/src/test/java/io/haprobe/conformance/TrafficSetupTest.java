@@ -70,8 +70,35 @@ class TrafficSetupTest {
         assertThat(bound).contains("    bind 127.0.0.1:40001 name main\n", "frontend haprobe_fe_app\n",
                 "    bind 127.0.0.1:40002\n", "    default_backend app\n");
         assertThat(TrafficSetup.boundSections(bound)).containsExactly("fe_main", "haprobe_fe_app");
-        assertThat(TrafficSetup.httplog(bound)).contains("frontend fe_main\n    log stdout format raw local0\n"
-                + "    option httplog\n");
+        assertThat(TrafficSetup.httplog(bound, "127.0.0.1:40003")).contains("frontend fe_main\n"
+                + "    log 127.0.0.1:40003 format raw local0\n    option httplog\n", "frontend haprobe_fe_app\n"
+                + "    log 127.0.0.1:40003 format raw local0\n    option httplog\n");
+    }
+
+    @Test
+    void theSimulationPlaysTheHarnessFrontendsWithHttplog() {
+        List<Traffic> items = TrafficSetup.throughFrontends(List.of(
+                Traffic.to(Traffic.Target.backend("app"), Duration.ofSeconds(1), new Traffic.Sequential(2)),
+                Traffic.to(Traffic.Target.frontend("fe_main"), Duration.ZERO, new Traffic.Burst(3))));
+
+        assertThat(items).extracting(Traffic::target).containsExactly(Traffic.Target.frontend("haprobe_fe_app"),
+                Traffic.Target.frontend("fe_main"));
+        assertThat(items.get(0).atNanos()).isEqualTo(1_000_000_000L);
+        assertThat(items.get(0).load()).isEqualTo(new Traffic.Sequential(2));
+    }
+
+    @Test
+    void anHttplogLineIsReadWhole() {
+        Matcher line = TrafficRun.HTTPLOG_LINE.matcher("127.0.0.1:56288 [06/Dec/2026:08:42:50.717] fe_qtimeout"
+                + " be_qtimeout/<NOSRV> 0/302/-1/-1/302 503 217 - - sQ-- 2/2/1/0/+1 0/1 \"GET /second HTTP/1.1\"");
+
+        assertThat(line.matches()).isTrue();
+        assertThat(TrafficRun.deterministicFields(line)).isEqualTo("fe_qtimeout be_qtimeout/<NOSRV> 503 217 sQ--"
+                + " 2/2/1/0/+1 0/1 \"GET /second HTTP/1.1\"");
+        assertThat(TrafficRun.sharedFields(line)).isEqualTo("fe_qtimeout be_qtimeout/<NOSRV> 503 217 sQ-- rc +1"
+                + " \"GET /second HTTP/1.1\"");
+        assertThat(List.of(line.group(7), line.group(8), line.group(9), line.group(10), line.group(11)))
+                .containsExactly("0", "302", "-1", "-1", "302");
     }
 
     @Test

@@ -278,7 +278,9 @@ public sealed interface HealthEvent
      *                         {@code sH} server timeout, {@code SH} server closed or reset, {@code PH} invalid
      *                         response, {@code DH}/{@code DC} killed by {@code on-marked-down
      *                         shutdown-sessions}); never null
-     * @param queueNanos       time spent in a queue ({@code %Tw}), or -1 when it ended before leaving the queue
+     * @param queueNanos       time spent in a queue ({@code %Tw}): its whole wait when it ended in the queue
+     *                         ({@code sQ}), 0 when it never waited, -1 when it ended before reaching a queue or a
+     *                         server (no server available, queue full)
      *                         ({@code 0} when it never waited)
      * @param connectNanos     time to establish the server connection ({@code %Tc}), or -1 when none was
      * @param responseNanos    time from the request being sent to the server to the response headers

@@ -368,9 +368,12 @@ final class TrafficDriver {
             client.openAt.open--;
         }
         long now = scheduler.nanoTime();
-        // %Tw: -1 for a stream that never got as far as a connection attempt (no server available, queue full or
-        // timed out), as HAProxy 2.6.12 logs it ('0/-1/-1/-1/0 503 ... SC--'); 0 when it never waited
-        long queueNanos = client.connectingAt < 0 ? -1 : client.queuedAt < 0 ? 0 : client.connectingAt - client.queuedAt;
+        // %Tw: -1 for a stream that never got as far as a queue or a connection attempt (no server available,
+        // queue full), as HAProxy 2.6.12 logs it ('0/-1/-1/-1/0 503 ... SC--'); its whole wait when it ended in the
+        // queue ('0/302/-1/-1/302 503 ... sQ--'); 0 when it never waited
+        long queueNanos = client.connectingAt >= 0
+                ? (client.queuedAt < 0 ? 0 : client.connectingAt - client.queuedAt)
+                : client.queuedAt >= 0 ? now - client.queuedAt : -1;
         long connectedAt = stream.connectedAtNanos();
         long connectNanos = connectedAt < 0 ? -1 : connectedAt - client.connectingAt;
         long responseNanos = finished.status() > 0 && connectedAt >= 0
@@ -430,7 +433,7 @@ final class TrafficDriver {
         return new HttpLog.Fields(request.source() == null ? "127.0.0.1" : request.source().getHostAddress(),
                 client.port, epochMillis + (arrival - startNanos) / NANOS_PER_MS, client.frontend, backend.name(),
                 server == null ? null : server.name(), 0, queueMs, connectMs, responseMs, totalMs, status, bytes,
-                terminationState, active, frontend == null ? active : frontend.currentSessions(),
+                terminationState, stream.cookieState(), active, frontend == null ? active : frontend.currentSessions(),
                 backend.currentSessions(), server == null ? 0 : currentSessions(server), stream.retries(),
                 stream.redispatched(), stream.serverQueuePosition(), stream.backendQueuePosition(), request.method(),
                 request.uri());

@@ -12,7 +12,8 @@ import java.util.Objects;
  * %ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r
  * 127.0.0.1:39944 [06/Dec/2026:02:41:20.561] fe_main app/web02 0/0/-1/-1/3006 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /x?y=1 HTTP/1.1"
  * </pre>
- * Captured cookies print {@code -}; without {@code capture request/response header} the {@code %hr} and
+ * Captured cookies print {@code -}; the last two characters of {@code %tsc} are the persistence cookie's states
+ * ({@code --} when the backend has no {@code cookie}); without {@code capture request/response header} the {@code %hr} and
  * {@code %hs} fields are left out, as HAProxy does. Timers are whole milliseconds, -1 for a phase never reached.
  *
  * <p>Stateless and thread-safe.
@@ -45,7 +46,7 @@ public final class HttpLog {
                 .append(fields.totalMillis()).append(' ')
                 .append(fields.status()).append(' ').append(fields.bytes())
                 .append(" - - ")
-                .append(fields.terminationState()).append("--").append(' ')
+                .append(fields.terminationState()).append(fields.cookieState()).append(' ')
                 .append(fields.actconn()).append('/').append(fields.feconn()).append('/').append(fields.beconn())
                 .append('/').append(fields.srvConn()).append('/');
         if (fields.redispatched()) {
@@ -75,6 +76,11 @@ public final class HttpLog {
      * @param status           {@code %ST}, the status sent to the client, -1 when none
      * @param bytes            {@code %B}, bytes sent to the client
      * @param terminationState the first two characters of {@code %tsc}; never null, two characters
+     * @param cookieState      the last two characters of {@code %tsc}: the client's persistence cookie
+     *                         ({@code N} none, {@code I} naming no server, {@code D} naming a DOWN server,
+     *                         {@code V} valid) and what HAProxy did to the response's ({@code N} nothing,
+     *                         {@code I} inserted); {@code --} when the backend has no {@code cookie}; never null,
+     *                         two characters
      * @param actconn          {@code %ac}, connections on the process when logged
      * @param feconn           {@code %fc}, connections on the frontend when logged
      * @param beconn           {@code %bc}, connections on the backend when logged
@@ -91,14 +97,14 @@ public final class HttpLog {
     public record Fields(String clientAddress, int clientPort, long acceptEpochMillis, String frontend, String backend,
                          String server, long requestMillis, long queueMillis, long connectMillis,
                          long responseMillis, long totalMillis, int status, long bytes, String terminationState,
-                         int actconn, int feconn, int beconn, int srvConn, int retries, boolean redispatched,
+                         String cookieState, int actconn, int feconn, int beconn, int srvConn, int retries, boolean redispatched,
                          int serverQueue, int backendQueue, String method, String uri) {
 
         /**
          * Validates the components.
          *
          * @throws NullPointerException     if a non-nullable component is null
-         * @throws IllegalArgumentException if {@code terminationState} is not two characters
+         * @throws IllegalArgumentException if {@code terminationState} or {@code cookieState} is not two characters
          */
         public Fields {
             Objects.requireNonNull(clientAddress, "clientAddress");
@@ -107,10 +113,30 @@ public final class HttpLog {
             Objects.requireNonNull(terminationState, "terminationState");
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(cookieState, "cookieState");
             if (terminationState.length() != 2) {
                 throw new IllegalArgumentException("terminationState: '" + terminationState
                         + "' (expected: two characters)");
             }
+            if (cookieState.length() != 2) {
+                throw new IllegalArgumentException("cookieState: '" + cookieState + "' (expected: two characters)");
+            }
+        }
+
+        /**
+         * The same values for a backend without cookie persistence: {@code cookieState} is {@code --}.
+         *
+         * @throws NullPointerException     if a non-nullable argument is null
+         * @throws IllegalArgumentException if {@code terminationState} is not two characters
+         */
+        public Fields(String clientAddress, int clientPort, long acceptEpochMillis, String frontend, String backend,
+                      String server, long requestMillis, long queueMillis, long connectMillis, long responseMillis,
+                      long totalMillis, int status, long bytes, String terminationState, int actconn, int feconn,
+                      int beconn, int srvConn, int retries, boolean redispatched, int serverQueue, int backendQueue,
+                      String method, String uri) {
+            this(clientAddress, clientPort, acceptEpochMillis, frontend, backend, server, requestMillis, queueMillis,
+                    connectMillis, responseMillis, totalMillis, status, bytes, terminationState, "--", actconn, feconn,
+                    beconn, srvConn, retries, redispatched, serverQueue, backendQueue, method, uri);
         }
     }
 }

@@ -489,6 +489,10 @@ public final class BackendTraffic implements TrafficCounters {
             stream.direct = true;
             stream.assigned = true;
         }
+        if (cookie != null) {
+            stream.insertsCookie = cookie.mode() == ProxyTrafficSettings.CookieMode.INSERT;
+            stream.clientCookie = stream.direct ? 'V' : persistent != null ? 'D' : hasCookie(request) ? 'I' : 'N';
+        }
         return assignAndQueue(stream, nowNanos);
     }
 
@@ -992,6 +996,12 @@ public final class BackendTraffic implements TrafficCounters {
                 : Termination.CONNECT_ERROR;
     }
 
+    /** Whether the request carries the backend's persistence cookie, naming a server or not. */
+    private boolean hasCookie(Request request) {
+        String header = request.header("cookie");
+        return header != null && cookieValue(header, cookie.name()) != null;
+    }
+
     /** The server a request's persistence cookie names, whatever its state; null without cookie persistence. */
     private ServerTraffic persistentServer(Request request) {
         if (cookie == null) {
@@ -1246,7 +1256,9 @@ public final class BackendTraffic implements TrafficCounters {
 
     /**
      * queue.c {@code pendconn_redistribute()}: with {@code option redispatch} and without {@code option persist},
-     * the server's queue leaves it for load balancing. Returns how many left.
+     * the server's queue leaves it for load balancing. Returns how many left. Each is redispatched
+     * ({@code SF_REDISP}): HAProxy 2.6.12 logs it with a {@code +} before its retry count, {@code +0} when it never
+     * retried (conformance 086 and 105).
      */
     private int redistribute(ServerTraffic s, List<Stream> out) {
         if (redispatchAfter == 0 || persist) {
@@ -1258,6 +1270,7 @@ public final class BackendTraffic implements TrafficCounters {
             s.queue.remove(p);
             p.direct = false;
             p.assigned = false;
+            p.redispatched = true;
             p.phase = Stream.Phase.QUEUED;
             out.add(p);
             moved++;

@@ -58,6 +58,14 @@ public final class Stream {
     int retries;
     /** True once a connect retry went back through load balancing ({@code SF_REDISP}). */
     boolean redispatched;
+    /**
+     * The client's persistence cookie as HAProxy 2.6 classes it ({@code TX_CK_*}): {@code -} when the backend has
+     * no {@code cookie}, {@code N} none, {@code I} naming no server, {@code D} naming a server that is DOWN,
+     * {@code V} valid (the stream went direct).
+     */
+    char clientCookie = '-';
+    /** True when the backend inserts its cookie in responses ({@code cookie NAME insert}). */
+    boolean insertsCookie;
     /** The first connect error ({@code conn_err_type}): null, or the failure that ends the stream. */
     ConnectFailure firstFailure;
     Termination termination;
@@ -106,6 +114,8 @@ public final class Stream {
         retryAtNanos = -1;
         retries = 0;
         redispatched = false;
+        clientCookie = '-';
+        insertsCookie = false;
         firstFailure = null;
         termination = null;
         terminationState = null;
@@ -180,6 +190,29 @@ public final class Stream {
     }
 
     /**
+     * Returns the last two characters of the stream's {@code %tsc} termination state (CFG §8.5): the client's
+     * persistence cookie ({@code N} none, {@code I} naming no server, {@code D} naming a server that is DOWN,
+     * {@code V} valid) and what happened to the response's cookie: {@code I} when HAProxy inserted one
+     * ({@code cookie NAME insert}, the stream not sent direct by a valid cookie, and a server's response
+     * forwarded), else {@code N}. Without cookie persistence in the backend, {@code --}. Observed on 2.6.12:
+     * {@code --NI} for a request without cookie, {@code --VN} for one with a valid cookie (conformance 089).
+     *
+     * @return two characters; never null
+     */
+    public String cookieState() {
+        if (clientCookie == '-') {
+            return "--";
+        }
+        boolean inserted = insertsCookie && !direct && termination == Termination.SERVED && server != null;
+        return switch (clientCookie) {
+            case 'N' -> inserted ? "NI" : "NN";
+            case 'I' -> inserted ? "II" : "IN";
+            case 'D' -> inserted ? "DI" : "DN";
+            default -> inserted ? "VI" : "VN";
+        };
+    }
+
+    /**
      * Returns where the stream is in its life.
      *
      * @return the phase, never null
@@ -237,8 +270,9 @@ public final class Stream {
     }
 
     /**
-     * Tells whether a connect retry of this stream went back through load balancing ({@code option redispatch},
-     * HAProxy's {@code SF_REDISP}: the {@code +} before the retry count in the log line).
+     * Tells whether this stream went back through load balancing ({@code option redispatch}, HAProxy's
+     * {@code SF_REDISP}: the {@code +} before the retry count in the log line): a connect retry did, or its
+     * server's queue was handed back to load balancing when the server went DOWN, DRAIN or MAINT.
      *
      * @return true once redispatched
      */

@@ -277,6 +277,81 @@ class SimulatedHttpLogTest {
         }
     }
 
+    /**
+     * The persistence cookie's two characters of {@code %tsc}, as HAProxy 2.6.12 logged them in conformance
+     * scenario 089 ({@code cookie SRV insert}): {@code VN} with a valid cookie, {@code NI} without one (the
+     * response gets the inserted cookie); {@code IN}-style classes for a cookie naming no server.
+     */
+    @Test
+    void cookieInsertLogsTheClientAndServerCookieStates() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout server 1s
+                frontend fe_main
+                    bind 127.0.0.1:8001
+                    log 127.0.0.1:514 local0
+                    option httplog
+                    default_backend app
+                backend app
+                    cookie SRV insert indirect nocache
+                    server web01 127.0.0.1:9001 cookie s1
+                    server web02 127.0.0.1:9002 cookie s2
+                """);
+        Traffic.Target fe = Traffic.Target.frontend("fe_main");
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(EMPTY_200)).script("app/web02", ServerScript.of(EMPTY_200))
+                .traffic(Traffic.to(fe, Duration.ZERO, new Traffic.Burst(1)).withHeaders(Map.of("Cookie", "SRV=s2")))
+                .traffic(Traffic.to(fe, Duration.ofMillis(100), new Traffic.Burst(1)))
+                .traffic(Traffic.to(fe, Duration.ofMillis(200), new Traffic.Burst(1))
+                        .withHeaders(Map.of("Cookie", "SRV=nobody")))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(1));
+            assertThat(sim.timeline().requests()).extracting(request -> request.logMessage().split(" ")[9])
+                    .containsExactly("--VN", "--NI", "--II");
+        }
+    }
+
+    /**
+     * A request its DOWN server's queue hands back to load balancing ({@code option redispatch}) is redispatched:
+     * HAProxy 2.6.12 logs {@code +0} (conformance scenarios 086 and 105); the one the server was serving is not.
+     */
+    @Test
+    void aRequeuedRequestIsLoggedRedispatched() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout server 5s
+                    timeout queue 10s
+                    option redispatch
+                frontend fe_main
+                    bind 127.0.0.1:8001
+                    log 127.0.0.1:514 local0
+                    option httplog
+                    default_backend app
+                backend app
+                    balance uri
+                    server web01 127.0.0.1:9001 check inter 1s fall 1 maxconn 1
+                    server web02 127.0.0.1:9002 check inter 1s fall 1
+                """);
+        Behaviour slow = new Behaviour.Http(200, null, Map.of(), "", Delay.of(Duration.ofMillis(1500)));
+        ServerScript web01 = new ServerScript(List.of(
+                new io.haprobe.sim.Phase(0, EMPTY_200, io.haprobe.sim.Firewall.OPEN, slow),
+                new io.haprobe.sim.Phase(2_500_000_000L, Behaviour.refuse(), io.haprobe.sim.Firewall.OPEN, slow)));
+        try (Simulation sim = Simulation.builder(config).script("app/web01", web01)
+                .script("app/web02", ServerScript.of(EMPTY_200))
+                .traffic(Traffic.to(Traffic.Target.frontend("fe_main"), Duration.ofMillis(2000),
+                        new Traffic.Burst(3)).withPath("/a"))
+                .build()) {
+            sim.runUntil(Duration.ofMillis(4500));
+            assertThat(sim.timeline().requests()).extracting(request -> request.logMessage().split(" ")[3]
+                    + " " + request.logMessage().split(" ")[10].replaceAll(".*/", ""))
+                    .containsExactlyInAnyOrder("app/web02 +0", "app/web02 +0", "app/web01 0");
+        }
+    }
+
     // ---- helpers
 
     private record At(long millis, String path) {

@@ -41,4 +41,30 @@ class SimulatedQueueTimeTest {
                     .containsExactlyInAnyOrder("down 503 Tw=-1", "up 200 Tw=0");
         }
     }
+
+    @Test
+    void aRequestThatTimesOutInTheQueueHasItsWholeWait() {
+        HaproxyConfig config = HaproxyConfig.parse("haproxy.cfg", """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout server 5s
+                    timeout queue 700ms
+                backend app
+                    server web01 127.0.0.1:8081 maxconn 1
+                """);
+        Behaviour slow = new Behaviour.Http(200, null, java.util.Map.of(), "",
+                io.haprobe.sim.Delay.of(Duration.ofMillis(800)));
+        try (Simulation sim = Simulation.builder(config)
+                .script("app/web01", ServerScript.of(slow))
+                .traffic(Traffic.to(Traffic.Target.backend("app"), Duration.ofSeconds(1), new Traffic.Burst(2)))
+                .build()) {
+            sim.runUntil(Duration.ofSeconds(3));
+
+            // HAProxy 2.6.12 (conformance 107): '0/702/-1/-1/702 503 217 - - sQ--'
+            assertThat(sim.timeline().requests().stream()
+                    .map(e -> e.status() + " " + e.terminationState() + " Tw=" + e.queueNanos() / 1_000_000))
+                    .containsExactlyInAnyOrder("200 -- Tw=0", "503 sQ Tw=700");
+        }
+    }
 }
