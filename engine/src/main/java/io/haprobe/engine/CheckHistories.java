@@ -86,8 +86,18 @@ final class CheckHistories {
     }
 
     private Server server(String backend, String server) {
-        return servers.computeIfAbsent(backend, b -> new HashMap<>())
-                .computeIfAbsent(server, s -> new Server(backend, server));
+        // get before put: a lambda capturing the names would be allocated on every check
+        Map<String, Server> section = servers.get(backend);
+        if (section == null) {
+            section = new HashMap<>();
+            servers.put(backend, section);
+        }
+        Server state = section.get(server);
+        if (state == null) {
+            state = new Server(backend, server);
+            section.put(server, state);
+        }
+        return state;
     }
 
     /**

@@ -4,10 +4,13 @@ import io.haprobe.CheckOutcome;
 import io.haprobe.CheckResult;
 import io.haprobe.ServerState;
 import io.haprobe.check.AgentReply;
+import io.haprobe.check.CheckProgram;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
 import io.haprobe.health.ServerHealth;
+import io.haprobe.internal.CheckDriver;
 import io.haprobe.internal.CheckRun;
+import io.haprobe.internal.DirectConnector;
 import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
@@ -17,6 +20,7 @@ import io.haprobe.traffic.Decision;
 import io.haprobe.traffic.ServerTraffic;
 import io.haprobe.traffic.Transition;
 import io.haprobe.transport.CheckTarget;
+import io.haprobe.transport.ProbeTransport;
 
 import java.net.InetSocketAddress;
 
@@ -71,6 +75,8 @@ final class ServerChecker {
     private final Runnable checkTask = this::runCheck;
     private final Runnable agentTask = this::runAgentCheck;
     private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
+    /** The driver of the server's channel-free health checks, reused from one check to the next. */
+    private CheckDriver directDriver;
     private Cancellable next = Cancellable.NONE;
     /** When the health check {@link #next} runs was due, scheduler nanoseconds (for the lateness of its start). */
     private long nextPlannedNanos;
@@ -376,10 +382,26 @@ final class ServerChecker {
      */
     void startHealthCheck(Consumer<List<CheckOutcome>> results) {
         ProxyConfig proxy = section.proxy();
-        CheckRun run = new CheckRun(section.program(this, health), loop.scheduler(), plan.policy().interNanos(),
+        CheckProgram program = section.program(this, health);
+        ProbeTransport transport = loop.transport();
+        if (results == resultsTask && plan.tls() == null && transport instanceof DirectConnector direct) {
+            // channel-free (the simulation): the server's checks come one at a time and share one driver
+            CheckDriver driver = directDriver;
+            if (driver != null && driver.finished()) {
+                driver.reset(program);
+            } else {
+                driver = new CheckDriver(program, loop.scheduler(), plan.policy().interNanos(),
+                        proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), results);
+                driver.proxyProtocol(sendProxy, checkProxyVersion);
+                directDriver = driver;
+            }
+            driver.start(direct, target);
+            return;
+        }
+        CheckRun run = new CheckRun(program, loop.scheduler(), plan.policy().interNanos(),
                 proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), results)
                 .proxyProtocol(sendProxy, checkProxyVersion);
-        run.start(loop.transport(), target);
+        run.start(transport, target);
     }
 
     private void runAgentCheck() {

@@ -54,7 +54,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         CheckConnection open(CheckTarget target, CheckRule.Connect rule, int proxyVersion);
     }
 
-    private final CheckProgram program;
+    private CheckProgram program;
     private final CheckSession session;
     private final Scheduler scheduler;
     private final long interNanos;
@@ -103,9 +103,44 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @param serverVersion the server's {@code send-proxy} (1) or {@code send-proxy-v2} (2) version, 0 for none
      * @param checkVersion  what the checks send on an implicit or {@code default} connect, 0 for none
      */
-    void proxyProtocol(int serverVersion, int checkVersion) {
+    public void proxyProtocol(int serverVersion, int checkVersion) {
         this.serverProxyVersion = serverVersion;
         this.checkProxyVersion = checkVersion;
+    }
+
+    /**
+     * Tells whether the run has reported its results: then it may be {@linkplain #reset reset} for another run.
+     *
+     * @return true once {@code onResults} was called
+     */
+    public boolean finished() {
+        return finished;
+    }
+
+    /**
+     * Makes a finished driver ready to run {@code program} again, as a new driver with the same scheduler, bounds,
+     * PROXY versions and {@code onResults} would be: a server runs one check at a time, so its checks can share
+     * one driver and session instead of allocating them per check. Events of the connections of the run before
+     * are still ignored (they are not the current connection), and its deadline was cancelled when it finished.
+     *
+     * @param program the compiled check; never null
+     * @throws IllegalStateException if the run before has not {@linkplain #finished() finished}
+     */
+    public void reset(CheckProgram program) {
+        if (!finished) {
+            throw new IllegalStateException("the check under way has not finished");
+        }
+        this.program = Objects.requireNonNull(program, "program");
+        session.reset(program, scheduler.currentTimeMillis() / 1000);
+        connector = null;
+        direct = null;
+        target = null;
+        openedWith = null;
+        current = null;
+        startNanos = 0;
+        stoppedDurationNanos = -1;
+        deadline = Cancellable.NONE;
+        finished = false;
     }
 
     /**

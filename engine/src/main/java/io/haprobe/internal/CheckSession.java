@@ -62,9 +62,9 @@ final class CheckSession {
     private static final byte[] EMPTY = new byte[0];
     private static final String TCP_CHECK_SUCCESS = "(tcp-check)";
 
-    private final CheckProgram program;
-    private final List<CheckRule> rules;
-    private final long unixTimeSeconds;
+    private CheckProgram program;
+    private List<CheckRule> rules;
+    private long unixTimeSeconds;
     private Consumer<byte[]> out;
     private int index;
     private boolean awaitingConnect = true;
@@ -102,6 +102,34 @@ final class CheckSession {
         this.program = Objects.requireNonNull(program, "program");
         this.rules = program.rules();
         this.unixTimeSeconds = unixTimeSeconds;
+    }
+
+    /**
+     * Makes this session a new one for another run, as if just created with these arguments: every event of
+     * the run before is forgotten. The caller must be done with that run (its verdict given or abandoned).
+     *
+     * @param program         the program; never null
+     * @param unixTimeSeconds the check's start in seconds since 1970 (see {@link #CheckSession(CheckProgram, long)})
+     * @throws NullPointerException if {@code program} is null
+     */
+    void reset(CheckProgram program, long unixTimeSeconds) {
+        this.program = Objects.requireNonNull(program, "program");
+        this.rules = program.rules();
+        this.unixTimeSeconds = unixTimeSeconds;
+        out = null;
+        index = 0;
+        awaitingConnect = true;
+        connected = false;
+        handshaking = false;
+        tls = false;
+        peerClosed = false;
+        errored = false;
+        done = false;
+        lastVerdict = null;
+        agentReply = null;
+        durationStopped = false;
+        buffer = EMPTY;
+        length = 0;
     }
 
     /**

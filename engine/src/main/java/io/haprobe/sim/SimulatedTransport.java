@@ -84,8 +84,11 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     private final Map<CheckTarget, Route> recentTargets = new java.util.IdentityHashMap<>();
     /** The source address of each connect not yet seen by its server; event-loop thread only. */
     private final Map<VirtualChannel, String> sources = new java.util.IdentityHashMap<>();
-    /** {@code backend/server} to the source address of its last check connection. */
-    private final Map<String, InetSocketAddress> lastSources = new HashMap<>();
+    /**
+     * {@code backend/server} to the source address of its last check connection, in a cell every route to that
+     * server shares: a connect sets a field instead of putting into the map.
+     */
+    private final Map<String, LastSource> lastSources = new HashMap<>();
     /** The random source, the TLS side and the rendered responses every connection's player shares. */
     private final BehaviourPlayer.Stage stage;
     private final ScriptedServer nothingListens;
@@ -262,8 +265,13 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             if (server == null) {
                 server = servers.getOrDefault(id, nothingListens);
             }
+            LastSource last = lastSources.get(id);
+            if (last == null) {
+                last = new LastSource();
+                lastSources.put(id, last);
+            }
             route = new Route(id, server, InetSocketAddress.createUnresolved(sourceOf(target),
-                    target.source() == null ? 0 : target.source().getPort()));
+                    target.source() == null ? 0 : target.source().getPort()), last);
             byTarget.put(target, route);
         }
         return route;
@@ -271,12 +279,17 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
 
     /** Records the source address of a new connection over {@code route} and returns it. */
     private String noteSource(Route route) {
-        lastSources.put(route.id, route.source);
+        route.last.source = route.source;
         return route.source.getHostString();
     }
 
     /** A target's script, and the source its connections carry. */
-    private record Route(String id, ScriptedServer server, InetSocketAddress source) {
+    private record Route(String id, ScriptedServer server, InetSocketAddress source, LastSource last) {
+    }
+
+    /** The source address of a server's last check connection; null before the first. */
+    private static final class LastSource {
+        InetSocketAddress source;
     }
 
     /**
@@ -288,7 +301,8 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     public Optional<InetSocketAddress> lastSource(String backend, String server) {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(server, "server");
-        return Optional.ofNullable(lastSources.get(backend + '/' + server));
+        LastSource last = lastSources.get(backend + '/' + server);
+        return last == null ? Optional.empty() : Optional.ofNullable(last.source);
     }
 
     /** Stops the scripted backends from starting new phases; connections still open are left as they are. */
@@ -410,7 +424,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             }
             link(connection);
             if (!(chosen instanceof Behaviour.Blackhole)) {
-                scheduler.execute(connection::accepted);
+                scheduler.execute(connection);
             }
         }
 
@@ -481,7 +495,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
      * {@link CheckConnection} and reports straight to its {@link CheckDriver}, with the channel's rules: bytes and
      * FINs only while connected, a FIN once, nothing after the close.
      */
-    private final class Connection implements PeerWire, CheckConnection {
+    private final class Connection implements PeerWire, CheckConnection, Runnable {
 
         /** The check's channel, or null channel-free. */
         final VirtualChannel channel;
@@ -518,6 +532,12 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
 
         void play(Behaviour behaviour) {
             player = stage.player(behaviour, this, BehaviourPlayer.Observer.NONE);
+        }
+
+        /** The task that completes the connect ({@link #accepted}): one object less per connection. */
+        @Override
+        public void run() {
+            accepted();
         }
 
         /** Server side: completes the connect; the check is connected, then the player starts. */

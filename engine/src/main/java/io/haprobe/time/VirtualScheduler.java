@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * owner's own tasks it depends on when the owner runs, so deterministic runs submit from the owner only).
  * {@link #inSchedulerThread()} is true only while the owner runs tasks.
  *
- * <p>Queues: tasks due at the current time wait in a FIFO; tasks scheduled with one of the first
- * {@value #MAX_LANES} distinct delays used (a check's {@code inter}, its timeouts) each wait in a FIFO lane of their
- * delay, which the clock's monotony keeps sorted; the rest wait in a 4-ary heap. The next task is the smallest
+ * <p>Queues: tasks due at the current time wait in a FIFO; tasks scheduled with a delay that has one of the
+ * {@value #MAX_LANES} FIFO lanes (a check's {@code inter}, its timeouts) wait in the lane of their delay, which the
+ * clock's monotony keeps sorted; a new delay takes a lane never used or one that is empty (so the scattered delays
+ * of the first checks do not keep the lanes from the steady ones); the rest wait in a 4-ary heap. The next task is the smallest
  * (time, sequence) of the heads, so the order is exactly the one a single queue gives.
  *
  * <pre>{@code
@@ -35,7 +36,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class VirtualScheduler implements Scheduler {
 
     private static final int INITIAL_CAPACITY = 64;
-    /** How many distinct delays get a FIFO lane of their own; later delays go to the heap. */
+    /** How many FIFO lanes there are, each for one delay at a time; a delay without a lane goes to the heap. */
     static final int MAX_LANES = 8;
 
     private final Thread owner;
@@ -284,7 +285,7 @@ public final class VirtualScheduler implements Scheduler {
         siftUp(size++, task, time, task.sequence);
     }
 
-    /** The lane of {@code delayNanos}, opened if a lane is free; null when the task goes to the heap. */
+    /** The lane of {@code delayNanos}, opened if a lane is unused or empty; null when the task goes to the heap. */
     private Lane laneFor(long delayNanos) {
         Lane[] l = lanes;
         for (int i = 0; i < laneCount; i++) {
@@ -293,6 +294,14 @@ public final class VirtualScheduler implements Scheduler {
             }
         }
         if (laneCount == MAX_LANES) {
+            // an empty lane takes the new delay: the first checks' scattered offsets take the lanes at the start,
+            // and would otherwise leave the steady delays (inter, timeouts) to the heap for the whole run
+            for (int i = 0; i < laneCount; i++) {
+                if (l[i].count == 0) {
+                    l[i].delay = delayNanos;
+                    return l[i];
+                }
+            }
             return null;
         }
         Lane lane = new Lane(delayNanos);
@@ -449,7 +458,7 @@ public final class VirtualScheduler implements Scheduler {
     /** A FIFO of tasks of one delay: scheduled at a non-decreasing clock, they come out in (time, sequence) order. */
     private static final class Lane {
 
-        final long delay;
+        long delay;
         Task[] tasks = new Task[INITIAL_CAPACITY];
         int head;
         int count;
