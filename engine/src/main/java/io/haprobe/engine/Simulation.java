@@ -298,6 +298,11 @@ public final class Simulation implements AutoCloseable {
         return Diagnoses.transitions(engine.config(), histories, transport);
     }
 
+    /** The traffic's driver, or null without traffic, for tests. */
+    TrafficDriver trafficDriver() {
+        return driver;
+    }
+
     /** What the diagnoses read of the checks so far, for tests. */
     CheckHistories histories() {
         return histories;

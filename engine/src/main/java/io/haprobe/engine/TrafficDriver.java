@@ -78,6 +78,9 @@ final class TrafficDriver {
     private final Map<BackendTraffic, long[]> backend503s = new java.util.IdentityHashMap<>();
     /** Requests that ended, recorded or not. */
     private long ended;
+    /** The clients and timers made so far (the pools' sizes plus those in use), for the retention tests. */
+    private int clientsMade;
+    private int timersMade;
     /** What the driver knows of each server, looked up once (the script, {@code ssl}, the counts). */
     private final Map<ServerTraffic, ServerSide> sides = new java.util.IdentityHashMap<>();
     /** The same by {@code backend/server}, for the scripted transport's capacity check. */
@@ -137,6 +140,16 @@ final class TrafficDriver {
      */
     long requestsEnded() {
         return ended;
+    }
+
+    /** How many {@link Client}s the driver made: bounded by the requests in flight at once, for tests. */
+    int clientsMade() {
+        return clientsMade;
+    }
+
+    /** How many {@link Timer}s the driver made: bounded by the timers armed at once, for tests. */
+    int timersMade() {
+        return timersMade;
     }
 
     /**
@@ -316,7 +329,11 @@ final class TrafficDriver {
     private void admit(Traffic item, String frontend, BackendTraffic backend, Request request, Runnable then) {
         long now = scheduler.nanoTime();
         Decision decision = backend.arrive(request, now);
-        Client client = freeClients.isEmpty() ? new Client() : freeClients.poll();
+        Client client = freeClients.poll();
+        if (client == null) {
+            client = new Client();
+            clientsMade++;
+        }
         client.start(frontend, backend, then);
         client.port = nextPort;
         nextPort = nextPort == LAST_PORT ? FIRST_PORT : nextPort + 1;
@@ -394,7 +411,11 @@ final class TrafficDriver {
 
     /** A pooled timer, armed for {@code stream} as it is now (its id). */
     private Timer timer(int kind, BackendTraffic backend, Stream stream, int attempt, ServedRequest.Kind served) {
-        Timer timer = freeTimers.isEmpty() ? new Timer() : freeTimers.poll();
+        Timer timer = freeTimers.poll();
+        if (timer == null) {
+            timer = new Timer();
+            timersMade++;
+        }
         timer.kind = kind;
         timer.backend = backend;
         timer.stream = stream;
