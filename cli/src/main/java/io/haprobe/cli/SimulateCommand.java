@@ -85,8 +85,11 @@ final class SimulateCommand implements Callable<Integer> {
         }
         err.flush();
         // only the HTML page draws every check: without it the timeline keeps transitions and log lines, and the
-        // run's memory grows with servers, not checks (the diagnoses keep counts either way)
-        try (Simulation simulation = scenario.simulation().recordChecks(html != null).build()) {
+        // run's memory grows with servers, not checks (the diagnoses keep counts either way). No output reads a
+        // request but its httplog line (kept either way) and the counts of the traffic table, so the requests are
+        // not recorded: memory grows with servers, not requests
+        try (Simulation simulation = scenario.simulation().recordChecks(html != null).recordRequests(false)
+                .build()) {
             ServerSummary.requireServersToCheck(simulation.engine().servers(), scenario.config().file(), List.of());
             simulation.runUntil(SimulatedRunExtras.end(scenario, output));
             List<ServerSnapshot> servers = simulation.engine().servers();
@@ -103,7 +106,7 @@ final class SimulateCommand implements Callable<Integer> {
             } else {
                 timeline.logLines().forEach(out::println);
                 ServerSummary.print(servers, out);
-                TrafficSummary.print(showStat, timeline, out);
+                TrafficSummary.print(showStat, simulation.requestsEnded(), simulation.replies503(), out);
                 diagnoses.print(out);
             }
             out.flush();

@@ -1,11 +1,7 @@
 package io.haprobe.cli;
 
-import io.haprobe.engine.HealthEvent;
-import io.haprobe.engine.Timeline;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,24 +23,15 @@ final class TrafficSummary {
     /**
      * Prints the table, or nothing when no request ended.
      *
-     * @param showStat the final {@code show stat} CSV
-     * @param timeline the run's timeline
-     * @param out      where to print
+     * @param showStat    the final {@code show stat} CSV
+     * @param ended       how many requests ended ({@link io.haprobe.engine.Simulation#requestsEnded()})
+     * @param served503   the 503s the clients got by {@code backend/server} and {@code backend/BACKEND}
+     *                    ({@link io.haprobe.engine.Simulation#replies503()})
+     * @param out         where to print
      */
-    static void print(String showStat, Timeline timeline, PrintWriter out) {
-        List<HealthEvent.RequestCompleted> requests = timeline.requests();
-        if (requests.isEmpty()) {
+    static void print(String showStat, long ended, Map<String, Long> served503, PrintWriter out) {
+        if (ended == 0) {
             return;
-        }
-        Map<String, Integer> served503 = new HashMap<>();
-        for (HealthEvent.RequestCompleted request : requests) {
-            if (request.status() == 503) {
-                String key = request.backend() + '/' + (request.server() == null ? "BACKEND" : request.server());
-                served503.merge(key, 1, Integer::sum);
-                if (request.server() != null) {
-                    served503.merge(request.backend() + "/BACKEND", 1, Integer::sum);
-                }
-            }
         }
         String[] lines = showStat.split("\n");
         List<String> header = List.of(lines[0].substring(2).split(",", -1));
@@ -69,7 +56,7 @@ final class TrafficSummary {
                 String value = f[header.indexOf(COUNTERS.get(c))];
                 row[c + 1] = value.isEmpty() ? "-" : value;
             }
-            row[row.length - 1] = Integer.toString(served503.getOrDefault(row[0], 0));
+            row[row.length - 1] = Long.toString(served503.getOrDefault(row[0], 0L));
             section.add(row);
             if (type.equals("1")) {
                 // a backend's row closes its section: keep the section only if the backend got traffic

@@ -62,6 +62,8 @@ public final class Simulation implements AutoCloseable {
     /** The last {@link #timeline()}, returned again while no event was added; null before the first call. */
     private Timeline timeline;
     private final long seed;
+    /** The traffic's driver, or null without traffic. */
+    private final TrafficDriver driver;
 
     private Simulation(Builder builder) {
         this.seed = builder.seed;
@@ -82,11 +84,12 @@ public final class Simulation implements AutoCloseable {
         }
         builder.listeners.forEach(engineBuilder::listener);
         this.engine = engineBuilder.build();
+        TrafficDriver driver = null;
         if (!builder.traffic.isEmpty()) {
-            TrafficDriver driver = new TrafficDriver(scheduler, scheduler.nanoTime(), engine::requests,
+            driver = new TrafficDriver(scheduler, scheduler.nanoTime(), engine::requests,
                     target -> route(builder.config, target), engine::frontendTraffic, builder.scripts,
                     server -> engine.serverConfig(server.backendTraffic().name(), server.name()), trafficRandom,
-                    event -> events.add(event));
+                    events::add, builder.recordRequests);
             Map<String, io.haprobe.config.TrafficLog> logs = new HashMap<>();
             for (io.haprobe.config.FrontendConfig frontend : builder.config.frontends()) {
                 logs.putIfAbsent(frontend.name(), frontend.log());
@@ -96,10 +99,34 @@ public final class Simulation implements AutoCloseable {
             transport.proxiedSessions(driver::sessions);
             builder.traffic.forEach(driver::add);
         }
+        this.driver = driver;
         engine.start();
         for (TimedCommand command : builder.commands) {
             scheduler.schedule(() -> engine.execute(command.command()), command.atNanos());
         }
+    }
+
+    /**
+     * Returns how many requests of the traffic ended so far, whether or not the timeline records them
+     * ({@link Builder#recordRequests(boolean)}): the number of {@link HealthEvent.RequestCompleted} a recording
+     * timeline has.
+     *
+     * @return the count, {@code >= 0}; 0 without traffic
+     */
+    public long requestsEnded() {
+        return driver == null ? 0 : driver.requestsEnded();
+    }
+
+    /**
+     * Returns the 503s the traffic's clients got so far (HAProxy's own for no server, a queue timeout or overflow,
+     * connect retries exhausted, or a server's), whether or not the timeline records the requests: by
+     * {@code backend/server} for the server the request was assigned, and by {@code backend/BACKEND} for all of a
+     * backend's (its servers' included). A client that gave up before its answer counts under no status.
+     *
+     * @return the counts by key, sorted by key, only keys with 503s; a new map, empty without traffic
+     */
+    public Map<String, Long> replies503() {
+        return driver == null ? new java.util.TreeMap<>() : driver.replies503();
     }
 
     /** Keeps every event; the diagnoses' histories take the checks as they come. */
@@ -271,6 +298,11 @@ public final class Simulation implements AutoCloseable {
         return Diagnoses.transitions(engine.config(), histories, transport);
     }
 
+    /** The traffic's driver, or null without traffic, for tests. */
+    TrafficDriver trafficDriver() {
+        return driver;
+    }
+
     /** What the diagnoses read of the checks so far, for tests. */
     CheckHistories histories() {
         return histories;
@@ -294,6 +326,9 @@ public final class Simulation implements AutoCloseable {
      *       <td>the backend behind a server</td></tr>
      *   <tr><td>{@link #recordChecks(boolean)}</td><td>true</td><td>whether the timeline keeps every
      *       check (false: memory grows with servers and transitions, not checks)</td></tr>
+     *   <tr><td>{@link #recordRequests(boolean)}</td><td>true</td><td>whether the timeline keeps every
+     *       ended request of the traffic (false: only those logged by httplog; memory grows with servers, not
+     *       requests)</td></tr>
      *   <tr><td>{@link #backends(Collection)}</td><td>all</td><td>the sections to check</td></tr>
      *   <tr><td>{@link #listener(HealthListener)}</td><td>none</td><td>extra listeners, called on the
      *       simulation's thread</td></tr>
@@ -309,6 +344,7 @@ public final class Simulation implements AutoCloseable {
         private final List<Traffic> traffic = new ArrayList<>();
         private long seed;
         private boolean recordChecks = true;
+        private boolean recordRequests = true;
         private Instant epoch = Instant.EPOCH;
 
         private Builder(HaproxyConfig config) {
@@ -356,6 +392,24 @@ public final class Simulation implements AutoCloseable {
          */
         public Builder recordChecks(boolean recordChecks) {
             this.recordChecks = recordChecks;
+            return this;
+        }
+
+        /**
+         * Sets whether the timeline keeps every ended request of the traffic ({@link HealthEvent.RequestCompleted}).
+         * With false it keeps only the requests whose frontend logs a line for them ({@code option httplog} and a
+         * {@code log} target: the lines are the output), and nothing per request otherwise: a long run at a high
+         * rate grows with servers, not with requests; {@link Timeline#requests()} then sees only the logged ones.
+         * {@link Simulation#requestsEnded()}, {@link Simulation#replies503()} and the {@code show stat} counters
+         * count every request either way.
+         *
+         * <p>The default, true, keeps what earlier versions kept; a long run at a high rate should pass false.
+         *
+         * @param recordRequests default true
+         * @return this builder
+         */
+        public Builder recordRequests(boolean recordRequests) {
+            this.recordRequests = recordRequests;
             return this;
         }
 

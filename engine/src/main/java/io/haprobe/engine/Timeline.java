@@ -93,6 +93,8 @@ public record Timeline(long originNanos, List<HealthEvent> events) {
     /**
      * Returns the requests of the simulation's traffic that ended, in the order they ended
      * ({@link HealthEvent.RequestCompleted}).
+     * A simulation built with {@link Simulation.Builder#recordRequests(boolean) recordRequests(false)} keeps only
+     * those with an httplog line ({@link Simulation#requestsEnded()} counts them all).
      *
      * @return the requests; never null, empty without traffic
      */
@@ -109,6 +111,7 @@ public record Timeline(long originNanos, List<HealthEvent> events) {
     /**
      * Counts the requests that ended with {@code status} between two times since t=0, as in "between t=10s and
      * t=20s, 37 requests got 503".
+     * Of the recorded requests: see {@link #requests()}.
      *
      * @param status the HTTP status the client received, or -1 for requests whose client gave up
      * @param from   the start of the window, inclusive, since t=0; never null

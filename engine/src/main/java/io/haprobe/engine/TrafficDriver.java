@@ -38,7 +38,14 @@ import java.util.random.RandomGenerator;
  *
  * <p>The model is pure; this is its only driver. Stale timers are harmless: each callback checks that the stream
  * is still where the timer left it (its id, phase and attempt number). An ended stream goes back to the model
- * ({@link BackendTraffic#recycle}) as soon as its event is out, so a steady flow reuses a few stream objects.
+ * ({@link BackendTraffic#recycle}) as soon as its event is out, so a steady flow reuses a few stream objects; the
+ * driver's own per-request objects are pooled the same way (a {@link Client} per stream, a {@link Timer} per timer
+ * armed, one {@link RateSender} per rate item), so a steady flow allocates nothing here but the scheduler's task
+ * per timer and, when recorded, the request's event.
+ *
+ * <p>Recording: with {@code recordRequests} every request's end becomes an event; without, only those with an
+ * httplog line do (the lines are the output), and the rest are counted ({@link #requestsEnded()},
+ * {@link #replies503()}).
  *
  * <p>Threading: confined to the simulation's thread, like the engine it shares the scheduler with.
  */
@@ -59,7 +66,21 @@ final class TrafficDriver {
     private final Function<ServerTraffic, ServerConfig> configs;
     private final RandomGenerator random;
     private final Consumer<HealthEvent> sink;
-    private final Map<Stream, Client> clients = new HashMap<>();
+    /** Whether every request's end goes to the sink, or only those with an httplog line. */
+    private final boolean recordRequests;
+    /** The client of each stream in flight (by identity: a recycled stream object serves another request). */
+    private final Map<Stream, Client> clients = new java.util.IdentityHashMap<>();
+    /** Clients of ended streams, for the next requests. */
+    private final java.util.ArrayDeque<Client> freeClients = new java.util.ArrayDeque<>();
+    /** Timers that ran, for the next ones. */
+    private final java.util.ArrayDeque<Timer> freeTimers = new java.util.ArrayDeque<>();
+    /** Per backend, the 503s its clients got (wherever they were counted). */
+    private final Map<BackendTraffic, long[]> backend503s = new java.util.IdentityHashMap<>();
+    /** Requests that ended, recorded or not. */
+    private long ended;
+    /** The clients and timers made so far (the pools' sizes plus those in use), for the retention tests. */
+    private int clientsMade;
+    private int timersMade;
     /** What the driver knows of each server, looked up once (the script, {@code ssl}, the counts). */
     private final Map<ServerTraffic, ServerSide> sides = new java.util.IdentityHashMap<>();
     /** The same by {@code backend/server}, for the scripted transport's capacity check. */
@@ -72,6 +93,10 @@ final class TrafficDriver {
     private int nextPort = FIRST_PORT;
     /** Requests admitted and not yet ended (the httplog's {@code actconn}). */
     private int active;
+    /** What {@link #serve} decided: the kind, status and delay of the server's answer. */
+    private ServedRequest.Kind servedKind;
+    private int servedStatus;
+    private long servedDelayNanos;
     /** The decisions about other streams the model call being carried out left, not carried out yet. */
     private List<Decision> pending = List.of();
 
@@ -88,11 +113,14 @@ final class TrafficDriver {
      * @param configs    a model server's configuration; never null
      * @param random     where delay ranges draw from; never null
      * @param sink       where request events go, in order; never null
+     * @param recordRequests whether every request's end goes to {@code sink}; false sends only those with an
+     *                   httplog line
      */
     TrafficDriver(Scheduler scheduler, long startNanos, Function<String, BackendTraffic> backends,
                   Function<Traffic.Target, String> router, Function<String, FrontendTraffic> frontends,
                   Map<String, ServerScript> scripts,
-                  Function<ServerTraffic, ServerConfig> configs, RandomGenerator random, Consumer<HealthEvent> sink) {
+                  Function<ServerTraffic, ServerConfig> configs, RandomGenerator random, Consumer<HealthEvent> sink,
+                  boolean recordRequests) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.startNanos = startNanos;
         this.backends = Objects.requireNonNull(backends, "backends");
@@ -102,6 +130,43 @@ final class TrafficDriver {
         this.configs = Objects.requireNonNull(configs, "configs");
         this.random = Objects.requireNonNull(random, "random");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.recordRequests = recordRequests;
+    }
+
+    /**
+     * Returns how many requests ended so far, recorded or not.
+     *
+     * @return the count, {@code >= 0}
+     */
+    long requestsEnded() {
+        return ended;
+    }
+
+    /** How many {@link Client}s the driver made: bounded by the requests in flight at once, for tests. */
+    int clientsMade() {
+        return clientsMade;
+    }
+
+    /** How many {@link Timer}s the driver made: bounded by the timers armed at once, for tests. */
+    int timersMade() {
+        return timersMade;
+    }
+
+    /**
+     * Returns the 503s the clients got so far, recorded or not: by {@code backend/server} for the server the
+     * request was assigned, and by {@code backend/BACKEND} for every one of the backend's (its servers' included).
+     *
+     * @return the counts, by key; only keys with 503s; a new map
+     */
+    Map<String, Long> replies503() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        sides.forEach((server, side) -> {
+            if (side.replies503 > 0) {
+                counts.put(side.id, side.replies503);
+            }
+        });
+        backend503s.forEach((backend, count) -> counts.put(backend.name() + "/BACKEND", count[0]));
+        return counts;
     }
 
     /**
@@ -139,10 +204,10 @@ final class TrafficDriver {
                 }
             }, delayUntil(at));
         } else if (item.load() instanceof Traffic.Sequential sequential) {
-            scheduler.schedule(() -> sendSequence(item, frontend, backend, request, sequential.requests()),
+            scheduler.schedule(new SequenceSender(item, frontend, backend, request, sequential.requests()),
                     delayUntil(at));
         } else {
-            scheduleRate(item, frontend, backend, request, (Traffic.Rate) item.load(), at, 0);
+            new RateSender(item, frontend, backend, request, (Traffic.Rate) item.load(), at).scheduleNext();
         }
     }
 
@@ -184,24 +249,70 @@ final class TrafficDriver {
         }
     }
 
-    private void sendSequence(Traffic item, String frontend, BackendTraffic backend, Request request, int left) {
-        Runnable next = left > 1
-                ? () -> sendSequence(item, frontend, backend, request, left - 1)
-                : null;
-        send(item, frontend, backend, request, next);
+    /**
+     * A {@code requests: N} item's sender: each run sends one request and, while requests are left, is that
+     * request's follow-up (run once when it ends or its client gives up), so one object serves the whole sequence.
+     */
+    private final class SequenceSender implements Runnable {
+
+        private final Traffic item;
+        private final String frontend;
+        private final BackendTraffic backend;
+        private final Request request;
+        private int left;
+
+        SequenceSender(Traffic item, String frontend, BackendTraffic backend, Request request, int requests) {
+            this.item = item;
+            this.frontend = frontend;
+            this.backend = backend;
+            this.request = request;
+            this.left = requests;
+        }
+
+        @Override
+        public void run() {
+            left--;
+            send(item, frontend, backend, request, left > 0 ? this : null);
+        }
     }
 
-    private void scheduleRate(Traffic item, String frontend, BackendTraffic backend, Request request,
-                              Traffic.Rate rate, long firstAt, long index) {
-        // evenly spaced from the first request, without accumulating the period's rounding
-        long at = firstAt + Math.round(index * 1e9 / rate.perSecond());
-        if (at >= startNanos + rate.untilNanos()) {
-            return;
+    /** A {@code rate:} item's sender: one timer armed at a time, so one object re-armed for every request. */
+    private final class RateSender implements Runnable {
+
+        private final Traffic item;
+        private final String frontend;
+        private final BackendTraffic backend;
+        private final Request request;
+        private final Traffic.Rate rate;
+        private final long firstAt;
+        private long index;
+
+        RateSender(Traffic item, String frontend, BackendTraffic backend, Request request, Traffic.Rate rate,
+                   long firstAt) {
+            this.item = item;
+            this.frontend = frontend;
+            this.backend = backend;
+            this.request = request;
+            this.rate = rate;
+            this.firstAt = firstAt;
         }
-        scheduler.schedule(() -> {
+
+        /** Arms the timer of request {@code index}, unless it is past the item's end. */
+        void scheduleNext() {
+            // evenly spaced from the first request, without accumulating the period's rounding
+            long at = firstAt + Math.round(index * 1e9 / rate.perSecond());
+            if (at >= startNanos + rate.untilNanos()) {
+                return;
+            }
+            scheduler.schedule(this, delayUntil(at));
+        }
+
+        @Override
+        public void run() {
             send(item, frontend, backend, request, null);
-            scheduleRate(item, frontend, backend, request, rate, firstAt, index + 1);
-        }, delayUntil(at));
+            index++;
+            scheduleNext();
+        }
     }
 
     private void send(Traffic item, String frontend, BackendTraffic backend, Request request, Runnable then) {
@@ -218,7 +329,12 @@ final class TrafficDriver {
     private void admit(Traffic item, String frontend, BackendTraffic backend, Request request, Runnable then) {
         long now = scheduler.nanoTime();
         Decision decision = backend.arrive(request, now);
-        Client client = new Client(frontend, backend, then);
+        Client client = freeClients.poll();
+        if (client == null) {
+            client = new Client();
+            clientsMade++;
+        }
+        client.start(frontend, backend, then);
         client.port = nextPort;
         nextPort = nextPort == LAST_PORT ? FIRST_PORT : nextPort + 1;
         active++;
@@ -229,18 +345,7 @@ final class TrafficDriver {
         clients.put(decision.stream(), client);
         if (item.timeoutNanos() > 0) {
             Stream stream = decision.stream();
-            long id = stream.id();
-            scheduler.schedule(() -> {
-                Client gone = clients.get(stream);
-                if (gone != null && stream.id() == id && stream.phase() != Stream.Phase.DONE) {
-                    // HAProxy 2.6 without option abortonclose (its default, and all haprobe models) does not abort
-                    // a stream whose client closed after sending its request: queued or connected, it goes on to
-                    // its end and is logged with that end's status and termination state (observed on 2.6.12:
-                    // 200 '----' after the client's close). The client alone is gone: it received nothing, and
-                    // its next request leaves now.
-                    gone.gaveUp();
-                }
-            }, item.timeoutNanos());
+            scheduler.schedule(timer(Timer.CLIENT_TIMEOUT, backend, stream, 0, null), item.timeoutNanos());
         }
         act(backend, decision);
     }
@@ -255,27 +360,12 @@ final class TrafficDriver {
         } else if (decision instanceof Decision.Queued queued) {
             client(stream).queued(scheduler.nanoTime());
             if (queued.deadlineNanos() != Long.MAX_VALUE) {
-                long id = stream.id();
-                scheduler.schedule(() -> {
-                    if (stream.id() != id) {
-                        return; // ended, and the object serves another request
-                    }
-                    Decision expired = backend.queueExpired(stream, scheduler.nanoTime());
-                    if (expired != null) {
-                        act(backend, expired);
-                    }
-                }, delayUntil(queued.deadlineNanos()));
+                scheduler.schedule(timer(Timer.QUEUE, backend, stream, 0, null),
+                        delayUntil(queued.deadlineNanos()));
             }
         } else if (decision instanceof Decision.Turnaround turnaround) {
-            int attempt = client(stream).attempt;
-            long id = stream.id();
-            scheduler.schedule(() -> {
-                Client client = clients.get(stream);
-                if (client != null && stream.id() == id && client.attempt == attempt
-                        && stream.phase() == Stream.Phase.TURNAROUND) {
-                    act(backend, backend.turnaroundExpired(stream, scheduler.nanoTime()));
-                }
-            }, delayUntil(turnaround.retryAtNanos()));
+            scheduler.schedule(timer(Timer.TURNAROUND, backend, stream, client(stream).attempt, null),
+                    delayUntil(turnaround.retryAtNanos()));
         } else {
             finish(backend, (Decision.Finished) decision);
         }
@@ -286,20 +376,19 @@ final class TrafficDriver {
         long now = scheduler.nanoTime();
         client.connecting(now);
         int attempt = ++client.attempt;
-        ServedRequest served = serve(backend, server, now);
-        switch (served.kind()) {
+        serve(backend, server, now);
+        switch (servedKind) {
             case REFUSED, HANDSHAKE_FAILURE -> act(backend, backend.connectFailed(stream, ConnectFailure.REFUSED,
                     now));
             case UNANSWERED -> {
                 long timeout = backend.timeoutConnectNanos();
                 if (timeout > 0) {
-                    at(now + timeout, stream, attempt, Stream.Phase.CONNECTING,
-                            () -> act(backend, backend.connectFailed(stream, ConnectFailure.TIMEOUT,
-                                    scheduler.nanoTime())));
+                    scheduler.schedule(timer(Timer.CONNECT_TIMEOUT, backend, stream, attempt, null),
+                            delayUntil(now + timeout));
                 }
             }
             default -> {
-                if (client.log != null && served.kind() == ServedRequest.Kind.RESPONSE) {
+                if (client.log != null && servedKind == ServedRequest.Kind.RESPONSE) {
                     ServerSide side = side(backend, server);
                     client.responseBytes = ServedRequest.responseBytes(side.behaviour, side.index);
                 }
@@ -307,55 +396,175 @@ final class TrafficDriver {
                 client.openAt = side(backend, server);
                 client.openAt.open++;
                 long timeoutServer = backend.timeoutServerNanos();
-                boolean answers = served.kind() != ServedRequest.Kind.SILENT;
-                if (timeoutServer > 0 && (!answers || served.delayNanos() >= timeoutServer)) {
-                    at(now + timeoutServer, stream, attempt, Stream.Phase.CONNECTED,
-                            () -> act(backend, backend.serverTimedOut(stream, scheduler.nanoTime())));
+                boolean answers = servedKind != ServedRequest.Kind.SILENT;
+                if (timeoutServer > 0 && (!answers || servedDelayNanos >= timeoutServer)) {
+                    scheduler.schedule(timer(Timer.SERVER_TIMEOUT, backend, stream, attempt, null),
+                            delayUntil(now + timeoutServer));
                 } else if (answers) {
-                    at(now + served.delayNanos(), stream, attempt, Stream.Phase.CONNECTED, () -> {
-                        long end = scheduler.nanoTime();
-                        act(backend, switch (served.kind()) {
-                            case RESPONSE -> backend.responded(stream, served.status(), end);
-                            case RESET -> backend.serverReset(stream, end);
-                            case INVALID -> backend.invalidResponse(stream, end);
-                            default -> backend.serverClosed(stream, end);
-                        });
-                    });
+                    Timer answer = timer(Timer.ANSWER, backend, stream, attempt, servedKind);
+                    answer.status = servedStatus;
+                    scheduler.schedule(answer, delayUntil(now + servedDelayNanos));
                 }
             }
         }
     }
 
-    /** Runs {@code action} at {@code time} if the stream is still in {@code phase} of the same attempt. */
-    private void at(long time, Stream stream, int attempt, Stream.Phase phase, Runnable action) {
-        long id = stream.id();
-        scheduler.schedule(() -> {
-            Client client = clients.get(stream);
-            if (client != null && stream.id() == id && client.attempt == attempt && stream.phase() == phase) {
-                action.run();
-            }
-        }, delayUntil(time));
+    /** A pooled timer, armed for {@code stream} as it is now (its id). */
+    private Timer timer(int kind, BackendTraffic backend, Stream stream, int attempt, ServedRequest.Kind served) {
+        Timer timer = freeTimers.poll();
+        if (timer == null) {
+            timer = new Timer();
+            timersMade++;
+        }
+        timer.kind = kind;
+        timer.backend = backend;
+        timer.stream = stream;
+        timer.id = stream.id();
+        timer.attempt = attempt;
+        timer.served = served;
+        return timer;
     }
 
-    private ServedRequest serve(BackendTraffic backend, ServerTraffic server, long now) {
+    /**
+     * One timer of a stream. Each callback checks that the stream is still where the timer left it: the same
+     * request (its id: an ended stream object serves later requests), and for most the same attempt and phase. A
+     * timer goes back to the pool as it runs (before acting: acting arms new timers), so each is armed once at a
+     * time.
+     */
+    private final class Timer implements Runnable {
+
+        /** The client's own timeout ({@code timeout:} of the traffic item). */
+        static final int CLIENT_TIMEOUT = 0;
+        /** The queue's deadline ({@code timeout queue}). */
+        static final int QUEUE = 1;
+        /** The end of the turn-around before a retry. */
+        static final int TURNAROUND = 2;
+        /** {@code timeout connect} against a server that does not answer the connect. */
+        static final int CONNECT_TIMEOUT = 3;
+        /** {@code timeout server}. */
+        static final int SERVER_TIMEOUT = 4;
+        /** The server's answer after its delay. */
+        static final int ANSWER = 5;
+
+        int kind;
+        BackendTraffic backend;
+        Stream stream;
+        long id;
+        int attempt;
+        ServedRequest.Kind served;
+        int status;
+
+        @Override
+        public void run() {
+            int kind = this.kind;
+            BackendTraffic backend = this.backend;
+            Stream stream = this.stream;
+            long id = this.id;
+            int attempt = this.attempt;
+            ServedRequest.Kind served = this.served;
+            int status = this.status;
+            this.backend = null;
+            this.stream = null;
+            this.served = null;
+            freeTimers.add(this);
+            if (stream.id() != id) {
+                return; // ended, and the object serves another request
+            }
+            long now = scheduler.nanoTime();
+            if (kind == QUEUE) {
+                Decision expired = backend.queueExpired(stream, now);
+                if (expired != null) {
+                    act(backend, expired);
+                }
+                return;
+            }
+            Client client = clients.get(stream);
+            if (client == null) {
+                return;
+            }
+            if (kind == CLIENT_TIMEOUT) {
+                if (stream.phase() != Stream.Phase.DONE) {
+                    // HAProxy 2.6 without option abortonclose (its default, and all haprobe models) does not abort
+                    // a stream whose client closed after sending its request: queued or connected, it goes on to
+                    // its end and is logged with that end's status and termination state (observed on 2.6.12:
+                    // 200 '----' after the client's close). The client alone is gone: it received nothing, and
+                    // its next request leaves now.
+                    client.gaveUp();
+                }
+                return;
+            }
+            if (client.attempt != attempt) {
+                return;
+            }
+            Stream.Phase phase = stream.phase();
+            switch (kind) {
+                case TURNAROUND -> {
+                    if (phase == Stream.Phase.TURNAROUND) {
+                        act(backend, backend.turnaroundExpired(stream, now));
+                    }
+                }
+                case CONNECT_TIMEOUT -> {
+                    if (phase == Stream.Phase.CONNECTING) {
+                        act(backend, backend.connectFailed(stream, ConnectFailure.TIMEOUT, now));
+                    }
+                }
+                case SERVER_TIMEOUT -> {
+                    if (phase == Stream.Phase.CONNECTED) {
+                        act(backend, backend.serverTimedOut(stream, now));
+                    }
+                }
+                default -> {
+                    if (phase == Stream.Phase.CONNECTED) {
+                        act(backend, switch (served) {
+                            case RESPONSE -> backend.responded(stream, status, now);
+                            case RESET -> backend.serverReset(stream, now);
+                            case INVALID -> backend.invalidResponse(stream, now);
+                            default -> backend.serverClosed(stream, now);
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * What the server does with a proxied connection, into {@link #servedKind}, {@link #servedStatus} and
+     * {@link #servedDelayNanos} (as {@link ServedRequest#of} says, without its object in the common case).
+     */
+    private void serve(BackendTraffic backend, ServerTraffic server, long now) {
         ServerSide side = side(backend, server);
         ServerScript script = side.script;
         if (script == null) {
             // nothing listens where the server line points: the connect is refused, as a check's is
-            return ServedRequest.REFUSED;
+            served(ServedRequest.REFUSED);
+            return;
         }
         long elapsed = now - startNanos;
         int phaseIndex = script.phaseIndexAt(elapsed);
         Phase phase = script.phases().get(phaseIndex);
         if (phase.capacity() != null && phase.capacity().full(side.open)) {
-            return phase.capacity().whenFull() == Capacity.WhenFull.REFUSE ? ServedRequest.REFUSED
-                    : ServedRequest.UNANSWERED;
+            served(phase.capacity().whenFull() == Capacity.WhenFull.REFUSE ? ServedRequest.REFUSED
+                    : ServedRequest.UNANSWERED);
+            return;
         }
         long index = side.connections[phaseIndex]++;
-        side.behaviour = phase.requestBehaviour();
+        Behaviour behaviour = phase.requestBehaviour();
+        side.behaviour = behaviour;
         side.index = index;
-        boolean ssl = side.ssl;
-        return ServedRequest.of(phase.requestBehaviour(), index, ssl, random);
+        if (!side.ssl && behaviour instanceof Behaviour.Http http) {
+            // ServedRequest.of's answer for a plain http behaviour (one draw of its delay), without the record
+            servedKind = ServedRequest.Kind.RESPONSE;
+            servedStatus = http.status();
+            servedDelayNanos = http.delay().sampleNanos(random);
+            return;
+        }
+        served(ServedRequest.of(behaviour, index, side.ssl, random));
+    }
+
+    private void served(ServedRequest served) {
+        servedKind = served.kind();
+        servedStatus = served.status();
+        servedDelayNanos = served.delayNanos();
     }
 
     private void finish(BackendTraffic backend, Decision.Finished finished) {
@@ -393,19 +602,34 @@ final class TrafficDriver {
                 httpLog = httpLog(backend, stream, client, finished, terminationState, model, now);
             }
         }
-        sink.accept(new HealthEvent.RequestCompleted(now, client.frontend, backend.name(),
-                server == null ? null : server.name(), stream.id(), stream.arrivalNanos(),
-                client.gaveUp ? -1 : finished.status(),
-                terminationState, queueNanos, connectNanos, responseNanos, stream.retries(),
-                stream.redispatched(), httpLog, level));
+        int status = client.gaveUp ? -1 : finished.status();
+        ended++;
+        if (status == 503) {
+            if (server != null) {
+                side(backend, server).replies503++;
+            }
+            backend503s.computeIfAbsent(backend, b -> new long[1])[0]++;
+        }
+        if (recordRequests || httpLog != null) {
+            sink.accept(new HealthEvent.RequestCompleted(now, client.frontend, backend.name(),
+                    server == null ? null : server.name(), stream.id(), stream.arrivalNanos(), status,
+                    terminationState, queueNanos, connectNanos, responseNanos, stream.retries(),
+                    stream.redispatched(), httpLog, level));
+        }
         active--;
         // the event holds values only: the stream object goes back to the model for a later request (timers still
-        // naming it check its id)
+        // naming it check its id), the client to the pool
         backend.recycle(stream);
+        String frontend = client.frontend;
+        Runnable next = client.then;
+        client.clear();
+        freeClients.add(client);
         if (model != null && model.release(finished.status(), now)) {
-            backlogs.get(client.frontend).poll().run();
+            backlogs.get(frontend).poll().run();
         }
-        client.next();
+        if (next != null) {
+            next.run();
+        }
     }
 
     /**
@@ -457,7 +681,7 @@ final class TrafficDriver {
         ServerSide side = sides.get(server);
         if (side == null) {
             String id = backend.name() + '/' + server.name();
-            side = new ServerSide(scripts.get(id), configs.apply(server).check().tls().ssl());
+            side = new ServerSide(id, scripts.get(id), configs.apply(server).check().tls().ssl());
             sides.put(server, side);
             sidesById.put(id, side);
         }
@@ -479,26 +703,34 @@ final class TrafficDriver {
     /** A server as the driver plays it: its script and {@code ssl}, its connections per phase, its open requests. */
     private static final class ServerSide {
 
+        /** {@code backend/server}. */
+        final String id;
         final ServerScript script;
         final boolean ssl;
         final long[] connections;
         int open;
+        /** The 503s the clients of requests assigned to it got. */
+        long replies503;
         /** The behaviour and connection index of the last request served, for its httplog size. */
         Behaviour behaviour;
         long index;
 
-        ServerSide(ServerScript script, boolean ssl) {
+        ServerSide(String id, ServerScript script, boolean ssl) {
+            this.id = id;
             this.script = script;
             this.ssl = ssl;
             this.connections = new long[script == null ? 0 : script.phases().size()];
         }
     }
 
-    /** The client side of one stream: where it came in, what follows it, and its timers' bookkeeping. */
+    /**
+     * The client side of one stream: where it came in, what follows it, and its timers' bookkeeping. Pooled: set
+     * by {@link #start}, cleared when its stream ends.
+     */
     private static final class Client {
 
-        final String frontend;
-        final BackendTraffic backend;
+        String frontend;
+        BackendTraffic backend;
         Runnable then;
         boolean gaveUp;
         int attempt;
@@ -511,10 +743,26 @@ final class TrafficDriver {
         /** The {@code %B} of the server's response, when one came. */
         long responseBytes;
 
-        Client(String frontend, BackendTraffic backend, Runnable then) {
+        /** Sets the client of a new request (a pooled one is {@linkplain #clear() clear}). */
+        void start(String frontend, BackendTraffic backend, Runnable then) {
             this.frontend = frontend;
             this.backend = backend;
             this.then = then;
+        }
+
+        /** Forgets the ended request, for the pool. */
+        void clear() {
+            frontend = null;
+            backend = null;
+            then = null;
+            gaveUp = false;
+            attempt = 0;
+            queuedAt = -1;
+            connectingAt = -1;
+            openAt = null;
+            port = 0;
+            log = null;
+            responseBytes = 0;
         }
 
         /** The client's own timeout expired: it stops waiting, and its next request (if any) leaves. */
