@@ -6,6 +6,7 @@ import io.haprobe.diagnosis.ServerHistory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,12 @@ final class CheckHistories {
 
     /** Backend name, then server name. */
     private final Map<String, Map<String, Server>> servers = new HashMap<>();
+    /**
+     * A server's state by the instance of its name in the events, in front of {@link #servers}: the first server
+     * met under each instance (another backend's server of the same name, or an equal name in another instance,
+     * goes through {@link #servers}).
+     */
+    private final Map<String, Server> byNameInstance = new IdentityHashMap<>();
     /** Every DOWN transition so far, in the order they happened. */
     private final List<Episode> downs = new ArrayList<>();
 
@@ -86,6 +93,20 @@ final class CheckHistories {
     }
 
     private Server server(String backend, String server) {
+        // by the name's instance first: a server's events all carry the same strings, and an identity table
+        // keeps the key beside its value (the equal-names table below costs a node more per lookup)
+        Server cached = byNameInstance.get(server);
+        if (cached != null && cached.backend.equals(backend)) {
+            return cached;
+        }
+        Server state = byName(backend, server);
+        if (cached == null) {
+            byNameInstance.put(server, state);
+        }
+        return state;
+    }
+
+    private Server byName(String backend, String server) {
         // get before put: a lambda capturing the names would be allocated on every check
         Map<String, Server> section = servers.get(backend);
         if (section == null) {

@@ -315,9 +315,13 @@ public final class VirtualScheduler implements Scheduler {
      */
     private Task next(long limit, boolean remove) {
         Task best = null;
+        long bestTime = 0;
+        long bestSequence = 0;
         int from = -2; // -1: due FIFO, 0..: a lane, MAX_LANES: the heap
         if (dueCount > 0) {
             best = due[dueHead];
+            bestTime = best.time;
+            bestSequence = best.sequence;
             from = -1;
         }
         if (laneTasks > 0) {
@@ -325,21 +329,26 @@ public final class VirtualScheduler implements Scheduler {
             for (int i = 0; i < laneCount; i++) {
                 Lane lane = l[i];
                 if (lane.count > 0) {
-                    Task head = lane.tasks[lane.head];
-                    if (best == null || head.time < best.time
-                            || (head.time == best.time && head.sequence < best.sequence)) {
-                        best = head;
+                    // the heads' times and sequences are read from the lane's arrays, not from the tasks
+                    int head = lane.head;
+                    long time = lane.times[head];
+                    long seq = lane.sequences[head];
+                    if (best == null || time < bestTime || (time == bestTime && seq < bestSequence)) {
+                        best = lane.tasks[head];
+                        bestTime = time;
+                        bestSequence = seq;
                         from = i;
                     }
                 }
             }
         }
-        if (size > 0 && (best == null || heapTimes[0] < best.time
-                || (heapTimes[0] == best.time && heapSequences[0] < best.sequence))) {
+        if (size > 0 && (best == null || heapTimes[0] < bestTime
+                || (heapTimes[0] == bestTime && heapSequences[0] < bestSequence))) {
             best = heap[0];
+            bestTime = heapTimes[0];
             from = MAX_LANES;
         }
-        if (best == null || best.time > limit) {
+        if (best == null || bestTime > limit) {
             return null;
         }
         if (!remove) {
@@ -460,6 +469,9 @@ public final class VirtualScheduler implements Scheduler {
 
         long delay;
         Task[] tasks = new Task[INITIAL_CAPACITY];
+        /** The tasks' times and sequences, beside them: finding the next task reads no task. */
+        long[] times = new long[INITIAL_CAPACITY];
+        long[] sequences = new long[INITIAL_CAPACITY];
         int head;
         int count;
 
@@ -469,14 +481,25 @@ public final class VirtualScheduler implements Scheduler {
 
         void add(Task task) {
             if (count == tasks.length) {
-                Task[] grown = new Task[tasks.length * 2];
+                int length = tasks.length;
+                Task[] grown = new Task[length * 2];
+                long[] grownTimes = new long[length * 2];
+                long[] grownSequences = new long[length * 2];
                 for (int i = 0; i < count; i++) {
-                    grown[i] = tasks[(head + i) & (tasks.length - 1)];
+                    int from = (head + i) & (length - 1);
+                    grown[i] = tasks[from];
+                    grownTimes[i] = times[from];
+                    grownSequences[i] = sequences[from];
                 }
                 tasks = grown;
+                times = grownTimes;
+                sequences = grownSequences;
                 head = 0;
             }
-            tasks[(head + count++) & (tasks.length - 1)] = task;
+            int at = (head + count++) & (tasks.length - 1);
+            tasks[at] = task;
+            times[at] = task.time;
+            sequences[at] = task.sequence;
         }
 
         Task poll() {
