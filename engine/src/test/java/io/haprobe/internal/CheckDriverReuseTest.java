@@ -1,0 +1,79 @@
+package io.haprobe.internal;
+
+import io.haprobe.CheckOutcome;
+import io.haprobe.CheckStatus;
+import io.haprobe.check.CheckProgram;
+import io.haprobe.time.VirtualScheduler;
+import io.haprobe.transport.CheckTarget;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A {@link CheckDriver} reset for another run, as a server's channel-free checks share one. */
+class CheckDriverReuseTest {
+
+    private static final long S = 1_000_000_000L;
+    private static final CheckTarget TARGET = new CheckTarget("be", "s1", new InetSocketAddress("10.0.0.1", 80), null);
+
+    private final VirtualScheduler clock = new VirtualScheduler();
+    private final List<CheckOutcome> outcomes = new ArrayList<>();
+    private final List<Wire> wires = new ArrayList<>();
+    private final DirectConnector connector = (target, proxyVersion, driver) -> {
+        Wire wire = new Wire();
+        wires.add(wire);
+        return wire;
+    };
+
+    @Test
+    void aResetDriverRunsAgainAsANewOneAndIgnoresTheConnectionOfTheRunBefore() {
+        CheckDriver driver = new CheckDriver(CheckProgram.connectOnly(), clock, 2 * S, 0, 0, outcomes::addAll);
+        driver.start(connector, TARGET);
+        driver.connected(wires.get(0));
+        assertThat(driver.finished()).isTrue();
+        assertThat(outcomes).extracting(CheckOutcome::status).containsExactly(CheckStatus.L4OK);
+        assertThat(wires.get(0).closed).isTrue();
+
+        clock.runFor(S);
+        driver.reset(CheckProgram.connectOnly());
+        assertThat(driver.finished()).isFalse();
+        driver.start(connector, TARGET);
+        // the first run's connection is not the current one
+        driver.connected(wires.get(0));
+        driver.failed(wires.get(0), "Connection refused");
+        assertThat(outcomes).hasSize(1);
+        // the first run's deadline was cancelled: only the second run's fires, 2 s after its start
+        clock.runFor(2 * S - 1);
+        assertThat(outcomes).hasSize(1);
+        clock.runFor(1);
+        assertThat(outcomes).extracting(CheckOutcome::status).containsExactly(CheckStatus.L4OK, CheckStatus.L4TOUT);
+        assertThat(outcomes.get(1).durationNanos()).isEqualTo(2 * S);
+        assertThat(wires).hasSize(2);
+        assertThat(wires.get(1).closed).isTrue();
+    }
+
+    @Test
+    void aDriverWhoseRunGoesOnCannotBeReset() {
+        CheckDriver driver = new CheckDriver(CheckProgram.connectOnly(), clock, 2 * S, 0, 0, outcomes::addAll);
+        driver.start(connector, TARGET);
+        assertThatThrownBy(() -> driver.reset(CheckProgram.connectOnly()))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    private static final class Wire implements CheckConnection {
+        boolean closed;
+
+        @Override
+        public void send(byte[] bytes) {
+        }
+
+        @Override
+        public void close(boolean abort) {
+            closed = true;
+        }
+    }
+}
