@@ -1,19 +1,17 @@
 package io.haprobe.engine;
 
 import io.haprobe.config.HaproxyConfig;
+import io.haprobe.report.HttpLogFixtures;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.Delay;
 import io.haprobe.sim.ServerScript;
 import io.haprobe.sim.Traffic;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -411,20 +409,6 @@ class SimulatedHttpLogTest {
     }
 
     private static Map<String, List<String>> captured() {
-        try (InputStream in = SimulatedHttpLogTest.class.getResourceAsStream("/httplog/httplog.lines")) {
-            Map<String, List<String>> cases = new LinkedHashMap<>();
-            List<String> current = null;
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (line.startsWith("CASE ")) {
-                    current = new ArrayList<>();
-                    cases.put(line.substring(5), current);
-                } else if (current != null && !line.isEmpty()) {
-                    current.add(line);
-                }
-            }
-            return cases;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return HttpLogFixtures.cases();
     }
 }

@@ -10,14 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads {@code httplog/httplog.lines}, the lines HAProxy 2.6.12 sent to its syslog target per case. */
-final class HttpLogFixtures {
+/**
+ * Reads {@code httplog/httplog.lines}, the lines HAProxy 2.6.12 sent to its syslog target per case. Test support,
+ * shared with the engine's simulated httplog tests.
+ */
+public final class HttpLogFixtures {
 
     private HttpLogFixtures() {
     }
 
     /** The lines of each case, as received (syslog header included), with the {@code REPLY} lines of sizes. */
-    static Map<String, List<String>> cases() {
+    public static Map<String, List<String>> cases() {
         try (InputStream in = HttpLogFixtures.class.getResourceAsStream("/httplog/httplog.lines")) {
             Map<String, List<String>> cases = new LinkedHashMap<>();
             List<String> current = null;
