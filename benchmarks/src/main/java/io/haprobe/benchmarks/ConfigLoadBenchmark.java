@@ -37,6 +37,7 @@ public class ConfigLoadBenchmark {
 
     private static final int BACKENDS = 50;
 
+    /** Servers in the generated file, spread over 50 backends. */
     @Param("5000")
     public int servers;
 

@@ -36,9 +36,11 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class SimulationBenchmark {
 
+    /** Servers in the one backend, each checked at {@code inter 2s}. */
     @Param({"1000", "10000"})
     public int servers;
 
+    /** {@code tcp}: a plain layer-4 check; {@code http}: {@code option httpchk} expecting status 200. */
     @Param({"tcp", "http"})
     public String check;
 
@@ -49,14 +51,17 @@ public class SimulationBenchmark {
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Checks {
+        /** Checks completed so far in the iteration. */
         public long checks;
 
+        /** Zeroes the count at each iteration's start. */
         @Setup(Level.Iteration)
         public void reset() {
             checks = 0;
         }
     }
 
+    /** Builds the simulation and runs it past the boot spreading (4 virtual seconds). */
     @Setup(Level.Trial)
     public void boot() {
         StringBuilder cfg = new StringBuilder("defaults\n    mode http\n    timeout connect 1s\n")
@@ -84,11 +89,13 @@ public class SimulationBenchmark {
         simulation.runFor(Duration.ofSeconds(4)); // past the boot spreading
     }
 
+    /** Closes the simulation. */
     @TearDown(Level.Trial)
     public void close() {
         simulation.close();
     }
 
+    /** Runs one virtual second; its checks are added to {@code checks} (about {@code servers / 2}). */
     @Benchmark
     public long oneVirtualSecond(Checks checks) {
         long before = completed;
