@@ -35,7 +35,8 @@ final class LiveSession implements AutoCloseable {
     private final boolean timestamps;
     private final List<HealthEvent> events = Collections.synchronizedList(new ArrayList<>());
     private Consumer<List<ServerSnapshot>> summary;
-    private final Diagnoses.Recorder recorder = new Diagnoses.Recorder();
+    /** What the diagnoses need, per server: not every check (a long run over many servers stays flat). */
+    private final Diagnoses.Recorder recorder = new Diagnoses.Recorder(this::startNanos);
     private boolean probe = true;
     private volatile RunDiagnoses diagnoses = RunDiagnoses.NONE;
     private Integer exitCode;
@@ -70,9 +71,10 @@ final class LiveSession implements AutoCloseable {
                 .backends(backends)
                 .checkStarts(checkStarts)
                 .listener(event -> {
-                    if (event.logMessage() != null || !(event instanceof HealthEvent.CheckCompleted
-                            || event instanceof HealthEvent.AgentCheckCompleted)) {
-                        // the JSON document needs lines and changes; a check without a line would only pile up
+                    if (out == null && (event.logMessage() != null || !(event instanceof HealthEvent.CheckCompleted
+                            || event instanceof HealthEvent.AgentCheckCompleted))) {
+                        // only the JSON document (printed at the end) needs lines and changes; text prints them
+                        // as they come, and a check without a line would only pile up
                         events.add(event);
                     }
                     if (out != null && event.logMessage() != null) {
@@ -90,8 +92,9 @@ final class LiveSession implements AutoCloseable {
     }
 
     /**
-     * Returns the events so far, in order: every event except the checks that logged no line (with
-     * {@code option log-health-checks} off, all of them), which are not kept.
+     * Returns the events so far, in order, for the JSON document: every event except the checks that logged no
+     * line (with {@code option log-health-checks} off, all of them), which are not kept; always empty for a
+     * session that prints (its {@code out} is not null), which keeps none.
      */
     List<HealthEvent> events() {
         synchronized (events) {
@@ -107,6 +110,11 @@ final class LiveSession implements AutoCloseable {
 
     void start() {
         engine.start();
+    }
+
+    /** The engine's start, the origin of the recorder's times (read once events come, after the start). */
+    private long startNanos() {
+        return engine.startNanos();
     }
 
     /** Returns the engine, for the runtime API's socket and the metrics endpoint. */
@@ -163,10 +171,8 @@ final class LiveSession implements AutoCloseable {
         engine.close();
         List<ServerSnapshot> servers = engine.servers();
         exitCode = ServerSummary.exitCode(servers);
-        io.haprobe.engine.Timeline timeline = recorder.timeline(engine.startNanos());
-        List<io.haprobe.diagnosis.TransitionDiagnosis> transitions = Diagnoses.transitions(engine.config(), timeline,
-                transport);
-        diagnoses = new RunDiagnoses(Diagnoses.live(engine, timeline, transport, followUps), transitions);
+        List<io.haprobe.diagnosis.TransitionDiagnosis> transitions = Diagnoses.transitions(engine, recorder, transport);
+        diagnoses = new RunDiagnoses(Diagnoses.live(engine, recorder, transport, followUps), transitions);
         summary.accept(servers);
         close();
         return exitCode;

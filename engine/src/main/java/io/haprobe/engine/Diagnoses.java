@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Diagnoses every checked server that is not UP at the end of a run: reads its check history from the run's
@@ -140,38 +141,115 @@ public final class Diagnoses {
     }
 
     /**
+     * Diagnoses the servers of a live run that are not UP, from what a {@link Recorder} took of the run, as
+     * {@link #live(HealthCheckEngine, Timeline, ProbeTransport, boolean)} does from a timeline (the same diagnoses
+     * for the same events).
+     *
+     * @param engine    the engine that ran the checks (closed or not); never null
+     * @param recorder  the recorder that listened to the engine; never null
+     * @param transport the transport the checks ran on (still open when {@code probe} is true); never null
+     * @param probe     whether to run follow-up probes (false: {@code --no-probe})
+     * @return a diagnosis per checked server not UP, in the engine's order; never null
+     * @throws NullPointerException if an argument is null
+     */
+    public static List<Diagnosis> live(HealthCheckEngine engine, Recorder recorder, ProbeTransport transport,
+                                       boolean probe) {
+        java.util.Objects.requireNonNull(transport, "transport");
+        synchronized (recorder) {
+            // a late event of the closed engine waits: the histories are read while the probes run
+            return diagnose(engine.config(), engine.servers(), recorder.histories(engine.startNanos()), transport,
+                    probe, Diagnoses::awaitWallClock, LONG_PROBE_NANOS);
+        }
+    }
+
+    /**
+     * Diagnoses every DOWN transition of a live run, from what a {@link Recorder} took of the run, as
+     * {@link #transitions(HaproxyConfig, Timeline, ProbeTransport)} does from a timeline.
+     *
+     * @param engine    the engine that ran the checks; never null
+     * @param recorder  the recorder that listened to the engine; never null
+     * @param transport the transport the checks ran on, or null to name only configured {@code source}s
+     * @return a diagnosis per DOWN transition, in the order they happened; never null
+     * @throws NullPointerException if {@code engine} or {@code recorder} is null
+     */
+    public static List<TransitionDiagnosis> transitions(HealthCheckEngine engine, Recorder recorder,
+                                                        ProbeTransport transport) {
+        synchronized (recorder) {
+            return transitions(engine.config(), recorder.histories(engine.startNanos()), transport);
+        }
+    }
+
+    /**
      * Records the events a diagnosis needs from a live engine (checks and state changes), as a listener.
      *
-     * <p>Thread-safe: the engine may call it from its listener executor while another thread reads
-     * {@link #timeline(long)}.
+     * <p>Two kinds: {@link #Recorder()} keeps every check and state change (a {@link #timeline(long)} to read, with
+     * memory that grows with the checks: for tests and short runs); {@link #Recorder(LongSupplier)} keeps only what
+     * the diagnoses need, per server (the counts and last checks of {@code CheckHistories}) and the state changes,
+     * so a run of hours over 100,000 servers does not grow with its checks; diagnose it with
+     * {@link Diagnoses#live(HealthCheckEngine, Recorder, ProbeTransport, boolean)} and
+     * {@link Diagnoses#transitions(HealthCheckEngine, Recorder, ProbeTransport)}.
+     *
+     * <p>Thread-safe: the engine may call it from its listener executor while another thread reads it.
      */
     public static final class Recorder implements HealthListener {
         private final List<HealthEvent> events = new ArrayList<>();
+        private final LongSupplier originNanos;
+        private final CheckHistories histories;
 
-        /** Creates an empty recorder. */
+        /** Creates an empty recorder that keeps every check and state change. */
         public Recorder() {
+            this.originNanos = null;
+            this.histories = null;
         }
 
         /**
-         * Keeps check completions and state changes.
+         * Creates an empty recorder that keeps only what the diagnoses need: its memory grows with servers and
+         * state changes, not with checks.
+         *
+         * @param originNanos returns the run's start ({@link HealthCheckEngine#startNanos()}), read at each event
+         *                    (events come only after the engine's start); never null
+         * @throws NullPointerException if {@code originNanos} is null
+         */
+        public Recorder(LongSupplier originNanos) {
+            this.originNanos = java.util.Objects.requireNonNull(originNanos, "originNanos");
+            this.histories = new CheckHistories();
+        }
+
+        /**
+         * Keeps check completions and state changes (a recorder made with an origin keeps the state changes and
+         * takes each check into its servers' histories).
          *
          * @param event the event; never null
          */
         @Override
         public synchronized void onEvent(HealthEvent event) {
-            if (event instanceof HealthEvent.CheckCompleted || event instanceof HealthEvent.StateChanged) {
-                events.add(event);
+            boolean check = event instanceof HealthEvent.CheckCompleted;
+            if (!check && !(event instanceof HealthEvent.StateChanged)) {
+                return;
             }
+            if (histories != null) {
+                histories.add(event, TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - originNanos.getAsLong()));
+                if (check) {
+                    return;
+                }
+            }
+            events.add(event);
         }
 
         /**
-         * Returns what was recorded so far.
+         * Returns what was recorded so far: every check and state change, or, for a recorder made with an origin,
+         * the state changes only.
          *
          * @param originNanos the run's start ({@link HealthCheckEngine#startNanos()})
          * @return the timeline, never null
          */
         public synchronized Timeline timeline(long originNanos) {
             return new Timeline(originNanos, List.copyOf(events));
+        }
+
+        /** Returns the histories so far, from the kept timeline for a recorder without origin. */
+        synchronized CheckHistories histories(long originNanos) {
+            return histories != null ? histories : CheckHistories.of(new Timeline(originNanos, List.copyOf(events)));
         }
     }
 
