@@ -53,6 +53,11 @@ import java.util.function.Consumer;
  * could not create the socket, e.g. {@code EMFILE}), or a transport that throws, ends the check at once with
  * {@code L4CON} and HAProxy's text ({@link ErrnoText#ofConnect}), on the caller's thread.
  *
+ * <p>Channel-free live connections: on a transport that is a {@link ChannelFreeConnector} (the live transport on
+ * epoll), a connection without TLS is an {@link EpollCheckConnection}, a socket registered straight on the event
+ * loop whose events go to the driver; this adapter only opens it. The rest of this class is the channel path: TLS,
+ * NIO, a connect off the loop or to an unresolved address, or {@code -Dhaprobe.live.channels=true}.
+ *
  * <p>Lean: a run is its own connector, connection, connect and write listener ({@link #operationComplete}), so a
  * check allocates no lambda; the bytes it sends go out in a pooled buffer of the channel's allocator, and the bytes
  * of a direct read buffer are judged from a scratch array of the event loop's thread.
@@ -294,6 +299,13 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         overTls = pendingTlsLayer != null;
         delayHandshakeAck = driver.disablesQuickAck();
         channel = null;
+        if (!overTls && transport instanceof ChannelFreeConnector channelFree) {
+            // live on epoll: one socket on the loop, no channel (the driver gets its events straight)
+            CheckConnection direct = channelFree.openChannelFree(address, proxyVersion, driver);
+            if (direct != null) {
+                return direct;
+            }
+        }
         ChannelFuture connect;
         try {
             connect = transport.connect(address, this);

@@ -1,5 +1,9 @@
 package io.haprobe.transport;
 
+import io.haprobe.internal.ChannelFreeConnector;
+import io.haprobe.internal.CheckConnection;
+import io.haprobe.internal.CheckDriver;
+import io.haprobe.internal.EpollCheckConnection;
 import io.haprobe.time.EventLoopScheduler;
 import io.haprobe.time.Scheduler;
 import io.netty.bootstrap.Bootstrap;
@@ -14,9 +18,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -51,13 +57,21 @@ import java.util.concurrent.TimeUnit;
  * channel is registered on the loop of the thread that calls {@link #connect}, or on the first loop when the
  * caller is not one of them.
  */
-public final class NettyProbeTransport implements ProbeTransport {
+public final class NettyProbeTransport implements ProbeTransport, ChannelFreeConnector {
 
     private static final System.Logger LOGGER = System.getLogger(NettyProbeTransport.class.getName());
+
+    /**
+     * {@code -Dhaprobe.live.channels=true}: every live check connection takes a Netty channel, as before the
+     * channel-free path (for comparison; the checks behave the same).
+     */
+    private static final boolean CHANNELS_ONLY = Boolean.getBoolean("haprobe.live.channels");
 
     private final EventLoopGroup ownedGroup;
     private final List<Scheduler> schedulers;
     private final EventLoop[] eventLoops;
+    /** Per loop: the loop when plain checks can run channel-free on it (epoll), else null. */
+    private final IoEventLoop[] channelFreeLoops;
     /** One bootstrap per loop, built once: a check's connect clones nothing. */
     private final Bootstrap[] bootstraps;
     /** {@code backend/server} to the local address its last check connection left from. */
@@ -67,9 +81,14 @@ public final class NettyProbeTransport implements ProbeTransport {
         this.ownedGroup = ownedGroup;
         this.eventLoops = loops.toArray(new EventLoop[0]);
         this.bootstraps = new Bootstrap[eventLoops.length];
+        this.channelFreeLoops = new IoEventLoop[eventLoops.length];
+        boolean epoll = !CHANNELS_ONLY && Epoll.isAvailable();
         List<Scheduler> each = new ArrayList<>(eventLoops.length);
         for (int i = 0; i < eventLoops.length; i++) {
             each.add(EventLoopScheduler.of(eventLoops[i]));
+            if (epoll && eventLoops[i] instanceof IoEventLoop io && io.isCompatible(EpollIoHandle.class)) {
+                channelFreeLoops[i] = io;
+            }
             bootstraps[i] = new Bootstrap()
                     .group(eventLoops[i])
                     .channel(type)
@@ -210,6 +229,29 @@ public final class NettyProbeTransport implements ProbeTransport {
         ChannelPromise connected = channel.newPromise();
         eventLoop.execute(new Connect(channel, target, connected, sources));
         return connected;
+    }
+
+    /**
+     * Opens a plain check connection with no channel ({@link EpollCheckConnection}) when the caller is on one of
+     * this transport's epoll loops and the address is resolved, recording the local address it leaves from as
+     * {@link #connect} does. Not API: the hook of the engine's check runs.
+     *
+     * @param target       the server and the address of this connection; never null
+     * @param proxyVersion the PROXY protocol version to send first once connected (1 or 2), 0 for none
+     * @param driver       where the connection's events go; never null
+     * @return the connection, or null when it must take the channel path ({@link #connect})
+     */
+    @Override
+    public CheckConnection openChannelFree(CheckTarget target, int proxyVersion, CheckDriver driver) {
+        IoEventLoop loop = channelFreeLoops[currentLoop()];
+        if (loop == null || !loop.inEventLoop() || target.address().isUnresolved()) {
+            return null;
+        }
+        CheckConnection connection = EpollCheckConnection.open(loop, target, proxyVersion, driver);
+        if (connection instanceof EpollCheckConnection opened && opened.localAddress() != null) {
+            sources.put(target.id(), opened.localAddress());
+        }
+        return connection;
     }
 
     /** Bootstrap's deferred connect: a failed connect closes its channel. */
