@@ -90,6 +90,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
     private ChannelFuture connecting;
     private int connectingProxyVersion;
     private ChannelHandlerContext writeContext;
+    /** Whether a connection of this run took a channel: its late events could reach the run if it were reused. */
+    private boolean channelUsed;
 
     /**
      * Creates a run.
@@ -158,6 +160,42 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         } else {
             driver.start(this, target);
         }
+    }
+
+    /**
+     * Tells whether this run can be {@link #reset} for the server's next check: its check has reported, and none
+     * of its connections took a channel (all were channel-free, {@link ChannelFreeConnector}), so no late event of
+     * an earlier connection can reach it.
+     *
+     * @return true when {@link #reset} may be called
+     */
+    public boolean reusable() {
+        return driver.finished() && !channelUsed;
+    }
+
+    /**
+     * Prepares this run for the server's next check, which then starts with {@link #start}: the same server, inter,
+     * timeouts, TLS side, PROXY versions and result consumer, the driver and its session reset (as a simulated
+     * server's driver is, {@link CheckDriver#reset}).
+     *
+     * @param program the check's program, compiled anew when the server's check settings changed; never null
+     * @return this run
+     * @throws IllegalStateException if the run is not {@link #reusable()}
+     */
+    public CheckRun reset(CheckProgram program) {
+        if (!reusable()) {
+            throw new IllegalStateException("the run has not finished or used a channel");
+        }
+        driver.reset(program);
+        transport = null;
+        pendingTlsLayer = null;
+        overTls = false;
+        delayHandshakeAck = false;
+        channel = null;
+        connecting = null;
+        connectingProxyVersion = 0;
+        writeContext = null;
+        return this;
     }
 
     /**
@@ -307,6 +345,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
             }
         }
         ChannelFuture connect;
+        channelUsed = true;
         try {
             connect = transport.connect(address, this);
         } catch (RuntimeException e) {

@@ -74,8 +74,8 @@ public final class NettyProbeTransport implements ProbeTransport, ChannelFreeCon
     private final IoEventLoop[] channelFreeLoops;
     /** One bootstrap per loop, built once: a check's connect clones nothing. */
     private final Bootstrap[] bootstraps;
-    /** {@code backend/server} to the local address its last check connection left from. */
-    private final Map<String, InetSocketAddress> sources = new ConcurrentHashMap<>();
+    /** A server to the local address its last check connection left from. */
+    private final Map<ServerKey, InetSocketAddress> sources = new ConcurrentHashMap<>();
 
     private NettyProbeTransport(EventLoopGroup ownedGroup, List<EventLoop> loops, Class<? extends SocketChannel> type) {
         this.ownedGroup = ownedGroup;
@@ -249,7 +249,7 @@ public final class NettyProbeTransport implements ProbeTransport, ChannelFreeCon
         }
         CheckConnection connection = EpollCheckConnection.open(loop, target, proxyVersion, driver);
         if (connection instanceof EpollCheckConnection opened && opened.localAddress() != null) {
-            sources.put(target.id(), opened.localAddress());
+            sources.put(ServerKey.of(target), opened.localAddress());
         }
         return connection;
     }
@@ -260,9 +260,10 @@ public final class NettyProbeTransport implements ProbeTransport, ChannelFreeCon
         private final Channel channel;
         private final CheckTarget target;
         private final ChannelPromise promise;
-        private final Map<String, InetSocketAddress> sources;
+        private final Map<ServerKey, InetSocketAddress> sources;
 
-        Connect(Channel channel, CheckTarget target, ChannelPromise promise, Map<String, InetSocketAddress> sources) {
+        Connect(Channel channel, CheckTarget target, ChannelPromise promise,
+                Map<ServerKey, InetSocketAddress> sources) {
             this.channel = channel;
             this.target = target;
             this.promise = promise;
@@ -280,14 +281,14 @@ public final class NettyProbeTransport implements ProbeTransport, ChannelFreeCon
             promise.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             // connect(2) has bound the local address, even when the SYN is never answered
             if (channel.localAddress() instanceof InetSocketAddress local) {
-                sources.put(target.id(), local);
+                sources.put(ServerKey.of(target), local);
             }
         }
     }
 
     private void recordSource(Channel channel, CheckTarget target) {
         if (channel.localAddress() instanceof InetSocketAddress local) {
-            sources.put(target.id(), local);
+            sources.put(ServerKey.of(target), local);
         }
     }
 
@@ -295,7 +296,15 @@ public final class NettyProbeTransport implements ProbeTransport, ChannelFreeCon
     public Optional<InetSocketAddress> lastSource(String backend, String server) {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(server, "server");
-        return Optional.ofNullable(sources.get(backend + '/' + server));
+        return Optional.ofNullable(sources.get(new ServerKey(backend, server)));
+    }
+
+    /** The key of {@link #sources}: no {@code backend/server} string to build per check. */
+    private record ServerKey(String backend, String server) {
+
+        static ServerKey of(CheckTarget target) {
+            return new ServerKey(target.backend(), target.server());
+        }
     }
 
     private int currentLoop() {

@@ -258,6 +258,38 @@ class EpollCheckConnectionLiveTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> openDescriptors() <= before);
     }
 
+    @Test
+    void aChannelFreeRunIsReusedForTheNextCheckAndAChannelRunIsNot() throws Exception {
+        serve(socket -> {
+            readRequest(socket);
+            write(socket, OK_200);
+        }, false);
+        List<List<CheckOutcome>> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Scheduler scheduler = transport.scheduler();
+        CheckRun run = onLoop(() -> {
+            CheckRun first = new CheckRun(http(), scheduler, 500 * MS, 0, 0, reports::add);
+            first.start(transport, target());
+            return first;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> reports.size() == 1);
+        assertThat(onLoop(run::reusable)).isTrue();
+        onLoop(() -> {
+            run.reset(tcpCheck("tcp-check connect")).start(transport, target());
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> reports.size() == 2);
+        assertThat(reports.get(0).get(0).status()).isEqualTo(CheckStatus.L7OK);
+        assertThat(reports.get(1).get(0).status()).isEqualTo(CheckStatus.L4OK);
+
+        CheckRun overChannels = onLoop(() -> {
+            CheckRun channels = new CheckRun(http(), scheduler, 500 * MS, 0, 0, reports::add);
+            channels.start(new ChannelsOnly(transport), target());
+            return channels;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> reports.size() == 3);
+        assertThat(onLoop(overChannels::reusable)).isFalse();
+    }
+
     // --- helpers
 
     /**
