@@ -8,6 +8,7 @@ import io.haprobe.check.CheckVerdict;
 import io.haprobe.spi.TlsEvent;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.CheckTarget;
+import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -18,6 +19,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -53,9 +55,10 @@ import java.util.function.Consumer;
  * could not create the socket, e.g. {@code EMFILE}), or a transport that throws, ends the check at once with
  * {@code L4CON} and HAProxy's text ({@link ErrnoText#ofConnect}), on the caller's thread.
  *
- * <p>Channel-free live connections: on a transport that is a {@link ChannelFreeConnector} (the live transport on
- * epoll), a connection without TLS is an {@link EpollCheckConnection}, a socket registered straight on the event
- * loop whose events go to the driver; this adapter only opens it. The rest of this class is the channel path: TLS,
+ * <p>Channel-free live connections: on a {@link NettyProbeTransport} that offers a loop for it
+ * ({@link NettyProbeTransport#channelFreeLoop}: epoll, on the caller's loop), a connection without TLS is an
+ * {@link EpollCheckConnection}, a socket registered straight on the event loop whose events go to the driver; this
+ * adapter only opens it and records its source address. The rest of this class is the channel path: TLS,
  * NIO, a connect off the loop or to an unresolved address, or {@code -Dhaprobe.live.channels=true}.
  *
  * <p>Lean: a run is its own connector, connection, connect and write listener ({@link #operationComplete}), so a
@@ -164,7 +167,7 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
 
     /**
      * Tells whether this run can be {@link #reset} for the server's next check: its check has reported, and none
-     * of its connections took a channel (all were channel-free, {@link ChannelFreeConnector}), so no late event of
+     * of its connections took a channel (all were channel-free, {@link EpollCheckConnection}), so no late event of
      * an earlier connection can reach it.
      *
      * @return true when {@link #reset} may be called
@@ -337,10 +340,14 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         overTls = pendingTlsLayer != null;
         delayHandshakeAck = driver.disablesQuickAck();
         channel = null;
-        if (!overTls && transport instanceof ChannelFreeConnector channelFree) {
-            // live on epoll: one socket on the loop, no channel (the driver gets its events straight)
-            CheckConnection direct = channelFree.openChannelFree(address, proxyVersion, driver);
-            if (direct != null) {
+        if (!overTls && transport instanceof NettyProbeTransport live) {
+            IoEventLoop loop = live.channelFreeLoop(address);
+            if (loop != null) {
+                // live on epoll: one socket on the loop, no channel (the driver gets its events straight)
+                CheckConnection direct = EpollCheckConnection.open(loop, address, proxyVersion, driver);
+                if (direct instanceof EpollCheckConnection opened && opened.localAddress() != null) {
+                    live.recordSource(address, opened.localAddress());
+                }
                 return direct;
             }
         }

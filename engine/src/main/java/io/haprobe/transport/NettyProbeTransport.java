@@ -1,9 +1,5 @@
 package io.haprobe.transport;
 
-import io.haprobe.internal.ChannelFreeConnector;
-import io.haprobe.internal.CheckConnection;
-import io.haprobe.internal.CheckDriver;
-import io.haprobe.internal.EpollCheckConnection;
 import io.haprobe.time.EventLoopScheduler;
 import io.haprobe.time.Scheduler;
 import io.netty.bootstrap.Bootstrap;
@@ -53,11 +49,16 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
+ * <p>On epoll, the engine's plain (non-TLS) checks started on one of the transport's loops take no channel: each
+ * connection is one socket registered straight on the loop (see {@code docs/architecture.md}, "Transport"). The
+ * system property {@code haprobe.live.channels=true}, read once when this class loads, makes every check take a
+ * channel through {@link #connect} instead (for comparison; the checks report the same).
+ *
  * <p>Threading: thread-safe. Each event loop has its own {@link EventLoopScheduler} ({@link #schedulers()}); a
  * channel is registered on the loop of the thread that calls {@link #connect}, or on the first loop when the
  * caller is not one of them.
  */
-public final class NettyProbeTransport implements ProbeTransport, ChannelFreeConnector {
+public final class NettyProbeTransport implements ProbeTransport {
 
     private static final System.Logger LOGGER = System.getLogger(NettyProbeTransport.class.getName());
 
@@ -232,26 +233,29 @@ public final class NettyProbeTransport implements ProbeTransport, ChannelFreeCon
     }
 
     /**
-     * Opens a plain check connection with no channel ({@link EpollCheckConnection}) when the caller is on one of
-     * this transport's epoll loops and the address is resolved, recording the local address it leaves from as
-     * {@link #connect} does. Not API: the hook of the engine's check runs.
+     * Returns the event loop on which a plain (non-TLS) check connection to {@code target} may run without a channel:
+     * one socket registered straight on the loop's epoll handler. The engine's check runs ask this before each
+     * connection without TLS, and {@link #recordSource} where such a connection left from.
      *
-     * @param target       the server and the address of this connection; never null
-     * @param proxyVersion the PROXY protocol version to send first once connected (1 or 2), 0 for none
-     * @param driver       where the connection's events go; never null
-     * @return the connection, or null when it must take the channel path ({@link #connect})
+     * @param target the server and the address of the connection; never null
+     * @return the calling thread's event loop when it is one of this transport's loops, runs epoll, the address is
+     *         resolved and the system property {@code haprobe.live.channels} is not {@code true}; null when the
+     *         connection must take a channel ({@link #connect})
      */
-    @Override
-    public CheckConnection openChannelFree(CheckTarget target, int proxyVersion, CheckDriver driver) {
+    public IoEventLoop channelFreeLoop(CheckTarget target) {
         IoEventLoop loop = channelFreeLoops[currentLoop()];
-        if (loop == null || !loop.inEventLoop() || target.address().isUnresolved()) {
-            return null;
-        }
-        CheckConnection connection = EpollCheckConnection.open(loop, target, proxyVersion, driver);
-        if (connection instanceof EpollCheckConnection opened && opened.localAddress() != null) {
-            sources.put(ServerKey.of(target), opened.localAddress());
-        }
-        return connection;
+        return loop == null || !loop.inEventLoop() || target.address().isUnresolved() ? null : loop;
+    }
+
+    /**
+     * Records the local address a check connection left from, for {@link #lastSource}, as {@link #connect} does
+     * for its channels: for the connections opened on a {@link #channelFreeLoop}.
+     *
+     * @param target the server and the address of the connection; never null
+     * @param local  the address its socket was bound to at {@code connect(2)}; never null
+     */
+    public void recordSource(CheckTarget target, InetSocketAddress local) {
+        sources.put(ServerKey.of(target), Objects.requireNonNull(local, "local"));
     }
 
     /** Bootstrap's deferred connect: a failed connect closes its channel. */

@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The channel-free live path ({@link EpollCheckConnection}, through {@link NettyProbeTransport} on epoll) on real
  * loopback sockets: each scenario runs once channel-free and once over Netty channels (the same transport behind a
- * wrapper that is no {@link ChannelFreeConnector}), and both must report the same status, code and info. No
+ * wrapper that is no {@link NettyProbeTransport}), and both must report the same status, code and info. No
  * descriptor may be left open.
  */
 @Tag("live")
@@ -230,11 +230,10 @@ class EpollCheckConnectionLiveTest {
 
     @Test
     void onlyTheLoopsOwnThreadGoesChannelFree() {
-        CheckDriver driver = new CheckDriver(CheckProgram.connectOnly(), transport.scheduler(), 1000 * MS, 0, 0,
-                results -> { });
-        assertThat(transport.openChannelFree(target(), 0, driver)).as("off the loop").isNull();
+        assertThat(transport.channelFreeLoop(target())).as("off the loop").isNull();
         CheckTarget unresolved = new CheckTarget("be", "s1", InetSocketAddress.createUnresolved("localhost", 1), null);
-        assertThat(onLoop(() -> transport.openChannelFree(unresolved, 0, driver))).as("unresolved").isNull();
+        assertThat(onLoop(() -> transport.channelFreeLoop(unresolved))).as("unresolved").isNull();
+        assertThat(onLoop(() -> transport.channelFreeLoop(target()))).as("on the loop").isNotNull();
     }
 
     @Test
@@ -308,7 +307,8 @@ class EpollCheckConnectionLiveTest {
         CheckTarget target = new CheckTarget("be", "s1", (InetSocketAddress) full.getLocalSocketAddress(), null);
         CheckDriver driver = new CheckDriver(program, transport.scheduler(), 1000 * MS, 0, 0, results -> { });
         return onLoop(() -> {
-            CheckConnection connection = transport.openChannelFree(target, 0, driver);
+            CheckConnection connection = EpollCheckConnection.open(transport.channelFreeLoop(target), target, 0,
+                    driver);
             assertThat(connection).isInstanceOf(EpollCheckConnection.class);
             EpollCheckConnection epoll = (EpollCheckConnection) connection;
             try {
