@@ -13,6 +13,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -24,7 +25,8 @@ import java.util.Arrays;
  * {@code EpollSocketChannel}, with the same socket calls and the same error texts ({@link ErrnoText}):
  *
  * <ul>
- *   <li>opening: {@code socket()}, {@code TCP_NODELAY}, {@code TCP_QUICKACK} 0 when the driver asks
+ *   <li>opening: {@code socket()} of the server's address family (as HAProxy; a channel's socket is dual-stack),
+ *       {@code TCP_NODELAY}, {@code TCP_QUICKACK} 0 when the driver asks
  *       ({@link CheckDriver#disablesQuickAck()}, HAProxy 2.6.5+), {@code bind()} to the check's {@code source},
  *       registration for {@code EPOLLIN|EPOLLOUT|EPOLLRDHUP} edge-triggered, {@code connect()}; a socket that cannot
  *       be created, bound or connected at once is returned as {@link CheckConnection#failed(String)} (the driver
@@ -115,7 +117,9 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
     public static CheckConnection open(IoEventLoop loop, CheckTarget target, int proxyVersion, CheckDriver driver) {
         LinuxSocket socket;
         try {
-            socket = LinuxSocket.newSocketStream();
+            // of the server's family, as HAProxy's socket(): an IPv4 server gets no dual-stack socket (no
+            // IPV6_V6ONLY call, no mapped address per connect)
+            socket = LinuxSocket.newSocketStream(target.address().getAddress() instanceof Inet6Address);
         } catch (RuntimeException e) {
             // EMFILE, ENFILE, ENOBUFS: no socket at all
             return CheckConnection.failed(ErrnoText.ofConnect(e));

@@ -212,6 +212,30 @@ class EpollCheckConnectionLiveTest {
     }
 
     @Test
+    void anIpv6ServerIsCheckedOverAnIpv6Socket() throws Exception {
+        ServerSocket v6;
+        try {
+            v6 = new ServerSocket(0, 50, InetAddress.getByName("::1"));
+        } catch (IOException e) {
+            assumeThat(e).as("no ::1 here").isNull();
+            return;
+        }
+        listener.close();
+        listener = v6;
+        CompletableFuture<String> first = new CompletableFuture<>();
+        serve(socket -> {
+            first.complete(readRequest(socket));
+            write(socket, OK_200);
+        }, false);
+
+        CheckOutcome outcome = runChannelFree(http(), target(), 1);
+
+        assertThat(outcome.status()).isEqualTo(CheckStatus.L7OK);
+        assertThat(first.get(5, TimeUnit.SECONDS)).startsWith("PROXY TCP6 ::1 ::1 ");
+        assertSameOverChannels(http(), target(), 1, outcome);
+    }
+
+    @Test
     void aSourceThatCannotBeBoundIsL4conWithHaproxysText() throws Exception {
         // TEST-NET-1: never a local address
         CheckTarget target = new CheckTarget("be", "s1", (InetSocketAddress) listener.getLocalSocketAddress(),
