@@ -77,6 +77,8 @@ final class ServerChecker {
     private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
     private CheckDriver directDriver;
+    /** The live run of the last health check, restarted for the next when it ran channel-free. */
+    private CheckRun liveRun;
     private Cancellable next = Cancellable.NONE;
     /** When the health check {@link #next} runs was due, scheduler nanoseconds (for the lateness of its start). */
     private long nextPlannedNanos;
@@ -408,9 +410,18 @@ final class ServerChecker {
             driver.start(direct, target);
             return;
         }
-        CheckRun run = new CheckRun(program, loop.scheduler(), plan.policy().interNanos(),
-                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), results)
-                .proxyProtocol(sendProxy, checkProxyVersion);
+        CheckRun run = liveRun;
+        if (results == resultsTask && run != null && run.reusable()) {
+            // live and channel-free: the server's checks come one at a time and share one run and driver
+            run.reset(program);
+        } else {
+            run = new CheckRun(program, loop.scheduler(), plan.policy().interNanos(),
+                    proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), results)
+                    .proxyProtocol(sendProxy, checkProxyVersion);
+            if (results == resultsTask) {
+                liveRun = run;
+            }
+        }
         run.start(transport, target);
     }
 

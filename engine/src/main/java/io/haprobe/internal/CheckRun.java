@@ -8,6 +8,7 @@ import io.haprobe.check.CheckVerdict;
 import io.haprobe.spi.TlsEvent;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.CheckTarget;
+import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -18,6 +19,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -53,6 +55,12 @@ import java.util.function.Consumer;
  * could not create the socket, e.g. {@code EMFILE}), or a transport that throws, ends the check at once with
  * {@code L4CON} and HAProxy's text ({@link ErrnoText#ofConnect}), on the caller's thread.
  *
+ * <p>Channel-free live connections: on a {@link NettyProbeTransport} that offers a loop for it
+ * ({@link NettyProbeTransport#channelFreeLoop}: epoll, on the caller's loop), a connection without TLS is an
+ * {@link EpollCheckConnection}, a socket registered straight on the event loop whose events go to the driver; this
+ * adapter only opens it and records its source address. The rest of this class is the channel path: TLS,
+ * NIO, a connect off the loop or to an unresolved address, or {@code -Dhaprobe.live.channels=true}.
+ *
  * <p>Lean: a run is its own connector, connection, connect and write listener ({@link #operationComplete}), so a
  * check allocates no lambda; the bytes it sends go out in a pooled buffer of the channel's allocator, and the bytes
  * of a direct read buffer are judged from a scratch array of the event loop's thread.
@@ -85,6 +93,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
     private ChannelFuture connecting;
     private int connectingProxyVersion;
     private ChannelHandlerContext writeContext;
+    /** Whether a connection of this run took a channel: its late events could reach the run if it were reused. */
+    private boolean channelUsed;
 
     /**
      * Creates a run.
@@ -153,6 +163,42 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         } else {
             driver.start(this, target);
         }
+    }
+
+    /**
+     * Tells whether this run can be {@link #reset} for the server's next check: its check has reported, and none
+     * of its connections took a channel (all were channel-free, {@link EpollCheckConnection}), so no late event of
+     * an earlier connection can reach it.
+     *
+     * @return true when {@link #reset} may be called
+     */
+    public boolean reusable() {
+        return driver.finished() && !channelUsed;
+    }
+
+    /**
+     * Prepares this run for the server's next check, which then starts with {@link #start}: the same server, inter,
+     * timeouts, TLS side, PROXY versions and result consumer, the driver and its session reset (as a simulated
+     * server's driver is, {@link CheckDriver#reset}).
+     *
+     * @param program the check's program, compiled anew when the server's check settings changed; never null
+     * @return this run
+     * @throws IllegalStateException if the run is not {@link #reusable()}
+     */
+    public CheckRun reset(CheckProgram program) {
+        if (!reusable()) {
+            throw new IllegalStateException("the run has not finished or used a channel");
+        }
+        driver.reset(program);
+        transport = null;
+        pendingTlsLayer = null;
+        overTls = false;
+        delayHandshakeAck = false;
+        channel = null;
+        connecting = null;
+        connectingProxyVersion = 0;
+        writeContext = null;
+        return this;
     }
 
     /**
@@ -294,7 +340,19 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         overTls = pendingTlsLayer != null;
         delayHandshakeAck = driver.disablesQuickAck();
         channel = null;
+        if (!overTls && transport instanceof NettyProbeTransport live) {
+            IoEventLoop loop = live.channelFreeLoop(address);
+            if (loop != null) {
+                // live on epoll: one socket on the loop, no channel (the driver gets its events straight)
+                CheckConnection direct = EpollCheckConnection.open(loop, address, proxyVersion, driver);
+                if (direct instanceof EpollCheckConnection opened && opened.localAddress() != null) {
+                    live.recordSource(address, opened.localAddress());
+                }
+                return direct;
+            }
+        }
         ChannelFuture connect;
+        channelUsed = true;
         try {
             connect = transport.connect(address, this);
         } catch (RuntimeException e) {

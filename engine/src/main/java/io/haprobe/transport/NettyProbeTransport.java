@@ -14,9 +14,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -47,6 +49,11 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
+ * <p>On epoll, the engine's plain (non-TLS) checks started on one of the transport's loops take no channel: each
+ * connection is one socket registered straight on the loop (see {@code docs/architecture.md}, "Transport"). The
+ * system property {@code haprobe.live.channels=true}, read once when this class loads, makes every check take a
+ * channel through {@link #connect} instead (for comparison; the checks report the same).
+ *
  * <p>Threading: thread-safe. Each event loop has its own {@link EventLoopScheduler} ({@link #schedulers()}); a
  * channel is registered on the loop of the thread that calls {@link #connect}, or on the first loop when the
  * caller is not one of them.
@@ -55,21 +62,34 @@ public final class NettyProbeTransport implements ProbeTransport {
 
     private static final System.Logger LOGGER = System.getLogger(NettyProbeTransport.class.getName());
 
+    /**
+     * {@code -Dhaprobe.live.channels=true}: every live check connection takes a Netty channel, as before the
+     * channel-free path (for comparison; the checks behave the same).
+     */
+    private static final boolean CHANNELS_ONLY = Boolean.getBoolean("haprobe.live.channels");
+
     private final EventLoopGroup ownedGroup;
     private final List<Scheduler> schedulers;
     private final EventLoop[] eventLoops;
+    /** Per loop: the loop when plain checks can run channel-free on it (epoll), else null. */
+    private final IoEventLoop[] channelFreeLoops;
     /** One bootstrap per loop, built once: a check's connect clones nothing. */
     private final Bootstrap[] bootstraps;
-    /** {@code backend/server} to the local address its last check connection left from. */
-    private final Map<String, InetSocketAddress> sources = new ConcurrentHashMap<>();
+    /** A server to the local address its last check connection left from. */
+    private final Map<ServerKey, InetSocketAddress> sources = new ConcurrentHashMap<>();
 
     private NettyProbeTransport(EventLoopGroup ownedGroup, List<EventLoop> loops, Class<? extends SocketChannel> type) {
         this.ownedGroup = ownedGroup;
         this.eventLoops = loops.toArray(new EventLoop[0]);
         this.bootstraps = new Bootstrap[eventLoops.length];
+        this.channelFreeLoops = new IoEventLoop[eventLoops.length];
+        boolean epoll = !CHANNELS_ONLY && Epoll.isAvailable();
         List<Scheduler> each = new ArrayList<>(eventLoops.length);
         for (int i = 0; i < eventLoops.length; i++) {
             each.add(EventLoopScheduler.of(eventLoops[i]));
+            if (epoll && eventLoops[i] instanceof IoEventLoop io && io.isCompatible(EpollIoHandle.class)) {
+                channelFreeLoops[i] = io;
+            }
             bootstraps[i] = new Bootstrap()
                     .group(eventLoops[i])
                     .channel(type)
@@ -212,15 +232,42 @@ public final class NettyProbeTransport implements ProbeTransport {
         return connected;
     }
 
+    /**
+     * Returns the event loop on which a plain (non-TLS) check connection to {@code target} may run without a channel:
+     * one socket registered straight on the loop's epoll handler. The engine's check runs ask this before each
+     * connection without TLS, and {@link #recordSource} where such a connection left from.
+     *
+     * @param target the server and the address of the connection; never null
+     * @return the calling thread's event loop when it is one of this transport's loops, runs epoll, the address is
+     *         resolved and the system property {@code haprobe.live.channels} is not {@code true}; null when the
+     *         connection must take a channel ({@link #connect})
+     */
+    public IoEventLoop channelFreeLoop(CheckTarget target) {
+        IoEventLoop loop = channelFreeLoops[currentLoop()];
+        return loop == null || !loop.inEventLoop() || target.address().isUnresolved() ? null : loop;
+    }
+
+    /**
+     * Records the local address a check connection left from, for {@link #lastSource}, as {@link #connect} does
+     * for its channels: for the connections opened on a {@link #channelFreeLoop}.
+     *
+     * @param target the server and the address of the connection; never null
+     * @param local  the address its socket was bound to at {@code connect(2)}; never null
+     */
+    public void recordSource(CheckTarget target, InetSocketAddress local) {
+        sources.put(ServerKey.of(target), Objects.requireNonNull(local, "local"));
+    }
+
     /** Bootstrap's deferred connect: a failed connect closes its channel. */
     private static final class Connect implements Runnable {
 
         private final Channel channel;
         private final CheckTarget target;
         private final ChannelPromise promise;
-        private final Map<String, InetSocketAddress> sources;
+        private final Map<ServerKey, InetSocketAddress> sources;
 
-        Connect(Channel channel, CheckTarget target, ChannelPromise promise, Map<String, InetSocketAddress> sources) {
+        Connect(Channel channel, CheckTarget target, ChannelPromise promise,
+                Map<ServerKey, InetSocketAddress> sources) {
             this.channel = channel;
             this.target = target;
             this.promise = promise;
@@ -238,14 +285,14 @@ public final class NettyProbeTransport implements ProbeTransport {
             promise.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             // connect(2) has bound the local address, even when the SYN is never answered
             if (channel.localAddress() instanceof InetSocketAddress local) {
-                sources.put(target.id(), local);
+                sources.put(ServerKey.of(target), local);
             }
         }
     }
 
     private void recordSource(Channel channel, CheckTarget target) {
         if (channel.localAddress() instanceof InetSocketAddress local) {
-            sources.put(target.id(), local);
+            sources.put(ServerKey.of(target), local);
         }
     }
 
@@ -253,7 +300,15 @@ public final class NettyProbeTransport implements ProbeTransport {
     public Optional<InetSocketAddress> lastSource(String backend, String server) {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(server, "server");
-        return Optional.ofNullable(sources.get(backend + '/' + server));
+        return Optional.ofNullable(sources.get(new ServerKey(backend, server)));
+    }
+
+    /** The key of {@link #sources}: no {@code backend/server} string to build per check. */
+    private record ServerKey(String backend, String server) {
+
+        static ServerKey of(CheckTarget target) {
+            return new ServerKey(target.backend(), target.server());
+        }
     }
 
     private int currentLoop() {
