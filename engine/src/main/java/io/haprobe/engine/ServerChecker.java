@@ -14,6 +14,7 @@ import io.haprobe.internal.DirectConnector;
 import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
+import io.haprobe.time.Timer;
 import io.haprobe.traffic.Backend;
 import io.haprobe.traffic.BackendTraffic;
 import io.haprobe.traffic.Decision;
@@ -77,10 +78,12 @@ final class ServerChecker {
     private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
     private CheckDriver directDriver;
-    private Cancellable next = Cancellable.NONE;
+    /** The next health check, one timer for all of them: scheduling a check allocates nothing. */
+    private final Timer next;
     /** When the health check {@link #next} runs was due, scheduler nanoseconds (for the lateness of its start). */
     private long nextPlannedNanos;
-    private Cancellable agentNext = Cancellable.NONE;
+    /** The next agent check. */
+    private final Timer agentNext;
     private long warmupStartNanos;
     private Cancellable warmup = Cancellable.NONE;
     private Transition warmupEnd;
@@ -109,6 +112,8 @@ final class ServerChecker {
         this.target = plan.target();
         this.logName = new HaproxyLogFormat.ServerName(section.name(), name, config.traffic().backup());
         this.health = plan.boot();
+        this.next = loop.scheduler().timer(checkTask);
+        this.agentNext = loop.scheduler().timer(agentTask);
         this.effectiveWeight = health.weight();
         this.traffic = section.traffic().addServer(name, config.traffic().backup(), health.usable(), health.weight());
         BackendTraffic model = section.requests();
@@ -126,7 +131,7 @@ final class ServerChecker {
             scheduleCheck(plan.firstCheckNanos());
         }
         if (plan.agent() != null) {
-            agentNext = scheduler.schedule(agentTask, plan.agent().firstCheckNanos());
+            agentNext.schedule(plan.agent().firstCheckNanos());
         }
     }
 
@@ -412,7 +417,7 @@ final class ServerChecker {
         CheckPlanner.AgentPlan agent = plan.agent();
         if (!health.agent().enabled()) {
             // disable agent: the task keeps waking on its cadence without connecting
-            agentNext = loop.scheduler().schedule(agentTask, agent.policy().interNanos());
+            agentNext.schedule(agent.policy().interNanos());
             return;
         }
         CheckRun[] run = new CheckRun[1];
@@ -452,7 +457,7 @@ final class ServerChecker {
     private void scheduleCheck(long delayNanos) {
         Scheduler scheduler = loop.scheduler();
         nextPlannedNanos = scheduler.nanoTime() + delayNanos;
-        next = scheduler.schedule(checkTask, delayNanos);
+        next.schedule(delayNanos);
     }
 
     private void onAgentOutcome(CheckOutcome outcome, AgentReply reply) {
@@ -470,7 +475,6 @@ final class ServerChecker {
                         health.state()));
             }
         }
-        agentNext = loop.scheduler().schedule(agentTask, interval < 0 ? plan.agent().policy().interNanos()
-                : interval);
+        agentNext.schedule(interval < 0 ? plan.agent().policy().interNanos() : interval);
     }
 }

@@ -3,6 +3,7 @@ package io.haprobe.sim;
 import io.haprobe.spi.TlsSimulation;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
+import io.haprobe.time.Timer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
@@ -70,6 +71,8 @@ public final class BehaviourPlayer {
     private RequestHeadEnd headEnd;
     private TlsPeer tlsPeer;
     private Cancellable pending = Cancellable.NONE;
+    /** The HTTP answer's task, made at the first answer and kept across {@link #rewind}s; null before. */
+    private Timer httpAnswer;
     /** The bytes that trigger the one answer of an http or tcp behaviour have come. */
     private boolean answered;
     /** The server wrote its last reply: more bytes are more than the script expects. */
@@ -158,16 +161,45 @@ public final class BehaviourPlayer {
                 });
             } else if (headEnd.scan(data)) {
                 answered = true;
-                play(http.delay(), () -> {
-                    done = true;
-                    wire.write(stage.response(http));
-                    wire.fin();
-                });
+                if (httpAnswer == null) {
+                    httpAnswer = scheduler.timer(this::answerHttp);
+                }
+                pending = httpAnswer;
+                httpAnswer.schedule(http.delay().sampleNanos(stage.random));
             }
         } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner()) {
             answered = true;
             play(tcp.delay(), () -> reply(tcp));
         }
+    }
+
+    /** The answer of an {@link Behaviour.Http} to the request head: the response, then a FIN. */
+    private void answerHttp() {
+        done = true;
+        wire.write(stage.response((Behaviour.Http) behaviour));
+        wire.fin();
+    }
+
+    /**
+     * Makes this player, closed, a new one for another connection of the same wire with the same behaviour, as
+     * {@link Stage#player} would: the simulated transport re-opens a server's connection from one check to the next.
+     * A player that kept a dialogue's or TLS session's state is not rewound.
+     *
+     * @return true when rewound; false when the caller needs a new player
+     */
+    boolean rewind() {
+        if (!closed || dialogue != null || tlsPeer != null) {
+            return false;
+        }
+        pending.cancel();
+        pending = Cancellable.NONE;
+        if (headEnd != null) {
+            headEnd.reset();
+        }
+        answered = false;
+        done = false;
+        closed = false;
+        return true;
     }
 
     /** The connection is closed, by either side: nothing more is played. Calling it again does nothing. */

@@ -63,6 +63,13 @@ final class RequestHeadEnd {
         return first && data.isReadable() && data.getByte(data.readerIndex()) == TLS_HANDSHAKE;
     }
 
+    /** Forgets every byte scanned: ready for the request of another connection. */
+    void reset() {
+        matched = 0;
+        found = false;
+        sawBytes = false;
+    }
+
     private void follow(byte b) {
         boolean expectedCr = (matched & 1) == 0;
         if (b == (expectedCr ? '\r' : '\n')) {
