@@ -76,6 +76,8 @@ final class ServerChecker {
     private final Runnable checkTask = this::runCheck;
     private final Runnable agentTask = this::runAgentCheck;
     private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
+    /** Where a simulation's {@link CheckHistories} keep this server's history; null before its first check. */
+    private Object historySlot;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
     private CheckDriver directDriver;
     /** The next health check, one timer for all of them: scheduling a check allocates nothing. */
@@ -336,6 +338,16 @@ final class ServerChecker {
     /** Returns the planned delay of the first health check after start, nanoseconds; -1 without {@code check}. */
     long firstCheckNanos() {
         return plan.boot().checked() ? plan.firstCheckNanos() : -1;
+    }
+
+    /** Returns what {@link CheckHistories} keeps here; null at first. Event loop only. */
+    Object historySlot() {
+        return historySlot;
+    }
+
+    /** Keeps {@code slot} for {@link CheckHistories}. Event loop only. */
+    void historySlot(Object slot) {
+        this.historySlot = slot;
     }
 
     CheckedSection section() {

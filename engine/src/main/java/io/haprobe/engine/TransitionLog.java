@@ -49,6 +49,8 @@ final class TransitionLog {
 
     private final Scheduler clock;
     private final Consumer<HealthEvent> sink;
+    /** Also told of each completed health check with its server, straight (the simulation's histories); or null. */
+    private CheckSink checks;
 
     /**
      * Creates a transition log.
@@ -60,6 +62,26 @@ final class TransitionLog {
     TransitionLog(Scheduler clock, Consumer<HealthEvent> sink) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Who is told of each {@link HealthEvent.CheckCompleted} with the server it is about, right after the sink got
+     * it: a simulation's {@link CheckHistories}, which then need no lookup by name. Before the engine starts.
+     */
+    interface CheckSink {
+
+        /**
+         * A health check of {@code server} completed.
+         *
+         * @param server the server; never null
+         * @param event  the event the sink just got; never null
+         */
+        void checked(ServerChecker server, HealthEvent.CheckCompleted event);
+    }
+
+    /** Sets the {@link CheckSink}; before the engine starts. */
+    void checks(CheckSink sink) {
+        this.checks = sink;
     }
 
     /**
@@ -125,8 +147,12 @@ final class TransitionLog {
                     } else {
                         String line = logChecks && step.reported() ? HaproxyLogFormat.healthCheck(name,
                                 outcome, t.after().counter(), t.after().weight()) : null;
-                        sink.accept(new HealthEvent.CheckCompleted(now, proxyName, name.server(), outcome,
-                                t.before().counter(), t.after().counter(), line));
+                        HealthEvent.CheckCompleted event = new HealthEvent.CheckCompleted(now, proxyName,
+                                name.server(), outcome, t.before().counter(), t.after().counter(), line);
+                        sink.accept(event);
+                        if (checks != null) {
+                            checks.checked(server, event);
+                        }
                     }
                 }
                 case STATE -> {

@@ -6,6 +6,7 @@ import io.haprobe.time.Scheduler;
 import io.haprobe.time.Timer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -155,22 +156,30 @@ public final class BehaviourPlayer {
             if (headEnd.opensWithTlsHandshake(data)) {
                 // what follows are the TLS client's alerts, not requests: never "done"
                 answered = true;
-                play(Delay.NONE, () -> {
-                    wire.write(RequestHeadEnd.BAD_REQUEST);
-                    wire.fin();
-                });
+                play(Delay.NONE, this::answerBadRequest);
             } else if (headEnd.scan(data)) {
                 answered = true;
-                if (httpAnswer == null) {
-                    httpAnswer = scheduler.timer(this::answerHttp);
-                }
-                pending = httpAnswer;
-                httpAnswer.schedule(http.delay().sampleNanos(stage.random));
+                armHttpAnswer(http);
             }
         } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner()) {
             answered = true;
             play(tcp.delay(), () -> reply(tcp));
         }
+    }
+
+    /** Arms the answer of an {@link Behaviour.Http} whose request head is in, after the behaviour's delay. */
+    private void armHttpAnswer(Behaviour.Http http) {
+        if (httpAnswer == null) {
+            httpAnswer = scheduler.timer(this::answerHttp);
+        }
+        pending = httpAnswer;
+        httpAnswer.schedule(http.delay().sampleNanos(stage.random));
+    }
+
+    /** What a plain HTTP server answers to a TLS ClientHello: a 400, then a FIN. */
+    private void answerBadRequest() {
+        wire.write(RequestHeadEnd.BAD_REQUEST);
+        wire.fin();
     }
 
     /** The answer of an {@link Behaviour.Http} to the request head: the response, then a FIN. */
@@ -200,6 +209,40 @@ public final class BehaviourPlayer {
         done = false;
         closed = false;
         return true;
+    }
+
+    /**
+     * As {@link #received(ByteBuf)}, for bytes in an array (the simulated transport's channel-free connections):
+     * an HTTP or TCP behaviour reads them without a buffer around them.
+     *
+     * @param bytes the bytes; not modified, not retained; never null
+     */
+    void received(byte[] bytes) {
+        if (closed || bytes.length == 0) {
+            return;
+        }
+        if (dialogue != null || done || behaviour instanceof Behaviour.Tls) {
+            received(Unpooled.wrappedBuffer(bytes));
+            return;
+        }
+        if (answered) {
+            return;
+        }
+        if (behaviour instanceof Behaviour.Http http) {
+            if (headEnd == null) {
+                headEnd = new RequestHeadEnd();
+            }
+            if (headEnd.opensWithTlsHandshake(bytes)) {
+                answered = true;
+                play(Delay.NONE, this::answerBadRequest);
+            } else if (headEnd.scan(bytes)) {
+                answered = true;
+                armHttpAnswer(http);
+            }
+        } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner()) {
+            answered = true;
+            play(tcp.delay(), () -> reply(tcp));
+        }
     }
 
     /** The connection is closed, by either side: nothing more is played. Calling it again does nothing. */

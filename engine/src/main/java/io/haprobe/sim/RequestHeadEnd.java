@@ -70,6 +70,18 @@ final class RequestHeadEnd {
         sawBytes = false;
     }
 
+    /**
+     * As {@link #opensWithTlsHandshake(ByteBuf)}, for bytes in an array.
+     *
+     * @param bytes the bytes just read; never null
+     * @return true only for the first read, when its first byte starts a TLS handshake record
+     */
+    boolean opensWithTlsHandshake(byte[] bytes) {
+        boolean first = !sawBytes;
+        sawBytes = true;
+        return first && bytes.length > 0 && bytes[0] == TLS_HANDSHAKE;
+    }
+
     private void follow(byte b) {
         boolean expectedCr = (matched & 1) == 0;
         if (b == (expectedCr ? '\r' : '\n')) {

@@ -227,19 +227,24 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     @Override
     public CheckConnection connect(CheckTarget target, int proxyVersion, CheckDriver driver) {
         Objects.requireNonNull(driver, "driver");
-        Route route = routeOf(Objects.requireNonNull(target, "target"));
+        Objects.requireNonNull(target, "target");
+        Connection spare = driver.takeSpareConnection() instanceof Connection c && c.reopenable(driver) ? c : null;
+        // the server's previous check went to the same target (the same instance) most of the time: its route
+        Route route = spare != null && spare.target == target ? spare.route : routeOf(target);
         ScriptedServer server = route.server;
         if (closed) {
             return CheckConnection.failed(ErrnoText.ofConnect(new ConnectException(CLOSED)));
         }
         Connection connection;
-        if (driver.takeSpareConnection() instanceof Connection spare && spare.reopenable(driver)) {
+        if (spare != null) {
             // the server's previous check's connection, closed: re-opened with its player instead of new ones
             connection = spare;
             connection.reopen(server, target.address(), proxyVersion);
         } else {
             connection = new Connection(server, driver, target.address(), proxyVersion);
         }
+        connection.target = target;
+        connection.route = route;
         String source = noteSource(route);
         if (scheduler.inSchedulerThread()) {
             server.connectRequested(connection, source);
@@ -518,6 +523,9 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         final CheckDriver driver;
         InetSocketAddress remote;
         int proxyVersion;
+        /** The target and route of its last channel-free connect, for the next one of the same target. */
+        CheckTarget target;
+        Route route;
         /** The connection's own task (accept or refuse), one for all its uses: {@link #later}. */
         private final Timer task = scheduler.timer(this);
         private int action;
@@ -692,7 +700,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         @Override
         public void send(byte[] bytes) {
             if (active) {
-                player.received(Unpooled.wrappedBuffer(bytes));
+                player.received(bytes);
             }
         }
 
