@@ -457,7 +457,14 @@ final class ServerChecker {
                     if (result.result() == CheckResult.FAILED && health.counter().health() > 0) {
                         failedChecks++;
                     }
-                    loop.log().publish(this, health.apply(result), result, false);
+                    ServerHealth before = health;
+                    ServerHealth within = before.applyWithinState(result);
+                    if (within != null) {
+                        // most checks: no state change, no step to build
+                        loop.log().publishCheck(this, before, within, result);
+                    } else {
+                        loop.log().publish(this, before.apply(result), result, false);
+                    }
                 }
                 interval = loop.delayNanos(plan.policy().intervalNanos(health.counter(), health.state()));
             }

@@ -283,8 +283,9 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
                 last = new LastSource();
                 lastSources.put(id, last);
             }
-            route = new Route(id, server, InetSocketAddress.createUnresolved(sourceOf(target),
-                    target.source() == null ? 0 : target.source().getPort()), last);
+            InetSocketAddress source = InetSocketAddress.createUnresolved(sourceOf(target),
+                    target.source() == null ? 0 : target.source().getPort());
+            route = new Route(id, server, source, source.getHostString(), last);
             byTarget.put(target, route);
         }
         return route;
@@ -293,11 +294,12 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     /** Records the source address of a new connection over {@code route} and returns it. */
     private String noteSource(Route route) {
         route.last.source = route.source;
-        return route.source.getHostString();
+        return route.sourceHost;
     }
 
-    /** A target's script, and the source its connections carry. */
-    private record Route(String id, ScriptedServer server, InetSocketAddress source, LastSource last) {
+    /** A target's script, and the source its connections carry (and its host string, read once). */
+    private record Route(String id, ScriptedServer server, InetSocketAddress source, String sourceHost,
+                         LastSource last) {
     }
 
     /** The source address of a server's last check connection; null before the first. */
