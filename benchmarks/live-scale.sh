@@ -13,8 +13,9 @@
 # Figures: checks/s from the deltas of nginx's stub_status request counter over the window (it starts WARMUP
 # seconds after the last first check is planned, INTER after the start as HAProxy spreads them, and ends 1 s
 # before the run's end); RSS of the JVM at the end of the window (VmRSS) and its peak (VmHWM); servers UP from the
-# summary; lateness percentiles from --lateness (the whole run); heap after GC from the JVM's GC log
-# (-Xlog:gc): the heap occupancy after each collection during the window, the lowest, the last and the highest.
+# summary; lateness percentiles from --lateness (the whole run, then the checks planned after the first round);
+# heap after GC from the JVM's GC log (-Xlog:gc): the heap occupancy after each collection during the window, the
+# lowest, the last and the highest.
 # LIVE=1 also runs `jcmd GC.run` at the end of the window and prints the heap used after that full collection:
 # the live set, at the price of one full pause that the lateness figures then include.
 #
@@ -207,7 +208,7 @@ checks=$((r1 - r0 - 1))
 rate=$(awk "BEGIN { printf \"%.0f\", $checks / (($t1 - $t0) / 1e9) }")
 demand=$(awk "BEGIN { printf \"%.0f\", $servers * 1000 / $inter_ms }")
 up=$(grep -cE '^bench/s[0-9]+ +UP ' "$tmp/haprobe.out" || true)
-lateness=$(grep '^lateness of check starts' "$tmp/haprobe.out" || echo "lateness: (none printed; see $tmp/haprobe.err)")
+lateness=$(grep "^lateness " "$tmp/haprobe.out" || echo "lateness: (none printed; see $tmp/haprobe.err)")
 # "[12.345s][info][gc] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 300M->120M(512M) 5.123ms"
 gc=$(awk -v from="$(( (t0 - t_launch) / 1000000 ))" -v to="$(( (t1 - t_launch) / 1000000 ))" '
   /->/ {

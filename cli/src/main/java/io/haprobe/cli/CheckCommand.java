@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
  * scripts; the config's own {@code stats socket} addresses are refused (they belong to the host's HAProxy). With
  * {@code --metrics}, {@code /metrics} is served in the text of HAProxy 2.6's Prometheus exporter for the
  * duration of the run (loopback addresses only). With {@code --lateness}, how late the checks started (actual −
- * planned start, an HdrHistogram) is printed after the summary as percentiles in ms, or in the JSON document's
- * {@code run.lateness}.
+ * planned start, an HdrHistogram) is printed after the summary as percentiles in ms, over the whole run and over the
+ * checks planned after every server's first check, or in the JSON document's {@code run.lateness}.
  */
 @Command(name = "check",
         description = {"Runs the health checks of a haproxy.cfg against its real servers.",
@@ -80,7 +80,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--lateness",
             description = {"measure how late each check starts (actual - planned start): print p50, p90, p99, p99.9",
-                    "and max in ms after the summary (JSON: run.lateness)"})
+                    "and max in ms after the summary, for the whole run and after the first checks (JSON: run.lateness)"})
     private boolean lateness;
 
     @Mixin

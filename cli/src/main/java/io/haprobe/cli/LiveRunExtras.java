@@ -89,6 +89,10 @@ final class LiveRunExtras implements AutoCloseable {
         if (tracker != null) {
             tracker.track(servers);
         }
+        if (lateness != null) {
+            long firstRound = session.lastFirstCheckDelay().toNanos();
+            lateness.steadyFrom(() -> session.engine().startNanos() + firstRound);
+        }
         if (recorder != null) {
             recorder.header(config, servers);
             recorder.origin(() -> session.engine().startNanos());

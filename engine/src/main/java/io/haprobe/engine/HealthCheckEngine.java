@@ -205,11 +205,14 @@ public final class HealthCheckEngine implements AutoCloseable {
         sections.forEach(section -> section.started(startNanos));
         for (CheckLoop loop : loops) {
             // each loop starts its own servers, in declaration order
-            loop.scheduler().execute(() -> sections.forEach(section -> section.servers().forEach(server -> {
+            List<Runnable> starts = new ArrayList<>();
+            long origin = startNanos;
+            sections.forEach(section -> section.servers().forEach(server -> {
                 if (server.loop() == loop) {
-                    server.start();
+                    starts.add(() -> server.start(origin));
                 }
-            })));
+            }));
+            loop.scheduler().execute(new ServerStarts(loop.scheduler(), loop::stopped, starts));
         }
     }
 

@@ -125,15 +125,24 @@ final class ServerChecker {
         }
     }
 
-    /** Schedules the first health check and the first agent check at their planned offsets. */
-    void start() {
+    /**
+     * Schedules the first health check and the first agent check at their planned offsets from the engine's start
+     * (HAProxy spreads them from its own start, spec §2.3): a server its loop starts later than that (a large
+     * config starts its servers over several slices of the loop) keeps its plan, and a first check already due
+     * runs at once, late by the difference.
+     *
+     * @param engineStartNanos the scheduler time of {@link HealthCheckEngine#start()}, at or before now
+     */
+    void start(long engineStartNanos) {
         Scheduler scheduler = loop.scheduler();
-        lastChangeNanos = scheduler.nanoTime();
+        long now = scheduler.nanoTime();
+        lastChangeNanos = now;
         if (health.checked()) {
-            scheduleCheck(plan.firstCheckNanos());
+            nextPlannedNanos = engineStartNanos + plan.firstCheckNanos();
+            next.schedule(Math.max(0, nextPlannedNanos - now));
         }
         if (plan.agent() != null) {
-            agentNext.schedule(plan.agent().firstCheckNanos());
+            agentNext.schedule(Math.max(0, engineStartNanos + plan.agent().firstCheckNanos() - now));
         }
     }
 
