@@ -35,8 +35,8 @@ final class Http1Response {
     private static final int HEADER_CONTENT_LENGTH = 1;
     private static final int HEADER_TRANSFER_ENCODING = 2;
 
-    private final byte[] buf;
-    private final int length;
+    private byte[] buf;
+    private int length;
     /**
      * Name and value bounds of each header, 4 ints a header, grown as headers come up to MAX_HEADERS; null
      * when no rule looks at headers.
@@ -69,6 +69,39 @@ final class Http1Response {
         this.buf = buf;
         this.length = length;
         this.headers = keepHeaders ? new int[4 * 8] : null;
+    }
+
+    /**
+     * Makes this pass a new one over {@code length} bytes of {@code buf}, as the constructor would (the header
+     * bounds' array is kept): a check session judges each read with one message.
+     *
+     * @param buf         the response bytes from the first byte received; not copied
+     * @param length      how many of them count
+     * @param keepHeaders whether to keep each header's bounds, for {@code hdr} and {@code fhdr} rules
+     */
+    void reset(byte[] buf, int length, boolean keepHeaders) {
+        this.buf = buf;
+        this.length = length;
+        if (!keepHeaders) {
+            headers = null;
+        } else if (headers == null) {
+            headers = new int[4 * 8];
+        }
+        headerCount = 0;
+        status = 0;
+        codeStart = 0;
+        codeEnd = 0;
+        reasonStart = 0;
+        reasonEnd = 0;
+        headEnd = 0;
+        contentLength = -1;
+        transferEncoding = false;
+        chunked = false;
+        bad = false;
+        complete = false;
+        body = null;
+        bodyStart = 0;
+        bodyLength = 0;
     }
 
     /** Returns the status as HAProxy stores it, in 16 unsigned bits: what {@code status} ranges compare. */

@@ -36,6 +36,8 @@ final class HttpExpectRule {
     /** The {@code hdr} or {@code fhdr} matcher, or null. */
     private final HttpExpect.HeaderMatch header;
     private final ExpectOptions options;
+    /** The last verdict {@link #success} built, reused while the code is the same; null before the first. */
+    private CheckVerdict lastSuccess;
 
     private HttpExpectRule(HttpExpect.Match kind, boolean inverse, int[] lows, int[] highs, Pattern statusRegex,
                            ContentMatch body, HttpExpect.HeaderMatch header, ExpectOptions options) {
@@ -134,9 +136,17 @@ final class HttpExpectRule {
      * {@code status-code} (else {@code code}) and its {@code on-success} (else no info).
      */
     CheckVerdict success(int code) {
-        return new CheckVerdict(options.okStatus() != null ? options.okStatus() : CheckStatus.L7OK,
+        // the last pass built, again while the code is the same: a verdict is immutable, and a racing thread at
+        // worst builds one more (a reference to a record with final fields is safe to share without a lock)
+        CheckVerdict last = lastSuccess;
+        if (last != null && (options.statusCode() != null || last.code() == code)) {
+            return last;
+        }
+        CheckVerdict verdict = new CheckVerdict(options.okStatus() != null ? options.okStatus() : CheckStatus.L7OK,
                 options.statusCode() != null ? options.statusCode() : code,
                 options.onSuccess() != null ? options.onSuccess() : "");
+        lastSuccess = verdict;
+        return verdict;
     }
 
     /** Tells whether a head rule matches the parsed status line and headers, before negation. */

@@ -174,6 +174,22 @@ public final class HttpResponseJudge {
      * @throws IllegalArgumentException if {@code length} is out of range
      */
     public CheckVerdict judge(byte[] buf, int length, boolean endOfStream) {
+        return judge(buf, length, endOfStream, null);
+    }
+
+    /**
+     * Judges as {@link #judge(byte[], int, boolean)} does, parsing with {@code scratch}'s message instead of a new
+     * one: a check session judges every read of every check of its server with one.
+     *
+     * @param buf         as {@link #judge(byte[], int, boolean)}
+     * @param length      as {@link #judge(byte[], int, boolean)}
+     * @param endOfStream as {@link #judge(byte[], int, boolean)}
+     * @param scratch     the caller's reusable parsing state, confined to the caller's thread; null for none
+     * @return as {@link #judge(byte[], int, boolean)}
+     * @throws NullPointerException     if {@code buf} is null
+     * @throws IllegalArgumentException if {@code length} is out of range
+     */
+    public CheckVerdict judge(byte[] buf, int length, boolean endOfStream, Scratch scratch) {
         Objects.requireNonNull(buf, "buf");
         if (length < 0 || length > buf.length || length > MAX_RESPONSE_BYTES) {
             throw new IllegalArgumentException("length: " + length + " (expected: 0.." + Math.min(buf.length,
@@ -185,7 +201,16 @@ public final class HttpResponseJudge {
             return null;
         }
         boolean full = length == MAX_RESPONSE_BYTES;
-        Http1Response msg = new Http1Response(buf, length, headerRules);
+        Http1Response msg;
+        if (scratch == null) {
+            msg = new Http1Response(buf, length, headerRules);
+        } else if (scratch.message == null) {
+            msg = new Http1Response(buf, length, headerRules);
+            scratch.message = msg;
+        } else {
+            msg = scratch.message;
+            msg.reset(buf, length, headerRules);
+        }
         int head = msg.parseHead();
         if (head == Http1Response.BAD) {
             return invalid();
@@ -261,5 +286,20 @@ public final class HttpResponseJudge {
     /** A response that is not HTTP: {@code L7RSP}, code 0, the first rule's {@code on-error} and comment. */
     private CheckVerdict invalid() {
         return rules[0].withOptions(CheckStatus.L7RSP, 0, "");
+    }
+
+    /**
+     * A judge's parsing state that a caller reuses from one call to the next (any judge may use it): a check
+     * session keeps one. Holds no verdict; the bytes of the last call stay referenced until the next.
+     *
+     * <p>Not thread-safe: confined to the thread of its owner.
+     */
+    public static final class Scratch {
+
+        private Http1Response message;
+
+        /** Creates an empty scratch. */
+        public Scratch() {
+        }
     }
 }

@@ -92,6 +92,25 @@ final class CheckHistories {
         return result;
     }
 
+    /**
+     * Takes a completed health check of {@code checker}, as {@link #add} takes its event, found through the server
+     * itself (its {@link ServerChecker#historySlot()}) rather than by name: the histories of a simulation.
+     *
+     * @param checker the server the check is about; never null
+     * @param check   the check's event
+     * @param millis  its time since the run's start, milliseconds
+     */
+    void check(ServerChecker checker, HealthEvent.CheckCompleted check, long millis) {
+        Server state;
+        if (checker.historySlot() instanceof Server known && known.histories() == this) {
+            state = known;
+        } else {
+            state = server(check.backend(), check.server());
+            checker.historySlot(state);
+        }
+        state.check(millis, check);
+    }
+
     private Server server(String backend, String server) {
         // by the name's instance first: a server's events all carry the same strings, and an identity table
         // keeps the key beside its value (the equal-names table below costs a node more per lookup)
@@ -151,6 +170,10 @@ final class CheckHistories {
             this.backend = backend;
             this.name = name;
             this.episode = new Episode(backend, name, false);
+        }
+
+        CheckHistories histories() {
+            return CheckHistories.this;
         }
 
         void check(long millis, HealthEvent.CheckCompleted check) {

@@ -227,6 +227,18 @@ public final class HealthCheckEngine implements AutoCloseable {
     }
 
     /**
+     * Tells {@code sink} of each completed health check with its server, right after the listeners got its event
+     * (a simulation's {@link CheckHistories}). Before {@link #start()}.
+     *
+     * @param sink the sink; null for none
+     */
+    void checkSink(TransitionLog.CheckSink sink) {
+        for (CheckLoop loop : loops) {
+            loop.log().checks(sink);
+        }
+    }
+
+    /**
      * Returns a checked section's request model, for the simulation's traffic.
      *
      * @param backend the section's name; never null

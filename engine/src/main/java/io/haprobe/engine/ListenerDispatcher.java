@@ -119,7 +119,8 @@ final class ListenerDispatcher {
     }
 
     private void deliver(HealthEvent event) {
-        for (HealthListener listener : listeners) {
+        for (int i = 0; i < listeners.size(); i++) { // no iterator per event
+            HealthListener listener = listeners.get(i);
             try {
                 listener.onEvent(event);
             } catch (Throwable t) {

@@ -14,6 +14,7 @@ import io.haprobe.internal.DirectConnector;
 import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
+import io.haprobe.time.Timer;
 import io.haprobe.traffic.Backend;
 import io.haprobe.traffic.BackendTraffic;
 import io.haprobe.traffic.Decision;
@@ -75,14 +76,18 @@ final class ServerChecker {
     private final Runnable checkTask = this::runCheck;
     private final Runnable agentTask = this::runAgentCheck;
     private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
+    /** Where a simulation's {@link CheckHistories} keep this server's history; null before its first check. */
+    private Object historySlot;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
     private CheckDriver directDriver;
     /** The live run of the last health check, restarted for the next when it ran channel-free. */
     private CheckRun liveRun;
-    private Cancellable next = Cancellable.NONE;
+    /** The next health check, one timer for all of them: scheduling a check allocates nothing. */
+    private final Timer next;
     /** When the health check {@link #next} runs was due, scheduler nanoseconds (for the lateness of its start). */
     private long nextPlannedNanos;
-    private Cancellable agentNext = Cancellable.NONE;
+    /** The next agent check. */
+    private final Timer agentNext;
     private long warmupStartNanos;
     private Cancellable warmup = Cancellable.NONE;
     private Transition warmupEnd;
@@ -111,6 +116,8 @@ final class ServerChecker {
         this.target = plan.target();
         this.logName = new HaproxyLogFormat.ServerName(section.name(), name, config.traffic().backup());
         this.health = plan.boot();
+        this.next = loop.scheduler().timer(checkTask);
+        this.agentNext = loop.scheduler().timer(agentTask);
         this.effectiveWeight = health.weight();
         this.traffic = section.traffic().addServer(name, config.traffic().backup(), health.usable(), health.weight());
         BackendTraffic model = section.requests();
@@ -134,11 +141,10 @@ final class ServerChecker {
         lastChangeNanos = now;
         if (health.checked()) {
             nextPlannedNanos = engineStartNanos + plan.firstCheckNanos();
-            next = scheduler.schedule(checkTask, Math.max(0, nextPlannedNanos - now));
+            next.schedule(Math.max(0, nextPlannedNanos - now));
         }
         if (plan.agent() != null) {
-            agentNext = scheduler.schedule(agentTask,
-                    Math.max(0, engineStartNanos + plan.agent().firstCheckNanos() - now));
+            agentNext.schedule(Math.max(0, engineStartNanos + plan.agent().firstCheckNanos() - now));
         }
     }
 
@@ -345,6 +351,16 @@ final class ServerChecker {
         return plan.boot().checked() ? plan.firstCheckNanos() : -1;
     }
 
+    /** Returns what {@link CheckHistories} keeps here; null at first. Event loop only. */
+    Object historySlot() {
+        return historySlot;
+    }
+
+    /** Keeps {@code slot} for {@link CheckHistories}. Event loop only. */
+    void historySlot(Object slot) {
+        this.historySlot = slot;
+    }
+
     CheckedSection section() {
         return section;
     }
@@ -433,7 +449,7 @@ final class ServerChecker {
         CheckPlanner.AgentPlan agent = plan.agent();
         if (!health.agent().enabled()) {
             // disable agent: the task keeps waking on its cadence without connecting
-            agentNext = loop.scheduler().schedule(agentTask, agent.policy().interNanos());
+            agentNext.schedule(agent.policy().interNanos());
             return;
         }
         CheckRun[] run = new CheckRun[1];
@@ -461,7 +477,14 @@ final class ServerChecker {
                     if (result.result() == CheckResult.FAILED && health.counter().health() > 0) {
                         failedChecks++;
                     }
-                    loop.log().publish(this, health.apply(result), result, false);
+                    ServerHealth before = health;
+                    ServerHealth within = before.applyWithinState(result);
+                    if (within != null) {
+                        // most checks: no state change, no step to build
+                        loop.log().publishCheck(this, before, within, result);
+                    } else {
+                        loop.log().publish(this, before.apply(result), result, false);
+                    }
                 }
                 interval = loop.delayNanos(plan.policy().intervalNanos(health.counter(), health.state()));
             }
@@ -473,7 +496,7 @@ final class ServerChecker {
     private void scheduleCheck(long delayNanos) {
         Scheduler scheduler = loop.scheduler();
         nextPlannedNanos = scheduler.nanoTime() + delayNanos;
-        next = scheduler.schedule(checkTask, delayNanos);
+        next.schedule(delayNanos);
     }
 
     private void onAgentOutcome(CheckOutcome outcome, AgentReply reply) {
@@ -491,7 +514,6 @@ final class ServerChecker {
                         health.state()));
             }
         }
-        agentNext = loop.scheduler().schedule(agentTask, interval < 0 ? plan.agent().policy().interNanos()
-                : interval);
+        agentNext.schedule(interval < 0 ? plan.agent().policy().interNanos() : interval);
     }
 }

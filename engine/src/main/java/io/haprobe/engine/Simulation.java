@@ -84,6 +84,8 @@ public final class Simulation implements AutoCloseable {
         }
         builder.listeners.forEach(engineBuilder::listener);
         this.engine = engineBuilder.build();
+        // the histories take each check straight from the server that ran it, not by its name from the event
+        engine.checkSink(this::recordCheck);
         TrafficDriver driver = null;
         if (!builder.traffic.isEmpty()) {
             driver = new TrafficDriver(scheduler, scheduler.nanoTime(), engine::requests,
@@ -129,18 +131,28 @@ public final class Simulation implements AutoCloseable {
         return driver == null ? new java.util.TreeMap<>() : driver.replies503();
     }
 
-    /** Keeps every event; the diagnoses' histories take the checks as they come. */
+    /** Keeps every event; the diagnoses' histories take the other events as they come ({@link #recordCheck}). */
     private void recordAll(HealthEvent event) {
-        histories.add(event, TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - engine.startNanos()));
+        if (!(event instanceof HealthEvent.CheckCompleted)) {
+            histories.add(event, TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - engine.startNanos()));
+        }
         events.add(event);
+    }
+
+    /** A health check completed: the diagnoses' histories take it, found through its server. */
+    private void recordCheck(ServerChecker server, HealthEvent.CheckCompleted event) {
+        histories.check(server, event, TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - engine.startNanos()));
     }
 
     /**
      * Keeps every event but the completed checks HAProxy does not log (health and agent checks without
-     * {@code option log-health-checks}); the diagnoses' histories take the checks as they come.
+     * {@code option log-health-checks}); the diagnoses' histories take the other events as they come
+     * ({@link #recordCheck}).
      */
     private void recordLogged(HealthEvent event) {
-        histories.add(event, TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - engine.startNanos()));
+        if (!(event instanceof HealthEvent.CheckCompleted)) {
+            histories.add(event, TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - engine.startNanos()));
+        }
         if (event.logMessage() != null || !(event instanceof HealthEvent.CheckCompleted
                 || event instanceof HealthEvent.AgentCheckCompleted)) {
             events.add(event);

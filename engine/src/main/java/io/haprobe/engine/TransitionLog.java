@@ -4,6 +4,7 @@ import io.haprobe.CheckOutcome;
 import io.haprobe.ServerState;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.health.HealthStep;
+import io.haprobe.health.ServerHealth;
 import io.haprobe.health.Transition;
 import io.haprobe.report.HaproxyLogFormat;
 import io.haprobe.time.Scheduler;
@@ -49,6 +50,8 @@ final class TransitionLog {
 
     private final Scheduler clock;
     private final Consumer<HealthEvent> sink;
+    /** Also told of each completed health check with its server, straight (the simulation's histories); or null. */
+    private CheckSink checks;
 
     /**
      * Creates a transition log.
@@ -60,6 +63,26 @@ final class TransitionLog {
     TransitionLog(Scheduler clock, Consumer<HealthEvent> sink) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Who is told of each {@link HealthEvent.CheckCompleted} with the server it is about, right after the sink got
+     * it: a simulation's {@link CheckHistories}, which then need no lookup by name. Before the engine starts.
+     */
+    interface CheckSink {
+
+        /**
+         * A health check of {@code server} completed.
+         *
+         * @param server the server; never null
+         * @param event  the event the sink just got; never null
+         */
+        void checked(ServerChecker server, HealthEvent.CheckCompleted event);
+    }
+
+    /** Sets the {@link CheckSink}; before the engine starts. */
+    void checks(CheckSink sink) {
+        this.checks = sink;
     }
 
     /**
@@ -80,6 +103,39 @@ final class TransitionLog {
         }
         synchronized (server.section()) {
             publish(server, step, outcome, agentCheck, true);
+        }
+    }
+
+    /**
+     * Publishes a health check that changed no operational state ({@link ServerHealth#applyWithinState}): what
+     * {@link #publish} does for the step of its one {@link Transition.Kind#CHECK} transition, without building the
+     * step. The caller holds the server's monitor.
+     *
+     * @param server  the server; never null
+     * @param before  its state before the check; never null
+     * @param after   its state after; never null
+     * @param outcome the check's outcome; never null
+     */
+    void publishCheck(ServerChecker server, ServerHealth before, ServerHealth after, CheckOutcome outcome) {
+        if (before.usable() != after.usable() || before.weight() != after.weight()) {
+            // the backend counts it: the general path, under the section's monitor
+            publish(server, new HealthStep(before, after), outcome, false);
+            return;
+        }
+        ProxyConfig proxy = server.section().proxy();
+        HaproxyLogFormat.ServerName name = server.logName();
+        long now = clock.nanoTime();
+        server.moveTo(after, now);
+        // HealthStep.reported(): the health or the status changed
+        boolean reported = before.counter().health() != after.counter().health()
+                || before.lastStatus() != after.lastStatus();
+        String line = proxy.logHealthChecks() && reported ? HaproxyLogFormat.healthCheck(name, outcome,
+                after.counter(), after.weight()) : null;
+        HealthEvent.CheckCompleted event = new HealthEvent.CheckCompleted(now, proxy.name(), name.server(), outcome,
+                before.counter(), after.counter(), line);
+        sink.accept(event);
+        if (checks != null) {
+            checks.checked(server, event);
         }
     }
 
@@ -125,8 +181,12 @@ final class TransitionLog {
                     } else {
                         String line = logChecks && step.reported() ? HaproxyLogFormat.healthCheck(name,
                                 outcome, t.after().counter(), t.after().weight()) : null;
-                        sink.accept(new HealthEvent.CheckCompleted(now, proxyName, name.server(), outcome,
-                                t.before().counter(), t.after().counter(), line));
+                        HealthEvent.CheckCompleted event = new HealthEvent.CheckCompleted(now, proxyName,
+                                name.server(), outcome, t.before().counter(), t.after().counter(), line);
+                        sink.accept(event);
+                        if (checks != null) {
+                            checks.checked(server, event);
+                        }
                     }
                 }
                 case STATE -> {

@@ -197,21 +197,8 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
             throw new IllegalStateException("the check of a server in maintenance is paused");
         }
         CheckResult result = outcome.result();
-        HealthCounter next = switch (result) {
-            case FAILED -> counter.afterFailure();
-            case PASSED, CONDPASS -> counter.afterSuccess();
-            default -> counter;
-        };
-        boolean agentGood = agent == null || agent.isGood();
-        ServerState nextState = state;
-        if (result == CheckResult.FAILED && next.health() == 0) {
-            nextState = ServerState.DOWN;
-        } else if (result == CheckResult.PASSED && next.isGood() && agentGood
-                && (state == ServerState.DOWN || state == ServerState.NOLB)) {
-            nextState = running();
-        } else if (result == CheckResult.CONDPASS && next.isGood() && agentGood) {
-            nextState = ServerState.NOLB;
-        }
+        HealthCounter next = counterAfter(result);
+        ServerState nextState = stateAfter(result, next);
         ServerHealth checkedState = withCheck(next, outcome);
         ServerHealth after = checkedState.withState(nextState);
         Transition check = new Transition(Transition.Kind.CHECK, this, checkedState);
@@ -223,6 +210,51 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         transitions.add(check);
         addStateChange(transitions, checkedState, after);
         return new HealthStep(this, after, transitions);
+    }
+
+    /**
+     * Applies one completed health check that changes no operational state, as {@link #apply} does, without the
+     * step: the step {@link #apply} returns would hold the one {@link Transition.Kind#CHECK} transition from this
+     * state to the one returned. For the checks of a steady server, the most frequent case.
+     *
+     * @param outcome the check's outcome; never null
+     * @return the state after the check, or null when the check changes the operational state (then call
+     *         {@link #apply})
+     * @throws NullPointerException  if {@code outcome} is null
+     * @throws IllegalStateException if the server is in maintenance (its check is paused)
+     */
+    public ServerHealth applyWithinState(CheckOutcome outcome) {
+        Objects.requireNonNull(outcome, "outcome");
+        if (maintenance) {
+            throw new IllegalStateException("the check of a server in maintenance is paused");
+        }
+        CheckResult result = outcome.result();
+        HealthCounter next = counterAfter(result);
+        return stateAfter(result, next) != state ? null : withCheck(next, outcome);
+    }
+
+    /** The health counter after a check with {@code result}. */
+    private HealthCounter counterAfter(CheckResult result) {
+        return switch (result) {
+            case FAILED -> counter.afterFailure();
+            case PASSED, CONDPASS -> counter.afterSuccess();
+            default -> counter;
+        };
+    }
+
+    /** The operational state after a check with {@code result} that moved the counter to {@code next}. */
+    private ServerState stateAfter(CheckResult result, HealthCounter next) {
+        boolean agentGood = agent == null || agent.isGood();
+        ServerState nextState = state;
+        if (result == CheckResult.FAILED && next.health() == 0) {
+            nextState = ServerState.DOWN;
+        } else if (result == CheckResult.PASSED && next.isGood() && agentGood
+                && (state == ServerState.DOWN || state == ServerState.NOLB)) {
+            nextState = running();
+        } else if (result == CheckResult.CONDPASS && next.isGood() && agentGood) {
+            nextState = ServerState.NOLB;
+        }
+        return nextState;
     }
 
     /**

@@ -7,6 +7,8 @@ import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckVerdict;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
+import io.haprobe.time.Timer;
+import io.haprobe.time.VirtualScheduler;
 import io.haprobe.transport.CheckTarget;
 
 import java.net.InetSocketAddress;
@@ -66,9 +68,15 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     private CheckTarget target;
     private CheckRule.Connect openedWith;
     private CheckConnection current;
+    /** The connection opened last, kept so that {@link #reset} can offer it to the next run. */
+    private CheckConnection lastOpened;
+    /** The previous run's last connection, closed, until the direct connector takes it; else null. */
+    private CheckConnection spare;
     private long startNanos;
     private long stoppedDurationNanos = -1;
     private Cancellable deadline = Cancellable.NONE;
+    /** On a virtual scheduler, the deadline task reused by every run of a reused driver; else null. */
+    private final Timer deadlineTimer;
     private boolean finished;
     private int serverProxyVersion;
     private int checkProxyVersion;
@@ -95,6 +103,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         this.timeoutConnectNanos = timeoutConnectNanos;
         this.timeoutCheckNanos = timeoutCheckNanos;
         this.onResults = Objects.requireNonNull(onResults, "onResults");
+        this.deadlineTimer = scheduler instanceof VirtualScheduler virtual ? virtual.timer(this) : null;
     }
 
     /**
@@ -132,6 +141,8 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         }
         this.program = Objects.requireNonNull(program, "program");
         session.reset(program, scheduler.currentTimeMillis() / 1000);
+        spare = lastOpened; // closed when the run finished: a connector may reuse it for the next run
+        lastOpened = null;
         connector = null;
         direct = null;
         target = null;
@@ -169,6 +180,20 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         this.target = Objects.requireNonNull(target, "target");
         startNanos = scheduler.nanoTime();
         open(session.pendingConnect());
+    }
+
+    /**
+     * Hands a {@link DirectConnector} the last connection of this driver's previous run, if any, once: closed by
+     * the driver when that run finished, it may be re-opened for this run instead of a new one (the connector
+     * checks that it is one of its own, and cancels whatever it still had queued). A connection is offered only
+     * to the first connect of a run, never while a connection of the same run may still fire. Not API.
+     *
+     * @return the connection, or null (none, or already taken)
+     */
+    public CheckConnection takeSpareConnection() {
+        CheckConnection taken = spare;
+        spare = null;
+        return taken;
     }
 
     /**
@@ -291,9 +316,19 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     /** Once connected (after the TLS handshake for TLS), {@code timeout check} replaces the connect bound. */
     private void armTimeoutCheck() {
         if (timeoutCheckNanos > 0) {
-            deadline.cancel();
-            deadline = scheduler.schedule(this, timeoutCheckNanos);
+            armDeadline(timeoutCheckNanos);
         }
+    }
+
+    /** (Re-)arms the deadline {@code delayNanos} from now, cancelling the one armed before. */
+    private void armDeadline(long delayNanos) {
+        if (deadlineTimer != null) {
+            deadlineTimer.schedule(delayNanos); // replaces the run armed before
+            deadline = deadlineTimer;
+            return;
+        }
+        deadline.cancel();
+        deadline = scheduler.schedule(this, delayNanos);
     }
 
     /** Opens the connection of a connect rule, re-arming the deadline (spec §2.4: each connect re-applies it). */
@@ -304,8 +339,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         if (timeoutCheckNanos > 0 && timeoutConnectNanos > 0) {
             connectBound = Math.min(interNanos, timeoutConnectNanos);
         }
-        deadline.cancel();
-        deadline = scheduler.schedule(this, connectBound);
+        armDeadline(connectBound);
         CheckTarget address = addressOf(rule);
         CheckConnection opened = direct != null ? direct.connect(address, proxyVersion, this)
                 : connector.open(address, rule, proxyVersion);
@@ -313,6 +347,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
             return; // the Netty adapter's connect failed and reported at once
         }
         current = opened;
+        lastOpened = opened;
         if (opened.failure() != null) {
             // no socket at all (EMFILE, ENFILE, ENOBUFS): HAProxy reports L4CON at once
             failed(opened, opened.failure());

@@ -78,6 +78,8 @@ final class CheckSession {
     private AgentReply agentReply;
     private boolean durationStopped;
     private byte[] buffer = EMPTY;
+    /** The HTTP judge's parsing state, kept across reads and runs (a server's checks share a session); lazily. */
+    private HttpResponseJudge.Scratch httpScratch;
     private int length;
 
     /**
@@ -476,7 +478,10 @@ final class CheckSession {
     /** Judges one expect rule: a failing or passing verdict, or null to wait for more bytes. */
     private CheckVerdict judge(CheckRule rule, boolean lastRead) {
         if (rule instanceof CheckRule.ExpectHttp http) {
-            return http.judge().judge(buffer, length, lastRead);
+            if (httpScratch == null) {
+                httpScratch = new HttpResponseJudge.Scratch();
+            }
+            return http.judge().judge(buffer, length, lastRead, httpScratch);
         }
         if (rule instanceof CheckRule.ExpectCustom custom) {
             return custom.judge().judge(buffer, length, lastRead);

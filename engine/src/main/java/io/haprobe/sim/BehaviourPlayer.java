@@ -3,8 +3,10 @@ package io.haprobe.sim;
 import io.haprobe.spi.TlsSimulation;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
+import io.haprobe.time.Timer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -70,6 +72,8 @@ public final class BehaviourPlayer {
     private RequestHeadEnd headEnd;
     private TlsPeer tlsPeer;
     private Cancellable pending = Cancellable.NONE;
+    /** The HTTP answer's task, made at the first answer and kept across {@link #rewind}s; null before. */
+    private Timer httpAnswer;
     /** The bytes that trigger the one answer of an http or tcp behaviour have come. */
     private boolean answered;
     /** The server wrote its last reply: more bytes are more than the script expects. */
@@ -152,17 +156,88 @@ public final class BehaviourPlayer {
             if (headEnd.opensWithTlsHandshake(data)) {
                 // what follows are the TLS client's alerts, not requests: never "done"
                 answered = true;
-                play(Delay.NONE, () -> {
-                    wire.write(RequestHeadEnd.BAD_REQUEST);
-                    wire.fin();
-                });
+                play(Delay.NONE, this::answerBadRequest);
             } else if (headEnd.scan(data)) {
                 answered = true;
-                play(http.delay(), () -> {
-                    done = true;
-                    wire.write(stage.response(http));
-                    wire.fin();
-                });
+                armHttpAnswer(http);
+            }
+        } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner()) {
+            answered = true;
+            play(tcp.delay(), () -> reply(tcp));
+        }
+    }
+
+    /** Arms the answer of an {@link Behaviour.Http} whose request head is in, after the behaviour's delay. */
+    private void armHttpAnswer(Behaviour.Http http) {
+        if (httpAnswer == null) {
+            httpAnswer = scheduler.timer(this::answerHttp);
+        }
+        pending = httpAnswer;
+        httpAnswer.schedule(http.delay().sampleNanos(stage.random));
+    }
+
+    /** What a plain HTTP server answers to a TLS ClientHello: a 400, then a FIN. */
+    private void answerBadRequest() {
+        wire.write(RequestHeadEnd.BAD_REQUEST);
+        wire.fin();
+    }
+
+    /** The answer of an {@link Behaviour.Http} to the request head: the response, then a FIN. */
+    private void answerHttp() {
+        done = true;
+        wire.write(stage.response((Behaviour.Http) behaviour));
+        wire.fin();
+    }
+
+    /**
+     * Makes this player, closed, a new one for another connection of the same wire with the same behaviour, as
+     * {@link Stage#player} would: the simulated transport re-opens a server's connection from one check to the next.
+     * A player that kept a dialogue's or TLS session's state is not rewound.
+     *
+     * @return true when rewound; false when the caller needs a new player
+     */
+    boolean rewind() {
+        if (!closed || dialogue != null || tlsPeer != null) {
+            return false;
+        }
+        pending.cancel();
+        pending = Cancellable.NONE;
+        if (headEnd != null) {
+            headEnd.reset();
+        }
+        answered = false;
+        done = false;
+        closed = false;
+        return true;
+    }
+
+    /**
+     * As {@link #received(ByteBuf)}, for bytes in an array (the simulated transport's channel-free connections):
+     * an HTTP or TCP behaviour reads them without a buffer around them.
+     *
+     * @param bytes the bytes; not modified, not retained; never null
+     */
+    void received(byte[] bytes) {
+        if (closed || bytes.length == 0) {
+            return;
+        }
+        if (dialogue != null || done || behaviour instanceof Behaviour.Tls) {
+            received(Unpooled.wrappedBuffer(bytes));
+            return;
+        }
+        if (answered) {
+            return;
+        }
+        if (behaviour instanceof Behaviour.Http http) {
+            if (headEnd == null) {
+                headEnd = new RequestHeadEnd();
+            }
+            if (headEnd.opensWithTlsHandshake(bytes)) {
+                answered = true;
+                play(Delay.NONE, this::answerBadRequest);
+            } else if (headEnd.scan(bytes)) {
+                answered = true;
+                armHttpAnswer(http);
             }
         } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner()) {
             answered = true;

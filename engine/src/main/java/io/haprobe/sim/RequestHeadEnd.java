@@ -63,6 +63,25 @@ final class RequestHeadEnd {
         return first && data.isReadable() && data.getByte(data.readerIndex()) == TLS_HANDSHAKE;
     }
 
+    /** Forgets every byte scanned: ready for the request of another connection. */
+    void reset() {
+        matched = 0;
+        found = false;
+        sawBytes = false;
+    }
+
+    /**
+     * As {@link #opensWithTlsHandshake(ByteBuf)}, for bytes in an array.
+     *
+     * @param bytes the bytes just read; never null
+     * @return true only for the first read, when its first byte starts a TLS handshake record
+     */
+    boolean opensWithTlsHandshake(byte[] bytes) {
+        boolean first = !sawBytes;
+        sawBytes = true;
+        return first && bytes.length > 0 && bytes[0] == TLS_HANDSHAKE;
+    }
+
     private void follow(byte b) {
         boolean expectedCr = (matched & 1) == 0;
         if (b == (expectedCr ? '\r' : '\n')) {

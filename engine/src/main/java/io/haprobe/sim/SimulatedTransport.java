@@ -15,6 +15,7 @@ import io.haprobe.spi.TlsSimulation;
 import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
+import io.haprobe.time.Timer;
 import io.haprobe.time.VirtualScheduler;
 import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.ProbeTransport;
@@ -226,12 +227,24 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     @Override
     public CheckConnection connect(CheckTarget target, int proxyVersion, CheckDriver driver) {
         Objects.requireNonNull(driver, "driver");
-        Route route = routeOf(Objects.requireNonNull(target, "target"));
+        Objects.requireNonNull(target, "target");
+        Connection spare = driver.takeSpareConnection() instanceof Connection c && c.reopenable(driver) ? c : null;
+        // the server's previous check went to the same target (the same instance) most of the time: its route
+        Route route = spare != null && spare.target == target ? spare.route : routeOf(target);
         ScriptedServer server = route.server;
         if (closed) {
             return CheckConnection.failed(ErrnoText.ofConnect(new ConnectException(CLOSED)));
         }
-        Connection connection = new Connection(server, driver, target.address(), proxyVersion);
+        Connection connection;
+        if (spare != null) {
+            // the server's previous check's connection, closed: re-opened with its player instead of new ones
+            connection = spare;
+            connection.reopen(server, target.address(), proxyVersion);
+        } else {
+            connection = new Connection(server, driver, target.address(), proxyVersion);
+        }
+        connection.target = target;
+        connection.route = route;
         String source = noteSource(route);
         if (scheduler.inSchedulerThread()) {
             server.connectRequested(connection, source);
@@ -270,8 +283,9 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
                 last = new LastSource();
                 lastSources.put(id, last);
             }
-            route = new Route(id, server, InetSocketAddress.createUnresolved(sourceOf(target),
-                    target.source() == null ? 0 : target.source().getPort()), last);
+            InetSocketAddress source = InetSocketAddress.createUnresolved(sourceOf(target),
+                    target.source() == null ? 0 : target.source().getPort());
+            route = new Route(id, server, source, source.getHostString(), last);
             byTarget.put(target, route);
         }
         return route;
@@ -280,11 +294,12 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     /** Records the source address of a new connection over {@code route} and returns it. */
     private String noteSource(Route route) {
         route.last.source = route.source;
-        return route.source.getHostString();
+        return route.sourceHost;
     }
 
-    /** A target's script, and the source its connections carry. */
-    private record Route(String id, ScriptedServer server, InetSocketAddress source, LastSource last) {
+    /** A target's script, and the source its connections carry (and its host string, read once). */
+    private record Route(String id, ScriptedServer server, InetSocketAddress source, String sourceHost,
+                         LastSource last) {
     }
 
     /** The source address of a server's last check connection; null before the first. */
@@ -403,7 +418,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         void connectRequested(Connection connection, String source) {
             if (source != null && !allows(source)) {
                 if (firewall.action() == Firewall.Action.REJECT) {
-                    scheduler.execute(() -> connection.refuse("No route to host"));
+                    connection.later(Connection.NO_ROUTE);
                 }
                 // DROP: the SYN is never answered and the backend never sees the connection
                 return;
@@ -419,12 +434,12 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             connectionsInPhase++;
             connection.play(chosen);
             if (chosen instanceof Behaviour.Refuse) {
-                scheduler.execute(() -> connection.refuse("Connection refused"));
+                connection.later(Connection.REFUSED);
                 return;
             }
             link(connection);
             if (!(chosen instanceof Behaviour.Blackhole)) {
-                scheduler.execute(connection);
+                connection.later(Connection.ACCEPT);
             }
         }
 
@@ -497,14 +512,29 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
      */
     private final class Connection implements PeerWire, CheckConnection, Runnable {
 
+        /** What {@link #task} runs: completes the connect. */
+        static final int ACCEPT = 0;
+        /** What {@link #task} runs: refuses the connect, "Connection refused". */
+        static final int REFUSED = 1;
+        /** What {@link #task} runs: refuses the connect, "No route to host" (a firewall's REJECT). */
+        static final int NO_ROUTE = 2;
+
         /** The check's channel, or null channel-free. */
         final VirtualChannel channel;
-        final ScriptedServer server;
+        ScriptedServer server;
         final CheckDriver driver;
-        final InetSocketAddress remote;
-        final int proxyVersion;
+        InetSocketAddress remote;
+        int proxyVersion;
+        /** The target and route of its last channel-free connect, for the next one of the same target. */
+        CheckTarget target;
+        Route route;
+        /** The connection's own task (accept or refuse), one for all its uses: {@link #later}. */
+        private final Timer task = scheduler.timer(this);
+        private int action;
         /** Null until the server chose a behaviour (never, when the firewall dropped or rejected the SYN). */
         BehaviourPlayer player;
+        /** The player of the connection's use before {@link #reopen}, offered again to {@link #play}. */
+        private BehaviourPlayer sparePlayer;
         boolean linked;
         Connection next;
         Connection previous;
@@ -530,14 +560,60 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             this.proxyVersion = proxyVersion;
         }
 
+        /** Whether {@link #reopen} may re-open this connection for another check of {@code checkDriver}. */
+        boolean reopenable(CheckDriver checkDriver) {
+            return channel == null && driver == checkDriver && !open && !linked && owner() == SimulatedTransport.this;
+        }
+
+        private SimulatedTransport owner() {
+            return SimulatedTransport.this;
+        }
+
+        /**
+         * Makes this closed channel-free connection a new one, as the constructor does: the driver's previous
+         * check is over, and whatever the connection still had queued is cancelled, so no event of its earlier
+         * use reaches the new one.
+         */
+        void reopen(ScriptedServer toServer, InetSocketAddress toRemote, int version) {
+            task.cancel();
+            if (player != null) {
+                player.closed(); // already closed with the connection; cancels nothing more
+                sparePlayer = player;
+            }
+            player = null;
+            server = toServer;
+            remote = toRemote;
+            proxyVersion = version;
+            open = true;
+            connectPending = true;
+            active = false;
+            inputShutdown = false;
+        }
+
         void play(Behaviour behaviour) {
+            BehaviourPlayer spare = sparePlayer;
+            sparePlayer = null;
+            if (spare != null && spare.behaviour() == behaviour && spare.rewind()) {
+                player = spare;
+                return;
+            }
             player = stage.player(behaviour, this, BehaviourPlayer.Observer.NONE);
         }
 
-        /** The task that completes the connect ({@link #accepted}): one object less per connection. */
+        /** Runs {@code what} ({@link #ACCEPT}, {@link #REFUSED}, {@link #NO_ROUTE}) right after the current task. */
+        void later(int what) {
+            action = what;
+            task.schedule(0);
+        }
+
+        /** The connection's task ({@link #later}): one object for every use of the connection. */
         @Override
         public void run() {
-            accepted();
+            switch (action) {
+                case REFUSED -> refuse("Connection refused");
+                case NO_ROUTE -> refuse("No route to host");
+                default -> accepted();
+            }
         }
 
         /** Server side: completes the connect; the check is connected, then the player starts. */
@@ -626,7 +702,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         @Override
         public void send(byte[] bytes) {
             if (active) {
-                player.received(Unpooled.wrappedBuffer(bytes));
+                player.received(bytes);
             }
         }
 

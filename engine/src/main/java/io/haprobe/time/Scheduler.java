@@ -61,4 +61,33 @@ public interface Scheduler {
      * @return true when called from a task of this scheduler
      */
     boolean inSchedulerThread();
+
+    /**
+     * Returns a {@link Timer} of {@code task}: armed with {@link Timer#schedule(long)} as often as needed, one at a
+     * time. This default arms each run through {@link #schedule(Runnable, long)}; a {@link VirtualScheduler}
+     * reuses one queue entry.
+     *
+     * @param task what each run runs; never null
+     * @return a new timer, not armed
+     * @throws NullPointerException if {@code task} is null
+     */
+    default Timer timer(Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
+        return new Timer() {
+            private Cancellable pending = Cancellable.NONE;
+
+            @Override
+            public void schedule(long delayNanos) {
+                pending.cancel();
+                pending = Scheduler.this.schedule(task, delayNanos);
+            }
+
+            @Override
+            public boolean cancel() {
+                Cancellable armed = pending;
+                pending = Cancellable.NONE;
+                return armed.cancel();
+            }
+        };
+    }
 }

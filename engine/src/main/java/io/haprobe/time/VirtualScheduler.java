@@ -52,6 +52,8 @@ public final class VirtualScheduler implements Scheduler {
     private int size;
     /** Tasks due at the time they were queued, in sequence order: a FIFO is enough for them, no heap needed. */
     private Task[] due = new Task[INITIAL_CAPACITY];
+    /** The due tasks' sequences, beside them: a re-armed {@link #timer} leaves its older entries stale. */
+    private long[] dueSequences = new long[INITIAL_CAPACITY];
     /** FIFO lanes by delay: each holds tasks of one delay, so in (time, sequence) order. */
     private final Lane[] lanes = new Lane[MAX_LANES];
     private int laneCount;
@@ -63,6 +65,9 @@ public final class VirtualScheduler implements Scheduler {
     private long sequence;
     private long executed;
     private boolean running;
+    /** The time and sequence of the entry {@link #next} returned last: a timer's own fields may be newer. */
+    private long nextTime;
+    private long nextSequence;
 
     /** Creates a scheduler at virtual time 0, owned by the calling thread. */
     public VirtualScheduler() {
@@ -106,13 +111,29 @@ public final class VirtualScheduler implements Scheduler {
     public Cancellable schedule(Runnable task, long delayNanos) {
         Objects.requireNonNull(task, "task");
         if (Thread.currentThread() != owner) {
-            Task deferred = new Task(0, 0, task);
+            Task deferred = new Task(task, false);
             inbox.add(() -> enqueue(deferred, Math.max(0, delayNanos)));
             return deferred;
         }
-        Task entry = new Task(0, 0, task);
+        Task entry = new Task(task, false);
         enqueue(entry, Math.max(0, delayNanos));
         return entry;
+    }
+
+    /**
+     * Returns a timer of {@code task} that allocates nothing when armed: one queue entry object for all its runs.
+     * Arming it takes the next sequence number as {@link #schedule} does, so the order of tasks is the same as
+     * with a new task per run; arming it again while armed, or cancelling it, leaves the older entry in the queue,
+     * dropped when it comes up. Arm it from the owner thread (from another, the arming enters at the owner's next
+     * step, as {@link #schedule} does).
+     *
+     * @param task what each run runs; never null
+     * @return a new timer, not armed
+     * @throws NullPointerException if {@code task} is null
+     */
+    @Override
+    public Timer timer(Runnable task) {
+        return new Task(Objects.requireNonNull(task, "task"), true);
     }
 
     /**
@@ -161,10 +182,13 @@ public final class VirtualScheduler implements Scheduler {
                 if (task == null) {
                     break;
                 }
-                now = task.time;
-                if (task.runnable != null) {
-                    Runnable runnable = task.runnable;
-                    task.runnable = null;
+                now = nextTime;
+                Runnable runnable = task.runnable;
+                if (task.sequence == nextSequence && runnable != null) {
+                    task.sequence = Task.IDLE;
+                    if (!task.reusable) {
+                        task.runnable = null;
+                    }
                     executed++;
                     runnable.run();
                 }
@@ -243,10 +267,10 @@ public final class VirtualScheduler implements Scheduler {
             if (next == null) {
                 return Long.MAX_VALUE;
             }
-            if (next.runnable != null) {
-                return next.time;
+            if (next.sequence == nextSequence && next.runnable != null) {
+                return nextTime;
             }
-            next(next.time, true); // a cancelled task: dropped
+            next(nextTime, true); // a cancelled task: dropped
 
         }
     }
@@ -262,18 +286,20 @@ public final class VirtualScheduler implements Scheduler {
             return; // cancelled from another thread before it reached the queue
         }
         long time = saturatedAdd(now, delayNanos);
-        task.time = time;
-        task.sequence = sequence++;
+        long seq = sequence++;
+        task.sequence = seq;
         if (time == now) {
             if (dueCount == due.length) {
                 growDue();
             }
-            due[(dueHead + dueCount++) & (due.length - 1)] = task;
+            int at = (dueHead + dueCount++) & (due.length - 1);
+            due[at] = task;
+            dueSequences[at] = seq;
             return;
         }
         Lane lane = laneFor(delayNanos);
         if (lane != null) {
-            lane.add(task);
+            lane.add(task, time, seq);
             laneTasks++;
             return;
         }
@@ -282,7 +308,7 @@ public final class VirtualScheduler implements Scheduler {
             heapTimes = Arrays.copyOf(heapTimes, size * 2);
             heapSequences = Arrays.copyOf(heapSequences, size * 2);
         }
-        siftUp(size++, task, time, task.sequence);
+        siftUp(size++, task, time, seq);
     }
 
     /** The lane of {@code delayNanos}, opened if a lane is unused or empty; null when the task goes to the heap. */
@@ -319,9 +345,10 @@ public final class VirtualScheduler implements Scheduler {
         long bestSequence = 0;
         int from = -2; // -1: due FIFO, 0..: a lane, MAX_LANES: the heap
         if (dueCount > 0) {
+            // a due task's time is the clock's: the clock moves only when the due FIFO is empty
             best = due[dueHead];
-            bestTime = best.time;
-            bestSequence = best.sequence;
+            bestTime = now;
+            bestSequence = dueSequences[dueHead];
             from = -1;
         }
         if (laneTasks > 0) {
@@ -346,11 +373,14 @@ public final class VirtualScheduler implements Scheduler {
                 || (heapTimes[0] == bestTime && heapSequences[0] < bestSequence))) {
             best = heap[0];
             bestTime = heapTimes[0];
+            bestSequence = heapSequences[0];
             from = MAX_LANES;
         }
         if (best == null || bestTime > limit) {
             return null;
         }
+        nextTime = bestTime;
+        nextSequence = bestSequence;
         if (!remove) {
             return best;
         }
@@ -374,10 +404,14 @@ public final class VirtualScheduler implements Scheduler {
 
     private void growDue() {
         Task[] grown = new Task[due.length * 2];
+        long[] grownSequences = new long[due.length * 2];
         for (int i = 0; i < dueCount; i++) {
-            grown[i] = due[(dueHead + i) & (due.length - 1)];
+            int from = (dueHead + i) & (due.length - 1);
+            grown[i] = due[from];
+            grownSequences[i] = dueSequences[from];
         }
         due = grown;
+        dueSequences = grownSequences;
         dueHead = 0;
     }
 
@@ -479,7 +513,7 @@ public final class VirtualScheduler implements Scheduler {
             this.delay = delay;
         }
 
-        void add(Task task) {
+        void add(Task task, long time, long seq) {
             if (count == tasks.length) {
                 int length = tasks.length;
                 Task[] grown = new Task[length * 2];
@@ -498,8 +532,8 @@ public final class VirtualScheduler implements Scheduler {
             }
             int at = (head + count++) & (tasks.length - 1);
             tasks[at] = task;
-            times[at] = task.time;
-            sequences[at] = task.sequence;
+            times[at] = time;
+            sequences[at] = seq;
         }
 
         Task poll() {
@@ -511,24 +545,53 @@ public final class VirtualScheduler implements Scheduler {
         }
     }
 
-    /** A queued task; cancelling clears the runnable and the queue drops it when it comes up. */
-    private static final class Task implements Cancellable {
+    /**
+     * A queued task, or a {@link #timer}: the queue's entries carry the sequence they were queued with, and an
+     * entry runs only while it is the task's current one ({@link #sequence}); cancelling, running or re-arming
+     * moves the task off it, and the queue drops the stale entry when it comes up. Owner thread only, except that
+     * a one-shot task may be cancelled from another thread (seen by the owner once that happens-before its step).
+     */
+    private final class Task implements Timer {
 
-        long time;
+        /** {@link #sequence} of a task that is not armed. */
+        static final long IDLE = -1;
+
+        /** The sequence of the task's live queue entry, {@link #IDLE} when none. */
         long sequence;
-        volatile Runnable runnable;
+        /** What it runs; a one-shot task drops it once run or cancelled. */
+        Runnable runnable;
+        final boolean reusable;
 
-        Task(long time, long sequence, Runnable runnable) {
-            this.time = time;
-            this.sequence = sequence;
+        Task(Runnable runnable, boolean reusable) {
             this.runnable = runnable;
+            this.reusable = reusable;
+            this.sequence = reusable ? IDLE : 0;
+        }
+
+        @Override
+        public void schedule(long delayNanos) {
+            if (!reusable) {
+                throw new IllegalStateException("a task of schedule() runs once (expected: a timer())");
+            }
+            long delay = Math.max(0, delayNanos);
+            if (Thread.currentThread() != owner) {
+                inbox.add(() -> enqueue(this, delay));
+                return;
+            }
+            enqueue(this, delay);
         }
 
         @Override
         public boolean cancel() {
-            boolean pending = runnable != null;
-            runnable = null;
-            return pending;
+            if (!reusable) {
+                boolean pending = runnable != null;
+                runnable = null;
+                sequence = IDLE;
+                return pending;
+            }
+            boolean armed = sequence != IDLE;
+            sequence = IDLE;
+            return armed;
         }
     }
 }
