@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads the behaviour of a scenario phase ({@code http}, {@code tcp}, {@code dialogue}, {@code refuse},
@@ -24,6 +25,9 @@ import java.util.Map;
  * <p>Not thread-safe: one per parse, like its parser.
  */
 final class BehaviourParser {
+
+    /** An HTTP status code's three digits. */
+    private static final Pattern STATUS = Pattern.compile("[0-9]{3}");
 
     private final ScenarioParser scenario;
 
@@ -71,7 +75,7 @@ final class BehaviourParser {
         }
         Node statusNode = entries.get("status").getValueNode();
         String statusText = scenario.scalar(statusNode, "status", "100 to 999").getValue();
-        if (!statusText.matches("[0-9]{3}") || statusText.charAt(0) == '0') {
+        if (!STATUS.matcher(statusText).matches() || statusText.charAt(0) == '0') {
             throw scenario.error(statusNode, "status: '" + statusText + "' (expected: 100 to 999)");
         }
         String reason = null;
