@@ -28,6 +28,9 @@ final class BehaviourParser {
 
     /** An HTTP status code's three digits. */
     private static final Pattern STATUS = Pattern.compile("[0-9]{3}");
+    /** What an {@code http} behaviour is, in its errors: built once, not for each of thousands of servers. */
+    private static final String HTTP_EXPECTED = "a mapping with status and optionally "
+            + String.join(", ", ScenarioParser.HTTP_KEYS.subList(1, ScenarioParser.HTTP_KEYS.size()));
 
     private final ScenarioParser scenario;
 
@@ -67,8 +70,7 @@ final class BehaviourParser {
     }
 
     Behaviour.Http http(Node node) {
-        MappingNode mapping = scenario.mapping(node, "http", "a mapping with status and optionally "
-                + String.join(", ", ScenarioParser.HTTP_KEYS.subList(1, ScenarioParser.HTTP_KEYS.size())));
+        MappingNode mapping = scenario.mapping(node, "http", HTTP_EXPECTED);
         Map<String, NodeTuple> entries = scenario.entries(mapping, ScenarioParser.HTTP_KEYS, "http key", ScenarioParser.HTTP_KEYS);
         if (!entries.containsKey("status")) {
             throw scenario.error(mapping, "http without status (expected: status: 100 to 999)");
