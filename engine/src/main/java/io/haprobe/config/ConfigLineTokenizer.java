@@ -80,6 +80,23 @@ final class ConfigLineTokenizer {
             if (c == '#') {
                 break;
             }
+            // the common word, with no quote, escape or split mark: the line's characters as they are
+            int end = i;
+            while (end < length) {
+                c = line.charAt(end);
+                if (c == ' ' || c == '\t' || c == '#' || c == '\'' || c == '"' || c == '\\' || c == SPLIT) {
+                    break;
+                }
+                end++;
+            }
+            if (end == length || c == ' ' || c == '\t' || c == '#') {
+                tokens.add(new ConfigToken(line.substring(i, end), i + 1));
+                i = end;
+                if (i < length && c == '#') {
+                    break;
+                }
+                continue;
+            }
             StringBuilder word = new StringBuilder();
             int start = i;
             boolean quoted = false;

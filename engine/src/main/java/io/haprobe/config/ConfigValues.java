@@ -153,7 +153,7 @@ final class ConfigValues {
         boolean negative = text.startsWith("-");
         String digits = negative ? text.substring(1) : text;
         String expected = max == Integer.MAX_VALUE ? ">= " + min : min + ".." + max;
-        if (digits.isEmpty() || !digits.chars().allMatch(HaproxyTime::isDigit)) {
+        if (!HaproxyTime.isDigits(digits)) {
             throw invalid(file, line, keyword, token, "an integer " + expected);
         }
         long magnitude = HaproxyTime.parseSaturated(digits);

@@ -83,6 +83,16 @@ public final class HaproxyTime {
         return c >= '0' && c <= '9';
     }
 
+    /** Whether the text is one or more ASCII digits (false when empty). */
+    static boolean isDigits(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (!isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return !text.isEmpty();
+    }
+
     /** Parses ASCII digits, saturating at {@link Long#MAX_VALUE}. */
     static long parseSaturated(String digits) {
         long value = 0;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads the behaviour of a scenario phase ({@code http}, {@code tcp}, {@code dialogue}, {@code refuse},
@@ -24,6 +25,12 @@ import java.util.Map;
  * <p>Not thread-safe: one per parse, like its parser.
  */
 final class BehaviourParser {
+
+    /** An HTTP status code's three digits. */
+    private static final Pattern STATUS = Pattern.compile("[0-9]{3}");
+    /** What an {@code http} behaviour is, in its errors: built once, not for each of thousands of servers. */
+    private static final String HTTP_EXPECTED = "a mapping with status and optionally "
+            + String.join(", ", ScenarioParser.HTTP_KEYS.subList(1, ScenarioParser.HTTP_KEYS.size()));
 
     private final ScenarioParser scenario;
 
@@ -63,15 +70,14 @@ final class BehaviourParser {
     }
 
     Behaviour.Http http(Node node) {
-        MappingNode mapping = scenario.mapping(node, "http", "a mapping with status and optionally "
-                + String.join(", ", ScenarioParser.HTTP_KEYS.subList(1, ScenarioParser.HTTP_KEYS.size())));
+        MappingNode mapping = scenario.mapping(node, "http", HTTP_EXPECTED);
         Map<String, NodeTuple> entries = scenario.entries(mapping, ScenarioParser.HTTP_KEYS, "http key", ScenarioParser.HTTP_KEYS);
         if (!entries.containsKey("status")) {
             throw scenario.error(mapping, "http without status (expected: status: 100 to 999)");
         }
         Node statusNode = entries.get("status").getValueNode();
         String statusText = scenario.scalar(statusNode, "status", "100 to 999").getValue();
-        if (!statusText.matches("[0-9]{3}") || statusText.charAt(0) == '0') {
+        if (!STATUS.matcher(statusText).matches() || statusText.charAt(0) == '0') {
             throw scenario.error(statusNode, "status: '" + statusText + "' (expected: 100 to 999)");
         }
         String reason = null;

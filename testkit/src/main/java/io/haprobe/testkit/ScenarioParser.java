@@ -23,9 +23,11 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -42,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Reads a {@link Scenario} from YAML. SnakeYAML composes the text into nodes that keep their line and column,
@@ -50,6 +53,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: one instance parses one text.
  */
 final class ScenarioParser {
+
+    /** A seed: a signed decimal of at most 19 digits. */
+    private static final Pattern SEED = Pattern.compile("[-+]?[0-9]{1,19}");
+    /** capacity max-sessions: at most 7 digits. */
+    private static final Pattern MAX_SESSIONS = Pattern.compile("[0-9]{1,7}");
 
     /**
      * The largest scenario file read, in code points: 64 Mi (SnakeYAML's default is 3 Mi, about 60,000 generated
@@ -150,8 +158,8 @@ final class ScenarioParser {
         options.setCodePointLimit(MAX_CODE_POINTS);
         try {
             // the composer alone: nodes with their marks, no object construction
-            return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(),
-                    options).getSingleNode();
+            return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options),
+                    new UntypedResolver(), options).getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
@@ -160,6 +168,29 @@ final class ScenarioParser {
             // SnakeYAML reports a few input errors (bad characters, limits) without a mark
             throw new ConfigException(new SourceLocation(file, 1, 1),
                     oneLine(String.valueOf(e.getMessage())) + " (expected: valid YAML)");
+        }
+    }
+
+    /**
+     * A resolver that types no scalar: every one is a string, as this parser reads them all itself from their text.
+     * SnakeYAML's own tries its implicit types' patterns (bool, int, float, null, timestamp...) on each plain
+     * scalar, the most of composing a 10,000-server scenario; the tags it finds are never read here (merge keys
+     * are only flattened with {@link LoaderOptions#setMergeOnCompose}, left off), so the nodes are the same.
+     */
+    private static final class UntypedResolver extends Resolver {
+
+        @Override
+        protected void addImplicitResolvers() {
+            // none: see resolve
+        }
+
+        @Override
+        public Tag resolve(NodeId kind, String value, boolean implicit) {
+            return switch (kind) {
+                case scalar -> Tag.STR;
+                case sequence -> Tag.SEQ;
+                default -> Tag.MAP;
+            };
         }
     }
 
@@ -174,7 +205,7 @@ final class ScenarioParser {
 
     private long seed(Node node) {
         String value = scalar(node, "seed", "an integer").getValue();
-        if (!value.matches("[-+]?[0-9]{1,19}")) {
+        if (!SEED.matcher(value).matches()) {
             throw error(node, "seed: '" + value + "' (expected: an integer)");
         }
         try {
@@ -402,7 +433,7 @@ final class ScenarioParser {
                     + " (expected: max-sessions: N and when-full: refuse or blackhole)");
         }
         String count = scalar(max.getValueNode(), "max-sessions", "a number of requests").getValue();
-        if (!count.matches("[0-9]{1,7}") || Integer.parseInt(count) < 1) {
+        if (!MAX_SESSIONS.matcher(count).matches() || Integer.parseInt(count) < 1) {
             throw error(max.getValueNode(), "max-sessions: '" + oneLine(count) + "' (expected: a number of "
                     + "requests from 1 to 9999999)");
         }
