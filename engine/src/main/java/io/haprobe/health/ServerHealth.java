@@ -630,6 +630,10 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
     }
 
     private ServerHealth withCheck(HealthCounter next, CheckOutcome outcome) {
+        if (next == counter && outcome.equals(lastOutcome)) {
+            // a steady server's check: the state after it equals this one, so this one is it (no allocation)
+            return this;
+        }
         return new ServerHealth(next, state, maintenance, outcome, drain, weight, agent, checked, slowStart);
     }
 

@@ -78,6 +78,9 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     /** On a virtual scheduler, the deadline task reused by every run of a reused driver; else null. */
     private final Timer deadlineTimer;
     private boolean finished;
+    /** The outcome of the last check that reported one, and its one-element results: {@link #resultsOf}. */
+    private CheckOutcome lastOutcome;
+    private List<CheckOutcome> lastResults;
     private int serverProxyVersion;
     private int checkProxyVersion;
 
@@ -397,9 +400,28 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         CheckConnection closing = current;
         current = null;
         closeLikeHaproxy(closing);
+        if (verdict.earlier() != null) {
+            onResults.accept(List.of(verdict.earlier().toOutcome(durationNanos), verdict.toOutcome(durationNanos)));
+            return;
+        }
+        onResults.accept(resultsOf(verdict, durationNanos));
+    }
+
+    /**
+     * The one-outcome results of {@code verdict}: those of the previous check when they are equal (a steady
+     * server's checks end alike), so that its checks allocate no outcome and no list; outcomes are immutable.
+     */
+    private List<CheckOutcome> resultsOf(CheckVerdict verdict, long durationNanos) {
+        CheckOutcome last = lastOutcome;
+        if (last != null && last.durationNanos() == durationNanos && last.status() == verdict.status()
+                && last.code() == verdict.code() && last.info().equals(verdict.info())) {
+            return lastResults;
+        }
         CheckOutcome outcome = verdict.toOutcome(durationNanos);
-        onResults.accept(verdict.earlier() == null ? List.of(outcome)
-                : List.of(verdict.earlier().toOutcome(durationNanos), outcome));
+        List<CheckOutcome> results = List.of(outcome);
+        lastOutcome = outcome;
+        lastResults = results;
+        return results;
     }
 
     private void closeLikeHaproxy(CheckConnection closing) {

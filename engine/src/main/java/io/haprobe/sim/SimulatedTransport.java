@@ -15,7 +15,6 @@ import io.haprobe.spi.TlsSimulation;
 import io.haprobe.spi.TlsSupport;
 import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
-import io.haprobe.time.Timer;
 import io.haprobe.time.VirtualScheduler;
 import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.ProbeTransport;
@@ -510,7 +509,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
      * {@link CheckConnection} and reports straight to its {@link CheckDriver}, with the channel's rules: bytes and
      * FINs only while connected, a FIN once, nothing after the close.
      */
-    private final class Connection implements PeerWire, CheckConnection, Runnable {
+    private final class Connection extends VirtualScheduler.TimerTask implements PeerWire, CheckConnection {
 
         /** What {@link #task} runs: completes the connect. */
         static final int ACCEPT = 0;
@@ -528,8 +527,6 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         /** The target and route of its last channel-free connect, for the next one of the same target. */
         CheckTarget target;
         Route route;
-        /** The connection's own task (accept or refuse), one for all its uses: {@link #later}. */
-        private final Timer task = scheduler.timer(this);
         private int action;
         /** Null until the server chose a behaviour (never, when the firewall dropped or rejected the SYN). */
         BehaviourPlayer player;
@@ -545,6 +542,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         private boolean inputShutdown;
 
         Connection(VirtualChannel channel) {
+            super(SimulatedTransport.this.scheduler);
             this.channel = channel;
             this.server = null;
             this.driver = null;
@@ -553,6 +551,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         }
 
         Connection(ScriptedServer server, CheckDriver driver, InetSocketAddress remote, int proxyVersion) {
+            super(SimulatedTransport.this.scheduler);
             this.channel = null;
             this.server = server;
             this.driver = driver;
@@ -575,7 +574,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
          * use reaches the new one.
          */
         void reopen(ScriptedServer toServer, InetSocketAddress toRemote, int version) {
-            task.cancel();
+            cancel(); // its own task (accept or refuse), one for all its uses: later()
             if (player != null) {
                 player.closed(); // already closed with the connection; cancels nothing more
                 sparePlayer = player;
@@ -603,7 +602,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         /** Runs {@code what} ({@link #ACCEPT}, {@link #REFUSED}, {@link #NO_ROUTE}) right after the current task. */
         void later(int what) {
             action = what;
-            task.schedule(0);
+            schedule(0); // the connection is its own task: arming it touches nothing else
         }
 
         /** The connection's task ({@link #later}): one object for every use of the connection. */

@@ -111,11 +111,11 @@ public final class VirtualScheduler implements Scheduler {
     public Cancellable schedule(Runnable task, long delayNanos) {
         Objects.requireNonNull(task, "task");
         if (Thread.currentThread() != owner) {
-            Task deferred = new Task(task, false);
+            Task deferred = new Task(this, task, false);
             inbox.add(() -> enqueue(deferred, Math.max(0, delayNanos)));
             return deferred;
         }
-        Task entry = new Task(task, false);
+        Task entry = new Task(this, task, false);
         enqueue(entry, Math.max(0, delayNanos));
         return entry;
     }
@@ -133,7 +133,7 @@ public final class VirtualScheduler implements Scheduler {
      */
     @Override
     public Timer timer(Runnable task) {
-        return new Task(Objects.requireNonNull(task, "task"), true);
+        return new Task(this, Objects.requireNonNull(task, "task"), true);
     }
 
     /**
@@ -551,38 +551,41 @@ public final class VirtualScheduler implements Scheduler {
      * moves the task off it, and the queue drops the stale entry when it comes up. Owner thread only, except that
      * a one-shot task may be cancelled from another thread (seen by the owner once that happens-before its step).
      */
-    private final class Task implements Timer {
+    static class Task implements Timer {
 
         /** {@link #sequence} of a task that is not armed. */
         static final long IDLE = -1;
 
+        final VirtualScheduler scheduler;
         /** The sequence of the task's live queue entry, {@link #IDLE} when none. */
         long sequence;
         /** What it runs; a one-shot task drops it once run or cancelled. */
         Runnable runnable;
         final boolean reusable;
 
-        Task(Runnable runnable, boolean reusable) {
+        Task(VirtualScheduler scheduler, Runnable runnable, boolean reusable) {
+            this.scheduler = scheduler;
             this.runnable = runnable;
             this.reusable = reusable;
             this.sequence = reusable ? IDLE : 0;
         }
 
         @Override
-        public void schedule(long delayNanos) {
+        public final void schedule(long delayNanos) {
             if (!reusable) {
                 throw new IllegalStateException("a task of schedule() runs once (expected: a timer())");
             }
             long delay = Math.max(0, delayNanos);
-            if (Thread.currentThread() != owner) {
-                inbox.add(() -> enqueue(this, delay));
+            VirtualScheduler s = scheduler;
+            if (Thread.currentThread() != s.owner) {
+                s.inbox.add(() -> s.enqueue(this, delay));
                 return;
             }
-            enqueue(this, delay);
+            s.enqueue(this, delay);
         }
 
         @Override
-        public boolean cancel() {
+        public final boolean cancel() {
             if (!reusable) {
                 boolean pending = runnable != null;
                 runnable = null;
@@ -592,6 +595,27 @@ public final class VirtualScheduler implements Scheduler {
             boolean armed = sequence != IDLE;
             sequence = IDLE;
             return armed;
+        }
+    }
+
+    /**
+     * A {@link #timer} that is its own queue entry: the object that owns the timer extends this class and runs as
+     * its task, so arming and running it touch that object only, which is in cache when it arms itself (a
+     * separate timer object, with thousands of servers, is not). Same behaviour as {@link #timer}: arming takes
+     * the next sequence number, re-arming or cancelling leaves the older entry to be dropped when it comes up.
+     * Arm it from the owner thread (from another, the arming enters at the owner's next step).
+     */
+    public abstract static class TimerTask extends Task implements Runnable {
+
+        /**
+         * Creates the timer, not armed, on {@code scheduler}.
+         *
+         * @param scheduler the scheduler it runs on; never null
+         * @throws NullPointerException if {@code scheduler} is null
+         */
+        protected TimerTask(VirtualScheduler scheduler) {
+            super(Objects.requireNonNull(scheduler, "scheduler"), null, true);
+            this.runnable = this;
         }
     }
 }
