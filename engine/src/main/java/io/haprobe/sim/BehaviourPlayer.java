@@ -146,18 +146,25 @@ public final class BehaviourPlayer {
             unexpected(data);
             return;
         }
-        if (answered) {
-            return;
+        if (!answered) {
+            answerRequest(data, null);
         }
+    }
+
+    /**
+     * Answers the bytes of a request to an HTTP or TCP behaviour, once: an HTTP answer when its head is in (a 400 to
+     * a TLS ClientHello), a TCP reply at once. The bytes are in {@code buf}, or in {@code bytes} when it is null.
+     */
+    private void answerRequest(ByteBuf buf, byte[] bytes) {
         if (behaviour instanceof Behaviour.Http http) {
             if (headEnd == null) {
                 headEnd = new RequestHeadEnd();
             }
-            if (headEnd.opensWithTlsHandshake(data)) {
+            if (buf != null ? headEnd.opensWithTlsHandshake(buf) : headEnd.opensWithTlsHandshake(bytes)) {
                 // what follows are the TLS client's alerts, not requests: never "done"
                 answered = true;
                 play(Delay.NONE, this::answerBadRequest);
-            } else if (headEnd.scan(data)) {
+            } else if (buf != null ? headEnd.scan(buf) : headEnd.scan(bytes)) {
                 answered = true;
                 armHttpAnswer(http);
             }
@@ -225,23 +232,8 @@ public final class BehaviourPlayer {
             received(Unpooled.wrappedBuffer(bytes));
             return;
         }
-        if (answered) {
-            return;
-        }
-        if (behaviour instanceof Behaviour.Http http) {
-            if (headEnd == null) {
-                headEnd = new RequestHeadEnd();
-            }
-            if (headEnd.opensWithTlsHandshake(bytes)) {
-                answered = true;
-                play(Delay.NONE, this::answerBadRequest);
-            } else if (headEnd.scan(bytes)) {
-                answered = true;
-                armHttpAnswer(http);
-            }
-        } else if (behaviour instanceof Behaviour.Tcp tcp && !tcp.banner()) {
-            answered = true;
-            play(tcp.delay(), () -> reply(tcp));
+        if (!answered) {
+            answerRequest(null, bytes);
         }
     }
 
