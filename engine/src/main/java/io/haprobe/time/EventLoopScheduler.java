@@ -7,6 +7,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -138,7 +139,11 @@ public final class EventLoopScheduler implements Scheduler {
         public boolean cancel() {
             if (!eventLoop.inEventLoop()) {
                 boolean was = armed;
-                eventLoop.execute(this::cancel);
+                try {
+                    eventLoop.execute(this::cancel);
+                } catch (RejectedExecutionException shutDown) {
+                    // the loop is shut down: it runs no timer any more
+                }
                 return was;
             }
             generation++;
@@ -206,8 +211,8 @@ public final class EventLoopScheduler implements Scheduler {
             if (wake != null) {
                 wake.cancel(false);
             }
-            wakeAt = time;
             wake = eventLoop.schedule(this, Math.max(0, time - System.nanoTime()), TimeUnit.NANOSECONDS);
+            wakeAt = time;
         }
 
         /** The lane of {@code delay}, opened if a lane is unused or empty; null when the timer goes to the heap. */
@@ -240,7 +245,17 @@ public final class EventLoopScheduler implements Scheduler {
             wake = null;
             // while the due timers run, the ones they arm are not armed in Netty: the loop below sees them
             wakeAt = Long.MIN_VALUE;
-            long now = System.nanoTime();
+            try {
+                runDue(System.nanoTime());
+            } finally {
+                if (wakeAt == Long.MIN_VALUE) {
+                    wakeAt = Long.MAX_VALUE; // nothing armed (or arming failed): the next add arms again
+                }
+            }
+        }
+
+        /** Runs the timers due at {@code now}, then arms the Netty task for the next one, if any. */
+        private void runDue(long now) {
             for (;;) {
                 // the earliest live head among the lanes and the heap; stale heads are dropped on the way
                 int from = -1;
@@ -271,7 +286,6 @@ public final class EventLoopScheduler implements Scheduler {
                     bestTime = heapTimes[0];
                 }
                 if (from < 0) {
-                    wakeAt = Long.MAX_VALUE;
                     return;
                 }
                 if (bestTime - now > 0) {
