@@ -106,6 +106,14 @@ public final class EventLoopScheduler implements Scheduler {
         return new LoopTimer(Objects.requireNonNull(task, "task"));
     }
 
+    /**
+     * Arms {@code wake} in Netty's scheduled-task queue at {@code time} ({@link #nanoTime()} scale): the timers'
+     * one Netty task; this class alone reads the clock and schedules on the loop (LayeringTest).
+     */
+    private ScheduledFuture<?> scheduleWake(Runnable wake, long time) {
+        return eventLoop.schedule(wake, Math.max(0, time - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
     /** How many timer entries are queued, stale ones included (tests). Event loop thread only. */
     int queuedTimers() {
         return timers.queued();
@@ -132,7 +140,7 @@ public final class EventLoopScheduler implements Scheduler {
             }
             long gen = ++generation;
             armed = true;
-            timers.add(this, gen, System.nanoTime() + delay, delay);
+            timers.add(this, gen, nanoTime() + delay, delay);
         }
 
         @Override
@@ -211,7 +219,7 @@ public final class EventLoopScheduler implements Scheduler {
             if (wake != null) {
                 wake.cancel(false);
             }
-            wake = eventLoop.schedule(this, Math.max(0, time - System.nanoTime()), TimeUnit.NANOSECONDS);
+            wake = scheduleWake(this, time);
             wakeAt = time;
         }
 
@@ -246,7 +254,7 @@ public final class EventLoopScheduler implements Scheduler {
             // while the due timers run, the ones they arm are not armed in Netty: the loop below sees them
             wakeAt = Long.MIN_VALUE;
             try {
-                runDue(System.nanoTime());
+                runDue(nanoTime());
             } finally {
                 if (wakeAt == Long.MIN_VALUE) {
                     wakeAt = Long.MAX_VALUE; // nothing armed (or arming failed): the next add arms again
