@@ -1,6 +1,7 @@
 package io.haprobe.benchmarks;
 
 import io.haprobe.time.EventLoopScheduler;
+import io.haprobe.time.Timer;
 import io.haprobe.time.VirtualScheduler;
 import io.netty.channel.DefaultEventLoop;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  *       that inserts 1,000 timers due now; the loop polls and runs them on its next turn, the last one completes
  *       the invocation. Per operation: one insert and one poll into a queue of 100,000, plus 1/1,000 of the
  *       hand-off between the benchmark thread and the loop.</li>
+ *   <li>{@link #liveTimer()}: the same on {@link EventLoopScheduler#timer(Runnable) timers} (the queue
+ *       {@code ServerChecker} and {@code CheckDriver} use), on a second loop: 100,000 timers armed an hour ahead
+ *       (one delay, as the checks' {@code inter}), then per invocation 1,000 reused timers armed due now, polled
+ *       and run by the loop.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -45,6 +50,10 @@ public class SchedulerBenchmark {
     private VirtualScheduler virtual;
     private DefaultEventLoop loop;
     private EventLoopScheduler live;
+    private DefaultEventLoop timerLoop;
+    private EventLoopScheduler timed;
+    private Timer[] batch;
+    private volatile CountDownLatch timersDone;
 
     /** Fills both schedulers with 100,000 pending timers. */
     @Setup
@@ -60,6 +69,18 @@ public class SchedulerBenchmark {
                 live.schedule(NOTHING, TimeUnit.HOURS.toNanos(1) + i);
             }
         }).get();
+        timerLoop = new DefaultEventLoop();
+        timed = EventLoopScheduler.of(timerLoop);
+        batch = new Timer[BATCH];
+        for (int i = 0; i < BATCH - 1; i++) {
+            batch[i] = timed.timer(NOTHING);
+        }
+        batch[BATCH - 1] = timed.timer(() -> timersDone.countDown());
+        timerLoop.submit(() -> {
+            for (int i = 0; i < TIMERS; i++) {
+                timed.timer(NOTHING).schedule(TimeUnit.HOURS.toNanos(1));
+            }
+        }).get();
         if (virtual.pendingTasks() != TIMERS) {
             throw new IllegalStateException("pending: " + virtual.pendingTasks() + " (expected: " + TIMERS + ")");
         }
@@ -69,6 +90,7 @@ public class SchedulerBenchmark {
     @TearDown
     public void tearDown() {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        timerLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /**
@@ -95,6 +117,23 @@ public class SchedulerBenchmark {
                 live.schedule(NOTHING, 0);
             }
             live.schedule(last, 0);
+        });
+        done.await();
+    }
+
+    /**
+     * Arms 1,000 timers due now beside the 100,000 pending ones of the timer loop and waits until the loop has
+     * polled and run them all.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void liveTimer() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        timersDone = done;
+        timerLoop.execute(() -> {
+            for (Timer timer : batch) {
+                timer.schedule(0);
+            }
         });
         done.await();
     }

@@ -6,6 +6,7 @@ import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckVerdict;
 import io.haprobe.time.Cancellable;
+import io.haprobe.time.EventLoopScheduler;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.Timer;
 import io.haprobe.time.VirtualScheduler;
@@ -75,7 +76,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     private long startNanos;
     private long stoppedDurationNanos = -1;
     private Cancellable deadline = Cancellable.NONE;
-    /** On a virtual scheduler, the deadline task reused by every run of a reused driver; else null. */
+    /** On a virtual or event-loop scheduler, the deadline timer reused by every run of a reused driver; else null. */
     private final Timer deadlineTimer;
     private boolean finished;
     /** The outcome of the last check that reported one, and its one-element results: {@link #resultsOf}. */
@@ -106,7 +107,8 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         this.timeoutConnectNanos = timeoutConnectNanos;
         this.timeoutCheckNanos = timeoutCheckNanos;
         this.onResults = Objects.requireNonNull(onResults, "onResults");
-        this.deadlineTimer = scheduler instanceof VirtualScheduler virtual ? virtual.timer(this) : null;
+        this.deadlineTimer = scheduler instanceof VirtualScheduler || scheduler instanceof EventLoopScheduler
+                ? scheduler.timer(this) : null;
     }
 
     /**
