@@ -192,10 +192,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
      * @throws IllegalStateException if the server is in maintenance (its check is paused)
      */
     public HealthStep apply(CheckOutcome outcome) {
-        Objects.requireNonNull(outcome, "outcome");
-        if (maintenance) {
-            throw new IllegalStateException("the check of a server in maintenance is paused");
-        }
+        requireCheckable(outcome);
         CheckResult result = outcome.result();
         HealthCounter next = counterAfter(result);
         ServerState nextState = stateAfter(result, next);
@@ -212,6 +209,14 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
         return new HealthStep(this, after, transitions);
     }
 
+    /** What {@link #apply} and {@link #applyWithinState} refuse: a null outcome, a check of a server in maintenance. */
+    private void requireCheckable(CheckOutcome outcome) {
+        Objects.requireNonNull(outcome, "outcome");
+        if (maintenance) {
+            throw new IllegalStateException("the check of a server in maintenance is paused");
+        }
+    }
+
     /**
      * Applies one completed health check that changes no operational state, as {@link #apply} does, without the
      * step: the step {@link #apply} returns would hold the one {@link Transition.Kind#CHECK} transition from this
@@ -224,10 +229,7 @@ public record ServerHealth(HealthCounter counter, ServerState state, boolean mai
      * @throws IllegalStateException if the server is in maintenance (its check is paused)
      */
     public ServerHealth applyWithinState(CheckOutcome outcome) {
-        Objects.requireNonNull(outcome, "outcome");
-        if (maintenance) {
-            throw new IllegalStateException("the check of a server in maintenance is paused");
-        }
+        requireCheckable(outcome);
         CheckResult result = outcome.result();
         HealthCounter next = counterAfter(result);
         return stateAfter(result, next) != state ? null : withCheck(next, outcome);

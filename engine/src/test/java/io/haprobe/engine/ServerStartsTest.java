@@ -20,14 +20,7 @@ class ServerStartsTest {
         // each server's start takes 0.3 ms on this clock: a slice starts 4 servers (1.2 ms >= 1 ms), then yields
         SteppingScheduler scheduler = new SteppingScheduler();
         List<String> ran = new ArrayList<>();
-        List<Runnable> starts = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String name = "s" + i;
-            starts.add(() -> {
-                ran.add(name);
-                scheduler.nanos += 300_000;
-            });
-        }
+        List<Runnable> starts = slowStarts(scheduler, ran);
         scheduler.execute(new ServerStarts(scheduler, () -> false, starts));
         // a task due meanwhile (a first check) is queued behind the first slice, not behind all the starts
         scheduler.execute(() -> ran.add("due"));
@@ -42,15 +35,8 @@ class ServerStartsTest {
     void aStoppedLoopStartsNoMoreServers() {
         SteppingScheduler scheduler = new SteppingScheduler();
         List<String> ran = new ArrayList<>();
-        List<Runnable> starts = new ArrayList<>();
+        List<Runnable> starts = slowStarts(scheduler, ran);
         boolean[] stopped = {false};
-        for (int i = 0; i < 10; i++) {
-            String name = "s" + i;
-            starts.add(() -> {
-                ran.add(name);
-                scheduler.nanos += 300_000;
-            });
-        }
         scheduler.execute(new ServerStarts(scheduler, () -> stopped[0], starts));
         scheduler.execute(() -> stopped[0] = true);
 
@@ -74,6 +60,19 @@ class ServerStartsTest {
         scheduler.runFor(0);
 
         assertThat(ran).hasSize(10_001).endsWith("s9999", "next task");
+    }
+
+    /** Ten server starts s0..s9, each noted in {@code ran} and taking 0.3 ms of {@code scheduler}'s clock. */
+    private static List<Runnable> slowStarts(SteppingScheduler scheduler, List<String> ran) {
+        List<Runnable> starts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String name = "s" + i;
+            starts.add(() -> {
+                ran.add(name);
+                scheduler.nanos += 300_000;
+            });
+        }
+        return starts;
     }
 
     /** A FIFO of tasks on a clock that only the tasks move, as real time passes while a loop works. */
