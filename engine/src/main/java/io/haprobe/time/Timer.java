@@ -3,9 +3,11 @@ package io.haprobe.time;
 /**
  * A task that can be armed again and again: a server's next check, a check's deadline, a scripted backend's
  * reply. Arming it is {@link Scheduler#schedule(Runnable, long)} of its task, without a new handle per run; on a
- * {@link VirtualScheduler} it allocates nothing.
+ * {@link VirtualScheduler} or an {@link EventLoopScheduler} it allocates nothing once their timer queues have grown
+ * to the number of armed timers. Made by {@link Scheduler#timer(Runnable)}.
  *
- * <p>Threading: arm and cancel it on its scheduler's thread only.
+ * <p>Threading: arm and cancel it on its scheduler's thread ({@link EventLoopScheduler} hands a call from another
+ * thread to its loop).
  */
 public interface Timer extends Cancellable {
 
