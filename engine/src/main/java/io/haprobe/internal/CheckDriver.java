@@ -6,10 +6,8 @@ import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckVerdict;
 import io.haprobe.time.Cancellable;
-import io.haprobe.time.EventLoopScheduler;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.Timer;
-import io.haprobe.time.VirtualScheduler;
 import io.haprobe.transport.CheckTarget;
 
 import java.net.InetSocketAddress;
@@ -76,7 +74,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     private long startNanos;
     private long stoppedDurationNanos = -1;
     private Cancellable deadline = Cancellable.NONE;
-    /** On a virtual or event-loop scheduler, the deadline timer reused by every run of a reused driver; else null. */
+    /** The deadline timer, reused by every run of a reused driver (the scheduler's {@link Scheduler#timer}). */
     private final Timer deadlineTimer;
     private boolean finished;
     /** The outcome of the last check that reported one, and its one-element results: {@link #resultsOf}. */
@@ -107,8 +105,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         this.timeoutConnectNanos = timeoutConnectNanos;
         this.timeoutCheckNanos = timeoutCheckNanos;
         this.onResults = Objects.requireNonNull(onResults, "onResults");
-        this.deadlineTimer = scheduler instanceof VirtualScheduler || scheduler instanceof EventLoopScheduler
-                ? scheduler.timer(this) : null;
+        this.deadlineTimer = scheduler.timer(this);
     }
 
     /**
@@ -327,13 +324,8 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
 
     /** (Re-)arms the deadline {@code delayNanos} from now, cancelling the one armed before. */
     private void armDeadline(long delayNanos) {
-        if (deadlineTimer != null) {
-            deadlineTimer.schedule(delayNanos); // replaces the run armed before
-            deadline = deadlineTimer;
-            return;
-        }
-        deadline.cancel();
-        deadline = scheduler.schedule(this, delayNanos);
+        deadlineTimer.schedule(delayNanos); // replaces the run armed before
+        deadline = deadlineTimer;
     }
 
     /** Opens the connection of a connect rule, re-arming the deadline (spec §2.4: each connect re-applies it). */

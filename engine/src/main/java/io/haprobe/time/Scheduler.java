@@ -64,8 +64,12 @@ public interface Scheduler {
 
     /**
      * Returns a {@link Timer} of {@code task}: armed with {@link Timer#schedule(long)} as often as needed, one at a
-     * time. This default arms each run through {@link #schedule(Runnable, long)}; a {@link VirtualScheduler}
-     * reuses one queue entry.
+     * time. Every scheduler gives one, so callers ask any scheduler for it. This default arms each run through
+     * {@link #schedule(Runnable, long)} (one handle per arming, and the same order against the other tasks as
+     * {@code schedule} gives), cancelling the run armed before; {@link VirtualScheduler} and
+     * {@link EventLoopScheduler} override it with timers that reuse one entry of their timer queue.
+     *
+     * <p>Threading: arm and cancel the default timer on the scheduler's thread; its task runs there.
      *
      * @param task what each run runs; never null
      * @return a new timer, not armed
@@ -73,13 +77,18 @@ public interface Scheduler {
      */
     default Timer timer(Runnable task) {
         java.util.Objects.requireNonNull(task, "task");
-        return new Timer() {
+        Scheduler scheduler = this;
+        /** The timer: the handle of its armed run, {@link Cancellable#NONE} when none (never armed, cancelled, run). */
+        final class ScheduledTimer implements Timer, Runnable {
+
             private Cancellable pending = Cancellable.NONE;
 
             @Override
             public void schedule(long delayNanos) {
-                pending.cancel();
-                pending = Scheduler.this.schedule(task, delayNanos);
+                Cancellable armed = pending;
+                pending = Cancellable.NONE;
+                armed.cancel();
+                pending = scheduler.schedule(this, delayNanos);
             }
 
             @Override
@@ -88,6 +97,14 @@ public interface Scheduler {
                 pending = Cancellable.NONE;
                 return armed.cancel();
             }
-        };
+
+            /** The armed run came due: not armed any more while the task runs (it may arm the timer again). */
+            @Override
+            public void run() {
+                pending = Cancellable.NONE;
+                task.run();
+            }
+        }
+        return new ScheduledTimer();
     }
 }

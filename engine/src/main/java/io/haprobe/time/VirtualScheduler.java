@@ -1,7 +1,6 @@
 package io.haprobe.time;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -21,11 +20,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * owner's own tasks it depends on when the owner runs, so deterministic runs submit from the owner only).
  * {@link #inSchedulerThread()} is true only while the owner runs tasks.
  *
- * <p>Queues: tasks due at the current time wait in a FIFO; tasks scheduled with a delay that has one of the
- * {@value #MAX_LANES} FIFO lanes (a check's {@code inter}, its timeouts) wait in the lane of their delay, which the
- * clock's monotony keeps sorted; a new delay takes a lane never used or one that is empty (so the scattered delays
- * of the first checks do not keep the lanes from the steady ones); the rest wait in a 4-ary heap. The next task is the smallest
- * (time, sequence) of the heads, so the order is exactly the one a single queue gives.
+ * <p>Queue: a {@link TimerQueue} (FIFO lanes for the steady delays, a 4-ary heap for the others, lazy cancel),
+ * which gives exactly the order of one queue sorted by (time, sequence).
  *
  * <pre>{@code
  * VirtualScheduler clock = new VirtualScheduler();
@@ -35,39 +31,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class VirtualScheduler implements Scheduler {
 
-    private static final int INITIAL_CAPACITY = 64;
-    /** How many FIFO lanes there are, each for one delay at a time; a delay without a lane goes to the heap. */
-    static final int MAX_LANES = 8;
-
     private final Thread owner;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-    /**
-     * A 4-ary heap ordered by (time, sequence), for the tasks no FIFO takes. The keys live in primitive arrays beside the tasks, so that
-     * sifting compares without touching the task objects: with thousands of servers that is most of the
-     * cost of a check.
-     */
-    private Task[] heap = new Task[INITIAL_CAPACITY];
-    private long[] heapTimes = new long[INITIAL_CAPACITY];
-    private long[] heapSequences = new long[INITIAL_CAPACITY];
-    private int size;
-    /** Tasks due at the time they were queued, in sequence order: a FIFO is enough for them, no heap needed. */
-    private Task[] due = new Task[INITIAL_CAPACITY];
-    /** The due tasks' sequences, beside them: a re-armed {@link #timer} leaves its older entries stale. */
-    private long[] dueSequences = new long[INITIAL_CAPACITY];
-    /** FIFO lanes by delay: each holds tasks of one delay, so in (time, sequence) order. */
-    private final Lane[] lanes = new Lane[MAX_LANES];
-    private int laneCount;
-    private int laneTasks;
-    private int dueHead;
-    private int dueCount;
+    /** The tasks waiting, ordered by (time, sequence). */
+    private final TimerQueue<Task> queue = new TimerQueue<>();
     private long now;
     private volatile long publishedNow;
-    private long sequence;
     private long executed;
     private boolean running;
-    /** The time and sequence of the entry {@link #next} returned last: a timer's own fields may be newer. */
-    private long nextTime;
-    private long nextSequence;
 
     /** Creates a scheduler at virtual time 0, owned by the calling thread. */
     public VirtualScheduler() {
@@ -178,14 +149,13 @@ public final class VirtualScheduler implements Scheduler {
         try {
             drainInbox();
             for (;;) {
-                Task task = next(timeNanos, true);
+                Task task = queue.poll(timeNanos);
                 if (task == null) {
                     break;
                 }
-                now = nextTime;
+                now = queue.polledTime();
                 Runnable runnable = task.runnable;
-                if (task.sequence == nextSequence && runnable != null) {
-                    task.sequence = Task.IDLE;
+                if (runnable != null) {
                     if (!task.reusable) {
                         task.runnable = null;
                     }
@@ -244,7 +214,7 @@ public final class VirtualScheduler implements Scheduler {
      * @return the queue length
      */
     public int pendingTasks() {
-        return size + dueCount + laneTasks;
+        return queue.size();
     }
 
     /**
@@ -262,17 +232,7 @@ public final class VirtualScheduler implements Scheduler {
      * @return virtual nanoseconds, or {@link Long#MAX_VALUE} when nothing waits
      */
     public long nextTaskNanos() {
-        for (;;) {
-            Task next = next(Long.MAX_VALUE, false);
-            if (next == null) {
-                return Long.MAX_VALUE;
-            }
-            if (next.sequence == nextSequence && next.runnable != null) {
-                return nextTime;
-            }
-            next(nextTime, true); // a cancelled task: dropped
-
-        }
+        return queue.firstTime();
     }
 
     private void drainInbox() {
@@ -285,204 +245,7 @@ public final class VirtualScheduler implements Scheduler {
         if (task.runnable == null) {
             return; // cancelled from another thread before it reached the queue
         }
-        long time = saturatedAdd(now, delayNanos);
-        long seq = sequence++;
-        task.sequence = seq;
-        if (time == now) {
-            if (dueCount == due.length) {
-                growDue();
-            }
-            int at = (dueHead + dueCount++) & (due.length - 1);
-            due[at] = task;
-            dueSequences[at] = seq;
-            return;
-        }
-        Lane lane = laneFor(delayNanos);
-        if (lane != null) {
-            lane.add(task, time, seq);
-            laneTasks++;
-            return;
-        }
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
-            heapTimes = Arrays.copyOf(heapTimes, size * 2);
-            heapSequences = Arrays.copyOf(heapSequences, size * 2);
-        }
-        siftUp(size++, task, time, seq);
-    }
-
-    /** The lane of {@code delayNanos}, opened if a lane is unused or empty; null when the task goes to the heap. */
-    private Lane laneFor(long delayNanos) {
-        Lane[] l = lanes;
-        for (int i = 0; i < laneCount; i++) {
-            if (l[i].delay == delayNanos) {
-                return l[i];
-            }
-        }
-        if (laneCount == MAX_LANES) {
-            // an empty lane takes the new delay: the first checks' scattered offsets take the lanes at the start,
-            // and would otherwise leave the steady delays (inter, timeouts) to the heap for the whole run
-            for (int i = 0; i < laneCount; i++) {
-                if (l[i].count == 0) {
-                    l[i].delay = delayNanos;
-                    return l[i];
-                }
-            }
-            return null;
-        }
-        Lane lane = new Lane(delayNanos);
-        l[laneCount++] = lane;
-        return lane;
-    }
-
-    /**
-     * Returns the first task in (time, sequence) order if its time is at most {@code limit}, removing it when
-     * {@code remove}; null when there is none.
-     */
-    private Task next(long limit, boolean remove) {
-        Task best = null;
-        long bestTime = 0;
-        long bestSequence = 0;
-        int from = -2; // -1: due FIFO, 0..: a lane, MAX_LANES: the heap
-        if (dueCount > 0) {
-            // a due task's time is the clock's: the clock moves only when the due FIFO is empty
-            best = due[dueHead];
-            bestTime = now;
-            bestSequence = dueSequences[dueHead];
-            from = -1;
-        }
-        if (laneTasks > 0) {
-            Lane[] l = lanes;
-            for (int i = 0; i < laneCount; i++) {
-                Lane lane = l[i];
-                if (lane.count > 0) {
-                    // the heads' times and sequences are read from the lane's arrays, not from the tasks
-                    int head = lane.head;
-                    long time = lane.times[head];
-                    long seq = lane.sequences[head];
-                    if (best == null || time < bestTime || (time == bestTime && seq < bestSequence)) {
-                        best = lane.tasks[head];
-                        bestTime = time;
-                        bestSequence = seq;
-                        from = i;
-                    }
-                }
-            }
-        }
-        if (size > 0 && (best == null || heapTimes[0] < bestTime
-                || (heapTimes[0] == bestTime && heapSequences[0] < bestSequence))) {
-            best = heap[0];
-            bestTime = heapTimes[0];
-            bestSequence = heapSequences[0];
-            from = MAX_LANES;
-        }
-        if (best == null || bestTime > limit) {
-            return null;
-        }
-        nextTime = bestTime;
-        nextSequence = bestSequence;
-        if (!remove) {
-            return best;
-        }
-        if (from == -1) {
-            return pollDue();
-        }
-        if (from == MAX_LANES) {
-            return poll();
-        }
-        laneTasks--;
-        return lanes[from].poll();
-    }
-
-    private Task pollDue() {
-        Task task = due[dueHead];
-        due[dueHead] = null;
-        dueHead = (dueHead + 1) & (due.length - 1);
-        dueCount--;
-        return task;
-    }
-
-    private void growDue() {
-        Task[] grown = new Task[due.length * 2];
-        long[] grownSequences = new long[due.length * 2];
-        for (int i = 0; i < dueCount; i++) {
-            int from = (dueHead + i) & (due.length - 1);
-            grown[i] = due[from];
-            grownSequences[i] = dueSequences[from];
-        }
-        due = grown;
-        dueSequences = grownSequences;
-        dueHead = 0;
-    }
-
-    private Task poll() {
-        Task first = heap[0];
-        int last = --size;
-        Task moved = heap[last];
-        long movedTime = heapTimes[last];
-        long movedSequence = heapSequences[last];
-        heap[last] = null;
-        if (last > 0) {
-            siftDown(moved, movedTime, movedSequence);
-        }
-        return first;
-    }
-
-    /** 4-ary heap: half the depth of a binary one, and a node's children share a cache line or two. */
-    private void siftUp(int index, Task task, long time, long seq) {
-        Task[] h = heap;
-        long[] times = heapTimes;
-        long[] sequences = heapSequences;
-        while (index > 0) {
-            int parent = (index - 1) >>> 2;
-            long parentTime = times[parent];
-            if (time > parentTime || (time == parentTime && seq > sequences[parent])) {
-                break;
-            }
-            h[index] = h[parent];
-            times[index] = parentTime;
-            sequences[index] = sequences[parent];
-            index = parent;
-        }
-        h[index] = task;
-        times[index] = time;
-        sequences[index] = seq;
-    }
-
-    private void siftDown(Task task, long time, long seq) {
-        Task[] h = heap;
-        long[] times = heapTimes;
-        long[] sequences = heapSequences;
-        int n = size;
-        int index = 0;
-        for (;;) {
-            int first = 4 * index + 1;
-            if (first >= n) {
-                break;
-            }
-            int child = first;
-            long childTime = times[first];
-            long childSeq = sequences[first];
-            int end = Math.min(first + 4, n);
-            for (int c = first + 1; c < end; c++) {
-                long t = times[c];
-                if (t < childTime || (t == childTime && sequences[c] < childSeq)) {
-                    child = c;
-                    childTime = t;
-                    childSeq = sequences[c];
-                }
-            }
-            if (time < childTime || (time == childTime && seq < childSeq)) {
-                break;
-            }
-            h[index] = h[child];
-            times[index] = childTime;
-            sequences[index] = childSeq;
-            index = child;
-        }
-        h[index] = task;
-        times[index] = time;
-        sequences[index] = seq;
+        queue.add(task, saturatedAdd(now, delayNanos), delayNanos);
     }
 
     private static long saturatedAdd(long a, long b) {
@@ -498,67 +261,15 @@ public final class VirtualScheduler implements Scheduler {
         }
     }
 
-    /** A FIFO of tasks of one delay: scheduled at a non-decreasing clock, they come out in (time, sequence) order. */
-    private static final class Lane {
-
-        long delay;
-        Task[] tasks = new Task[INITIAL_CAPACITY];
-        /** The tasks' times and sequences, beside them: finding the next task reads no task. */
-        long[] times = new long[INITIAL_CAPACITY];
-        long[] sequences = new long[INITIAL_CAPACITY];
-        int head;
-        int count;
-
-        Lane(long delay) {
-            this.delay = delay;
-        }
-
-        void add(Task task, long time, long seq) {
-            if (count == tasks.length) {
-                int length = tasks.length;
-                Task[] grown = new Task[length * 2];
-                long[] grownTimes = new long[length * 2];
-                long[] grownSequences = new long[length * 2];
-                for (int i = 0; i < count; i++) {
-                    int from = (head + i) & (length - 1);
-                    grown[i] = tasks[from];
-                    grownTimes[i] = times[from];
-                    grownSequences[i] = sequences[from];
-                }
-                tasks = grown;
-                times = grownTimes;
-                sequences = grownSequences;
-                head = 0;
-            }
-            int at = (head + count++) & (tasks.length - 1);
-            tasks[at] = task;
-            times[at] = time;
-            sequences[at] = seq;
-        }
-
-        Task poll() {
-            Task task = tasks[head];
-            tasks[head] = null;
-            head = (head + 1) & (tasks.length - 1);
-            count--;
-            return task;
-        }
-    }
-
     /**
      * A queued task, or a {@link #timer}: the queue's entries carry the sequence they were queued with, and an
-     * entry runs only while it is the task's current one ({@link #sequence}); cancelling, running or re-arming
+     * entry runs only while it is the task's current one ({@link TimerQueue.Entry#sequence}); cancelling, running or re-arming
      * moves the task off it, and the queue drops the stale entry when it comes up. Owner thread only, except that
      * a one-shot task may be cancelled from another thread (seen by the owner once that happens-before its step).
      */
-    static class Task implements Timer {
-
-        /** {@link #sequence} of a task that is not armed. */
-        static final long IDLE = -1;
+    static class Task extends TimerQueue.Entry implements Timer {
 
         final VirtualScheduler scheduler;
-        /** The sequence of the task's live queue entry, {@link #IDLE} when none. */
-        long sequence;
         /** What it runs; a one-shot task drops it once run or cancelled. */
         Runnable runnable;
         final boolean reusable;
@@ -567,7 +278,6 @@ public final class VirtualScheduler implements Scheduler {
             this.scheduler = scheduler;
             this.runnable = runnable;
             this.reusable = reusable;
-            this.sequence = reusable ? IDLE : 0;
         }
 
         @Override
@@ -589,11 +299,11 @@ public final class VirtualScheduler implements Scheduler {
             if (!reusable) {
                 boolean pending = runnable != null;
                 runnable = null;
-                sequence = IDLE;
+                sequence = TimerQueue.IDLE;
                 return pending;
             }
-            boolean armed = sequence != IDLE;
-            sequence = IDLE;
+            boolean armed = sequence != TimerQueue.IDLE;
+            sequence = TimerQueue.IDLE;
             return armed;
         }
     }

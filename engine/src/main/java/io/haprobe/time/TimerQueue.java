@@ -1,0 +1,373 @@
+package io.haprobe.time;
+
+import java.util.Arrays;
+
+/**
+ * The timer queue of both schedulers ({@link VirtualScheduler}'s tasks, {@link EventLoopScheduler}'s timers):
+ * entries come out in (time, sequence) order, the sequence being the order in which they were added, so entries
+ * of the same time come out in the order they were added, exactly as from one sorted queue.
+ *
+ * <p>Structure: an entry added with delay 0 waits in the due FIFO; one added with a delay that has one of the
+ * {@value #MAX_LANES} FIFO lanes (a check's {@code inter}, its timeouts) waits in the lane of its delay; the rest
+ * (the first checks' offsets, {@code spread-checks} jitter) wait in a 4-ary heap. A new delay takes a lane never
+ * used or one that is empty (so the scattered delays of the first checks do not keep the lanes from the steady
+ * ones). A FIFO stays sorted because its entries' times are their delay plus a clock that never goes back: O(1)
+ * to add and to take. The next entry is the smallest (time, sequence) of the FIFOs' heads and the heap's top. The
+ * times and sequences live in primitive arrays beside the entries, so that choosing and sifting compare without
+ * touching the entry objects: with thousands of servers that is most of the cost of a check.
+ *
+ * <p>Lazy cancel: an {@link Entry} carries the sequence of its live queue slot ({@link Entry#sequence}); adding
+ * it again gives it a new one and cancelling sets {@link #IDLE}, so its older slots become stale, and they are
+ * dropped when they come up instead of being searched for. An entry is thus armed at most once at a time.
+ *
+ * <p>Times are in nanoseconds on the caller's clock (virtual, or {@link System#nanoTime()}); the queue reads no
+ * clock: the caller passes each entry's time and delay. Every time must be the caller's clock at the add plus the
+ * delay, with a clock that never decreases ({@link #add} relies on it for the FIFOs).
+ *
+ * <p>Threading: not thread-safe; confined to its scheduler's thread (the virtual scheduler's owner, the event
+ * loop).
+ *
+ * @param <E> the entries' type
+ */
+final class TimerQueue<E extends TimerQueue.Entry> {
+
+    /** {@link Entry#sequence} of an entry that is not armed: no slot of the queue is live for it. */
+    static final long IDLE = -1;
+    /** How many FIFO lanes there are, each for one non-zero delay at a time; a delay without one goes to the heap. */
+    static final int MAX_LANES = 8;
+    private static final int INITIAL_CAPACITY = 64;
+    /** {@link #locate()}'s answer when the queue is empty. */
+    private static final int NONE = -1;
+    /** {@link #locate()}'s answer for the heap's top (lane indexes are 0..{@link #MAX_LANES}, the due FIFO last). */
+    private static final int HEAP = MAX_LANES + 1;
+
+    /**
+     * Something a {@link TimerQueue} holds: it knows which of its queued slots is live, so that cancelling or
+     * re-arming it needs no search of the queue.
+     */
+    abstract static class Entry {
+
+        /**
+         * The sequence of the entry's live queue slot, {@link #IDLE} when it has none (never added, cancelled, or
+         * taken by {@link #poll}). {@link #add} sets it; the owner sets {@link #IDLE} to cancel.
+         */
+        long sequence = IDLE;
+    }
+
+    /**
+     * The FIFOs: index {@link #MAX_LANES} is the due FIFO (delay 0, never given to another delay), 0..
+     * {@link #laneCount} - 1 the lanes.
+     */
+    private final Lane[] lanes = new Lane[MAX_LANES + 1];
+    private int laneCount;
+    /** How many slots the FIFOs hold, stale ones included: 0 spares the scan of the FIFOs. */
+    private int laneSlots;
+    private Entry[] heap = new Entry[INITIAL_CAPACITY];
+    private long[] heapTimes = new long[INITIAL_CAPACITY];
+    private long[] heapSequences = new long[INITIAL_CAPACITY];
+    private int heapSize;
+    private long sequence;
+    /** Set by {@link #locate()}: the time and sequence of the first slot. */
+    private long firstTime;
+    private long firstSequence;
+    private long polledTime;
+
+    /** Creates an empty queue. */
+    TimerQueue() {
+        lanes[MAX_LANES] = new Lane(0);
+    }
+
+    /**
+     * Adds {@code entry} at {@code time}, with the next sequence number, as its live slot: a slot it had before
+     * becomes stale.
+     *
+     * @param entry the entry; never null (not checked)
+     * @param time  when it is due, in nanoseconds: the caller's clock now plus {@code delay}
+     * @param delay the delay that gave {@code time}, in nanoseconds, {@code >= 0}; 0 means due now (the due FIFO)
+     * @return the sequence number given, now {@code entry.sequence}
+     */
+    long add(E entry, long time, long delay) {
+        long seq = sequence++;
+        entry.sequence = seq;
+        Lane lane = delay == 0 ? lanes[MAX_LANES] : laneFor(delay);
+        if (lane != null) {
+            lane.add(entry, time, seq);
+            laneSlots++;
+            return seq;
+        }
+        if (heapSize == heap.length) {
+            int grown = heapSize * 2;
+            heap = Arrays.copyOf(heap, grown);
+            heapTimes = Arrays.copyOf(heapTimes, grown);
+            heapSequences = Arrays.copyOf(heapSequences, grown);
+        }
+        siftUp(heapSize++, entry, time, seq);
+        return seq;
+    }
+
+    /**
+     * Removes and returns the first live entry in (time, sequence) order if its time is at most {@code limit},
+     * dropping the stale slots ahead of it; sets the entry's {@link Entry#sequence} to {@link #IDLE} (it is no
+     * longer armed: adding it again, from its own run for instance, arms it anew).
+     *
+     * @param limit the latest time to take, in nanoseconds
+     * @return the entry, whose time {@link #polledTime()} then tells; null when the first slot (live or stale) is
+     *         later than {@code limit} or the queue is empty
+     */
+    @SuppressWarnings("unchecked")
+    E poll(long limit) {
+        for (;;) {
+            int from = locate();
+            if (from == NONE || firstTime > limit) {
+                return null;
+            }
+            Entry entry = from == HEAP ? pollHeap() : pollLane(from);
+            if (entry.sequence == firstSequence) {
+                entry.sequence = IDLE;
+                polledTime = firstTime;
+                return (E) entry;
+            }
+            // stale: cancelled or re-armed since this slot was added
+        }
+    }
+
+    /**
+     * Returns the time of the entry {@link #poll} returned last.
+     *
+     * @return nanoseconds on the caller's clock; 0 before the first poll
+     */
+    long polledTime() {
+        return polledTime;
+    }
+
+    /**
+     * Returns the time of the first live entry, dropping the stale slots ahead of it.
+     *
+     * @return nanoseconds on the caller's clock, or {@link Long#MAX_VALUE} when no entry is live
+     */
+    long firstTime() {
+        for (;;) {
+            int from = locate();
+            if (from == NONE) {
+                return Long.MAX_VALUE;
+            }
+            Entry entry = from == HEAP ? heap[0] : lanes[from].first();
+            if (entry.sequence == firstSequence) {
+                return firstTime;
+            }
+            if (from == HEAP) {
+                pollHeap();
+            } else {
+                pollLane(from);
+            }
+        }
+    }
+
+    /**
+     * Returns how many slots are queued, stale ones included.
+     *
+     * @return the count, {@code >= 0}
+     */
+    int size() {
+        return heapSize + laneSlots;
+    }
+
+    /**
+     * Finds the first slot in (time, sequence) order, live or stale: sets {@link #firstTime} and
+     * {@link #firstSequence} and returns where it is (a FIFO's index or {@link #HEAP}), or {@link #NONE}.
+     */
+    private int locate() {
+        int from = NONE;
+        long bestTime = Long.MAX_VALUE;
+        long bestSequence = Long.MAX_VALUE;
+        if (laneSlots > 0) {
+            Lane due = lanes[MAX_LANES];
+            if (due.count > 0) {
+                from = MAX_LANES;
+                bestTime = due.times[due.head];
+                bestSequence = due.sequences[due.head];
+            }
+            Lane[] l = lanes;
+            for (int i = 0, n = laneCount; i < n; i++) {
+                Lane lane = l[i];
+                if (lane.count > 0) {
+                    // the heads' times and sequences are read from the lane's arrays, not from the entries
+                    int head = lane.head;
+                    long time = lane.times[head];
+                    long seq = lane.sequences[head];
+                    if (time < bestTime || (time == bestTime && seq < bestSequence)) {
+                        from = i;
+                        bestTime = time;
+                        bestSequence = seq;
+                    }
+                }
+            }
+        }
+        if (heapSize > 0) {
+            long time = heapTimes[0];
+            if (time < bestTime || (time == bestTime && heapSequences[0] < bestSequence)) {
+                from = HEAP;
+                bestTime = time;
+                bestSequence = heapSequences[0];
+            }
+        }
+        firstTime = bestTime;
+        firstSequence = bestSequence;
+        return from;
+    }
+
+    /** The lane of {@code delay}, opened if a lane is unused or empty; null when the entry goes to the heap. */
+    private Lane laneFor(long delay) {
+        Lane[] l = lanes;
+        int n = laneCount;
+        for (int i = 0; i < n; i++) {
+            if (l[i].delay == delay) {
+                return l[i];
+            }
+        }
+        if (n == MAX_LANES) {
+            // an empty lane takes the new delay: the first checks' scattered offsets take the lanes at the start,
+            // and would otherwise leave the steady delays (inter, timeouts) to the heap for the whole run
+            for (int i = 0; i < n; i++) {
+                if (l[i].count == 0) {
+                    l[i].delay = delay;
+                    return l[i];
+                }
+            }
+            return null;
+        }
+        Lane lane = new Lane(delay);
+        l[laneCount++] = lane;
+        return lane;
+    }
+
+    private Entry pollLane(int index) {
+        laneSlots--;
+        return lanes[index].poll();
+    }
+
+    private Entry pollHeap() {
+        Entry first = heap[0];
+        int last = --heapSize;
+        Entry moved = heap[last];
+        long movedTime = heapTimes[last];
+        long movedSequence = heapSequences[last];
+        heap[last] = null;
+        if (last > 0) {
+            siftDown(moved, movedTime, movedSequence);
+        }
+        return first;
+    }
+
+    /** 4-ary heap: half the depth of a binary one, and a node's children share a cache line or two. */
+    private void siftUp(int index, Entry entry, long time, long seq) {
+        Entry[] h = heap;
+        long[] times = heapTimes;
+        long[] sequences = heapSequences;
+        while (index > 0) {
+            int parent = (index - 1) >>> 2;
+            long parentTime = times[parent];
+            if (time > parentTime || (time == parentTime && seq > sequences[parent])) {
+                break;
+            }
+            h[index] = h[parent];
+            times[index] = parentTime;
+            sequences[index] = sequences[parent];
+            index = parent;
+        }
+        h[index] = entry;
+        times[index] = time;
+        sequences[index] = seq;
+    }
+
+    private void siftDown(Entry entry, long time, long seq) {
+        Entry[] h = heap;
+        long[] times = heapTimes;
+        long[] sequences = heapSequences;
+        int n = heapSize;
+        int index = 0;
+        for (;;) {
+            int first = 4 * index + 1;
+            if (first >= n) {
+                break;
+            }
+            int child = first;
+            long childTime = times[first];
+            long childSeq = sequences[first];
+            int end = Math.min(first + 4, n);
+            for (int c = first + 1; c < end; c++) {
+                long t = times[c];
+                if (t < childTime || (t == childTime && sequences[c] < childSeq)) {
+                    child = c;
+                    childTime = t;
+                    childSeq = sequences[c];
+                }
+            }
+            if (time < childTime || (time == childTime && seq < childSeq)) {
+                break;
+            }
+            h[index] = h[child];
+            times[index] = childTime;
+            sequences[index] = childSeq;
+            index = child;
+        }
+        h[index] = entry;
+        times[index] = time;
+        sequences[index] = seq;
+    }
+
+    /** A FIFO of slots of one delay: added at a non-decreasing clock, they come out in (time, sequence) order. */
+    private static final class Lane {
+
+        long delay;
+        Entry[] entries = new Entry[INITIAL_CAPACITY];
+        /** The slots' times and sequences, beside them: finding the next slot reads no entry. */
+        long[] times = new long[INITIAL_CAPACITY];
+        long[] sequences = new long[INITIAL_CAPACITY];
+        int head;
+        int count;
+
+        Lane(long delay) {
+            this.delay = delay;
+        }
+
+        void add(Entry entry, long time, long seq) {
+            if (count == entries.length) {
+                grow();
+            }
+            int at = (head + count++) & (entries.length - 1);
+            entries[at] = entry;
+            times[at] = time;
+            sequences[at] = seq;
+        }
+
+        Entry first() {
+            return entries[head];
+        }
+
+        Entry poll() {
+            Entry entry = entries[head];
+            entries[head] = null;
+            head = (head + 1) & (entries.length - 1);
+            count--;
+            return entry;
+        }
+
+        private void grow() {
+            int length = entries.length;
+            Entry[] grown = new Entry[length * 2];
+            long[] grownTimes = new long[length * 2];
+            long[] grownSequences = new long[length * 2];
+            for (int i = 0; i < count; i++) {
+                int from = (head + i) & (length - 1);
+                grown[i] = entries[from];
+                grownTimes[i] = times[from];
+                grownSequences[i] = sequences[from];
+            }
+            entries = grown;
+            times = grownTimes;
+            sequences = grownSequences;
+            head = 0;
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package io.haprobe.time;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link TimerQueue}: order by (time, sequence) across the due FIFO, the lanes and the heap; lazy cancel. */
+class TimerQueueTest {
+
+    private final TimerQueue<Item> queue = new TimerQueue<>();
+    /** The test's clock: never decreases, as the queue requires. */
+    private long now;
+
+    /** An entry with a name. */
+    private static final class Item extends TimerQueue.Entry {
+
+        final String name;
+
+        Item(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private Item arm(Item item, long delay) {
+        queue.add(item, now + delay, delay);
+        return item;
+    }
+
+    private Item arm(String name, long delay) {
+        return arm(new Item(name), delay);
+    }
+
+    /** Polls everything due up to {@code limit}, as name@time, moving the clock; then leaves it at the limit. */
+    private List<String> runUntil(long limit) {
+        List<String> ran = new ArrayList<>();
+        for (Item item; (item = queue.poll(limit)) != null; ) {
+            now = queue.polledTime();
+            ran.add(item.name + "@" + now);
+        }
+        now = Math.max(now, limit);
+        return ran;
+    }
+
+    @Test
+    void entriesComeOutByTimeThenByTheOrderTheyWereAdded() {
+        arm("c", 30);
+        arm("a", 10);
+        arm("b2", 20);
+        arm("b1", 20); // same delay, same time: after b2, added first
+        arm("d", 0);
+
+        assertThat(runUntil(100)).containsExactly("d@0", "a@10", "b2@20", "b1@20", "c@30");
+        assertThat(queue.size()).isZero();
+        assertThat(queue.firstTime()).isEqualTo(Long.MAX_VALUE);
+        assertThat(queue.poll(Long.MAX_VALUE)).isNull();
+    }
+
+    @Test
+    void delaysWithoutAFreeLaneGoToTheHeapInOrder() {
+        int delays = TimerQueue.MAX_LANES + 2; // the last two find every lane taken (and not empty): the heap
+        for (int d = 1; d <= delays; d++) {
+            arm("x" + d, 1_000 + d);
+        }
+        arm("y", 1_001); // the lane of 1001
+        now = 5;
+        arm("z", 1_000 + delays); // the heap, as the first of its delay
+
+        List<String> expected = new ArrayList<>(List.of("x1@1001", "y@1001"));
+        for (int d = 2; d <= delays; d++) {
+            expected.add("x" + d + "@" + (1_000 + d));
+        }
+        expected.add("z@" + (1_005 + delays));
+        assertThat(runUntil(10_000)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void heapLaneAndDueEntriesOfTheSameTimeKeepTheirAddingOrder() {
+        arm("lane-a", 50); // opens the lane of 50
+        now = 7;
+        arm("heap", 43); // another delay, the same time 50
+        now = 20;
+        arm("lane-b", 30); // another lane, the same time 50
+        now = 50;
+        arm("due", 0);
+        arm("lane-c", 0);
+
+        assertThat(runUntil(50)).containsExactly("lane-a@50", "heap@50", "lane-b@50", "due@50", "lane-c@50");
+    }
+
+    @Test
+    void moreDelaysThanLanesShareTheLanesAndTheHeapInTimeOrder() {
+        SplittableRandom random = new SplittableRandom(7);
+        List<long[]> expected = new ArrayList<>(); // {time, sequence}
+        for (int i = 0; i < 2_000; i++) {
+            long delay = (random.nextInt(20) + 1) * 1_000L; // 20 delays: 8 in lanes, the rest in the heap
+            Item item = arm("i" + i, delay);
+            expected.add(new long[] {now + delay, item.sequence});
+            now += random.nextInt(3);
+        }
+        expected.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+        List<String> ran = runUntil(Long.MAX_VALUE - 1);
+        assertThat(ran).hasSize(2_000);
+        for (int i = 0; i < ran.size(); i++) {
+            assertThat(ran.get(i)).endsWith("@" + expected.get(i)[0]);
+        }
+    }
+
+    @Test
+    void aCancelledEntryIsDroppedWhenItComesUpAndCountsUntilThen() {
+        Item a = arm("a", 10);
+        Item b = arm("b", 10);
+        Item heap = arm("heap", 15);
+        a.sequence = TimerQueue.IDLE; // cancelled before its time
+        heap.sequence = TimerQueue.IDLE;
+
+        assertThat(queue.size()).isEqualTo(3);
+        assertThat(queue.firstTime()).isEqualTo(10);
+        assertThat(queue.size()).as("the stale head was dropped").isEqualTo(2);
+        assertThat(runUntil(100)).containsExactly("b@10");
+        assertThat(queue.size()).isZero();
+    }
+
+    @Test
+    void aStaleEntryLaterThanTheLimitStaysUntilItComesUp() {
+        Item a = arm("a", 10);
+        a.sequence = TimerQueue.IDLE;
+
+        assertThat(queue.poll(5)).isNull();
+        assertThat(queue.size()).isEqualTo(1);
+        assertThat(queue.poll(10)).isNull();
+        assertThat(queue.size()).isZero();
+    }
+
+    @Test
+    void cancellingAfterThePollChangesNothing() {
+        Item a = arm("a", 10);
+        assertThat(queue.poll(10)).isSameAs(a);
+        assertThat(a.sequence).as("taken: not armed any more").isEqualTo(TimerQueue.IDLE);
+        a.sequence = TimerQueue.IDLE;
+        assertThat(queue.poll(Long.MAX_VALUE)).isNull();
+        assertThat(queue.firstTime()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void reArmingMovesTheEntryAndLeavesTheOlderSlotStale() {
+        Item a = arm("a", 10);
+        arm("b", 20);
+        arm(a, 30); // re-armed: the slot at 10 is stale
+
+        assertThat(queue.size()).isEqualTo(3);
+        assertThat(runUntil(100)).containsExactly("b@20", "a@30");
+    }
+
+    @Test
+    void anEntryReArmedFromItsOwnFiringComesAfterTheEntriesAlreadyDueThen() {
+        Item a = arm("a", 10);
+        arm("b", 10);
+        List<String> ran = new ArrayList<>();
+        for (Item item; (item = queue.poll(100)) != null; ) {
+            now = queue.polledTime();
+            ran.add(item.name + "@" + now);
+            if (item == a && ran.size() == 1) {
+                arm(a, 0); // due now: after b, added before
+                arm(new Item("c"), 10);
+            }
+        }
+
+        assertThat(ran).containsExactly("a@10", "b@10", "a@10", "c@20");
+    }
+
+    @Test
+    void anEmptyLaneTakesANewDelay() {
+        for (int d = 1; d <= TimerQueue.MAX_LANES; d++) {
+            arm("d" + d, d);
+        }
+        runUntil(TimerQueue.MAX_LANES); // every lane empty
+        for (int i = 0; i < 100; i++) {
+            arm("n" + i, 1_000);
+            now++;
+        }
+        List<String> ran = runUntil(Long.MAX_VALUE - 1);
+        assertThat(ran).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(ran.get(i)).isEqualTo("n" + i + "@" + (TimerQueue.MAX_LANES + i + 1_000));
+        }
+    }
+
+    @Test
+    void theLanesGrowBeyondTheirFirstCapacityInOrder() {
+        // more than the initial capacity in the due FIFO, one lane and the heap, with wrapped heads
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 500; i++) {
+                arm("due" + i, 0);
+                arm("lane" + i, 10);
+            }
+            for (int i = 0; i < 10; i++) {
+                assertThat(queue.poll(now).name).isEqualTo("due" + i);
+            }
+            List<String> ran = runUntil(now + 10);
+            assertThat(ran).hasSize(990);
+            assertThat(ran.get(489)).isEqualTo("due499@" + (now - 10));
+            assertThat(ran.get(490)).isEqualTo("lane0@" + now);
+            assertThat(ran.get(989)).isEqualTo("lane499@" + now);
+        }
+    }
+
+    @Test
+    void randomOperationsGiveTheOrderOfAPriorityQueue() {
+        SplittableRandom random = new SplittableRandom(20_261_206);
+        long[] fixed = {0, 1_000, 2_000, 3_000, 5_000, 7_000, 11_000, 13_000, 17_000, 19_000, 23_000, 29_000};
+        int items = 500;
+        Item[] all = new Item[items];
+        for (int i = 0; i < items; i++) {
+            all[i] = new Item("i" + i);
+        }
+        // the reference: one PriorityQueue of {time, sequence, id}, and each id's live sequence (-1: none)
+        PriorityQueue<long[]> reference = new PriorityQueue<>(
+                Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+        long[] live = new long[items];
+        java.util.Arrays.fill(live, -1);
+        long referenceSequence = 0;
+        int polls = 0;
+        for (int op = 0; op < 300_000; op++) {
+            int kind = random.nextInt(10);
+            if (kind < 5) {
+                int id = random.nextInt(items);
+                long delay = random.nextInt(4) == 0 ? random.nextLong(0, 40_000) : fixed[random.nextInt(fixed.length)];
+                long time = now + delay;
+                long seq = queue.add(all[id], time, delay);
+                assertThat(seq).isEqualTo(referenceSequence);
+                reference.add(new long[] {time, referenceSequence, id});
+                live[id] = referenceSequence++;
+            } else if (kind < 6) {
+                int id = random.nextInt(items);
+                all[id].sequence = TimerQueue.IDLE;
+                live[id] = -1;
+            } else {
+                long limit = now + random.nextLong(0, 3_000);
+                Item item = queue.poll(limit);
+                long[] expected = firstLive(reference, live);
+                if (expected == null || expected[0] > limit) {
+                    assertThat(item).as("op %d", op).isNull();
+                    now = limit;
+                } else {
+                    reference.poll();
+                    live[(int) expected[2]] = -1;
+                    assertThat(item).as("op %d", op).isSameAs(all[(int) expected[2]]);
+                    assertThat(queue.polledTime()).isEqualTo(expected[0]);
+                    assertThat(item.sequence).isEqualTo(TimerQueue.IDLE);
+                    now = expected[0];
+                    polls++;
+                }
+                long[] next = firstLive(reference, live);
+                assertThat(queue.firstTime()).as("op %d", op).isEqualTo(next == null ? Long.MAX_VALUE : next[0]);
+            }
+        }
+        assertThat(polls).isGreaterThan(50_000);
+    }
+
+    /** The reference's first live entry, the stale ones ahead of it dropped; null when none. */
+    private static long[] firstLive(PriorityQueue<long[]> reference, long[] live) {
+        for (long[] head; (head = reference.peek()) != null; reference.poll()) {
+            if (live[(int) head[2]] == head[1]) {
+                return head;
+            }
+        }
+        return null;
+    }
+}
