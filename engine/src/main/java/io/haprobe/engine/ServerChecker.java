@@ -76,12 +76,15 @@ final class ServerChecker {
     private final Runnable checkTask = this::runCheck;
     private final Runnable agentTask = this::runAgentCheck;
     private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
+    private final Consumer<List<CheckOutcome>> agentResultsTask = this::onAgentResults;
     /** Where a simulation's {@link CheckHistories} keep this server's history; null before its first check. */
     private Object historySlot;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
     private CheckDriver directDriver;
     /** The live run of the last health check, restarted for the next when it ran channel-free. */
     private CheckRun liveRun;
+    /** The run of the last agent check, restarted for the next when it can be ({@link CheckRun#reusable()}). */
+    private CheckRun agentRun;
     /** The next health check, one timer for all of them: scheduling a check allocates nothing. */
     private final Timer next;
     /** When the health check {@link #next} runs was due, scheduler nanoseconds (for the lateness of its start). */
@@ -452,12 +455,24 @@ final class ServerChecker {
             agentNext.schedule(agent.policy().interNanos());
             return;
         }
-        CheckRun[] run = new CheckRun[1];
-        run[0] = new CheckRun(agent.program(), loop.scheduler(), agent.policy().interNanos(),
-                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(),
-                // an agent check reports once: its program has no protocol parser of its own
-                results -> onAgentOutcome(results.get(results.size() - 1), run[0].agentReply()));
-        run[0].start(loop.transport(), agent.target());
+        CheckRun run = agentRun;
+        if (run != null && run.reusable()) {
+            // the server's agent checks come one at a time and share one run and driver, as its health checks
+            run.reset(agent.program());
+        } else {
+            run = new CheckRun(agent.program(), loop.scheduler(), agent.policy().interNanos(),
+                    proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), agentResultsTask);
+            agentRun = run;
+        }
+        run.start(loop.transport(), agent.target());
+    }
+
+    /**
+     * Applies what an agent check reported: it reports once, its program having no protocol parser of its own.
+     * Called by {@link #agentRun}, the only agent check under way, as it finishes.
+     */
+    private void onAgentResults(List<CheckOutcome> results) {
+        onAgentOutcome(results.get(results.size() - 1), agentRun.agentReply());
     }
 
     /** Applies what a health check reported, in order (twice for a passing mysql-check or ldap-check). */
