@@ -83,6 +83,8 @@ final class ServerChecker {
     private CheckDriver directDriver;
     /** The live run of the last health check, restarted for the next when it ran channel-free. */
     private CheckRun liveRun;
+    /** The run of the last one-off check ({@link Probe}) and where it reports; null before the first. */
+    private ProbeRun probeRun;
     /** The run of the last agent check, restarted for the next when it can be ({@link CheckRun#reusable()}). */
     private CheckRun agentRun;
     /** The next health check, one timer for all of them: scheduling a check allocates nothing. */
@@ -429,17 +431,29 @@ final class ServerChecker {
             driver.start(direct, target);
             return;
         }
-        CheckRun run = liveRun;
-        if (results == resultsTask && run != null && run.reusable()) {
+        CheckRun run;
+        if (results != resultsTask) {
+            // a one-off check (Probe): its own run, reused when the one before it has finished
+            ProbeRun probe = probeRun;
+            if (probe != null && probe.run.reusable()) {
+                probe.run.reset(program);
+            } else {
+                probe = new ProbeRun();
+                probe.run = new CheckRun(program, loop.scheduler(), plan.policy().interNanos(),
+                        proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), probe)
+                        .proxyProtocol(sendProxy, checkProxyVersion);
+                probeRun = probe;
+            }
+            probe.results = results;
+            run = probe.run;
+        } else if (liveRun != null && liveRun.reusable()) {
             // live and channel-free: the server's checks come one at a time and share one run and driver
-            run.reset(program);
+            run = liveRun.reset(program);
         } else {
             run = new CheckRun(program, loop.scheduler(), plan.policy().interNanos(),
                     proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), results)
                     .proxyProtocol(sendProxy, checkProxyVersion);
-            if (results == resultsTask) {
-                liveRun = run;
-            }
+            liveRun = run;
         }
         run.start(transport, target);
     }
@@ -530,5 +544,22 @@ final class ServerChecker {
             }
         }
         agentNext.schedule(interval < 0 ? plan.agent().policy().interNanos() : interval);
+    }
+
+    /**
+     * A one-off check's run and where its check reports, handed over once: a finished run can serve the next
+     * one-off check of the server with another consumer, while a run still under way keeps its own. Event loop only.
+     */
+    private static final class ProbeRun implements Consumer<List<CheckOutcome>> {
+
+        private CheckRun run;
+        private Consumer<List<CheckOutcome>> results;
+
+        @Override
+        public void accept(List<CheckOutcome> outcomes) {
+            Consumer<List<CheckOutcome>> to = results;
+            results = null;
+            to.accept(outcomes);
+        }
     }
 }
