@@ -273,9 +273,7 @@ public final class NettyProbeTransport implements ProbeTransport {
 
     private static AtomicReference<InetSocketAddress> sourceSlot(CheckTarget target,
             Map<ServerKey, AtomicReference<InetSocketAddress>> sources) {
-        AtomicReference<InetSocketAddress> slot = sources.get(new ServerKey(target.backend(), target.server()));
-        return slot != null ? slot
-                : sources.computeIfAbsent(ServerKey.of(target), key -> new AtomicReference<>());
+        return sources.computeIfAbsent(ServerKey.of(target), key -> new AtomicReference<>());
     }
 
     /** Bootstrap's deferred connect: a failed connect closes its channel. */
