@@ -76,12 +76,17 @@ final class ServerChecker {
     private final Runnable checkTask = this::runCheck;
     private final Runnable agentTask = this::runAgentCheck;
     private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
+    private final Consumer<List<CheckOutcome>> agentResultsTask = this::onAgentResults;
     /** Where a simulation's {@link CheckHistories} keep this server's history; null before its first check. */
     private Object historySlot;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
     private CheckDriver directDriver;
     /** The live run of the last health check, restarted for the next when it ran channel-free. */
     private CheckRun liveRun;
+    /** The run of the last one-off check ({@link Probe}) and where it reports; null before the first. */
+    private ProbeRun probeRun;
+    /** The run of the last agent check, restarted for the next when it can be ({@link CheckRun#reusable()}). */
+    private CheckRun agentRun;
     /** The next health check, one timer for all of them: scheduling a check allocates nothing. */
     private final Timer next;
     /** When the health check {@link #next} runs was due, scheduler nanoseconds (for the lateness of its start). */
@@ -426,17 +431,29 @@ final class ServerChecker {
             driver.start(direct, target);
             return;
         }
-        CheckRun run = liveRun;
-        if (results == resultsTask && run != null && run.reusable()) {
+        CheckRun run;
+        if (results != resultsTask) {
+            // a one-off check (Probe): its own run, reused when the one before it has finished
+            ProbeRun probe = probeRun;
+            if (probe != null && probe.run.reusable()) {
+                probe.run.reset(program);
+            } else {
+                probe = new ProbeRun();
+                probe.run = new CheckRun(program, loop.scheduler(), plan.policy().interNanos(),
+                        proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), probe)
+                        .proxyProtocol(sendProxy, checkProxyVersion);
+                probeRun = probe;
+            }
+            probe.results = results;
+            run = probe.run;
+        } else if (liveRun != null && liveRun.reusable()) {
             // live and channel-free: the server's checks come one at a time and share one run and driver
-            run.reset(program);
+            run = liveRun.reset(program);
         } else {
             run = new CheckRun(program, loop.scheduler(), plan.policy().interNanos(),
                     proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), results)
                     .proxyProtocol(sendProxy, checkProxyVersion);
-            if (results == resultsTask) {
-                liveRun = run;
-            }
+            liveRun = run;
         }
         run.start(transport, target);
     }
@@ -452,12 +469,24 @@ final class ServerChecker {
             agentNext.schedule(agent.policy().interNanos());
             return;
         }
-        CheckRun[] run = new CheckRun[1];
-        run[0] = new CheckRun(agent.program(), loop.scheduler(), agent.policy().interNanos(),
-                proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(),
-                // an agent check reports once: its program has no protocol parser of its own
-                results -> onAgentOutcome(results.get(results.size() - 1), run[0].agentReply()));
-        run[0].start(loop.transport(), agent.target());
+        CheckRun run = agentRun;
+        if (run != null && run.reusable()) {
+            // the server's agent checks come one at a time and share one run and driver, as its health checks
+            run.reset(agent.program());
+        } else {
+            run = new CheckRun(agent.program(), loop.scheduler(), agent.policy().interNanos(),
+                    proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), agentResultsTask);
+            agentRun = run;
+        }
+        run.start(loop.transport(), agent.target());
+    }
+
+    /**
+     * Applies what an agent check reported: it reports once, its program having no protocol parser of its own.
+     * Called by {@link #agentRun}, the only agent check under way, as it finishes.
+     */
+    private void onAgentResults(List<CheckOutcome> results) {
+        onAgentOutcome(results.get(results.size() - 1), agentRun.agentReply());
     }
 
     /** Applies what a health check reported, in order (twice for a passing mysql-check or ldap-check). */
@@ -515,5 +544,22 @@ final class ServerChecker {
             }
         }
         agentNext.schedule(interval < 0 ? plan.agent().policy().interNanos() : interval);
+    }
+
+    /**
+     * A one-off check's run and where its check reports, handed over once: a finished run can serve the next
+     * one-off check of the server with another consumer, while a run still under way keeps its own. Event loop only.
+     */
+    private static final class ProbeRun implements Consumer<List<CheckOutcome>> {
+
+        private CheckRun run;
+        private Consumer<List<CheckOutcome>> results;
+
+        @Override
+        public void accept(List<CheckOutcome> outcomes) {
+            Consumer<List<CheckOutcome>> to = results;
+            results = null;
+            to.accept(outcomes);
+        }
     }
 }

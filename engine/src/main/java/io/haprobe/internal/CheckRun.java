@@ -26,8 +26,10 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.FastThreadLocal;
 import jdk.net.ExtendedSocketOptions;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -58,8 +60,9 @@ import java.util.function.Consumer;
  * <p>Channel-free live connections: on a {@link NettyProbeTransport} that offers a loop for it
  * ({@link NettyProbeTransport#channelFreeLoop}: epoll, on the caller's loop), a connection without TLS is an
  * {@link EpollCheckConnection}, a socket registered straight on the event loop whose events go to the driver; this
- * adapter only opens it and records its source address. The rest of this class is the channel path: TLS,
- * NIO, a connect off the loop or to an unresolved address, or {@code -Dhaprobe.live.channels=true}.
+ * adapter only opens it and records its source address (in the server's {@link NettyProbeTransport#sourceSlot},
+ * fetched once per run). The rest of this class is the channel path: TLS, NIO, a connect off the loop or to an
+ * unresolved address, or {@code -Dhaprobe.live.channels=true}.
  *
  * <p>Lean: a run is its own connector, connection, connect and write listener ({@link #operationComplete}), so a
  * check allocates no lambda; the bytes it sends go out in a pooled buffer of the channel's allocator, and the bytes
@@ -95,6 +98,10 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
     private ChannelHandlerContext writeContext;
     /** Whether a connection of this run took a channel: its late events could reach the run if it were reused. */
     private boolean channelUsed;
+    /** The transport whose {@link #sourceSlot} this is, for channel-free connections; null until the first. */
+    private NettyProbeTransport sourcesOf;
+    /** The server's slot of {@link NettyProbeTransport#lastSource}, fetched once per run and kept across resets. */
+    private AtomicReference<InetSocketAddress> sourceSlot;
 
     /**
      * Creates a run.
@@ -346,7 +353,12 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
                 // live on epoll: one socket on the loop, no channel (the driver gets its events straight)
                 CheckConnection direct = EpollCheckConnection.open(loop, address, proxyVersion, driver);
                 if (direct instanceof EpollCheckConnection opened && opened.localAddress() != null) {
-                    live.recordSource(address, opened.localAddress());
+                    if (sourcesOf != live) {
+                        // every connection of the run is to the same server (backend and server names)
+                        sourceSlot = live.sourceSlot(address);
+                        sourcesOf = live;
+                    }
+                    sourceSlot.lazySet(opened.localAddress());
                 }
                 return direct;
             }

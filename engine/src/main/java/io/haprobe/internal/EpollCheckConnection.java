@@ -1,5 +1,6 @@
 package io.haprobe.internal;
 
+import io.haprobe.transport.CheckEventLoop;
 import io.haprobe.transport.CheckTarget;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
@@ -20,7 +21,8 @@ import java.util.Arrays;
 
 /**
  * A plain (non-TLS) live check connection with no Netty channel, pipeline or promise: one non-blocking socket
- * registered straight on its event loop's {@code EpollIoHandler} as an {@link EpollIoHandle}, whose events go to
+ * registered straight on its event loop's {@code EpollIoHandler} as an {@link EpollIoHandle} (at once, without a
+ * promise, on the transport's own {@link CheckEventLoop}s), whose events go to
  * the {@link CheckDriver} that holds the check's rules. It does what {@link CheckRun} does over an
  * {@code EpollSocketChannel}, with the same socket calls and the same error texts ({@link ErrnoText}):
  *
@@ -135,12 +137,22 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
         } catch (IOException e) {
             // as a channel option that cannot be set: the connect goes on without it
         }
-        Future<IoRegistration> registered = loop.register(connection);
-        if (!registered.isSuccess()) {
-            connection.closeSocket();
-            return CheckConnection.failed(ErrnoText.ofConnect(registered.cause()));
+        if (loop instanceof CheckEventLoop own) {
+            // the transport's own loop: registered at once, without the promise of IoEventLoop.register
+            try {
+                connection.registration = own.registerNow(connection);
+            } catch (Exception e) {
+                connection.closeSocket();
+                return CheckConnection.failed(ErrnoText.ofConnect(e));
+            }
+        } else {
+            Future<IoRegistration> registered = loop.register(connection);
+            if (!registered.isSuccess()) {
+                connection.closeSocket();
+                return CheckConnection.failed(ErrnoText.ofConnect(registered.cause()));
+            }
+            connection.registration = registered.getNow();
         }
-        connection.registration = registered.getNow();
         try {
             connection.registration.submit(INTEREST);
             if (target.source() != null) {

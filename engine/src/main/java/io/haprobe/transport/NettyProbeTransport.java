@@ -36,7 +36,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The live {@link ProbeTransport}: real TCP connections through Netty on one or more event loops (HAProxy's
@@ -75,8 +77,11 @@ public final class NettyProbeTransport implements ProbeTransport {
     private final IoEventLoop[] channelFreeLoops;
     /** One bootstrap per loop, built once: a check's connect clones nothing. */
     private final Bootstrap[] bootstraps;
-    /** A server to the local address its last check connection left from. */
-    private final Map<ServerKey, InetSocketAddress> sources = new ConcurrentHashMap<>();
+    /**
+     * A server to the local address its last check connection left from: one slot per server, made at its first
+     * connection, which its check runs keep ({@link #sourceSlot}), so that a check only writes the slot.
+     */
+    private final Map<ServerKey, AtomicReference<InetSocketAddress>> sources = new ConcurrentHashMap<>();
 
     private NettyProbeTransport(EventLoopGroup ownedGroup, List<EventLoop> loops, Class<? extends SocketChannel> type) {
         this.ownedGroup = ownedGroup;
@@ -129,7 +134,13 @@ public final class NettyProbeTransport implements ProbeTransport {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(count, new DefaultThreadFactory("haprobe-check", true),
-                factory);
+                factory) {
+            @Override
+            protected IoEventLoop newChild(Executor executor, IoHandlerFactory handlerFactory, Object... args) {
+                // Netty's default loop, which can also register a channel-free connection without a promise
+                return new CheckEventLoop(this, executor, handlerFactory);
+            }
+        };
         List<EventLoop> loops = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             loops.add(group.next());
@@ -235,7 +246,7 @@ public final class NettyProbeTransport implements ProbeTransport {
     /**
      * Returns the event loop on which a plain (non-TLS) check connection to {@code target} may run without a channel:
      * one socket registered straight on the loop's epoll handler. The engine's check runs ask this before each
-     * connection without TLS, and {@link #recordSource} where such a connection left from.
+     * connection without TLS, and record in {@link #sourceSlot} where such a connection left from.
      *
      * @param target the server and the address of the connection; never null
      * @return the calling thread's event loop when it is one of this transport's loops, runs epoll, the address is
@@ -248,14 +259,21 @@ public final class NettyProbeTransport implements ProbeTransport {
     }
 
     /**
-     * Records the local address a check connection left from, for {@link #lastSource}, as {@link #connect} does
-     * for its channels: for the connections opened on a {@link #channelFreeLoop}.
+     * Returns the slot that holds the local address the last check connection to {@code target}'s server left from,
+     * for {@link #lastSource}: the same slot for every call with the same backend and server (health and agent
+     * checks alike). A check run fetches it once and {@link AtomicReference#lazySet sets} it for each connection
+     * it opens on a {@link #channelFreeLoop}, as {@link #connect} does for its channels.
      *
-     * @param target the server and the address of the connection; never null
-     * @param local  the address its socket was bound to at {@code connect(2)}; never null
+     * @param target the server; never null
+     * @return the server's slot, empty until a connection of the server recorded its address; never null
      */
-    public void recordSource(CheckTarget target, InetSocketAddress local) {
-        sources.put(ServerKey.of(target), Objects.requireNonNull(local, "local"));
+    public AtomicReference<InetSocketAddress> sourceSlot(CheckTarget target) {
+        return sourceSlot(target, sources);
+    }
+
+    private static AtomicReference<InetSocketAddress> sourceSlot(CheckTarget target,
+            Map<ServerKey, AtomicReference<InetSocketAddress>> sources) {
+        return sources.computeIfAbsent(ServerKey.of(target), key -> new AtomicReference<>());
     }
 
     /** Bootstrap's deferred connect: a failed connect closes its channel. */
@@ -264,10 +282,10 @@ public final class NettyProbeTransport implements ProbeTransport {
         private final Channel channel;
         private final CheckTarget target;
         private final ChannelPromise promise;
-        private final Map<ServerKey, InetSocketAddress> sources;
+        private final Map<ServerKey, AtomicReference<InetSocketAddress>> sources;
 
         Connect(Channel channel, CheckTarget target, ChannelPromise promise,
-                Map<ServerKey, InetSocketAddress> sources) {
+                Map<ServerKey, AtomicReference<InetSocketAddress>> sources) {
             this.channel = channel;
             this.target = target;
             this.promise = promise;
@@ -285,14 +303,14 @@ public final class NettyProbeTransport implements ProbeTransport {
             promise.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             // connect(2) has bound the local address, even when the SYN is never answered
             if (channel.localAddress() instanceof InetSocketAddress local) {
-                sources.put(ServerKey.of(target), local);
+                sourceSlot(target, sources).lazySet(local);
             }
         }
     }
 
     private void recordSource(Channel channel, CheckTarget target) {
         if (channel.localAddress() instanceof InetSocketAddress local) {
-            sources.put(ServerKey.of(target), local);
+            sourceSlot(target, sources).lazySet(local);
         }
     }
 
@@ -300,7 +318,8 @@ public final class NettyProbeTransport implements ProbeTransport {
     public Optional<InetSocketAddress> lastSource(String backend, String server) {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(server, "server");
-        return Optional.ofNullable(sources.get(new ServerKey(backend, server)));
+        AtomicReference<InetSocketAddress> slot = sources.get(new ServerKey(backend, server));
+        return slot == null ? Optional.empty() : Optional.ofNullable(slot.get());
     }
 
     /** The key of {@link #sources}: no {@code backend/server} string to build per check. */

@@ -101,6 +101,30 @@ class ProbeTest {
     }
 
     @Test
+    void checksOfOneServerEachReportTheirOwnOutcomeWhetherTheyOverlapOrFollow() {
+        for (ProbeTransport on : List.of(transport, simulated)) {
+            // over channels (the wrapper) a run is never reused; channel-free (the simulated transport itself) a
+            // finished run serves the next check
+            try (Probe probe = Probe.create(CONFIG, on)) {
+                CompletableFuture<List<CheckOutcome>> first = probe.check("be", "slow");
+                clock.runFor(Duration.ofMillis(500));
+                CompletableFuture<List<CheckOutcome>> overlapping = probe.check("be", "slow");
+                clock.runFor(Duration.ofMillis(1500));
+                assertThat(first.join()).extracting(CheckOutcome::status).containsExactly(CheckStatus.L7TOUT);
+                assertThat(overlapping).isNotDone();
+                clock.runFor(Duration.ofMillis(500));
+                assertThat(overlapping.join()).extracting(CheckOutcome::status).containsExactly(CheckStatus.L7TOUT);
+
+                CompletableFuture<List<CheckOutcome>> next = probe.check("be", "slow");
+                clock.runFor(Duration.ofMillis(1999));
+                assertThat(next).isNotDone();
+                clock.runFor(Duration.ofMillis(1));
+                assertThat(next.join()).extracting(CheckOutcome::status).containsExactly(CheckStatus.L7TOUT);
+            }
+        }
+    }
+
+    @Test
     void aServerStartingInMaintenanceIsProbedAsDown() {
         // disable-on-404 only applies while the server is not DOWN: at boot a disabled server is DOWN
         try (Probe probe = Probe.create(CONFIG, transport)) {

@@ -6,11 +6,13 @@ import io.haprobe.check.CheckProgram;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.time.Scheduler;
+import io.haprobe.transport.CheckEventLoop;
 import io.haprobe.transport.CheckTarget;
 import io.haprobe.transport.NettyProbeTransport;
 import io.haprobe.transport.ProbeTransport;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.Socket;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -311,6 +314,41 @@ class EpollCheckConnectionLiveTest {
         });
         await().atMost(Duration.ofSeconds(5)).until(() -> reports.size() == 3);
         assertThat(onLoop(overChannels::reusable)).isFalse();
+    }
+
+    @Test
+    void theTransportsLoopsRegisterAtOnceOnlyOnTheirOwnThread() throws Exception {
+        IoEventLoop loop = onLoop(() -> transport.channelFreeLoop(target()));
+
+        assertThat(loop).isInstanceOf(CheckEventLoop.class);
+        assertThatThrownBy(() -> ((CheckEventLoop) loop).registerNow(null))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theLastSourceIsTheServersLastConnectionWhicheverRunOpenedIt() throws Exception {
+        List<Integer> peerPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        serve(socket -> {
+            peerPorts.add(socket.getPort());
+            readRequest(socket);
+            write(socket, OK_200);
+        }, false);
+        List<List<CheckOutcome>> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Scheduler scheduler = transport.scheduler();
+        // two runs of one server (as its health check and its agent check): one slot, the last connection wins
+        CheckRun health = onLoop(() -> new CheckRun(http(), scheduler, 500 * MS, 0, 0, reports::add));
+        CheckRun agent = onLoop(() -> new CheckRun(http(), scheduler, 500 * MS, 0, 0, reports::add));
+        for (CheckRun run : List.of(health, agent, health)) {
+            int before = reports.size();
+            onLoop(() -> {
+                (run.reusable() ? run.reset(http()) : run).start(transport, target());
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> reports.size() == before + 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> peerPorts.size() == before + 1);
+            assertThat(transport.lastSource("be", "s1").orElseThrow().getPort()).isEqualTo(peerPorts.get(before));
+        }
+        assertThat(transport.lastSource("be", "s2")).isEmpty();
     }
 
     // --- helpers
