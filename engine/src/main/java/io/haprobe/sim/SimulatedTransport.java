@@ -285,6 +285,13 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             InetSocketAddress source = InetSocketAddress.createUnresolved(sourceOf(target),
                     target.source() == null ? 0 : target.source().getPort());
             route = new Route(id, server, source, source.getHostString(), last);
+            if (last.first == null) {
+                last.first = route;
+            } else {
+                // another route to the server: each connect must now note its source
+                last.first.shared = true;
+                route.shared = true;
+            }
             byTarget.put(target, route);
         }
         return route;
@@ -292,18 +299,40 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
 
     /** Records the source address of a new connection over {@code route} and returns it. */
     private String noteSource(Route route) {
-        route.last.source = route.source;
+        if (route.shared || !route.noted) {
+            // the only route to its server notes its one source once
+            route.last.source = route.source;
+            route.noted = true;
+        }
         return route.sourceHost;
     }
 
     /** A target's script, and the source its connections carry (and its host string, read once). */
-    private record Route(String id, ScriptedServer server, InetSocketAddress source, String sourceHost,
-                         LastSource last) {
+    private static final class Route {
+        final String id;
+        final ScriptedServer server;
+        final InetSocketAddress source;
+        final String sourceHost;
+        final LastSource last;
+        /** Whether another route shares {@link #last} (another port of the server): every connect notes its source. */
+        boolean shared;
+        /** Whether a connect over this route noted its source in {@link #last}. */
+        boolean noted;
+
+        Route(String id, ScriptedServer server, InetSocketAddress source, String sourceHost, LastSource last) {
+            this.id = id;
+            this.server = server;
+            this.source = source;
+            this.sourceHost = sourceHost;
+            this.last = last;
+        }
     }
 
     /** The source address of a server's last check connection; null before the first. */
     private static final class LastSource {
         InetSocketAddress source;
+        /** The first route made to the server. */
+        Route first;
     }
 
     /**
