@@ -136,16 +136,15 @@ final class TransitionLog {
             return;
         }
         ProxyConfig proxy = server.section().proxy();
-        HaproxyLogFormat.ServerName name = server.logName();
         long now = clock.nanoTime();
         server.moveTo(after, now);
-        // HealthStep.reported(): the health or the status changed
-        boolean reported = before.counter().health() != after.counter().health()
-                || before.lastStatus() != after.lastStatus();
-        String line = proxy.logHealthChecks() && reported ? HaproxyLogFormat.healthCheck(name, outcome,
+        // HealthStep.reported(): the health or the status changed (a steady check keeps the same state instance)
+        boolean reported = before != after && (before.counter().health() != after.counter().health()
+                || before.lastStatus() != after.lastStatus());
+        String line = proxy.logHealthChecks() && reported ? HaproxyLogFormat.healthCheck(server.logName(), outcome,
                 after.counter(), after.weight()) : null;
         if (line != null || unloggedChecks) {
-            sink.accept(new HealthEvent.CheckCompleted(now, proxy.name(), name.server(), outcome, before.counter(),
+            sink.accept(new HealthEvent.CheckCompleted(now, proxy.name(), server.name(), outcome, before.counter(),
                     after.counter(), line));
         }
         if (checks != null) {
