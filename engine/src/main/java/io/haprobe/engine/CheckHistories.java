@@ -1,6 +1,8 @@
 package io.haprobe.engine;
 
+import io.haprobe.CheckOutcome;
 import io.haprobe.CheckResult;
+import io.haprobe.CheckStatus;
 import io.haprobe.ServerState;
 import io.haprobe.diagnosis.ServerHistory;
 
@@ -60,7 +62,7 @@ final class CheckHistories {
      */
     void add(HealthEvent event, long millis) {
         if (event instanceof HealthEvent.CheckCompleted check) {
-            server(check.backend(), check.server()).check(millis, check);
+            server(check.backend(), check.server()).check(millis, check.outcome());
         } else if (event instanceof HealthEvent.StateChanged change) {
             server(change.backend(), change.server()).stateChanged(millis, change);
         }
@@ -75,7 +77,11 @@ final class CheckHistories {
      */
     ServerHistory history(String backend, String server) {
         Server state = servers.getOrDefault(backend, Map.of()).get(server);
-        return state == null ? ServerHistory.builder().build() : state.whole.lastUpMillis(state.lastUpMillis).build();
+        if (state == null) {
+            return ServerHistory.builder().build();
+        }
+        state.flush();
+        return state.whole.lastUpMillis(state.lastUpMillis).build();
     }
 
     /**
@@ -84,6 +90,11 @@ final class CheckHistories {
      * @return the transitions; a new list
      */
     List<Down> downs() {
+        for (Map<String, Server> section : servers.values()) {
+            for (Server server : section.values()) {
+                server.flush();
+            }
+        }
         List<Down> result = new ArrayList<>(downs.size());
         for (Episode episode : downs) {
             result.add(new Down(episode.backend, episode.server, episode.downAtMillis, episode.recoveredAtMillis,
@@ -97,18 +108,18 @@ final class CheckHistories {
      * itself (its {@link ServerChecker#historySlot()}) rather than by name: the histories of a simulation.
      *
      * @param checker the server the check is about; never null
-     * @param check   the check's event
+     * @param outcome what the check reported; never null
      * @param millis  its time since the run's start, milliseconds
      */
-    void check(ServerChecker checker, HealthEvent.CheckCompleted check, long millis) {
+    void check(ServerChecker checker, CheckOutcome outcome, long millis) {
         Server state;
         if (checker.historySlot() instanceof Server known && known.histories() == this) {
             state = known;
         } else {
-            state = server(check.backend(), check.server());
+            state = server(checker.section().name(), checker.name());
             checker.historySlot(state);
         }
-        state.check(millis, check);
+        state.check(millis, outcome);
     }
 
     private Server server(String backend, String server) {
@@ -165,6 +176,13 @@ final class CheckHistories {
         private long lastUpMillis = -1;
         /** The checks since the server last left DOWN (or the start). */
         private Episode episode;
+        /**
+         * Passed checks not yet given to the builders ({@link #flush}): a steady server's checks then touch this
+         * object only. {@link #pendingMillis} and {@link #pendingOutcome} are the first one's.
+         */
+        private long pendingPasses;
+        private long pendingMillis;
+        private CheckOutcome pendingOutcome;
 
         Server(String backend, String name) {
             this.backend = backend;
@@ -176,18 +194,53 @@ final class CheckHistories {
             return CheckHistories.this;
         }
 
-        void check(long millis, HealthEvent.CheckCompleted check) {
-            whole.check(millis, check.outcome());
-            CheckResult result = check.outcome().result();
+        void check(long millis, CheckOutcome outcome) {
+            CheckResult result = outcome.result();
             boolean passed = result == CheckResult.PASSED || result == CheckResult.CONDPASS;
+            if (passed && outcome.status() != CheckStatus.L4TOUT && outcome.status() != CheckStatus.L4CON) {
+                // a run of passes after the first changes nothing in a builder but its count (no alternation, no
+                // failure, the same failing-since): kept here until something else comes
+                if (pendingPasses == 0) {
+                    pendingMillis = millis;
+                    pendingOutcome = outcome;
+                }
+                pendingPasses++;
+                return;
+            }
+            flush();
+            apply(millis, outcome, passed);
+        }
+
+        /** Gives the builders the passes kept since the last other check or state change. */
+        void flush() {
+            long passes = pendingPasses;
+            if (passes == 0) {
+                return;
+            }
+            pendingPasses = 0;
+            CheckOutcome outcome = pendingOutcome;
+            pendingOutcome = null;
+            apply(pendingMillis, outcome, true);
+            // the later passes came at or after the first: in the builders they count, and at most clear the
+            // failing-since the first cleared already, whatever their times
+            ServerHistory.Builder current = episode.builder;
+            for (long i = 1; i < passes; i++) {
+                whole.check(pendingMillis, outcome);
+                current.check(pendingMillis, outcome);
+            }
+        }
+
+        private void apply(long millis, CheckOutcome outcome, boolean passed) {
+            whole.check(millis, outcome);
             passedSinceDown |= passed;
-            episode.builder.check(millis, check.outcome());
+            episode.builder.check(millis, outcome);
             if (episode.downAtMillis < 0) {
                 episode.passed |= passed;
             }
         }
 
         void stateChanged(long millis, HealthEvent.StateChanged change) {
+            flush();
             if (change.to() == ServerState.DOWN) {
                 if (passedSinceDown) {
                     lastUpMillis = millis;

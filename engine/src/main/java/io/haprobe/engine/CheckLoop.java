@@ -27,6 +27,8 @@ final class CheckLoop {
     private CheckStartRecorder checkStarts = CheckStartRecorder.NONE;
     private boolean checkStartsFailed;
     private volatile boolean stopped;
+    /** One instance per distinct interval policy of the loop's servers (see {@link #shared}). */
+    private final java.util.Map<IntervalPolicy, IntervalPolicy> policies = new java.util.HashMap<>();
 
     /**
      * Creates the loop.
@@ -79,6 +81,18 @@ final class CheckLoop {
                         "check start recorder failed (logged once)", e);
             }
         }
+    }
+
+    /**
+     * Returns the loop's one instance equal to {@code policy}: thousands of servers with the same intervals then
+     * read one object on every check instead of one each. While the engine is built, on the building thread.
+     *
+     * @param policy a server's policy; never null
+     * @return an equal policy, the first one given
+     */
+    IntervalPolicy shared(IntervalPolicy policy) {
+        IntervalPolicy known = policies.putIfAbsent(policy, policy);
+        return known != null ? known : policy;
     }
 
     Scheduler scheduler() {

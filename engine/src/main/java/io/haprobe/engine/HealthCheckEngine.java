@@ -230,11 +230,13 @@ public final class HealthCheckEngine implements AutoCloseable {
      * Tells {@code sink} of each completed health check with its server, right after the listeners got its event
      * (a simulation's {@link CheckHistories}). Before {@link #start()}.
      *
-     * @param sink the sink; null for none
+     * @param sink           the sink; null for none
+     * @param unloggedChecks false when no listener reads a {@link HealthEvent.CheckCompleted} that carries no log
+     *                       line: the engine then builds none (see {@link TransitionLog#checks})
      */
-    void checkSink(TransitionLog.CheckSink sink) {
+    void checkSink(TransitionLog.CheckSink sink, boolean unloggedChecks) {
         for (CheckLoop loop : loops) {
-            loop.log().checks(sink);
+            loop.log().checks(sink, unloggedChecks);
         }
     }
 

@@ -22,12 +22,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threading: {@link #emit} is called on the engine's event loops, several at once (a lock-free
  * multi-producer queue keeps the order in which the calls happened), and {@link #close()} from any other thread; listeners run on the
- * listener executor, one batch at a time. The listener list is immutable.
+ * listener executor, one batch at a time. The listener list is immutable. With {@link #CALLER_THREAD} (a
+ * simulation) every call is on the one thread that emits, and events skip the queue.
  */
 final class ListenerDispatcher {
 
     private static final System.Logger LOGGER = System.getLogger(HealthCheckEngine.class.getName());
     private static final long DRAIN_SECONDS = 10;
+
+    /**
+     * The executor of an engine whose events are emitted and delivered on one thread, the caller's (a
+     * {@link Simulation}): it runs a batch at once, as {@code Runnable::run} would, and the dispatcher given it
+     * delivers each event straight from {@link #emit} without the cross-thread queue, in the same order.
+     */
+    static final Executor CALLER_THREAD = Runnable::run;
 
     private final List<HealthListener> listeners;
     private final Executor executor;
@@ -40,6 +48,12 @@ final class ListenerDispatcher {
     /** True while a delivery task is queued or running: emits in between only queue their event. */
     private final AtomicBoolean delivering = new AtomicBoolean();
     private final Runnable deliverPending = this::deliverPending;
+    /** Whether the executor is {@link #CALLER_THREAD}: then emits and deliveries are all on one thread. */
+    private final boolean direct;
+    /** With {@link #direct}: events emitted by a listener while an event is delivered, delivered after it. */
+    private final java.util.ArrayDeque<HealthEvent> reentrant = new java.util.ArrayDeque<>();
+    /** With {@link #direct}: an event is being delivered. */
+    private boolean deliveringDirect;
 
     /**
      * Creates a dispatcher.
@@ -52,6 +66,7 @@ final class ListenerDispatcher {
         this.ownedExecutor = executor == null ? Executors.newSingleThreadExecutor(ListenerDispatcher::newThread)
                 : null;
         this.executor = executor != null ? executor : ownedExecutor;
+        this.direct = executor == CALLER_THREAD;
     }
 
     /**
@@ -66,9 +81,34 @@ final class ListenerDispatcher {
         if (listeners.isEmpty()) {
             return;
         }
+        if (direct) {
+            emitDirect(event);
+            return;
+        }
         pending.add(event);
         if (delivering.compareAndSet(false, true)) {
             submit();
+        }
+    }
+
+    /**
+     * Delivers {@code event} at once on the emitting thread, as the queue and {@link #CALLER_THREAD} would: an
+     * event a listener emits meanwhile waits until the one being delivered reached every listener.
+     */
+    private void emitDirect(HealthEvent event) {
+        if (deliveringDirect) {
+            reentrant.add(event);
+            return;
+        }
+        deliveringDirect = true;
+        try {
+            deliver(event);
+            HealthEvent next;
+            while ((next = reentrant.poll()) != null) {
+                deliver(next);
+            }
+        } finally {
+            deliveringDirect = false;
         }
     }
 

@@ -7,6 +7,7 @@ import io.haprobe.check.AgentReply;
 import io.haprobe.check.CheckProgram;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
+import io.haprobe.health.IntervalPolicy;
 import io.haprobe.health.ServerHealth;
 import io.haprobe.internal.CheckDriver;
 import io.haprobe.internal.CheckRun;
@@ -44,7 +45,7 @@ import java.util.function.Consumer;
  * accessors of the server's immutable identity may be called from any thread. Durations are nanoseconds of the
  * scheduler.
  */
-final class ServerChecker {
+final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
 
     /** HAProxy's warm-up task runs every second ({@code MAX(1000, slowstart/20)} ms with slowstart in s). */
     private static final long WARMUP_PERIOD_NANOS = 1_000_000_000L;
@@ -72,11 +73,16 @@ final class ServerChecker {
     private volatile long lastChangeNanos;
     private volatile long downNanos;
     private volatile int effectiveWeight;
-    /** The check tasks, made once: scheduling a check allocates no method reference. */
-    private final Runnable checkTask = this::runCheck;
+    /**
+     * The agent check's task, made once: scheduling a check allocates no method reference (the health check's task
+     * and the receiver of its results are the checker itself, one object less to reach on every check).
+     */
     private final Runnable agentTask = this::runAgentCheck;
-    private final Consumer<List<CheckOutcome>> resultsTask = this::onResults;
     private final Consumer<List<CheckOutcome>> agentResultsTask = this::onAgentResults;
+    /** The plan's interval policy, shared by the servers of the loop with equal intervals (a check reads it). */
+    private final IntervalPolicy policy;
+    /** Whether the health checks have no TLS (the plan's {@code tls} is null), read here on every check. */
+    private final boolean plainChecks;
     /** Where a simulation's {@link CheckHistories} keep this server's history; null before its first check. */
     private Object historySlot;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
@@ -121,7 +127,9 @@ final class ServerChecker {
         this.target = plan.target();
         this.logName = new HaproxyLogFormat.ServerName(section.name(), name, config.traffic().backup());
         this.health = plan.boot();
-        this.next = loop.scheduler().timer(checkTask);
+        this.policy = loop.shared(plan.policy());
+        this.plainChecks = plan.tls() == null;
+        this.next = loop.scheduler().timer(this);
         this.agentNext = loop.scheduler().timer(agentTask);
         this.effectiveWeight = health.weight();
         this.traffic = section.traffic().addServer(name, config.traffic().backup(), health.usable(), health.weight());
@@ -391,6 +399,22 @@ final class ServerChecker {
         return logName;
     }
 
+    /** The health check's timer ({@link #next}) runs the next check. Event loop only; not for other callers. */
+    @Override
+    public void run() {
+        runCheck();
+    }
+
+    /**
+     * What the server's own health check reported, in order. Event loop only; not for other callers.
+     *
+     * @param results the outcomes; never null
+     */
+    @Override
+    public void accept(List<CheckOutcome> results) {
+        onResults(results);
+    }
+
     private void runCheck() {
         if (loop.stopped()) {
             return;
@@ -398,12 +422,12 @@ final class ServerChecker {
         if (health.maintenance() || !health.checked()) {
             // HAProxy pauses the check (maintenance, disable health) but keeps its task waking every inter, on
             // the same cadence (spec §1.5)
-            scheduleCheck(plan.policy().interNanos());
+            scheduleCheck(policy.interNanos());
             return;
         }
         checkRunning = true;
         loop.checkStarted(section.name(), name, nextPlannedNanos, loop.scheduler().nanoTime());
-        startHealthCheck(resultsTask);
+        startHealthCheck(this);
     }
 
     /**
@@ -417,13 +441,13 @@ final class ServerChecker {
         ProxyConfig proxy = section.proxy();
         CheckProgram program = section.program(this, health);
         ProbeTransport transport = loop.transport();
-        if (results == resultsTask && plan.tls() == null && transport instanceof DirectConnector direct) {
+        if (results == this && plainChecks && transport instanceof DirectConnector direct) {
             // channel-free (the simulation): the server's checks come one at a time and share one driver
             CheckDriver driver = directDriver;
             if (driver != null && driver.finished()) {
                 driver.reset(program);
             } else {
-                driver = new CheckDriver(program, loop.scheduler(), plan.policy().interNanos(),
+                driver = new CheckDriver(program, loop.scheduler(), policy.interNanos(),
                         proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), results);
                 driver.proxyProtocol(sendProxy, checkProxyVersion);
                 directDriver = driver;
@@ -432,14 +456,14 @@ final class ServerChecker {
             return;
         }
         CheckRun run;
-        if (results != resultsTask) {
+        if (results != this) {
             // a one-off check (Probe): its own run, reused when the one before it has finished
             ProbeRun probe = probeRun;
             if (probe != null && probe.run.reusable()) {
                 probe.run.reset(program);
             } else {
                 probe = new ProbeRun();
-                probe.run = new CheckRun(program, loop.scheduler(), plan.policy().interNanos(),
+                probe.run = new CheckRun(program, loop.scheduler(), policy.interNanos(),
                         proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), probe)
                         .proxyProtocol(sendProxy, checkProxyVersion);
                 probeRun = probe;
@@ -450,7 +474,7 @@ final class ServerChecker {
             // live and channel-free: the server's checks come one at a time and share one run and driver
             run = liveRun.reset(program);
         } else {
-            run = new CheckRun(program, loop.scheduler(), plan.policy().interNanos(),
+            run = new CheckRun(program, loop.scheduler(), policy.interNanos(),
                     proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), results)
                     .proxyProtocol(sendProxy, checkProxyVersion);
             liveRun = run;
@@ -515,10 +539,10 @@ final class ServerChecker {
                         loop.log().publish(this, before.apply(result), result, false);
                     }
                 }
-                interval = loop.delayNanos(plan.policy().intervalNanos(health.counter(), health.state()));
+                interval = loop.delayNanos(policy.intervalNanos(health.counter(), health.state()));
             }
         }
-        scheduleCheck(interval < 0 ? plan.policy().interNanos() : interval);
+        scheduleCheck(interval < 0 ? policy.interNanos() : interval);
     }
 
     /** Schedules the next health check in {@code delayNanos}, remembering when it is due. Event loop only. */

@@ -1,5 +1,6 @@
 package io.haprobe.engine;
 
+import io.haprobe.CheckOutcome;
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.config.ProxyConfig;
 import io.haprobe.config.ServerConfig;
@@ -77,15 +78,16 @@ public final class Simulation implements AutoCloseable {
                 .transport(transport)
                 .random(engineRandom)
                 .trafficRandom(trafficRandom.split())
-                .listenerExecutor(Runnable::run)
+                .listenerExecutor(ListenerDispatcher.CALLER_THREAD)
                 .listener(builder.recordChecks ? this::recordAll : this::recordLogged);
         if (!builder.backends.isEmpty()) {
             engineBuilder.backends(builder.backends);
         }
         builder.listeners.forEach(engineBuilder::listener);
         this.engine = engineBuilder.build();
-        // the histories take each check straight from the server that ran it, not by its name from the event
-        engine.checkSink(this::recordCheck);
+        // the histories take each check straight from the server that ran it, not by its name from the event; a
+        // check without a log line needs no event when the timeline drops it and no listener of the caller's reads it
+        engine.checkSink(this::recordCheck, builder.recordChecks || !builder.listeners.isEmpty());
         TrafficDriver driver = null;
         if (!builder.traffic.isEmpty()) {
             driver = new TrafficDriver(scheduler, scheduler.nanoTime(), engine::requests,
@@ -140,8 +142,8 @@ public final class Simulation implements AutoCloseable {
     }
 
     /** A health check completed: the diagnoses' histories take it, found through its server. */
-    private void recordCheck(ServerChecker server, HealthEvent.CheckCompleted event) {
-        histories.check(server, event, TimeUnit.NANOSECONDS.toMillis(event.timeNanos() - engine.startNanos()));
+    private void recordCheck(ServerChecker server, long timeNanos, CheckOutcome outcome) {
+        histories.check(server, outcome, TimeUnit.NANOSECONDS.toMillis(timeNanos - engine.startNanos()));
     }
 
     /**

@@ -52,6 +52,11 @@ final class TransitionLog {
     private final Consumer<HealthEvent> sink;
     /** Also told of each completed health check with its server, straight (the simulation's histories); or null. */
     private CheckSink checks;
+    /**
+     * Whether the sink gets a {@link HealthEvent.CheckCompleted} for a check HAProxy logs no line of: true, unless
+     * nothing behind the sink reads them (a simulation that records no check and has no listener of its own).
+     */
+    private boolean unloggedChecks = true;
 
     /**
      * Creates a transition log.
@@ -74,15 +79,23 @@ final class TransitionLog {
         /**
          * A health check of {@code server} completed.
          *
-         * @param server the server; never null
-         * @param event  the event the sink just got; never null
+         * @param server    the server; never null
+         * @param timeNanos the check's end, the scheduler's nanoseconds (the time of its event)
+         * @param outcome   what it reported; never null
          */
-        void checked(ServerChecker server, HealthEvent.CheckCompleted event);
+        void checked(ServerChecker server, long timeNanos, CheckOutcome outcome);
     }
 
-    /** Sets the {@link CheckSink}; before the engine starts. */
-    void checks(CheckSink sink) {
+    /**
+     * Sets the {@link CheckSink}; before the engine starts.
+     *
+     * @param sink           told of each completed health check; null for none
+     * @param unloggedChecks false when nothing behind the event sink reads a {@link HealthEvent.CheckCompleted}
+     *                       without a log line: such an event is then not built (a check with a line still is)
+     */
+    void checks(CheckSink sink, boolean unloggedChecks) {
         this.checks = sink;
+        this.unloggedChecks = unloggedChecks;
     }
 
     /**
@@ -123,19 +136,19 @@ final class TransitionLog {
             return;
         }
         ProxyConfig proxy = server.section().proxy();
-        HaproxyLogFormat.ServerName name = server.logName();
         long now = clock.nanoTime();
         server.moveTo(after, now);
-        // HealthStep.reported(): the health or the status changed
-        boolean reported = before.counter().health() != after.counter().health()
-                || before.lastStatus() != after.lastStatus();
-        String line = proxy.logHealthChecks() && reported ? HaproxyLogFormat.healthCheck(name, outcome,
+        // HealthStep.reported(): the health or the status changed (a steady check keeps the same state instance)
+        boolean reported = before != after && (before.counter().health() != after.counter().health()
+                || before.lastStatus() != after.lastStatus());
+        String line = proxy.logHealthChecks() && reported ? HaproxyLogFormat.healthCheck(server.logName(), outcome,
                 after.counter(), after.weight()) : null;
-        HealthEvent.CheckCompleted event = new HealthEvent.CheckCompleted(now, proxy.name(), name.server(), outcome,
-                before.counter(), after.counter(), line);
-        sink.accept(event);
+        if (line != null || unloggedChecks) {
+            sink.accept(new HealthEvent.CheckCompleted(now, proxy.name(), server.name(), outcome, before.counter(),
+                    after.counter(), line));
+        }
         if (checks != null) {
-            checks.checked(server, event);
+            checks.checked(server, now, outcome);
         }
     }
 
@@ -181,11 +194,12 @@ final class TransitionLog {
                     } else {
                         String line = logChecks && step.reported() ? HaproxyLogFormat.healthCheck(name,
                                 outcome, t.after().counter(), t.after().weight()) : null;
-                        HealthEvent.CheckCompleted event = new HealthEvent.CheckCompleted(now, proxyName,
-                                name.server(), outcome, t.before().counter(), t.after().counter(), line);
-                        sink.accept(event);
+                        if (line != null || unloggedChecks) {
+                            sink.accept(new HealthEvent.CheckCompleted(now, proxyName, name.server(), outcome,
+                                    t.before().counter(), t.after().counter(), line));
+                        }
                         if (checks != null) {
-                            checks.checked(server, event);
+                            checks.checked(server, now, outcome);
                         }
                     }
                 }

@@ -78,8 +78,12 @@ final class CheckSession {
     private AgentReply agentReply;
     private boolean durationStopped;
     private byte[] buffer = EMPTY;
-    /** The HTTP judge's parsing state, kept across reads and runs (a server's checks share a session); lazily. */
-    private HttpResponseJudge.Scratch httpScratch;
+    /**
+     * The HTTP judge's parsing state: it keeps nothing from one judgement to the next, so the sessions of a thread
+     * share one, which stays in the cache (one per session, thousands of servers each reached for a cold one).
+     */
+    private static final ThreadLocal<HttpResponseJudge.Scratch> HTTP_SCRATCH =
+            ThreadLocal.withInitial(HttpResponseJudge.Scratch::new);
     private int length;
 
     /**
@@ -478,10 +482,7 @@ final class CheckSession {
     /** Judges one expect rule: a failing or passing verdict, or null to wait for more bytes. */
     private CheckVerdict judge(CheckRule rule, boolean lastRead) {
         if (rule instanceof CheckRule.ExpectHttp http) {
-            if (httpScratch == null) {
-                httpScratch = new HttpResponseJudge.Scratch();
-            }
-            return http.judge().judge(buffer, length, lastRead, httpScratch);
+            return http.judge().judge(buffer, length, lastRead, HTTP_SCRATCH.get());
         }
         if (rule instanceof CheckRule.ExpectCustom custom) {
             return custom.judge().judge(buffer, length, lastRead);

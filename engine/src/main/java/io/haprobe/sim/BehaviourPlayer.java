@@ -74,6 +74,8 @@ public final class BehaviourPlayer {
     private Cancellable pending = Cancellable.NONE;
     /** The HTTP answer's task, made at the first answer and kept across {@link #rewind}s; null before. */
     private Timer httpAnswer;
+    /** The HTTP behaviour's response, from the stage at the first answer and kept across {@link #rewind}s. */
+    private byte[] httpResponse;
     /** The bytes that trigger the one answer of an http or tcp behaviour have come. */
     private boolean answered;
     /** The server wrote its last reply: more bytes are more than the script expects. */
@@ -192,7 +194,12 @@ public final class BehaviourPlayer {
     /** The answer of an {@link Behaviour.Http} to the request head: the response, then a FIN. */
     private void answerHttp() {
         done = true;
-        wire.write(stage.response((Behaviour.Http) behaviour));
+        byte[] response = httpResponse;
+        if (response == null) {
+            response = stage.response((Behaviour.Http) behaviour);
+            httpResponse = response;
+        }
+        wire.write(response);
         wire.fin();
     }
 
@@ -335,6 +342,11 @@ public final class BehaviourPlayer {
         private final RandomGenerator random;
         private final Supplier<TlsSimulation> tls;
         private final Map<Behaviour.Http, byte[]> responses = new IdentityHashMap<>();
+        /**
+         * The rendered responses by their bytes: equal behaviours of many servers (each scripted on its own) share
+         * one array, which stays in the cache for all of them.
+         */
+        private final Map<java.nio.ByteBuffer, byte[]> rendered = new java.util.HashMap<>();
 
         /**
          * Creates a stage.
@@ -380,7 +392,13 @@ public final class BehaviourPlayer {
         }
 
         private byte[] response(Behaviour.Http http) {
-            return responses.computeIfAbsent(http, Behaviour.Http::responseBytes);
+            byte[] bytes = responses.get(http);
+            if (bytes == null) {
+                byte[] fresh = http.responseBytes();
+                bytes = rendered.computeIfAbsent(java.nio.ByteBuffer.wrap(fresh), key -> fresh);
+                responses.put(http, bytes);
+            }
+            return bytes;
         }
     }
 }

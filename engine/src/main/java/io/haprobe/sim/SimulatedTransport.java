@@ -92,6 +92,13 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
     /** The random source, the TLS side and the rendered responses every connection's player shares. */
     private final BehaviourPlayer.Stage stage;
     private final ScriptedServer nothingListens;
+    /**
+     * One instance per distinct {@link Behaviour.Http} of the scripts (equal, and rendering the same bytes): the
+     * thousands of servers of a large scenario, each scripted on its own, then read one behaviour on every check.
+     */
+    private final Map<Behaviour.Http, Behaviour.Http> httpBehaviours = new HashMap<>();
+    /** How many times a route came to share its server's {@link LastSource} with another: see {@link Connection#quiet}. */
+    private int sharedRoutes;
     private long nextChannelId;
     private boolean closed;
     private TlsSimulation tlsSimulation;
@@ -228,23 +235,35 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         Objects.requireNonNull(driver, "driver");
         Objects.requireNonNull(target, "target");
         Connection spare = driver.takeSpareConnection() instanceof Connection c && c.reopenable(driver) ? c : null;
-        // the server's previous check went to the same target (the same instance) most of the time: its route
-        Route route = spare != null && spare.target == target ? spare.route : routeOf(target);
-        ScriptedServer server = route.server;
         if (closed) {
             return CheckConnection.failed(ErrnoText.ofConnect(new ConnectException(CLOSED)));
         }
         Connection connection;
-        if (spare != null) {
-            // the server's previous check's connection, closed: re-opened with its player instead of new ones
+        String source;
+        if (spare != null && spare.target == target && spare.quiet == sharedRoutes) {
+            // the server's previous check went to the same target (the same instance), over a route that noted its
+            // one source then and that no other route shares since: the same server, address and source, read from
+            // the connection alone
             connection = spare;
-            connection.reopen(server, target.address(), proxyVersion);
+            connection.reopen(connection.server, connection.remote, proxyVersion);
+            source = connection.sourceHost;
         } else {
-            connection = new Connection(server, driver, target.address(), proxyVersion);
+            // the server's previous check went to the same target (the same instance) most of the time: its route
+            Route route = spare != null && spare.target == target ? spare.route : routeOf(target);
+            if (spare != null) {
+                // the server's previous check's connection, closed: re-opened with its player instead of new ones
+                connection = spare;
+                connection.reopen(route.server, target.address(), proxyVersion);
+            } else {
+                connection = new Connection(route.server, driver, target.address(), proxyVersion);
+            }
+            connection.target = target;
+            connection.route = route;
+            source = noteSource(route);
+            connection.sourceHost = source;
+            connection.quiet = route.shared ? -1 : sharedRoutes;
         }
-        connection.target = target;
-        connection.route = route;
-        String source = noteSource(route);
+        ScriptedServer server = connection.server;
         if (scheduler.inSchedulerThread()) {
             server.connectRequested(connection, source);
         } else {
@@ -252,6 +271,21 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             scheduler.execute(() -> server.connectRequested(connection, source));
         }
         return connection;
+    }
+
+    /**
+     * The one instance of the scripts' behaviours equal to {@code behaviour} when it is an {@link Behaviour.Http}
+     * (the same response bytes too: equal headers in another order are equal maps), else {@code behaviour}.
+     */
+    private Behaviour shared(Behaviour behaviour) {
+        if (!(behaviour instanceof Behaviour.Http http)) {
+            return behaviour;
+        }
+        Behaviour.Http known = httpBehaviours.putIfAbsent(http, http);
+        if (known == null || known == http) {
+            return http;
+        }
+        return java.util.Arrays.equals(known.responseBytes(), http.responseBytes()) ? known : http;
     }
 
     /** Where connections to {@code target} go and where they come from, made on the target's first connect. */
@@ -285,6 +319,16 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             InetSocketAddress source = InetSocketAddress.createUnresolved(sourceOf(target),
                     target.source() == null ? 0 : target.source().getPort());
             route = new Route(id, server, source, source.getHostString(), last);
+            if (last.first == null) {
+                last.first = route;
+            } else {
+                // another route to the server: each connect must now note its source
+                if (!last.first.shared) {
+                    sharedRoutes++; // connections that skipped their route go through it again
+                }
+                last.first.shared = true;
+                route.shared = true;
+            }
             byTarget.put(target, route);
         }
         return route;
@@ -292,18 +336,40 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
 
     /** Records the source address of a new connection over {@code route} and returns it. */
     private String noteSource(Route route) {
-        route.last.source = route.source;
+        if (route.shared || !route.noted) {
+            // the only route to its server notes its one source once
+            route.last.source = route.source;
+            route.noted = true;
+        }
         return route.sourceHost;
     }
 
     /** A target's script, and the source its connections carry (and its host string, read once). */
-    private record Route(String id, ScriptedServer server, InetSocketAddress source, String sourceHost,
-                         LastSource last) {
+    private static final class Route {
+        final String id;
+        final ScriptedServer server;
+        final InetSocketAddress source;
+        final String sourceHost;
+        final LastSource last;
+        /** Whether another route shares {@link #last} (another port of the server): every connect notes its source. */
+        boolean shared;
+        /** Whether a connect over this route noted its source in {@link #last}. */
+        boolean noted;
+
+        Route(String id, ScriptedServer server, InetSocketAddress source, String sourceHost, LastSource last) {
+            this.id = id;
+            this.server = server;
+            this.source = source;
+            this.sourceHost = sourceHost;
+            this.last = last;
+        }
     }
 
     /** The source address of a server's last check connection; null before the first. */
     private static final class LastSource {
         InetSocketAddress source;
+        /** The first route made to the server. */
+        Route first;
     }
 
     /**
@@ -368,7 +434,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             int colon = key.lastIndexOf(':');
             this.server = colon > key.indexOf('/') ? key.substring(0, colon) : key;
             this.script = script;
-            this.behaviour = script.phases().get(0).behaviour();
+            this.behaviour = shared(script.phases().get(0).behaviour());
             this.firewall = script.phases().get(0).firewall();
             this.capacity = script.phases().get(0).capacity();
             this.phaseStarts = new Cancellable[script.phases().size()];
@@ -392,7 +458,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         }
 
         private void startPhase(Phase phase) {
-            behaviour = phase.behaviour();
+            behaviour = shared(phase.behaviour());
             firewall = phase.firewall();
             capacity = phase.capacity();
             connectionsInPhase = 0;
@@ -527,6 +593,13 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         /** The target and route of its last channel-free connect, for the next one of the same target. */
         CheckTarget target;
         Route route;
+        /** The source host its last channel-free connect carried. */
+        String sourceHost;
+        /**
+         * The transport's {@link #sharedRoutes} when its route noted its source and shared it with no other route,
+         * else -1: while it is unchanged, a connect to the same target needs not go through the route again.
+         */
+        int quiet = -1;
         private int action;
         /** Null until the server chose a behaviour (never, when the firewall dropped or rejected the SYN). */
         BehaviourPlayer player;
