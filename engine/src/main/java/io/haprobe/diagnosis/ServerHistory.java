@@ -269,6 +269,27 @@ public final class ServerHistory {
         }
 
         /**
+         * Returns a new builder holding what this one took so far (its checks' counts, last failure, failing run,
+         * {@link #lastUpMillis(long)} and {@link #downAt(long)}); the two then take checks independently.
+         *
+         * @return the copy, never null
+         */
+        public Builder copy() {
+            Builder copy = new Builder();
+            copy.lastUpMillis = lastUpMillis;
+            copy.total = total;
+            copy.failures = failures;
+            copy.failureStatuses = failureStatuses == null ? null : new LinkedHashMap<>(failureStatuses);
+            copy.lastFailure = lastFailure;
+            copy.alternations = alternations;
+            copy.passing = passing;
+            copy.connectFailure = connectFailure;
+            copy.failingSinceMillis = failingSinceMillis;
+            copy.downAtMillis = downAtMillis;
+            return copy;
+        }
+
+        /**
          * Returns the history so far.
          *
          * @return an immutable history
