@@ -228,7 +228,8 @@ gc=$(awk -v from="$(( (t0 - t_launch) / 1000000 ))" -v to="$(( (t1 - t_launch) /
       u = substr(v, length(v)); v += 0; if (u == "K") v /= 1024; if (u == "G") v *= 1024 }
     n++; if (n == 1 || v < lo) lo = v; if (v > hi) hi = v; last = v
   }
-  END { if (n) printf "%d collections, heap after GC min %.0f / last %.0f / max %.0f MiB; %d pauses, longest %.1f ms", n, lo, last, hi, pauses, maxp; else printf "no collection in the window" }' "$tmp/gc.log")
+  END { if (n) printf "%d collections, heap after GC min %.0f / last %.0f / max %.0f MiB; ", n, lo, last, hi; else printf "no heap figure in the window; "
+        printf "%d pauses, longest %.1f ms", pauses, maxp }' "$tmp/gc.log")
 
 echo
 printf '%-8s %-6s %-9s %-10s %-9s %-10s %-10s %-10s %s\n' servers inter demand/s checks/s "% demand" "UP" \
