@@ -24,7 +24,7 @@
 # -XX:+UseZGC or -XX:StartFlightRecording=...), HAPROBE_ARGS (more `haprobe check` options, e.g. "--threads 1"),
 # HAPROBE_JAR (a haprobe.jar to run instead of this checkout's), KEEP=1 keeps the temp dir, LIVE=1 (above).
 # haprobe runs through the launcher (./haprobe, with HAPROBE_JAR and HAPROBE_JAVA_OPTS), so with the JVM options of
-# `./haprobe check` (its collector; a -XX:+Use...GC in HAPROBE_JAVA_OPTS replaces it).
+# `./haprobe check` (a -XX:+Use...GC in HAPROBE_JAVA_OPTS replaces the launcher's collector, if it sets one).
 #
 # Every process it starts is stopped by its PID on exit (normal end, error or Ctrl-C); the temp dir is removed.
 set -euo pipefail
