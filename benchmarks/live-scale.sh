@@ -23,6 +23,8 @@
 # first checks are spread, default 2), HEAP (default 512m, -Xmx), HAPROBE_JAVA_OPTS (more JVM options, e.g.
 # -XX:+UseZGC or -XX:StartFlightRecording=...), HAPROBE_ARGS (more `haprobe check` options, e.g. "--threads 1"),
 # HAPROBE_JAR (a haprobe.jar to run instead of this checkout's), KEEP=1 keeps the temp dir, LIVE=1 (above).
+# haprobe runs through the launcher (./haprobe, with HAPROBE_JAR and HAPROBE_JAVA_OPTS), so with the JVM options of
+# `./haprobe check` (a -XX:+Use...GC in HAPROBE_JAVA_OPTS replaces the launcher's collector, if it sets one).
 #
 # Every process it starts is stopped by its PID on exit (normal end, error or Ctrl-C); the temp dir is removed.
 set -euo pipefail
@@ -169,9 +171,12 @@ fi
 echo "live-scale: $servers servers, inter $inter, ${seconds}s; heap -Xmx$heap; nginx on 127.0.0.1 ports" \
   "${check_ports[0]}.. (${ports}); window ${window}s from t=${window_start}s" >&2
 t_launch=$(now_ns)
+# through the launcher, so that the run has the JVM options `./haprobe check` has (its collector); the launcher execs
+# java, so $! is the JVM's PID
 # shellcheck disable=SC2086
-java -Xmx"$heap" -Xlog:gc:file="$tmp/gc.log":uptime ${HAPROBE_JAVA_OPTS:-} -jar "$jar" check -f "$cfg" \
-  --duration "${seconds}s" --no-probe --lateness ${HAPROBE_ARGS:-} >"$tmp/haprobe.out" 2>"$tmp/haprobe.err" &
+HAPROBE_JAR="$jar" HAPROBE_JAVA_OPTS="-Xmx$heap -Xlog:gc:file=$tmp/gc.log:uptime ${HAPROBE_JAVA_OPTS:-}" \
+  "$root/haprobe" check -f "$cfg" --duration "${seconds}s" --no-probe --lateness ${HAPROBE_ARGS:-} \
+  >"$tmp/haprobe.out" 2>"$tmp/haprobe.err" &
 haprobe_pid=$!
 pids+=("$haprobe_pid")
 
@@ -210,16 +215,21 @@ demand=$(awk "BEGIN { printf \"%.0f\", $servers * 1000 / $inter_ms }")
 up=$(grep -cE '^bench/s[0-9]+ +UP ' "$tmp/haprobe.out" || true)
 lateness=$(grep "^lateness " "$tmp/haprobe.out" || echo "lateness: (none printed; see $tmp/haprobe.err)")
 # "[12.345s][info][gc] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 300M->120M(512M) 5.123ms"
+# Shenandoah's pauses carry no heap figures ("GC(7) Pause Final Mark (unload classes) 0.234ms"), its concurrent
+# phases do ("GC(7) Concurrent cleanup 480M->350M(512M) 0.1ms"): every line with "->" is a heap after GC, every
+# "Pause" line with a time is a pause
 gc=$(awk -v from="$(( (t0 - t_launch) / 1000000 ))" -v to="$(( (t1 - t_launch) / 1000000 ))" '
-  /->/ {
+  /->|Pause.*ms$/ {
     t = $1; gsub(/[\[\]s]/, "", t); t *= 1000
     if (t < from || t > to) next
+    if ($0 ~ /Pause.*ms$/) { p = $NF; sub(/ms/, "", p); if (p + 0 > maxp) maxp = p + 0; pauses++ }
+    if ($0 !~ /->/) next
     for (i = 1; i <= NF; i++) if ($i ~ /->/) { split($i, a, "->"); v = a[2]; sub(/\(.*/, "", v)
       u = substr(v, length(v)); v += 0; if (u == "K") v /= 1024; if (u == "G") v *= 1024 }
     n++; if (n == 1 || v < lo) lo = v; if (v > hi) hi = v; last = v
-    if ($0 ~ /Pause/) { p = $NF; sub(/ms/, "", p); if (p + 0 > maxp) maxp = p + 0; pauses++ }
   }
-  END { if (n) printf "%d collections, heap after GC min %.0f / last %.0f / max %.0f MiB; %d pauses, longest %.1f ms", n, lo, last, hi, pauses, maxp; else printf "no collection in the window" }' "$tmp/gc.log")
+  END { if (n) printf "%d collections, heap after GC min %.0f / last %.0f / max %.0f MiB; ", n, lo, last, hi; else printf "no heap figure in the window; "
+        printf "%d pauses, longest %.1f ms", pauses, maxp }' "$tmp/gc.log")
 
 echo
 printf '%-8s %-6s %-9s %-10s %-9s %-10s %-10s %-10s %s\n' servers inter demand/s checks/s "% demand" "UP" \

@@ -33,7 +33,8 @@ public final class ServerHistory {
         this.lastUpMillis = builder.lastUpMillis;
         this.total = builder.total;
         this.failures = builder.failures;
-        this.failureStatuses = Collections.unmodifiableMap(new LinkedHashMap<>(builder.failureStatuses));
+        this.failureStatuses = Collections.unmodifiableMap(builder.failureStatuses == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(builder.failureStatuses));
         this.lastFailure = builder.lastFailure;
         this.alternations = builder.alternations;
         this.connectFailure = builder.connectFailure;
@@ -181,7 +182,8 @@ public final class ServerHistory {
         private long lastUpMillis = -1;
         private long total;
         private long failures;
-        private final Map<CheckStatus, Long> failureStatuses = new LinkedHashMap<>();
+        /** Null until the first failure: a live run keeps two builders per server, most of them never failing. */
+        private Map<CheckStatus, Long> failureStatuses;
         private CheckOutcome lastFailure;
         private long alternations;
         private boolean passing = true;
@@ -206,6 +208,9 @@ public final class ServerHistory {
             boolean passed = outcome.result() == CheckResult.PASSED || outcome.result() == CheckResult.CONDPASS;
             if (outcome.result() == CheckResult.FAILED) {
                 failures++;
+                if (failureStatuses == null) {
+                    failureStatuses = new LinkedHashMap<>();
+                }
                 failureStatuses.merge(outcome.status(), 1L, Long::sum);
                 lastFailure = outcome;
             }
@@ -261,6 +266,27 @@ public final class ServerHistory {
             }
             this.downAtMillis = downAtMillis;
             return this;
+        }
+
+        /**
+         * Returns a new builder holding what this one took so far (its checks' counts, last failure, failing run,
+         * {@link #lastUpMillis(long)} and {@link #downAt(long)}); the two then take checks independently.
+         *
+         * @return the copy, never null
+         */
+        public Builder copy() {
+            Builder copy = new Builder();
+            copy.lastUpMillis = lastUpMillis;
+            copy.total = total;
+            copy.failures = failures;
+            copy.failureStatuses = failureStatuses == null ? null : new LinkedHashMap<>(failureStatuses);
+            copy.lastFailure = lastFailure;
+            copy.alternations = alternations;
+            copy.passing = passing;
+            copy.connectFailure = connectFailure;
+            copy.failingSinceMillis = failingSinceMillis;
+            copy.downAtMillis = downAtMillis;
+            return copy;
         }
 
         /**

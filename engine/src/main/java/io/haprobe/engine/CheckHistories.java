@@ -174,7 +174,10 @@ final class CheckHistories {
         /** Whether a check passed since the last DOWN transition (or the start). */
         private boolean passedSinceDown;
         private long lastUpMillis = -1;
-        /** The checks since the server last left DOWN (or the start). */
+        /**
+         * The checks since the server last left DOWN; null until its first DOWN transition, while they are
+         * {@link #whole}'s (most servers of a long run never go DOWN: one builder each, not two).
+         */
         private Episode episode;
         /**
          * Passed checks not yet given to the builders ({@link #flush}): a steady server's checks then touch this
@@ -187,7 +190,6 @@ final class CheckHistories {
         Server(String backend, String name) {
             this.backend = backend;
             this.name = name;
-            this.episode = new Episode(backend, name, false);
         }
 
         CheckHistories histories() {
@@ -223,24 +225,36 @@ final class CheckHistories {
             apply(pendingMillis, outcome, true);
             // the later passes came at or after the first: in the builders they count, and at most clear the
             // failing-since the first cleared already, whatever their times
-            ServerHistory.Builder current = episode.builder;
+            ServerHistory.Builder current = episode == null ? null : episode.builder;
             for (long i = 1; i < passes; i++) {
                 whole.check(pendingMillis, outcome);
-                current.check(pendingMillis, outcome);
+                if (current != null) {
+                    current.check(pendingMillis, outcome);
+                }
             }
         }
 
         private void apply(long millis, CheckOutcome outcome, boolean passed) {
             whole.check(millis, outcome);
             passedSinceDown |= passed;
-            episode.builder.check(millis, outcome);
-            if (episode.downAtMillis < 0) {
-                episode.passed |= passed;
+            if (episode != null) {
+                episode.builder.check(millis, outcome);
+                if (episode.downAtMillis < 0) {
+                    episode.passed |= passed;
+                }
             }
         }
 
         void stateChanged(long millis, HealthEvent.StateChanged change) {
             flush();
+            if (episode == null) {
+                if (change.to() != ServerState.DOWN) {
+                    return; // before the first DOWN transition only that one opens an episode
+                }
+                // the first episode began at the start: its checks so far are the whole run's
+                episode = new Episode(backend, name, false, whole.copy());
+                episode.passed = passedSinceDown;
+            }
             if (change.to() == ServerState.DOWN) {
                 if (passedSinceDown) {
                     lastUpMillis = millis;
@@ -256,7 +270,7 @@ final class CheckHistories {
                 episode.recoveredAtMillis = millis;
                 episode.history = episode.builder.build();
                 episode.builder = null;
-                episode = new Episode(backend, name, true);
+                episode = new Episode(backend, name, true, ServerHistory.builder());
             }
         }
     }
@@ -267,7 +281,7 @@ final class CheckHistories {
         private final String server;
         /** Whether the episode began with the server leaving DOWN (it was UP at the episode's start). */
         private final boolean cameUp;
-        private ServerHistory.Builder builder = ServerHistory.builder();
+        private ServerHistory.Builder builder;
         /** The history once the server left DOWN again; null until then. */
         private ServerHistory history;
         /** Whether a check passed before the DOWN transition. */
@@ -275,10 +289,11 @@ final class CheckHistories {
         private long downAtMillis = -1;
         private long recoveredAtMillis = -1;
 
-        Episode(String backend, String server, boolean cameUp) {
+        Episode(String backend, String server, boolean cameUp, ServerHistory.Builder builder) {
             this.backend = backend;
             this.server = server;
             this.cameUp = cameUp;
+            this.builder = builder;
         }
     }
 }

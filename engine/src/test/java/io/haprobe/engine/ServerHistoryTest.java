@@ -99,6 +99,25 @@ class ServerHistoryTest {
         assertThat(builder.build().checks()).isEqualTo(2);
     }
 
+    @Test
+    void aCopyHoldsWhatTheBuilderTookAndThenGoesOnAlone() {
+        ServerHistory.Builder builder = ServerHistory.builder().check(0, OK).check(1000, REFUSED).check(2000, WRONG);
+        ServerHistory.Builder copy = builder.copy();
+
+        assertThat(copy.build()).isEqualTo(builder.build());
+
+        copy.downAt(2000).lastUpMillis(2000).check(3000, WRONG).check(4000, OK);
+        builder.check(3000, TIMEOUT);
+
+        assertThat(builder.build()).isEqualTo(ServerHistory.builder().check(0, OK).check(1000, REFUSED)
+                .check(2000, WRONG).check(3000, TIMEOUT).build());
+        assertThat(copy.build()).isEqualTo(ServerHistory.builder().check(0, OK).check(1000, REFUSED)
+                .check(2000, WRONG).downAt(2000).lastUpMillis(2000).check(3000, WRONG).check(4000, OK).build());
+        assertThat(copy.build().failureStatuses()).containsExactly(entry(CheckStatus.L4CON, 1L),
+                entry(CheckStatus.L7STS, 2L));
+        assertThat(ServerHistory.builder().check(0, OK).copy().build().failureStatuses()).isEmpty();
+    }
+
     private static final String HTTP = """
             defaults
                 mode http
