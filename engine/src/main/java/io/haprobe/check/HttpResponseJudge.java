@@ -179,7 +179,7 @@ public final class HttpResponseJudge {
 
     /**
      * Judges as {@link #judge(byte[], int, boolean)} does, parsing with {@code scratch}'s message instead of a new
-     * one: a check session judges every read of every check of its server with one.
+     * one: the check sessions of a thread judge every read of every check with one.
      *
      * @param buf         as {@link #judge(byte[], int, boolean)}
      * @param length      as {@link #judge(byte[], int, boolean)}
@@ -289,8 +289,9 @@ public final class HttpResponseJudge {
     }
 
     /**
-     * A judge's parsing state that a caller reuses from one call to the next (any judge may use it): a check
-     * session keeps one. Holds no verdict; the bytes of the last call stay referenced until the next.
+     * A judge's parsing state that a caller reuses from one call to the next (any judge may use it): the check
+     * sessions of one thread share one. Holds no verdict and nothing one call leaves for the next; the bytes of the
+     * last call stay referenced until the next.
      *
      * <p>Not thread-safe: confined to the thread of its owner.
      */

@@ -4,6 +4,8 @@ import io.haprobe.health.IntervalPolicy;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.ProbeTransport;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -28,7 +30,7 @@ final class CheckLoop {
     private boolean checkStartsFailed;
     private volatile boolean stopped;
     /** One instance per distinct interval policy of the loop's servers (see {@link #shared}). */
-    private final java.util.Map<IntervalPolicy, IntervalPolicy> policies = new java.util.HashMap<>();
+    private final Map<IntervalPolicy, IntervalPolicy> policies = new HashMap<>();
 
     /**
      * Creates the loop.

@@ -2,6 +2,7 @@ package io.haprobe.engine;
 
 import io.netty.util.internal.PlatformDependent;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
@@ -51,7 +52,7 @@ final class ListenerDispatcher {
     /** Whether the executor is {@link #CALLER_THREAD}: then emits and deliveries are all on one thread. */
     private final boolean direct;
     /** With {@link #direct}: events emitted by a listener while an event is delivered, delivered after it. */
-    private final java.util.ArrayDeque<HealthEvent> reentrant = new java.util.ArrayDeque<>();
+    private final ArrayDeque<HealthEvent> reentrant = new ArrayDeque<>();
     /** With {@link #direct}: an event is being delivered. */
     private boolean deliveringDirect;
 

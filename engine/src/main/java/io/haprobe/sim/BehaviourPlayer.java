@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
+import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -346,7 +348,7 @@ public final class BehaviourPlayer {
          * The rendered responses by their bytes: equal behaviours of many servers (each scripted on its own) share
          * one array, which stays in the cache for all of them.
          */
-        private final Map<java.nio.ByteBuffer, byte[]> rendered = new java.util.HashMap<>();
+        private final Map<ByteBuffer, byte[]> rendered = new HashMap<>();
 
         /**
          * Creates a stage.
@@ -395,7 +397,7 @@ public final class BehaviourPlayer {
             byte[] bytes = responses.get(http);
             if (bytes == null) {
                 byte[] fresh = http.responseBytes();
-                bytes = rendered.computeIfAbsent(java.nio.ByteBuffer.wrap(fresh), key -> fresh);
+                bytes = rendered.computeIfAbsent(ByteBuffer.wrap(fresh), key -> fresh);
                 responses.put(http, bytes);
             }
             return bytes;

@@ -27,6 +27,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -285,7 +286,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         if (known == null || known == http) {
             return http;
         }
-        return java.util.Arrays.equals(known.responseBytes(), http.responseBytes()) ? known : http;
+        return Arrays.equals(known.responseBytes(), http.responseBytes()) ? known : http;
     }
 
     /** Where connections to {@code target} go and where they come from, made on the target's first connect. */
