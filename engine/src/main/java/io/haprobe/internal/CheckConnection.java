@@ -42,6 +42,14 @@ public interface CheckConnection {
      * not timed out. See {@code DeadlineAfterBusyLoopTest} and the conformance test
      * {@code HaproxyDeadlineAfterStopTest}.
      *
+     * <p>Where it departs from HAProxy: HAProxy reports the timeout without reading when its deadline had passed
+     * by the poller's last return and the answer came after that return; here the deadline reads whatever the
+     * socket holds when it fires, so such an answer (late by at most the loop's busy time) is judged instead. The
+     * exact rule would judge the deadline against the time the loop last returned from {@code epoll_wait}, which
+     * Netty's loop does not expose. The case this fixes (a deadline that comes due while the loop handles the
+     * events of one wait, the answer arriving meanwhile: HAProxy's clock has not reached the deadline yet, its next
+     * poll reports the answer) is the one that marked servers DOWN with {@code L7TOUT} under overload.
+     *
      * <p>The default does nothing: a simulated connection delivers every event at its virtual time, and a channel's
      * reads stay with Netty's channel.
      */
