@@ -36,13 +36,15 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A check whose deadline passes while its event loop is busy, the server's whole answer already in the socket:
- * HAProxy 2.6 judges the answer ({@code L7OK}; the conformance test {@code HaproxyDeadlineAfterStopTest} shows it
- * on real HAProxy, stopped by {@code SIGSTOP} while the answer arrives and the deadline passes), and so does the
- * channel-free live path, whether the loop was busy with a task (the answer is reported by its next wait, before
- * its timers run) or with another socket's event after its wait returned (the deadline first reads what the socket
- * holds: {@link CheckConnection#readPending()}). Real loopback sockets; the loop is held busy until
- * {@link System#nanoTime()} is past the deadline, never by sleeping.
+ * A check whose deadline passes while its event loop is busy, the server's whole answer already in the socket.
+ * HAProxy 2.6 judges a deadline against the clock of its poller's last return, and the I/O its poll reported runs
+ * before the expired check task (the conformance test {@code HaproxyDeadlineAfterStopTest} shows it on real
+ * HAProxy): a deadline that comes due while the loop handles the events of one wait has not passed for HAProxy
+ * yet, and its next poll reports the answer, judged {@code L7OK}. The channel-free live path concludes the same,
+ * whether the loop was busy with a task (the answer is reported by its next wait, before its timers run) or with
+ * another socket's event after its wait returned (the deadline first reads what the socket holds:
+ * {@link CheckConnection#readPending()}; without it, {@code L7TOUT}). Real loopback sockets; the loop is held busy
+ * until {@link System#nanoTime()} is past the deadline, never by sleeping.
  */
 @Tag("live")
 class DeadlineAfterBusyLoopTest {
