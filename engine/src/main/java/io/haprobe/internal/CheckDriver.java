@@ -299,9 +299,20 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         }
     }
 
-    /** The deadline: the check times out. The run's own timer task; not for other callers. */
+    /**
+     * The deadline: the check times out, unless what its connection's socket already holds ends it first
+     * ({@link CheckConnection#readPending()}: HAProxy judges an answer the poller reported before it reports the
+     * timeout). The run's own timer task; not for other callers.
+     */
     @Override
     public void run() {
+        CheckConnection connection = current;
+        if (connection != null && !finished) {
+            connection.readPending();
+            if (finished) {
+                return;
+            }
+        }
         conclude(session.timedOut());
     }
 

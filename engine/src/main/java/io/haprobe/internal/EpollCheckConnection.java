@@ -218,6 +218,23 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
         }
     }
 
+    /**
+     * Reads what the socket already holds, as its next readable event would: the deadline's last look
+     * ({@link CheckConnection#readPending()}). Edge-triggered epoll reports bytes that arrived while the loop was
+     * handling other sockets only at its next wait; a check whose deadline came due meanwhile reads them here
+     * first, as HAProxy's I/O tasklet reads them before its check task reports the timeout. A connect still under
+     * way is left alone (no bytes can wait), and so is a closed input.
+     */
+    @Override
+    public void readPending() {
+        if (closed || !connected || inputClosed) {
+            return;
+        }
+        ready |= IN;
+        readScheduled = false; // a continuation still queued finds the socket drained (EAGAIN)
+        read();
+    }
+
     private boolean finishConnect() {
         try {
             if (!socket.finishConnect()) {
