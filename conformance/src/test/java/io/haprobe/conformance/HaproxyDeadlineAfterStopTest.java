@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * then lets HAProxy go on ({@code SIGCONT}).
  *
  * <p>Observed on 2.6.12: {@code L7TOUT}, the check's duration past the deadline, in every attempt made from this
- * JVM (kill(1)); {@code L7OK} with the same duration in some attempts from a faster signaller (Python's
+ * JVM (a shell's kill); {@code L7OK} with the same duration in some attempts from a faster signaller (Python's
  * {@code os.kill}). The rule behind both: once resumed, HAProxy's {@code epoll_wait} either fails with
  * {@code EINTR} (stop signals interrupt it, signal(7)) and reports nothing, its clock ({@code now_ms}) now past the
  * deadline, so {@code wake_expired_tasks()} runs the check task, which reports the expiry without reading
@@ -75,7 +75,7 @@ class HaproxyDeadlineAfterStopTest {
         // L7TOUT (every attempt on this machine from Java): the resumed epoll_wait failed with EINTR (signal(7):
         // stop signals interrupt it) and reported nothing, the clock past the deadline, so the expired check task,
         // which reads nothing, reported the timeout. L7OK (now and then when the stop comes from a faster signaller
-        // than kill(1)): the wait had taken the answer's event before the stop, and its I/O tasklet ran first.
+        // than a shell's kill): the wait had taken the answer's event before the stop, and its I/O tasklet ran first.
         assertThat(conclusive.get(0).get("check_status")).as("HAProxy's verdict (%s)", conclusive.get(0))
                 .isIn("L7TOUT", "L7OK");
     }
@@ -143,7 +143,8 @@ class HaproxyDeadlineAfterStopTest {
     }
 
     private static void signal(String name, long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
+        // the shell's own kill: a fresh machine may lack procps' kill(1)
+        Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid).start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -" + name + " " + pid + " failed");
         }
