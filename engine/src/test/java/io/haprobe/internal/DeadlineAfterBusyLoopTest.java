@@ -50,8 +50,11 @@ import static org.awaitility.Awaitility.await;
 class DeadlineAfterBusyLoopTest {
 
     private static final long MS = 1_000_000L;
-    /** The check's deadline: {@code inter}, from its start (no {@code timeout check}). */
-    private static final long INTER_NANOS = 300 * MS;
+    /**
+     * The check's deadline: {@code inter}, from its start (no {@code timeout check}). A second, so that a machine
+     * with both cores busy still has the backend hold the loop before the deadline comes.
+     */
+    private static final long INTER_NANOS = 1_000 * MS;
     private static final String OK_200 = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 
     private final ExecutorService backend = Executors.newCachedThreadPool();
