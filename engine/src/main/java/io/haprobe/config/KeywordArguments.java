@@ -43,7 +43,8 @@ final class KeywordArguments {
     /**
      * Checks a {@code log} line of {@code global} or of a proxy.
      *
-     * @throws ConfigException as 2.6.12: "log : expects &lt;address&gt; and &lt;facility&gt; as arguments",
+     * @throws ConfigException as 2.6.12: "log : expects &lt;address&gt; and &lt;facility&gt; as arguments" (in a
+     *                         proxy: "... or global as arguments"; {@code log nolog} of later versions too),
      *                         "unknown log facility", "unknown optional log level", "cannot handle unexpected
      *                         argument", "'global' is not supported for a global syslog server"
      */
@@ -52,9 +53,6 @@ final class KeywordArguments {
             if (global) {
                 throw in.error(tokens.get(1), "log : 'global' is not supported for a global syslog server");
             }
-            return;
-        }
-        if (tokens.size() > 1 && tokens.get(1).is("nolog") && !global) {
             return;
         }
         int i = 2;
@@ -66,7 +64,9 @@ final class KeywordArguments {
             i += 2;
         }
         if (tokens.size() <= i) {
-            throw in.error(tokens.get(0), "log : expects <address> and <facility> as arguments");
+            // 2.6.12's words, its two spaces in global included; "log nolog" (a later version's) lands here too
+            throw in.error(tokens.get(0), global ? "log : expects <address> and <facility>  as arguments"
+                    : "log : expects <address> and <facility> or global as arguments");
         }
         ConfigToken facility = tokens.get(i);
         if (!FACILITIES.contains(facility.text())) {

@@ -148,6 +148,23 @@ class TrafficLogParsingTest {
                 .hasMessage("haproxy.cfg:8:12: log : 'no log' does not expect arguments");
     }
 
+    @Test
+    void logNologIsRefusedAs262Does() {
+        // 2.6.12 (haproxy -c): "parsing [b.cfg:8] : log : expects <address> and <facility> or global as arguments";
+        // "log nolog" only came with later versions, 2.6 spells it "no log"
+        assertThatThrownBy(() -> HaproxyConfig.parse("haproxy.cfg", DEFAULTS + """
+                backend app
+                    log nolog
+                    server web01 127.0.0.1:9001
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("log : expects <address> and <facility> or global as arguments");
+        assertThatThrownBy(() -> HaproxyConfig.parse("haproxy.cfg", """
+                global
+                    log 127.0.0.1
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessage("haproxy.cfg:2:5: log : expects <address> and <facility>  as arguments");
+    }
+
     private static FrontendConfig frontend(String text) {
         return HaproxyConfig.parse("haproxy.cfg", text).frontends().get(0);
     }
