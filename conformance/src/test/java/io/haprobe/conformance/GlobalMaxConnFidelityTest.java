@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The process's {@code maxconn} of a live engine against the real HAProxy 2.6.12 on the same configuration, started
  * here by the same user (so with the same descriptor limit and processors): {@code show info}'s Maxconn and
  * Hard_maxconn, and {@code slim} of the FRONTEND rows (a frontend's {@code maxconn}, else the process's) and of
- * the BACKEND rows (their {@code fullconn}, by default 10% of the frontends' that reach them). With
+ * the BACKEND rows (their {@code fullconn}, by default 10% of the frontends' that reach them), with Maxsock,
+ * Ulimit-n and Nbthread. With
  * {@code global maxconn} HAProxy takes it as it is; without, it derives it from {@code ulimit -n}, the listeners,
  * the checks and the threads ({@code HaproxyConfig#effectiveMaxConn}), which haprobe must reproduce exactly.
  */
@@ -104,6 +105,28 @@ class GlobalMaxConnFidelityTest {
                 .containsEntry("app/BACKEND slim", "300");
     }
 
+    @Test
+    void ulimitNIsTheLimitHaproxySetsWhileMaxsockStays() throws Exception {
+        TreeMap<String, String> limits = assertSameLimits("""
+                global
+                    maxconn 100
+                    ulimit-n 150
+                    stats socket %SOCKET% level admin
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout client 5s
+                    timeout server 5s
+                frontend fe
+                    bind 127.0.0.1:%PORT1%
+                    default_backend app
+                backend app
+                    server s1 127.0.0.1:%DEAD% check inter 60s agent-check agent-port %DEAD%
+                """);
+
+        assertThat(limits).containsEntry("Ulimit-n", "150");
+    }
+
     /** Runs both on the config and compares; returns HAProxy's limits. */
     private TreeMap<String, String> assertSameLimits(String template) throws Exception {
         Optional<String> version = HaproxyRun.version();
@@ -121,7 +144,8 @@ class GlobalMaxConnFidelityTest {
         }
 
         assertThat(haprobe).isEqualTo(haproxy);
-        assertThat(haproxy).containsKeys("Maxconn", "Hard_maxconn").hasSizeGreaterThan(3);
+        assertThat(haproxy).containsKeys("Maxconn", "Hard_maxconn", "Maxsock", "Ulimit-n", "Nbthread")
+                .hasSizeGreaterThan(6);
         return haproxy;
     }
 
@@ -150,11 +174,15 @@ class GlobalMaxConnFidelityTest {
         }
     }
 
-    /** Maxconn and Hard_maxconn of {@code show info}, {@code slim} of each FRONTEND and BACKEND row. */
+    /**
+     * Maxconn, Hard_maxconn, Maxsock, Ulimit-n and Nbthread of {@code show info}, {@code slim} of each FRONTEND and
+     * BACKEND row.
+     */
     private static TreeMap<String, String> limits(String showInfo, String showStat) {
         TreeMap<String, String> limits = new TreeMap<>();
         for (String line : showInfo.split("\n")) {
-            if (line.startsWith("Maxconn: ") || line.startsWith("Hard_maxconn: ")) {
+            if (line.startsWith("Maxconn: ") || line.startsWith("Hard_maxconn: ") || line.startsWith("Maxsock: ")
+                    || line.startsWith("Ulimit-n: ") || line.startsWith("Nbthread: ")) {
                 limits.put(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 2).strip());
             }
         }

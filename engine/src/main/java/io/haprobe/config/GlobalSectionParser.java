@@ -36,6 +36,7 @@ final class GlobalSectionParser {
     private int bufferSize = GlobalSettings.DEFAULT_BUFFER_SIZE;
     private int nbthread;
     private int maxConn;
+    private int ulimitN;
     private final List<String> statsSockets = new java.util.ArrayList<>();
 
     /**
@@ -88,7 +89,8 @@ final class GlobalSectionParser {
             case "crt-base" -> crtBase = in.requireNonEmpty(in.argument(tokens, 1), "crt-base");
             case "tune.bufsize" -> bufferSize = parseBufferSize(in.argument(tokens, 1));
             case "nbthread" -> nbthread = parseNbthread(tokens);
-            case "maxconn" -> parseMaxConn(tokens);
+            case "maxconn" -> maxConn = parseLimit(tokens, maxConn);
+            case "ulimit-n" -> ulimitN = parseLimit(tokens, ulimitN);
             case "setenv", "presetenv" -> {
                 if (tokens.size() < 3) {
                     throw in.error(keyword, "'" + keyword.text() + "' expects a name and a value");
@@ -174,33 +176,39 @@ final class GlobalSectionParser {
     }
 
     /**
-     * Reads {@code maxconn} as HAProxy 2.6.12 does: {@code atol} into an int (so {@code 10x} is 10, {@code abc} and
-     * {@code 0} leave it unset), a second line while a value is set is ignored with 2.6.12's alert (which does
-     * not fail {@code haproxy -c}), here a warning. A negative value passes {@code haproxy -c} but crashes 2.6.12
-     * at start (segmentation fault): warned, and read as unset.
+     * Reads {@code maxconn} or {@code ulimit-n} as HAProxy 2.6.12 does: {@code atol} into an int (so {@code 10x}
+     * is 10, {@code abc} and {@code 0} leave it unset), a second line while a value is set is ignored with
+     * 2.6.12's alert (which does not fail {@code haproxy -c}), here a warning. A negative value passes
+     * {@code haproxy -c} but stops 2.6.12 at start ({@code maxconn}: a segmentation fault; {@code ulimit-n}:
+     * "Cannot raise FD limit to -3"): warned, and read as unset.
      *
+     * @param tokens  the line
+     * @param current the value read so far, 0 when not set
+     * @return the value from now on
      * @throws ConfigException with 2.6.12's message for a missing argument or a second one
      */
-    private void parseMaxConn(List<ConfigToken> tokens) {
+    private int parseLimit(List<ConfigToken> tokens, int current) {
         ConfigToken keyword = tokens.get(0);
+        String name = keyword.text();
         if (tokens.size() > 2) {
-            throw in.error(tokens.get(2), "'maxconn' cannot handle unexpected argument '" + tokens.get(2).text()
+            throw in.error(tokens.get(2), "'" + name + "' cannot handle unexpected argument '" + tokens.get(2).text()
                     + "'.");
         }
-        if (maxConn != 0) {
-            in.warn(keyword, "'maxconn' already specified. Continuing.");
-            return;
+        if (current != 0) {
+            in.warn(keyword, "'" + name + "' already specified. Continuing.");
+            return current;
         }
         if (tokens.size() < 2 || tokens.get(1).text().isEmpty()) {
-            throw in.error(keyword, "'maxconn' expects an integer argument.");
+            throw in.error(keyword, "'" + name + "' expects an integer argument.");
         }
         int value = (int) ConfigValues.atol(tokens.get(1).text()); // HAProxy's int field keeps the low 32 bits
         if (value < 0) {
-            in.warn(tokens.get(1), "global 'maxconn' " + value + " is negative: haproxy -c 2.6.12 accepts it but"
-                    + " HAProxy crashes at start (segmentation fault); haprobe reads it as not set");
-            return;
+            in.warn(tokens.get(1), "global '" + name + "' " + value + " is negative: haproxy -c 2.6.12 accepts it but"
+                    + " HAProxy " + (name.equals("maxconn") ? "crashes at start (segmentation fault)"
+                    : "refuses to start (Cannot raise FD limit to " + value + ")") + "; haprobe reads it as not set");
+            return 0;
         }
-        maxConn = value;
+        return value;
     }
 
     /** Returns {@code ca-base}, or null. */
@@ -216,6 +224,6 @@ final class GlobalSectionParser {
     /** Returns the settings read so far. */
     GlobalSettings settings() {
         return new GlobalSettings(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase,
-                bufferSize, statsSockets, nbthread, maxConn);
+                bufferSize, statsSockets, nbthread, maxConn, ulimitN);
     }
 }

@@ -31,6 +31,10 @@ import java.util.List;
  *       #effectiveMaxConn(long, int)})</td><td>{@code maxconn}</td><td>the process's connection limit: the
  *       {@code maxconn} of a frontend without its own ({@code show stat}'s {@code slim}), {@code show info}'s
  *       Maxconn, and the default {@code fullconn} of backends</td></tr>
+ *   <tr><td>{@code ulimitN}</td><td>0 (not set: HAProxy sets its descriptor limit to what it counts on,
+ *       {@code HaproxyConfig#maxSock})</td><td>{@code ulimit-n}</td><td>the descriptor limit HAProxy sets for
+ *       itself: {@code show info}'s Ulimit-n. 2.6.12 derives Maxconn and Maxsock from the limit it boots with
+ *       whether or not this is set (measured)</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
@@ -49,10 +53,12 @@ import java.util.List;
  * @param nbthread                {@code nbthread}, 1 to 64 (HAProxy 2.6's {@code MAX_THREADS}); 0 when not set
  * @param maxConn                 {@code maxconn}, {@code >= 0}; 0 when not set (or set to 0, or to text without
  *                                digits, which 2.6.12 reads as not set)
+ * @param ulimitN                 {@code ulimit-n}, {@code >= 0}; 0 when not set (or set to 0, or to text without
+ *                                digits, which 2.6.12 reads as not set)
  */
 public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
                              String caBase, String crtBase, int bufferSize, List<String> statsSockets,
-                             int nbthread, int maxConn) {
+                             int nbthread, int maxConn, int ulimitN) {
 
     /**
      * The descriptors HAProxy 2.6.12 sets aside whatever the configuration (standard streams, logs, its own
@@ -74,7 +80,7 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
      *
      * @throws IllegalArgumentException if {@code spreadChecks} is outside 0..50, the cap is negative,
      *                                  {@code bufferSize} is below 1, {@code nbthread} is outside 0..64 or
-     *                                  {@code maxConn} is negative
+     *                                  {@code maxConn} or {@code ulimitN} is negative
      */
     public GlobalSettings {
         if (spreadChecks < 0 || spreadChecks > 50) {
@@ -92,11 +98,14 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
         if (maxConn < 0) {
             throw new IllegalArgumentException("maxConn: " + maxConn + " (expected: >= 0)");
         }
+        if (ulimitN < 0) {
+            throw new IllegalArgumentException("ulimitN: " + ulimitN + " (expected: >= 0)");
+        }
         statsSockets = List.copyOf(statsSockets);
     }
 
     /**
-     * Creates settings without {@code stats socket} lines, {@code nbthread} or {@code maxconn}.
+     * Creates settings without {@code stats socket} lines, {@code nbthread}, {@code maxconn} or {@code ulimit-n}.
      *
      * @param spreadChecks            jitter percent, 0 to 50
      * @param maxSpreadChecksNanos    the boot spreading cap in nanoseconds; 0 means no cap
@@ -110,7 +119,7 @@ public record GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String
     public GlobalSettings(int spreadChecks, long maxSpreadChecksNanos, String node, boolean sslServerVerifyRequired,
                           String caBase, String crtBase, int bufferSize) {
         this(spreadChecks, maxSpreadChecksNanos, node, sslServerVerifyRequired, caBase, crtBase, bufferSize,
-                List.of(), 0, 0);
+                List.of(), 0, 0, 0);
     }
 
     /**

@@ -207,6 +207,42 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
      * @throws IllegalArgumentException if {@code fdLimit} or {@code threads} is below 1
      */
     public int effectiveMaxConn(long fdLimit, int threads) {
+        return global.effectiveMaxConn(fdLimit, (int) Math.min(Integer.MAX_VALUE, reservedDescriptors(threads)));
+    }
+
+    /**
+     * Returns the descriptors HAProxy 2.6.12 counts on for this configuration ({@code show info}'s Maxsock): two
+     * per connection of {@link #effectiveMaxConn(long, int)} plus those it sets aside (listeners, checks, threads:
+     * see there). Measured on 2.6.12: with {@code maxconn 1000}, one {@code bind}, one {@code stats socket}, two
+     * health checks, one agent check and 2 threads, 2000 + 20 + 2 + 2 + 2 + 6 = 2032; without {@code maxconn} and
+     * 20000 descriptors, 20000 or 19999 (the derived Maxconn rounds down).
+     *
+     * @param fdLimit the descriptor limit HAProxy boots with, {@code >= 1}; unused with {@code global maxconn}
+     * @param threads the threads HAProxy runs, {@code >= 1}
+     * @return the descriptors, {@code >= 1}
+     * @throws IllegalArgumentException if {@code fdLimit} or {@code threads} is below 1
+     */
+    public long maxSock(long fdLimit, int threads) {
+        return 2L * effectiveMaxConn(fdLimit, threads) + reservedDescriptors(threads);
+    }
+
+    /**
+     * Returns the descriptor limit HAProxy 2.6.12 sets for itself and runs with ({@code show info}'s Ulimit-n):
+     * {@code global ulimit-n} when set, else {@link #maxSock(long, int)} (measured: 2032 with {@code maxconn 1000}
+     * in a shell allowing 20000; 1000 with {@code ulimit-n 1000}, Maxsock staying 20000 without {@code maxconn}).
+     *
+     * @param fdLimit the descriptor limit HAProxy boots with, {@code >= 1}
+     * @param threads the threads HAProxy runs, {@code >= 1}
+     * @return the limit, {@code >= 1}
+     * @throws IllegalArgumentException if {@code fdLimit} or {@code threads} is below 1
+     */
+    public long ulimitN(long fdLimit, int threads) {
+        long maxSock = maxSock(fdLimit, threads);
+        return global.ulimitN() > 0 ? global.ulimitN() : maxSock;
+    }
+
+    /** The descriptors set aside before connections: fixed ones, listeners, checks, agents, threads. */
+    private long reservedDescriptors(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
         }
@@ -219,6 +255,6 @@ public record HaproxyConfig(String file, GlobalSettings global, List<ProxyConfig
                 reserved += (server.check().enabled() ? 1 : 0) + (server.agent().enabled() ? 2 : 0);
             }
         }
-        return global.effectiveMaxConn(fdLimit, (int) Math.min(Integer.MAX_VALUE, reserved));
+        return reserved;
     }
 }

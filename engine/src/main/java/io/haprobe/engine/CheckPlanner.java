@@ -274,21 +274,35 @@ final class CheckPlanner {
     /**
      * Returns the process's {@code maxconn} HAProxy 2.6.12 would run this configuration with
      * ({@link HaproxyConfig#effectiveMaxConn(long, int)}): {@code global maxconn} when set, else derived from the
-     * descriptor limit and the threads. A live engine takes them from this host, as an HAProxy started here by
-     * the same user would have them: the JVM's descriptor limit (the JVM raises its soft limit to the hard one,
-     * which is the larger one HAProxy takes) and, without {@code nbthread}, the available processors. A
-     * simulation takes {@value #SIMULATED_FD_LIMIT} descriptors and {@value #SIMULATED_PROCESSORS} processors,
-     * whatever the host.
+     * descriptor limit and the threads ({@link #processLimits(HaproxyConfig, boolean)}).
      *
      * @param config    the configuration; never null
      * @param simulated true on virtual time
      * @return the limit, {@code >= 1}
      */
     static int globalMaxConn(HaproxyConfig config, boolean simulated) {
+        return processLimits(config, simulated).maxConn();
+    }
+
+    /**
+     * Returns the process limits HAProxy 2.6.12 would run this configuration with ({@code show info}'s Nbthread,
+     * Maxconn, Maxsock and Ulimit-n). A live engine takes the descriptor limit and processors from this host, as
+     * an HAProxy started here by the same user would have them: the JVM's descriptor limit (the JVM raises its
+     * soft limit to the hard one, which is the larger one HAProxy takes) and, without {@code nbthread}, the
+     * available processors. A simulation takes {@value #SIMULATED_FD_LIMIT} descriptors and
+     * {@value #SIMULATED_PROCESSORS} processors, whatever the host.
+     *
+     * @param config    the configuration; never null
+     * @param simulated true on virtual time
+     * @return the limits; never null
+     */
+    static StatsReport.ProcessLimits processLimits(HaproxyConfig config, boolean simulated) {
         int nbthread = config.global().nbthread();
         int processors = simulated ? SIMULATED_PROCESSORS : Runtime.getRuntime().availableProcessors();
         int threads = nbthread > 0 ? nbthread : Math.min(GlobalSettings.MAX_THREADS, processors);
-        return config.effectiveMaxConn(simulated ? SIMULATED_FD_LIMIT : hostFdLimit(), threads);
+        long fdLimit = simulated ? SIMULATED_FD_LIMIT : hostFdLimit();
+        return new StatsReport.ProcessLimits(threads, config.effectiveMaxConn(fdLimit, threads),
+                config.maxSock(fdLimit, threads), config.ulimitN(fdLimit, threads));
     }
 
     /** The descriptor limit of this process, or the simulated one when the platform does not say. */

@@ -119,14 +119,15 @@ public final class HealthCheckEngine implements AutoCloseable {
         // servers are spread round robin over the loops, in declaration order across sections
         this.sections = plans.stream().map(plan -> new CheckedSection(plan,
                 () -> loops.get(nextLoop[0]++ % loops.size()), trafficRandom)).toList();
-        int globalMaxConn = CheckPlanner.globalMaxConn(config, scheduler instanceof VirtualScheduler);
+        StatsReport.ProcessLimits limits = CheckPlanner.processLimits(config, scheduler instanceof VirtualScheduler);
+        int globalMaxConn = limits.maxConn();
         Map<String, FrontendTraffic> frontendModels = new HashMap<>();
         for (FrontendConfig frontend : config.frontends()) {
             frontendModels.put(frontend.name(), FrontendTraffic.of(frontend, globalMaxConn));
         }
         this.frontends = Map.copyOf(frontendModels);
         this.stats = new StatsReport(config, sections, scheduler,
-                scheduler instanceof VirtualScheduler ? 1 : ProcessHandle.current().pid(), frontends, globalMaxConn);
+                scheduler instanceof VirtualScheduler ? 1 : ProcessHandle.current().pid(), frontends, limits);
         this.runtime = new RuntimeApi(sections, loops.get(0), dispatcher::emit, stats);
     }
 

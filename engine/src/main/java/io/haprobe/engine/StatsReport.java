@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * response counters are 0 until the traffic model counts them; {@code slim} of a frontend and of a backend
  * ({@code maxconn}, {@code fullconn}) and {@code show info}'s Maxconn and Hard_maxconn follow the process's
  * {@code maxconn} ({@code CheckPlanner.globalMaxConn}: {@code global maxconn}, else derived from the descriptor
- * limit as 2.6.12 does); the module counters
+ * limit as 2.6.12 does), its Nbthread, Maxsock and Ulimit-n the threads and descriptors 2.6.12 runs this
+ * configuration with ({@link ProcessLimits}); the module counters
  * ({@code ssl_*}, {@code h2_*}, {@code h1_*}) are 0, where HAProxy's {@code h1_*} of a backend also count its
  * health checks' own connections. Proxies are numbered from 2 in declaration order ({@code iid}): HAProxy gives
  * number 1 to its stats socket's own proxy.
@@ -239,6 +240,7 @@ final class StatsReport {
 
     private final HaproxyConfig config;
     private final int globalMaxConn;
+    private final ProcessLimits limits;
     private final Map<String, CheckedSection> sections = new HashMap<>();
     private final Map<String, Integer> ids = new HashMap<>();
     private final Scheduler clock;
@@ -256,13 +258,15 @@ final class StatsReport {
      * @param pid      the {@code pid} {@code show info} prints
      * @param frontends the request model of each frontend and listen section, by name (its FRONTEND row's
      *                  counters and {@code slim}); never null
-     * @param globalMaxConn the process's {@code maxconn} ({@code show info}'s Maxconn, the default
-     *                  {@code fullconn} of the BACKEND rows' {@code slim}), {@code >= 1}
+     * @param limits   the process's threads and limits ({@code show info}'s Nbthread, Maxsock, Ulimit-n), its
+     *                  {@code maxconn} among them ({@code show info}'s Maxconn, the default
+     *                  {@code fullconn} of the BACKEND rows' {@code slim}); never null
      */
     StatsReport(HaproxyConfig config, List<CheckedSection> sections, Scheduler clock, long pid,
-                Map<String, FrontendTraffic> frontends, int globalMaxConn) {
+                Map<String, FrontendTraffic> frontends, ProcessLimits limits) {
         this.config = config;
-        this.globalMaxConn = globalMaxConn;
+        this.limits = limits;
+        this.globalMaxConn = limits.maxConn();
         this.frontends = frontends;
         this.clock = clock;
         this.pid = pid;
@@ -416,9 +420,9 @@ final class StatsReport {
         long uptime = seconds(clock.nanoTime() - startNanos);
         String node = config.global().node();
         List<String> lines = new ArrayList<>(List.of(
-                "Name: HAProxy", "Version: 2.6.12", "Release_date: 2023/03/10", "Nbthread: 1", "Nbproc: 1",
+                "Name: HAProxy", "Version: 2.6.12", "Release_date: 2023/03/10", "Nbthread: " + limits.threads(), "Nbproc: 1",
                 "Process_num: 1", "Pid: " + pid, "Uptime: " + uptimeText(uptime), "Uptime_sec: " + uptime,
-                "Memmax_MB: 0", "PoolAlloc_MB: 0", "PoolUsed_MB: 0", "PoolFailed: 0", "Ulimit-n: 0", "Maxsock: 0",
+                "Memmax_MB: 0", "PoolAlloc_MB: 0", "PoolUsed_MB: 0", "PoolFailed: 0", "Ulimit-n: " + limits.ulimitN(), "Maxsock: " + limits.maxSock(),
                 "Maxconn: " + globalMaxConn, "Hard_maxconn: " + globalMaxConn, "CurrConns: 0", "CumConns: 0", "CumReq: 0", "MaxSslConns: 0",
                 "CurrSslConns: 0", "CumSslConns: 0", "Maxpipes: 0", "PipesUsed: 0", "PipesFree: 0", "ConnRate: 0",
                 "ConnRateLimit: 0", "MaxConnRate: 0", "SessRate: 0", "SessRateLimit: 0", "MaxSessRate: 0",
@@ -742,5 +746,17 @@ final class StatsReport {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * The process figures of {@code show info} that HAProxy 2.6.12 derives from the configuration, its threads and
+     * the descriptor limit it boots with ({@code CheckPlanner.processLimits}).
+     *
+     * @param threads the threads HAProxy runs ({@code nbthread}, else one per processor): Nbthread, {@code >= 1}
+     * @param maxConn the process's {@code maxconn}: Maxconn and Hard_maxconn, {@code >= 1}
+     * @param maxSock the descriptors it counts on: Maxsock, {@code >= 1}
+     * @param ulimitN the descriptor limit it sets ({@code ulimit-n}, else Maxsock): Ulimit-n, {@code >= 1}
+     */
+    record ProcessLimits(int threads, int maxConn, long maxSock, long ulimitN) {
     }
 }

@@ -75,7 +75,7 @@ class HaproxyConfigParserTest {
                 "    spread-checks 5",
                 "    max-spread-checks 300");
         assertThat(config.global()).isEqualTo(new GlobalSettings(5, 300_000_000L, null, true, null, null,
-                GlobalSettings.DEFAULT_BUFFER_SIZE, List.of("/run/haproxy.sock"), 4, 4096));
+                GlobalSettings.DEFAULT_BUFFER_SIZE, List.of("/run/haproxy.sock"), 4, 4096, 0));
         assertThat(config.warnings()).isEmpty();
     }
 
