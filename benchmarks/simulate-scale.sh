@@ -11,7 +11,9 @@
 #
 # Prints the wall time, the maximum resident set size, the number of checks (SERVERS x DURATION / inter, as
 # every check of a server that answers at once completes on time) and simulated checks per wall-clock second.
-# The JVM's start and the scenario's parsing are included. The printed timeline goes to /dev/null.
+# The JVM's start and the scenario's parsing are included. The printed timeline goes to /dev/null. It runs
+# through the ./haprobe launcher, with the JVM options it gives simulate (a collector in HAPROBE_JAVA_OPTS
+# replaces the launcher's).
 #
 # Environment: HAPROBE_JAVA_OPTS (JVM options, e.g. -Xmx6g), HAPROBE_JAR (a haprobe.jar to run instead of this
 # checkout's cli/target/haprobe.jar, built by ./haprobe when missing or stale), KEEP=1 keeps the temp dir (its
@@ -59,12 +61,11 @@ fi
   done
 } >"$dir/scenario.yaml"
 
-if [ -n "${HAPROBE_JAR:-}" ]; then
-  run=(java ${HAPROBE_JAVA_OPTS:-} -jar "$HAPROBE_JAR")
-else
-  "$root/haprobe" --version >/dev/null # builds the jar when missing or stale
-  run=(java ${HAPROBE_JAVA_OPTS:-} -jar "$root/cli/target/haprobe.jar")
+if [ -z "${HAPROBE_JAR:-}" ]; then
+  "$root/haprobe" --version >/dev/null # builds the jar when missing or stale, before the timed run
 fi
+# through the launcher, as a user runs it: its JVM options for simulate, HAPROBE_JAR and HAPROBE_JAVA_OPTS
+run=("$root/haprobe")
 
 set +e
 /usr/bin/time -v -o "$dir/time.txt" "${run[@]}" simulate "$dir/scenario.yaml" >"$dir/out.txt" 2>"$dir/err.txt"
