@@ -19,6 +19,9 @@
 # `haprobe check` options, e.g. "--threads 1"), HAPROBE_JAR (a haprobe.jar to run instead of building and running
 # this checkout's cli/target/haprobe.jar, e.g. an older build to compare), KEEP=1 keeps the temp dir (its path is
 # printed).
+# haprobe runs through the launcher (./haprobe, with HAPROBE_JAR and HAPROBE_JAVA_OPTS), so with the JVM options of
+# `./haprobe check` (a -XX:+Use...GC in HAPROBE_JAVA_OPTS replaces the launcher's collector, if it sets one); the
+# launcher execs the JVM, so the PID measured is the JVM's.
 #
 # Every process it starts is stopped by its PID on exit (normal end, error or Ctrl-C); the temp dir is removed.
 set -euo pipefail
@@ -218,7 +221,8 @@ else
   "$root/haprobe" --version >/dev/null || die "cannot build the haprobe CLI"
 fi
 # shellcheck disable=SC2086
-java ${HAPROBE_JAVA_OPTS:-} -jar "$jar" check -f "$cfg" --duration "${seconds}s" --no-probe ${HAPROBE_ARGS:-} \
+HAPROBE_JAR="$jar" HAPROBE_JAVA_OPTS="${HAPROBE_JAVA_OPTS:-}" \
+  "$root/haprobe" check -f "$cfg" --duration "${seconds}s" --no-probe ${HAPROBE_ARGS:-} \
   >"$tmp/haprobe.out" 2>"$tmp/haprobe.err" &
 haprobe_pid=$!
 pids+=("$haprobe_pid")

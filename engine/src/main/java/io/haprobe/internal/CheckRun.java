@@ -60,8 +60,8 @@ import java.util.function.Consumer;
  * <p>Channel-free live connections: on a {@link NettyProbeTransport} that offers a loop for it
  * ({@link NettyProbeTransport#channelFreeLoop}: epoll, on the caller's loop), a connection without TLS is an
  * {@link EpollCheckConnection}, a socket registered straight on the event loop whose events go to the driver; this
- * adapter only opens it and records its source address (in the server's {@link NettyProbeTransport#sourceSlot},
- * fetched once per run). The rest of this class is the channel path: TLS, NIO, a connect off the loop or to an
+ * adapter only opens it, handing it the server's {@link NettyProbeTransport#sourceSlot} (fetched once per run)
+ * where it records its source address when it reads it. The rest of this class is the channel path: TLS, NIO, a connect off the loop or to an
  * unresolved address, or {@code -Dhaprobe.live.channels=true}.
  *
  * <p>Lean: a run is its own connector, connection, connect and write listener ({@link #operationComplete}), so a
@@ -350,17 +350,14 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         if (!overTls && transport instanceof NettyProbeTransport live) {
             IoEventLoop loop = live.channelFreeLoop(address);
             if (loop != null) {
-                // live on epoll: one socket on the loop, no channel (the driver gets its events straight)
-                CheckConnection direct = EpollCheckConnection.open(loop, address, proxyVersion, driver);
-                if (direct instanceof EpollCheckConnection opened && opened.localAddress() != null) {
-                    if (sourcesOf != live) {
-                        // every connection of the run is to the same server (backend and server names)
-                        sourceSlot = live.sourceSlot(address);
-                        sourcesOf = live;
-                    }
-                    sourceSlot.lazySet(opened.localAddress());
+                // live on epoll: one socket on the loop, no channel (the driver gets its events straight), which
+                // records its source in the server's slot when it reads it
+                if (sourcesOf != live) {
+                    // every connection of the run is to the same server (backend and server names)
+                    sourceSlot = live.sourceSlot(address);
+                    sourcesOf = live;
                 }
-                return direct;
+                return EpollCheckConnection.open(loop, address, proxyVersion, driver, sourceSlot);
             }
         }
         ChannelFuture connect;

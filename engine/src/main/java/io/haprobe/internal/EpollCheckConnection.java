@@ -18,6 +18,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A plain (non-TLS) live check connection with no Netty channel, pipeline or promise: one non-blocking socket
@@ -33,8 +34,11 @@ import java.util.Arrays;
  *       registration for {@code EPOLLIN|EPOLLOUT|EPOLLRDHUP} edge-triggered, {@code connect()}; a socket that cannot
  *       be created, bound or connected at once is returned as {@link CheckConnection#failed(String)} (the driver
  *       reports {@code L4CON} at once, as HAProxy does);</li>
- *   <li>writable: {@code finishConnect} (a failure is {@code L4CON} with the {@code strerror} text), then the PROXY
- *       protocol header ({@link ProxyHeader}) before anything else, then {@link CheckDriver#connected};</li>
+ *   <li>writable: the connect is complete, as HAProxy's {@code sock_conn_check} decides on a poller that reports
+ *       errors: {@code EPOLLOUT} (or {@code EPOLLIN}) without {@code EPOLLERR}/{@code EPOLLHUP} is a success with no
+ *       further system call; with one of those, {@code finishConnect} ({@code SO_ERROR}) tells the error
+ *       ({@code L4CON} with the {@code strerror} text); then the PROXY protocol header ({@link ProxyHeader}) before
+ *       anything else, then {@link CheckDriver#connected};</li>
  *   <li>readable: reads into a scratch buffer of the event loop's thread, each chunk to
  *       {@link CheckDriver#received}; end of stream is {@link CheckDriver#peerClosed}; a read error is
  *       {@link CheckDriver#failed} then {@link CheckDriver#peerClosed}, the order of Netty's channel (its input is
@@ -42,6 +46,12 @@ import java.util.Arrays;
  *   <li>{@link #close(boolean)}: an RST ({@code SO_LINGER} 0) when aborting an established connection, else a plain
  *       {@code close()} (a FIN); the socket leaves the loop.</li>
  * </ul>
+ *
+ * <p>The local address ({@code getsockname}) is read only when something needs it, not for every check: for the
+ * PROXY header, when {@link #localAddress()} is asked, and, for the server's source slot
+ * ({@link io.haprobe.transport.NettyProbeTransport#sourceSlot}), as a connection whose connect never completed
+ * closes (the SYN was not answered, refused, unreachable: the checks a firewall blocks, whose source the diagnosis
+ * names). A connection that read its address for the PROXY header records it in the slot too.
  *
  * <p>Confined to the event loop it is registered on; created there by {@link #open}. Not API.
  */
@@ -81,8 +91,13 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
     private final CheckDriver driver;
     private final InetSocketAddress remote;
     private final int proxyVersion;
+    /** The server's slot of {@code lastSource}, or null: written when this connection read its local address. */
+    private final AtomicReference<InetSocketAddress> sourceSlot;
     private IoRegistration registration;
+    /** The local address, once read ({@link #localAddress()}); null before. */
     private InetSocketAddress local;
+    /** Whether {@code connect()} was called and did not fail at once (the kernel bound the local address). */
+    private boolean connectStarted;
     private boolean connected;
     private boolean inputClosed;
     private boolean closed;
@@ -94,12 +109,13 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
     private int pendingOffset;
 
     private EpollCheckConnection(LinuxSocket socket, IoEventLoop loop, CheckDriver driver, InetSocketAddress remote,
-                                 int proxyVersion) {
+                                 int proxyVersion, AtomicReference<InetSocketAddress> sourceSlot) {
         this.socket = socket;
         this.loop = loop;
         this.driver = driver;
         this.remote = remote;
         this.proxyVersion = proxyVersion;
+        this.sourceSlot = sourceSlot;
     }
 
     /**
@@ -117,6 +133,26 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
      *         ({@link ErrnoText#ofConnect}) when the socket could not be created, registered, bound or connected
      */
     public static CheckConnection open(IoEventLoop loop, CheckTarget target, int proxyVersion, CheckDriver driver) {
+        return open(loop, target, proxyVersion, driver, null);
+    }
+
+    /**
+     * As {@link #open(IoEventLoop, CheckTarget, int, CheckDriver)}, recording the connection's local address in
+     * {@code sourceSlot} when it reads it: for the PROXY header, or as it closes without its connect having
+     * completed (see the class comment).
+     *
+     * @param loop         the event loop of the calling thread, an epoll one; never null
+     * @param target       the server and the resolved address of this connection, with its {@code source} or null;
+     *                     never null
+     * @param proxyVersion the PROXY protocol version to send first once connected (1 or 2), 0 for none
+     * @param driver       where the connection's events go; never null
+     * @param sourceSlot   the server's slot of {@link io.haprobe.transport.NettyProbeTransport#lastSource}
+     *                     ({@link io.haprobe.transport.NettyProbeTransport#sourceSlot}), {@link AtomicReference#lazySet
+     *                     set} on the loop; null to record nothing
+     * @return the connection under way, or a {@link CheckConnection#failed(String) failed} one (as above)
+     */
+    public static CheckConnection open(IoEventLoop loop, CheckTarget target, int proxyVersion, CheckDriver driver,
+                                       AtomicReference<InetSocketAddress> sourceSlot) {
         LinuxSocket socket;
         try {
             // of the server's family, as HAProxy's socket(): an IPv4 server gets no dual-stack socket (no
@@ -127,7 +163,7 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
             return CheckConnection.failed(ErrnoText.ofConnect(e));
         }
         EpollCheckConnection connection = new EpollCheckConnection(socket, loop, driver, target.address(),
-                proxyVersion);
+                proxyVersion, sourceSlot);
         try {
             socket.setTcpNoDelay(true);
             if (driver.disablesQuickAck()) {
@@ -160,22 +196,27 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
                 socket.bind(target.source());
             }
             socket.connect(target.address());
+            connection.connectStarted = true;
         } catch (IOException | RuntimeException e) {
             connection.closed = true;
             connection.closeSocket();
             return CheckConnection.failed(ErrnoText.ofConnect(e));
         }
-        // connect(2) has bound the local address, even when the SYN is never answered
-        connection.local = socket.localAddress();
+        // connect(2) has bound the local address, even when the SYN is never answered: read when needed
         return connection;
     }
 
     /**
-     * Returns the address the connection leaves from, read once right after {@code connect()}.
+     * Returns the address the connection leaves from: read from the socket ({@code getsockname}) at the first call
+     * while it is open (connect(2) has bound it, even when the SYN is never answered), then kept. Event loop thread
+     * only.
      *
-     * @return the local address; null when the kernel did not tell
+     * @return the local address; null when the kernel did not tell, or when the socket closed before anything asked
      */
     public InetSocketAddress localAddress() {
+        if (local == null && !closed) {
+            local = socket.localAddress();
+        }
         return local;
     }
 
@@ -236,19 +277,27 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
     }
 
     private boolean finishConnect() {
-        try {
-            if (!socket.finishConnect()) {
+        // HAProxy's sock_conn_check on a poller that reports errors: writable (or readable) without an error or a
+        // hang-up is a completed connect, no SO_ERROR to ask; with one, SO_ERROR tells which
+        if ((ready & (ERR | HUP)) != 0 || (ready & (OUT | IN)) == 0) {
+            try {
+                if (!socket.finishConnect()) {
+                    return false;
+                }
+            } catch (IOException e) {
+                driver.failed(this, ErrnoText.ofConnect(e));
                 return false;
             }
-        } catch (IOException e) {
-            driver.failed(this, ErrnoText.ofConnect(e));
-            return false;
         }
         connected = true;
         if (proxyVersion > 0) {
             // the header goes first, before the check's bytes; like the channel's header write, a failure of its
             // own is not reported: the check's next write or read meets the same error
-            write(ProxyHeader.of(proxyVersion, local, remote), false);
+            InetSocketAddress from = localAddress();
+            if (sourceSlot != null && from != null) {
+                sourceSlot.lazySet(from);
+            }
+            write(ProxyHeader.of(proxyVersion, from, remote), false);
             if (closed) {
                 return false;
             }
@@ -380,8 +429,18 @@ public final class EpollCheckConnection implements CheckConnection, EpollIoHandl
         closeSocket();
     }
 
-    /** Closes the descriptor, then leaves the loop: with the descriptor closed first, epoll needs no EPOLL_CTL_DEL. */
+    /**
+     * Closes the descriptor, then leaves the loop: with the descriptor closed first, epoll needs no EPOLL_CTL_DEL.
+     * A connection whose connect never completed records its local address in the server's slot first.
+     */
     private void closeSocket() {
+        if (!connected && connectStarted && sourceSlot != null) {
+            // the SYN was not answered, or refused: where it left from is what the diagnosis names
+            InetSocketAddress from = local != null ? local : socket.localAddress();
+            if (from != null) {
+                sourceSlot.lazySet(from);
+            }
+        }
         try {
             socket.close();
         } catch (IOException e) {

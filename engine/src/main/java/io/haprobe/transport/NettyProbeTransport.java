@@ -78,8 +78,9 @@ public final class NettyProbeTransport implements ProbeTransport {
     /** One bootstrap per loop, built once: a check's connect clones nothing. */
     private final Bootstrap[] bootstraps;
     /**
-     * A server to the local address its last check connection left from: one slot per server, made at its first
-     * connection, which its check runs keep ({@link #sourceSlot}), so that a check only writes the slot.
+     * A server to the local address its last recorded check connection left from (see {@link #lastSource}): one slot
+     * per server, made at its first connection, which its check runs keep ({@link #sourceSlot}), so that a check
+     * only writes the slot.
      */
     private final Map<ServerKey, AtomicReference<InetSocketAddress>> sources = new ConcurrentHashMap<>();
 
@@ -261,8 +262,10 @@ public final class NettyProbeTransport implements ProbeTransport {
     /**
      * Returns the slot that holds the local address the last check connection to {@code target}'s server left from,
      * for {@link #lastSource}: the same slot for every call with the same backend and server (health and agent
-     * checks alike). A check run fetches it once and {@link AtomicReference#lazySet sets} it for each connection
-     * it opens on a {@link #channelFreeLoop}, as {@link #connect} does for its channels.
+     * checks alike). A check run fetches it once and hands it to each connection it opens on a
+     * {@link #channelFreeLoop}, which {@link AtomicReference#lazySet sets} it when it reads its local address anyway
+     * (for a PROXY header) and when it closes without its connect having completed (so that a check that connects
+     * costs no {@code getsockname}); {@link #connect} sets it for every channel.
      *
      * @param target the server; never null
      * @return the server's slot, empty until a connection of the server recorded its address; never null
@@ -314,6 +317,14 @@ public final class NettyProbeTransport implements ProbeTransport {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: every connection that takes a channel is recorded; a channel-free one (epoll) only when it read its
+     * local address anyway (a PROXY header) or when its connect did not complete (the SYN unanswered, refused,
+     * unreachable), so that a check that connects costs no {@code getsockname}. The address's IP is the route's
+     * either way; its port is that of the connection recorded.
+     */
     @Override
     public Optional<InetSocketAddress> lastSource(String backend, String server) {
         Objects.requireNonNull(backend, "backend");

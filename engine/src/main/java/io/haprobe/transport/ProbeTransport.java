@@ -98,8 +98,11 @@ public interface ProbeTransport extends AutoCloseable {
     /**
      * Returns the local address the last connection opened for a server's checks left from: the {@code source}
      * it was bound to, else the address the kernel chose for the route (read from the socket once the connect has
-     * been started, so it is known even when the SYN is never answered). A simulated transport returns the source
-     * its scripted backends' firewalls see. Used by the diagnosis to name where blocked checks come from.
+     * been started, so it is known even when the SYN is never answered). A transport may record only the
+     * connections that need it, as long as every connection whose connect did not complete is recorded (the live
+     * transport's channel-free connections skip the others: see {@link NettyProbeTransport#lastSource}). A
+     * simulated transport returns the source its scripted backends' firewalls see. Used by the diagnosis to name
+     * where blocked checks come from.
      *
      * @param backend the backend or listen section; never null
      * @param server  the server; never null

@@ -196,7 +196,7 @@ class EpollCheckConnectionLiveTest {
     }
 
     @Test
-    void aSourceIsBoundBeforeConnectingAndRecorded() throws Exception {
+    void aSourceIsBoundBeforeConnecting() throws Exception {
         CompletableFuture<String> peer = new CompletableFuture<>();
         serve(socket -> {
             peer.complete(socket.getInetAddress().getHostAddress());
@@ -210,8 +210,8 @@ class EpollCheckConnectionLiveTest {
 
         assertThat(outcome.status()).isEqualTo(CheckStatus.L7OK);
         assertThat(peer.get(5, TimeUnit.SECONDS)).isEqualTo("127.0.0.2");
-        assertThat(transport.lastSource("be", "s1").orElseThrow().getAddress().getHostAddress())
-                .isEqualTo("127.0.0.2");
+        // a connect that completes records no source (no getsockname): aConnectThatTimesOutRecordsItsSource
+        // shows the bound source recorded for one that does not
     }
 
     @Test
@@ -335,9 +335,12 @@ class EpollCheckConnectionLiveTest {
         }, false);
         List<List<CheckOutcome>> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
         Scheduler scheduler = transport.scheduler();
-        // two runs of one server (as its health check and its agent check): one slot, the last connection wins
-        CheckRun health = onLoop(() -> new CheckRun(http(), scheduler, 500 * MS, 0, 0, reports::add));
-        CheckRun agent = onLoop(() -> new CheckRun(http(), scheduler, 500 * MS, 0, 0, reports::add));
+        // two runs of one server (as its health check and its agent check): one slot, the last connection wins;
+        // with a PROXY header, which reads the local address anyway, a connection that completes is recorded too
+        CheckRun health = onLoop(() -> new CheckRun(http(), scheduler, 500 * MS, 0, 0, reports::add)
+                .proxyProtocol(0, 1));
+        CheckRun agent = onLoop(() -> new CheckRun(http(), scheduler, 500 * MS, 0, 0, reports::add)
+                .proxyProtocol(0, 1));
         for (CheckRun run : List.of(health, agent, health)) {
             int before = reports.size();
             onLoop(() -> {
@@ -349,6 +352,67 @@ class EpollCheckConnectionLiveTest {
             assertThat(transport.lastSource("be", "s1").orElseThrow().getPort()).isEqualTo(peerPorts.get(before));
         }
         assertThat(transport.lastSource("be", "s2")).isEmpty();
+    }
+
+    @Test
+    void aCheckThatConnectsWithoutAProxyHeaderDoesNotReadItsSource() throws Exception {
+        serve(socket -> {
+            readRequest(socket);
+            write(socket, OK_200);
+        }, false);
+
+        CheckOutcome outcome = runChannelFree(http(), target(), 0);
+
+        // no getsockname for a check that connects: nothing needs where it left from
+        assertThat(outcome.status()).isEqualTo(CheckStatus.L7OK);
+        assertThat(transport.lastSource("be", "s1")).isEmpty();
+    }
+
+    @Test
+    void aRefusedConnectRecordsItsSource() throws Exception {
+        InetSocketAddress refused;
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refused = (InetSocketAddress) gone.getLocalSocketAddress();
+        }
+
+        CheckOutcome outcome = runChannelFree(http(), new CheckTarget("be", "s1", refused, null), 0);
+
+        assertThat(outcome.status()).isEqualTo(CheckStatus.L4CON);
+        InetSocketAddress source = transport.lastSource("be", "s1").orElseThrow();
+        assertThat(source.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(source.getPort()).isPositive();
+    }
+
+    @Test
+    void aConnectThatTimesOutRecordsItsSource() throws Exception {
+        // a listener whose accept queue is full drops the next SYNs: the connect never completes
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            List<java.net.Socket> fillers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    java.net.Socket filler = new java.net.Socket();
+                    try {
+                        filler.connect(full.getLocalSocketAddress(), 200);
+                    } catch (IOException e) {
+                        filler.close();
+                        break; // the queue is full: this one's SYN was dropped
+                    }
+                    fillers.add(filler);
+                }
+                CheckTarget target = new CheckTarget("be", "s1", (InetSocketAddress) full.getLocalSocketAddress(),
+                        new InetSocketAddress("127.0.0.2", 0));
+
+                CheckOutcome outcome = runChannelFree(tcpCheck("tcp-check connect"), target, 0);
+
+                assertThat(outcome.status()).isEqualTo(CheckStatus.L4TOUT);
+                assertThat(transport.lastSource("be", "s1").orElseThrow().getAddress().getHostAddress())
+                        .isEqualTo("127.0.0.2");
+            } finally {
+                for (java.net.Socket filler : fillers) {
+                    filler.close();
+                }
+            }
+        }
     }
 
     // --- helpers
