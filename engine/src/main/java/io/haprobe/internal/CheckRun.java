@@ -168,6 +168,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         if (tls == null && transport instanceof DirectConnector direct) {
             driver.start(direct, target);
         } else {
+            // live (a simulation's transport is a DirectConnector, even for its TLS checks): HAProxy's milliseconds
+            driver.wholeMillisDurations(!(transport instanceof DirectConnector));
             driver.start(this, target);
         }
     }
