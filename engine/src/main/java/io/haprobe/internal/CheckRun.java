@@ -168,8 +168,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         if (tls == null && transport instanceof DirectConnector direct) {
             driver.start(direct, target);
         } else {
-            // live (a simulation's transport is a DirectConnector, even for its TLS checks): HAProxy's milliseconds
-            driver.wholeMillisDurations(!(transport instanceof DirectConnector));
+            // live checks (Netty's sockets, not a simulation's) count HAProxy's whole milliseconds
+            driver.wholeMillisDurations(transport instanceof NettyProbeTransport);
             driver.start(this, target);
         }
     }
