@@ -19,7 +19,9 @@ import java.util.Objects;
  * @param info           the info text HAProxy prints as {@code info: "..."}; empty (never null) when there is
  *                       none; at most 127 characters, as HAProxy's {@code HCHK_DESC_LEN} buffer
  * @param durationNanos  the time from the check's start to its result in nanoseconds, 0 or more; HAProxy
- *                       prints it in whole milliseconds ({@link #durationMillis()})
+ *                       prints it in whole milliseconds ({@link #durationMillis()}); a live check's is a whole
+ *                       number of milliseconds, as HAProxy measures it (a simulated one keeps its virtual
+ *                       nanoseconds)
  */
 public record CheckOutcome(CheckStatus status, int code, String info, long durationNanos) {
 

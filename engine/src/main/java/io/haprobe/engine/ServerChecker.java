@@ -67,6 +67,12 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
     private volatile String checkTargetText;
     private volatile CheckTarget target;
     private volatile ServerHealth health;
+    /**
+     * The health a check replaced last, within the same state (event loop only): when a later check gives a health
+     * equal to it (a check's duration going back to the millisecond it had, say), that one is taken again instead of
+     * the equal new one, so that a check stores no new object into this long-lived checker; null before.
+     */
+    private ServerHealth spareHealth;
     private volatile boolean checkRunning;
     private volatile long failedChecks;
     private volatile long downTransitions;
@@ -532,6 +538,13 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
                     }
                     ServerHealth before = health;
                     ServerHealth within = before.applyWithinState(result);
+                    if (within != null && within != before) {
+                        ServerHealth spare = spareHealth;
+                        if (spare != null && spare.equals(within)) {
+                            within = spare; // equal values: the new one dies young
+                        }
+                        spareHealth = before;
+                    }
                     if (within != null) {
                         // most checks: no state change, no step to build
                         loop.log().publishCheck(this, before, within, result);

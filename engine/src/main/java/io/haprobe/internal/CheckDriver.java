@@ -9,6 +9,7 @@ import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.Timer;
 import io.haprobe.transport.CheckTarget;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -80,8 +81,31 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     /** The outcome of the last check that reported one, and its one-element results: {@link #resultsOf}. */
     private CheckOutcome lastOutcome;
     private List<CheckOutcome> lastResults;
+    /**
+     * Whether durations are whole milliseconds ({@link #wholeMillisDurations}): live, where the outcomes of a thread
+     * are also shared through {@link #SHARED_RESULTS}.
+     */
+    private boolean wholeMillis;
     private int serverProxyVersion;
     private int checkProxyVersion;
+
+    /** The durations, in milliseconds, below which a live thread shares its one-outcome results. */
+    private static final int SHARED_MILLIS = 64;
+
+    /**
+     * Per thread (a live event loop's): the one-outcome results last reported with each whole-millisecond duration
+     * below {@link #SHARED_MILLIS}, shared by every driver of the thread whose verdict is the same (outcomes are
+     * immutable): the steady checks of many servers then end with an outcome that already exists, so that a check
+     * stores no new object into its server's long-lived state (the driver's last outcome, the server's health),
+     * which young collections would otherwise find through the cards of the old generation and copy.
+     */
+    private static final FastThreadLocal<List<CheckOutcome>[]> SHARED_RESULTS = new FastThreadLocal<>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        protected List<CheckOutcome>[] initialValue() {
+            return (List<CheckOutcome>[]) new List<?>[SHARED_MILLIS];
+        }
+    };
 
     /**
      * Creates a run.
@@ -117,6 +141,19 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     public void proxyProtocol(int serverVersion, int checkVersion) {
         this.serverProxyVersion = serverVersion;
         this.checkProxyVersion = checkVersion;
+    }
+
+    /**
+     * Makes the checks report durations in whole milliseconds (a live run's): the nanoseconds below the millisecond
+     * are dropped, as HAProxy measures a check's duration in milliseconds of its clock ({@code check->duration},
+     * what {@link CheckOutcome#durationMillis()} gives either way), so that the steady checks of a server end with
+     * equal outcomes and allocate none; equal outcomes are then also shared between the drivers of the thread. Off
+     * by default (a simulation keeps its virtual nanoseconds).
+     *
+     * @param on true for whole milliseconds
+     */
+    public void wholeMillisDurations(boolean on) {
+        this.wholeMillis = on;
     }
 
     /**
@@ -401,10 +438,18 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         finished = true;
         long durationNanos = stoppedDurationNanos >= 0 ? stoppedDurationNanos
                 : Math.max(0, scheduler.nanoTime() - startNanos);
+        if (wholeMillis) {
+            durationNanos -= durationNanos % 1_000_000L;
+        }
         deadline.cancel();
         CheckConnection closing = current;
         current = null;
         closeLikeHaproxy(closing);
+        if (direct == null) {
+            // only a direct connector reuses the last connection (takeSpareConnection): else it is let go now, not
+            // kept reachable from this long-lived driver until the server's next check
+            lastOpened = null;
+        }
         if (verdict.earlier() != null) {
             onResults.accept(List.of(verdict.earlier().toOutcome(durationNanos), verdict.toOutcome(durationNanos)));
             return;
@@ -422,10 +467,36 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
                 && last.code() == verdict.code() && last.info().equals(verdict.info())) {
             return lastResults;
         }
-        CheckOutcome outcome = verdict.toOutcome(durationNanos);
-        List<CheckOutcome> results = List.of(outcome);
-        lastOutcome = outcome;
+        List<CheckOutcome> results = wholeMillis ? sharedResults(verdict, durationNanos) : null;
+        if (results == null) {
+            results = List.of(verdict.toOutcome(durationNanos));
+        }
+        lastOutcome = results.get(0);
         lastResults = results;
+        return results;
+    }
+
+    /**
+     * The thread's shared one-outcome results for {@code verdict} and a whole-millisecond {@code durationNanos}
+     * ({@link #SHARED_RESULTS}), made and kept when the thread has none equal; null for a duration beyond the shared
+     * ones.
+     */
+    private static List<CheckOutcome> sharedResults(CheckVerdict verdict, long durationNanos) {
+        long millis = durationNanos / 1_000_000L;
+        if (millis >= SHARED_MILLIS) {
+            return null;
+        }
+        List<CheckOutcome>[] shared = SHARED_RESULTS.get();
+        List<CheckOutcome> results = shared[(int) millis];
+        if (results != null) {
+            CheckOutcome outcome = results.get(0);
+            if (outcome.status() == verdict.status() && outcome.code() == verdict.code()
+                    && outcome.info().equals(verdict.info())) {
+                return results;
+            }
+        }
+        results = List.of(verdict.toOutcome(durationNanos));
+        shared[(int) millis] = results;
         return results;
     }
 

@@ -168,6 +168,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
         if (tls == null && transport instanceof DirectConnector direct) {
             driver.start(direct, target);
         } else {
+            // live checks (Netty's sockets, not a simulation's) count HAProxy's whole milliseconds
+            driver.wholeMillisDurations(transport instanceof NettyProbeTransport);
             driver.start(this, target);
         }
     }

@@ -621,6 +621,10 @@ final class CheckSession {
 
     private CheckVerdict finish(CheckVerdict verdict) {
         done = true;
+        // the verdict of an expect rule is read only until the session's verdict (success()): a session outlives
+        // its checks (one per server, reset for each), so it keeps no object of a finished check that would
+        // otherwise stay reachable, and survive young collections, until the server's next check
+        lastVerdict = null;
         return verdict;
     }
 
