@@ -87,6 +87,8 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
     private Object historySlot;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
     private CheckDriver directDriver;
+    /** Whether {@link #directDriver} arms its deadline on {@link #next} (then {@link #run} hands it over). */
+    private boolean deadlineOnNext;
     /** The live run of the last health check, restarted for the next when it ran channel-free. */
     private CheckRun liveRun;
     /** The run of the last one-off check ({@link Probe}) and where it reports; null before the first. */
@@ -163,7 +165,9 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
 
     /** Cancels the next health and agent checks; a check under way still ends, but its result is dropped. */
     void stop() {
-        next.cancel();
+        if (!deadlineOnNext || directDriver.finished()) {
+            next.cancel(); // else it is the deadline of the check under way, which a timer of its own would keep
+        }
         agentNext.cancel();
         warmup.cancel();
     }
@@ -399,9 +403,18 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
         return logName;
     }
 
-    /** The health check's timer ({@link #next}) runs the next check. Event loop only; not for other callers. */
+    /**
+     * The health check's timer ({@link #next}) runs the next check, or, while a channel-free check runs, that
+     * check's deadline (lent to its driver). Event loop only; not for other callers.
+     */
     @Override
     public void run() {
+        CheckDriver driver = directDriver;
+        if (deadlineOnNext && !driver.finished()) {
+            // the check under way lent the next-check timer to its deadline
+            driver.run();
+            return;
+        }
         runCheck();
     }
 
@@ -447,10 +460,13 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
             if (driver != null && driver.finished()) {
                 driver.reset(program);
             } else {
+                // the first driver arms its deadline on the next-check timer, idle while a check runs (run())
+                boolean lend = driver == null;
                 driver = new CheckDriver(program, loop.scheduler(), policy.interNanos(),
-                        proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), results);
+                        proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), results, lend ? next : null);
                 driver.proxyProtocol(sendProxy, checkProxyVersion);
                 directDriver = driver;
+                deadlineOnNext = lend;
             }
             driver.start(direct, target);
             return;
