@@ -85,6 +85,16 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
     private final boolean plainChecks;
     /** Where a simulation's {@link CheckHistories} keep this server's history; null before its first check. */
     private Object historySlot;
+    /** The {@link CheckHistories} whose {@link #historySlot} this is; null before the first check. */
+    private Object historyOwner;
+    /**
+     * A run of passes that {@link #historyOwner} counts here rather than in {@link #historySlot} (so that a steady
+     * check touches no object of the histories'), with the first pass's time and outcome; 0, -, null when none.
+     * Only {@link CheckHistories} reads and writes them, on the simulation's thread.
+     */
+    long historyPasses;
+    long historyPassMillis;
+    CheckOutcome historyPassOutcome;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
     private CheckDriver directDriver;
     /** Whether {@link #directDriver} arms its deadline on {@link #next} (then {@link #run} hands it over). */
@@ -376,6 +386,16 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
     /** Keeps {@code slot} for {@link CheckHistories}. Event loop only. */
     void historySlot(Object slot) {
         this.historySlot = slot;
+    }
+
+    /** Returns the {@link CheckHistories} that keep {@link #historySlot()}; null at first. Event loop only. */
+    Object historyOwner() {
+        return historyOwner;
+    }
+
+    /** Keeps {@code owner}, the {@link CheckHistories} of {@link #historySlot()}. Event loop only. */
+    void historyOwner(Object owner) {
+        this.historyOwner = owner;
     }
 
     CheckedSection section() {
