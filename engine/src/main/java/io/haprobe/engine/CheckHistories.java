@@ -113,13 +113,35 @@ final class CheckHistories {
      */
     void check(ServerChecker checker, CheckOutcome outcome, long millis) {
         Server state;
-        if (checker.historySlot() instanceof Server known && known.histories() == this) {
-            state = known;
+        if (checker.historyOwner() == this) {
+            if (quietPass(outcome)) {
+                // a run of passes is counted on the server itself until something else comes (Server.pull)
+                if (checker.historyPasses == 0) {
+                    checker.historyPassMillis = millis;
+                    checker.historyPassOutcome = outcome;
+                }
+                checker.historyPasses++;
+                return;
+            }
+            state = (Server) checker.historySlot();
         } else {
+            if (checker.historySlot() instanceof Server previous) {
+                previous.pull(); // the passes counted for other histories go to them first
+                previous.checker = null;
+            }
             state = server(checker.section().name(), checker.name());
             checker.historySlot(state);
+            checker.historyOwner(this);
+            state.checker = checker;
         }
         state.check(millis, outcome);
+    }
+
+    /** Whether {@code outcome} is a pass that, after a first one, changes nothing in a builder but its count. */
+    private static boolean quietPass(CheckOutcome outcome) {
+        CheckResult result = outcome.result();
+        return (result == CheckResult.PASSED || result == CheckResult.CONDPASS)
+                && outcome.status() != CheckStatus.L4TOUT && outcome.status() != CheckStatus.L4CON;
     }
 
     private Server server(String backend, String server) {
@@ -180,23 +202,37 @@ final class CheckHistories {
          */
         private Episode episode;
         /**
-         * Passed checks not yet given to the builders ({@link #flush}): a steady server's checks then touch this
-         * object only. {@link #pendingMillis} and {@link #pendingOutcome} are the first one's.
+         * Passed checks not yet given to the builders ({@link #flush}), besides those still counted on the
+         * {@link #checker} ({@link #pull}). {@link #pendingMillis} and {@link #pendingOutcome} are the first one's.
          */
         private long pendingPasses;
         private long pendingMillis;
         private CheckOutcome pendingOutcome;
+        /** The server whose checks come through {@link #check(ServerChecker, CheckOutcome, long)}; else null. */
+        private ServerChecker checker;
 
         Server(String backend, String name) {
             this.backend = backend;
             this.name = name;
         }
 
-        CheckHistories histories() {
-            return CheckHistories.this;
+        /** Takes the passes counted on {@link #checker} since the last pull into this server's pending run. */
+        void pull() {
+            ServerChecker c = checker;
+            if (c == null || c.historyPasses == 0) {
+                return;
+            }
+            if (pendingPasses == 0) {
+                pendingMillis = c.historyPassMillis;
+                pendingOutcome = c.historyPassOutcome;
+            }
+            pendingPasses += c.historyPasses;
+            c.historyPasses = 0;
+            c.historyPassOutcome = null;
         }
 
         void check(long millis, CheckOutcome outcome) {
+            pull();
             CheckResult result = outcome.result();
             boolean passed = result == CheckResult.PASSED || result == CheckResult.CONDPASS;
             if (passed && outcome.status() != CheckStatus.L4TOUT && outcome.status() != CheckStatus.L4CON) {
@@ -215,6 +251,7 @@ final class CheckHistories {
 
         /** Gives the builders the passes kept since the last other check or state change. */
         void flush() {
+            pull();
             long passes = pendingPasses;
             if (passes == 0) {
                 return;

@@ -91,8 +91,20 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
     private final boolean plainChecks;
     /** Where a simulation's {@link CheckHistories} keep this server's history; null before its first check. */
     private Object historySlot;
+    /** The {@link CheckHistories} whose {@link #historySlot} this is; null before the first check. */
+    private Object historyOwner;
+    /**
+     * A run of passes that {@link #historyOwner} counts here rather than in {@link #historySlot} (so that a steady
+     * check touches no object of the histories'), with the first pass's time and outcome; 0, -, null when none.
+     * Only {@link CheckHistories} reads and writes them, on the simulation's thread.
+     */
+    long historyPasses;
+    long historyPassMillis;
+    CheckOutcome historyPassOutcome;
     /** The driver of the server's channel-free health checks, reused from one check to the next. */
     private CheckDriver directDriver;
+    /** Whether {@link #directDriver} arms its deadline on {@link #next} (then {@link #run} hands it over). */
+    private boolean deadlineOnNext;
     /** The live run of the last health check, restarted for the next when it ran channel-free. */
     private CheckRun liveRun;
     /** The run of the last one-off check ({@link Probe}) and where it reports; null before the first. */
@@ -169,7 +181,9 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
 
     /** Cancels the next health and agent checks; a check under way still ends, but its result is dropped. */
     void stop() {
-        next.cancel();
+        if (!deadlineOnNext || directDriver.finished()) {
+            next.cancel(); // else it is the deadline of the check under way, which a timer of its own would keep
+        }
         agentNext.cancel();
         warmup.cancel();
     }
@@ -380,6 +394,16 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
         this.historySlot = slot;
     }
 
+    /** Returns the {@link CheckHistories} that keep {@link #historySlot()}; null at first. Event loop only. */
+    Object historyOwner() {
+        return historyOwner;
+    }
+
+    /** Keeps {@code owner}, the {@link CheckHistories} of {@link #historySlot()}. Event loop only. */
+    void historyOwner(Object owner) {
+        this.historyOwner = owner;
+    }
+
     CheckedSection section() {
         return section;
     }
@@ -405,9 +429,18 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
         return logName;
     }
 
-    /** The health check's timer ({@link #next}) runs the next check. Event loop only; not for other callers. */
+    /**
+     * The health check's timer ({@link #next}) runs the next check, or, while a channel-free check runs, that
+     * check's deadline (lent to its driver). Event loop only; not for other callers.
+     */
     @Override
     public void run() {
+        CheckDriver driver = directDriver;
+        if (deadlineOnNext && !driver.finished()) {
+            // the check under way lent the next-check timer to its deadline
+            driver.run();
+            return;
+        }
         runCheck();
     }
 
@@ -453,10 +486,13 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
             if (driver != null && driver.finished()) {
                 driver.reset(program);
             } else {
+                // the first driver arms its deadline on the next-check timer, idle while a check runs (run())
+                boolean lend = driver == null;
                 driver = new CheckDriver(program, loop.scheduler(), policy.interNanos(),
-                        proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), results);
+                        proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), results, lend ? next : null);
                 driver.proxyProtocol(sendProxy, checkProxyVersion);
                 directDriver = driver;
+                deadlineOnNext = lend;
             }
             driver.start(direct, target);
             return;

@@ -121,6 +121,27 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      */
     public CheckDriver(CheckProgram program, Scheduler scheduler, long interNanos, long timeoutConnectNanos,
                        long timeoutCheckNanos, Consumer<List<CheckOutcome>> onResults) {
+        this(program, scheduler, interNanos, timeoutConnectNanos, timeoutCheckNanos, onResults, null);
+    }
+
+    /**
+     * Creates a run whose deadline is armed on {@code deadlineTimer}, a timer its owner lends while its checks run:
+     * a server's next-check timer, idle from the start of a check to its results, so that a check arms and cancels
+     * its deadline on an object already in the cache. The owner must hand every run of that timer that comes due
+     * while a run of this driver is under way ({@link #finished()} false) to {@link #run()}, and must not arm it
+     * then. The timing and order of the deadline are those of a timer of its own.
+     *
+     * @param program             the compiled check; never null
+     * @param scheduler           the connections' scheduler; never null
+     * @param interNanos          the check's plain {@code inter} in nanoseconds, {@code > 0}
+     * @param timeoutConnectNanos {@code timeout connect} in nanoseconds, 0 when unset
+     * @param timeoutCheckNanos   {@code timeout check} in nanoseconds, 0 when unset
+     * @param onResults           receives what the check reported, as in the other constructor; never null
+     * @param deadlineTimer       the timer to arm the deadline on, a timer of {@code scheduler}; null for a timer of
+     *                            the driver's own
+     */
+    public CheckDriver(CheckProgram program, Scheduler scheduler, long interNanos, long timeoutConnectNanos,
+                       long timeoutCheckNanos, Consumer<List<CheckOutcome>> onResults, Timer deadlineTimer) {
         this.program = Objects.requireNonNull(program, "program");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         // the ClientHello of ssl-hello-chk carries the wall-clock time, the one wall-clock value a check sends
@@ -129,7 +150,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         this.timeoutConnectNanos = timeoutConnectNanos;
         this.timeoutCheckNanos = timeoutCheckNanos;
         this.onResults = Objects.requireNonNull(onResults, "onResults");
-        this.deadlineTimer = scheduler.timer(this);
+        this.deadlineTimer = deadlineTimer != null ? deadlineTimer : scheduler.timer(this);
     }
 
     /**

@@ -71,7 +71,8 @@ public final class BehaviourPlayer {
     private final Scheduler scheduler;
     private final Observer observer;
     private final DialogueCursor dialogue;
-    private RequestHeadEnd headEnd;
+    /** The request head's scan ({@link RequestHeadEnd}'s state, kept here: one object less per check). */
+    private int headEnd = RequestHeadEnd.START;
     private TlsPeer tlsPeer;
     private Cancellable pending = Cancellable.NONE;
     /** The HTTP answer's task, made at the first answer and kept across {@link #rewind}s; null before. */
@@ -161,14 +162,20 @@ public final class BehaviourPlayer {
      */
     private void answerRequest(ByteBuf buf, byte[] bytes) {
         if (behaviour instanceof Behaviour.Http http) {
-            if (headEnd == null) {
-                headEnd = new RequestHeadEnd();
-            }
-            if (buf != null ? headEnd.opensWithTlsHandshake(buf) : headEnd.opensWithTlsHandshake(bytes)) {
+            int head = headEnd;
+            boolean tls = buf != null ? RequestHeadEnd.opensWithTlsHandshake(head, buf)
+                    : RequestHeadEnd.opensWithTlsHandshake(head, bytes);
+            head = RequestHeadEnd.sawBytes(head);
+            if (tls) {
+                headEnd = head;
                 // what follows are the TLS client's alerts, not requests: never "done"
                 answered = true;
                 play(Delay.NONE, this::answerBadRequest);
-            } else if (buf != null ? headEnd.scan(buf) : headEnd.scan(bytes)) {
+                return;
+            }
+            head = buf != null ? RequestHeadEnd.scan(head, buf) : RequestHeadEnd.scan(head, bytes);
+            headEnd = head;
+            if (RequestHeadEnd.found(head)) {
                 answered = true;
                 armHttpAnswer(http);
             }
@@ -181,7 +188,9 @@ public final class BehaviourPlayer {
     /** Arms the answer of an {@link Behaviour.Http} whose request head is in, after the behaviour's delay. */
     private void armHttpAnswer(Behaviour.Http http) {
         if (httpAnswer == null) {
-            httpAnswer = scheduler.timer(this::answerHttp);
+            // a wire that lends its own timer runs the answer through answerHttp() (one object less per check)
+            Timer lent = wire instanceof AnswerTimer answerTimer ? answerTimer.answerTimer() : null;
+            httpAnswer = lent != null ? lent : scheduler.timer(this::answerHttp);
         }
         pending = httpAnswer;
         httpAnswer.schedule(http.delay().sampleNanos(stage.random));
@@ -193,8 +202,11 @@ public final class BehaviourPlayer {
         wire.fin();
     }
 
-    /** The answer of an {@link Behaviour.Http} to the request head: the response, then a FIN. */
-    private void answerHttp() {
+    /**
+     * The answer of an {@link Behaviour.Http} to the request head: the response, then a FIN. Run by the answer's
+     * timer, or by the wire's ({@link AnswerTimer}) when that timer comes due.
+     */
+    void answerHttp() {
         done = true;
         byte[] response = httpResponse;
         if (response == null) {
@@ -218,9 +230,7 @@ public final class BehaviourPlayer {
         }
         pending.cancel();
         pending = Cancellable.NONE;
-        if (headEnd != null) {
-            headEnd.reset();
-        }
+        headEnd = RequestHeadEnd.START;
         answered = false;
         done = false;
         closed = false;
@@ -308,6 +318,23 @@ public final class BehaviourPlayer {
      * What a player reports besides the bytes it writes, e.g. to a recording loopback backend. Called on the wire's
      * scheduler thread; an implementation must be fast and must not call the player back.
      */
+    /**
+     * A wire that lends the player a timer of its own for the HTTP answer, so that arming the answer touches the
+     * wire (in the cache: it carried the request) instead of a timer object of the player's. Package-private: the
+     * simulated transport's channel-free connection.
+     */
+    interface AnswerTimer {
+
+        /**
+         * Returns the wire's timer for the answer: each time it comes due while armed by the player, the wire calls
+         * {@link BehaviourPlayer#answerHttp()} on its current player. The wire must not arm it for anything else
+         * while the player may arm it (from the request's arrival to the connection's close).
+         *
+         * @return the timer, or null when the wire has none to lend (the player then makes its own)
+         */
+        Timer answerTimer();
+    }
+
     public interface Observer {
 
         /** Reports nothing: what a simulation passes. */

@@ -579,7 +579,8 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
      * {@link CheckConnection} and reports straight to its {@link CheckDriver}, with the channel's rules: bytes and
      * FINs only while connected, a FIN once, nothing after the close.
      */
-    private final class Connection extends VirtualScheduler.TimerTask implements PeerWire, CheckConnection {
+    private final class Connection extends VirtualScheduler.TimerTask
+            implements PeerWire, CheckConnection, BehaviourPlayer.AnswerTimer {
 
         /** What {@link #task} runs: completes the connect. */
         static final int ACCEPT = 0;
@@ -587,6 +588,8 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         static final int REFUSED = 1;
         /** What {@link #task} runs: refuses the connect, "No route to host" (a firewall's REJECT). */
         static final int NO_ROUTE = 2;
+        /** After the accept ran: the connection's task is the HTTP answer its player armed ({@link #answerTimer}). */
+        static final int ANSWER = 3;
 
         /** The check's channel, or null channel-free. */
         final VirtualChannel channel;
@@ -677,6 +680,16 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         }
 
         /** Runs {@code what} ({@link #ACCEPT}, {@link #REFUSED}, {@link #NO_ROUTE}) right after the current task. */
+        /**
+         * The channel-free connection's own task, once its accept has run, for its player's HTTP answer: one task
+         * per connection for the accept and the answer, which never wait at the same time (the request that arms
+         * the answer comes after the accept). A connection over a channel lends none.
+         */
+        @Override
+        public io.haprobe.time.Timer answerTimer() {
+            return channel == null ? this : null;
+        }
+
         void later(int what) {
             action = what;
             schedule(0); // the connection is its own task: arming it touches nothing else
@@ -688,7 +701,11 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             switch (action) {
                 case REFUSED -> refuse("Connection refused");
                 case NO_ROUTE -> refuse("No route to host");
-                default -> accepted();
+                case ANSWER -> player.answerHttp();
+                default -> {
+                    action = ANSWER; // from here on, the task is the answer the player may arm
+                    accepted();
+                }
             }
         }
 

@@ -146,7 +146,7 @@ public final class EventLoopScheduler implements Scheduler {
                 }
                 return was;
             }
-            sequence = TimerQueue.IDLE;
+            timers.queue.cancel(this);
             return was;
         }
 

@@ -40,6 +40,8 @@ final class TimerQueue<E extends TimerQueue.Entry> {
     private static final int NONE = -1;
     /** {@link #locate()}'s answer for the heap's top (lane indexes are 0..{@link #MAX_LANES}, the due FIFO last). */
     private static final int HEAP = MAX_LANES + 1;
+    /** A lane slot's sequence once the slot is known stale: dropped when it comes up, its entry unread. */
+    private static final long STALE = Long.MIN_VALUE;
 
     /**
      * Something a {@link TimerQueue} holds: it knows which of its queued slots is live, so that cancelling or
@@ -52,6 +54,10 @@ final class TimerQueue<E extends TimerQueue.Entry> {
          * taken by {@link #poll}). {@link #add} sets it; the owner sets {@link #IDLE} to cancel.
          */
         long sequence = IDLE;
+        /** The FIFO lane of the live slot, null when the slot is in the heap (or there is none). */
+        Lane lane;
+        /** The live slot's position in {@link #lane}: how many slots that lane had taken in before it. */
+        long position;
     }
 
     /**
@@ -87,14 +93,20 @@ final class TimerQueue<E extends TimerQueue.Entry> {
      * @return the sequence number given, now {@code entry.sequence}
      */
     long add(E entry, long time, long delay) {
+        if (entry.sequence != IDLE) {
+            markStale(entry);
+        }
         long seq = sequence++;
         entry.sequence = seq;
         Lane lane = delay == 0 ? lanes[MAX_LANES] : laneFor(delay);
         if (lane != null) {
+            entry.lane = lane;
+            entry.position = lane.added;
             lane.add(entry, time, seq);
             laneSlots++;
             return seq;
         }
+        entry.lane = null;
         if (heapSize == heap.length) {
             int grown = heapSize * 2;
             heap = Arrays.copyOf(heap, grown);
@@ -128,6 +140,34 @@ final class TimerQueue<E extends TimerQueue.Entry> {
                 return (E) entry;
             }
             // stale: cancelled or re-armed since this slot was added
+        }
+    }
+
+    /**
+     * Cancels {@code entry}: its live slot, if any, becomes stale ({@link Entry#sequence} {@link #IDLE}). A slot in a
+     * FIFO lane is also marked stale in the lane's own arrays, so that it is dropped when it comes up without
+     * reading the entry (with thousands of servers, an entry cancelled long before is no longer in the cache).
+     *
+     * @param entry the entry; never null (not checked)
+     */
+    void cancel(E entry) {
+        if (entry.sequence != IDLE) {
+            markStale(entry);
+            entry.sequence = IDLE;
+        }
+    }
+
+    /** Marks the live slot of {@code entry} stale in its lane's arrays, if it waits in a lane. */
+    private static void markStale(Entry entry) {
+        Lane lane = entry.lane;
+        if (lane != null) {
+            long ahead = entry.position - lane.taken;
+            if (ahead >= 0 && ahead < lane.count) {
+                int at = (int) ((lane.head + ahead) & (lane.entries.length - 1));
+                if (lane.sequences[at] == entry.sequence) {
+                    lane.sequences[at] = STALE;
+                }
+            }
         }
     }
 
@@ -182,6 +222,7 @@ final class TimerQueue<E extends TimerQueue.Entry> {
         long bestSequence = Long.MAX_VALUE;
         if (laneSlots > 0) {
             Lane due = lanes[MAX_LANES];
+            laneSlots -= due.dropStale();
             if (due.count > 0) {
                 from = MAX_LANES;
                 bestTime = due.times[due.head];
@@ -190,6 +231,9 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             Lane[] l = lanes;
             for (int i = 0, n = laneCount; i < n; i++) {
                 Lane lane = l[i];
+                if (lane.count > 0 && lane.sequences[lane.head] == STALE) {
+                    laneSlots -= lane.dropStale();
+                }
                 if (lane.count > 0) {
                     // the heads' times and sequences are read from the lane's arrays, not from the entries
                     int head = lane.head;
@@ -326,6 +370,9 @@ final class TimerQueue<E extends TimerQueue.Entry> {
         long[] sequences = new long[INITIAL_CAPACITY];
         int head;
         int count;
+        /** How many slots the lane has taken in, and given out (polled or dropped), since it was created. */
+        long added;
+        long taken;
 
         Lane(long delay) {
             this.delay = delay;
@@ -339,6 +386,20 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             entries[at] = entry;
             times[at] = time;
             sequences[at] = seq;
+            added++;
+        }
+
+        /** Drops the slots marked stale at the head, reading no entry; returns how many. */
+        int dropStale() {
+            int dropped = 0;
+            while (count > 0 && sequences[head] == STALE) {
+                entries[head] = null;
+                head = (head + 1) & (entries.length - 1);
+                count--;
+                taken++;
+                dropped++;
+            }
+            return dropped;
         }
 
         Entry first() {
@@ -350,6 +411,7 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             entries[head] = null;
             head = (head + 1) & (entries.length - 1);
             count--;
+            taken++;
             return entry;
         }
 

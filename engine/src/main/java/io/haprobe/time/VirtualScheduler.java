@@ -299,11 +299,19 @@ public final class VirtualScheduler implements Scheduler {
             if (!reusable) {
                 boolean pending = runnable != null;
                 runnable = null;
-                sequence = TimerQueue.IDLE;
+                if (Thread.currentThread() == scheduler.owner) {
+                    scheduler.queue.cancel(this);
+                } else {
+                    sequence = TimerQueue.IDLE;
+                }
                 return pending;
             }
             boolean armed = sequence != TimerQueue.IDLE;
-            sequence = TimerQueue.IDLE;
+            if (Thread.currentThread() == scheduler.owner) {
+                scheduler.queue.cancel(this);
+            } else {
+                sequence = TimerQueue.IDLE;
+            }
             return armed;
         }
     }

@@ -132,6 +132,49 @@ class TimerQueueTest {
     }
 
     @Test
+    void aLaneSlotCancelledThroughTheQueueIsDroppedOnTheLanesMarkWithoutReadingTheEntry() {
+        Item a = arm("a", 10);
+        Item b = arm("b", 10);
+        long slot = a.sequence;
+        queue.cancel(a);
+        assertThat(a.sequence).isEqualTo(TimerQueue.IDLE);
+        a.sequence = slot; // were the entry read, its old slot would look live: the lane's mark decides
+
+        assertThat(queue.size()).isEqualTo(2);
+        assertThat(queue.firstTime()).isEqualTo(10);
+        assertThat(queue.size()).as("the marked head was dropped").isEqualTo(1);
+        assertThat(runUntil(100)).containsExactly("b@10");
+        queue.cancel(b); // taken already: nothing to mark
+        assertThat(queue.size()).isZero();
+    }
+
+    @Test
+    void cancelledAndReArmedSlotsStayMarkedAcrossALanesGrowth() {
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            items.add(arm("i" + i, 1_000));
+            now++;
+            if (i == 20) {
+                queue.cancel(items.get(10)); // marked before the lane grows past 64 slots
+            }
+        }
+        queue.cancel(items.get(70));
+        Item moved = items.get(40);
+        arm(moved, 5_000); // re-armed: its slot in the lane of 1,000 is marked stale
+
+        List<String> ran = runUntil(Long.MAX_VALUE - 1);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            if (i != 10 && i != 70 && i != 40) {
+                expected.add("i" + i + "@" + (i + 1_000));
+            }
+        }
+        expected.add("i40@" + (100 + 5_000));
+        assertThat(ran).containsExactlyElementsOf(expected);
+        assertThat(queue.size()).isZero();
+    }
+
+    @Test
     void aStaleEntryLaterThanTheLimitStaysUntilItComesUp() {
         Item a = arm("a", 10);
         a.sequence = TimerQueue.IDLE;
