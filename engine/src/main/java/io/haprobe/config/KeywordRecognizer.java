@@ -46,8 +46,8 @@ final class KeywordRecognizer {
 
     /** Keywords whose missing arguments the modelling parsers report in their own words. */
     private static final Set<String> ARGUMENTS_CHECKED_ELSEWHERE = Set.of("setenv", "presetenv", "unsetenv",
-            "server", "server-template", "http-check", "tcp-check", "hash-type", "hash-balance-factor", "nbthread", "maxconn",
-            "ulimit-n");
+            "server", "server-template", "http-check", "tcp-check", "hash-type", "hash-balance-factor", "nbthread",
+            "maxconn", "ulimit-n");
 
     /** Keywords that may end in an {@code if} or {@code unless} condition. */
     private static final Set<String> CONDITIONAL = Set.of("http-request", "http-response", "http-after-response",

@@ -420,10 +420,11 @@ final class StatsReport {
         long uptime = seconds(clock.nanoTime() - startNanos);
         String node = config.global().node();
         List<String> lines = new ArrayList<>(List.of(
-                "Name: HAProxy", "Version: 2.6.12", "Release_date: 2023/03/10", "Nbthread: " + limits.threads(), "Nbproc: 1",
-                "Process_num: 1", "Pid: " + pid, "Uptime: " + uptimeText(uptime), "Uptime_sec: " + uptime,
-                "Memmax_MB: 0", "PoolAlloc_MB: 0", "PoolUsed_MB: 0", "PoolFailed: 0", "Ulimit-n: " + limits.ulimitN(), "Maxsock: " + limits.maxSock(),
-                "Maxconn: " + globalMaxConn, "Hard_maxconn: " + globalMaxConn, "CurrConns: 0", "CumConns: 0", "CumReq: 0", "MaxSslConns: 0",
+                "Name: HAProxy", "Version: 2.6.12", "Release_date: 2023/03/10", "Nbthread: " + limits.threads(),
+                "Nbproc: 1", "Process_num: 1", "Pid: " + pid, "Uptime: " + uptimeText(uptime), "Uptime_sec: " + uptime,
+                "Memmax_MB: 0", "PoolAlloc_MB: 0", "PoolUsed_MB: 0", "PoolFailed: 0", "Ulimit-n: " + limits.ulimitN(),
+                "Maxsock: " + limits.maxSock(), "Maxconn: " + globalMaxConn, "Hard_maxconn: " + globalMaxConn,
+                "CurrConns: 0", "CumConns: 0", "CumReq: 0", "MaxSslConns: 0",
                 "CurrSslConns: 0", "CumSslConns: 0", "Maxpipes: 0", "PipesUsed: 0", "PipesFree: 0", "ConnRate: 0",
                 "ConnRateLimit: 0", "MaxConnRate: 0", "SessRate: 0", "SessRateLimit: 0", "MaxSessRate: 0",
                 "SslRate: 0", "SslRateLimit: 0", "MaxSslRate: 0", "SslFrontendKeyRate: 0",

@@ -61,8 +61,8 @@ import java.util.function.Consumer;
  * ({@link NettyProbeTransport#channelFreeLoop}: epoll, on the caller's loop), a connection without TLS is an
  * {@link EpollCheckConnection}, a socket registered straight on the event loop whose events go to the driver; this
  * adapter only opens it, handing it the server's {@link NettyProbeTransport#sourceSlot} (fetched once per run)
- * where it records its source address when it reads it. The rest of this class is the channel path: TLS, NIO, a connect off the loop or to an
- * unresolved address, or {@code -Dhaprobe.live.channels=true}.
+ * where it records its source address when it reads it. The rest of this class is the channel path: TLS, NIO, a
+ * connect off the loop or to an unresolved address, or {@code -Dhaprobe.live.channels=true}.
  *
  * <p>Lean: a run is its own connector, connection, connect and write listener ({@link #operationComplete}), so a
  * check allocates no lambda; the bytes it sends go out in a pooled buffer of the channel's allocator, and the bytes
