@@ -34,7 +34,11 @@ import java.util.List;
  *   <tr><td>{@code ulimitN}</td><td>0 (not set: HAProxy sets its descriptor limit to what it counts on,
  *       {@code HaproxyConfig#maxSock})</td><td>{@code ulimit-n}</td><td>the descriptor limit HAProxy sets for
  *       itself: {@code show info}'s Ulimit-n. 2.6.12 derives Maxconn and Maxsock from the limit it boots with
- *       whether or not this is set (measured)</td></tr>
+ *       whether or not this is set, and a value below that limit is reported but not applied, so it changes no
+ *       check (measured: {@code ulimit-n 40} showed Ulimit-n 40 while the process, limit 20000 in
+ *       {@code /proc/PID/limits}, held 72 descriptors and 60 checks timed out as L7TOUT, none failing to open a
+ *       socket). A value above the hard limit makes 2.6.12 refuse to start ("Cannot raise FD limit"); haprobe,
+ *       which does not read the host's limit for this, does not report that</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe.
