@@ -1,16 +1,24 @@
 package io.haprobe.engine;
 
 import io.haprobe.time.Cancellable;
+import io.haprobe.time.EventLoopScheduler;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.VirtualScheduler;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Queue;
+import java.util.PriorityQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Servers start in slices of the loop's time, so what is due between two slices runs on time. */
 class ServerStartsTest {
@@ -22,13 +30,50 @@ class ServerStartsTest {
         List<String> ran = new ArrayList<>();
         List<Runnable> starts = slowStarts(scheduler, ran);
         scheduler.execute(new ServerStarts(scheduler, () -> false, starts));
-        // a task due meanwhile (a first check) is queued behind the first slice, not behind all the starts
-        scheduler.execute(() -> ran.add("due"));
+        // a first check due at 0.5 ms runs after the first slice, not behind all the starts
+        scheduler.schedule(() -> ran.add("due"), 500_000);
 
         scheduler.runAll();
 
         assertThat(ran).containsExactly("s0", "s1", "s2", "s3", "due", "s4", "s5", "s6", "s7", "s8", "s9");
-        assertThat(scheduler.executed).isEqualTo(2 + 2);
+        // the next slices come from one timer, armed again by each slice
+        assertThat(scheduler.executed).isEqualTo(1);
+        assertThat(scheduler.scheduled).isEqualTo(1 + 2);
+    }
+
+    @Test
+    void onANettyIoLoopATimerDueDuringTheStartsRunsBetweenTwoSlices() {
+        // a Netty I/O loop runs the tasks handed to it, and those they hand on, before its scheduled tasks: a slice
+        // that re-executed itself kept a due check waiting until every server had started
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            EventLoopScheduler scheduler = EventLoopScheduler.of(group.next());
+            List<String> ran = new CopyOnWriteArrayList<>();
+            List<Runnable> starts = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String name = "s" + i;
+                starts.add(() -> {
+                    ran.add(name);
+                    // a start that takes 0.3 ms of the loop's clock (busy, as a cold start is)
+                    long until = scheduler.nanoTime() + 300_000;
+                    while (scheduler.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            scheduler.execute(() -> {
+                scheduler.timer(() -> ran.add("due")).schedule(0);
+                new ServerStarts(scheduler, () -> false, starts).run();
+            });
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 11);
+            // the first slice lasts at least 1 ms, so the due timer runs before the last start at the latest
+            assertThat(ran.indexOf("due")).isBetween(1, 9);
+            assertThat(ran).filteredOn(name -> !name.equals("due"))
+                    .containsExactly("s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9");
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -75,12 +120,21 @@ class ServerStartsTest {
         return starts;
     }
 
-    /** A FIFO of tasks on a clock that only the tasks move, as real time passes while a loop works. */
+    /**
+     * Tasks in (due time, arming order) on a clock that only the tasks move, as real time passes while a loop works;
+     * {@link #execute} queues a task due now.
+     */
     private static final class SteppingScheduler implements Scheduler {
 
-        private final Queue<Runnable> tasks = new ArrayDeque<>();
+        private record Queued(long time, long sequence, Runnable task) {
+        }
+
+        private final PriorityQueue<Queued> tasks =
+                new PriorityQueue<>(Comparator.comparingLong(Queued::time).thenComparingLong(Queued::sequence));
         private long nanos;
+        private long sequence;
         private int executed;
+        private int scheduled;
 
         @Override
         public long nanoTime() {
@@ -94,13 +148,16 @@ class ServerStartsTest {
 
         @Override
         public Cancellable schedule(Runnable task, long delayNanos) {
-            throw new UnsupportedOperationException("not used by ServerStarts");
+            scheduled++;
+            Queued queued = new Queued(nanos + Math.max(0, delayNanos), sequence++, task);
+            tasks.add(queued);
+            return () -> tasks.remove(queued);
         }
 
         @Override
         public void execute(Runnable task) {
             executed++;
-            tasks.add(task);
+            tasks.add(new Queued(nanos, sequence++, task));
         }
 
         @Override
@@ -109,8 +166,8 @@ class ServerStartsTest {
         }
 
         void runAll() {
-            for (Runnable task; (task = tasks.poll()) != null; ) {
-                task.run();
+            for (Queued queued; (queued = tasks.poll()) != null; ) {
+                queued.task().run();
             }
         }
     }
