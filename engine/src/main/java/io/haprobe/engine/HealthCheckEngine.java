@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
@@ -204,15 +205,22 @@ public final class HealthCheckEngine implements AutoCloseable {
         startNanos = scheduler.nanoTime();
         stats.started(startNanos);
         sections.forEach(section -> section.started(startNanos));
+        boolean live = !(scheduler instanceof VirtualScheduler);
         for (CheckLoop loop : loops) {
-            // each loop starts its own servers, in declaration order
-            List<Runnable> starts = new ArrayList<>();
+            // each loop starts its own servers: all at once in declaration order on virtual time, else just ahead of
+            // their first checks, in the order of those (ties in declaration order: the sort is stable)
+            List<ServerStarts.Start> starts = new ArrayList<>();
             long origin = startNanos;
             sections.forEach(section -> section.servers().forEach(server -> {
                 if (server.loop() == loop) {
-                    starts.add(() -> server.start(origin));
+                    server.planned(origin);
+                    long due = live ? origin + server.firstDueNanos() : Long.MIN_VALUE;
+                    starts.add(new ServerStarts.Start(due, () -> server.start(origin)));
                 }
             }));
+            if (live) {
+                starts.sort(Comparator.comparingLong(ServerStarts.Start::dueNanos));
+            }
             loop.scheduler().execute(new ServerStarts(loop.scheduler(), loop::stopped, starts));
         }
     }

@@ -162,15 +162,16 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
      * Schedules the first health check and the first agent check at their planned offsets from the engine's start
      * (HAProxy spreads them from its own start, spec §2.3): a server its loop starts later than that (a large
      * config starts its servers over several slices of the loop) keeps its plan, and a first check already due
-     * runs at once, late by the difference.
+     * runs at once, late by the difference. A server with {@code check} arms its first check even if a runtime
+     * command disabled it meanwhile ({@code disable health} before a live loop started the server): the check then
+     * wakes every {@code inter} without connecting, as it would have had the server started before the command.
      *
      * @param engineStartNanos the scheduler time of {@link HealthCheckEngine#start()}, at or before now
      */
     void start(long engineStartNanos) {
         Scheduler scheduler = loop.scheduler();
         long now = scheduler.nanoTime();
-        lastChangeNanos = now;
-        if (health.checked()) {
+        if (plan.boot().checked()) {
             nextPlannedNanos = engineStartNanos + plan.firstCheckNanos();
             next.schedule(Math.max(0, nextPlannedNanos - now));
         }
@@ -377,6 +378,35 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
                 : new InetSocketAddress(host, checkPort);
         target = current.withAddress(next);
         checkTargetText = host + ':' + checkPort;
+    }
+
+    /**
+     * Records the engine's start, before the server's loop starts it ({@link #start}): the origin of the server's
+     * {@code lastchg} and {@code downtime}, as HAProxy counts them from its own start for every server, however late
+     * the loop arms the server's first checks. Called by {@link HealthCheckEngine#start()} on its own thread, before
+     * it hands the starts to the loop.
+     *
+     * @param engineStartNanos the scheduler time of {@link HealthCheckEngine#start()}
+     */
+    void planned(long engineStartNanos) {
+        lastChangeNanos = engineStartNanos;
+    }
+
+    /**
+     * Returns when the server's earliest first check is planned after the engine's start: its first health check,
+     * or its first agent check if that comes earlier; 0 when it has neither (nothing to arm: it starts at once).
+     *
+     * @return nanoseconds after {@link HealthCheckEngine#start()}, {@code >= 0}
+     */
+    long firstDueNanos() {
+        long due = Long.MAX_VALUE;
+        if (plan.boot().checked()) {
+            due = plan.firstCheckNanos();
+        }
+        if (plan.agent() != null) {
+            due = Math.min(due, plan.agent().firstCheckNanos());
+        }
+        return due == Long.MAX_VALUE ? 0 : Math.max(0, due);
     }
 
     /** Returns the planned delay of the first health check after start, nanoseconds; -1 without {@code check}. */

@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Servers start in slices of the loop's time, so what is due between two slices runs on time. */
+/**
+ * Servers start in slices of the loop's time, so what is due between two slices runs on time; on a live loop each
+ * starts just ahead of its first check.
+ */
 class ServerStartsTest {
 
     @Test
@@ -28,7 +31,7 @@ class ServerStartsTest {
         // each server's start takes 0.3 ms on this clock: a slice starts 4 servers (1.2 ms >= 1 ms), then yields
         SteppingScheduler scheduler = new SteppingScheduler();
         List<String> ran = new ArrayList<>();
-        List<Runnable> starts = slowStarts(scheduler, ran);
+        List<ServerStarts.Start> starts = slowStarts(scheduler, ran);
         scheduler.execute(new ServerStarts(scheduler, () -> false, starts));
         // a first check due at 0.5 ms runs after the first slice, not behind all the starts
         scheduler.schedule(() -> ran.add("due"), 500_000);
@@ -49,17 +52,17 @@ class ServerStartsTest {
         try {
             EventLoopScheduler scheduler = EventLoopScheduler.of(group.next());
             List<String> ran = new CopyOnWriteArrayList<>();
-            List<Runnable> starts = new ArrayList<>();
+            List<ServerStarts.Start> starts = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 String name = "s" + i;
-                starts.add(() -> {
+                starts.add(new ServerStarts.Start(Long.MIN_VALUE, () -> {
                     ran.add(name);
                     // a start that takes 0.3 ms of the loop's clock (busy, as a cold start is)
                     long until = scheduler.nanoTime() + 300_000;
                     while (scheduler.nanoTime() < until) {
                         Thread.onSpinWait();
                     }
-                });
+                }));
             }
             scheduler.execute(() -> {
                 scheduler.timer(() -> ran.add("due")).schedule(0);
@@ -80,7 +83,7 @@ class ServerStartsTest {
     void aStoppedLoopStartsNoMoreServers() {
         SteppingScheduler scheduler = new SteppingScheduler();
         List<String> ran = new ArrayList<>();
-        List<Runnable> starts = slowStarts(scheduler, ran);
+        List<ServerStarts.Start> starts = slowStarts(scheduler, ran);
         boolean[] stopped = {false};
         scheduler.execute(new ServerStarts(scheduler, () -> stopped[0], starts));
         scheduler.execute(() -> stopped[0] = true);
@@ -94,10 +97,10 @@ class ServerStartsTest {
     void onVirtualTimeEveryServerStartsInTheOneTask() {
         VirtualScheduler scheduler = new VirtualScheduler();
         List<String> ran = new ArrayList<>();
-        List<Runnable> starts = new ArrayList<>();
+        List<ServerStarts.Start> starts = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             String name = "s" + i;
-            starts.add(() -> ran.add(name));
+            starts.add(new ServerStarts.Start(Long.MIN_VALUE, () -> ran.add(name)));
         }
         scheduler.execute(new ServerStarts(scheduler, () -> false, starts));
         scheduler.execute(() -> ran.add("next task"));
@@ -107,15 +110,37 @@ class ServerStartsTest {
         assertThat(ran).hasSize(10_001).endsWith("s9999", "next task");
     }
 
-    /** Ten server starts s0..s9, each noted in {@code ran} and taking 0.3 ms of {@code scheduler}'s clock. */
-    private static List<Runnable> slowStarts(SteppingScheduler scheduler, List<String> ran) {
-        List<Runnable> starts = new ArrayList<>();
+    @Test
+    void aLiveLoopStartsEachServerTenMillisecondsAheadOfItsFirstCheck() {
+        SteppingScheduler scheduler = new SteppingScheduler();
+        scheduler.nanos = 1_000_000_000;
+        long origin = scheduler.nanos;
+        List<String> ran = new ArrayList<>();
+        List<ServerStarts.Start> starts = new ArrayList<>();
+        long[] firstChecksMs = {0, 5, 10, 20, 20, 100};
+        for (int i = 0; i < firstChecksMs.length; i++) {
+            String name = "s" + i;
+            starts.add(new ServerStarts.Start(origin + firstChecksMs[i] * 1_000_000,
+                    () -> ran.add(name + "@" + (scheduler.nanos - origin) / 1_000_000)));
+        }
+        scheduler.execute(new ServerStarts(scheduler, () -> false, starts));
+
+        scheduler.runAll();
+
+        // due within 10 ms: at once; the others 10 ms ahead of their first check, from one timer armed again
+        assertThat(ran).containsExactly("s0@0", "s1@0", "s2@0", "s3@10", "s4@10", "s5@90");
+        assertThat(scheduler.scheduled).isEqualTo(2);
+    }
+
+    /** Ten server starts s0..s9, due at once, each noted in {@code ran} and taking 0.3 ms of the scheduler's clock. */
+    private static List<ServerStarts.Start> slowStarts(SteppingScheduler scheduler, List<String> ran) {
+        List<ServerStarts.Start> starts = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String name = "s" + i;
-            starts.add(() -> {
+            starts.add(new ServerStarts.Start(Long.MIN_VALUE, () -> {
                 ran.add(name);
                 scheduler.nanos += 300_000;
-            });
+            }));
         }
         return starts;
     }
@@ -167,6 +192,7 @@ class ServerStartsTest {
 
         void runAll() {
             for (Queued queued; (queued = tasks.poll()) != null; ) {
+                nanos = Math.max(nanos, queued.time());
                 queued.task().run();
             }
         }
