@@ -160,9 +160,9 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
 
     /**
      * Schedules the first health check and the first agent check at their planned offsets from the engine's start
-     * (HAProxy spreads them from its own start, spec §2.3): a server its loop starts later than that (a large
-     * config starts its servers over several slices of the loop) keeps its plan, and a first check already due
-     * runs at once, late by the difference. A server with {@code check} arms its first check even if a runtime
+     * (HAProxy spreads them from its own start, spec §2.3): a live loop starts each server just ahead of its first
+     * check ({@link ServerStarts}); a server started later than that (a loop running behind) keeps its plan, and a
+     * first check already due runs at once, late by the difference. A server with {@code check} arms its first check even if a runtime
      * command disabled it meanwhile ({@code disable health} before a live loop started the server): the check then
      * wakes every {@code inter} without connecting, as it would have had the server started before the command.
      *
