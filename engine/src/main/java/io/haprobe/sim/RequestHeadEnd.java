@@ -67,8 +67,19 @@ final class RequestHeadEnd {
      * @return the state after
      */
     static int scan(int state, byte[] bytes) {
-        for (int i = 0; i < bytes.length && (state & FOUND) == 0; i++) {
-            state = follow(state, bytes[i]);
+        int i = 0;
+        int n = bytes.length;
+        while (i < n && (state & FOUND) == 0) {
+            if ((state & MATCHED) == 0) {
+                // outside a match only a CR changes the state (follow keeps it for any other byte): skip to it
+                while (i < n && bytes[i] != '\r') {
+                    i++;
+                }
+                if (i == n) {
+                    break;
+                }
+            }
+            state = follow(state, bytes[i++]);
         }
         return state;
     }
