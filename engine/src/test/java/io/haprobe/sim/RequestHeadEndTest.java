@@ -21,6 +21,10 @@ class RequestHeadEndTest {
         assertThat(RequestHeadEnd.found(RequestHeadEnd.scan(state, bytes("\nbody")))).isTrue();
         assertThat(RequestHeadEnd.found(RequestHeadEnd.scan(0, bytes("GET / HTTP/1.0\n\n")))).isFalse();
         assertThat(RequestHeadEnd.found(RequestHeadEnd.scan(0, bytes("\r\r\n\r\n")))).isTrue();
+        byte[] head = bytes("GET /health HTTP/1.0\r\n\r\n");
+        int done = RequestHeadEnd.scan(RequestHeadEnd.sawBytes(0), head);
+        assertThat(done).isEqualTo(RequestHeadEnd.scan(RequestHeadEnd.sawBytes(0), Unpooled.wrappedBuffer(head)));
+        assertThat(RequestHeadEnd.scan(done, head)).isEqualTo(done); // found before: a later read changes nothing
     }
 
     /** Random reads of CR, LF and other bytes, split anywhere: the array scan ends in the buffer scan's state. */
