@@ -3,6 +3,7 @@ package io.haprobe.check;
 import io.haprobe.CheckStatus;
 import io.haprobe.config.HttpExpect;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -200,17 +201,29 @@ public final class HttpResponseJudge {
             // parser would say, without building a message
             return null;
         }
-        boolean full = length == MAX_RESPONSE_BYTES;
-        Http1Response msg;
         if (scratch == null) {
-            msg = new Http1Response(buf, length, headerRules);
-        } else if (scratch.message == null) {
+            return judge(new Http1Response(buf, length, headerRules), length, endOfStream);
+        }
+        if (scratch.judge == this && scratch.length == length && scratch.endOfStream == endOfStream
+                && Arrays.equals(scratch.bytes, 0, length, buf, 0, length)) {
+            // the same bytes as the last judgement, by this (immutable) judge: the same verdict
+            return scratch.verdict;
+        }
+        Http1Response msg = scratch.message;
+        if (msg == null) {
             msg = new Http1Response(buf, length, headerRules);
             scratch.message = msg;
         } else {
-            msg = scratch.message;
             msg.reset(buf, length, headerRules);
         }
+        CheckVerdict verdict = judge(msg, length, endOfStream);
+        scratch.remember(this, buf, length, endOfStream, verdict);
+        return verdict;
+    }
+
+    /** Judges the response {@code msg} holds, from its first byte: the verdict of {@link #judge(byte[], int, boolean)}. */
+    private CheckVerdict judge(Http1Response msg, int length, boolean endOfStream) {
+        boolean full = length == MAX_RESPONSE_BYTES;
         int head = msg.parseHead();
         if (head == Http1Response.BAD) {
             return invalid();
@@ -290,17 +303,49 @@ public final class HttpResponseJudge {
 
     /**
      * A judge's parsing state that a caller reuses from one call to the next (any judge may use it): the check
-     * sessions of one thread share one. Holds no verdict and nothing one call leaves for the next; the bytes of the
-     * last call stay referenced until the next.
+     * sessions of one thread share one. What one call leaves for the next changes no verdict: the message parsed
+     * last (its bytes stay referenced until the next call), and the last short response judged with its verdict,
+     * given again without parsing when the same judge is asked about the same bytes (an exact copy is compared, so
+     * the caller may reuse or change its arrays).
      *
      * <p>Not thread-safe: confined to the thread of its owner.
      */
     public static final class Scratch {
 
+        /** The longest response whose verdict a scratch remembers: a steady server's short answer. */
+        static final int REMEMBERED_BYTES = 512;
+
         private Http1Response message;
+        /**
+         * The last judgement of a response of at most {@link #REMEMBERED_BYTES} bytes: the judge, a copy of the bytes,
+         * their length, whether the stream had ended, and the verdict (null: more bytes were needed). A judge is
+         * immutable and its verdict a function of these alone (verdicts are immutable values), so the same call
+         * again gives this verdict without parsing: the simulation's scripted servers answer every check with the
+         * same bytes. Null judge: nothing remembered.
+         */
+        private HttpResponseJudge judge;
+        private byte[] bytes = new byte[0];
+        private int length;
+        private boolean endOfStream;
+        private CheckVerdict verdict;
 
         /** Creates an empty scratch. */
         public Scratch() {
+        }
+
+        private void remember(HttpResponseJudge by, byte[] buf, int count, boolean ended, CheckVerdict result) {
+            if (count > REMEMBERED_BYTES) {
+                judge = null;
+                return;
+            }
+            if (bytes.length < count) {
+                bytes = new byte[REMEMBERED_BYTES];
+            }
+            System.arraycopy(buf, 0, bytes, 0, count);
+            judge = by;
+            length = count;
+            endOfStream = ended;
+            verdict = result;
         }
     }
 }

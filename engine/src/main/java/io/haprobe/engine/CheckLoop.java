@@ -1,6 +1,8 @@
 package io.haprobe.engine;
 
 import io.haprobe.health.IntervalPolicy;
+import io.haprobe.health.ServerHealth;
+import io.haprobe.internal.CheckDriver;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.ProbeTransport;
 
@@ -31,6 +33,14 @@ final class CheckLoop {
     private volatile boolean stopped;
     /** One instance per distinct interval policy of the loop's servers (see {@link #shared}). */
     private final Map<IntervalPolicy, IntervalPolicy> policies = new HashMap<>();
+    /** The last check results of the loop's channel-free checks, which their drivers share when equal. */
+    private final CheckDriver.SharedResults sharedResults = new CheckDriver.SharedResults();
+    /**
+     * The state a check of one of the loop's servers last moved it to within its state (event loop only): a server
+     * whose check gives an equal state takes this instance instead, so that the steady servers of a loop share one
+     * state (and counter and outcome), read in the cache on every check instead of one cold copy each; null before.
+     */
+    private ServerHealth commonHealth;
 
     /**
      * Creates the loop.
@@ -95,6 +105,21 @@ final class CheckLoop {
     IntervalPolicy shared(IntervalPolicy policy) {
         IntervalPolicy known = policies.putIfAbsent(policy, policy);
         return known != null ? known : policy;
+    }
+
+    /** Returns what the drivers of the loop's channel-free checks share ({@link CheckDriver#shareResults}). */
+    CheckDriver.SharedResults sharedResults() {
+        return sharedResults;
+    }
+
+    /** Returns {@link #commonHealth}, null at first. Event loop only. */
+    ServerHealth commonHealth() {
+        return commonHealth;
+    }
+
+    /** Sets {@link #commonHealth}. Event loop only. */
+    void commonHealth(ServerHealth health) {
+        this.commonHealth = health;
     }
 
     Scheduler scheduler() {

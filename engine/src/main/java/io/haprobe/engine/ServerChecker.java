@@ -521,6 +521,7 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
                 driver = new CheckDriver(program, loop.scheduler(), policy.interNanos(),
                         proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), results, lend ? next : null);
                 driver.proxyProtocol(sendProxy, checkProxyVersion);
+                driver.shareResults(loop.sharedResults());
                 directDriver = driver;
                 deadlineOnNext = lend;
             }
@@ -605,9 +606,15 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
                     ServerHealth before = health;
                     ServerHealth within = before.applyWithinState(result);
                     if (within != null && within != before) {
-                        ServerHealth spare = spareHealth;
-                        if (spare != null && spare.equals(within)) {
-                            within = spare; // equal values: the new one dies young
+                        ServerHealth common = loop.commonHealth();
+                        if (common != null && common.equals(within)) {
+                            within = common; // the state of other steady servers of the loop: one instance for all
+                        } else {
+                            ServerHealth spare = spareHealth;
+                            if (spare != null && spare.equals(within)) {
+                                within = spare; // equal values: the new one dies young
+                            }
+                            loop.commonHealth(within);
                         }
                         spareHealth = before;
                     }

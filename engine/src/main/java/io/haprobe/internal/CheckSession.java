@@ -85,6 +85,11 @@ final class CheckSession {
     private static final ThreadLocal<HttpResponseJudge.Scratch> HTTP_SCRATCH =
             ThreadLocal.withInitial(HttpResponseJudge.Scratch::new);
     private int length;
+    /**
+     * {@link #HTTP_SCRATCH}'s scratch of the session's thread, taken at its first HTTP judgement: a session is
+     * confined to one thread, so that it asks the thread-local once instead of on every judgement.
+     */
+    private HttpResponseJudge.Scratch httpScratch;
 
     /**
      * Creates a session for one run of {@code program}, with a UNIX time of 0 for rules that send the time.
@@ -482,7 +487,12 @@ final class CheckSession {
     /** Judges one expect rule: a failing or passing verdict, or null to wait for more bytes. */
     private CheckVerdict judge(CheckRule rule, boolean lastRead) {
         if (rule instanceof CheckRule.ExpectHttp http) {
-            return http.judge().judge(buffer, length, lastRead, HTTP_SCRATCH.get());
+            HttpResponseJudge.Scratch scratch = httpScratch;
+            if (scratch == null) {
+                scratch = HTTP_SCRATCH.get();
+                httpScratch = scratch;
+            }
+            return http.judge().judge(buffer, length, lastRead, scratch);
         }
         if (rule instanceof CheckRule.ExpectCustom custom) {
             return custom.judge().judge(buffer, length, lastRead);

@@ -67,8 +67,25 @@ final class RequestHeadEnd {
      * @return the state after
      */
     static int scan(int state, byte[] bytes) {
-        for (int i = 0; i < bytes.length && (state & FOUND) == 0; i++) {
-            state = follow(state, bytes[i]);
+        int n = bytes.length;
+        if ((state & FOUND) == 0 && n >= 4 && bytes[n - 4] == '\r' && bytes[n - 3] == '\n' && bytes[n - 2] == '\r'
+                && bytes[n - 1] == '\n') {
+            // a read ending with the blank line (a check's whole request head, the common case): the scan below would
+            // find a CRLF CRLF at the latest at its last byte and stop there, in this state whatever came before
+            return (state & ~MATCHED) | 4 | FOUND;
+        }
+        int i = 0;
+        while (i < n && (state & FOUND) == 0) {
+            if ((state & MATCHED) == 0) {
+                // outside a match only a CR changes the state (follow keeps it for any other byte): skip to it
+                while (i < n && bytes[i] != '\r') {
+                    i++;
+                }
+                if (i == n) {
+                    break;
+                }
+            }
+            state = follow(state, bytes[i++]);
         }
         return state;
     }

@@ -263,10 +263,16 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             source = noteSource(route);
             connection.sourceHost = source;
             connection.quiet = route.shared ? -1 : sharedRoutes;
+            connection.fixedBehaviour = route.server.fixedBehaviour();
         }
         ScriptedServer server = connection.server;
         if (scheduler.inSchedulerThread()) {
-            server.connectRequested(connection, source);
+            if (connection.fixedBehaviour != null) {
+                // a server that plays one behaviour for the whole run: nothing of it to read (see fixedBehaviour())
+                connection.connectFixed();
+            } else {
+                server.connectRequested(connection, source);
+            }
         } else {
             // a channel registers and connects from tasks when started outside the loop: the same, in one task
             scheduler.execute(() -> server.connectRequested(connection, source));
@@ -483,6 +489,19 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             connectRequested(connection, sources.remove(channel));
         }
 
+        /**
+         * The behaviour every check connection meets for the whole run, whoever connects, when the script has one
+         * phase, an open firewall, no capacity and no sequence: then {@link #connectRequested(Connection, String)}
+         * reads nothing of the server that could change, and its bookkeeping is never read (the count of the phase's
+         * connections is for sequences, the list of open connections for a later phase's reset), so a channel-free
+         * connection plays it without reaching the server ({@link Connection#connectFixed()}). Else null.
+         */
+        Behaviour fixedBehaviour() {
+            boolean fixed = script.phases().size() == 1 && firewall == Firewall.OPEN && capacity == null
+                    && !(behaviour instanceof Behaviour.Sequence);
+            return fixed ? behaviour : null;
+        }
+
         /** A check connects, over a channel or channel-free: the firewall, then the behaviour of this phase. */
         void connectRequested(Connection connection, String source) {
             if (source != null && !allows(source)) {
@@ -615,6 +634,11 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         boolean linked;
         Connection next;
         Connection previous;
+        /**
+         * The server's {@link ScriptedServer#fixedBehaviour()} when its last channel-free connect went through its
+         * route (the connects that skip the route go to the same server), else null.
+         */
+        Behaviour fixedBehaviour;
         /** Channel-free state, as {@link VirtualChannel} keeps it. */
         private boolean open = true;
         private boolean connectPending = true;
@@ -667,6 +691,23 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
             connectPending = true;
             active = false;
             inputShutdown = false;
+        }
+
+        /**
+         * Connects to a server of {@link ScriptedServer#fixedBehaviour()} as {@link ScriptedServer#connectRequested}
+         * does (the open firewall allows every source), without the server's bookkeeping that nothing reads for it:
+         * the same tasks at the same times.
+         */
+        void connectFixed() {
+            Behaviour chosen = fixedBehaviour;
+            play(chosen);
+            if (chosen instanceof Behaviour.Refuse) {
+                later(REFUSED);
+                return;
+            }
+            if (!(chosen instanceof Behaviour.Blackhole)) {
+                later(ACCEPT);
+            }
         }
 
         void play(Behaviour behaviour) {

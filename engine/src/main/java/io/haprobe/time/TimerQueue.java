@@ -42,6 +42,8 @@ final class TimerQueue<E extends TimerQueue.Entry> {
     private static final int HEAP = MAX_LANES + 1;
     /** A lane slot's sequence once the slot is known stale: dropped when it comes up, its entry unread. */
     private static final long STALE = Long.MIN_VALUE;
+    /** The due FIFO's bit in {@link #busyLanes}. */
+    private static final int DUE_BIT = 1 << MAX_LANES;
 
     /**
      * Something a {@link TimerQueue} holds: it knows which of its queued slots is live, so that cancelling or
@@ -66,6 +68,12 @@ final class TimerQueue<E extends TimerQueue.Entry> {
      */
     private final Lane[] lanes = new Lane[MAX_LANES + 1];
     private int laneCount;
+    /**
+     * Bit i set when FIFO i (the due FIFO is bit {@link #MAX_LANES}) may hold slots: set by every add, cleared when
+     * {@link #locate()} finds the FIFO empty, so that finding the first slot reads only the FIFOs in use (the lanes
+     * the first checks' offsets took stay empty for the rest of a run).
+     */
+    private int busyLanes;
     /** How many slots the FIFOs hold, stale ones included: 0 spares the scan of the FIFOs. */
     private int laneSlots;
     private Entry[] heap = new Entry[INITIAL_CAPACITY];
@@ -80,7 +88,7 @@ final class TimerQueue<E extends TimerQueue.Entry> {
 
     /** Creates an empty queue. */
     TimerQueue() {
-        lanes[MAX_LANES] = new Lane(0);
+        lanes[MAX_LANES] = new Lane(0, MAX_LANES);
     }
 
     /**
@@ -104,6 +112,7 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             entry.position = lane.added;
             lane.add(entry, time, seq);
             laneSlots++;
+            busyLanes |= lane.bit;
             return seq;
         }
         entry.lane = null;
@@ -221,15 +230,22 @@ final class TimerQueue<E extends TimerQueue.Entry> {
         long bestTime = Long.MAX_VALUE;
         long bestSequence = Long.MAX_VALUE;
         if (laneSlots > 0) {
-            Lane due = lanes[MAX_LANES];
-            laneSlots -= due.dropStale();
-            if (due.count > 0) {
-                from = MAX_LANES;
-                bestTime = due.times[due.head];
-                bestSequence = due.sequences[due.head];
-            }
             Lane[] l = lanes;
-            for (int i = 0, n = laneCount; i < n; i++) {
+            int busy = busyLanes;
+            if ((busy & DUE_BIT) != 0) {
+                Lane due = l[MAX_LANES];
+                laneSlots -= due.dropStale();
+                if (due.count > 0) {
+                    from = MAX_LANES;
+                    bestTime = due.times[due.head];
+                    bestSequence = due.sequences[due.head];
+                } else {
+                    busy &= ~DUE_BIT;
+                }
+            }
+            // the lanes in use, in index order (as a scan of every lane would find them)
+            for (int rest = busy & ~DUE_BIT; rest != 0; rest &= rest - 1) {
+                int i = Integer.numberOfTrailingZeros(rest);
                 Lane lane = l[i];
                 if (lane.count > 0 && lane.sequences[lane.head] == STALE) {
                     laneSlots -= lane.dropStale();
@@ -244,8 +260,11 @@ final class TimerQueue<E extends TimerQueue.Entry> {
                         bestTime = time;
                         bestSequence = seq;
                     }
+                } else {
+                    busy &= ~lane.bit;
                 }
             }
+            busyLanes = busy;
         }
         if (heapSize > 0) {
             long time = heapTimes[0];
@@ -280,7 +299,7 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             }
             return null;
         }
-        Lane lane = new Lane(delay);
+        Lane lane = new Lane(delay, laneCount);
         l[laneCount++] = lane;
         return lane;
     }
@@ -364,6 +383,8 @@ final class TimerQueue<E extends TimerQueue.Entry> {
     private static final class Lane {
 
         long delay;
+        /** The lane's bit in {@link #busyLanes}: {@code 1 << } its index. */
+        final int bit;
         Entry[] entries = new Entry[INITIAL_CAPACITY];
         /** The slots' times and sequences, beside them: finding the next slot reads no entry. */
         long[] times = new long[INITIAL_CAPACITY];
@@ -374,8 +395,9 @@ final class TimerQueue<E extends TimerQueue.Entry> {
         long added;
         long taken;
 
-        Lane(long delay) {
+        Lane(long delay, int index) {
             this.delay = delay;
+            this.bit = 1 << index;
         }
 
         void add(Entry entry, long time, long seq) {

@@ -498,6 +498,43 @@ class HttpResponseJudgeTest {
     }
 
     /** Feeds {@code full} one byte at a time and checks that the verdict appears exactly after {@code prefix}. */
+    /**
+     * A scratch remembers its last short judgement: the same judge on the same bytes gives the same verdict, and
+     * any other call (other bytes in the same array, another length, the end of the stream, another judge) is judged
+     * afresh, exactly as without a scratch.
+     */
+    @Test
+    void aScratchGivesTheVerdictOfTheSameBytesAgainAndJudgesAnyOtherCallAfresh() {
+        HttpResponseJudge.Scratch scratch = new HttpResponseJudge.Scratch();
+        HttpResponseJudge ok = of(status(200));
+        HttpResponseJudge body = of(string("OK"));
+        byte[] buf = bytes("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+        List<CheckVerdict> seen = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (HttpResponseJudge judge : List.of(ok, body, DEFAULT)) {
+                for (int length : new int[] {buf.length, buf.length - 1, 20}) {
+                    for (boolean end : new boolean[] {false, true}) {
+                        CheckVerdict expected = judge.judge(buf, length, end);
+                        CheckVerdict got = judge.judge(buf, length, end, scratch);
+                        assertThat(got).isEqualTo(expected);
+                        assertThat(judge.judge(buf, length, end, scratch)).isEqualTo(expected);
+                        seen.add(got);
+                    }
+                }
+            }
+        }
+        assertThat(seen).contains(verdict(L7OK, 200, ""), null, verdict(L7RSP, 200, HttpResponseJudge.INFO_NO_MATCH));
+        byte[] changed = buf.clone();
+        changed[9] = '5'; // the same array changed in place after a judgement: judged again
+        assertThat(ok.judge(buf, buf.length, false, scratch)).isEqualTo(verdict(L7OK, 200, ""));
+        System.arraycopy(changed, 0, buf, 0, buf.length);
+        assertThat(ok.judge(buf, buf.length, false, scratch)).isEqualTo(verdict(L7STS, 500, "OK"));
+        byte[] large = bytes("HTTP/1.1 200 OK\r\nX: " + "a".repeat(600) + "\r\nContent-Length: 0\r\n\r\n");
+        assertThat(ok.judge(large, large.length, false, scratch)).isEqualTo(verdict(L7OK, 200, ""));
+        large[9] = '4';
+        assertThat(ok.judge(large, large.length, false, scratch)).isEqualTo(verdict(L7STS, 400, "OK"));
+    }
+
     private static void assertVerdictExactlyAt(HttpResponseJudge judge, String prefix, String full) {
         byte[] buf = bytes(full);
         for (int n = 0; n < prefix.length(); n++) {
