@@ -49,8 +49,11 @@ public final class Main {
 
     /** {@link #run(PrintWriter, PrintWriter, String...)} with another top-level command, for tests. */
     static int run(Object command, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(command)
-                .setOut(out)
+        CommandLine commandLine = new CommandLine(command);
+        if (command instanceof HaprobeCommand) {
+            HaprobeCommand.addSubcommands(commandLine, args);
+        }
+        commandLine.setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler((ex, arguments) -> {

@@ -36,6 +36,19 @@ class MainTest {
                 + "(please report it with the command and config that caused it)\n");
     }
 
+    @Test
+    void eachSubcommandIsAddedUnderItsOwnNameAllInHelpOrderOrOnlyTheOneNamed() {
+        for (String name : HaprobeCommand.SUBCOMMANDS) {
+            assertThat(new picocli.CommandLine(HaprobeCommand.subcommand(name)).getCommandName()).isEqualTo(name);
+            assertThat(HaprobeCommand.addSubcommands(new picocli.CommandLine(new HaprobeCommand()), name, "x")
+                    .getSubcommands()).containsOnlyKeys(name);
+        }
+        assertThat(HaprobeCommand.addSubcommands(new picocli.CommandLine(new HaprobeCommand()), "simulat")
+                .getSubcommands().keySet()).containsExactlyElementsOf(HaprobeCommand.SUBCOMMANDS);
+        assertThat(HaprobeCommand.addSubcommands(new picocli.CommandLine(new HaprobeCommand()))
+                .getSubcommands().keySet()).containsExactlyElementsOf(HaprobeCommand.SUBCOMMANDS);
+    }
+
     @Command(name = "failing")
     private static final class Failing implements Callable<Integer> {
 
