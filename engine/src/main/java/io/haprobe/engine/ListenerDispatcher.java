@@ -8,11 +8,14 @@ import io.netty.util.internal.ThreadExecutorMap;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -175,6 +178,11 @@ final class ListenerDispatcher {
      * Delivers the events queued so far and stops the dispatcher's own thread, waiting at most 10 seconds for
      * slow listeners; an executor given by the caller is neither shut down nor waited for. Must not be called on
      * the listener executor.
+     *
+     * <p>The executor is shut down only once the final delivery has run: a {@code ThreadPoolExecutor} shut down
+     * while an event loop's hand-over is still starting the executor's first thread can leave the final delivery
+     * queued with no thread to run it (the loop's start fails on the shutdown, and the task queued meanwhile
+     * counted on that thread), and close() then waited its 10 seconds and dropped the events.
      */
     void close() {
         if (ownedExecutor == null) {
@@ -183,18 +191,28 @@ final class ListenerDispatcher {
         closing = true;
         // a final delivery, after those already queued: a batch an event loop armed for the end of its iteration
         // may not be handed over before the executor shuts down
+        Future<?> finalDelivery;
         try {
-            ownedExecutor.execute(deliverPending);
+            finalDelivery = ownedExecutor.submit(deliverPending);
         } catch (RejectedExecutionException alreadyClosed) {
             return;
         }
-        ownedExecutor.shutdown();
         try {
+            finalDelivery.get(DRAIN_SECONDS, TimeUnit.SECONDS);
+            ownedExecutor.shutdown();
+            // the thread that ran the final delivery ends once a batch handed over after it is delivered
             if (!ownedExecutor.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
                 LOGGER.log(System.Logger.Level.WARNING, "listeners still busy 10 s after close()");
             }
+        } catch (TimeoutException slow) {
+            LOGGER.log(System.Logger.Level.WARNING, "listeners still busy 10 s after close()");
+        } catch (ExecutionException unexpected) {
+            // deliver() catches what a listener throws: only an error of the dispatcher itself gets here
+            LOGGER.log(System.Logger.Level.WARNING, "final delivery of health events failed", unexpected.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            ownedExecutor.shutdown();
         }
     }
 

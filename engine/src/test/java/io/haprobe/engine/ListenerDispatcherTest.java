@@ -168,4 +168,33 @@ class ListenerDispatcherTest {
             group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
+
+    @Test
+    void closeRacingALoopsHandOverDeliversTheEventsAtOnce() throws Exception {
+        // a ThreadPoolExecutor shut down while the loop's hand-over starts its first thread could strand close()'s
+        // final delivery with no thread to run it: close() then waited 10 s and the events were lost
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoop loop = group.next();
+        try {
+            for (int round = 0; round < 200; round++) {
+                List<HealthEvent> delivered = new CopyOnWriteArrayList<>();
+                ListenerDispatcher dispatcher = new ListenerDispatcher(List.of(delivered::add), null);
+                CountDownLatch emitted = new CountDownLatch(1);
+                // the batch is handed over at the end of the loop's iteration, while close() runs here
+                loop.execute(() -> {
+                    dispatcher.emit(EVENT);
+                    emitted.countDown();
+                });
+                emitted.await();
+                long begin = System.nanoTime();
+                dispatcher.close();
+                long tookMillis = (System.nanoTime() - begin) / 1_000_000;
+
+                assertThat(delivered).as("round %d", round).containsExactly(EVENT);
+                assertThat(tookMillis).as("close() in round %d, ms", round).isLessThan(5_000);
+            }
+        } finally {
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
 }
