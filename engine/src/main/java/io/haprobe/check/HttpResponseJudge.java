@@ -180,7 +180,10 @@ public final class HttpResponseJudge {
 
     /**
      * Judges as {@link #judge(byte[], int, boolean)} does, parsing with {@code scratch}'s message instead of a new
-     * one: the check sessions of a thread judge every read of every check with one.
+     * one: the check sessions of a thread judge every read of every check with one. When the scratch's last
+     * judgement was by this judge, of a response of at most 512 bytes equal byte for byte to this one (same length,
+     * same end of stream), it returns that judgement's verdict instance without parsing: verdicts are immutable
+     * values, so only their identity can repeat, never their content.
      *
      * @param buf         as {@link #judge(byte[], int, boolean)}
      * @param length      as {@link #judge(byte[], int, boolean)}

@@ -192,6 +192,12 @@ public final class HealthCheckEngine implements AutoCloseable {
      * paused (it keeps waking every {@code inter} without connecting). Servers with {@code agent-check} also
      * get their agent's first check, spread with the health checks.
      *
+     * <p>Each first check is planned from this call's scheduler time plus the server's spread offset. On a live
+     * transport the call returns at once and each loop arms its servers just ahead of their first checks (10 ms
+     * before, in the order of those checks), so a large config makes no first check late; {@code lastchg} counts
+     * from this call for every server. On a {@link VirtualScheduler} every server is armed in one task at this
+     * time, in declaration order. Thread-safe.
+     *
      * @throws IllegalStateException if the engine was already started or is closed
      */
     public synchronized void start() {

@@ -175,9 +175,10 @@ final class ListenerDispatcher {
     }
 
     /**
-     * Delivers the events queued so far and stops the dispatcher's own thread, waiting at most 10 seconds for
-     * slow listeners; an executor given by the caller is neither shut down nor waited for. Must not be called on
-     * the listener executor.
+     * Delivers the events queued so far and stops the dispatcher's own thread, waiting at most 10 seconds for the
+     * final delivery (slow listeners), then at most 10 more for a batch an event loop handed over after it (a
+     * warning is logged when either wait runs out); an executor given by the caller is neither shut down nor waited
+     * for. Must not be called on the listener executor.
      *
      * <p>The executor is shut down only once the final delivery has run: a {@code ThreadPoolExecutor} shut down
      * while an event loop's hand-over is still starting the executor's first thread can leave the final delivery
