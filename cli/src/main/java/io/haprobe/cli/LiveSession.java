@@ -84,6 +84,7 @@ final class LiveSession implements AutoCloseable {
                 .listener(recorder);
         listeners.forEach(builder::listener);
         this.engine = builder.build();
+        recorder.expect(engine.servers());
     }
 
     /** Replaces what {@link #finish()} prints (the summary table) by {@code summary}, e.g. the JSON document. */

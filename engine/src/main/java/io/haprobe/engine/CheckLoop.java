@@ -1,10 +1,12 @@
 package io.haprobe.engine;
 
+import io.haprobe.CheckOutcome;
 import io.haprobe.health.IntervalPolicy;
 import io.haprobe.health.ServerHealth;
 import io.haprobe.internal.CheckDriver;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.ProbeTransport;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -35,12 +37,8 @@ final class CheckLoop {
     private final Map<IntervalPolicy, IntervalPolicy> policies = new HashMap<>();
     /** The last check results of the loop's channel-free checks, which their drivers share when equal. */
     private final CheckDriver.SharedResults sharedResults = new CheckDriver.SharedResults();
-    /**
-     * The state a check of one of the loop's servers last moved it to within its state (event loop only): a server
-     * whose check gives an equal state takes this instance instead, so that the steady servers of a loop share one
-     * state (and counter and outcome), read in the cache on every check instead of one cold copy each; null before.
-     */
-    private ServerHealth commonHealth;
+    /** The loop thread's {@link CommonHealths}, fetched at the first check that needs it; null before. */
+    private CommonHealths commonHealths;
 
     /**
      * Creates the loop.
@@ -112,14 +110,26 @@ final class CheckLoop {
         return sharedResults;
     }
 
-    /** Returns {@link #commonHealth}, null at first. Event loop only. */
-    ServerHealth commonHealth() {
-        return commonHealth;
-    }
-
-    /** Sets {@link #commonHealth}. Event loop only. */
-    void commonHealth(ServerHealth health) {
-        this.commonHealth = health;
+    /**
+     * Returns the one instance of a state equal to {@code health} that the loop's thread keeps for the steady
+     * servers it checks, so that they share it instead of storing a new state each into their long-lived checker on
+     * every check: young collections then find few young objects referenced from old checkers (they scan the cards
+     * of the old generation those stores dirty, and copy what they find). The thread's table keeps, for each whole
+     * millisecond of the last outcome's duration below {@link CommonHealths#MILLIS}, the two states met last;
+     * {@code health} itself when none is equal, and then {@code spare} when that one is equal to it (an equal state
+     * the checker already holds, which the new one need not replace). Event loop only.
+     *
+     * @param health the state a check just moved a server to within its state; never null
+     * @param spare  the state the server's check replaced before, or null
+     * @return an instance equal to {@code health}; never null
+     */
+    ServerHealth commonHealth(ServerHealth health, ServerHealth spare) {
+        CommonHealths table = commonHealths;
+        if (table == null) {
+            table = CommonHealths.OF_THREAD.get();
+            commonHealths = table;
+        }
+        return table.intern(health, spare);
     }
 
     Scheduler scheduler() {
@@ -143,6 +153,52 @@ final class CheckLoop {
      */
     long delayNanos(long intervalNanos) {
         return IntervalPolicy.withSpread(intervalNanos, spreadChecks, random.nextDouble());
+    }
+
+    /**
+     * The states a thread's checks moved servers to last, two per whole millisecond of their last outcome's duration
+     * ({@link CheckLoop#commonHealth}). Per thread rather than per loop, so that what a warm-up run left on an event
+     * loop's thread ({@link WarmUp}) is what the run's own checks find there. Confined to its thread.
+     */
+    static final class CommonHealths {
+
+        /** The durations, in milliseconds, below which states are kept: a steady check's, on loopback or a LAN. */
+        static final int MILLIS = 64;
+
+        private static final FastThreadLocal<CommonHealths> OF_THREAD = new FastThreadLocal<>() {
+            @Override
+            protected CommonHealths initialValue() {
+                return new CommonHealths();
+            }
+        };
+
+        /** The state met last for each millisecond, then the one before it. */
+        private final ServerHealth[] recent = new ServerHealth[MILLIS];
+        private final ServerHealth[] older = new ServerHealth[MILLIS];
+
+        ServerHealth intern(ServerHealth health, ServerHealth spare) {
+            CheckOutcome outcome = health.lastOutcome();
+            long millis = outcome == null ? -1 : outcome.durationMillis();
+            ServerHealth kept = spare != null && spare.equals(health) ? spare : health;
+            if (millis < 0 || millis >= MILLIS) {
+                return kept;
+            }
+            int i = (int) millis;
+            ServerHealth first = recent[i];
+            if (first != null && first.equals(health)) {
+                return first;
+            }
+            ServerHealth second = older[i];
+            if (second != null && second.equals(health)) {
+                // the one met last goes first
+                older[i] = first;
+                recent[i] = second;
+                return second;
+            }
+            older[i] = first;
+            recent[i] = kept;
+            return kept;
+        }
     }
 
     /** Stops the loop: from now on no check starts and no result is applied. Idempotent; any thread. */

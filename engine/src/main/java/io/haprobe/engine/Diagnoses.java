@@ -216,6 +216,25 @@ public final class Diagnoses {
         }
 
         /**
+         * Makes ahead, for a recorder made with an origin, the state each of {@code servers} will keep, so that a
+         * live run does not make them at the servers' first checks, thousands within one {@code inter} of a running
+         * loop: call it once the engine is built, with {@link HealthCheckEngine#servers()}. Records nothing;
+         * nothing for a recorder without origin. Any thread.
+         *
+         * @param servers the servers the run will check; never null
+         * @throws NullPointerException if {@code servers} is null
+         */
+        public synchronized void expect(List<ServerSnapshot> servers) {
+            java.util.Objects.requireNonNull(servers, "servers");
+            if (histories == null) {
+                return;
+            }
+            for (ServerSnapshot server : servers) {
+                histories.expect(server.backend(), server.server());
+            }
+        }
+
+        /**
          * Keeps check completions and state changes (a recorder made with an origin keeps the state changes and
          * takes each check into its servers' histories).
          *

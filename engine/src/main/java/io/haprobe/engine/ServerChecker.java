@@ -156,6 +156,14 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
         if (requests != null) {
             model.bootState(requests, health.state(), health.maintenance(), health.drain(), health.weight());
         }
+        ProbeTransport transport = loop.transport();
+        if (health.checked() && plainChecks && !(transport instanceof DirectConnector)
+                && !section.proxy().sendState()) {
+            // live: the run of the server's checks is made now, while the engine is built, rather than at its
+            // first check, when thousands of servers would make theirs within one inter of a running loop (their
+            // first check resets it to the program its state then asks for)
+            liveRun = newLiveRun(section.program(this, health), this).prepare(transport, target);
+        }
     }
 
     /**
@@ -536,9 +544,7 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
                 probe.run.reset(program);
             } else {
                 probe = new ProbeRun();
-                probe.run = new CheckRun(program, loop.scheduler(), policy.interNanos(),
-                        proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), probe)
-                        .proxyProtocol(sendProxy, checkProxyVersion);
+                probe.run = newLiveRun(program, probe);
                 probeRun = probe;
             }
             probe.results = results;
@@ -547,12 +553,17 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
             // live and channel-free: the server's checks come one at a time and share one run and driver
             run = liveRun.reset(program);
         } else {
-            run = new CheckRun(program, loop.scheduler(), policy.interNanos(),
-                    proxy.timeoutConnectNanos(), proxy.timeoutCheckNanos(), plan.tls(), results)
-                    .proxyProtocol(sendProxy, checkProxyVersion);
+            run = newLiveRun(program, results);
             liveRun = run;
         }
         run.start(transport, target);
+    }
+
+    /** Makes a run of the server's health checks that reports to {@code results}. */
+    private CheckRun newLiveRun(CheckProgram program, Consumer<List<CheckOutcome>> results) {
+        ProxyConfig proxy = section.proxy();
+        return new CheckRun(program, loop.scheduler(), policy.interNanos(), proxy.timeoutConnectNanos(),
+                proxy.timeoutCheckNanos(), plan.tls(), results).proxyProtocol(sendProxy, checkProxyVersion);
     }
 
     private void runAgentCheck() {
@@ -606,16 +617,9 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
                     ServerHealth before = health;
                     ServerHealth within = before.applyWithinState(result);
                     if (within != null && within != before) {
-                        ServerHealth common = loop.commonHealth();
-                        if (common != null && common.equals(within)) {
-                            within = common; // the state of other steady servers of the loop: one instance for all
-                        } else {
-                            ServerHealth spare = spareHealth;
-                            if (spare != null && spare.equals(within)) {
-                                within = spare; // equal values: the new one dies young
-                            }
-                            loop.commonHealth(within);
-                        }
+                        // the state of other steady servers of the thread, or the one this server had before: one
+                        // instance for all, and the new one dies young
+                        within = loop.commonHealth(within, spareHealth);
                         spareHealth = before;
                     }
                     if (within != null) {

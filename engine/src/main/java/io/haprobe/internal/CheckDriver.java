@@ -201,16 +201,28 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     }
 
     /**
-     * Makes a finished driver ready to run {@code program} again, as a new driver with the same scheduler, bounds,
+     * Tells whether no check of this driver is under way: it was never started (or was {@linkplain #reset reset}
+     * and not started since), or its run has {@linkplain #finished() finished}. An idle driver may be
+     * {@linkplain #reset reset}, for instance a driver made ahead of a server's first check, before its program is
+     * known for sure.
+     *
+     * @return true when {@link #reset} may be called
+     */
+    public boolean idle() {
+        return finished || target == null;
+    }
+
+    /**
+     * Makes an idle driver ready to run {@code program} (again), as a new driver with the same scheduler, bounds,
      * PROXY versions and {@code onResults} would be: a server runs one check at a time, so its checks can share
      * one driver and session instead of allocating them per check. Events of the connections of the run before
      * are still ignored (they are not the current connection), and its deadline was cancelled when it finished.
      *
      * @param program the compiled check; never null
-     * @throws IllegalStateException if the run before has not {@linkplain #finished() finished}
+     * @throws IllegalStateException if a run is under way (the driver is not {@linkplain #idle() idle})
      */
     public void reset(CheckProgram program) {
-        if (!finished) {
+        if (!idle()) {
             throw new IllegalStateException("the check under way has not finished");
         }
         this.program = Objects.requireNonNull(program, "program");

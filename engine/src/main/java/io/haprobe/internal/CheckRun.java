@@ -175,14 +175,34 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * Tells whether this run can be {@link #reset} for the server's next check: its check has reported, and none
-     * of its connections took a channel (all were channel-free, {@link EpollCheckConnection}), so no late event of
-     * an earlier connection can reach it.
+     * Does ahead of the first check, off the check's path, what the run's first channel-free connection would
+     * otherwise do: fetches the server's {@link NettyProbeTransport#sourceSlot} when {@code transport} is a
+     * {@link NettyProbeTransport}, so that a run made while the engine is built creates no object of its own at its
+     * first check. Optional; nothing for another transport. Any thread, before the run's first {@link #start}.
+     *
+     * @param transport the transport the run will start on; never null
+     * @param target    the server and its check address, as {@link #start} will be given them; never null
+     * @return this run
+     */
+    public CheckRun prepare(ProbeTransport transport, CheckTarget target) {
+        Objects.requireNonNull(target, "target");
+        if (Objects.requireNonNull(transport, "transport") instanceof NettyProbeTransport live && tls == null) {
+            sourceSlot = live.sourceSlot(target);
+            sourcesOf = live;
+        }
+        return this;
+    }
+
+    /**
+     * Tells whether this run can be {@link #reset} for the server's next check: no check of it is under way (it was
+     * never started, or its check has reported: {@link CheckDriver#idle()}), and none of its connections took a
+     * channel (all were channel-free, {@link EpollCheckConnection}), so no late event of an earlier connection can
+     * reach it.
      *
      * @return true when {@link #reset} may be called
      */
     public boolean reusable() {
-        return driver.finished() && !channelUsed;
+        return driver.idle() && !channelUsed;
     }
 
     /**
@@ -192,7 +212,8 @@ public final class CheckRun extends ChannelInboundHandlerAdapter
      *
      * @param program the check's program, compiled anew when the server's check settings changed; never null
      * @return this run
-     * @throws IllegalStateException if the run is not {@link #reusable()}
+     * @throws IllegalStateException if the run is not {@link #reusable()}: a check is under way, or a connection
+     *                               took a channel
      */
     public CheckRun reset(CheckProgram program) {
         if (!reusable()) {

@@ -64,7 +64,7 @@ final class TimerQueue<E extends TimerQueue.Entry> {
 
     /**
      * The FIFOs: index {@link #MAX_LANES} is the due FIFO (delay 0, never given to another delay), 0..
-     * {@link #laneCount} - 1 the lanes.
+     * {@link #laneCount} - 1 the lanes in use (all are made with the queue; a lane is in use once given a delay).
      */
     private final Lane[] lanes = new Lane[MAX_LANES + 1];
     private int laneCount;
@@ -88,7 +88,10 @@ final class TimerQueue<E extends TimerQueue.Entry> {
 
     /** Creates an empty queue. */
     TimerQueue() {
-        lanes[MAX_LANES] = new Lane(0, MAX_LANES);
+        // every lane is made now, with the queue, rather than by the first timer of its delay on a running loop
+        for (int i = 0; i <= MAX_LANES; i++) {
+            lanes[i] = new Lane(0, i);
+        }
     }
 
     /**
@@ -299,8 +302,8 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             }
             return null;
         }
-        Lane lane = new Lane(delay, laneCount);
-        l[laneCount++] = lane;
+        Lane lane = l[laneCount++];
+        lane.delay = delay;
         return lane;
     }
 

@@ -46,8 +46,11 @@ class DiagnosesRecorderTest {
         Diagnoses.Recorder everything = new Diagnoses.Recorder();
         HealthCheckEngine[] engine = new HealthCheckEngine[1];
         Diagnoses.Recorder histories = new Diagnoses.Recorder(() -> engine[0].startNanos());
+        // a live run's: the servers' states made ahead of their first checks, which must change nothing
+        Diagnoses.Recorder expecting = new Diagnoses.Recorder(() -> engine[0].startNanos());
         engine[0] = HealthCheckEngine.builder(config).transport(transport).listenerExecutor(Runnable::run)
-                .listener(everything).listener(histories).build();
+                .listener(everything).listener(histories).listener(expecting).build();
+        expecting.expect(engine[0].servers());
         engine[0].start();
         scheduler.runUntil(40_000 * MS);
 
@@ -56,12 +59,16 @@ class DiagnosesRecorderTest {
         List<Diagnosis> fromHistories = Diagnoses.live(engine[0], histories, transport, false);
         List<TransitionDiagnosis> transitionsFromTimeline = Diagnoses.transitions(config, timeline, transport);
         List<TransitionDiagnosis> transitionsFromHistories = Diagnoses.transitions(engine[0], histories, transport);
+        List<Diagnosis> fromExpecting = Diagnoses.live(engine[0], expecting, transport, false);
+        List<TransitionDiagnosis> transitionsFromExpecting = Diagnoses.transitions(engine[0], expecting, transport);
         engine[0].close();
 
         assertThat(fromTimeline).hasSize(2);
         assertThat(fromHistories).hasToString(fromTimeline.toString());
         assertThat(transitionsFromTimeline).hasSize(3);
         assertThat(transitionsFromHistories).hasToString(transitionsFromTimeline.toString());
+        assertThat(fromExpecting).hasToString(fromTimeline.toString());
+        assertThat(transitionsFromExpecting).hasToString(transitionsFromTimeline.toString());
         assertThat(timeline.events()).anyMatch(HealthEvent.CheckCompleted.class::isInstance);
         assertThat(histories.timeline(engine[0].startNanos()).events())
                 .isNotEmpty()

@@ -8,6 +8,7 @@ import io.haprobe.transport.CheckTarget;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,18 +58,43 @@ class CheckDriverReuseTest {
     }
 
     @Test
+    void aDriverNotYetStartedIsIdleAndRunsTheProgramItIsResetTo() {
+        // made ahead of the first check with one program, reset to another once the server's state asks for it
+        CheckDriver driver = new CheckDriver(CheckProgram.connectOnly(), clock, 2 * S, 0, 0, outcomes::addAll);
+        assertThat(driver.idle()).isTrue();
+        assertThat(driver.finished()).isFalse();
+        driver.reset(CheckProgram.agent(80, null, "ping\n".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(driver.idle()).isTrue();
+
+        driver.start(connector, TARGET);
+        assertThat(driver.idle()).isFalse();
+        driver.connected(wires.get(0));
+        // the agent program sends and waits for a reply line, where the connect-only one would have passed
+        assertThat(wires.get(0).sent).isEqualTo("ping\n");
+        assertThat(outcomes).isEmpty();
+        driver.received(wires.get(0), "up\n".getBytes(StandardCharsets.US_ASCII), 0, 3);
+        driver.peerClosed(wires.get(0));
+        assertThat(outcomes).isNotEmpty();
+        assertThat(driver.idle()).isTrue();
+        assertThat(driver.agentReply()).isNotNull();
+    }
+
+    @Test
     void aDriverWhoseRunGoesOnCannotBeReset() {
         CheckDriver driver = new CheckDriver(CheckProgram.connectOnly(), clock, 2 * S, 0, 0, outcomes::addAll);
         driver.start(connector, TARGET);
+        assertThat(driver.idle()).isFalse();
         assertThatThrownBy(() -> driver.reset(CheckProgram.connectOnly()))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     private static final class Wire implements CheckConnection {
         boolean closed;
+        String sent = "";
 
         @Override
         public void send(byte[] bytes) {
+            sent += new String(bytes, StandardCharsets.US_ASCII);
         }
 
         @Override

@@ -97,6 +97,30 @@ class EpollCheckConnectionLiveTest {
     }
 
     @Test
+    void aRunMadeAndPreparedOffTheLoopRunsItsFirstCheckWithTheProgramItIsResetTo() throws Exception {
+        serve(socket -> {
+            readRequest(socket);
+            write(socket, OK_200);
+        }, true);
+        Scheduler scheduler = transport.scheduler();
+        CompletableFuture<List<CheckOutcome>> results = new CompletableFuture<>();
+        // made while an engine is built, on its thread, with the program of the server's boot state
+        CheckRun run = new CheckRun(CheckProgram.connectOnly(), scheduler, 500 * MS, 0, 0, results::complete)
+                .prepare(transport, target());
+        assertThat(run.reusable()).isTrue();
+
+        scheduler.execute(() -> run.reset(http()).start(transport, target()));
+        List<CheckOutcome> outcomes = results.orTimeout(5, TimeUnit.SECONDS).join();
+
+        // the HTTP program it was reset to ran, not the connect-only one it was made with
+        assertThat(outcomes.get(outcomes.size() - 1).status()).isEqualTo(CheckStatus.L7OK);
+        assertThat(outcomes.get(outcomes.size() - 1).code()).isEqualTo(200);
+        CompletableFuture<Boolean> reusable = new CompletableFuture<>();
+        scheduler.execute(() -> reusable.complete(run.reusable()));
+        assertThat(reusable.get(5, TimeUnit.SECONDS)).as("channel-free, finished").isTrue();
+    }
+
+    @Test
     void aConnectOnlyCheckIsL4ok() throws Exception {
         serve(socket -> { }, false);
 
