@@ -20,15 +20,18 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]
- * [--stats-socket ADDRESS] [--metrics HOST:PORT] [--no-probe] [--threads N] [--lateness]}: runs the config's health checks against the real
- * servers it names, prints HAProxy's log lines as they happen, a per-server summary and, for each server not UP,
- * its diagnosis (cause, evidence, fix; follow-up probes off with {@code --no-probe}). With {@code --stats-socket},
+ * [--stats-socket ADDRESS] [--metrics HOST:PORT] [--no-probe] [--threads N] [--lateness] [--warmup TIME]}: runs the
+ * config's health checks against the real servers it names, prints HAProxy's log lines as they happen, a per-server
+ * summary and, for each server not UP, its diagnosis (cause, evidence, fix; follow-up probes off with {@code --no-probe}). With {@code --stats-socket},
  * HAProxy's runtime API (spec §10) is served there while the checks run, for {@code socat} and the runbooks'
  * scripts; the config's own {@code stats socket} addresses are refused (they belong to the host's HAProxy). With
  * {@code --metrics}, {@code /metrics} is served in the text of HAProxy 2.6's Prometheus exporter for the
  * duration of the run (loopback addresses only). With {@code --lateness}, how late the checks started (actual −
  * planned start, an HdrHistogram) is printed after the summary as percentiles in ms, over the whole run and over the
- * checks planned after every server's first check, or in the JSON document's {@code run.lateness}.
+ * checks planned after every server's first check, or in the JSON document's {@code run.lateness}. With
+ * {@code --warmup} (by default 1.5 s from 10,000 servers), the checks' event loops first check haprobe's own
+ * responder on 127.0.0.1 ({@link io.haprobe.engine.WarmUp}), so that the run's first checks do not start late on a
+ * cold JVM; the run's times (its {@code t=0}, {@code --duration}) start after it.
  */
 @Command(name = "check",
         description = {"Runs the health checks of a haproxy.cfg against its real servers.",
@@ -83,6 +86,17 @@ final class CheckCommand implements Callable<Integer> {
                     "and max in ms after the summary, for the whole run and after the first checks (JSON: run.lateness)"})
     private boolean lateness;
 
+    @Option(names = "--warmup", paramLabel = "TIME", converter = HaproxyTimeConverter.class,
+            description = {"before the first checks, check haprobe's own responder on 127.0.0.1 for TIME (HAProxy time",
+                    "units), so that the JVM has compiled the check path; never a server of the config; 0: none;",
+                    "default: " + WARMUP_DEFAULT_MS + "ms from " + WARMUP_DEFAULT_SERVERS + " servers, else 0"})
+    private Long warmupMillis;
+
+    /** The default {@code --warmup} of a config with at least {@link #WARMUP_DEFAULT_SERVERS} servers to check, ms. */
+    static final long WARMUP_DEFAULT_MS = 1500;
+    /** From how many servers to check a warm-up is the default. */
+    static final int WARMUP_DEFAULT_SERVERS = 10_000;
+
     @Mixin
     private RunOutputOptions output = new RunOutputOptions();
 
@@ -117,6 +131,9 @@ final class CheckCommand implements Callable<Integer> {
             if (noProbe) {
                 session.noProbe();
             }
+            long warmup = warmupMillis != null ? warmupMillis
+                    : session.servers().size() >= WARMUP_DEFAULT_SERVERS ? WARMUP_DEFAULT_MS : 0;
+            session.warmUpFor(warmup);
             MetricsServer server;
             try {
                 server = metrics == null ? null : session.serveMetrics(metrics);
@@ -132,6 +149,10 @@ final class CheckCommand implements Callable<Integer> {
                 }
                 if (server != null) {
                     err.println("haprobe: serving http://" + hostPort(server) + "/metrics during the run");
+                }
+                if (warmup > 0) {
+                    err.println("haprobe: warming up for " + warmup + " ms on 127.0.0.1 before the first checks"
+                            + " (--warmup 0: none)");
                 }
                 err.flush();
                 extras.diagnoses(session::diagnoses);

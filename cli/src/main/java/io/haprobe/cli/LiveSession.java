@@ -7,6 +7,7 @@ import io.haprobe.engine.HealthCheckEngine;
 import io.haprobe.engine.HealthEvent;
 import io.haprobe.engine.HealthListener;
 import io.haprobe.engine.ServerSnapshot;
+import io.haprobe.engine.WarmUp;
 import io.haprobe.runtime.MetricsServer;
 import io.haprobe.time.Scheduler;
 import io.haprobe.transport.NettyProbeTransport;
@@ -41,6 +42,8 @@ final class LiveSession implements AutoCloseable {
     private volatile RunDiagnoses diagnoses = RunDiagnoses.NONE;
     private Integer exitCode;
     private long finishedNanos = -1;
+    /** {@code --warmup}, milliseconds; 0 for none. */
+    private long warmupMillis;
 
     LiveSession(HaproxyConfig config, List<String> backends, boolean timestamps, PrintWriter out) {
         this(config, backends, timestamps, out, List.of(), 0, CheckStartRecorder.NONE);
@@ -109,7 +112,26 @@ final class LiveSession implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(end - engine.startNanos());
     }
 
-    void start() {
+    /**
+     * Sets the warm-up ({@code --warmup}): how long {@link #start()} checks haprobe's own responder
+     * ({@link WarmUp}) on the session's event loops before the engine starts; 0 (the default) for none.
+     *
+     * @param millis milliseconds, {@code >= 0}
+     */
+    void warmUpFor(long millis) {
+        this.warmupMillis = millis;
+    }
+
+    /**
+     * Starts the engine's checks, after the warm-up if one was set ({@link #warmUpFor}): the warm-up's garbage and
+     * the engine's build's are then collected at once, before the first check, rather than in the pauses of the
+     * first rounds of checks.
+     */
+    void start() throws InterruptedException {
+        if (warmupMillis > 0) {
+            WarmUp.run(transport, Duration.ofMillis(warmupMillis));
+            System.gc();
+        }
         engine.start();
     }
 

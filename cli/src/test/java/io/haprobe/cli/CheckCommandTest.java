@@ -104,6 +104,26 @@ class CheckCommandTest {
     }
 
     @Test
+    void warmupChecksAResponderOfItsOwnFirstAndNoServerOfTheConfig() throws IOException {
+        backend = answering(200);
+        Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200")
+                .replace("inter 2s", "inter 100ms"));
+
+        int exit = run("check", "-f", cfg.toString(), "--duration", "1s", "--warmup", "500ms", "--lateness",
+                "--no-probe");
+
+        assertThat(exit).isZero();
+        assertThat(err.toString()).isEqualTo(
+                "haprobe: warming up for 500 ms on 127.0.0.1 before the first checks (--warmup 0: none)\n");
+        String[] lines = out.toString().split("\n");
+        long checks = Long.parseLong(lines[lines.length - 2].replaceAll(".*\\((\\d+) checks.*", "$1"));
+        // about 10 checks in 1 s: the warm-up's thousands went elsewhere
+        assertThat(checks).isBetween(1L, 20L);
+        // every connection the server saw is one of the run's checks (the last may still be on its way)
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.accepted(SERVER) == checks);
+    }
+
+    @Test
     void latenessGoesToTheJsonDocumentsRun() throws IOException {
         backend = answering(200);
         Path cfg = write(runbook(backend.port(SERVER), "http-check expect status 200")
