@@ -241,5 +241,5 @@ echo
 echo "$lateness"
 echo "GC during the window: $gc"
 [ "$live" != - ] && echo "heap used after a full GC at the end of the window (LIVE=1): $live MiB"
-echo "from launch to the first check at nginx: $boot_ms ms (JVM start, config load, engine build)"
+echo "from launch to the first check at nginx: $boot_ms ms (JVM start, config load, engine build, --warmup)"
 echo "haprobe exit status $status; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
