@@ -29,8 +29,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WarmUp {
 
-    /** How many servers the warm-up checks: at {@code inter 100ms}, 20,000 checks a second. */
-    public static final int SERVERS = 2_000;
+    /**
+     * How many servers the warm-up checks: at {@code inter 100ms}, 10,000 checks a second, which two cores check in
+     * about a millisecond each on loopback. Twice as many saturated them: the checks took 20 to 250 ms, so the states
+     * the threads keep for their steady servers ({@link CheckLoop.CommonHealths}, below 64 ms) were not those of the
+     * run's 0 and 1 ms checks, and the run made its own, young, for every server to point to.
+     */
+    public static final int SERVERS = 1_000;
+
+    /** How many servers the last {@value #SETTLE_MILLIS} ms of a warm-up check: 1,000 checks a second. */
+    static final int SETTLE_SERVERS = 100;
+    /** How long the last, quiet part of a warm-up lasts at most (half of a shorter warm-up), ms: 3 rounds. */
+    private static final long SETTLE_MILLIS = 300;
+    /** How long the checks under way at the warm-up's end get to end before the responder closes, ms. */
+    private static final long DRAIN_MILLIS = 100;
 
     private WarmUp() {
     }
@@ -38,7 +50,8 @@ public final class WarmUp {
     /**
      * Checks {@value #SERVERS} servers of a {@link LoopbackResponder} of its own, {@code option httpchk GET /} at
      * {@code inter 100ms}, on {@code transport}'s event loops for {@code duration}, then stops them and the
-     * responder. The transport is left open, for the run.
+     * responder (100 ms later, once the checks under way have ended). The last 300 ms (half of a shorter warm-up) check
+     * only {@value #SETTLE_SERVERS} servers, in an engine of their own. The transport is left open, for the run.
      *
      * @param transport the run's transport; never null; left open
      * @param duration  how long to check, at least 1 ms to do anything; zero or negative for no warm-up
@@ -55,31 +68,55 @@ public final class WarmUp {
         }
         AtomicLong checks = new AtomicLong();
         try (LoopbackResponder responder = LoopbackResponder.start()) {
-            HealthCheckEngine engine = HealthCheckEngine.builder(config(responder.address()))
-                    .transport(transport)
-                    .listener(event -> {
-                        if (event instanceof HealthEvent.CheckCompleted) {
-                            checks.incrementAndGet();
-                        }
-                    })
-                    .build();
-            try {
-                engine.start();
-                Scheduler scheduler = transport.scheduler();
-                CountDownLatch over = new CountDownLatch(1);
-                scheduler.schedule(over::countDown, TimeUnit.MILLISECONDS.toNanos(millis));
-                over.await();
-            } finally {
-                // the events of the checks that ended before are delivered before close() returns
-                engine.close();
-            }
+            // then a few servers, the loops nearly idle: their checks take what the run's take on loopback (0 to 2
+            // ms), and the states they leave in the threads' tables (CheckLoop.CommonHealths) and the outcomes the
+            // threads share (CheckDriver) are those of the run's first checks, made before the collection that
+            // precedes the run; a busy loop's checks took 5 to 60 ms, and the run's first round made its own, young
+            // states for 50,000 old checkers a loop to point to (each young pause then scanned their cards)
+            long settle = Math.min(SETTLE_MILLIS, millis / 2);
+            checkFor(transport, config(responder.address(), SERVERS), millis - settle, checks);
+            checkFor(transport, config(responder.address(), SETTLE_SERVERS), settle, checks);
+            // the checks under way end against the responder, as passes (their results are dropped), before it
+            // closes: were they to fail, their outcomes would replace the passes the threads share
+            awaitMillis(transport, DRAIN_MILLIS);
         }
         return checks.get();
     }
 
-    /** The warm-up's config: {@value #SERVERS} servers of one backend, all at {@code address}. */
-    static HaproxyConfig config(InetSocketAddress address) {
-        StringBuilder text = new StringBuilder(64 * SERVERS)
+    /** Runs {@code config}'s checks on {@code transport} for {@code millis}, counting those that complete. */
+    private static void checkFor(NettyProbeTransport transport, HaproxyConfig config, long millis, AtomicLong checks)
+            throws InterruptedException {
+        if (millis <= 0) {
+            return;
+        }
+        HealthCheckEngine engine = HealthCheckEngine.builder(config)
+                .transport(transport)
+                .listener(event -> {
+                    if (event instanceof HealthEvent.CheckCompleted) {
+                        checks.incrementAndGet();
+                    }
+                })
+                .build();
+        try {
+            engine.start();
+            awaitMillis(transport, millis);
+        } finally {
+            // the events of the checks that ended before are delivered before close() returns
+            engine.close();
+        }
+    }
+
+    /** Waits {@code millis} as timed by the transport's scheduler. */
+    private static void awaitMillis(NettyProbeTransport transport, long millis) throws InterruptedException {
+        Scheduler scheduler = transport.scheduler();
+        CountDownLatch over = new CountDownLatch(1);
+        scheduler.schedule(over::countDown, TimeUnit.MILLISECONDS.toNanos(millis));
+        over.await();
+    }
+
+    /** The warm-up's config: {@code servers} servers of one backend, all at {@code address}. */
+    static HaproxyConfig config(InetSocketAddress address, int servers) {
+        StringBuilder text = new StringBuilder(64 * servers)
                 .append("defaults\n")
                 .append("    mode http\n")
                 .append("    timeout connect 1s\n")
@@ -88,7 +125,7 @@ public final class WarmUp {
                 .append("    option httpchk GET /\n")
                 .append("    default-server inter 100ms\n");
         String target = address.getAddress().getHostAddress() + ':' + address.getPort();
-        for (int i = 1; i <= SERVERS; i++) {
+        for (int i = 1; i <= servers; i++) {
             text.append("    server w").append(i).append(' ').append(target).append(" check\n");
         }
         return HaproxyConfig.parse("(haprobe warm-up)", text.toString());

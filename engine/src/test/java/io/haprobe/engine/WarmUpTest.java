@@ -19,7 +19,7 @@ class WarmUpTest {
 
     @Test
     void theConfigChecksItsServersOverHttpEvery100MsAtTheGivenAddressOnly() {
-        HaproxyConfig config = WarmUp.config(new InetSocketAddress("127.0.0.1", 40_123));
+        HaproxyConfig config = WarmUp.config(new InetSocketAddress("127.0.0.1", 40_123), WarmUp.SERVERS);
         assertThat(config.proxies()).hasSize(1);
         ProxyConfig backend = config.proxies().get(0);
         List<ServerConfig> servers = backend.servers();
