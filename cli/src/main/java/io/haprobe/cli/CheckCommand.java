@@ -22,9 +22,10 @@ import java.util.concurrent.Callable;
  * {@code haprobe check -f haproxy.cfg [--duration 30s] [--backend NAME]... [--timestamps]
  * [--stats-socket ADDRESS] [--metrics HOST:PORT] [--no-probe] [--threads N] [--lateness] [--warmup TIME]}: runs the
  * config's health checks against the real servers it names, prints HAProxy's log lines as they happen, a per-server
- * summary and, for each server not UP, its diagnosis (cause, evidence, fix; follow-up probes off with {@code --no-probe}). With {@code --stats-socket},
- * HAProxy's runtime API (spec §10) is served there while the checks run, for {@code socat} and the runbooks'
- * scripts; the config's own {@code stats socket} addresses are refused (they belong to the host's HAProxy). With
+ * summary and, for each server not UP, its diagnosis (cause, evidence, fix; follow-up probes off with
+ * {@code --no-probe}). With {@code --stats-socket}, HAProxy's runtime API (spec §10) is served there while the
+ * checks run, for {@code socat} and the runbooks' scripts; the config's own {@code stats socket} addresses are
+ * refused (they belong to the host's HAProxy). With
  * {@code --metrics}, {@code /metrics} is served in the text of HAProxy 2.6's Prometheus exporter for the
  * duration of the run (loopback addresses only). With {@code --lateness}, how late the checks started (actual −
  * planned start, an HdrHistogram) is printed after the summary as percentiles in ms, over the whole run and over the

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A live run's warm-up: HTTP health checks of {@value #SERVERS} servers at {@code inter 100ms} against haprobe's own
- * {@link LoopbackResponder}, on the event loops of the run's transport, for a while before the run's engine starts.
+ * A live run's warm-up: HTTP health checks of {@value #SERVERS} servers at {@code inter 100ms} (then of
+ * {@value #SETTLE_SERVERS}) against haprobe's own {@link LoopbackResponder}, on the event loops of the run's
+ * transport, for a while before the run's engine starts.
  * A cold JVM interprets and compiles the check path during its first checks, and a loop that has just started
  * allocates the objects its checks keep for the rest of the run (the threads' {@link CheckLoop.CommonHealths}, the
  * pooled buffers, the timer lanes' arrays) while thousands of first checks are due: with 100,000 servers those
@@ -30,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WarmUp {
 
     /**
-     * How many servers the warm-up checks: at {@code inter 100ms}, 10,000 checks a second, which two cores check in
-     * about a millisecond each on loopback. Twice as many saturated them: the checks took 20 to 250 ms, so the states
+     * How many servers the warm-up checks first: at {@code inter 100ms}, 10,000 checks a second, within what two
+     * cores check on loopback. Twice as many saturated them: the checks took 20 to 250 ms, so the states
      * the threads keep for their steady servers ({@link CheckLoop.CommonHealths}, below 64 ms) were not those of the
      * run's 0 and 1 ms checks, and the run made its own, young, for every server to point to.
      */
@@ -68,11 +69,11 @@ public final class WarmUp {
         }
         AtomicLong checks = new AtomicLong();
         try (LoopbackResponder responder = LoopbackResponder.start()) {
-            // then a few servers, the loops nearly idle: their checks take what the run's take on loopback (0 to 2
-            // ms), and the states they leave in the threads' tables (CheckLoop.CommonHealths) and the outcomes the
-            // threads share (CheckDriver) are those of the run's first checks, made before the collection that
-            // precedes the run; a busy loop's checks took 5 to 60 ms, and the run's first round made its own, young
-            // states for 50,000 old checkers a loop to point to (each young pause then scanned their cards)
+            // SERVERS servers for the JIT, then a few, the loops nearly idle: their checks take what the run's take
+            // on loopback (0 to 2 ms), and the states they leave in the threads' tables (CheckLoop.CommonHealths)
+            // and the outcomes the threads share (CheckDriver) are those of the run's first checks, made before the
+            // collection that precedes the run; a busy loop's checks took 5 to 60 ms, and the run's first round made
+            // its own, young states for 50,000 old checkers a loop to point to (each young pause scanned their cards)
             long settle = Math.min(SETTLE_MILLIS, millis / 2);
             checkFor(transport, config(responder.address(), SERVERS), millis - settle, checks);
             checkFor(transport, config(responder.address(), SETTLE_SERVERS), settle, checks);

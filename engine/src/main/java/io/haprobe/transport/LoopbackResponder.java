@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * warm-up ({@code haprobe check --warmup}), so that the check path is compiled and its long-lived objects settled
  * before the first check of a real server; not a test server (the testkit has scripted ones).
  *
- * <p>Threading: serves on one thread of its own (epoll where available, else NIO; daemon); {@link #address()}, {@link #answered()} and
- * {@link #close()} may be called from any thread.
+ * <p>Threading: serves on one thread of its own (epoll where available, else NIO; daemon); {@link #address()},
+ * {@link #answered()} and {@link #close()} may be called from any thread.
  */
 public final class LoopbackResponder implements AutoCloseable {
 
