@@ -93,9 +93,9 @@ final class CheckCommand implements Callable<Integer> {
                     "default: " + WARMUP_DEFAULT_MS + "ms from " + WARMUP_DEFAULT_SERVERS + " servers, else 0"})
     private Long warmupMillis;
 
-    /** The default {@code --warmup} of a config with at least {@link #WARMUP_DEFAULT_SERVERS} servers to check, ms. */
+    /** The default {@code --warmup} of a run of at least {@link #WARMUP_DEFAULT_SERVERS} servers, ms. */
     static final long WARMUP_DEFAULT_MS = 1500;
-    /** From how many servers to check a warm-up is the default. */
+    /** From how many servers of the checked sections (with {@code check} or not) a warm-up is the default. */
     static final int WARMUP_DEFAULT_SERVERS = 10_000;
 
     @Mixin

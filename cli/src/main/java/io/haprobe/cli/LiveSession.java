@@ -126,6 +126,8 @@ final class LiveSession implements AutoCloseable {
      * Starts the engine's checks, after the warm-up if one was set ({@link #warmUpFor}): the warm-up's garbage and
      * the engine's build's are then collected at once, before the first check, rather than in the pauses of the
      * first rounds of checks.
+     *
+     * @throws InterruptedException if interrupted during the warm-up (its checks are stopped first)
      */
     void start() throws InterruptedException {
         if (warmupMillis > 0) {

@@ -176,6 +176,11 @@ final class CheckLoop {
         private final ServerHealth[] recent = new ServerHealth[MILLIS];
         private final ServerHealth[] older = new ServerHealth[MILLIS];
 
+        /**
+         * Returns the kept state equal to {@code health}, or keeps and returns {@code health} (or {@code spare}
+         * when equal to it); see {@link CheckLoop#commonHealth}. A state whose last outcome took 64 ms or more, or
+         * that has none, is not kept.
+         */
         ServerHealth intern(ServerHealth health, ServerHealth spare) {
             CheckOutcome outcome = health.lastOutcome();
             long millis = outcome == null ? -1 : outcome.durationMillis();

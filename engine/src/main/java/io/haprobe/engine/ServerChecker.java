@@ -161,7 +161,9 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
                 && !section.proxy().sendState()) {
             // live: the run of the server's checks is made now, while the engine is built, rather than at its
             // first check, when thousands of servers would make theirs within one inter of a running loop (their
-            // first check resets it to the program its state then asks for)
+            // first check resets it to the program its state then asks for). Not with send-state, whose program
+            // is compiled per check from the backend's counts (a second compile here would only cost), nor with
+            // TLS, whose runs take a channel and are made anew for every check
             liveRun = newLiveRun(section.program(this, health), this).prepare(transport, target);
         }
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * transport, for a while before the run's engine starts.
  * A cold JVM interprets and compiles the check path during its first checks, and a loop that has just started
  * allocates the objects its checks keep for the rest of the run (the threads' {@link CheckLoop.CommonHealths}, the
- * pooled buffers, the timer lanes' arrays) while thousands of first checks are due: with 100,000 servers those
+ * outcomes the threads' drivers share, the pooled buffers) while thousands of first checks are due: with 100,000 servers those
  * first seconds started checks tens of milliseconds late. After a warm-up, that work is done before the first
  * planned check of a real server (benchmarks/README.md, "100,000 servers live").
  *
@@ -64,6 +64,12 @@ public final class WarmUp {
     public static long run(NettyProbeTransport transport, Duration duration) throws InterruptedException {
         Objects.requireNonNull(transport, "transport");
         long millis = Objects.requireNonNull(duration, "duration").toMillis();
+        for (Scheduler loop : transport.schedulers()) {
+            if (loop.inSchedulerThread()) {
+                // waiting here would block the loop that must end the wait
+                throw new IllegalStateException("WarmUp.run must not be called from one of the transport's loops");
+            }
+        }
         if (millis <= 0) {
             return 0;
         }

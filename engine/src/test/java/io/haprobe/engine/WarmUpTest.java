@@ -37,13 +37,30 @@ class WarmUpTest {
     void checksTheResponderForTheGivenTimeAndLeavesTheTransportOpen() throws Exception {
         try (NettyProbeTransport transport = NettyProbeTransport.create(2)) {
             long checks = WarmUp.run(transport, Duration.ofMillis(600));
-            // 2,000 servers at inter 100ms would be about 12,000 checks; a cold JVM on a loaded machine does far
-            // fewer (a few hundred seen beside a build), so only that some completed is certain
+            // 1,000 servers at inter 100ms, then 100, would be about 3,300 checks; a cold JVM on a loaded machine
+            // does far fewer (a few hundred seen beside a build), so only that some completed is certain
             assertThat(checks).isPositive();
 
             // the run's engine goes on on the same transport
             long again = WarmUp.run(transport, Duration.ofMillis(200));
             assertThat(again).isPositive();
+        }
+    }
+
+    @Test
+    void onOneOfTheTransportsLoopsItRefusesRatherThanBlockTheLoop() throws Exception {
+        try (NettyProbeTransport transport = NettyProbeTransport.create(1)) {
+            java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+            transport.scheduler().execute(() -> {
+                try {
+                    WarmUp.run(transport, Duration.ofMillis(100));
+                    thrown.complete(null);
+                } catch (Throwable e) {
+                    thrown.complete(e);
+                }
+            });
+            assertThat(thrown.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalStateException.class);
         }
     }
 
