@@ -15,12 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A live run's warm-up: HTTP health checks of {@value #SERVERS} servers at {@code inter 100ms} (then of
  * {@value #SETTLE_SERVERS}) against haprobe's own {@link LoopbackResponder}, on the event loops of the run's
- * transport, for a while before the run's engine starts.
- * A cold JVM interprets and compiles the check path during its first checks, and a loop that has just started
- * allocates the objects its checks keep for the rest of the run (the threads' {@link CheckLoop.CommonHealths}, the
- * outcomes the threads' drivers share, the pooled buffers) while thousands of first checks are due: with 100,000
- * servers those first seconds started checks tens of milliseconds late. After a warm-up, that work is done before the first
- * planned check of a real server (benchmarks/README.md, "100,000 servers live").
+ * transport, for a while before the run's engine starts. A cold JVM interprets and compiles the check path during
+ * its first checks, and a loop that has just started allocates the objects its checks keep for the rest of the run
+ * (the threads' {@link CheckLoop.CommonHealths}, the outcomes the threads' drivers share, the pooled buffers) while
+ * thousands of first checks are due: with 100,000 servers those first seconds started checks tens of milliseconds
+ * late. After a warm-up, that work is done before the first planned check of a real server (benchmarks/README.md,
+ * "100,000 servers live").
  *
  * <p>No HAProxy counterpart: HAProxy is compiled ahead of time. The warm-up's checks go to {@code 127.0.0.1} only,
  * to a port of haprobe's own; none reaches a server of the config, and none is reported: the warm-up's engine has no
