@@ -36,6 +36,11 @@ final class TimerQueue<E extends TimerQueue.Entry> {
     /** How many FIFO lanes there are, each for one non-zero delay at a time; a delay without one goes to the heap. */
     static final int MAX_LANES = 8;
     private static final int INITIAL_CAPACITY = 64;
+    /**
+     * The longest lane segment, in slots: 8,192 (64 KiB per array of times), far below G1's humongous threshold at
+     * any region size, and long enough that a lane of 50,000 timers moves to a new segment once per 8,192 of them.
+     */
+    static final int MAX_SEGMENT = 8_192;
     /** {@link #locate()}'s answer when the queue is empty. */
     private static final int NONE = -1;
     /** {@link #locate()}'s answer for the heap's top (lane indexes are 0..{@link #MAX_LANES}, the due FIFO last). */
@@ -56,10 +61,10 @@ final class TimerQueue<E extends TimerQueue.Entry> {
          * taken by {@link #poll}). {@link #add} sets it; the owner sets {@link #IDLE} to cancel.
          */
         long sequence = IDLE;
-        /** The FIFO lane of the live slot, null when the slot is in the heap (or there is none). */
-        Lane lane;
-        /** The live slot's position in {@link #lane}: how many slots that lane had taken in before it. */
-        long position;
+        /** The lane segment of the live slot, null when the slot is in the heap (or there is none). */
+        Segment segment;
+        /** The live slot's index in {@link #segment}. */
+        int index;
     }
 
     /**
@@ -86,11 +91,25 @@ final class TimerQueue<E extends TimerQueue.Entry> {
     private long firstSequence;
     private long polledTime;
 
-    /** Creates an empty queue. */
+    /** Creates an empty queue whose lanes grow in segments of up to {@link #MAX_SEGMENT} slots. */
     TimerQueue() {
+        this(MAX_SEGMENT);
+    }
+
+    /**
+     * Creates an empty queue whose lanes grow in segments of up to {@code maxSegment} slots (tests use short ones
+     * to cross many segment ends).
+     *
+     * @param maxSegment the longest lane segment, in slots: a power of two, at least 2
+     * @throws IllegalArgumentException if {@code maxSegment} is not a power of two of at least 2
+     */
+    TimerQueue(int maxSegment) {
+        if (maxSegment < 2 || Integer.bitCount(maxSegment) != 1) {
+            throw new IllegalArgumentException("maxSegment must be a power of two >= 2, got " + maxSegment);
+        }
         // every lane is made now, with the queue, rather than by the first timer of its delay on a running loop
         for (int i = 0; i <= MAX_LANES; i++) {
-            lanes[i] = new Lane(0, i);
+            lanes[i] = new Lane(0, i, maxSegment);
         }
     }
 
@@ -111,14 +130,12 @@ final class TimerQueue<E extends TimerQueue.Entry> {
         entry.sequence = seq;
         Lane lane = delay == 0 ? lanes[MAX_LANES] : laneFor(delay);
         if (lane != null) {
-            entry.lane = lane;
-            entry.position = lane.added;
             lane.add(entry, time, seq);
             laneSlots++;
             busyLanes |= lane.bit;
             return seq;
         }
-        entry.lane = null;
+        entry.segment = null;
         if (heapSize == heap.length) {
             int grown = heapSize * 2;
             heap = Arrays.copyOf(heap, grown);
@@ -171,15 +188,11 @@ final class TimerQueue<E extends TimerQueue.Entry> {
 
     /** Marks the live slot of {@code entry} stale in its lane's arrays, if it waits in a lane. */
     private static void markStale(Entry entry) {
-        Lane lane = entry.lane;
-        if (lane != null) {
-            long ahead = entry.position - lane.taken;
-            if (ahead >= 0 && ahead < lane.count) {
-                int at = (int) ((lane.head + ahead) & (lane.entries.length - 1));
-                if (lane.sequences[at] == entry.sequence) {
-                    lane.sequences[at] = STALE;
-                }
-            }
+        Segment segment = entry.segment;
+        // an armed entry's live slot is still queued where add put it (a slot leaves its lane only when polled, which
+        // idles the entry, or when already stale); sequences are never reused, so the check is only a guard
+        if (segment != null && segment.sequences[entry.index] == entry.sequence) {
+            segment.sequences[entry.index] = STALE;
         }
     }
 
@@ -240,8 +253,8 @@ final class TimerQueue<E extends TimerQueue.Entry> {
                 laneSlots -= due.dropStale();
                 if (due.count > 0) {
                     from = MAX_LANES;
-                    bestTime = due.times[due.head];
-                    bestSequence = due.sequences[due.head];
+                    bestTime = due.firstTime();
+                    bestSequence = due.firstSequence();
                 } else {
                     busy &= ~DUE_BIT;
                 }
@@ -250,14 +263,14 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             for (int rest = busy & ~DUE_BIT; rest != 0; rest &= rest - 1) {
                 int i = Integer.numberOfTrailingZeros(rest);
                 Lane lane = l[i];
-                if (lane.count > 0 && lane.sequences[lane.head] == STALE) {
+                if (lane.count > 0 && lane.firstSequence() == STALE) {
                     laneSlots -= lane.dropStale();
                 }
                 if (lane.count > 0) {
                     // the heads' times and sequences are read from the lane's arrays, not from the entries
-                    int head = lane.head;
-                    long time = lane.times[head];
-                    long seq = lane.sequences[head];
+                    Segment head = lane.head;
+                    long time = head.times[head.start];
+                    long seq = head.sequences[head.start];
                     if (time < bestTime || (time == bestTime && seq < bestSequence)) {
                         from = i;
                         bestTime = time;
@@ -382,79 +395,133 @@ final class TimerQueue<E extends TimerQueue.Entry> {
         sequences[index] = seq;
     }
 
-    /** A FIFO of slots of one delay: added at a non-decreasing clock, they come out in (time, sequence) order. */
+    /**
+     * A FIFO of slots of one delay: added at a non-decreasing clock, they come out in (time, sequence) order.
+     *
+     * <p>Its slots live in a chain of {@link Segment}s, the first {@link #INITIAL_CAPACITY} slots long, each next one
+     * twice its predecessor up to the queue's largest segment: a lane of 50,000 timers (a loop's share of 100,000
+     * servers at the same {@code inter}) never copies its slots to grow and never asks for an array the size of a
+     * G1 humongous object (half a heap region: 512 KiB at the smallest region size), which would start a concurrent
+     * marking cycle in the middle of a run. An emptied segment is kept as the lane's spare and taken by the next one
+     * the lane needs, so a steady lane allocates nothing.
+     */
     private static final class Lane {
 
         long delay;
         /** The lane's bit in {@link #busyLanes}: {@code 1 << } its index. */
         final int bit;
-        Entry[] entries = new Entry[INITIAL_CAPACITY];
-        /** The slots' times and sequences, beside them: finding the next slot reads no entry. */
-        long[] times = new long[INITIAL_CAPACITY];
-        long[] sequences = new long[INITIAL_CAPACITY];
-        int head;
+        /** The longest segment this lane makes, in slots: a power of two. */
+        private final int maxSegment;
+        /** The segment of the first slot, and the segment slots are added to (the same one while a lane is short). */
+        Segment head;
+        private Segment tail;
+        /** An emptied segment kept for the next one the lane needs; null when there is none. */
+        private Segment spare;
+        /** How many slots the lane holds, stale ones included. */
         int count;
-        /** How many slots the lane has taken in, and given out (polled or dropped), since it was created. */
-        long added;
-        long taken;
 
-        Lane(long delay, int index) {
+        Lane(long delay, int index, int maxSegment) {
             this.delay = delay;
             this.bit = 1 << index;
+            this.maxSegment = maxSegment;
+            head = tail = new Segment(Math.min(INITIAL_CAPACITY, maxSegment));
         }
 
         void add(Entry entry, long time, long seq) {
-            if (count == entries.length) {
-                grow();
+            Segment t = tail;
+            if (t.end == t.entries.length) {
+                t = nextSegment(t.entries.length);
+                tail.next = t;
+                tail = t;
             }
-            int at = (head + count++) & (entries.length - 1);
-            entries[at] = entry;
-            times[at] = time;
-            sequences[at] = seq;
-            added++;
+            int at = t.end++;
+            t.entries[at] = entry;
+            t.times[at] = time;
+            t.sequences[at] = seq;
+            entry.segment = t;
+            entry.index = at;
+            count++;
+        }
+
+        /** The time of the first slot; the lane must not be empty. */
+        long firstTime() {
+            return head.times[head.start];
+        }
+
+        /** The sequence of the first slot ({@link #STALE} once marked); the lane must not be empty. */
+        long firstSequence() {
+            return head.sequences[head.start];
         }
 
         /** Drops the slots marked stale at the head, reading no entry; returns how many. */
         int dropStale() {
             int dropped = 0;
-            while (count > 0 && sequences[head] == STALE) {
-                entries[head] = null;
-                head = (head + 1) & (entries.length - 1);
-                count--;
-                taken++;
+            while (count > 0 && firstSequence() == STALE) {
+                poll();
                 dropped++;
             }
             return dropped;
         }
 
         Entry first() {
-            return entries[head];
+            return head.entries[head.start];
         }
 
+        /** Takes the first slot; the lane must not be empty. */
         Entry poll() {
-            Entry entry = entries[head];
-            entries[head] = null;
-            head = (head + 1) & (entries.length - 1);
+            Segment h = head;
+            int at = h.start++;
+            Entry entry = h.entries[at];
+            h.entries[at] = null;
             count--;
-            taken++;
+            if (h.start == h.end) {
+                if (h == tail) {
+                    // the lane is empty: its only segment starts over
+                    h.start = 0;
+                    h.end = 0;
+                } else {
+                    // a segment other than the tail is full: given out to its end, it becomes the spare
+                    head = h.next;
+                    h.next = null;
+                    h.start = 0;
+                    h.end = 0;
+                    if (spare == null || spare.entries.length < h.entries.length) {
+                        spare = h;
+                    }
+                }
+            }
             return entry;
         }
 
-        private void grow() {
-            int length = entries.length;
-            Entry[] grown = new Entry[length * 2];
-            long[] grownTimes = new long[length * 2];
-            long[] grownSequences = new long[length * 2];
-            for (int i = 0; i < count; i++) {
-                int from = (head + i) & (length - 1);
-                grown[i] = entries[from];
-                grownTimes[i] = times[from];
-                grownSequences[i] = sequences[from];
+        /** The segment after a full one of {@code length} slots: the spare, or a new one twice as long (at most). */
+        private Segment nextSegment(int length) {
+            Segment s = spare;
+            if (s != null) {
+                spare = null;
+                return s;
             }
-            entries = grown;
-            times = grownTimes;
-            sequences = grownSequences;
-            head = 0;
+            return new Segment(Math.min(length * 2, maxSegment));
+        }
+    }
+
+    /**
+     * A run of lane slots: the entries, and their times and sequences beside them (finding the next slot reads no
+     * entry). Slots {@code start} to {@code end - 1} are queued; the ones before {@code start} have been given out.
+     */
+    static final class Segment {
+
+        final Entry[] entries;
+        final long[] times;
+        final long[] sequences;
+        int start;
+        int end;
+        /** The lane's next segment, toward its tail; null for the tail. */
+        Segment next;
+
+        Segment(int length) {
+            entries = new Entry[length];
+            times = new long[length];
+            sequences = new long[length];
         }
     }
 }

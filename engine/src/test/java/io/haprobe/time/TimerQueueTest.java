@@ -260,9 +260,65 @@ class TimerQueueTest {
 
     @Test
     void randomOperationsGiveTheOrderOfAPriorityQueue() {
-        SplittableRandom random = new SplittableRandom(20_261_206);
+        randomOperations(queue, 500, 20_261_206);
+    }
+
+    @Test
+    void randomOperationsAcrossShortLaneSegmentsGiveTheOrderOfAPriorityQueue() {
+        // segments of 2 to 8 slots: adds, polls, cancels and re-arms cross a segment's end all the time
+        randomOperations(new TimerQueue<>(8), 300, 20_261_207);
+        now = 0;
+        randomOperations(new TimerQueue<>(2), 50, 20_261_208);
+    }
+
+    @Test
+    void aLongLaneGivesItsSlotsBackInOrderAndMarksStaleSlotsInAnySegment() {
+        TimerQueue<Item> q = new TimerQueue<>(16); // 64 slots would be past the first segment: 16 per segment here
+        List<Item> items = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            items.clear();
+            for (int i = 0; i < 1_000; i++) {
+                Item item = new Item("r" + round + "i" + i);
+                q.add(item, now + 10_000, 10_000);
+                items.add(item);
+                now++;
+            }
+            for (int i = 0; i < 1_000; i += 7) {
+                q.cancel(items.get(i)); // slots spread over many segments, marked in place
+            }
+            assertThat(q.size()).isEqualTo(1_000);
+            List<String> ran = new ArrayList<>();
+            for (Item item; (item = q.poll(Long.MAX_VALUE - 1)) != null; ) {
+                now = Math.max(now, q.polledTime());
+                ran.add(item.name);
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                if (i % 7 != 0) {
+                    expected.add("r" + round + "i" + i);
+                }
+            }
+            assertThat(ran).containsExactlyElementsOf(expected);
+            assertThat(q.size()).isZero();
+        }
+    }
+
+    @Test
+    void aSegmentLengthThatIsNotAPowerOfTwoIsRefused() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new TimerQueue<Item>(12))
+                .withMessageContaining("12");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new TimerQueue<Item>(1));
+    }
+
+    /**
+     * Random adds (a dozen fixed delays and random ones), cancels (through the queue or by the entry's own field),
+     * re-arms and polls on {@code q}, each poll checked against one {@link PriorityQueue} of (time, sequence).
+     */
+    private void randomOperations(TimerQueue<Item> q, int items, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
         long[] fixed = {0, 1_000, 2_000, 3_000, 5_000, 7_000, 11_000, 13_000, 17_000, 19_000, 23_000, 29_000};
-        int items = 500;
         Item[] all = new Item[items];
         for (int i = 0; i < items; i++) {
             all[i] = new Item("i" + i);
@@ -280,17 +336,21 @@ class TimerQueueTest {
                 int id = random.nextInt(items);
                 long delay = random.nextInt(4) == 0 ? random.nextLong(0, 40_000) : fixed[random.nextInt(fixed.length)];
                 long time = now + delay;
-                long seq = queue.add(all[id], time, delay);
+                long seq = q.add(all[id], time, delay);
                 assertThat(seq).isEqualTo(referenceSequence);
                 reference.add(new long[] {time, referenceSequence, id});
                 live[id] = referenceSequence++;
             } else if (kind < 6) {
                 int id = random.nextInt(items);
-                all[id].sequence = TimerQueue.IDLE;
+                if (random.nextBoolean()) {
+                    q.cancel(all[id]);
+                } else {
+                    all[id].sequence = TimerQueue.IDLE;
+                }
                 live[id] = -1;
             } else {
                 long limit = now + random.nextLong(0, 3_000);
-                Item item = queue.poll(limit);
+                Item item = q.poll(limit);
                 long[] expected = firstLive(reference, live);
                 if (expected == null || expected[0] > limit) {
                     assertThat(item).as("op %d", op).isNull();
@@ -299,13 +359,13 @@ class TimerQueueTest {
                     reference.poll();
                     live[(int) expected[2]] = -1;
                     assertThat(item).as("op %d", op).isSameAs(all[(int) expected[2]]);
-                    assertThat(queue.polledTime()).isEqualTo(expected[0]);
+                    assertThat(q.polledTime()).isEqualTo(expected[0]);
                     assertThat(item.sequence).isEqualTo(TimerQueue.IDLE);
                     now = expected[0];
                     polls++;
                 }
                 long[] next = firstLive(reference, live);
-                assertThat(queue.firstTime()).as("op %d", op).isEqualTo(next == null ? Long.MAX_VALUE : next[0]);
+                assertThat(q.firstTime()).as("op %d", op).isEqualTo(next == null ? Long.MAX_VALUE : next[0]);
             }
         }
         assertThat(polls).isGreaterThan(50_000);
