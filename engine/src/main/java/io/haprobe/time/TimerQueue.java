@@ -61,10 +61,15 @@ final class TimerQueue<E extends TimerQueue.Entry> {
          * taken by {@link #poll}). {@link #add} sets it; the owner sets {@link #IDLE} to cancel.
          */
         long sequence = IDLE;
-        /** The lane segment of the live slot, null when the slot is in the heap (or there is none). */
-        Segment segment;
-        /** The live slot's index in {@link #segment}. */
-        int index;
+        /**
+         * The FIFO lane of the live slot, null when the slot is in the heap (or there is none). An entry refers to
+         * its lane, made with the queue, and not to the lane's segment: a live loop's timers are old objects, and a
+         * reference from each of them to a segment made during the run would be an old-to-young reference that
+         * every young collection scans (50,000 of them per loop at 100,000 servers).
+         */
+        Lane lane;
+        /** The live slot's position in {@link #lane}: how many slots that lane had taken in before it. */
+        long position;
     }
 
     /**
@@ -135,7 +140,7 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             busyLanes |= lane.bit;
             return seq;
         }
-        entry.segment = null;
+        entry.lane = null;
         if (heapSize == heap.length) {
             int grown = heapSize * 2;
             heap = Arrays.copyOf(heap, grown);
@@ -188,11 +193,9 @@ final class TimerQueue<E extends TimerQueue.Entry> {
 
     /** Marks the live slot of {@code entry} stale in its lane's arrays, if it waits in a lane. */
     private static void markStale(Entry entry) {
-        Segment segment = entry.segment;
-        // an armed entry's live slot is still queued where add put it (a slot leaves its lane only when polled, which
-        // idles the entry, or when already stale); sequences are never reused, so the check is only a guard
-        if (segment != null && segment.sequences[entry.index] == entry.sequence) {
-            segment.sequences[entry.index] = STALE;
+        Lane lane = entry.lane;
+        if (lane != null) {
+            lane.markStale(entry.position, entry.sequence);
         }
     }
 
@@ -419,6 +422,8 @@ final class TimerQueue<E extends TimerQueue.Entry> {
         private Segment spare;
         /** How many slots the lane holds, stale ones included. */
         int count;
+        /** How many slots the lane has taken in since it was made: the position of the next one. */
+        private long added;
 
         Lane(long delay, int index, int maxSegment) {
             this.delay = delay;
@@ -431,6 +436,7 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             Segment t = tail;
             if (t.end == t.entries.length) {
                 t = nextSegment(t.entries.length);
+                t.base = added;
                 tail.next = t;
                 tail = t;
             }
@@ -438,9 +444,30 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             t.entries[at] = entry;
             t.times[at] = time;
             t.sequences[at] = seq;
-            entry.segment = t;
-            entry.index = at;
+            entry.lane = this;
+            entry.position = added++;
             count++;
+        }
+
+        /**
+         * Marks the slot at {@code position} stale if it is still queued with {@code seq}. The tail segment is tried
+         * first (a timer cancelled or re-armed soon after its arming, as a check's deadline is), then the chain from
+         * the head: a few segments at most, the longest being {@link #MAX_SEGMENT} slots.
+         */
+        void markStale(long position, long seq) {
+            Segment s = tail;
+            if (position < s.base) {
+                s = head;
+                while (s != null && position >= s.base + s.end) {
+                    s = s.next;
+                }
+            }
+            if (s != null && position >= s.base + s.start && position < s.base + s.end) {
+                int at = (int) (position - s.base);
+                if (s.sequences[at] == seq) {
+                    s.sequences[at] = STALE;
+                }
+            }
         }
 
         /** The time of the first slot; the lane must not be empty. */
@@ -476,9 +503,10 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             count--;
             if (h.start == h.end) {
                 if (h == tail) {
-                    // the lane is empty: its only segment starts over
+                    // the lane is empty: its only segment starts over at the next position
                     h.start = 0;
                     h.end = 0;
+                    h.base = added;
                 } else {
                     // a segment other than the tail is full: given out to its end, it becomes the spare
                     head = h.next;
@@ -508,13 +536,15 @@ final class TimerQueue<E extends TimerQueue.Entry> {
      * A run of lane slots: the entries, and their times and sequences beside them (finding the next slot reads no
      * entry). Slots {@code start} to {@code end - 1} are queued; the ones before {@code start} have been given out.
      */
-    static final class Segment {
+    private static final class Segment {
 
         final Entry[] entries;
         final long[] times;
         final long[] sequences;
         int start;
         int end;
+        /** The lane position of slot 0 (see {@link Entry#position}). */
+        long base;
         /** The lane's next segment, toward its tail; null for the tail. */
         Segment next;
 
