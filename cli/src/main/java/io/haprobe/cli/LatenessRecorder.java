@@ -8,11 +8,12 @@ import org.HdrHistogram.Histogram;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
  * {@code haprobe check --lateness}: records how late each health check started (actual start − planned start,
- * {@link CheckStartRecorder}) in HdrHistograms of nanoseconds (3 significant digits, auto-resizing), and prints
+ * {@link CheckStartRecorder}) in HdrHistograms of nanoseconds (3 significant digits, up to one hour), and prints
  * their percentiles in milliseconds: one over the whole run, one over the checks planned after the first round.
  *
  * <p>The first round (every server's first check, spread over its {@code inter} from the engine's start, spec §2.3)
@@ -27,8 +28,17 @@ final class LatenessRecorder implements CheckStartRecorder {
     /** {@link #steadyFromNanos} before the engine has started. */
     private static final long UNKNOWN = Long.MIN_VALUE;
 
-    private final ConcurrentHistogram histogram = new ConcurrentHistogram(3);
-    private final ConcurrentHistogram steady = new ConcurrentHistogram(3);
+    /**
+     * The largest lateness recorded, ns: one hour; a later start counts as one hour late. The histograms are made
+     * for this range at once: an auto-resizing one grows by catching an index exception on the event loop that
+     * records, and the first such growth in a run deoptimised the compiled check path there.
+     */
+    static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
+
+    private final ConcurrentHistogram histogram = new ConcurrentHistogram(HIGHEST_NANOS, 3);
+    /** By round: [0] the first checks, [1] the checks planned after the first round (the steady state). */
+    private final ConcurrentHistogram[] rounds = {
+            new ConcurrentHistogram(HIGHEST_NANOS, 3), new ConcurrentHistogram(HIGHEST_NANOS, 3)};
     private LongSupplier steadyFrom = () -> 0;
     private volatile long steadyFromNanos = UNKNOWN;
 
@@ -46,7 +56,7 @@ final class LatenessRecorder implements CheckStartRecorder {
     @Override
     public void checkStarted(String backend, String server, long plannedNanos, long actualNanos) {
         // a check never starts before it is due on the project's schedulers; 0 if a clock ever says otherwise
-        long late = Math.max(0, actualNanos - plannedNanos);
+        long late = Math.min(Math.max(0, actualNanos - plannedNanos), HIGHEST_NANOS);
         histogram.recordValue(late);
         long from = steadyFromNanos;
         if (from == UNKNOWN) {
@@ -54,9 +64,11 @@ final class LatenessRecorder implements CheckStartRecorder {
             from = steadyFrom.getAsLong();
             steadyFromNanos = from;
         }
-        if (plannedNanos > from) {
-            steady.recordValue(late);
-        }
+        // [1] when plannedNanos > from (from - plannedNanos is then negative: its sign bit), else [0]; no branch:
+        // the first round never took one, so the JIT compiled it out of the check's start, and the second round's
+        // first check deoptimised that whole compiled path on each event loop (its checks then ran interpreted for
+        // a while, late, and late again every inter)
+        rounds[(int) ((from - plannedNanos) >>> 63)].recordValue(late);
     }
 
     /** Returns the number of checks recorded. */
@@ -71,7 +83,7 @@ final class LatenessRecorder implements CheckStartRecorder {
      */
     void print(PrintWriter out) {
         out.printf(Locale.ROOT, "lateness of check starts (%s%n", figures(histogram.copy()));
-        out.printf(Locale.ROOT, "lateness after the first checks (%s%n", figures(steady.copy()));
+        out.printf(Locale.ROOT, "lateness after the first checks (%s%n", figures(rounds[1].copy()));
         out.flush();
     }
 
@@ -92,7 +104,7 @@ final class LatenessRecorder implements CheckStartRecorder {
     void addTo(ObjectNode run) {
         ObjectNode lateness = run.putObject("lateness");
         put(lateness, histogram.copy());
-        put(lateness.putObject("after_first_checks"), steady.copy());
+        put(lateness.putObject("after_first_checks"), rounds[1].copy());
     }
 
     private static void put(ObjectNode node, Histogram h) {
