@@ -78,6 +78,8 @@ final class HaproxyConfigParser {
     private final ConditionalBlocks blocks;
     private final List<ConfigWarning> warnings = new ArrayList<>();
     private final List<ProxyConfig> proxies = new ArrayList<>();
+    /** The servers' equal immutable parts, one instance each for the whole file. */
+    private final SharedValues sharedValues = new SharedValues();
     private final Map<String, Section> namedDefaults = new HashMap<>();
     private final Map<String, DeclaredProxy> frontendNames = new HashMap<>();
     private final List<ProxyDeclaration> declarations = new ArrayList<>();
@@ -626,7 +628,7 @@ final class HaproxyConfigParser {
     }
 
     private ServerLineParser serverLines() {
-        return new ServerLineParser(context, global.caBase(), global.crtBase());
+        return new ServerLineParser(context, global.caBase(), global.crtBase(), sharedValues);
     }
 
     private void addHeader(List<HttpHeader> headers, String name, String value, ConfigToken at, String directive) {

@@ -14,6 +14,7 @@ final class ServerLineParser {
     private final ParseContext in;
     private final String caBase;
     private final String crtBase;
+    private final SharedValues values;
 
     /**
      * Creates a parser for the current line.
@@ -21,11 +22,13 @@ final class ServerLineParser {
      * @param in      the line's place, errors and warnings; never null
      * @param caBase  the global {@code ca-base}, or null
      * @param crtBase the global {@code crt-base}, or null
+     * @param values  the parse's shared values, which the servers' equal parts come from; never null
      */
-    ServerLineParser(ParseContext in, String caBase, String crtBase) {
+    ServerLineParser(ParseContext in, String caBase, String crtBase, SharedValues values) {
         this.in = in;
         this.caBase = caBase;
         this.crtBase = crtBase;
+        this.values = values;
     }
 
     /**
@@ -54,7 +57,7 @@ final class ServerLineParser {
                     + " does not have agent port. Agent check has been disabled.");
         }
         requireUsableTls(keyword, name, settings);
-        return settings.toServer(name.text(), hostAndPort[0], port, in.location(keyword));
+        return settings.toServer(name.text(), hostAndPort[0], port, in.location(keyword), values);
     }
 
     /**

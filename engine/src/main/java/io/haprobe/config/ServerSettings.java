@@ -130,19 +130,23 @@ final class ServerSettings {
      * @param address  the address without the port; never null
      * @param port     the service port, 0 for none
      * @param location the place of the {@code server} keyword; never null
+     * @param values   the parse's shared values: the server's parts equal to another server's are that server's
+     *                 instances; never null
      * @return the server
      */
-    ServerConfig toServer(String name, String address, int port, SourceLocation location) {
-        TlsSettings tls = new TlsSettings(ssl, checkSsl, new TlsVerification(verifyRequired, verifyHost, caFile), crt,
-                new TlsHello(checkSni, sni, alpn, checkAlpn),
-                new TlsProtocols(minVersion, maxVersion, ciphers, cipherSuites));
+    ServerConfig toServer(String name, String address, int port, SourceLocation location, SharedValues values) {
+        TlsSettings tls = values.of(new TlsSettings(ssl, checkSsl,
+                values.of(new TlsVerification(verifyRequired, verifyHost, caFile)), crt,
+                values.of(new TlsHello(checkSni, sni, alpn, checkAlpn)),
+                values.of(new TlsProtocols(minVersion, maxVersion, ciphers, cipherSuites))));
         return ServerConfig.builder(name, address, port, location)
-                .timing(new CheckTiming(interNanos, fastInterNanos, downInterNanos, rise, fall))
-                .check(new HealthCheck(check, new CheckAddress(checkAddress, checkPort), checkSendProxy, tls))
-                .agent(new AgentCheck(agentCheck, agentPort, agentInterNanos, agentSend, agentAddress))
-                .traffic(new TrafficSettings(weight, maxConn, slowStartNanos, backup, disabled,
+                .timing(values.of(new CheckTiming(interNanos, fastInterNanos, downInterNanos, rise, fall)))
+                .check(values.of(new HealthCheck(check, values.of(new CheckAddress(checkAddress, checkPort)),
+                        checkSendProxy, tls)))
+                .agent(values.of(new AgentCheck(agentCheck, agentPort, agentInterNanos, agentSend, agentAddress)))
+                .traffic(values.of(new TrafficSettings(weight, maxConn, slowStartNanos, backup, disabled,
                         ProxyProtocol.of(sendProxyV1, sendProxyV2), minConn, maxQueue, cookie, id,
-                        shutdownOnMarkedDown, shutdownBackupsOnMarkedUp))
+                        shutdownOnMarkedDown, shutdownBackupsOnMarkedUp)))
                 .initAddr(initAddr == null ? InitAddr.DEFAULT : InitAddr.parse(initAddr.text()))
                 .source(source)
                 .build();
