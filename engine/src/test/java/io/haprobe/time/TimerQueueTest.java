@@ -9,6 +9,7 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** {@link TimerQueue}: order by (time, sequence) across the due FIFO, the lanes and the heap; lazy cancel. */
 class TimerQueueTest {
@@ -273,7 +274,7 @@ class TimerQueueTest {
 
     @Test
     void aLongLaneGivesItsSlotsBackInOrderAndMarksStaleSlotsInAnySegment() {
-        TimerQueue<Item> q = new TimerQueue<>(16); // 64 slots would be past the first segment: 16 per segment here
+        TimerQueue<Item> q = new TimerQueue<>(16); // segments of at most 16 slots: 1,000 timers span some 60 of them
         List<Item> items = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             items.clear();
@@ -308,10 +309,10 @@ class TimerQueueTest {
 
     @Test
     void aSegmentLengthThatIsNotAPowerOfTwoIsRefused() {
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        assertThatIllegalArgumentException()
                 .isThrownBy(() -> new TimerQueue<Item>(12))
                 .withMessageContaining("12");
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        assertThatIllegalArgumentException()
                 .isThrownBy(() -> new TimerQueue<Item>(1));
     }
 
