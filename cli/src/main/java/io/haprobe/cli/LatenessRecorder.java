@@ -20,8 +20,8 @@ import java.util.function.LongSupplier;
  * runs while the JVM is still compiling the check path and the event loops are still starting servers; the checks
  * planned after the last first check show the steady state that a long run keeps.
  *
- * <p>Thread-safe: the engine's event loops record concurrently ({@link ConcurrentHistogram}s, no lock, no
- * allocation per check once a histogram has grown to the largest value); the summary is read once the run is over.
+ * <p>Thread-safe: the engine's event loops record concurrently ({@link ConcurrentHistogram}s made for the whole range
+ * at once: no lock, no allocation, no resize per check); the summary is read once the run is over.
  */
 final class LatenessRecorder implements CheckStartRecorder {
 

@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -112,7 +113,7 @@ public final class Diagnoses {
      */
     public static List<Diagnosis> live(HealthCheckEngine engine, Timeline timeline, ProbeTransport transport,
                                        boolean probe) {
-        java.util.Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(transport, "transport");
         return diagnose(engine.config(), engine.servers(), timeline, transport, probe, Diagnoses::awaitWallClock,
                 LONG_PROBE_NANOS);
     }
@@ -154,7 +155,7 @@ public final class Diagnoses {
      */
     public static List<Diagnosis> live(HealthCheckEngine engine, Recorder recorder, ProbeTransport transport,
                                        boolean probe) {
-        java.util.Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(transport, "transport");
         synchronized (recorder) {
             // a late event of the closed engine waits: the histories are read while the probes run
             return diagnose(engine.config(), engine.servers(), recorder.histories(engine.startNanos()), transport,
@@ -211,7 +212,7 @@ public final class Diagnoses {
          * @throws NullPointerException if {@code originNanos} is null
          */
         public Recorder(LongSupplier originNanos) {
-            this.originNanos = java.util.Objects.requireNonNull(originNanos, "originNanos");
+            this.originNanos = Objects.requireNonNull(originNanos, "originNanos");
             this.histories = new CheckHistories();
         }
 
@@ -225,7 +226,7 @@ public final class Diagnoses {
          * @throws NullPointerException if {@code servers} is null
          */
         public synchronized void expect(List<ServerSnapshot> servers) {
-            java.util.Objects.requireNonNull(servers, "servers");
+            Objects.requireNonNull(servers, "servers");
             if (histories == null) {
                 return;
             }
@@ -305,8 +306,8 @@ public final class Diagnoses {
      */
     public static List<TransitionDiagnosis> transitions(HaproxyConfig config, Timeline timeline,
                                                         ProbeTransport transport) {
-        java.util.Objects.requireNonNull(config, "config");
-        java.util.Objects.requireNonNull(timeline, "timeline");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(timeline, "timeline");
         return transitions(config, CheckHistories.of(timeline), transport);
     }
 

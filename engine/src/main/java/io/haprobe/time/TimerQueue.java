@@ -110,7 +110,7 @@ final class TimerQueue<E extends TimerQueue.Entry> {
      */
     TimerQueue(int maxSegment) {
         if (maxSegment < 2 || Integer.bitCount(maxSegment) != 1) {
-            throw new IllegalArgumentException("maxSegment must be a power of two >= 2, got " + maxSegment);
+            throw new IllegalArgumentException("maxSegment: " + maxSegment + " (expected: a power of two >= 2)");
         }
         // every lane is made now, with the queue, rather than by the first timer of its delay on a running loop
         for (int i = 0; i <= MAX_LANES; i++) {

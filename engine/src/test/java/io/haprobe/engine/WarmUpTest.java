@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +52,7 @@ class WarmUpTest {
     @Test
     void onOneOfTheTransportsLoopsItRefusesRatherThanBlockTheLoop() throws Exception {
         try (NettyProbeTransport transport = NettyProbeTransport.create(1)) {
-            java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
             transport.scheduler().execute(() -> {
                 try {
                     WarmUp.run(transport, Duration.ofMillis(100));
@@ -59,7 +61,7 @@ class WarmUpTest {
                     thrown.complete(e);
                 }
             });
-            assertThat(thrown.get(5, java.util.concurrent.TimeUnit.SECONDS))
+            assertThat(thrown.get(5, TimeUnit.SECONDS))
                     .isInstanceOf(IllegalStateException.class);
         }
     }
