@@ -221,7 +221,10 @@ final class ServerChecker implements Runnable, Consumer<List<CheckOutcome>> {
             }
             lastChangeNanos = nowNanos;
         }
-        health = after;
+        if (before != after) {
+            // a steady check keeps the same instance: no store into this long-lived checker, so no write barrier
+            health = after;
+        }
         if (after.state() == ServerState.STARTING && before.state() != ServerState.STARTING) {
             warmup.cancel();
             warmupStartNanos = nowNanos;

@@ -5,7 +5,6 @@ import io.haprobe.check.AgentReply;
 import io.haprobe.check.CheckProgram;
 import io.haprobe.check.CheckRule;
 import io.haprobe.check.CheckVerdict;
-import io.haprobe.time.Cancellable;
 import io.haprobe.time.Scheduler;
 import io.haprobe.time.Timer;
 import io.haprobe.transport.CheckTarget;
@@ -63,18 +62,37 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     private final long timeoutConnectNanos;
     private final long timeoutCheckNanos;
     private final Consumer<List<CheckOutcome>> onResults;
+    /*
+     * A reused driver (one per server) lives long: in G1's terms an old object, where every reference stored
+     * costs the post-write barrier a dirty card that a concurrent refinement thread then scans, once per card and
+     * check. So a steady run of the same check stores no reference here: what comes back the same (program,
+     * connector, target, connect rule, connection) is compared before it is written, and "no connection", "no
+     * deadline", "no spare" are flags beside the references rather than nulls (a null store costs nothing, but the
+     * store that follows it does).
+     */
+    /** The connector of the last start: exactly one of the two is non-null once started. */
     private Connector connector;
     private DirectConnector direct;
+    /** The target of the last start; null before the first. */
     private CheckTarget target;
+    /** Whether the driver was started since it was made or last {@linkplain #reset reset}. */
+    private boolean started;
     private CheckRule.Connect openedWith;
+    /** The connection whose events count while {@link #currentLive}; the last such one (or null) otherwise. */
     private CheckConnection current;
-    /** The connection opened last, kept so that {@link #reset} can offer it to the next run. */
+    /** Whether {@link #current}'s events count: false before the first open, between two, and once finished. */
+    private boolean currentLive;
+    /**
+     * The connection opened last, kept so that {@link #reset} can offer it to the next run (see {@link #spare}).
+     * Null before the first, and after a run that went through a {@link Connector} (which reuses none).
+     */
     private CheckConnection lastOpened;
-    /** The previous run's last connection, closed, until the direct connector takes it; else null. */
-    private CheckConnection spare;
+    /** Whether {@link #lastOpened}, closed, is offered to the first connect of this run and not yet taken. */
+    private boolean spare;
     private long startNanos;
     private long stoppedDurationNanos = -1;
-    private Cancellable deadline = Cancellable.NONE;
+    /** Whether {@link #deadlineTimer} is armed for this run. */
+    private boolean deadlineArmed;
     /** The deadline timer, reused by every run of a reused driver (the scheduler's {@link Scheduler#timer}). */
     private final Timer deadlineTimer;
     private boolean finished;
@@ -209,7 +227,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @return true when {@link #reset} may be called
      */
     public boolean idle() {
-        return finished || target == null;
+        return finished || !started;
     }
 
     /**
@@ -225,18 +243,17 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         if (!idle()) {
             throw new IllegalStateException("the check under way has not finished");
         }
-        this.program = Objects.requireNonNull(program, "program");
+        Objects.requireNonNull(program, "program");
+        if (this.program != program) {
+            this.program = program;
+        }
         session.reset(program, scheduler.currentTimeMillis() / 1000);
-        spare = lastOpened; // closed when the run finished: a connector may reuse it for the next run
-        lastOpened = null;
-        connector = null;
-        direct = null;
-        target = null;
-        openedWith = null;
-        current = null;
+        spare = lastOpened != null; // closed when the run finished: a connector may reuse it for the next run
+        started = false;
+        currentLive = false;
         startNanos = 0;
         stoppedDurationNanos = -1;
-        deadline = Cancellable.NONE;
+        deadlineArmed = false;
         finished = false;
     }
 
@@ -247,7 +264,11 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @param target    the server and its check address; never null
      */
     public void start(Connector connector, CheckTarget target) {
-        this.connector = Objects.requireNonNull(connector, "connector");
+        Objects.requireNonNull(connector, "connector");
+        if (this.connector != connector) {
+            this.connector = connector;
+        }
+        direct = null;
         begin(target);
     }
 
@@ -258,12 +279,20 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @param target    the server and its check address; never null
      */
     public void start(DirectConnector connector, CheckTarget target) {
-        this.direct = Objects.requireNonNull(connector, "connector");
+        Objects.requireNonNull(connector, "connector");
+        if (direct != connector) {
+            direct = connector;
+        }
+        this.connector = null;
         begin(target);
     }
 
     private void begin(CheckTarget target) {
-        this.target = Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(target, "target");
+        if (this.target != target) {
+            this.target = target;
+        }
+        started = true;
         startNanos = scheduler.nanoTime();
         open(session.pendingConnect());
     }
@@ -277,9 +306,11 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @return the connection, or null (none, or already taken)
      */
     public CheckConnection takeSpareConnection() {
-        CheckConnection taken = spare;
-        spare = null;
-        return taken;
+        if (!spare) {
+            return null;
+        }
+        spare = false;
+        return lastOpened;
     }
 
     /**
@@ -306,7 +337,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @param from the reporting connection
      */
     public void connected(CheckConnection from) {
-        if (finished || from != current) {
+        if (finished || !isCurrent(from)) {
             return;
         }
         armTimeoutCheck();
@@ -320,7 +351,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @param from the reporting connection
      */
     public void tlsHandshakeStarted(CheckConnection from) {
-        if (finished || from != current) {
+        if (finished || !isCurrent(from)) {
             return;
         }
         conclude(session.tlsHandshakeStarted());
@@ -334,7 +365,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @param failure null when the handshake completed; else HAProxy's text for the TLS error
      */
     public void tlsCompleted(CheckConnection from, String failure) {
-        if (from != current) {
+        if (!isCurrent(from)) {
             return;
         }
         session.tlsHandshakeStarted();
@@ -355,7 +386,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @param count  how many
      */
     public void received(CheckConnection from, byte[] bytes, int offset, int count) {
-        if (from == current) {
+        if (isCurrent(from)) {
             conclude(session.received(bytes, offset, count));
         }
     }
@@ -366,7 +397,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @param from the reporting connection
      */
     public void peerClosed(CheckConnection from) {
-        if (from == current) {
+        if (isCurrent(from)) {
             conclude(session.peerClosed());
         }
     }
@@ -378,7 +409,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * @param errnoText the error as HAProxy words it (see {@link ErrnoText}); never null
      */
     public void failed(CheckConnection from, String errnoText) {
-        if (from == current) {
+        if (isCurrent(from)) {
             conclude(session.failed(errnoText));
         }
     }
@@ -390,9 +421,8 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      */
     @Override
     public void run() {
-        CheckConnection connection = current;
-        if (connection != null && !finished) {
-            connection.readPending();
+        if (currentLive && !finished) {
+            current.readPending();
             if (finished) {
                 return;
             }
@@ -410,6 +440,11 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         current.send(bytes);
     }
 
+    /** Whether events from {@code from} count: it is the connection of the step under way. */
+    private boolean isCurrent(CheckConnection from) {
+        return currentLive && from == current;
+    }
+
     /** Once connected (after the TLS handshake for TLS), {@code timeout check} replaces the connect bound. */
     private void armTimeoutCheck() {
         if (timeoutCheckNanos > 0) {
@@ -420,12 +455,14 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
     /** (Re-)arms the deadline {@code delayNanos} from now, cancelling the one armed before. */
     private void armDeadline(long delayNanos) {
         deadlineTimer.schedule(delayNanos); // replaces the run armed before
-        deadline = deadlineTimer;
+        deadlineArmed = true;
     }
 
     /** Opens the connection of a connect rule, re-arming the deadline (spec §2.4: each connect re-applies it). */
     private void open(CheckRule.Connect rule) {
-        openedWith = rule;
+        if (openedWith != rule) {
+            openedWith = rule;
+        }
         int proxyVersion = rule.proxyVersion(serverProxyVersion, checkProxyVersion);
         long connectBound = interNanos;
         if (timeoutCheckNanos > 0 && timeoutConnectNanos > 0) {
@@ -438,8 +475,13 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         if (finished) {
             return; // the Netty adapter's connect failed and reported at once
         }
-        current = opened;
-        lastOpened = opened;
+        if (current != opened) {
+            current = opened;
+        }
+        currentLive = true;
+        if (lastOpened != opened) {
+            lastOpened = opened;
+        }
         if (opened.failure() != null) {
             // no socket at all (EMFILE, ENFILE, ENOBUFS): HAProxy reports L4CON at once
             failed(opened, opened.failure());
@@ -476,7 +518,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
             if (next != null) {
                 CheckConnection previous = current;
                 // events of the previous connection are ignored from here on, even those its close fires
-                current = null;
+                currentLive = false;
                 closeLikeHaproxy(previous);
                 open(next);
             }
@@ -488,14 +530,18 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
         if (wholeMillis) {
             durationNanos -= durationNanos % 1_000_000L;
         }
-        deadline.cancel();
-        CheckConnection closing = current;
-        current = null;
+        if (deadlineArmed) {
+            deadlineTimer.cancel();
+            deadlineArmed = false;
+        }
+        CheckConnection closing = currentLive ? current : null;
+        currentLive = false;
         closeLikeHaproxy(closing);
         if (direct == null) {
             // only a direct connector reuses the last connection (takeSpareConnection): else it is let go now, not
             // kept reachable from this long-lived driver until the server's next check
             lastOpened = null;
+            current = null;
         }
         if (verdict.earlier() != null) {
             onResults.accept(List.of(verdict.earlier().toOutcome(durationNanos), verdict.toOutcome(durationNanos)));

@@ -74,7 +74,17 @@ final class CheckSession {
     private boolean peerClosed;
     private boolean errored;
     private boolean done;
+    /**
+     * The verdict of the last expect rule that passed, read by {@link #success()}: set in this run before
+     * {@code success()} reads it. Dropped when the session finishes, except a verdict {@link #lastVerdictRemembered}:
+     * that one is the HTTP judge's remembered verdict, alive anyway, and keeping it spares the next check of a
+     * steady server a reference stored into this long-lived session (G1's write barrier and a dirty card).
+     */
     private CheckVerdict lastVerdict;
+    /** Whether {@link #lastVerdict} is the HTTP judge's remembered verdict ({@link HttpResponseJudge.Scratch}). */
+    private boolean lastVerdictRemembered;
+    /** Whether the verdict {@link #judge} gave last is the HTTP judge's remembered one. */
+    private boolean judgedRemembered;
     private AgentReply agentReply;
     private boolean durationStopped;
     private byte[] buffer = EMPTY;
@@ -124,10 +134,15 @@ final class CheckSession {
      * @throws NullPointerException if {@code program} is null
      */
     void reset(CheckProgram program, long unixTimeSeconds) {
-        this.program = Objects.requireNonNull(program, "program");
-        this.rules = program.rules();
+        // a session is reused for every check of a server, a long-lived object: the references that come back the
+        // same (program, rules, writer, empty buffer) are compared before they are stored, as G1's write barrier
+        // dirties a card for each reference stored into an old object
+        Objects.requireNonNull(program, "program");
+        if (this.program != program) {
+            this.program = program;
+            this.rules = program.rules();
+        }
         this.unixTimeSeconds = unixTimeSeconds;
-        out = null;
         index = 0;
         awaitingConnect = true;
         connected = false;
@@ -136,10 +151,14 @@ final class CheckSession {
         peerClosed = false;
         errored = false;
         done = false;
-        lastVerdict = null;
+        if (!lastVerdictRemembered) {
+            lastVerdict = null;
+        }
         agentReply = null;
         durationStopped = false;
-        buffer = EMPTY;
+        if (buffer != EMPTY) {
+            buffer = EMPTY;
+        }
         length = 0;
     }
 
@@ -243,7 +262,10 @@ final class CheckSession {
         if (done || !awaitingConnect) {
             return null;
         }
-        this.out = Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(out, "out");
+        if (this.out != out) {
+            this.out = out;
+        }
         handshaking = false;
         tls = overTls;
         awaitingConnect = false;
@@ -251,7 +273,7 @@ final class CheckSession {
         peerClosed = false;
         errored = false;
         index++;
-        return run();
+        return run(buffer);
     }
 
     /**
@@ -277,7 +299,7 @@ final class CheckSession {
             System.arraycopy(bytes, offset, buffer, length, kept);
             length += kept;
         }
-        return evaluate();
+        return evaluate(buffer);
     }
 
     /**
@@ -285,16 +307,14 @@ final class CheckSession {
      * never copied. The bytes are kept, in the session's own buffer, only when the rules wait for more.
      */
     private CheckVerdict judgeInPlace(byte[] bytes, int count) {
-        byte[] own = buffer;
-        buffer = bytes;
+        // the caller's array goes down to the judges as an argument, not through the buffer field: two references
+        // stored per check into this long-lived session would each cost G1's write barrier
         length = count;
         CheckVerdict verdict;
         try {
-            verdict = evaluate();
+            verdict = evaluate(bytes);
         } finally {
-            byte[] held = buffer;
-            buffer = own;
-            if (held == bytes && length > 0 && !done) {
+            if (length > 0 && !done) {
                 if (buffer.length < length) {
                     buffer = new byte[Math.min(MAX_BUFFER_BYTES, Math.max(length, buffer.length * 2))];
                 }
@@ -322,7 +342,7 @@ final class CheckSession {
             return finish(new CheckVerdict(CheckStatus.L4CON, 0, stepSuffix()));
         }
         peerClosed = true;
-        return evaluate();
+        return evaluate(buffer);
     }
 
     /**
@@ -346,7 +366,7 @@ final class CheckSession {
         // an HTTP check does not judge a response cut by an error, whether in its head or its body: HAProxy 2.6.12
         // reports SOCKERR (a tcp-check expect judges what it has)
         if (length > 0 && !(index < rules.size() && rules.get(index) instanceof CheckRule.ExpectHttp)) {
-            CheckVerdict verdict = evaluate();
+            CheckVerdict verdict = evaluate(buffer);
             if (verdict != null || done || awaitingConnect) {
                 return verdict;
             }
@@ -422,7 +442,7 @@ final class CheckSession {
     }
 
     /** Runs rules from {@link #index} until one waits, asks for a connection, or the program ends. */
-    private CheckVerdict run() {
+    private CheckVerdict run(byte[] data) {
         while (index < rules.size()) {
             CheckRule rule = rules.get(index);
             if (rule instanceof CheckRule.Connect) {
@@ -445,13 +465,13 @@ final class CheckSession {
                 index++;
                 continue;
             }
-            return evaluate();
+            return evaluate(data);
         }
-        return finish(success());
+        return finish(success(data));
     }
 
     /** Judges the received bytes with the expect chain from {@link #index}. */
-    private CheckVerdict evaluate() {
+    private CheckVerdict evaluate(byte[] data) {
         if (!connected || done || index >= rules.size() || !isExpect(rules.get(index))) {
             return null;
         }
@@ -469,7 +489,7 @@ final class CheckSession {
         }
         int i = index;
         while (i < rules.size() && isExpect(rules.get(i))) {
-            CheckVerdict verdict = judge(rules.get(i), lastRead);
+            CheckVerdict verdict = judge(rules.get(i), lastRead, data);
             if (verdict == null) {
                 index = chainHead(i);
                 return null;
@@ -477,45 +497,51 @@ final class CheckSession {
             if (verdict.status().result() == CheckResult.FAILED) {
                 return finish(verdict);
             }
-            lastVerdict = verdict;
+            if (lastVerdict != verdict) {
+                lastVerdict = verdict;
+            }
+            lastVerdictRemembered = judgedRemembered;
             i++;
         }
         index = i;
-        return run();
+        return run(data);
     }
 
     /** Judges one expect rule: a failing or passing verdict, or null to wait for more bytes. */
-    private CheckVerdict judge(CheckRule rule, boolean lastRead) {
+    private CheckVerdict judge(CheckRule rule, boolean lastRead, byte[] data) {
         if (rule instanceof CheckRule.ExpectHttp http) {
             HttpResponseJudge.Scratch scratch = httpScratch;
             if (scratch == null) {
                 scratch = HTTP_SCRATCH.get();
                 httpScratch = scratch;
             }
-            return http.judge().judge(buffer, length, lastRead, scratch);
+            CheckVerdict verdict = http.judge().judge(data, length, lastRead, scratch);
+            judgedRemembered = scratch.lastRemembered();
+            return verdict;
         }
+        judgedRemembered = false;
         if (rule instanceof CheckRule.ExpectCustom custom) {
-            return custom.judge().judge(buffer, length, lastRead);
+            return custom.judge().judge(data, length, lastRead);
         }
         if (rule instanceof CheckRule.ExpectAgent) {
-            return judgeAgentLine(lastRead);
+            return judgeAgentLine(lastRead, data);
         }
         CheckRule.ExpectContent expect = (CheckRule.ExpectContent) rule;
         if (!lastRead && (length < expect.match().minimumLength() || (expect.minRecv() > 0 && length < expect.minRecv()))) {
             return null;
         }
-        boolean match = expect.match().test(buffer, length);
+        boolean match = expect.match().test(data, length);
         if (!match && !lastRead && expect.minRecv() == -1) {
             return null;
         }
-        int code = expect.statusCode() == null ? 0 : expect.statusCode().extract(buffer, length);
+        int code = expect.statusCode() == null ? 0 : expect.statusCode().extract(data, length);
         if (match != expect.inverse()) {
             return new CheckVerdict(CheckStatus.L7OK, code, "");
         }
         CheckStatus status = expect.errorStatus() != null ? expect.errorStatus() : CheckStatus.L7RSP;
         String info;
         if (expect.onError() != null) {
-            info = expect.onError().render(buffer, length);
+            info = expect.onError().render(data, length);
         } else if (program.tcpCheck()) {
             info = (match ? "TCPCHK matched unwanted content" : "TCPCHK did not match content")
                     + expect.match().failureText() + " at step " + expect.step();
@@ -536,21 +562,21 @@ final class CheckSession {
      * HAProxy already records the check's duration ("Ignoring incomplete line from agent"), so the timeout logs
      * that duration ({@link #durationStopped()}).
      */
-    private CheckVerdict judgeAgentLine(boolean lastRead) {
+    private CheckVerdict judgeAgentLine(boolean lastRead, byte[] data) {
         int end = 0;
-        while (end < length && buffer[end] != '\r' && buffer[end] != '\n' && buffer[end] != 0) {
+        while (end < length && data[end] != '\r' && data[end] != '\n' && data[end] != 0) {
             end++;
         }
-        if (end == length || buffer[end] == 0) {
+        if (end == length || data[end] == 0) {
             durationStopped |= lastRead;
             return null;
         }
-        agentReply = AgentReply.parse(new String(buffer, 0, end, StandardCharsets.ISO_8859_1));
+        agentReply = AgentReply.parse(new String(data, 0, end, StandardCharsets.ISO_8859_1));
         return agentReply.verdict();
     }
 
     /** The verdict once every rule is done: the last rule's success (spec §5.3 step 4). */
-    private CheckVerdict success() {
+    private CheckVerdict success(byte[] data) {
         CheckRule last = rules.get(rules.size() - 1);
         if (last instanceof CheckRule.Connect connect) {
             return new CheckVerdict(tls ? CheckStatus.L6OK : CheckStatus.L4OK, 0,
@@ -561,7 +587,7 @@ final class CheckSession {
         }
         if (last instanceof CheckRule.ExpectContent expect) {
             CheckStatus status = expect.okStatus() != null ? expect.okStatus() : CheckStatus.L7OK;
-            String info = expect.onSuccess() != null ? expect.onSuccess().render(buffer, length)
+            String info = expect.onSuccess() != null ? expect.onSuccess().render(data, length)
                     : program.tcpCheck() ? TCP_CHECK_SUCCESS : "";
             return new CheckVerdict(status, lastVerdict == null ? 0 : lastVerdict.code(), info);
         }
@@ -633,8 +659,11 @@ final class CheckSession {
         done = true;
         // the verdict of an expect rule is read only until the session's verdict (success()): a session outlives
         // its checks (one per server, reset for each), so it keeps no object of a finished check that would
-        // otherwise stay reachable, and survive young collections, until the server's next check
-        lastVerdict = null;
+        // otherwise stay reachable, and survive young collections, until the server's next check; the HTTP judge's
+        // remembered verdict stays alive anyway, and is kept so that the next check need not store it again
+        if (!lastVerdictRemembered) {
+            lastVerdict = null;
+        }
         return verdict;
     }
 

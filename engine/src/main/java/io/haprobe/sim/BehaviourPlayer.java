@@ -74,9 +74,15 @@ public final class BehaviourPlayer {
     /** The request head's scan ({@link RequestHeadEnd}'s state, kept here: one object less per check). */
     private int headEnd = RequestHeadEnd.START;
     private TlsPeer tlsPeer;
+    /** The task of what the behaviour plays next ({@link #play}), not the HTTP answer's. */
     private Cancellable pending = Cancellable.NONE;
     /** The HTTP answer's task, made at the first answer and kept across {@link #rewind}s; null before. */
     private Timer httpAnswer;
+    /**
+     * Whether {@link #httpAnswer} is armed for this connection: a flag rather than {@link #pending}, so that a player
+     * rewound for every check of a server (a long-lived object) stores no reference per check.
+     */
+    private boolean answerArmed;
     /** The HTTP behaviour's response, from the stage at the first answer and kept across {@link #rewind}s. */
     private byte[] httpResponse;
     /** The bytes that trigger the one answer of an http or tcp behaviour have come. */
@@ -192,7 +198,7 @@ public final class BehaviourPlayer {
             Timer lent = wire instanceof AnswerTimer answerTimer ? answerTimer.answerTimer() : null;
             httpAnswer = lent != null ? lent : scheduler.timer(this::answerHttp);
         }
-        pending = httpAnswer;
+        answerArmed = true;
         httpAnswer.schedule(http.delay().sampleNanos(stage.random));
     }
 
@@ -207,6 +213,7 @@ public final class BehaviourPlayer {
      * timer, or by the wire's ({@link AnswerTimer}) when that timer comes due.
      */
     void answerHttp() {
+        answerArmed = false;
         done = true;
         byte[] response = httpResponse;
         if (response == null) {
@@ -228,8 +235,7 @@ public final class BehaviourPlayer {
         if (!closed || dialogue != null || tlsPeer != null) {
             return false;
         }
-        pending.cancel();
-        pending = Cancellable.NONE;
+        cancelPending();
         headEnd = RequestHeadEnd.START;
         answered = false;
         done = false;
@@ -259,7 +265,7 @@ public final class BehaviourPlayer {
     /** The connection is closed, by either side: nothing more is played. Calling it again does nothing. */
     public void closed() {
         closed = true;
-        pending.cancel();
+        cancelPending();
         if (tlsPeer != null) {
             tlsPeer.closed();
         }
@@ -301,6 +307,18 @@ public final class BehaviourPlayer {
         }
         if (tcp.close()) {
             wire.fin();
+        }
+    }
+
+    /** Cancels what the player had armed, if anything; {@link #pending} becomes the no-op it is unarmed. */
+    private void cancelPending() {
+        if (answerArmed) {
+            httpAnswer.cancel();
+            answerArmed = false;
+        }
+        if (pending != Cancellable.NONE) {
+            pending.cancel();
+            pending = Cancellable.NONE;
         }
     }
 

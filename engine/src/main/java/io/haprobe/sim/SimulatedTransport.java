@@ -543,7 +543,7 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
 
         /** The check closed the connection: the player stops (nothing to stop when the firewall dropped it). */
         void closed(Connection connection) {
-            if (connection != null && connection.player != null) {
+            if (connection != null && connection.playing) {
                 connection.player.closed();
                 unlink(connection);
             }
@@ -627,10 +627,18 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
          */
         int quiet = -1;
         private int action;
-        /** Null until the server chose a behaviour (never, when the firewall dropped or rejected the SYN). */
+        /**
+         * While {@link #playing}, the player of the behaviour the server chose for this use of the connection;
+         * otherwise the player of an earlier use, offered again to {@link #play} after a {@link #reopen}, or null.
+         * A flag says which rather than a null between uses: a connection re-opened for every check of a server is a
+         * long-lived object, and each reference stored into it would cost G1's write barrier a dirty card.
+         */
         BehaviourPlayer player;
-        /** The player of the connection's use before {@link #reopen}, offered again to {@link #play}. */
-        private BehaviourPlayer sparePlayer;
+        /**
+         * Whether {@link #player} plays this use: false until the server chose a behaviour (never, when the firewall
+         * dropped or rejected the SYN).
+         */
+        boolean playing;
         boolean linked;
         Connection next;
         Connection previous;
@@ -679,13 +687,16 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
          */
         void reopen(ScriptedServer toServer, InetSocketAddress toRemote, int version) {
             cancel(); // its own task (accept or refuse), one for all its uses: later()
-            if (player != null) {
+            if (playing) {
                 player.closed(); // already closed with the connection; cancels nothing more
-                sparePlayer = player;
+                playing = false; // the player stays, offered to play() again
             }
-            player = null;
-            server = toServer;
-            remote = toRemote;
+            if (server != toServer) {
+                server = toServer;
+            }
+            if (remote != toRemote) {
+                remote = toRemote;
+            }
             proxyVersion = version;
             open = true;
             connectPending = true;
@@ -711,11 +722,10 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
         }
 
         void play(Behaviour behaviour) {
-            BehaviourPlayer spare = sparePlayer;
-            sparePlayer = null;
+            BehaviourPlayer spare = playing ? null : player;
+            playing = true;
             if (spare != null && spare.behaviour() == behaviour && spare.rewind()) {
-                player = spare;
-                return;
+                return; // the player of an earlier use, rewound: nothing stored
             }
             player = stage.player(behaviour, this, BehaviourPlayer.Observer.NONE);
         }

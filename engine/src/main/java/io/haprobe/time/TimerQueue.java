@@ -444,7 +444,10 @@ final class TimerQueue<E extends TimerQueue.Entry> {
             t.entries[at] = entry;
             t.times[at] = time;
             t.sequences[at] = seq;
-            entry.lane = this;
+            if (entry.lane != this) {
+                // a timer re-armed for the same delay is in this lane already: no store, so no write barrier
+                entry.lane = this;
+            }
             entry.position = added++;
             count++;
         }
