@@ -497,7 +497,6 @@ class HttpResponseJudgeTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("length: 16385 (expected: 0..16384)");
     }
 
-    /** Feeds {@code full} one byte at a time and checks that the verdict appears exactly after {@code prefix}. */
     /**
      * A scratch remembers its last short judgement: the same judge on the same bytes gives the same verdict, and
      * any other call (other bytes in the same array, another length, the end of the stream, another judge) is judged
@@ -517,7 +516,9 @@ class HttpResponseJudgeTest {
                         CheckVerdict expected = judge.judge(buf, length, end);
                         CheckVerdict got = judge.judge(buf, length, end, scratch);
                         assertThat(got).isEqualTo(expected);
-                        assertThat(judge.judge(buf, length, end, scratch)).isEqualTo(expected);
+                        assertThat(scratch.lastRemembered()).isFalse();
+                        assertThat(judge.judge(buf, length, end, scratch)).isEqualTo(expected).isSameAs(got);
+                        assertThat(scratch.lastRemembered()).isTrue();
                         seen.add(got);
                     }
                 }
@@ -533,8 +534,12 @@ class HttpResponseJudgeTest {
         assertThat(ok.judge(large, large.length, false, scratch)).isEqualTo(verdict(L7OK, 200, ""));
         large[9] = '4';
         assertThat(ok.judge(large, large.length, false, scratch)).isEqualTo(verdict(L7STS, 400, "OK"));
+        // longer than a scratch remembers: judged afresh every time
+        assertThat(ok.judge(large, large.length, false, scratch)).isEqualTo(verdict(L7STS, 400, "OK"));
+        assertThat(scratch.lastRemembered()).isFalse();
     }
 
+    /** Feeds {@code full} one byte at a time and checks that the verdict appears exactly after {@code prefix}. */
     private static void assertVerdictExactlyAt(HttpResponseJudge judge, String prefix, String full) {
         byte[] buf = bytes(full);
         for (int n = 0; n < prefix.length(); n++) {

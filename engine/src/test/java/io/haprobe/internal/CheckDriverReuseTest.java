@@ -80,6 +80,40 @@ class CheckDriverReuseTest {
     }
 
     @Test
+    void theLastConnectionIsOfferedOnceToTheNextRunAndCountsAgainOnlyOnceReopened() {
+        List<CheckConnection> offered = new ArrayList<>();
+        DirectConnector reusing = (target, proxyVersion, driver) -> {
+            CheckConnection spare = driver.takeSpareConnection();
+            offered.add(spare);
+            if (spare != null) {
+                ((Wire) spare).closed = false; // re-opened
+                return spare;
+            }
+            Wire wire = new Wire();
+            wires.add(wire);
+            return wire;
+        };
+        CheckDriver driver = new CheckDriver(CheckProgram.connectOnly(), clock, 2 * S, 0, 0, outcomes::addAll);
+        driver.start(reusing, TARGET);
+        assertThat(driver.takeSpareConnection()).isNull(); // nothing to offer to the first run
+        driver.connected(wires.get(0));
+        assertThat(wires.get(0).closed).isTrue();
+
+        driver.reset(CheckProgram.connectOnly());
+        // between two runs, the closed connection is nobody's: its events are ignored
+        driver.connected(wires.get(0));
+        driver.failed(wires.get(0), "Connection refused");
+        assertThat(outcomes).hasSize(1);
+        driver.start(reusing, TARGET);
+        assertThat(offered).containsExactly(null, wires.get(0));
+        assertThat(driver.takeSpareConnection()).isNull(); // offered once
+        driver.connected(wires.get(0)); // re-opened for this run: its events count again
+        assertThat(outcomes).extracting(CheckOutcome::status).containsExactly(CheckStatus.L4OK, CheckStatus.L4OK);
+        assertThat(wires).hasSize(1);
+        assertThat(wires.get(0).closed).isTrue();
+    }
+
+    @Test
     void aDriverWhoseRunGoesOnCannotBeReset() {
         CheckDriver driver = new CheckDriver(CheckProgram.connectOnly(), clock, 2 * S, 0, 0, outcomes::addAll);
         driver.start(connector, TARGET);

@@ -115,6 +115,36 @@ class CheckSessionTest {
         assertThat(receive(session, filler)).isEqualTo(verdict(CheckStatus.L7RSP, 0, ""));
     }
 
+    /**
+     * A session reset for every check of a server keeps the HTTP judge's remembered verdict from one run to the next
+     * (storing it again would cost a write barrier), but reports only what its own run earned.
+     */
+    @Test
+    void aResetSessionKeepsTheRememberedVerdictButReportsOnlyItsOwnRuns() {
+        CheckSession session = new CheckSession(HTTP);
+        for (int run = 0; run < 3; run++) {
+            // from the second run on, the same bytes give the judge's remembered verdict
+            session.reset(HTTP, 0);
+            session.connected(this::record);
+            assertThat(receive(session, "HTTP/1.1 200 OK\r\n\r\n")).isEqualTo(verdict(CheckStatus.L7OK, 200, ""));
+        }
+        session.reset(HTTP, 0);
+        session.connected(this::record);
+        assertThat(session.peerClosed()).isEqualTo(verdict(CheckStatus.L7RSP, 0, ""));
+        session.reset(HTTP, 0);
+        assertThat(session.timedOut()).isEqualTo(verdict(CheckStatus.L4TOUT, 0, ""));
+        session.reset(HTTP, 0);
+        session.connected(this::record);
+        assertThat(session.timedOut()).isEqualTo(verdict(CheckStatus.L7TOUT, 0, ""));
+        session.reset(HTTP, 0);
+        session.connected(this::record);
+        assertThat(receive(session, "HTTP/1.1 503 Busy\r\n\r\n")).isEqualTo(verdict(CheckStatus.L7STS, 503, "Busy"));
+        session.reset(HTTP, 0);
+        session.connected(this::record);
+        assertThat(receive(session, "HTTP/1.1 200 OK\r\n\r\n")).isEqualTo(verdict(CheckStatus.L7OK, 200, ""));
+        assertThat(written).hasSize(7).containsOnly("GET /health HTTP/1.0\r\n\r\n");
+    }
+
     private void record(byte[] bytes) {
         written.add(new String(bytes, StandardCharsets.ISO_8859_1));
     }
