@@ -516,7 +516,7 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
             }
             CheckRule.Connect next = session.pendingConnect();
             if (next != null) {
-                CheckConnection previous = current;
+                CheckConnection previous = currentLive ? current : null;
                 // events of the previous connection are ignored from here on, even those its close fires
                 currentLive = false;
                 closeLikeHaproxy(previous);

@@ -75,7 +75,7 @@ final class CheckSession {
     private boolean errored;
     private boolean done;
     /**
-     * The verdict of the last expect rule that passed, read by {@link #success()}: set in this run before
+     * The verdict of the last expect rule that passed, read by {@link #success(byte[])}: set in this run before
      * {@code success()} reads it. Dropped when the session finishes, except a verdict {@link #lastVerdictRemembered}:
      * that one is the HTTP judge's remembered verdict, alive anyway, and keeping it spares the next check of a
      * steady server a reference stored into this long-lived session (G1's write barrier and a dirty card).

@@ -723,11 +723,10 @@ public final class SimulatedTransport implements ProbeTransport, DirectConnector
 
         void play(Behaviour behaviour) {
             BehaviourPlayer spare = playing ? null : player;
+            if (spare == null || spare.behaviour() != behaviour || !spare.rewind()) {
+                player = stage.player(behaviour, this, BehaviourPlayer.Observer.NONE);
+            } // else the player of an earlier use, rewound: nothing stored
             playing = true;
-            if (spare != null && spare.behaviour() == behaviour && spare.rewind()) {
-                return; // the player of an earlier use, rewound: nothing stored
-            }
-            player = stage.player(behaviour, this, BehaviourPlayer.Observer.NONE);
         }
 
         /** Runs {@code what} ({@link #ACCEPT}, {@link #REFUSED}, {@link #NO_ROUTE}) right after the current task. */
