@@ -210,7 +210,6 @@ public final class HttpResponseJudge {
         if (scratch.judge == this && scratch.length == length && scratch.endOfStream == endOfStream
                 && Arrays.equals(scratch.bytes, 0, length, buf, 0, length)) {
             // the same bytes as the last judgement, by this (immutable) judge: the same verdict
-            scratch.remembered = true;
             return scratch.verdict;
         }
         Http1Response msg = scratch.message;
@@ -222,7 +221,6 @@ public final class HttpResponseJudge {
         }
         CheckVerdict verdict = judge(msg, length, endOfStream);
         scratch.remember(this, buf, length, endOfStream, verdict);
-        scratch.remembered = false;
         return verdict;
     }
 
@@ -333,23 +331,9 @@ public final class HttpResponseJudge {
         private int length;
         private boolean endOfStream;
         private CheckVerdict verdict;
-        /** Whether the last judgement through this scratch gave the remembered verdict. */
-        private boolean remembered;
 
         /** Creates an empty scratch. */
         public Scratch() {
-        }
-
-        /**
-         * Tells whether the last {@link HttpResponseJudge#judge(byte[], int, boolean, Scratch)} through this scratch
-         * gave the verdict it remembered from the judgement before, without parsing: a verdict that outlives the
-         * check that got it (the next check of a steady server gets it again), so a caller may keep it rather than
-         * drop it and store it again. Same thread as the judgements.
-         *
-         * @return true for a remembered verdict; false for a parsed one, or before the first judgement
-         */
-        public boolean lastRemembered() {
-            return remembered;
         }
 
         private void remember(HttpResponseJudge by, byte[] buf, int count, boolean ended, CheckVerdict result) {

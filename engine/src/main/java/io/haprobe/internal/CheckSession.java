@@ -74,17 +74,6 @@ final class CheckSession {
     private boolean peerClosed;
     private boolean errored;
     private boolean done;
-    /**
-     * The verdict of the last expect rule that passed, read by {@link #success(byte[])}: set in this run before
-     * {@code success()} reads it. Dropped when the session finishes, except a verdict {@link #lastVerdictRemembered}:
-     * that one is the HTTP judge's remembered verdict, alive anyway, and keeping it spares the next check of a
-     * steady server a reference stored into this long-lived session (G1's write barrier and a dirty card).
-     */
-    private CheckVerdict lastVerdict;
-    /** Whether {@link #lastVerdict} is the HTTP judge's remembered verdict ({@link HttpResponseJudge.Scratch}). */
-    private boolean lastVerdictRemembered;
-    /** Whether the verdict {@link #judge} gave last is the HTTP judge's remembered one. */
-    private boolean judgedRemembered;
     private AgentReply agentReply;
     private boolean durationStopped;
     private byte[] buffer = EMPTY;
@@ -151,9 +140,6 @@ final class CheckSession {
         peerClosed = false;
         errored = false;
         done = false;
-        if (!lastVerdictRemembered) {
-            lastVerdict = null;
-        }
         agentReply = null;
         durationStopped = false;
         if (buffer != EMPTY) {
@@ -467,7 +453,7 @@ final class CheckSession {
             }
             return evaluate(data);
         }
-        return finish(success(data));
+        return finish(success(data, null));
     }
 
     /** Judges the received bytes with the expect chain from {@link #index}. */
@@ -488,6 +474,7 @@ final class CheckSession {
             return finish(emptyResponse(first));
         }
         int i = index;
+        CheckVerdict passed = null;
         while (i < rules.size() && isExpect(rules.get(i))) {
             CheckVerdict verdict = judge(rules.get(i), lastRead, data);
             if (verdict == null) {
@@ -497,13 +484,17 @@ final class CheckSession {
             if (verdict.status().result() == CheckResult.FAILED) {
                 return finish(verdict);
             }
-            if (lastVerdict != verdict) {
-                lastVerdict = verdict;
-            }
-            lastVerdictRemembered = judgedRemembered;
+            passed = verdict;
             i++;
         }
         index = i;
+        if (i == rules.size()) {
+            // the program ends with this chain, whose last verdict the success reports: it goes there as an argument,
+            // not through a field of this long-lived session (a check would store it there, and G1's write barrier
+            // would dirty the session's card; a live check's verdict is young, and would be kept from the old
+            // session until its next check)
+            return finish(success(data, passed));
+        }
         return run(data);
     }
 
@@ -515,11 +506,8 @@ final class CheckSession {
                 scratch = HTTP_SCRATCH.get();
                 httpScratch = scratch;
             }
-            CheckVerdict verdict = http.judge().judge(data, length, lastRead, scratch);
-            judgedRemembered = scratch.lastRemembered();
-            return verdict;
+            return http.judge().judge(data, length, lastRead, scratch);
         }
-        judgedRemembered = false;
         if (rule instanceof CheckRule.ExpectCustom custom) {
             return custom.judge().judge(data, length, lastRead);
         }
@@ -575,8 +563,11 @@ final class CheckSession {
         return agentReply.verdict();
     }
 
-    /** The verdict once every rule is done: the last rule's success (spec §5.3 step 4). */
-    private CheckVerdict success(byte[] data) {
+    /**
+     * The verdict once every rule is done: the last rule's success (spec §5.3 step 4). {@code passed} is the verdict
+     * of the last expect rule when the program ends with one (null when it ends with a connect or a send).
+     */
+    private CheckVerdict success(byte[] data, CheckVerdict passed) {
         CheckRule last = rules.get(rules.size() - 1);
         if (last instanceof CheckRule.Connect connect) {
             return new CheckVerdict(tls ? CheckStatus.L6OK : CheckStatus.L4OK, 0,
@@ -589,13 +580,13 @@ final class CheckSession {
             CheckStatus status = expect.okStatus() != null ? expect.okStatus() : CheckStatus.L7OK;
             String info = expect.onSuccess() != null ? expect.onSuccess().render(data, length)
                     : program.tcpCheck() ? TCP_CHECK_SUCCESS : "";
-            return new CheckVerdict(status, lastVerdict == null ? 0 : lastVerdict.code(), info);
+            return new CheckVerdict(status, passed == null ? 0 : passed.code(), info);
         }
-        if (last instanceof CheckRule.ExpectCustom && lastVerdict != null) {
+        if (last instanceof CheckRule.ExpectCustom && passed != null) {
             // the protocol parser reported its success itself; the end of the rules reports again, with no info
-            return new CheckVerdict(CheckStatus.L7OK, 0, "", lastVerdict);
+            return new CheckVerdict(CheckStatus.L7OK, 0, "", passed);
         }
-        return lastVerdict;
+        return passed;
     }
 
     /** HAProxy's {@code TCPCHK got an empty response at step N}, with the rule's error status. */
@@ -657,13 +648,6 @@ final class CheckSession {
 
     private CheckVerdict finish(CheckVerdict verdict) {
         done = true;
-        // the verdict of an expect rule is read only until the session's verdict (success()): a session outlives
-        // its checks (one per server, reset for each), so it keeps no object of a finished check that would
-        // otherwise stay reachable, and survive young collections, until the server's next check; the HTTP judge's
-        // remembered verdict stays alive anyway, and is kept so that the next check need not store it again
-        if (!lastVerdictRemembered) {
-            lastVerdict = null;
-        }
         return verdict;
     }
 

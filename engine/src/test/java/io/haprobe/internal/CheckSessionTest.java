@@ -116,11 +116,11 @@ class CheckSessionTest {
     }
 
     /**
-     * A session reset for every check of a server keeps the HTTP judge's remembered verdict from one run to the next
-     * (storing it again would cost a write barrier), but reports only what its own run earned.
+     * A session reset for every check of a server (the verdict of a program's last expect goes to its success as an
+     * argument, not through a field) reports what its own run earned, whatever the runs before it gave.
      */
     @Test
-    void aResetSessionKeepsTheRememberedVerdictButReportsOnlyItsOwnRuns() {
+    void aResetSessionReportsOnlyWhatItsOwnRunEarned() {
         CheckSession session = new CheckSession(HTTP);
         for (int run = 0; run < 3; run++) {
             // from the second run on, the same bytes give the judge's remembered verdict
