@@ -2,6 +2,7 @@ package io.haprobe.benchmarks;
 
 import io.haprobe.config.HaproxyConfig;
 import io.haprobe.engine.HealthEvent;
+import io.haprobe.engine.HealthListener;
 import io.haprobe.engine.Simulation;
 import io.haprobe.sim.Behaviour;
 import io.haprobe.sim.ServerScript;
@@ -64,6 +65,26 @@ public class SimulationBenchmark {
     /** Builds the simulation and runs it past the boot spreading (4 virtual seconds). */
     @Setup(Level.Trial)
     public void boot() {
+        simulation = steadySimulation(servers, check, event -> {
+            if (event instanceof HealthEvent.CheckCompleted) {
+                completed++;
+            }
+        });
+        simulation.runFor(Duration.ofSeconds(4)); // past the boot spreading
+    }
+
+    /**
+     * Builds the benchmark's simulation: {@code servers} servers of one backend {@code app} ({@code s0}, {@code s1},
+     * ... on 10.0.x.y:80), {@code inter 2s fall 3 rise 2}, {@code timeout connect 1s}, seed 1, only state changes
+     * kept, every scripted backend answering {@code 200} at once. Not run yet.
+     *
+     * @param servers  how many servers, {@code >= 1}
+     * @param check    {@code http} for {@code option httpchk GET /health} expecting status 200; else a plain
+     *                 connect check
+     * @param listener receives every event, on the simulation's thread; never null
+     * @return the simulation, at virtual time 0
+     */
+    static Simulation steadySimulation(int servers, String check, HealthListener listener) {
         StringBuilder cfg = new StringBuilder("defaults\n    mode http\n    timeout connect 1s\n")
                 .append("    default-server inter 2s fall 3 rise 2\n")
                 .append("backend app\n");
@@ -75,18 +96,12 @@ public class SimulationBenchmark {
                     .append(":80 check\n");
         }
         HaproxyConfig config = HaproxyConfig.parse("bench.cfg", cfg.toString());
-        Simulation.Builder builder = Simulation.builder(config).seed(1).recordChecks(false)
-                .listener(event -> {
-                    if (event instanceof HealthEvent.CheckCompleted) {
-                        completed++;
-                    }
-                });
+        Simulation.Builder builder = Simulation.builder(config).seed(1).recordChecks(false).listener(listener);
         ServerScript ok = ServerScript.of(Behaviour.http(200));
         for (int i = 0; i < servers; i++) {
             builder.script("app/s" + i, ok);
         }
-        simulation = builder.build();
-        simulation.runFor(Duration.ofSeconds(4)); // past the boot spreading
+        return builder.build();
     }
 
     /** Closes the simulation. */

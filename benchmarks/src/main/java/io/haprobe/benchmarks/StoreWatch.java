@@ -21,11 +21,8 @@ import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.EventRequestManager;
 import com.sun.jdi.request.MethodEntryRequest;
-import io.haprobe.config.HaproxyConfig;
 import io.haprobe.engine.HealthEvent;
 import io.haprobe.engine.Simulation;
-import io.haprobe.sim.Behaviour;
-import io.haprobe.sim.ServerScript;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -241,7 +238,7 @@ public final class StoreWatch {
 
     /**
      * The watched simulation, in its own JVM: SERVERS servers of one backend at {@code inter 2s}, every scripted
-     * backend answering at once, as {@link SimulationBenchmark} builds them; 20 virtual seconds of warm-up, then
+     * backend answering at once ({@link SimulationBenchmark#steadySimulation}); 20 virtual seconds of warm-up, then
      * {@code phase(1)}, SECONDS more, {@code phase(2)}, and the number of checks completed in between.
      */
     public static final class Target {
@@ -266,28 +263,12 @@ public final class StoreWatch {
          * @param args SERVERS, CHECK ({@code http} or {@code tcp}), SECONDS
          */
         public static void main(String[] args) {
-            int servers = Integer.parseInt(args[0]);
-            StringBuilder cfg = new StringBuilder("defaults\n    mode http\n    timeout connect 1s\n")
-                    .append("    default-server inter 2s fall 3 rise 2\nbackend app\n");
-            if (args[1].equals("http")) {
-                cfg.append("    option httpchk GET /health\n    http-check expect status 200\n");
-            }
-            for (int i = 0; i < servers; i++) {
-                cfg.append("    server s").append(i).append(" 10.0.").append(i / 250).append('.').append(i % 250 + 1)
-                        .append(":80 check\n");
-            }
-            Simulation.Builder builder = Simulation.builder(HaproxyConfig.parse("watch.cfg", cfg.toString()))
-                    .seed(1).recordChecks(false)
-                    .listener(event -> {
-                        if (event instanceof HealthEvent.CheckCompleted) {
-                            completed++;
-                        }
-                    });
-            ServerScript ok = ServerScript.of(Behaviour.http(200));
-            for (int i = 0; i < servers; i++) {
-                builder.script("app/s" + i, ok);
-            }
-            try (Simulation simulation = builder.build()) {
+            Simulation watched = SimulationBenchmark.steadySimulation(Integer.parseInt(args[0]), args[1], event -> {
+                if (event instanceof HealthEvent.CheckCompleted) {
+                    completed++;
+                }
+            });
+            try (Simulation simulation = watched) {
                 simulation.runFor(Duration.ofSeconds(20));
                 long before = completed;
                 phase(1);
