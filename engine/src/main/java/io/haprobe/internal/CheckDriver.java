@@ -234,7 +234,9 @@ public final class CheckDriver implements Runnable, Consumer<byte[]> {
      * Makes an idle driver ready to run {@code program} (again), as a new driver with the same scheduler, bounds,
      * PROXY versions and {@code onResults} would be: a server runs one check at a time, so its checks can share
      * one driver and session instead of allocating them per check. Events of the connections of the run before
-     * are still ignored (they are not the current connection), and its deadline was cancelled when it finished.
+     * are ignored: no connection is current until this run opens one (the run before's last connection too, until
+     * a {@link DirectConnector} takes it back through {@link #takeSpareConnection()} and re-opens it), and its
+     * deadline was cancelled when it finished.
      *
      * @param program the compiled check; never null
      * @throws IllegalStateException if a run is under way (the driver is not {@linkplain #idle() idle})

@@ -310,7 +310,7 @@ public final class BehaviourPlayer {
         }
     }
 
-    /** Cancels what the player had armed, if anything; {@link #pending} becomes the no-op it is unarmed. */
+    /** Cancels what the player had armed (its HTTP answer, a played step), if anything: nothing is armed after. */
     private void cancelPending() {
         if (answerArmed) {
             httpAnswer.cancel();

@@ -62,10 +62,12 @@ final class TimerQueue<E extends TimerQueue.Entry> {
          */
         long sequence = IDLE;
         /**
-         * The FIFO lane of the live slot, null when the slot is in the heap (or there is none). An entry refers to
-         * its lane, made with the queue, and not to the lane's segment: a live loop's timers are old objects, and a
-         * reference from each of them to a segment made during the run would be an old-to-young reference that
-         * every young collection scans (50,000 of them per loop at 100,000 servers).
+         * The FIFO lane of the live slot, null when the slot is in the heap; read only while {@link #sequence} is
+         * live (once the slot is taken or cancelled it still names the lane it was in, so that a timer re-armed for
+         * the same delay stores nothing: each reference stored into an old timer costs G1's write barrier). An entry
+         * refers to its lane, made with the queue, and not to the lane's segment: a live loop's timers are old
+         * objects, and a reference from each of them to a segment made during the run would be an old-to-young
+         * reference that every young collection scans (50,000 of them per loop at 100,000 servers).
          */
         Lane lane;
         /** The live slot's position in {@link #lane}: how many slots that lane had taken in before it. */
