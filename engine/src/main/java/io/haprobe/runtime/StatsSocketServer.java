@@ -10,7 +10,6 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannelConfig;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -126,11 +125,12 @@ public final class StatsSocketServer implements AutoCloseable {
         StatsSocketAddress where = StatsSocketAddress.parse(address);
         // a UNIX socket needs epoll where it exists: Netty 4.2's NIO domain socket closes the connection at the
         // client's shutdown(SHUT_WR) whatever ALLOW_HALF_CLOSURE says (it only honours it on TCP), and socat does
-        // that right after sending the command, before the reply
+        // that right after sending the command, before the reply; with Netty 4.2.18's epoll handler made able to
+        // take the half-closed session back into its epoll set for a long reply (EpollRearming)
         boolean epoll = where instanceof StatsSocketAddress.Unix && Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("haprobe-stats-socket", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+                epoll ? EpollRearming.newFactory() : NioIoHandler.newFactory());
         try {
             ChannelGroup sessions = new DefaultChannelGroup("stats-socket-sessions", group.next());
             ServerBootstrap bootstrap = new ServerBootstrap().group(group)

@@ -268,6 +268,24 @@ class StatsSocketServerLiveTest {
         assertThat(reply).hasSize(80 * 50_000 + 1).endsWith("x\n\n");
     }
 
+    /**
+     * socat shuts its sending side down right after the command ({@code echo "show stat" | socat stdio PATH}); the
+     * reply still comes whole, however much larger than the socket buffers (a {@code show stat} of 2,000 servers is
+     * about 500 kB; haprobe once cut it where the kernel's buffer was full).
+     */
+    @Test
+    void writesAWholeLargeReplyAfterTheClientShutItsSendingSide() throws IOException {
+        for (SocketAddress address : List.of(unixServer(), tcpServer())) {
+            for (int i = 0; i < 10; i++) {
+                try (StatsSocketClient client = StatsSocketClient.connect(address)) {
+                    client.send("big\n").shutdownOutput();
+                    assertThat(client.readUntilClosed()).as("%s, try %d", address, i)
+                            .hasSize(80 * 50_000 + 1).endsWith("x\n\n");
+                }
+            }
+        }
+    }
+
     @Test
     void servesManyClientsAtOnce() throws Exception {
         SocketAddress address = tcpServer();
