@@ -13,6 +13,17 @@
 # window starts WARMUP seconds after the first check reached nginx, and ends 1 s before the run's planned end),
 # CPU microseconds per check from the deltas of utime+stime (/proc/PID/stat) of the HAProxy process and of the
 # haprobe JVM (all their threads: JIT and GC included) over the same window.
+# The schedule's rate: HAProxy counts `inter` from the end of a check (spec 2.2), so a program that starts every
+# check on time makes sum(1 / (inter + d)) checks/s over its servers, d a server's check duration, not
+# SERVERS / INTER. Both programs' `show stat` (HAProxy's stats socket, haprobe's --stats-socket) is read at a third
+# and at two thirds of the window; each read gives that sum from the servers' check_duration (the last check's, in
+# whole ms, truncated) and the two are averaged. "% schedule" is checks/s over it: 100 % is every check its schedule
+# asks for. It is an estimate: a dump of show stat delays the checks it runs beside, so it has come out at 103 % to
+# 106 % for programs that kept up (the reads are in the CPU window of both).
+# haprobe also runs with --lateness: its lateness after the first checks (actual start - planned start) is printed,
+# and from its mean the share of its own schedule kept: a server's period is inter + d + lateness and the mean period
+# is SERVERS / (checks/s), so 1 - mean lateness / mean period is the share of the checks it would have made starting
+# each exactly on time (exact, without show stat's estimate).
 #
 # Environment: HAPROXY (default /usr/sbin/haproxy), NGINX (/usr/sbin/nginx), WARMUP (seconds, default 3),
 # HAPROBE_JAVA_OPTS (extra JVM options for haprobe, e.g. -XX:StartFlightRecording=...), HAPROBE_ARGS (extra
@@ -114,6 +125,14 @@ now_ns() {
   date +%s%N
 }
 
+# the schedule's rate (checks/s) from the check_duration column of show stat on the UNIX socket $1
+schedule_rate() {
+  echo "show stat" | socat -t 5 stdio "unix-connect:$1" 2>/dev/null | awk -F, -v inter="$inter_ms" '
+    NR == 1 { sub(/^# /, ""); for (i = 1; i <= NF; i++) if ($i == "check_duration") col = i; next }
+    $1 == "bench" && $2 != "BACKEND" && col { rate += 1000 / (inter + ($col == "" ? 0 : $col)); n++ }
+    END { if (n == 0) exit 1; printf "%.0f", rate }'
+}
+
 # --- nginx -------------------------------------------------------------------------------------------------
 nginx_port=$(free_port)
 mkdir -p "$tmp/nginx"
@@ -173,9 +192,10 @@ cfg="$tmp/haproxy.cfg"
 "$haproxy" -c -q -f "$cfg" >"$tmp/haproxy-check.log" 2>&1 || die "haproxy -c refuses the generated config: $(cat "$tmp/haproxy-check.log")"
 
 # --- one measured run ----------------------------------------------------------------------------------------
-# measure NAME PID: waits for the first check, then WARMUP, then samples over WINDOW seconds; sets rate and cpu
+# measure NAME PID SOCKET: waits for the first check, then WARMUP, then samples over WINDOW seconds; sets rate, cpu,
+# cpu_pct and schedule (the schedule's rate, from two reads of show stat on SOCKET during the window)
 measure() {
-  local name=$1 pid=$2 base r0 r1 c0 c1 t0 t1
+  local name=$1 pid=$2 socket=$3 base r0 r1 c0 c1 t0 t1 s1 s2 third
   base=$(requests)
   for _ in $(seq 300); do
     kill -0 "$pid" 2>/dev/null || die "$name exited before its first check (see $tmp)"
@@ -186,7 +206,12 @@ measure() {
   sleep "$warmup"
   kill -0 "$pid" 2>/dev/null || die "$name exited during the warm-up (see $tmp)"
   c0=$(cpu_ticks "$pid"); t0=$(now_ns); r0=$(requests)
-  sleep "$window"
+  third=$(awk "BEGIN { print $window / 3 }")
+  sleep "$third"
+  s1=$(schedule_rate "$socket") || die "$name's show stat has no check_duration of bench's servers on $socket"
+  sleep "$third"
+  s2=$(schedule_rate "$socket") || die "$name's show stat has no check_duration of bench's servers on $socket"
+  sleep "$third"
   kill -0 "$pid" 2>/dev/null || die "$name exited before the end of the window (see $tmp)"
   c1=$(cpu_ticks "$pid"); t1=$(now_ns); r1=$(requests)
   # r1 - r0 counts the one stub_status request that read r1
@@ -195,6 +220,7 @@ measure() {
   rate=$(awk "BEGIN { printf \"%.0f\", $checks / (($t1 - $t0) / 1e9) }")
   cpu=$(awk "BEGIN { printf \"%.1f\", ($c1 - $c0) * 1e6 / $ticks / $checks }")
   cpu_pct=$(awk "BEGIN { printf \"%.0f\", ($c1 - $c0) * 100 / $ticks / (($t1 - $t0) / 1e9) }")
+  schedule=$(( (s1 + s2) / 2 ))
 }
 
 echo "side-by-side: $servers servers, inter $inter, ${seconds}s each; window ${window}s after ${warmup}s of warm-up;" \
@@ -204,8 +230,8 @@ echo "side-by-side: $servers servers, inter $inter, ${seconds}s each; window ${w
 haproxy_pid=$!
 pids+=("$haproxy_pid")
 wait_port "$frontend_port" "$haproxy_pid" haproxy
-measure haproxy "$haproxy_pid"
-haproxy_rate=$rate haproxy_cpu=$cpu haproxy_pct=$cpu_pct
+measure haproxy "$haproxy_pid" "$tmp/haproxy.sock"
+haproxy_rate=$rate haproxy_cpu=$cpu haproxy_pct=$cpu_pct haproxy_schedule=$schedule
 haproxy_threads=$(awk '/^Threads:/ { print $2 }' "/proc/$haproxy_pid/status")
 # servers UP at the end of the window (show stat's status column)
 haproxy_up=$(echo "show stat" | socat -t 5 stdio "unix-connect:$tmp/haproxy.sock" 2>/dev/null \
@@ -222,26 +248,45 @@ else
 fi
 # shellcheck disable=SC2086
 HAPROBE_JAR="$jar" HAPROBE_JAVA_OPTS="${HAPROBE_JAVA_OPTS:-}" \
-  "$root/haprobe" check -f "$cfg" --duration "${seconds}s" --no-probe ${HAPROBE_ARGS:-} \
+  "$root/haprobe" check -f "$cfg" --duration "${seconds}s" --no-probe --lateness \
+  --stats-socket "$tmp/haprobe.sock" ${HAPROBE_ARGS:-} \
   >"$tmp/haprobe.out" 2>"$tmp/haprobe.err" &
 haprobe_pid=$!
 pids+=("$haprobe_pid")
-measure haprobe "$haprobe_pid"
-haprobe_rate=$rate haprobe_cpu=$cpu haprobe_pct=$cpu_pct
+measure haprobe "$haprobe_pid" "$tmp/haprobe.sock"
+haprobe_rate=$rate haprobe_cpu=$cpu haprobe_pct=$cpu_pct haprobe_schedule=$schedule
 haprobe_threads=$(awk '/^Threads:/ { print $2 }' "/proc/$haprobe_pid/status")
 haprobe_status=0
 wait "$haprobe_pid" || haprobe_status=$?
 haprobe_up=$(grep -cE '^bench/s[0-9]+ +UP ' "$tmp/haprobe.out" || true)
 
 demand=$(awk "BEGIN { printf \"%.0f\", $servers * 1000 / $inter_ms }")
-printf '\n%-8s %-6s %-9s %-10s %-12s %-8s %-12s %-10s %s\n' servers inter demand/s program checks/s "% demand" "CPU us/check" "CPU %" threads
-printf '%-8s %-6s %-9s %-10s %-12s %-8s %-12s %-10s %s\n' "$servers" "$inter" "$demand" haproxy "$haproxy_rate" \
-  "$(awk "BEGIN { printf \"%.0f\", $haproxy_rate * 100 / $demand }")" "$haproxy_cpu" "$haproxy_pct" "$haproxy_threads"
-printf '%-8s %-6s %-9s %-10s %-12s %-8s %-12s %-10s %s\n' "$servers" "$inter" "$demand" haprobe "$haprobe_rate" \
-  "$(awk "BEGIN { printf \"%.0f\", $haprobe_rate * 100 / $demand }")" "$haprobe_cpu" "$haprobe_pct" "$haprobe_threads"
+row() {
+  printf '%-8s %-6s %-9s %-10s %-10s %-8s %-10s %-10s %-12s %-6s %s\n' "$@"
+}
+echo
+row servers inter demand/s program checks/s "% demand" schedule/s "% schedule" "CPU us/check" "CPU %" threads
+row "$servers" "$inter" "$demand" haproxy "$haproxy_rate" \
+  "$(awk "BEGIN { printf \"%.1f\", $haproxy_rate * 100 / $demand }")" "$haproxy_schedule" \
+  "$(awk "BEGIN { printf \"%.1f\", $haproxy_rate * 100 / $haproxy_schedule }")" "$haproxy_cpu" "$haproxy_pct" \
+  "$haproxy_threads"
+row "$servers" "$inter" "$demand" haprobe "$haprobe_rate" \
+  "$(awk "BEGIN { printf \"%.1f\", $haprobe_rate * 100 / $demand }")" "$haprobe_schedule" \
+  "$(awk "BEGIN { printf \"%.1f\", $haprobe_rate * 100 / $haprobe_schedule }")" "$haprobe_cpu" "$haprobe_pct" \
+  "$haprobe_threads"
 echo
 echo "ratios haprobe/haproxy: checks/s $(awk "BEGIN { printf \"%.2f\", $haprobe_rate / $haproxy_rate }")," \
   "CPU per check $(awk "BEGIN { printf \"%.2f\", $haprobe_cpu / $haproxy_cpu }")"
 echo "servers UP at the end: haproxy $haproxy_up/$servers (show stat after the window)," \
   "haprobe $haprobe_up/$servers (its summary; exit status $haprobe_status)"
+lateness_line=$(grep -m1 '^lateness after the first checks' "$tmp/haprobe.out" || true)
+if [ -n "$lateness_line" ]; then
+  echo "haprobe's $lateness_line"
+  mean_late=$(sed -E 's/.*: mean ([0-9.]+) ms.*/\1/' <<<"$lateness_line")
+  echo "haprobe kept $(awk "BEGIN { p = $servers * 1000 / $haprobe_rate; printf \"%.1f\", 100 * (1 - $mean_late / p) }") %" \
+    "of its own schedule (1 - mean lateness $mean_late ms / mean period" \
+    "$(awk "BEGIN { printf \"%.1f\", $servers * 1000 / $haprobe_rate }") ms)"
+else
+  echo "haprobe printed no lateness (see $tmp/haprobe.out)"
+fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"

@@ -28,11 +28,11 @@ import java.util.concurrent.Callable;
  * refused (they belong to the host's HAProxy). With
  * {@code --metrics}, {@code /metrics} is served in the text of HAProxy 2.6's Prometheus exporter for the
  * duration of the run (loopback addresses only). With {@code --lateness}, how late the checks started (actual −
- * planned start, an HdrHistogram) is printed after the summary as percentiles in ms, over the whole run and over the
- * checks planned after every server's first check, or in the JSON document's {@code run.lateness}. With
- * {@code --warmup} (by default 1.5 s from 10,000 servers), the checks' event loops first check haprobe's own
- * responder on 127.0.0.1 ({@link io.haprobe.engine.WarmUp}), so that the run's first checks do not start late on a
- * cold JVM; the run's times (its {@code t=0}, {@code --duration}) start after it.
+ * planned start, an HdrHistogram) is printed after the summary as its mean and percentiles in ms, over the whole
+ * run and over the checks planned after every server's first check, or in the JSON document's
+ * {@code run.lateness}. With {@code --warmup} (by default 1.5 s from 10,000 servers), the checks' event loops
+ * first check haprobe's own responder on 127.0.0.1 ({@link io.haprobe.engine.WarmUp}), so that the run's first
+ * checks do not start late on a cold JVM; the run's times (its {@code t=0}, {@code --duration}) start after it.
  */
 @Command(name = "check",
         description = {"Runs the health checks of a haproxy.cfg against its real servers.",
@@ -83,8 +83,9 @@ final class CheckCommand implements Callable<Integer> {
     private int threads;
 
     @Option(names = "--lateness",
-            description = {"measure how late each check starts (actual - planned start): print p50, p90, p99, p99.9",
-                    "and max in ms after the summary, for the whole run and after the first checks (JSON: run.lateness)"})
+            description = {"measure how late each check starts (actual - planned start): print the mean, p50, p90,",
+                    "p99, p99.9 and max in ms after the summary, for the whole run and after the first checks",
+                    "(JSON: run.lateness)"})
     private boolean lateness;
 
     @Option(names = "--warmup", paramLabel = "TIME", converter = HaproxyTimeConverter.class,

@@ -92,7 +92,8 @@ class CheckCommandTest {
         assertThat(exit).isZero();
         String[] lines = out.toString().split("\n");
         // the lines come last; their figures depend on the machine's load, so only their shape is checked
-        String figures = " \\((\\d+) checks\\): p50 \\d+\\.\\d{3} ms, p90 \\d+\\.\\d{3} ms, p99 \\d+\\.\\d{3} ms, "
+        String figures = " \\((\\d+) checks\\): mean \\d+\\.\\d{3} ms, p50 \\d+\\.\\d{3} ms, "
+                + "p90 \\d+\\.\\d{3} ms, p99 \\d+\\.\\d{3} ms, "
                 + "p99\\.9 \\d+\\.\\d{3} ms, max \\d+\\.\\d{3} ms";
         assertThat(lines[lines.length - 2]).matches("lateness of check starts" + figures);
         assertThat(lines[lines.length - 1]).matches("lateness after the first checks" + figures);

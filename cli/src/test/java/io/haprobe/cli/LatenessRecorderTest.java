@@ -35,11 +35,15 @@ class LatenessRecorderTest {
         assertThat(run.at("/lateness/after_first_checks/max_ms").asDouble())
                 .isCloseTo(3_600_000.0, within(3_600.0)); // HdrHistogram's 3 significant digits
         assertThat(run.at("/lateness/after_first_checks/p50_ms").asDouble()).isCloseTo(2.0, within(0.01));
+        // (2 ms + 1 h + 0) / 3 and (40 ms + 30 ms + 2 ms + 1 h + 0) / 5
+        assertThat(run.at("/lateness/after_first_checks/mean_ms").asDouble())
+                .isCloseTo(1_200_000.667, within(1_200.0));
+        assertThat(run.at("/lateness/mean_ms").asDouble()).isCloseTo(720_014.4, within(720.0));
 
         StringWriter text = new StringWriter();
         recorder.print(new PrintWriter(text));
         assertThat(text.toString())
-                .startsWith("lateness of check starts (5 checks): p50 ")
-                .contains("\nlateness after the first checks (3 checks): p50 ");
+                .startsWith("lateness of check starts (5 checks): mean 72")
+                .contains("\nlateness after the first checks (3 checks): mean 120");
     }
 }
