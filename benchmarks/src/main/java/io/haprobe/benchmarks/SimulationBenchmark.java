@@ -34,11 +34,11 @@ import java.util.concurrent.TimeUnit;
  * {@code http-check expect status 200} against a backend answering {@code 200 OK}.
  *
  * <p>The forks run with the collector the launcher gives {@code haprobe simulate} ({@code -XX:+UseParallelGC
- * -Xmn256m}, see {@code ./haprobe}), so the figure is the command's. Under G1, JMH's and an embedding JVM's
- * default, a fork of the 10,000-server {@code http} case ran at either about 2.2M or 3.5M to 4.7M checks/s, each
- * about half the time, without a collection during the measurement; with the parallel or the serial collector every
- * fork ran 3.2M to 4.7M (benchmarks/README.md, "Ninth round"). {@code -jvmArgsAppend -XX:+UseG1GC} on JMH's
- * command line replaces these options and measures G1.
+ * -Xmn256m}, see {@code ./haprobe}), so the figure is the command's; {@code -jvmArgsAppend -XX:+UseG1GC} on JMH's
+ * command line replaces these options and measures G1, an embedding JVM's default. On the 2-core VM of
+ * benchmarks/README.md a fork of the 10,000-server {@code http} case runs at about 2M or at 3.3M to 4.9M checks/s
+ * with either collector, the slow mode coming and going with the machine's own slow periods ("Ninth round"): compare
+ * builds in alternating forks.
  */
 @State(Scope.Thread)
 @Fork(jvmArgsAppend = {"-XX:+UseParallelGC", "-Xmn256m"})
