@@ -286,6 +286,19 @@ class StatsSocketServerLiveTest {
         }
     }
 
+    /** The same half-closed client leaving for good while its long reply is still being written. */
+    @Test
+    void aHalfClosedClientLeavingDuringALongReplyDoesNotDisturbOthers() throws IOException {
+        SocketAddress address = unixServer();
+        for (int i = 0; i < 5; i++) {
+            try (StatsSocketClient leaver = StatsSocketClient.connect(address)) {
+                leaver.send("big\n").shutdownOutput();
+                leaver.readUntil(text -> text.length() >= 1_000);
+            }
+            assertThat(StatsSocketClient.oneShot(address, "show version\n")).isEqualTo(HAPROXY_ONE_COMMAND);
+        }
+    }
+
     @Test
     void servesManyClientsAtOnce() throws Exception {
         SocketAddress address = tcpServer();
