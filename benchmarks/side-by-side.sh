@@ -18,8 +18,8 @@
 # SERVERS / INTER. Both programs' `show stat` (HAProxy's stats socket, haprobe's --stats-socket) is read at a third
 # and at two thirds of the window; each read gives that sum from the servers' check_duration (the last check's, in
 # whole ms, truncated) and the two are averaged. "% schedule" is checks/s over it: 100 % is every check its schedule
-# asks for. It is an estimate: a dump of show stat delays the checks it runs beside, so it has come out at 103 % to
-# 106 % for programs that kept up (the reads are in the CPU window of both).
+# asks for. It is an estimate: a dump of show stat delays the checks it runs beside, so it has come out at 100 % to
+# 112 % for programs that kept up (the reads are in the CPU window of both).
 # haprobe also runs with --lateness: its lateness after the first checks (actual start - planned start) is printed,
 # and from its mean the share of its own schedule kept: a server's period is inter + d + lateness and the mean period
 # is SERVERS / (checks/s), so 1 - mean lateness / mean period is the share of the checks it would have made starting
