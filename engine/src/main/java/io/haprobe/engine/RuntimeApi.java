@@ -68,13 +68,52 @@ final class RuntimeApi {
         return replies.toString();
     }
 
-    private String executeOne(String command) {
+    /**
+     * Starts the {@code show stat} of a line that holds exactly that one command, for the caller to write a slice at
+     * a time between the loop's other tasks ({@link HealthCheckEngine#executeAsync}), then to hand to
+     * {@link #finish}; any other line is {@link #execute}'s.
+     *
+     * @param line the line, without its terminator; never null
+     * @return the dump, nothing written yet; null when the line is anything but one {@code show stat}
+     */
+    StatsReport.StatDump statDump(String line) {
+        List<String> commands = splitCommands(line);
+        if (commands.size() != 1) {
+            return null;
+        }
+        String[] args = args(commands.get(0));
+        return args[0].equals("show") && args[1].equals("stat") ? stats.statDump(args) : null;
+    }
+
+    /**
+     * Ends a {@link #statDump}: tells the listeners the command ran, as {@link #execute} does, and returns its reply.
+     *
+     * @param line       the line given to {@link #statDump}; never null
+     * @param startNanos the scheduler's time when the dump started, ns
+     * @param dump       the dump, wholly written; never null
+     * @return the reply; never null
+     */
+    String finish(String line, long startNanos, StatsReport.StatDump dump) {
+        String command = splitCommands(line).get(0);
+        String reply = dump.text();
+        sink.accept(new HealthEvent.CommandExecuted(startNanos, backendNamed(args(command)), command.strip(),
+                reply));
+        return reply;
+    }
+
+    /** A command's words, padded with empty words so that a dispatcher may read past the last one. */
+    private static String[] args(String command) {
         List<String> words = words(command);
         String[] args = new String[Math.max(8, words.size() + 4)];
         java.util.Arrays.fill(args, "");
         for (int i = 0; i < words.size(); i++) {
             args[i] = words.get(i);
         }
+        return args;
+    }
+
+    private String executeOne(String command) {
+        String[] args = args(command);
         String named = backendNamed(args);
         HealthEvent.CommandExecuted event = new HealthEvent.CommandExecuted(loop.scheduler().nanoTime(), named,
                 command.strip(), "");

@@ -298,6 +298,19 @@ final class StatsReport {
      * (1 frontends, 2 backends, 4 servers) and optionally a server id, only those rows.
      */
     String showStat(String[] args) {
+        StatDump dump = statDump(args);
+        dump.write(Integer.MAX_VALUE);
+        return dump.text();
+    }
+
+    /**
+     * Starts a {@code show stat} that can be written a few server rows at a time, as HAProxy writes its dump a
+     * buffer at a time between its other tasks: {@link #showStat} is this dump written at once.
+     *
+     * @param args the command's words, as {@link #showStat}
+     * @return the dump, nothing written yet; done at once when the arguments only get an error's text
+     */
+    StatDump statDump(String[] args) {
         String proxyFilter = null;
         int typeMask = -1;
         int sidFilter = -1;
@@ -309,7 +322,7 @@ final class StatsReport {
                 case "up" -> upOnly = true;
                 case "no-maint" -> noMaint = true;
                 case "typed", "json", "desc" -> {
-                    return "haprobe does not implement 'show stat " + args[i] + "'.\n";
+                    return new StatDump("haprobe does not implement 'show stat " + args[i] + "'.\n");
                 }
                 default -> words.add(args[i]);
             }
@@ -321,45 +334,134 @@ final class StatsReport {
             typeMask = (int) parseInt(words.get(1));
             sidFilter = (int) parseInt(words.get(2));
             if (!knownProxyName(proxyFilter) && parseInt(proxyFilter) == 0) {
-                return "No such proxy.\n";
+                return new StatDump("No such proxy.\n");
             }
         }
-        StringBuilder out = new StringBuilder(4096).append(HEADER).append('\n');
-        long now = clock.nanoTime();
-        for (ProxyDeclaration declaration : config.declarations()) {
-            int iid = ids.get(declaration.name() + '/' + declaration.hasBackend());
-            if (proxyFilter != null && !proxyFilter.equals("-1") && !proxyFilter.equals(declaration.name())
-                    && (knownProxyName(proxyFilter) || parseInt(proxyFilter) != iid)) {
-                continue;
+        return new StatDump(proxyFilter, typeMask, sidFilter, upOnly, noMaint);
+    }
+
+    /**
+     * One {@code show stat} being written: the rows of the config's sections in order, a frontend row, the servers'
+     * rows, the backend row. Its times are those of its start. Not thread-safe: written on the engine's first loop
+     * (or the simulation's thread), as every report.
+     */
+    final class StatDump {
+        /** About the length of a server's row with its newline, 252 characters for a checked server at rest. */
+        private static final int ROW_CHARS = 260;
+
+        private final String proxyFilter;
+        private final int typeMask;
+        private final int sidFilter;
+        private final boolean upOnly;
+        private final boolean noMaint;
+        private final long now;
+        private final StringBuilder out;
+        private final List<ProxyDeclaration> declarations;
+        /** The next declaration to write. */
+        private int next;
+        /** The declaration being written (its frontend row is out) and the servers written of it, or null. */
+        private ProxyDeclaration current;
+        private CheckedSection section;
+        private int iid;
+        private int sid;
+        private boolean done;
+
+        private StatDump(String error) {
+            this(null, -1, -1, false, false);
+            out.setLength(0);
+            out.append(error);
+            done = true;
+        }
+
+        private StatDump(String proxyFilter, int typeMask, int sidFilter, boolean upOnly, boolean noMaint) {
+            this.proxyFilter = proxyFilter;
+            this.typeMask = typeMask;
+            this.sidFilter = sidFilter;
+            this.upOnly = upOnly;
+            this.noMaint = noMaint;
+            this.now = clock.nanoTime();
+            this.declarations = config.declarations();
+            // sized for every row at once: growing a dump of 100,000 servers (25 MB) doubles and copies it on the loop
+            long rows = 2L * declarations.size();
+            for (CheckedSection backend : sections.values()) {
+                rows += backend.servers().size();
             }
-            CheckedSection section = declaration.hasBackend() ? sections.get(declaration.name()) : null;
-            if (declaration.hasBackend() && section == null) {
-                continue;
-            }
-            if (declaration.hasFrontend() && (typeMask & TYPE_FRONTEND) != 0) {
-                line(out, frontendRow(declaration, iid));
-            }
-            if (section == null) {
-                continue;
-            }
-            if ((typeMask & TYPE_SERVER) != 0) {
-                int sid = 0;
-                for (ServerChecker server : section.servers()) {
-                    sid++;
+            this.out = new StringBuilder((int) Math.min(1 << 27, HEADER.length() + 1 + rows * ROW_CHARS))
+                    .append(HEADER).append('\n');
+        }
+
+        /**
+         * Writes the next rows: those of at most {@code servers} servers (a server the filters leave out counts
+         * too), and the frontend and backend rows around them.
+         *
+         * @param servers the most servers to go through, {@code >= 1}
+         * @return true once the whole dump is written
+         */
+        boolean write(int servers) {
+            int budget = servers;
+            while (!done) {
+                if (current == null) {
+                    if (next == declarations.size()) {
+                        done = true;
+                        break;
+                    }
+                    if (!open(declarations.get(next++))) {
+                        continue;
+                    }
+                }
+                List<ServerChecker> checkers = section.servers();
+                while (sid < checkers.size()) {
+                    if (budget-- == 0) {
+                        return false;
+                    }
+                    ServerChecker server = checkers.get(sid++);
                     ServerHealth health = server.health();
                     boolean up = !health.maintenance()
                             && (health.state() == ServerState.UP || health.state() == ServerState.STARTING);
                     if (sidFilter >= 0 && sid != sidFilter || noMaint && health.maintenance() || upOnly && !up) {
                         continue;
                     }
-                    line(out, serverRow(declaration, section, server, iid, sid, now));
+                    line(out, serverRow(current, section, server, iid, sid, now));
                 }
+                if ((typeMask & TYPE_BACKEND) != 0) {
+                    line(out, backendRow(current, section, iid, now));
+                }
+                current = null;
             }
-            if ((typeMask & TYPE_BACKEND) != 0) {
-                line(out, backendRow(declaration, section, iid, now));
-            }
+            return true;
         }
-        return out.toString();
+
+        /** Starts a declaration: writes its frontend row; false when it has no rows to write beyond that. */
+        private boolean open(ProxyDeclaration declaration) {
+            iid = ids.get(declaration.name() + '/' + declaration.hasBackend());
+            if (proxyFilter != null && !proxyFilter.equals("-1") && !proxyFilter.equals(declaration.name())
+                    && (knownProxyName(proxyFilter) || parseInt(proxyFilter) != iid)) {
+                return false;
+            }
+            CheckedSection backend = declaration.hasBackend() ? sections.get(declaration.name()) : null;
+            if (declaration.hasBackend() && backend == null) {
+                return false;
+            }
+            if (declaration.hasFrontend() && (typeMask & TYPE_FRONTEND) != 0) {
+                line(out, frontendRow(declaration, iid));
+            }
+            if (backend == null) {
+                return false;
+            }
+            current = declaration;
+            section = backend;
+            sid = (typeMask & TYPE_SERVER) != 0 ? 0 : backend.servers().size();
+            return true;
+        }
+
+        /**
+         * Returns the text written so far: the whole reply once {@link #write} returned true.
+         *
+         * @return the CSV, the header line first; never null
+         */
+        String text() {
+            return out.toString();
+        }
     }
 
     /** {@code show servers state [<backend>]} (server_state.c), format version 1. */
