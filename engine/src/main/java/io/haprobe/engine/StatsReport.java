@@ -342,8 +342,9 @@ final class StatsReport {
 
     /**
      * One {@code show stat} being written: the rows of the config's sections in order, a frontend row, the servers'
-     * rows, the backend row. Its times are those of its start. Not thread-safe: written on the engine's first loop
-     * (or the simulation's thread), as every report.
+     * rows, the backend row. The rows of one {@link #write} carry the time it started, as each chunk of HAProxy's dump
+     * carries its own. Not thread-safe: written on the engine's first loop (or the simulation's thread), as every
+     * report.
      */
     final class StatDump {
         /** About the length of a server's row with its newline, 252 characters for a checked server at rest. */
@@ -354,7 +355,7 @@ final class StatsReport {
         private final int sidFilter;
         private final boolean upOnly;
         private final boolean noMaint;
-        private final long now;
+        private long now;
         private final StringBuilder out;
         private final List<ProxyDeclaration> declarations;
         /** The next declaration to write. */
@@ -379,7 +380,6 @@ final class StatsReport {
             this.sidFilter = sidFilter;
             this.upOnly = upOnly;
             this.noMaint = noMaint;
-            this.now = clock.nanoTime();
             this.declarations = config.declarations();
             // sized for every row at once: growing a dump of 100,000 servers (25 MB) doubles and copies it on the loop
             long rows = 2L * declarations.size();
@@ -398,6 +398,7 @@ final class StatsReport {
          * @return true once the whole dump is written
          */
         boolean write(int servers) {
+            now = clock.nanoTime();
             int budget = servers;
             while (!done) {
                 if (current == null) {
