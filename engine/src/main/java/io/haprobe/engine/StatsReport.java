@@ -337,7 +337,22 @@ final class StatsReport {
                 return new StatDump("No such proxy.\n");
             }
         }
-        return new StatDump(proxyFilter, typeMask, sidFilter, upOnly, noMaint);
+        StatDump dump = new StatDump(proxyFilter, typeMask, sidFilter, upOnly, noMaint,
+                proxyFilter == null ? wholeDumpChars() : 4096);
+        dump.out.append(HEADER).append('\n');
+        return dump;
+    }
+
+    /**
+     * The characters of a dump of every row, about: a whole dump is sized at once, as growing one of 100,000 servers
+     * (25 MB) would double and copy it on the loop.
+     */
+    private int wholeDumpChars() {
+        long rows = 2L * config.declarations().size();
+        for (CheckedSection backend : sections.values()) {
+            rows += backend.servers().size();
+        }
+        return (int) Math.min(1 << 27, HEADER.length() + 1 + rows * StatDump.ROW_CHARS);
     }
 
     /**
@@ -348,7 +363,7 @@ final class StatsReport {
      */
     final class StatDump {
         /** About the length of a server's row with its newline, 252 characters for a checked server at rest. */
-        private static final int ROW_CHARS = 260;
+        static final int ROW_CHARS = 260;
 
         private final String proxyFilter;
         private final int typeMask;
@@ -368,26 +383,20 @@ final class StatsReport {
         private boolean done;
 
         private StatDump(String error) {
-            this(null, -1, -1, false, false);
-            out.setLength(0);
+            this(null, -1, -1, false, false, error.length());
             out.append(error);
             done = true;
         }
 
-        private StatDump(String proxyFilter, int typeMask, int sidFilter, boolean upOnly, boolean noMaint) {
+        private StatDump(String proxyFilter, int typeMask, int sidFilter, boolean upOnly, boolean noMaint,
+                int capacity) {
             this.proxyFilter = proxyFilter;
             this.typeMask = typeMask;
             this.sidFilter = sidFilter;
             this.upOnly = upOnly;
             this.noMaint = noMaint;
             this.declarations = config.declarations();
-            // sized for every row at once: growing a dump of 100,000 servers (25 MB) doubles and copies it on the loop
-            long rows = 2L * declarations.size();
-            for (CheckedSection backend : sections.values()) {
-                rows += backend.servers().size();
-            }
-            this.out = new StringBuilder((int) Math.min(1 << 27, HEADER.length() + 1 + rows * ROW_CHARS))
-                    .append(HEADER).append('\n');
+            this.out = new StringBuilder(capacity);
         }
 
         /**

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code show stat} written a slice of servers at a time ({@link StatsReport.StatDump}, {@link
@@ -131,7 +132,8 @@ class ShowStatSlicesTest {
             assertThat(statDoneAtInfo.get()).isFalse();
             assertThat(text.lines()).hasSize(1 + servers + 1); // the header, the servers, the backend
             assertThat(text.lines().filter(l -> l.startsWith("big,s"))).hasSize(servers);
-            assertThat(commandEvent.get()).isEqualTo(text);
+            // the listeners hear of the command after its reply
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(commandEvent.get()).isEqualTo(text));
         }
     }
 }
