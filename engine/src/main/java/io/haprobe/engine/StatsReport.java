@@ -344,7 +344,7 @@ final class StatsReport {
     }
 
     /**
-     * The characters of a dump of every row, about: a whole dump is sized at once, as growing one of 100,000 servers
+     * About the characters of a dump of every row: a whole dump is sized at once, as growing one of 100,000 servers
      * (25 MB) would double and copy it on the loop.
      */
     private int wholeDumpChars() {
