@@ -404,7 +404,9 @@ public final class HealthCheckEngine implements AutoCloseable {
      * callers on an I/O thread such as the stats socket. On a {@link VirtualScheduler} it runs at once. A line that is
      * one {@code show stat} is written {@value #STAT_SLICE} servers at a time, one slice per turn of the loop
      * between its I/O and its timers, as HAProxy writes its dump a buffer at a time between its tasks: a dump of
-     * 100,000 servers held the checks of the loop for a second when it was written at once.
+     * 100,000 servers held the checks of the loop for a second when it was written at once. Every other line (several
+     * commands joined by {@code ;}, {@code show servers state}, ...) runs in one task, as before. The listeners hear
+     * of a command ({@link HealthEvent.CommandExecuted}) through their executor, maybe after its reply completed.
      *
      * @param command the command line, without its line terminator; never null
      * @return the reply, completed on the event loop; failed with {@link IllegalStateException} if the engine is

@@ -23,7 +23,9 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * the kernel's buffer was full. Here a registration that was emptied is replaced, on its next request for an event, by
  * a fresh one from the same handler, which adds the descriptor again ({@code EPOLL_CTL_ADD}).
  *
- * <p>Threading: as Netty's handler, everything runs on the event loop's thread.
+ * <p>Threading: as Netty's handler, everything runs on the event loop's thread; a registration is submitted to, and
+ * cancelled (a channel's close deregisters it), on that thread only, so the registration it stands for is swapped
+ * without any synchronisation.
  */
 final class EpollRearming implements IoHandler {
 
